@@ -1,0 +1,275 @@
+"""The tree edits fixes are made of. Each returns a function `Module -> Module` that replaces nodes
+by identity, so comments and formatting outside the edit survive."""
+from __future__ import annotations
+
+from typing import Callable, Optional, Sequence, Union
+
+import libcst as cst
+
+from .imports import ImportMap
+
+Edit = Callable[[cst.Module], cst.Module]
+Block = Union[cst.Module, cst.IndentedBlock]
+
+
+def torch_callable(imports: ImportMap, name: str) -> tuple[str, bool]:
+    """How to spell `torch.<name>` in this module, and whether `import torch` must be added."""
+    local = imports.local_name_for(f"torch.{name}")
+    if local is not None:
+        return local, False
+    return f"torch.{name}", True
+
+
+class _BlockFinder(cst.CSTVisitor):
+    def __init__(self, statement: cst.CSTNode) -> None:
+        self.statement = statement
+        self.block: Optional[Block] = None
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        if self.block is not None:
+            return False
+        if isinstance(node, (cst.Module, cst.IndentedBlock)) and any(s is self.statement for s in node.body):
+            self.block = node
+            return False
+        return True
+
+
+def find_block(module: cst.Module, statement: cst.CSTNode) -> Optional[Block]:
+    """The Module or IndentedBlock whose body holds `statement` directly."""
+    finder = _BlockFinder(statement)
+    module.visit(finder)
+    return finder.block
+
+
+def wrap_in_with(statements: Sequence[cst.BaseStatement], context: str, import_torch: bool) -> Edit:
+    """Put consecutive statements of one block inside `with <context>:`."""
+    def apply(module: cst.Module) -> cst.Module:
+        block = find_block(module, statements[0])
+        if block is None:
+            return module
+        body = list(block.body)
+        first = next(i for i, s in enumerate(body) if s is statements[0])
+        last = first + len(statements)
+        inner = [statements[0].with_changes(leading_lines=()), *statements[1:]]
+        wrapped = cst.With(
+            items=[cst.WithItem(cst.parse_expression(context))],
+            body=cst.IndentedBlock(body=inner),
+            leading_lines=statements[0].leading_lines,
+        )
+        body[first:last] = [wrapped]
+        new_module = module.deep_replace(block, block.with_changes(body=body))
+        return add_torch_import(new_module) if import_torch else new_module
+
+    return apply
+
+
+def add_decorator(function: cst.FunctionDef, decorator: str, import_torch: bool) -> Edit:
+    """Add `@decorator` right above the `def` (innermost, so it wraps the function itself)."""
+    def apply(module: cst.Module) -> cst.Module:
+        new = function.with_changes(decorators=[*function.decorators, cst.Decorator(cst.parse_expression(decorator))])
+        if not function.decorators:
+            # Comments above the def stay above the new decorator.
+            new = new.with_changes(
+                leading_lines=function.leading_lines,
+                decorators=[cst.Decorator(cst.parse_expression(decorator), leading_lines=())],
+            )
+        new_module = module.deep_replace(function, new)
+        return add_torch_import(new_module) if import_torch else new_module
+
+    return apply
+
+
+def replace(old: cst.CSTNode, new: cst.CSTNode) -> Edit:
+    def apply(module: cst.Module) -> cst.Module:
+        return module.deep_replace(old, new)
+
+    return apply
+
+
+def add_torch_import(module: cst.Module) -> cst.Module:
+    """Insert `import torch` after the docstring and `__future__` imports, unless one exists.
+
+    It goes right before the first other statement and takes over that statement's leading blank
+    lines and comments, so `from __future__ ...` stays separated from the imports as before.
+    """
+    if "torch" in ImportMap.of_module(module).aliases:
+        return module
+    body = list(module.body)
+    position = 0
+    for index, statement in enumerate(body):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            break
+        small = statement.body[0]
+        is_docstring = index == 0 and isinstance(small, cst.Expr) and isinstance(small.value, (cst.SimpleString, cst.ConcatenatedString))
+        is_future = isinstance(small, cst.ImportFrom) and isinstance(small.module, cst.Name) and small.module.value == "__future__"
+        if is_docstring or is_future:
+            position = index + 1
+        else:
+            break
+    new_import = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=cst.Name("torch"))])])
+    if position < len(body):
+        following = body[position]
+        is_import = isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], (cst.Import, cst.ImportFrom))
+        new_import = new_import.with_changes(leading_lines=following.leading_lines)
+        body[position] = following.with_changes(leading_lines=()) if is_import else following.with_changes(
+            leading_lines=(cst.EmptyLine(), *following.leading_lines))
+        if not is_import and position > 0:
+            new_import = new_import.with_changes(leading_lines=(cst.EmptyLine(),))
+    body.insert(position, new_import)
+    return module.with_changes(body=body)
+
+
+# -- edits that take grad-mode contexts apart (NG2/NG3 fixes) -----------------------------------
+
+def _header_comment(body: cst.BaseSuite) -> tuple[cst.EmptyLine, ...]:
+    """The comment on a compound statement's header line (`with x:  # why`), as a leading line."""
+    header = body.header if isinstance(body, cst.IndentedBlock) else None
+    if header is not None and header.comment is not None:
+        return (cst.EmptyLine(comment=header.comment),)
+    return ()
+
+
+def body_statements(statement: cst.BaseCompoundStatement) -> list[cst.BaseStatement]:
+    """The statements of a compound statement's body, ready to stand in its place: the first one
+    takes over the statement's leading lines and its header comment."""
+    body = statement.body
+    if isinstance(body, cst.IndentedBlock):
+        inner = list(body.body)
+    else:  # `with x: a(); b()`
+        inner = [cst.SimpleStatementLine(body=list(body.body), trailing_whitespace=body.trailing_whitespace)]
+    lines = (*statement.leading_lines, *_header_comment(body), *inner[0].leading_lines)
+    inner[0] = inner[0].with_changes(leading_lines=lines)
+    return inner
+
+
+def _splice(tree: cst.CSTNode, statement: cst.BaseStatement, replacement: Sequence[cst.BaseStatement]) -> cst.CSTNode:
+    """`tree` with `statement` replaced by `replacement` in the block that holds it."""
+    block = find_block(tree, statement)  # type: ignore[arg-type]
+    if block is None:
+        return tree
+    body = list(block.body)
+    index = next(i for i, s in enumerate(body) if s is statement)
+    footer = statement.body.footer if isinstance(getattr(statement, "body", None), cst.IndentedBlock) else ()
+    if footer and index + 1 < len(body):  # comments closing the removed block stay above what follows
+        body[index + 1] = body[index + 1].with_changes(leading_lines=(*footer, *body[index + 1].leading_lines))
+        footer = ()
+    body[index:index + 1] = list(replacement)
+    new_block = block.with_changes(body=body)
+    if footer:
+        new_block = new_block.with_changes(footer=(*footer, *block.footer))
+    return tree.deep_replace(block, new_block)
+
+
+def _without_item(statement: cst.With, item: cst.WithItem) -> cst.With:
+    items = [i for i in statement.items if i is not item]
+    items[-1] = items[-1].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+    return statement.with_changes(items=items)
+
+
+def _unwrapped(tree: cst.CSTNode, statement: cst.With, item: cst.WithItem) -> cst.CSTNode:
+    if len(statement.items) > 1:
+        return tree.deep_replace(statement, _without_item(statement, item))
+    return _splice(tree, statement, body_statements(statement))
+
+
+def unwrap_with(statement: cst.With, item: cst.WithItem) -> Edit:
+    """Drop `item` from a with-statement; when it is the only item, the body replaces the statement."""
+    def apply(module: cst.Module) -> cst.Module:
+        return _unwrapped(module, statement, item)  # type: ignore[return-value]
+
+    return apply
+
+
+def remove_decorator(function: cst.FunctionDef, decorator: cst.Decorator) -> Edit:
+    """Remove one decorator; comments above it stay above what follows."""
+    def apply(module: cst.Module) -> cst.Module:
+        return module.deep_replace(function, _without_decorator(function, decorator))
+
+    return apply
+
+
+def _without_decorator(function: cst.FunctionDef, decorator: cst.Decorator) -> cst.FunctionDef:
+    decorators = list(function.decorators)
+    index = next(i for i, d in enumerate(decorators) if d is decorator)
+    comments = tuple(decorator.leading_lines)
+    del decorators[index]
+    if index < len(decorators):
+        decorators[index] = decorators[index].with_changes(leading_lines=(*comments, *decorators[index].leading_lines))
+        return function.with_changes(decorators=decorators)
+    return function.with_changes(decorators=decorators,
+                                 lines_after_decorators=(*comments, *function.lines_after_decorators))
+
+
+def with_to_decorator(function: cst.FunctionDef, statement: cst.With, context: cst.BaseExpression) -> Edit:
+    """Replace a with-statement in `function` by its body and decorate the function with `@context`."""
+    def apply(module: cst.Module) -> cst.Module:
+        unwrapped = _unwrapped(function, statement, statement.items[0])
+        new = unwrapped.with_changes(decorators=[*function.decorators, cst.Decorator(context)])
+        return module.deep_replace(function, new)
+
+    return apply
+
+
+def decorator_to_with(function: cst.FunctionDef, decorator: cst.Decorator, context: cst.BaseExpression) -> Edit:
+    """Remove `decorator` and run the function body (after its docstring) inside `with <context>:`."""
+    def apply(module: cst.Module) -> cst.Module:
+        new = _without_decorator(function, decorator)
+        body = new.body
+        statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [
+            cst.SimpleStatementLine(body=list(body.body))]
+        first = 1 if is_docstring(statements[0]) and len(statements) > 1 else 0
+        inner = [statements[first].with_changes(leading_lines=()), *statements[first + 1:]]
+        wrapped = cst.With(items=[cst.WithItem(context)], body=cst.IndentedBlock(body=inner),
+                           leading_lines=statements[first].leading_lines)
+        block = body if isinstance(body, cst.IndentedBlock) else cst.IndentedBlock(body=[])
+        new = new.with_changes(body=block.with_changes(body=[*statements[:first], wrapped]))
+        return module.deep_replace(function, new)
+
+    return apply
+
+
+def is_docstring(statement: cst.BaseStatement) -> bool:
+    return (isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], cst.Expr)
+            and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+
+
+def wrap_rest_in_with(statement: cst.SimpleStatementLine) -> Edit:
+    """Turn a statement `ctx(...)` into `with ctx(...):` over the rest of its block."""
+    def apply(module: cst.Module) -> cst.Module:
+        block = find_block(module, statement)
+        if block is None:
+            return module
+        body = list(block.body)
+        index = next(i for i, s in enumerate(body) if s is statement)
+        rest = body[index + 1:]
+        if not rest:
+            return module
+        first_lines = tuple(rest[0].leading_lines)
+        while first_lines and first_lines[0].comment is None:  # no blank line right after the header
+            first_lines = first_lines[1:]
+        rest[0] = rest[0].with_changes(leading_lines=first_lines)
+        call = statement.body[0].value  # type: ignore[attr-defined]
+        footer = block.footer if isinstance(block, cst.IndentedBlock) else ()
+        wrapped = cst.With(items=[cst.WithItem(call)],
+                           body=cst.IndentedBlock(body=rest, header=statement.trailing_whitespace, footer=footer),
+                           leading_lines=statement.leading_lines)
+        new_block = block.with_changes(body=[*body[:index], wrapped])
+        if footer:
+            new_block = new_block.with_changes(footer=())
+        return module.deep_replace(block, new_block)
+
+    return apply
+
+
+def replace_each(replacements: Sequence[tuple[cst.CSTNode, cst.CSTNode]]) -> Edit:
+    """Replace several nodes (by identity) in one pass."""
+    def apply(module: cst.Module) -> cst.Module:
+        table = {id(old): new for old, new in replacements}
+
+        class _Replace(cst.CSTTransformer):
+            def on_leave(self, original_node, updated_node):
+                return table.get(id(original_node), updated_node)
+
+        return module.visit(_Replace())
+
+    return apply

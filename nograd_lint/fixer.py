@@ -1,0 +1,219 @@
+"""Apply fixes as tree edits, to a fixed point; never touch a `# noqa` line; refuse any result that
+does not compile."""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from typing import Optional, Union
+
+import libcst as cst
+
+from .config import Settings
+from .diagnostics import Diagnostic, Fix, FixSafety
+from .linter import Positions, lint_module, needs_analysis
+from .sources import NoqaMap, SourceError, check_syntax, parse
+
+MAX_ROUNDS = 500  # one fix per round; a file with more findings is fixed in part
+
+
+class FixError(Exception):
+    """A fix produced code that does not compile (or the file did not compile); nothing is written."""
+
+
+def apply_fix(module: cst.Module, fix: Fix, path: str = "<string>") -> cst.Module:
+    """`module` with one fix applied; `FixError` when the result does not compile."""
+    fixed = fix.apply(module)
+    _check_compiles(fixed, module, fix, path)
+    return fixed
+
+
+def _check_compiles(fixed: cst.Module, before: cst.Module, fix: Fix, path: str) -> None:
+    try:
+        check_syntax(fixed.code, path, full=True)
+    except SourceError as error:
+        _check_original(before, path)
+        raise FixError(f"{path}: the fix \"{fix.description}\" produced code that does not compile "
+                       f"({str(error).removeprefix(path + ':')}); file left unchanged") from error
+
+
+def _check_original(module: cst.Module, path: str) -> None:
+    """`FixError` when the file itself does not compile (libcst accepts some code CPython rejects)."""
+    try:
+        check_syntax(module.code, path, full=True)
+    except SourceError as error:
+        raise FixError(f"{error}; not fixed") from error
+
+
+@dataclasses.dataclass
+class LineMap:
+    """Which original line each line of the fixed text came from (None: a line a fix added)."""
+
+    original: list[str]
+    fixed: list[str]
+    origins: list[Optional[int]]
+
+    @classmethod
+    def identity(cls, text: str) -> "LineMap":
+        lines = text.splitlines()
+        return cls(lines, lines, list(range(1, len(lines) + 1)))
+
+    def then(self, text: str) -> "LineMap":
+        """The map after the fixed text became `text`."""
+        new = text.splitlines()
+        origins: list[Optional[int]] = [None] * len(new)
+        for tag, i1, i2, j1, j2 in _opcodes(self.fixed, new):
+            if tag == "equal":
+                origins[j1:j2] = self.origins[i1:i2]
+            elif tag == "replace":  # re-indented or edited lines keep their origin
+                inner = [line.strip() for line in self.fixed[i1:i2]], [line.strip() for line in new[j1:j2]]
+                for tag2, a1, a2, b1, b2 in _opcodes(*inner):
+                    if tag2 == "equal" or (tag2 == "replace" and a2 - a1 == b2 - b1):
+                        origins[j1 + b1:j1 + b2] = self.origins[i1 + a1:i1 + a2]
+        return LineMap(self.original, new, origins)
+
+    def to_original(self, diagnostic: Diagnostic) -> Diagnostic:
+        """A diagnostic positioned in the fixed text, moved to the original text."""
+        line, column = self._back(diagnostic.line, diagnostic.column)
+        end_line, end_column = self._back(diagnostic.end_line, diagnostic.end_column)
+        return dataclasses.replace(diagnostic, line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def to_fixed(self, diagnostic: Diagnostic) -> Diagnostic:
+        """A diagnostic positioned in the original text, moved to the fixed text."""
+        line, column = self._forward(diagnostic.line, diagnostic.column)
+        end_line, end_column = self._forward(diagnostic.end_line, diagnostic.end_column)
+        return dataclasses.replace(diagnostic, line=line, column=column, end_line=end_line, end_column=end_column)
+
+    def _back(self, line: int, column: int) -> tuple[int, int]:
+        for index in range(line - 1, len(self.origins)):  # an added line: the next original one
+            origin = self.origins[index]
+            if origin is not None:
+                if index != line - 1:
+                    return origin, 1
+                return origin, max(1, column + _indent(self.original[origin - 1]) - _indent(self.fixed[index]))
+        return line, column
+
+    def _forward(self, line: int, column: int) -> tuple[int, int]:
+        for index, origin in enumerate(self.origins):
+            if origin == line:
+                return index + 1, max(1, column + _indent(self.fixed[index]) - _indent(self.original[line - 1]))
+        return line, column
+
+
+def _opcodes(old: list[str], new: list[str]):
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+@dataclasses.dataclass
+class FixOutcome:
+    """`applied` is positioned in the original source, `remaining` in the fixed one."""
+
+    source: Union[str, bytes]
+    applied: list[Diagnostic]
+    remaining: list[Diagnostic]
+    changed: bool
+    lines: Optional[LineMap] = None
+
+    def applied_in_fixed(self) -> list[Diagnostic]:
+        return [self.lines.to_fixed(d) for d in self.applied] if self.lines else list(self.applied)
+
+    def remaining_in_original(self) -> list[Diagnostic]:
+        return [self.lines.to_original(d) for d in self.remaining] if self.lines else list(self.remaining)
+
+
+def _fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
+    return diagnostic.fix is not None and (unsafe or diagnostic.fix.safety is FixSafety.SAFE)
+
+
+def fix_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
+               unsafe: bool = False) -> tuple[cst.Module, list[Diagnostic], list[Diagnostic]]:
+    """Apply fixes one at a time, re-analysing after each, until none is left to apply.
+
+    Returns (module, applied, remaining): `applied` positioned in the original module, `remaining`
+    in the fixed one. Raises `FixError` (and changes nothing) when a result does not compile.
+    """
+    fixed, applied, remaining, _ = _fix(module, path, settings or Settings(), unsafe)
+    return fixed, applied, remaining
+
+
+def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
+    """A fix replaces nodes by identity and libcst rebuilds the ancestors of a replaced node, so the
+    anchors of the other findings are only valid in the tree they were found in: one fix per round."""
+    original = module
+    lines = LineMap.identity(module.code)
+    applied: list[Diagnostic] = []
+    for _ in range(MAX_ROUNDS):
+        diagnostics = lint_module(module, path, settings)
+        step = _next_fix(module, diagnostics, unsafe)
+        if step is None:
+            break
+        chosen, new_module = step
+        _check_compiles(new_module, module, chosen.fix, path)
+        applied.append(lines.to_original(chosen))
+        lines = lines.then(new_module.code)
+        module = new_module
+    else:
+        diagnostics = lint_module(module, path, settings)
+    if not applied:
+        return original, [], diagnostics, lines
+    try:
+        module = parse(module.bytes, path)  # what the next run will read
+    except SourceError as error:
+        raise FixError(f"{path}: the fixed code does not parse ({error}); file left unchanged") from error
+    if module.code == original.code:
+        return original, [], diagnostics, LineMap.identity(original.code)
+    return module, applied, diagnostics, lines
+
+
+def _next_fix(module: cst.Module, diagnostics: list[Diagnostic], unsafe: bool):
+    """(diagnostic, fixed module) for the first fix that changes something and touches no line
+    carrying a `# noqa` for its code: neither the lines of the node it rewrites nor any line whose
+    text it changes (a statement it re-indents into a `with` block)."""
+    candidates = [d for d in diagnostics if _fixable(d, unsafe)]
+    if not candidates:
+        return None
+    noqa = NoqaMap.of_text(module.code)
+    positions = Positions(module)
+    old_lines = module.code.splitlines()
+    for diagnostic in candidates:
+        if noqa.lines and _anchor_suppressed(diagnostic, positions, noqa):
+            continue
+        new_module = diagnostic.fix.apply(module)
+        if new_module.code == module.code:
+            continue
+        if noqa.lines and _changes_suppressed_line(old_lines, new_module.code.splitlines(), noqa, diagnostic.code):
+            continue
+        return diagnostic, new_module
+    return None
+
+
+def _anchor_suppressed(diagnostic: Diagnostic, positions: Positions, noqa: NoqaMap) -> bool:
+    anchor = diagnostic.fix.anchor
+    if anchor is None:
+        first, last = diagnostic.line, diagnostic.end_line
+    else:
+        where = positions.of(anchor)
+        first, last = where.start.line, where.end.line
+    return noqa.any_line_suppresses(first, last, diagnostic.code)
+
+
+def _changes_suppressed_line(old: list[str], new: list[str], noqa: NoqaMap, code: str) -> bool:
+    return any(noqa.any_line_suppresses(i1 + 1, i2, code)
+               for tag, i1, i2, _, _ in _opcodes(old, new) if tag in ("replace", "delete"))
+
+
+def fix_source(source: Union[str, bytes], settings: Optional[Settings] = None, unsafe: bool = False,
+               path: str = "<string>") -> FixOutcome:
+    """Fixed text (bytes in, bytes out with the same encoding, BOM and line endings)."""
+    settings = settings or Settings()
+    if not needs_analysis(source, settings):
+        return FixOutcome(source, [], [], False)
+    module = parse(source, path)
+    fixed, applied, remaining, lines = _fix(module, path, settings, unsafe)
+    if not applied:
+        return FixOutcome(source, [], remaining, False, lines)
+    new = fixed.bytes if isinstance(source, bytes) else fixed.code
+    return FixOutcome(new, applied, remaining, new != source, lines)

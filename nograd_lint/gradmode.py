@@ -1,0 +1,621 @@
+"""The grad-mode analysis: what is the gradient mode at each statement, and why.
+
+One read-only walk over the libcst tree collects facts (functions, loops, calls, assignments,
+grad-mode contexts, returns) with the statement order and the explicit grad mode in force. The
+mode a function starts in (its decorators, framework hooks, in-module callers, a module-wide
+`set_grad_enabled(False)`) is resolved afterwards, so rules can ask `state_of(...)` for any fact.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Iterable, Optional, Sequence
+
+import libcst as cst
+
+from . import names
+from .imports import ImportMap, dotted_name
+from .treewalk import child_fields
+
+
+class Mode(str, enum.Enum):
+    ENABLED = "enabled"
+    DISABLED = "disabled"
+    INFERENCE = "inference"
+    UNKNOWN = "unknown"
+
+    @property
+    def disables_grad(self) -> bool:
+        return self in (Mode.DISABLED, Mode.INFERENCE)
+
+
+class Origin(str, enum.Enum):
+    """Why a mode is in force."""
+
+    DEFAULT = "default"
+    WITH = "with"
+    DECORATOR = "decorator"
+    STATEMENT = "set_grad_enabled statement"
+    HOOK = "framework hook"
+    CALLERS = "in-module callers"
+    GLOBAL = "module-level set_grad_enabled"
+
+
+@dataclasses.dataclass(frozen=True)
+class GradState:
+    mode: Mode
+    origin: Origin
+    node: Optional[cst.CSTNode] = None
+
+
+ENABLED_BY_DEFAULT = GradState(Mode.ENABLED, Origin.DEFAULT)
+
+
+@dataclasses.dataclass(frozen=True)
+class ContextUse:
+    """A grad-mode callable used in a `with` item, a decorator or a bare statement."""
+
+    kind: names.GradContext
+    node: cst.BaseExpression  # the expression as written (`torch.no_grad()` or `torch.no_grad`)
+    called: bool  # False for `with torch.no_grad:` / `@torch.no_grad`
+    args: Sequence[cst.Arg] = ()
+
+    @property
+    def mode(self) -> Mode:
+        """The mode this use establishes (`UNKNOWN` when it depends on a runtime value)."""
+        if self.kind is names.GradContext.NO_GRAD:
+            return Mode.DISABLED
+        if self.kind is names.GradContext.ENABLE_GRAD:
+            return Mode.ENABLED
+        flag = _literal_flag(self.args[0].value) if self.args else True
+        if self.kind is names.GradContext.INFERENCE_MODE:
+            if not self.called:
+                return Mode.INFERENCE
+            return {True: Mode.INFERENCE, False: Mode.ENABLED}.get(flag, Mode.UNKNOWN)
+        if not self.args:  # set_grad_enabled() without its argument is a TypeError
+            return Mode.UNKNOWN
+        return {True: Mode.ENABLED, False: Mode.DISABLED}.get(flag, Mode.UNKNOWN)
+
+
+def _literal_flag(node: cst.BaseExpression) -> Optional[bool]:
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    return None
+
+
+@dataclasses.dataclass(eq=False)
+class Span:
+    """A statement's position in source order: its own index and the last index inside it."""
+
+    start: int
+    end: int
+
+    def contains(self, index: int) -> bool:
+        return self.start <= index <= self.end
+
+
+@dataclasses.dataclass(eq=False)
+class FunctionInfo:
+    node: cst.FunctionDef
+    name: str
+    class_name: Optional[str]
+    parent: Optional["FunctionInfo"]
+    span: Span
+    decorator_uses: list[ContextUse] = dataclasses.field(default_factory=list)
+    framework_state: Optional[GradState] = None  # a framework decorator such as smart_inference_mode()
+    is_generator: bool = False
+    has_return_value: bool = False
+    entry: GradState = ENABLED_BY_DEFAULT
+
+    @property
+    def is_async(self) -> bool:
+        return self.node.asynchronous is not None
+
+    @property
+    def decorator_state(self) -> Optional[GradState]:
+        """The mode a decorator sets: torch's own, else a known framework one."""
+        for use in self.decorator_uses:
+            return GradState(use.mode, Origin.DECORATOR, use.node)
+        return self.framework_state
+
+
+@dataclasses.dataclass(eq=False)
+class LoopInfo:
+    node: cst.BaseCompoundStatement  # For or While
+    function: Optional[FunctionInfo]
+    span: Span
+    iter_name: Optional[str]  # dotted name of what a `for` iterates, e.g. `val_loader`
+    iter_node: Optional[cst.BaseExpression]
+    target_names: frozenset[str]
+
+
+@dataclasses.dataclass(eq=False)
+class Fact:
+    """Where something happens: the statement, its order index, function, loops and explicit mode."""
+
+    statement: cst.CSTNode
+    index: int
+    function: Optional[FunctionInfo]
+    loops: tuple[LoopInfo, ...]
+    explicit: Optional[GradState]
+
+
+@dataclasses.dataclass(eq=False)
+class CallFact(Fact):
+    node: cst.Call = None  # type: ignore[assignment]
+    callee: Optional[str] = None  # dotted name as written: `self.model`, `torch.no_grad`
+    qualified: Optional[str] = None  # resolved through imports: `torch.no_grad`
+    is_bare_statement: bool = False  # the whole statement is this call
+
+    @property
+    def method(self) -> Optional[str]:
+        """`step` for `optimizer.step()`; None for a plain name call."""
+        func = self.node.func
+        return func.attr.value if isinstance(func, cst.Attribute) else None
+
+    @property
+    def receiver(self) -> Optional[cst.BaseExpression]:
+        func = self.node.func
+        return func.value if isinstance(func, cst.Attribute) else None
+
+
+@dataclasses.dataclass(eq=False)
+class AssignFact(Fact):
+    """`targets = value`, `target op= value` (augmented) or a `for`/`with ... as` binding."""
+
+    targets: frozenset[str] = frozenset()
+    value: Optional[cst.BaseExpression] = None
+    augmented: Optional[str] = None  # the operator of an augmented assignment, e.g. "+="
+    node: Optional[cst.CSTNode] = None
+
+
+@dataclasses.dataclass(eq=False)
+class NameUse(Fact):
+    name: str = ""
+    node: cst.Name = None  # type: ignore[assignment]
+
+
+@dataclasses.dataclass(eq=False)
+class WithFact(Fact):
+    node: cst.With = None  # type: ignore[assignment]
+    uses: list[tuple[cst.WithItem, ContextUse]] = dataclasses.field(default_factory=list)
+    span: Span = None  # type: ignore[assignment]
+
+
+@dataclasses.dataclass(eq=False)
+class ReturnFact(Fact):
+    value: Optional[cst.BaseExpression] = None
+    is_yield: bool = False
+    node: Optional[cst.CSTNode] = None
+
+
+@dataclasses.dataclass(eq=False)
+class FileAnalysis:
+    module: cst.Module
+    imports: ImportMap
+    path: str
+    functions: list[FunctionInfo]
+    loops: list[LoopInfo]
+    calls: list[CallFact]
+    assigns: list[AssignFact]
+    name_uses: list[NameUse]
+    withs: list[WithFact]
+    returns: list[ReturnFact]
+    global_state: Optional[GradState]
+    statement_spans: dict[int, Span]  # id(statement) -> span
+    cache: dict = dataclasses.field(default_factory=dict)  # derived facts computed once per file
+
+    def state_of(self, fact: Fact) -> GradState:
+        """The grad mode in force where `fact` happens."""
+        if fact.explicit is not None:
+            return fact.explicit
+        if fact.function is not None:
+            return fact.function.entry
+        return self.global_state or ENABLED_BY_DEFAULT
+
+    def span_of(self, statement: cst.CSTNode) -> Span:
+        return self.statement_spans[id(statement)]
+
+    def context_kind(self, expression: cst.BaseExpression) -> Optional[names.GradContext]:
+        qualified = self.imports.resolve(expression)
+        return names.GRAD_CONTEXTS.get(qualified) if qualified else None
+
+    def facts_in(self, facts: Iterable[Fact], function: Optional[FunctionInfo], span: Optional[Span] = None):
+        """The facts that belong directly to `function` (not nested functions), within `span`."""
+        for fact in facts:
+            if fact.function is function and (span is None or span.contains(fact.index)):
+                yield fact
+
+
+def analyze(module: cst.Module, path: str = "<string>", imports: Optional[ImportMap] = None) -> FileAnalysis:
+    """Walk `module` once and resolve the grad mode of every function entry."""
+    collector = _Collector(imports or ImportMap.of_module(module))
+    collector.walk(module)
+    analysis = FileAnalysis(
+        module=module, imports=collector.imports, path=path, functions=collector.functions,
+        loops=collector.loops, calls=collector.calls, assigns=collector.assigns,
+        name_uses=collector.name_uses, withs=collector.withs, returns=collector.returns,
+        global_state=collector.global_state, statement_spans=collector.spans,
+    )
+    _resolve_function_entries(analysis)
+    return analysis
+
+
+def framework_state(imports: ImportMap, node: cst.BaseExpression) -> Optional[GradState]:
+    """`with eval_mode(net):` / `@smart_inference_mode()`: a framework callable that disables grad."""
+    target = node.func if isinstance(node, cst.Call) else node
+    qualified = imports.resolve(target)
+    mode = names.FRAMEWORK_GRAD_DISABLERS.get(qualified) if qualified else None
+    if mode is None:
+        return None
+    return GradState(Mode.INFERENCE if mode == "inference" else Mode.DISABLED, Origin.WITH, node)
+
+
+def context_use(imports: ImportMap, node: cst.BaseExpression) -> Optional[ContextUse]:
+    """Read `torch.no_grad()` / `T.inference_mode(False)` / `ng` as a grad-mode context use."""
+    called = isinstance(node, cst.Call)
+    target = node.func if isinstance(node, cst.Call) else node
+    qualified = imports.resolve(target)
+    kind = names.GRAD_CONTEXTS.get(qualified) if qualified else None
+    if kind is None:
+        return None
+    args = tuple(node.args) if isinstance(node, cst.Call) else ()
+    return ContextUse(kind=kind, node=node, called=called, args=args)
+
+
+class _Frame:
+    """A block being walked: the explicit grad state in force, and later statements' override."""
+
+    __slots__ = ("state", "override", "is_function_body")
+
+    def __init__(self, state: Optional[GradState], is_function_body: bool = False) -> None:
+        self.state = state
+        self.override: Optional[GradState] = None
+        self.is_function_body = is_function_body
+
+    @property
+    def current(self) -> Optional[GradState]:
+        return self.override or self.state
+
+
+class _Collector:
+    """The single read-only walk that gathers the facts of a file."""
+
+    def __init__(self, imports: ImportMap) -> None:
+        self.imports = imports
+        self.functions: list[FunctionInfo] = []
+        self.loops: list[LoopInfo] = []
+        self.calls: list[CallFact] = []
+        self.assigns: list[AssignFact] = []
+        self.name_uses: list[NameUse] = []
+        self.withs: list[WithFact] = []
+        self.returns: list[ReturnFact] = []
+        self.spans: dict[int, Span] = {}
+        self.global_state: Optional[GradState] = None
+        self._index = -1
+        self._frames: list[_Frame] = [_Frame(None)]
+        self._functions: list[FunctionInfo] = []
+        self._scopes: list = []  # class names (str) and FunctionInfo, innermost last
+        self._loops: list[LoopInfo] = []
+        self._statements: list[cst.CSTNode] = []
+        self._open_spans: list[Span] = []
+        self._with_bodies: dict[int, GradState] = {}
+        self._in_main_guard = 0
+
+    # -- bookkeeping -------------------------------------------------------------------------
+    def _fact_args(self) -> dict:
+        return dict(
+            statement=self._statements[-1] if self._statements else None,
+            index=self._index,
+            function=self._functions[-1] if self._functions else None,
+            loops=tuple(self._loops),
+            explicit=self._frames[-1].current,
+        )
+
+    def _enter_statement(self, node: cst.CSTNode) -> None:
+        self._index += 1
+        span = Span(self._index, self._index)
+        self.spans[id(node)] = span
+        self._open_spans.append(span)
+        self._statements.append(node)
+
+    def _leave_statement(self) -> None:
+        span = self._open_spans.pop()
+        span.end = self._index
+        self._statements.pop()
+
+    def walk(self, node: cst.CSTNode) -> None:
+        """Visit `node` and its children in source order (see `treewalk.child_fields`)."""
+        kind = type(node)
+        handlers = _HANDLERS.get(kind)
+        if handlers is None:
+            handlers = _HANDLERS[kind] = (getattr(_Collector, f"visit_{kind.__name__}", None),
+                                          getattr(_Collector, f"leave_{kind.__name__}", None),
+                                          child_fields(kind), issubclass(kind, cst.BaseStatement))
+        visit, leave, fields, is_statement = handlers
+        if is_statement:
+            self._enter_statement(node)
+        if visit is not None:
+            visit(self, node)
+        for field in fields:  # inlined `treewalk.children`: this loop is the hot path
+            value = getattr(node, field)
+            if isinstance(value, cst.CSTNode):
+                self.walk(value)
+            elif isinstance(value, (list, tuple)):
+                for child in value:
+                    if isinstance(child, cst.CSTNode):
+                        self.walk(child)
+        if leave is not None:
+            leave(self, node)
+        if is_statement:
+            self._leave_statement()
+
+    # -- blocks and modes --------------------------------------------------------------------
+    def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
+        parent = self._statements[-1] if self._statements else None
+        pushed = self._with_bodies.pop(id(parent), None) if parent is not None else None
+        is_body = isinstance(parent, cst.FunctionDef)
+        state = pushed if pushed is not None else (None if is_body else self._frames[-1].current)
+        if is_body and self._functions and self._functions[-1].decorator_state is not None:
+            state = self._functions[-1].decorator_state
+        self._frames.append(_Frame(state, is_function_body=is_body))
+
+    def leave_IndentedBlock(self, original_node: cst.IndentedBlock) -> None:
+        frame = self._frames.pop()
+        parent = self._frames[-1]
+        if frame.override is not None and not frame.is_function_body and frame.override != frame.state:
+            # A mode set inside an if/for/try block leaves the mode after it uncertain.
+            parent.override = GradState(Mode.UNKNOWN, Origin.STATEMENT, frame.override.node)
+
+    def visit_SimpleStatementSuite(self, node: cst.SimpleStatementSuite) -> None:
+        parent = self._statements[-1] if self._statements else None
+        pushed = self._with_bodies.pop(id(parent), None) if parent is not None else None
+        self._frames.append(_Frame(pushed if pushed is not None else self._frames[-1].current))
+
+    def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
+        self._frames.pop()
+
+    def visit_If(self, node: cst.If) -> None:
+        if not self._functions and _is_main_guard(node.test):
+            self._in_main_guard += 1
+
+    def leave_If(self, original_node: cst.If) -> None:
+        if not self._functions and _is_main_guard(original_node.test):
+            self._in_main_guard -= 1
+
+    def visit_With(self, node: cst.With) -> None:
+        fact = WithFact(**self._fact_args(), node=node, span=self.spans[id(node)])
+        state = self._frames[-1].current
+        for item in node.items:
+            use = context_use(self.imports, item.item)
+            if use is None:
+                state = framework_state(self.imports, item.item) or state
+                continue
+            fact.uses.append((item, use))
+            if use.called:
+                state = GradState(use.mode, Origin.WITH, item)
+        self.withs.append(fact)
+        if state is not None:
+            self._with_bodies[id(node)] = state
+
+    # -- functions, classes, loops -------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._scopes.append(node.name.value)
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self._scopes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        parent = self._functions[-1] if self._functions else None
+        directly_in_class = bool(self._scopes) and isinstance(self._scopes[-1], str)
+        info = FunctionInfo(
+            node=node, name=node.name.value,
+            class_name=self._scopes[-1] if directly_in_class else None,
+            parent=parent, span=self.spans[id(node)],
+        )
+        for decorator in node.decorators:
+            expression = decorator.decorator
+            use = context_use(self.imports, expression)
+            if use is not None:
+                info.decorator_uses.append(use)
+            elif info.framework_state is None:
+                found = framework_state(self.imports, expression)
+                if found is not None:
+                    info.framework_state = GradState(found.mode, Origin.DECORATOR, expression)
+        self.functions.append(info)
+        self._functions.append(info)
+        self._scopes.append(info)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+        self._scopes.pop()
+
+    def visit_For(self, node: cst.For) -> None:
+        iter_name = dotted_name(node.iter)
+        if iter_name is None and isinstance(node.iter, cst.Call):
+            # `enumerate(val_loader)`, `tqdm(test_loader)`: look at the first argument.
+            inner = node.iter
+            while isinstance(inner, cst.Call) and inner.args:
+                inner = inner.args[0].value
+            iter_name = dotted_name(inner)
+        loop = LoopInfo(node=node, function=self._functions[-1] if self._functions else None,
+                        span=self.spans[id(node)], iter_name=iter_name, iter_node=node.iter,
+                        target_names=frozenset(_bound_names(node.target)))
+        self.assigns.append(AssignFact(**self._fact_args(), targets=loop.target_names,
+                                       value=node.iter, node=node))
+        self.loops.append(loop)
+        self._loops.append(loop)
+
+    def leave_For(self, original_node: cst.For) -> None:
+        self._loops.pop()
+
+    def visit_While(self, node: cst.While) -> None:
+        loop = LoopInfo(node=node, function=self._functions[-1] if self._functions else None,
+                        span=self.spans[id(node)], iter_name=None, iter_node=None,
+                        target_names=frozenset())
+        self.loops.append(loop)
+        self._loops.append(loop)
+
+    def leave_While(self, original_node: cst.While) -> None:
+        self._loops.pop()
+
+    # -- expressions and simple statements -------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = dotted_name(node.func)
+        statement = self._statements[-1] if self._statements else None
+        bare = (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
+                and isinstance(statement.body[0], cst.Expr) and statement.body[0].value is node)
+        fact = CallFact(**self._fact_args(), node=node, callee=callee,
+                        qualified=self.imports.resolve(node.func) if callee else None,
+                        is_bare_statement=bare)
+        self.calls.append(fact)
+        if bare:
+            self._bare_set_grad_enabled(fact)
+
+    def _bare_set_grad_enabled(self, fact: CallFact) -> None:
+        """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it."""
+        kind = names.GRAD_CONTEXTS.get(fact.qualified or "")
+        if kind is not names.GradContext.SET_GRAD_ENABLED or not fact.node.args:
+            return
+        use = ContextUse(kind=kind, node=fact.node, called=True, args=tuple(fact.node.args))
+        state = GradState(use.mode, Origin.STATEMENT, fact.statement)
+        self._frames[-1].override = state
+        if not self._functions and (len(self._frames) == 1 or self._in_main_guard):
+            self.global_state = GradState(use.mode, Origin.GLOBAL, fact.statement)
+
+    def visit_Import(self, node: cst.Import) -> None:
+        self.imports.add(node)  # imports inside functions count too (one map per file)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        self.imports.add(node)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        targets: set[str] = set()
+        for target in node.targets:
+            targets.update(_bound_names(target.target))
+        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(targets),
+                                       value=node.value, node=node))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(_bound_names(node.target)),
+                                           value=node.value, node=node))
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(_bound_names(node.target)),
+                                       value=node.value, augmented=node.operator.__class__.__name__, node=node))
+
+    def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(_bound_names(node.target)),
+                                       value=node.value, node=node))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(_bound_names(node.asname.name)),
+                                           value=node.item, node=node))
+
+    def visit_Name(self, node: cst.Name) -> None:
+        self.name_uses.append(NameUse(**self._fact_args(), name=node.value, node=node))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        self.returns.append(ReturnFact(**self._fact_args(), value=node.value, node=node))
+        if node.value is not None and self._functions:
+            self._functions[-1].has_return_value = True
+
+    def visit_Yield(self, node: cst.Yield) -> None:
+        value = node.value if isinstance(node.value, cst.BaseExpression) else None
+        self.returns.append(ReturnFact(**self._fact_args(), value=value, is_yield=True, node=node))
+        if self._functions:
+            self._functions[-1].is_generator = True
+
+
+_HANDLERS: dict[type, tuple] = {}
+
+
+def _is_main_guard(test: cst.BaseExpression) -> bool:
+    return (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name)
+            and test.left.value == "__name__")
+
+
+def _bound_names(target: cst.BaseExpression) -> Iterable[str]:
+    """Names a target binds: `a`, `(a, b)`, `[a, *b]`; attribute/subscript targets bind none."""
+    if isinstance(target, cst.Name):
+        yield target.value
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            yield from _bound_names(element.value)
+    elif isinstance(target, cst.StarredElement):
+        yield from _bound_names(target.value)
+
+
+def _resolve_function_entries(analysis: FileAnalysis) -> None:
+    """Give each function the mode it starts in: decorator, hook, callers, module-wide, default."""
+    by_name: dict[str, list[FunctionInfo]] = {}
+    for function in analysis.functions:
+        by_name.setdefault(function.name, []).append(function)
+        decorated = function.decorator_state
+        if decorated is not None:
+            function.entry = decorated
+        elif function.class_name and (function.name in names.HOOKS_WITHOUT_GRAD
+                                      or names.HOOK_WITHOUT_GRAD_PATTERN.match(function.name)):
+            function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
+        elif analysis.global_state is not None:
+            function.entry = GradState(analysis.global_state.mode, Origin.GLOBAL, analysis.global_state.node)
+    callers = _call_sites(analysis, by_name)
+    changed = True
+    while changed:  # a function called only under no_grad runs under no_grad; repeat to a fixed point
+        changed = False
+        for function, sites in callers.items():
+            if function.entry.origin not in (Origin.DEFAULT, Origin.CALLERS) or not sites:
+                continue
+            states = [analysis.state_of(site) for site in sites]
+            if all(state.mode.disables_grad for state in states):
+                mode = Mode.INFERENCE if all(s.mode is Mode.INFERENCE for s in states) else Mode.DISABLED
+                new = GradState(mode, Origin.CALLERS, sites[0].node)
+            else:
+                new = ENABLED_BY_DEFAULT
+            if new.mode is not function.entry.mode:
+                function.entry = new
+                changed = True
+
+
+def _call_sites(analysis: FileAnalysis, by_name: dict[str, list[FunctionInfo]]) -> dict[FunctionInfo, list[CallFact]]:
+    """In-module call sites of each function: `helper(...)`, or `self.helper(...)` in its class."""
+    sites: dict[FunctionInfo, list[CallFact]] = {f: [] for f in analysis.functions}
+    referenced: set[int] = set()
+    for call in analysis.calls:
+        callee = call.callee
+        if callee is None:
+            continue
+        head, _, attr = callee.rpartition(".")
+        if not head:
+            targets = [f for f in by_name.get(callee, ()) if f.class_name is None]
+        elif head in ("self", "cls") and call.function is not None:
+            owner = _class_of(call.function)
+            targets = [f for f in by_name.get(attr, ()) if f.class_name == owner]
+        else:
+            continue
+        for target in targets:
+            sites[target].append(call)
+    # A function also passed around by name (a callback, `map(fn, ...)`) has callers we cannot see.
+    for use in analysis.name_uses:
+        for target in by_name.get(use.name, ()):
+            if use.node is not target.node.name and not _is_call_func(use, sites[target]):
+                referenced.add(id(target))
+    return {f: s for f, s in sites.items() if id(f) not in referenced}
+
+
+def _is_call_func(use: NameUse, sites: list[CallFact]) -> bool:
+    for call in sites:
+        func = call.node.func
+        if func is use.node or (isinstance(func, cst.Attribute) and func.attr is use.node):
+            return True
+    return False
+
+
+def _class_of(function: FunctionInfo) -> Optional[str]:
+    while function is not None:
+        if function.class_name is not None:
+            return function.class_name
+        function = function.parent
+    return None

@@ -1,0 +1,113 @@
+"""A one-pass map of import aliases, to resolve names like `T.no_grad` to `torch.no_grad`.
+
+libcst's QualifiedNameProvider costs several parses per file; the rules only need to know which
+local names stand for torch modules and functions, which the import statements tell directly.
+"""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import libcst as cst
+
+
+def dotted_name(node: cst.BaseExpression) -> Optional[str]:
+    """`a.b.c` for a Name/Attribute chain, else None."""
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+class ImportMap:
+    """Local name -> fully qualified name, from the file's import statements."""
+
+    def __init__(self) -> None:
+        self.aliases: dict[str, str] = {}
+
+    @classmethod
+    def of_module(cls, module: cst.Module) -> "ImportMap":
+        imports = cls()
+        for statement in _module_level_statements(module.body):
+            if isinstance(statement, cst.SimpleStatementLine):
+                for small in statement.body:
+                    imports.add(small)
+        return imports
+
+    def add(self, node: cst.CSTNode) -> None:
+        """Record the names an Import/ImportFrom statement binds; ignore anything else."""
+        if isinstance(node, cst.Import):
+            for alias in node.names:
+                full = dotted_name(alias.name)
+                if full is None:
+                    continue
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    self.aliases[alias.asname.name.value] = full
+                else:
+                    head = full.split(".")[0]
+                    self.aliases[head] = head
+        elif isinstance(node, cst.ImportFrom) and node.relative == () and node.module is not None:
+            module = dotted_name(node.module)
+            if module is None or isinstance(node.names, cst.ImportStar):
+                return
+            for alias in node.names:
+                name = dotted_name(alias.name)
+                if name is None:
+                    continue
+                local = name
+                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                    local = alias.asname.name.value
+                self.aliases[local] = f"{module}.{name}"
+
+    def resolve(self, node: cst.BaseExpression) -> Optional[str]:
+        """The qualified name an expression refers to, when it starts at an imported name."""
+        dotted = dotted_name(node)
+        if dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        full = self.aliases.get(head)
+        if full is None:
+            return None
+        return f"{full}.{rest}" if rest else full
+
+    def local_name_for(self, qualified: str) -> Optional[str]:
+        """The shortest local spelling of `qualified` (e.g. `T.no_grad`), if any import allows it."""
+        best: Optional[str] = None
+        for local, full in self.aliases.items():
+            if qualified == full:
+                candidate = local
+            elif qualified.startswith(full + "."):
+                candidate = local + qualified[len(full):]
+            else:
+                continue
+            if best is None or len(candidate) < len(best):
+                best = candidate
+        return best
+
+    def mentions(self, prefix: str) -> bool:
+        """True when some import brings in `prefix` or something under it."""
+        return any(full == prefix or full.startswith(prefix + ".") for full in self.aliases.values())
+
+
+def _module_level_statements(body: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
+    """Module statements, looking into top-level if/try/with blocks where imports also live."""
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            yield statement
+        elif isinstance(statement, (cst.If, cst.Try, cst.With)):
+            yield from _module_level_statements(_blocks_of(statement))
+
+
+def _blocks_of(statement: cst.CSTNode) -> Iterable[cst.CSTNode]:
+    """The statements directly inside a compound statement and its else/except branches."""
+    stack = [statement]
+    while stack:
+        node = stack.pop()
+        for child in node.children:
+            if isinstance(child, cst.IndentedBlock):
+                yield from child.body
+            elif isinstance(child, (cst.Else, cst.If, cst.ExceptHandler, cst.Finally)):
+                stack.append(child)

@@ -1,0 +1,79 @@
+"""Run the enabled rules over one file and turn their findings into positioned diagnostics."""
+from __future__ import annotations
+
+from typing import Optional, Union
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from .config import Settings
+from .diagnostics import Diagnostic
+from .gradmode import analyze
+from .prefilter import signals_of
+from .rules import all_rules
+from .sources import NoqaMap, parse, worth_parsing
+
+
+def enabled_rules(settings: Settings):
+    return [rule() for rule in all_rules() if settings.is_enabled(rule.code, rule.default_enabled)]
+
+
+class Positions:
+    """Node positions, computed once per module and only when something is reported."""
+
+    def __init__(self, module: cst.Module) -> None:
+        self.module = module
+        self._positions = None
+
+    def of(self, node: cst.CSTNode):
+        if self._positions is None:
+            self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        return self._positions[node]
+
+
+def needs_analysis(source: Union[str, bytes], settings: Settings) -> bool:
+    """The cheap text filter, then the `ast` pre-pass: could any enabled rule fire here?"""
+    if not worth_parsing(source):
+        return False
+    signals = signals_of(source, settings.evaluation_names)
+    return any(rule.relevant(signals) for rule in enabled_rules(settings))
+
+
+def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
+                text: Optional[str] = None, keep_suppressed: bool = False) -> list[Diagnostic]:
+    """Diagnostics for a parsed module, sorted, with noqa and min-confidence applied."""
+    settings = settings or Settings()
+    analysis = analyze(module, path)
+    positions = Positions(module)
+    noqa: Optional[NoqaMap] = None
+    diagnostics: list[Diagnostic] = []
+    for rule in enabled_rules(settings):
+        for finding in rule.check(analysis, settings):
+            if finding.confidence < settings.min_confidence:
+                continue
+            where = positions.of(finding.node)
+            if not keep_suppressed:
+                if noqa is None:  # built on the first finding: most files have none
+                    noqa = NoqaMap.of_text(text if text is not None else module.code)
+                if noqa.suppresses(where.start.line, rule.code):
+                    continue
+            diagnostics.append(Diagnostic(
+                code=rule.code, message=finding.message, line=where.start.line,
+                column=where.start.column + 1, end_line=where.end.line, end_column=where.end.column + 1,
+                confidence=finding.confidence, fix=finding.fix,
+            ))
+    return sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+def lint_source(source: Union[str, bytes], path: str = "<string>", settings: Optional[Settings] = None,
+                prefilter: bool = True) -> list[Diagnostic]:
+    """Lint source text; raises `SourceError` when it cannot be parsed.
+
+    With `prefilter`, files that no enabled rule could report are not parsed with libcst at all.
+    """
+    settings = settings or Settings()
+    if prefilter and not needs_analysis(source, settings):
+        return []
+    module = parse(source, path)
+    text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
+    return lint_module(module, path, settings, text=text)

@@ -1,0 +1,491 @@
+"""NG1: gradients recorded where nothing needs them, and no_grad missing where torch requires it."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from .. import edits, names
+from ..config import Settings
+from ..diagnostics import Confidence, Fix, FixSafety
+from ..flow import graph_names, graph_reads, innermost_loop_span, is_detached, is_loss_call, names_reaching_backward, uses_after
+from ..prefilter import Signals
+from ..imports import dotted_name
+from ..gradmode import AssignFact, CallFact, FileAnalysis, LoopInfo, Mode, Span
+from ..roles import evaluation_regions
+from ..treewalk import iter_nodes, names_in
+from ..values import escapes_function, escapes_region
+from .base import Finding, Rule
+from .registry import register
+
+
+def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, bool]:
+    spelled, needs_import = edits.torch_callable(analysis.imports, settings.fix_context)
+    return f"{spelled}()", needs_import
+
+
+@register
+class EvaluationWithGradients(Rule):
+    """
+    ## What it does
+    Finds evaluation code (validation, test, prediction and inference functions, loops over
+    evaluation data, and scripts that call `model.eval()`) that runs forward passes while autograd
+    is recording.
+
+    A region counts as evaluation when it calls `.eval()` on the model it runs (high confidence),
+    iterates a loader named like `val_loader`/`test_dl` (high), or only by its name
+    (`evaluate`, `validate`, `predict`, `test`, ...: medium confidence, said in the message).
+    It stays silent when the code trains or needs gradients (backward, `torch.autograd.grad`,
+    optimizer steps, `requires_grad_`, `enable_grad`, `set_grad_enabled(...)`), in Lightning's
+    `validation_step`/`test_step`/`predict_step`, in pytest test functions, and in helpers that
+    are only called under `no_grad` in their own module.
+
+    ## Why is this bad
+    `model.eval()` does not turn off gradients; it only changes layers such as dropout and batch
+    norm. With autograd on, every forward pass keeps the activations that a backward pass would
+    need, so evaluation uses far more memory and time than it has to (see
+    `docs/verification.md` for measured numbers).
+
+    ## Example
+    ```python
+    def evaluate(model, loader):
+        model.eval()
+        correct = 0
+        for x, y in loader:
+            correct += (model(x).argmax(1) == y).sum().item()
+        return correct / len(loader.dataset)
+    ```
+
+    ## Use instead
+    ```python
+    @torch.no_grad()
+    def evaluate(model, loader):
+        ...
+    ```
+    or wrap the evaluation loop in `with torch.no_grad():`.
+
+    ## Fix safety
+    The fix adds `@torch.no_grad()` to a function that is evaluation as a whole, or wraps the
+    loop or statements in `with torch.no_grad():` (`fix-context = "inference_mode"` inserts
+    `torch.inference_mode()` instead). It reuses the module's torch alias and adds `import torch`
+    only when missing. It is **safe** when nothing computed in the region leaves it except as a
+    Python value (`.item()`, `len`, arithmetic on those); it is **unsafe** when a tensor is
+    returned, yielded, stored on an object or used after the loop, since a caller might
+    backpropagate through it.
+
+    ## Known limits
+    Forward passes are recognised by the callee's name (`model`, `net`, `self.encoder`, ...) or by
+    being the object put in eval mode; a model called through another name is missed. Evaluation
+    helpers called from other modules are judged only by what they contain.
+    """
+
+    code = "NG101"
+    name = "evaluation-with-gradients"
+    summary = "Evaluation code runs forward passes with gradients enabled."
+    fix_availability = "sometimes"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.forward and signals.evaluation
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        context, needs_import = _context(analysis, settings)
+        for region in evaluation_regions(analysis, settings.evaluation_names):
+            first = region.forwards[0]
+            if region.kind == "function":
+                function = region.scope
+                escapes = escapes_function(analysis, function)
+                if function.is_async:
+                    fix = None
+                else:
+                    fix = Fix(FixSafety.UNSAFE if escapes else FixSafety.SAFE,
+                              f"add `@{context}` to `{function.name}`",
+                              edits.add_decorator(function.node, context, needs_import), anchor=function.node)
+                where = f"`{function.name}`"
+            else:
+                span = analysis.span_of(region.statements[0])
+                span_end = analysis.span_of(region.statements[-1]).end
+                escapes = escapes_region(analysis, region.scope, Span(span.start, span_end))
+                fix = Fix(FixSafety.UNSAFE if escapes else FixSafety.SAFE,
+                          f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
+                          edits.wrap_in_with(region.statements, context, needs_import), anchor=region.statements[0])
+                where = "this evaluation loop" if region.kind == "loop" else "this evaluation code"
+            confidence = region.confidence
+            if escapes and region.kind != "function" and confidence is Confidence.HIGH:
+                confidence = Confidence.MEDIUM
+            message = (f"{where} runs forward passes with gradients enabled ({region.evidence}); "
+                       f"disable them with `{context}`")
+            yield Finding(first.node, message, fix, confidence)
+
+
+@register
+class AccumulatedGraph(Rule):
+    """
+    ## What it does
+    Finds a loss or output tensor added up across loop iterations (`total_loss += loss`,
+    `total = total + loss`, `losses.append(loss)`) while gradients are on, when the accumulated
+    value never reaches a backward pass.
+
+    ## Why is this bad
+    The accumulated tensor keeps a reference to every iteration's autograd graph, so memory grows
+    with every iteration (measured: about 2.5 MiB per iteration for a small model when no backward
+    frees the saved tensors, and a growing chain of graph nodes even when it does). This is the
+    PyTorch FAQ's "don't accumulate history across your training loop".
+
+    ## Example
+    ```python
+    total_loss = 0
+    for x, y in loader:
+        loss = criterion(model(x), y)
+        loss.backward()
+        optimizer.step()
+        total_loss += loss
+    print(total_loss / len(loader))
+    ```
+
+    ## Use instead
+    ```python
+        total_loss += loss.item()
+    ```
+
+    ## Fix safety
+    The fix takes `.item()` of a loss when the total is only printed, logged or compared: **safe**.
+    When the total is returned or used as a tensor, or the value is not a scalar loss, the fix uses
+    `.detach()` (or `.item()` for a returned loss) and is **unsafe**: the type or differentiability
+    of what callers get changes.
+
+    ## Known limits
+    Accumulation that is later backpropagated on purpose (`total.backward()`, also through
+    intermediate names) is recognised within the function; a caller that backpropagates through a
+    returned total is not visible, so such findings carry medium confidence.
+    """
+
+    code = "NG102"
+    name = "accumulated-graph"
+    summary = "A tensor accumulated across loop iterations keeps every iteration's graph alive."
+    fix_availability = "sometimes"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.accumulation and (signals.forward or signals.loss)
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        scopes = {id(a.function): a.function for a in analysis.assigns}
+        for scope in scopes.values():
+            graphs = graph_names(analysis, scope)
+            if not graphs:
+                continue
+            backward = names_reaching_backward(analysis, scope)
+            for accumulation in self._accumulations(analysis, scope, graphs):
+                finding = self._finding(analysis, scope, accumulation, graphs, backward)
+                if finding is not None:
+                    yield finding
+
+    def _accumulations(self, analysis, scope, graphs) -> Iterable[tuple[AssignFact | CallFact, str, cst.BaseExpression]]:
+        """(fact, accumulator name, accumulated value) inside loops of the scope."""
+        for assign in analysis.facts_in(analysis.assigns, scope):
+            if not assign.loops or len(assign.targets) != 1 or assign.value is None:
+                continue
+            (target,) = assign.targets
+            node = assign.node
+            if isinstance(node, cst.AugAssign) and isinstance(node.operator, cst.AddAssign) and isinstance(node.target, cst.Name):
+                yield assign, target, node.value
+            elif (isinstance(node, cst.Assign) and isinstance(node.value, cst.BinaryOperation)
+                  and isinstance(node.value.operator, cst.Add) and isinstance(node.value.left, cst.Name)
+                  and node.value.left.value == target):
+                yield assign, target, node.value.right
+        for call in analysis.facts_in(analysis.calls, scope):
+            if (call.loops and call.method == "append" and isinstance(call.receiver, cst.Name)
+                    and len(call.node.args) == 1 and call.node.args[0].keyword is None):
+                yield call, call.receiver.value, call.node.args[0].value
+
+    def _finding(self, analysis, scope, fact, graphs, backward) -> Optional[Finding]:
+        accumulator, value = fact[1], fact[2]
+        fact = fact[0]
+        if analysis.state_of(fact).mode is not Mode.ENABLED or accumulator in backward:
+            return None
+        carried = [name for name in graph_reads(value) if name in graphs and name != accumulator]
+        if not carried or is_detached(value):
+            return None
+        loop_span = innermost_loop_span(fact) if isinstance(fact, AssignFact) else fact.loops[-1].span
+        if loop_span is None or _rebound_in_loop(analysis, scope, accumulator, loop_span, fact):
+            return None
+        source = graphs[carried[0]]
+        if source.index > fact.index or not loop_span.contains(source.index):
+            return None  # the graph was built outside the loop: nothing accumulates per iteration
+        loss_like = _is_loss_name(carried[0], source, analysis)
+        display_only = _only_displayed(analysis, scope, accumulator, fact)
+        trained_on = carried[0] in backward and isinstance(fact, AssignFact)
+        if not (display_only or trained_on):
+            # Adding up tensors to differentiate the sum later is normal (an ELBO over particles,
+            # outputs collected in a forward): only a total that is displayed, or the total of
+            # losses that were already backpropagated, is a leak.
+            return None
+        returned = not display_only
+        method = "item" if loss_like and display_only else "detach"
+        safety = FixSafety.SAFE if (loss_like and display_only) else FixSafety.UNSAFE
+        fix = Fix(safety, f"use `{carried[0]}.{method}()`",
+                  edits.replace(value, _call_method_on(value, carried[0], method)), anchor=fact.statement)
+        message = (f"`{accumulator}` accumulates `{carried[0]}` with its autograd graph across iterations; "
+                   f"accumulate `{carried[0]}.{method}()` instead")
+        confidence = Confidence.MEDIUM if returned else Confidence.HIGH
+        return Finding(value, message, fix, confidence)
+
+
+def _rebound_in_loop(analysis, scope, name, loop_span, fact) -> bool:
+    """The accumulator is reset inside the loop: each iteration starts afresh."""
+    for assign in analysis.facts_in(analysis.assigns, scope, loop_span):
+        if assign is not fact and name in assign.targets and assign.augmented is None:
+            node = assign.node
+            is_accumulation = (isinstance(node, cst.Assign) and isinstance(node.value, cst.BinaryOperation)
+                               and isinstance(node.value.left, cst.Name) and node.value.left.value == name)
+            if not is_accumulation:
+                return True
+    return False
+
+
+def _is_loss_name(name: str, source: AssignFact, analysis: FileAnalysis) -> bool:
+    if "loss" in name.lower():
+        return True
+    value = source.value
+    if isinstance(value, cst.Attribute) and value.attr.value == "loss":
+        return True
+    return any(is_loss_call(c) for c in analysis.calls if c.statement is source.statement)
+
+
+def _only_displayed(analysis, scope, name, fact) -> bool:
+    """Every other read of the accumulator prints, logs, formats or compares it."""
+    skip = [fact.statement]
+    for use in uses_after(analysis, scope, name, skip):
+        statement = use.statement
+        if isinstance(statement, (cst.If, cst.While)):
+            continue
+        if _is_logging_statement(statement) or _inside_fstring(statement, use.node):
+            continue
+        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], (cst.Assign, cst.AugAssign)):
+            assigned = statement.body[0]
+            targets = ([t.target for t in assigned.targets] if isinstance(assigned, cst.Assign) else [assigned.target])
+            if all(isinstance(t, cst.Name) for t in targets) and assigned is not fact.node:
+                derived = [t.value for t in targets]
+                if all(derived_name != name and _only_displayed_name(analysis, scope, derived_name, statement)
+                       for derived_name in derived):
+                    continue
+                if name in derived:  # `name = name / n` style updates
+                    continue
+        return False
+    return True
+
+
+def _only_displayed_name(analysis, scope, name, defining_statement) -> bool:
+    for use in uses_after(analysis, scope, name, [defining_statement]):
+        statement = use.statement
+        if isinstance(statement, (cst.If, cst.While)) or _is_logging_statement(statement) or _inside_fstring(statement, use.node):
+            continue
+        return False
+    return True
+
+
+def _is_logging_statement(statement) -> bool:
+    if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(statement.body[0], cst.Expr):
+        return False
+    call = statement.body[0].value
+    if not isinstance(call, cst.Call):
+        return False
+    func = call.func
+    last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
+    return last in names.LOGGING_FUNCTIONS
+
+
+def _inside_fstring(statement, name_node) -> bool:
+    return any(isinstance(node, cst.FormattedStringExpression) and any(n is name_node for n in iter_nodes(node))
+               for node in iter_nodes(statement))
+
+
+def _call_method_on(value: cst.BaseExpression, name: str, method: str) -> cst.BaseExpression:
+    """`value` with each read of `name` replaced by `name.method()`."""
+    class _Rewrite(cst.CSTTransformer):
+        def visit_Attribute(self, node: cst.Attribute) -> bool:
+            return True
+
+        def leave_Name(self, original: cst.Name, updated: cst.Name):
+            if original.value != name:
+                return updated
+            return cst.Call(func=cst.Attribute(value=updated, attr=cst.Name(method)))
+
+        def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+            # Only the object of an attribute access may be rewritten, never the attribute name.
+            return updated.with_changes(attr=original.attr)
+
+    return value.visit(_Rewrite())
+
+
+@register
+class InplaceParameterUpdate(Rule):
+    """
+    ## What it does
+    Finds in-place updates of model parameters outside `torch.no_grad()`: `p -= lr * p.grad`,
+    `p.add_(...)`, `p.mul_(...)`, `p.copy_(...)`, `p.zero_()`, EMA updates such as
+    `ema_p.mul_(d).add_(p, alpha=1 - d)`, where `p` comes from `model.parameters()`,
+    `named_parameters()` or an optimizer's `group["params"]`.
+
+    ## Why is this bad
+    Parameters are leaf tensors that require grad. torch refuses to change them in place while
+    gradients are recorded: `RuntimeError: a leaf Variable that requires grad is being used in an
+    in-place operation.`
+
+    ## Example
+    ```python
+    for p in model.parameters():
+        p -= lr * p.grad
+    ```
+
+    ## Use instead
+    ```python
+    with torch.no_grad():
+        for p in model.parameters():
+            p -= lr * p.grad
+    ```
+
+    ## Fix safety
+    The fix wraps the parameter loop in `with torch.no_grad():`. It is **safe**: code that raised
+    now runs, and an update of parameters that do not require grad computes the same values.
+
+    ## Known limits
+    Only loops over `parameters()`, `named_parameters()`, `zip(...)` of those, and `group["params"]`
+    are recognised; updates through `.data` are fine and not reported. A function that is only called
+    under `no_grad` in its own module is not reported.
+    """
+
+    code = "NG103"
+    name = "inplace-parameter-update"
+    summary = "Parameters are updated in place while gradients are recorded."
+    fix_availability = "safe"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.parameter_loop
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        context, needs_import = _context(analysis, settings)
+        reported: list = []
+        frozen = frozen_modules(analysis)
+        for loop in analysis.loops:
+            sources = _parameter_names(loop)
+            parameters = frozenset(name for name, module in sources.items() if module is None or module not in frozen)
+            if not parameters or any(span.contains(loop.span.start) for span in reported):
+                continue
+            offender = self._first_inplace_update(analysis, loop, parameters)
+            if offender is None:
+                continue
+            reported.append(loop.span)
+            node, parameter = offender
+            fix = Fix(FixSafety.SAFE, f"wrap the loop in `with {context}:`",
+                      edits.wrap_in_with((loop.node,), context, needs_import), anchor=loop.node)
+            yield Finding(node, f"in-place update of parameter `{parameter}` while gradients are recorded "
+                                f"raises RuntimeError; do it under `with {context}:`", fix)
+
+    def _first_inplace_update(self, analysis, loop: LoopInfo, parameters: frozenset[str]):
+        candidates = []
+        for assign in analysis.facts_in(analysis.assigns, loop.function, loop.span):
+            node = assign.node
+            if (isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name)
+                    and node.target.value in parameters and analysis.state_of(assign).mode is Mode.ENABLED
+                    and not _rebound_before(analysis, loop, node.target.value, assign.index)):
+                candidates.append((assign.index, node, node.target.value))
+        for call in analysis.facts_in(analysis.calls, loop.function, loop.span):
+            if call.method not in names.INPLACE_METHODS or analysis.state_of(call).mode is not Mode.ENABLED:
+                continue
+            receiver = call.receiver
+            while isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute) and receiver.func.attr.value in names.INPLACE_METHODS:
+                receiver = receiver.func.value
+            if isinstance(receiver, cst.Name) and receiver.value in parameters and not _rebound_before(analysis, loop, receiver.value, call.index):
+                candidates.append((call.index, call.node, receiver.value))
+        if not candidates:
+            return None
+        _, node, name = min(candidates, key=lambda c: c[0])
+        return node, name
+
+
+def _rebound_before(analysis, loop, name, index) -> bool:
+    """`p = p.detach()` or similar inside the loop makes `p` something else."""
+    for assign in analysis.facts_in(analysis.assigns, loop.function, loop.span):
+        if assign.index < index and name in assign.targets and assign.node is not loop.node and assign.augmented is None:
+            return True
+    return False
+
+
+def _parameter_names(loop: LoopInfo) -> dict[str, Optional[str]]:
+    """Loop variables bound to parameters, each with the module they come from (None: unknown):
+    `for p in m.parameters()`, `for n, p in m.named_parameters()`, `zip(a.parameters(), ...)`,
+    `for p in group["params"]`."""
+    node = loop.node
+    if not isinstance(node, cst.For):
+        return {}
+    iterable, target = node.iter, node.target
+    if _is_parameters_call(iterable):
+        return _parameter_target(target, iterable)
+    if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "zip":
+        if (iterable.args and all(_is_parameters_call(arg.value) for arg in iterable.args)
+                and isinstance(target, cst.Tuple) and len(target.elements) == len(iterable.args)):
+            found: dict[str, Optional[str]] = {}
+            for element, arg in zip(target.elements, iterable.args):
+                found.update(_parameter_target(element.value, arg.value))
+            return found
+        return {}
+    if (isinstance(iterable, cst.Subscript) and len(iterable.slice) == 1
+            and isinstance(iterable.slice[0].slice, cst.Index)
+            and isinstance(iterable.slice[0].slice.value, cst.SimpleString)
+            and iterable.slice[0].slice.value.evaluated_value == "params"):
+        return {name: None for name in loop.target_names}
+    return {}
+
+
+def _parameter_target(target: cst.BaseExpression, iterable: cst.Call) -> dict[str, Optional[str]]:
+    module = dotted_name(iterable.func.value)
+    if iterable.func.attr.value == "named_parameters":
+        if isinstance(target, cst.Tuple) and len(target.elements) == 2 and isinstance(target.elements[1].value, cst.Name):
+            return {target.elements[1].value.value: module}
+        return {}
+    return {target.value: module} if isinstance(target, cst.Name) else {}
+
+
+def frozen_modules(analysis: FileAnalysis) -> frozenset[str]:
+    """Modules whose parameters the file detaches or marks as not requiring grad (EMA copies,
+    teachers): `m.requires_grad_(False)`, or `p.detach_()` / `p.requires_grad_(False)` /
+    `p.requires_grad = False` in a loop over `m.parameters()`."""
+    key = "frozen_modules"
+    if key in analysis.cache:
+        return analysis.cache[key]
+    frozen: set[str] = set()
+    for call in analysis.calls:
+        if call.method in ("requires_grad_", "detach_") and call.receiver is not None:
+            if call.method == "requires_grad_" and not (call.node.args and _is_false(call.node.args[0].value)):
+                continue
+            receiver = dotted_name(call.receiver)
+            for loop in call.loops:
+                params = _parameter_names(loop)
+                if receiver in params and params[receiver]:
+                    frozen.add(params[receiver])
+            if receiver and not any(receiver in _parameter_names(loop) for loop in call.loops):
+                frozen.add(receiver)
+    for assign in analysis.assigns:
+        node = assign.node
+        if (isinstance(node, cst.Assign) and _is_false(node.value) and len(node.targets) == 1
+                and isinstance(node.targets[0].target, cst.Attribute)
+                and node.targets[0].target.attr.value == "requires_grad"):
+            owner = dotted_name(node.targets[0].target.value)
+            for loop in assign.loops:
+                params = _parameter_names(loop)
+                if owner in params and params[owner]:
+                    frozen.add(params[owner])
+    result = analysis.cache[key] = frozenset(frozen)
+    return result
+
+
+def _is_false(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "False"
+
+
+def _is_parameters_call(node: cst.BaseExpression) -> bool:
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value in names.PARAMETER_METHODS)

@@ -1,0 +1,27 @@
+"""The one place rules are registered: `@register` on the class, listed by code."""
+from __future__ import annotations
+
+from typing import TypeVar
+
+from .base import Rule
+
+_RULES: dict[str, type[Rule]] = {}
+R = TypeVar("R", bound=type[Rule])
+
+
+def register(rule: R) -> R:
+    if rule.code in _RULES:
+        raise ValueError(f"rule code {rule.code} registered twice")
+    _RULES[rule.code] = rule
+    return rule
+
+
+def all_rules() -> list[type[Rule]]:
+    """Every rule, sorted by code (importing the rule modules registers them)."""
+    from . import ng1, ng2, ng3, ng4  # noqa: F401  (import for registration)
+    return [_RULES[code] for code in sorted(_RULES)]
+
+
+def rule_by_code(code: str) -> type[Rule] | None:
+    all_rules()
+    return _RULES.get(code.upper())

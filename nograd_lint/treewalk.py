@@ -1,0 +1,70 @@
+"""A fast read-only walk over libcst trees.
+
+libcst's own `visit` rebuilds every node it passes (it is shared with transformers), which costs
+more than parsing. These helpers follow the dataclass fields that can hold child nodes, in source
+order, and skip whitespace and punctuation.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterator
+
+import libcst as cst
+
+# Fields that only hold whitespace, punctuation or operators: never worth walking.
+_SKIPPED_FIELDS = frozenset({
+    "leading_lines", "lines_after_decorators", "lpar", "rpar", "comma", "semicolon", "header", "footer",
+    "indent", "newline", "trailing_whitespace", "equal", "star", "colon", "operator", "dot", "asynchronous",
+    "lbracket", "rbracket", "lbrace", "rbrace", "whitespace", "default_indent", "default_newline", "encoding",
+    "has_trailing_newline", "value_whitespace", "prefix", "quote", "string", "await_token", "arrow",
+    "walrus",
+})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def child_fields(kind: type) -> tuple[str, ...]:
+    """The fields of a node type that can hold child nodes, in source order."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        names = [f.name for f in dataclasses.fields(kind)
+                 if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")]
+        if "decorators" in names:  # decorators come before the name and body in the source
+            names.remove("decorators")
+            names.insert(0, "decorators")
+        fields = _FIELDS[kind] = tuple(names)
+    return fields
+
+
+def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    for field in child_fields(type(node)):
+        value = getattr(node, field)
+        if isinstance(value, cst.CSTNode):
+            yield value
+        elif isinstance(value, (list, tuple)):
+            for child in value:
+                if isinstance(child, cst.CSTNode):
+                    yield child
+
+
+def iter_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """`node` and everything below it, parents before children, in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(list(children(current))))
+
+
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every Name read inside an expression (attribute names after a dot excluded)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name):
+            found.add(current.value)
+        elif isinstance(current, cst.Attribute):
+            stack.append(current.value)
+        else:
+            stack.extend(children(current))
+    return found

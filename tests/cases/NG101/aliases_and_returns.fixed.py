@@ -1,0 +1,17 @@
+# settings: min_confidence=low
+import torch as T
+
+
+class Runner:
+    @T.no_grad()
+    def predict(self, batch):
+        self.model.eval()
+        return self.model(batch)  # expect: NG101@16
+
+
+@T.no_grad()
+def run_inference(net, images):
+    outputs = []
+    for image in images:
+        outputs.append(net(image))  # expect: NG101@24
+    return outputs

@@ -1,0 +1,51 @@
+"""Every case file: exact findings, exact fixed source, fixed output parses, is idempotent and clean."""
+from __future__ import annotations
+
+import ast
+import os
+
+import pytest
+
+from casefiles import all_cases
+from nograd_lint.fixer import fix_source
+from nograd_lint.linter import lint_source
+
+CASES = all_cases()
+UPDATE = os.environ.get("NOGRAD_UPDATE_SNAPSHOTS") == "1"
+
+
+def _family_findings(case, source, settings):
+    prefix = case.family[:3]  # NG1 for NG101: a case must not trip other rules of its family either
+    return [(d.code, d.line, d.column) for d in lint_source(source, case.path.name, settings)
+            if d.code.startswith(prefix)]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_findings(case):
+    assert _family_findings(case, case.source, case.settings()) == case.expected()
+
+
+FIXABLE = [c for c in CASES if c.snapshot("fixed").exists() or (UPDATE and c.expected())]
+
+
+@pytest.mark.parametrize("case", FIXABLE, ids=[c.id for c in FIXABLE])
+def test_unsafe_fix_snapshot(case):
+    settings = case.settings()
+    outcome = fix_source(case.source, settings, unsafe=True, path=case.path.name)
+    snapshot = case.snapshot("fixed")
+    if UPDATE:
+        snapshot.write_text(outcome.source, encoding="utf-8")
+    assert outcome.source == snapshot.read_text(encoding="utf-8")
+    ast.parse(outcome.source)
+    assert fix_source(outcome.source, settings, unsafe=True, path=case.path.name).changed is False
+    assert all(code != case.family for code, _, _ in _family_findings(case, outcome.source, settings))
+
+
+SAFE = [c for c in CASES if c.snapshot("safe").exists()]
+
+
+@pytest.mark.parametrize("case", SAFE, ids=[c.id for c in SAFE])
+def test_safe_fix_snapshot(case):
+    outcome = fix_source(case.source, case.settings(), unsafe=False, path=case.path.name)
+    assert outcome.source == case.snapshot("safe").read_text(encoding="utf-8")
+    ast.parse(outcome.source)

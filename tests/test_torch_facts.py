@@ -1,0 +1,919 @@
+"""Ground-truth checks, on real torch, of the behaviour facts the rules rely on.
+
+Every test backs one (or more) rule codes, named in its docstring. The tests
+assert what torch *really* does (measured on torch 2.13 / CPython 3.11).
+If one of them starts failing after a torch upgrade, the corresponding rule's
+rationale (and docs/rules) must be re-checked.
+
+All grad-mode state is thread-local; the autouse fixture restores the global
+mode after each test, and tests that knowingly leak inference mode do so in a
+throw-away thread, because an inference-mode leak cannot be undone safely
+from Python.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import gc
+import inspect
+import threading
+import warnings
+import weakref
+
+import pytest
+
+torch = pytest.importorskip("torch")
+nn = torch.nn
+
+from torch.autograd.graph import saved_tensors_hooks  # noqa: E402
+
+# --------------------------------------------------------------------------
+# Stable message fragments (these are quoted in the rule documentation).
+# --------------------------------------------------------------------------
+NO_GRAD_FN = "does not require grad and does not have a grad_fn"
+CM_PROTOCOL = "'type' object does not support the context manager protocol"
+SGE_NEEDS_BOOL = "set_grad_enabled(): argument 'enabled' (position 1) must be bool, not function"
+INFERENCE_INPLACE = "Inplace update to inference tensor outside InferenceMode"
+INFERENCE_SAVED = "Inference tensors cannot be saved for backward"
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation"
+BACKWARD_TWICE = "Trying to backward through the graph a second time"
+
+
+# --------------------------------------------------------------------------
+# helpers
+# --------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _restore_grad_mode():
+    torch.set_grad_enabled(True)
+    assert not torch.is_inference_mode_enabled()
+    yield
+    torch.set_grad_enabled(True)
+    assert not torch.is_inference_mode_enabled(), "test leaked inference mode"
+
+
+def mode():
+    """(grad enabled, inference mode enabled) of the current thread."""
+    return (torch.is_grad_enabled(), torch.is_inference_mode_enabled())
+
+
+def run_in_fresh_thread(fn):
+    """Run fn in a new thread (fresh grad-mode TLS) and return its result."""
+    box = {}
+
+    def target():
+        try:
+            box["result"] = fn()
+        except BaseException as exc:  # pragma: no cover - re-raised below
+            box["error"] = exc
+
+    th = threading.Thread(target=target)
+    th.start()
+    th.join()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+def tiny_model(seed=0):
+    torch.manual_seed(seed)
+    return nn.Linear(3, 1)
+
+
+def tiny_batch(seed=1):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(4, 3, generator=g), torch.randn(4, 1, generator=g)
+
+
+def mse(model, x, y):
+    return nn.functional.mse_loss(model(x), y)
+
+
+class _Packed:
+    """Box handed to autograd by the pack hook; autograd (not the meter) owns it."""
+
+    __slots__ = ("t", "__weakref__")
+
+    def __init__(self, t):
+        self.t = t
+
+
+class SavedBytesMeter:
+    """saved_tensors_hooks meter that records sizes only, never the tensors.
+
+    ``total`` counts every byte ever packed; ``live`` counts the bytes whose
+    packed box is still referenced by some autograd graph.
+    """
+
+    def __init__(self):
+        self.total = 0
+        self.live = 0
+
+    def pack(self, t):
+        nbytes = t.numel() * t.element_size()
+        self.total += nbytes
+        self.live += nbytes
+        box = _Packed(t)
+        weakref.finalize(box, self._release, nbytes)
+        return box
+
+    def _release(self, nbytes):
+        self.live -= nbytes
+
+    @staticmethod
+    def unpack(box):
+        return box.t
+
+    def hooks(self):
+        return saved_tensors_hooks(self.pack, self.unpack)
+
+
+# ==========================================================================
+# NG201 -- backward through a graph built with grad disabled
+# ==========================================================================
+@pytest.mark.parametrize(
+    "ctx",
+    [torch.no_grad, torch.inference_mode, lambda: torch.set_grad_enabled(False)],
+    ids=["no_grad", "inference_mode", "set_grad_enabled(False)"],
+)
+def test_forward_and_backward_inside_disabled_block_raises(ctx):
+    """NG201: forward + loss.backward() inside no_grad / inference_mode /
+    set_grad_enabled(False) raises RuntimeError
+    'element 0 of tensors does not require grad and does not have a grad_fn'."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    with pytest.raises(RuntimeError, match=NO_GRAD_FN) as info:
+        with ctx():
+            loss = mse(model, x, y)
+            loss.backward()
+    assert str(info.value) == "element 0 of tensors " + NO_GRAD_FN
+    assert model.weight.grad is None
+
+
+def test_forward_under_no_grad_backward_outside_raises():
+    """NG201: forward under no_grad, backward outside: same RuntimeError."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    with torch.no_grad():
+        loss = mse(model, x, y)
+    assert loss.grad_fn is None and not loss.requires_grad
+    with pytest.raises(RuntimeError, match=NO_GRAD_FN):
+        loss.backward()
+
+
+def test_forward_outside_backward_inside_no_grad_works():
+    """NG201 must not flag: graph built outside, backward() called inside
+    no_grad works and populates .grad (same values as outside)."""
+    x, y = tiny_batch()
+    ref = tiny_model()
+    mse(ref, x, y).backward()
+
+    model = tiny_model()
+    loss = mse(model, x, y)
+    with torch.no_grad():
+        loss.backward()
+    assert model.weight.grad is not None
+    assert model.bias.grad is not None
+    torch.testing.assert_close(model.weight.grad, ref.weight.grad)
+
+
+def test_autograd_grad_create_graph_inside_no_grad_works():
+    """NG201 must not flag: torch.autograd.grad(y, x, create_graph=True) on a
+    graph built outside, called inside no_grad, returns gradients; with
+    create_graph=True the result even carries a graph (engine runs with
+    grad mode = create_graph)."""
+    x = torch.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = (x ** 3).sum()
+    with torch.no_grad():
+        (g,) = torch.autograd.grad(y, x, create_graph=True)
+    torch.testing.assert_close(g.detach(), 3 * x.detach() ** 2)
+    assert g.requires_grad and g.grad_fn is not None
+    # second order still works outside
+    (gg,) = torch.autograd.grad(g.sum(), x)
+    torch.testing.assert_close(gg, 6 * x.detach())
+
+
+# ==========================================================================
+# NG202 -- optimizer idiom (no_grad step + enable_grad closure)
+# ==========================================================================
+def test_no_grad_step_with_enable_grad_closure_works():
+    """NG202 must not flag: @torch.no_grad() step that does
+    `with torch.enable_grad(): loss = closure(); loss.backward()` and then
+    updates params in place works."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    seen = {}
+
+    def closure():
+        seen["closure"] = mode()
+        return mse(model, x, y)
+
+    @torch.no_grad()
+    def step(params, closure, lr=0.1):
+        seen["step"] = mode()
+        with torch.enable_grad():
+            loss = closure()
+            for p in params:
+                p.grad = None
+            loss.backward()
+        for p in params:
+            p.add_(p.grad, alpha=-lr)  # in-place on a leaf: legal under no_grad
+        return loss
+
+    w0 = model.weight.detach().clone()
+    loss = step(list(model.parameters()), closure)
+    assert seen == {"step": (False, False), "closure": (True, False)}
+    assert loss.requires_grad
+    assert model.weight.grad is not None
+    assert not torch.equal(w0, model.weight.detach())
+    assert mode() == (True, False)
+
+
+@pytest.mark.parametrize(
+    "opt_cls, kwargs",
+    [(torch.optim.SGD, {"lr": 0.1}), (torch.optim.LBFGS, {"lr": 0.5, "max_iter": 5})],
+    ids=["SGD", "LBFGS"],
+)
+def test_real_optimizer_step_with_closure_works(opt_cls, kwargs):
+    """NG202 must not flag: real optimizer .step(closure) (which runs the
+    closure under enable_grad) works; the closure sees grad enabled."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    opt = opt_cls(model.parameters(), **kwargs)
+    seen = []
+
+    def closure():
+        opt.zero_grad()
+        seen.append(mode())
+        loss = mse(model, x, y)
+        loss.backward()
+        return loss
+
+    w0 = model.weight.detach().clone()
+    losses = [float(opt.step(closure).detach()) for _ in range(3)]
+    assert seen and all(s == (True, False) for s in seen)
+    assert losses[-1] < losses[0]
+    assert not torch.equal(w0, model.weight.detach())
+
+
+# ==========================================================================
+# NG302 -- missing parentheses
+# ==========================================================================
+@pytest.mark.parametrize(
+    "cls",
+    [torch.no_grad, torch.inference_mode, torch.enable_grad, torch.set_grad_enabled],
+    ids=lambda c: c.__name__,
+)
+def test_with_class_without_call_is_type_error(cls):
+    """NG302: `with torch.no_grad:` (class, not instance) raises TypeError
+    "'type' object does not support the context manager protocol"
+    (CPython 3.11 wording; the same for inference_mode / enable_grad /
+    set_grad_enabled)."""
+    with pytest.raises(TypeError, match=CM_PROTOCOL):
+        with cls:  # type: ignore[attr-defined]
+            pass
+    assert mode() == (True, False)
+
+
+@pytest.mark.parametrize(
+    "deco, expected_inside",
+    [
+        (torch.no_grad, (False, False)),
+        (torch.inference_mode, (False, True)),
+        (torch.enable_grad, (True, False)),
+    ],
+    ids=["no_grad", "inference_mode", "enable_grad"],
+)
+def test_decorator_without_parentheses_works(deco, expected_inside):
+    """NG302 must not flag: @torch.no_grad / @torch.inference_mode /
+    @torch.enable_grad without parentheses decorate correctly: the body runs
+    in the expected mode and the mode is restored afterwards."""
+
+    @deco
+    def f():
+        return mode()
+
+    outer = torch.no_grad() if deco is torch.enable_grad else _nullcontext()
+    with outer:
+        before = mode()
+        assert f() == expected_inside
+        assert mode() == before
+    assert mode() == (True, False)
+
+
+class _nullcontext:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_set_grad_enabled_as_bare_decorator_is_type_error_at_decoration():
+    """NG302: @torch.set_grad_enabled without an argument raises TypeError at
+    decoration time (the function is passed as `mode`):
+    "set_grad_enabled(): argument 'enabled' (position 1) must be bool, not function"."""
+    with pytest.raises(TypeError) as info:
+
+        @torch.set_grad_enabled
+        def f():  # pragma: no cover - never defined
+            return None
+
+    assert str(info.value) == SGE_NEEDS_BOOL
+    assert mode() == (True, False)
+
+
+# ==========================================================================
+# NG303 -- bare context-manager constructor statement
+# ==========================================================================
+def test_bare_no_grad_statement_does_nothing():
+    """NG303: a bare `torch.no_grad()` statement leaves grad mode unchanged
+    (same for bare inference_mode(), and bare enable_grad() inside no_grad)."""
+    torch.no_grad()
+    assert mode() == (True, False)
+    torch.inference_mode()
+    assert mode() == (True, False)
+    w = torch.ones(2, requires_grad=True)
+    assert (w * 2).requires_grad
+    with torch.no_grad():
+        torch.enable_grad()
+        assert mode() == (False, False)
+
+
+# ==========================================================================
+# NG304 -- leaking set_grad_enabled(False)
+# ==========================================================================
+def test_bare_set_grad_enabled_false_leaks_out_of_function():
+    """NG304: bare `torch.set_grad_enabled(False)` in a function leaks: after
+    return torch.is_grad_enabled() is False; try/finally restore keeps it
+    True; the `with` form restores too."""
+
+    def leaky():
+        torch.set_grad_enabled(False)
+        return torch.is_grad_enabled()
+
+    assert leaky() is False
+    assert torch.is_grad_enabled() is False  # leaked
+    torch.set_grad_enabled(True)
+
+    def restoring():
+        prev = torch.is_grad_enabled()
+        torch.set_grad_enabled(False)
+        try:
+            return torch.is_grad_enabled()
+        finally:
+            torch.set_grad_enabled(prev)
+
+    assert restoring() is False
+    assert torch.is_grad_enabled() is True
+
+    def with_form():
+        with torch.set_grad_enabled(False):
+            return torch.is_grad_enabled()
+
+    assert with_form() is False
+    assert torch.is_grad_enabled() is True
+
+
+# ==========================================================================
+# NG305 -- re-entering one context-manager instance
+# ==========================================================================
+def test_reentering_one_no_grad_instance_leaks():
+    """NG305: `ng = torch.no_grad()` entered twice, nested: the inner
+    __enter__ overwrites ng.prev with False, so after both exit grad mode is
+    still False (leak). Fresh instances restore correctly."""
+    ng = torch.no_grad()
+    with ng:
+        with ng:
+            assert mode() == (False, False)
+        assert mode() == (False, False)
+    assert torch.is_grad_enabled() is False  # leaked
+    torch.set_grad_enabled(True)
+
+    with torch.no_grad():
+        with torch.no_grad():
+            pass
+        assert torch.is_grad_enabled() is False
+    assert torch.is_grad_enabled() is True
+
+    # sequential (non-nested) reuse of one instance is fine
+    with ng:
+        pass
+    with ng:
+        assert torch.is_grad_enabled() is False
+    assert torch.is_grad_enabled() is True
+
+
+def test_reentering_one_inference_mode_instance_leaks():
+    """NG305: one `torch.inference_mode()` instance entered twice, nested.
+    The inner __enter__ replaces the stored C++ guard, whose destructor
+    restores the pre-outer state, so the *inner body runs with inference mode
+    OFF and grad ON*; after both exit inference mode is still ON (leak).
+    Run in a throw-away thread because the leak cannot be undone."""
+
+    def scenario():
+        im = torch.inference_mode()
+        seen = {}
+        with im:
+            seen["outer"] = mode()
+            with im:
+                seen["inner"] = mode()
+            seen["after_inner"] = mode()
+        seen["after_both"] = mode()
+        seen["new_tensor_is_inference"] = torch.ones(1).is_inference()
+        return seen
+
+    seen = run_in_fresh_thread(scenario)
+    assert seen == {
+        "outer": (False, True),
+        "inner": (True, False),
+        "after_inner": (False, True),
+        "after_both": (False, True),
+        "new_tensor_is_inference": True,
+    }
+
+    def fresh_instances():
+        with torch.inference_mode():
+            with torch.inference_mode():
+                inner = mode()
+        return inner, mode()
+
+    assert run_in_fresh_thread(fresh_instances) == ((False, True), (True, False))
+
+    def sequential_reuse():
+        im = torch.inference_mode()
+        with im:
+            pass
+        with im:
+            inside = mode()
+        return inside, mode()
+
+    assert run_in_fresh_thread(sequential_reuse) == ((False, True), (True, False))
+
+
+# ==========================================================================
+# NG306 -- yield inside a grad-mode block
+# ==========================================================================
+def test_yield_inside_with_no_grad_leaks_to_consumer():
+    """NG306: generator yielding inside `with torch.no_grad():` -- while it is
+    suspended the consumer runs with grad disabled; mode is restored only
+    when the generator finishes / is closed."""
+
+    def gen():
+        with torch.no_grad():
+            for _ in range(2):
+                yield mode()
+
+    g = gen()
+    body = next(g)
+    assert body == (False, False)
+    assert torch.is_grad_enabled() is False  # consumer sees the leak
+    assert next(g) == (False, False)
+    assert torch.is_grad_enabled() is False
+    g.close()
+    assert torch.is_grad_enabled() is True
+
+    # also observed by a full for-loop consumer
+    consumer = [mode() for _ in gen()]
+    assert consumer == [(False, False), (False, False)]
+    assert torch.is_grad_enabled() is True
+
+
+@pytest.mark.parametrize(
+    "deco", [torch.no_grad(), torch.no_grad], ids=["no_grad()", "no_grad"]
+)
+def test_no_grad_decorator_on_generator_is_per_step(deco):
+    """NG306: with @torch.no_grad() (or @torch.no_grad) on the generator
+    function instead, the body sees False and the consumer sees True at
+    each yield (torch wraps generators step by step)."""
+
+    @deco
+    def gen():
+        for _ in range(2):
+            yield mode()
+
+    pairs = [(body, mode()) for body in gen()]
+    assert pairs == [((False, False), (True, False))] * 2
+
+
+# ==========================================================================
+# NG307 -- grad mode does not propagate to other threads
+# ==========================================================================
+@pytest.mark.parametrize(
+    "ctx", [torch.no_grad, torch.inference_mode], ids=["no_grad", "inference_mode"]
+)
+def test_grad_mode_not_inherited_by_threads(ctx):
+    """NG307: a threading.Thread and a ThreadPoolExecutor task started inside
+    `with torch.no_grad():` (or inference_mode) see grad enabled and
+    inference mode off in the worker."""
+    result = {}
+    with ctx():
+        th = threading.Thread(target=lambda: result.__setitem__("thread", mode()))
+        th.start()
+        th.join()
+        with concurrent.futures.ThreadPoolExecutor(max_workers=1) as ex:
+            result["pool"] = ex.submit(mode).result()
+        assert torch.is_grad_enabled() is False
+    assert result == {"thread": (True, False), "pool": (True, False)}
+
+
+# ==========================================================================
+# NG308 -- grad-mode decorators on async def
+# ==========================================================================
+@pytest.mark.parametrize(
+    "deco",
+    [torch.no_grad(), torch.no_grad, torch.inference_mode()],
+    ids=["no_grad()", "no_grad", "inference_mode()"],
+)
+def test_grad_decorator_on_async_def_has_no_effect(deco):
+    """NG308: @torch.no_grad() / @torch.inference_mode() on an `async def`
+    neither raises nor warns at decoration or call time, but has no effect:
+    the body, awaited via asyncio.run, sees grad enabled (the wrapper only
+    creates the coroutine inside the context). The wrapped function is no
+    longer recognised as a coroutine function."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+
+        @deco
+        async def body():
+            await asyncio.sleep(0)
+            return mode()
+
+        assert not inspect.iscoroutinefunction(body)
+        coro = body()
+        assert inspect.iscoroutine(coro)
+        assert mode() == (True, False)
+        assert asyncio.run(coro) == (True, False)
+    assert [str(w.message) for w in caught] == []
+
+
+# ==========================================================================
+# NG203 -- backward / step inside inference_mode
+# ==========================================================================
+def test_backward_and_step_inside_inference_mode_first_iteration_works():
+    """NG203: graph built outside, backward() + optimizer.step() inside
+    inference_mode works the first time; the resulting .grad is an
+    inference tensor (the parameter itself is not)."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    w0 = model.weight.detach().clone()
+    loss = mse(model, x, y)
+    with torch.inference_mode():
+        loss.backward()
+        opt.step()
+    assert model.weight.grad is not None
+    assert model.weight.grad.is_inference()
+    assert not model.weight.is_inference()
+    assert not torch.equal(w0, model.weight.detach())
+
+
+@pytest.mark.parametrize(
+    "opt_cls, kwargs",
+    [
+        (torch.optim.SGD, {"lr": 0.1}),
+        (torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}),
+        (torch.optim.Adam, {"lr": 0.1}),
+    ],
+    ids=["SGD", "SGD-momentum", "Adam"],
+)
+def test_loop_entirely_inside_inference_mode_does_not_raise(opt_cls, kwargs):
+    """NG203 (fact correction): if backward() AND step() are *both* inside
+    inference_mode on every iteration (zero_grad with the default
+    set_to_none=True), later iterations do NOT raise: accumulation into the
+    inference .grad happens inside inference mode."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    opt = opt_cls(model.parameters(), **kwargs)
+    for _ in range(3):
+        opt.zero_grad()
+        loss = mse(model, x, y)
+        with torch.inference_mode():
+            loss.backward()
+            opt.step()
+    assert model.weight.grad.is_inference()
+
+
+def test_inference_grad_accumulated_outside_inference_mode_raises():
+    """NG203: the second iteration raises once the inference-tensor .grad
+    made by a backward() inside inference_mode is accumulated into by a
+    backward() outside it: RuntimeError 'Inplace update to inference tensor
+    outside InferenceMode is not allowed...'."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    loss = mse(model, x, y)
+    with torch.inference_mode():
+        loss.backward()
+    loss = mse(model, x, y)
+    with pytest.raises(RuntimeError, match=INFERENCE_INPLACE) as info:
+        loss.backward()
+    assert str(info.value) == (
+        "Inplace update to inference tensor outside InferenceMode is not "
+        "allowed.You can make a clone to get a normal tensor before doing "
+        "inplace update.See https://github.com/pytorch/rfcs/pull/17 for more "
+        "details."
+    )
+
+
+def test_inference_grad_zeroed_in_place_outside_raises():
+    """NG203: loop with backward()+step() in inference_mode and
+    opt.zero_grad(set_to_none=False) outside raises on the 2nd iteration's
+    zero_grad (in-place zero_ of the inference .grad)."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    iterations_done = 0
+    with pytest.raises(RuntimeError, match=INFERENCE_INPLACE):
+        for _ in range(2):
+            opt.zero_grad(set_to_none=False)
+            loss = mse(model, x, y)
+            with torch.inference_mode():
+                loss.backward()
+                opt.step()
+            iterations_done += 1
+    assert iterations_done == 1
+
+
+@pytest.mark.parametrize(
+    "opt_cls, kwargs, state_key",
+    [
+        (torch.optim.SGD, {"lr": 0.1, "momentum": 0.9}, "momentum_buffer"),
+        (torch.optim.Adam, {"lr": 0.1}, "exp_avg"),
+    ],
+    ids=["SGD-momentum", "Adam"],
+)
+def test_optimizer_state_made_in_inference_mode_then_step_outside_raises(
+    opt_cls, kwargs, state_key
+):
+    """NG203: optimizer.step() inside inference_mode creates inference-tensor
+    optimizer state; a later normal step() outside raises the same
+    'Inplace update to inference tensor outside InferenceMode' error."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    opt = opt_cls(model.parameters(), **kwargs)
+    mse(model, x, y).backward()
+    with torch.inference_mode():
+        opt.step()
+    assert opt.state[model.weight][state_key].is_inference()
+    opt.zero_grad()
+    mse(model, x, y).backward()
+    with pytest.raises(RuntimeError, match=INFERENCE_INPLACE):
+        opt.step()
+
+
+# ==========================================================================
+# NG204 -- inference tensors used in autograd-recorded computation
+# ==========================================================================
+def test_inference_tensor_saved_for_backward_raises_at_forward():
+    """NG204: a tensor made under inference_mode used in a forward op that
+    autograd saves for backward raises RuntimeError 'Inference tensors cannot
+    be saved for backward...' -- already at forward time, not at backward."""
+    with torch.inference_mode():
+        x = torch.randn(3) * 2
+    assert x.is_inference()
+    w = torch.randn(3, requires_grad=True)
+    with pytest.raises(RuntimeError, match=INFERENCE_SAVED) as info:
+        w * x  # mul saves x for w's gradient
+    assert "use `torch.no_grad()` instead of `torch.inference_mode()`" in str(info.value)
+
+    model = tiny_model()
+    with torch.inference_mode():
+        batch = torch.randn(4, 3)
+    with pytest.raises(RuntimeError, match=INFERENCE_SAVED):
+        model(batch)
+
+    # ops that do not save the inference tensor are fine
+    (w + x).sum().backward()
+    assert w.grad is not None
+    # the suggested workaround: clone outside inference mode
+    w.grad = None
+    (w * x.clone()).sum().backward()
+    assert w.grad is not None
+
+
+def test_no_grad_tensor_saved_for_backward_is_fine():
+    """NG204: the same with no_grad instead of inference_mode is fine."""
+    with torch.no_grad():
+        x = torch.randn(3) * 2
+    assert not x.is_inference()
+    w = torch.randn(3, requires_grad=True)
+    (w * x).sum().backward()
+    assert w.grad is not None
+    torch.testing.assert_close(w.grad, x)
+
+
+# ==========================================================================
+# NG103 -- in-place update of a leaf parameter outside no_grad
+# ==========================================================================
+def _param_with_grad():
+    model = tiny_model()
+    x, y = tiny_batch()
+    mse(model, x, y).backward()
+    return model.weight
+
+
+def _isub(p):
+    p -= 0.1 * p.grad
+
+
+IN_PLACE_UPDATES = {
+    "isub": _isub,
+    "add_": lambda p: p.add_(p.grad, alpha=-0.1),
+    "mul_": lambda p: p.mul_(0.5),
+    "copy_": lambda p: p.copy_(torch.zeros_like(p)),
+    "zero_": lambda p: p.zero_(),
+}
+
+
+@pytest.mark.parametrize("name", list(IN_PLACE_UPDATES))
+def test_in_place_update_of_parameter_outside_no_grad_raises(name):
+    """NG103: `p -= lr * p.grad`, p.add_/mul_/copy_/zero_ on an nn.Linear
+    parameter outside no_grad raise RuntimeError 'a leaf Variable that
+    requires grad is being used in an in-place operation.'"""
+    p = _param_with_grad()
+    with pytest.raises(RuntimeError, match=LEAF_INPLACE) as info:
+        IN_PLACE_UPDATES[name](p)
+    assert str(info.value) == LEAF_INPLACE + "."
+
+
+@pytest.mark.parametrize("name", list(IN_PLACE_UPDATES))
+def test_in_place_update_of_parameter_inside_no_grad_works(name):
+    """NG103: the same in-place updates inside torch.no_grad() work and keep
+    the parameter a leaf that requires grad."""
+    p = _param_with_grad()
+    before = p.detach().clone()
+    with torch.no_grad():
+        IN_PLACE_UPDATES[name](p)
+    assert not torch.equal(before, p.detach())
+    assert p.is_leaf and p.requires_grad and p.grad_fn is None
+
+
+def test_in_place_update_through_data_works_without_no_grad():
+    """NG103: p.data.add_/mul_/copy_ works without no_grad."""
+    p = _param_with_grad()
+    before = p.detach().clone()
+    p.data.add_(p.grad, alpha=-0.1)
+    p.data.mul_(0.5)
+    p.data.copy_(p.data * 2)
+    assert not torch.equal(before, p.detach())
+    assert p.is_leaf and p.requires_grad
+
+
+# ==========================================================================
+# NG102 -- accumulating a loss tensor across iterations
+# ==========================================================================
+def _accumulate(n, how):
+    torch.manual_seed(0)
+    model = nn.Linear(8, 4)
+    x = torch.randn(4, 8)
+    y = torch.randn(4, 4)
+    meter = SavedBytesMeter()
+    total = 0.0 if how == "item" else torch.zeros(())
+    with meter.hooks():
+        for _ in range(n):
+            loss = nn.functional.mse_loss(model(x), y)
+            if how == "tensor":
+                total = total + loss
+            elif how == "item":
+                total += loss.item()
+            elif how == "backward":
+                loss.backward()
+                total += loss
+            else:  # pragma: no cover
+                raise AssertionError(how)
+        del loss
+    gc.collect()
+    return total, meter
+
+
+def _add_chain_length(grad_fn):
+    n = 0
+    while grad_fn is not None and type(grad_fn).__name__ == "AddBackward0":
+        n += 1
+        grad_fn = next(
+            (f for f, _ in grad_fn.next_functions if type(f).__name__ == "AddBackward0"),
+            None,
+        )
+    return n
+
+
+def test_accumulating_loss_tensor_keeps_every_graph_alive():
+    """NG102: `total = total + loss` (forward + criterion, no backward) over N
+    iterations keeps each iteration's graph: total.grad_fn chain has N
+    AddBackward0 nodes and the live saved-for-backward bytes grow linearly
+    with N."""
+    _, one = _accumulate(1, "tensor")
+    per_iter = one.live
+    assert per_iter > 0
+    for n in (2, 4, 8):
+        total, meter = _accumulate(n, "tensor")
+        assert total.requires_grad and total.grad_fn is not None
+        assert _add_chain_length(total.grad_fn) == n
+        assert meter.live == n * per_iter
+    # dropping the accumulator frees everything
+    del total
+    gc.collect()
+    assert meter.live == 0
+
+
+def test_accumulating_loss_item_keeps_nothing():
+    """NG102: with `total += loss.item()` nothing is kept: total is a float
+    and no saved bytes stay alive."""
+    for n in (1, 8):
+        total, meter = _accumulate(n, "item")
+        assert type(total) is float
+        assert meter.total > 0 and meter.live == 0
+
+
+def test_accumulating_loss_after_backward_keeps_graph_nodes_not_saved_tensors():
+    """NG102 (report): with loss.backward() each iteration and
+    `total += loss`, the saved tensors ARE freed by backward (0 live saved
+    bytes), but total still requires grad and drags a chain of N
+    AddBackward0 nodes (plus the freed loss nodes); backward through it
+    raises 'Trying to backward through the graph a second time'."""
+    for n in (1, 8):
+        total, meter = _accumulate(n, "backward")
+        assert meter.total > 0 and meter.live == 0
+        assert total.requires_grad
+        assert _add_chain_length(total.grad_fn) == n
+    with pytest.raises(RuntimeError, match=BACKWARD_TWICE):
+        total.backward()
+
+
+# ==========================================================================
+# NG101 -- forward passes under default grad mode save activations
+# ==========================================================================
+@pytest.mark.parametrize(
+    "ctx, saves, out_is_inference",
+    [
+        (None, True, False),
+        (torch.no_grad, False, False),
+        (torch.inference_mode, False, True),
+        (lambda: torch.set_grad_enabled(False), False, False),
+    ],
+    ids=["default", "no_grad", "inference_mode", "set_grad_enabled(False)"],
+)
+def test_forward_saves_tensors_only_with_grad_enabled(ctx, saves, out_is_inference):
+    """NG101: a forward under default grad mode saves tensors for backward
+    (pack hook sees > 0 bytes, output has grad_fn); under no_grad /
+    inference_mode / set_grad_enabled(False) 0 bytes are saved and
+    output.requires_grad is False."""
+    model = nn.Linear(8, 4)
+    x = torch.randn(2, 8)
+    meter = SavedBytesMeter()
+    with meter.hooks():
+        if ctx is None:
+            out = torch.relu(model(x))
+        else:
+            with ctx():
+                out = torch.relu(model(x))
+    if saves:
+        assert meter.total > 0 and meter.live > 0
+        assert out.requires_grad and out.grad_fn is not None
+    else:
+        assert meter.total == 0
+        assert not out.requires_grad and out.grad_fn is None
+    assert out.is_inference() is out_is_inference
+
+
+# ==========================================================================
+# inference_mode(False) semantics (documentation of NG2xx fixes)
+# ==========================================================================
+def test_inference_mode_false_semantics():
+    """inference_mode(False) nested in inference_mode(): grad enabled and
+    inference mode off inside (new tensors are normal); at top level it is
+    a no-op (True, False). Note: inside no_grad it *enables* grad."""
+    with torch.inference_mode():
+        assert mode() == (False, True)
+        with torch.inference_mode(False):
+            assert mode() == (True, False)
+            assert not torch.ones(1).is_inference()
+        assert mode() == (False, True)
+    assert mode() == (True, False)
+
+    with torch.inference_mode(False):
+        assert mode() == (True, False)
+    assert mode() == (True, False)
+
+    with torch.no_grad():
+        with torch.inference_mode(False):
+            assert mode() == (True, False)  # surprising: grad re-enabled
+        assert mode() == (False, False)
+
+
+# ==========================================================================
+# Aliases the resolver must know
+# ==========================================================================
+def test_grad_mode_aliases_are_identical_objects():
+    """Name resolution (all rules): autograd aliases are the same objects."""
+    import torch.autograd.grad_mode as grad_mode
+
+    assert torch.autograd.no_grad is torch.no_grad
+    assert grad_mode.no_grad is torch.no_grad
+    assert grad_mode.inference_mode is torch.inference_mode
+    assert torch.autograd.inference_mode is torch.inference_mode
+    assert torch.autograd.set_grad_enabled is torch.set_grad_enabled
+    assert grad_mode.set_grad_enabled is torch.set_grad_enabled
+    assert torch.autograd.enable_grad is torch.enable_grad
+    assert grad_mode.enable_grad is torch.enable_grad
+    assert torch.no_grad.__module__ == "torch.autograd.grad_mode"
