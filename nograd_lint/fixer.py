@@ -152,11 +152,16 @@ def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
             break
         chosen, new_module = step
         _check_compiles(new_module, module, chosen.fix, path)
-        applied.append(lines.to_original(chosen))
+        where = lines.to_original(chosen)
+        if any(_same_finding(where, before) for before in applied):
+            raise FixError(f"{path}:{where.line}:{where.column}: the fix for {where.code} "
+                           f"(\"{where.fix.description}\") does not remove the finding; file left unchanged "
+                           f"(please report this)")
+        applied.append(where)
         lines = lines.then(new_module.code)
         module = new_module
     else:
-        diagnostics = lint_module(module, path, settings)
+        raise FixError(f"{path}: more than {MAX_ROUNDS} fixes; file left unchanged")
     if not applied:
         return original, [], diagnostics, lines
     try:
@@ -166,6 +171,10 @@ def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
     if module.code == original.code:
         return original, [], diagnostics, LineMap.identity(original.code)
     return module, applied, diagnostics, lines
+
+
+def _same_finding(one: Diagnostic, other: Diagnostic) -> bool:
+    return (one.code, one.line, one.column, one.message) == (other.code, other.line, other.column, other.message)
 
 
 def _next_fix(module: cst.Module, diagnostics: list[Diagnostic], unsafe: bool):

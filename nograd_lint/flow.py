@@ -8,10 +8,9 @@ import libcst as cst
 from .names import LOSS_CALLEE
 from .gradmode import AssignFact, CallFact, FileAnalysis, FunctionInfo, Mode, Span
 from .roles import activity_of, forward_callee, is_backward, not_models
-from .treewalk import names_in
+from .treewalk import DETACHING_METHODS, is_detached, names_in
 from .values import is_python_value
 
-DETACHING_METHODS = frozenset({"item", "detach", "tolist", "numpy", "detach_", "data"})
 # Methods whose result carries no graph even on a tensor that has one.
 NON_DIFFERENTIABLE_METHODS = DETACHING_METHODS | frozenset(
     {"argmax", "argmin", "eq", "ne", "gt", "lt", "ge", "le", "long", "int", "bool", "size", "numel",
@@ -51,25 +50,6 @@ def graph_reads(node: cst.BaseExpression) -> set[str]:
         elif isinstance(current, (cst.Tuple, cst.List)):
             stack.extend(element.value for element in current.elements)
     return found
-
-
-def is_detached(node: cst.BaseExpression) -> bool:
-    """`loss.item()`, `out.detach().cpu()`, `loss.data`: no graph comes out of it."""
-    while True:
-        if isinstance(node, cst.Call):
-            func = node.func
-            if isinstance(func, cst.Attribute):
-                if func.attr.value in DETACHING_METHODS:
-                    return True
-                node = func.value
-                continue
-            return isinstance(func, cst.Name) and func.value in ("float", "int", "bool", "len")
-        if isinstance(node, cst.Attribute):
-            if node.attr.value in DETACHING_METHODS:
-                return True
-            node = node.value
-            continue
-        return False
 
 
 def is_loss_call(call: CallFact) -> bool:

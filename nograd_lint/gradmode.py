@@ -15,7 +15,7 @@ import libcst as cst
 
 from . import names
 from .imports import ImportMap, dotted_name
-from .treewalk import child_fields
+from .treewalk import child_fields, iter_nodes
 
 
 class Mode(str, enum.Enum):
@@ -95,12 +95,26 @@ class Span:
 
 
 @dataclasses.dataclass(eq=False)
+class ClassInfo:
+    name: str
+    bases: tuple[str, ...]  # qualified through imports where possible, else as written
+
+    def derives_from(self, qualified: frozenset[str] | set[str]) -> bool:
+        return any(base in qualified for base in self.bases)
+
+    @property
+    def has_bases(self) -> bool:
+        return any(base not in ("object", "ABC", "abc.ABC", "typing.Generic", "Generic") for base in self.bases)
+
+
+@dataclasses.dataclass(eq=False)
 class FunctionInfo:
     node: cst.FunctionDef
     name: str
     class_name: Optional[str]
     parent: Optional["FunctionInfo"]
     span: Span
+    class_info: Optional[ClassInfo] = None
     decorator_uses: list[ContextUse] = dataclasses.field(default_factory=list)
     framework_state: Optional[GradState] = None  # a framework decorator such as smart_inference_mode()
     is_generator: bool = False
@@ -146,6 +160,7 @@ class CallFact(Fact):
     callee: Optional[str] = None  # dotted name as written: `self.model`, `torch.no_grad`
     qualified: Optional[str] = None  # resolved through imports: `torch.no_grad`
     is_bare_statement: bool = False  # the whole statement is this call
+    in_lambda: bool = False  # inside a lambda: runs later, wherever the lambda is called
 
     @property
     def method(self) -> Optional[str]:
@@ -203,6 +218,7 @@ class FileAnalysis:
     returns: list[ReturnFact]
     global_state: Optional[GradState]
     statement_spans: dict[int, Span]  # id(statement) -> span
+    classes: dict[str, ClassInfo] = dataclasses.field(default_factory=dict)
     cache: dict = dataclasses.field(default_factory=dict)  # derived facts computed once per file
 
     def state_of(self, fact: Fact) -> GradState:
@@ -235,7 +251,7 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
         module=module, imports=collector.imports, path=path, functions=collector.functions,
         loops=collector.loops, calls=collector.calls, assigns=collector.assigns,
         name_uses=collector.name_uses, withs=collector.withs, returns=collector.returns,
-        global_state=collector.global_state, statement_spans=collector.spans,
+        global_state=collector.global_state, statement_spans=collector.spans, classes=collector.classes,
     )
     _resolve_function_entries(analysis)
     return analysis
@@ -296,6 +312,9 @@ class _Collector:
         self._frames: list[_Frame] = [_Frame(None)]
         self._functions: list[FunctionInfo] = []
         self._scopes: list = []  # class names (str) and FunctionInfo, innermost last
+        self.classes: dict[str, ClassInfo] = {}
+        self._lambda_depth = 0
+        self._dynamic_contexts: dict[str, Optional[GradState]] = {}  # `ctx = nullcontext if a else torch.no_grad`
         self._loops: list[LoopInfo] = []
         self._statements: list[cst.CSTNode] = []
         self._open_spans: list[Span] = []
@@ -376,11 +395,11 @@ class _Collector:
         self._frames.pop()
 
     def visit_If(self, node: cst.If) -> None:
-        if not self._functions and _is_main_guard(node.test):
+        if not self._functions and is_main_guard(node.test):
             self._in_main_guard += 1
 
     def leave_If(self, original_node: cst.If) -> None:
-        if not self._functions and _is_main_guard(original_node.test):
+        if not self._functions and is_main_guard(original_node.test):
             self._in_main_guard -= 1
 
     def visit_With(self, node: cst.With) -> None:
@@ -389,6 +408,11 @@ class _Collector:
         for item in node.items:
             use = context_use(self.imports, item.item)
             if use is None:
+                target = item.item.func if isinstance(item.item, cst.Call) else item.item
+                local = dotted_name(target)
+                if local in self._dynamic_contexts:
+                    state = self._dynamic_contexts[local] or GradState(Mode.UNKNOWN, Origin.WITH, item)
+                    continue
                 state = framework_state(self.imports, item.item) or state
                 continue
             fact.uses.append((item, use))
@@ -401,6 +425,19 @@ class _Collector:
     # -- functions, classes, loops -------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         self._scopes.append(node.name.value)
+        bases = []
+        for arg in node.bases:
+            base = arg.value.value if isinstance(arg.value, cst.Subscript) else arg.value  # `Base[T]`
+            written = dotted_name(base)
+            if written is not None:
+                bases.append(self.imports.resolve(base) or written)
+        self.classes.setdefault(node.name.value, ClassInfo(node.name.value, tuple(bases)))
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._lambda_depth += 1
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self._lambda_depth -= 1
 
     def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
         self._scopes.pop()
@@ -412,6 +449,7 @@ class _Collector:
             node=node, name=node.name.value,
             class_name=self._scopes[-1] if directly_in_class else None,
             parent=parent, span=self.spans[id(node)],
+            class_info=self.classes.get(self._scopes[-1]) if directly_in_class else None,
         )
         for decorator in node.decorators:
             expression = decorator.decorator
@@ -467,10 +505,25 @@ class _Collector:
                 and isinstance(statement.body[0], cst.Expr) and statement.body[0].value is node)
         fact = CallFact(**self._fact_args(), node=node, callee=callee,
                         qualified=self.imports.resolve(node.func) if callee else None,
-                        is_bare_statement=bare)
+                        is_bare_statement=bare, in_lambda=self._lambda_depth > 0)
         self.calls.append(fact)
         if bare:
             self._bare_set_grad_enabled(fact)
+
+    def _note_context_value(self, node: cst.Assign) -> None:
+        """`ctx = torch.no_grad` / `NO_GRAD = torch.no_grad()` keep their mode under `with ctx():`;
+        `ctx = nullcontext if train else torch.no_grad` makes the mode under it unknown."""
+        value = node.value
+        direct = context_use(self.imports, value)
+        if direct is None and not any(
+                isinstance(n, (cst.Name, cst.Attribute)) and context_use(self.imports, n) is not None
+                for n in iter_nodes(value)):
+            return
+        state = GradState(direct.mode, Origin.WITH, value) if direct is not None else None
+        for target in node.targets:
+            written = dotted_name(target.target)
+            if written is not None:
+                self._dynamic_contexts[written] = state
 
     def _bare_set_grad_enabled(self, fact: CallFact) -> None:
         """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it."""
@@ -493,6 +546,7 @@ class _Collector:
         targets: set[str] = set()
         for target in node.targets:
             targets.update(_bound_names(target.target))
+        self._note_context_value(node)
         self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(targets),
                                        value=node.value, node=node))
 
@@ -532,7 +586,7 @@ class _Collector:
 _HANDLERS: dict[type, tuple] = {}
 
 
-def _is_main_guard(test: cst.BaseExpression) -> bool:
+def is_main_guard(test: cst.BaseExpression) -> bool:
     return (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name)
             and test.left.value == "__name__")
 
@@ -556,12 +610,11 @@ def _resolve_function_entries(analysis: FileAnalysis) -> None:
         decorated = function.decorator_state
         if decorated is not None:
             function.entry = decorated
-        elif function.class_name and (function.name in names.HOOKS_WITHOUT_GRAD
-                                      or names.HOOK_WITHOUT_GRAD_PATTERN.match(function.name)):
+        elif is_framework_hook(analysis, function):
             function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
         elif analysis.global_state is not None:
             function.entry = GradState(analysis.global_state.mode, Origin.GLOBAL, analysis.global_state.node)
-    callers = _call_sites(analysis, by_name)
+    callers = {f: sites for f, sites in call_sites(analysis).items() if not is_passed_around(analysis, f)}
     changed = True
     while changed:  # a function called only under no_grad runs under no_grad; repeat to a fixed point
         changed = False
@@ -579,30 +632,60 @@ def _resolve_function_entries(analysis: FileAnalysis) -> None:
                 changed = True
 
 
-def _call_sites(analysis: FileAnalysis, by_name: dict[str, list[FunctionInfo]]) -> dict[FunctionInfo, list[CallFact]]:
+def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """A method a framework already runs without gradients (see `names.py`)."""
+    info = function.class_info
+    if info is None:
+        return False
+    for base, hooks in names.FRAMEWORK_HOOKS.items():
+        if function.name in hooks and info.derives_from({base}):
+            return True
+    lightning_name = function.name in names.HOOKS_WITHOUT_GRAD or names.HOOK_WITHOUT_GRAD_PATTERN.match(function.name)
+    # Lightning's names, in a class that could be a LightningModule or Callback (it has a base
+    # class, possibly defined elsewhere); a plain class is not run by Lightning.
+    return bool(lightning_name) and (info.has_bases or analysis.imports.mentions("lightning")
+                                     or analysis.imports.mentions("pytorch_lightning"))
+
+
+def call_sites(analysis: FileAnalysis) -> dict[FunctionInfo, list[CallFact]]:
     """In-module call sites of each function: `helper(...)`, or `self.helper(...)` in its class."""
+    key = "call_sites"
+    if key in analysis.cache:
+        return analysis.cache[key]
     sites: dict[FunctionInfo, list[CallFact]] = {f: [] for f in analysis.functions}
-    referenced: set[int] = set()
     for call in analysis.calls:
-        callee = call.callee
-        if callee is None:
-            continue
-        head, _, attr = callee.rpartition(".")
-        if not head:
-            targets = [f for f in by_name.get(callee, ()) if f.class_name is None]
-        elif head in ("self", "cls") and call.function is not None:
-            owner = _class_of(call.function)
-            targets = [f for f in by_name.get(attr, ()) if f.class_name == owner]
-        else:
-            continue
-        for target in targets:
+        for target in callees(analysis, call):
             sites[target].append(call)
-    # A function also passed around by name (a callback, `map(fn, ...)`) has callers we cannot see.
+    analysis.cache[key] = sites
+    return sites
+
+
+def callees(analysis: FileAnalysis, call: CallFact) -> list[FunctionInfo]:
+    """The in-module functions a call may run: `helper(...)`, `self.method(...)`."""
+    callee = call.callee
+    if callee is None:
+        return []
+    by_name = analysis.cache.get("functions_by_name")
+    if by_name is None:
+        by_name = analysis.cache["functions_by_name"] = {}
+        for function in analysis.functions:
+            by_name.setdefault(function.name, []).append(function)
+    head, _, attr = callee.rpartition(".")
+    if not head:
+        return [f for f in by_name.get(callee, ()) if f.class_name is None]
+    if head in ("self", "cls") and call.function is not None:
+        owner = _class_of(call.function)
+        return [f for f in by_name.get(attr, ()) if f.class_name == owner]
+    return []
+
+
+def is_passed_around(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """A function also used as a value (a callback, `map(fn, ...)`) has callers we cannot see."""
+    sites = call_sites(analysis)[function]
     for use in analysis.name_uses:
-        for target in by_name.get(use.name, ()):
-            if use.node is not target.node.name and not _is_call_func(use, sites[target]):
-                referenced.add(id(target))
-    return {f: s for f, s in sites.items() if id(f) not in referenced}
+        if use.name == function.name and use.node is not function.node.name and not _is_call_func(use, sites):
+            return True
+    return False
 
 
 def _is_call_func(use: NameUse, sites: list[CallFact]) -> bool:

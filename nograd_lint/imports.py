@@ -27,6 +27,7 @@ class ImportMap:
 
     def __init__(self) -> None:
         self.aliases: dict[str, str] = {}
+        self.star_import = False  # `from .torch_core import *` may bind `torch`
 
     @classmethod
     def of_module(cls, module: cst.Module) -> "ImportMap":
@@ -49,9 +50,14 @@ class ImportMap:
                 else:
                     head = full.split(".")[0]
                     self.aliases[head] = head
+        elif isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+            self.star_import = True
         elif isinstance(node, cst.ImportFrom) and node.relative == () and node.module is not None:
             module = dotted_name(node.module)
-            if module is None or isinstance(node.names, cst.ImportStar):
+            if isinstance(node.names, cst.ImportStar):
+                self.star_import = True
+                return
+            if module is None:
                 return
             for alias in node.names:
                 name = dotted_name(alias.name)
@@ -70,7 +76,10 @@ class ImportMap:
         head, _, rest = dotted.partition(".")
         full = self.aliases.get(head)
         if full is None:
-            return None
+            if head == "torch" and self.star_import:
+                full = "torch"  # a star import (fastai's `from .torch_core import *`) brings torch
+            else:
+                return None
         return f"{full}.{rest}" if rest else full
 
     def local_name_for(self, qualified: str) -> Optional[str]:

@@ -76,11 +76,12 @@ PARAMETER_METHODS = frozenset({"parameters", "named_parameters"})
 # (snake_case and camelCase are split): `evaluate_model`, `runValidation`, `test`, `predict_batch`.
 EVALUATION_WORDS = frozenset(
     {"eval", "evaluate", "evaluation", "evaluator", "validate", "validation", "val", "valid",
-     "test", "testing", "predict", "prediction", "predictions", "infer", "inference"}
+     "test", "testing", "predict", "prediction", "predictions", "infer", "inference", "generate",
+     "generation", "sample", "sampling"}
 )
 # Words that veto the evaluation reading of a name (`train_and_evaluate`, `test_time_augmentation`
 # builders...). A function that trains is judged by what it does, not its name.
-NON_EVALUATION_WORDS = frozenset({"train", "training", "fit", "step_train", "backward", "loss"})
+NON_EVALUATION_WORDS = frozenset({"train", "training", "fit", "backward", "optimize", "optimise"})
 
 # Names of data loaders that feed evaluation: `val_loader`, `test_dl`, `eval_dataloader`.
 EVALUATION_LOADER = re.compile(
@@ -126,6 +127,14 @@ HOOKS_WITHOUT_GRAD = frozenset(
     {"validation_step", "test_step", "predict_step", "validation_step_end", "test_step_end",
      "validation_epoch_end", "test_epoch_end"}
 )
+# Hooks of other frameworks, by the base class that makes them hooks (found in their sources):
+# TorchTNT runs `EvalUnit.eval_step` and `PredictUnit.predict_step` under inference mode.
+FRAMEWORK_HOOKS: dict[str, frozenset[str]] = {
+    "torchtnt.framework.unit.EvalUnit": frozenset({"eval_step", "on_eval_step_end"}),
+    "torchtnt.framework.EvalUnit": frozenset({"eval_step", "on_eval_step_end"}),
+    "torchtnt.framework.unit.PredictUnit": frozenset({"predict_step"}),
+    "torchtnt.framework.PredictUnit": frozenset({"predict_step"}),
+}
 # Lightning also runs every `on_validation_*`, `on_test_*` and `on_predict_*` hook inside its
 # evaluation loop, which is decorated to disable gradients.
 HOOK_WITHOUT_GRAD_PATTERN = re.compile(r"^on_(validation|test|predict)_\w+$")
@@ -156,3 +165,14 @@ def split_words(name: str) -> list[str]:
     """Split `evaluateModel`/`run_validation` into lower-case words."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return [word.lower() for word in spaced.split("_") if word]
+
+
+def looks_like_model(dotted: str) -> bool:
+    """`model`, `self.net`, `teacher_model`: a name whose call reads as a forward pass."""
+    last = dotted.rpartition(".")[2]
+    if not last or last[0].isupper() or re.search(r"[A-Z][a-z]", last):
+        return False  # a class (`Net`, `nnUNetPredictor`): calling it builds a model
+    words = split_words(last)
+    if not words or words[0] in MODEL_VERBS:
+        return False
+    return words[-1].rstrip("0123456789") in MODEL_WORDS

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import re
 from typing import Optional, Sequence
 
 import libcst as cst
 
 from . import names
 from .diagnostics import Confidence
-from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span
+from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, call_sites, callees, is_main_guard, is_passed_around
 from .imports import dotted_name
-from .values import escapes_function
+from .names import looks_like_model
+from .treewalk import attached_names, is_detached
+from .values import STORING_WORDS, root_name
 
 # -- single calls -----------------------------------------------------------------------------
 
@@ -73,17 +74,6 @@ def mode_switch(call: CallFact) -> Optional[tuple[str, str]]:
     return ("unknown", receiver)
 
 
-def looks_like_model(dotted: str) -> bool:
-    """`model`, `self.net`, `teacher_model`: a name whose call reads as a forward pass."""
-    last = dotted.rpartition(".")[2]
-    if not last or last[0].isupper() or re.search(r"[A-Z][a-z]", last):
-        return False  # a class (`Net`, `nnUNetPredictor`): calling it builds a model
-    words = names.split_words(last)
-    if not words or words[0] in names.MODEL_VERBS:
-        return False
-    return words[-1].rstrip("0123456789") in names.MODEL_WORDS
-
-
 def forward_callee(call: CallFact, evaled: frozenset[str], not_models: frozenset[str] = frozenset()) -> Optional[str]:
     """The model a call runs forward (`model(x)`, `self.model.forward(x)`), else None.
 
@@ -99,6 +89,9 @@ def forward_callee(call: CallFact, evaled: frozenset[str], not_models: frozenset
         return None
     if callee == "self" or callee in evaled or looks_like_model(callee):
         return callee
+    head, _, last = callee.rpartition(".")
+    if head in evaled and last.startswith("forward"):
+        return head  # `net.forward_features(x)` of a model put in eval mode
     return None
 
 
@@ -148,18 +141,93 @@ class Activity:
 
 
 def activity_of(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> Activity:
+    """What a scope does directly, plus calls of in-module helpers that run a forward pass."""
     key = ("activity", id(scope))
     if key in analysis.cache:
         return analysis.cache[key]
-    calls = list(analysis.facts_in(analysis.calls, scope))
-    switches = [(call, *switch) for call in calls if (switch := mode_switch(call)) is not None]
-    evaled = frozenset(model for _, kind, model in switches if kind == "eval") | _module_evaled(analysis)
-    excluded = not_models(analysis, scope)
-    forwards = [(call, model) for call in calls if (model := forward_callee(call, evaled, excluded)) is not None]
-    activity = Activity(scope, [c for c in calls if is_backward(c) or is_optimizer_call(c)],
+    calls, switches, forwards = _direct(analysis, scope)
+    seen = {id(call) for call, _ in forwards}
+    for call in calls:
+        if id(call) in seen:
+            continue
+        for helper in callees(analysis, call):
+            helper_forwards = [(c, m) for c, m in _direct(analysis, helper)[2]
+                               if analysis.state_of(c).mode is Mode.ENABLED and not c.in_lambda]
+            if helper is scope or not helper_forwards:
+                continue
+            in_loop = any(loop.function is scope for loop in call.loops)
+            if in_loop or not _own_evidence(analysis, helper):
+                forwards.append((call, helper_forwards[0][1]))  # `self._predict_batch(x)` runs `self.network`
+                break
+    forwards.sort(key=lambda pair: pair[0].index)
+    training = [c for c in calls if is_backward(c) or is_optimizer_call(c)
+                or any(helper is not scope and _trains(analysis, helper) for helper in callees(analysis, c))]
+    activity = Activity(scope, training,
                         [c for c in calls if wants_gradients(c)], switches, forwards)
     analysis.cache[key] = activity
     return activity
+
+
+def _direct(analysis: FileAnalysis, scope: Optional[FunctionInfo]):
+    """(calls, mode switches, forward passes) written in the scope itself."""
+    key = ("direct", id(scope))
+    if key not in analysis.cache:
+        calls = list(analysis.facts_in(analysis.calls, scope))
+        switches = [(call, *switch) for call in calls if (switch := mode_switch(call)) is not None]
+        evaled = (frozenset(model for _, kind, model in switches if kind == "eval") | _module_evaled(analysis)
+                  | class_evaled(analysis, scope))
+        excluded = not_models(analysis, scope)
+        forwards = [(call, model) for call in calls if (model := forward_callee(call, evaled, excluded)) is not None]
+        analysis.cache[key] = (calls, switches, forwards)
+    calls, switches, forwards = analysis.cache[key]
+    return calls, switches, list(forwards)
+
+
+def _trains(analysis: FileAnalysis, function: FunctionInfo, depth: int = 0) -> bool:
+    """Does a function (or a helper it calls, three levels deep) run backward or an optimizer step?"""
+    key = ("trains", id(function))
+    if key not in analysis.cache:
+        analysis.cache[key] = False  # a recursive call does not make it train
+        calls = _direct(analysis, function)[0]
+        trains = any(is_backward(c) or is_optimizer_call(c) for c in calls) or (depth < 3 and any(
+            helper is not function and _trains(analysis, helper, depth + 1) for c in calls for helper in callees(analysis, c)))
+        analysis.cache[key] = trains
+    return analysis.cache[key]
+
+
+def _own_evidence(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """Does a helper read as evaluation by what it does (`.eval()`, an evaluation loader, callers
+    that put its model in eval mode)? Its name alone does not count: `infer` may serve training."""
+    _, switches, forwards = _direct(analysis, function)
+    evaled = {model for _, kind, model in switches if kind == "eval"}
+    return (any(_runs_evaled(model, evaled) for _, model in forwards)
+            or any(loop.function is function and is_evaluation_loader(loop) for loop in analysis.loops)
+            or _evaluating_caller(analysis, function, {m for _, m in forwards}) is not None)
+
+
+def _runs_evaled(model: str, evaled) -> bool:
+    """`net.encoder` runs part of `net`: put `net` in eval mode and it counts."""
+    return any(model == e or model.startswith(e + ".") for e in evaled)
+
+
+def class_evaled(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> frozenset[str]:
+    """Models a class puts in eval mode in `__init__` and never trains: `self.model.eval()`."""
+    if scope is None or scope.class_name is None:
+        return frozenset()
+    key = ("class_evaled", scope.class_name)
+    if key not in analysis.cache:
+        methods = [f for f in analysis.functions if f.class_name == scope.class_name]
+        evaled: set[str] = set()
+        trains = False
+        for method in methods:
+            for call in analysis.facts_in(analysis.calls, method):
+                switch = mode_switch(call)
+                if switch and switch[0] == "eval" and method.name == "__init__" and switch[1].startswith("self."):
+                    evaled.add(switch[1])
+                elif (switch and switch[0] != "eval") or is_backward(call) or is_optimizer_call(call):
+                    trains = True
+        analysis.cache[key] = frozenset() if trains else frozenset(evaled)
+    return analysis.cache[key]
 
 
 def _module_evaled(analysis: FileAnalysis) -> frozenset[str]:
@@ -225,7 +293,9 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
 
 
 def _enabled(analysis: FileAnalysis, calls) -> list[CallFact]:
-    return [call for call, _ in calls if analysis.state_of(call).mode is Mode.ENABLED]
+    """Forward passes that record gradients where they are written (a lambda's body runs later,
+    wherever the lambda is called, so it does not count)."""
+    return [call for call, _ in calls if analysis.state_of(call).mode is Mode.ENABLED and not call.in_lambda]
 
 
 def _function_regions(analysis: FileAnalysis, function: FunctionInfo, extra_names: Sequence[str]) -> list[EvalRegion]:
@@ -241,14 +311,89 @@ def _function_regions(analysis: FileAnalysis, function: FunctionInfo, extra_name
     if not evidence:
         return _loop_regions(analysis, function, activity)
     strong = [e for e in evidence if not e.startswith("judged")]
-    if escapes_function(analysis, function):
-        # Tensors leave the function: a caller may differentiate them (library code often puts
-        # modules in eval mode and still needs gradients), so ask for more than one sign.
+    if forward_outputs_leave(analysis, function, activity) or _framework_template_method(analysis, function, evidence):
+        # Forward outputs leave the function: a caller may differentiate them (library code often
+        # puts modules in eval mode and still needs gradients), so ask for more than one sign.
         confidence = Confidence.MEDIUM if len(evidence) > 1 else Confidence.LOW
     else:
         confidence = Confidence.HIGH if strong else Confidence.MEDIUM
     return [EvalRegion("function", function, (function.node,), _enabled(analysis, activity.forwards),
                        "; ".join(evidence), confidence)]
+
+
+def forward_outputs_leave(analysis: FileAnalysis, function: FunctionInfo, activity: "Activity") -> bool:
+    """Does a value made from a forward pass leave the function: returned, yielded, stored on
+    `self` or an argument, or handed to a method that keeps it (`self._store(out)`)?
+
+    Values flow through assignments, calls, subscript stores and list building (`append`,
+    `extend`), not through other method calls such as `metric.add(acc)` nor through detaching
+    (`.item()`, `.detach()`, `.numpy()`)."""
+    forward_statements = {id(call.statement) for call, _ in activity.forwards}
+    assigns = [a for a in analysis.facts_in(analysis.assigns, function) if a.value is not None]
+    builds = [c for c in analysis.facts_in(analysis.calls, function)
+              if c.method in LIST_BUILDING_METHODS and c.receiver is not None]
+    local = set().union(*(a.targets for a in assigns)) if assigns else set()
+    derived: dict[str, list] = {}  # name -> the facts that gave it a forward output
+
+    def reaches(name: str, fact) -> bool:
+        """A value stored at one fact can be read at another one later, or around a shared loop."""
+        return any(source.index < fact.index or set(map(id, source.loops)) & set(map(id, fact.loops))
+                   for source in derived.get(name, ()))
+
+    def carries(node, fact) -> bool:
+        if is_detached(node):
+            return False
+        return id(fact.statement) in forward_statements or any(reaches(n, fact) for n in attached_names(node))
+
+    def mark(name: str, fact) -> bool:
+        facts = derived.setdefault(name, [])
+        if any(f is fact for f in facts):
+            return False
+        facts.append(fact)
+        return True
+
+    changed = True
+    while changed:
+        changed = False
+        for assign in assigns:
+            if carries(assign.value, assign):
+                stores = set(assign.targets) | {root for t in _store_targets(assign.node) if (root := root_name(t))}
+                for name in stores:
+                    changed |= mark(name, assign)
+        for call in builds:
+            root = root_name(call.receiver)
+            if root and any(carries(arg.value, call) for arg in call.node.args):
+                changed |= mark(root, call)
+    if set(derived) - local - {"self", "cls"} or ({"self", "cls"} & set(derived)):
+        return True  # stored on an argument or on the object
+    for ret in analysis.facts_in(analysis.returns, function):
+        if ret.value is not None and carries(ret.value, ret):
+            return True
+    for call in analysis.facts_in(analysis.calls, function):
+        method = call.method
+        if (method and root_name(call.receiver) in ("self", "cls") and set(names.split_words(method)) & STORING_WORDS
+                and any(carries(arg.value, call) for arg in call.node.args)):
+            return True
+    return False
+
+
+LIST_BUILDING_METHODS = frozenset({"append", "extend", "insert", "appendleft"})
+
+
+def _store_targets(node) -> list:
+    if isinstance(node, cst.Assign):
+        return [t.target for t in node.targets if isinstance(t.target, (cst.Attribute, cst.Subscript))]
+    if isinstance(node, (cst.AugAssign, cst.AnnAssign)) and isinstance(node.target, (cst.Attribute, cst.Subscript)):
+        return [node.target]
+    return []
+
+
+def _framework_template_method(analysis: FileAnalysis, function: FunctionInfo, evidence: list[str]) -> bool:
+    """A method judged only by its name, in a class derived from one defined elsewhere, that
+    nothing in this module calls: most likely a hook the base class calls (often under no_grad)."""
+    if len(evidence) != 1 or not evidence[0].startswith("judged") or function.class_info is None:
+        return False
+    return function.class_info.has_bases and not call_sites(analysis).get(function)
 
 
 def _function_evidence(analysis: FileAnalysis, function: FunctionInfo, activity: "Activity",
@@ -259,15 +404,42 @@ def _function_evidence(analysis: FileAnalysis, function: FunctionInfo, activity:
         return []
     evidence = []
     evaled = activity.evaled_models
-    evaled_forwards = [m for _, m in activity.forwards if m in evaled]
+    evaled_forwards = [e for _, m in activity.forwards for e in evaled if _runs_evaled(m, {e})]
     if evaled_forwards:
         evidence.append(f"it calls `{evaled_forwards[0]}.eval()`")
+    in_init = [m for _, m in activity.forwards if m in class_evaled(analysis, function)]
+    if in_init and not evaled_forwards:
+        evidence.append(f"`{in_init[0]}.eval()` is called in `__init__`")
+    caller = _evaluating_caller(analysis, function, {m for _, m in activity.forwards})
+    if caller is not None:
+        evidence.append(caller)
     loader_loops = [loop for loop in analysis.loops if loop.function is function and is_evaluation_loader(loop)]
     if loader_loops:
         evidence.append(f"it iterates `{loader_loops[0].iter_name}`")
     if is_evaluation_name(function.name, extra_names):
         evidence.append(f"judged by the name `{function.name}`")
     return evidence
+
+
+def _evaluating_caller(analysis: FileAnalysis, function: FunctionInfo, models: set[str]) -> Optional[str]:
+    """Evidence from the callers: every in-module call comes, outside any loop, right after the
+    caller put one of the models this function runs in eval mode."""
+    sites = call_sites(analysis).get(function, [])
+    if not sites or is_passed_around(analysis, function):
+        return None
+    for site in sites:
+        if site.function is None or any(loop.function is site.function for loop in site.loops):
+            return None
+        _, switches, _ = _direct(analysis, site.function)
+        before = [s for s in switches if s[0].index < site.index]
+        if not before or before[-1][1] != "eval" or not any(_runs_evaled(m, {before[-1][2]}) for m in models):
+            return None
+    return f"`{sites[0].function.name}` calls `{_last_eval(analysis, sites[0])}.eval()` before calling it"
+
+
+def _last_eval(analysis: FileAnalysis, site: CallFact) -> str:
+    _, switches, _ = _direct(analysis, site.function)
+    return [s for s in switches if s[0].index < site.index][-1][2]
 
 
 def _loop_regions(analysis: FileAnalysis, scope: Optional[FunctionInfo], activity: Activity) -> list[EvalRegion]:
@@ -339,50 +511,51 @@ def _module_regions(analysis: FileAnalysis) -> list[EvalRegion]:
 
 
 def _script_blocks(module: cst.Module) -> list[Sequence[cst.BaseStatement]]:
+    """The module body and the body of its `if __name__ == "__main__":` blocks."""
     blocks: list[Sequence[cst.BaseStatement]] = [module.body]
     for statement in module.body:
-        if isinstance(statement, cst.If) and isinstance(statement.body, cst.IndentedBlock):
-            test = statement.test
-            if isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and test.left.value == "__name__":
-                blocks.append(statement.body.body)
+        if isinstance(statement, cst.If) and is_main_guard(statement.test) and isinstance(statement.body, cst.IndentedBlock):
+            blocks.append(statement.body.body)
     return blocks
 
 
 def _statements_region(analysis: FileAnalysis, activity: Activity, block: Sequence[cst.BaseStatement]) -> Optional[EvalRegion]:
-    """Statements of one script block that run forward passes of a model put in eval mode."""
+    """The first run of statements in a script block that runs a model put in eval mode earlier.
+
+    The run goes from the first statement with such a forward pass to the last one before a
+    definition, a `__main__` guard or a `# %%` cell marker.
+    """
     evals = [s for s in activity.switches if s[1] == "eval"]
     if not evals or any(kind != "eval" for _, kind, _ in activity.switches):
         return None
     models = {model for _, _, model in evals}
     first_eval = min(call.index for call, _, _ in evals)
-    chosen: list[cst.BaseStatement] = []
+    run: list[cst.BaseStatement] = []
+    last_with_forward = -1
     forwards: list[CallFact] = []
     for statement in block:
+        breaks_run = isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or _starts_cell(statement) or (
+            isinstance(statement, cst.If) and is_main_guard(statement.test))
+        if breaks_run:
+            if run:
+                break
+            continue
         span = analysis.span_of(statement)
-        if isinstance(statement, cst.If) and statement.body and span.start != span.end:
-            if any(block_statement is statement for block_statement in block) and _is_guard(statement):
-                continue
         inside = [c for c, m in activity.forwards
                   if span.contains(c.index) and c.index > first_eval and m in models
                   and analysis.state_of(c).mode is Mode.ENABLED]
+        if inside or run:
+            run.append(statement)
         if inside:
-            if chosen and analysis.span_of(chosen[-1]).end + 1 < span.start and not _contiguous(block, chosen[-1], statement):
-                break
-            chosen.append(statement)
+            last_with_forward = len(run) - 1
             forwards.extend(inside)
-    if not chosen:
+    if not forwards:
         return None
-    first, last = block.index(chosen[0]), block.index(chosen[-1])
-    statements = tuple(block[first:last + 1])
     model = next(m for c, m in activity.forwards if c is forwards[0])
-    return EvalRegion("statements", None, statements, forwards,
+    return EvalRegion("statements", None, tuple(run[:last_with_forward + 1]), forwards,
                       f"the script calls `{model}.eval()` first", Confidence.HIGH)
 
 
-def _is_guard(statement: cst.If) -> bool:
-    test = statement.test
-    return isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name) and test.left.value == "__name__"
-
-
-def _contiguous(block: Sequence[cst.BaseStatement], a: cst.BaseStatement, b: cst.BaseStatement) -> bool:
-    return True
+def _starts_cell(statement: cst.CSTNode) -> bool:
+    return any(line.comment is not None and line.comment.value.startswith("# %%")
+               for line in getattr(statement, "leading_lines", ()))

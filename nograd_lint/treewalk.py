@@ -68,3 +68,43 @@ def names_in(node: cst.CSTNode) -> set[str]:
         else:
             stack.extend(children(current))
     return found
+
+
+# Calls and attributes that give a value without an autograd graph: `.item()`, `.detach()`, `.data`.
+DETACHING_METHODS = frozenset({"item", "detach", "tolist", "numpy", "detach_", "data"})
+
+
+def is_detached(node: cst.BaseExpression) -> bool:
+    """`loss.item()`, `out.detach().cpu()`, `loss.data`: no graph comes out of it."""
+    while True:
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute):
+                if func.attr.value in DETACHING_METHODS:
+                    return True
+                node = func.value
+                continue
+            return isinstance(func, cst.Name) and func.value in ("float", "int", "bool", "len")
+        if isinstance(node, cst.Attribute):
+            if node.attr.value in DETACHING_METHODS:
+                return True
+            node = node.value
+            continue
+        return False
+
+
+def attached_names(node: cst.CSTNode) -> set[str]:
+    """Names read in an expression outside detached parts (`x.item()`, `y.detach()`, `z.data`)."""
+    found: set[str] = set()
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.BaseExpression) and is_detached(current):
+            continue
+        if isinstance(current, cst.Name):
+            found.add(current.value)
+        elif isinstance(current, cst.Attribute):
+            stack.append(current.value)
+        else:
+            stack.extend(children(current))
+    return found

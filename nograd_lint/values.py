@@ -5,12 +5,14 @@ later code as a tensor that might be differentiated; Python numbers and strings 
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Iterable, Optional
 
 import libcst as cst
 
 from . import names
 from .gradmode import AssignFact, CallFact, FileAnalysis, FunctionInfo, Span
+from .imports import ImportMap
 
 MUTATING_METHODS = frozenset({"append", "extend", "add", "insert", "update", "put", "setdefault",
                               "appendleft", "__setitem__"})
@@ -28,8 +30,22 @@ def root_name(node: cst.BaseExpression) -> Optional[str]:
     return node.value if isinstance(node, cst.Name) else None
 
 
-def is_python_value(node: Optional[cst.BaseExpression], python_names: frozenset[str] | set[str]) -> bool:
-    """True when `node` surely evaluates to a plain Python value (never a tensor)."""
+NON_DIFFERENTIABLE_METHODS = frozenset({"detach", "numpy", "item", "tolist", "argmax", "argmin"})
+
+
+@dataclasses.dataclass(frozen=True)
+class ValueContext:
+    """What `is_python_value` may know about the module: its imports, and its functions that only
+    ever return Python values (`def accuracy(...): return float(...)`)."""
+
+    imports: ImportMap
+    python_functions: frozenset[str] = frozenset()
+
+
+def is_python_value(node: Optional[cst.BaseExpression], python_names: frozenset[str] | set[str],
+                    context: Optional[ValueContext] = None) -> bool:
+    """True when `node` surely evaluates to a value no caller can differentiate: a plain Python
+    value, a detached or NumPy value, or what a function makes from such values."""
     if node is None:
         return True
     if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString,
@@ -38,31 +54,48 @@ def is_python_value(node: Optional[cst.BaseExpression], python_names: frozenset[
     if isinstance(node, cst.Name):
         return node.value in python_names or node.value in ("None", "True", "False")
     if isinstance(node, cst.Call):
-        func = node.func
-        if isinstance(func, cst.Attribute):
-            return func.attr.value in names.PYTHON_VALUE_METHODS
-        return isinstance(func, cst.Name) and func.value in names.PYTHON_VALUE_FUNCTIONS
+        return _is_python_call(node, python_names, context)
     if isinstance(node, cst.Attribute):
-        return node.attr.value in PYTHON_ATTRIBUTES
+        return node.attr.value in PYTHON_ATTRIBUTES or is_python_value(node.value, python_names, context)
     if isinstance(node, cst.Subscript):
-        return is_python_value(node.value, python_names) or (
+        return is_python_value(node.value, python_names, context) or (
             isinstance(node.value, cst.Attribute) and node.value.attr.value in PYTHON_ATTRIBUTES)
     if isinstance(node, cst.BinaryOperation):
-        return is_python_value(node.left, python_names) and is_python_value(node.right, python_names)
+        return is_python_value(node.left, python_names, context) and is_python_value(node.right, python_names, context)
     if isinstance(node, cst.UnaryOperation):
-        return is_python_value(node.expression, python_names)
+        return is_python_value(node.expression, python_names, context)
     if isinstance(node, cst.BooleanOperation):
-        return is_python_value(node.left, python_names) and is_python_value(node.right, python_names)
+        return is_python_value(node.left, python_names, context) and is_python_value(node.right, python_names, context)
     if isinstance(node, cst.Comparison):
-        return is_python_value(node.left, python_names) and all(
-            is_python_value(target.comparator, python_names) for target in node.comparisons)
+        return is_python_value(node.left, python_names, context) and all(
+            is_python_value(target.comparator, python_names, context) for target in node.comparisons)
     if isinstance(node, cst.IfExp):
-        return is_python_value(node.body, python_names) and is_python_value(node.orelse, python_names)
+        return is_python_value(node.body, python_names, context) and is_python_value(node.orelse, python_names, context)
     if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-        return all(is_python_value(element.value, python_names) for element in node.elements)
+        return all(is_python_value(element.value, python_names, context) for element in node.elements)
     if isinstance(node, cst.Dict):
-        return all(isinstance(element, cst.DictElement) and is_python_value(element.value, python_names)
+        return all(isinstance(element, cst.DictElement) and is_python_value(element.value, python_names, context)
                    for element in node.elements)
+    return False
+
+
+def _is_python_call(node: cst.Call, python_names, context: Optional[ValueContext]) -> bool:
+    func = node.func
+    args_python = all(is_python_value(arg.value, python_names, context) for arg in node.args)
+    if isinstance(func, cst.Attribute):
+        method = func.attr.value
+        if method in names.PYTHON_VALUE_METHODS or method in NON_DIFFERENTIABLE_METHODS:
+            return True
+        qualified = context.imports.resolve(func) if context is not None else None
+        if qualified is not None:
+            return qualified.startswith("numpy.") or args_python and not qualified.startswith("torch.")
+        # `meter.average()`, `stats.get("acc")`: a method of an object that only holds Python values
+        return is_python_value(func.value, python_names, context) and args_python
+    if isinstance(func, cst.Name):
+        if func.value in names.PYTHON_VALUE_FUNCTIONS or (context and func.value in context.python_functions):
+            return True
+        # `AverageMeter()`, `np.concatenate(preds)`: built from Python values only, not a model call
+        return args_python and not names.looks_like_model(func.value)
     return False
 
 
@@ -75,12 +108,41 @@ def mutations(analysis: FileAnalysis, function: Optional[FunctionInfo], span: Op
                 yield call, root
 
 
+def value_context(analysis: FileAnalysis) -> ValueContext:
+    """The module's imports and its functions that only return Python values (a fixed point:
+    start from every plain module-level function and drop those that may return a tensor)."""
+    key = "value_context"
+    if key in analysis.cache:
+        return analysis.cache[key]
+    counts: dict[str, int] = {}
+    for function in analysis.functions:
+        counts[function.name] = counts.get(function.name, 0) + 1
+    candidates = {f for f in analysis.functions if f.class_name is None and f.parent is None
+                  and not f.is_generator and not f.is_async and counts[f.name] == 1}
+    changed = True
+    while changed:
+        changed = False
+        context = ValueContext(analysis.imports, frozenset(f.name for f in candidates))
+        for function in list(candidates):
+            python = _python_names(analysis, function, context)
+            if any(ret.is_yield or not is_python_value(ret.value, python, context)
+                   for ret in analysis.facts_in(analysis.returns, function)):
+                candidates.discard(function)
+                changed = True
+    result = analysis.cache[key] = ValueContext(analysis.imports, frozenset(f.name for f in candidates))
+    return result
+
+
 def python_valued_names(analysis: FileAnalysis, function: Optional[FunctionInfo]) -> frozenset[str]:
     """Names in `function` that only ever hold Python values (the greatest fixed point)."""
     key = ("python_names", id(function))
     cached = analysis.cache.get(key)
-    if cached is not None:
-        return cached
+    if cached is None:
+        cached = analysis.cache[key] = _python_names(analysis, function, value_context(analysis))
+    return cached
+
+
+def _python_names(analysis: FileAnalysis, function: Optional[FunctionInfo], context: ValueContext) -> frozenset[str]:
     assigns = list(analysis.facts_in(analysis.assigns, function))
     candidates = set().union(*(a.targets for a in assigns)) if assigns else set()
     if function is not None:
@@ -90,25 +152,23 @@ def python_valued_names(analysis: FileAnalysis, function: Optional[FunctionInfo]
     while changed:
         changed = False
         for assign in assigns:
-            if assign.targets & candidates and not _assign_is_python(assign, candidates):
+            if assign.targets & candidates and not _assign_is_python(assign, candidates, context):
                 candidates -= assign.targets
                 changed = True
         for root, call in mutated_with:
-            if root in candidates and not all(is_python_value(arg.value, candidates) for arg in call.node.args):
+            if root in candidates and not all(is_python_value(arg.value, candidates, context) for arg in call.node.args):
                 candidates.discard(root)
                 changed = True
-    result = frozenset(candidates)
-    analysis.cache[key] = result
-    return result
+    return frozenset(candidates)
 
 
-def _assign_is_python(assign: AssignFact, candidates: set[str]) -> bool:
+def _assign_is_python(assign: AssignFact, candidates: set[str], context: ValueContext) -> bool:
     if isinstance(assign.node, cst.For):
         iterable = assign.value
         return isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range"
     if isinstance(assign.node, cst.WithItem):
         return False
-    return is_python_value(assign.value, candidates)
+    return is_python_value(assign.value, candidates, context)
 
 
 def _parameter_names(function: FunctionInfo) -> Iterable[str]:
@@ -132,7 +192,7 @@ def escapes_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     """True when a value computed in the function may leave it as a tensor."""
     python = python_valued_names(analysis, function)
     for ret in analysis.facts_in(analysis.returns, function):
-        if ret.is_yield or not is_python_value(ret.value, python):
+        if ret.is_yield or not is_python_value(ret.value, python, value_context(analysis)):
             return True
     return _stores_outside(analysis, function, None, python, local_names(analysis, function))
 
@@ -141,7 +201,7 @@ def escapes_region(analysis: FileAnalysis, function: Optional[FunctionInfo], spa
     """True when a value computed inside `span` may be used later (or outside) as a tensor."""
     python = python_valued_names(analysis, function)
     for ret in analysis.facts_in(analysis.returns, function, span):
-        if ret.is_yield or not is_python_value(ret.value, python):
+        if ret.is_yield or not is_python_value(ret.value, python, value_context(analysis)):
             return True
     bound: set[str] = set()
     for assign in analysis.facts_in(analysis.assigns, function, span):
@@ -166,16 +226,16 @@ def _stores_outside(analysis: FileAnalysis, function: Optional[FunctionInfo], sp
     for assign in analysis.facts_in(analysis.assigns, function, span):
         for target in _store_targets(assign.node):
             if isinstance(target, (cst.Attribute, cst.Subscript)):
-                if root_name(target) not in locals_ and not is_python_value(assign.value, python):
+                if root_name(target) not in locals_ and not is_python_value(assign.value, python, value_context(analysis)):
                     return True
     for call, root in mutations(analysis, function, span):
-        if root not in locals_ and not all(is_python_value(arg.value, python) for arg in call.node.args):
+        if root not in locals_ and not all(is_python_value(arg.value, python, value_context(analysis)) for arg in call.node.args):
             return True
     for call in analysis.facts_in(analysis.calls, function, span):
         method = call.method
         if (method is not None and root_name(call.receiver) not in locals_
                 and set(names.split_words(method)) & STORING_WORDS
-                and not all(is_python_value(arg.value, python) for arg in call.node.args)):
+                and not all(is_python_value(arg.value, python, value_context(analysis)) for arg in call.node.args)):
             return True
     return False
 

@@ -1,6 +1,8 @@
-"""Code that needs gradients: silent."""
+"""Code that needs gradients, or runs where a framework disabled them: silent."""
+import pytorch_lightning as pl
 import torch
 import torch.nn.functional as F
+from torchtnt.framework.unit import EvalUnit
 
 
 def train_epoch(model, loader, optimizer):
@@ -48,7 +50,7 @@ def forward(self, x):
     return self.model(x)
 
 
-class LitModel:
+class LitModel(pl.LightningModule):
     def validation_step(self, batch, batch_idx):
         x, y = batch
         return self.model(x)
@@ -69,3 +71,21 @@ def evaluate_builder(config):
     # calling functions defined here, or classes, is not a forward pass
     model = build_model()
     return model
+
+
+class Evaluator(EvalUnit):
+    def eval_step(self, state, data):
+        self.module.eval()
+        return self.module(data[0]).sum().item()
+
+
+def evaluate_lambda_default(model, batch, fn=lambda model, x: model(x)):
+    model.eval()
+    return fn
+
+
+def evaluate_runtime_choice(model, loader, with_grad):
+    context = torch.enable_grad if with_grad else torch.no_grad
+    model.eval()
+    with context():
+        return sum(model(x).sum().item() for x in loader)

@@ -1,0 +1,340 @@
+"""`nograd-lint` (report) and `nograd-fix` (rewrite). Exit codes: 0 clean, 1 findings, 2 errors.
+
+Findings go to standard output, one a line (`path:line:col: CODE message`, sorted by path, line
+and column); the summary and errors go to standard error.
+"""
+from __future__ import annotations
+
+import argparse
+import difflib
+import functools
+import os
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+from . import __version__
+from .config import (ConfigError, Settings, check_codes, find_config, is_excluded, load_settings, parse_codes,
+                     parse_confidence, strings)
+from .diagnostics import Diagnostic, FixSafety
+from .files import FileResult, discover, fix_data, fix_path, lint_data, lint_path, run_all
+from .rules import all_rules, rule_by_code
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+STDIN = "-"
+
+
+def _common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="*", help="files or directories (directories are walked for *.py); "
+                                                 "'-' reads standard input")
+    parser.add_argument("--select", help="only these codes or prefixes, comma-separated (e.g. NG1,NG201)")
+    parser.add_argument("--extend-select", help="also enable these codes or prefixes (e.g. opinionated NG4xx)")
+    parser.add_argument("--ignore", help="skip these codes or prefixes")
+    parser.add_argument("--fix-context", choices=("no_grad", "inference_mode"),
+                        help="what NG1 fixes insert (default: no_grad)")
+    parser.add_argument("--evaluation-names", help="extra function names (or name words) that mean evaluation")
+    parser.add_argument("--min-confidence", choices=("low", "medium", "high"),
+                        help="drop findings below this confidence (default: medium)")
+    parser.add_argument("--exclude", help="patterns to skip, replacing the defaults (comma-separated)")
+    parser.add_argument("--extend-exclude", help="patterns to skip, in addition to the defaults")
+    parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nograd-lint] from "
+                                                    "(default: the nearest one above the given paths)")
+    parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
+    parser.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from '-' "
+                                                                 "(for messages, configuration and excludes)")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=1, help="parallel processes (0: one per CPU)")
+    parser.add_argument("--list-rules", action="store_true", help="print every rule and exit")
+    parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
+    parser.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+
+
+def _jobs(text: str) -> int:
+    value = int(text) if text.lstrip("-").isdigit() else -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 0, not {text!r}")
+    return value
+
+
+def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
+    """The settings for this run and the directory relative exclude patterns start from."""
+    if args.isolated:
+        base, root = Settings(), Path.cwd()
+    else:
+        anchors = [args.stdin_filename if p == STDIN and args.stdin_filename else p for p in args.paths]
+        pyproject = args.config if args.config else find_config(anchors)
+        base = load_settings(pyproject)
+        root = pyproject.resolve().parent if pyproject else Path.cwd()
+    settings = base.replace(
+        select=_codes(args.select, "--select"),
+        extend_select=_codes(args.extend_select, "--extend-select"),
+        ignore=_codes(args.ignore, "--ignore"),
+        fix_context=args.fix_context,
+        evaluation_names=strings(args.evaluation_names, "--evaluation-names") if args.evaluation_names else None,
+        min_confidence=parse_confidence(args.min_confidence) if args.min_confidence else None,
+        exclude=strings(args.exclude, "--exclude") if args.exclude is not None else None,
+        extend_exclude=strings(args.extend_exclude, "--extend-exclude") if args.extend_exclude else None,
+    )
+    return settings, root
+
+
+def _codes(value: Optional[str], option: str) -> Optional[tuple[str, ...]]:
+    return check_codes(parse_codes(value, option), option) if value else None
+
+
+def list_rules(out=None) -> None:
+    out = out or sys.stdout
+    rules = all_rules()
+    width = max([len("name"), *(len(rule.name) for rule in rules)])
+    print(f"{'code':6}  {'name':{width}}  {'default':7}  {'fix':9}  summary", file=out)
+    for rule in rules:
+        default = "on" if rule.default_enabled else "off"
+        print(f"{rule.code:6}  {rule.name:{width}}  {default:7}  {rule.fix_availability:9}  {rule.summary}", file=out)
+
+
+def explain(code: str, prog: str, out=None) -> int:
+    rule = rule_by_code(code)
+    if rule is None:
+        print(f"{prog}: error: unknown rule {code!r}; see --list-rules", file=sys.stderr)
+        return EXIT_ERROR
+    (out or sys.stdout).write(rule.docs())
+    return EXIT_CLEAN
+
+
+def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
+    return f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.message}"
+
+
+class _Run:
+    """Parsed arguments and settings of one invocation, or the exit code that ends it early."""
+
+    def __init__(self, argv: Optional[Sequence[str]], prog: str, description: str, extra=None) -> None:
+        self.prog = prog
+        self.settings: Optional[Settings] = None
+        self.root = Path.cwd()
+        self.exit: Optional[int] = None
+        argv = list(sys.argv[1:] if argv is None else argv)
+        if prog == "nograd-lint" and argv[:1] == ["rules"]:
+            argv = ["--list-rules", *argv[1:]]
+        elif prog == "nograd-lint" and argv[:1] == ["rule"] and len(argv) == 2:
+            argv = ["--explain", argv[1]]
+        parser = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False,
+                                         epilog="Exit status: 0 clean, 1 findings, 2 errors.")
+        _common_arguments(parser)
+        if extra:
+            extra(parser)
+        self.args = args = parser.parse_args(argv)
+        if prog == "nograd-lint" and argv == ["rule"]:
+            self.exit = self._usage(parser, "rule: give a rule code, as in `nograd-lint rule NG101`")
+        elif args.list_rules:
+            list_rules()
+            self.exit = EXIT_CLEAN
+        elif args.explain:
+            self.exit = explain(args.explain, prog)
+        elif not args.paths:
+            self.exit = self._usage(parser, "no paths given (use '-' for standard input)")
+        elif STDIN in args.paths and len(args.paths) > 1:
+            self.exit = self._usage(parser, "'-' (standard input) cannot be combined with other paths")
+        else:
+            try:
+                self.settings, self.root = _settings(args)
+            except ConfigError as error:
+                print(f"{prog}: error: {error}", file=sys.stderr)
+                self.exit = EXIT_ERROR
+
+    def _usage(self, parser: argparse.ArgumentParser, message: str) -> int:
+        parser.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        return EXIT_ERROR
+
+    @property
+    def stdin(self) -> bool:
+        return self.args.paths == [STDIN]
+
+    @property
+    def stdin_name(self) -> str:
+        return self.args.stdin_filename or "<stdin>"
+
+    def stdin_excluded(self) -> bool:
+        name = self.args.stdin_filename
+        return bool(name) and is_excluded(name, self.settings.file_excludes, self.root)
+
+    def files(self) -> tuple[list[str], int]:
+        files, missing = discover(self.args.paths, self.settings, self.root)
+        for message in missing:
+            print(f"{self.prog}: error: {message}", file=sys.stderr)
+        return files, len(missing)
+
+    def error(self, result: FileResult) -> int:
+        if result.error is None:
+            return 0
+        print(f"{self.prog}: error: {result.error}", file=sys.stderr)
+        return 1
+
+
+def _closing_quietly(main):
+    """Exit without a traceback when the reader of standard output goes away (`| head`)."""
+    @functools.wraps(main)
+    def run(argv: Optional[Sequence[str]] = None) -> int:
+        try:
+            return main(argv)
+        except BrokenPipeError:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return EXIT_ERROR
+
+    return run
+
+
+@_closing_quietly
+def lint_main(argv: Optional[Sequence[str]] = None) -> int:
+    run = _Run(argv, "nograd-lint", "Report gradient-mode mistakes in PyTorch code.")
+    if run.exit is not None:
+        return run.exit
+    if run.stdin:
+        files, errors = [run.stdin_name], 0
+        results = [] if run.stdin_excluded() else [lint_data(sys.stdin.buffer.read(), run.stdin_name, run.settings)]
+    else:
+        files, errors = run.files()
+        results = run_all(files, lint_path, run.args.jobs, run.settings)
+    findings = fixable_safe = fixable_unsafe = 0
+    for result in results:
+        errors += run.error(result)
+        for diagnostic in result.diagnostics:
+            print(format_diagnostic(result.path, diagnostic))
+            findings += 1
+            if diagnostic.fix is not None:
+                if diagnostic.fix.safety is FixSafety.SAFE:
+                    fixable_safe += 1
+                else:
+                    fixable_unsafe += 1
+    if not run.args.quiet:
+        print(_lint_summary(findings, len(files), errors, fixable_safe, fixable_unsafe), file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if findings else EXIT_CLEAN
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _lint_summary(findings: int, files: int, errors: int, safe: int, unsafe: int) -> str:
+    if not findings:
+        text = f"No findings in {_plural(files, 'file')}."
+    else:
+        text = f"Found {_plural(findings, 'finding')} in {_plural(files, 'file')} checked."
+        if safe and unsafe:
+            text += f" {safe} fixable with nograd-fix, {unsafe} more with nograd-fix --unsafe-fixes."
+        elif safe:
+            text += f" {safe} fixable with nograd-fix."
+        elif unsafe:
+            text += f" {unsafe} fixable with nograd-fix --unsafe-fixes."
+    if errors:
+        text += f" {_plural(errors, 'file')} could not be checked."
+    return text
+
+
+def _fix_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
+    parser.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+    parser.add_argument("--exit-non-zero-on-fix", action="store_true",
+                        help="exit 1 when a file was changed, even if no findings remain (for pre-commit)")
+
+
+@_closing_quietly
+def fix_main(argv: Optional[Sequence[str]] = None) -> int:
+    run = _Run(argv, "nograd-fix", "Fix gradient-mode mistakes in PyTorch code.", _fix_arguments)
+    if run.exit is not None:
+        return run.exit
+    args = run.args
+    write = not (args.diff or args.check)
+    notes = sys.stderr if args.diff or run.stdin else sys.stdout  # keep a diff or fixed source clean
+    if run.stdin:
+        files, errors = [run.stdin_name], 0
+        data = sys.stdin.buffer.read()
+        results = [FileResult(run.stdin_name, original=data, fixed=data) if run.stdin_excluded()
+                   else fix_data(data, run.stdin_name, run.settings, args.unsafe_fixes, written=write)]
+    else:
+        files, errors = run.files()
+        results = run_all(files, fix_path, args.jobs, run.settings, args.unsafe_fixes, write)
+    changed_files = fixed = 0
+    left = {"unsafe": 0, "noqa": 0, "none": 0}
+    for result in results:
+        errors += run.error(result)
+        if run.stdin and write:  # an editor reads the fixed text back (its own text on an error)
+            sys.stdout.buffer.write(result.fixed if result.fixed is not None else result.original or b"")
+            sys.stdout.flush()
+        if result.error is not None:
+            continue
+        if result.changed:
+            changed_files += 1
+            fixed += len(result.applied)
+            if args.diff:
+                sys.stdout.flush()
+                sys.stdout.buffer.write(_diff(result))
+                sys.stdout.buffer.flush()
+        _report_fixes(result, "fixed" if write else "would fix", notes)
+        for diagnostic in result.diagnostics:
+            left[_why_left(diagnostic, args.unsafe_fixes)] += 1
+    if not args.quiet:
+        print(_fix_summary(write, fixed, changed_files, left, errors), file=sys.stderr)
+    if errors:
+        return EXIT_ERROR
+    if changed_files and (not write or args.exit_non_zero_on_fix):
+        return EXIT_FINDINGS
+    return EXIT_FINDINGS if sum(left.values()) else EXIT_CLEAN
+
+
+def _report_fixes(result: FileResult, verb: str, out) -> None:
+    """What was fixed and what is left, in position order."""
+    lines = [(d.sort_key, f"{result.path}:{d.line}:{d.column}: {d.code} {verb}: {d.fix.description}")
+             for d in (result.applied if result.changed else ())]
+    lines += [(d.sort_key, format_diagnostic(result.path, d)) for d in result.diagnostics]
+    for _, line in sorted(lines):
+        print(line, file=out)
+
+
+def _why_left(diagnostic: Diagnostic, unsafe: bool) -> str:
+    """Why a finding is still there after fixing: no fix, an unsafe one, or a `# noqa` in its way."""
+    if diagnostic.fix is None:
+        return "none"
+    if diagnostic.fix.safety is FixSafety.UNSAFE and not unsafe:
+        return "unsafe"
+    return "noqa"
+
+
+def _fix_summary(write: bool, fixed: int, files: int, left: dict[str, int], errors: int) -> str:
+    text = f"{'Fixed' if write else 'Would fix'} {_plural(fixed, 'finding')} in {_plural(files, 'file')}; "
+    text += f"{sum(left.values())} remaining"
+    reasons = [f"{left['unsafe']} fixable with --unsafe-fixes" if left["unsafe"] else "",
+               f"{left['noqa']} kept by # noqa" if left["noqa"] else "",
+               f"{left['none']} without an automatic fix" if left["none"] else ""]
+    if any(reasons):
+        text += f" ({', '.join(reason for reason in reasons if reason)})"
+    if errors:
+        text += f"; {_plural(errors, 'file')} could not be fixed"
+    return text + "."
+
+
+def _diff(result: FileResult) -> bytes:
+    """A unified diff of the file's bytes (any encoding, line endings as they are)."""
+    out = b""
+    for line in difflib.diff_bytes(difflib.unified_diff, result.original.splitlines(keepends=True),
+                                   result.fixed.splitlines(keepends=True),
+                                   fromfile=f"a/{result.path}".encode(), tofile=f"b/{result.path}".encode()):
+        out += line if line.endswith((b"\n", b"\r")) else line + b"\n\\ No newline at end of file\n"
+    return out
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """`python -m nograd_lint [lint arguments]`, or `python -m nograd_lint fix [fix arguments]`."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["fix"]:
+        return fix_main(argv[1:])
+    return lint_main(argv)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,158 @@
+"""Reading source files: bytes in (encoding cookie, BOM and line endings kept by libcst), a tree
+out; `# noqa` comments; writing a file back in one step."""
+from __future__ import annotations
+
+import ast
+import dataclasses
+import io
+import os
+import re
+import tempfile
+import tokenize
+from pathlib import Path
+from typing import Optional, Union
+
+import libcst as cst
+
+from .names import PREFILTER_WORDS
+
+
+class SourceError(Exception):
+    """A file that cannot be read or parsed; `str()` is the message for the user."""
+
+
+def read_bytes(path: Union[str, Path]) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise SourceError(f"{path}: cannot read: {error.strerror or error}") from error
+
+
+def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
+    """Parse source; bytes keep their encoding and BOM when the module is written back."""
+    try:
+        return cst.parse_module(data)
+    except cst.ParserSyntaxError as error:
+        check_syntax(data, path)  # CPython's message is clearer, when CPython rejects the file too
+        raise SourceError(f"{path}:{_libcst_location(error)}: cannot parse: {error.message}") from error
+    except (UnicodeDecodeError, LookupError, SyntaxError) as error:
+        raise SourceError(f"{path}: cannot decode: {error}") from error
+    except RecursionError as error:  # pathological nesting
+        raise SourceError(f"{path}: cannot parse: nesting too deep") from error
+
+
+def _libcst_location(error: cst.ParserSyntaxError) -> str:
+    """`line:column` (1-based) of a libcst error; its message often holds a more precise 0-based one."""
+    found = re.search(r"error at (\d+):(\d+)", error.message)
+    if found:
+        return f"{found.group(1)}:{int(found.group(2)) + 1}"
+    return f"{error.raw_line}:{error.raw_column + 1}"
+
+
+def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = False) -> None:
+    """Raise `SourceError` with CPython's message when CPython cannot parse the source (`full`:
+    cannot compile it, which also rejects `return` outside a function and the like)."""
+    try:
+        compile(data, path, "exec", 0 if full else ast.PyCF_ONLY_AST, dont_inherit=True)
+    except SyntaxError as error:
+        message = error.msg
+        if message.startswith("(unicode error) ") or not error.lineno:
+            raise SourceError(f"{path}: cannot decode: {message.replace('(unicode error) ', '')}") from error
+        column = f":{error.offset}" if error.offset and error.offset > 0 else ""
+        verb = "compile" if full else "parse"
+        raise SourceError(f"{path}:{error.lineno}{column}: cannot {verb}: {message}") from error
+    except ValueError as error:  # null bytes on Python < 3.12
+        raise SourceError(f"{path}: cannot parse: {error}") from error
+    except RecursionError as error:
+        raise SourceError(f"{path}: cannot parse: nesting too deep") from error
+
+
+def worth_parsing(data: Union[bytes, str]) -> bool:
+    """The cheap pre-filter: files that mention none of these words cannot have findings."""
+    if isinstance(data, bytes):
+        return any(word.encode() in data for word in PREFILTER_WORDS)
+    return any(word in data for word in PREFILTER_WORDS)
+
+
+def write_atomically(path: Union[str, Path], data: bytes) -> None:
+    """Replace a file's content in one step (temporary file + rename), keeping its permissions
+    (a new file gets the usual ones). A symbolic link stays a link: the file it points to is replaced.
+    """
+    path = Path(os.path.realpath(path))
+    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+# The same comment syntax flake8 reads: `# noqa`, `# noqa: NG101`, `# NOQA:NG101,NG2`.
+NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class NoqaMap:
+    """Which lines carry `# noqa` (all codes: None) or `# noqa: NG101,NG2` (those codes and prefixes).
+
+    As in flake8, a comment after a token that spans lines (a triple-quoted string) covers all of
+    its lines.
+    """
+
+    lines: dict[int, Optional[tuple[str, ...]]]
+
+    @classmethod
+    def of_text(cls, text: str) -> "NoqaMap":
+        if "noqa" not in text.lower():
+            return cls({})
+        physical = text.splitlines(keepends=True)
+        found: dict[int, Optional[tuple[str, ...]]] = {}
+        for first, last in _line_groups(text, len(physical)):
+            match = NOQA.search("".join(physical[first - 1:last]))
+            if match is None:
+                continue
+            codes = match.group("codes")
+            value = None if codes is None else tuple(c.upper() for c in re.split(r"[,\s]+", codes) if c)
+            for number in range(first, last + 1):
+                found[number] = value
+        return cls(found)
+
+    def suppresses(self, line: int, code: str) -> bool:
+        if line not in self.lines:
+            return False
+        codes = self.lines[line]
+        return codes is None or code.startswith(codes)
+
+    def any_line_suppresses(self, first: int, last: int, code: str) -> bool:
+        return any(self.suppresses(line, code) for line in range(first, last + 1))
+
+
+def _line_groups(text: str, count: int) -> list[tuple[int, int]]:
+    """(first, last) line ranges that share one noqa comment: single lines, or the lines a token spans."""
+    try:
+        groups = []
+        low, high = count + 2, -1
+        for token in tokenize.generate_tokens(io.StringIO(text).readline):
+            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
+                continue
+            low, high = min(low, token.start[0]), max(high, token.end[0])
+            if token.type in (tokenize.NL, tokenize.NEWLINE):
+                groups.append((low, high))
+                low, high = count + 2, -1
+        if high >= low:
+            groups.append((low, high))
+        return groups
+    except (tokenize.TokenError, SyntaxError):
+        return [(number, number) for number in range(1, count + 1)]

@@ -1,0 +1,174 @@
+"""What each rule family promises, checked against the runs of the original and fixed versions.
+
+A promise is a function `(before, after, comparison) -> (failures, verified)`. Rules map to
+promises by exact code first, then by family (`NG1`, `NG2`, `NG3`), so an example for a new
+rule of an existing family needs no change here.
+"""
+from __future__ import annotations
+
+from typing import Callable, Dict, List, Optional, Tuple
+
+from .records import Comparison, RunRecord
+from .units import fmt_bytes
+
+Verdict = Tuple[List[str], List[str]]  # (failures, what was verified)
+Promise = Callable[[RunRecord, RunRecord, Optional[Comparison]], Verdict]
+
+
+def _same_outputs(comparison: Optional[Comparison]) -> Verdict:
+    if comparison is None:
+        return ["the return values could not be compared"], []
+    if not comparison.equal:
+        return ["outputs differ: %s" % comparison.detail], []
+    return [], ["same outputs"]
+
+
+def _no_graph_after(after: RunRecord) -> Verdict:
+    if after.outputs_have_grad_fn:
+        return ["the fixed version's return value still holds an autograd graph (%d nodes)"
+                % after.graph_nodes], []
+    return [], ["no graph kept"]
+
+
+def _saved(before: RunRecord, after: RunRecord) -> str:
+    return "saved for backward %s -> %s" % (fmt_bytes(before.saved_bytes), fmt_bytes(after.saved_bytes))
+
+
+def _fewer_saved(before: RunRecord, after: RunRecord) -> Verdict:
+    if (after.saved_bytes or 0) < (before.saved_bytes or 0):
+        return [], [_saved(before, after)]
+    return ["bytes saved for backward not reduced (%s -> %s)"
+            % (fmt_bytes(before.saved_bytes), fmt_bytes(after.saved_bytes))], []
+
+
+def _graph_released(before: RunRecord, after: RunRecord) -> Verdict:
+    """The return value keeps less alive: fewer graph nodes or fewer retained saved bytes."""
+    failures: List[str] = []
+    if (after.saved_bytes or 0) > (before.saved_bytes or 0):
+        failures.append("more bytes saved for backward (%s -> %s)"
+                        % (fmt_bytes(before.saved_bytes), fmt_bytes(after.saved_bytes)))
+    fewer_nodes = after.graph_nodes < before.graph_nodes
+    fewer_retained = (after.retained_bytes or 0) < (before.retained_bytes or 0)
+    if not (fewer_nodes or fewer_retained):
+        failures.append("the return value keeps as much alive as before (%d graph nodes, %s "
+                        "retained)" % (after.graph_nodes, fmt_bytes(after.retained_bytes)))
+    verified = ["graph released (%d -> %d nodes, retained %s -> %s)"
+                % (before.graph_nodes, after.graph_nodes, fmt_bytes(before.retained_bytes),
+                   fmt_bytes(after.retained_bytes))]
+    return failures, [] if failures else verified
+
+
+def _combine(*verdicts: Verdict) -> Verdict:
+    return ([f for v in verdicts for f in v[0]], [c for v in verdicts for c in v[1]])
+
+
+def _error_removed(before: RunRecord) -> List[str]:
+    # The fixed version not raising is checked for every rule in `judge`.
+    return ["error gone (%s)" % before.error_type] if before.error else []
+
+
+def eval_without_no_grad(before, after, comparison) -> Verdict:
+    """NG101: same outputs, no graph kept, fewer bytes saved for backward."""
+    if before.error:
+        return [], _error_removed(before)
+    return _combine(_same_outputs(comparison), _no_graph_after(after), _fewer_saved(before, after))
+
+
+def gradients_recorded_needlessly(before, after, comparison) -> Verdict:
+    """NG1 (default): same outputs, no graph kept, less saved or less kept alive."""
+    if before.error:
+        return _combine(_no_graph_after(after), ([], _error_removed(before)))
+    saved = _fewer_saved(before, after)
+    kept = saved if not saved[0] else _graph_released(before, after)
+    return _combine(_same_outputs(comparison), _no_graph_after(after), kept)
+
+
+def graph_kept_by_accumulator(before, after, comparison) -> Verdict:
+    """NG102: same outputs, the return value no longer holds the graphs of every iteration."""
+    if before.error:
+        return [], _error_removed(before)
+    return _combine(_same_outputs(comparison), _no_graph_after(after),
+                    _graph_released(before, after))
+
+
+def inplace_update_outside_no_grad(before, after, comparison) -> Verdict:
+    """NG103: the leaf in-place RuntimeError is gone; without it, outputs are unchanged."""
+    if before.error:
+        return _combine(_no_graph_after(after), ([], _error_removed(before)))
+    return _combine(_same_outputs(comparison), _no_graph_after(after))
+
+
+def gradients_disabled_for_training(before, after, comparison) -> Verdict:
+    """NG2: the original raises or leaves gradients missing; the fixed one produces them."""
+    if after.none_count or not after.tensor_count:
+        missing = ["the fixed version's gradients are missing (%d None of %d values)"
+                   % (after.none_count, after.none_count + after.tensor_count)]
+        return missing, []
+    if before.error:
+        return [], _error_removed(before) + ["gradients present"]
+    if before.none_count:
+        return [], ["gradients present (%d were missing)" % before.none_count]
+    return _combine(_same_outputs(comparison), ([], ["gradients present"]))
+
+
+def context_misuse(before, after, comparison) -> Verdict:
+    """NG3: the error disappears or grad mode is restored after main(); otherwise identical."""
+    failures: List[str] = []
+    if not after.grad_enabled_after or after.inference_mode_after:
+        failures.append("grad mode is still changed after main() returns in the fixed version")
+    verified = _error_removed(before)
+    if not before.error:
+        same = _same_outputs(comparison)
+        failures += same[0]
+        verified += same[1]
+        if not before.grad_enabled_after or before.inference_mode_after:
+            verified.append("grad mode restored after main()")
+    return failures, [] if failures else verified
+
+
+PROMISES: Dict[str, Promise] = {
+    "NG101": eval_without_no_grad,
+    "NG102": graph_kept_by_accumulator,
+    "NG103": inplace_update_outside_no_grad,
+    "NG1": gradients_recorded_needlessly,
+    "NG2": gradients_disabled_for_training,
+    "NG3": context_misuse,
+}
+
+
+def promise_for(code: str) -> Optional[Promise]:
+    """The promise of `code`: its own, else its family's (NG1xx -> "NG1"), else None."""
+    return PROMISES.get(code) or PROMISES.get(code[:3])
+
+
+def _grad_mode_leaked(run: RunRecord) -> bool:
+    return run.grad_enabled_after is False or bool(run.inference_mode_after)
+
+
+def judge(rules: List[str], before: RunRecord, after: RunRecord,
+          comparison: Optional[Comparison]) -> Verdict:
+    """Failures and verified facts for a file whose original version loaded and ran."""
+    if not after.ran:
+        return ["the fixed version fails to load: %s" % after.load_error], []
+    if before.error and after.error:
+        return ["main() raises in both versions: before: %s; after: %s"
+                % (before.error, after.error)], []
+    if after.error:
+        return ["the fixed version raises %s (the original did not)" % after.error], []
+    failures: List[str] = []
+    verified: List[str] = []
+    if _grad_mode_leaked(after) and not _grad_mode_leaked(before):
+        failures.append("the fixed version leaves grad mode disabled after main() returns")
+    seen = set()
+    for code in rules:
+        promise = promise_for(code)
+        if promise is None:
+            failures.append("no runtime promise is known for %s" % code)
+            continue
+        if promise in seen:
+            continue
+        seen.add(promise)
+        fails, facts = promise(before, after, comparison)
+        failures += fails
+        verified += [f for f in facts if f not in verified]
+    return failures, verified

@@ -1,0 +1,9 @@
+import torch
+
+
+def fit(model, loader, optimizer, criterion):
+    torch.set_grad_enabled(False)
+    for x, y in loader:
+        loss = criterion(model(x), y)  # expect: NG201@26
+        loss.backward()
+        optimizer.step()

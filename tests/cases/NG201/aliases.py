@@ -1,0 +1,33 @@
+import torch as T
+from torch import no_grad as ng
+from torch.autograd import grad_mode
+
+
+def with_alias(model, x, y, criterion):
+    with T.no_grad():
+        out = model(x)  # expect: NG201@15
+    criterion(out, y).backward()
+
+
+def from_import(model, x, y, criterion):
+    with ng():
+        loss = criterion(model(x), y)  # expect: NG201@26
+    loss.backward()
+
+
+def grad_mode_module(model, x, y, criterion):
+    with grad_mode.no_grad():
+        loss = criterion(model(x), y)  # expect: NG201@26
+    loss.backward()
+
+
+def inference_mode(net, x, y, criterion):
+    with T.inference_mode():
+        loss = criterion(net(x), y)  # expect: NG201@26
+        loss.backward()
+
+
+def set_grad_enabled(net, x, y, criterion):
+    with T.set_grad_enabled(False):
+        loss = criterion(net(x), y)  # expect: NG201@26
+        loss.backward()

@@ -1,0 +1,18 @@
+import contextlib
+
+import torch
+from torch.autograd import grad_mode
+
+
+@torch.inference_mode()
+def sample(model, x):
+    with contextlib.suppress(KeyError), grad_mode.no_grad():  # expect: NG301@41
+        return model(x)
+
+
+def after_statement(model, x):
+    torch.set_grad_enabled(False)
+    with torch.set_grad_enabled(False):  # expect: NG301@10
+        out = model(x)
+    torch.set_grad_enabled(True)
+    return out

@@ -1,0 +1,135 @@
+"""The flake8 plugin, run through the real `flake8` command: registration, exact positions, `# noqa`,
+options on the command line and in flake8's configuration files, opinionated rules off by default."""
+from __future__ import annotations
+
+import pytest
+from flake8.main.application import Application
+from flake8.style_guide import Decision
+from frontend_files.helpers import EVALUATE, MIXED, finding, flake8, lint, mixed_findings, write
+
+from nograd_lint import __version__
+from nograd_lint.config import Settings
+from nograd_lint.rules import all_rules
+
+SCORE = """\
+import torch
+
+
+def score_batch(model, batch):
+    return model(batch).sum().item()
+"""
+# `enable_grad` inside a no_grad function: NG401, an opinionated rule that is off by default.
+OPINIONATED = """\
+import torch
+
+
+@torch.no_grad()
+def attribution(model, x):
+    with torch.enable_grad():
+        x.requires_grad_(True)
+        return model(x)
+"""
+
+
+def test_flake8_lists_the_plugin(tmp_path):
+    ran = flake8("--version", cwd=tmp_path)
+    assert ran.code == 0 and f"nograd-lint: {__version__}" in " ".join(ran.out.split())
+
+
+def test_exact_codes_lines_and_columns_match_nograd_lint(tmp_path):
+    write(tmp_path, "m.py", MIXED)
+    write(tmp_path, "e.py", EVALUATE)
+    ran = flake8("--select", "NG", "m.py", "e.py", cwd=tmp_path)
+    assert ran.lines == [finding("e.py", EVALUATE, "NG101", 8, 21)] + mixed_findings("m.py")
+    assert (ran.code, ran.err) == (1, "")
+    assert ran.out == lint("e.py", "m.py", cwd=tmp_path).out  # flake8 prints the plugin's 0-based column + 1
+    # Other plugins keep working beside it; a code narrows within the plugin.
+    narrowed = flake8("--select", "NG101,F", "m.py", cwd=tmp_path)
+    assert narrowed.lines == ["m.py:1:1: F401 'torch' imported but unused", mixed_findings("m.py")[0]]
+
+
+def test_noqa_comments(tmp_path):
+    source = MIXED.replace(".sum().item()\n", ".sum().item()  # noqa: NG101\n").replace(
+        "total_loss += loss\n", "total_loss += loss  # noqa: E501\n").replace(
+        "p -= lr * p.grad\n", "p -= lr * p.grad  # noqa\n")
+    write(tmp_path, "m.py", source)
+    ran = flake8("--select", "NG", "m.py", cwd=tmp_path)
+    assert (ran.code, ran.lines) == (1, [finding("m.py", source, "NG102", 19, 23)])
+    assert flake8("--select", "NG", "--disable-noqa", "m.py", cwd=tmp_path).lines == mixed_findings("m.py")
+
+
+def test_options_on_the_command_line(tmp_path):
+    write(tmp_path, "s.py", SCORE)
+    assert flake8("--select", "NG", "s.py", cwd=tmp_path).lines == []
+    named = flake8("--select", "NG", "--nograd-evaluation-names", "score_batch,other", "s.py", cwd=tmp_path)
+    names = Settings(evaluation_names=("score_batch", "other"))
+    assert named.lines == [finding("s.py", SCORE, "NG101", 5, 12, names)]
+    inference = flake8("--select", "NG", "--nograd-evaluation-names=score_batch",
+                       "--nograd-fix-context=inference_mode", "s.py", cwd=tmp_path)
+    assert inference.lines == [finding("s.py", SCORE, "NG101", 5, 12,
+                                       Settings(evaluation_names=("score_batch",), fix_context="inference_mode"))]
+    assert inference.lines[0].endswith("`torch.inference_mode()`")
+    high = flake8("--select", "NG", "--nograd-evaluation-names=score_batch", "--nograd-min-confidence=high", "s.py",
+                  cwd=tmp_path)
+    assert (high.code, high.lines) == (0, [])  # judged by the name alone: medium confidence
+    bad = flake8("--nograd-min-confidence=sure", "s.py", cwd=tmp_path)
+    assert bad.code == 2 and bad.err_lines[-1] == (
+        "flake8: error: argument --nograd-min-confidence: invalid choice: 'sure' (choose from 'low', 'medium', 'high')")
+
+
+@pytest.mark.parametrize("config", ["setup.cfg", "tox.ini", ".flake8"])
+def test_options_from_flake8_configuration_files(tmp_path, config):
+    write(tmp_path, "s.py", SCORE)
+    write(tmp_path, config, "[flake8]\nselect = NG\nnograd-evaluation-names = score_batch, other\n"
+                            "nograd-fix-context = inference_mode\n")
+    ran = flake8("s.py", cwd=tmp_path)
+    settings = Settings(evaluation_names=("score_batch", "other"), fix_context="inference_mode")
+    assert (ran.code, ran.lines) == (1, [finding("s.py", SCORE, "NG101", 5, 12, settings)])
+    if config != "setup.cfg":
+        return  # the other files are read the same way
+    write(tmp_path, config,
+          "[flake8]\nselect = NG\nnograd-evaluation-names = score_batch\nnograd-min-confidence = high\n")
+    assert flake8("s.py", cwd=tmp_path).lines == []
+    write(tmp_path, config, "[flake8]\nnograd-fix-context = enable_grad\n")
+    bad = flake8("s.py", cwd=tmp_path)
+    assert (bad.code, bad.out, bad.err) == (
+        2, "", "flake8: error: nograd-lint: fix-context must be one of no_grad, inference_mode, not 'enable_grad'\n")
+
+
+def test_options_are_documented_in_help(tmp_path):
+    ran = flake8("--help", cwd=tmp_path)
+    assert ran.code == 0
+    for option in ("--nograd-evaluation-names", "--nograd-fix-context {no_grad,inference_mode}",
+                   "--nograd-min-confidence {low,medium,high}"):
+        assert option in ran.out
+
+
+def test_opinionated_rules_are_off_unless_selected_precisely(tmp_path):
+    off = sorted(rule.code for rule in all_rules() if not rule.default_enabled)
+    assert "NG401" in off
+    write(tmp_path, "o.py", OPINIONATED)
+    expected = [finding("o.py", OPINIONATED, "NG401", 6, 10, Settings(select=("NG401",)))]
+    assert flake8("o.py", cwd=tmp_path).lines == []
+    assert flake8("--select", "NG", "o.py", cwd=tmp_path).lines == []
+    assert flake8("--extend-select", "NG4", "o.py", cwd=tmp_path).lines == expected
+    assert flake8("--select", "NG401", "o.py", cwd=tmp_path).lines == expected
+    # A configuration that sets `ignore =` drops flake8's default ignore list; NG401 stays off.
+    write(tmp_path, "setup.cfg", "[flake8]\nignore = E501\n")
+    assert flake8("o.py", cwd=tmp_path).lines == []
+    # The same rule in nograd-lint.
+    assert lint("o.py", cwd=tmp_path).lines == []
+    assert lint("--select", "NG", "o.py", cwd=tmp_path).lines == []
+    assert lint("--extend-select", "NG4", "o.py", cwd=tmp_path).lines == expected
+
+
+def test_opinionated_rules_are_on_flake8s_default_ignore_list(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    off = sorted(rule.code for rule in all_rules() if not rule.default_enabled)
+    app = Application()
+    app.initialize(["o.py"])
+    assert app.options.extended_default_ignore == off
+    assert {code: app.guide.decider.decision_for(code) for code in off} == dict.fromkeys(off, Decision.Ignored)
+    # flake8 alone would report them for `--select NG`: why the plugin also checks the selectors.
+    app = Application()
+    app.initialize(["--select", "NG", "o.py"])
+    assert app.guide.decider.decision_for(off[0]) is Decision.Selected
