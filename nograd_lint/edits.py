@@ -109,12 +109,21 @@ def add_torch_import(module: cst.Module) -> cst.Module:
     new_import = cst.SimpleStatementLine(body=[cst.Import(names=[cst.ImportAlias(name=cst.Name("torch"))])])
     if position < len(body):
         following = body[position]
-        is_import = isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], (cst.Import, cst.ImportFrom))
-        new_import = new_import.with_changes(leading_lines=following.leading_lines)
-        body[position] = following.with_changes(leading_lines=()) if is_import else following.with_changes(
-            leading_lines=(cst.EmptyLine(), *following.leading_lines))
-        if not is_import and position > 0:
-            new_import = new_import.with_changes(leading_lines=(cst.EmptyLine(),))
+        if isinstance(following, cst.SimpleStatementLine) and isinstance(following.body[0], (cst.Import, cst.ImportFrom)):
+            # Join the import block: take over its leading blank lines and comments.
+            new_import = new_import.with_changes(leading_lines=following.leading_lines)
+            body[position] = following.with_changes(leading_lines=())
+        else:
+            # PEP 8: one blank line after the docstring, two before a top-level def or class.
+            if position > 0:
+                new_import = new_import.with_changes(leading_lines=(cst.EmptyLine(),))
+            required = 2 if isinstance(following, (cst.FunctionDef, cst.ClassDef)) else 1
+            lines = list(following.leading_lines)
+            blank = next((i for i, line in enumerate(lines) if line.comment is not None), len(lines))
+            missing = max(0, required - blank)
+            body[position] = following.with_changes(leading_lines=(*[cst.EmptyLine()] * missing, *lines))
+    elif position > 0:
+        new_import = new_import.with_changes(leading_lines=(cst.EmptyLine(),))
     body.insert(position, new_import)
     return module.with_changes(body=body)
 

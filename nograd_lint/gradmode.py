@@ -207,7 +207,8 @@ class ReturnFact(Fact):
 @dataclasses.dataclass(eq=False)
 class FileAnalysis:
     module: cst.Module
-    imports: ImportMap
+    imports: ImportMap  # every import of the file, also those inside functions: for reading names
+    module_imports: ImportMap  # module-level imports only: for spelling names a fix inserts
     path: str
     functions: list[FunctionInfo]
     loops: list[LoopInfo]
@@ -245,10 +246,12 @@ class FileAnalysis:
 
 def analyze(module: cst.Module, path: str = "<string>", imports: Optional[ImportMap] = None) -> FileAnalysis:
     """Walk `module` once and resolve the grad mode of every function entry."""
-    collector = _Collector(imports or ImportMap.of_module(module))
+    module_imports = imports or ImportMap.of_module(module)
+    collector = _Collector(module_imports.copy())  # the walk adds imports made inside functions
     collector.walk(module)
     analysis = FileAnalysis(
-        module=module, imports=collector.imports, path=path, functions=collector.functions,
+        module=module, imports=collector.imports, module_imports=module_imports, path=path,
+        functions=collector.functions,
         loops=collector.loops, calls=collector.calls, assigns=collector.assigns,
         name_uses=collector.name_uses, withs=collector.withs, returns=collector.returns,
         global_state=collector.global_state, statement_spans=collector.spans, classes=collector.classes,
@@ -674,7 +677,7 @@ def callees(analysis: FileAnalysis, call: CallFact) -> list[FunctionInfo]:
     if not head:
         return [f for f in by_name.get(callee, ()) if f.class_name is None]
     if head in ("self", "cls") and call.function is not None:
-        owner = _class_of(call.function)
+        owner = class_of(call.function)
         return [f for f in by_name.get(attr, ()) if f.class_name == owner]
     return []
 
@@ -696,7 +699,7 @@ def _is_call_func(use: NameUse, sites: list[CallFact]) -> bool:
     return False
 
 
-def _class_of(function: FunctionInfo) -> Optional[str]:
+def class_of(function: FunctionInfo) -> Optional[str]:
     while function is not None:
         if function.class_name is not None:
             return function.class_name

@@ -38,6 +38,12 @@ class ImportMap:
                     imports.add(small)
         return imports
 
+    def copy(self) -> "ImportMap":
+        other = ImportMap()
+        other.aliases = dict(self.aliases)
+        other.star_import = self.star_import
+        return other
+
     def add(self, node: cst.CSTNode) -> None:
         """Record the names an Import/ImportFrom statement binds; ignore anything else."""
         if isinstance(node, cst.Import):

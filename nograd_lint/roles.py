@@ -14,7 +14,7 @@ from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span
 from .imports import dotted_name
 from .names import looks_like_model
 from .treewalk import attached_names, is_detached
-from .values import STORING_WORDS, root_name
+from .values import STORING_WORDS, is_python_value, python_valued_names, root_name, value_context
 
 # -- single calls -----------------------------------------------------------------------------
 
@@ -366,8 +366,9 @@ def forward_outputs_leave(analysis: FileAnalysis, function: FunctionInfo, activi
                 changed |= mark(root, call)
     if set(derived) - local - {"self", "cls"} or ({"self", "cls"} & set(derived)):
         return True  # stored on an argument or on the object
+    python, context = python_valued_names(analysis, function), value_context(analysis)
     for ret in analysis.facts_in(analysis.returns, function):
-        if ret.value is not None and carries(ret.value, ret):
+        if ret.value is not None and carries(ret.value, ret) and not is_python_value(ret.value, python, context):
             return True
     for call in analysis.facts_in(analysis.calls, function):
         method = call.method

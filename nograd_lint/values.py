@@ -71,12 +71,27 @@ def is_python_value(node: Optional[cst.BaseExpression], python_names: frozenset[
             is_python_value(target.comparator, python_names, context) for target in node.comparisons)
     if isinstance(node, cst.IfExp):
         return is_python_value(node.body, python_names, context) and is_python_value(node.orelse, python_names, context)
+    if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+        return is_python_value(node.elt, python_names | _comprehension_targets(node), context)
     if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
         return all(is_python_value(element.value, python_names, context) for element in node.elements)
     if isinstance(node, cst.Dict):
         return all(isinstance(element, cst.DictElement) and is_python_value(element.value, python_names, context)
                    for element in node.elements)
     return False
+
+
+def _comprehension_targets(node: cst.BaseComp) -> set[str]:
+    """Loop variables of a comprehension over Python values (`for i in range(n)`)."""
+    targets: set[str] = set()
+    clause = node.for_in
+    while clause is not None:
+        iterable = clause.iter
+        if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) and iterable.func.value == "range":
+            if isinstance(clause.target, cst.Name):
+                targets.add(clause.target.value)
+        clause = clause.inner_for_in
+    return targets
 
 
 def _is_python_call(node: cst.Call, python_names, context: Optional[ValueContext]) -> bool:

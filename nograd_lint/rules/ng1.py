@@ -20,7 +20,7 @@ from .registry import register
 
 
 def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, bool]:
-    spelled, needs_import = edits.torch_callable(analysis.imports, settings.fix_context)
+    spelled, needs_import = edits.torch_callable(analysis.module_imports, settings.fix_context)
     return f"{spelled}()", needs_import
 
 
