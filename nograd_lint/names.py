@@ -135,6 +135,17 @@ FRAMEWORK_HOOKS: dict[str, frozenset[str]] = {
     "torchtnt.framework.unit.PredictUnit": frozenset({"predict_step"}),
     "torchtnt.framework.PredictUnit": frozenset({"predict_step"}),
 }
+# Base classes whose subclasses' methods are plain methods, not hooks a framework calls.
+PLAIN_BASES = frozenset({"object", "torch.nn.Module", "nn.Module", "torch.nn.modules.module.Module", "Module",
+                         "ABC", "abc.ABC", "typing.Generic", "Generic"})
+# Methods a framework calls WITH gradients on, so an override must disable them itself: a Hugging
+# Face `Trainer.prediction_step` override replaces the one that wraps the forward in no_grad.
+HOOKS_WITH_GRAD: dict[str, frozenset[str]] = {
+    "transformers.Trainer": frozenset({"prediction_step"}),
+    "transformers.trainer.Trainer": frozenset({"prediction_step"}),
+    "transformers.Seq2SeqTrainer": frozenset({"prediction_step"}),
+    "transformers.trainer_seq2seq.Seq2SeqTrainer": frozenset({"prediction_step"}),
+}
 # Lightning also runs every `on_validation_*`, `on_test_*` and `on_predict_*` hook inside its
 # evaluation loop, which is decorated to disable gradients.
 HOOK_WITHOUT_GRAD_PATTERN = re.compile(r"^on_(validation|test|predict)_\w+$")

@@ -311,7 +311,9 @@ def _function_regions(analysis: FileAnalysis, function: FunctionInfo, extra_name
     if not evidence:
         return _loop_regions(analysis, function, activity)
     strong = [e for e in evidence if not e.startswith("judged")]
-    if forward_outputs_leave(analysis, function, activity) or _framework_template_method(analysis, function, evidence):
+    if _overridden_hook(function) is not None:
+        confidence = Confidence.HIGH  # the framework's contract: an override disables gradients itself
+    elif forward_outputs_leave(analysis, function, activity) or _framework_template_method(analysis, function, evidence):
         # Forward outputs leave the function: a caller may differentiate them (library code often
         # puts modules in eval mode and still needs gradients), so ask for more than one sign.
         confidence = Confidence.MEDIUM if len(evidence) > 1 else Confidence.LOW
@@ -394,7 +396,8 @@ def _framework_template_method(analysis: FileAnalysis, function: FunctionInfo, e
     nothing in this module calls: most likely a hook the base class calls (often under no_grad)."""
     if len(evidence) != 1 or not evidence[0].startswith("judged") or function.class_info is None:
         return False
-    return function.class_info.has_bases and not call_sites(analysis).get(function)
+    framework_bases = [b for b in function.class_info.bases if b not in names.PLAIN_BASES]
+    return bool(framework_bases) and not call_sites(analysis).get(function)
 
 
 def _function_evidence(analysis: FileAnalysis, function: FunctionInfo, activity: "Activity",
@@ -417,9 +420,22 @@ def _function_evidence(analysis: FileAnalysis, function: FunctionInfo, activity:
     loader_loops = [loop for loop in analysis.loops if loop.function is function and is_evaluation_loader(loop)]
     if loader_loops:
         evidence.append(f"it iterates `{loader_loops[0].iter_name}`")
-    if is_evaluation_name(function.name, extra_names):
+    override = _overridden_hook(function)
+    if override is not None:
+        evidence.append(f"it overrides `{override}.{function.name}`, which the framework runs with gradients on")
+    elif is_evaluation_name(function.name, extra_names):
         evidence.append(f"judged by the name `{function.name}`")
     return evidence
+
+
+def _overridden_hook(function: FunctionInfo) -> Optional[str]:
+    """The framework base class whose gradient-recording hook this method overrides."""
+    if function.class_info is None:
+        return None
+    for base, hooks in names.HOOKS_WITH_GRAD.items():
+        if function.name in hooks and function.class_info.derives_from({base}):
+            return base.rpartition(".")[2]
+    return None
 
 
 def _evaluating_caller(analysis: FileAnalysis, function: FunctionInfo, models: set[str]) -> Optional[str]:
