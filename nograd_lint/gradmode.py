@@ -248,6 +248,7 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     """Walk `module` once and resolve the grad mode of every function entry."""
     module_imports = imports or ImportMap.of_module(module)
     collector = _Collector(module_imports.copy())  # the walk adds imports made inside functions
+    collector.local_wrappers = local_grad_wrappers(module, module_imports)
     collector.walk(module)
     analysis = FileAnalysis(
         module=module, imports=collector.imports, module_imports=module_imports, path=path,
@@ -260,14 +261,42 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     return analysis
 
 
-def framework_state(imports: ImportMap, node: cst.BaseExpression) -> Optional[GradState]:
-    """`with eval_mode(net):` / `@smart_inference_mode()`: a framework callable that disables grad."""
+def framework_state(imports: ImportMap, node: cst.BaseExpression,
+                    local_wrappers: Optional[dict[str, str]] = None) -> Optional[GradState]:
+    """`with eval_mode(net):` / `@smart_inference_mode()`: a framework callable, or a wrapper
+    defined in this module, that disables grad."""
     target = node.func if isinstance(node, cst.Call) else node
     qualified = imports.resolve(target)
     mode = names.FRAMEWORK_GRAD_DISABLERS.get(qualified) if qualified else None
+    if mode is None and local_wrappers and isinstance(target, cst.Name):
+        mode = local_wrappers.get(target.value)
     if mode is None:
         return None
     return GradState(Mode.INFERENCE if mode == "inference" else Mode.DISABLED, Origin.WITH, node)
+
+
+def local_grad_wrappers(module: cst.Module, imports: ImportMap) -> dict[str, str]:
+    """Module-level helpers named like `smart_inference_mode` / `maybe_no_grad` that return or
+    apply only grad-disabling contexts: name -> "disabled" or "inference".
+
+    Only functions with `grad` or `inference` in their name are read, which keeps this cheap.
+    """
+    wrappers: dict[str, str] = {}
+    for statement in module.body:
+        if not isinstance(statement, cst.FunctionDef):
+            continue
+        lowered = statement.name.value.lower()
+        if "grad" not in lowered and "inference" not in lowered:
+            continue
+        modes = set()
+        for node in iter_nodes(statement.body):
+            if isinstance(node, (cst.Name, cst.Attribute, cst.Call)):
+                use = context_use(imports, node)
+                if use is not None:
+                    modes.add(use.mode)
+        if modes and all(mode.disables_grad for mode in modes):
+            wrappers[statement.name.value] = "inference" if modes == {Mode.INFERENCE} else "disabled"
+    return wrappers
 
 
 def context_use(imports: ImportMap, node: cst.BaseExpression) -> Optional[ContextUse]:
@@ -318,6 +347,7 @@ class _Collector:
         self.classes: dict[str, ClassInfo] = {}
         self._lambda_depth = 0
         self._dynamic_contexts: dict[str, Optional[GradState]] = {}  # `ctx = nullcontext if a else torch.no_grad`
+        self.local_wrappers: dict[str, str] = {}  # see `local_grad_wrappers`
         self._loops: list[LoopInfo] = []
         self._statements: list[cst.CSTNode] = []
         self._open_spans: list[Span] = []
@@ -416,7 +446,7 @@ class _Collector:
                 if local in self._dynamic_contexts:
                     state = self._dynamic_contexts[local] or GradState(Mode.UNKNOWN, Origin.WITH, item)
                     continue
-                state = framework_state(self.imports, item.item) or state
+                state = framework_state(self.imports, item.item, self.local_wrappers) or state
                 continue
             fact.uses.append((item, use))
             if use.called:
@@ -460,7 +490,7 @@ class _Collector:
             if use is not None:
                 info.decorator_uses.append(use)
             elif info.framework_state is None:
-                found = framework_state(self.imports, expression)
+                found = framework_state(self.imports, expression, self.local_wrappers)
                 if found is not None:
                     info.framework_state = GradState(found.mode, Origin.DECORATOR, expression)
         self.functions.append(info)
@@ -529,7 +559,13 @@ class _Collector:
                 self._dynamic_contexts[written] = state
 
     def _bare_set_grad_enabled(self, fact: CallFact) -> None:
-        """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it."""
+        """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it, and so
+        does `stack.enter_context(torch.no_grad())` until the end of the block."""
+        if fact.method == "enter_context" and len(fact.node.args) == 1:
+            use = context_use(self.imports, fact.node.args[0].value)
+            if use is not None and use.called:
+                self._frames[-1].override = GradState(use.mode, Origin.WITH, fact.node)
+            return
         kind = names.GRAD_CONTEXTS.get(fact.qualified or "")
         if kind is not names.GradContext.SET_GRAD_ENABLED or not fact.node.args:
             return
