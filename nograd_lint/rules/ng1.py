@@ -12,8 +12,8 @@ from ..flow import graph_names, graph_reads, innermost_loop_span, is_detached, i
 from ..prefilter import Signals
 from ..imports import dotted_name
 from ..gradmode import AssignFact, CallFact, FileAnalysis, LoopInfo, Mode, Span
-from ..roles import evaluation_regions
-from ..treewalk import iter_nodes, names_in
+from ..evaluation import evaluation_regions
+from ..treewalk import iter_nodes
 from ..values import escapes_function, escapes_region
 from .base import Finding, Rule
 from .registry import register
