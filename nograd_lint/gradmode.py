@@ -651,6 +651,8 @@ def _resolve_function_entries(analysis: FileAnalysis) -> None:
             function.entry = decorated
         elif is_framework_hook(analysis, function):
             function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
+        elif function.class_name is None and function.name in _wrapped_functions(analysis):
+            function.entry = _wrapped_functions(analysis)[function.name]
         elif analysis.global_state is not None:
             function.entry = GradState(analysis.global_state.mode, Origin.GLOBAL, analysis.global_state.node)
     callers = {f: sites for f, sites in call_sites(analysis).items() if not is_passed_around(analysis, f)}
@@ -686,6 +688,23 @@ def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
                                      or analysis.imports.mentions("pytorch_lightning"))
 
 
+def _wrapped_functions(analysis: FileAnalysis) -> dict[str, GradState]:
+    """Module functions wrapped by a call such as `evaluate = torch.no_grad()(evaluate)`, and
+    only ever run through the wrapper: they run in the wrapper's mode."""
+    key = "wrapped_functions"
+    if key not in analysis.cache:
+        wrapped: dict[str, GradState] = {}
+        for call in analysis.calls:
+            func = call.node.func
+            if isinstance(func, cst.Call) and len(call.node.args) == 1 and isinstance(call.node.args[0].value, cst.Name):
+                use = context_use(analysis.imports, func)
+                if use is not None and use.called and use.mode is not Mode.UNKNOWN:
+                    wrapped[call.node.args[0].value.value] = GradState(use.mode, Origin.DECORATOR, func)
+        direct = {c.callee for c in analysis.calls}
+        analysis.cache[key] = {name: state for name, state in wrapped.items() if name not in direct}
+    return analysis.cache[key]
+
+
 def call_sites(analysis: FileAnalysis) -> dict[FunctionInfo, list[CallFact]]:
     """In-module call sites of each function: `helper(...)`, or `self.helper(...)` in its class."""
     key = "call_sites"
@@ -713,8 +732,15 @@ def callees(analysis: FileAnalysis, call: CallFact) -> list[FunctionInfo]:
     if not head:
         return [f for f in by_name.get(callee, ()) if f.class_name is None]
     if head in ("self", "cls") and call.function is not None:
-        owner = class_of(call.function)
-        return [f for f in by_name.get(attr, ()) if f.class_name == owner]
+        # The method of the caller's class, else of the nearest base class defined in this module.
+        owner, seen = class_of(call.function), set()
+        while owner is not None and owner not in seen:
+            seen.add(owner)
+            found = [f for f in by_name.get(attr, ()) if f.class_name == owner]
+            if found:
+                return found
+            info = analysis.classes.get(owner)
+            owner = next((b for b in info.bases if b in analysis.classes), None) if info else None
     return []
 
 
