@@ -11,7 +11,7 @@ import dataclasses
 from typing import Optional, Sequence, Union
 
 from . import names
-from .roles import is_evaluation_name, looks_like_model
+from .roles import MODULE_ONLY_METHODS, is_evaluation_name, looks_like_model
 
 GRAD_CONTEXT_WORDS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode")
 
@@ -63,6 +63,8 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = ()) 
                 if attr in (names.EVAL_METHOD, names.TRAIN_METHOD):
                     # Whatever is put in eval mode is a model, whatever its name: forward too.
                     found["evaluation"] = found["forward"] = True
+                elif attr in MODULE_ONLY_METHODS:
+                    found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
                 elif attr in names.BACKWARD_ARGUMENT_METHODS or attr == "grad":
                     found["backward"] = True
                 elif attr in names.FORWARD_METHODS:

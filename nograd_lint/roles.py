@@ -171,7 +171,7 @@ def _direct(analysis: FileAnalysis, scope: Optional[FunctionInfo]):
         calls = list(analysis.facts_in(analysis.calls, scope))
         switches = [(call, *switch) for call in calls if (switch := mode_switch(call)) is not None]
         evaled = (frozenset(model for _, kind, model in switches if kind == "eval") | _module_evaled(analysis)
-                  | class_evaled(analysis, scope))
+                  | class_evaled(analysis, scope) | module_objects(analysis))
         excluded = not_models(analysis, scope)
         forwards = [(call, model) for call in calls if (model := forward_callee(call, evaled, excluded)) is not None]
         analysis.cache[key] = (calls, switches, forwards)
@@ -223,6 +223,21 @@ def class_evaled(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> froze
                 elif (switch and switch[0] != "eval") or is_backward(call) or is_optimizer_call(call):
                     trains = True
         analysis.cache[key] = frozenset() if trains else frozenset(evaled)
+    return analysis.cache[key]
+
+
+MODULE_ONLY_METHODS = frozenset({"parameters", "named_parameters", "state_dict", "load_state_dict",
+                                 "modules", "named_modules", "children", "named_children", "zero_grad"})
+
+
+def module_objects(analysis: FileAnalysis) -> frozenset[str]:
+    """Names the file treats as `nn.Module`s: `probe.parameters()`, `head.state_dict()`."""
+    key = "module_objects"
+    if key not in analysis.cache:
+        analysis.cache[key] = frozenset(
+            receiver for call in analysis.calls
+            if call.method in MODULE_ONLY_METHODS and call.receiver is not None
+            and (receiver := dotted_name(call.receiver)) is not None and receiver not in ("self", "cls"))
     return analysis.cache[key]
 
 
