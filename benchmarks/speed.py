@@ -213,7 +213,8 @@ def run_once(argv: list[str], workdir: Path, summarize: Callable[[str, str, int]
     if process.returncode not in (0, 1, 2) or "Traceback (most recent call last)" in err_text:
         tail = "\n".join(err_text.strip().splitlines()[-5:])
         raise SystemExit(f"speed.py: `{' '.join(argv[:4])} ...` failed (exit {process.returncode}):\n{tail}")
-    return Run(wall, usage.ru_utime + usage.ru_stime, process.returncode, summarize(out_text, err_text, process.returncode))
+    summary = summarize(out_text, err_text, process.returncode)
+    return Run(wall, usage.ru_utime + usage.ru_stime, process.returncode, summary)
 
 
 # -- the report -----------------------------------------------------------------------------------
@@ -278,12 +279,12 @@ def verdicts(rows: list[dict]) -> list[str]:
 
 
 # -- where nograd-lint's own time goes (in-process) ------------------------------------------------
-PHASES = (  # (module, attribute, label): each is timed where nograd-lint looks it up
-    ("nograd_lint.files", "worth_parsing", "text pre-filter"),
-    ("nograd_lint.files", "check_syntax", "syntax check of text-skipped files"),
-    ("nograd_lint.linter", "signals_of", "ast pre-pass"),
-    ("nograd_lint.linter", "parse", "libcst parse"),
-    ("nograd_lint.linter", "analyze", "grad-mode analysis (walk + resolve)"),
+PHASES = (  # (defining module, attribute, label); every nograd_lint module's reference is timed
+    ("nograd_lint.sources", "worth_parsing", "text pre-filter"),
+    ("nograd_lint.sources", "check_syntax", "syntax check of text-skipped files"),
+    ("nograd_lint.prefilter", "signals_of", "ast pre-pass"),
+    ("nograd_lint.sources", "parse", "libcst parse"),
+    ("nograd_lint.gradmode", "analyze", "grad-mode analysis (walk + resolve)"),
     ("nograd_lint.linter", "Positions.of", "positions of findings"),
     ("nograd_lint.sources", "NoqaMap.of_text", "noqa map"),
 )
@@ -293,19 +294,19 @@ class _Clock:
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
         self.calls: dict[str, int] = {}
-        self.false: dict[str, int] = {}
+        self.refused: dict[str, int] = {}  # label -> how often it returned False
 
-    def add(self, label: str, seconds: float, result: object = None) -> None:
+    def add(self, label: str, seconds: float) -> None:
         self.seconds[label] = self.seconds.get(label, 0.0) + seconds
         self.calls[label] = self.calls.get(label, 0) + 1
-        if result is False:
-            self.false[label] = self.false.get(label, 0) + 1
 
     def wrap(self, function: Callable, label: str) -> Callable:
         def timed(*args, **kwargs):
             start = time.perf_counter()
             result = function(*args, **kwargs)
-            self.add(label, time.perf_counter() - start, result)
+            self.add(label, time.perf_counter() - start)
+            if result is False:
+                self.refused[label] = self.refused.get(label, 0) + 1
             return result
         return timed
 
@@ -343,7 +344,12 @@ def phases(files: list[Path]) -> None:
         if owner is None or not hasattr(owner, name):
             missing.append(f"{module_name}.{attribute}")
             continue
-        setattr(owner, name, clock.wrap(getattr(owner, name), label))
+        original = getattr(owner, name)
+        timed = clock.wrap(original, label)
+        setattr(owner, name, timed)
+        for module in list(sys.modules.values()):  # `from .sources import parse` made more references
+            if getattr(module, "__name__", "").startswith("nograd_lint") and getattr(module, name, None) is original:
+                setattr(module, name, timed)
     for rule in all_rules():
         rule.check = clock.wrap_check(rule.check, f"rule {rule.code}")
     settings = Settings(select=("NG",))
@@ -352,7 +358,7 @@ def phases(files: list[Path]) -> None:
     for path in files:
         findings += len(lint_path(str(path), settings).diagnostics)
     total = time.perf_counter() - start
-    text_skipped = clock.false.get("text pre-filter", 0)
+    text_skipped = clock.refused.get("text pre-filter", 0)
     analysed = clock.calls.get("libcst parse", 0)
     print(f"in-process, one file after another: {total:.2f} s for {len(files):,} files, {findings} findings")
     print(f"  text pre-filter skipped {text_skipped} files; ast pre-pass skipped "

@@ -1,7 +1,8 @@
 """`nograd-lint` (report) and `nograd-fix` (rewrite). Exit codes: 0 clean, 1 findings, 2 errors.
 
-Findings go to standard output, one a line (`path:line:col: CODE message`, sorted by path, line
-and column); the summary and errors go to standard error.
+Findings go to standard output in the chosen `--output-format` (text: one a line,
+`path:line:col: CODE message`, `path:cell N:line:col: ...` in a notebook, sorted by path, cell,
+line and column); the summary and errors go to standard error.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ from .config import (ConfigError, Settings, check_codes, find_config, is_exclude
                      parse_confidence, strings)
 from .diagnostics import Diagnostic, FixSafety
 from .files import FileResult, discover, fix_data, fix_path, lint_data, lint_path, run_all
+from .notebooks import NotebookError, changed_cells, is_notebook
+from .reporters import EDITS_NEEDED, FORMATS, format_diagnostic, location
 from .rules import all_rules, rule_by_code
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -25,8 +28,8 @@ STDIN = "-"
 
 
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="*", help="files or directories (directories are walked for *.py); "
-                                                 "'-' reads standard input")
+    parser.add_argument("paths", nargs="*", help="files or directories (directories are walked for *.py, *.pyi "
+                                                 "and *.ipynb); '-' reads standard input")
     parser.add_argument("--select", help="only these codes or prefixes, comma-separated (e.g. NG1,NG201)")
     parser.add_argument("--extend-select", help="also enable these codes or prefixes (e.g. opinionated NG4xx)")
     parser.add_argument("--ignore", help="skip these codes or prefixes")
@@ -37,6 +40,8 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="drop findings below this confidence (default: medium)")
     parser.add_argument("--exclude", help="patterns to skip, replacing the defaults (comma-separated)")
     parser.add_argument("--extend-exclude", help="patterns to skip, in addition to the defaults")
+    parser.add_argument("--notebooks", action=argparse.BooleanOptionalAction, default=None,
+                        help="check Jupyter notebooks (*.ipynb); --no-notebooks skips them (default: check)")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nograd-lint] from "
                                                     "(default: the nearest one above the given paths)")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
@@ -74,6 +79,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
         min_confidence=parse_confidence(args.min_confidence) if args.min_confidence else None,
         exclude=strings(args.exclude, "--exclude") if args.exclude is not None else None,
         extend_exclude=strings(args.extend_exclude, "--extend-exclude") if args.extend_exclude else None,
+        notebooks=args.notebooks,
     )
     return settings, root
 
@@ -99,10 +105,6 @@ def explain(code: str, prog: str, out=None) -> int:
         return EXIT_ERROR
     (out or sys.stdout).write(rule.docs())
     return EXIT_CLEAN
-
-
-def format_diagnostic(path: str, diagnostic: Diagnostic) -> str:
-    return f"{path}:{diagnostic.line}:{diagnostic.column}: {diagnostic.code} {diagnostic.message}"
 
 
 class _Run:
@@ -157,7 +159,10 @@ class _Run:
 
     def stdin_excluded(self) -> bool:
         name = self.args.stdin_filename
-        return bool(name) and is_excluded(name, self.settings.file_excludes, self.root)
+        if not name:
+            return False
+        return is_excluded(name, self.settings.file_excludes, self.root) or (
+            is_notebook(name) and not self.settings.notebooks)
 
     def files(self) -> tuple[list[str], int]:
         files, missing = discover(self.args.paths, self.settings, self.root)
@@ -186,33 +191,57 @@ def _closing_quietly(main):
     return run
 
 
+def _lint_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output-format", choices=tuple(FORMATS), default="text",
+                        help="text (default), json, sarif (SARIF 2.1.0, for GitHub code scanning) "
+                             "or github (GitHub Actions annotations)")
+
+
 @_closing_quietly
 def lint_main(argv: Optional[Sequence[str]] = None) -> int:
-    run = _Run(argv, "nograd-lint", "Report gradient-mode mistakes in PyTorch code.")
+    run = _Run(argv, "nograd-lint", "Report gradient-mode mistakes in PyTorch code.", _lint_arguments)
     if run.exit is not None:
         return run.exit
+    edits = run.args.output_format in EDITS_NEEDED
     if run.stdin:
-        files, errors = [run.stdin_name], 0
-        results = [] if run.stdin_excluded() else [lint_data(sys.stdin.buffer.read(), run.stdin_name, run.settings)]
+        files, missing = [run.stdin_name], 0
+        data = sys.stdin.buffer.read()
+        results = [] if run.stdin_excluded() else [lint_data(data, run.stdin_name, run.settings, edits)]
     else:
-        files, errors = run.files()
-        results = run_all(files, lint_path, run.args.jobs, run.settings)
-    findings = fixable_safe = fixable_unsafe = 0
-    for result in results:
-        errors += run.error(result)
-        for diagnostic in result.diagnostics:
-            print(format_diagnostic(result.path, diagnostic))
-            findings += 1
-            if diagnostic.fix is not None:
-                if diagnostic.fix.safety is FixSafety.SAFE:
-                    fixable_safe += 1
-                else:
-                    fixable_unsafe += 1
+        files, missing = run.files()
+        results = run_all(files, lint_path, run.args.jobs, run.settings, edits)
+    counts = _LintCounts(run, errors=missing)
+    for chunk in FORMATS[run.args.output_format](counts.counted(results)):
+        sys.stdout.write(chunk)
     if not run.args.quiet:
-        print(_lint_summary(findings, len(files), errors, fixable_safe, fixable_unsafe), file=sys.stderr)
-    if errors:
+        print(counts.summary(len(files)), file=sys.stderr)
+    if counts.errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if findings else EXIT_CLEAN
+    return EXIT_FINDINGS if counts.findings else EXIT_CLEAN
+
+
+class _LintCounts:
+    """Counts findings and fixes as results pass to the reporter; prints each file's error."""
+
+    def __init__(self, run: _Run, errors: int) -> None:
+        self.run = run
+        self.errors = errors
+        self.findings = self.safe = self.unsafe = 0
+
+    def counted(self, results):
+        for result in results:
+            self.errors += self.run.error(result)
+            for diagnostic in result.diagnostics:
+                self.findings += 1
+                if diagnostic.fix is not None:
+                    if diagnostic.fix.safety is FixSafety.SAFE:
+                        self.safe += 1
+                    else:
+                        self.unsafe += 1
+            yield result
+
+    def summary(self, files: int) -> str:
+        return _lint_summary(self.findings, files, self.errors, self.safe, self.unsafe)
 
 
 def _plural(count: int, word: str) -> str:
@@ -289,7 +318,7 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
 
 def _report_fixes(result: FileResult, verb: str, out) -> None:
     """What was fixed and what is left, in position order."""
-    lines = [(d.sort_key, f"{result.path}:{d.line}:{d.column}: {d.code} {verb}: {d.fix.description}")
+    lines = [(d.sort_key, f"{location(result.path, d)}: {d.code} {verb}: {d.fix.description}")
              for d in (result.applied if result.changed else ())]
     lines += [(d.sort_key, format_diagnostic(result.path, d)) for d in result.diagnostics]
     for _, line in sorted(lines):
@@ -319,11 +348,28 @@ def _fix_summary(write: bool, fixed: int, files: int, left: dict[str, int], erro
 
 
 def _diff(result: FileResult) -> bytes:
-    """A unified diff of the file's bytes (any encoding, line endings as they are)."""
+    """A unified diff of the file's bytes (any encoding, line endings as they are); for a notebook,
+    one diff of each changed cell's source (`a/nb.ipynb:cell 5`)."""
+    if not is_notebook(result.path):
+        return _diff_bytes(result.original, result.fixed, result.path)
+    try:
+        cells = changed_cells(result.original, result.fixed)
+    except NotebookError:  # not a notebook after all (standard input named *.ipynb)
+        return _diff_bytes(result.original, result.fixed, result.path)
+    return b"".join(_diff_bytes(_ended(old).encode(), _ended(new).encode(), f"{result.path}:cell {number}")
+                    for number, old, new in cells)
+
+
+def _ended(source: str) -> str:
+    """A cell's source with a final newline (a cell's last line has none; that is not a change)."""
+    return source if source.endswith("\n") or not source else source + "\n"
+
+
+def _diff_bytes(original: bytes, fixed: bytes, name: str) -> bytes:
     out = b""
-    for line in difflib.diff_bytes(difflib.unified_diff, result.original.splitlines(keepends=True),
-                                   result.fixed.splitlines(keepends=True),
-                                   fromfile=f"a/{result.path}".encode(), tofile=f"b/{result.path}".encode()):
+    for line in difflib.diff_bytes(difflib.unified_diff, original.splitlines(keepends=True),
+                                   fixed.splitlines(keepends=True),
+                                   fromfile=f"a/{name}".encode(), tofile=f"b/{name}".encode()):
         out += line if line.endswith((b"\n", b"\r")) else line + b"\n\\ No newline at end of file\n"
     return out
 

@@ -35,6 +35,7 @@ class Settings:
     min_confidence: Confidence = Confidence.MEDIUM
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
+    notebooks: bool = True  # check Jupyter notebooks (*.ipynb)
 
     def __post_init__(self) -> None:
         if self.fix_context not in FIX_CONTEXTS:
@@ -153,7 +154,7 @@ def _read_toml(path: Path) -> dict:
 
 TABLE = "nograd-lint"
 KNOWN_KEYS = ("select", "extend-select", "ignore", "fix-context", "evaluation-names", "min-confidence",
-              "exclude", "extend-exclude")
+              "exclude", "extend-exclude", "notebooks")
 
 
 def load_settings(pyproject: Optional[Path]) -> Settings:
@@ -195,6 +196,10 @@ def _settings_from_mapping(table: dict) -> Settings:
         values["exclude"] = strings(table["exclude"], "exclude")
     if "extend-exclude" in table:
         values["extend_exclude"] = strings(table["extend-exclude"], "extend-exclude")
+    if "notebooks" in table:
+        if not isinstance(table["notebooks"], bool):
+            raise ConfigError(f"notebooks must be true or false, not {table['notebooks']!r}")
+        values["notebooks"] = table["notebooks"]
     return Settings(**values)
 
 

@@ -64,8 +64,8 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
 
 
 def _function_regions(analysis: FileAnalysis, function: FunctionInfo, extra_names: Sequence[str]) -> list[EvalRegion]:
-    if (function.entry.mode is not Mode.ENABLED or function.name in ("forward", "__init__", "__call__")
-            or is_test_function(analysis, function)):
+    excluded = ("forward", "__init__") if _overridden_hook(function) else ("forward", "__init__", "__call__")
+    if function.entry.mode is not Mode.ENABLED or function.name in excluded or is_test_function(analysis, function):
         return []
     activity = activity_of(analysis, function)
     if activity.wants_grad or not recording_forwards(analysis, activity.forwards):
@@ -198,7 +198,7 @@ def _overridden_hook(function: FunctionInfo) -> Optional[str]:
     if function.class_info is None:
         return None
     for base, hooks in names.HOOKS_WITH_GRAD.items():
-        if function.name in hooks and function.class_info.derives_from({base}):
+        if function.name in hooks and base in function.class_info.ancestors:
             return base.rpartition(".")[2]
     return None
 

@@ -1,48 +1,91 @@
-"""Finding the files to check, and checking them (in parallel with `--jobs`)."""
+"""Finding the files to check, and checking them (in parallel with `--jobs`).
+
+A Jupyter notebook's code cells are checked as one program (see notebooks.py); its findings are
+then placed within their cells.
+"""
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import os
+import re
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
+
+import libcst as cst
 
 from .config import Settings, is_excluded
 from .diagnostics import Diagnostic, Fix
-from .fixer import FixError, fix_source
-from .linter import lint_source
-from .sources import SourceError, check_syntax, read_bytes, worth_parsing, write_atomically
+from .fixer import FixError, _next_fix, fix_source
+from .linter import lint_module, relevant_rules
+from .notebooks import Notebook, NotebookError, is_notebook
+from .sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_atomically
 
 PYTHON_SUFFIXES = (".py", ".pyi")
+NOTEBOOK_SUFFIX = ".ipynb"
 
 
 def discover(paths: Sequence[str], settings: Settings, root: Optional[Path] = None) -> tuple[list[str], list[str]]:
     """Files to check (sorted, unique) and errors for paths that do not exist.
 
-    Directories are walked for `*.py`/`*.pyi`, skipping `exclude` and `extend-exclude` matches; a
-    file named explicitly is checked whatever its suffix, unless it matches a configured exclude.
+    Directories are walked for `*.py`/`*.pyi` (and `*.ipynb` unless notebooks are off), skipping
+    `exclude` and `extend-exclude` matches; a file named explicitly is checked whatever its suffix,
+    unless it matches a configured exclude or is a notebook while notebooks are off.
     """
     found: set[str] = set()
     errors: list[str] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found.update(_walk(path, settings.walk_excludes, root))
+            found.update(_walk(path, settings, root))
         elif path.is_file():
-            if not is_excluded(path, settings.file_excludes, root):
+            if not is_excluded(path, settings.file_excludes, root) and (settings.notebooks or not is_notebook(raw)):
                 found.add(os.path.normpath(path))
         else:
             errors.append(f"{raw}: no such file or directory")
     return sorted(found), errors
 
 
-def _walk(top: Path, patterns: Sequence[str], root: Optional[Path]) -> Iterator[str]:
+def _walk(top: Path, settings: Settings, root: Optional[Path]) -> Iterator[str]:
+    patterns = settings.walk_excludes
+    suffixes = PYTHON_SUFFIXES + ((NOTEBOOK_SUFFIX,) if settings.notebooks else ())
     for directory, dirs, files in os.walk(top):
         here = Path(directory)
         dirs[:] = sorted(d for d in dirs if not is_excluded(here / d, patterns, root, name_only=True))
         for name in files:
-            if name.endswith(PYTHON_SUFFIXES) and not is_excluded(here / name, patterns, root, name_only=True):
+            if name.endswith(suffixes) and not is_excluded(here / name, patterns, root, name_only=True):
                 yield os.path.normpath(here / name)
+
+
+@dataclasses.dataclass(frozen=True)
+class Edit:
+    """Replace the text from (line, column) up to (end_line, end_column), exclusive, by `content`.
+
+    Lines and columns are 1-based and count characters; an edit that replaces whole lines ends at
+    column 1 of the line after them. In a notebook, lines count within `cell`.
+    """
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    content: str
+    cell: Optional[int] = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Located(Diagnostic):
+    """A diagnostic as reported for a file. In a notebook, `cell` is the cell's number and lines
+    count within the cell. `edits` is what the fix changes, as nograd-fix would apply it on its own
+    (None: not computed; empty: nograd-fix would leave it, for a matching `# noqa` in its way)."""
+
+    cell: Optional[int] = None
+    edits: Optional[tuple[Edit, ...]] = dataclasses.field(default=None, compare=False)
+
+    @property
+    def sort_key(self) -> tuple:
+        return (self.cell or 0, self.line, self.column, self.code)
 
 
 @dataclasses.dataclass
@@ -50,9 +93,9 @@ class FileResult:
     """What checking or fixing one file gave; positions refer to the file as it is on disk afterwards."""
 
     path: str
-    diagnostics: list[Diagnostic] = dataclasses.field(default_factory=list)
+    diagnostics: list[Located] = dataclasses.field(default_factory=list)
     error: Optional[str] = None
-    applied: list[Diagnostic] = dataclasses.field(default_factory=list)
+    applied: list[Located] = dataclasses.field(default_factory=list)
     original: Optional[bytes] = None
     fixed: Optional[bytes] = None
 
@@ -61,26 +104,48 @@ class FileResult:
         return self.fixed is not None and self.fixed != self.original
 
 
-def lint_path(path: str, settings: Settings) -> FileResult:
+def lint_path(path: str, settings: Settings, edits: bool = False) -> FileResult:
     try:
-        return lint_data(read_bytes(path), path, settings)
+        return lint_data(read_bytes(path), path, settings, edits)
     except SourceError as error:
         return FileResult(path, error=str(error))
 
 
-def lint_data(data: bytes, path: str, settings: Settings) -> FileResult:
-    """Lint source bytes; a file the pre-filter skips is still checked for syntax errors."""
+def lint_data(data: bytes, path: str, settings: Settings, edits: bool = False) -> FileResult:
+    """Lint source bytes (or a notebook); with `edits`, each fix's edits are computed too."""
+    notebook: Optional[Notebook] = None
     try:
-        if not worth_parsing(data):
-            check_syntax(data, path)
-            return FileResult(path)
-        return FileResult(path, _portable(lint_source(data, path, settings)))
+        if is_notebook(path):
+            notebook = Notebook.from_bytes(data)
+        source = notebook.program if notebook else data
+        module, diagnostics = _analysed(source, path, settings)
+        return FileResult(path, _located(diagnostics, notebook, path, module if edits else None))
+    except NotebookError as error:
+        return FileResult(path, error=f"{path}: {error}")
     except SourceError as error:
-        return FileResult(path, error=str(error))
+        return FileResult(path, error=_message(str(error), notebook, path))
     except RecursionError:
         return FileResult(path, error=f"{path}: cannot analyse: nesting too deep")
     except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
         return FileResult(path, error=_internal_error(path, error))
+
+
+def _analysed(source: Union[str, bytes], path: str, settings: Settings):
+    """(module, diagnostics); module is None when the pre-filters show nothing can be reported (a
+    file the text filter skips is still checked for syntax errors)."""
+    if not worth_parsing(source):
+        check_syntax(source, path)
+        return None, []
+    rules = relevant_rules(source, settings)
+    if not rules:
+        return None, []
+    module = parse(source, path)
+    text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
+    return module, lint_module(module, path, settings, text=text, rules=rules)
+
+
+def _message(message: str, notebook: Optional[Notebook], path: str) -> str:
+    return notebook.relocate_message(message, path) if notebook else message
 
 
 def _internal_error(path: str, error: Exception) -> str:
@@ -102,33 +167,108 @@ def fix_path(path: str, settings: Settings, unsafe: bool, write: bool) -> FileRe
 
 
 def fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: bool) -> FileResult:
-    """Fix source bytes. Positions refer to the fixed text when it is `written`, else to `data`."""
+    """Fix source bytes (or a notebook's cells). Positions refer to the fixed text when it is
+    `written`, else to `data`."""
+    notebook: Optional[Notebook] = None
     try:
-        if not worth_parsing(data):
-            check_syntax(data, path)
-        outcome = fix_source(data, settings, unsafe, path)
+        if is_notebook(path):
+            notebook = Notebook.from_bytes(data)
+        source = notebook.program if notebook else data
+        if not worth_parsing(source):
+            check_syntax(source, path)
+        outcome = fix_source(source, settings, unsafe, path)
+    except NotebookError as error:
+        return FileResult(path, error=f"{path}: {error}", original=data)
     except (SourceError, FixError) as error:
-        return FileResult(path, error=str(error), original=data)
+        return FileResult(path, error=_message(str(error), notebook, path), original=data)
     except RecursionError:
         return FileResult(path, error=f"{path}: cannot analyse: nesting too deep", original=data)
     except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
         return FileResult(path, error=_internal_error(path, error), original=data)
+    fixed = outcome.source
+    if notebook is not None:
+        fixed = notebook.with_program(outcome.source) if outcome.changed else data
     if written:
         applied, remaining = outcome.applied_in_fixed(), outcome.remaining
+        if notebook is not None and outcome.changed:
+            notebook = Notebook.from_bytes(fixed)
     else:
         applied, remaining = outcome.applied, outcome.remaining_in_original()
-    return FileResult(path, _portable(remaining), applied=_portable(applied), original=data, fixed=outcome.source)
+    return FileResult(path, _located(remaining, notebook, path), applied=_located(applied, notebook, path),
+                      original=data, fixed=fixed)
 
 
-def _portable(diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """Diagnostics without their fix closures, so they can cross process boundaries."""
+def _located(diagnostics: list[Diagnostic], notebook: Optional[Notebook], path: str,
+             module: Optional[cst.Module] = None) -> list[Located]:
+    """Diagnostics placed in their cells, with their fix's edits when `module` is given, and
+    without their fix closures, so they can cross process boundaries."""
     out = []
     for diagnostic in diagnostics:
         fix = diagnostic.fix
+        edits = None
         if fix is not None:
+            if module is not None:
+                edits = _fix_edits(module, diagnostic, path, notebook)
             fix = Fix(fix.safety, fix.description, apply=None, anchor=None)  # type: ignore[arg-type]
-        out.append(dataclasses.replace(diagnostic, fix=fix))
-    return out
+        fields = {f.name: getattr(diagnostic, f.name) for f in dataclasses.fields(Diagnostic)}
+        located = Located(**{**fields, "fix": fix}, edits=edits)
+        out.append(_in_cell(located, notebook) if notebook else located)
+    return sorted(out, key=lambda d: d.sort_key)
+
+
+def _in_cell(diagnostic: Located, notebook: Notebook) -> Located:
+    cell, line = notebook.locate(diagnostic.line)
+    end_cell, end_line = notebook.locate(diagnostic.end_line)
+    end_column = diagnostic.end_column
+    if end_cell != cell:  # a node cannot run past its cell in IPython; clip it to the start line
+        end_line, end_column = line, diagnostic.column
+    return dataclasses.replace(diagnostic, cell=cell, line=line, end_line=end_line, end_column=end_column)
+
+
+def _fix_edits(module: cst.Module, diagnostic: Diagnostic, path: str, notebook: Optional[Notebook]) -> tuple[Edit, ...]:
+    """The fix of `diagnostic` as edits of the file (of its cells, in a notebook)."""
+    step = _next_fix(module, [diagnostic], unsafe=True)  # nograd-fix's choice: None when a noqa is in the way
+    if step is None:
+        return ()
+    fixed = step[1].code
+    try:
+        check_syntax(fixed, path, full=True)
+    except SourceError:
+        return ()
+    if notebook is None:
+        return tuple(line_edits(module.code, fixed))
+    return tuple(edit for cell, new in zip(notebook.cells, notebook.cell_sources(fixed)) if new != cell.source
+                 for edit in line_edits(cell.source, new, cell.number))
+
+
+_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def line_edits(old: str, new: str, cell: Optional[int] = None) -> list[Edit]:
+    """The edits that turn `old` into `new`, one per run of changed lines (whole lines replaced)."""
+    before, after = _LINE.findall(old), _LINE.findall(new)
+    edits = []
+    run: Optional[list[int]] = None
+    opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in [*opcodes, ("equal", len(before), len(before), len(after), len(after))]:
+        if tag != "equal":
+            run = [i1, i2, j1, j2] if run is None else [run[0], i2, run[2], j2]
+            continue
+        if run is not None:
+            (line, column), (end_line, end_column) = _start_of(before, run[0]), _start_of(before, run[1])
+            edits.append(Edit(line, column, end_line, end_column, "".join(after[run[2]:run[3]]), cell))
+            run = None
+    return edits
+
+
+def _start_of(lines: list[str], index: int) -> tuple[int, int]:
+    """(line, column) where line `index` (0-based) starts; past the last line: the end of the text."""
+    if index < len(lines) or not lines:
+        return index + 1, 1
+    last = lines[-1]
+    if last.endswith(("\n", "\r")):
+        return len(lines) + 1, 1
+    return len(lines), len(last) + 1
 
 
 def run_all(paths: Iterable[str], task: Callable[..., FileResult], jobs: int, *args) -> Iterator[FileResult]:

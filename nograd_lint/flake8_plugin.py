@@ -12,9 +12,9 @@ from typing import Iterator, Sequence
 
 from . import __version__
 from .config import ConfigError, Settings, parse_confidence
-from .linter import lint_module
+from .linter import lint_module, relevant_rules
 from .rules import all_rules
-from .sources import SourceError, parse, worth_parsing
+from .sources import SourceError, parse
 
 
 class NogradChecker:
@@ -24,6 +24,8 @@ class NogradChecker:
 
     def __init__(self, tree, lines: Sequence[str], filename: str = "<string>") -> None:
         # flake8 classifies plugins by their parameters: taking `tree` makes this a tree plugin.
+        # The `ast` tree flake8 already built feeds the pre-pass, so it costs no extra parse.
+        self.tree = tree
         self.lines = lines
         self.filename = filename
 
@@ -59,11 +61,13 @@ class NogradChecker:
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        if not worth_parsing(source):
+        rules = relevant_rules(source, self.settings, tree=self.tree)
+        if not rules:
             return
         try:
             module = parse(source, self.filename)
         except SourceError:
             return  # flake8 reports syntax errors itself (E999)
-        for diagnostic in lint_module(module, self.filename, self.settings, text=source, keep_suppressed=True):
+        for diagnostic in lint_module(module, self.filename, self.settings, text=source, keep_suppressed=True,
+                                      rules=rules):
             yield diagnostic.line, diagnostic.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self)

@@ -98,9 +98,10 @@ class Span:
 class ClassInfo:
     name: str
     bases: tuple[str, ...]  # qualified through imports where possible, else as written
+    ancestors: frozenset[str] = frozenset()  # bases, and the bases of base classes in this module
 
     def derives_from(self, qualified: frozenset[str] | set[str]) -> bool:
-        return any(base in qualified for base in self.bases)
+        return bool(self.ancestors & set(qualified)) or any(base in qualified for base in self.bases)
 
     @property
     def has_bases(self) -> bool:
@@ -257,6 +258,7 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
         name_uses=collector.name_uses, withs=collector.withs, returns=collector.returns,
         global_state=collector.global_state, statement_spans=collector.spans, classes=collector.classes,
     )
+    _resolve_ancestors(analysis.classes)
     _resolve_function_entries(analysis)
     return analysis
 
@@ -272,7 +274,9 @@ def framework_state(imports: ImportMap, node: cst.BaseExpression,
         mode = local_wrappers.get(target.value)
     if mode is None:
         return None
-    return GradState(Mode.INFERENCE if mode == "inference" else Mode.DISABLED, Origin.WITH, node)
+    if mode == "inference" and isinstance(node, cst.Call) and node.args and _literal_flag(node.args[0].value) is False:
+        mode = "disabled"  # smart_inference_mode(False) falls back to no_grad
+    return GradState({"inference": Mode.INFERENCE, "enabled": Mode.ENABLED}.get(mode, Mode.DISABLED), Origin.WITH, node)
 
 
 def local_grad_wrappers(module: cst.Module, imports: ImportMap) -> dict[str, str]:
@@ -641,6 +645,19 @@ def _bound_names(target: cst.BaseExpression) -> Iterable[str]:
         yield from _bound_names(target.value)
 
 
+def _resolve_ancestors(classes: dict[str, ClassInfo]) -> None:
+    """`class Mine(BaseEval)` with `class BaseEval(EvalUnit)` in the same module derives from EvalUnit."""
+    for info in classes.values():
+        found, todo, seen = set(), list(info.bases), {info.name}
+        while todo:
+            base = todo.pop()
+            found.add(base)
+            if base in classes and base not in seen:
+                seen.add(base)
+                todo.extend(classes[base].bases)
+        info.ancestors = frozenset(found)
+
+
 def _resolve_function_entries(analysis: FileAnalysis) -> None:
     """Give each function the mode it starts in: decorator, hook, callers, module-wide, default."""
     by_name: dict[str, list[FunctionInfo]] = {}
@@ -653,6 +670,8 @@ def _resolve_function_entries(analysis: FileAnalysis) -> None:
             function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
         elif function.class_name is None and function.name in _wrapped_functions(analysis):
             function.entry = _wrapped_functions(analysis)[function.name]
+        elif function.class_name is None and function.name in _framework_callbacks(analysis):
+            function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
         elif analysis.global_state is not None:
             function.entry = GradState(analysis.global_state.mode, Origin.GLOBAL, analysis.global_state.node)
     callers = {f: sites for f, sites in call_sites(analysis).items() if not is_passed_around(analysis, f)}
@@ -686,6 +705,21 @@ def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     # class, possibly defined elsewhere); a plain class is not run by Lightning.
     return bool(lightning_name) and (info.has_bases or analysis.imports.mentions("lightning")
                                      or analysis.imports.mentions("pytorch_lightning"))
+
+
+def _framework_callbacks(analysis: FileAnalysis) -> frozenset[str]:
+    """Functions of this module handed to a framework that calls them without gradients:
+    `create_supervised_evaluator(model, model_fn=predict_fn)` (see names.py)."""
+    key = "framework_callbacks"
+    if key not in analysis.cache:
+        found = set()
+        for call in analysis.calls:
+            keywords = names.CALLABLE_ARGUMENTS_WITHOUT_GRAD.get(call.qualified or "")
+            for arg in call.node.args if keywords else ():
+                if arg.keyword is not None and arg.keyword.value in keywords and isinstance(arg.value, cst.Name):
+                    found.add(arg.value.value)
+        analysis.cache[key] = frozenset(found)
+    return analysis.cache[key]
 
 
 def _wrapped_functions(analysis: FileAnalysis) -> dict[str, GradState]:

@@ -9,7 +9,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .config import Settings
 from .diagnostics import Diagnostic
 from .gradmode import analyze
-from .prefilter import signals_of
+from .prefilter import signals_of, text_signals
 from .rules import all_rules
 from .sources import NoqaMap, parse, worth_parsing
 
@@ -31,23 +31,37 @@ class Positions:
         return self._positions[node]
 
 
-def needs_analysis(source: Union[str, bytes], settings: Settings) -> bool:
-    """The cheap text filter, then the `ast` pre-pass: could any enabled rule fire here?"""
+def relevant_rules(source: Union[str, bytes], settings: Settings, tree=None) -> list:
+    """The enabled rules that could report something in this file (none: skip the libcst parse).
+
+    Text first: when it alone makes a rule relevant, the file needs libcst anyway and every
+    enabled rule runs. Otherwise the `ast` pre-pass decides, rule by rule. Signals only ever
+    combine with and/or, so a rule relevant on text signals is relevant on the full ones too.
+    """
     if not worth_parsing(source):
-        return False
-    signals = signals_of(source, settings.evaluation_names)
-    return any(rule.relevant(signals) for rule in enabled_rules(settings))
+        return []
+    rules = enabled_rules(settings)
+    if any(rule.relevant(text_signals(source)) for rule in rules):
+        return rules
+    signals = signals_of(source, settings.evaluation_names, tree)
+    return [rule for rule in rules if rule.relevant(signals)]
+
+
+def needs_analysis(source: Union[str, bytes], settings: Settings) -> bool:
+    """Could any enabled rule fire here? (See `relevant_rules`.)"""
+    return bool(relevant_rules(source, settings))
 
 
 def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
-                text: Optional[str] = None, keep_suppressed: bool = False) -> list[Diagnostic]:
-    """Diagnostics for a parsed module, sorted, with noqa and min-confidence applied."""
+                text: Optional[str] = None, keep_suppressed: bool = False, rules: Optional[list] = None) -> list[Diagnostic]:
+    """Diagnostics for a parsed module, sorted, with noqa and min-confidence applied. `rules`
+    (from `relevant_rules`) narrows the enabled rules to those that could fire."""
     settings = settings or Settings()
     analysis = analyze(module, path)
     positions = Positions(module)
     noqa: Optional[NoqaMap] = None
     diagnostics: list[Diagnostic] = []
-    for rule in enabled_rules(settings):
+    for rule in enabled_rules(settings) if rules is None else rules:
         for finding in rule.check(analysis, settings):
             if finding.confidence < settings.min_confidence:
                 continue
@@ -72,8 +86,9 @@ def lint_source(source: Union[str, bytes], path: str = "<string>", settings: Opt
     With `prefilter`, files that no enabled rule could report are not parsed with libcst at all.
     """
     settings = settings or Settings()
-    if prefilter and not needs_analysis(source, settings):
+    rules = relevant_rules(source, settings) if prefilter else None
+    if rules == []:
         return []
     module = parse(source, path)
     text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
-    return lint_module(module, path, settings, text=text)
+    return lint_module(module, path, settings, text=text, rules=rules)

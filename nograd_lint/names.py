@@ -26,23 +26,6 @@ for _module in ("torch", "torch.autograd", "torch.autograd.grad_mode"):
     GRAD_CONTEXTS[f"{_module}.set_grad_enabled"] = GradContext.SET_GRAD_ENABLED
     GRAD_CONTEXTS[f"{_module}.inference_mode"] = GradContext.INFERENCE_MODE
 
-# Framework callables that disable gradients around a block (`with eval_mode(net):`) or a function
-# (`@smart_inference_mode()`), found by reading their source. The NG3 rules ignore them: they only
-# judge torch's own context managers. Value: "disabled" or "inference".
-FRAMEWORK_GRAD_DISABLERS: dict[str, str] = {
-    "monai.networks.utils.eval_mode": "disabled",  # eval() plus torch.no_grad()
-    "monai.networks.eval_mode": "disabled",
-    "ultralytics.utils.torch_utils.smart_inference_mode": "inference",
-}
-
-# Model classes whose `__call__` already runs without gradients (their predict path is decorated).
-MODELS_WITHOUT_GRAD = frozenset(
-    {"ultralytics.YOLO", "ultralytics.YOLOWorld", "ultralytics.YOLOE", "ultralytics.RTDETR", "ultralytics.SAM",
-     "ultralytics.FastSAM", "ultralytics.NAS", "ultralytics.models.YOLO", "ultralytics.models.RTDETR",
-     "ultralytics.models.SAM", "ultralytics.models.FastSAM", "ultralytics.models.NAS",
-     "transformers.pipeline", "transformers.pipelines.pipeline"}
-)
-
 # Functions that need a graph: calling them on outputs computed without gradients fails.
 BACKWARD_FUNCTIONS = frozenset(
     {"torch.autograd.backward", "torch.autograd.grad", "torch.autograd.functional.jacobian",
@@ -121,34 +104,214 @@ FORWARD_METHODS = frozenset({"forward"})
 EVAL_METHOD = "eval"
 TRAIN_METHOD = "train"
 
-# Framework hooks that the framework already runs without gradients: a method with this name in a
-# class is covered. Lightning runs its evaluation loops under no_grad/inference_mode.
+# -- What frameworks already do about gradients ---------------------------------------------------
+# Found by reading each framework's source; every entry names the file and line that shows it
+# (paths inside the package, as released: lightning 2.6.6, pytorch-lightning 1.9.5, pytorch-ignite
+# 0.5.5, monai 1.6.1, torchtnt 0.2.4, fastai 2.8.12, transformers 4.57.1, trl 1.16.0,
+# sentence-transformers 6.2.0, ultralytics 8.4.190, avalanche-lib 0.6.0, pyro-ppl 1.9.2).
+# docs/frameworks.md has the table, and what each framework leaves to the user.
+
+# Framework callables that disable gradients around a block (`with eval_mode(net):`) or a function
+# (`@smart_inference_mode()`). The NG3 rules ignore them: they only judge torch's own context
+# managers. Value: "disabled" or "inference".
+FRAMEWORK_GRAD_DISABLERS: dict[str, str] = {
+    # monai/networks/utils.py:454-481: @contextmanager, sets eval() and yields inside `with torch.no_grad()`
+    "monai.networks.utils.eval_mode": "disabled",
+    "monai.networks.eval_mode": "disabled",  # monai/networks/__init__.py:21 re-exports it
+    # ultralytics/utils/torch_utils.py:89-109: decorates with torch.inference_mode (`mode=False`: no_grad)
+    "ultralytics.utils.torch_utils.smart_inference_mode": "inference",
+    # lightning/pytorch/loops/utilities.py:157-180: runs a loop's `run` under inference_mode or no_grad
+    "lightning.pytorch.loops.utilities._no_grad_context": "disabled",
+    "pytorch_lightning.loops.utilities._no_grad_context": "disabled",
+}
+
+# Model classes whose instances, when called, already run without gradients.
+MODELS_WITHOUT_GRAD = frozenset(
+    # ultralytics/engine/model.py:143-171 `Model.__call__` -> `predict` (:491-568) -> the predictor's
+    # `stream_inference`, decorated @smart_inference_mode() (ultralytics/engine/predictor.py:320).
+    {f"{module}.{model}"
+     for module in ("ultralytics", "ultralytics.models")
+     for model in ("YOLO", "YOLOWorld", "YOLOE", "RTDETR", "SAM", "FastSAM", "NAS")}
+    | {"ultralytics.models.yolo.YOLO", "ultralytics.models.yolo.YOLOWorld", "ultralytics.models.yolo.YOLOE",
+       "ultralytics.models.yolo.model.YOLO", "ultralytics.models.yolo.model.YOLOWorld",
+       "ultralytics.models.yolo.model.YOLOE", "ultralytics.models.rtdetr.RTDETR", "ultralytics.models.sam.SAM",
+       "ultralytics.models.fastsam.FastSAM", "ultralytics.models.nas.NAS"}
+    # transformers/pipelines/base.py:1365-1374: `Pipeline.forward` runs `_forward` inside
+    # `get_inference_context()` (torch.no_grad, :1362); `__call__` (:1405) reaches it through `run_single`.
+    | {"transformers.pipeline", "transformers.pipelines.pipeline"}
+    # pyro/infer/predictive.py:89: `_predictive` wraps the model (and guide, :272) in torch.no_grad();
+    # `Predictive.forward` (:254) calls it.
+    | {"pyro.infer.Predictive", "pyro.infer.predictive.Predictive"}
+)
+
+# Lightning hooks that run without gradients: a method with this name in a class with a base class
+# (a LightningModule or Callback, maybe defined elsewhere) is covered.
+# lightning/pytorch/loops/evaluation_loop.py:119 and prediction_loop.py:103: `run()` is
+# @_no_grad_context (loops/utilities.py:157: inference_mode, or no_grad on gloo/XLA/FSDP); the steps
+# go through strategies/strategy.py:401-438. pytorch_lightning 1.9.5: trainer.py:1225/1243/1275 and
+# loops/epoch/training_epoch_loop.py:307 run the loops under _evaluation_context/no_grad; the `*_end`
+# hooks are called in loops/epoch/evaluation_epoch_loop.py:240 and loops/dataloader/evaluation_loop.py:287.
 HOOKS_WITHOUT_GRAD = frozenset(
     {"validation_step", "test_step", "predict_step", "validation_step_end", "test_step_end",
      "validation_epoch_end", "test_epoch_end"}
 )
-# Hooks of other frameworks, by the base class that makes them hooks (found in their sources):
-# TorchTNT runs `EvalUnit.eval_step` and `PredictUnit.predict_step` under inference mode.
+# Every `on_validation_*`, `on_test_*`, `on_predict_*` hook, of LightningModules and Callbacks alike
+# (evaluation_loop.py:329-379 and :428-456, prediction_loop.py:244-269 and :341-386 call
+# `_call_callback_hooks` and `_call_lightning_module_hook` inside `run()`), except
+# `on_validation_model_zero_grad`: the training loop calls it before `val_loop.run()`, with
+# gradients on (loops/training_epoch_loop.py:404).
+HOOK_WITHOUT_GRAD_PATTERN = re.compile(r"^on_(validation|test|predict)_(?!model_zero_grad$)\w+$")
+
+# Hooks of other frameworks, by the base class that makes them hooks: base class qualified name (as
+# imported) -> the methods the framework runs without gradients.
+_TNT_EVAL = frozenset({"eval_step", "on_eval_start", "on_eval_epoch_start", "on_eval_epoch_end", "on_eval_end",
+                       "get_next_eval_batch"})
+_TNT_PREDICT = frozenset({"predict_step", "on_predict_start", "on_predict_epoch_start", "on_predict_epoch_end",
+                          "on_predict_end", "get_next_predict_batch"})
+_TNT_CALLBACK = frozenset(
+    {f"on_{phase}_{event}" for phase in ("eval", "predict")
+     for event in ("start", "epoch_start", "get_next_batch_end", "step_start", "step_end", "epoch_end", "end")}
+)
+_FASTAI_CALLBACK = frozenset({"before_validate", "after_validate", "after_cancel_validate"})
+_ULTRALYTICS_PREDICTOR = frozenset({"preprocess", "pre_transform", "inference", "postprocess", "write_results"})
+_ULTRALYTICS_VALIDATOR = frozenset(
+    {"preprocess", "postprocess", "init_metrics", "update_metrics", "match_predictions", "finalize_metrics",
+     "gather_stats", "get_stats", "print_results", "plot_val_samples", "plot_predictions", "pred_to_json",
+     "eval_json"}
+)
+_AVALANCHE_PLUGIN = frozenset(
+    {f"{when}_eval{what}" for when in ("before", "after")
+     for what in ("", "_exp", "_iteration", "_forward", "_dataset_adaptation")}
+)
+_AVALANCHE_TEMPLATE = frozenset(
+    {"eval_epoch", "_eval_exp", "eval_dataset_adaptation"}
+    | {f"_{when}_eval{what}" for when in ("before", "after")
+       for what in ("", "_exp", "_iteration", "_forward", "_dataset_adaptation")}
+)
 FRAMEWORK_HOOKS: dict[str, frozenset[str]] = {
-    "torchtnt.framework.unit.EvalUnit": frozenset({"eval_step", "on_eval_step_end"}),
-    "torchtnt.framework.EvalUnit": frozenset({"eval_step", "on_eval_step_end"}),
-    "torchtnt.framework.unit.PredictUnit": frozenset({"predict_step"}),
-    "torchtnt.framework.PredictUnit": frozenset({"predict_step"}),
+    # torchtnt/framework/evaluate.py:106: `_evaluate_impl` is @torch.no_grad() and calls the unit's
+    # hooks and eval_step (:125-182); fit runs evaluation through it too (framework/train.py:228, :262).
+    "torchtnt.framework.unit.EvalUnit": _TNT_EVAL,
+    "torchtnt.framework.EvalUnit": _TNT_EVAL,
+    # torchtnt/framework/predict.py:106: `_predict_impl` is @torch.inference_mode().
+    "torchtnt.framework.unit.PredictUnit": _TNT_PREDICT,
+    "torchtnt.framework.PredictUnit": _TNT_PREDICT,
+    # torchtnt/framework/auto_unit.py:379: AutoUnit is an EvalUnit and a PredictUnit; its eval_step
+    # (:664) and predict_step (:701) call on_eval_step_end/on_predict_step_end; `compute_loss` also
+    # serves train_step (:564), so it is not a hook.
+    "torchtnt.framework.auto_unit.AutoUnit": _TNT_EVAL | _TNT_PREDICT | {"on_eval_step_end", "on_predict_step_end"},
+    "torchtnt.framework.AutoUnit": _TNT_EVAL | _TNT_PREDICT | {"on_eval_step_end", "on_predict_step_end"},
+    # torchtnt/framework/auto_unit.py:281, :332-349.
+    "torchtnt.framework.auto_unit.AutoPredictUnit": _TNT_PREDICT | {"on_predict_step_end"},
+    "torchtnt.framework.AutoPredictUnit": _TNT_PREDICT | {"on_predict_step_end"},
+    # torchtnt/framework/callback.py:100-152, called by the handler inside _evaluate_impl/_predict_impl.
+    "torchtnt.framework.callback.Callback": _TNT_CALLBACK,
+    "torchtnt.framework.Callback": _TNT_CALLBACK,
+    # lightning/pytorch/callbacks/prediction_writer.py:144-163: called from on_predict_batch_end and
+    # on_predict_epoch_end, inside the prediction loop's run().
+    "lightning.pytorch.callbacks.BasePredictionWriter": frozenset({"write_on_batch_end", "write_on_epoch_end"}),
+    "pytorch_lightning.callbacks.BasePredictionWriter": frozenset({"write_on_batch_end", "write_on_epoch_end"}),
+    # ignite/metrics/metric.py:439: `iteration_completed` is @torch.no_grad() and calls `update` (:485-487).
+    "ignite.metrics.Metric": frozenset({"update"}),
+    "ignite.metrics.metric.Metric": frozenset({"update"}),
+    # fastai/learner.py:253: `_do_epoch_validate` runs `_with_events(all_batches, 'validate')` in
+    # torch.no_grad(); the batch events (before_batch, after_pred...) also run in training, with grad.
+    "fastai.callback.core.Callback": _FASTAI_CALLBACK,
+    "fastai.learner.Callback": _FASTAI_CALLBACK,
+    "fastai.basics.Callback": _FASTAI_CALLBACK,
+    "fastai.callback.all.Callback": _FASTAI_CALLBACK,
+    # transformers/pipelines/base.py:1365-1374: `_forward` runs inside `get_inference_context()`.
+    "transformers.Pipeline": frozenset({"_forward"}),
+    "transformers.pipelines.Pipeline": frozenset({"_forward"}),
+    "transformers.pipelines.base.Pipeline": frozenset({"_forward"}),
+    # avalanche/training/templates/base.py:176 and base_sgd.py:216: `eval` is @torch.no_grad(); it
+    # runs the template's eval hooks (base_sgd.py:267-278) and the plugins' (avalanche/core.py:203-314).
+    **{f"avalanche.core.{plugin}": _AVALANCHE_PLUGIN for plugin in ("BasePlugin", "BaseSGDPlugin", "SupervisedPlugin")},
+    "avalanche.training.plugins.SupervisedPlugin": _AVALANCHE_PLUGIN,
+    **{f"avalanche.training.templates.{template}": _AVALANCHE_TEMPLATE
+       for template in ("BaseTemplate", "BaseSGDTemplate", "SupervisedTemplate")},
 }
+# ultralytics/engine/predictor.py:320: `stream_inference` is @smart_inference_mode() and calls
+# preprocess/pre_transform/inference/postprocess/write_results (:382-418); engine/validator.py:151:
+# `BaseValidator.__call__` is @smart_inference_mode() and calls the validator methods (:255-290).
+_ULTRALYTICS_TASKS = {"detect": "Detection", "segment": "Segmentation", "pose": "Pose", "classify": "Classification",
+                      "obb": "OBB"}
+FRAMEWORK_HOOKS.update(
+    {"ultralytics.engine.predictor.BasePredictor": _ULTRALYTICS_PREDICTOR,
+     "ultralytics.engine.validator.BaseValidator": _ULTRALYTICS_VALIDATOR}
+)
+for _task, _name in _ULTRALYTICS_TASKS.items():
+    for _module in (f"ultralytics.models.yolo.{_task}", f"ultralytics.models.yolo.{_task}.predict"):
+        FRAMEWORK_HOOKS[f"{_module}.{_name}Predictor"] = _ULTRALYTICS_PREDICTOR
+    for _module in (f"ultralytics.models.yolo.{_task}", f"ultralytics.models.yolo.{_task}.val"):
+        FRAMEWORK_HOOKS[f"{_module}.{_name}Validator"] = _ULTRALYTICS_VALIDATOR
+
 # Base classes whose subclasses' methods are plain methods, not hooks a framework calls.
 PLAIN_BASES = frozenset({"object", "torch.nn.Module", "nn.Module", "torch.nn.modules.module.Module", "Module",
                          "ABC", "abc.ABC", "typing.Generic", "Generic"})
-# Methods a framework calls WITH gradients on, so an override must disable them itself: a Hugging
-# Face `Trainer.prediction_step` override replaces the one that wraps the forward in no_grad.
+
+# Methods a framework calls WITH gradients on, that users override to evaluate: an override must
+# disable gradients itself. Base class qualified name -> method names.
+# transformers/trainer.py:4421 `evaluate` -> `evaluation_loop` (:4589) -> `self.prediction_step(...)`
+# (:4685, legacy `prediction_loop` :5299), none under a grad context; only the default
+# `prediction_step` wraps the forward in torch.no_grad() (:4878). `compute_loss` is not listed: it
+# runs in training (:4020) and, inside that no_grad, in evaluation (:4902).
+_TRAINER_EVALUATION = frozenset({"prediction_step", "evaluation_loop", "prediction_loop", "evaluate", "predict"})
 HOOKS_WITH_GRAD: dict[str, frozenset[str]] = {
-    "transformers.Trainer": frozenset({"prediction_step"}),
-    "transformers.trainer.Trainer": frozenset({"prediction_step"}),
-    "transformers.Seq2SeqTrainer": frozenset({"prediction_step"}),
-    "transformers.trainer_seq2seq.Seq2SeqTrainer": frozenset({"prediction_step"}),
+    "transformers.Trainer": _TRAINER_EVALUATION,
+    "transformers.trainer.Trainer": _TRAINER_EVALUATION,
+    # transformers/trainer_seq2seq.py:257: its prediction_step guards its own forward (:343);
+    # generate() is @torch.no_grad() (generation/utils.py:2233).
+    "transformers.Seq2SeqTrainer": _TRAINER_EVALUATION,
+    "transformers.trainer_seq2seq.Seq2SeqTrainer": _TRAINER_EVALUATION,
+    # transformers/trainer.py:4519, :4584, :4718: on_evaluate, on_predict and on_prediction_step are
+    # called from evaluate/predict/evaluation_loop, with gradients on.
+    "transformers.TrainerCallback": frozenset({"on_evaluate", "on_predict", "on_prediction_step"}),
+    "transformers.trainer_callback.TrainerCallback": frozenset({"on_evaluate", "on_predict", "on_prediction_step"}),
 }
-# Lightning also runs every `on_validation_*`, `on_test_*` and `on_predict_*` hook inside its
-# evaluation loop, which is decorated to disable gradients.
-HOOK_WITHOUT_GRAD_PATTERN = re.compile(r"^on_(validation|test|predict)_\w+$")
+# trl/trainer/base_trainer.py:64: every trl trainer is a transformers Trainer; SFTTrainer
+# (sft_trainer.py:1681), DPOTrainer (dpo_trainer.py:1714), GRPOTrainer (grpo_trainer.py:3296),
+# KTOTrainer (kto_trainer.py:1665), RLOOTrainer (rloo_trainer.py:1865) wrap their own
+# prediction_step in torch.no_grad(); RewardTrainer keeps Trainer's.
+for _trainer in ("SFTTrainer", "DPOTrainer", "GRPOTrainer", "KTOTrainer", "RLOOTrainer", "RewardTrainer"):
+    HOOKS_WITH_GRAD[f"trl.{_trainer}"] = _TRAINER_EVALUATION
+    HOOKS_WITH_GRAD[f"trl.trainer.{_trainer}"] = _TRAINER_EVALUATION
+# sentence_transformers/base/trainer.py:89: `BaseTrainer(Trainer)` keeps Trainer's prediction_step;
+# its evaluation_loop (:640) calls the evaluator (:677) with gradients on.
+for _module, _trainer in (("sentence_transformers", "SentenceTransformerTrainer"),
+                          ("sentence_transformers.trainer", "SentenceTransformerTrainer"),
+                          ("sentence_transformers.sentence_transformer.trainer", "SentenceTransformerTrainer"),
+                          ("sentence_transformers.cross_encoder", "CrossEncoderTrainer"),
+                          ("sentence_transformers.sparse_encoder", "SparseEncoderTrainer")):
+    HOOKS_WITH_GRAD[f"{_module}.{_trainer}"] = _TRAINER_EVALUATION
+# sentence_transformers/base/evaluation/evaluator.py:27 (`SentenceEvaluator = BaseEvaluator`, :101):
+# custom evaluators implement `__call__`; the trainer calls it with gradients on (base/trainer.py:677,
+# util/distributed.py:196 does not change them), which is why label_accuracy.py:74 guards its own
+# forward. `model.encode` is @torch.inference_mode() (sentence_transformer/model.py:751). Not read
+# yet: the analysis skips every `__call__` (see docs/frameworks.md).
+for _evaluator in ("sentence_transformers.evaluation.SentenceEvaluator",
+                   "sentence_transformers.evaluation.SentenceEvaluator.SentenceEvaluator",
+                   "sentence_transformers.base.evaluation.SentenceEvaluator",
+                   "sentence_transformers.base.evaluation.BaseEvaluator",
+                   "sentence_transformers.sentence_transformer.evaluation.SentenceEvaluator"):
+    HOOKS_WITH_GRAD[_evaluator] = frozenset({"__call__"})
+
+# Callables that run a function passed to them without gradients: qualified name -> the keyword
+# arguments that name it. Not read by the analysis yet (see docs/frameworks.md): a function defined
+# in the module and passed here could start in the disabled mode.
+CALLABLE_ARGUMENTS_WITHOUT_GRAD: dict[str, frozenset[str]] = {
+    # ignite/engine/__init__.py:685-691 (:747-754 with amp): evaluate_step runs prepare_batch,
+    # model_fn, model_transform and output_transform inside torch.no_grad().
+    "ignite.engine.create_supervised_evaluator": frozenset({"prepare_batch", "model_fn", "model_transform",
+                                                            "output_transform"}),
+    # peft/tuners/lora/corda.py:56: @torch.no_grad(); run_model() runs in calib_cov_distribution (:122, :204).
+    "peft.tuners.lora.corda.preprocess_corda": frozenset({"run_model"}),
+    # peft/tuners/lora/eva.py:556 and :654: @torch.no_grad(); forward_fn runs at :375/:449.
+    "peft.get_eva_state_dict": frozenset({"forward_fn"}),
+    "peft.initialize_lora_eva_weights": frozenset({"forward_fn"}),
+    "peft.tuners.lora.eva.get_eva_state_dict": frozenset({"forward_fn"}),
+    "peft.tuners.lora.eva.initialize_lora_eva_weights": frozenset({"forward_fn"}),
+}
 
 # Calls whose results are plain Python values, not tensors that carry a graph.
 PYTHON_VALUE_METHODS = frozenset(
@@ -168,8 +331,6 @@ LOGGING_FUNCTIONS = frozenset({"print", "log", "info", "debug", "warning", "writ
 PYTEST_FUNCTION = re.compile(r"^test_")
 PYTEST_CLASS = re.compile(r"^Test")
 
-# Text that a file must contain to be worth parsing (the cheap pre-filter).
-PREFILTER_WORDS = ("torch", "grad", "eval", "backward", "inference")
 
 
 def split_words(name: str) -> list[str]:

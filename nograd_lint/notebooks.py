@@ -7,14 +7,24 @@ the file already uses (a list of lines or one string, the same indentation).
 """
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import json
 import re
 from typing import Optional
 
 MAGIC_LINE = re.compile(r"^(\s*)(%|!|\?|[A-Za-z_][\w.]*\s*=\s*[!%]|[\w.]+\?\??\s*$)")
+# A line magic in a block becomes a statement (the block stays a block); at the top level, a
+# comment, so that a fix adding `import torch` puts it below the magics that open a cell. A fix may
+# re-indent either; the magic then takes the new indentation.
 SENTINEL = "pass  # nograd-lint: magic {index}"
-SENTINEL_LINE = re.compile(r"^(\s*)pass  # nograd-lint: magic (\d+)$")
+COMMENT_SENTINEL = "# nograd-lint: magic {index}"
+# The lines of a cell magic (`%%bash` and its body): comments, restored exactly as written.
+CELL_SENTINEL = "# nograd-lint: cell magic {index}"
+SENTINEL_LINE = re.compile(r"^(\s*)(?:pass  )?# nograd-lint: (cell )?magic (\d+)$")
+CELL_MARKER = re.compile(r"^# %% nograd-lint cell (\d+)$", re.M)
+# Cell magics whose body is Python run by IPython: the body is analysed (and may be fixed).
+PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")
 
 
 class NotebookError(ValueError):
@@ -34,23 +44,26 @@ class Cell:
 class Notebook:
     text: str
     cells: list[Cell]
-    program: str  # code cells joined, magics replaced by `pass` sentinels
+    program: str  # code cells joined, magics replaced by sentinels (`pass` or a comment)
     magics: list[str]  # original text of each sentinel line, by index
     newline_in_json: str
+    bom: bool = False
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Notebook":
         try:
             text = data.decode("utf-8-sig")
-            document, spans = _scan(text)
-        except (UnicodeDecodeError, ValueError) as error:
+        except UnicodeDecodeError as error:
             raise NotebookError(f"not a readable notebook: {error}") from error
+        try:
+            document, spans = _scan(text)
+        except (ValueError, IndexError) as error:
+            raise NotebookError(f"not a readable notebook: {_json_error(text, error)}") from error
         if not isinstance(document, dict) or not isinstance(document.get("cells"), list):
-            raise NotebookError("not a notebook: no list of cells")
-        language = ((document.get("metadata") or {}).get("kernelspec") or {}).get("language") or \
-            ((document.get("metadata") or {}).get("language_info") or {}).get("name") or "python"
-        if str(language).lower() != "python":
-            raise NotebookError(f"not a Python notebook (language: {language})")
+            raise NotebookError("not a notebook: no list of cells (nbformat 4 is needed)")
+        language = _language(document)
+        if language.lower() != "python":
+            raise NotebookError(f"not a Python notebook (kernel language: {language}); skipped")
         cells: list[Cell] = []
         for number, cell in enumerate(document["cells"], start=1):
             if not isinstance(cell, dict) or cell.get("cell_type") != "code":
@@ -63,7 +76,8 @@ class Notebook:
             cells.append(Cell(number=number, source=source, span=span))
         newline = "\r\n" if "\r\n" in text else "\n"
         program, magics = _join(cells)
-        return cls(text=text, cells=cells, program=program, magics=magics, newline_in_json=newline)
+        return cls(text=text, cells=cells, program=program, magics=magics, newline_in_json=newline,
+                   bom=data.startswith(codecs.BOM_UTF8))
 
     def locate(self, line: int) -> tuple[int, int]:
         """(cell number, line within the cell) of a line of the joined program."""
@@ -73,21 +87,28 @@ class Notebook:
         last = self.cells[-1]
         return last.number, line - last.first_line + 1
 
+    def relocate_message(self, message: str, path: str) -> str:
+        """An error message that starts `path:LINE[:COL]:` (a line of the joined program), with the
+        line turned into `cell N:LINE` within the cell."""
+        match = re.match(re.escape(path) + r":(\d+)(:\d+)?:", message)
+        if match is None or not self.cells:
+            return message
+        cell, line = self.locate(int(match.group(1)))
+        return f"{path}:cell {cell}:{line}{match.group(2) or ''}:" + message[match.end():]
+
     def with_program(self, program: str) -> bytes:
         """The notebook file with each changed cell's source replaced by its part of `program`."""
-        new_sources = self._split(program)
         out = self.text
-        for cell, new_source in sorted(zip(self.cells, new_sources), key=lambda pair: -pair[0].span[0]):
+        for cell, new_source in sorted(zip(self.cells, self.cell_sources(program)), key=lambda pair: -pair[0].span[0]):
             if new_source == cell.source:
                 continue
             start, end = cell.span
             out = out[:start] + _encode_like(out[start:end], new_source, self.newline_in_json) + out[end:]
-        return out.encode("utf-8")
+        return (codecs.BOM_UTF8 if self.bom else b"") + out.encode("utf-8")
 
-    def _split(self, program: str) -> list[str]:
-        """Cut a (fixed) joined program back into cell sources, restoring magics."""
-        marker = re.compile(r"^# %% nograd-lint cell (\d+)$", re.M)
-        pieces = marker.split(program)
+    def cell_sources(self, program: str) -> list[str]:
+        """Cut a (fixed) joined program back into the code cells' sources, magics restored."""
+        pieces = CELL_MARKER.split(program)
         sources: dict[int, str] = {}
         for index in range(1, len(pieces) - 1, 2):
             body = pieces[index + 1]
@@ -106,8 +127,8 @@ class Notebook:
         for position, line in enumerate(lines):
             match = SENTINEL_LINE.match(line)
             if match:
-                original = self.magics[int(match.group(2))]
-                lines[position] = match.group(1) + original.lstrip()
+                original = self.magics[int(match.group(3))]
+                lines[position] = original if match.group(2) else match.group(1) + original.lstrip()
         return "\n".join(lines)
 
 
@@ -119,22 +140,25 @@ def _join(cells: list[Cell]) -> tuple[str, list[str]]:
     for cell in cells:
         parts.append(f"# %% nograd-lint cell {cell.number}\n")  # a cell marker ends script regions
         line += 1
+        converted = []
         source_lines = cell.source.split("\n")
-        if source_lines and source_lines[0].lstrip().startswith("%%"):
-            # A cell magic: the whole cell is not Python we can read; keep its lines as sentinels.
-            converted = []
-            for text in source_lines:
-                converted.append(SENTINEL.format(index=len(magics)))
+        cell_magic = re.match(r"\s*%%(\w*)", source_lines[0])
+        if cell_magic:
+            # The `%%name` line, and the whole cell unless IPython runs its body as Python, become
+            # comments: they are not code, and no fix may put code before a cell magic.
+            whole = cell_magic.group(1) not in PYTHON_CELL_MAGICS
+            for text in source_lines[:None if whole else 1]:
+                converted.append(CELL_SENTINEL.format(index=len(magics)))
                 magics.append(text)
-        else:
-            converted = []
-            for text in source_lines:
-                match = MAGIC_LINE.match(text)
-                if match and not text.lstrip().startswith("#"):
-                    converted.append(match.group(1) + SENTINEL.format(index=len(magics)))
-                    magics.append(text)
-                else:
-                    converted.append(text)
+            source_lines = [] if whole else source_lines[1:]
+        for text in source_lines:
+            match = MAGIC_LINE.match(text)
+            if match and not text.lstrip().startswith("#"):
+                sentinel = SENTINEL if match.group(1) else COMMENT_SENTINEL
+                converted.append(match.group(1) + sentinel.format(index=len(magics)))
+                magics.append(text)
+            else:
+                converted.append(text)
         body = "\n".join(converted)
         if not body.endswith("\n"):
             body += "\n"
@@ -239,4 +263,34 @@ def _value(text: str, index: int, path: tuple, spans: dict):
 
 
 def _fail(index: int) -> Optional[tuple]:
-    raise ValueError(f"invalid JSON at character {index}")
+    raise json.JSONDecodeError("invalid JSON", "", index)  # the position is what matters
+
+
+def _json_error(text: str, error: Exception) -> str:
+    """`invalid JSON at line L, column C` for a scanner error."""
+    if isinstance(error, json.JSONDecodeError):
+        line = text.count("\n", 0, error.pos) + 1
+        column = error.pos - (text.rfind("\n", 0, error.pos) + 1) + 1
+        return f"{error.msg.removesuffix(' at')} at line {line}, column {column}"
+    return f"invalid JSON ({error})"
+
+
+def _language(document: dict) -> str:
+    """The notebook's language: the kernel's, else the language info's, else Python."""
+    metadata = document.get("metadata") if isinstance(document.get("metadata"), dict) else {}
+    for key, field in (("kernelspec", "language"), ("language_info", "name")):
+        table = metadata.get(key)
+        if isinstance(table, dict) and table.get(field):
+            return str(table[field])
+    return "python"
+
+
+def is_notebook(path: str) -> bool:
+    return path.lower().endswith(".ipynb")
+
+
+def changed_cells(original: bytes, fixed: bytes) -> list[tuple[int, str, str]]:
+    """(cell number, source before, source after) of each code cell whose source differs."""
+    before, after = Notebook.from_bytes(original), Notebook.from_bytes(fixed)
+    return [(old.number, old.source, new.source) for old, new in zip(before.cells, after.cells)
+            if old.source != new.source]

@@ -14,6 +14,20 @@ from . import names
 from .roles import MODULE_ONLY_METHODS, is_evaluation_name, looks_like_model
 
 GRAD_CONTEXT_WORDS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode")
+# Words that make a framework's grad handling matter: Lightning's hook names (matched by name),
+# framework wrappers and functions that take callbacks they run without gradients.
+_FRAMEWORK_WORDS = frozenset(
+    {*names.HOOKS_WITHOUT_GRAD, "on_validation_", "on_test_", "on_predict_",
+     *(qualified.rpartition(".")[2] for qualified in names.FRAMEWORK_GRAD_DISABLERS),
+     *(qualified.rpartition(".")[2] for qualified in names.CALLABLE_ARGUMENTS_WITHOUT_GRAD)})
+# Other frameworks' hooks only count in a subclass of the framework's class, so the file must
+# import the framework: package -> hook names (`update` alone says nothing without `ignite`).
+_HOOKS_BY_PACKAGE: dict[str, frozenset[str]] = {}
+for _base, _methods in names.FRAMEWORK_HOOKS.items():
+    _package = _base.split(".")[0]
+    _HOOKS_BY_PACKAGE[_package] = _HOOKS_BY_PACKAGE.get(_package, frozenset()) | _methods
+# Methods that a framework runs with gradients on: an override is evaluation code.
+_OVERRIDE_NAMES = frozenset(method for methods in names.HOOKS_WITH_GRAD.values() for method in methods)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,15 +55,25 @@ def _dotted(node: ast.AST) -> Optional[str]:
     return ".".join(reversed(parts))
 
 
-def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = ()) -> Signals:
-    """What a file contains, read with `ast`; every signal on when `ast` cannot parse it."""
+def text_signals(source: Union[str, bytes]) -> Signals:
+    """The signals plain text can tell: a grad-mode callable or a framework hook is mentioned."""
     text = source if isinstance(source, str) else source.decode("latin-1")
-    grad_context = any(word in text for word in GRAD_CONTEXT_WORDS) or any(
-        hook in text for hook in (*names.HOOKS_WITHOUT_GRAD, "on_validation_", "on_test_", "on_predict_"))
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return ALL_SIGNALS
+    return Signals(grad_context=any(word in text for word in GRAD_CONTEXT_WORDS)
+                   or any(word in text for word in _FRAMEWORK_WORDS)
+                   or any(package in text and any(hook in text for hook in hooks)
+                          for package, hooks in _HOOKS_BY_PACKAGE.items()))
+
+
+def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
+               tree: Optional[ast.AST] = None) -> Signals:
+    """What a file contains, read with `ast` (pass `tree` when one is at hand, as flake8 has);
+    every signal on when `ast` cannot parse it."""
+    grad_context = text_signals(source).grad_context
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return ALL_SIGNALS
     found = dict(grad_context=grad_context, evaluation=False, forward=False, loss=False,
                  accumulation=False, parameter_loop=False, backward=False)
     loops = []
@@ -69,6 +93,8 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = ()) 
                     found["backward"] = True
                 elif attr in names.FORWARD_METHODS:
                     found["forward"] = True
+            if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
+                found["backward"] = True  # `from torch.autograd import grad`
             if dotted is not None:
                 if dotted == "self" or looks_like_model(dotted):
                     found["forward"] = True
@@ -77,7 +103,7 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = ()) 
             elif isinstance(func, (ast.Call, ast.Subscript)):
                 found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-            if is_evaluation_name(node.name, evaluation_names):
+            if is_evaluation_name(node.name, evaluation_names) or node.name in _OVERRIDE_NAMES:
                 found["evaluation"] = True
         elif kind in (ast.For, ast.AsyncFor, ast.While):
             loops.append(node)
@@ -92,13 +118,64 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = ()) 
                             found["evaluation"] = True
         elif kind is ast.Attribute and node.attr == "loss":
             found["loss"] = True
-    for loop in loops:
-        if found["accumulation"]:
-            break
-        for sub in ast.walk(loop):
-            if isinstance(sub, (ast.AugAssign, ast.Assign)) or (
-                    isinstance(sub, ast.Call) and isinstance(sub.func, ast.Attribute) and sub.func.attr == "append"):
-                found["accumulation"] = True
-                break
+    if loops and (found["forward"] or found["loss"]):
+        found["accumulation"] = _accumulates_graph(tree, loops)
     return Signals(**found)
+
+
+def _accumulates_graph(tree: ast.AST, loops: list) -> bool:
+    """Does a loop add up (`+=`, `x = x + v`, `.append(v)`) something that mentions a name bound to
+    a forward pass or a loss? A generous, file-wide version of what NG102 checks per function."""
+    modules = set()
+    assigns = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
+                node.func.attr in MODULE_ONLY_METHODS or node.func.attr in (names.EVAL_METHOD, names.TRAIN_METHOD)):
+            modules.add(_dotted(node.func.value))
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            bound = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+            assigns.append((bound, node.value))
+    graph: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for bound, value in assigns:
+            if bound <= graph:
+                continue
+            if any(_makes_graph(n, modules) or (isinstance(n, ast.Name) and n.id in graph) for n in ast.walk(value)):
+                graph |= bound
+                changed = True
+    if not graph:
+        return False
+    for loop in loops:
+        for node in ast.walk(loop):
+            if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+                value = node.value
+            elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Add):
+                value = node.value.right
+            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append" and node.args:
+                value = node.args[0]
+            else:
+                continue
+            if any(isinstance(n, ast.Name) and n.id in graph for n in ast.walk(value)):
+                return True
+    return False
+
+
+def _makes_graph(node: ast.AST, modules: set) -> bool:
+    """A forward pass or a loss, as generously as the libcst analysis could read one."""
+    if isinstance(node, ast.Attribute) and node.attr == "loss":
+        return True
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, (ast.Call, ast.Subscript)):
+        return True
+    dotted = _dotted(func)
+    if dotted is None:
+        return False
+    head = dotted.rpartition(".")[0]
+    return (dotted == "self" or looks_like_model(dotted) or dotted in modules or head in modules
+            or bool(names.LOSS_CALLEE.search(dotted.rpartition(".")[2])) or dotted.endswith(".forward"))
 

@@ -100,7 +100,9 @@ def not_models(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> frozens
     if scope is not None:
         params = scope.node.params
         for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-            if param.default is not None and isinstance(param.default, (cst.Name, cst.Attribute)):
+            default = param.default
+            if isinstance(default, cst.Attribute) or (
+                    isinstance(default, cst.Name) and default.value not in ("None", "True", "False")):
                 found.add(param.name.value)  # `decoder=decode_tokens`: a function, not a model
     for assign in analysis.assigns:
         value = assign.value

@@ -14,7 +14,6 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from .names import PREFILTER_WORDS
 
 
 class SourceError(Exception):
@@ -53,8 +52,11 @@ def _libcst_location(error: cst.ParserSyntaxError) -> str:
 def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = False) -> None:
     """Raise `SourceError` with CPython's message when CPython cannot parse the source (`full`:
     cannot compile it, which also rejects `return` outside a function and the like)."""
+    flags = 0 if full else ast.PyCF_ONLY_AST
+    if str(path).lower().endswith(".ipynb"):  # IPython runs cells in an event loop: `await` at top level
+        flags |= ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     try:
-        compile(data, path, "exec", 0 if full else ast.PyCF_ONLY_AST, dont_inherit=True)
+        compile(data, path, "exec", flags, dont_inherit=True)
     except SyntaxError as error:
         message = error.msg
         if message.startswith("(unicode error) ") or not error.lineno:
@@ -69,10 +71,12 @@ def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = F
 
 
 def worth_parsing(data: Union[bytes, str]) -> bool:
-    """The cheap pre-filter: files that mention none of these words cannot have findings."""
-    if isinstance(data, bytes):
-        return any(word.encode() in data for word in PREFILTER_WORDS)
-    return any(word in data for word in PREFILTER_WORDS)
+    """The text pre-filter: every rule needs a call, so a file without one cannot have findings.
+
+    (A word list such as "torch"/"eval" is not a safe filter: an evaluation function named
+    `infer` that runs `model(x)` mentions neither.) The `ast` pre-pass does the real filtering.
+    """
+    return (b"(" if isinstance(data, bytes) else "(") in data
 
 
 def write_atomically(path: Union[str, Path], data: bytes) -> None:

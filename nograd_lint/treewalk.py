@@ -20,6 +20,15 @@ _SKIPPED_FIELDS = frozenset({
     "walrus",
 })
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# Node types whose dataclass field order is not source order: the header parts come first.
+_HEADER_FIRST = {
+    "FunctionDef": ("decorators", "name", "type_parameters", "params", "returns"),
+    "ClassDef": ("decorators", "name", "type_parameters", "bases", "keywords"),
+    "ExceptHandler": ("type", "name"),
+    "ExceptStarHandler": ("type", "name"),
+    "MatchCase": ("pattern", "guard"),
+    "Param": ("name", "annotation", "default"),
+}
 
 
 def child_fields(kind: type) -> tuple[str, ...]:
@@ -28,9 +37,8 @@ def child_fields(kind: type) -> tuple[str, ...]:
     if fields is None:
         names = [f.name for f in dataclasses.fields(kind)
                  if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")]
-        if "decorators" in names:  # decorators come before the name and body in the source
-            names.remove("decorators")
-            names.insert(0, "decorators")
+        first = _HEADER_FIRST.get(kind.__name__, ())
+        names = [n for n in first if n in names] + [n for n in names if n not in first]
         fields = _FIELDS[kind] = tuple(names)
     return fields
 

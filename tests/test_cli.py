@@ -47,7 +47,7 @@ def test_unparsable_files_are_reported_and_the_others_still_checked(tmp_path):
         "nograd-lint: error: a_broken.py:3:13: cannot parse: '(' was never closed",
         "nograd-lint: error: b_plain_broken.py:1:5: cannot parse: '(' was never closed",
         "nograd-lint: error: d_undecodable.py: cannot decode: 'utf-8' codec can't decode byte 0xff "
-        "in position 21: invalid start byte",
+        "in position 0: invalid start byte",
         "nograd-lint: error: e_unknown_encoding.py: cannot decode: unknown encoding: klingon",
         "Found 1 finding in 5 files checked. 1 fixable with nograd-fix. 4 files could not be checked.",
     ]

@@ -70,7 +70,8 @@ def test_excludes_from_pyproject_are_relative_to_its_directory(tmp_path):
 def test_unknown_keys_and_bad_values_exit_two_with_a_clear_message(tmp_path):
     write(tmp_path, "m.py", MIXED)
     path = tmp_path / "pyproject.toml"
-    known = "select, extend-select, ignore, fix-context, evaluation-names, min-confidence, exclude, extend-exclude"
+    known = ("select, extend-select, ignore, fix-context, evaluation-names, min-confidence, exclude, extend-exclude, "
+             "notebooks")
     for table, message in {
         'selekt = ["NG1"]': f"unknown option(s) selekt (known: {known})",
         'select = 5': "select must be a list of rule codes or prefixes, not 5",
@@ -79,6 +80,7 @@ def test_unknown_keys_and_bad_values_exit_two_with_a_clear_message(tmp_path):
         'fix-context = "enable_grad"': "fix-context must be one of no_grad, inference_mode, not 'enable_grad'",
         'min-confidence = "sure"': "min-confidence must be low, medium or high, not 'sure'",
         'evaluation-names = [1, 2]': "evaluation-names must be a list of strings, not [1, 2]",
+        'notebooks = "no"': "notebooks must be true or false, not 'no'",
         'extend-exclude = {a = 1}': "extend-exclude must be a list of strings, not {'a': 1}",
     }.items():
         pyproject(tmp_path, table)

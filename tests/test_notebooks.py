@@ -1,32 +1,21 @@
 """Notebooks: cells analysed as one program, magics tolerated, fixes written into the right cell only."""
 from __future__ import annotations
 
+import codecs
 import json
 
 import nbformat
 import pytest
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+from frontend_files.notebooks import EVAL_ACROSS_CELLS, code, notebook
+from nbformat.v4 import new_code_cell
 
 from nograd_lint.fixer import fix_source
 from nograd_lint.linter import lint_source
-from nograd_lint.notebooks import Notebook, NotebookError
+from nograd_lint.notebooks import Notebook, NotebookError, changed_cells
 
 
 def _notebook(cells, language="python") -> bytes:
-    nb = new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "language": language, "display_name": "Python 3"}
-    nb.cells = cells
-    return nbformat.writes(nb).encode("utf-8")
-
-
-EVAL_ACROSS_CELLS = [
-    new_markdown_cell("# Evaluate the model — über fast"),
-    new_code_cell("!pip install torch\nimport torch\nimport torch.nn as nn"),
-    new_code_cell("model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\nmodel.eval()"),
-    new_code_cell("%%capture\nprint('setup')"),
-    new_code_cell("%time x = 1\nbatch = torch.randn(3, 4)\nout = model(batch)\nprint(out.argmax(1).tolist())",
-                  execution_count=7, outputs=[new_output("stream", text="[1, 0, 1]\n")]),
-]
+    return notebook(cells, language)
 
 
 def test_cells_are_one_program_and_findings_are_cell_addressed():
@@ -73,14 +62,100 @@ def test_unchanged_notebook_round_trips_byte_for_byte():
 
 
 @pytest.mark.parametrize("data, message", [
-    (b"{not json", "not a readable notebook"),
-    (b'{"cells": 3}', "no list of cells"),
+    (b"{not json", "not a readable notebook: invalid JSON at line 1, column 2"),
+    (b'{"cells": [\n  "abc]}', "not a readable notebook: Unterminated string starting at line 2, column 3"),
+    (b"", "not a readable notebook: invalid JSON at line 1, column 1"),
+    (b"\xff{}", "not a readable notebook: 'utf-8' codec can't decode byte 0xff in position 0: invalid start byte"),
+    (b'{"cells": 3}', "not a notebook: no list of cells (nbformat 4 is needed)"),
+    (b'{"worksheets": []}', "not a notebook: no list of cells (nbformat 4 is needed)"),
 ])
 def test_bad_notebooks_are_refused(data, message):
-    with pytest.raises(NotebookError, match=message):
+    with pytest.raises(NotebookError) as raised:
         Notebook.from_bytes(data)
+    assert str(raised.value) == message
 
 
 def test_non_python_notebooks_are_refused():
-    with pytest.raises(NotebookError, match="not a Python notebook"):
+    with pytest.raises(NotebookError) as raised:
         Notebook.from_bytes(_notebook([new_code_cell("x <- 1")], language="R"))
+    assert str(raised.value) == "not a Python notebook (kernel language: R); skipped"
+    # Without a kernel spec, the language info decides; without either, Python is assumed.
+    data = json.dumps({"cells": [], "metadata": {"language_info": {"name": "julia"}}, "nbformat": 4}).encode()
+    with pytest.raises(NotebookError, match=r"\(kernel language: julia\)"):
+        Notebook.from_bytes(data)
+    assert Notebook.from_bytes(b'{"cells": [], "metadata": {}}').cells == []
+
+
+def test_cell_magics_other_than_python_ones_are_comments_and_kept_verbatim():
+    source = "%%bash\n  echo 'model(x)'\nfor f in *; do\n  ls $f\ndone"
+    cells = [code("import torch\nmodel = torch.nn.Linear(2, 2)\nmodel.eval()"), code(source),
+             code("for x in val_loader:\n    print(model(x).sum().item())")]
+    nb = Notebook.from_bytes(_notebook(cells))
+    assert nb.program.split("# %% nograd-lint cell 2\n")[1].split("# %% nograd-lint cell 3")[0] == (
+        "# nograd-lint: cell magic 0\n# nograd-lint: cell magic 1\n# nograd-lint: cell magic 2\n"
+        "# nograd-lint: cell magic 3\n# nograd-lint: cell magic 4\n")
+    fixed = nb.cell_sources(fix_source(nb.program, unsafe=True).source)
+    assert fixed == [cells[0].source, source,
+                     "with torch.no_grad():\n    for x in val_loader:\n        print(model(x).sum().item())"]
+
+
+def test_python_cell_magics_are_analysed_and_their_first_line_kept():
+    cells = [code("import torch\nmodel = torch.nn.Linear(2, 2)\nmodel.eval()"),
+             code("%%time\nfor x in val_loader:\n    %time y = 2\n    print(model(x).sum().item())")]
+    nb = Notebook.from_bytes(_notebook(cells))
+    findings = lint_source(nb.program, "t.ipynb")
+    assert [(d.code, *nb.locate(d.line), d.column) for d in findings] == [("NG101", 2, 4, 11)]
+    assert nb.cell_sources(fix_source(nb.program, unsafe=True).source)[1] == (
+        "%%time\nwith torch.no_grad():\n    for x in val_loader:\n        %time y = 2\n"
+        "        print(model(x).sum().item())")
+
+
+def test_an_added_import_goes_into_a_python_cell_never_above_a_cell_magic():
+    cells = [code("%%capture\n!pip install torch"),
+             code("from torch import nn\nmodel = nn.Linear(2, 2)\nmodel.eval()\n"
+                  "for x in val_loader:\n    print(model(x).sum().item())")]
+    nb = Notebook.from_bytes(_notebook(cells))
+    assert nb.cell_sources(fix_source(nb.program, unsafe=True).source) == [
+        "%%capture\n!pip install torch",
+        "import torch\nfrom torch import nn\nmodel = nn.Linear(2, 2)\nmodel.eval()\n"
+        "with torch.no_grad():\n    for x in val_loader:\n        print(model(x).sum().item())"]
+
+
+def test_an_added_import_goes_below_the_line_magics_that_open_a_cell():
+    cells = [code("%matplotlib inline\n!nvidia-smi\nfrom torch import nn\nmodel = nn.Linear(2, 2)\nmodel.eval()\n"
+                  "for x in val_loader:\n    print(model(x).sum().item())\n%time done = True")]
+    nb = Notebook.from_bytes(_notebook(cells))
+    assert nb.cell_sources(fix_source(nb.program, unsafe=True).source) == [
+        "%matplotlib inline\n!nvidia-smi\nimport torch\nfrom torch import nn\nmodel = nn.Linear(2, 2)\n"
+        "model.eval()\nwith torch.no_grad():\n    for x in val_loader:\n        print(model(x).sum().item())\n"
+        "%time done = True"]
+
+
+def test_top_level_magics_inside_a_wrapped_run_take_the_new_indentation():
+    cells = [code("import torch\nmodel = torch.nn.Linear(2, 2)\nmodel.eval()\na = model(x1).sum().item()\n"
+                  "%time b = 2\n!echo hi\nc = model(x2).sum().item()\nprint(a, c)")]
+    nb = Notebook.from_bytes(_notebook(cells))
+    assert nb.cell_sources(fix_source(nb.program, unsafe=True).source) == [
+        "import torch\nmodel = torch.nn.Linear(2, 2)\nmodel.eval()\nwith torch.no_grad():\n"
+        "    a = model(x1).sum().item()\n    %time b = 2\n    !echo hi\n    c = model(x2).sum().item()\nprint(a, c)"]
+
+
+def test_error_messages_are_relocated_into_cells():
+    nb = Notebook.from_bytes(_notebook([code("import torch"), code("x = 1\ndef f(:\n  pass")]))
+    assert nb.relocate_message("nb.ipynb:5:7: cannot parse: invalid syntax", "nb.ipynb") == (
+        "nb.ipynb:cell 2:2:7: cannot parse: invalid syntax")
+    assert nb.relocate_message("nb.ipynb:2: cannot compile", "nb.ipynb") == "nb.ipynb:cell 1:1: cannot compile"
+    assert nb.relocate_message("nb.ipynb: cannot read", "nb.ipynb") == "nb.ipynb: cannot read"
+
+
+def test_byte_order_mark_and_string_sources_are_kept():
+    data = json.loads(_notebook([code("import torch"), code("for x in val_loader:\n    print(model(x).sum())")]))
+    data["cells"][1]["source"] = "model.eval()\nfor x in val_loader:\n    print(model(x).sum().item())\n"
+    original = codecs.BOM_UTF8 + json.dumps(data, indent=2).encode()
+    nb = Notebook.from_bytes(original)
+    fixed = nb.with_program(fix_source(nb.program, unsafe=True).source)
+    expected_source = ("model.eval()\nwith torch.no_grad():\n    for x in val_loader:\n"
+                       "        print(model(x).sum().item())\n")
+    assert fixed == original.replace(json.dumps(data["cells"][1]["source"]).encode(),
+                                     json.dumps(expected_source).encode())
+    assert changed_cells(original, fixed) == [(2, data["cells"][1]["source"], expected_source)]

@@ -12,10 +12,12 @@ torch = pytest.importorskip("torch")
 
 from nograd_lint.verify import cli  # noqa: E402
 from nograd_lint.verify.examples import declared_rules, discover, main_problem  # noqa: E402
+from nograd_lint.verify.judge import judge_claims  # noqa: E402
 from nograd_lint.verify.measure import SavedTensorBytes  # noqa: E402
 from nograd_lint.verify.outputs import compare  # noqa: E402
 from nograd_lint.verify.pipeline import Options, run_and_judge, verify_file  # noqa: E402
-from nograd_lint.verify.report import replace_section, write_markdown  # noqa: E402
+from nograd_lint.verify.records import RunRecord  # noqa: E402
+from nograd_lint.verify.report import replace_section, row, write_markdown  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -24,6 +26,10 @@ FAST = Options(repeat=3, warmup=1, threads=1, timeout=120)
 FAST_ARGS = ["--repeat", "3", "--warmup", "1", "--threads", "1", "--no-progress"]
 EXAMPLE_FILES = discover([EXAMPLES])
 FLOAT = 4  # bytes per float32
+# Rules without an automatic fix: their examples are judged by the claim on the original alone.
+UNFIXABLE = {"NG203", "NG204", "NG307"}
+INPLACE_INFERENCE = "RuntimeError: Inplace update to inference tensor outside InferenceMode is not allowed"
+SAVED_INFERENCE = "RuntimeError: Inference tensors cannot be saved for backward"
 
 
 def run_cli(*args, cwd=ROOT):
@@ -136,9 +142,34 @@ def test_bundled_example_passes(path, example_results):
     result = example_results[path.name]
     declared = declared_rules(path.read_text())
     assert declared and path.name.lower().startswith(declared[0].lower())
-    assert set(declared) <= set(result.found), result.reason
-    assert result.fix_applied and set(declared) <= set(result.fixes) | set(result.found)
+    assert result.found == declared, result.reason
     assert result.passed is True and result.status == "passed", result.reason
+    if set(declared) <= UNFIXABLE:
+        _check_claim_only(declared, result)
+    else:
+        _check_fixed(declared, result)
+
+
+def _check_claim_only(declared, result):
+    """No automatic fix: only the original ran, and it showed what the finding claims."""
+    assert result.unfixable == declared and not result.fix_applied and result.fixes == []
+    assert result.after is None and result.comparison is None
+    assert result.reason.startswith("no automatic fix: verified the finding's claim: ")
+    assert row(result)[2] == "no automatic fix"
+    before = result.before
+    if "NG203" in declared:  # the later, normal optimizer step fails
+        assert before.error.startswith(INPLACE_INFERENCE)
+    if "NG204" in declared:
+        assert before.error.startswith(SAVED_INFERENCE)
+    if "NG307" in declared:  # the workers' outputs carry graphs although started under no_grad
+        assert before.error is None and before.grad_enabled_after is True
+        assert before.outputs_require_grad is True and before.outputs_have_grad_fn is True
+        assert before.graph_nodes > 0
+
+
+def _check_fixed(declared, result):
+    assert result.fix_applied and set(declared) <= set(result.fixes) | set(result.found)
+    assert result.unfixable == []
     before, after = result.before, result.after
     assert after.error is None and after.load_error is None
     assert after.outputs_have_grad_fn is False
@@ -156,7 +187,11 @@ def test_bundled_example_passes(path, example_results):
     if any(code.startswith("NG2") for code in declared):  # gradients missing -> present
         assert before.error or before.none_count > 0
         assert after.none_count == 0 and after.tensor_count > 0
-    if any(code.startswith("NG3") for code in declared):  # error gone or grad mode restored
+    if "NG308" in declared:  # the async body recorded a graph; after the fix it does not
+        assert before.error is None and before.grad_enabled_after is True
+        assert before.outputs_require_grad is True and after.outputs_require_grad is False
+        assert before.saved_bytes > 0 and after.saved_bytes == 0
+    elif any(code.startswith("NG3") for code in declared):  # error gone or grad mode restored
         assert before.error or before.grad_enabled_after is False
         assert after.grad_enabled_after is True and after.inference_mode_after is False
     assert len(before.times) == len(after.times) == 3
@@ -227,6 +262,42 @@ def test_main_raising_in_both_versions_fails(tmp_path):
     assert result.fix_applied and result.passed is False
     assert result.reason.startswith("main() raises in both versions: before: RuntimeError: shape")
     assert cli.exit_code([result]) != 0
+
+
+@pytest.mark.parametrize("case, code, reason", [
+    ("ng204_claim_does_not_hold.py", "NG204",
+     "main() of the original does not raise (expected %s)" % SAVED_INFERENCE),
+    ("ng307_claim_does_not_hold.py", "NG307",
+     "the original's return value holds no autograd graph: the worker threads ran without "
+     "gradients"),
+], ids=["NG204", "NG307"])
+def test_a_rule_without_fix_fails_when_its_claim_does_not_hold(tmp_path, case, code, reason):
+    result = run_and_judge("case", CASES / case, None, [code], FAST, tmp_path, unfixable=[code])
+    assert result.status == "failed" and result.passed is False
+    assert result.reason == reason
+    assert result.after is None and result.before.error is None
+    assert cli.exit_code([result]) == 1
+
+
+def test_claims_name_the_wrong_error_and_unknown_rules():
+    other = RunRecord(error="RuntimeError: shape '[5, -1]' is invalid\nmore", error_type="RuntimeError")
+    assert judge_claims(["NG203"], other) == (
+        ["main() of the original raises RuntimeError: shape '[5, -1]' is invalid, not "
+         + INPLACE_INFERENCE], [])
+    value_error = RunRecord(error="ValueError: Inference tensors cannot be saved for backward",
+                            error_type="ValueError")
+    assert judge_claims(["NG204"], value_error)[0] != []
+    assert judge_claims(["NG399"], RunRecord()) == (
+        ["NG399 has no automatic fix and no runtime claim is known for it"], [])
+
+
+def test_an_async_fix_that_keeps_the_graph_fails(tmp_path):
+    example = EXAMPLES / "ng308_async_no_grad_handler.py"  # the unfixed file as "fixed"
+    result = run_and_judge("ng308", example, example, ["NG308"], FAST, tmp_path)
+    assert result.status == "failed"
+    assert result.reason.startswith(
+        "the fixed version's return value still holds an autograd graph (52 nodes); bytes saved "
+        "for backward not reduced"), result.reason
 
 
 def test_a_file_with_nothing_to_fix_is_neutral():

@@ -4,15 +4,15 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..config import Settings
-from ..gradmode import FileAnalysis, Mode
-from ..prefilter import Signals
-from .base import Finding, Rule
-from .ng3 import calls_only_parameters, code_of, context_text, disables, explicit_state
+from ..contexts import disables, explicit_state
+from ..gradmode import FileAnalysis, Mode, WithFact
+from .base import Finding
+from .common import ContextRule, code_of, context_text
 from .registry import register
 
 
 @register
-class EnableGradInsideNoGrad(Rule):
+class EnableGradInsideNoGrad(ContextRule):
     """
     ## What it does
     Finds `with torch.enable_grad():` (or `torch.set_grad_enabled(True)`) inside a function or
@@ -60,14 +60,10 @@ class EnableGradInsideNoGrad(Rule):
     summary = "`enable_grad` inside a region that disables gradients."
     default_enabled = False
 
-    @classmethod
-    def relevant(cls, signals: Signals) -> bool:
-        return signals.grad_context
-
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for fact in analysis.withs:
             outer = explicit_state(analysis, fact)
-            if not disables(outer) or calls_only_parameters(analysis, fact):
+            if not disables(outer) or _calls_only_parameters(analysis, fact):
                 continue
             called = [(item, use) for item, use in fact.uses if use.called]
             if not called or called[-1][1].mode is not Mode.ENABLED:
@@ -76,3 +72,14 @@ class EnableGradInsideNoGrad(Rule):
             yield Finding(item.item, f"`{code_of(analysis, item.item)}` inside `{context_text(analysis, outer)}` "
                                      "flips the grad mode back on; if that is intended, consider moving the code "
                                      "that needs gradients into its own function called outside the disabled region")
+
+
+def _calls_only_parameters(analysis: FileAnalysis, fact: WithFact) -> bool:
+    """The with-block only calls functions passed in as parameters (the optimizer closure idiom)."""
+    function = fact.function
+    if function is None:
+        return False
+    params = function.node.params
+    passed = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    calls = [c for c in analysis.facts_in(analysis.calls, function, fact.span) if c.index > fact.index]
+    return bool(calls) and all(c.callee in passed for c in calls)

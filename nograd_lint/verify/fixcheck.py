@@ -17,6 +17,9 @@ class FixCheck:
     unsafe_applied: List[str]
     remaining: List[str]  # target codes still reported on the fixed source
     problems: List[str]
+    # Target codes reported without a fix on every finding: nothing to apply, so they are still
+    # reported after fixing (not a problem); the pipeline judges their claim on the original.
+    unfixable: List[str] = dataclasses.field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -88,6 +91,8 @@ def _check(source, path, declared, unsafe, settings, lint_source, fix_source) ->
         applied = sorted({d.code for d in outcome.applied})
         unsafe_applied = sorted({d.code for d in outcome.applied
                                  if d.fix is not None and d.fix.safety == FixSafety.UNSAFE})
+    unfixable = sorted({d.code for d in diagnostics if d.code in targets}
+                       - {d.code for d in diagnostics if d.fix is not None})
     remaining: List[str] = []
     try:
         compile(fixed, path, "exec")
@@ -98,7 +103,8 @@ def _check(source, path, declared, unsafe, settings, lint_source, fix_source) ->
             problems.append("fixing the fixed source changes it again (not idempotent)")
         after = lint_source(fixed, path=path, settings=settings)
         remaining = sorted({d.code for d in after} & set(targets))
-        problems += [_why_remaining(d, unsafe) for d in after if d.code in remaining]
+        problems += [_why_remaining(d, unsafe) for d in after
+                     if d.code in remaining and d.code not in unfixable]
     return FixCheck(
         targets=targets,
         found=found,
@@ -108,6 +114,7 @@ def _check(source, path, declared, unsafe, settings, lint_source, fix_source) ->
         unsafe_applied=unsafe_applied,
         remaining=remaining,
         problems=problems,
+        unfixable=unfixable,
     )
 
 

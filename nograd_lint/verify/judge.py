@@ -3,6 +3,9 @@
 A promise is a function `(before, after, comparison) -> (failures, verified)`. Rules map to
 promises by exact code first, then by family (`NG1`, `NG2`, `NG3`), so an example for a new
 rule of an existing family needs no change here.
+
+A rule without an automatic fix has nothing to compare: its finding's claim is checked on the
+original alone by a claim, `(before) -> (failures, verified)`, looked up by exact code.
 """
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from .units import fmt_bytes
 
 Verdict = Tuple[List[str], List[str]]  # (failures, what was verified)
 Promise = Callable[[RunRecord, RunRecord, Optional[Comparison]], Verdict]
+Claim = Callable[[RunRecord], Verdict]
 
 
 def _same_outputs(comparison: Optional[Comparison]) -> Verdict:
@@ -126,14 +130,86 @@ def context_misuse(before, after, comparison) -> Verdict:
     return failures, [] if failures else verified
 
 
+def decorator_skips_async_body(before, after, comparison) -> Verdict:
+    """NG308: the original's body recorded a graph; the fixed one runs without gradients."""
+    if before.error:
+        return _combine(_no_graph_after(after), ([], _error_removed(before)))
+    if not before.outputs_have_grad_fn:
+        return ["the original's return value holds no autograd graph: its body did not run "
+                "with gradients"], []
+    recorded = ([], ["the original's body recorded a graph (%d nodes)" % before.graph_nodes])
+    return _combine(recorded, _same_outputs(comparison), _no_graph_after(after),
+                    _fewer_saved(before, after))
+
+
 PROMISES: Dict[str, Promise] = {
     "NG101": eval_without_no_grad,
     "NG102": graph_kept_by_accumulator,
     "NG103": inplace_update_outside_no_grad,
+    "NG308": decorator_skips_async_body,
     "NG1": gradients_recorded_needlessly,
     "NG2": gradients_disabled_for_training,
     "NG3": context_misuse,
 }
+
+
+def _first_line(text: str, limit: int = 200) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[:limit - 3] + "..."
+
+
+def _raises(before: RunRecord, message: str) -> Verdict:
+    """main() of the original raises the RuntimeError whose message contains `message`."""
+    expected = "RuntimeError: %s" % message
+    if before.error is None:
+        return ["main() of the original does not raise (expected %s)" % expected], []
+    if before.error_type != "RuntimeError" or message not in before.error:
+        return ["main() of the original raises %s, not %s" % (_first_line(before.error), expected)], []
+    return [], ["main() raises %s" % expected]
+
+
+def training_in_inference_mode(before: RunRecord) -> Verdict:
+    """NG203: gradients or optimizer state made in inference mode break a later normal update."""
+    return _raises(before, "Inplace update to inference tensor outside InferenceMode is not allowed")
+
+
+def inference_tensor_for_training(before: RunRecord) -> Verdict:
+    """NG204: a forward pass with gradients on cannot save an inference tensor for backward."""
+    return _raises(before, "Inference tensors cannot be saved for backward")
+
+
+def thread_records_graph(before: RunRecord) -> Verdict:
+    """NG307: a worker thread started under no_grad records a graph: main()'s return value (the
+    workers' outputs) holds one."""
+    if before.error:
+        return ["main() of the original raises %s" % _first_line(before.error)], []
+    if not before.outputs_have_grad_fn:
+        return ["the original's return value holds no autograd graph: the worker threads ran "
+                "without gradients"], []
+    return [], ["the worker threads recorded a graph (%d nodes in the return value)"
+                % before.graph_nodes]
+
+
+CLAIMS: Dict[str, Claim] = {
+    "NG203": training_in_inference_mode,
+    "NG204": inference_tensor_for_training,
+    "NG307": thread_records_graph,
+}
+
+
+def judge_claims(rules: List[str], before: RunRecord) -> Verdict:
+    """Failures and verified facts for rules without an automatic fix, on the original's run."""
+    failures: List[str] = []
+    verified: List[str] = []
+    for code in rules:
+        claim = CLAIMS.get(code)
+        if claim is None:
+            failures.append("%s has no automatic fix and no runtime claim is known for it" % code)
+            continue
+        fails, facts = claim(before)
+        failures += fails
+        verified += [f for f in facts if f not in verified]
+    return failures, verified
 
 
 def promise_for(code: str) -> Optional[Promise]:

@@ -5,11 +5,11 @@ import dataclasses
 import tempfile
 import tokenize
 from pathlib import Path
-from typing import Any, Callable, Iterable, List, Optional
+from typing import Any, Callable, Iterable, List, Optional, Sequence
 
 from .examples import declared_rules, main_problem
 from .fixcheck import LintError, lint_and_fix
-from .judge import judge
+from .judge import judge, judge_claims
 from .records import Result
 from .runner import ChildError, Worker, compare_outputs, interleaved_times
 
@@ -40,13 +40,22 @@ def display_name(path: Path) -> str:
         return str(path)
 
 
+def _reason(fixed_facts: List[str], claim_facts: List[str]) -> str:
+    parts = ["verified: " + ", ".join(fixed_facts)] if fixed_facts else []
+    if claim_facts:
+        parts.append("no automatic fix: verified the finding's claim: " + ", ".join(claim_facts))
+    return "; ".join(parts)
+
+
 def run_and_judge(name: str, original: Path, fixed: Optional[Path], rules: List[str],
-                  options: Options, workdir: Path, step: Step = _quiet) -> Result:
+                  options: Options, workdir: Path, step: Step = _quiet,
+                  unfixable: Sequence[str] = ()) -> Result:
     """Run both versions in fresh processes, time them interleaved, and judge `rules`.
 
     Both children start (import torch, load the script) in parallel; the measured first runs
     happen one after the other, so neither competes for cores with the other. With
-    `fixed=None` only the original is measured (a file with nothing to fix).
+    `fixed=None` only the original is measured (a file with nothing to fix, or whose rules have
+    no automatic fix). The codes in `unfixable` are judged by their claim on the original alone.
     """
     cwd = original.resolve().parent
     step("starting")
@@ -63,26 +72,31 @@ def run_and_judge(name: str, original: Path, fixed: Optional[Path], rules: List[
         before = records[0]
         after = records[1] if fixed is not None else None
         result = Result(example=name, rules=rules, status="passed", reason="",
-                        before=before, after=after)
+                        before=before, after=after, unfixable=list(unfixable))
         if not before.ran:
             result.status = "error"
             result.reason = "cannot run the original: %s" % before.load_error
             return result
-        if after is None:
+        if after is None and not unfixable:
             return result
-        if after.ran and not (before.error and after.error):
-            step("timing")
-            runs = interleaved_times(workers, options.repeat, options.warmup)
-            before.times, after.times = ([r["seconds"] for r in rs] for rs in runs)
-            if not (before.error or after.error):
-                result.time_ratios = [a / b for a, b in zip(after.times, before.times) if b > 0]
-                result.comparison = compare_outputs(workers[0], before, after)
-        failures, verified = judge(rules, before, after, result.comparison)
-        result.checks = verified
+        failures, claim_facts = judge_claims(list(unfixable), before)
+        fixed_facts: List[str] = []
+        if after is not None:
+            if after.ran and not (before.error and after.error):
+                step("timing")
+                runs = interleaved_times(workers, options.repeat, options.warmup)
+                before.times, after.times = ([r["seconds"] for r in rs] for rs in runs)
+                if not (before.error or after.error):
+                    result.time_ratios = [a / b for a, b in zip(after.times, before.times) if b > 0]
+                    result.comparison = compare_outputs(workers[0], before, after)
+            fixable = [code for code in rules if code not in unfixable]
+            fails, fixed_facts = judge(fixable, before, after, result.comparison)
+            failures += fails
+        result.checks = fixed_facts + claim_facts
         if failures:
             result.status, result.reason = "failed", "; ".join(failures)
         else:
-            result.reason = "verified: " + ", ".join(verified)
+            result.reason = _reason(fixed_facts, claim_facts)
         return result
     except ChildError as exc:  # a worker died or hung while timing
         return Result(example=name, rules=rules, status="error", reason=str(exc))
@@ -123,7 +137,8 @@ def verify_file(path: Path, options: Options, step: Step = _quiet) -> Result:
             fixed.write_text(check.fixed_source, encoding="utf-8")
         # Without a fix only the original runs: it is still measured, and a file that cannot
         # run is still reported as unusable.
-        result = run_and_judge(name, path, fixed, check.targets, options, workdir, step)
+        result = run_and_judge(name, path, fixed, check.targets, options, workdir, step,
+                               check.unfixable)
     result.declared = declared or []
     result.found = check.found
     result.fix_applied = check.changed
@@ -139,7 +154,7 @@ def verify_file(path: Path, options: Options, step: Step = _quiet) -> Result:
     elif check.problems:
         runtime = [result.reason] if result.status == "failed" else []
         result.status, result.reason = "failed", "; ".join(check.problems + runtime)
-    elif fixed is None:
+    elif fixed is None and set(check.targets) - set(check.unfixable):
         result.status, result.reason = "failed", "no fix was applied"
     return result
 

@@ -83,6 +83,7 @@ class Result:
     fixes: List[str] = dataclasses.field(default_factory=list)  # codes whose fix was applied
     unsafe_fixes: List[str] = dataclasses.field(default_factory=list)
     unsafe_allowed: bool = False
+    unfixable: List[str] = dataclasses.field(default_factory=list)  # judged by claim, original only
     checks: List[str] = dataclasses.field(default_factory=list)  # what was verified
     before: Optional[RunRecord] = None
     after: Optional[RunRecord] = None
@@ -121,6 +122,7 @@ class Result:
             "fixes": self.fixes,
             "unsafe_fixes": self.unsafe_fixes,
             "unsafe_allowed": self.unsafe_allowed,
+            "unfixable": self.unfixable,
             "status": self.status,
             "passed": self.passed,
             "reason": self.reason,

@@ -28,9 +28,11 @@ def _pair(before: Optional[float], after: Optional[float], fmt, ratio: Optional[
 
 
 def _fix(result: Result) -> str:
-    if not result.fixes:
-        return "-"
-    return ", ".join(c + (" (unsafe)" if c in result.unsafe_fixes else "") for c in result.fixes)
+    fixes = [c + (" (unsafe)" if c in result.unsafe_fixes else "") for c in result.fixes]
+    if result.unfixable:
+        codes = "" if not fixes else " for " + ", ".join(result.unfixable)
+        fixes.append("no automatic fix" + codes)
+    return ", ".join(fixes) or "-"
 
 
 def row(result: Result) -> Tuple[str, ...]:
@@ -106,7 +108,8 @@ INTRO = """\
 
 `nograd-verify` lints each script, fixes it with `nograd-fix`'s fixer, runs `main()` of the
 original and the fixed version in fresh subprocesses on real torch, and checks that the fix
-kept the rule's promise (same outputs, no graph kept, backward works, grad mode restored).
+kept the rule's promise (same outputs, no graph kept, backward works, grad mode restored); for
+a rule without an automatic fix, that the finding's claim holds on the original.
 Saved for backward: bytes autograd saved during `main()`, each storage once. Peak RSS: peak
 resident memory above the post-import baseline, each version in its own process. Times:
 medians of interleaved runs after a warm-up; ratios are after / before.

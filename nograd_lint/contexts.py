@@ -1,0 +1,61 @@
+"""The grad-mode contexts written in sight: which `with`, decorator or statement sets the mode at a
+fact, the function a decorator belongs to, the `with` statement of an item, what a call creates."""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from . import names
+from .gradmode import CallFact, ContextUse, Fact, FileAnalysis, FunctionInfo, GradState, Origin, WithFact
+
+# Where a mode comes from when code in sight sets it.
+EXPLICIT = (Origin.WITH, Origin.DECORATOR, Origin.STATEMENT)
+
+
+def explicit_state(analysis: FileAnalysis, fact: Fact) -> Optional[GradState]:
+    """The grad state at `fact` when code in sight sets it (see `explicit`); else None."""
+    return explicit(analysis, analysis.state_of(fact))
+
+
+def explicit(analysis: FileAnalysis, state: Optional[GradState]) -> Optional[GradState]:
+    """`state` when code in sight set it: a `with`, a decorator (which has no effect on an
+    `async def`) or an earlier `set_grad_enabled(...)` statement; else None."""
+    if state is None or state.origin not in EXPLICIT:
+        return None
+    if state.origin is Origin.DECORATOR:
+        function = decorated_function(analysis, state.node)
+        if function is None or function.is_async:
+            return None
+    return state
+
+
+def disables(state: Optional[GradState]) -> bool:
+    return state is not None and state.mode.disables_grad
+
+
+def decorated_function(analysis: FileAnalysis, expression) -> Optional[FunctionInfo]:
+    """The function a grad-mode decorator expression belongs to."""
+    table = analysis.cache.get("decorated_functions")
+    if table is None:
+        table = {id(use.node): f for f in analysis.functions for use in f.decorator_uses}
+        analysis.cache["decorated_functions"] = table
+    return table.get(id(expression))
+
+
+def decorator_node(function: FunctionInfo, use: ContextUse) -> cst.Decorator:
+    return next(d for d in function.node.decorators if d.decorator is use.node)
+
+
+def with_of_item(analysis: FileAnalysis, item) -> Optional[tuple[WithFact, ContextUse]]:
+    """The with-statement fact and context use of a `WithItem`."""
+    table = analysis.cache.get("with_items")
+    if table is None:
+        table = {id(i): (w, u) for w in analysis.withs for i, u in w.uses}
+        analysis.cache["with_items"] = table
+    return table.get(id(item))
+
+
+def kind_of(call: CallFact) -> Optional[names.GradContext]:
+    """The grad-mode context a call creates (`torch.no_grad()`), if any."""
+    return names.GRAD_CONTEXTS.get(call.qualified or "")

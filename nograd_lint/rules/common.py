@@ -1,0 +1,52 @@
+"""What the rule modules share: how code and grad contexts are spelled in messages, and the
+pre-pass test of rules about grad-mode contexts and backward passes."""
+from __future__ import annotations
+
+import libcst as cst
+
+from ..gradmode import FileAnalysis, GradState, Mode, Origin
+from ..names import GradContext
+from ..prefilter import Signals
+from .base import Rule
+
+# Grad-mode context managers that are objects of their own (`torch.no_grad()`), not a mode switch.
+INSTANCE_KINDS = (GradContext.NO_GRAD, GradContext.INFERENCE_MODE, GradContext.ENABLE_GRAD)
+
+
+class ContextRule(Rule):
+    """A rule about grad-mode contexts: only a file that mentions one can have a finding."""
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.grad_context
+
+
+class BackwardRule(Rule):
+    """A rule about what reaches a backward pass in a disabling context: the file needs both."""
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.backward and signals.grad_context
+
+
+def code_of(analysis: FileAnalysis, node: cst.CSTNode, limit: int = 60) -> str:
+    """Source text of a node on one line, shortened for messages."""
+    text = " ".join(analysis.module.code_for_node(node).split())
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def context_text(analysis: FileAnalysis, state: GradState) -> str:
+    """How the code that set `state` is written: `torch.no_grad()`, `@torch.no_grad()`, ..."""
+    node = state.node
+    if isinstance(node, cst.WithItem):
+        return code_of(analysis, node.item)
+    if state.origin is Origin.DECORATOR:
+        return "@" + code_of(analysis, node)
+    if isinstance(node, cst.SimpleStatementLine):
+        return code_of(analysis, node.body[0])
+    return code_of(analysis, node) if node is not None else state.mode.value
+
+
+def mode_words(mode: Mode) -> str:
+    return {Mode.DISABLED: "gradients disabled", Mode.INFERENCE: "inference mode on",
+            Mode.ENABLED: "gradients enabled"}.get(mode, "an unknown grad mode")

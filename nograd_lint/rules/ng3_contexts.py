@@ -1,0 +1,213 @@
+"""NG301-NG303: grad-mode contexts that do nothing (redundant, never called, created on their own)."""
+from __future__ import annotations
+
+from typing import Iterable
+
+import libcst as cst
+
+from .. import edits
+from ..config import Settings
+from ..contexts import disables, explicit_state, kind_of
+from ..diagnostics import Fix, FixSafety
+from ..gradmode import ContextUse, FileAnalysis, GradState, Mode, Origin, WithFact
+from ..names import GradContext
+from ..syntax import suspends
+from .base import Finding
+from .common import INSTANCE_KINDS, ContextRule, code_of, context_text, mode_words
+from .registry import register
+
+
+@register
+class RedundantContext(ContextRule):
+    """
+    ## What it does
+    Finds a grad-disabling context (`with torch.no_grad():`, `with torch.inference_mode():`,
+    `with torch.set_grad_enabled(False):`) inside code that already runs with gradients disabled:
+    a function decorated with `@torch.no_grad()`/`@torch.inference_mode()`, or an enclosing `with`
+    block.
+
+    `no_grad` inside `inference_mode` is redundant; `inference_mode` inside `no_grad` is **not**
+    (it also turns inference mode on) and is not reported. `enable_grad` inside a disabled region
+    is a different matter (see NG401).
+
+    ## Why is this bad
+    The inner context does nothing: gradients are already off. It makes the reader wonder whether
+    the outer context is missing somewhere, and it costs an indentation level.
+
+    ## Example
+    ```python
+    @torch.no_grad()
+    def predict(model, x):
+        with torch.no_grad():
+            return model(x).argmax(1)
+    ```
+
+    ## Use instead
+    ```python
+    @torch.no_grad()
+    def predict(model, x):
+        return model(x).argmax(1)
+    ```
+
+    ## Fix safety
+    The fix removes the inner context and dedents its body (or removes only that item from a
+    `with` that has several). It is **safe**: the mode inside is the same. There is no fix when the
+    inner block suspends (`yield`, `await`) or changes the mode itself, where the inner context
+    decides what happens on exit.
+
+    ## Known limits
+    Only contexts in sight are considered: an outer `no_grad` in a caller, a framework hook or a
+    decorator on an `async def` (which has no effect) do not count.
+    """
+
+    code = "NG301"
+    name = "redundant-grad-context"
+    summary = "A grad-disabling context inside code that already disables gradients."
+    fix_availability = "safe"
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        for fact in analysis.withs:
+            outer = explicit_state(analysis, fact)
+            for item, use in fact.uses:
+                if use.called and disables(outer) and _redundant(outer.mode, use):
+                    yield self._finding(analysis, fact, item, use, outer)
+                if use.called and use.mode is not Mode.UNKNOWN:
+                    outer = GradState(use.mode, Origin.WITH, item)
+                elif use.called:
+                    outer = None
+
+    def _finding(self, analysis, fact: WithFact, item: cst.WithItem, use: ContextUse, outer: GradState) -> Finding:
+        fix = None
+        if item.asname is None and not suspends(fact.node) and not _sets_mode(analysis, fact):
+            fix = Fix(FixSafety.SAFE, f"remove the redundant `{code_of(analysis, item.item)}`",
+                      edits.unwrap_with(fact.node, item), anchor=fact.node)
+        message = (f"`{code_of(analysis, item.item)}` is redundant: {mode_words(outer.mode)} already by "
+                   f"`{context_text(analysis, outer)}`; remove it")
+        return Finding(item.item, message, fix)
+
+
+def _redundant(outer: Mode, use: ContextUse) -> bool:
+    if use.mode is Mode.DISABLED:
+        return outer in (Mode.DISABLED, Mode.INFERENCE)
+    return use.mode is Mode.INFERENCE and outer is Mode.INFERENCE
+
+
+def _sets_mode(analysis: FileAnalysis, fact: WithFact) -> bool:
+    """A bare `set_grad_enabled(...)` inside the with-block: its exit restores what that set."""
+    return any(call.is_bare_statement and kind_of(call) is GradContext.SET_GRAD_ENABLED
+               for call in analysis.facts_in(analysis.calls, fact.function, fact.span))
+
+
+@register
+class UncalledContext(ContextRule):
+    """
+    ## What it does
+    Finds grad-mode context managers used without calling them: `with torch.no_grad:`,
+    `with torch.inference_mode:`, `with torch.enable_grad:`, `with torch.set_grad_enabled:`, and
+    `@torch.set_grad_enabled` used as a decorator without its `True`/`False` argument.
+
+    ## Why is this bad
+    `with torch.no_grad:` raises `TypeError: 'type' object does not support the context manager
+    protocol` when the line runs. `@torch.set_grad_enabled` without an argument raises
+    `TypeError: set_grad_enabled(): argument 'enabled' (position 1) must be bool, not function`
+    when the module is imported.
+
+    (`@torch.no_grad`, `@torch.inference_mode` and `@torch.enable_grad` without parentheses work
+    since torch 2.0 and are not reported.)
+
+    ## Example
+    ```python
+    with torch.no_grad:
+        preds = model(x)
+    ```
+
+    ## Use instead
+    ```python
+    with torch.no_grad():
+        preds = model(x)
+    ```
+
+    ## Fix safety
+    The fix adds the call `()` to `no_grad`, `inference_mode` and `enable_grad`: **safe**, the
+    statement raised before. `set_grad_enabled` needs a mode that only the author knows, so it has
+    no automatic fix.
+
+    ## Known limits
+    Only names that resolve to torch through the file's imports are recognised.
+    """
+
+    code = "NG302"
+    name = "uncalled-grad-context"
+    summary = "A grad-mode context manager is used without calling it."
+    fix_availability = "sometimes"
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        for fact in analysis.withs:
+            for item, use in fact.uses:
+                if not use.called:
+                    yield self._uncalled_with(analysis, item, use)
+                elif use.kind is GradContext.SET_GRAD_ENABLED and not use.args:
+                    yield Finding(use.node, f"`{code_of(analysis, use.node)}` raises TypeError: pass the mode, "
+                                            "`True` or `False`")
+        for function in analysis.functions:
+            for use in function.decorator_uses:
+                if use.kind is GradContext.SET_GRAD_ENABLED and not use.args:
+                    yield Finding(use.node, f"`@{code_of(analysis, use.node)}` without an argument raises TypeError "
+                                            "when the function is defined: pass the mode, `True` or `False` "
+                                            "(or use `@torch.no_grad()`/`@torch.enable_grad()`)")
+
+    def _uncalled_with(self, analysis, item: cst.WithItem, use: ContextUse) -> Finding:
+        spelled = code_of(analysis, use.node)
+        if use.kind is GradContext.SET_GRAD_ENABLED:
+            return Finding(use.node, f"`with {spelled}:` raises TypeError: call it with the mode, "
+                                     f"`with {spelled}(False):` or `with {spelled}(True):`")
+        fix = Fix(FixSafety.SAFE, f"call it: `{spelled}()`", edits.replace(use.node, cst.Call(func=use.node)),
+                  anchor=item)
+        return Finding(use.node, f"`with {spelled}:` raises TypeError (the class is not a context manager); "
+                                 f"call it: `with {spelled}():`", fix)
+
+
+@register
+class BareContextCall(ContextRule):
+    """
+    ## What it does
+    Finds a statement that only creates a grad-mode context manager: `torch.no_grad()`,
+    `torch.inference_mode()` or `torch.enable_grad()` on a line of its own.
+
+    ## Why is this bad
+    Creating the object does nothing: gradients stay as they were. The author meant the code after
+    it to run without (or with) gradients, and it does not. (`torch.set_grad_enabled(False)` is
+    different: it does change the mode, see NG304.)
+
+    ## Example
+    ```python
+    def predict(model, x):
+        torch.no_grad()
+        return model(x)
+    ```
+
+    ## Use instead
+    ```python
+    @torch.no_grad()
+    def predict(model, x):
+        return model(x)
+    ```
+    or `with torch.no_grad():` around the statements that should run without gradients.
+
+    ## Fix safety
+    There is no automatic fix: which statements were meant to be covered is not written down.
+
+    ## Known limits
+    Only names that resolve to torch through the file's imports are recognised.
+    """
+
+    code = "NG303"
+    name = "bare-grad-context-call"
+    summary = "A grad-mode context manager is created on its own line and has no effect."
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        for call in analysis.calls:
+            if call.is_bare_statement and kind_of(call) in INSTANCE_KINDS:
+                spelled = code_of(analysis, call.node)
+                yield Finding(call.node, f"`{spelled}` on its own does nothing; use `with {spelled}:` around the "
+                                         f"code, or `@{spelled}` on the function")

@@ -1,0 +1,424 @@
+"""NG304-NG306: grad modes that outlive the code that set them (a `set_grad_enabled(False)` never
+restored, one context object entered in several places, a `yield` inside a grad-mode block)."""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from .. import edits
+from ..config import Settings
+from ..contexts import kind_of, with_of_item
+from ..diagnostics import Fix, FixSafety
+from ..gradmode import CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Origin, WithFact, class_of
+from ..imports import dotted_name
+from ..names import GradContext
+from ..syntax import sub_suites
+from ..values import local_names
+from .base import Finding
+from .common import INSTANCE_KINDS, ContextRule, code_of, mode_words
+from .registry import register
+
+# Decorators that make a generator a context manager or fixture: its yield is meant to run the
+# caller's code inside the generator's `with` block.
+YIELD_ON_PURPOSE = re.compile(r"(^|\.)(contextmanager|asynccontextmanager|fixture|yield_fixture)$")
+
+
+@register
+class LeakingSetGradEnabled(ContextRule):
+    """
+    ## What it does
+    Finds `torch.set_grad_enabled(False)` called as a statement inside a function without the
+    previous mode being restored: neither later in the same block (or an enclosing one) on every
+    path, nor in a `finally`.
+
+    A module-level call (including under `if __name__ == "__main__":`) is a deliberate setting for
+    an inference script and is not reported.
+
+    ## Why is this bad
+    The mode is global to the thread: after the function returns, gradients stay disabled for
+    whatever runs next, and a later `loss.backward()` fails far from the cause with
+    `element 0 of tensors does not require grad and does not have a grad_fn`.
+
+    ## Example
+    ```python
+    def embed(model, x):
+        torch.set_grad_enabled(False)
+        return model(x)
+    ```
+
+    ## Use instead
+    ```python
+    def embed(model, x):
+        with torch.set_grad_enabled(False):
+            return model(x)
+    ```
+
+    ## Fix safety
+    The fix turns the statement into `with torch.set_grad_enabled(False):` over the rest of its
+    block. It is **unsafe**: code after the function that relied on gradients staying disabled
+    (knowingly or not) now runs with them enabled. There is no fix when the call is the last
+    statement of its block.
+
+    ## Known limits
+    A restore in a caller, or through a helper function, is not seen. A `return` between the call
+    and the restore counts as a path that leaks. When another method of the same class (or function
+    of the module) turns gradients back on, as in `__enter__`/`__exit__` or `setUp`/`tearDown`,
+    the pair is taken to manage the mode and nothing is reported.
+    """
+
+    code = "NG304"
+    name = "leaking-set-grad-enabled"
+    summary = "`torch.set_grad_enabled(False)` leaves gradients disabled after the function returns."
+    fix_availability = "unsafe"
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        for call in analysis.calls:
+            if (call.function is None or not call.is_bare_statement or not _literal_false(call.node)
+                    or kind_of(call) is not GradContext.SET_GRAD_ENABLED):
+                continue
+            leak = _leak(analysis, call)
+            if leak is None or _sibling_restores(analysis, call.function):
+                continue
+            fix = None
+            block = edits.find_block(call.function.node, call.statement)
+            if block is not None and block.body[-1] is not call.statement:
+                fix = Fix(FixSafety.UNSAFE, "use `with` over the rest of the block",
+                          edits.wrap_rest_in_with(call.statement), anchor=call.statement)
+            spelled = code_of(analysis, call.node)
+            yield Finding(call.node, f"`{spelled}` leaves gradients disabled {leak}; use `with {spelled}:` "
+                                     "around the code that needs it, or restore the previous mode in a `finally`",
+                          fix)
+
+
+def _leak(analysis: FileAnalysis, call: CallFact) -> Optional[str]:
+    """How the mode set by `call` escapes (a phrase for the message), or None when it is restored."""
+    function = call.function
+    chains, tries = _structure(analysis, function)
+    chain = chains.get(id(call.statement), ())
+    restores = [fact for fact in analysis.facts_in(analysis.calls, function) if _is_restore(analysis, fact)]
+    if any(_restores_in_finally(t, restores) and _in_body_of(analysis, t, call) for t in tries):
+        return None
+    points = [(fact.index, fact.statement) for fact in restores if fact.index > call.index]
+    points += [(analysis.span_of(t).start, t) for t in tries
+               if analysis.span_of(t).start > call.index and _restores_in_finally(t, restores)]
+    points = [(index, statement) for index, statement in points if chains.get(id(statement), (None,))[-1] in chain]
+    if not points:
+        return f"after `{function.name}` returns"
+    end = min(index for index, _ in points)
+    for exit_ in analysis.facts_in(analysis.returns, function):
+        if call.index < exit_.index < end:
+            exit_chain = chains.get(id(exit_.statement), ())
+            covered = any(call.index < index < exit_.index and chains.get(id(s), (None,))[-1] in exit_chain
+                          for index, s in points + [(f.index, f.statement) for f in restores])
+            if not covered:
+                return "when the function " + ("yields" if exit_.is_yield else "returns") + " before the restore"
+    return None
+
+
+def _sibling_restores(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """Another method of the class (or function of the module) turns gradients back on: a pair
+    such as `__enter__`/`__exit__`, `setUp`/`tearDown` or `freeze()`/`unfreeze()` manages the mode."""
+    disabling = {id(fact.function) for fact in analysis.calls if fact.is_bare_statement
+                 and _literal_false(fact.node) and kind_of(fact) is GradContext.SET_GRAD_ENABLED}
+    return any(fact.function is not function and fact.function is not None and id(fact.function) not in disabling
+               and fact.function.class_name == function.class_name and fact.function.parent is function.parent
+               and _is_restore(analysis, fact) for fact in analysis.calls)
+
+
+def _is_restore(analysis: FileAnalysis, fact: CallFact) -> bool:
+    if not fact.is_bare_statement or not fact.node.args or _literal_false(fact.node):
+        return False
+    return (kind_of(fact) is GradContext.SET_GRAD_ENABLED
+            or fact.qualified == "torch._C._set_grad_enabled")
+
+
+def _literal_false(call: cst.Call) -> bool:
+    return bool(call.args) and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == "False"
+
+
+def _restores_in_finally(statement: cst.Try, restores: list[CallFact]) -> bool:
+    final = statement.finalbody
+    if final is None or not isinstance(final.body, cst.IndentedBlock):
+        return False
+    return any(r.statement is s for s in final.body.body for r in restores)
+
+
+def _in_body_of(analysis: FileAnalysis, statement: cst.Try, call: CallFact) -> bool:
+    span = analysis.span_of(statement)
+    final = statement.finalbody.body.body
+    final_start = analysis.span_of(final[0]).start if final else span.end + 1
+    return span.start < call.index < final_start
+
+
+def _structure(analysis: FileAnalysis, function: FunctionInfo):
+    """For the statements of a function: the chain of blocks around each, and the try-statements."""
+    key = ("ng3_blocks", id(function))
+    if key in analysis.cache:
+        return analysis.cache[key]
+    chains: dict[int, tuple[int, ...]] = {}
+    tries: list[cst.Try] = []
+
+    def walk(block: cst.BaseSuite, chain: tuple[int, ...]) -> None:
+        chain = (*chain, id(block))
+        if not isinstance(block, cst.IndentedBlock):
+            return
+        for statement in block.body:
+            chains[id(statement)] = chain
+            if isinstance(statement, cst.Try):
+                tries.append(statement)
+            if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                for sub in sub_suites(statement):
+                    walk(sub, chain)
+
+    walk(function.node.body, ())
+    analysis.cache[key] = (chains, tries)
+    return chains, tries
+
+
+@register
+class ReusedContextInstance(ContextRule):
+    """
+    ## What it does
+    Finds one grad-mode context manager object (`NO_GRAD = torch.no_grad()` at module level, or
+    `self._ctx = torch.inference_mode()`) entered with `with` in more than one place, or in a
+    function that calls itself.
+
+    ## Why is this bad
+    The object remembers the mode to restore in itself. Entered a second time before the first
+    exit (a helper using it while its caller is inside it), the inner entry overwrites the saved
+    mode: after both blocks exit, gradients stay disabled. For `inference_mode` the inner block
+    even runs with inference mode **off**, and inference mode stays **on** afterwards. Sequential
+    use is harmless, but whether two uses can nest is not visible where they are written.
+
+    ## Example
+    ```python
+    NO_GRAD = torch.no_grad()
+
+    def features(model, x):
+        with NO_GRAD:
+            return model.backbone(x)
+
+    def predict(model, x):
+        with NO_GRAD:
+            return model.head(features(model, x))
+    ```
+
+    ## Use instead
+    ```python
+    def features(model, x):
+        with torch.no_grad():
+            return model.backbone(x)
+    ```
+    (a fresh object for every `with`).
+
+    ## Fix safety
+    The fix writes the stored call (`torch.no_grad()`) at each `with`. It is **safe**: a fresh
+    object behaves like the shared one in every non-nested use, and correctly in nested ones. There
+    is no fix when the stored call has non-literal arguments.
+
+    ## Known limits
+    Objects stored on a class body, passed around, or imported from another module are not
+    followed. Two uses in one function that cannot nest are not reported.
+    """
+
+    code = "NG305"
+    name = "reused-grad-context-instance"
+    summary = "One grad-mode context manager object is entered in several places."
+    fix_availability = "sometimes"
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        for key, (value, uses) in _stored_instances(analysis).items():
+            if not uses or (len(uses) == 1 and not _reentrant(analysis, uses[0][0].function)):
+                continue
+            if len(uses) > 1 and _cannot_nest(analysis, uses):
+                continue
+            fix = None
+            if all(_literal(arg.value) for arg in value.args):
+                fix = Fix(FixSafety.SAFE, f"use a fresh `{code_of(analysis, value)}` at each `with`",
+                          edits.replace_each([(item.item, value.deep_clone()) for _, item in uses]),
+                          anchor=uses[0][1])
+            where = "in several places" if len(uses) > 1 else "in a function that calls itself"
+            for _, item in uses:
+                yield Finding(item.item, f"`{key}` holds one `{code_of(analysis, value)}` object entered {where}: "
+                                         "nested entries leave the grad mode changed after they exit; write "
+                                         f"`with {code_of(analysis, value)}:` here instead", fix)
+
+
+def _stored_instances(analysis: FileAnalysis) -> dict[str, tuple[cst.Call, list[tuple[WithFact, cst.WithItem]]]]:
+    """`NAME` or `self.attr` -> (the stored call, the with-items that enter it)."""
+    stored: dict[str, tuple[cst.Call, Optional[str]]] = {}
+    assigned_twice: set[str] = set()
+    class_bodies = _class_spans(analysis)
+    for assign in analysis.assigns:
+        node = assign.node
+        if not isinstance(node, cst.Assign) or len(node.targets) != 1:
+            continue
+        if assign.function is None and any(span.contains(assign.index) for span in class_bodies):
+            continue  # a class attribute, entered as `self.name`: not followed
+        target = node.targets[0].target
+        key = None
+        if isinstance(target, cst.Name) and assign.function is None:
+            key, owner = target.value, None
+        elif (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+              and target.value.value == "self" and assign.function is not None):
+            key, owner = f"self.{target.attr.value}", class_of(assign.function)
+        if key is None:
+            continue
+        if key in stored:
+            assigned_twice.add(key)
+        value = node.value
+        if isinstance(value, cst.Call) and analysis.context_kind(value.func) in INSTANCE_KINDS:
+            stored[key] = (value, owner)
+    result: dict[str, tuple[cst.Call, list]] = {}
+    for key, (value, owner) in stored.items():
+        if key in assigned_twice:
+            continue
+        uses = [(fact, item) for fact in analysis.withs for item in fact.node.items
+                if _enters(analysis, fact, item.item, key, owner)]
+        result[key] = (value, uses)
+    return result
+
+
+def _class_spans(analysis: FileAnalysis) -> list:
+    """Spans of the classes outside functions (their assignments are facts without a function)."""
+    spans = []
+
+    def walk(statements) -> None:
+        for statement in statements:
+            if isinstance(statement, cst.ClassDef):
+                spans.append(analysis.span_of(statement))
+            elif isinstance(statement, cst.BaseCompoundStatement) and not isinstance(statement, cst.FunctionDef):
+                for suite in sub_suites(statement):
+                    if isinstance(suite, cst.IndentedBlock):
+                        walk(suite.body)
+
+    walk(analysis.module.body)
+    return spans
+
+
+def _enters(analysis: FileAnalysis, fact: WithFact, expression, key: str, owner: Optional[str]) -> bool:
+    if dotted_name(expression) != key:
+        return False
+    if key.startswith("self."):
+        return fact.function is not None and class_of(fact.function) == owner
+    return fact.function is None or key not in local_names(analysis, fact.function)
+
+
+def _reentrant(analysis: FileAnalysis, function: Optional[FunctionInfo]) -> bool:
+    if function is None:
+        return False
+    own = {function.name, f"self.{function.name}", f"cls.{function.name}"}
+    return any(call.callee in own for call in analysis.facts_in(analysis.calls, function))
+
+
+def _cannot_nest(analysis: FileAnalysis, uses) -> bool:
+    """All uses in one non-recursive function, none inside another."""
+    functions = {id(fact.function) for fact, _ in uses}
+    if len(functions) != 1 or _reentrant(analysis, uses[0][0].function) or uses[0][0].function is None:
+        return False
+    spans = [fact.span for fact, _ in uses]
+    return not any(a is not b and a.contains(b.start) for a in spans for b in spans)
+
+
+def _literal(node: cst.BaseExpression) -> bool:
+    return isinstance(node, (cst.Integer, cst.Float)) or (
+        isinstance(node, cst.Name) and node.value in ("True", "False", "None"))
+
+
+@register
+class YieldInsideContext(ContextRule):
+    """
+    ## What it does
+    Finds `yield` inside a grad-mode `with` block (`no_grad`, `inference_mode`, `enable_grad`,
+    `set_grad_enabled`) in a generator.
+
+    Generators decorated with `contextlib.contextmanager` or as pytest fixtures are not reported:
+    there, running the caller's code inside the block is the point. Neither are generators with a
+    grad-mode decorator, which restores the caller's mode at every `yield`.
+
+    ## Why is this bad
+    The grad mode is global to the thread, and a suspended generator does not leave its `with`
+    block. While the generator waits at `yield`, the consumer's code runs in the generator's mode:
+    a training loop that iterates a generator that yields inside `torch.no_grad()` computes its
+    forward passes without gradients, and `backward()` fails.
+
+    A grad-mode **decorator** on the generator function does the right thing: it sets the mode
+    for each step of the generator and restores the caller's mode at every `yield`.
+
+    ## Example
+    ```python
+    def predictions(model, loader):
+        with torch.no_grad():
+            for x, _ in loader:
+                yield model(x)
+    ```
+
+    ## Use instead
+    ```python
+    @torch.no_grad()
+    def predictions(model, loader):
+        for x, _ in loader:
+            yield model(x)
+    ```
+
+    ## Fix safety
+    When the `with` block is the whole body of a (non-async) generator, the fix moves the context to
+    a decorator: **safe**, the generator's own code runs in the same mode and the consumer gets its
+    own mode back. Otherwise there is no fix.
+
+    ## Known limits
+    A `yield` under a mode set by `set_grad_enabled(False)` as a statement is reported by NG304, not
+    here.
+    """
+
+    code = "NG306"
+    name = "yield-inside-grad-context"
+    summary = "A generator yields inside a grad-mode `with` block, leaking the mode to its consumer."
+    fix_availability = "sometimes"
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        reported: set[int] = set()
+        for fact in analysis.returns:
+            state = analysis.state_of(fact)
+            function = fact.function
+            if (not fact.is_yield or state.origin is not Origin.WITH or function is None
+                    or function.decorator_uses or _yields_on_purpose(function) or id(state.node) in reported):
+                continue
+            found = with_of_item(analysis, state.node)
+            if found is None:
+                continue
+            reported.add(id(state.node))
+            with_fact, use = found
+            yield Finding(fact.node, self._message(analysis, state, use, function),
+                          self._fix(analysis, function, with_fact, use))
+
+    def _message(self, analysis, state: GradState, use: ContextUse, function: FunctionInfo) -> str:
+        spelled = code_of(analysis, use.node)
+        advice = (f"decorate `{function.name}` with `@{spelled}` instead (it restores the caller's mode at each "
+                  "yield)" if not function.is_async else "yield outside the block")
+        return (f"`yield` inside `with {spelled}:` runs the consumer with {mode_words(state.mode)} while the "
+                f"generator is suspended; {advice}")
+
+    def _fix(self, analysis, function: FunctionInfo, with_fact: WithFact, use: ContextUse) -> Optional[Fix]:
+        statement = with_fact.node
+        body = function.node.body
+        if (function.is_async or not isinstance(body, cst.IndentedBlock) or len(statement.items) != 1
+                or statement.items[0].asname is not None or use.kind not in INSTANCE_KINDS):
+            return None
+        rest = [s for s in body.body if s is not statement]
+        if len(rest) > 1 or (rest and (rest[0] is not body.body[0] or not edits.is_docstring(rest[0]))):
+            return None
+        return Fix(FixSafety.SAFE, f"decorate `{function.name}` with `@{code_of(analysis, use.node)}`",
+                   edits.with_to_decorator(function.node, statement, use.node), anchor=function.node)
+
+
+def _yields_on_purpose(function: FunctionInfo) -> bool:
+    for decorator in function.node.decorators:
+        expression = decorator.decorator
+        if isinstance(expression, cst.Call):
+            expression = expression.func
+        if YIELD_ON_PURPOSE.search(dotted_name(expression) or ""):
+            return True
+    return False

@@ -1,0 +1,42 @@
+"""Statement shapes shared by analyses and rules: the suites of a compound statement, the
+statements of a suite, the nodes under a node, and whether code can suspend."""
+from __future__ import annotations
+
+from typing import Iterable, Sequence
+
+import libcst as cst
+
+from .treewalk import children, iter_nodes
+
+
+def node_ids(node: cst.CSTNode) -> set[int]:
+    """The ids of `node` and of every node below it."""
+    return {id(n) for n in iter_nodes(node)}
+
+
+def sub_suites(node: cst.CSTNode) -> Iterable[cst.BaseSuite]:
+    """The bodies of a compound statement, including its else/except/finally/elif/case parts."""
+    for child in node.children:
+        if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+            yield child
+        elif isinstance(child, (cst.Else, cst.If, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally,
+                                cst.MatchCase)):
+            yield from sub_suites(child)
+
+
+def suite_statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
+    """The statements of a suite; the small statements after `if x:` on one line count as one."""
+    return suite.body if isinstance(suite, cst.IndentedBlock) else [cst.SimpleStatementLine(body=suite.body)]
+
+
+def suspends(node: cst.CSTNode) -> bool:
+    """True when the code (outside nested functions) contains await, async for/with, or yield."""
+    stack = list(node.body.body) if isinstance(node, cst.FunctionDef) else [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, (cst.Await, cst.Yield)) or (
+                isinstance(current, (cst.For, cst.With)) and current.asynchronous is not None):
+            return True
+        if not isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
+            stack.extend(children(current))
+    return False
