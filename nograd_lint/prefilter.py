@@ -85,8 +85,14 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
             if isinstance(func, ast.Attribute):
                 attr = func.attr
                 if attr in (names.EVAL_METHOD, names.TRAIN_METHOD):
-                    # Whatever is put in eval mode is a model, whatever its name: forward too.
-                    found["evaluation"] = found["forward"] = True
+                    # Whatever is put in eval or train mode is a model, whatever its name: forward
+                    # too; `.eval()` and `.train(False)` are evidence of evaluation, `.train()` is not.
+                    found["forward"] = True
+                    if attr == names.EVAL_METHOD or any(
+                            isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
+                            k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
+                            for k in node.keywords):
+                        found["evaluation"] = True
                 elif attr in MODULE_ONLY_METHODS:
                     found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
                 elif attr in names.BACKWARD_ARGUMENT_METHODS or attr == "grad":
