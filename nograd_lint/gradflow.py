@@ -10,7 +10,7 @@ import libcst as cst
 
 from . import names
 from .contexts import disables
-from .gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, _bound_names
+from .gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, bound_names
 from .gradvalue import DATA, GRAPH, UNKNOWN, Evaluator, Status, Value, join, merge
 from .roles import is_backward
 from .syntax import node_ids
@@ -181,7 +181,7 @@ class _Flow(Evaluator):
                 env[root] = join(self.name(root, env), self.value(value, state, env))
             return
         result = self.value(value, state, env)
-        for name in _bound_names(target):
+        for name in bound_names(target):
             env[name] = result
 
     # -- backward passes -------------------------------------------------------------------------

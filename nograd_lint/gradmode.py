@@ -515,7 +515,7 @@ class _Collector:
             iter_name = dotted_name(inner)
         loop = LoopInfo(node=node, function=self._functions[-1] if self._functions else None,
                         span=self.spans[id(node)], iter_name=iter_name, iter_node=node.iter,
-                        target_names=frozenset(_bound_names(node.target)))
+                        target_names=frozenset(bound_names(node.target)))
         self.assigns.append(AssignFact(**self._fact_args(), targets=loop.target_names,
                                        value=node.iter, node=node))
         self.loops.append(loop)
@@ -588,27 +588,27 @@ class _Collector:
     def visit_Assign(self, node: cst.Assign) -> None:
         targets: set[str] = set()
         for target in node.targets:
-            targets.update(_bound_names(target.target))
+            targets.update(bound_names(target.target))
         self._note_context_value(node)
         self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(targets),
                                        value=node.value, node=node))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(_bound_names(node.target)),
+            self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(bound_names(node.target)),
                                            value=node.value, node=node))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(_bound_names(node.target)),
+        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(bound_names(node.target)),
                                        value=node.value, augmented=node.operator.__class__.__name__, node=node))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(_bound_names(node.target)),
+        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(bound_names(node.target)),
                                        value=node.value, node=node))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
-            self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(_bound_names(node.asname.name)),
+            self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(bound_names(node.asname.name)),
                                            value=node.item, node=node))
 
     def visit_Name(self, node: cst.Name) -> None:
@@ -634,15 +634,15 @@ def is_main_guard(test: cst.BaseExpression) -> bool:
             and test.left.value == "__name__")
 
 
-def _bound_names(target: cst.BaseExpression) -> Iterable[str]:
+def bound_names(target: cst.BaseExpression) -> Iterable[str]:
     """Names a target binds: `a`, `(a, b)`, `[a, *b]`; attribute/subscript targets bind none."""
     if isinstance(target, cst.Name):
         yield target.value
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
-            yield from _bound_names(element.value)
+            yield from bound_names(element.value)
     elif isinstance(target, cst.StarredElement):
-        yield from _bound_names(target.value)
+        yield from bound_names(target.value)
 
 
 def _resolve_ancestors(classes: dict[str, ClassInfo]) -> None:

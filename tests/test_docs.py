@@ -12,7 +12,7 @@ DOCS = Path(__file__).parent.parent / "docs" / "rules"
 @pytest.mark.parametrize("name,text", sorted(rule_pages().items()))
 def test_page_is_generated(name, text):
     page = DOCS / name
-    assert page.exists(), f"run: python -m nograd_lint.docs docs/rules"
+    assert page.exists(), "run: python -m nograd_lint.docs docs/rules"
     assert page.read_text(encoding="utf-8") == text, "docs out of date: python -m nograd_lint.docs docs/rules"
 
 

@@ -9,7 +9,7 @@ from .. import edits, names
 from ..contexts import decorated_function, decorator_node, with_of_item
 from ..diagnostics import Fix, FixSafety
 from ..flow import names_reaching_backward
-from ..gradmode import FileAnalysis, FunctionInfo, GradState, Origin, _bound_names
+from ..gradmode import FileAnalysis, FunctionInfo, GradState, Origin, bound_names
 from ..roles import is_backward, is_optimizer_call
 from ..syntax import sub_suites, suite_statements
 from ..values import is_python_value, python_valued_names
@@ -37,7 +37,7 @@ def training_only(analysis: FileAnalysis, scope: Optional[FunctionInfo], stateme
                                          or (fact.callee or "").rpartition(".")[2] in names.LOGGING_FUNCTIONS)
         if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
             targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-            bound = [name for target in targets for name in _bound_names(target)]
+            bound = [name for target in targets for name in bound_names(target)]
             plain = all(isinstance(t, (cst.Name, cst.Tuple, cst.List)) for t in targets)
             return plain and bool(bound) and all(name in reaching or name in python for name in bound)
         if isinstance(small, cst.Return):
