@@ -63,12 +63,15 @@ def iter_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         stack.extend(reversed(list(children(current))))
 
 
-def names_in(node: cst.CSTNode) -> set[str]:
-    """Every Name read inside an expression (attribute names after a dot excluded)."""
+def names_in(node: cst.CSTNode, skip=None) -> set[str]:
+    """Every Name read inside an expression (attribute names after a dot excluded), leaving out
+    subexpressions for which `skip(expression)` is true."""
     found: set[str] = set()
     stack = [node]
     while stack:
         current = stack.pop()
+        if skip is not None and isinstance(current, cst.BaseExpression) and skip(current):
+            continue
         if isinstance(current, cst.Name):
             found.add(current.value)
         elif isinstance(current, cst.Attribute):
@@ -103,16 +106,4 @@ def is_detached(node: cst.BaseExpression) -> bool:
 
 def attached_names(node: cst.CSTNode) -> set[str]:
     """Names read in an expression outside detached parts (`x.item()`, `y.detach()`, `z.data`)."""
-    found: set[str] = set()
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.BaseExpression) and is_detached(current):
-            continue
-        if isinstance(current, cst.Name):
-            found.add(current.value)
-        elif isinstance(current, cst.Attribute):
-            stack.append(current.value)
-        else:
-            stack.extend(children(current))
-    return found
+    return names_in(node, skip=is_detached)
