@@ -128,17 +128,6 @@ def _fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     return diagnostic.fix is not None and (unsafe or diagnostic.fix.safety is FixSafety.SAFE)
 
 
-def fix_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
-               unsafe: bool = False) -> tuple[cst.Module, list[Diagnostic], list[Diagnostic]]:
-    """Apply fixes one at a time, re-analysing after each, until none is left to apply.
-
-    Returns (module, applied, remaining): `applied` positioned in the original module, `remaining`
-    in the fixed one. Raises `FixError` (and changes nothing) when a result does not compile.
-    """
-    fixed, applied, remaining, _ = _fix(module, path, settings or Settings(), unsafe)
-    return fixed, applied, remaining
-
-
 def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
     """A fix replaces nodes by identity and libcst rebuilds the ancestors of a replaced node, so the
     anchors of the other findings are only valid in the tree they were found in: one fix per round."""

@@ -327,9 +327,6 @@ PYTHON_VALUE_FUNCTIONS = frozenset(
 LOGGING_FUNCTIONS = frozenset({"print", "log", "info", "debug", "warning", "write", "set_postfix",
                                "set_description", "add_scalar", "log_metrics", "log_dict"})
 
-# pytest collects functions named like this, in files named like this.
-PYTEST_FUNCTION = re.compile(r"^test_")
-PYTEST_CLASS = re.compile(r"^Test")
 
 
 

@@ -254,35 +254,31 @@ def _is_loss_name(name: str, source: AssignFact, analysis: FileAnalysis) -> bool
 
 
 def _only_displayed(analysis, scope, name, fact) -> bool:
-    """Every other read of the accumulator prints, logs, formats or compares it."""
-    skip = [fact.statement]
-    for use in uses_after(analysis, scope, name, skip):
+    """Every other read of the accumulator prints, logs, formats or compares it, directly or
+    through a name computed from it (`mean = total / n; print(mean)`)."""
+    for use in uses_after(analysis, scope, name, [fact.statement]):
+        if _is_display_use(use):
+            continue
         statement = use.statement
-        if isinstance(statement, (cst.If, cst.While)):
-            continue
-        if _is_logging_statement(statement) or _inside_fstring(statement, use.node):
-            continue
         if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], (cst.Assign, cst.AugAssign)):
             assigned = statement.body[0]
             targets = ([t.target for t in assigned.targets] if isinstance(assigned, cst.Assign) else [assigned.target])
             if all(isinstance(t, cst.Name) for t in targets) and assigned is not fact.node:
                 derived = [t.value for t in targets]
-                if all(derived_name != name and _only_displayed_name(analysis, scope, derived_name, statement)
-                       for derived_name in derived):
-                    continue
                 if name in derived:  # `name = name / n` style updates
                     continue
+                if all(_is_display_use(later) for derived_name in derived
+                       for later in uses_after(analysis, scope, derived_name, [statement])):
+                    continue
         return False
     return True
 
 
-def _only_displayed_name(analysis, scope, name, defining_statement) -> bool:
-    for use in uses_after(analysis, scope, name, [defining_statement]):
-        statement = use.statement
-        if isinstance(statement, (cst.If, cst.While)) or _is_logging_statement(statement) or _inside_fstring(statement, use.node):
-            continue
-        return False
-    return True
+def _is_display_use(use) -> bool:
+    """A read in an `if`/`while` test, a print/log call, or an f-string."""
+    statement = use.statement
+    return (isinstance(statement, (cst.If, cst.While)) or _is_logging_statement(statement)
+            or _inside_fstring(statement, use.node))
 
 
 def _is_logging_statement(statement) -> bool:
