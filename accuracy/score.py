@@ -43,7 +43,7 @@ else:  # pragma: no cover
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nograd_lint.config import Settings, parse_confidence  # noqa: E402
+from nograd_lint.io.config import Settings, parse_confidence  # noqa: E402
 from nograd_lint.diagnostics import Confidence  # noqa: E402
 from nograd_lint.linter import lint_source  # noqa: E402
 

@@ -280,13 +280,13 @@ def verdicts(rows: list[dict]) -> list[str]:
 
 # -- where nograd-lint's own time goes (in-process) ------------------------------------------------
 PHASES = (  # (defining module, attribute, label); every nograd_lint module's reference is timed
-    ("nograd_lint.sources", "worth_parsing", "text pre-filter"),
-    ("nograd_lint.sources", "check_syntax", "syntax check of text-skipped files"),
-    ("nograd_lint.prefilter", "signals_of", "ast pre-pass"),
-    ("nograd_lint.sources", "parse", "libcst parse"),
-    ("nograd_lint.gradmode", "analyze", "grad-mode analysis (walk + resolve)"),
+    ("nograd_lint.io.sources", "worth_parsing", "text pre-filter"),
+    ("nograd_lint.io.sources", "check_syntax", "syntax check of text-skipped files"),
+    ("nograd_lint.analysis.prefilter", "signals_of", "ast pre-pass"),
+    ("nograd_lint.io.sources", "parse", "libcst parse"),
+    ("nograd_lint.analysis.gradmode", "analyze", "grad-mode analysis (walk + resolve)"),
     ("nograd_lint.linter", "Positions.of", "positions of findings"),
-    ("nograd_lint.sources", "NoqaMap.of_text", "noqa map"),
+    ("nograd_lint.io.sources", "NoqaMap.of_text", "noqa map"),
 )
 
 
@@ -331,8 +331,8 @@ def phases(files: list[Path]) -> None:
     """Run nograd-lint in this process over the files with its main steps timed, and print the split."""
     import importlib
 
-    from nograd_lint.config import Settings
-    from nograd_lint.files import lint_path
+    from nograd_lint.io.config import Settings
+    from nograd_lint.io.files import lint_path
     from nograd_lint.rules import all_rules
 
     clock, missing = _Clock(), []

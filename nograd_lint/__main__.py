@@ -1,7 +1,7 @@
 """`python -m nograd_lint PATH...` runs nograd-lint; `python -m nograd_lint fix PATH...` runs nograd-fix."""
 import sys
 
-from .cli import main
+from .frontends.cli import main
 
 if __name__ == "__main__":
     sys.exit(main())

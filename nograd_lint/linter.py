@@ -6,12 +6,12 @@ from typing import Optional, Union
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
-from .config import Settings
+from .io.config import Settings
 from .diagnostics import Diagnostic
-from .gradmode import analyze
-from .prefilter import signals_of, text_signals
+from .analysis.gradmode import analyze
+from .analysis.prefilter import signals_of, text_signals
 from .rules import all_rules
-from .sources import NoqaMap, parse, worth_parsing
+from .io.sources import NoqaMap, parse, worth_parsing
 
 
 def enabled_rules(settings: Settings):

@@ -13,7 +13,7 @@ import dataclasses
 import re
 from pathlib import Path
 
-from nograd_lint.config import Settings, parse_confidence
+from nograd_lint.io.config import Settings, parse_confidence
 
 CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<items>NG\d{3}@\d+(?:\s*,\s*NG\d{3}@\d+)*)")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from frontend_files.helpers import EVALUATE, MIXED, finding, fix, fix_description, lint, mixed_findings, write
 
-from nograd_lint.config import Settings, find_config, is_excluded
+from nograd_lint.io.config import Settings, find_config, is_excluded
 
 SCORE = """\
 import torch

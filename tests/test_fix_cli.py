@@ -11,10 +11,10 @@ import pytest
 from frontend_files.helpers import (CLEAN, EVALUATE, EVALUATE_FIXED, MIXED, MIXED_ALL_FIXED, MIXED_SAFE_FIXED,
                                     finding, fix, fix_description, lint, write)
 
-from nograd_lint import edits
+from nograd_lint.fixes import edits
 from nograd_lint.diagnostics import Fix, FixSafety
-from nograd_lint.fixer import FixError, apply_fix
-from nograd_lint.sources import parse
+from nograd_lint.fixes.fixer import FixError, apply_fix
+from nograd_lint.io.sources import parse
 
 EVALUATE_DIFF = "".join(line + "\n" for line in [
     "--- a/a.py",

@@ -8,7 +8,7 @@ from flake8.style_guide import Decision
 from frontend_files.helpers import EVALUATE, MIXED, finding, flake8, lint, mixed_findings, write
 
 from nograd_lint import __version__
-from nograd_lint.config import Settings
+from nograd_lint.io.config import Settings
 from nograd_lint.rules import all_rules
 
 SCORE = """\

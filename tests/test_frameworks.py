@@ -1,4 +1,4 @@
-"""Framework knowledge (`names.py`): what frameworks run without gradients, and what they leave to overrides.
+"""Framework knowledge (`knowledge.py`): what frameworks run without gradients, and what they leave to overrides.
 
 Each fact is checked twice: a realistic snippet gives exactly the expected findings, and the same
 snippet with the framework's import swapped for an unknown library (the control) gives what the
@@ -12,8 +12,8 @@ import re
 
 import pytest
 
-from nograd_lint import names
-from nograd_lint.config import Settings
+from nograd_lint.analysis import knowledge
+from nograd_lint.io.config import Settings
 from nograd_lint.diagnostics import Confidence
 from nograd_lint.linter import lint_source
 
@@ -427,7 +427,7 @@ def hooks_source(methods, import_line: str = "import math", base: str = "object"
 
 
 def is_lightning_name(method: str) -> bool:
-    return method in names.HOOKS_WITHOUT_GRAD or bool(names.HOOK_WITHOUT_GRAD_PATTERN.match(method))
+    return method in knowledge.HOOKS_WITHOUT_GRAD or bool(knowledge.HOOK_WITHOUT_GRAD_PATTERN.match(method))
 
 
 def test_lightning_hooks_in_lightning_module():
@@ -448,7 +448,7 @@ def test_lightning_hook_names_on_plain_class_are_plain_methods():
 
 def test_lightning_hook_table_matches_the_list():
     assert all(is_lightning_name(method) for method in LIGHTNING_HOOKS_WITHOUT_GRAD)
-    assert names.HOOKS_WITHOUT_GRAD <= set(LIGHTNING_HOOKS_WITHOUT_GRAD)
+    assert knowledge.HOOKS_WITHOUT_GRAD <= set(LIGHTNING_HOOKS_WITHOUT_GRAD)
 
 
 def test_lightning_zero_grad_hook_runs_with_gradients():
@@ -465,10 +465,10 @@ def import_line(qualified: str) -> tuple[str, str]:
     return f"from {module} import {name}", name
 
 
-@pytest.mark.parametrize("base", sorted(names.FRAMEWORK_HOOKS))
+@pytest.mark.parametrize("base", sorted(knowledge.FRAMEWORK_HOOKS))
 def test_framework_hooks(base):
     line, name = import_line(base)
-    methods = sorted(names.FRAMEWORK_HOOKS[base])
+    methods = sorted(knowledge.FRAMEWORK_HOOKS[base])
     source, _ = hooks_source(methods, line, name)
     assert findings(source) == []
     # Lightning's names are trusted in any class with a base: TorchTNT's predict hooks share them.
@@ -492,13 +492,13 @@ def overrides_source(methods, import_line: str, base: str, guarded: bool = False
 
 
 OVERRIDDEN = [base
-              for base, methods in sorted(names.HOOKS_WITH_GRAD.items())]
+              for base, methods in sorted(knowledge.HOOKS_WITH_GRAD.items())]
 
 
 @pytest.mark.parametrize("base", OVERRIDDEN)
 def test_overrides_must_disable_gradients(base):
     line, name = import_line(base)
-    methods = sorted(names.HOOKS_WITH_GRAD[base])
+    methods = sorted(knowledge.HOOKS_WITH_GRAD[base])
     source, expected = overrides_source(methods, line, name)
     assert findings(source) == expected
     assert findings(overrides_source(methods, line, name, guarded=True)[0]) == []
@@ -527,10 +527,10 @@ def disabler_source(qualified: str) -> str:
 
 
 def test_every_disabler_has_a_usage():
-    assert set(DISABLER_USAGE) == set(names.FRAMEWORK_GRAD_DISABLERS)
+    assert set(DISABLER_USAGE) == set(knowledge.FRAMEWORK_GRAD_DISABLERS)
 
 
-@pytest.mark.parametrize("qualified", sorted(names.FRAMEWORK_GRAD_DISABLERS))
+@pytest.mark.parametrize("qualified", sorted(knowledge.FRAMEWORK_GRAD_DISABLERS))
 def test_framework_grad_disabler(qualified):
     source = disabler_source(qualified)
     assert findings(source) == []
@@ -551,7 +551,7 @@ def run_inference(images):
 """
 
 
-@pytest.mark.parametrize("qualified", sorted(names.MODELS_WITHOUT_GRAD))
+@pytest.mark.parametrize("qualified", sorted(knowledge.MODELS_WITHOUT_GRAD))
 def test_model_without_grad(qualified):
     line, name = import_line(qualified)
     source = MODEL_TEMPLATE.format(import_line=line, name=name)
@@ -571,7 +571,7 @@ def predict_fn(model, x):
 def build(model, data):
     return {name}(model, data, {keyword}=predict_fn)
 """
-CALLABLE_PAIRS = sorted((f, k) for f, keywords in names.CALLABLE_ARGUMENTS_WITHOUT_GRAD.items() for k in keywords)
+CALLABLE_PAIRS = sorted((f, k) for f, keywords in knowledge.CALLABLE_ARGUMENTS_WITHOUT_GRAD.items() for k in keywords)
 
 
 @pytest.mark.parametrize("qualified,keyword", CALLABLE_PAIRS)

@@ -16,8 +16,8 @@ from frontend_files.helpers import (BIN, EVALUATE, EVALUATE_FIXED, REPO, environ
 from frontend_files.notebooks import EVAL_ACROSS_CELLS, VALIDATE, notebook, notebook_finding
 from test_precommit import SKIP_OFFLINE, copy_project, git, pre_commit, registry_reachable, status_lines
 
-from nograd_lint.config import Settings
-from nograd_lint.notebooks import Notebook
+from nograd_lint.io.config import Settings
+from nograd_lint.io.notebooks import Notebook
 
 INTEGRATIONS = REPO / "docs" / "integrations.md"
 SCORE = """\

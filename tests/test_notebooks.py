@@ -9,9 +9,9 @@ import pytest
 from frontend_files.notebooks import EVAL_ACROSS_CELLS, code, notebook
 from nbformat.v4 import new_code_cell
 
-from nograd_lint.fixer import fix_source
+from nograd_lint.fixes.fixer import fix_source
 from nograd_lint.linter import lint_source
-from nograd_lint.notebooks import Notebook, NotebookError, changed_cells
+from nograd_lint.io.notebooks import Notebook, NotebookError, changed_cells
 
 
 def _notebook(cells, language="python") -> bytes:

@@ -10,7 +10,7 @@ from frontend_files.helpers import EVALUATE, EVALUATE_FIXED, evaluate_finding, f
 from frontend_files.notebooks import (CELL_5_FIXED_JSON, CELL_5_JSON, EVAL_ACROSS_CELLS, VALIDATE, code, notebook,
                                       notebook_finding)
 
-from nograd_lint.notebooks import Notebook
+from nograd_lint.io.notebooks import Notebook
 
 
 def _valid(data: bytes) -> None:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from nograd_lint.config import Settings
+from nograd_lint.io.config import Settings
 from nograd_lint.diagnostics import Confidence
 from nograd_lint.linter import lint_source
-from nograd_lint.prefilter import Signals, signals_of
+from nograd_lint.analysis.prefilter import Signals, signals_of
 
 ROOT = Path(__file__).parent.parent
 FILES = sorted([*ROOT.glob("tests/cases/*/*.py"), *ROOT.glob("examples/*.py"), *ROOT.glob("tests/e2e/*.py")])

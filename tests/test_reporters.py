@@ -12,11 +12,11 @@ from frontend_files.helpers import (EVALUATE, MIXED, MIXED_ALL_FIXED, REPO, eval
                                     write)
 from frontend_files.notebooks import VALIDATE, notebook, notebook_finding
 
-from nograd_lint.config import Settings
-from nograd_lint.files import Edit, lint_data, line_edits
+from nograd_lint.io.config import Settings
+from nograd_lint.io.files import Edit, lint_data, line_edits
 from nograd_lint.linter import lint_source
-from nograd_lint.notebooks import Notebook
-from nograd_lint.reporters import _data, _property
+from nograd_lint.io.notebooks import Notebook
+from nograd_lint.frontends.reporters import _data, _property
 from nograd_lint.rules import all_rules
 
 NOTEBOOK = notebook(VALIDATE)

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from casefiles import all_cases
-from nograd_lint.fixer import fix_source
+from nograd_lint.fixes.fixer import fix_source
 from nograd_lint.linter import lint_source
 
 CASES = all_cases()

@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from nograd_lint.sources import NoqaMap, SourceError, check_syntax, parse, read_bytes, worth_parsing, write_atomically
+from nograd_lint.io.sources import NoqaMap, SourceError, check_syntax, parse, read_bytes, worth_parsing, write_atomically
 
 
 def error_of(function, *args, **kwargs) -> str:

@@ -7,10 +7,10 @@ from typing import ClassVar, Iterable, Optional
 
 import libcst as cst
 
-from ..config import Settings
+from ..io.config import Settings
 from ..diagnostics import Confidence, Fix
-from ..gradmode import FileAnalysis
-from ..prefilter import Signals
+from ..analysis.gradmode import FileAnalysis
+from ..analysis.prefilter import Signals
 
 
 @dataclasses.dataclass(frozen=True)

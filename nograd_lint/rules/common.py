@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..gradmode import FileAnalysis, GradState, Mode, Origin
-from ..names import GradContext
-from ..prefilter import Signals
+from ..analysis.gradmode import FileAnalysis, GradState, Mode, Origin
+from ..analysis.knowledge import GradContext
+from ..analysis.prefilter import Signals
 from .base import Rule
 
 # Grad-mode context managers that are objects of their own (`torch.no_grad()`), not a mode switch.

@@ -5,16 +5,17 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from .. import edits, names
-from ..config import Settings
+from ..fixes import edits
+from ..analysis import knowledge
+from ..io.config import Settings
 from ..diagnostics import Confidence, Fix, FixSafety
-from ..flow import graph_names, graph_reads, innermost_loop_span, is_detached, is_loss_call, names_reaching_backward, uses_after
-from ..prefilter import Signals
-from ..imports import dotted_name
-from ..gradmode import AssignFact, CallFact, FileAnalysis, LoopInfo, Mode, Span
-from ..evaluation import evaluation_regions
-from ..treewalk import iter_nodes
-from ..values import escapes_function, escapes_region
+from ..analysis.flow import graph_names, graph_reads, innermost_loop_span, is_detached, is_loss_call, names_reaching_backward, uses_after
+from ..analysis.prefilter import Signals
+from ..analysis.imports import dotted_name
+from ..analysis.gradmode import AssignFact, CallFact, FileAnalysis, LoopInfo, Mode, Span
+from ..analysis.evaluation import evaluation_regions
+from ..analysis.treewalk import iter_nodes
+from ..analysis.values import escapes_function, escapes_region
 from .base import Finding, Rule
 from .registry import register
 
@@ -289,7 +290,7 @@ def _is_logging_statement(statement) -> bool:
         return False
     func = call.func
     last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-    return last in names.LOGGING_FUNCTIONS
+    return last in knowledge.LOGGING_FUNCTIONS
 
 
 def _inside_fstring(statement, name_node) -> bool:
@@ -389,10 +390,10 @@ class InplaceParameterUpdate(Rule):
                     and not _rebound_before(analysis, loop, node.target.value, assign.index)):
                 candidates.append((assign.index, node, node.target.value))
         for call in analysis.facts_in(analysis.calls, loop.function, loop.span):
-            if call.method not in names.INPLACE_METHODS or analysis.state_of(call).mode is not Mode.ENABLED:
+            if call.method not in knowledge.INPLACE_METHODS or analysis.state_of(call).mode is not Mode.ENABLED:
                 continue
             receiver = call.receiver
-            while isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute) and receiver.func.attr.value in names.INPLACE_METHODS:
+            while isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute) and receiver.func.attr.value in knowledge.INPLACE_METHODS:
                 receiver = receiver.func.value
             if isinstance(receiver, cst.Name) and receiver.value in parameters and not _rebound_before(analysis, loop, receiver.value, call.index):
                 candidates.append((call.index, call.node, receiver.value))
@@ -484,4 +485,4 @@ def _is_false(node: cst.BaseExpression) -> bool:
 
 def _is_parameters_call(node: cst.BaseExpression) -> bool:
     return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value in names.PARAMETER_METHODS)
+            and node.func.attr.value in knowledge.PARAMETER_METHODS)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..config import Settings
-from ..contexts import decorated_function, explicit_state
+from ..io.config import Settings
+from ..analysis.contexts import decorated_function, explicit_state
 from ..diagnostics import Confidence
-from ..flow import names_reaching_backward
-from ..gradflow import flow_of, nograd_backwards, training_scopes
-from ..gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, Mode, Origin
-from ..gradvalue import Status, Value
-from ..roles import activity_of, is_backward, is_optimizer_call
+from ..analysis.flow import names_reaching_backward
+from ..analysis.gradflow import flow_of, nograd_backwards, training_scopes
+from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, Mode, Origin
+from ..analysis.gradvalue import Status, Value
+from ..analysis.roles import activity_of, is_backward, is_optimizer_call
 from .base import Finding
 from .common import BackwardRule, ContextRule, code_of, context_text
 from .ng2_fix import take_out_fix

@@ -5,14 +5,15 @@ from typing import Optional
 
 import libcst as cst
 
-from .. import edits, names
-from ..contexts import decorated_function, decorator_node, with_of_item
+from ..fixes import edits
+from ..analysis import knowledge
+from ..analysis.contexts import decorated_function, decorator_node, with_of_item
 from ..diagnostics import Fix, FixSafety
-from ..flow import names_reaching_backward
-from ..gradmode import FileAnalysis, FunctionInfo, GradState, Origin, bound_names
-from ..roles import is_backward, is_optimizer_call
-from ..syntax import sub_suites, suite_statements
-from ..values import is_python_value, python_valued_names
+from ..analysis.flow import names_reaching_backward
+from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Origin, bound_names
+from ..analysis.roles import is_backward, is_optimizer_call
+from ..analysis.syntax import sub_suites, suite_statements
+from ..analysis.values import is_python_value, python_valued_names
 from .common import code_of
 
 TRAINING_METHODS = frozenset({"backward", "step", "zero_grad", "update", "train", "manual_backward"})
@@ -34,7 +35,7 @@ def training_only(analysis: FileAnalysis, scope: Optional[FunctionInfo], stateme
                 return True
             fact = calls.get(id(value))
             return fact is not None and (is_backward(fact) or is_optimizer_call(fact) or fact.method in TRAINING_METHODS
-                                         or (fact.callee or "").rpartition(".")[2] in names.LOGGING_FUNCTIONS)
+                                         or (fact.callee or "").rpartition(".")[2] in knowledge.LOGGING_FUNCTIONS)
         if isinstance(small, (cst.Assign, cst.AugAssign, cst.AnnAssign)):
             targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
             bound = [name for target in targets for name in bound_names(target)]

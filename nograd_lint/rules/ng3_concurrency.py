@@ -7,15 +7,15 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from .. import edits
-from ..config import Settings
-from ..contexts import EXPLICIT, decorator_node, disables, explicit_state
+from ..fixes import edits
+from ..io.config import Settings
+from ..analysis.contexts import EXPLICIT, decorator_node, disables, explicit_state
 from ..diagnostics import Fix, FixSafety
-from ..gradmode import CallFact, FileAnalysis, FunctionInfo, Mode, Origin, callees
-from ..imports import dotted_name
-from ..prefilter import Signals
-from ..roles import activity_of, forward_callee, not_models
-from ..syntax import node_ids, suspends
+from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, Mode, Origin, callees
+from ..analysis.imports import dotted_name
+from ..analysis.prefilter import Signals
+from ..analysis.roles import activity_of, forward_callee, not_models
+from ..analysis.syntax import node_ids, suspends
 from .base import Finding, Rule
 from .common import ContextRule, code_of, context_text
 from .registry import register

@@ -5,13 +5,13 @@ from typing import Iterable
 
 import libcst as cst
 
-from .. import edits
-from ..config import Settings
-from ..contexts import disables, explicit_state, kind_of
+from ..fixes import edits
+from ..io.config import Settings
+from ..analysis.contexts import disables, explicit_state, kind_of
 from ..diagnostics import Fix, FixSafety
-from ..gradmode import ContextUse, FileAnalysis, GradState, Mode, Origin, WithFact
-from ..names import GradContext
-from ..syntax import suspends
+from ..analysis.gradmode import ContextUse, FileAnalysis, GradState, Mode, Origin, WithFact
+from ..analysis.knowledge import GradContext
+from ..analysis.syntax import suspends
 from .base import Finding
 from .common import INSTANCE_KINDS, ContextRule, code_of, context_text, mode_words
 from .registry import register

@@ -7,15 +7,15 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from .. import edits
-from ..config import Settings
-from ..contexts import kind_of, with_of_item
+from ..fixes import edits
+from ..io.config import Settings
+from ..analysis.contexts import kind_of, with_of_item
 from ..diagnostics import Fix, FixSafety
-from ..gradmode import CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Origin, WithFact, class_of
-from ..imports import dotted_name
-from ..names import GradContext
-from ..syntax import sub_suites
-from ..values import local_names
+from ..analysis.gradmode import CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Origin, WithFact, class_of
+from ..analysis.imports import dotted_name
+from ..analysis.knowledge import GradContext
+from ..analysis.syntax import sub_suites
+from ..analysis.values import local_names
 from .base import Finding
 from .common import INSTANCE_KINDS, ContextRule, code_of, mode_words
 from .registry import register

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..config import Settings
-from ..contexts import disables, explicit_state
-from ..gradmode import FileAnalysis, Mode, WithFact
+from ..io.config import Settings
+from ..analysis.contexts import disables, explicit_state
+from ..analysis.gradmode import FileAnalysis, Mode, WithFact
 from .base import Finding
 from .common import ContextRule, code_of, context_text
 from .registry import register

@@ -32,7 +32,7 @@ class LintError(Exception):
 
 def _linter():
     try:
-        from nograd_lint.fixer import fix_source
+        from nograd_lint.fixes.fixer import fix_source
         from nograd_lint.linter import lint_source
     except ImportError as exc:  # the core is not installed or not importable
         raise LintError("the linter core is not available: %s" % exc) from exc
@@ -43,7 +43,7 @@ def settings_for(path: str) -> Any:
     """The `[tool.nograd-lint]` settings of the project holding `path` (defaults if none)."""
     from pathlib import Path
 
-    from nograd_lint.config import ConfigError, find_pyproject, load_settings
+    from nograd_lint.io.config import ConfigError, find_pyproject, load_settings
 
     try:
         return load_settings(find_pyproject(Path(path)))

@@ -10,7 +10,7 @@ from typing import Optional, Union
 
 import pytest
 
-from nograd_lint.config import Settings
+from nograd_lint.io.config import Settings
 from nograd_lint.linter import lint_source
 
 REPO = Path(__file__).resolve().parents[2]

@@ -4,9 +4,9 @@ from __future__ import annotations
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from nograd_lint.config import Settings
+from nograd_lint.io.config import Settings
 from nograd_lint.linter import lint_source
-from nograd_lint.notebooks import Notebook
+from nograd_lint.io.notebooks import Notebook
 
 
 def notebook(cells, language: str = "python") -> bytes:

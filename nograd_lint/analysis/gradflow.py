@@ -8,7 +8,7 @@ from typing import Optional
 
 import libcst as cst
 
-from . import names
+from . import knowledge
 from .contexts import disables
 from .gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, bound_names
 from .gradvalue import DATA, GRAPH, UNKNOWN, Evaluator, Status, Value, join, merge
@@ -137,7 +137,7 @@ class _Flow(Evaluator):
             if inside is None or id(fact.node) in inside:
                 if is_backward(fact):
                     self.backward(fact, state, env)
-                elif fact.method in names.GRADIENT_WANTING_METHODS and fact.receiver is not None:
+                elif fact.method in knowledge.GRADIENT_WANTING_METHODS and fact.receiver is not None:
                     root = root_name(fact.receiver)
                     if root:
                         env[root] = GRAPH

@@ -8,8 +8,8 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
-from . import names
-from .diagnostics import Confidence
+from . import knowledge
+from ..diagnostics import Confidence
 from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, call_sites, is_main_guard
 from .roles import (Activity, activity_of, class_evaled, evaluating_caller, is_evaluation_loader,
                     is_evaluation_name, recording_forwards, runs_evaled)
@@ -48,7 +48,7 @@ def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     functions whose name has the word `test` in a test file."""
     if function.class_name and function.name.startswith("test"):
         return True
-    return is_test_file(analysis.path) and "test" in names.split_words(function.name)
+    return is_test_file(analysis.path) and "test" in knowledge.split_words(function.name)
 
 
 def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) -> list[EvalRegion]:
@@ -139,7 +139,7 @@ def forward_outputs_leave(analysis: FileAnalysis, function: FunctionInfo, activi
             return True
     for call in analysis.facts_in(analysis.calls, function):
         method = call.method
-        if (method and root_name(call.receiver) in ("self", "cls") and set(names.split_words(method)) & STORING_WORDS
+        if (method and root_name(call.receiver) in ("self", "cls") and set(knowledge.split_words(method)) & STORING_WORDS
                 and any(carries(arg.value, call) for arg in call.node.args)):
             return True
     return False
@@ -161,7 +161,7 @@ def _framework_template_method(analysis: FileAnalysis, function: FunctionInfo, e
     nothing in this module calls: most likely a hook the base class calls (often under no_grad)."""
     if len(evidence) != 1 or not evidence[0].startswith("judged") or function.class_info is None:
         return False
-    framework_bases = [b for b in function.class_info.bases if b not in names.PLAIN_BASES]
+    framework_bases = [b for b in function.class_info.bases if b not in knowledge.PLAIN_BASES]
     return bool(framework_bases) and not call_sites(analysis).get(function)
 
 
@@ -197,7 +197,7 @@ def _overridden_hook(function: FunctionInfo) -> Optional[str]:
     """The framework base class whose gradient-recording hook this method overrides."""
     if function.class_info is None:
         return None
-    for base, hooks in names.HOOKS_WITH_GRAD.items():
+    for base, hooks in knowledge.HOOKS_WITH_GRAD.items():
         if function.name in hooks and base in function.class_info.ancestors:
             return base.rpartition(".")[2]
     return None

@@ -10,7 +10,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from . import names
+from . import knowledge
 from .gradmode import AssignFact, CallFact, FileAnalysis, FunctionInfo, Span
 from .imports import ImportMap
 
@@ -99,7 +99,7 @@ def _is_python_call(node: cst.Call, python_names, context: Optional[ValueContext
     args_python = all(is_python_value(arg.value, python_names, context) for arg in node.args)
     if isinstance(func, cst.Attribute):
         method = func.attr.value
-        if method in names.PYTHON_VALUE_METHODS or method in NON_DIFFERENTIABLE_METHODS:
+        if method in knowledge.PYTHON_VALUE_METHODS or method in NON_DIFFERENTIABLE_METHODS:
             return True
         qualified = context.imports.resolve(func) if context is not None else None
         if qualified is not None:
@@ -107,10 +107,10 @@ def _is_python_call(node: cst.Call, python_names, context: Optional[ValueContext
         # `meter.average()`, `stats.get("acc")`: a method of an object that only holds Python values
         return is_python_value(func.value, python_names, context) and args_python
     if isinstance(func, cst.Name):
-        if func.value in names.PYTHON_VALUE_FUNCTIONS or (context and func.value in context.python_functions):
+        if func.value in knowledge.PYTHON_VALUE_FUNCTIONS or (context and func.value in context.python_functions):
             return True
         # `AverageMeter()`, `np.concatenate(preds)`: built from Python values only, not a model call
-        return args_python and not names.looks_like_model(func.value)
+        return args_python and not knowledge.looks_like_model(func.value)
     return False
 
 
@@ -249,7 +249,7 @@ def _stores_outside(analysis: FileAnalysis, function: Optional[FunctionInfo], sp
     for call in analysis.facts_in(analysis.calls, function, span):
         method = call.method
         if (method is not None and root_name(call.receiver) not in locals_
-                and set(names.split_words(method)) & STORING_WORDS
+                and set(knowledge.split_words(method)) & STORING_WORDS
                 and not all(is_python_value(arg.value, python, value_context(analysis)) for arg in call.node.args)):
             return True
     return False

@@ -9,12 +9,12 @@ from typing import Optional
 
 import libcst as cst
 
-from . import names
+from . import knowledge
 from .contexts import disables, explicit
 from .flow import is_loss_call
 from .gradmode import AssignFact, CallFact, FileAnalysis, FunctionInfo, GradState, Mode, callees
 from .imports import dotted_name
-from .names import looks_like_model
+from .knowledge import looks_like_model
 from .roles import activity_of, forward_callee, not_models, wants_gradients
 from .treewalk import DETACHING_METHODS
 from .values import PYTHON_ATTRIBUTES, local_names, root_name
@@ -172,7 +172,7 @@ class Evaluator:
             self.note_inference_inputs(fact, node, arguments, state)
             return self.made_without_grad(node, inputs, explicit) if disabled else GRAPH
         method = fact.method
-        if method in names.PYTHON_VALUE_METHODS:
+        if method in knowledge.PYTHON_VALUE_METHODS:
             return DATA
         receiver = self.value(fact.receiver, state, env) if fact.receiver is not None else None
         if method in DETACHING_CALLS:
@@ -186,7 +186,7 @@ class Evaluator:
             if self.pure_loss(fact):
                 return self.computed(node, inputs, state)
         if fact.qualified is not None:
-            if fact.qualified.startswith("torch.") and fact.qualified not in names.GRAD_CONTEXTS:
+            if fact.qualified.startswith("torch.") and fact.qualified not in knowledge.GRAD_CONTEXTS:
                 return self.computed(node, inputs, state)
             return self.computed(node, UNKNOWN, state)
         if receiver is not None:
@@ -199,7 +199,7 @@ class Evaluator:
                 value = dataclasses.replace(value, inference=receiver.inference)
             return value
         callee = (fact.callee or "").rpartition(".")[2]
-        if callee in names.PYTHON_VALUE_FUNCTIONS:
+        if callee in knowledge.PYTHON_VALUE_FUNCTIONS:
             return DATA
         if callee in PASS_THROUGH:
             return self.computed(node, inputs, state)

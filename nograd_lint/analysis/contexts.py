@@ -6,7 +6,7 @@ from typing import Optional
 
 import libcst as cst
 
-from . import names
+from . import knowledge
 from .gradmode import CallFact, ContextUse, Fact, FileAnalysis, FunctionInfo, GradState, Origin, WithFact
 
 # Where a mode comes from when code in sight sets it.
@@ -56,6 +56,6 @@ def with_of_item(analysis: FileAnalysis, item) -> Optional[tuple[WithFact, Conte
     return table.get(id(item))
 
 
-def kind_of(call: CallFact) -> Optional[names.GradContext]:
+def kind_of(call: CallFact) -> Optional[knowledge.GradContext]:
     """The grad-mode context a call creates (`torch.no_grad()`), if any."""
-    return names.GRAD_CONTEXTS.get(call.qualified or "")
+    return knowledge.GRAD_CONTEXTS.get(call.qualified or "")

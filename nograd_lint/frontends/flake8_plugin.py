@@ -10,11 +10,11 @@ from __future__ import annotations
 import sys
 from typing import Iterator, Sequence
 
-from . import __version__
-from .config import ConfigError, Settings, parse_confidence
-from .linter import lint_module, relevant_rules
-from .rules import all_rules
-from .sources import SourceError, parse
+from .. import __version__
+from ..io.config import ConfigError, Settings, parse_confidence
+from ..linter import lint_module, relevant_rules
+from ..rules import all_rules
+from ..io.sources import SourceError, parse
 
 
 class NogradChecker:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
-from .diagnostics import Confidence
+from ..diagnostics import Confidence
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -96,7 +96,7 @@ def parse_codes(value: Any, key: str) -> tuple[str, ...]:
 
 def check_codes(codes: tuple[str, ...], key: str) -> tuple[str, ...]:
     """`codes`, when each matches a rule (a typo would otherwise select or ignore nothing)."""
-    from .rules import all_rules  # rules import this module
+    from ..rules import all_rules  # rules import this module
 
     known = [rule.code for rule in all_rules()]
     for prefix in codes:

@@ -13,7 +13,7 @@ from typing import Iterable, Optional, Sequence
 
 import libcst as cst
 
-from . import names
+from . import knowledge
 from .imports import ImportMap, dotted_name
 from .treewalk import child_fields, iter_nodes
 
@@ -55,7 +55,7 @@ ENABLED_BY_DEFAULT = GradState(Mode.ENABLED, Origin.DEFAULT)
 class ContextUse:
     """A grad-mode callable used in a `with` item, a decorator or a bare statement."""
 
-    kind: names.GradContext
+    kind: knowledge.GradContext
     node: cst.BaseExpression  # the expression as written (`torch.no_grad()` or `torch.no_grad`)
     called: bool  # False for `with torch.no_grad:` / `@torch.no_grad`
     args: Sequence[cst.Arg] = ()
@@ -63,12 +63,12 @@ class ContextUse:
     @property
     def mode(self) -> Mode:
         """The mode this use establishes (`UNKNOWN` when it depends on a runtime value)."""
-        if self.kind is names.GradContext.NO_GRAD:
+        if self.kind is knowledge.GradContext.NO_GRAD:
             return Mode.DISABLED
-        if self.kind is names.GradContext.ENABLE_GRAD:
+        if self.kind is knowledge.GradContext.ENABLE_GRAD:
             return Mode.ENABLED
         flag = _literal_flag(self.args[0].value) if self.args else True
-        if self.kind is names.GradContext.INFERENCE_MODE:
+        if self.kind is knowledge.GradContext.INFERENCE_MODE:
             if not self.called:
                 return Mode.INFERENCE
             return {True: Mode.INFERENCE, False: Mode.ENABLED}.get(flag, Mode.UNKNOWN)
@@ -234,9 +234,9 @@ class FileAnalysis:
     def span_of(self, statement: cst.CSTNode) -> Span:
         return self.statement_spans[id(statement)]
 
-    def context_kind(self, expression: cst.BaseExpression) -> Optional[names.GradContext]:
+    def context_kind(self, expression: cst.BaseExpression) -> Optional[knowledge.GradContext]:
         qualified = self.imports.resolve(expression)
-        return names.GRAD_CONTEXTS.get(qualified) if qualified else None
+        return knowledge.GRAD_CONTEXTS.get(qualified) if qualified else None
 
     def facts_in(self, facts: Iterable[Fact], function: Optional[FunctionInfo], span: Optional[Span] = None):
         """The facts that belong directly to `function` (not nested functions), within `span`."""
@@ -269,7 +269,7 @@ def framework_state(imports: ImportMap, node: cst.BaseExpression,
     defined in this module, that disables grad."""
     target = node.func if isinstance(node, cst.Call) else node
     qualified = imports.resolve(target)
-    mode = names.FRAMEWORK_GRAD_DISABLERS.get(qualified) if qualified else None
+    mode = knowledge.FRAMEWORK_GRAD_DISABLERS.get(qualified) if qualified else None
     if mode is None and local_wrappers and isinstance(target, cst.Name):
         mode = local_wrappers.get(target.value)
     if mode is None:
@@ -308,7 +308,7 @@ def context_use(imports: ImportMap, node: cst.BaseExpression) -> Optional[Contex
     called = isinstance(node, cst.Call)
     target = node.func if isinstance(node, cst.Call) else node
     qualified = imports.resolve(target)
-    kind = names.GRAD_CONTEXTS.get(qualified) if qualified else None
+    kind = knowledge.GRAD_CONTEXTS.get(qualified) if qualified else None
     if kind is None:
         return None
     args = tuple(node.args) if isinstance(node, cst.Call) else ()
@@ -570,8 +570,8 @@ class _Collector:
             if use is not None and use.called:
                 self._frames[-1].override = GradState(use.mode, Origin.WITH, fact.node)
             return
-        kind = names.GRAD_CONTEXTS.get(fact.qualified or "")
-        if kind is not names.GradContext.SET_GRAD_ENABLED or not fact.node.args:
+        kind = knowledge.GRAD_CONTEXTS.get(fact.qualified or "")
+        if kind is not knowledge.GradContext.SET_GRAD_ENABLED or not fact.node.args:
             return
         use = ContextUse(kind=kind, node=fact.node, called=True, args=tuple(fact.node.args))
         state = GradState(use.mode, Origin.STATEMENT, fact.statement)
@@ -693,14 +693,14 @@ def _resolve_function_entries(analysis: FileAnalysis) -> None:
 
 
 def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
-    """A method a framework already runs without gradients (see `names.py`)."""
+    """A method a framework already runs without gradients (see `knowledge.py`)."""
     info = function.class_info
     if info is None:
         return False
-    for base, hooks in names.FRAMEWORK_HOOKS.items():
+    for base, hooks in knowledge.FRAMEWORK_HOOKS.items():
         if function.name in hooks and info.derives_from({base}):
             return True
-    lightning_name = function.name in names.HOOKS_WITHOUT_GRAD or names.HOOK_WITHOUT_GRAD_PATTERN.match(function.name)
+    lightning_name = function.name in knowledge.HOOKS_WITHOUT_GRAD or knowledge.HOOK_WITHOUT_GRAD_PATTERN.match(function.name)
     # Lightning's names, in a class that could be a LightningModule or Callback (it has a base
     # class, possibly defined elsewhere); a plain class is not run by Lightning.
     return bool(lightning_name) and (info.has_bases or analysis.imports.mentions("lightning")
@@ -709,12 +709,12 @@ def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
 
 def _framework_callbacks(analysis: FileAnalysis) -> frozenset[str]:
     """Functions of this module handed to a framework that calls them without gradients:
-    `create_supervised_evaluator(model, model_fn=predict_fn)` (see names.py)."""
+    `create_supervised_evaluator(model, model_fn=predict_fn)` (see knowledge.py)."""
     key = "framework_callbacks"
     if key not in analysis.cache:
         found = set()
         for call in analysis.calls:
-            keywords = names.CALLABLE_ARGUMENTS_WITHOUT_GRAD.get(call.qualified or "")
+            keywords = knowledge.CALLABLE_ARGUMENTS_WITHOUT_GRAD.get(call.qualified or "")
             for arg in call.node.args if keywords else ():
                 if arg.keyword is not None and arg.keyword.value in keywords and isinstance(arg.value, cst.Name):
                     found.add(arg.value.value)

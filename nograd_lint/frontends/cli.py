@@ -14,14 +14,14 @@ import sys
 from pathlib import Path
 from typing import Optional, Sequence
 
-from . import __version__
-from .config import (ConfigError, Settings, check_codes, find_config, is_excluded, load_settings, parse_codes,
+from .. import __version__
+from ..io.config import (ConfigError, Settings, check_codes, find_config, is_excluded, load_settings, parse_codes,
                      parse_confidence, strings)
-from .diagnostics import Diagnostic, FixSafety
-from .files import FileResult, discover, fix_data, fix_path, lint_data, lint_path, run_all
-from .notebooks import NotebookError, changed_cells, is_notebook
+from ..diagnostics import Diagnostic, FixSafety
+from ..io.files import FileResult, discover, fix_data, fix_path, lint_data, lint_path, run_all
+from ..io.notebooks import NotebookError, changed_cells, is_notebook
 from .reporters import EDITS_NEEDED, FORMATS, format_diagnostic, location
-from .rules import all_rules, rule_by_code
+from ..rules import all_rules, rule_by_code
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"

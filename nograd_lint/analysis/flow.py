@@ -5,7 +5,7 @@ from typing import Iterable, Optional
 
 import libcst as cst
 
-from .names import LOSS_CALLEE
+from .knowledge import LOSS_CALLEE
 from .gradmode import AssignFact, CallFact, FileAnalysis, FunctionInfo, Mode, Span
 from .roles import activity_of, forward_callee, is_backward, not_models
 from .treewalk import DETACHING_METHODS, is_detached, names_in

@@ -15,10 +15,10 @@ import urllib.parse
 from pathlib import Path, PurePath
 from typing import Callable, Iterable, Iterator
 
-from . import __version__
-from .diagnostics import Diagnostic
-from .files import Edit, FileResult, Located
-from .rules import all_rules
+from .. import __version__
+from ..diagnostics import Diagnostic
+from ..io.files import Edit, FileResult, Located
+from ..rules import all_rules
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 

@@ -10,24 +10,24 @@ import ast
 import dataclasses
 from typing import Optional, Sequence, Union
 
-from . import names
+from . import knowledge
 from .roles import MODULE_ONLY_METHODS, is_evaluation_name, looks_like_model
 
 GRAD_CONTEXT_WORDS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode")
 # Words that make a framework's grad handling matter: Lightning's hook names (matched by name),
 # framework wrappers and functions that take callbacks they run without gradients.
 _FRAMEWORK_WORDS = frozenset(
-    {*names.HOOKS_WITHOUT_GRAD, "on_validation_", "on_test_", "on_predict_",
-     *(qualified.rpartition(".")[2] for qualified in names.FRAMEWORK_GRAD_DISABLERS),
-     *(qualified.rpartition(".")[2] for qualified in names.CALLABLE_ARGUMENTS_WITHOUT_GRAD)})
+    {*knowledge.HOOKS_WITHOUT_GRAD, "on_validation_", "on_test_", "on_predict_",
+     *(qualified.rpartition(".")[2] for qualified in knowledge.FRAMEWORK_GRAD_DISABLERS),
+     *(qualified.rpartition(".")[2] for qualified in knowledge.CALLABLE_ARGUMENTS_WITHOUT_GRAD)})
 # Other frameworks' hooks only count in a subclass of the framework's class, so the file must
 # import the framework: package -> hook names (`update` alone says nothing without `ignite`).
 _HOOKS_BY_PACKAGE: dict[str, frozenset[str]] = {}
-for _base, _methods in names.FRAMEWORK_HOOKS.items():
+for _base, _methods in knowledge.FRAMEWORK_HOOKS.items():
     _package = _base.split(".")[0]
     _HOOKS_BY_PACKAGE[_package] = _HOOKS_BY_PACKAGE.get(_package, frozenset()) | _methods
 # Methods that a framework runs with gradients on: an override is evaluation code.
-_OVERRIDE_NAMES = frozenset(method for methods in names.HOOKS_WITH_GRAD.values() for method in methods)
+_OVERRIDE_NAMES = frozenset(method for methods in knowledge.HOOKS_WITH_GRAD.values() for method in methods)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,27 +84,27 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
             dotted = _dotted(func)
             if isinstance(func, ast.Attribute):
                 attr = func.attr
-                if attr in (names.EVAL_METHOD, names.TRAIN_METHOD):
+                if attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
                     # Whatever is put in eval or train mode is a model, whatever its name: forward
                     # too; `.eval()` and `.train(False)` are evidence of evaluation, `.train()` is not.
                     found["forward"] = True
-                    if attr == names.EVAL_METHOD or any(
+                    if attr == knowledge.EVAL_METHOD or any(
                             isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
                             k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
                             for k in node.keywords):
                         found["evaluation"] = True
                 elif attr in MODULE_ONLY_METHODS:
                     found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
-                elif attr in names.BACKWARD_ARGUMENT_METHODS or attr == "grad":
+                elif attr in knowledge.BACKWARD_ARGUMENT_METHODS or attr == "grad":
                     found["backward"] = True
-                elif attr in names.FORWARD_METHODS:
+                elif attr in knowledge.FORWARD_METHODS:
                     found["forward"] = True
             if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
                 found["backward"] = True  # `from torch.autograd import grad`
             if dotted is not None:
                 if dotted == "self" or looks_like_model(dotted):
                     found["forward"] = True
-                if names.LOSS_CALLEE.search(dotted.rpartition(".")[2]):
+                if knowledge.LOSS_CALLEE.search(dotted.rpartition(".")[2]):
                     found["loss"] = True
             elif isinstance(func, (ast.Call, ast.Subscript)):
                 found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
@@ -120,7 +120,7 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
                 for sub in ast.walk(node.iter):
                     if isinstance(sub, (ast.Name, ast.Attribute)):
                         last = sub.id if isinstance(sub, ast.Name) else sub.attr
-                        if names.EVALUATION_LOADER.search(last):
+                        if knowledge.EVALUATION_LOADER.search(last):
                             found["evaluation"] = True
         elif kind is ast.Attribute and node.attr == "loss":
             found["loss"] = True
@@ -136,7 +136,7 @@ def _accumulates_graph(tree: ast.AST, loops: list) -> bool:
     assigns = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-                node.func.attr in MODULE_ONLY_METHODS or node.func.attr in (names.EVAL_METHOD, names.TRAIN_METHOD)):
+                node.func.attr in MODULE_ONLY_METHODS or node.func.attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
             modules.add(_dotted(node.func.value))
         elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
@@ -183,5 +183,5 @@ def _makes_graph(node: ast.AST, modules: set) -> bool:
         return False
     head = dotted.rpartition(".")[0]
     return (dotted == "self" or looks_like_model(dotted) or dotted in modules or head in modules
-            or bool(names.LOSS_CALLEE.search(dotted.rpartition(".")[2])) or dotted.endswith(".forward"))
+            or bool(knowledge.LOSS_CALLEE.search(dotted.rpartition(".")[2])) or dotted.endswith(".forward"))
 

@@ -16,9 +16,9 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 import libcst as cst
 
 from .config import Settings, is_excluded
-from .diagnostics import Diagnostic, Fix
-from .fixer import FixError, _next_fix, fix_source
-from .linter import lint_module, relevant_rules
+from ..diagnostics import Diagnostic, Fix
+from ..fixes.fixer import FixError, _next_fix, fix_source
+from ..linter import lint_module, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
 from .sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_atomically
 

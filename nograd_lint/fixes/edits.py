@@ -6,7 +6,7 @@ from typing import Callable, Optional, Sequence, Union
 
 import libcst as cst
 
-from .imports import ImportMap
+from ..analysis.imports import ImportMap
 
 Edit = Callable[[cst.Module], cst.Module]
 Block = Union[cst.Module, cst.IndentedBlock]

@@ -8,10 +8,10 @@ from typing import Optional, Union
 
 import libcst as cst
 
-from .config import Settings
-from .diagnostics import Diagnostic, Fix, FixSafety
-from .linter import Positions, lint_module, needs_analysis
-from .sources import NoqaMap, SourceError, check_syntax, parse
+from ..io.config import Settings
+from ..diagnostics import Diagnostic, Fix, FixSafety
+from ..linter import Positions, lint_module, needs_analysis
+from ..io.sources import NoqaMap, SourceError, check_syntax, parse
 
 MAX_ROUNDS = 500  # one fix per round; a file with more findings is fixed in part
 

@@ -7,21 +7,21 @@ from typing import Optional, Sequence
 
 import libcst as cst
 
-from . import names
+from . import knowledge
 from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, call_sites, callees, is_passed_around
 from .imports import dotted_name
-from .names import looks_like_model
+from .knowledge import looks_like_model
 
 # -- single calls -----------------------------------------------------------------------------
 
 def is_backward(call: CallFact) -> bool:
     """`loss.backward()`, `torch.autograd.grad(...)`, `accelerator.backward(loss)`."""
-    if call.qualified in names.BACKWARD_FUNCTIONS:
+    if call.qualified in knowledge.BACKWARD_FUNCTIONS:
         return True
     method = call.method
-    if method in names.BACKWARD_METHODS:
+    if method in knowledge.BACKWARD_METHODS:
         return True
-    return method in names.BACKWARD_ARGUMENT_METHODS and bool(call.node.args)
+    return method in knowledge.BACKWARD_ARGUMENT_METHODS and bool(call.node.args)
 
 
 def is_optimizer_call(call: CallFact) -> bool:
@@ -32,21 +32,21 @@ def is_optimizer_call(call: CallFact) -> bool:
     if method != "step" or call.receiver is None:
         return False
     receiver = dotted_name(call.receiver) or ""
-    if names.OPTIMIZER_RECEIVER.search(receiver.rpartition(".")[2]):
+    if knowledge.OPTIMIZER_RECEIVER.search(receiver.rpartition(".")[2]):
         return True
-    return any(names.OPTIMIZER_RECEIVER.search((dotted_name(arg.value) or "").rpartition(".")[2])
+    return any(knowledge.OPTIMIZER_RECEIVER.search((dotted_name(arg.value) or "").rpartition(".")[2])
                for arg in call.node.args)
 
 
 def wants_gradients(call: CallFact) -> bool:
     """Calls that show the code needs gradients on purpose, or sets the mode itself."""
-    if call.method in names.GRADIENT_WANTING_METHODS:
+    if call.method in knowledge.GRADIENT_WANTING_METHODS:
         return True
-    if call.qualified in names.GRAD_CONTEXTS and names.GRAD_CONTEXTS[call.qualified] in (
-            names.GradContext.ENABLE_GRAD, names.GradContext.SET_GRAD_ENABLED):
+    if call.qualified in knowledge.GRAD_CONTEXTS and knowledge.GRAD_CONTEXTS[call.qualified] in (
+            knowledge.GradContext.ENABLE_GRAD, knowledge.GradContext.SET_GRAD_ENABLED):
         return True
     for arg in call.node.args:
-        if (arg.keyword is not None and arg.keyword.value in names.GRADIENT_WANTING_KEYWORDS
+        if (arg.keyword is not None and arg.keyword.value in knowledge.GRADIENT_WANTING_KEYWORDS
                 and not (isinstance(arg.value, cst.Name) and arg.value.value == "False")):
             return True
     return False
@@ -54,12 +54,12 @@ def wants_gradients(call: CallFact) -> bool:
 
 def mode_switch(call: CallFact) -> Optional[tuple[str, str]]:
     """`("eval", "model")` for `model.eval()` or `model.train(False)`; `("train", ...)` for `.train()`."""
-    if call.receiver is None or call.method not in (names.EVAL_METHOD, names.TRAIN_METHOD):
+    if call.receiver is None or call.method not in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
         return None
     receiver = dotted_name(call.receiver)
     if receiver is None or call.qualified is not None:
         return None
-    if call.method == names.EVAL_METHOD:
+    if call.method == knowledge.EVAL_METHOD:
         return ("eval", receiver) if not call.node.args else None
     args = call.node.args
     if not args:
@@ -79,7 +79,7 @@ def forward_callee(call: CallFact, evaled: frozenset[str], not_models: frozenset
     callee = call.callee
     if callee is None or call.qualified is not None:
         return None
-    if call.method in names.FORWARD_METHODS:
+    if call.method in knowledge.FORWARD_METHODS:
         callee = callee.rpartition(".")[0]
     if callee in not_models:
         return None
@@ -106,7 +106,7 @@ def not_models(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> frozens
                 found.add(param.name.value)  # `decoder=decode_tokens`: a function, not a model
     for assign in analysis.assigns:
         value = assign.value
-        if isinstance(value, cst.Call) and analysis.imports.resolve(value.func) in names.MODELS_WITHOUT_GRAD:
+        if isinstance(value, cst.Call) and analysis.imports.resolve(value.func) in knowledge.MODELS_WITHOUT_GRAD:
             node = assign.node
             targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else []
             found.update(dotted for t in targets if (dotted := dotted_name(t)) is not None)
@@ -254,16 +254,16 @@ def _module_evaled(analysis: FileAnalysis) -> frozenset[str]:
 
 
 def is_evaluation_name(name: str, extra: Sequence[str] = ()) -> bool:
-    words = set(names.split_words(name))
+    words = set(knowledge.split_words(name))
     if name in extra or words & set(extra):
         return True
-    return bool(words & names.EVALUATION_WORDS) and not words & names.NON_EVALUATION_WORDS
+    return bool(words & knowledge.EVALUATION_WORDS) and not words & knowledge.NON_EVALUATION_WORDS
 
 
 def is_evaluation_loader(loop: LoopInfo) -> bool:
     if not loop.iter_name:
         return False
-    return bool(names.EVALUATION_LOADER.search(loop.iter_name.rpartition(".")[2]))
+    return bool(knowledge.EVALUATION_LOADER.search(loop.iter_name.rpartition(".")[2]))
 
 
 def recording_forwards(analysis: FileAnalysis, calls) -> list[CallFact]:
