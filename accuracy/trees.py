@@ -4,7 +4,7 @@ The linter resolves a project's own imports, so a labelled file is linted inside
 
 - `github:owner/name@commit`: the repository's tree at that commit, checked out from a local git
   mirror when one is given (never written to), else from a bare clone of the public repository
-  kept in the cache. The tree is written with `git read-tree` + `git checkout-index` into a
+  kept in the cache (Python files, notebooks and project configuration only). The tree is written with `git read-tree` + `git checkout-index` into a
   temporary index, not `git archive`, which leaves out the paths `.gitattributes` marks
   `export-ignore` (often tests and examples).
 - `pypi:NAME==VERSION`: the released archive (`pip download --no-deps`), extracted; an sdist's top
@@ -110,8 +110,34 @@ def _checkout(git_dir: Path, commit: str, target: Path) -> None:
         env = {**os.environ, "GIT_INDEX_FILE": str(Path(temporary) / "index")}
         work_tree = ("-c", "core.bare=false", f"--work-tree={scratch}")  # a bare mirror still checks out
         _git(git_dir, *work_tree, "read-tree", commit, env=env)
-        _git(git_dir, *work_tree, "checkout-index", "--all", "--force", env=env)
+        wanted = "\0".join(_present_sources(git_dir, env))
+        if wanted:
+            _run(_git_command(git_dir, *work_tree, "checkout-index", "--force", "-z", "--stdin"), env=env,
+                 stdin=wanted + "\0")
     scratch.rename(target)
+
+
+SOURCE_NAMES = ("pyproject.toml", "setup.py", "setup.cfg", ".gitignore", "tox.ini", ".flake8")
+
+
+def _is_source(path: str) -> bool:
+    """What the linter reads: Python files, notebooks and project configuration. Other files (data,
+    weights, images) are left out; a mirror may lack large blobs."""
+    return path.endswith((".py", ".pyi", ".ipynb")) or path.rpartition("/")[2] in SOURCE_NAMES
+
+
+def _present_sources(git_dir: Path, env: dict) -> list[str]:
+    """The source paths of the index whose blobs the git dir has (a mirror may lack large files)."""
+    listing = subprocess.run(_git_command(git_dir, "ls-files", "-s", "-z"), capture_output=True, env=env).stdout
+    entries = []
+    for entry in listing.decode("utf-8", "surrogateescape").split("\0"):
+        meta, _, path = entry.partition("\t")
+        if path and _is_source(path):
+            entries.append((meta.split()[1], path))
+    check = subprocess.run(_git_command(git_dir, "cat-file", "--batch-check=%(objectname)"), capture_output=True,
+                           text=True, input="".join(f"{blob}\n" for blob, _ in entries))
+    present = {line for line in check.stdout.splitlines() if not line.endswith(" missing")}
+    return [path for blob, path in entries if blob in present]
 
 
 def _git(git_dir: Path, *arguments: str, env: Optional[dict] = None) -> None:
@@ -123,9 +149,9 @@ def _git_command(git_dir: Path, *arguments: str) -> list[str]:
     return ["git", "-c", "safe.directory=*", "-c", "core.autocrlf=false", f"--git-dir={git_dir}", *arguments]
 
 
-def _run(command: list[str], env: Optional[dict] = None) -> None:
+def _run(command: list[str], env: Optional[dict] = None, stdin: Optional[str] = None) -> None:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, env=env)
+        done = subprocess.run(command, capture_output=True, text=True, env=env, input=stdin)
     except OSError as error:
         raise TreeError(f"cannot run {command[0]}: {error}") from None
     if done.returncode != 0:
