@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
 from ..linter import lint_module, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
+from .deep import call_deep
 from .sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_atomically
 
 PYTHON_SUFFIXES = (".py", ".pyi")
@@ -113,6 +114,10 @@ def lint_path(path: str, settings: Settings, edits: bool = False) -> FileResult:
 
 def lint_data(data: bytes, path: str, settings: Settings, edits: bool = False) -> FileResult:
     """Lint source bytes (or a notebook); with `edits`, each fix's edits are computed too."""
+    return isolated(path, data, _lint_data, data, path, settings, edits)
+
+
+def _lint_data(data: bytes, path: str, settings: Settings, edits: bool) -> FileResult:
     notebook: Optional[Notebook] = None
     try:
         if is_notebook(path):
@@ -124,10 +129,17 @@ def lint_data(data: bytes, path: str, settings: Settings, edits: bool = False) -
         return FileResult(path, error=f"{path}: {error}")
     except SourceError as error:
         return FileResult(path, error=_message(str(error), notebook, path))
+
+
+def isolated(path: str, data: Optional[bytes], work: Callable[..., FileResult], *args) -> FileResult:
+    """`work(*args)` on a big stack (see deep.py), any failure turned into this file's error: one
+    file's crash never stops the others, and the message never formats the failing objects."""
+    try:
+        return call_deep(work, *args)
     except RecursionError:
-        return FileResult(path, error=f"{path}: cannot analyse: nesting too deep")
+        return FileResult(path, error=f"{path}: cannot analyse: nesting too deep", original=data)
     except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
-        return FileResult(path, error=_internal_error(path, error))
+        return FileResult(path, error=_internal_error(path, error), original=data)
 
 
 def _analysed(source: Union[str, bytes], path: str, settings: Settings):
@@ -149,7 +161,17 @@ def _message(message: str, notebook: Optional[Notebook], path: str) -> str:
 
 
 def _internal_error(path: str, error: Exception) -> str:
-    return f"{path}: internal error, please report it: {type(error).__name__}: {error}"
+    return f"{path}: internal error, please report it: {type(error).__name__}: {safe_text(error)}"
+
+
+def safe_text(error: BaseException, limit: int = 300) -> str:
+    """`str(error)`, cut to `limit` characters; a placeholder when formatting it fails (a message
+    that holds a deep tree can itself exceed the recursion limit)."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001
+        return "(message could not be formatted)"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def fix_path(path: str, settings: Settings, unsafe: bool, write: bool) -> FileResult:
@@ -169,6 +191,10 @@ def fix_path(path: str, settings: Settings, unsafe: bool, write: bool) -> FileRe
 def fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: bool) -> FileResult:
     """Fix source bytes (or a notebook's cells). Positions refer to the fixed text when it is
     `written`, else to `data`."""
+    return isolated(path, data, _fix_data, data, path, settings, unsafe, written)
+
+
+def _fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: bool) -> FileResult:
     notebook: Optional[Notebook] = None
     try:
         if is_notebook(path):
@@ -181,10 +207,6 @@ def fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: 
         return FileResult(path, error=f"{path}: {error}", original=data)
     except (SourceError, FixError) as error:
         return FileResult(path, error=_message(str(error), notebook, path), original=data)
-    except RecursionError:
-        return FileResult(path, error=f"{path}: cannot analyse: nesting too deep", original=data)
-    except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
-        return FileResult(path, error=_internal_error(path, error), original=data)
     fixed = outcome.source
     if notebook is not None:
         fixed = notebook.with_program(outcome.source) if outcome.changed else data

@@ -34,11 +34,44 @@ def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
         return cst.parse_module(data)
     except cst.ParserSyntaxError as error:
         check_syntax(data, path)  # CPython's message is clearer, when CPython rejects the file too
+        limit = _libcst_limit(data)
+        if limit is not None:
+            raise SourceError(f"{path}:{limit}") from error
         raise SourceError(f"{path}:{_libcst_location(error)}: cannot parse: {error.message}") from error
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         raise SourceError(f"{path}: cannot decode: {error}") from error
     except RecursionError as error:  # pathological nesting
         raise SourceError(f"{path}: cannot parse: nesting too deep") from error
+
+
+LIBCST_MAX_STRINGS = 3000  # libcst's parser reads at most this many strings concatenated in one expression
+
+
+def _libcst_limit(data: Union[bytes, str]) -> Optional[str]:
+    """`line:column: why` when libcst rejects code CPython accepts for a known limit of its parser."""
+    start, end = getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -1)  # Python 3.12+
+    longest, where, run, first, inside = 0, (0, 0), 0, (0, 0), 0
+    try:
+        if isinstance(data, bytes):
+            tokens = tokenize.tokenize(io.BytesIO(data).readline)
+        else:
+            tokens = tokenize.generate_tokens(io.StringIO(data).readline)
+        for token in tokens:
+            if inside:
+                inside += (token.type == start) - (token.type == end)
+            elif token.type in (tokenize.STRING, start):
+                run, first = (run + 1, first) if run else (1, token.start)
+                if run > longest:
+                    longest, where = run, first
+                inside = int(token.type == start)
+            elif token.type not in (tokenize.NL, tokenize.COMMENT, tokenize.ENCODING):
+                run = 0
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    if longest > LIBCST_MAX_STRINGS:
+        return (f"{where[0]}:{where[1] + 1}: cannot analyse: {longest} strings concatenated in one expression "
+                f"(libcst, the parser nograd-lint uses, reads at most {LIBCST_MAX_STRINGS})")
+    return None
 
 
 def _libcst_location(error: cst.ParserSyntaxError) -> str:
