@@ -20,9 +20,13 @@ from .base import Finding, Rule
 from .registry import register
 
 
-def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, bool]:
-    spelled, needs_import = edits.torch_callable(analysis.module_imports, settings.fix_context)
-    return f"{spelled}()", needs_import
+def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, Optional[bool]]:
+    """How fixes spell the context, and whether they add `import torch` (None: no fix is safe, as
+    `torch` may not be the module where the fix runs; messages still name `torch.<context>()`)."""
+    spelled = edits.torch_callable(analysis.module, settings.fix_context)
+    if spelled is None:
+        return f"torch.{settings.fix_context}()", None
+    return f"{spelled[0]}()", spelled[1]
 
 
 @register
@@ -96,7 +100,7 @@ class EvaluationWithGradients(Rule):
             if region.kind == "function":
                 function = region.scope
                 escapes = escapes_function(analysis, function)
-                if function.is_async:
+                if function.is_async or needs_import is None:
                     fix = None
                 else:
                     fix = Fix(FixSafety.UNSAFE if escapes else FixSafety.SAFE,
@@ -107,9 +111,10 @@ class EvaluationWithGradients(Rule):
                 span = analysis.span_of(region.statements[0])
                 span_end = analysis.span_of(region.statements[-1]).end
                 escapes = escapes_region(analysis, region.scope, Span(span.start, span_end))
-                fix = Fix(FixSafety.UNSAFE if escapes else FixSafety.SAFE,
-                          f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
-                          edits.wrap_in_with(region.statements, context, needs_import), anchor=region.statements[0])
+                fix = None if needs_import is None else Fix(
+                    FixSafety.UNSAFE if escapes else FixSafety.SAFE,
+                    f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
+                    edits.wrap_in_with(region.statements, context, needs_import), anchor=region.statements[0])
                 where = "this evaluation loop" if region.kind == "loop" else "this evaluation code"
             confidence = region.confidence
             if escapes and region.kind != "function" and confidence is Confidence.HIGH:
@@ -376,8 +381,9 @@ class InplaceParameterUpdate(Rule):
                 continue
             reported.append(loop.span)
             node, parameter = offender
-            fix = Fix(FixSafety.SAFE, f"wrap the loop in `with {context}:`",
-                      edits.wrap_in_with((loop.node,), context, needs_import), anchor=loop.node)
+            fix = None if needs_import is None else Fix(
+                FixSafety.SAFE, f"wrap the loop in `with {context}:`",
+                edits.wrap_in_with((loop.node,), context, needs_import), anchor=loop.node)
             yield Finding(node, f"in-place update of parameter `{parameter}` while gradients are recorded "
                                 f"raises RuntimeError; do it under `with {context}:`", fix)
 
