@@ -119,7 +119,10 @@ class Notebook:
             body = sources.get(cell.number, cell.source)
             if body.endswith("\n") and not cell.source.endswith("\n"):
                 body = body[:-1]
-            result.append(self._restore_magics(body))
+            body = self._restore_magics(body)
+            if "\r\n" in cell.source and body != cell.source:  # lines a fix added end like the others
+                body = re.sub(r"(?<!\r)\n", "\r\n", body)
+            result.append(body)
         return result
 
     def _restore_magics(self, source: str) -> str:
@@ -176,7 +179,8 @@ def _encode_like(original_value: str, source: str, newline: str) -> str:
         if not lines:
             return "[]"
         match = re.match(r"\[(\s*)", original_value)
-        separator = match.group(1) if match and match.group(1) else (newline + "    ")
+        compact = original_value.strip() != "[]"  # items already written: their spacing is the style
+        separator = match.group(1) if match and (match.group(1) or compact) else (newline + "    ")
         closing = re.search(r"(\s*)\]$", original_value)
         closing_ws = closing.group(1) if closing else ""
         items = ("," + separator).join(json.dumps(item, ensure_ascii=_ascii_only(original_value)) for item in lines)
