@@ -136,8 +136,10 @@ def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
     original = module
     lines = LineMap.identity(module.code)
     applied: list[Diagnostic] = []
-    for _ in range(MAX_ROUNDS):
+    for round_number in range(MAX_ROUNDS):
         diagnostics = lint_module(module, path, settings)
+        if diagnostics and round_number == 0:
+            _check_original(module, path)  # as nograd-lint does: code this Python cannot compile is an error
         step = _next_fix(module, diagnostics, unsafe)
         if step is None:
             break

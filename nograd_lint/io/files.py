@@ -214,7 +214,10 @@ def _analysed(source: Union[str, bytes], path: str, settings: Settings):
         return None, []
     module = parse(source, path)
     text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
-    return module, lint_module(module, path, settings, text=text, rules=rules)
+    diagnostics = lint_module(module, path, settings, text=text, rules=rules)
+    if diagnostics:  # nograd-fix refuses code this Python cannot compile; so does the report
+        check_syntax(source, path, full=True)
+    return module, diagnostics
 
 
 def _message(message: str, notebook: Optional[Notebook], path: str) -> str:

@@ -69,7 +69,11 @@ class Notebook:
             if not isinstance(cell, dict) or cell.get("cell_type") != "code":
                 continue
             source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
+            if isinstance(source, list) and all(isinstance(line, str) for line in source):
+                source = "".join(source)
+            elif not isinstance(source, str):
+                raise NotebookError(f"invalid notebook: the source of cell {number} is neither text nor a list of "
+                                    f"lines of text")
             span = spans.get(("cells", number - 1, "source"))
             if span is None:
                 continue
