@@ -19,9 +19,13 @@ from .base import Finding, Rule
 from .registry import register
 
 
-def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, bool]:
-    spelled, needs_import = edits.torch_callable(analysis.module_imports, settings.fix_context)
-    return f"{spelled}()", needs_import
+def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, Optional[bool]]:
+    """How fixes spell the context, and whether they add `import torch` (None: no fix is safe, as
+    `torch` may not be the module where the fix runs; messages still name `torch.<context>()`)."""
+    spelled = edits.torch_callable(analysis.module, settings.fix_context)
+    if spelled is None:
+        return f"torch.{settings.fix_context}()", None
+    return f"{spelled[0]}()", spelled[1]
 
 
 @register
@@ -98,16 +102,16 @@ class EvaluationWithGradients(Rule):
                 spelled, needs = edits.torch_callable(analysis.module_imports, "set_grad_enabled")
                 guard = f"{spelled}({region.flag})"
                 fix = Fix(FixSafety.UNSAFE, f"run the body of `{region.scope.name}` under `with {guard}:`",
-                          edits.wrap_in_with(body, guard, needs), anchor=body[0]) if body else None
+                          edits.wrap_in_with(body, guard, needs), anchor=body[0]) if body and needs is not None else None
                 where = f"`{region.scope.name}`"
             elif region.kind == "function":
                 function = region.scope
-                fix = None if function.is_async else Fix(
+                fix = None if function.is_async or needs_import is None else Fix(
                     safety, f"add `@{context}` to `{function.name}`",
                     edits.add_decorator(function.node, context, needs_import), anchor=function.node)
                 where = f"`{function.name}`"
             else:
-                fix = Fix(safety, f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
+                fix = None if needs_import is None else Fix(safety, f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
                           edits.wrap_in_with(region.statements, context, needs_import), anchor=region.statements[0])
                 where = "this evaluation loop" if region.kind == "loop" else "this evaluation code"
             message = (f"{where} runs forward passes with gradients enabled ({region.evidence}); "
@@ -372,8 +376,9 @@ class InplaceParameterUpdate(Rule):
                 continue
             reported.append(loop.span)
             node, parameter = offender
-            fix = Fix(FixSafety.SAFE, f"wrap the loop in `with {context}:`",
-                      edits.wrap_in_with((loop.node,), context, needs_import), anchor=loop.node)
+            fix = None if needs_import is None else Fix(
+                FixSafety.SAFE, f"wrap the loop in `with {context}:`",
+                edits.wrap_in_with((loop.node,), context, needs_import), anchor=loop.node)
             yield Finding(node, f"in-place update of parameter `{parameter}` while gradients are recorded "
                                 f"raises RuntimeError; do it under `with {context}:`", fix)
 
