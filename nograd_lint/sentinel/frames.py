@@ -14,7 +14,7 @@ import os
 import sysconfig
 from pathlib import Path
 from types import CodeType, FrameType
-from typing import Dict, Optional, Tuple
+from typing import Dict, List, Optional, Tuple
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,6 +76,15 @@ class CallSites:
                 return frame
             frame = frame.f_back
         return None
+
+    def callers(self, frame: FrameType, limit: int = 8) -> List[Location]:
+        """Where the user frames above `frame` are (innermost first, at most `limit`)."""
+        found: List[Location] = []
+        frame = self.user_frame(frame.f_back)
+        while frame is not None and len(found) < limit:
+            found.append(location(frame))
+            frame = self.user_frame(frame.f_back)
+        return found
 
 
 def location(frame: FrameType) -> Location:

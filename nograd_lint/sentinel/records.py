@@ -14,7 +14,9 @@ class SiteRecord:
 
     `saved_bytes` counts activations saved for backward (storages of the module's own parameters
     and buffers are not counted: they live anyway), each storage once; for a call site a backward
-    used, only the forwards before that backward are measured. `unmeasured` counts forwards whose
+    used, only the forwards before that backward are measured.
+    `callers` are the user frames that led to the call (path, line, function), innermost first,
+    as seen at the call site's first watched forward. `unmeasured` counts forwards whose
     bytes could not be measured because the program's own saved-tensor hooks were active.
     """
 
@@ -29,6 +31,7 @@ class SiteRecord:
     used: bool
     unmeasured: int = 0
     tests: List[str] = dataclasses.field(default_factory=list)
+    callers: List[List[Any]] = dataclasses.field(default_factory=list)
     lint: Optional[Dict[str, Any]] = None  # the static cross-check (crosscheck.py)
 
     @property
@@ -58,7 +61,8 @@ def merge(records: Iterable[SiteRecord]) -> List[SiteRecord]:
         known = merged.get(record.key)
         if known is None:
             merged[record.key] = dataclasses.replace(
-                record, modules=list(record.modules), tests=list(record.tests))
+                record, modules=list(record.modules), tests=list(record.tests),
+                callers=list(record.callers))
             continue
         known.modules = sorted(set(known.modules) | set(record.modules))
         known.tests += [t for t in record.tests if t not in known.tests]

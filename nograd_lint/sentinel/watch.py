@@ -56,8 +56,9 @@ class _Thread(threading.local):
 class _Site:
     """Live state of one call site and kind; `pack`/`unpack` are its saved-tensor hooks."""
 
-    def __init__(self, where: Location, kind: str, thread: _Thread) -> None:
-        self.where, self.kind, self._thread = where, kind, thread
+    def __init__(self, where: Location, callers: List[Location], kind: str,
+                 thread: _Thread) -> None:
+        self.where, self.callers, self.kind, self._thread = where, callers, kind, thread
         self.modules: set = set()
         self.forwards = self.unmeasured = 0
         self.used = False
@@ -82,7 +83,8 @@ class _Site:
         return SiteRecord(path=where.path, line=where.line, column=where.column,
                           function=where.function, kind=self.kind, modules=sorted(self.modules),
                           forwards=self.forwards, saved_bytes=self.activations.total_bytes,
-                          used=self.used, unmeasured=self.unmeasured)
+                          used=self.used, unmeasured=self.unmeasured,
+                          callers=[[c.path, c.line, c.function] for c in self.callers])
 
 
 class _Forward:
@@ -212,7 +214,8 @@ class Sentinel:
         key = (frame.f_code, frame.f_lasti, kind)
         site = self._sites.get(key)
         if site is None:
-            site = self._sites[key] = _Site(location(frame), kind, self._thread)
+            site = self._sites[key] = _Site(location(frame), self._frames.callers(frame), kind,
+                                            self._thread)
         return site
 
     def _start_hooks(self, site: _Site):
