@@ -312,3 +312,37 @@ def test_records_merge_by_call_site_and_round_trip_through_json():
         (3, 3, 150, ["Head", "Net"], ["t2", "t1"], 1), (9, 1, 500, ["Net"], [], 0)]
     assert SiteRecord.from_dict(merged[0].to_dict()) == merged[0]
     assert merged[0].to_dict()["finding"] is True
+
+
+def test_an_inner_sentinel_takes_over_from_an_outer_one():
+    model = mlp().eval()
+    with Sentinel() as outer:
+        model(torch.randn(16, 64))  # site: outer
+        with Sentinel() as inner:
+            model(torch.randn(16, 64))  # site: inner
+        model(torch.randn(16, 64))  # site: outer again
+    assert [r.line for r in inner.records()] == [site("inner", "model(")[0]]
+    assert [(r.line, r.saved_bytes) for r in outer.records()] == [
+        (site("outer", "model(")[0], MLP_SAVED), (site("outer again", "model(")[0], MLP_SAVED)]
+
+
+def test_an_error_of_the_sentinel_itself_stops_the_watch_not_the_program():
+    class Odd(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.inner = nn.Linear(4, 4)
+
+        def parameters(self, recurse=True):
+            raise RuntimeError("parameters are computed lazily")
+
+        def forward(self, x):
+            return self.inner(x)
+
+    model = Odd().eval()
+    with Sentinel() as sentinel:
+        out = model(torch.ones(2, 4))
+        model.inner(torch.ones(2, 4))  # no longer watched
+        assert not hooks_active()
+    assert out.shape == (2, 4)
+    assert sentinel.error == "RuntimeError: parameters are computed lazily"
+    assert sentinel.records() == []

@@ -1,7 +1,8 @@
 """Subprocess entry: `python -m nograd_lint.sentinel.child --report FILE TARGET [ARGS...]`.
 
 Runs the target under a `Sentinel` with the terminal's stdin, stdout and stderr, and writes the
-records to FILE as JSON (`{"records": [...], "exit_code": N, "error": ...}`) whatever way the
+records to FILE as JSON (`{"records": [...], "exit_code": N, "error": ..., "sentinel_error":
+...}`) whatever way the
 program ends (normally, `sys.exit`, an exception, Ctrl-C). Exits with the program's status.
 An exception the program raised is printed as Python prints it, from the program's own frames.
 """
@@ -62,6 +63,7 @@ def watch(target_text: str, argv: List[str], include: List[str]) -> Dict[str, An
         _print_program_error(exc)
         outcome.update(exit_code=1, error="%s: %s" % (type(exc).__name__, exc))
     outcome["records"] = [record.to_dict() for record in sentinel.records()]
+    outcome["sentinel_error"] = sentinel.error
     return outcome
 
 

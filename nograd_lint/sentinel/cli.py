@@ -131,6 +131,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
         cross_check(records)
     output(records, args.format, args.json, str(target), outcome["exit_code"])
+    if outcome.get("sentinel_error"):
+        print("nograd-verify: the sentinel stopped watching after an error of its own (%s); "
+              "the report covers what ran before" % outcome["sentinel_error"], file=sys.stderr)
     if outcome["exit_code"]:
         reason = outcome.get("error") or "exited with status %s" % outcome["exit_code"]
         print("nograd-verify: %s: %s" % (target, reason), file=sys.stderr)

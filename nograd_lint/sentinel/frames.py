@@ -50,6 +50,7 @@ class CallSites:
         self._library = library_dirs()
         self._include = tuple(_prefix(p) for p in include)
         self._user: Dict[CodeType, bool] = {}
+        self._locations: Dict[Tuple[CodeType, int], Location] = {}
 
     @staticmethod
     @functools.lru_cache(maxsize=8)
@@ -77,12 +78,20 @@ class CallSites:
             frame = frame.f_back
         return None
 
+    def location(self, frame: FrameType) -> Location:
+        """`location(frame)`, computed once per instruction."""
+        key = (frame.f_code, frame.f_lasti)
+        where = self._locations.get(key)
+        if where is None:
+            where = self._locations[key] = location(frame)
+        return where
+
     def callers(self, frame: FrameType, limit: int = 8) -> List[Location]:
         """Where the user frames above `frame` are (innermost first, at most `limit`)."""
         found: List[Location] = []
         frame = self.user_frame(frame.f_back)
         while frame is not None and len(found) < limit:
-            found.append(location(frame))
+            found.append(self.location(frame))
             frame = self.user_frame(frame.f_back)
         return found
 

@@ -69,18 +69,21 @@ class SentinelPlugin:
     def __init__(self, config, mode: str) -> None:
         self.config, self.mode = config, mode
         self.findings: List[SiteRecord] = []
+        self.errors: List[str] = []  # "test id: error" where the sentinel stopped early
         self._sentinel = None
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_protocol(self, item, nextitem):
         from .watch import Sentinel
 
-        self._sentinel = Sentinel()
+        self._sentinel = sentinel = Sentinel()
         try:
-            with self._sentinel:
+            with sentinel:
                 return (yield)
         finally:
             self._sentinel = None
+            if sentinel.error:
+                self.errors.append("%s: %s" % (item.nodeid, sentinel.error))
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item):
@@ -105,13 +108,16 @@ class SentinelPlugin:
     def pytest_sessionfinish(self, session) -> None:
         workeroutput = getattr(self.config, "workeroutput", None)
         if workeroutput is not None:  # an xdist worker: the controller reports
-            workeroutput[_WORKER_KEY] = json.dumps([r.to_dict() for r in self.findings])
+            workeroutput[_WORKER_KEY] = json.dumps({"findings": [r.to_dict() for r in self.findings],
+                                                    "errors": self.errors})
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node, error) -> None:
         data = getattr(node, "workeroutput", {}).get(_WORKER_KEY)
         if data:
-            self.findings.extend(SiteRecord.from_dict(r) for r in json.loads(data))
+            sent = json.loads(data)
+            self.findings.extend(SiteRecord.from_dict(r) for r in sent["findings"])
+            self.errors.extend(sent["errors"])
 
     def pytest_terminal_summary(self, terminalreporter) -> None:
         if getattr(self.config, "workeroutput", None) is not None:
@@ -124,3 +130,6 @@ class SentinelPlugin:
         terminalreporter.section("nograd sentinel")
         for line in text_lines(records):
             terminalreporter.write_line(line)
+        for error in self.errors:
+            terminalreporter.write_line("the sentinel stopped watching %s (an error of its own)"
+                                        % error)

@@ -1,15 +1,16 @@
 """The sentinel: global module hooks that watch forwards which build a graph nobody uses.
 
-While a `Sentinel` is active, every module call passes through a global forward pre-hook and
-forward hook. With gradients disabled the pre-hook returns at once. Otherwise the outermost
+While a `Sentinel` is active, every module call passes through a global forward pre-hook. With
+gradients disabled it returns at once. Otherwise the outermost
 forward of a module that is in eval mode with parameters that require grad (`eval`), or whose
 parameters all have `requires_grad=False` (`frozen`), is watched: its call site is the innermost
 frame in the user's files, and until a backward has used a graph built at that call site, the
 forward runs under `saved_tensors_hooks` that count the bytes it saves for backward (keeping no
 tensor alive) and note when a backward unpacks one of them. A prehook on the grad_fn of each
 output tensor notes a backward through the outputs too (for forwards whose tensors the hooks did
-not see). A call site is a finding when no backward reached any of its graphs by the end of the
-watch.
+not see); a forward hook on the watched module ends the forward. A call site is a finding when
+no backward reached any of its graphs by the end of the watch. An error inside the sentinel's
+own hooks stops the watch (`Sentinel.error` says why) instead of reaching the program.
 
 torch is imported when a watch starts, never at import time.
 """
@@ -23,10 +24,11 @@ import weakref
 from typing import Any, Dict, Iterable, List, Optional, Tuple
 
 from ..verify.measure import SavedTensorBytes, iter_tensors
-from .frames import CallSites, Location, location
+from .frames import CallSites, Location
 from .records import EVAL, FROZEN, SiteRecord, merge
 
 _MAX_OUTPUT_NODES = 16  # grad_fn prehooks per forward; outputs with more tensors are rare
+_ACTIVE: list = []  # the sentinels watching now; only the innermost one records
 
 
 def kind_of(module) -> Optional[str]:
@@ -66,9 +68,11 @@ class _Site:
         self.state = SavedTensorBytes()  # the module's own parameters and buffers
 
     def pack(self, tensor):
-        forward = self._thread.forward
-        if forward is not None and forward.is_state(tensor):
-            return self.state._pack(tensor)
+        # Only a leaf or a view can be the module's state (an activation has its own grad_fn).
+        if tensor.grad_fn is None or tensor._base is not None:
+            forward = self._thread.forward
+            if forward is not None and forward.is_state(tensor):
+                return self.state._pack(tensor)
         return self.activations._pack(tensor)
 
     def unpack(self, saved):
@@ -149,7 +153,9 @@ class Sentinel:
         for record in sentinel.findings():
             print(record.path, record.line, record.saved_bytes)
 
-    `include`: directories whose files count as the user's even inside site-packages.
+    `include`: directories whose files count as the user's even inside site-packages. A
+    sentinel entered while another one watches takes over until it exits (so a test that uses
+    a Sentinel itself still works under the pytest plugin).
     """
 
     def __init__(self, include: Iterable[str] = ()) -> None:
@@ -163,33 +169,17 @@ class Sentinel:
         self._ended: collections.deque = collections.deque()
         self._frames: Optional[CallSites] = None
         self._records: Optional[List[SiteRecord]] = None
+        self.error: Optional[str] = None  # why the watch stopped early, if it did
 
     # --- the hooks (hot path: every module call while the watch is active) ---------------------
 
     def _pre_hook(self, module, args) -> None:
-        if not self._grad_enabled():
+        if not self._grad_enabled() or not _ACTIVE or _ACTIVE[-1] is not self:
             return None
-        thread = self._thread
-        forward = thread.forward
-        if forward is not None:  # a submodule (or a re-entry) of the watched forward
-            if forward.module is module:
-                forward.reentry += 1
-            return None
-        kind = kind_of(module)
-        if kind is None:
-            return None
-        site = self._site(kind)
-        if site is None:
-            return None
-        forward = _Forward(module, site, self._states)
-        while self._ended:
-            self._ended.pop().remove()
-        if not site.used:
-            forward.packs = _packs(site)
-            forward.hooks = self._start_hooks(site)
-        # Only the watched module gets a forward hook (a global one would run on every call).
-        forward.end = module.register_forward_hook(self._hook, always_call=True)
-        thread.forward = forward
+        try:
+            self._start(module)
+        except Exception as exc:  # noqa: BLE001 - the sentinel must never break the program
+            self._stop(exc)
         return None
 
     def _hook(self, module, args, output) -> None:
@@ -202,10 +192,54 @@ class Sentinel:
             return None
         thread.forward = None
         self._ended.append(forward.end)
-        self._finish(forward, output)
+        try:
+            if forward.hooks is not None:
+                forward.hooks.__exit__(None, None, None)
+            self._finish(forward, output)
+        except Exception as exc:  # noqa: BLE001
+            self._stop(exc)
         return None
 
+    def _stop(self, exc: Exception) -> None:
+        """Stop watching after an error of the sentinel itself; keep what was recorded."""
+        self.error = "%s: %s" % (type(exc).__name__, exc)
+        for handle in self._handles:
+            handle.remove()
+        forward, self._thread.forward = self._thread.forward, None
+        if forward is not None and forward.hooks is not None:
+            forward.hooks.__exit__(None, None, None)
+
     # --- the parts of a watched forward -----------------------------------------------------------
+
+    def _start(self, module) -> None:
+        thread = self._thread
+        forward = thread.forward
+        if forward is not None:  # a submodule (or a re-entry) of the watched forward
+            if forward.module is module:
+                forward.reentry += 1
+            return
+        kind = kind_of(module)
+        if kind is None:
+            return
+        site = self._site(kind)
+        if site is None:
+            return
+        forward = _Forward(module, site, self._states)
+        self._remove_ended()
+        if not site.used:
+            forward.packs = _packs(site)
+            forward.hooks = self._start_hooks(site)
+        thread.forward = forward
+        # Only the watched module gets a forward hook (a global one would run on every call).
+        forward.end = module.register_forward_hook(self._hook, always_call=True)
+
+    def _remove_ended(self) -> None:
+        while True:
+            try:
+                handle = self._ended.pop()
+            except IndexError:  # empty (another thread may have emptied it meanwhile)
+                return
+            handle.remove()
 
     def _site(self, kind: str) -> Optional[_Site]:
         frame = self._frames.user_frame(sys._getframe(1))
@@ -214,8 +248,8 @@ class Sentinel:
         key = (frame.f_code, frame.f_lasti, kind)
         site = self._sites.get(key)
         if site is None:
-            site = self._sites[key] = _Site(location(frame), self._frames.callers(frame), kind,
-                                            self._thread)
+            site = self._sites[key] = _Site(self._frames.location(frame),
+                                            self._frames.callers(frame), kind, self._thread)
         return site
 
     def _start_hooks(self, site: _Site):
@@ -232,15 +266,12 @@ class Sentinel:
         return hooks
 
     def _finish(self, forward: _Forward, output) -> None:
+        """Count a watched forward that built a graph; watch its outputs' grad_fn nodes."""
         site = forward.site
         if site.used:
             site.forwards += 1
             site.modules.add(type(forward.module).__name__)
-            if forward.hooks is not None:
-                forward.hooks.__exit__(None, None, None)
             return
-        if forward.hooks is not None:
-            forward.hooks.__exit__(None, None, None)
         nodes = _graph_nodes(output)
         saved = _packs(site) > forward.packs
         if not (saved or nodes):  # no graph was built (e.g. frozen module, inputs without one)
@@ -265,19 +296,21 @@ class Sentinel:
         self._frames = CallSites.shared(self._include)
         self._records = None
         self._handles = [module.register_module_forward_pre_hook(self._pre_hook)]
+        _ACTIVE.append(self)
         return self
 
     def __exit__(self, *exc) -> None:
         for handle in self._handles:
             handle.remove()
         self._handles = []
+        _ACTIVE.remove(self)
         forward, self._thread.forward = self._thread.forward, None
         if forward is not None:  # interrupted inside a forward (KeyboardInterrupt)
-            self._ended.append(forward.end)
+            if forward.end is not None:
+                self._ended.append(forward.end)
             if forward.hooks is not None:
                 forward.hooks.__exit__(None, None, None)
-        while self._ended:
-            self._ended.pop().remove()
+        self._remove_ended()
         self._records = self._snapshot()
 
     def _snapshot(self) -> List[SiteRecord]:
