@@ -1,7 +1,8 @@
 """`nograd-verify --watch`: real programs in real subprocesses on real torch, cross-checked with
-the real linter. The scripts in sentinel_cases/ are written in the style of public evaluation
-and training code; every call site they waste a graph at is one the linter misses today."""
+the real linter (the cross-check's verdicts themselves: test_sentinel_crosscheck.py)."""
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,46 +15,6 @@ CASES = Path("tests") / "sentinel_cases"
 EXAMPLES = Path("examples")
 FINDINGS, USAGE = 1, 2
 
-EXPECTED = {
-    "callback_validation.py": [
-        "tests/sentinel_cases/callback_validation.py:12:13: eval-mode forward of Sequential ran 3 "
-        "times with gradients on; no backward used their graphs; 68.0 KB saved for backward; "
-        "nograd-lint misses it",
-        "tests/sentinel_cases/callback_validation.py:16:40: eval-mode forward of Sequential ran 3 "
-        "times with gradients on; no backward used their graphs; 68.0 KB saved for backward; "
-        "nograd-lint misses it",
-        "2 call sites built graphs no backward used (136.0 KB saved for backward); nograd-lint "
-        "reports 0 on the line, 0 in the function, 0 at a caller, misses 2.",
-    ],
-    "distill_frozen_teacher.py": [
-        "tests/sentinel_cases/distill_frozen_teacher.py:41:16: forward of frozen Sequential ran 6 "
-        "times on inputs that carry a graph; no backward used their graphs; 96.0 KB saved for "
-        "backward; nograd-lint misses it",
-        "1 call site built graphs no backward used (96.0 KB saved for backward); nograd-lint "
-        "reports 0 on the line, 0 in the function, 0 at a caller, misses 1; 1 call site whose "
-        "graphs a backward used (not findings).",
-    ],
-    "eval_task_registry.py": [
-        "tests/sentinel_cases/eval_task_registry.py:58:22: eval-mode forward of MLPEncoder ran 4 "
-        "times with gradients on; no backward used their graphs; 44.0 KB saved for backward; "
-        "nograd-lint misses it",
-        "tests/sentinel_cases/eval_task_registry.py:30:16: eval-mode forward of Sequential ran 4 "
-        "times with gradients on; no backward used their graphs; 40.0 KB saved for backward; "
-        "nograd-lint misses it",
-        "2 call sites built graphs no backward used (84.0 KB saved for backward); nograd-lint "
-        "reports 0 on the line, 0 in the function, 0 at a caller, misses 2.",
-    ],
-    "saliency_report.py": [
-        "tests/sentinel_cases/saliency_report.py:37:12: eval-mode forward of SmallConvNet ran 4 "
-        "times with gradients on; no backward used their graphs; 38.0 KB saved for backward; "
-        "nograd-lint misses it",
-        "1 call site built graphs no backward used (38.0 KB saved for backward); nograd-lint "
-        "reports 0 on the line, 0 in the function, 0 at a caller, misses 1; 2 call sites whose "
-        "graphs a backward used (not findings).",
-    ],
-}
-
-
 def report_lines(stdout):
     """The sentinel's lines (the programs print their own results first)."""
     return [line for line in stdout.splitlines()
@@ -61,14 +22,7 @@ def report_lines(stdout):
             or "call site" in line or line.startswith("No wasted graphs")]
 
 
-@pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_each_realistic_script_reports_what_the_linter_misses(name):
-    done = run_cli("--watch", CASES / name)
-    assert done.returncode == FINDINGS, done.stderr
-    assert report_lines(done.stdout) == EXPECTED[name]
-
-
-def test_a_finding_the_linter_reports_at_a_caller_and_one_on_the_line():
+def test_a_finding_the_linter_reports_at_a_caller():
     done = run_cli("--watch", EXAMPLES / "ng307_thread_pool_in_no_grad.py")
     assert done.returncode == FINDINGS, done.stderr
     assert report_lines(done.stdout)[0] == (
@@ -80,8 +34,8 @@ def test_a_finding_the_linter_reports_at_a_caller_and_one_on_the_line():
 
 def test_program_arguments_json_output_and_a_json_file(tmp_path):
     out = tmp_path / "report.json"
-    done = run_cli("--format", "json", "--json", out, "--watch", CASES / "eval_task_registry.py",
-                   "--tasks", "retrieval")
+    done = run_cli("--no-lint", "--format", "json", "--json", out, "--watch",
+                   CASES / "eval_task_registry.py", "--tasks", "retrieval")
     assert done.returncode == FINDINGS, done.stderr
     printed = done.stdout[done.stdout.index("{\n"):]  # after the program's own print
     data = json.loads(printed)
@@ -95,7 +49,7 @@ def test_program_arguments_json_output_and_a_json_file(tmp_path):
         "modules": ["Sequential"], "forwards": 4, "saved_bytes": 40960, "used": False,
         "finding": True, "unmeasured": 0}
     assert finding["path"] == str(ROOT / CASES / "eval_task_registry.py")
-    assert finding["lint"] == {"status": "missed", "codes": [], "lines": []}
+    assert finding["lint"] is None  # --no-lint
     assert [c[1:] for c in finding["callers"]] == [
         [62, "Evaluator.task_retrieval.<locals>.<listcomp>"], [62, "Evaluator.task_retrieval"],
         [71, "Evaluator.run"],
@@ -113,15 +67,13 @@ def test_a_function_target_and_the_table(tmp_path):
         "    with torch.no_grad():\n"
         "        model(torch.ones(4, 8))\n"
         "    return model(torch.ones(4, 8))\n")
-    # The linter misses it: the output leaves main(), which lowers its confidence below the
-    # default bar.
-    done = run_cli("--format", "table", "--watch", "probe.py::main", cwd=tmp_path)
+    done = run_cli("--no-lint", "--format", "table", "--watch", "probe.py::main", cwd=tmp_path)
     assert done.returncode == FINDINGS, done.stderr
     lines = done.stdout.splitlines()
     assert lines[0].strip() == "nograd sentinel: graphs no backward used"
     row = next(line for line in lines if "probe.py:8:12" in line)
     assert [cell.strip() for cell in row.strip("│ ").split("│")] == [
-        "probe.py:8:12", "main", "eval-mode", "Linear", "1", "128 B", "missed"]
+        "probe.py:8:12", "main", "eval-mode", "Linear", "1", "128 B", "-"]
 
 
 def test_a_program_that_fails_is_reported_with_its_own_traceback(tmp_path):
@@ -180,3 +132,14 @@ def test_help_and_the_verify_parser_mentions_watch():
     assert "--include DIR" in done.stdout
     done = run_cli("--help")
     assert "--watch TARGET" in done.stdout
+
+
+def test_the_package_imports_without_importing_torch():
+    code = ("import sys\n"
+            "import nograd_lint.sentinel, nograd_lint.sentinel.cli, nograd_lint.sentinel.child\n"
+            "import nograd_lint.sentinel.crosscheck, nograd_lint.sentinel.report\n"
+            "import nograd_lint.verify.cli\n"
+            "print('torch' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "False\n", "")

@@ -54,6 +54,8 @@ REPORT = [
 
 @pytest.fixture
 def project(tmp_path):
+    # The cross-check honours the project's configuration: without NG101 the linter misses it.
+    (tmp_path / "pyproject.toml").write_text('[tool.nograd-lint]\nignore = ["NG101"]\n')
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "test_project.py").write_text(PROJECT_TESTS)
     return tmp_path
