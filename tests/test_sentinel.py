@@ -326,23 +326,54 @@ def test_an_inner_sentinel_takes_over_from_an_outer_one():
         (site("outer", "model(")[0], MLP_SAVED), (site("outer again", "model(")[0], MLP_SAVED)]
 
 
+class Wrapper(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.inner = nn.Linear(4, 4)
+
+    def forward(self, x):
+        return self.inner(x)
+
+
 def test_an_error_of_the_sentinel_itself_stops_the_watch_not_the_program():
-    class Odd(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.inner = nn.Linear(4, 4)
-
-        def parameters(self, recurse=True):
-            raise RuntimeError("parameters are computed lazily")
-
-        def forward(self, x):
-            return self.inner(x)
-
-    model = Odd().eval()
+    model = Wrapper().eval()
+    # Not a module, ahead of the one with parameters: the sentinel's walk fails on it.
+    model._modules = {"plugin": "registered later", "inner": model.inner}
     with Sentinel() as sentinel:
-        out = model(torch.ones(2, 4))
+        out = model.inner(torch.ones(2, 4))  # watched
+        out = model(torch.ones(2, 4))  # the sentinel fails here and stops
         model.inner(torch.ones(2, 4))  # no longer watched
         assert not hooks_active()
     assert out.shape == (2, 4)
-    assert sentinel.error == "RuntimeError: parameters are computed lazily"
-    assert sentinel.records() == []
+    assert sentinel.error == "AttributeError: 'str' object has no attribute '_parameters'"
+    assert [(r.modules, r.forwards) for r in sentinel.records()] == [(["Linear"], 1)]
+
+
+def test_a_module_whose_parameters_cannot_be_listed_is_still_measured():
+    class Lazy(Wrapper):
+        def parameters(self, recurse=True):
+            raise RuntimeError("parameters are computed lazily")
+
+    model = Lazy().eval()
+    with Sentinel() as sentinel:
+        out = model(torch.ones(2, 4))
+    assert out.shape == (2, 4) and sentinel.error is None
+    assert [(r.modules, r.saved_bytes) for r in sentinel.records()] == [(["Lazy"], 2 * 4 * FLOAT)]
+
+
+def test_user_files_are_outside_libraries_unless_included():
+    import sys
+    import sysconfig
+
+    from nograd_lint.sentinel.frames import CallSites
+
+    package = Path(sysconfig.get_paths()["purelib"]) / "evalpkg"
+    namespace = {"sys": sys}
+    exec(compile("def where():\n    return sys._getframe()\n", str(package / "run.py"), "exec"),
+         namespace)
+    installed = namespace["where"]()  # a real frame of a file in site-packages
+    assert CallSites().user_frame(installed) is not installed  # this test's frame instead
+    assert CallSites().user_frame(installed).f_code.co_filename == HERE
+    assert CallSites((str(package),)).user_frame(installed) is installed
+    this_frame = sys._getframe()
+    assert CallSites().user_frame(this_frame) is this_frame  # this file is the user's

@@ -35,19 +35,20 @@ def kind_of(module) -> Optional[str]:
     """`eval`, `frozen` or None (a module in training mode with trainable parameters, or one
     without parameters): what a forward of `module` with gradients on would be watched as.
 
-    Runs for every module call with gradients on outside a watched forward, so the module's own
-    parameters are looked at before its submodules' (most modules decide there)."""
-    own = module._parameters
-    if not own and not module._modules:
-        return None
-    for parameter in own.values():
-        if parameter is not None and parameter.requires_grad:
-            return None if module.training else EVAL
+    Runs for every module call with gradients on outside a watched forward, so it walks the
+    module tree itself (cheaper than `parameters()`) and stops at the first trainable parameter.
+    """
     has_parameters = False
-    for parameter in module.parameters():
-        if parameter.requires_grad:
-            return None if module.training else EVAL
-        has_parameters = True
+    stack = [module]
+    while stack:
+        current = stack.pop()
+        for parameter in current._parameters.values():
+            if parameter is None:
+                continue
+            if parameter.requires_grad:
+                return None if module.training else EVAL
+            has_parameters = True
+        stack.extend(m for m in reversed(current._modules.values()) if m is not None)
     return FROZEN if has_parameters else None
 
 
@@ -71,7 +72,11 @@ class _Site:
         # Only a leaf or a view can be the module's state (an activation has its own grad_fn).
         if tensor.grad_fn is None or tensor._base is not None:
             forward = self._thread.forward
-            if forward is not None and forward.is_state(tensor):
+            try:
+                state = forward is not None and forward.is_state(tensor)
+            except Exception:  # noqa: BLE001 - a module whose parameters cannot be listed
+                state = False
+            if state:
                 return self.state._pack(tensor)
         return self.activations._pack(tensor)
 
