@@ -377,3 +377,13 @@ def test_user_files_are_outside_libraries_unless_included():
     assert CallSites((str(package),)).user_frame(installed) is installed
     this_frame = sys._getframe()
     assert CallSites().user_frame(this_frame) is this_frame  # this file is the user's
+
+
+def test_autograd_nodes_cannot_be_weakly_referenced():
+    """Why findings are decided when the watch ends, not when a graph is freed (docs/sentinel.md):
+    nodes implemented in C++ accept no weak reference, so their end cannot be observed."""
+    x = torch.randn(4, 8, requires_grad=True)
+    out = nn.Linear(8, 2)(x * 2).sum()
+    for node in (out.grad_fn, out.grad_fn.next_functions[0][0], (x * 2).grad_fn):
+        with pytest.raises(TypeError, match="cannot create weak reference"):
+            weakref.ref(node)

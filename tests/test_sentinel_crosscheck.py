@@ -79,7 +79,7 @@ def test_files_that_cannot_be_linted_are_unchecked(project):
     assert [lint["status"] for lint in lints] == ["unchecked"] * 4
     assert lints[0]["reason"].startswith("cannot read it: [Errno 2] No such file or directory")
     assert lints[1]["reason"] == "not a file"
-    assert lints[2]["reason"].startswith("cannot read it: ")
+    assert lints[2]["reason"].startswith("cannot parse it: ")
     assert "min-confidence must be low, medium or high, not 'sure'" in lints[3]["reason"]
 
 

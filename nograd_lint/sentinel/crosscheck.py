@@ -12,6 +12,8 @@ else it is `missed`. Files that cannot be read or linted are `unchecked`, with t
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from pathlib import Path
 from typing import Dict, Iterable, List, Optional, Tuple
 
@@ -51,10 +53,14 @@ def _lint(path: str) -> Tuple[Optional[list], Optional[_Scopes], str]:
 
     try:
         data = Path(path).read_bytes()
-        source = data.decode("utf-8")
-        scopes = _Scopes(source)
-    except (OSError, UnicodeDecodeError, SyntaxError, ValueError) as exc:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        source = data.decode(encoding)
+    except (OSError, SyntaxError, UnicodeDecodeError) as exc:  # bad coding cookie: SyntaxError
         return None, None, "cannot read it: %s" % exc
+    try:
+        scopes = _Scopes(source)
+    except (SyntaxError, ValueError) as exc:
+        return None, None, "cannot parse it: %s" % exc
     try:
         settings = load_settings(find_pyproject(Path(path)))
     except ConfigError as exc:
