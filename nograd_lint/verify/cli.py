@@ -41,6 +41,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--timeout", type=float, default=600.0, metavar="SECONDS",
                         help="limit for each run of a script (default 600)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    # --watch is handled by the runtime sentinel before this parser runs (see main()).
+    parser.add_argument("--watch", metavar="TARGET",
+                        help="instead, run TARGET (script.py [ARGS...] or path.py::function) "
+                             "under the runtime sentinel; see `nograd-verify --watch --help`")
     return parser
 
 
@@ -76,6 +80,13 @@ def _run(files: List[Path], options: Options, show_progress: bool) -> List[Resul
 
 
 def main(argv: Optional[List[str]] = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    from ..sentinel.cli import watch_requested  # the runtime sentinel: its own options and report
+
+    if watch_requested(argv):
+        from ..sentinel.cli import main as watch_main
+
+        return watch_main(argv)
     args = build_parser().parse_args(argv)
     if args.repeat < 1 or args.warmup < 0 or (args.threads is not None and args.threads < 1):
         print("nograd-verify: --repeat and --threads must be at least 1, --warmup at least 0",
