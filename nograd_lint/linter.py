@@ -9,6 +9,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .io.config import Settings
 from .diagnostics import Diagnostic
 from .analysis.gradmode import analyze
+from .analysis.project import analyse_alone
 from .analysis.prefilter import signals_of, text_signals
 from .rules import all_rules
 from .io.sources import NoqaMap, parse, worth_parsing
@@ -55,9 +56,11 @@ def needs_analysis(source: Union[str, bytes], settings: Settings) -> bool:
 def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
                 text: Optional[str] = None, keep_suppressed: bool = False, rules: Optional[list] = None) -> list[Diagnostic]:
     """Diagnostics for a parsed module, sorted, with noqa and min-confidence applied. `rules`
-    (from `relevant_rules`) narrows the enabled rules to those that could fire."""
+    (from `relevant_rules`) narrows the enabled rules to those that could fire. A file on disk is
+    analysed with its project (see analysis/project.py)."""
     settings = settings or Settings()
-    analysis = analyze(module, path)
+    analysis = analyse_alone(module, path) if settings.project else analyze(module, path)
+    module = analysis.module  # a run that analysed the project together parsed this file already
     positions = Positions(module)
     noqa: Optional[NoqaMap] = None
     diagnostics: list[Diagnostic] = []

@@ -111,7 +111,7 @@ FOUND = {
 # static analysis. Update this table when the analysis learns one.
 LINT_TODAY = {
     "callback_validation.py": ["missed", "missed"],
-    "distill_frozen_teacher.py": ["missed", "missed"],
+    "distill_frozen_teacher.py": ["line", "function"],
     "eval_task_registry.py": ["missed", "missed"],
     "saliency_report.py": ["line", "missed", "missed"],
 }

@@ -39,6 +39,7 @@ def decorated_function(analysis: FileAnalysis, expression) -> Optional[FunctionI
     table = analysis.cache.get("decorated_functions")
     if table is None:
         table = {id(use.node): f for f in analysis.functions for use in f.decorator_uses}
+        table.update({id(f.framework_state.node): f for f in analysis.functions if f.framework_state is not None})
         analysis.cache["decorated_functions"] = table
     return table.get(id(expression))
 

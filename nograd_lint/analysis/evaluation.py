@@ -15,6 +15,7 @@ from typing import Optional, Sequence
 import libcst as cst
 
 from . import knowledge
+from .knowledge import is_evaluation_name
 from ..diagnostics import Confidence
 from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
 from .interpret import ScopeResult, Token
@@ -54,13 +55,6 @@ def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     if function.class_name and function.name.startswith("test"):
         return True
     return is_test_file(analysis.path) and "test" in knowledge.split_words(function.name)
-
-
-def is_evaluation_name(name: str, extra: Sequence[str] = ()) -> bool:
-    words = set(knowledge.split_words(name))
-    if name in extra or words & set(extra):
-        return True
-    return bool(words & knowledge.EVALUATION_WORDS) and not words & knowledge.NON_EVALUATION_WORDS
 
 
 def is_evaluation_loader(loop: LoopInfo) -> bool:
@@ -142,7 +136,6 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     if any(result.fate(t.id) & {"used"} for t in tokens):
         return None
     evidence: list[str] = []
-    strong = False
     evaled = _evaled(tokens, result)
     if evaled:
         evidence.append(evaled)
@@ -163,7 +156,6 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     hint = None
     if override is not None:
         evidence.append(f"it overrides `{override}.{function.name}`, which the framework runs with gradients on")
-        strong = True
     elif is_evaluation_name(function.name, extra_names):
         hint = f"its name is `{function.name}`"
     loader = next((loop for loop in model.analysis.loops if loop.function is function and is_evaluation_loader(loop)), None)
@@ -242,9 +234,7 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
     for result, fact, _, _ in sites:
         token = result.tokens.get(id(fact.node))
         if token is None:
-            if result.scope is not None and result.scope.entry.mode.disables_grad:
-                continue
-            return None
+            continue  # the call runs with gradients off: this caller gets no graph
         if "used" in result.fate(token.id):
             return "differentiated"
         if result.fate(token.id):
@@ -328,8 +318,6 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
         confidence = Confidence.LOW
     else:
         return None
-    if confidence is Confidence.LOW and _configured(function.name, extra_names):
-        confidence = Confidence.MEDIUM  # the user said this name evaluates
     evidence = "; ".join(e for e in (evaled, "it throws the graph of every batch away", hint) if e)
     return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False)
 

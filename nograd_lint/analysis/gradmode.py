@@ -222,6 +222,7 @@ class FileAnalysis:
     statement_spans: dict[int, Span]  # id(statement) -> span
     classes: dict[str, ClassInfo] = dataclasses.field(default_factory=dict)
     cache: dict = dataclasses.field(default_factory=dict)  # derived facts computed once per file
+    grad_exports: dict = dataclasses.field(default_factory=dict)  # name -> what it is as a grad context (see grad_meanings)
 
     def state_of(self, fact: Fact) -> GradState:
         """The grad mode in force where `fact` happens."""
@@ -245,11 +246,20 @@ class FileAnalysis:
                 yield fact
 
 
-def analyze(module: cst.Module, path: str = "<string>", imports: Optional[ImportMap] = None) -> FileAnalysis:
-    """Walk `module` once and resolve the grad mode of every function entry."""
-    module_imports = imports or ImportMap.of_module(module)
+def analyze(module: cst.Module, path: str = "<string>", imports: Optional[ImportMap] = None,
+            package: Optional[str] = None, project=None) -> FileAnalysis:
+    """Walk `module` once and resolve the grad mode of every function entry. `package` resolves
+    relative imports; `project` (see project.py) tells what names imported from the project's
+    own modules are: grad-mode context classes and wrappers."""
+    module_imports = imports or ImportMap.of_module(module, package)
     collector = _Collector(module_imports.copy())  # the walk adds imports made inside functions
     collector.local_wrappers = local_grad_wrappers(module, module_imports)
+    meanings = grad_meanings(module, module_imports, project)
+    for local, meaning in meanings.items():
+        if meaning in knowledge.GRAD_CONTEXTS:
+            collector.imports.alias(local, meaning)  # `class frozen_graph(torch.no_grad)`: it is no_grad
+        else:
+            collector.local_wrappers[local] = meaning
     collector.walk(module)
     analysis = FileAnalysis(
         module=module, imports=collector.imports, module_imports=module_imports, path=path,
@@ -258,9 +268,30 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
         name_uses=collector.name_uses, withs=collector.withs, returns=collector.returns,
         global_state=collector.global_state, statement_spans=collector.spans, classes=collector.classes,
     )
+    analysis.grad_exports = {**collector.local_wrappers, **meanings}
     _resolve_ancestors(analysis.classes)
     _resolve_function_entries(analysis)
     return analysis
+
+
+def grad_meanings(module: cst.Module, imports: ImportMap, project=None) -> dict[str, str]:
+    """Names of this module that are torch grad-mode contexts under another name: classes derived
+    from one (`class frozen_graph(torch.no_grad)`: "torch.no_grad"), and names imported from the
+    project's own modules that are such classes, or wrappers that disable gradients ("disabled",
+    "inference")."""
+    found: dict[str, str] = {}
+    for statement in module.body:
+        if isinstance(statement, cst.ClassDef):
+            for arg in statement.bases:
+                qualified = imports.resolve(arg.value)
+                if qualified in knowledge.GRAD_CONTEXTS:
+                    found[statement.name.value] = qualified
+    if project is not None:
+        for local, qualified in imports.aliases.items():
+            meaning = project.grad_meaning(qualified)
+            if meaning is not None:
+                found.setdefault(local, meaning)
+    return found
 
 
 def framework_state(imports: ImportMap, node: cst.BaseExpression,

@@ -25,13 +25,15 @@ def dotted_name(node: cst.BaseExpression) -> Optional[str]:
 class ImportMap:
     """Local name -> fully qualified name, from the file's import statements."""
 
-    def __init__(self) -> None:
+    def __init__(self, package: Optional[str] = None) -> None:
         self.aliases: dict[str, str] = {}
         self.star_import = False  # `from .torch_core import *` may bind `torch`
+        self.package = package  # the package the module is in (for relative imports), when known
+        self.pinned: dict[str, str] = {}  # see `alias`
 
     @classmethod
-    def of_module(cls, module: cst.Module) -> "ImportMap":
-        imports = cls()
+    def of_module(cls, module: cst.Module, package: Optional[str] = None) -> "ImportMap":
+        imports = cls(package)
         for statement in _module_level_statements(module.body):
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
@@ -39,13 +41,18 @@ class ImportMap:
         return imports
 
     def copy(self) -> "ImportMap":
-        other = ImportMap()
+        other = ImportMap(self.package)
         other.aliases = dict(self.aliases)
+        other.pinned = dict(self.pinned)
         other.star_import = self.star_import
         return other
 
     def add(self, node: cst.CSTNode) -> None:
         """Record the names an Import/ImportFrom statement binds; ignore anything else."""
+        self._add(node)
+        self.aliases.update(self.pinned)
+
+    def _add(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Import):
             for alias in node.names:
                 full = dotted_name(alias.name)
@@ -58,6 +65,17 @@ class ImportMap:
                     self.aliases[head] = head
         elif isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
             self.star_import = True
+        elif isinstance(node, cst.ImportFrom) and node.relative and self.package is not None:
+            base = self._relative_base(len(node.relative))
+            module = dotted_name(node.module) if node.module is not None else None
+            if base is None or (node.module is not None and module is None):
+                return
+            prefix = ".".join(part for part in (base, module) if part)
+            for alias in node.names:
+                name = dotted_name(alias.name)
+                if name is not None and prefix:
+                    local = alias.asname.name.value if (alias.asname is not None and isinstance(alias.asname.name, cst.Name)) else name
+                    self.aliases[local] = f"{prefix}.{name}"
         elif isinstance(node, cst.ImportFrom) and node.relative == () and node.module is not None:
             module = dotted_name(node.module)
             if isinstance(node.names, cst.ImportStar):
@@ -73,6 +91,19 @@ class ImportMap:
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     local = alias.asname.name.value
                 self.aliases[local] = f"{module}.{name}"
+
+    def _relative_base(self, level: int) -> Optional[str]:
+        """The package `from .` (level 1), `from ..` (level 2)... refers to."""
+        parts = self.package.split(".") if self.package else []
+        if level - 1 > len(parts):
+            return None
+        return ".".join(parts[:len(parts) - (level - 1)])
+
+    def alias(self, local: str, qualified: str) -> None:
+        """Make `local` stand for `qualified` (a project class that subclasses `torch.no_grad`),
+        whatever import statements the walk reads again."""
+        self.aliases[local] = qualified
+        self.pinned[local] = qualified
 
     def resolve(self, node: cst.BaseExpression) -> Optional[str]:
         """The qualified name an expression refers to, when it starts at an imported name."""

@@ -31,7 +31,7 @@ from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, 
 from .treewalk import iter_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .summaries import FunctionSummary, ModuleModel
+    from .summaries import ModuleModel
 
 MAX_DEPTH = 120
 USED, RETURNED, STORED = "used", "returned", "stored"
@@ -54,6 +54,7 @@ VIEW_METHODS = frozenset({"view", "reshape", "detach", "flatten", "squeeze", "un
                           "to", "contiguous", "float", "half", "double"})
 CONTAINER_STORES = frozenset({"append", "extend", "insert", "add", "update", "put", "setdefault", "appendleft",
                               "__setitem__", "put_nowait"})
+CONTAINER_READS = frozenset({"items", "values", "get", "pop", "copy", "popitem", "popleft", "to_tuple"})
 ACCUMULATING = frozenset({"append", "extend", "insert", "appendleft"})
 PASS_THROUGH = frozenset({"zip", "enumerate", "tqdm", "trange", "iter", "next", "list", "tuple", "sorted",
                           "reversed", "dict", "sum", "max", "min", "islice", "chain", "cycle", "map", "filter"})
@@ -93,6 +94,7 @@ class Accumulation:
     value_node: cst.BaseExpression
     value: Value
     token: int  # the pseudo-token standing for the accumulator
+    carriers: dict  # names read in the added value that carry graphs -> their values
 
 
 @dataclasses.dataclass(frozen=True)
@@ -337,6 +339,7 @@ class Interpreter:
         if isinstance(small, cst.Assign):
             self._assigned = small.value
             value = self.accumulated_assign(small, self.value(small.value, env), env)
+            self.result.values[id(small.value)] = value
             for target in small.targets:
                 self.bind(target.target, value, env)
         elif isinstance(small, cst.AnnAssign):
@@ -347,7 +350,7 @@ class Interpreter:
             if isinstance(small.target, cst.Name):
                 old = self.lookup(small.target.value, env)
                 new = self.computed(small, join(old, value))
-                new = self.accumulate(small, small.target.value, small.value, value, new)
+                new = self.accumulate(small, small.target.value, small.value, value, new, env)
                 env[small.target.value] = new
             else:
                 self.bind(small.target, join(self.value(small.target, env), value), env)
@@ -356,6 +359,7 @@ class Interpreter:
         elif isinstance(small, cst.Return):
             if small.value is not None:
                 value = self.value(small.value, env)
+                self.result.values[id(small.value)] = value
                 self.leave(value, RETURNED)
                 self.result.returned = join(self.result.returned, value) if self.result.returns else value
             self.result.returns = True
@@ -391,7 +395,7 @@ class Interpreter:
             self.leave(value, STORED)
             return
         if root is not None and root in env and self.is_local(root):
-            env[root] = join(env[root], value)  # `results["loss"] = loss`: the container holds it
+            env[root] = join(env[root], self.slot(value))  # `results["loss"] = loss`: the container holds it
             return
         self.leave(value, STORED)
 
@@ -404,6 +408,13 @@ class Interpreter:
             return value.but(kind=Kind.MODULE, graph=Graph.YES, evidence=Evidence.DUCK)
         if knowledge.looks_like_model(name):
             return value.but(kind=Kind.MODULE, graph=Graph.YES, evidence=Evidence.NAME)
+        return value
+
+    def slot(self, value: Value) -> Value:
+        """A value put into a container slot: one computed without gradients is remembered."""
+        if value.nograd is NoGrad.SURE and value.nograd_node is not None:
+            self.model.dropped_slots[id(value.nograd_node)] = (value.nograd_node, value.nograd_state)
+            return value.but(dropped=value.dropped | {id(value.nograd_node)})
         return value
 
     def freeze_owner(self, parameter: Value, env: dict) -> None:
@@ -568,8 +579,9 @@ class Interpreter:
             return base.but(sources=frozenset(), ref=None, is_loss=False)  # a submodule (or a parameter)
         if base.kind in (Kind.OBJECT, Kind.UNKNOWN) and knowledge.looks_like_model(attr):
             return Value(Kind.MODULE, Graph.YES, params=base.params, evidence=Evidence.NAME)
-        if attr == "loss":
-            return Value(Kind.TENSOR, Graph.MAYBE, sources=base.sources, params=base.params)
+        if attr == "loss":  # `outputs.loss` of a model's output object
+            return base.but(kind=Kind.TENSOR) if base.graph is Graph.NO else Value(
+                Kind.TENSOR, Graph.MAYBE, sources=base.sources, params=base.params)
         if base.kind in (Kind.PYTHON, Kind.FUNCTION, Kind.CLASS):
             return UNKNOWN.but(params=base.params)
         return base.but(kind=Kind.UNKNOWN if base.kind is not Kind.TENSOR else Kind.TENSOR, ref=None)
@@ -603,7 +615,7 @@ class Interpreter:
         kind = Kind.TENSOR if inputs.kind in (Kind.TENSOR, Kind.MODULE) else inputs.kind
         if kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS, Kind.OPTIMIZER):
             kind = Kind.UNKNOWN
-        return Value(kind, inputs.graph, inputs.sources, inputs.params,
+        return Value(kind, inputs.graph, inputs.sources, inputs.params, dropped=inputs.dropped,
                      nograd=inputs.nograd if inputs.graph is Graph.NO else None,
                      nograd_node=inputs.nograd_node if inputs.graph is Graph.NO else None,
                      nograd_state=inputs.nograd_state if inputs.graph is Graph.NO else None)
@@ -657,6 +669,12 @@ class Interpreter:
             self.mark(receiver or args, USED)
             for _, value in arguments:
                 self.mark(value, USED)
+            if method == "requires_grad_" and receiver is not None and receiver.kind is not Kind.MODULE:
+                leaf = receiver.but(kind=Kind.TENSOR, graph=Graph.YES, nograd=None, nograd_node=None,
+                                    nograd_state=None, inference=None)
+                if dotted_name(fact.receiver) is not None:
+                    env[dotted_name(fact.receiver)] = leaf  # `x.requires_grad_()`: a leaf that wants gradients
+                return leaf
         if is_optimizer_call(fact) or (method in ("step", "zero_grad") and receiver is not None
                                        and receiver.kind is Kind.OPTIMIZER):
             self.result.training_calls[id(fact.node)] = fact
@@ -733,10 +751,10 @@ class Interpreter:
         if method in CONTAINER_STORES and fact.receiver is not None:
             root = _root(fact.receiver)
             if root is not None and root in env and self.is_local(root) and root not in ("self", "cls"):
-                stored = join(*(value for _, value in arguments)) if arguments else PYTHON
+                stored = join(*(self.slot(value) for _, value in arguments)) if arguments else PYTHON
                 new = join(env[root], stored)
                 if method in ACCUMULATING and arguments:
-                    new = self.accumulate(fact, root, arguments[0][0].value, arguments[0][1], new)
+                    new = self.accumulate(fact.node, root, arguments[0][0].value, arguments[0][1], new, env)
                 env[root] = new
             else:
                 for _, value in arguments:
@@ -745,6 +763,8 @@ class Interpreter:
         if method == "requires_grad_" and fact.node.args and _is_false(fact.node.args[0].value):
             self.freeze_owner(receiver, env)
             return receiver
+        if method in CONTAINER_READS:
+            return receiver  # `losses.items()`, `outputs.get("logits")`: what the container holds
         if method in PYTHON_METHODS:
             return PYTHON
         if method in DETACHING or method in NON_DIFFERENTIABLE:
@@ -770,7 +790,7 @@ class Interpreter:
             self.result.param_uses.setdefault(param, set()).add("called")
         state = self.state(fact.node)
         if module.is_loss:
-            return self.computed(fact.node, args)
+            return self.loss(fact.node, arguments)
         self.note_inference_inputs(fact, state, arguments)
         if self.disabled(state):
             inference = fact.node if state.mode is Mode.INFERENCE else None
@@ -861,7 +881,7 @@ class Interpreter:
         if callee in PASS_THROUGH:
             return args if not arguments else join(*(value for _, value in arguments))
         if is_loss_callee(fact):
-            return self.computed(node, args)
+            return self.loss(node, arguments)
         if not arguments:
             return UNKNOWN
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
@@ -870,9 +890,27 @@ class Interpreter:
         # what an unknown callable makes of Python values is unknown (`load_model(path)`), never a graph
         return result.but(kind=Kind.UNKNOWN) if result.kind is Kind.PYTHON else result
 
+    def loss(self, node: cst.Call, arguments: list) -> Value:
+        """A loss function `loss(input, target, ...)`: its graph is that of its input (targets are
+        data, or deliberately detached); it carries every argument's forward passes."""
+        positional = [value for arg, value in arguments if arg.keyword is None and not arg.star]
+        if not positional:
+            return self.computed(node, join(*(value for _, value in arguments)) if arguments else UNKNOWN)
+        result = self.computed(node, positional[0])
+        sources = frozenset().union(*(value.sources for _, value in arguments))
+        if result.graph is not Graph.NO and not result.sources:
+            fact = self.calls.get(id(node))
+            if fact is not None:  # a loss of something we cannot see into: its graph is a source too
+                key = ("loss", id(node))
+                if key not in self.result.tokens:
+                    self.result.tokens[key] = Token(len(self.result.tokens), fact, UNKNOWN)
+                sources = sources | {self.result.tokens[key].id}
+        return result.but(sources=sources, params=result.params | frozenset().union(*(v.params for _, v in arguments)),
+                          dropped=frozenset().union(*(v.dropped for _, v in arguments)), is_loss=True)
+
     def backward(self, fact: CallFact, receiver: Optional[Value], env: dict) -> None:
-        is_tensor = receiver is not None and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and (
-            receiver.carries_graph or receiver.nograd is not None or receiver.sources)
+        is_tensor = receiver is not None and (receiver.kind is Kind.TENSOR or (
+            receiver.kind is Kind.UNKNOWN and (receiver.nograd is not None or bool(receiver.sources))))
         targets = backward_targets(fact, is_tensor)
         values = [self.value(target, env, MAX_DEPTH - 2) for target in targets]
         self.result.training_calls[id(fact.node)] = fact
@@ -892,10 +930,10 @@ class Interpreter:
                 and isinstance(right.operator, cst.Add) and isinstance(right.left, cst.Name)
                 and right.left.value == target.value):
             added = self.value(right.right, env, MAX_DEPTH - 2)
-            return self.accumulate(assign, target.value, right.right, added, value)
+            return self.accumulate(assign, target.value, right.right, added, value, env)
         return value
 
-    def accumulate(self, node, name: str, value_node, value: Value, new: Value) -> Value:
+    def accumulate(self, node, name: str, value_node, value: Value, new: Value, env: dict) -> Value:
         """Record an accumulation inside a loop; the accumulator gets a pseudo-token of its own."""
         fact = self.model.fact_for(node)
         if fact is None or not any(loop.function is self.scope for loop in fact.loops):
@@ -905,11 +943,15 @@ class Interpreter:
         if token is None:
             token = Token(len(self.result.tokens), fact, UNKNOWN)
             self.result.tokens[key] = token
+        carriers = {n.value: env[n.value] for n in iter_nodes(value_node)
+                    if isinstance(n, cst.Name) and n.value != name and n.value in env and env[n.value].sources}
         existing = next((a for a in self.result.accumulations if a.fact is fact), None)
         if existing is None:
-            self.result.accumulations.append(Accumulation(fact, name, value_node, value, token.id))
+            self.result.accumulations.append(Accumulation(fact, name, value_node, value, token.id, carriers))
         else:
             existing.value = join(existing.value, value)
+            for carrier, carried in carriers.items():
+                existing.carriers[carrier] = join(existing.carriers.get(carrier, carried), carried)
         return new.but(sources=new.sources | {token.id})
 
     def note_inference_inputs(self, fact: CallFact, state: Optional[GradState], arguments: list) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import re
+from typing import Sequence
 
 
 class GradContext(str, enum.Enum):
@@ -382,3 +383,10 @@ TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio", "torchtext", "
 # Packages of other array frameworks: a file using only these is not PyTorch code.
 OTHER_FRAMEWORKS = frozenset({"tensorflow", "keras", "jax", "flax", "mxnet", "paddle", "mindspore", "oneflow",
                               "sklearn", "xgboost", "lightgbm"})
+
+
+def is_evaluation_name(name: str, extra: Sequence[str] = ()) -> bool:
+    words = set(split_words(name))
+    if name in extra or words & set(extra):
+        return True
+    return bool(words & EVALUATION_WORDS) and not words & NON_EVALUATION_WORDS

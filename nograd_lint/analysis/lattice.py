@@ -71,6 +71,9 @@ class Value:
     ref: Any = None
     eval_reason: Optional[str] = None  # modules in eval mode: why (for messages)
     is_loss: bool = False  # modules: a loss function (its call is not a model's forward pass)
+    # containers: ids of slots filled with a value computed without gradients (`losses["aux"]`
+    # set under no_grad); summed into a loss later, that slot contributes no gradient
+    dropped: frozenset = frozenset()
 
     def but(self, **changes) -> "Value":
         return dataclasses.replace(self, **changes)
@@ -124,6 +127,7 @@ def join(*values: Value) -> Value:
         ref=refs.pop() if len(refs) == 1 else None,
         eval_reason=next((v.eval_reason for v in modules if v.eval_reason), None),
         is_loss=all(v.is_loss for v in modules) if modules else False,
+        dropped=frozenset().union(*(v.dropped for v in values)),
     )
 
 

@@ -11,7 +11,8 @@ import dataclasses
 from typing import Optional, Sequence, Union
 
 from . import knowledge
-from .roles import MODULE_ONLY_METHODS, is_evaluation_name, looks_like_model
+from .interpret import MODULE_ONLY_METHODS
+from .knowledge import is_evaluation_name, looks_like_model
 
 GRAD_CONTEXT_WORDS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode")
 # Words that make a framework's grad handling matter: Lightning's hook names (matched by name),

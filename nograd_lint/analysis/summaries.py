@@ -19,9 +19,9 @@ import libcst as cst
 
 from . import knowledge
 from .gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
-from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root, interpret)
+from .interpret import (MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root, interpret)
 from .treewalk import iter_nodes
-from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, Training, Value, join
+from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
 
 MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
 # What every nn.Module has, besides its class's own methods.
@@ -39,6 +39,7 @@ class ClassModel:
     is_optimizer: bool = False
     is_loss: bool = False
     switched_fields: set = dataclasses.field(default_factory=set)  # put in train mode outside __init__
+    ancestry: tuple = ()  # every base class, qualified where known, through the project's modules
 
 
 @dataclasses.dataclass(eq=False)
@@ -100,8 +101,9 @@ class FunctionSummary:
 class ModuleModel:
     """Everything the rules ask about the values of one module."""
 
-    def __init__(self, analysis: FileAnalysis) -> None:
+    def __init__(self, analysis: FileAnalysis, project=None) -> None:
         self.analysis = analysis
+        self.project = project  # the project's other modules (see project.py), when known
         self.calls_by_node = {id(c.node): c for c in analysis.calls}
         self.facts_by_node: dict = {}  # id(Name or Call node) -> its fact, for the grad mode there
         for fact in (*analysis.name_uses, *analysis.calls):
@@ -111,6 +113,7 @@ class ModuleModel:
         self._functions_by_node = {id(f.node): f for f in analysis.functions}
         self._ducks: dict = {}
         self._called_names: Optional[set] = None
+        self.dropped_slots: dict = {}  # id(node) -> (node, GradState): container slots filled without gradients
         self.classes: dict[str, ClassModel] = {}
         self.summaries: dict[int, FunctionSummary] = {}
         self.results: dict[int, list[ScopeResult]] = {}
@@ -118,10 +121,12 @@ class ModuleModel:
         self.module_result: Optional[ScopeResult] = None
         self.callers: dict[int, list] = {}  # id(function) -> [(ScopeResult, CallFact, params, constants)]
         self._read_in_functions = {use.name for use in analysis.name_uses if use.function is not None}
-        self._build()
+        self._external: list = []  # (result, fact, function, params, constants) from other modules
 
     # -- building ---------------------------------------------------------------------------------
-    def _build(self) -> None:
+    def build_summaries(self) -> None:
+        """Phase 1: classes and their fields, a summary of each function (callees first), the
+        module's top level. Other modules of the project may read these summaries."""
         self._build_classes()
         for cls in self.classes.values():  # fields first: methods read `self.model`
             init = cls.methods.get("__init__")
@@ -134,8 +139,20 @@ class ModuleModel:
                 self.summaries[id(function)] = FunctionSummary(function, result, self)
                 self._note_fields(function, result)
         self.module_result = interpret(self, None)
+
+    def add_external_sites(self, result: ScopeResult, caller: FileAnalysis) -> None:
+        """Calls from another module's scope of functions of this one (before `build_contexts`)."""
+        for fact, function, params, constants in result.outgoing:
+            if self._functions_by_node.get(id(function.node)) is function:
+                self._external.append((result, fact, function, params, constants, caller))
+
+    def build_contexts(self) -> None:
+        """Phase 2: entry modes from every caller, then each function interpreted in the contexts
+        its callers give it (callers first); the rules read these results."""
         self._settle_entry_modes()
         self._record_callers(self.module_result)
+        for result, fact, function, params, constants, _ in self._external:
+            self.callers.setdefault(id(function), []).append((result, fact, params, constants))
         for function in reversed([f for group in self._reverse_topological_groups() for f in group]):
             contexts = self._contexts_of(function)
             results = [interpret(self, function, context) for context in contexts] if contexts else [
@@ -153,6 +170,15 @@ class ModuleModel:
                 self.classes[function.class_name].methods.setdefault(function.name, function)
         for cls in self.classes.values():
             ancestors = _ancestors(cls, self.classes)
+            for base in list(ancestors):
+                imported = self.project.class_of(base) if self.project is not None else None
+                if imported is not None:  # a class of another project module: its ancestry and methods
+                    ancestors.extend(imported.ancestry)
+                    for name, method in imported.methods.items():
+                        cls.methods.setdefault(name, method)
+                    for name, field in imported.fields.items():
+                        cls.fields.setdefault(name, field)
+            cls.ancestry = tuple(ancestors)
             cls.is_module = any(_is_module_base(b) for b in ancestors)
             cls.is_optimizer = any(b in knowledge.OPTIMIZER_BASES or b.startswith(knowledge.OPTIMIZER_PACKAGES)
                                    for b in ancestors)
@@ -211,12 +237,16 @@ class ModuleModel:
         for result in [s.result for s in self.summaries.values()] + [self.module_result]:
             for fact, function, _, _ in result.outgoing:
                 sites.setdefault(id(function), []).append(fact)
+        owners = {}
+        for _, fact, function, _, _, caller in self._external:
+            sites.setdefault(id(function), []).append(fact)
+            owners[id(fact)] = caller
         functions = [f for f in self.analysis.functions if id(f) in sites and f.entry.origin in (
             Origin.DEFAULT, Origin.CALLERS) and not self.passed_around(f)]
         for _ in range(len(functions) + 1):
             changed = False
             for function in functions:
-                states = [self.analysis.state_of(fact) for fact in sites[id(function)]]
+                states = [owners.get(id(fact), self.analysis).state_of(fact) for fact in sites[id(function)]]
                 if all(state.mode.disables_grad for state in states):
                     mode = Mode.INFERENCE if all(s.mode is Mode.INFERENCE for s in states) else Mode.DISABLED
                     if function.entry.mode is not mode:
@@ -267,7 +297,12 @@ class ModuleModel:
         return self._facts_by_node.get(id(node)) or self.calls_by_node.get(id(node))
 
     def summary_of(self, function: FunctionInfo) -> Optional[FunctionSummary]:
-        return self.summaries.get(id(function))
+        found = self.summaries.get(id(function))
+        if found is None and self.project is not None:
+            owner = self.project.owner_of(function)
+            if owner is not None and owner is not self:
+                return owner.summary_of(function)
+        return found
 
     def read_in_functions(self, name: str) -> bool:
         return name in self._read_in_functions
@@ -347,8 +382,23 @@ class ModuleModel:
             return self.qualified_value(qualified) or UNKNOWN
         return UNKNOWN
 
+    def exported(self, name: str) -> Optional[Value]:
+        """What another module gets importing `name` from this one."""
+        if name in self.classes or any(f.name == name and f.parent is None and f.class_name is None
+                                       for f in self.analysis.functions):
+            return self.global_value(name)
+        if name in self.module_env:
+            return self.module_env[name]
+        qualified = self.analysis.imports.aliases.get(name)  # re-exported
+        return self.qualified_value(qualified) if qualified is not None else None
+
     def qualified_value(self, qualified: str) -> Optional[Value]:
-        """Values of imported names: torch.nn classes, optimizers, model classes."""
+        """Values of imported names: the project's own functions and classes, torch.nn classes,
+        optimizers, model classes."""
+        if self.project is not None:
+            found = self.project.value_of(qualified)
+            if found is not None:
+                return found
         if qualified in knowledge.GRAD_CONTEXTS:
             return Value(Kind.FUNCTION, Graph.NO, ref=qualified)
         if _is_module_base(qualified) or (qualified.startswith(knowledge.MODULE_PACKAGES)
@@ -421,6 +471,29 @@ class ModuleModel:
         no PyTorch package: its `model.eval()` and `predict` are not PyTorch's."""
         roots = {qualified.split(".")[0] for qualified in self.analysis.imports.aliases.values()}
         return bool(roots & knowledge.TORCH_PACKAGES) or not roots & knowledge.OTHER_FRAMEWORKS
+    def all_results(self) -> list[ScopeResult]:
+        """The final result of every scope: each function in each of its contexts, and the module."""
+        found = [r for function in self.analysis.functions for r in self.results_of(function)]
+        return found + ([self.module_result] if self.module_result is not None else [])
+
+    def nograd_backwards(self) -> list:
+        """(backward call, value) for backward passes on a value computed without gradients under
+        a context written in sight (a `with`, a decorator, a `set_grad_enabled` statement)."""
+        from .contexts import explicit  # the grad states code in sight sets
+        found: dict[int, tuple] = {}
+        for result in self.all_results():
+            for call, value in result.backwards:
+                if (value.graph is Graph.NO and value.nograd is not None and value.nograd_state is not None
+                        and explicit(self.analysis, value.nograd_state) is not None):
+                    found.setdefault(id(call.node), (call, value))
+                elif value.graph is not Graph.NO:
+                    for slot in value.dropped:  # a slot filled under no_grad, summed with losses that have a graph
+                        node, state = self.dropped_slots[slot]
+                        if explicit(self.analysis, state) is not None:
+                            part = NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=node, nograd_state=state)
+                            found.setdefault(slot, (call, part))
+        return sorted(found.values(), key=lambda item: item[0].index)
+
     def results_of(self, function: FunctionInfo) -> list[ScopeResult]:
         return self.results.get(id(function), [])
 
@@ -429,10 +502,12 @@ class ModuleModel:
 
 
 def model_of(analysis: FileAnalysis) -> ModuleModel:
-    """The module's value model, built once per analysis."""
+    """The module's value model, built once per analysis (by the project, when it has one)."""
     model = analysis.cache.get("module_model")
     if model is None:
         model = analysis.cache["module_model"] = ModuleModel(analysis)
+        model.build_summaries()
+        model.build_contexts()
     return model
 
 

@@ -18,6 +18,8 @@ from .. import __version__
 from ..io.config import (ConfigError, Settings, check_codes, find_config, is_excluded, load_settings, parse_codes,
                      parse_confidence, strings)
 from ..diagnostics import Diagnostic, FixSafety
+from ..analysis.project import analyse_together
+from ..io.deep import call_deep
 from ..io.files import FileResult, discover, fix_data, fix_path, lint_data, lint_path, run_all
 from ..io.notebooks import NotebookError, changed_cells, is_notebook
 from .reporters import EDITS_NEEDED, FORMATS, format_diagnostic, location
@@ -40,6 +42,9 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="drop findings below this confidence (default: medium)")
     parser.add_argument("--exclude", help="patterns to skip, replacing the defaults (comma-separated)")
     parser.add_argument("--extend-exclude", help="patterns to skip, in addition to the defaults")
+    parser.add_argument("--project", action=argparse.BooleanOptionalAction, default=None,
+                        help="analyse files with their project's own modules: what they import and, for the files "
+                             "of one run, their callers (default: on); --no-project reads each file alone")
     parser.add_argument("--notebooks", action=argparse.BooleanOptionalAction, default=None,
                         help="check Jupyter notebooks (*.ipynb); --no-notebooks skips them (default: check)")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nograd-lint] from "
@@ -80,6 +85,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
         exclude=strings(args.exclude, "--exclude") if args.exclude is not None else None,
         extend_exclude=strings(args.extend_exclude, "--extend-exclude") if args.extend_exclude else None,
         notebooks=args.notebooks,
+        project=args.project,
     )
     return settings, root
 
@@ -211,6 +217,8 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
         results = [] if run.stdin_excluded() else [lint_data(data, run.stdin_name, run.settings, edits)]
     else:
         files, missing = run.files()
+        if run.settings.project and len(files) > 1:
+            call_deep(analyse_together, files)  # callers in the other files are known to each
         results = run_all(files, lint_path, run.args.jobs, run.settings, edits)
     counts = _LintCounts(run, errors=missing)
     for chunk in FORMATS[run.args.output_format](counts.counted(results)):

@@ -36,6 +36,7 @@ class Settings:
     exclude: tuple[str, ...] = DEFAULT_EXCLUDES
     extend_exclude: tuple[str, ...] = ()
     notebooks: bool = True  # check Jupyter notebooks (*.ipynb)
+    project: bool = True  # analyse files with their project's other modules (imports, callers)
 
     def __post_init__(self) -> None:
         if self.fix_context not in FIX_CONTEXTS:
@@ -154,7 +155,7 @@ def _read_toml(path: Path) -> dict:
 
 TABLE = "nograd-lint"
 KNOWN_KEYS = ("select", "extend-select", "ignore", "fix-context", "evaluation-names", "min-confidence",
-              "exclude", "extend-exclude", "notebooks")
+              "exclude", "extend-exclude", "notebooks", "project")
 
 
 def load_settings(pyproject: Optional[Path]) -> Settings:
@@ -200,6 +201,10 @@ def _settings_from_mapping(table: dict) -> Settings:
         if not isinstance(table["notebooks"], bool):
             raise ConfigError(f"notebooks must be true or false, not {table['notebooks']!r}")
         values["notebooks"] = table["notebooks"]
+    if "project" in table:
+        if not isinstance(table["project"], bool):
+            raise ConfigError(f"project must be true or false, not {table['project']!r}")
+        values["project"] = table["project"]
     return Settings(**values)
 
 

@@ -9,12 +9,11 @@ from ..fixes import edits
 from ..analysis import knowledge
 from ..io.config import Settings
 from ..diagnostics import Confidence, Fix, FixSafety
-from ..analysis.flow import graph_names, graph_reads, innermost_loop_span, is_detached, is_loss_call, names_reaching_backward, uses_after
+from ..analysis.summaries import model_of
 from ..analysis.prefilter import Signals
 from ..analysis.imports import dotted_name
-from ..analysis.gradmode import AssignFact, CallFact, FileAnalysis, LoopInfo, Mode, Span
+from ..analysis.gradmode import FileAnalysis, LoopInfo, Mode
 from ..analysis.evaluation import evaluation_regions
-from ..analysis.treewalk import iter_nodes
 from .base import Finding, Rule
 from .registry import register
 
@@ -164,66 +163,50 @@ class AccumulatedGraph(Rule):
         return signals.accumulation and (signals.forward or signals.loss)
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
-        scopes = {id(a.function): a.function for a in analysis.assigns}
-        for scope in scopes.values():
-            graphs = graph_names(analysis, scope)
-            if not graphs:
-                continue
-            backward = names_reaching_backward(analysis, scope)
-            for accumulation in self._accumulations(analysis, scope, graphs):
-                finding = self._finding(analysis, scope, accumulation, graphs, backward)
+        model = model_of(analysis)
+        if not model.may_use_torch:
+            return
+        reported: set[int] = set()
+        for result in model.all_results():
+            for accumulation in result.accumulations:
+                if id(accumulation.fact.node) in reported:
+                    continue
+                finding = self._finding(analysis, result, accumulation)
                 if finding is not None:
+                    reported.add(id(accumulation.fact.node))
                     yield finding
 
-    def _accumulations(self, analysis, scope, graphs) -> Iterable[tuple[AssignFact | CallFact, str, cst.BaseExpression]]:
-        """(fact, accumulator name, accumulated value) inside loops of the scope."""
-        for assign in analysis.facts_in(analysis.assigns, scope):
-            if not assign.loops or len(assign.targets) != 1 or assign.value is None:
-                continue
-            (target,) = assign.targets
-            node = assign.node
-            if isinstance(node, cst.AugAssign) and isinstance(node.operator, cst.AddAssign) and isinstance(node.target, cst.Name):
-                yield assign, target, node.value
-            elif (isinstance(node, cst.Assign) and isinstance(node.value, cst.BinaryOperation)
-                  and isinstance(node.value.operator, cst.Add) and isinstance(node.value.left, cst.Name)
-                  and node.value.left.value == target):
-                yield assign, target, node.value.right
-        for call in analysis.facts_in(analysis.calls, scope):
-            if (call.loops and call.method == "append" and isinstance(call.receiver, cst.Name)
-                    and len(call.node.args) == 1 and call.node.args[0].keyword is None):
-                yield call, call.receiver.value, call.node.args[0].value
-
-    def _finding(self, analysis, scope, fact, graphs, backward) -> Optional[Finding]:
-        accumulator, value = fact[1], fact[2]
-        fact = fact[0]
-        if analysis.state_of(fact).mode is not Mode.ENABLED or accumulator in backward:
+    def _finding(self, analysis: FileAnalysis, result, accumulation) -> Optional[Finding]:
+        fact, accumulator, value = accumulation.fact, accumulation.name, accumulation.value_node
+        if analysis.state_of(fact).mode is not Mode.ENABLED or "used" in result.fate(accumulation.token):
+            return None  # the total is differentiated on purpose
+        loops = [loop for loop in fact.loops if loop.function is fact.function]
+        if not loops or _rebound_in_loop(analysis, fact.function, accumulator, loops[-1].span, fact):
             return None
-        carried = [name for name in graph_reads(value) if name in graphs and name != accumulator]
-        if not carried or is_detached(value):
+        tokens = {token.id: token for key, token in result.tokens.items()
+                  if not (isinstance(key, tuple) and key[0] == "accumulation")}
+        # graphs built inside the loop, this iteration: the total keeps one more at every step
+        fresh = [tokens[s] for s in accumulation.value.sources if s in tokens and loops[-1] in tokens[s].call.loops]
+        carriers = [name for name, carried in accumulation.carriers.items()
+                    if any(s in tokens and tokens[s] in fresh for s in carried.sources)]
+        if not fresh or not carriers:
             return None
-        loop_span = innermost_loop_span(fact) if isinstance(fact, AssignFact) else fact.loops[-1].span
-        if loop_span is None or _rebound_in_loop(analysis, scope, accumulator, loop_span, fact):
-            return None
-        source = graphs[carried[0]]
-        if source.index > fact.index or not loop_span.contains(source.index):
-            return None  # the graph was built outside the loop: nothing accumulates per iteration
-        loss_like = _is_loss_name(carried[0], source, analysis)
-        display_only = _only_displayed(analysis, scope, accumulator, fact)
-        trained_on = carried[0] in backward and isinstance(fact, AssignFact)
-        if not (display_only or trained_on):
+        displayed = not result.fate(accumulation.token)  # printed, logged, compared: never leaves as a tensor
+        trained_on = any("used" in result.fate(token.id) for token in fresh)
+        if not (displayed or trained_on):
             # Adding up tensors to differentiate the sum later is normal (an ELBO over particles,
             # outputs collected in a forward): only a total that is displayed, or the total of
             # losses that were already backpropagated, is a leak.
             return None
-        returned = not display_only
-        method = "item" if loss_like and display_only else "detach"
-        safety = FixSafety.SAFE if (loss_like and display_only) else FixSafety.UNSAFE
-        fix = Fix(safety, f"use `{carried[0]}.{method}()`",
-                  edits.replace(value, _call_method_on(value, carried[0], method)), anchor=fact.statement)
-        message = (f"`{accumulator}` accumulates `{carried[0]}` with its autograd graph across iterations; "
-                   f"accumulate `{carried[0]}.{method}()` instead")
-        confidence = Confidence.MEDIUM if returned else Confidence.HIGH
-        return Finding(value, message, fix, confidence)
+        carrier = carriers[0]
+        scalar = accumulation.carriers[carrier].is_loss or "loss" in carrier.lower()
+        method = "item" if scalar and displayed else "detach"
+        safety = FixSafety.SAFE if method == "item" else FixSafety.UNSAFE
+        fix = Fix(safety, f"use `{carrier}.{method}()`",
+                  edits.replace(value, _call_method_on(value, carrier, method)), anchor=fact.statement)
+        message = (f"`{accumulator}` accumulates `{carrier}` with its autograd graph across iterations; "
+                   f"accumulate `{carrier}.{method}()` instead")
+        return Finding(value, message, fix, Confidence.HIGH if displayed else Confidence.MEDIUM)
 
 
 def _rebound_in_loop(analysis, scope, name, loop_span, fact) -> bool:
@@ -236,59 +219,6 @@ def _rebound_in_loop(analysis, scope, name, loop_span, fact) -> bool:
             if not is_accumulation:
                 return True
     return False
-
-
-def _is_loss_name(name: str, source: AssignFact, analysis: FileAnalysis) -> bool:
-    if "loss" in name.lower():
-        return True
-    value = source.value
-    if isinstance(value, cst.Attribute) and value.attr.value == "loss":
-        return True
-    return any(is_loss_call(c) for c in analysis.calls if c.statement is source.statement)
-
-
-def _only_displayed(analysis, scope, name, fact) -> bool:
-    """Every other read of the accumulator prints, logs, formats or compares it, directly or
-    through a name computed from it (`mean = total / n; print(mean)`)."""
-    for use in uses_after(analysis, scope, name, [fact.statement]):
-        if _is_display_use(use):
-            continue
-        statement = use.statement
-        if isinstance(statement, cst.SimpleStatementLine) and isinstance(statement.body[0], (cst.Assign, cst.AugAssign)):
-            assigned = statement.body[0]
-            targets = ([t.target for t in assigned.targets] if isinstance(assigned, cst.Assign) else [assigned.target])
-            if all(isinstance(t, cst.Name) for t in targets) and assigned is not fact.node:
-                derived = [t.value for t in targets]
-                if name in derived:  # `name = name / n` style updates
-                    continue
-                if all(_is_display_use(later) for derived_name in derived
-                       for later in uses_after(analysis, scope, derived_name, [statement])):
-                    continue
-        return False
-    return True
-
-
-def _is_display_use(use) -> bool:
-    """A read in an `if`/`while` test, a print/log call, or an f-string."""
-    statement = use.statement
-    return (isinstance(statement, (cst.If, cst.While)) or _is_logging_statement(statement)
-            or _inside_fstring(statement, use.node))
-
-
-def _is_logging_statement(statement) -> bool:
-    if not isinstance(statement, cst.SimpleStatementLine) or not isinstance(statement.body[0], cst.Expr):
-        return False
-    call = statement.body[0].value
-    if not isinstance(call, cst.Call):
-        return False
-    func = call.func
-    last = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-    return last in knowledge.LOGGING_FUNCTIONS
-
-
-def _inside_fstring(statement, name_node) -> bool:
-    return any(isinstance(node, cst.FormattedStringExpression) and any(n is name_node for n in iter_nodes(node))
-               for node in iter_nodes(statement))
 
 
 def _call_method_on(value: cst.BaseExpression, name: str, method: str) -> cst.BaseExpression:

@@ -7,11 +7,10 @@ from typing import Iterable
 from ..io.config import Settings
 from ..analysis.contexts import decorated_function, explicit_state
 from ..diagnostics import Confidence
-from ..analysis.flow import names_reaching_backward
-from ..analysis.gradflow import flow_of, nograd_backwards, training_scopes
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, Mode, Origin
-from ..analysis.gradvalue import Status, Value
-from ..analysis.roles import activity_of, is_backward, is_optimizer_call
+from ..analysis.calls import is_backward, is_optimizer_call
+from ..analysis.lattice import NoGrad, Value
+from ..analysis.summaries import model_of
 from .base import Finding
 from .common import BackwardRule, ContextRule, code_of, context_text
 from .ng2_fix import take_out_fix
@@ -25,13 +24,14 @@ def _training_step_functions(analysis: FileAnalysis) -> dict[int, tuple[Function
     if key in analysis.cache:
         return analysis.cache[key]
     found: dict[int, tuple[FunctionInfo, CallFact, Value]] = {}
-    for call, value in nograd_backwards(analysis):
-        state = value.state
+    model = model_of(analysis)
+    for call, value in model.nograd_backwards():
+        state = value.nograd_state
         function = call.function
         if (state.origin is not Origin.DECORATOR or function is None
                 or decorated_function(analysis, state.node) is not function or id(state.node) in found):
             continue
-        if any(is_optimizer_call(c) for c in activity_of(analysis, function).training):
+        if any(is_optimizer_call(c) for r in model.results_of(function) for c in r.training):
             found[id(state.node)] = (function, call, value)
     analysis.cache[key] = found
     return found
@@ -91,16 +91,17 @@ class BackwardThroughNoGrad(BackwardRule):
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         steps = _training_step_functions(analysis)
         reported: set[int] = set()
-        for call, value in nograd_backwards(analysis):
-            if value.status is not Status.NOGRAD or id(value.origin) in reported or id(value.state.node) in steps:
+        for call, value in model_of(analysis).nograd_backwards():
+            origin, state = value.nograd_node, value.nograd_state
+            if value.nograd is not NoGrad.SURE or id(origin) in reported or id(state.node) in steps:
                 continue
-            reported.add(id(value.origin))
-            fix = take_out_fix(analysis, value.state)
-            context = context_text(analysis, value.state)
-            message = (f"`{code_of(analysis, value.origin, 40)}` runs under `{context}`, so it records no graph, and "
+            reported.add(id(origin))
+            fix = take_out_fix(analysis, state)
+            context = context_text(analysis, state)
+            message = (f"`{code_of(analysis, origin, 40)}` runs under `{context}`, so it records no graph, and "
                        f"it reaches `{code_of(analysis, call.node, 40)}`, which raises RuntimeError; compute it "
                        f"with gradients enabled (outside `{context}`)")
-            yield Finding(value.origin, message, fix)
+            yield Finding(origin, message, fix)
 
 
 @register
@@ -154,16 +155,16 @@ class TrainingStepInNoGradFunction(BackwardRule):
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for function, call, value in _training_step_functions(analysis).values():
-            decorator = context_text(analysis, value.state)
-            confidence = Confidence.HIGH if value.status is Status.NOGRAD else Confidence.MEDIUM
-            fix = take_out_fix(analysis, value.state)
-            records = ("records no graph" if value.status is Status.NOGRAD
+            decorator = context_text(analysis, value.nograd_state)
+            confidence = Confidence.HIGH if value.nograd is NoGrad.SURE else Confidence.MEDIUM
+            fix = take_out_fix(analysis, value.nograd_state)
+            records = ("records no graph" if value.nograd is NoGrad.SURE
                        else "records no graph unless it enables gradients itself")
             message = (f"`{function.name}` is a training step (backward pass and optimizer step) but `{decorator}` "
-                       f"disables gradients: `{code_of(analysis, value.origin, 40)}` {records}, and "
+                       f"disables gradients: `{code_of(analysis, value.nograd_node, 40)}` {records}, and "
                        f"`{code_of(analysis, call.node, 40)}` raises RuntimeError; remove the decorator or compute "
                        "the loss under `with torch.enable_grad():`")
-            yield Finding(value.state.node, message, fix, confidence)
+            yield Finding(value.nograd_state.node, message, fix, confidence)
 
 
 @register
@@ -213,7 +214,7 @@ class TrainingInInferenceMode(ContextRule):
     summary = "A backward pass or optimizer step runs in inference mode."
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
-        failing = {id(call.node) for call, _ in nograd_backwards(analysis)}
+        failing = {id(call.node) for call, _ in model_of(analysis).nograd_backwards()}
         groups: dict[int, list[CallFact]] = {}
         states: dict[int, GradState] = {}
         for call in analysis.calls:
@@ -284,23 +285,16 @@ class InferenceTensorForTraining(BackwardRule):
     summary = "An inference tensor is fed to a forward pass whose result is backpropagated."
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
-        for scope in training_scopes(analysis):
-            reaching = names_reaching_backward(analysis, scope)
-            backward_statements = {id(c.statement) for c in analysis.facts_in(analysis.calls, scope) if is_backward(c)}
-            for fact, argument, value in flow_of(analysis, scope).inference_inputs.values():
-                if not _reaches_backward(analysis, fact, reaching, backward_statements):
+        reported: set[int] = set()
+        for result in model_of(analysis).all_results():
+            for fact, argument, value in result.inference_inputs:
+                token = result.tokens.get(id(fact.node))
+                if token is None or "used" not in result.fate(token.id) or id(argument) in reported:
                     continue
+                reported.add(id(argument))
                 made = code_of(analysis, value.inference, 40)
                 message = (f"`{code_of(analysis, argument, 30)}` is an inference tensor (made by `{made}` under "
                            f"inference_mode), and `{code_of(analysis, fact.node, 40)}` needs it for the backward pass: "
                            "this raises RuntimeError; compute it under `torch.no_grad()` instead, or pass "
                            f"`{code_of(analysis, argument, 30)}.clone()`")
                 yield Finding(argument, message)
-
-
-def _reaches_backward(analysis: FileAnalysis, fact: CallFact, reaching: set[str],
-                      backward_statements: set[int]) -> bool:
-    if id(fact.statement) in backward_statements:
-        return True
-    return any(fact.statement is assign.statement and assign.targets & reaching
-               for assign in analysis.facts_in(analysis.assigns, fact.function))

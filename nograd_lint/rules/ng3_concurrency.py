@@ -11,10 +11,12 @@ from ..fixes import edits
 from ..io.config import Settings
 from ..analysis.contexts import EXPLICIT, decorator_node, disables, explicit_state
 from ..diagnostics import Fix, FixSafety
-from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, Mode, Origin, callees
+from ..analysis.gradmode import ENABLED_BY_DEFAULT, CallFact, FileAnalysis, FunctionInfo, Mode, Origin, callees
 from ..analysis.imports import dotted_name
 from ..analysis.prefilter import Signals
-from ..analysis.roles import activity_of, forward_callee, not_models
+from ..analysis import knowledge
+from ..analysis.interpret import interpret
+from ..analysis.summaries import model_of
 from ..analysis.syntax import node_ids, suspends
 from .base import Finding, Rule
 from .common import ContextRule, code_of, context_text
@@ -130,29 +132,46 @@ def _worker_forward(analysis: FileAnalysis, call: CallFact, worker: cst.BaseExpr
         worker = worker.args[0].value
     if isinstance(worker, cst.Lambda):
         inside = node_ids(worker.body)
-        evaled = activity_of(analysis, call.function).evaled_models
+        models = model_of(analysis).duck_modules(call.function)
         for fact in analysis.facts_in(analysis.calls, call.function):
-            if id(fact.node) in inside and forward_callee(fact, evaled, not_models(analysis, call.function)):
+            if id(fact.node) not in inside or fact.callee is None:
+                continue
+            if fact.qualified is None and (fact.callee in models or knowledge.looks_like_model(fact.callee)):
                 return code_of(analysis, fact.node, 40)
-            if id(fact.node) in inside and (function := _local_function(analysis, call, fact.callee)):
-                found = _runs_forward(analysis, function)
-                if found:
-                    return found
+            function = _local_function(analysis, call, fact.callee)
+            found = _runs_forward(analysis, function) if function is not None else None
+            if found:
+                return found
         return None
     function = _local_function(analysis, call, dotted_name(worker))
     return _runs_forward(analysis, function) if function is not None else None
 
 
 def _runs_forward(analysis: FileAnalysis, function: FunctionInfo) -> Optional[str]:
-    activity = activity_of(analysis, function)
-    if activity.training or activity.wants_grad or function.decorator_uses:
+    if function.decorator_uses:
         return None
-    for fact, _ in activity.forwards:
+    result = _in_a_new_thread(analysis, function)
+    if result.training or result.wants_grad:
+        return None
+    for token in sorted(result.tokens.values(), key=lambda t: t.call.index):
         # Only the worker's own contexts count: what its callers (or the module) set is not in force
         # in a new thread.
-        if analysis.state_of(fact).origin not in (*EXPLICIT, Origin.HOOK):
-            return code_of(analysis, fact.node, 40)
+        if token.callee is None and not token.module.is_loss and analysis.state_of(token.call).origin not in (*EXPLICIT, Origin.HOOK):
+            return code_of(analysis, token.call.node, 40)
     return None
+
+
+def _in_a_new_thread(analysis: FileAnalysis, function: FunctionInfo):
+    """The function interpreted as a new thread starts it: with gradients on, whatever its callers
+    here set (grad mode is per thread)."""
+    model = model_of(analysis)
+    if function.entry.origin is not Origin.CALLERS:
+        return model.summary_of(function).result
+    saved, function.entry = function.entry, ENABLED_BY_DEFAULT
+    try:
+        return interpret(model, function)
+    finally:
+        function.entry = saved
 
 
 def _local_function(analysis: FileAnalysis, call: CallFact, dotted: Optional[str]) -> Optional[FunctionInfo]:

@@ -15,7 +15,6 @@ from ..analysis.gradmode import CallFact, ContextUse, FileAnalysis, FunctionInfo
 from ..analysis.imports import dotted_name
 from ..analysis.knowledge import GradContext
 from ..analysis.syntax import sub_suites
-from ..analysis.values import local_names
 from .base import Finding
 from .common import INSTANCE_KINDS, ContextRule, code_of, mode_words
 from .registry import register
@@ -303,7 +302,7 @@ def _enters(analysis: FileAnalysis, fact: WithFact, expression, key: str, owner:
         return False
     if key.startswith("self."):
         return fact.function is not None and class_of(fact.function) == owner
-    return fact.function is None or key not in local_names(analysis, fact.function)
+    return fact.function is None or key not in _bound_in(analysis, fact.function)
 
 
 def _reentrant(analysis: FileAnalysis, function: Optional[FunctionInfo]) -> bool:
@@ -422,3 +421,8 @@ def _yields_on_purpose(function: FunctionInfo) -> bool:
         if YIELD_ON_PURPOSE.search(dotted_name(expression) or ""):
             return True
     return False
+
+
+def _bound_in(analysis: FileAnalysis, function: FunctionInfo) -> set[str]:
+    """Names the function's body binds (not its parameters)."""
+    return {name for assign in analysis.facts_in(analysis.assigns, function) for name in assign.targets}

@@ -1,0 +1,238 @@
+"""The project as the unit of analysis: its own modules, found from a file's path, so that what
+a function imports from them (helpers, model classes, `no_grad` wrappers) is understood, and, when
+the whole project is analysed, what its callers in other modules do.
+
+A project's root is the nearest folder above a file with `pyproject.toml`, `setup.py`, `setup.cfg`
+or `.git`; its modules are named from the root, or from `root/src` in a src layout. Modules are
+read on demand (what a file imports, and what those import in turn, as far as values are used),
+each parsed and summarised once; a module changed on disk is read again.
+"""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+from typing import Optional, Union
+
+from ..io.sources import SourceError, parse, read_bytes
+from .gradmode import FileAnalysis, FunctionInfo, analyze
+from .lattice import Value
+
+ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+MAX_REEXPORT_HOPS = 8  # `from .grad import no_grad_method` in an `__init__.py`, and so on
+
+
+def find_root(path: Union[str, Path]) -> Optional[Path]:
+    """The nearest folder above `path` with a project marker, or None."""
+    folder = Path(os.path.abspath(path)).parent
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
+            return candidate
+    return None
+
+
+@dataclasses.dataclass(eq=False)
+class Entry:
+    """One module of the project, as analysed."""
+
+    path: Path
+    name: str
+    stamp: tuple  # (mtime, size) when read from disk; () for a source given in memory
+    analysis: Optional[FileAnalysis] = None
+    model: object = None  # its ModuleModel, phase 1 done
+    error: Optional[str] = None
+
+
+class Project:
+    """The project's own modules, read and summarised on demand."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root.resolve()
+        source = self.root / "src"
+        self.source_roots = [source, self.root] if source.is_dir() else [self.root]
+        self._entries: dict[Path, Entry] = {}
+        self._loading: set[Path] = set()
+        self._owners: dict[int, object] = {}  # id(FunctionInfo) -> its ModuleModel
+
+    # -- names and paths ------------------------------------------------------------------------
+    def module_name(self, path: Union[str, Path]) -> Optional[str]:
+        path = Path(os.path.abspath(path))
+        for source_root in self.source_roots:
+            try:
+                relative = path.relative_to(source_root)
+            except ValueError:
+                continue
+            parts = list(relative.with_suffix("").parts)
+            if parts and parts[-1] == "__init__":
+                parts = parts[:-1]
+            if parts and all(part.isidentifier() for part in parts):
+                return ".".join(parts)
+        return None
+
+    def package_of(self, path: Union[str, Path]) -> Optional[str]:
+        """The package relative imports in `path` start from."""
+        name = self.module_name(path)
+        if name is None:
+            return None
+        return name if Path(path).name == "__init__.py" else name.rpartition(".")[0]
+
+    def path_of(self, name: str) -> Optional[Path]:
+        parts = name.split(".")
+        for source_root in self.source_roots:
+            base = source_root.joinpath(*parts)
+            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+                if candidate.is_file():
+                    return candidate
+        return None
+
+    # -- modules ----------------------------------------------------------------------------------
+    def entry(self, path: Union[str, Path], source: Union[str, bytes, None] = None) -> Optional[Entry]:
+        """The module at `path` analysed with phase 1 of its value model (see summaries.py);
+        `source` replaces what is on disk (an editor's buffer, a fix in progress)."""
+        path = Path(os.path.abspath(path))
+        stamp = () if source is not None else _stamp(path)
+        known = self._entries.get(path)
+        if known is not None and known.stamp == stamp and stamp != () and source is None:
+            return known
+        if path in self._loading:
+            return None  # an import cycle: the module being read is not summarised yet
+        name = self.module_name(path) or path.stem
+        entry = Entry(path, name, stamp)
+        self._loading.add(path)
+        try:
+            data = source if source is not None else read_bytes(str(path))
+            module = parse(data, str(path))
+            entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
+            entry.model = self._phase_one(entry.analysis)
+        except (SourceError, OSError, ValueError) as error:
+            entry.error = str(error)
+        finally:
+            self._loading.discard(path)
+        self._entries[path] = entry
+        return entry
+
+    def _phase_one(self, analysis: FileAnalysis):
+        from .summaries import ModuleModel  # summaries reads this module through the model
+        model = ModuleModel(analysis, project=self)
+        analysis.cache["module_model"] = model
+        for function in analysis.functions:
+            self._owners[id(function)] = model
+        model.build_summaries()
+        return model
+
+    def module(self, name: str) -> Optional[Entry]:
+        path = self.path_of(name)
+        if path is None:
+            return None
+        entry = self.entry(path)
+        return entry if entry is not None and entry.model is not None else None
+
+    def _split(self, qualified: str) -> Optional[tuple[Entry, str]]:
+        """(module, attribute) for `pkg.mod.attr`, the longest module prefix of the project."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            if self.path_of(".".join(parts[:cut])) is not None:
+                entry = self.module(".".join(parts[:cut]))
+                return (entry, ".".join(parts[cut:])) if entry is not None else None
+        return None
+
+    # -- what the analysis asks -----------------------------------------------------------------
+    def value_of(self, qualified: str, hops: int = 0) -> Optional[Value]:
+        """The value of a name imported from one of the project's modules."""
+        split = self._split(qualified)
+        if split is None or hops > MAX_REEXPORT_HOPS:
+            return None
+        entry, attribute = split
+        if "." in attribute:
+            return None
+        return entry.model.exported(attribute)
+
+    def class_of(self, qualified: str):
+        """The ClassModel of a project class, by its qualified name."""
+        from .lattice import Kind
+        value = self.value_of(qualified)
+        return value.ref if value is not None and value.kind is Kind.CLASS and not isinstance(value.ref, str) else None
+
+    def grad_meaning(self, qualified: str, hops: int = 0) -> Optional[str]:
+        """What an imported project name is as a grad-mode context: a torch context's qualified
+        name for a subclass of one, "disabled"/"inference" for a wrapper that disables gradients."""
+        split = self._split(qualified)
+        if split is None or hops > MAX_REEXPORT_HOPS:
+            return None
+        entry, attribute = split
+        analysis = entry.analysis
+        meaning = analysis.grad_exports.get(attribute)
+        if meaning is None and attribute in analysis.module_imports.aliases:
+            return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1)  # a re-export
+        return meaning
+
+    def owner_of(self, function: FunctionInfo):
+        return self._owners.get(id(function))
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        status = path.stat()
+    except OSError:
+        return ("missing",)
+    return (status.st_mtime_ns, status.st_size)
+
+
+
+# -- runs ---------------------------------------------------------------------------------------
+_PROJECTS: dict[Path, Project] = {}
+_TOGETHER: dict[Path, tuple[tuple, FileAnalysis]] = {}  # analyses of the files of one run, by path
+
+
+def project_for(path: Union[str, Path]) -> Optional[Project]:
+    """The project a file on disk belongs to (one per root and process), or None."""
+    if not os.path.isfile(path):
+        return None
+    root = find_root(path)
+    if root is None:
+        return None
+    if root not in _PROJECTS:
+        _PROJECTS[root] = Project(root)
+    return _PROJECTS[root]
+
+
+def analyse_alone(module, path: str) -> FileAnalysis:
+    """One file's analysis: with what it imports from its project when it has one (its callers in
+    other modules are seen only when the whole run is analysed together), else on its own."""
+    key = Path(os.path.abspath(path))
+    known = _TOGETHER.get(key)
+    if known is not None and known[0] == _stamp(key) and known[1].module.code == module.code:
+        return known[1]
+    project = project_for(path)
+    if project is None:
+        return analyze(module, path)
+    analysis = analyze(module, path, package=project.package_of(path), project=project)
+    model = project._phase_one(analysis)
+    model.build_contexts()
+    return analysis
+
+
+def analyse_together(paths) -> None:
+    """Analyse the Python files of one run as a whole: every file's callers in the others are
+    known before any file is judged. The results serve `analyse_alone` for those files."""
+    entries = []
+    for path in paths:
+        project = project_for(path) if str(path).endswith((".py", ".pyi")) else None
+        try:
+            entry = project.entry(path) if project is not None else None
+        except Exception:  # noqa: BLE001 - a file whose analysis fails is analysed alone, and fails alone
+            continue
+        if entry is not None and entry.model is not None:
+            entries.append((project, entry))
+    for project, entry in entries:
+        model = entry.model
+        for result in [s.result for s in model.summaries.values()] + [model.module_result]:
+            for callee_model in {id(o): o for o in (project.owner_of(f) for _, f, _, _ in result.outgoing)
+                                 if o is not None and o is not model}.values():
+                callee_model.add_external_sites(result, entry.analysis)
+    for project, entry in entries:
+        try:
+            entry.model.build_contexts()
+        except Exception:  # noqa: BLE001 - this file is analysed alone later, and fails alone there
+            continue
+        _TOGETHER[entry.path] = (entry.stamp, entry.analysis)
