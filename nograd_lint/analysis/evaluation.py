@@ -20,7 +20,7 @@ from ..diagnostics import Confidence
 from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
 from .interpret import ScopeResult, Token
 from .lattice import Evidence, Graph, Kind, Training
-from .summaries import ModuleModel, model_of
+from .summaries import MODULE_API, ModuleModel, model_of
 from .treewalk import iter_nodes
 
 
@@ -167,8 +167,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.HIGH
     elif evaled and (dead or callers):
         confidence = Confidence.HIGH
-    elif evaled:
-        confidence = Confidence.MEDIUM if (hint or sure_module) else Confidence.LOW
+    elif evaled:  # outputs leave for callers we cannot see: library code may differentiate them
+        confidence = Confidence.MEDIUM if hint else Confidence.LOW
     elif dead_loop and sure_module and hint:
         confidence = Confidence.HIGH
     elif dead_loop and (hint or sure_module):
@@ -239,10 +239,10 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
             return "differentiated"
         if result.fate(token.id):
             return None
-        consuming.append(result.scope.name if result.scope is not None else "the module")
+        consuming.append(f"`{result.scope.name}`" if result.scope is not None else "the script")
     if not consuming:
         return None
-    return f"its callers ({', '.join(f'`{c}`' for c in sorted(set(consuming)))}) throw the graph away"
+    return f"its callers ({', '.join(sorted(set(consuming)))}) throw the graph away"
 
 
 def _returns_tensor(result: ScopeResult) -> bool:
@@ -257,6 +257,8 @@ def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
     cls = model.classes.get(function.class_name or "")
     if cls is None or not cls.is_module:
         return False
+    if function.name in MODULE_API or function.name.startswith(("_load_from", "_save_to", "register_")):
+        return True  # an override of nn.Module's own API (`load_state_dict`, `train`): not evaluation
     sites = model.callers_of(function)
     return bool(sites) and all(site[0].scope is not None and site[0].scope.name in ("forward", "__call__")
                                for site in sites)

@@ -370,8 +370,14 @@ class Interpreter:
     # -- binding and fates -------------------------------------------------------------------------
     def bind(self, target: cst.BaseExpression, value: Value, env: dict) -> None:
         if isinstance(target, (cst.Tuple, cst.List)):
+            parts = value.elements
+            if parts is not None and len(parts) == len(target.elements) and not any(
+                    isinstance(e, cst.StarredElement) for e in target.elements):
+                for element, part in zip(target.elements, parts):
+                    self.bind(element.value, part, env)  # `loss, n_correct = compute(...)`
+                return
             for element in target.elements:
-                self.bind(element.value, value, env)
+                self.bind(element.value, value.but(elements=None), env)
             return
         if isinstance(target, cst.StarredElement):
             self.bind(target.value, value, env)
@@ -470,6 +476,9 @@ class Interpreter:
             return self.attribute(node, env, depth)
         if isinstance(node, cst.Subscript):
             base = self.value(node.value, env, depth + 1)
+            index = _literal_index(node)
+            if base.elements is not None and index is not None and -len(base.elements) <= index < len(base.elements):
+                return base.elements[index]
             for element in node.slice:
                 if isinstance(element.slice, cst.Index):
                     self.value(element.slice.value, env, depth + 1)
@@ -500,7 +509,12 @@ class Interpreter:
             self.value(node.test, env, depth + 1)
             return join(self.value(node.body, env, depth + 1), self.value(node.orelse, env, depth + 1))
         if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
-            return join(*(self.value(e.value, env, depth + 1) for e in node.elements)) if node.elements else PYTHON
+            if not node.elements:
+                return PYTHON
+            parts = tuple(self.value(e.value, env, depth + 1) for e in node.elements)
+            whole = join(*parts)
+            written = not isinstance(node, cst.Set) and not any(isinstance(e, cst.StarredElement) for e in node.elements)
+            return whole.but(elements=parts if written else None)
         if isinstance(node, cst.Dict):
             values = [self.value(e.value, env, depth + 1) for e in node.elements if isinstance(e, cst.DictElement)]
             values += [self.value(e.value, env, depth + 1) for e in node.elements if isinstance(e, cst.StarredDictElement)]
@@ -576,7 +590,9 @@ class Interpreter:
             if field is not None:
                 return _inherit_mode(base, field)
         if base.kind is Kind.MODULE:
-            return base.but(sources=frozenset(), ref=None, is_loss=False)  # a submodule (or a parameter)
+            # a submodule or a tensor (`model.train_targets`): a call of it is read as the module's
+            # forward (see `method_call`), anything else as an unknown value
+            return UNKNOWN.but(params=base.params)
         if base.kind in (Kind.OBJECT, Kind.UNKNOWN) and knowledge.looks_like_model(attr):
             return Value(Kind.MODULE, Graph.YES, params=base.params, evidence=Evidence.NAME)
         if attr == "loss":  # `outputs.loss` of a model's output object
@@ -739,8 +755,8 @@ class Interpreter:
                 return self.computed(node, args)
             if method in knowledge.GRAD_FREE_MODEL_METHODS:
                 return NO_GRAPH
-            if _reads_as_action(method):
-                return UNKNOWN.but(params=module.params)
+            if _reads_as_action(method) or not arguments:
+                return UNKNOWN.but(params=module.params)  # `model.recompile()`: a method, not a forward pass
             return self.forward(fact, module, args, arguments, method=method)
         if receiver.kind is Kind.OBJECT and receiver.ref is not None:
             resolved = self.model.method_of(receiver.ref, method)
@@ -769,6 +785,10 @@ class Interpreter:
             return PYTHON
         if method in DETACHING or method in NON_DIFFERENTIABLE:
             return NO_GRAPH.but(inference=receiver.inference if method in VIEW_METHODS else None, params=receiver.params)
+        if receiver.kind in (Kind.OBJECT, Kind.UNKNOWN) and arguments and fact.receiver is not None and args.sources:
+            root = _root(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
+            if root is not None and root in env and root not in ("self", "cls") and self.is_local(root):
+                env[root] = env[root].but(sources=env[root].sources | args.sources)
         if receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and fact.qualified is None:
             value = self.computed(node, join(receiver, args) if arguments else receiver)
             if method in VIEW_METHODS and receiver.inference is not None:
@@ -840,28 +860,52 @@ class Interpreter:
             for value in params.values():
                 self.mark(value, USED)
         returned = [params[name] for name in summary.returned_params if name in params]
-        result = summary.returned.but(sources=frozenset(), params=frozenset())
+        shape = summary.returned
+        result = shape.but(sources=frozenset(), params=frozenset(), elements=None)
         if summary.returned_self and bound_self is not None:
             result = bound_self
         if returned:
             result = join(result, *returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
-        if summary.runs_forward and not summary.enables_grad_itself:
+        token = None
+        # a module passed where the callee calls its parameter: the callee runs it forward
+        via_argument = any(value.kind is Kind.MODULE and "called" in summary.param_uses.get(name, ())
+                           for name, value in params.items())
+        runs_forward = summary.runs_forward or via_argument
+        returns_graph = summary.returns_graph or (via_argument and shape.graph is not Graph.NO)
+        if runs_forward and not summary.enables_grad_itself:
             if self.disabled(state):
-                if summary.returns_graph:
-                    return result.but(kind=Kind.TENSOR, graph=Graph.NO, sources=frozenset(), nograd=NoGrad.SURE,
-                                      nograd_node=fact.node, nograd_state=state,
-                                      inference=fact.node if state.mode is Mode.INFERENCE else None)
-                return result
-            if state is None or state.mode is Mode.ENABLED:
-                token = self.token(fact, UNKNOWN, callee=function, internal=not summary.returns_graph)
-                if summary.returns_graph:
-                    return result.but(kind=Kind.TENSOR if result.kind is Kind.PYTHON else result.kind,
-                                      graph=Graph.YES, sources=result.sources | {token.id})
+                if returns_graph:
+                    result = result.but(kind=Kind.TENSOR, graph=Graph.NO, sources=frozenset(), nograd=NoGrad.SURE,
+                                        nograd_node=fact.node, nograd_state=state,
+                                        inference=fact.node if state.mode is Mode.INFERENCE else None)
+            elif state is None or state.mode is Mode.ENABLED:
+                token = self.token(fact, UNKNOWN, callee=function, internal=not returns_graph)
+                if returns_graph:
+                    result = result.but(kind=Kind.TENSOR if result.kind is Kind.PYTHON else result.kind,
+                                        graph=Graph.YES, sources=result.sources | {token.id})
+        if shape.elements is not None and not summary.returned_self:
+            result = result.but(elements=tuple(self.returned_element(e, params, token, state, fact.node)
+                                                for e in shape.elements))
         return result
+
+    def returned_element(self, element: Value, params: dict, token: Optional[Token], state, call: cst.Call) -> Value:
+        """One element of a tuple a project function returns, seen from the call."""
+        passed = [params[name] for name in element.params if name in params and name not in ("self", "cls")]
+        value = element.but(sources=frozenset(), params=frozenset(), elements=None)
+        if element.sources and element.kind is not Kind.PYTHON:
+            if token is not None:
+                value = value.but(graph=Graph.YES, sources=frozenset({token.id}))
+            elif self.disabled(state):
+                value = value.but(graph=Graph.NO, nograd=NoGrad.SURE, nograd_node=call, nograd_state=state)
+        return join(value, *passed) if passed else value
 
     def instantiate(self, fact: CallFact, cls: Value, arguments: list) -> Value:
         instance = self.model.instance_value(cls.ref)
-        return instance.but(training=Training.TRAIN) if instance.kind is Kind.MODULE else instance
+        if instance.kind is Kind.MODULE:
+            return instance.but(training=Training.TRAIN)
+        held = join(*(value for _, value in arguments)) if arguments else PYTHON
+        # an object keeps what it is built from (`CVResults(posterior=...)`, a dataclass of outputs)
+        return instance.but(sources=held.sources, params=held.params)
 
     def unknown_call(self, fact: CallFact, node: cst.Call, args: Value, arguments: list,
                      callee_value: Optional[Value] = None) -> Value:
@@ -884,6 +928,9 @@ class Interpreter:
             return self.loss(node, arguments)
         if not arguments:
             return UNKNOWN
+        if callee_value is not None and callee_value.kind is Kind.UNKNOWN:
+            for param in callee_value.params:  # `fn(x)` with `fn` a parameter: callers may pass a module
+                self.result.param_uses.setdefault(param, set()).add("called")
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
             args = args.but(graph=Graph.YES)  # a parameter called in code that backpropagates: a model
         result = self.computed(node, args)
@@ -1039,6 +1086,19 @@ def _literal_of(node: cst.BaseExpression):
     if isinstance(node, cst.Integer):
         return int(node.value, 0) if not node.value.startswith("0") or node.value == "0" else _MISSING
     return _MISSING
+
+
+def _literal_index(node: cst.Subscript) -> Optional[int]:
+    """`3` in `x[3]`, `-1` in `x[-1]`; None for anything else."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return None
+    value = node.slice[0].slice.value
+    negative = isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus)
+    if negative:
+        value = value.expression
+    if isinstance(value, cst.Integer) and value.value.isdigit():
+        return -int(value.value) if negative else int(value.value)
+    return None
 
 
 def _is_literal(node: cst.BaseExpression) -> bool:

@@ -74,6 +74,7 @@ class Value:
     # containers: ids of slots filled with a value computed without gradients (`losses["aux"]`
     # set under no_grad); summed into a loss later, that slot contributes no gradient
     dropped: frozenset = frozenset()
+    elements: Optional[tuple] = None  # a tuple or list written out: each element's value
 
     def but(self, **changes) -> "Value":
         return dataclasses.replace(self, **changes)
@@ -128,7 +129,16 @@ def join(*values: Value) -> Value:
         eval_reason=next((v.eval_reason for v in modules if v.eval_reason), None),
         is_loss=all(v.is_loss for v in modules) if modules else False,
         dropped=frozenset().union(*(v.dropped for v in values)),
+        elements=_join_elements(values),
     )
+
+
+def _join_elements(values) -> Optional[tuple]:
+    """Element-wise, when every value is a written-out sequence of the same length."""
+    lengths = {len(v.elements) if v.elements is not None else -1 for v in values}
+    if len(lengths) != 1 or -1 in lengths:
+        return None
+    return tuple(join(*parts) for parts in zip(*(v.elements for v in values)))
 
 
 def merge(a: dict, b: dict) -> dict:

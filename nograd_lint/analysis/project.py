@@ -196,6 +196,17 @@ def project_for(path: Union[str, Path]) -> Optional[Project]:
     return _PROJECTS[root]
 
 
+def prepared_module(path: str, source: Union[str, bytes]):
+    """The parsed module of a file a run analysed together, when its source is still `source`
+    (fixes and positions must use the very tree the analysis read)."""
+    known = _TOGETHER.get(Path(os.path.abspath(path)))
+    if known is None:
+        return None
+    module = known[1].module
+    text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
+    return module if module.code == text else None
+
+
 def analyse_alone(module, path: str) -> FileAnalysis:
     """One file's analysis: with what it imports from its project when it has one (its callers in
     other modules are seen only when the whole run is analysed together), else on its own."""

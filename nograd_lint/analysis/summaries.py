@@ -25,8 +25,9 @@ from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, T
 
 MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
 # What every nn.Module has, besides its class's own methods.
-MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {"forward", "zero_grad", "named_parameters",
-                                                                 "register_buffer", "add_module", "apply"})
+MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {
+    "forward", "zero_grad", "named_parameters", "register_buffer", "add_module", "apply", "load_state_dict",
+    "state_dict", "extra_repr", "reset_parameters", "_apply", "__setstate__", "__getstate__"})
 
 
 @dataclasses.dataclass(eq=False)

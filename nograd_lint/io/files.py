@@ -19,6 +19,7 @@ import libcst as cst
 from .config import Settings, is_excluded
 from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
+from ..analysis.project import prepared_module
 from ..linter import lint_module, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
 from .deep import call_deep
@@ -212,7 +213,7 @@ def _analysed(source: Union[str, bytes], path: str, settings: Settings):
     rules = relevant_rules(source, settings)
     if not rules:
         return None, []
-    module = parse(source, path)
+    module = (prepared_module(path, source) if settings.project else None) or parse(source, path)
     text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
     diagnostics = lint_module(module, path, settings, text=text, rules=rules)
     if diagnostics:  # nograd-fix refuses code this Python cannot compile; so does the report
