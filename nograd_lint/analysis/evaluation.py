@@ -232,6 +232,8 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
         return None
     consuming = []
     for result, fact, _, _ in sites:
+        if id(fact.node) in result.guessed:
+            return None  # a caller we only guessed from a method's name: not evidence
         token = result.tokens.get(id(fact.node))
         if token is None:
             continue  # the call runs with gradients off: this caller gets no graph

@@ -82,7 +82,10 @@ class Token:
 
     @property
     def in_loop(self) -> bool:
-        return self.in_comprehension or any(loop.function is self.call.function for loop in self.call.loops)
+        """Runs once per iteration of a loop of its function (the iterable of a `for` runs once)."""
+        return self.in_comprehension or any(
+            loop.function is self.call.function and not _inside(self.call.node, loop.iter_node)
+            for loop in self.call.loops)
 
 
 @dataclasses.dataclass(eq=False)
@@ -134,6 +137,7 @@ class ScopeResult:
     self_stores: dict = dataclasses.field(default_factory=dict)  # attribute of self -> Value
     values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
     skipped: set = dataclasses.field(default_factory=set)  # ids of statements on branches never taken
+    guessed: set = dataclasses.field(default_factory=set)  # ids of calls resolved only by a method's name
 
     @property
     def backwards(self) -> list:
@@ -748,7 +752,11 @@ class Interpreter:
                 return PYTHON
             if method == "forward" or method in knowledge.FORWARD_METHODS:
                 return self.forward(fact, module, args, arguments)
-            resolved = self.model.method_of(module.ref, method) if module.ref is not None else self.model.unique_method(method)
+            resolved = self.model.method_of(module.ref, method) if module.ref is not None else None
+            if resolved is None and module.ref is None:
+                resolved = self.model.unique_method(method)  # the only class that has it: a guess
+                if resolved is not None:
+                    self.result.guessed.add(id(fact.node))
             if resolved is not None:
                 return self.project_call(fact, resolved, arguments, bound_self=module)
             if module.is_loss:
@@ -806,12 +814,13 @@ class Interpreter:
 
     def forward(self, fact: CallFact, module: Value, args: Value, arguments: list, method: Optional[str] = None) -> Value:
         """A call of a module: a forward pass, recording a graph when gradients are on."""
-        for param in module.params:
-            self.result.param_uses.setdefault(param, set()).add("called")
         state = self.state(fact.node)
         if module.is_loss:
             return self.loss(fact.node, arguments)
         self.note_inference_inputs(fact, state, arguments)
+        if not self.disabled(state):
+            for param in module.params:  # the parameter is run forward with gradients on here
+                self.result.param_uses.setdefault(param, set()).add("called")
         if self.disabled(state):
             inference = fact.node if state.mode is Mode.INFERENCE else None
             return NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=fact.node, nograd_state=state, inference=inference)
@@ -850,7 +859,7 @@ class Interpreter:
                 self.mark(value, USED)
             if STORED in uses:
                 self.leave(value, STORED)
-            if "called" in uses and value.kind is Kind.MODULE:
+            if "called" in uses and value.kind is Kind.MODULE and not self.disabled(state):
                 for param in value.params:
                     self.result.param_uses.setdefault(param, set()).add("called")
         if summary.trains_given(constants):
@@ -879,20 +888,23 @@ class Interpreter:
                                         nograd_node=fact.node, nograd_state=state,
                                         inference=fact.node if state.mode is Mode.INFERENCE else None)
             elif state is None or state.mode is Mode.ENABLED:
-                token = self.token(fact, UNKNOWN, callee=function, internal=not returns_graph)
-                if returns_graph:
+                # the callee's graphs stay inside it only when what it returns surely holds no graph
+                inside = not returns_graph and (shape.kind is Kind.PYTHON or shape.graph is Graph.NO)
+                token = self.token(fact, UNKNOWN, callee=function, internal=inside)
+                if not inside:
                     result = result.but(kind=Kind.TENSOR if result.kind is Kind.PYTHON else result.kind,
                                         graph=Graph.YES, sources=result.sources | {token.id})
         if shape.elements is not None and not summary.returned_self:
-            result = result.but(elements=tuple(self.returned_element(e, params, token, state, fact.node)
+            result = result.but(elements=tuple(self.returned_element(e, params, token, state, fact.node, summary.graph_ids)
                                                 for e in shape.elements))
         return result
 
-    def returned_element(self, element: Value, params: dict, token: Optional[Token], state, call: cst.Call) -> Value:
+    def returned_element(self, element: Value, params: dict, token: Optional[Token], state, call: cst.Call,
+                         graphs: frozenset) -> Value:
         """One element of a tuple a project function returns, seen from the call."""
         passed = [params[name] for name in element.params if name in params and name not in ("self", "cls")]
         value = element.but(sources=frozenset(), params=frozenset(), elements=None)
-        if element.sources and element.kind is not Kind.PYTHON:
+        if element.sources & graphs and element.kind is not Kind.PYTHON:
             if token is not None:
                 value = value.but(graph=Graph.YES, sources=frozenset({token.id}))
             elif self.disabled(state):
@@ -928,7 +940,7 @@ class Interpreter:
             return self.loss(node, arguments)
         if not arguments:
             return UNKNOWN
-        if callee_value is not None and callee_value.kind is Kind.UNKNOWN:
+        if callee_value is not None and callee_value.kind is Kind.UNKNOWN and not self.disabled(self.state(node)):
             for param in callee_value.params:  # `fn(x)` with `fn` a parameter: callers may pass a module
                 self.result.param_uses.setdefault(param, set()).add("called")
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
@@ -1129,6 +1141,10 @@ def _inherit_mode(owner: Value, field: Value) -> Value:
     if owner.kind is Kind.MODULE and owner.training is Training.EVAL and field.kind is Kind.MODULE:
         return field.but(training=Training.EVAL, eval_reason=owner.eval_reason)
     return field
+
+
+def _inside(node: cst.CSTNode, tree: Optional[cst.CSTNode]) -> bool:
+    return tree is not None and any(child is node for child in iter_nodes(tree))
 
 
 def _as_tensor(value: Value) -> Value:

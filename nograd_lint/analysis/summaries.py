@@ -76,6 +76,12 @@ class FunctionSummary:
         return bool(tokens) and all(self.model.explicitly_enabled(t.call) for t in tokens)
 
     @property
+    def graph_ids(self) -> frozenset:
+        """Ids of the function's forward passes (and of losses of what it cannot see into)."""
+        return frozenset(t.id for key, t in self.result.tokens.items()
+                         if not (isinstance(key, tuple) and key[0] == "accumulation"))
+
+    @property
     def returns_graph(self) -> bool:
         return any(RETURNED in self.result.fate(t.id) and not t.internal
                    for key, t in self.result.tokens.items() if not isinstance(key, tuple))
