@@ -16,7 +16,6 @@ PENDING = {
     "NG205/closure_in_sam_step": "NG205 not written yet",
     "NG205/closure_under_no_grad": "NG205 not written yet",
     "NG206/inference_mode_forward_in_trained_model": "NG206 not written yet",
-    "NG304/set_grad_flag_statement": "NG304 does not read set_grad_enabled(flag) statements yet",
     "helper_guarded_elsewhere": "no project-wide analysis yet",
     "helper_unguarded_elsewhere": "no project-wide analysis yet",
     "import_time_grad_off": "no project-wide analysis yet",

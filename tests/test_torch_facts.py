@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import gc
+import importlib
 import inspect
+import sys
 import threading
 import warnings
 import weakref
@@ -1039,3 +1041,48 @@ def test_no_grad_loss_in_a_sum_gets_no_gradient():
             slots[i] = nn.functional.mse_loss(depth(x), y)
     with pytest.raises(RuntimeError, match=NO_GRAD_FN):
         torch.stack(slots).mean().backward()
+
+
+def test_set_grad_enabled_flag_statement_leaks_when_false():
+    """NG304: a bare `torch.set_grad_enabled(training)` in a function leaves gradients off after
+    it returns when `training` is False (and on, inside a caller's no_grad, when it is True);
+    the `with` form restores the caller's mode."""
+
+    def run_phase(training):
+        torch.set_grad_enabled(training)
+        return torch.is_grad_enabled()
+
+    assert run_phase(False) is False and torch.is_grad_enabled() is False
+    torch.set_grad_enabled(True)
+    with torch.no_grad():
+        assert run_phase(True) is True
+        assert torch.is_grad_enabled() is True  # the caller's no_grad block is undone
+    torch.set_grad_enabled(True)
+
+    def with_form(training):
+        with torch.set_grad_enabled(training):
+            return torch.is_grad_enabled()
+
+    assert with_form(False) is False and torch.is_grad_enabled() is True
+
+
+def test_importing_a_module_that_disables_gradients(tmp_path, monkeypatch):
+    """NG304: importing a module whose top level runs `torch.set_grad_enabled(False)` disables
+    gradients in the importing thread, and the importer's training step then raises."""
+    (tmp_path / "grad_off_features.py").write_text(
+        "import torch\n\ntorch.set_grad_enabled(False)\n\n\ndef features(x):\n    return x * 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def importer():
+        grad_off_features = importlib.import_module("grad_off_features")
+        sys.modules.pop("grad_off_features")
+        model = tiny_model()
+        x, y = tiny_batch()
+        loss = mse(model, grad_off_features.features(x), y)
+        try:
+            loss.backward()
+        except RuntimeError as error:
+            return torch.is_grad_enabled(), str(error)
+        return torch.is_grad_enabled(), None
+
+    assert run_in_fresh_thread(importer) == (False, "element 0 of tensors " + NO_GRAD_FN)
