@@ -13,9 +13,6 @@ ROOT = Path(__file__).parent / "cases_v2"
 # Cases whose analysis is still being built (issue #13): they must fail until it lands (strict).
 PENDING = {
     "NG201/loss_in_dict_slot": "NG201 still reads the v1 value flow",
-    "NG205/closure_in_sam_step": "NG205 not written yet",
-    "NG205/closure_under_no_grad": "NG205 not written yet",
-    "NG206/inference_mode_forward_in_trained_model": "NG206 not written yet",
     "helper_guarded_elsewhere": "no project-wide analysis yet",
     "helper_unguarded_elsewhere": "no project-wide analysis yet",
     "import_time_grad_off": "no project-wide analysis yet",
