@@ -58,3 +58,15 @@ def test_project(project):
     found = sorted((str(Path(d.path).relative_to(project)), d.code, d.line, d.column)
                    for d in lint_project(project))
     assert found == _expected_in(project)
+
+
+def test_import_time_grad_off_files_on_their_own():
+    """The single-file part of `import_time_grad_off` (its project-wide part is pending): the
+    library module that disables gradients at import time is NG304 at the cause; the script that
+    does the same (it has a `__main__` guard) and the importer are silent."""
+    project = ROOT / "projects" / "import_time_grad_off"
+    found = {path: [(d.code, d.line, d.column) for d in lint_source(path.read_bytes(), path.name)]
+             for path in sorted(project.rglob("*.py"))}
+    assert {str(path.relative_to(project)): codes for path, codes in found.items()} == {
+        "featlib/__init__.py": [], "featlib/extract.py": [("NG304", 5, 1)], "featlib/probe.py": [],
+        "scripts/embed_folder.py": []}
