@@ -16,10 +16,6 @@ from nograd_lint.linter import lint_source
 ROOT = Path(__file__).parent / "cases_v2"
 # Cases whose analysis is still being built (issue #13): they must fail until it lands (strict).
 PENDING = {
-    "NG205/closure_in_sam_step": "NG205 not written yet",
-    "NG205/closure_under_no_grad": "NG205 not written yet",
-    "NG206/inference_mode_forward_in_trained_model": "NG206 not written yet",
-    "NG304/set_grad_flag_statement": "NG304 does not read set_grad_enabled(flag) statements yet",
     "import_time_grad_off": "no project-wide analysis yet",
 }
 
@@ -66,3 +62,15 @@ def test_project(project, tmp_path):
     assert done.returncode in (0, 1), done.stderr
     found = sorted((d["path"], d["code"], d["line"], d["column"]) for d in json.loads(done.stdout))
     assert found == _expected_in(project)
+
+
+def test_import_time_grad_off_files_on_their_own():
+    """The single-file part of `import_time_grad_off` (its project-wide part is pending): the
+    library module that disables gradients at import time is NG304 at the cause; the script that
+    does the same (it has a `__main__` guard) and the importer are silent."""
+    project = ROOT / "projects" / "import_time_grad_off"
+    found = {path: [(d.code, d.line, d.column) for d in lint_source(path.read_bytes(), path.name)]
+             for path in sorted(project.rglob("*.py"))}
+    assert {str(path.relative_to(project)): codes for path, codes in found.items()} == {
+        "featlib/__init__.py": [], "featlib/extract.py": [("NG304", 5, 1)], "featlib/probe.py": [],
+        "scripts/embed_folder.py": []}

@@ -159,3 +159,13 @@ def test_byte_order_mark_and_string_sources_are_kept():
     assert fixed == original.replace(json.dumps(data["cells"][1]["source"]).encode(),
                                      json.dumps(expected_source).encode())
     assert changed_cells(original, fixed) == [(2, data["cells"][1]["source"], expected_source)]
+
+
+def test_grad_mode_switched_off_in_a_notebook_is_a_script_setting():
+    """NG304: a notebook's top level runs once, as a script's does; the same code in a module
+    that other code imports disables gradients for its importers."""
+    source = ("import torch\n\ntorch.set_grad_enabled(False)\n\n\n"
+              "def embed(model, x):\n    return model(x).flatten(1)\n")
+    notebook = Notebook.from_bytes(_notebook([new_code_cell(source)]))
+    assert lint_source(notebook.program, "embed.ipynb") == []
+    assert [(d.code, d.line, d.column) for d in lint_source(source, "embed.py")] == [("NG304", 3, 1)]

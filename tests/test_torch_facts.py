@@ -16,7 +16,9 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import gc
+import importlib
 import inspect
+import sys
 import threading
 import warnings
 import weakref
@@ -1039,3 +1041,200 @@ def test_no_grad_loss_in_a_sum_gets_no_gradient():
             slots[i] = nn.functional.mse_loss(depth(x), y)
     with pytest.raises(RuntimeError, match=NO_GRAD_FN):
         torch.stack(slots).mean().backward()
+
+
+class _SignlessSGD(torch.optim.Optimizer):
+    """Plain SGD written as people write custom optimizers; `guard` is how `step` calls the closure."""
+
+    def __init__(self, params, lr, guard):
+        super().__init__(params, dict(lr=lr))
+        self.guard = guard
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        if self.guard == "enable_grad":
+            with torch.enable_grad():
+                loss = closure()
+        else:
+            loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.add_(p.grad, alpha=-group["lr"])
+        return loss
+
+
+def _fit_with_closure(make_optimizer, steps=3):
+    model = tiny_model()
+    x, y = tiny_batch()
+    opt = make_optimizer(model.parameters())
+
+    def closure():
+        opt.zero_grad()
+        loss = mse(model, x, y)
+        loss.backward()
+        return loss
+
+    losses = [opt.step(closure) for _ in range(steps)]
+    return model, losses
+
+
+def test_optimizer_subclass_calling_its_closure_under_no_grad():
+    """NG205: `opt.step(closure)` of a torch.optim.Optimizer subclass whose `@torch.no_grad()`
+    step calls `closure()` directly raises; the fix (`with torch.enable_grad():` around the call)
+    makes it train exactly like torch.optim.SGD with the same closure, and the loss it returns
+    carries its graph as SGD's does."""
+    with pytest.raises(RuntimeError, match=NO_GRAD_FN):
+        _fit_with_closure(lambda params: _SignlessSGD(params, 0.1, guard="none"))
+    fixed, fixed_losses = _fit_with_closure(lambda params: _SignlessSGD(params, 0.1, guard="enable_grad"))
+    reference, reference_losses = _fit_with_closure(lambda params: torch.optim.SGD(params, lr=0.1))
+    torch.testing.assert_close(fixed.weight, reference.weight, rtol=0, atol=0)
+    torch.testing.assert_close(fixed.bias, reference.bias, rtol=0, atol=0)
+    assert [a.item() for a in fixed_losses] == [b.item() for b in reference_losses]
+    assert all(loss.requires_grad for loss in fixed_losses + reference_losses)
+
+
+def test_enable_grad_changes_no_value_a_closure_computes():
+    """NG205 (fix safety): a closure that needs no gradients returns the same value under
+    `enable_grad` inside a no_grad step; only its result now carries the graph."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    with torch.no_grad():
+        plain = mse(model, x, y)
+        with torch.enable_grad():
+            enabled = mse(model, x, y)
+    assert torch.equal(plain, enabled.detach())
+    assert not plain.requires_grad and enabled.requires_grad
+
+
+@pytest.mark.parametrize("guard, works", [("none", False), ("enable_grad", False), ("inference_mode(False)", True)])
+def test_closure_in_an_inference_mode_step(guard, works):
+    """NG205: in an `@torch.inference_mode()` step, `enable_grad()` turns gradients on but leaves
+    inference mode on, so the closure's backward still raises; `inference_mode(False)` works."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    contexts = {"none": _nullcontext, "enable_grad": torch.enable_grad,
+                "inference_mode(False)": lambda: torch.inference_mode(False)}
+
+    def closure():
+        loss = mse(model, x, y)
+        loss.backward()
+        return loss
+
+    @torch.inference_mode()
+    def step():
+        with contexts[guard]():
+            return mode(), closure()
+
+    if works:
+        seen, loss = step()
+        assert seen == (True, False) and loss.requires_grad and model.weight.grad is not None
+    else:
+        with pytest.raises(RuntimeError, match=NO_GRAD_FN):
+            step()
+
+
+def test_no_grad_forward_matches_inference_mode_forward():
+    """NG206 (fix safety): a frozen module's forward gives the same values under `no_grad` as
+    under `inference_mode`; only `is_inference()` tells them apart. With `no_grad`, the model
+    that contains it gets the same gradients as with an undecorated forward."""
+
+    def standardize(deco):
+        class Standardize(nn.Module):
+            @deco
+            def forward(self, x):
+                return (x - 1.0) / 2.0
+        return Standardize()
+
+    x, y = tiny_batch()
+    outputs = {name: standardize(deco)(x) for name, deco in
+               [("inference", torch.inference_mode()), ("no_grad", torch.no_grad()), ("plain", lambda f: f)]}
+    assert torch.equal(outputs["inference"], outputs["no_grad"]) and torch.equal(outputs["no_grad"], outputs["plain"])
+    assert outputs["inference"].is_inference() and not outputs["no_grad"].is_inference()
+
+    grads = {}
+    for name, deco in [("no_grad", torch.no_grad()), ("plain", lambda f: f)]:
+        torch.manual_seed(0)
+        model = nn.Sequential(standardize(deco), nn.Linear(3, 1))
+        nn.functional.mse_loss(model(x), y).backward()
+        grads[name] = model[1].weight.grad
+    torch.testing.assert_close(grads["no_grad"], grads["plain"], rtol=0, atol=0)
+
+
+@pytest.mark.parametrize("kind", ["pre_hook", "hook", "recording_hook"])
+def test_inference_mode_forward_hooks_in_a_trained_model(kind):
+    """NG206: a forward pre-hook or forward hook decorated with `@torch.inference_mode()` that
+    returns a value hands inference tensors to the trained layers, which raise; a hook that
+    returns nothing leaves the model's tensors alone and training works."""
+    torch.manual_seed(0)
+    first, head = nn.Linear(3, 3), nn.Linear(3, 1)
+    recorded = []
+
+    @torch.inference_mode()
+    def pre_hook(module, args):
+        return (args[0] * 2,)
+
+    @torch.inference_mode()
+    def hook(module, inputs, output):
+        return output * 2
+
+    @torch.inference_mode()
+    def recording_hook(module, inputs, output):
+        recorded.append(output.clone())
+
+    if kind == "pre_hook":
+        first.register_forward_pre_hook(pre_hook)
+    else:
+        first.register_forward_hook(hook if kind == "hook" else recording_hook)
+    model = nn.Sequential(first, head)
+    x, y = tiny_batch()
+    if kind == "recording_hook":
+        nn.functional.mse_loss(model(x), y).backward()
+        assert head.weight.grad is not None and recorded[0].is_inference()
+    else:
+        with pytest.raises(RuntimeError, match=INFERENCE_SAVED):
+            model(x)
+
+
+def test_set_grad_enabled_flag_statement_leaks_when_false():
+    """NG304: a bare `torch.set_grad_enabled(training)` in a function leaves gradients off after
+    it returns when `training` is False (and on, inside a caller's no_grad, when it is True);
+    the `with` form restores the caller's mode."""
+
+    def run_phase(training):
+        torch.set_grad_enabled(training)
+        return torch.is_grad_enabled()
+
+    assert run_phase(False) is False and torch.is_grad_enabled() is False
+    torch.set_grad_enabled(True)
+    with torch.no_grad():
+        assert run_phase(True) is True
+        assert torch.is_grad_enabled() is True  # the caller's no_grad block is undone
+    torch.set_grad_enabled(True)
+
+    def with_form(training):
+        with torch.set_grad_enabled(training):
+            return torch.is_grad_enabled()
+
+    assert with_form(False) is False and torch.is_grad_enabled() is True
+
+
+def test_importing_a_module_that_disables_gradients(tmp_path, monkeypatch):
+    """NG304: importing a module whose top level runs `torch.set_grad_enabled(False)` disables
+    gradients in the importing thread, and the importer's training step then raises."""
+    (tmp_path / "grad_off_features.py").write_text(
+        "import torch\n\ntorch.set_grad_enabled(False)\n\n\ndef features(x):\n    return x * 2\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def importer():
+        grad_off_features = importlib.import_module("grad_off_features")
+        sys.modules.pop("grad_off_features")
+        model = tiny_model()
+        x, y = tiny_batch()
+        loss = mse(model, grad_off_features.features(x), y)
+        try:
+            loss.backward()
+        except RuntimeError as error:
+            return torch.is_grad_enabled(), str(error)
+        return torch.is_grad_enabled(), None
+
+    assert run_in_fresh_thread(importer) == (False, "element 0 of tensors " + NO_GRAD_FN)

@@ -30,6 +30,7 @@ FLOAT = 4  # bytes per float32
 UNFIXABLE = {"NG203", "NG204", "NG307"}
 INPLACE_INFERENCE = "RuntimeError: Inplace update to inference tensor outside InferenceMode is not allowed"
 SAVED_INFERENCE = "RuntimeError: Inference tensors cannot be saved for backward"
+NO_GRAD_FN = "RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn"
 
 
 def run_cli(*args, cwd=ROOT):
@@ -187,6 +188,10 @@ def _check_fixed(declared, result):
     if any(code.startswith("NG2") for code in declared):  # gradients missing -> present
         assert before.error or before.none_count > 0
         assert after.none_count == 0 and after.tensor_count > 0
+    if "NG205" in declared:  # the closure's backward inside the no_grad step
+        assert before.error.startswith(NO_GRAD_FN)
+    if "NG206" in declared:  # the layer after the inference-mode forward
+        assert before.error.startswith(SAVED_INFERENCE)
     if "NG308" in declared:  # the async body recorded a graph; after the fix it does not
         assert before.error is None and before.grad_enabled_after is True
         assert before.outputs_require_grad is True and after.outputs_require_grad is False

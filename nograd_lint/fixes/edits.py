@@ -77,9 +77,11 @@ def add_decorator(function: cst.FunctionDef, decorator: str, import_torch: bool)
     return apply
 
 
-def replace(old: cst.CSTNode, new: cst.CSTNode) -> Edit:
+def replace(old: cst.CSTNode, new: cst.CSTNode, import_torch: bool = False) -> Edit:
+    """Replace one node; with `import_torch`, also add `import torch` (the new node names it)."""
     def apply(module: cst.Module) -> cst.Module:
-        return module.deep_replace(old, new)
+        new_module = module.deep_replace(old, new)
+        return add_torch_import(new_module) if import_torch else new_module
 
     return apply
 

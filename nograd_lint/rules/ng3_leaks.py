@@ -10,8 +10,10 @@ import libcst as cst
 from ..fixes import edits
 from ..io.config import Settings
 from ..analysis.contexts import kind_of, with_of_item
-from ..diagnostics import Fix, FixSafety
-from ..analysis.gradmode import CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Origin, WithFact, class_of
+from ..diagnostics import Confidence, Fix, FixSafety
+from ..analysis.gradmode import (CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Origin, WithFact, class_of,
+                                 is_main_guard)
+from ..io.notebooks import is_notebook
 from ..analysis.imports import dotted_name
 from ..analysis.knowledge import GradContext
 from ..analysis.syntax import sub_suites
@@ -19,6 +21,11 @@ from .base import Finding
 from .common import INSTANCE_KINDS, ContextRule, code_of, mode_words
 from .registry import register
 
+# Top-level calls that configure a library rather than do a script's work, and calls that read a
+# script's command line.
+CONFIGURATION_PREFIXES = ("warnings.", "logging.", "torch.set_", "torch.backends.", "torch._C.", "os.environ.")
+SCRIPT_METHODS = frozenset({"parse_args", "parse_known_args"})
+SAVED_MODE = frozenset({"torch.is_grad_enabled", "torch._C.is_grad_enabled"})
 # Decorators that make a generator a context manager or fixture: its yield is meant to run the
 # caller's code inside the generator's `with` block.
 YIELD_ON_PURPOSE = re.compile(r"(^|\.)(contextmanager|asynccontextmanager|fixture|yield_fixture)$")
@@ -28,17 +35,24 @@ YIELD_ON_PURPOSE = re.compile(r"(^|\.)(contextmanager|asynccontextmanager|fixtur
 class LeakingSetGradEnabled(ContextRule):
     """
     ## What it does
-    Finds `torch.set_grad_enabled(False)` called as a statement inside a function without the
-    previous mode being restored: neither later in the same block (or an enclosing one) on every
-    path, nor in a `finally`.
+    Finds `torch.set_grad_enabled(False)`, or `torch.set_grad_enabled(flag)` with a runtime flag,
+    called as a statement inside a function without the previous mode being restored: neither
+    later in the same block (or an enclosing one) on every path, nor in a `finally`.
 
-    A module-level call (including under `if __name__ == "__main__":`) is a deliberate setting for
-    an inference script and is not reported.
+    It also finds `torch.set_grad_enabled(False)` at the top level of a library module, which runs
+    when the module is imported. A script's top level is a deliberate setting for the run and is
+    not reported: a file with `if __name__ == "__main__":`, a notebook, or a file whose top level
+    does the work itself (calls that are not configuration, loops, `with` blocks, `sys.argv`,
+    `parse_args()`). A call under `if __name__ == "__main__":` is never reported.
 
     ## Why is this bad
     The mode is global to the thread: after the function returns, gradients stay disabled for
     whatever runs next, and a later `loss.backward()` fails far from the cause with
-    `element 0 of tensors does not require grad and does not have a grad_fn`.
+    `element 0 of tensors does not require grad and does not have a grad_fn`. A flag leaks the
+    same way whenever it is `False` (and when it is `True` inside a caller's `no_grad` block, it
+    turns gradients on for the rest of that block). Imported, a library module that disables
+    gradients at import time does it for every program that imports it, and their training
+    fails the same way.
 
     ## Example
     ```python
@@ -55,27 +69,37 @@ class LeakingSetGradEnabled(ContextRule):
     ```
 
     ## Fix safety
-    The fix turns the statement into `with torch.set_grad_enabled(False):` over the rest of its
-    block. It is **unsafe**: code after the function that relied on gradients staying disabled
-    (knowingly or not) now runs with them enabled. There is no fix when the call is the last
-    statement of its block.
+    In a function, the fix turns the statement into `with torch.set_grad_enabled(...):` over the
+    rest of its block. It is **unsafe**: code after the function that relied on the mode staying
+    set (knowingly or not) now runs in the caller's mode. There is no fix when the call is the
+    last statement of its block, nor for a library module's top level: which of its functions
+    should run without gradients (`@torch.no_grad()`) is the author's decision.
 
     ## Known limits
     A restore in a caller, or through a helper function, is not seen. A `return` between the call
     and the restore counts as a path that leaks. When another method of the same class (or function
     of the module) turns gradients back on, as in `__enter__`/`__exit__` or `setUp`/`tearDown`,
-    the pair is taken to manage the mode and nothing is reported.
+    the pair is taken to manage the mode and nothing is reported. A function whose last statement
+    is `set_grad_enabled(flag)` sets the mode for its caller on purpose and is not reported. A
+    library module is told from a script by its own text only, so its findings have medium
+    confidence; a conditional top-level call (under `if` or `try`) is not reported.
     """
 
     code = "NG304"
     name = "leaking-set-grad-enabled"
-    summary = "`torch.set_grad_enabled(False)` leaves gradients disabled after the function returns."
+    summary = "`torch.set_grad_enabled(False)` leaves gradients disabled after its function returns or its module is imported."
     fix_availability = "unsafe"
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for call in analysis.calls:
-            if (call.function is None or not call.is_bare_statement or not _literal_false(call.node)
-                    or kind_of(call) is not GradContext.SET_GRAD_ENABLED):
+            if not call.is_bare_statement or kind_of(call) is not GradContext.SET_GRAD_ENABLED:
+                continue
+            if call.function is None:
+                finding = _import_time(analysis, call)
+                if finding is not None:
+                    yield finding
+                continue
+            if not (_literal_false(call.node) or _sets_flag(analysis, call)):
                 continue
             leak = _leak(analysis, call)
             if leak is None or _sibling_restores(analysis, call.function):
@@ -86,9 +110,92 @@ class LeakingSetGradEnabled(ContextRule):
                 fix = Fix(FixSafety.UNSAFE, "use `with` over the rest of the block",
                           edits.wrap_rest_in_with(call.statement), anchor=call.statement)
             spelled = code_of(analysis, call.node)
-            yield Finding(call.node, f"`{spelled}` leaves gradients disabled {leak}; use `with {spelled}:` "
+            flag = _flag(call.node)
+            when = f" when `{code_of(analysis, flag, 30)}` is False" if flag is not None else ""
+            yield Finding(call.node, f"`{spelled}` leaves gradients disabled {leak}{when}; use `with {spelled}:` "
                                      "around the code that needs it, or restore the previous mode in a `finally`",
                           fix)
+
+
+def _flag(call: cst.Call) -> Optional[cst.BaseExpression]:
+    """The argument of `set_grad_enabled(flag)` when it is not a literal `True`/`False`."""
+    if not call.args:
+        return None
+    value = call.args[0].value
+    return None if isinstance(value, cst.Name) and value.value in ("True", "False") else value
+
+
+def _sets_flag(analysis: FileAnalysis, call: CallFact) -> bool:
+    """`set_grad_enabled(flag)` that sets a mode inside its function (not one that puts a saved
+    mode back, nor a setter whose job is to set the caller's mode)."""
+    flag = _flag(call.node)
+    return flag is not None and not _sets_for_caller(call) and not _restores(analysis, call, flag)
+
+
+def _sets_for_caller(call: CallFact) -> bool:
+    """`def set_mode(flag): ...; torch.set_grad_enabled(flag)` as the function's last statement:
+    setting the mode for the caller is what the function is for."""
+    body = call.function.node.body
+    return isinstance(body, cst.IndentedBlock) and body.body[-1] is call.statement
+
+
+def _configures(analysis: FileAnalysis, call: cst.Call) -> bool:
+    """`warnings.filterwarnings(...)`, `logging.getLogger(__name__).addHandler(...)`: the call
+    chain starts at a configuration API."""
+    node: cst.BaseExpression = call.func
+    while isinstance(node, (cst.Attribute, cst.Call)) and dotted_name(node) is None:
+        node = node.func if isinstance(node, cst.Call) else node.value
+    qualified = analysis.imports.resolve(node) or ""
+    return qualified.startswith(CONFIGURATION_PREFIXES)
+
+
+def _restores(analysis: FileAnalysis, call: CallFact, flag: cst.BaseExpression) -> bool:
+    """`set_grad_enabled(previous)` after an earlier `set_grad_enabled` statement of its function, or
+    with a flag saved from `torch.is_grad_enabled()`: it puts a mode back, it does not set one."""
+    if any(fact.index < call.index and fact.is_bare_statement and kind_of(fact) is GradContext.SET_GRAD_ENABLED
+           for fact in analysis.facts_in(analysis.calls, call.function)):
+        return True
+    written = dotted_name(flag)
+    return written is not None and any(
+        isinstance(assign.value, cst.Call) and analysis.imports.resolve(assign.value.func) in SAVED_MODE
+        and isinstance(assign.node, cst.Assign) and any(dotted_name(t.target) == written for t in assign.node.targets)
+        for assign in analysis.assigns)
+
+
+def _import_time(analysis: FileAnalysis, call: CallFact) -> Optional[Finding]:
+    """A top-level `set_grad_enabled(False)` of a library module, not restored at top level."""
+    top = analysis.module.body
+    if not _literal_false(call.node) or not any(statement is call.statement for statement in top):
+        return None
+    if any(fact.function is None and fact.index > call.index and _is_restore(analysis, fact, call)
+           and any(statement is fact.statement for statement in top) for fact in analysis.calls):
+        return None
+    if _runs_as_script(analysis):
+        return None
+    spelled = code_of(analysis, call.node)
+    return Finding(call.node, f"`{spelled}` at the top level of a library module disables gradients for every "
+                              "program that imports it, and their training then fails (backward raises "
+                              "RuntimeError); disable gradients in the functions that need it "
+                              "(`@torch.no_grad()`), or do this in a script", None, Confidence.MEDIUM)
+
+
+def _runs_as_script(analysis: FileAnalysis) -> bool:
+    """The file is run, not imported: a notebook, a `__main__` guard, or a top level that does
+    the work itself (calls other than configuration, loops, with blocks, command-line arguments)."""
+    if is_notebook(analysis.path):
+        return True
+    for statement in analysis.module.body:
+        if isinstance(statement, cst.If) and is_main_guard(statement.test):
+            return True
+        if isinstance(statement, (cst.For, cst.While, cst.With)):
+            return True
+    top_level_calls = [fact for fact in analysis.calls if fact.function is None and not fact.in_lambda]
+    for fact in top_level_calls:
+        if fact.callee in ("sys.argv",) or fact.method in SCRIPT_METHODS:
+            return True
+        if fact.is_bare_statement and kind_of(fact) is None and not _configures(analysis, fact.node):
+            return True
+    return any(use.function is None and use.name == "argv" for use in analysis.name_uses)
 
 
 def _leak(analysis: FileAnalysis, call: CallFact) -> Optional[str]:
@@ -96,7 +203,7 @@ def _leak(analysis: FileAnalysis, call: CallFact) -> Optional[str]:
     function = call.function
     chains, tries = _structure(analysis, function)
     chain = chains.get(id(call.statement), ())
-    restores = [fact for fact in analysis.facts_in(analysis.calls, function) if _is_restore(analysis, fact)]
+    restores = [fact for fact in analysis.facts_in(analysis.calls, function) if _is_restore(analysis, fact, call)]
     if any(_restores_in_finally(t, restores) and _in_body_of(analysis, t, call) for t in tries):
         return None
     points = [(fact.index, fact.statement) for fact in restores if fact.index > call.index]
@@ -119,15 +226,19 @@ def _leak(analysis: FileAnalysis, call: CallFact) -> Optional[str]:
 def _sibling_restores(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     """Another method of the class (or function of the module) turns gradients back on: a pair
     such as `__enter__`/`__exit__`, `setUp`/`tearDown` or `freeze()`/`unfreeze()` manages the mode."""
-    disabling = {id(fact.function) for fact in analysis.calls if fact.is_bare_statement
-                 and _literal_false(fact.node) and kind_of(fact) is GradContext.SET_GRAD_ENABLED}
+    disabling = {id(fact.function) for fact in analysis.calls if fact.function is not None and fact.is_bare_statement
+                 and kind_of(fact) is GradContext.SET_GRAD_ENABLED
+                 and (_literal_false(fact.node) or _sets_flag(analysis, fact))}
     return any(fact.function is not function and fact.function is not None and id(fact.function) not in disabling
                and fact.function.class_name == function.class_name and fact.function.parent is function.parent
                and _is_restore(analysis, fact) for fact in analysis.calls)
 
 
-def _is_restore(analysis: FileAnalysis, fact: CallFact) -> bool:
+def _is_restore(analysis: FileAnalysis, fact: CallFact, setting: Optional[CallFact] = None) -> bool:
+    """A statement that turns gradients back on (not to the same flag `setting` set)."""
     if not fact.is_bare_statement or not fact.node.args or _literal_false(fact.node):
+        return False
+    if setting is not None and setting.node.args and fact.node.args[0].value.deep_equals(setting.node.args[0].value):
         return False
     return (kind_of(fact) is GradContext.SET_GRAD_ENABLED
             or fact.qualified == "torch._C._set_grad_enabled")

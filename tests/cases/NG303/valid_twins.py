@@ -1,6 +1,5 @@
 import torch
 
-torch.set_grad_enabled(False)
 CONTEXT = torch.no_grad()
 
 
@@ -8,3 +7,7 @@ def predict(model, x):
     context = torch.inference_mode()
     with context:
         return model(x)
+
+
+if __name__ == "__main__":
+    torch.set_grad_enabled(False)  # a bare set_grad_enabled statement does take effect

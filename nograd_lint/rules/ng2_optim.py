@@ -1,0 +1,202 @@
+"""NG205: an optimizer's `step` calls its closure with gradients disabled."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from ..analysis.contexts import explicit, with_of_item
+from ..analysis.gradmode import CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Mode, Origin, class_of
+from ..analysis.knowledge import GradContext
+from ..analysis.interpret import _parameter_names
+from ..analysis.summaries import model_of
+from ..diagnostics import Confidence, Fix, FixSafety
+from ..fixes import edits
+from ..io.config import Settings
+from .base import Finding
+from .common import ContextRule, code_of, context_text
+from .registry import register
+
+CLOSURE = "closure"  # the parameter of `Optimizer.step(closure=None)`
+
+
+@register
+class ClosureWithGradientsDisabled(ContextRule):
+    """
+    ## What it does
+    Finds an optimizer's `step(self, closure=None)` that calls `closure()` with gradients
+    disabled: `step` is decorated with `@torch.no_grad()` (or `@torch.inference_mode()`), or the
+    call runs inside a disabling `with` block or after `torch.set_grad_enabled(False)`, and no
+    `with torch.enable_grad():` surrounds the call. A helper method that receives the closure
+    (as a parameter named `closure`) and is only called from such a `step` is read the same way.
+
+    `with torch.enable_grad(): loss = closure()` and `closure = torch.enable_grad()(closure)`
+    (torch.optim's own idioms) are correct and not reported, except in a `step` that runs in
+    inference mode: `enable_grad` turns gradients on but does not leave inference mode, so there
+    the closure needs `torch.inference_mode(False)`.
+
+    Confidence is high in a subclass of `torch.optim.Optimizer` (through any import spelling or a
+    base class of the module), medium in another class whose `step` takes a `closure` (an
+    optimizer wrapper, or a base class we cannot resolve), and low elsewhere.
+
+    ## Why is this bad
+    The closure protocol of `optimizer.step(closure)` is that the closure re-evaluates the model
+    and runs the backward pass: LBFGS needs one, Lightning's automatic optimization passes its
+    training step, `zero_grad` and `backward` as one, and SAM-style training loops pass one.
+    torch.optim's optimizers decorate `step` with no_grad for the parameter update and call the
+    closure under `torch.enable_grad()`. Called directly inside the no_grad `step`, the closure's
+    forward pass records nothing and its `backward()` raises
+    `RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn`.
+
+    ## Example
+    ```python
+    class SignSGD(torch.optim.Optimizer):
+        @torch.no_grad()
+        def step(self, closure=None):
+            loss = None
+            if closure is not None:
+                loss = closure()
+            ...
+    ```
+
+    ## Use instead
+    ```python
+            if closure is not None:
+                with torch.enable_grad():
+                    loss = closure()
+    ```
+
+    ## Fix safety
+    The fix puts the statement that calls the closure (`closure()`, `loss = closure()` or
+    `return closure()`) inside `with torch.enable_grad():`; in a `step` that runs in inference
+    mode it uses `torch.inference_mode(False)` instead, also in place of an `enable_grad` there.
+    It is **safe**: it is what every torch.optim optimizer does, so a closure written for
+    `optimizer.step(closure)` runs exactly as it does with torch's own optimizers. The grad mode
+    changes no value a forward pass computes; what changes is that the closure's graph is
+    recorded, so a closure that called `backward()` now works instead of raising, and the loss it
+    returns carries its graph, as the loss returned by torch's optimizers does. Only that one
+    statement runs with gradients enabled; the parameter updates around it stay under no_grad.
+    There is no fix when the call is part of a larger statement.
+
+    ## Known limits
+    Only a parameter named `closure` is followed. A closure rebound in `step` (wrapped in
+    `functools.partial`, or anything else) is not reported. A closure meant to run without
+    gradients would now record a graph (it runs with gradients under torch's own optimizers too).
+    """
+
+    code = "NG205"
+    name = "closure-with-gradients-disabled"
+    summary = "An optimizer `step` calls its closure with gradients disabled."
+    fix_availability = "safe"
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        for call in analysis.calls:
+            function = call.function
+            if (function is None or call.in_lambda or not isinstance(call.node.func, cst.Name)
+                    or call.node.func.value != CLOSURE or CLOSURE not in _parameter_names(function)
+                    or _rebound(analysis, function)):
+                continue
+            state = _disabling_state(analysis, call)
+            if state is not None:
+                yield Finding(call.node, _message(analysis, function, state), _wrap_fix(analysis, call, state),
+                              _confidence(analysis, function))
+                continue
+            use = _enable_grad_in_inference_mode(analysis, call)
+            if use is not None:
+                yield Finding(call.node, _inference_message(analysis, function, use), _replace_fix(analysis, use),
+                              _confidence(analysis, function))
+
+
+def _disabling_state(analysis: FileAnalysis, call: CallFact) -> Optional[GradState]:
+    """The grad state that disables gradients at the call, when code in sight sets it (a with, a
+    decorator, a statement) or every in-module caller of the function runs with them disabled."""
+    state = analysis.state_of(call)
+    if not state.mode.disables_grad:
+        return None
+    if state.origin is Origin.CALLERS:
+        return state
+    return explicit(analysis, state)
+
+
+def _enable_grad_in_inference_mode(analysis: FileAnalysis, call: CallFact) -> Optional[ContextUse]:
+    """`with torch.enable_grad(): closure()` in a function that runs in inference mode: enable_grad
+    turns gradients on, but inference mode stays on and nothing is recorded."""
+    state = analysis.state_of(call)
+    entry = call.function.entry
+    if state.origin is not Origin.WITH or entry.mode is not Mode.INFERENCE or (
+            entry.origin is not Origin.CALLERS and explicit(analysis, entry) is None):
+        return None
+    found = with_of_item(analysis, state.node)
+    return found[1] if found is not None and found[1].kind is GradContext.ENABLE_GRAD else None
+
+
+def _rebound(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """`closure = torch.enable_grad()(closure)`, or any other new value for the name."""
+    return any(CLOSURE in assign.targets for assign in analysis.facts_in(analysis.assigns, function))
+
+
+def _confidence(analysis: FileAnalysis, function: FunctionInfo) -> Confidence:
+    cls = model_of(analysis).classes.get(class_of(function) or "")
+    if cls is None:
+        return Confidence.LOW
+    if cls.is_optimizer:
+        return Confidence.HIGH
+    step = cls.methods.get("step")
+    if not cls.is_module and step is not None and CLOSURE in _parameter_names(step):
+        return Confidence.MEDIUM
+    return Confidence.LOW
+
+
+def _message(analysis: FileAnalysis, function: FunctionInfo, state: GradState) -> str:
+    if state.origin is Origin.CALLERS:
+        where = f"in `{function.name}`, which is only called with gradients disabled in this module"
+    else:
+        where = f"under `{context_text(analysis, state)}`"
+    return (f"`closure()` runs {where}: a closure that runs the forward and backward pass, as "
+            "`optimizer.step(closure)` callers pass (Lightning, LBFGS-style loops), records no graph and its "
+            f"`backward()` raises RuntimeError; call it under `with {_enabling(state.mode)}:`, as torch.optim's "
+            "optimizers do")
+
+
+def _inference_message(analysis: FileAnalysis, function: FunctionInfo, use: ContextUse) -> str:
+    return (f"`closure()` runs under `{code_of(analysis, use.node)}` inside `{function.name}`, which runs in "
+            "inference mode: enable_grad does not leave inference mode, so the closure records no graph and its "
+            "`backward()` raises RuntimeError; use `torch.inference_mode(False)` instead")
+
+
+def _enabling(mode: Mode) -> str:
+    """What turns gradients back on for the closure: inference mode needs its own switch."""
+    return "torch.inference_mode(False)" if mode is Mode.INFERENCE else "torch.enable_grad()"
+
+
+def _spelled(analysis: FileAnalysis, mode: Mode) -> Optional[tuple[str, bool]]:
+    """`torch.enable_grad()` or `torch.inference_mode(False)` as this module spells torch."""
+    name, argument = ("inference_mode", "False") if mode is Mode.INFERENCE else ("enable_grad", "")
+    spelled = edits.torch_callable(analysis.module, name)
+    return None if spelled is None else (f"{spelled[0]}({argument})", spelled[1])
+
+
+def _wrap_fix(analysis: FileAnalysis, call: CallFact, state: GradState) -> Optional[Fix]:
+    statement = call.statement
+    if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
+        return None
+    small = statement.body[0]
+    if isinstance(small, cst.Assign):
+        whole = small.value is call.node and all(isinstance(t.target, cst.Name) for t in small.targets)
+    elif isinstance(small, (cst.Expr, cst.Return)):
+        whole = small.value is call.node
+    else:
+        whole = False
+    spelled = _spelled(analysis, state.mode)
+    if not whole or spelled is None or edits.find_block(call.function.node, statement) is None:
+        return None
+    return Fix(FixSafety.SAFE, f"call `{code_of(analysis, call.node)}` under `with {spelled[0]}:`",
+               edits.wrap_in_with([statement], spelled[0], spelled[1]), anchor=statement)
+
+
+def _replace_fix(analysis: FileAnalysis, use: ContextUse) -> Optional[Fix]:
+    spelled = _spelled(analysis, Mode.INFERENCE)
+    if spelled is None or not use.called:
+        return None
+    return Fix(FixSafety.SAFE, f"use `{spelled[0]}` instead of `{code_of(analysis, use.node)}`",
+               edits.replace(use.node, cst.parse_expression(spelled[0]), spelled[1]), anchor=use.node)

@@ -1,0 +1,12 @@
+import torch
+from torch import nn
+
+
+class Embedder(nn.Module):
+    def __init__(self, encoder):
+        super().__init__()
+        self.encoder = encoder
+
+    @torch.inference_mode()
+    def forward(self, tokens):
+        return self.encoder(tokens).mean(1)
