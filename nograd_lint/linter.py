@@ -11,7 +11,9 @@ from .diagnostics import Diagnostic
 from .analysis.gradmode import analyze
 from .analysis.prefilter import signals_of, text_signals
 from .rules import all_rules
-from .io.sources import NoqaMap, parse, worth_parsing
+from .io.noqa import NoqaMap
+from .io.sources import parse, worth_parsing
+from .suppression import fix_blocked, header_lines, silenced
 
 
 def enabled_rules(settings: Settings):
@@ -54,8 +56,8 @@ def needs_analysis(source: Union[str, bytes], settings: Settings) -> bool:
 
 def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
                 text: Optional[str] = None, keep_suppressed: bool = False, rules: Optional[list] = None) -> list[Diagnostic]:
-    """Diagnostics for a parsed module, sorted, with noqa and min-confidence applied. `rules`
-    (from `relevant_rules`) narrows the enabled rules to those that could fire."""
+    """Diagnostics for a parsed module, sorted, with noqa (see suppression.py) and min-confidence
+    applied. `rules` (from `relevant_rules`) narrows the enabled rules to those that could fire."""
     settings = settings or Settings()
     analysis = analyze(module, path)
     positions = Positions(module)
@@ -66,15 +68,20 @@ def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[S
             if finding.confidence < settings.min_confidence:
                 continue
             where = positions.of(finding.node)
+            fix = finding.fix
             if not keep_suppressed:
                 if noqa is None:  # built on the first finding: most files have none
                     noqa = NoqaMap.of_text(text if text is not None else module.code)
-                if noqa.suppresses(where.start.line, rule.code):
-                    continue
+                if noqa.lines:
+                    header = header_lines(fix.anchor, positions.of) if fix is not None and fix.anchor else None
+                    if silenced(noqa, rule.code, where.start.line, header):
+                        continue
+                    if fix is not None and fix_blocked(module, fix, noqa, rule.code):
+                        fix = None
             diagnostics.append(Diagnostic(
                 code=rule.code, message=finding.message, line=where.start.line,
                 column=where.start.column + 1, end_line=where.end.line, end_column=where.end.column + 1,
-                confidence=finding.confidence, fix=finding.fix,
+                confidence=finding.confidence, fix=fix,
             ))
     return sorted(set(diagnostics), key=lambda d: d.sort_key)
 
