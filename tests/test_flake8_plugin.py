@@ -133,3 +133,30 @@ def test_opinionated_rules_are_on_flake8s_default_ignore_list(tmp_path, monkeypa
     app = Application()
     app.initialize(["--select", "NG", "o.py"])
     assert app.guide.decider.decision_for(off[0]) is Decision.Selected
+
+
+def test_statistics_count_each_code_under_its_rule_summary(tmp_path):
+    write(tmp_path, "m.py", MIXED)
+    write(tmp_path, "e.py", EVALUATE)
+    summary = {rule.code: rule.summary for rule in all_rules()}
+    ran = flake8("--select", "NG", "--statistics", "e.py", "m.py", cwd=tmp_path)
+    assert ran.lines == [
+        f"e.py:8:21: NG101 {summary['NG101']}", f"m.py:8:21: NG101 {summary['NG101']}",
+        f"m.py:19:23: NG102 {summary['NG102']}", f"m.py:25:9: NG103 {summary['NG103']}",
+        f"2     NG101 {summary['NG101']}", f"1     NG102 {summary['NG102']}", f"1     NG103 {summary['NG103']}"]
+
+
+@pytest.mark.parametrize(("argv", "codes"), [
+    (["--select", "E"], None),
+    (["--select", "E,F", "--ignore", "NG"], None),
+    (["--select", "NG1"], ("NG101", "NG102", "NG103")),
+    (["--extend-select", "NG4", "--ignore", "NG2,NG3,NG1"], ("NG401",)),
+])
+def test_only_the_rules_flake8_can_report_run(tmp_path, monkeypatch, argv, codes):
+    from nograd_lint.frontends.flake8_plugin import NogradChecker
+
+    monkeypatch.chdir(tmp_path)
+    app = Application()
+    app.initialize([*argv, "o.py"])
+    settings = NogradChecker.settings
+    assert (settings.select if settings is not None else None) == codes
