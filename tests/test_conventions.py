@@ -15,7 +15,7 @@ from frontend_files.helpers import (CLEAN, EVALUATE, EVALUATE_FIXED, MIXED, MIXE
                                     fix, fix_description, lint, mixed_findings, script, write)
 
 from nograd_lint.frontends.cli import _lint_arguments, _Run
-from nograd_lint.io.config import Settings, load_settings
+from nograd_lint.io.config import load_settings
 from nograd_lint.io.files import cpus
 from nograd_lint.rules import all_rules
 

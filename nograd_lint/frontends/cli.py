@@ -230,7 +230,12 @@ def _lint_arguments(parser: argparse.ArgumentParser) -> None:
 def lint_main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if subcommand(argv) == "server":
-        from .server import main as serve  # needs the `server` extra (pygls)
+        try:
+            from .server import main as serve
+        except ImportError as error:
+            print(f"nograd-lint: error: the language server needs pygls and lsprotocol ({error}); install them "
+                  f"with: pip install \"nograd-lint[server]\"", file=sys.stderr)
+            return EXIT_ERROR
         return serve(argv[1:])
     run = _Run(argv, "nograd-lint", "Report gradient-mode mistakes in PyTorch code.", _lint_arguments)
     if run.exit is not None:
