@@ -9,7 +9,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .io.config import Settings
 from .diagnostics import Diagnostic
 from .analysis.gradmode import analyze
-from .analysis.prefilter import signals_of, text_signals
+from .analysis.prefilter import signals_of
 from .rules import all_rules
 from .io.noqa import NoqaMap
 from .io.sources import parse, worth_parsing
@@ -34,17 +34,13 @@ class Positions:
 
 
 def relevant_rules(source: Union[str, bytes], settings: Settings, tree=None) -> list:
-    """The enabled rules that could report something in this file (none: skip the libcst parse).
-
-    Text first: when it alone makes a rule relevant, the file needs libcst anyway and every
-    enabled rule runs. Otherwise the `ast` pre-pass decides, rule by rule. Signals only ever
-    combine with and/or, so a rule relevant on text signals is relevant on the full ones too.
-    """
+    """The enabled rules that could report something in this file (none: skip the libcst parse),
+    as the `ast` pre-pass decides, rule by rule (`tree`: an `ast` tree at hand, as flake8 has)."""
     if not worth_parsing(source):
         return []
     rules = enabled_rules(settings)
-    if any(rule.relevant(text_signals(source)) for rule in rules):
-        return rules
+    if not rules:
+        return []
     signals = signals_of(source, settings.evaluation_names, tree)
     return [rule for rule in rules if rule.relevant(signals)]
 

@@ -11,6 +11,7 @@ import dataclasses
 from typing import Optional, Sequence, Union
 
 from . import knowledge
+from .prefilter_contexts import GRAD_WORDS, context_signals
 from .roles import MODULE_ONLY_METHODS, is_evaluation_name, looks_like_model
 
 GRAD_CONTEXT_WORDS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode")
@@ -39,6 +40,17 @@ class Signals:
     accumulation: bool = False  # `+=`, `x = x + ...` or `.append(...)` inside a loop
     parameter_loop: bool = False  # `for p in m.parameters()` and kin
     backward: bool = False  # `.backward(`, `autograd.grad`
+    evaluation_forward: bool = False  # evaluation evidence and a forward pass in code that can reach each other
+    # The shapes the grad-context rules look for (prefilter_contexts.py).
+    nested_context: bool = False
+    uncalled_context: bool = False
+    bare_context_call: bool = False
+    leaking_statement: bool = False
+    stored_context: bool = False
+    yield_in_context: bool = False
+    thread_in_context: bool = False
+    async_decorated: bool = False
+    inference_training: bool = False
 
 
 ALL_SIGNALS = Signals(*(True,) * len(dataclasses.fields(Signals)))
@@ -68,7 +80,8 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
                tree: Optional[ast.AST] = None) -> Signals:
     """What a file contains, read with `ast` (pass `tree` when one is at hand, as flake8 has);
     every signal on when `ast` cannot parse it."""
-    grad_context = text_signals(source).grad_context
+    text = source if isinstance(source, str) else source.decode("latin-1")
+    grad_context = text_signals(text).grad_context
     if tree is None:
         try:
             tree = ast.parse(source)
@@ -76,86 +89,187 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
             return ALL_SIGNALS
     found = dict(grad_context=grad_context, evaluation=False, forward=False, loss=False,
                  accumulation=False, parameter_loop=False, backward=False)
-    loops = []
-    for node in ast.walk(tree):
-        kind = type(node)
-        if kind is ast.Call:
-            func = node.func
-            dotted = _dotted(func)
-            if isinstance(func, ast.Attribute):
-                attr = func.attr
-                if attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
-                    # Whatever is put in eval or train mode is a model, whatever its name: forward
-                    # too; `.eval()` and `.train(False)` are evidence of evaluation, `.train()` is not.
-                    found["forward"] = True
-                    if attr == knowledge.EVAL_METHOD or any(
-                            isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
-                            k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
-                            for k in node.keywords):
-                        found["evaluation"] = True
-                elif attr in MODULE_ONLY_METHODS:
-                    found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
-                elif attr in knowledge.BACKWARD_ARGUMENT_METHODS or attr == "grad":
-                    found["backward"] = True
-                elif attr in knowledge.FORWARD_METHODS:
-                    found["forward"] = True
-            if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
-                found["backward"] = True  # `from torch.autograd import grad`
-            if dotted is not None:
-                if dotted == "self" or looks_like_model(dotted):
-                    found["forward"] = True
-                if knowledge.LOSS_CALLEE.search(dotted.rpartition(".")[2]):
-                    found["loss"] = True
-            elif isinstance(func, (ast.Call, ast.Subscript)):
-                found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
-        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
-            if is_evaluation_name(node.name, evaluation_names) or node.name in _OVERRIDE_NAMES:
-                found["evaluation"] = True
-        elif kind in (ast.For, ast.AsyncFor, ast.While):
-            loops.append(node)
-            if kind is not ast.While:
-                iter_text = ast.dump(node.iter)
-                if "parameters" in iter_text or "'params'" in iter_text:
-                    found["parameter_loop"] = True
-                for sub in ast.walk(node.iter):
-                    if isinstance(sub, (ast.Name, ast.Attribute)):
-                        last = sub.id if isinstance(sub, ast.Name) else sub.attr
-                        if knowledge.EVALUATION_LOADER.search(last):
-                            found["evaluation"] = True
-        elif kind is ast.Attribute and node.attr == "loss":
-            found["loss"] = True
-    if loops and (found["forward"] or found["loss"]):
-        found["accumulation"] = _accumulates_graph(tree, loops)
+    scan = _FileScan(found, evaluation_names)
+    units = [_scan_unit(statements, scan) for statements in _units(tree)]
+    found["evaluation_forward"] = _evaluation_with_forward(units)
+    if scan.loops and (found["forward"] or found["loss"]):
+        found["accumulation"] = _accumulates_graph(scan)
+    if any(word in text for word in GRAD_WORDS):  # else no grad-mode context can be in sight
+        found.update(context_signals(tree, text, found["backward"] or ".step(" in text))
     return Signals(**found)
 
 
-def _accumulates_graph(tree: ast.AST, loops: list) -> bool:
+def _units(tree: ast.AST) -> list[list[ast.AST]]:
+    """The parts of a module whose evidence can only meet through names: each function and each
+    method, each class's own statements (bases, decorators, class attributes), and the rest of the
+    module together."""
+    body = getattr(tree, "body", None)
+    if not isinstance(body, list):
+        return [[tree]]
+    units, rest = [], []
+    for node in body:
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            units.append([node])
+        elif isinstance(node, ast.ClassDef):
+            methods = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+            units.extend([method] for method in methods)
+            own = [n for n in node.body if n not in methods]
+            units.append([ast.ClassDef(name=node.name, bases=node.bases, keywords=node.keywords, body=own,
+                                       decorator_list=node.decorator_list)])
+        else:
+            rest.append(node)
+    return units + ([rest] if rest else [])
+
+
+@dataclasses.dataclass
+class _FileScan:
+    """What one walk over a file gathers: its signals, and what the NG102 test needs."""
+
+    found: dict
+    evaluation_names: Sequence[str]
+    loops: list = dataclasses.field(default_factory=list)
+    modules: set = dataclasses.field(default_factory=set)  # receivers of `.eval()`, `.parameters()`, ...
+    assigns: list = dataclasses.field(default_factory=list)  # (names bound, value)
+
+
+@dataclasses.dataclass
+class _Unit:
+    evaluation: bool = False
+    forward: bool = False
+    defines: set = dataclasses.field(default_factory=set)  # functions, classes, methods, module-level names
+    mentions: set = dataclasses.field(default_factory=set)  # every name and attribute it reads
+
+
+def _scan_unit(statements: list, scan: _FileScan) -> _Unit:
+    """One walk over a unit: the file's signals (into `found`), and the unit's own. Names a unit
+    defines: its functions and classes, the attributes it assigns, and (at module or class level)
+    the names it assigns."""
+    unit = _Unit()
+    found, evaluation_names = scan.found, scan.evaluation_names
+    own = dict(evaluation=False, forward=False)
+    for statement in statements:
+        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):  # a global
+            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+            unit.defines.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        for node in ast.walk(statement):
+            kind = type(node)
+            if kind is ast.Name:
+                unit.mentions.add(node.id)
+            elif kind is ast.Attribute:
+                unit.mentions.add(node.attr)
+            elif kind is ast.Call:
+                _call_signals(node, own, found)
+                func = node.func
+                if type(func) is ast.Attribute and (func.attr in MODULE_ONLY_METHODS or func.attr in (
+                        knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
+                    scan.modules.add(_dotted(func.value))
+            elif kind in (ast.Assign, ast.AnnAssign, ast.AugAssign):  # `self.model = ...`: state others read
+                targets = node.targets if kind is ast.Assign else [node.target]
+                unit.defines.update(n.attr for t in targets for n in ast.walk(t) if isinstance(n, ast.Attribute))
+                if node.value is not None:
+                    scan.assigns.append(({n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)},
+                                         node.value))
+            elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
+                unit.defines.add(node.name)
+                if kind is not ast.ClassDef and (is_evaluation_name(node.name, evaluation_names)
+                                                 or node.name in _OVERRIDE_NAMES):
+                    own["evaluation"] = True
+            elif kind in (ast.For, ast.AsyncFor, ast.While):
+                scan.loops.append(node)
+                if kind is not ast.While:
+                    iter_text = ast.dump(node.iter)
+                    if "parameters" in iter_text or "'params'" in iter_text:
+                        found["parameter_loop"] = True
+                    for sub in ast.walk(node.iter):
+                        if isinstance(sub, (ast.Name, ast.Attribute)):
+                            last = sub.id if isinstance(sub, ast.Name) else sub.attr
+                            if knowledge.EVALUATION_LOADER.search(last):
+                                own["evaluation"] = True
+            if kind is ast.Attribute and node.attr == "loss":
+                found["loss"] = True
+    unit.evaluation, unit.forward = own["evaluation"], own["forward"]
+    found["evaluation"] = found["evaluation"] or unit.evaluation
+    found["forward"] = found["forward"] or unit.forward
+    return unit
+
+
+def _call_signals(node: ast.Call, own: dict, found: dict) -> None:
+    func = node.func
+    dotted = _dotted(func)
+    if isinstance(func, ast.Attribute):
+        attr = func.attr
+        if attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
+            # Whatever is put in eval or train mode is a model, whatever its name: forward
+            # too; `.eval()` and `.train(False)` are evidence of evaluation, `.train()` is not.
+            own["forward"] = True
+            if attr == knowledge.EVAL_METHOD or any(
+                    isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
+                    k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
+                    for k in node.keywords):
+                own["evaluation"] = True
+        elif attr in MODULE_ONLY_METHODS:
+            own["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
+        elif attr in knowledge.BACKWARD_ARGUMENT_METHODS or attr == "grad":
+            found["backward"] = True
+        elif attr in knowledge.FORWARD_METHODS:
+            own["forward"] = True
+    if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
+        found["backward"] = True  # `from torch.autograd import grad`
+    if dotted is not None:
+        if dotted == "self" or looks_like_model(dotted):
+            own["forward"] = True
+        if knowledge.LOSS_CALLEE.search(dotted.rpartition(".")[2]):
+            found["loss"] = True
+    elif isinstance(func, (ast.Call, ast.Subscript)):
+        own["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
+
+
+def _evaluation_with_forward(units: list[_Unit]) -> bool:
+    """Do evaluation evidence and a forward pass meet in one group of units that reach each
+    other through names (calls, callbacks, globals)? Evidence can come from a function's callers,
+    helpers, class or module, never from code it cannot name."""
+    if not any(unit.evaluation for unit in units) or not any(unit.forward for unit in units):
+        return False
+    group = list(range(len(units)))
+
+    def root(index: int) -> int:
+        while group[index] != index:
+            group[index] = group[group[index]]
+            index = group[index]
+        return index
+
+    for i, one in enumerate(units):
+        for j, other in enumerate(units):
+            if i != j and one.mentions & other.defines:
+                group[root(i)] = root(j)
+    evaluated = {root(i) for i, unit in enumerate(units) if unit.evaluation}
+    return any(root(i) in evaluated for i, unit in enumerate(units) if unit.forward)
+
+
+def _accumulates_graph(scan: _FileScan) -> bool:
     """Does a loop add up (`+=`, `x = x + v`, `.append(v)`) something that mentions a name bound to
     a forward pass or a loss? A generous, file-wide version of what NG102 checks per function."""
-    modules = set()
     assigns = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-                node.func.attr in MODULE_ONLY_METHODS or node.func.attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
-            modules.add(_dotted(node.func.value))
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            bound = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-            assigns.append((bound, node.value))
+    for bound, value in scan.assigns:
+        nodes = list(ast.walk(value))
+        assigns.append((bound, {n.id for n in nodes if type(n) is ast.Name},
+                        any(_makes_graph(n, scan.modules) for n in nodes)))
     graph: set[str] = set()
     changed = True
     while changed:
         changed = False
-        for bound, value in assigns:
-            if bound <= graph:
-                continue
-            if any(_makes_graph(n, modules) or (isinstance(n, ast.Name) and n.id in graph) for n in ast.walk(value)):
+        for bound, read, makes in assigns:
+            if not bound <= graph and (makes or read & graph):
                 graph |= bound
                 changed = True
     if not graph:
         return False
-    for loop in loops:
+    seen: set[int] = set()
+    for loop in scan.loops:
+        if id(loop) in seen:  # inside a loop already searched
+            continue
         for node in ast.walk(loop):
+            seen.add(id(node))
             if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
                 value = node.value
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Add):

@@ -87,7 +87,7 @@ class EvaluationWithGradients(Rule):
 
     @classmethod
     def relevant(cls, signals: Signals) -> bool:
-        return signals.forward and signals.evaluation
+        return signals.evaluation_forward
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         context, needs_import = _context(analysis, settings)
