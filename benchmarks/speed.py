@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 DEFAULT_LINES = 100_000
+PLUGIN_GOAL = 1.3  # what installing the flake8 plugin may cost a flake8 run, at most
 SKIPPED_DIRS = {"__pycache__", ".git", ".hg", ".tox", ".venv", "node_modules"}
 
 # flake8 runs every installed plugin whatever --select says, so each flake8 row runs flake8 with
@@ -237,12 +238,15 @@ def report(results: dict[str, list[Run]], chosen: list[Tool], total_lines: int, 
         runs = results[tool.key]
         walls = [r.wall for r in runs]
         base = results.get(reference)
+        plain = results.get("flake8")
         rows.append(dict(
             key=tool.key, label=tool.label, processes=tool.processes, median=statistics.median(walls),
             min=min(walls), max=max(walls), cpu=statistics.median(r.cpu for r in runs),
             lines_per_second=total_lines / statistics.median(walls),
             ratio_to_nograd=_paired(runs, base, "wall") if base else None,
             cpu_ratio_to_nograd=_paired(runs, base, "cpu") if base else None,
+            ratio_to_flake8=_paired(runs, plain, "wall") if plain else None,
+            cpu_ratio_to_flake8=_paired(runs, plain, "cpu") if plain else None,
             exit=runs[0].returncode, output=runs[0].summary,
         ))
     header = (f"{'command':30} {'median s':>8} {'min':>6} {'max':>6} {'cpu s':>6} {'lines/s':>8} "
@@ -260,6 +264,12 @@ def report(results: dict[str, list[Run]], chosen: list[Tool], total_lines: int, 
 def verdicts(rows: list[dict]) -> list[str]:
     by_key = {row["key"]: row for row in rows}
     lines = []
+    if by_key.get("plugin", {}).get("ratio_to_flake8") is not None:
+        plugin = by_key["plugin"]
+        wall, cpu = plugin["ratio_to_flake8"], plugin["cpu_ratio_to_flake8"]
+        met = max(wall, cpu) <= PLUGIN_GOAL
+        lines.append(f"{plugin['label']} / {by_key['flake8']['label']} = {_ratio(wall)} wall, {_ratio(cpu)} cpu"
+                     f"  (target <= {PLUGIN_GOAL:g}x: {'met' if met else 'NOT met'})")
     if "nograd" not in by_key:
         return lines
     for key, goal in (("flake8", 1.0), ("torchfix", 20.0), ("pyflakes", None), ("libcst", None), ("ast", None)):
@@ -384,9 +394,9 @@ def parse_arguments(argv: Optional[list[str]]) -> argparse.Namespace:
     size.add_argument("--lines", type=int, default=DEFAULT_LINES, help="sample size in lines (default: 100000)")
     parser.add_argument("--seed", type=int, default=0, help="which sample (default: 0)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default: 3)")
-    parser.add_argument("--tools", default="nograd,nograd-j2,flake8,pyflakes,ast,libcst,torchfix",
+    parser.add_argument("--tools", default="nograd,nograd-j2,flake8,plugin,pyflakes,ast,libcst,torchfix",
                         help="comma-separated, in this set: nograd, nograd-j2, flake8, pyflakes, plugin, ast, "
-                             "libcst, torchfix (default: all but plugin)")
+                             "libcst, torchfix (default: all)")
     parser.add_argument("--nograd-lint", help="the nograd-lint command, split like a shell would "
                                               "(default: the executable next to this Python)")
     parser.add_argument("--flake8-python", help="the Python whose flake8 is timed (default: this one)")
