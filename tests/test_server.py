@@ -210,3 +210,24 @@ def test_the_server_subcommand_without_pygls_says_what_to_install(tmp_path):
                           env=environment())
     assert done.returncode == 2
     assert done.stderr.endswith('install them with: pip install "nograd-lint[server]"\n')
+
+
+def test_the_documented_commands_start_the_server(tmp_path):
+    import re
+    import sys
+
+    from frontend_files.helpers import REPO, script
+
+    docs = (REPO / "docs" / "integrations.md").read_text(encoding="utf-8")
+    neovim = re.search(r'cmd = \{ "(.+?)", "(.+?)" \}', docs).groups()
+    helix = re.search(r'command = "(.+?)"\nargs = \["(.+?)"\]', docs).groups()
+    assert neovim == helix == ("nograd-lint", "server")
+    # In a folder that has a `server` folder, `nograd-lint server` checks it; the module form starts the server.
+    (tmp_path / "server").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    module = re.search(r"`(python -m [\w.]+)` as the command there", docs).group(1).split()
+    for cwd, command in ((tmp_path / "elsewhere", [script("nograd-lint"), "server", "--stdio"]),
+                         (tmp_path, [sys.executable, *module[1:]])):
+        client = LspClient(cwd, command)
+        assert client.initialize(cwd)["serverInfo"]["name"] == "nograd-lint"
+        assert client.close() == 0

@@ -16,8 +16,9 @@ TIMEOUT = 120.0
 
 
 class LspClient:
-    def __init__(self, cwd: Path, argv: tuple[str, ...] = ("server",)) -> None:
-        self.process = subprocess.Popen([script("nograd-lint"), *argv], cwd=cwd, stdin=subprocess.PIPE,
+    def __init__(self, cwd: Path, command: Optional[list[str]] = None) -> None:
+        command = command or [script("nograd-lint"), "server"]
+        self.process = subprocess.Popen(command, cwd=cwd, stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=environment())
         self.inbox: "queue.Queue[dict]" = queue.Queue()
         self.notifications: list[dict] = []
