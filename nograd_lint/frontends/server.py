@@ -59,25 +59,16 @@ class NogradServer(LanguageServer):
 def build() -> NogradServer:
     server = NogradServer()
 
-    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: NogradServer, params: types.DidOpenTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: NogradServer, params: types.DidChangeTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
-
-    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
-    def did_save(ls: NogradServer, params: types.DidSaveTextDocumentParams) -> None:
-        publish(ls, params.text_document.uri)
+    for method, document in ((types.TEXT_DOCUMENT_DID_OPEN, "text_document"),
+                             (types.TEXT_DOCUMENT_DID_CHANGE, "text_document"),
+                             (types.TEXT_DOCUMENT_DID_SAVE, "text_document"),
+                             (types.NOTEBOOK_DOCUMENT_DID_OPEN, "notebook_document"),
+                             (types.NOTEBOOK_DOCUMENT_DID_SAVE, "notebook_document")):
+        server.feature(method)(_publisher(document))
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: NogradServer, params: types.DidCloseTextDocumentParams) -> None:
         _send(ls, params.text_document.uri, [])
-
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_OPEN)
-    def notebook_open(ls: NogradServer, params: types.DidOpenNotebookDocumentParams) -> None:
-        publish(ls, params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CHANGE)
     def notebook_change(ls: NogradServer, params: types.DidChangeNotebookDocumentParams) -> None:
@@ -85,10 +76,6 @@ def build() -> NogradServer:
         for closed in (params.change.cells.structure.did_close or []) if params.change.cells and \
                 params.change.cells.structure else []:
             _send(ls, closed.uri, [])
-
-    @server.feature(types.NOTEBOOK_DOCUMENT_DID_SAVE)
-    def notebook_save(ls: NogradServer, params: types.DidSaveNotebookDocumentParams) -> None:
-        publish(ls, params.notebook_document.uri)
 
     @server.feature(types.NOTEBOOK_DOCUMENT_DID_CLOSE)
     def notebook_close(ls: NogradServer, params: types.DidCloseNotebookDocumentParams) -> None:
@@ -101,6 +88,14 @@ def build() -> NogradServer:
         return code_actions(ls, params)
 
     return server
+
+
+def _publisher(document: str):
+    """A handler that checks the document the notification names (`params.<document>.uri`)."""
+    def handler(ls: NogradServer, params) -> None:
+        publish(ls, getattr(params, document).uri)
+
+    return handler
 
 
 # -- checking -------------------------------------------------------------------------------------
