@@ -11,6 +11,7 @@ import dataclasses
 from typing import Optional, Sequence, Union
 
 from . import knowledge
+from .astwalk import walk
 from .prefilter_contexts import GRAD_WORDS, context_signals
 from .roles import MODULE_ONLY_METHODS, is_evaluation_name, looks_like_model
 
@@ -91,6 +92,8 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
                  accumulation=False, parameter_loop=False, backward=False)
     scan = _FileScan(found, evaluation_names)
     units = [_scan_unit(statements, scan) for statements in _units(tree)]
+    for unit in units:  # calling what is put in eval mode, or whose parameters are read, is a forward pass
+        unit.forward = unit.forward or bool(unit.callees & scan.modules)
     found["evaluation_forward"] = _evaluation_with_forward(units)
     if scan.loops and (found["forward"] or found["loss"]):
         found["accumulation"] = _accumulates_graph(scan)
@@ -138,6 +141,7 @@ class _Unit:
     forward: bool = False
     defines: set = dataclasses.field(default_factory=set)  # functions, classes, methods, module-level names
     mentions: set = dataclasses.field(default_factory=set)  # every name and attribute it reads
+    callees: set = dataclasses.field(default_factory=set)  # dotted names it calls
 
 
 def _scan_unit(statements: list, scan: _FileScan) -> _Unit:
@@ -150,24 +154,26 @@ def _scan_unit(statements: list, scan: _FileScan) -> _Unit:
     for statement in statements:
         if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):  # a global
             targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            unit.defines.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
-        for node in ast.walk(statement):
+            unit.defines.update(n.id for t in targets for n in walk(t) if isinstance(n, ast.Name))
+        for node in walk(statement):
             kind = type(node)
             if kind is ast.Name:
                 unit.mentions.add(node.id)
             elif kind is ast.Attribute:
                 unit.mentions.add(node.attr)
             elif kind is ast.Call:
-                _call_signals(node, own, found)
+                callee = _call_signals(node, own, found)
+                if callee is not None:
+                    unit.callees.add(callee)
                 func = node.func
                 if type(func) is ast.Attribute and (func.attr in MODULE_ONLY_METHODS or func.attr in (
                         knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
                     scan.modules.add(_dotted(func.value))
             elif kind in (ast.Assign, ast.AnnAssign, ast.AugAssign):  # `self.model = ...`: state others read
                 targets = node.targets if kind is ast.Assign else [node.target]
-                unit.defines.update(n.attr for t in targets for n in ast.walk(t) if isinstance(n, ast.Attribute))
+                unit.defines.update(n.attr for t in targets for n in walk(t) if isinstance(n, ast.Attribute))
                 if node.value is not None:
-                    scan.assigns.append(({n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)},
+                    scan.assigns.append(({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)},
                                          node.value))
             elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
                 unit.defines.add(node.name)
@@ -177,14 +183,16 @@ def _scan_unit(statements: list, scan: _FileScan) -> _Unit:
             elif kind in (ast.For, ast.AsyncFor, ast.While):
                 scan.loops.append(node)
                 if kind is not ast.While:
-                    iter_text = ast.dump(node.iter)
-                    if "parameters" in iter_text or "'params'" in iter_text:
-                        found["parameter_loop"] = True
-                    for sub in ast.walk(node.iter):
-                        if isinstance(sub, (ast.Name, ast.Attribute)):
-                            last = sub.id if isinstance(sub, ast.Name) else sub.attr
-                            if knowledge.EVALUATION_LOADER.search(last):
-                                own["evaluation"] = True
+                    for sub in walk(node.iter):
+                        word = (sub.id if type(sub) is ast.Name else sub.attr if type(sub) is ast.Attribute
+                                else sub.arg if type(sub) in (ast.keyword, ast.arg)
+                                else sub.value if type(sub) is ast.Constant and isinstance(sub.value, str) else None)
+                        if word is None:
+                            continue
+                        if "parameters" in word or word == "params":
+                            found["parameter_loop"] = True
+                        if type(sub) in (ast.Name, ast.Attribute) and knowledge.EVALUATION_LOADER.search(word):
+                            own["evaluation"] = True
             if kind is ast.Attribute and node.attr == "loss":
                 found["loss"] = True
     unit.evaluation, unit.forward = own["evaluation"], own["forward"]
@@ -193,22 +201,24 @@ def _scan_unit(statements: list, scan: _FileScan) -> _Unit:
     return unit
 
 
-def _call_signals(node: ast.Call, own: dict, found: dict) -> None:
+def _call_signals(node: ast.Call, own: dict, found: dict) -> Optional[str]:
+    """Record what a call shows; its callee's dotted name, if it has one."""
     func = node.func
     dotted = _dotted(func)
     if isinstance(func, ast.Attribute):
         attr = func.attr
         if attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
-            # Whatever is put in eval or train mode is a model, whatever its name: forward
-            # too; `.eval()` and `.train(False)` are evidence of evaluation, `.train()` is not.
-            own["forward"] = True
+            # Whatever is put in eval or train mode is a model, whatever its name: calling it is a
+            # forward pass (see `_FileScan.modules`); `.eval()` and `.train(False)` are evidence of
+            # evaluation, `.train()` is not.
+            found["forward"] = True
             if attr == knowledge.EVAL_METHOD or any(
                     isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
                     k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
                     for k in node.keywords):
                 own["evaluation"] = True
         elif attr in MODULE_ONLY_METHODS:
-            own["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
+            found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
         elif attr in knowledge.BACKWARD_ARGUMENT_METHODS or attr == "grad":
             found["backward"] = True
         elif attr in knowledge.FORWARD_METHODS:
@@ -222,6 +232,7 @@ def _call_signals(node: ast.Call, own: dict, found: dict) -> None:
             found["loss"] = True
     elif isinstance(func, (ast.Call, ast.Subscript)):
         own["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
+    return dotted
 
 
 def _evaluation_with_forward(units: list[_Unit]) -> bool:
@@ -251,7 +262,7 @@ def _accumulates_graph(scan: _FileScan) -> bool:
     a forward pass or a loss? A generous, file-wide version of what NG102 checks per function."""
     assigns = []
     for bound, value in scan.assigns:
-        nodes = list(ast.walk(value))
+        nodes = list(walk(value))
         assigns.append((bound, {n.id for n in nodes if type(n) is ast.Name},
                         any(_makes_graph(n, scan.modules) for n in nodes)))
     graph: set[str] = set()
@@ -268,7 +279,7 @@ def _accumulates_graph(scan: _FileScan) -> bool:
     for loop in scan.loops:
         if id(loop) in seen:  # inside a loop already searched
             continue
-        for node in ast.walk(loop):
+        for node in walk(loop):
             seen.add(id(node))
             if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
                 value = node.value
@@ -278,7 +289,7 @@ def _accumulates_graph(scan: _FileScan) -> bool:
                 value = node.args[0]
             else:
                 continue
-            if any(isinstance(n, ast.Name) and n.id in graph for n in ast.walk(value)):
+            if any(isinstance(n, ast.Name) and n.id in graph for n in walk(value)):
                 return True
     return False
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 
 from . import knowledge
+from .astwalk import walk
 
 GRAD_WORDS = frozenset({"no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode",
                         *(name.rpartition(".")[2] for name in knowledge.FRAMEWORK_GRAD_DISABLERS)})
@@ -43,7 +44,7 @@ def _grad_names(tree: ast.AST) -> tuple[frozenset[str], list[ast.Expr]]:
     names = set(GRAD_WORDS)
     bindings: list[tuple[set, set]] = []  # (names bound, names read by what is bound to them)
     statements = []
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             statements.append(node)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -67,11 +68,11 @@ def _grad_names(tree: ast.AST) -> tuple[frozenset[str], list[ast.Expr]]:
 
 
 def _read(node: ast.AST) -> set:
-    return {_last(sub) for sub in ast.walk(node)} - {""}
+    return {_last(sub) for sub in walk(node)} - {""}
 
 
 def _mentions(node: ast.AST, names: frozenset[str]) -> bool:
-    return any(_last(sub) in names for sub in ast.walk(node))
+    return any(_last(sub) in names for sub in walk(node))
 
 
 class _Scan:
