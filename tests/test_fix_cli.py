@@ -179,10 +179,11 @@ def test_noqa_lines_are_never_changed(tmp_path):
 
 
 def test_a_file_that_does_not_compile_is_not_written(tmp_path):
-    # libcst parses this, so nograd-lint reports the finding; CPython rejects the `return`.
+    # libcst parses this; CPython rejects the `return`, and nograd-lint says so as nograd-fix does.
     source = EVALUATE + "\nreturn\n"
     path = write(tmp_path, "a.py", source)
-    assert lint("a.py", cwd=tmp_path).code == 1
+    linted = lint("a.py", cwd=tmp_path)
+    assert (linted.code, linted.err_lines[0]) == (2, "nograd-lint: error: a.py:11:1: cannot compile: 'return' outside function")
     ran = fix("a.py", cwd=tmp_path)
     assert (ran.code, ran.out) == (2, "")
     assert ran.err_lines == ["nograd-fix: error: a.py:11:1: cannot compile: 'return' outside function; not fixed",

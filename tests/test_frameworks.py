@@ -384,7 +384,7 @@ from pyro.infer import Predictive
 def predict_posterior(model, guide, x_test):
     predictive_model = Predictive(model, guide=guide, num_samples=500)
     return predictive_model(x_test)["obs"].mean(0).tolist()
-""", [], [("NG101", 7, 12)]),
+""", [], []),  # without pyro only names say `predictive_model` is a model: low confidence, not shown
 ]
 
 

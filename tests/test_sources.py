@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from nograd_lint.io.sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_atomically
+from nograd_lint.io.sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_if_unchanged
 
 
 def error_of(function, *args, **kwargs) -> str:
@@ -50,31 +50,31 @@ def test_worth_parsing():
     assert not worth_parsing("x = 1\n") and not worth_parsing(b"")
 
 
-def test_write_atomically_replaces_content_keeps_mode_and_leaves_no_temporary_file(tmp_path):
+def test_writes_keep_the_inode_mode_owner_and_hard_links(tmp_path):
     path = tmp_path / "a.py"
     path.write_bytes(b"old\r\n")
     path.chmod(0o741)
-    write_atomically(path, b"new\r\n")
-    assert path.read_bytes() == b"new\r\n"
-    assert stat.S_IMODE(path.stat().st_mode) == 0o741
-    assert os.listdir(tmp_path) == ["a.py"]
+    os.link(path, tmp_path / "other_name.py")
+    os.chown(path, 4321, 8765)  # another user's file (the tests may run as root)
+    inode = path.stat().st_ino
+    write_if_unchanged(path, b"old\r\n", b"new\r\n")
+    assert path.read_bytes() == (tmp_path / "other_name.py").read_bytes() == b"new\r\n"
+    after = path.stat()
+    assert (after.st_ino, stat.S_IMODE(after.st_mode), after.st_uid, after.st_gid) == (inode, 0o741, 4321, 8765)
+    assert sorted(os.listdir(tmp_path)) == ["a.py", "other_name.py"]
 
 
-def test_write_atomically_follows_symlinks_and_creates_new_files_with_usual_mode(tmp_path):
+def test_writes_follow_symlinks(tmp_path):
     (tmp_path / "real.py").write_bytes(b"old\n")
     os.symlink("real.py", tmp_path / "link.py")
-    write_atomically(tmp_path / "link.py", b"new\n")
+    write_if_unchanged(tmp_path / "link.py", b"old\n", b"new\n")
     assert os.readlink(tmp_path / "link.py") == "real.py" and (tmp_path / "real.py").read_bytes() == b"new\n"
-    umask = os.umask(0o022)
-    os.umask(umask)
-    write_atomically(tmp_path / "fresh.py", b"x\n")
-    assert stat.S_IMODE((tmp_path / "fresh.py").stat().st_mode) == 0o666 & ~umask
 
 
-def test_a_failed_write_leaves_the_file_and_the_directory_as_they_were(tmp_path):
+def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
     path = tmp_path / "a.py"
-    path.write_bytes(b"old\n")
-    with pytest.raises(TypeError):
-        write_atomically(path, "text, not bytes")  # fails after the temporary file exists
-    assert path.read_bytes() == b"old\n"
-    assert os.listdir(tmp_path) == ["a.py"]
+    path.write_bytes(b"edited meanwhile\n")
+    with pytest.raises(SourceError) as raised:
+        write_if_unchanged(path, b"old\n", b"new\n", "a.py")
+    assert str(raised.value) == "a.py: changed since it was read; not fixed, run again"
+    assert path.read_bytes() == b"edited meanwhile\n"

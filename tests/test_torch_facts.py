@@ -917,3 +917,125 @@ def test_grad_mode_aliases_are_identical_objects():
     assert torch.autograd.enable_grad is torch.enable_grad
     assert grad_mode.enable_grad is torch.enable_grad
     assert torch.no_grad.__module__ == "torch.autograd.grad_mode"
+
+
+# ==========================================================================
+# Facts the project-wide cases in tests/cases_v2 rest on (issue #13)
+# ==========================================================================
+def _saved_bytes(fn):
+    meter = SavedBytesMeter()
+    with meter.hooks():
+        out = fn()
+    return out, meter.total
+
+
+def test_eval_mode_still_records_but_frozen_module_on_plain_input_does_not():
+    """NG101: `.eval()` (any spelling) leaves autograd on; a module whose
+    parameters are all frozen, fed a tensor without a graph, records nothing;
+    a trainable head after it, or a graph-carrying input, records again."""
+    torch.manual_seed(0)
+    body = nn.Sequential(nn.Linear(8, 8), nn.ReLU(), nn.Linear(8, 4))
+    x = torch.randn(2, 8)
+    assert body.train(False) is body and body.half().float().eval() is body and not body.training
+    out, saved = _saved_bytes(lambda: body(x))
+    assert out.grad_fn is not None and saved > 0
+
+    body.requires_grad_(False)
+    out, saved = _saved_bytes(lambda: body(x))
+    assert out.grad_fn is None and saved == 0
+
+    head = nn.Linear(4, 2).eval()
+    out, saved = _saved_bytes(lambda: head(body(x)))
+    assert out.grad_fn is not None and saved > 0
+
+    generated = nn.Linear(8, 8)(x)
+    out, saved = _saved_bytes(lambda: body(generated).detach())
+    assert out.grad_fn is None and saved > 0  # recorded, then thrown away
+
+
+@pytest.mark.parametrize("guard", ["none", "with", "wrap"])
+def test_closure_called_in_a_no_grad_step(guard):
+    """NG205: a `@torch.no_grad()` optimizer step that calls `closure()`
+    directly makes the closure's `backward()` raise; `with enable_grad()` or
+    `closure = torch.enable_grad()(closure)` (torch.optim's idiom) works."""
+    model = tiny_model()
+    x, y = tiny_batch()
+
+    @torch.no_grad()
+    def step(closure):
+        if guard == "with":
+            with torch.enable_grad():
+                return closure()
+        if guard == "wrap":
+            return torch.enable_grad()(closure)()
+        return closure()
+
+    def closure():
+        loss = mse(model, x, y)
+        loss.backward()
+        return loss
+
+    if guard == "none":
+        with pytest.raises(RuntimeError, match=NO_GRAD_FN):
+            step(closure)
+    else:
+        assert step(closure).requires_grad and model.weight.grad is not None
+
+
+@pytest.mark.parametrize("deco, trains", [(torch.inference_mode, False), (torch.no_grad, True)],
+                         ids=["inference_mode", "no_grad"])
+def test_grad_decorated_forward_inside_trained_model(deco, trains):
+    """NG206: a submodule whose `forward` is `@torch.inference_mode()` makes
+    the trainable layer after it raise at forward time; `@torch.no_grad()`
+    gives a normal tensor and the model trains."""
+
+    class Standardize(nn.Module):
+        @deco()
+        def forward(self, x):
+            return (x - 1.0) / 2.0
+
+    torch.manual_seed(0)
+    model = nn.Sequential(Standardize(), nn.Linear(3, 1))
+    x, y = tiny_batch()
+    if trains:
+        nn.functional.mse_loss(model(x), y).backward()
+        assert model[1].weight.grad is not None
+    else:
+        with pytest.raises(RuntimeError, match=INFERENCE_SAVED):
+            model(x)
+
+
+def test_project_no_grad_subclass_disables_gradients():
+    """NG301, NG101: a project's own `class X(torch.no_grad)` works as a
+    context manager and as a decorator, exactly like `torch.no_grad`."""
+
+    class frozen_graph(torch.no_grad):
+        pass
+
+    model = tiny_model()
+    x, _ = tiny_batch()
+    with frozen_graph():
+        assert model(x).grad_fn is None
+    assert frozen_graph()(model)(x).grad_fn is None
+    assert mode() == (True, False)
+
+
+def test_no_grad_loss_in_a_sum_gets_no_gradient():
+    """NG201: a loss term computed under no_grad and stored in a dict slot
+    does not stop `backward()` on the sum, but its module never gets a
+    gradient; a list of only such losses makes `backward()` raise."""
+    torch.manual_seed(0)
+    seg, depth = nn.Linear(3, 1), nn.Linear(3, 1)
+    x, y = tiny_batch()
+    losses = {"seg": nn.functional.mse_loss(seg(x), y)}
+    with torch.no_grad():
+        losses["depth"] = nn.functional.mse_loss(depth(x), y)
+    sum(losses.values()).backward()
+    assert seg.weight.grad is not None and depth.weight.grad is None
+
+    slots = [None, None]
+    for i in range(2):
+        with torch.no_grad():
+            slots[i] = nn.functional.mse_loss(depth(x), y)
+    with pytest.raises(RuntimeError, match=NO_GRAD_FN):
+        torch.stack(slots).mean().backward()

@@ -1,5 +1,11 @@
-"""Evaluation regions: functions, loops and script blocks that evaluate a model while gradients
-are recorded, with the evidence for it and how confident that evidence makes us."""
+"""Evaluation regions: functions, loops and statements that run forward passes with gradients on
+whose graphs nothing uses, with the evidence for it and the confidence it gives.
+
+The decision rests on what the values do (see `interpret.py`): a module in eval mode, a graph
+built and thrown away (inside a loop: at every batch), callers that consume what a function
+returns without differentiating it. Names (`evaluate`, `val_loader`, `model`) only add or take
+away confidence; on their own they make a finding of low confidence at most.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -10,11 +16,10 @@ import libcst as cst
 
 from . import knowledge
 from ..diagnostics import Confidence
-from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, call_sites, is_main_guard
-from .roles import (Activity, activity_of, class_evaled, evaluating_caller, is_evaluation_loader,
-                    is_evaluation_name, recording_forwards, runs_evaled)
-from .treewalk import attached_names, is_detached
-from .values import STORING_WORDS, is_python_value, python_valued_names, root_name, value_context
+from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
+from .interpret import ScopeResult, Token
+from .lattice import Evidence, Graph, Kind, Training
+from .summaries import ModuleModel, model_of
 
 
 @dataclasses.dataclass(eq=False)
@@ -24,15 +29,15 @@ class EvalRegion:
     kind: str  # "function", "loop" or "statements"
     scope: Optional[FunctionInfo]
     statements: tuple[cst.CSTNode, ...]  # the FunctionDef, the loop, or consecutive statements
-    forwards: list[CallFact]
+    tokens: list[Token]
     evidence: str
     confidence: Confidence
+    escapes: bool  # a graph (or a tensor that may carry one) leaves the region: the fix is unsafe
+    flag: Optional[str] = None  # the guard a `run_epoch(..., train)` style function needs
 
-
-
-
-
-
+    @property
+    def forwards(self):
+        return [token.call for token in self.tokens]
 
 
 def is_test_file(path: str) -> bool:
@@ -51,146 +56,231 @@ def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     return is_test_file(analysis.path) and "test" in knowledge.split_words(function.name)
 
 
+def is_evaluation_name(name: str, extra: Sequence[str] = ()) -> bool:
+    words = set(knowledge.split_words(name))
+    if name in extra or words & set(extra):
+        return True
+    return bool(words & knowledge.EVALUATION_WORDS) and not words & knowledge.NON_EVALUATION_WORDS
+
+
+def is_evaluation_loader(loop: LoopInfo) -> bool:
+    if not loop.iter_name:
+        return False
+    return bool(knowledge.EVALUATION_LOADER.search(loop.iter_name.rpartition(".")[2]))
+
+
 def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) -> list[EvalRegion]:
     """Every region of the file that evaluates a model while gradients are recorded."""
+    key = ("evaluation_regions", tuple(extra_names))
+    if key in analysis.cache:
+        return analysis.cache[key]
+    model = model_of(analysis)
     regions: list[EvalRegion] = []
+    whole: dict[int, EvalRegion] = {}
     for function in analysis.functions:
-        regions.extend(_function_regions(analysis, function, extra_names))
-    regions.extend(_module_regions(analysis))
+        for result in model.results_of(function):
+            found = _function_regions(model, function, result, extra_names)
+            for region in found:
+                if region.kind == "function":
+                    if id(function) in whole:
+                        continue
+                    whole[id(function)] = region
+                regions.append(region)
+    if model.module_result is not None:
+        regions.extend(_block_regions(model, None, model.module_result, extra_names))
+    regions = [r for r in regions if not _covered_by_callers(model, r, whole)]
+    regions = _one_per_place(regions)
+    analysis.cache[key] = regions
     return regions
 
 
+def _one_per_place(regions: list[EvalRegion]) -> list[EvalRegion]:
+    """The strongest region per statement (a function evaluated in two contexts is one finding)."""
+    best: dict[int, EvalRegion] = {}
+    for region in regions:
+        key = id(region.statements[0])
+        if key not in best or region.confidence > best[key].confidence:
+            best[key] = region
+    return sorted(best.values(), key=lambda r: r.tokens[0].call.index)
 
 
-
-def _function_regions(analysis: FileAnalysis, function: FunctionInfo, extra_names: Sequence[str]) -> list[EvalRegion]:
-    excluded = ("forward", "__init__") if _overridden_hook(function) else ("forward", "__init__", "__call__")
-    if function.entry.mode is not Mode.ENABLED or function.name in excluded or is_test_function(analysis, function):
-        return []
-    activity = activity_of(analysis, function)
-    if activity.wants_grad or not recording_forwards(analysis, activity.forwards):
-        return []
-    if activity.training:
-        return _loop_regions(analysis, function, activity)
-    evidence = _function_evidence(analysis, function, activity, extra_names)
-    if not evidence:
-        return _loop_regions(analysis, function, activity)
-    strong = [e for e in evidence if not e.startswith("judged")]
-    if _overridden_hook(function) is not None:
-        confidence = Confidence.HIGH  # the framework's contract: an override disables gradients itself
-    elif forward_outputs_leave(analysis, function, activity) or _framework_template_method(analysis, function, evidence):
-        # Forward outputs leave the function: a caller may differentiate them (library code often
-        # puts modules in eval mode and still needs gradients), so ask for more than one sign.
-        confidence = Confidence.MEDIUM if len(evidence) > 1 else Confidence.LOW
-    else:
-        confidence = Confidence.HIGH if strong else Confidence.MEDIUM
-    return [EvalRegion("function", function, (function.node,), recording_forwards(analysis, activity.forwards),
-                       "; ".join(evidence), confidence)]
-
-
-def forward_outputs_leave(analysis: FileAnalysis, function: FunctionInfo, activity: "Activity") -> bool:
-    """Does a value made from a forward pass leave the function: returned, yielded, stored on
-    `self` or an argument, or handed to a method that keeps it (`self._store(out)`)?
-
-    Values flow through assignments, calls, subscript stores and list building (`append`,
-    `extend`), not through other method calls such as `metric.add(acc)` nor through detaching
-    (`.item()`, `.detach()`, `.numpy()`)."""
-    forward_statements = {id(call.statement) for call, _ in activity.forwards}
-    assigns = [a for a in analysis.facts_in(analysis.assigns, function) if a.value is not None]
-    builds = [c for c in analysis.facts_in(analysis.calls, function)
-              if c.method in LIST_BUILDING_METHODS and c.receiver is not None]
-    local = set().union(*(a.targets for a in assigns)) if assigns else set()
-    derived: dict[str, list] = {}  # name -> the facts that gave it a forward output
-
-    def reaches(name: str, fact) -> bool:
-        """A value stored at one fact can be read at another one later, or around a shared loop."""
-        return any(source.index < fact.index or set(map(id, source.loops)) & set(map(id, fact.loops))
-                   for source in derived.get(name, ()))
-
-    def carries(node, fact) -> bool:
-        if is_detached(node):
-            return False
-        return id(fact.statement) in forward_statements or any(reaches(n, fact) for n in attached_names(node))
-
-    def mark(name: str, fact) -> bool:
-        facts = derived.setdefault(name, [])
-        if any(f is fact for f in facts):
-            return False
-        facts.append(fact)
-        return True
-
-    changed = True
-    while changed:
-        changed = False
-        for assign in assigns:
-            if carries(assign.value, assign):
-                stores = set(assign.targets) | {root for t in _store_targets(assign.node) if (root := root_name(t))}
-                for name in stores:
-                    changed |= mark(name, assign)
-        for call in builds:
-            root = root_name(call.receiver)
-            if root and any(carries(arg.value, call) for arg in call.node.args):
-                changed |= mark(root, call)
-    if set(derived) - local - {"self", "cls"} or ({"self", "cls"} & set(derived)):
-        return True  # stored on an argument or on the object
-    python, context = python_valued_names(analysis, function), value_context(analysis)
-    for ret in analysis.facts_in(analysis.returns, function):
-        if ret.value is not None and carries(ret.value, ret) and not is_python_value(ret.value, python, context):
-            return True
-    for call in analysis.facts_in(analysis.calls, function):
-        method = call.method
-        if (method and root_name(call.receiver) in ("self", "cls") and set(knowledge.split_words(method)) & STORING_WORDS
-                and any(carries(arg.value, call) for arg in call.node.args)):
-            return True
-    return False
-
-
-LIST_BUILDING_METHODS = frozenset({"append", "extend", "insert", "appendleft"})
-
-
-def _store_targets(node) -> list:
-    if isinstance(node, cst.Assign):
-        return [t.target for t in node.targets if isinstance(t.target, (cst.Attribute, cst.Subscript))]
-    if isinstance(node, (cst.AugAssign, cst.AnnAssign)) and isinstance(node.target, (cst.Attribute, cst.Subscript)):
-        return [node.target]
-    return []
-
-
-def _framework_template_method(analysis: FileAnalysis, function: FunctionInfo, evidence: list[str]) -> bool:
-    """A method judged only by its name, in a class derived from one defined elsewhere, that
-    nothing in this module calls: most likely a hook the base class calls (often under no_grad)."""
-    if len(evidence) != 1 or not evidence[0].startswith("judged") or function.class_info is None:
+def _covered_by_callers(model: ModuleModel, region: EvalRegion, whole: dict) -> bool:
+    """A helper whose every caller is itself a reported evaluation function: the fix there covers it."""
+    if region.kind != "function" or region.scope is None:
         return False
-    framework_bases = [b for b in function.class_info.bases if b not in knowledge.PLAIN_BASES]
-    return bool(framework_bases) and not call_sites(analysis).get(function)
+    sites = model.callers_of(region.scope)
+    return bool(sites) and all(
+        site[0].scope is not None and id(site[0].scope) in whole and site[0].scope is not region.scope
+        for site in sites)
 
 
-def _function_evidence(analysis: FileAnalysis, function: FunctionInfo, activity: "Activity",
-                       extra_names: Sequence[str]) -> list[str]:
-    """Why a whole function reads as evaluation: `.eval()` on the model it runs, an evaluation
-    loader, its name. Empty when it switches a model to training mode."""
-    if any(kind != "eval" for _, kind, _ in activity.switches):
+# -- whole functions -----------------------------------------------------------------------------
+def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeResult,
+                      extra_names: Sequence[str]) -> list[EvalRegion]:
+    analysis = model.analysis
+    if function.entry.mode is not Mode.ENABLED or is_test_function(analysis, function):
         return []
-    evidence = []
-    evaled = activity.evaled_models
-    evaled_forwards = [e for _, m in activity.forwards for e in evaled if runs_evaled(m, {e})]
-    if evaled_forwards:
-        evidence.append(f"it calls `{evaled_forwards[0]}.eval()`")
-    in_init = [m for _, m in activity.forwards if m in class_evaled(analysis, function)]
-    if in_init and not evaled_forwards:
-        evidence.append(f"`{in_init[0]}.eval()` is called in `__init__`")
-    caller = evaluating_caller(analysis, function, {m for _, m in activity.forwards})
-    if caller is not None:
-        evidence.append(caller)
-    loader_loops = [loop for loop in analysis.loops if loop.function is function and is_evaluation_loader(loop)]
-    if loader_loops:
-        evidence.append(f"it iterates `{loader_loops[0].iter_name}`")
+    if function.name == "__init__" or (_is_model_internal(model, function) and _overridden_hook(function) is None):
+        return []
+    if result.wants_grad:
+        return []
+    tokens = _recording(result)
+    if not tokens:
+        return []
+    if result.training:
+        return _block_regions(model, function, result, extra_names)
+    region = _whole_function(model, function, result, tokens, extra_names)
+    if region is not None:
+        return [region]
+    return _block_regions(model, function, result, extra_names)
+
+
+def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeResult, tokens: list[Token],
+                    extra_names: Sequence[str]) -> Optional[EvalRegion]:
+    if any(result.fate(t.id) & {"used"} for t in tokens):
+        return None
+    evidence: list[str] = []
+    strong = False
+    evaled = _evaled(tokens, result)
+    if evaled:
+        evidence.append(evaled)
+    dead = all(result.dead(t) for t in tokens)
+    dead_loop = [t for t in tokens if t.in_loop and result.dead(t)]
+    escaping = [t for t in tokens if not result.dead(t)]
+    returned_only = all(result.fate(t.id) <= {"returned"} for t in escaping)
+    callers = _caller_verdict(model, function) if escaping and returned_only else None
+    if callers == "differentiated":
+        return None
+    if dead_loop:
+        evidence.append("it throws the graph of every batch away")
+    elif dead:
+        evidence.append("nothing uses the graph it records")
+    if callers:
+        evidence.append(callers)
+    if result.context.constants:
+        flags = ", ".join(f"{name}={value!r}" for name, value in result.context.constants)
+        evidence.append(f"as its callers call it ({flags}) it does not train")
     override = _overridden_hook(function)
+    hint = None
     if override is not None:
         evidence.append(f"it overrides `{override}.{function.name}`, which the framework runs with gradients on")
+        strong = True
     elif is_evaluation_name(function.name, extra_names):
-        evidence.append(f"judged by the name `{function.name}`")
-    return evidence
+        hint = f"its name is `{function.name}`"
+    loader = next((loop for loop in model.analysis.loops if loop.function is function and is_evaluation_loader(loop)), None)
+    if loader is not None and hint is None:
+        hint = f"it iterates `{loader.iter_name}`"
+    module_evidence = max((t.module.evidence for t in tokens if t.module.kind is Kind.MODULE), default=Evidence.CALLERS)
+    sure_module = module_evidence >= Evidence.CALLERS
+    if override is not None:
+        confidence = Confidence.HIGH
+    elif evaled and (dead or callers):
+        confidence = Confidence.HIGH
+    elif evaled:
+        confidence = Confidence.MEDIUM if (hint or sure_module) else Confidence.LOW
+    elif dead_loop and sure_module and hint:
+        confidence = Confidence.HIGH
+    elif dead_loop and (hint or sure_module):
+        confidence = Confidence.MEDIUM
+    elif callers and hint:
+        confidence = Confidence.MEDIUM
+    elif (dead or callers) and hint:
+        confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
+    elif hint:
+        confidence = Confidence.LOW
+    else:
+        return None
+    if confidence is Confidence.LOW and _configured(function.name, extra_names):
+        confidence = Confidence.MEDIUM  # the user said this name evaluates
+    if not evaled and confidence > Confidence.LOW and _framework_template_method(model, function):
+        confidence = Confidence(confidence - 1)
+    if result.context.constants and confidence is Confidence.LOW:
+        return None
+    if hint:
+        evidence.append(hint)
+    flag = _guard_flag(result) if result.context.constants else None
+    return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
+                      escapes=bool(escaping) or _returns_tensor(result), flag=flag)
+
+
+def _configured(name: str, extra_names: Sequence[str]) -> bool:
+    return bool(extra_names) and (name in extra_names or bool(set(knowledge.split_words(name)) & set(extra_names)))
+
+
+def _framework_template_method(model: ModuleModel, function: FunctionInfo) -> bool:
+    """A method of a class derived from a class defined elsewhere, that nothing here calls: most
+    likely a hook the base class calls, often under no_grad."""
+    info = function.class_info
+    if info is None or model.callers_of(function):
+        return False
+    return any(base not in knowledge.PLAIN_BASES and base not in model.classes for base in info.bases)
+
+
+def _recording(result: ScopeResult) -> list[Token]:
+    """Forward passes (and calls of functions that run them) recording a graph, in source order."""
+    tokens = [t for key, t in result.tokens.items() if not isinstance(key, tuple) and not t.call.in_lambda]
+    return sorted(tokens, key=lambda t: t.call.index)
+
+
+def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
+    """Why a module one of the tokens runs is in eval mode, if one is."""
+    for token in tokens:
+        module = token.module
+        if module.kind is Kind.MODULE and module.training is Training.EVAL:
+            return module.eval_reason or "it runs a module in eval mode"
+    for fact, callee, params, _ in result.outgoing:
+        key = id(fact.node)
+        if key in result.tokens and any(v.kind is Kind.MODULE and v.training is Training.EVAL for v in params.values()):
+            module = next(v for v in params.values() if v.kind is Kind.MODULE and v.training is Training.EVAL)
+            return module.eval_reason or f"it passes a module in eval mode to `{callee.name}`"
+    return None
+
+
+def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]:
+    """What the callers do with the graphs a function returns: "differentiated" when one of them
+    backpropagates through it, a reason when every caller throws them away, else None."""
+    sites = model.callers_of(function)
+    if not sites:
+        return None
+    consuming = []
+    for result, fact, _, _ in sites:
+        token = result.tokens.get(id(fact.node))
+        if token is None:
+            if result.scope is not None and result.scope.entry.mode.disables_grad:
+                continue
+            return None
+        if "used" in result.fate(token.id):
+            return "differentiated"
+        if result.fate(token.id):
+            return None
+        consuming.append(result.scope.name if result.scope is not None else "the module")
+    if not consuming:
+        return None
+    return f"its callers ({', '.join(f'`{c}`' for c in sorted(set(consuming)))}) throw the graph away"
+
+
+def _returns_tensor(result: ScopeResult) -> bool:
+    returned = result.returned if result.returns else None
+    return returned is not None and returned.kind is not Kind.PYTHON and returned.graph is not Graph.NO
+
+
+def _guard_flag(result: ScopeResult) -> Optional[str]:
+    for name, value in result.context.constants:
+        if isinstance(value, bool):
+            return name if value is False else f"not {name}"
+    return None
+
+
+def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
+    """`forward` and `__call__` of a module, and module methods only a forward calls."""
+    if function.name in ("forward", "__call__"):
+        return True
+    cls = model.classes.get(function.class_name or "")
+    if cls is None or not cls.is_module:
+        return False
+    sites = model.callers_of(function)
+    return bool(sites) and all(site[0].scope is not None and site[0].scope.name in ("forward", "__call__")
+                               for site in sites)
 
 
 def _overridden_hook(function: FunctionInfo) -> Optional[str]:
@@ -203,124 +293,122 @@ def _overridden_hook(function: FunctionInfo) -> Optional[str]:
     return None
 
 
-
-
-
-
-
-
-def _loop_regions(analysis: FileAnalysis, scope: Optional[FunctionInfo], activity: Activity) -> list[EvalRegion]:
-    """Evaluation loops inside code that also trains (or is not itself evaluation)."""
+# -- loops and statements inside code that also trains --------------------------------------------
+def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: ScopeResult,
+                   extra_names: Sequence[str]) -> list[EvalRegion]:
+    """Evaluation loops, and runs of statements after `.eval()`, in a scope that is not
+    evaluation as a whole (it trains, or a script)."""
+    analysis = model.analysis
+    if scope is None and analysis.global_state is not None and analysis.global_state.mode is not Mode.ENABLED:
+        return []
+    tokens = _recording(result)
+    if not tokens or result.wants_grad:
+        return []
     regions: list[EvalRegion] = []
     covered: list[Span] = []
     for loop in analysis.loops:
         if loop.function is not scope or any(span.contains(loop.span.start) for span in covered):
             continue
-        inside = activity.in_span(loop.span)
-        forwards = recording_forwards(analysis, inside.forwards)
-        if not forwards or inside.training or inside.wants_grad or inside.switches:
-            continue
-        evidence = None
-        if is_evaluation_loader(loop):
-            evidence = f"the loop iterates `{loop.iter_name}`"
-        else:
-            model = _model_in_eval_mode_before(activity, loop)
-            if model is not None and any(m == model for _, m in inside.forwards):
-                evidence = f"`{model}.eval()` was called before the loop"
-        if evidence is None or _feeds_training_after(analysis, scope, activity, loop):
-            continue
-        covered.append(loop.span)
-        regions.append(EvalRegion("loop", scope, (loop.node,), forwards, evidence, Confidence.HIGH))
+        region = _loop_region(model, scope, result, loop, tokens)
+        if region is not None:
+            covered.append(loop.span)
+            regions.append(region)
+    for block in _blocks(analysis, scope):
+        regions.extend(_statement_regions(model, scope, result, block, tokens, covered))
     return regions
 
 
-def _model_in_eval_mode_before(activity: Activity, loop: LoopInfo) -> Optional[str]:
-    """The model whose last mode switch before the loop was `.eval()`, if unambiguous."""
-    before = [s for s in activity.switches if s[0].index < loop.span.start]
-    if not before:
+def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo, tokens: list[Token]) -> Optional[EvalRegion]:
+    inside = [t for t in tokens if loop.span.contains(t.call.index)]
+    if not inside or any(not result.dead(t) for t in inside):
         return None
-    last_index = before[-1][0].index
-    last = [s for s in before if s[0].index == last_index]
-    if len(last) != 1 or last[0][1] != "eval":
+    if any(loop.span.contains(c.index) for c in result.training):
         return None
-    return last[0][2]
+    if any(loop.span.contains(fact.index) for fact, _, _ in result.switches):
+        return None
+    evaled = _evaled(inside, result)
+    hint = f"the loop iterates `{loop.iter_name}`" if is_evaluation_loader(loop) else None
+    sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK for t in inside)
+    if evaled:
+        confidence = Confidence.HIGH
+    elif hint and sure:
+        confidence = Confidence.MEDIUM
+    elif hint:
+        confidence = Confidence.LOW
+    else:
+        return None
+    if confidence is Confidence.LOW and _configured(function.name, extra_names):
+        confidence = Confidence.MEDIUM  # the user said this name evaluates
+    evidence = "; ".join(e for e in (evaled, "it throws the graph of every batch away", hint) if e)
+    return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False)
 
 
-def _feeds_training_after(analysis: FileAnalysis, scope, activity: Activity, loop: LoopInfo) -> bool:
-    """True when names bound in the loop reach a training call after it."""
-    bound: set[str] = set()
-    for assign in analysis.facts_in(analysis.assigns, scope, loop.span):
-        bound |= assign.targets
-    later_training = [c for c in activity.training if c.index > loop.span.end]
-    for call in later_training:
-        span = analysis.span_of(call.statement)
-        for use in analysis.facts_in(analysis.name_uses, scope, span):
-            if use.name in bound:
-                return True
-    return False
-
-
-def _module_regions(analysis: FileAnalysis) -> list[EvalRegion]:
-    """A script's top level: forward passes after `model.eval()`, or loops over evaluation data."""
-    if analysis.global_state is not None and analysis.global_state.mode is not Mode.ENABLED:
-        return []
-    activity = activity_of(analysis, None)
-    if activity.wants_grad or not recording_forwards(analysis, activity.forwards):
-        return []
-    if activity.training:
-        return _loop_regions(analysis, None, activity)
-    regions: list[EvalRegion] = []
-    for block in _script_blocks(analysis.module):
-        region = _statements_region(analysis, activity, block)
-        if region is not None:
-            regions.append(region)
-    return regions or _loop_regions(analysis, None, activity)
-
-
-def _script_blocks(module: cst.Module) -> list[Sequence[cst.BaseStatement]]:
-    """The module body and the body of its `if __name__ == "__main__":` blocks."""
-    blocks: list[Sequence[cst.BaseStatement]] = [module.body]
-    for statement in module.body:
+def _blocks(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> list[Sequence[cst.BaseStatement]]:
+    """The statement lists whose runs can be regions: a function's body; the module's body and
+    its `if __name__ == "__main__":` blocks."""
+    if scope is not None:
+        body = scope.node.body
+        return [body.body] if isinstance(body, cst.IndentedBlock) else []
+    blocks: list[Sequence[cst.BaseStatement]] = [analysis.module.body]
+    for statement in analysis.module.body:
         if isinstance(statement, cst.If) and is_main_guard(statement.test) and isinstance(statement.body, cst.IndentedBlock):
             blocks.append(statement.body.body)
     return blocks
 
 
-def _statements_region(analysis: FileAnalysis, activity: Activity, block: Sequence[cst.BaseStatement]) -> Optional[EvalRegion]:
-    """The first run of statements in a script block that runs a model put in eval mode earlier.
-
-    The run goes from the first statement with such a forward pass to the last one before a
-    definition, a `__main__` guard or a `# %%` cell marker.
-    """
-    evals = [s for s in activity.switches if s[1] == "eval"]
-    if not evals or any(kind != "eval" for _, kind, _ in activity.switches):
-        return None
-    models = {model for _, _, model in evals}
-    first_eval = min(call.index for call, _, _ in evals)
+def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, tokens: list[Token],
+                       covered: list[Span]) -> list[EvalRegion]:
+    """Runs of statements in a block that run a module in eval mode and throw the graphs away.
+    A run goes from the first statement with such a forward pass to the last one, without
+    crossing training code, a definition, a `__main__` guard or a `# %%` cell marker."""
+    analysis = model.analysis
+    regions: list[EvalRegion] = []
     run: list[cst.BaseStatement] = []
-    last_with_forward = -1
-    forwards: list[CallFact] = []
+    found: list[Token] = []
+
+    def close() -> None:
+        while run and not any(analysis.span_of(run[-1]).contains(t.call.index) for t in found):
+            run.pop()
+        if found:
+            evaled = _evaled(found, result) or ""
+            if scope is None and evaled.startswith("it calls"):
+                evaled = "the script calls" + evaled[len("it calls"):] + " first"
+            evidence = f"{evaled}; nothing uses the graphs"
+            regions.append(EvalRegion("statements", scope, tuple(run), list(found), evidence, Confidence.HIGH,
+                                      escapes=scope is None and _globals_read_later(analysis, run)))
+        run.clear()
+        found.clear()
+
     for statement in block:
-        breaks_run = isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or _starts_cell(statement) or (
-            isinstance(statement, cst.If) and is_main_guard(statement.test))
-        if breaks_run:
-            if run:
-                break
-            continue
         span = analysis.span_of(statement)
-        inside = [c for c, m in activity.forwards
-                  if span.contains(c.index) and c.index > first_eval and m in models
-                  and analysis.state_of(c).mode is Mode.ENABLED]
-        if inside or run:
-            run.append(statement)
-        if inside:
-            last_with_forward = len(run) - 1
-            forwards.extend(inside)
-    if not forwards:
-        return None
-    model = next(m for c, m in activity.forwards if c is forwards[0])
-    return EvalRegion("statements", None, tuple(run[:last_with_forward + 1]), forwards,
-                      f"the script calls `{model}.eval()` first", Confidence.HIGH)
+        if (isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or _starts_cell(statement)
+                or (isinstance(statement, cst.If) and is_main_guard(statement.test))
+                or any(span.contains(c.index) for c in result.training) or any(s.contains(span.start) for s in covered)):
+            close()
+            continue
+        inside = [t for t in tokens if span.contains(t.call.index)]
+        if any(not result.dead(t) for t in inside):
+            close()
+            continue
+        evaled = [t for t in inside if t.module.kind is Kind.MODULE and t.module.training is Training.EVAL]
+        if not found and not evaled:
+            continue
+        run.append(statement)
+        found.extend(inside)
+    close()
+    return regions
+
+
+def _globals_read_later(analysis: FileAnalysis, statements) -> bool:
+    """Module-level names bound in the statements and read after them: globals a later cell, a
+    later statement or an importer may still use as tensors."""
+    first, last = analysis.span_of(statements[0]), analysis.span_of(statements[-1])
+    span = Span(first.start, last.end)
+    bound = set()
+    for assign in analysis.facts_in(analysis.assigns, None, span):
+        if not isinstance(assign.node, cst.For):
+            bound |= assign.targets
+    return any(use.name in bound and use.index > span.end for use in analysis.name_uses)
 
 
 def _starts_cell(statement: cst.CSTNode) -> bool:

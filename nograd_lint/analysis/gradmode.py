@@ -380,31 +380,43 @@ class _Collector:
         span.end = self._index
         self._statements.pop()
 
-    def walk(self, node: cst.CSTNode) -> None:
-        """Visit `node` and its children in source order (see `treewalk.child_fields`)."""
-        kind = type(node)
-        handlers = _HANDLERS.get(kind)
-        if handlers is None:
-            handlers = _HANDLERS[kind] = (getattr(_Collector, f"visit_{kind.__name__}", None),
-                                          getattr(_Collector, f"leave_{kind.__name__}", None),
-                                          child_fields(kind), issubclass(kind, cst.BaseStatement))
-        visit, leave, fields, is_statement = handlers
-        if is_statement:
-            self._enter_statement(node)
-        if visit is not None:
-            visit(self, node)
-        for field in fields:  # inlined `treewalk.children`: this loop is the hot path
-            value = getattr(node, field)
-            if isinstance(value, cst.CSTNode):
-                self.walk(value)
-            elif isinstance(value, (list, tuple)):
-                for child in value:
-                    if isinstance(child, cst.CSTNode):
-                        self.walk(child)
-        if leave is not None:
-            leave(self, node)
-        if is_statement:
-            self._leave_statement()
+    def walk(self, root: cst.CSTNode) -> None:
+        """Visit `root` and everything below it in source order (see `treewalk.child_fields`),
+        with an explicit stack: nesting depth is not bounded by Python's recursion limit."""
+        stack: list = [root]
+        while stack:
+            node = stack.pop()
+            if node.__class__ is _Leave:
+                leave, left, is_statement = node.leave, node.node, node.is_statement
+                if leave is not None:
+                    leave(self, left)
+                if is_statement:
+                    self._leave_statement()
+                continue
+            kind = type(node)
+            handlers = _HANDLERS.get(kind)
+            if handlers is None:
+                handlers = _HANDLERS[kind] = (getattr(_Collector, f"visit_{kind.__name__}", None),
+                                              getattr(_Collector, f"leave_{kind.__name__}", None),
+                                              child_fields(kind), issubclass(kind, cst.BaseStatement))
+            visit, leave, fields, is_statement = handlers
+            if is_statement:
+                self._enter_statement(node)
+            if visit is not None:
+                visit(self, node)
+            if leave is not None or is_statement:
+                stack.append(_Leave(node, leave, is_statement))
+            mark = len(stack)
+            for field in fields:  # inlined `treewalk.children`: this loop is the hot path
+                value = getattr(node, field)
+                if isinstance(value, cst.CSTNode):
+                    stack.append(value)
+                elif isinstance(value, (list, tuple)):
+                    for child in value:
+                        if isinstance(child, cst.CSTNode):
+                            stack.append(child)
+            if len(stack) - mark > 1:
+                stack[mark:] = stack[:mark - 1:-1] if mark else stack[::-1]  # first child on top
 
     # -- blocks and modes --------------------------------------------------------------------
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
@@ -629,6 +641,15 @@ class _Collector:
 _HANDLERS: dict[type, tuple] = {}
 
 
+class _Leave:
+    """A stack entry of `_Collector.walk`: leave `node` once everything below it is visited."""
+
+    __slots__ = ("node", "leave", "is_statement")
+
+    def __init__(self, node: cst.CSTNode, leave, is_statement: bool) -> None:
+        self.node, self.leave, self.is_statement = node, leave, is_statement
+
+
 def is_main_guard(test: cst.BaseExpression) -> bool:
     return (isinstance(test, cst.Comparison) and isinstance(test.left, cst.Name)
             and test.left.value == "__name__")
@@ -636,13 +657,15 @@ def is_main_guard(test: cst.BaseExpression) -> bool:
 
 def bound_names(target: cst.BaseExpression) -> Iterable[str]:
     """Names a target binds: `a`, `(a, b)`, `[a, *b]`; attribute/subscript targets bind none."""
-    if isinstance(target, cst.Name):
-        yield target.value
-    elif isinstance(target, (cst.Tuple, cst.List)):
-        for element in target.elements:
-            yield from bound_names(element.value)
-    elif isinstance(target, cst.StarredElement):
-        yield from bound_names(target.value)
+    stack = [target]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            yield node.value
+        elif isinstance(node, (cst.Tuple, cst.List)):
+            stack.extend(element.value for element in reversed(node.elements))
+        elif isinstance(node, cst.StarredElement):
+            stack.append(node.value)
 
 
 def _resolve_ancestors(classes: dict[str, ClassInfo]) -> None:

@@ -345,3 +345,37 @@ def looks_like_model(dotted: str) -> bool:
     if not words or words[0] in MODEL_VERBS:
         return False
     return words[-1].rstrip("0123456789") in MODEL_WORDS
+
+
+# -- What values torch and common libraries make ------------------------------------------------
+# Base classes whose subclasses are nn.Modules: calling an instance is a forward pass.
+MODULE_BASES = frozenset({
+    "torch.nn.Module", "torch.nn.modules.module.Module", "torch.nn.modules.Module",
+    "lightning.LightningModule", "lightning.pytorch.LightningModule", "lightning.pytorch.core.LightningModule",
+    "pytorch_lightning.LightningModule", "pytorch_lightning.core.LightningModule",
+    "transformers.PreTrainedModel", "transformers.modeling_utils.PreTrainedModel",
+})
+# torch.nn containers and layers are modules too: every class in these packages.
+MODULE_PACKAGES = ("torch.nn.", "torch.nn.modules.")
+# Classes of those packages that are not modules.
+NOT_MODULES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.nn.functional",
+                         "torch.nn.init", "torch.nn.utils", "torch.nn.ParameterList", "torch.nn.ParameterDict"})
+OPTIMIZER_BASES = frozenset({"torch.optim.Optimizer", "torch.optim.optimizer.Optimizer"})
+OPTIMIZER_PACKAGES = ("torch.optim.",)
+# Calls that return a model (an nn.Module): qualified name prefixes and exact names.
+MODEL_FACTORY_PREFIXES = ("torchvision.models.", "timm.create_model", "torch.hub.load", "segmentation_models_pytorch.")
+MODEL_FACTORY_METHODS = frozenset({"from_pretrained", "load_from_checkpoint"})
+# A library module's `from_pretrained` class methods that give models: the class's package.
+PRETRAINED_PACKAGES = ("transformers.", "diffusers.", "peft.", "sentence_transformers.", "open_clip.")
+# Methods of library models that already run without gradients (transformers' GenerationMixin.generate is
+# decorated with @torch.no_grad(): transformers/generation/utils.py, `def generate`).
+GRAD_FREE_MODEL_METHODS = frozenset({"generate"})
+# Packages whose presence makes a file PyTorch code (directly or through a framework).
+TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio", "torchtext", "lightning", "pytorch_lightning",
+                            "transformers", "accelerate", "timm", "ignite", "monai", "fastai", "torch_geometric",
+                            "peft", "diffusers", "sentence_transformers", "ultralytics", "pyro", "gpytorch",
+                            "botorch", "kornia", "torchrl", "torchtnt", "dgl", "detectron2", "mmcv", "mmengine",
+                            "einops", "functorch", "tensordict", "torchmetrics", "skorch", "pytorch_metric_learning"})
+# Packages of other array frameworks: a file using only these is not PyTorch code.
+OTHER_FRAMEWORKS = frozenset({"tensorflow", "keras", "jax", "flax", "mxnet", "paddle", "mindspore", "oneflow",
+                              "sklearn", "xgboost", "lightgbm"})

@@ -15,13 +15,19 @@ def node_ids(node: cst.CSTNode) -> set[int]:
 
 
 def sub_suites(node: cst.CSTNode) -> Iterable[cst.BaseSuite]:
-    """The bodies of a compound statement, including its else/except/finally/elif/case parts."""
-    for child in node.children:
-        if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
-            yield child
-        elif isinstance(child, (cst.Else, cst.If, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally,
-                                cst.MatchCase)):
-            yield from sub_suites(child)
+    """The bodies of a compound statement, including its else/except/finally/elif/case parts, in
+    source order (an explicit stack: an `elif` chain may be thousands long)."""
+    stack = [iter(node.children)]
+    while stack:
+        for child in stack[-1]:
+            if isinstance(child, (cst.IndentedBlock, cst.SimpleStatementSuite)):
+                yield child
+            elif isinstance(child, (cst.Else, cst.If, cst.ExceptHandler, cst.ExceptStarHandler, cst.Finally,
+                                    cst.MatchCase)):
+                stack.append(iter(child.children))
+                break
+        else:
+            stack.pop()
 
 
 def suite_statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:

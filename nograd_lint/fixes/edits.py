@@ -6,18 +6,16 @@ from typing import Callable, Optional, Sequence, Union
 
 import libcst as cst
 
-from ..analysis.imports import ImportMap
+from .binding import module_bindings, torch_spelling
 
 Edit = Callable[[cst.Module], cst.Module]
 Block = Union[cst.Module, cst.IndentedBlock]
 
 
-def torch_callable(imports: ImportMap, name: str) -> tuple[str, bool]:
-    """How to spell `torch.<name>` in this module, and whether `import torch` must be added."""
-    local = imports.local_name_for(f"torch.{name}")
-    if local is not None:
-        return local, False
-    return f"torch.{name}", True
+def torch_callable(module: cst.Module, name: str) -> Optional[tuple[str, bool]]:
+    """How to spell `torch.<name>` in this module, and whether `import torch` must be added; None
+    when no spelling is sure to mean torch where the fix runs (see binding.py)."""
+    return torch_spelling(module, name)
 
 
 class _BlockFinder(cst.CSTVisitor):
@@ -92,7 +90,7 @@ def add_torch_import(module: cst.Module) -> cst.Module:
     It goes right before the first other statement and takes over that statement's leading blank
     lines and comments, so `from __future__ ...` stays separated from the imports as before.
     """
-    if "torch" in ImportMap.of_module(module).aliases:
+    if module_bindings(module).torch_alias():
         return module
     body = list(module.body)
     position = 0

@@ -2,8 +2,10 @@
 `# noqa` blocks never reaches the fixer: see suppression.py.)"""
 from __future__ import annotations
 
+import codecs
 import dataclasses
 import difflib
+import re
 from typing import Optional, Union
 
 import libcst as cst
@@ -134,8 +136,10 @@ def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
     original = module
     lines = LineMap.identity(module.code)
     applied: list[Diagnostic] = []
-    for _ in range(MAX_ROUNDS):
+    for round_number in range(MAX_ROUNDS):
         diagnostics = lint_module(module, path, settings)
+        if diagnostics and round_number == 0:
+            _check_original(module, path)  # as nograd-lint does: code this Python cannot compile is an error
         step = _next_fix(module, diagnostics, unsafe)
         if step is None:
             break
@@ -186,5 +190,31 @@ def fix_source(source: Union[str, bytes], settings: Optional[Settings] = None, u
     fixed, applied, remaining, lines = _fix(module, path, settings, unsafe)
     if not applied:
         return FixOutcome(source, [], remaining, False, lines)
-    new = fixed.bytes if isinstance(source, bytes) else fixed.code
+    new = splice(source, module.code, fixed.code, fixed.encoding)
     return FixOutcome(new, applied, remaining, new != source, lines)
+
+
+_LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
+_BYTE_LINES = re.compile(rb"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
+
+
+def splice(source: Union[str, bytes], before: str, after: str, encoding: str) -> Union[str, bytes]:
+    """`source` with only the lines a fix changed replaced: `before` and `after` are libcst's text
+    of the file before and after fixing (libcst drops a form feed in an indent or a final `\\r`),
+    so every line the fix left alone keeps its original bytes, and the BOM stays first."""
+    bom = codecs.BOM_UTF8 if isinstance(source, bytes) and source.startswith(codecs.BOM_UTF8) else b""
+    if codecs.lookup(encoding).name == "utf-8-sig":  # the BOM is written once, first
+        encoding = "utf-8"
+    body = source[len(bom):]
+    originals = (_BYTE_LINES if isinstance(source, bytes) else _LINES).findall(body)
+    old, new = _LINES.findall(before), _LINES.findall(after)
+    if len(originals) != len(old):  # not line for line: libcst's text as it is
+        return (bom + after.encode(encoding)) if isinstance(source, bytes) else after
+    pieces = []
+    for tag, i1, i2, j1, j2 in _opcodes(old, new):
+        if tag == "equal":
+            pieces.extend(originals[i1:i2])
+        else:
+            text = "".join(new[j1:j2])
+            pieces.append(text.encode(encoding) if isinstance(source, bytes) else text)
+    return bom + b"".join(pieces) if isinstance(source, bytes) else "".join(pieces)

@@ -187,10 +187,12 @@ class _Run:
             is_notebook(name) and not self.settings.notebooks)
 
     def files(self) -> tuple[list[str], int]:
-        files, missing = discover(self.args.paths, self.settings, self.root)
-        for message in missing:
+        found = discover(self.args.paths, self.settings, self.root)
+        for message in found.notes:
+            print(f"{self.prog}: note: {message}", file=sys.stderr)
+        for message in found.errors:
             print(f"{self.prog}: error: {message}", file=sys.stderr)
-        return files, len(missing)
+        return found.files, len(found.errors)
 
     def progress(self, files: list[str]) -> Progress:
         return Progress(len(files), self.args.progress)

@@ -16,12 +16,14 @@ from __future__ import annotations
 import sys
 from typing import Iterator, Optional, Sequence
 
-from .. import __version__
 from flake8.style_guide import Decision, DecisionEngine
 
+from .. import __version__
 from ..io.config import ConfigError, Settings, parse_confidence
 from ..linter import lint_module, relevant_rules
 from ..rules import all_rules
+from ..io.deep import call_deep
+from ..io.files import safe_text
 from ..io.sources import SourceError, parse
 
 
@@ -75,18 +77,33 @@ class NogradChecker:
             raise SystemExit(2) from error
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
+        """Findings as flake8 wants them. Nothing raises into flake8: a file this plugin cannot
+        analyse (flake8 reports syntax errors itself, E999) gets a note on standard error."""
         if self.settings is None:
             return
+        try:
+            results = call_deep(self._results)
+        except RecursionError:
+            self._note("cannot analyse: nesting too deep")
+            return
+        except Exception as error:  # noqa: BLE001 - a plugin must never take flake8 down
+            self._note(f"internal error, please report it: {type(error).__name__}: {safe_text(error)}")
+            return
+        yield from results
+
+    def _results(self) -> list[tuple[int, int, str, type]]:
         source = "".join(self.lines)
         rules = relevant_rules(source, self.settings, tree=self.tree)
         if not rules:
-            return
+            return []
         try:
             module = parse(source, self.filename)
         except SourceError:
-            return  # flake8 reports syntax errors itself (E999)
+            return []  # flake8 reports syntax errors itself (E999)
         summaries = {rule.code: rule.summary for rule in rules} if self.summaries else {}
-        for diagnostic in lint_module(module, self.filename, self.settings, text=source,
-                                      keep_suppressed=self.keep_suppressed, rules=rules):
-            message = summaries.get(diagnostic.code, diagnostic.message)
-            yield diagnostic.line, diagnostic.column - 1, f"{diagnostic.code} {message}", type(self)
+        return [(d.line, d.column - 1, f"{d.code} {summaries.get(d.code, d.message)}", type(self))
+                for d in lint_module(module, self.filename, self.settings, text=source,
+                                     keep_suppressed=self.keep_suppressed, rules=rules)]
+
+    def _note(self, message: str) -> None:
+        print(f"nograd-lint: {self.filename}: {message}; its NG checks were skipped", file=sys.stderr)

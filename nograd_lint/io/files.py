@@ -9,6 +9,7 @@ import dataclasses
 import difflib
 import os
 import re
+import stat
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
@@ -21,46 +22,105 @@ from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
 from ..linter import lint_module, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
-from .sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_atomically
+from .deep import call_deep
+from .sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_if_unchanged
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
 
 
-def discover(paths: Sequence[str], settings: Settings, root: Optional[Path] = None) -> tuple[list[str], list[str]]:
-    """Files to check (sorted, unique) and errors for paths that do not exist.
+@dataclasses.dataclass
+class Discovered:
+    """What discovery found: files to check (sorted, each real file once), errors for paths that
+    cannot be checked (missing, unreadable), and notes for paths skipped on purpose."""
 
-    Directories are walked for `*.py`/`*.pyi` (and `*.ipynb` unless notebooks are off), skipping
+    files: list[str] = dataclasses.field(default_factory=list)
+    errors: list[str] = dataclasses.field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
+
+
+def discover(paths: Sequence[str], settings: Settings, root: Optional[Path] = None) -> Discovered:
+    """Directories are walked for `*.py`/`*.pyi` (and `*.ipynb` unless notebooks are off), skipping
     `exclude` and `extend-exclude` matches and (unless `respect-gitignore` is off) what `.gitignore`
     files ignore; a file named explicitly is checked whatever its suffix,
-    unless it matches a configured exclude or is a notebook while notebooks are off.
+    unless it matches a configured exclude or is a notebook while notebooks are off. Special files
+    (FIFOs, devices, sockets) are skipped with a note: reading one could block forever. A file
+    reached by two spellings (a relative and an absolute path, a symbolic link) is checked once.
     """
-    found: set[str] = set()
-    errors: list[str] = []
+    found = Discovered()
+    seen: dict[str, str] = {}  # real path -> the spelling kept
     for raw in paths:
-        path = Path(raw)
-        if path.is_dir():
-            found.update(_walk(path, settings, root))
-        elif path.is_file():
-            if not is_excluded(path, settings.file_excludes, root) and (settings.notebooks or not is_notebook(raw)):
-                found.add(os.path.normpath(path))
+        kind = _kind(raw)
+        if kind == "directory":
+            candidates = _walk(Path(raw), settings, root, found)
+        elif kind == "file":
+            excluded = is_excluded(raw, settings.file_excludes, root) or (not settings.notebooks and is_notebook(raw))
+            candidates = [] if excluded else [os.path.normpath(raw)]
         else:
-            errors.append(f"{raw}: no such file or directory")
-    return sorted(found), errors
+            _report(raw, kind, found)
+            continue
+        for path in candidates:
+            real = os.path.realpath(path)
+            if real not in seen:
+                seen[real] = path
+                found.files.append(path)
+    found.files.sort()
+    return found
 
 
-def _walk(top: Path, settings: Settings, root: Optional[Path]) -> Iterator[str]:
+def _kind(path: Union[str, Path]) -> str:
+    """"file", "directory", "missing", "special" (not a regular file), or an error's text."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return "missing"
+    except OSError as error:
+        return error.strerror or str(error)
+    if stat.S_ISDIR(mode):
+        return "directory"
+    return "file" if stat.S_ISREG(mode) else "special"
+
+
+def _report(path: Union[str, Path], kind: str, found: Discovered) -> None:
+    shown = display_path(str(path))
+    if kind == "missing":
+        found.errors.append(f"{shown}: no such file or directory")
+    elif kind == "special":
+        found.notes.append(f"{shown}: not a regular file (a FIFO, device or socket); skipped")
+    else:
+        found.errors.append(f"{shown}: cannot read: {kind}")
+
+
+def _walk(top: Path, settings: Settings, root: Optional[Path], found: Discovered) -> Iterator[str]:
     patterns = settings.walk_excludes
     suffixes = PYTHON_SUFFIXES + ((NOTEBOOK_SUFFIX,) if settings.notebooks else ())
     gitignore = GitIgnore(top) if settings.respect_gitignore else None
-    for directory, dirs, files in os.walk(top):
+
+    def unreadable(error: OSError) -> None:
+        found.errors.append(f"{display_path(str(error.filename))}: cannot read directory: {error.strerror or error}")
+
+    for directory, dirs, files in os.walk(top, onerror=unreadable):
         here = Path(directory)
         dirs[:] = sorted(d for d in dirs if not is_excluded(here / d, patterns, root, name_only=True)
                          and not (gitignore and gitignore.ignored(here / d, is_directory=True)))
         for name in files:
             if (name.endswith(suffixes) and not is_excluded(here / name, patterns, root, name_only=True)
                     and not (gitignore and gitignore.ignored(here / name, is_directory=False))):
-                yield os.path.normpath(here / name)
+                kind = _kind(here / name)
+                if kind == "file":
+                    yield os.path.normpath(here / name)
+                elif kind != "missing":  # a dangling symbolic link is not a file someone wrote
+                    _report(here / name, kind, found)
+
+
+def display_path(path: str) -> str:
+    """A path as text that any output can carry: bytes of a file name that are not UTF-8 (kept
+    by Python as surrogates) are shown as `\\xNN`."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,14 +170,20 @@ class FileResult:
 
 
 def lint_path(path: str, settings: Settings, edits: bool = False) -> FileResult:
+    shown = display_path(path)
     try:
-        return lint_data(read_bytes(path), path, settings, edits)
+        data = read_bytes(path, shown)
     except SourceError as error:
-        return FileResult(path, error=str(error))
+        return FileResult(shown, error=str(error))
+    return lint_data(data, shown, settings, edits)
 
 
 def lint_data(data: bytes, path: str, settings: Settings, edits: bool = False) -> FileResult:
     """Lint source bytes (or a notebook); with `edits`, each fix's edits are computed too."""
+    return isolated(path, data, _lint_data, data, path, settings, edits)
+
+
+def _lint_data(data: bytes, path: str, settings: Settings, edits: bool) -> FileResult:
     settings = settings.for_path(path)
     notebook: Optional[Notebook] = None
     try:
@@ -130,10 +196,17 @@ def lint_data(data: bytes, path: str, settings: Settings, edits: bool = False) -
         return FileResult(path, error=f"{path}: {error}")
     except SourceError as error:
         return FileResult(path, error=_message(str(error), notebook, path))
+
+
+def isolated(path: str, data: Optional[bytes], work: Callable[..., FileResult], *args) -> FileResult:
+    """`work(*args)` on a big stack (see deep.py), any failure turned into this file's error: one
+    file's crash never stops the others, and the message never formats the failing objects."""
+    try:
+        return call_deep(work, *args)
     except RecursionError:
-        return FileResult(path, error=f"{path}: cannot analyse: nesting too deep")
+        return FileResult(path, error=f"{path}: cannot analyse: nesting too deep", original=data)
     except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
-        return FileResult(path, error=_internal_error(path, error))
+        return FileResult(path, error=_internal_error(path, error), original=data)
 
 
 def _analysed(source: Union[str, bytes], path: str, settings: Settings):
@@ -147,7 +220,10 @@ def _analysed(source: Union[str, bytes], path: str, settings: Settings):
         return None, []
     module = parse(source, path)
     text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
-    return module, lint_module(module, path, settings, text=text, rules=rules)
+    diagnostics = lint_module(module, path, settings, text=text, rules=rules)
+    if diagnostics:  # nograd-fix refuses code this Python cannot compile; so does the report
+        check_syntax(source, path, full=True)
+    return module, diagnostics
 
 
 def _message(message: str, notebook: Optional[Notebook], path: str) -> str:
@@ -155,26 +231,43 @@ def _message(message: str, notebook: Optional[Notebook], path: str) -> str:
 
 
 def _internal_error(path: str, error: Exception) -> str:
-    return f"{path}: internal error, please report it: {type(error).__name__}: {error}"
+    return f"{path}: internal error, please report it: {type(error).__name__}: {safe_text(error)}"
+
+
+def safe_text(error: BaseException, limit: int = 300) -> str:
+    """`str(error)`, cut to `limit` characters; a placeholder when formatting it fails (a message
+    that holds a deep tree can itself exceed the recursion limit)."""
+    try:
+        text = str(error)
+    except Exception:  # noqa: BLE001
+        return "(message could not be formatted)"
+    return text if len(text) <= limit else text[:limit] + "..."
 
 
 def fix_path(path: str, settings: Settings, unsafe: bool, write: bool) -> FileResult:
+    shown = display_path(path)
     try:
-        data = read_bytes(path)
+        data = read_bytes(path, shown)
     except SourceError as error:
-        return FileResult(path, error=str(error))
-    result = fix_data(data, path, settings, unsafe, write)
+        return FileResult(shown, error=str(error))
+    result = fix_data(data, shown, settings, unsafe, write)
     if write and result.changed:
         try:
-            write_atomically(path, result.fixed)
+            write_if_unchanged(path, data, result.fixed, shown)
+        except SourceError as error:
+            return FileResult(shown, error=str(error), original=data)
         except OSError as error:
-            return FileResult(path, error=f"{path}: cannot write: {error.strerror or error}")
+            return FileResult(shown, error=f"{shown}: cannot write: {error.strerror or error}", original=data)
     return result
 
 
 def fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: bool) -> FileResult:
     """Fix source bytes (or a notebook's cells). Positions refer to the fixed text when it is
     `written`, else to `data`."""
+    return isolated(path, data, _fix_data, data, path, settings, unsafe, written)
+
+
+def _fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: bool) -> FileResult:
     settings = settings.for_path(path)
     notebook: Optional[Notebook] = None
     try:
@@ -188,10 +281,6 @@ def fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: 
         return FileResult(path, error=f"{path}: {error}", original=data)
     except (SourceError, FixError) as error:
         return FileResult(path, error=_message(str(error), notebook, path), original=data)
-    except RecursionError:
-        return FileResult(path, error=f"{path}: cannot analyse: nesting too deep", original=data)
-    except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
-        return FileResult(path, error=_internal_error(path, error), original=data)
     fixed = outcome.source
     if notebook is not None:
         fixed = notebook.with_program(outcome.source) if outcome.changed else data

@@ -69,7 +69,11 @@ class Notebook:
             if not isinstance(cell, dict) or cell.get("cell_type") != "code":
                 continue
             source = cell.get("source", "")
-            source = "".join(source) if isinstance(source, list) else str(source)
+            if isinstance(source, list) and all(isinstance(line, str) for line in source):
+                source = "".join(source)
+            elif not isinstance(source, str):
+                raise NotebookError(f"invalid notebook: the source of cell {number} is neither text nor a list of "
+                                    f"lines of text")
             span = spans.get(("cells", number - 1, "source"))
             if span is None:
                 continue
@@ -119,7 +123,10 @@ class Notebook:
             body = sources.get(cell.number, cell.source)
             if body.endswith("\n") and not cell.source.endswith("\n"):
                 body = body[:-1]
-            result.append(self._restore_magics(body))
+            body = self._restore_magics(body)
+            if "\r\n" in cell.source and body != cell.source:  # lines a fix added end like the others
+                body = re.sub(r"(?<!\r)\n", "\r\n", body)
+            result.append(body)
         return result
 
     def _restore_magics(self, source: str) -> str:
@@ -176,7 +183,8 @@ def _encode_like(original_value: str, source: str, newline: str) -> str:
         if not lines:
             return "[]"
         match = re.match(r"\[(\s*)", original_value)
-        separator = match.group(1) if match and match.group(1) else (newline + "    ")
+        compact = original_value.strip() != "[]"  # items already written: their spacing is the style
+        separator = match.group(1) if match and (match.group(1) or compact) else (newline + "    ")
         closing = re.search(r"(\s*)\]$", original_value)
         closing_ws = closing.group(1) if closing else ""
         items = ("," + separator).join(json.dumps(item, ensure_ascii=_ascii_only(original_value)) for item in lines)

@@ -1,13 +1,14 @@
 """Reading source files: bytes in (encoding cookie, BOM and line endings kept by libcst), a tree
-out; writing a file back in one step."""
+out; writing a file back."""
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
-import tempfile
+import tokenize
 from pathlib import Path
-from typing import Union
+from typing import Optional, Union
 
 import libcst as cst
 
@@ -17,12 +18,13 @@ class SourceError(Exception):
     """A file that cannot be read or parsed; `str()` is the message for the user."""
 
 
-def read_bytes(path: Union[str, Path]) -> bytes:
+def read_bytes(path: Union[str, Path], shown: Optional[str] = None) -> bytes:
+    """The file's bytes; `SourceError` naming it as `shown` when it cannot be read."""
     try:
         with open(path, "rb") as handle:
             return handle.read()
     except OSError as error:
-        raise SourceError(f"{path}: cannot read: {error.strerror or error}") from error
+        raise SourceError(f"{shown or path}: cannot read: {error.strerror or error}") from error
 
 
 def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
@@ -31,11 +33,44 @@ def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
         return cst.parse_module(data)
     except cst.ParserSyntaxError as error:
         check_syntax(data, path)  # CPython's message is clearer, when CPython rejects the file too
+        limit = _libcst_limit(data)
+        if limit is not None:
+            raise SourceError(f"{path}:{limit}") from error
         raise SourceError(f"{path}:{_libcst_location(error)}: cannot parse: {error.message}") from error
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         raise SourceError(f"{path}: cannot decode: {error}") from error
     except RecursionError as error:  # pathological nesting
         raise SourceError(f"{path}: cannot parse: nesting too deep") from error
+
+
+LIBCST_MAX_STRINGS = 3000  # libcst's parser reads at most this many strings concatenated in one expression
+
+
+def _libcst_limit(data: Union[bytes, str]) -> Optional[str]:
+    """`line:column: why` when libcst rejects code CPython accepts for a known limit of its parser."""
+    start, end = getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -1)  # Python 3.12+
+    longest, where, run, first, inside = 0, (0, 0), 0, (0, 0), 0
+    try:
+        if isinstance(data, bytes):
+            tokens = tokenize.tokenize(io.BytesIO(data).readline)
+        else:
+            tokens = tokenize.generate_tokens(io.StringIO(data).readline)
+        for token in tokens:
+            if inside:
+                inside += (token.type == start) - (token.type == end)
+            elif token.type in (tokenize.STRING, start):
+                run, first = (run + 1, first) if run else (1, token.start)
+                if run > longest:
+                    longest, where = run, first
+                inside = int(token.type == start)
+            elif token.type not in (tokenize.NL, tokenize.COMMENT, tokenize.ENCODING):
+                run = 0
+    except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
+        return None
+    if longest > LIBCST_MAX_STRINGS:
+        return (f"{where[0]}:{where[1] + 1}: cannot analyse: {longest} strings concatenated in one expression "
+                f"(libcst, the parser nograd-lint uses, reads at most {LIBCST_MAX_STRINGS})")
+    return None
 
 
 def _libcst_location(error: cst.ParserSyntaxError) -> str:
@@ -76,25 +111,15 @@ def worth_parsing(data: Union[bytes, str]) -> bool:
     return (b"(" if isinstance(data, bytes) else "(") in data
 
 
-def write_atomically(path: Union[str, Path], data: bytes) -> None:
-    """Replace a file's content in one step (temporary file + rename), keeping its permissions
-    (a new file gets the usual ones). A symbolic link stays a link: the file it points to is replaced.
-    """
-    path = Path(os.path.realpath(path))
-    mode = path.stat().st_mode & 0o7777 if path.exists() else 0o666 & ~_umask()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0o022)
-    os.umask(current)
-    return current
+def write_if_unchanged(path: Union[str, Path], original: bytes, data: bytes, shown: Optional[str] = None) -> None:
+    """Overwrite the file's content in place, so its inode stays: mode, owner, group, hard links,
+    ACLs and a symbolic link's target all stay as they were. `SourceError` (nothing written) when
+    the file no longer holds `original`: someone changed it since it was read."""
+    with open(path, "r+b") as handle:
+        if handle.read() != original:
+            raise SourceError(f"{shown or path}: changed since it was read; not fixed, run again")
+        handle.seek(0)
+        handle.write(data)
+        handle.truncate()
+        handle.flush()
+        os.fsync(handle.fileno())

@@ -15,14 +15,17 @@ from ..analysis.imports import dotted_name
 from ..analysis.gradmode import AssignFact, CallFact, FileAnalysis, LoopInfo, Mode, Span
 from ..analysis.evaluation import evaluation_regions
 from ..analysis.treewalk import iter_nodes
-from ..analysis.values import escapes_function, escapes_region
 from .base import Finding, Rule
 from .registry import register
 
 
-def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, bool]:
-    spelled, needs_import = edits.torch_callable(analysis.module_imports, settings.fix_context)
-    return f"{spelled}()", needs_import
+def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, Optional[bool]]:
+    """How fixes spell the context, and whether they add `import torch` (None: no fix is safe, as
+    `torch` may not be the module where the fix runs; messages still name `torch.<context>()`)."""
+    spelled = edits.torch_callable(analysis.module, settings.fix_context)
+    if spelled is None:
+        return f"torch.{settings.fix_context}()", None
+    return f"{spelled[0]}()", spelled[1]
 
 
 @register
@@ -93,30 +96,27 @@ class EvaluationWithGradients(Rule):
         context, needs_import = _context(analysis, settings)
         for region in evaluation_regions(analysis, settings.evaluation_names):
             first = region.forwards[0]
-            if region.kind == "function":
+            safety = FixSafety.UNSAFE if region.escapes else FixSafety.SAFE
+            if region.flag is not None:
+                body = [s for s in region.scope.node.body.body if not edits.is_docstring(s)]
+                spelled, needs = edits.torch_callable(analysis.module_imports, "set_grad_enabled")
+                guard = f"{spelled}({region.flag})"
+                fix = Fix(FixSafety.UNSAFE, f"run the body of `{region.scope.name}` under `with {guard}:`",
+                          edits.wrap_in_with(body, guard, needs), anchor=body[0]) if body and needs is not None else None
+                where = f"`{region.scope.name}`"
+            elif region.kind == "function":
                 function = region.scope
-                escapes = escapes_function(analysis, function)
-                if function.is_async:
-                    fix = None
-                else:
-                    fix = Fix(FixSafety.UNSAFE if escapes else FixSafety.SAFE,
-                              f"add `@{context}` to `{function.name}`",
-                              edits.add_decorator(function.node, context, needs_import), anchor=function.node)
+                fix = None if function.is_async or needs_import is None else Fix(
+                    safety, f"add `@{context}` to `{function.name}`",
+                    edits.add_decorator(function.node, context, needs_import), anchor=function.node)
                 where = f"`{function.name}`"
             else:
-                span = analysis.span_of(region.statements[0])
-                span_end = analysis.span_of(region.statements[-1]).end
-                escapes = escapes_region(analysis, region.scope, Span(span.start, span_end))
-                fix = Fix(FixSafety.UNSAFE if escapes else FixSafety.SAFE,
-                          f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
+                fix = None if needs_import is None else Fix(safety, f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
                           edits.wrap_in_with(region.statements, context, needs_import), anchor=region.statements[0])
                 where = "this evaluation loop" if region.kind == "loop" else "this evaluation code"
-            confidence = region.confidence
-            if escapes and region.kind != "function" and confidence is Confidence.HIGH:
-                confidence = Confidence.MEDIUM
             message = (f"{where} runs forward passes with gradients enabled ({region.evidence}); "
                        f"disable them with `{context}`")
-            yield Finding(first.node, message, fix, confidence)
+            yield Finding(first.node, message, fix, region.confidence)
 
 
 @register
@@ -376,8 +376,9 @@ class InplaceParameterUpdate(Rule):
                 continue
             reported.append(loop.span)
             node, parameter = offender
-            fix = Fix(FixSafety.SAFE, f"wrap the loop in `with {context}:`",
-                      edits.wrap_in_with((loop.node,), context, needs_import), anchor=loop.node)
+            fix = None if needs_import is None else Fix(
+                FixSafety.SAFE, f"wrap the loop in `with {context}:`",
+                edits.wrap_in_with((loop.node,), context, needs_import), anchor=loop.node)
             yield Finding(node, f"in-place update of parameter `{parameter}` while gradients are recorded "
                                 f"raises RuntimeError; do it under `with {context}:`", fix)
 

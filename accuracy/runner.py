@@ -1,0 +1,137 @@
+"""Running nograd-lint on a project's labelled files, as a user would.
+
+The `nograd-lint` command of this environment runs in a subprocess from the project's root, with the
+project's labelled files as arguments (one run a project, so project-wide analysis sees the whole
+tree), with default settings (`--isolated`: a project's own configuration or a broken pyproject.toml
+must not change or stop the measurement), every confidence, and rules NG1-NG3:
+
+    nograd-lint --isolated --output-format json --min-confidence low --select NG1,NG2,NG3 FILE...
+
+Exit status 0 is clean, 1 findings, 2 errors. Each error message on standard error that starts with
+a labelled file's path is a crash of that file; any other failure (no JSON, an unattributed error,
+another exit status) is a crash of every file of the run. Nothing is skipped silently.
+"""
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Optional, Sequence
+
+LINT_ARGUMENTS = ("--isolated", "--output-format", "json", "--min-confidence", "low", "--select", "NG1,NG2,NG3")
+ERROR_PREFIX = "nograd-lint: error: "
+LEVELS = ("low", "medium", "high")
+TIMEOUT_SECONDS = 3600
+
+
+@dataclasses.dataclass(frozen=True)
+class Finding:
+    """One finding as the JSON output gives it; in a notebook, `line` counts within `cell`."""
+
+    path: str
+    cell: Optional[int]
+    line: int
+    code: str
+    message: str
+    confidence: str  # low, medium or high
+
+    @property
+    def family(self) -> str:
+        return self.code[:3]
+
+
+@dataclasses.dataclass
+class FileRun:
+    """The findings of one file, or why it could not be analysed (then its findings are not used)."""
+
+    findings: list[Finding] = dataclasses.field(default_factory=list)
+    error: Optional[str] = None
+
+
+def linter_command() -> list[str]:
+    """The `nograd-lint` script beside this Python (not `python -m`, which would put the project's
+    root first on sys.path, where a project module could shadow one the linter imports)."""
+    beside = Path(sys.executable).parent / ("nograd-lint.exe" if os.name == "nt" else "nograd-lint")
+    found = str(beside) if beside.is_file() else shutil.which("nograd-lint")
+    if found is None:
+        raise FileNotFoundError("no nograd-lint command in this environment (pip install -e .)")
+    return [found]
+
+
+def lint_project(root: Path, paths: Sequence[str], command: Sequence[str]) -> dict[str, FileRun]:
+    """Run the linter in `root` on `paths` (relative to it); a FileRun for each path."""
+    try:
+        done = subprocess.run([*command, *LINT_ARGUMENTS, *paths], cwd=root, capture_output=True, text=True,
+                              encoding="utf-8", errors="replace", timeout=TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return {path: FileRun(error=f"the linter did not run: {error}") for path in paths}
+    return parse_run(paths, done.returncode, done.stdout, done.stderr)
+
+
+def parse_run(paths: Sequence[str], returncode: int, stdout: str, stderr: str) -> dict[str, FileRun]:
+    """The FileRun of each path from one run's exit status and output."""
+    runs = {path: FileRun() for path in paths}
+    by_name = {os.path.normpath(path): path for path in paths}
+    failures = []
+    if returncode not in (0, 1, 2):
+        failures.append(f"exit status {returncode}")
+    try:
+        findings = json.loads(stdout)
+        if not isinstance(findings, list):
+            raise ValueError("not a list")
+    except ValueError:
+        findings = []
+        failures.append(f"no JSON findings on standard output ({_last_line(stderr)})")
+    for raw in findings:
+        _add_finding(raw, runs, by_name)
+    for line in stderr.splitlines():
+        if line.startswith(ERROR_PREFIX):
+            message = line[len(ERROR_PREFIX):]
+            path = _path_of(message, by_name)
+            if path is None:
+                failures.append(message)
+            else:
+                _add_error(runs[path], message)
+    if returncode == 2 and not failures and not any(run.error for run in runs.values()):
+        failures.append(f"exit status 2 without an error message ({_last_line(stderr)})")
+    for run in runs.values():
+        for failure in failures:
+            _add_error(run, failure)
+    return runs
+
+
+def _add_finding(raw: dict, runs: dict[str, FileRun], by_name: dict[str, str]) -> None:
+    path = by_name.get(os.path.normpath(str(raw.get("path", ""))))
+    if path is None:
+        return  # a file that was not asked about
+    try:
+        finding = Finding(path, raw.get("cell"), int(raw["line"]), str(raw["code"]), str(raw["message"]),
+                          str(raw["confidence"]))
+        if finding.confidence not in LEVELS:
+            raise ValueError(f"confidence {finding.confidence!r}")
+    except (KeyError, TypeError, ValueError) as error:
+        _add_error(runs[path], f"a finding the scorer cannot read ({error}): {raw}")
+        return
+    if path.lower().endswith(".ipynb") and finding.cell is None:
+        _add_error(runs[path], f"the JSON output gives no cell for a notebook finding at line {finding.line}")
+        return
+    runs[path].findings.append(finding)
+
+
+def _path_of(message: str, by_name: dict[str, str]) -> Optional[str]:
+    """The labelled path an error message is about (it starts with `path:`), the longest that fits."""
+    fits = [name for name in by_name if message.startswith(name + ":")]
+    return by_name[max(fits, key=len)] if fits else None
+
+
+def _add_error(run: FileRun, message: str) -> None:
+    run.error = message if run.error is None else f"{run.error}; {message}"
+
+
+def _last_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[-1] if lines else "nothing on standard error"

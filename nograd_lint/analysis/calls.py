@@ -1,0 +1,100 @@
+"""What a call is by torch's API, before any value is known: a backward pass, an optimizer call,
+a mode switch, a call that wants gradients, a loss."""
+from __future__ import annotations
+
+from typing import Optional
+
+import libcst as cst
+
+from . import knowledge
+from .gradmode import CallFact
+from .imports import dotted_name
+
+
+def is_backward(call: CallFact) -> bool:
+    """`loss.backward()`, `torch.autograd.grad(...)`, `accelerator.backward(loss)`."""
+    if call.qualified in knowledge.BACKWARD_FUNCTIONS:
+        return True
+    method = call.method
+    if method in knowledge.BACKWARD_METHODS:
+        return True
+    return method in knowledge.BACKWARD_ARGUMENT_METHODS and bool(call.node.args)
+
+
+def backward_targets(call: CallFact, receiver_is_tensor: bool) -> list[cst.BaseExpression]:
+    """The expressions whose graph a backward call uses: the receiver of `loss.backward()`, the
+    first argument of `torch.autograd.grad(loss, ...)`, `accelerator.backward(loss)` (a receiver
+    that is not a tensor) and `scaler.scale(loss).backward()`."""
+    node = call.node
+    positional = [arg.value for arg in node.args if arg.keyword is None]
+    if call.qualified in knowledge.BACKWARD_FUNCTIONS:
+        first = positional[0] if positional else next(
+            (a.value for a in node.args if a.keyword and a.keyword.value in ("outputs", "tensors", "func")), None)
+        if isinstance(first, (cst.List, cst.Tuple)):
+            return [element.value for element in first.elements]
+        return [first] if first is not None else []
+    receiver = call.receiver
+    if call.method == "manual_backward" or (call.method == "backward" and positional and not receiver_is_tensor):
+        return positional[:1]  # accelerator.backward(loss), fabric.backward(loss)
+    if (isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute)
+            and receiver.func.attr.value == "scale" and receiver.args):
+        return [receiver.args[0].value]  # scaler.scale(loss).backward()
+    return [receiver] if receiver is not None else []
+
+
+def is_optimizer_call(call: CallFact) -> bool:
+    """`optimizer.step()`, `opt.zero_grad()`, `model.zero_grad()`, `scaler.step(optimizer)`."""
+    method = call.method
+    if method == "zero_grad":
+        return True
+    if method != "step" or call.receiver is None:
+        return False
+    receiver = dotted_name(call.receiver) or ""
+    if knowledge.OPTIMIZER_RECEIVER.search(receiver.rpartition(".")[2]):
+        return True
+    return any(knowledge.OPTIMIZER_RECEIVER.search((dotted_name(arg.value) or "").rpartition(".")[2])
+               for arg in call.node.args)
+
+
+def wants_gradients(call: CallFact) -> bool:
+    """Calls that show the code needs gradients on purpose, or sets the mode itself."""
+    if call.method in knowledge.GRADIENT_WANTING_METHODS:
+        if call.method == "requires_grad_" and call.node.args and _is_false(call.node.args[0].value):
+            return False
+        return True
+    if call.qualified in knowledge.GRAD_CONTEXTS and knowledge.GRAD_CONTEXTS[call.qualified] in (
+            knowledge.GradContext.ENABLE_GRAD, knowledge.GradContext.SET_GRAD_ENABLED):
+        return True
+    for arg in call.node.args:
+        if (arg.keyword is not None and arg.keyword.value in knowledge.GRADIENT_WANTING_KEYWORDS
+                and not _is_false(arg.value)):
+            return True
+    return False
+
+
+def mode_switch(call: CallFact) -> Optional[str]:
+    """"eval" for `m.eval()` and `m.train(False)`, "train" for `m.train()`, "unknown" for
+    `m.train(flag)`; None for anything else."""
+    if call.receiver is None or call.method not in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
+        return None
+    if call.qualified is not None:
+        return None  # `torch.eval`, `np.train`: not a module
+    args = call.node.args
+    if call.method == knowledge.EVAL_METHOD:
+        return "eval" if not args else None
+    if not args:
+        return "train"
+    value = args[0].value
+    if isinstance(value, cst.Name) and value.value in ("True", "False"):
+        return "train" if value.value == "True" else "eval"
+    return "unknown"
+
+
+def is_loss_callee(call: CallFact) -> bool:
+    """`criterion(...)`, `F.cross_entropy(...)`, `self.loss_fn(...)`: a loss by its name."""
+    name = call.qualified or call.callee or ""
+    return bool(knowledge.LOSS_CALLEE.search(name.rpartition(".")[2]))
+
+
+def _is_false(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "False"

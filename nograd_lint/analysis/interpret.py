@@ -1,0 +1,1006 @@
+"""Abstract interpretation of one scope (a function body, or a module's top level).
+
+The interpreter walks the statements in order with an environment (name -> `Value`), joins
+environments where branches meet and runs loop bodies twice (so values carried from one
+iteration to the next are seen). It records what the rules ask about:
+
+- forward passes (a call of a module, or of a project function that runs one) with gradients on,
+  each a *token*; a value carries the tokens of the graphs it holds;
+- each token's *fate*: reached a backward pass or a gradient-wanting call (`used`), left through a
+  return or yield (`returned`), was kept on an object, an argument or a global (`stored`); a token
+  with no fate is a graph built and thrown away;
+- backward passes with the value they differentiate, training calls, mode switches, accumulations
+  across loop iterations, inference tensors fed to forward passes, and calls of project functions
+  with their argument values (which is how callers give callees their context).
+
+Depth is bounded: an expression nested deeper than `MAX_DEPTH` is read as the join of the names
+in it, so deep but valid code never reaches Python's recursion limit.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Optional
+
+import libcst as cst
+
+from . import knowledge
+from .calls import backward_targets, is_backward, is_loss_callee, is_optimizer_call, mode_switch, wants_gradients
+from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, bound_names
+from .imports import dotted_name
+from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge)
+from .treewalk import iter_nodes
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .summaries import FunctionSummary, ModuleModel
+
+MAX_DEPTH = 120
+USED, RETURNED, STORED = "used", "returned", "stored"
+
+# Module methods that return the module itself: `model.eval().to(device)`.
+SELF_RETURNING = frozenset({"eval", "train", "to", "cuda", "cpu", "half", "float", "double", "bfloat16",
+                            "requires_grad_", "share_memory", "apply", "type", "xpu", "mps", "zero_grad"})
+# Methods only modules have: calling one on a name shows it holds a module.
+MODULE_ONLY_METHODS = frozenset({"parameters", "named_parameters", "state_dict", "load_state_dict", "modules",
+                                 "named_modules", "children", "named_children", "eval", "train",
+                                 "register_forward_hook", "register_forward_pre_hook", "buffers", "named_buffers"})
+# Tensor methods whose result has no graph, or is a Python value.
+DETACHING = frozenset({"detach", "detach_", "numpy"})
+NON_DIFFERENTIABLE = frozenset({"argmax", "argmin", "eq", "ne", "gt", "lt", "ge", "le", "long", "int", "bool",
+                                "nonzero", "any", "all", "isnan", "isinf", "isfinite", "sign", "argsort",
+                                "topk_indices", "round", "floor", "ceil", "byte", "char", "short"})
+PYTHON_METHODS = knowledge.PYTHON_VALUE_METHODS | frozenset({"tolist", "item", "__len__", "numel", "dim"})
+VIEW_METHODS = frozenset({"view", "reshape", "detach", "flatten", "squeeze", "unsqueeze", "permute", "transpose",
+                          "t", "expand", "expand_as", "narrow", "select", "view_as", "unflatten", "cpu", "cuda",
+                          "to", "contiguous", "float", "half", "double"})
+CONTAINER_STORES = frozenset({"append", "extend", "insert", "add", "update", "put", "setdefault", "appendleft",
+                              "__setitem__", "put_nowait"})
+ACCUMULATING = frozenset({"append", "extend", "insert", "appendleft"})
+PASS_THROUGH = frozenset({"zip", "enumerate", "tqdm", "trange", "iter", "next", "list", "tuple", "sorted",
+                          "reversed", "dict", "sum", "max", "min", "islice", "chain", "cycle", "map", "filter"})
+TENSOR_CREATION = frozenset({"tensor", "zeros", "ones", "empty", "full", "rand", "randn", "randint", "arange",
+                             "linspace", "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like",
+                             "rand_like", "randn_like", "randint_like", "from_numpy", "as_tensor", "randperm",
+                             "manual_seed", "load", "save", "device", "Generator", "is_tensor", "get_default_dtype"})
+
+
+@dataclasses.dataclass(eq=False)
+class Token:
+    """A forward pass run with gradients on (or a call of a project function that runs one)."""
+
+    id: int
+    call: CallFact
+    module: Value  # the module run (for a project function: UNKNOWN)
+    callee: Optional[FunctionInfo] = None  # set when the call runs a project function
+    internal: bool = False  # the callee throws the graph away itself: the caller never sees it
+    in_comprehension: bool = False
+    method: Optional[str] = None  # `model.encode(x)`: a module method other than forward
+
+    @property
+    def loops(self) -> tuple[LoopInfo, ...]:
+        return self.call.loops
+
+    @property
+    def in_loop(self) -> bool:
+        return self.in_comprehension or any(loop.function is self.call.function for loop in self.call.loops)
+
+
+@dataclasses.dataclass(eq=False)
+class Accumulation:
+    """`total += value`, `total = total + value` or `items.append(value)` inside a loop."""
+
+    fact: object  # the AssignFact or CallFact
+    name: str
+    value_node: cst.BaseExpression
+    value: Value
+    token: int  # the pseudo-token standing for the accumulator
+
+
+@dataclasses.dataclass(frozen=True)
+class Context:
+    """What the callers tell a function: its parameters' values, and literal flags."""
+
+    params: tuple = ()  # (name, Value)
+    constants: tuple = ()  # (name, literal value)
+
+    def param(self, name: str) -> Optional[Value]:
+        return dict(self.params).get(name)
+
+    def constant(self, name: str):
+        return dict(self.constants).get(name, _MISSING)
+
+
+_MISSING = object()
+DEFAULT_CONTEXT = Context()
+
+
+@dataclasses.dataclass(eq=False)
+class ScopeResult:
+    scope: Optional[FunctionInfo]
+    context: Context
+    tokens: dict[int, Token] = dataclasses.field(default_factory=dict)  # id(call node) -> token
+    fates: dict[int, set] = dataclasses.field(default_factory=dict)  # token id -> {used, returned, stored}
+    backward_values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, Value)
+    training_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> CallFact: backward, optimizer, training helpers
+    wanting_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> CallFact
+    switch_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, key, "eval"/"train"/"unknown")
+    returned: Value = PYTHON
+    returns: bool = False
+    param_uses: dict = dataclasses.field(default_factory=dict)  # parameter -> {called, evaled, used, returned, stored}
+    accumulations: list = dataclasses.field(default_factory=list)
+    inference_feeds: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, argument, Value)
+    outgoing_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, FunctionInfo, {param: Value}, constants)
+    self_stores: dict = dataclasses.field(default_factory=dict)  # attribute of self -> Value
+    values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
+    skipped: set = dataclasses.field(default_factory=set)  # ids of statements on branches never taken
+
+    @property
+    def backwards(self) -> list:
+        return list(self.backward_values.values())
+
+    @property
+    def training(self) -> list:
+        return list(self.training_calls.values())
+
+    @property
+    def wants_grad(self) -> list:
+        return list(self.wanting_calls.values())
+
+    @property
+    def switches(self) -> list:
+        return list(self.switch_calls.values())
+
+    @property
+    def inference_inputs(self) -> list:
+        return list(self.inference_feeds.values())
+
+    @property
+    def outgoing(self) -> list:
+        return list(self.outgoing_calls.values())
+
+    def fate(self, token_id: int) -> set:
+        return self.fates.get(token_id, set())
+
+    def dead(self, token: Token) -> bool:
+        return token.internal or not self.fate(token.id)
+
+
+class Interpreter:
+    """Interprets one scope of a module, asking `model` about everything outside it."""
+
+    def __init__(self, model: "ModuleModel", scope: Optional[FunctionInfo], context: Context = DEFAULT_CONTEXT) -> None:
+        self.model = model
+        self.analysis = model.analysis
+        self.scope = scope
+        self.context = context
+        self.result = ScopeResult(scope, context)
+        self.calls: dict[int, CallFact] = model.calls_by_node
+        self.states: dict[int, GradState] = model.states_by_node
+        self.ducks = model.duck_modules(scope)
+        self._next_token = len(self.result.tokens)
+        self._comprehension = 0
+        self._parameters = set(_parameter_names(scope)) if scope is not None else set()
+
+    # -- entry ------------------------------------------------------------------------------------
+    def run(self) -> ScopeResult:
+        env: dict[str, Value] = {}
+        if self.scope is not None:
+            for name in _parameter_names(self.scope):
+                env[name] = self.parameter_value(name)
+            body = self.scope.node.body
+            statements = body.body if isinstance(body, cst.IndentedBlock) else [cst.SimpleStatementLine(body=body.body)]
+        else:
+            statements = self.analysis.module.body
+        self.block(statements, env)
+        return self.result
+
+    def parameter_value(self, name: str) -> Value:
+        given = self.context.param(name)
+        tag = frozenset({name})
+        if given is not None:
+            return given.but(params=tag)
+        if name in ("self", "cls") and self.scope is not None and self.scope.class_name is not None:
+            return self.model.instance_value(self.scope.class_name).but(params=tag)
+        if name in self.ducks:
+            return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.DUCK)
+        default = _parameter_default(self.scope, name)
+        if default is not None and not isinstance(default, (cst.Name, cst.Attribute)):
+            return Value(Kind.PYTHON, Graph.NO, params=tag) if _is_literal(default) else UNKNOWN.but(params=tag)
+        if default is not None and isinstance(default, cst.Name) and default.value == "None":
+            pass  # `model=None`: whatever callers pass
+        elif default is not None:
+            return UNKNOWN.but(params=tag)  # `decoder=decode_tokens`: a function
+        if knowledge.looks_like_model(name):
+            return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.NAME)
+        return UNKNOWN.but(params=tag)
+
+    # -- statements -------------------------------------------------------------------------------
+    def block(self, statements, env: dict) -> dict:
+        for statement in statements:
+            env = self.statement(statement, env)
+        return env
+
+    def statement(self, statement: cst.CSTNode, env: dict) -> dict:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                self.small(small, env)
+            return env
+        if isinstance(statement, cst.FunctionDef):
+            function = self.model.function_for(statement)
+            env[statement.name.value] = Value(Kind.FUNCTION, Graph.NO, ref=function)
+            return env
+        if isinstance(statement, cst.ClassDef):
+            env[statement.name.value] = self.model.global_value(statement.name.value)
+            return env
+        if isinstance(statement, cst.If):
+            return self.if_statement(statement, env)
+        if isinstance(statement, (cst.For, cst.While)):
+            return self.loop(statement, env)
+        if isinstance(statement, cst.With):
+            for item in statement.items:
+                value = self.value(item.item, env)
+                if item.asname is not None:
+                    self.bind(item.asname.name, value, env)
+            return self.suite(statement.body, env)
+        if isinstance(statement, (cst.Try, cst.TryStar)):
+            after = self.suite(statement.body, dict(env))
+            ends = [self.suite(statement.orelse.body, after) if statement.orelse else after]
+            for handler in statement.handlers:
+                ends.append(self.suite(handler.body, merge(env, after)))
+            merged = ends[0]
+            for end in ends[1:]:
+                merged = merge(merged, end)
+            if statement.finalbody is not None:
+                merged = self.suite(statement.finalbody.body, merged)
+            return merged
+        if isinstance(statement, cst.Match):
+            self.value(statement.subject, env)
+            merged = dict(env)
+            for case in statement.cases:
+                merged = merge(merged, self.suite(case.body, dict(env)))
+            return merged
+        return env
+
+    def suite(self, suite: cst.BaseSuite, env: dict) -> dict:
+        if isinstance(suite, cst.IndentedBlock):
+            return self.block(suite.body, env)
+        for small in suite.body:
+            self.small(small, env)
+        return env
+
+    def if_statement(self, statement: cst.If, env: dict) -> dict:
+        known = self.constant_test(statement.test)
+        self.value(statement.test, env)
+        if known is True:
+            self._skip(statement.orelse)
+            return self.suite(statement.body, env)
+        taken = self.suite(statement.body, dict(env)) if known is not False else None
+        if known is False:
+            self.result.skipped.add(id(statement.body))
+        other = dict(env)
+        if isinstance(statement.orelse, cst.If):
+            other = self.if_statement(statement.orelse, other)
+        elif isinstance(statement.orelse, cst.Else):
+            other = self.suite(statement.orelse.body, other)
+        return other if taken is None else merge(taken, other)
+
+    def _skip(self, orelse) -> None:
+        if orelse is not None:
+            self.result.skipped.add(id(orelse.body))
+
+    def constant_test(self, test: cst.BaseExpression) -> Optional[bool]:
+        """The truth of `flag`, `not flag`, `mode == "train"` when the callers pass literals."""
+        negate = False
+        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+            negate, test = not negate, test.expression
+        value = _MISSING
+        if isinstance(test, cst.Name):
+            value = self.context.constant(test.value)
+        elif (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)
+              and isinstance(test.comparisons[0].comparator, cst.SimpleString)):
+            left = self.context.constant(test.left.value)
+            operator = test.comparisons[0].operator
+            if left is not _MISSING and isinstance(operator, (cst.Equal, cst.NotEqual)):
+                right = test.comparisons[0].comparator.evaluated_value
+                value = (left == right) if isinstance(operator, cst.Equal) else (left != right)
+        if value is _MISSING:
+            return None
+        return (not value) if negate else bool(value)
+
+    def loop(self, statement, env: dict) -> dict:
+        start, current = env, dict(env)
+        for _ in range(2):  # the second pass sees what one iteration leaves to the next
+            inner = dict(current)
+            if isinstance(statement, cst.For):
+                self.bind(statement.target, self.element(self.value(statement.iter, inner)), inner)
+            else:
+                self.value(statement.test, inner)
+            current = merge(start, self.suite(statement.body, inner))
+        if statement.orelse is not None:
+            current = self.suite(statement.orelse.body, current)
+        return current
+
+    def element(self, value: Value) -> Value:
+        """What iterating a value gives: modules of `model.modules()`, tensors of a batch."""
+        if value.kind is Kind.PYTHON:
+            return value
+        return value.but(kind=Kind.UNKNOWN) if value.kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS) else value
+
+    def small(self, small: cst.BaseSmallStatement, env: dict) -> None:
+        if isinstance(small, cst.Assign):
+            value = self.accumulated_assign(small, self.value(small.value, env), env)
+            for target in small.targets:
+                self.bind(target.target, value, env)
+        elif isinstance(small, cst.AnnAssign):
+            if small.value is not None:
+                self.bind(small.target, self.value(small.value, env), env)
+        elif isinstance(small, cst.AugAssign):
+            value = self.value(small.value, env)
+            if isinstance(small.target, cst.Name):
+                old = self.lookup(small.target.value, env)
+                new = self.computed(small, join(old, value))
+                new = self.accumulate(small, small.target.value, small.value, value, new)
+                env[small.target.value] = new
+            else:
+                self.bind(small.target, join(self.value(small.target, env), value), env)
+        elif isinstance(small, cst.Expr):
+            self.value(small.value, env)
+        elif isinstance(small, cst.Return):
+            if small.value is not None:
+                value = self.value(small.value, env)
+                self.leave(value, RETURNED)
+                self.result.returned = join(self.result.returned, value) if self.result.returns else value
+            self.result.returns = True
+        elif isinstance(small, (cst.Raise, cst.Assert, cst.Del)):
+            for child in _expressions_of(small):
+                self.value(child, env)
+
+    # -- binding and fates -------------------------------------------------------------------------
+    def bind(self, target: cst.BaseExpression, value: Value, env: dict) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self.bind(element.value, value, env)
+            return
+        if isinstance(target, cst.StarredElement):
+            self.bind(target.value, value, env)
+            return
+        if isinstance(target, cst.Name):
+            env[target.value] = self.named(target.value, value)
+            return
+        if isinstance(target, cst.Attribute) and target.attr.value == "requires_grad":
+            self.mark(value, USED)  # `p.requires_grad = True`: gradients wanted
+            return
+        key = dotted_name(target)
+        root = _root(target)
+        if isinstance(target, cst.Attribute) and root in ("self", "cls") and key is not None:
+            if key.count(".") == 1:
+                self.result.self_stores[target.attr.value] = join(
+                    self.result.self_stores.get(target.attr.value, value), value)
+            env[key] = value
+            self.leave(value, STORED)
+            return
+        if root is not None and root in env and self.is_local(root):
+            env[root] = join(env[root], value)  # `results["loss"] = loss`: the container holds it
+            return
+        self.leave(value, STORED)
+
+    def named(self, name: str, value: Value) -> Value:
+        """An unknown value bound to a name the code treats as a module (`m.eval()` elsewhere in the
+        scope), or that reads as one (`model`, `net`): a module, with that evidence."""
+        if value.kind is not Kind.UNKNOWN:
+            return value
+        if name in self.ducks:
+            return value.but(kind=Kind.MODULE, graph=Graph.YES, evidence=Evidence.DUCK)
+        if knowledge.looks_like_model(name):
+            return value.but(kind=Kind.MODULE, graph=Graph.YES, evidence=Evidence.NAME)
+        return value
+
+    def is_local(self, name: str) -> bool:
+        """Bound in this scope (not a parameter, `self`, or a global)."""
+        return name not in self._parameters and name not in ("self", "cls") and (
+            self.scope is not None or not self.model.read_in_functions(name))
+
+    def leave(self, value: Value, fate: str) -> None:
+        """The value leaves the scope (returned or stored): its graphs and parameters go with it."""
+        self.mark(value, fate)
+        for param in value.params:
+            self.result.param_uses.setdefault(param, set()).add(fate)
+
+    def mark(self, value: Value, fate: str) -> None:
+        for source in value.sources:
+            self.result.fates.setdefault(source, set()).add(fate)
+        if fate == USED:
+            for param in value.params:
+                self.result.param_uses.setdefault(param, set()).add(USED)
+
+    def lookup(self, name: str, env: dict) -> Value:
+        if name in env:
+            return env[name]
+        if name in ("True", "False", "None"):
+            return PYTHON
+        if self.scope is not None and name in self.model.module_env:
+            return self.model.module_env[name]
+        return self.model.global_value(name)
+
+    # -- expressions -------------------------------------------------------------------------------
+    def value(self, node: Optional[cst.BaseExpression], env: dict, depth: int = 0) -> Value:
+        if node is None:
+            return PYTHON
+        if depth > MAX_DEPTH:
+            return self.flat(node, env)
+        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)):
+            return PYTHON
+        if isinstance(node, cst.FormattedString):
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringExpression):
+                    self.value(part.expression, env, depth + 1)
+            return PYTHON
+        if isinstance(node, cst.Name):
+            return self.lookup(node.value, env)
+        if isinstance(node, cst.Attribute):
+            return self.attribute(node, env, depth)
+        if isinstance(node, cst.Subscript):
+            base = self.value(node.value, env, depth + 1)
+            for element in node.slice:
+                if isinstance(element.slice, cst.Index):
+                    self.value(element.slice.value, env, depth + 1)
+            if base.kind is Kind.MODULE:
+                return base  # `model.layers[0]`, `models[i]`: a module
+            return base.but(kind=Kind.UNKNOWN) if base.kind in (Kind.OBJECT, Kind.FUNCTION) else base
+        if isinstance(node, cst.Call):
+            return self.call(node, env, depth)
+        if isinstance(node, cst.BinaryOperation):
+            left = self.value(node.left, env, depth + 1)
+            right = self.value(node.right, env, depth + 1)
+            if left.kind is Kind.PYTHON and right.kind is Kind.PYTHON:
+                return PYTHON
+            return self.computed(node, join(_as_tensor(left), _as_tensor(right)))
+        if isinstance(node, cst.UnaryOperation):
+            inner = self.value(node.expression, env, depth + 1)
+            if isinstance(node.operator, cst.Not) or inner.kind is Kind.PYTHON:
+                return PYTHON
+            return self.computed(node, _as_tensor(inner))
+        if isinstance(node, cst.BooleanOperation):
+            return join(self.value(node.left, env, depth + 1), self.value(node.right, env, depth + 1))
+        if isinstance(node, cst.Comparison):
+            self.value(node.left, env, depth + 1)
+            for target in node.comparisons:
+                self.value(target.comparator, env, depth + 1)
+            return NO_GRAPH if self._has_tensor(node, env) else PYTHON
+        if isinstance(node, cst.IfExp):
+            self.value(node.test, env, depth + 1)
+            return join(self.value(node.body, env, depth + 1), self.value(node.orelse, env, depth + 1))
+        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+            return join(*(self.value(e.value, env, depth + 1) for e in node.elements)) if node.elements else PYTHON
+        if isinstance(node, cst.Dict):
+            values = [self.value(e.value, env, depth + 1) for e in node.elements if isinstance(e, cst.DictElement)]
+            values += [self.value(e.value, env, depth + 1) for e in node.elements if isinstance(e, cst.StarredDictElement)]
+            return join(*values) if values else PYTHON
+        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+            return self.comprehension(node, env, depth)
+        if isinstance(node, cst.NamedExpr):
+            value = self.value(node.value, env, depth + 1)
+            self.bind(node.target, value, env)
+            return value
+        if isinstance(node, cst.Await):
+            return self.value(node.expression, env, depth + 1)
+        if isinstance(node, cst.Yield):
+            inner = node.value
+            if isinstance(inner, cst.From):
+                inner = inner.item
+            value = self.value(inner, env, depth + 1) if inner is not None else PYTHON
+            self.leave(value, RETURNED)
+            self.result.returned = join(self.result.returned, value) if self.result.returns else value
+            self.result.returns = True
+            return UNKNOWN
+        if isinstance(node, cst.StarredElement):
+            return self.value(node.value, env, depth + 1)
+        if isinstance(node, cst.Lambda):
+            return Value(Kind.FUNCTION, Graph.NO)
+        return UNKNOWN
+
+    def flat(self, node: cst.CSTNode, env: dict) -> Value:
+        """A deep expression read without recursion: the join of the names in it."""
+        found = [self.lookup(n.value, env) for n in iter_nodes(node) if isinstance(n, cst.Name)]
+        return self.computed(node, join(*found)) if found else PYTHON
+
+    def _has_tensor(self, node: cst.Comparison, env: dict) -> bool:
+        operands = [node.left, *(c.comparator for c in node.comparisons)]
+        return any(self.value(o, env, MAX_DEPTH).kind is Kind.TENSOR for o in operands if isinstance(o, cst.Name))
+
+    def comprehension(self, node, env: dict, depth: int) -> Value:
+        inner = dict(env)
+        clause = node.for_in
+        while clause is not None:
+            self.bind(clause.target, self.element(self.value(clause.iter, inner, depth + 1)), inner)
+            for condition in clause.ifs:
+                self.value(condition.test, inner, depth + 1)
+            clause = clause.inner_for_in
+        self._comprehension += 1
+        try:
+            if isinstance(node, cst.DictComp):
+                self.value(node.key, inner, depth + 1)
+                return self.value(node.value, inner, depth + 1)
+            return self.value(node.elt, inner, depth + 1)
+        finally:
+            self._comprehension -= 1
+
+    def attribute(self, node: cst.Attribute, env: dict, depth: int) -> Value:
+        key = dotted_name(node)
+        if key is not None and key in env:
+            return env[key]
+        qualified = self.analysis.imports.resolve(node)
+        if qualified is not None:
+            known = self.model.qualified_value(qualified)
+            if known is not None:
+                return known
+        base = self.value(node.value, env, depth + 1)
+        attr = node.attr.value
+        if attr in ("shape", "ndim", "dtype", "device", "is_cuda", "requires_grad", "training", "__name__"):
+            return PYTHON
+        if attr in ("data",):
+            return NO_GRAPH
+        if attr == "grad":
+            return NO_GRAPH
+        if base.kind is Kind.OBJECT or (base.kind is Kind.MODULE and base.ref is not None):
+            field = self.model.field_value(base.ref, attr)
+            if field is not None:
+                return field
+        if base.kind is Kind.MODULE:
+            return base.but(sources=frozenset(), ref=None, is_loss=False)  # a submodule (or a parameter)
+        if base.kind in (Kind.OBJECT, Kind.UNKNOWN) and knowledge.looks_like_model(attr):
+            return Value(Kind.MODULE, Graph.YES, params=base.params, evidence=Evidence.NAME)
+        if attr == "loss":
+            return Value(Kind.TENSOR, Graph.MAYBE, sources=base.sources, params=base.params)
+        if base.kind in (Kind.PYTHON, Kind.FUNCTION, Kind.CLASS):
+            return UNKNOWN.but(params=base.params)
+        return base.but(kind=Kind.UNKNOWN if base.kind is not Kind.TENSOR else Kind.TENSOR, ref=None)
+
+    # -- computations ----------------------------------------------------------------------------
+    def state(self, node: cst.CSTNode) -> Optional[GradState]:
+        state = self.states.get(id(node))
+        if state is not None:
+            return state
+        for child in iter_nodes(node):
+            state = self.states.get(id(child))
+            if state is not None:
+                return state
+        return None
+
+    def disabled(self, state: Optional[GradState]) -> bool:
+        return state is not None and state.mode.disables_grad
+
+    def computed(self, node: cst.CSTNode, inputs: Value) -> Value:
+        """The value of a differentiable computation on `inputs` where `node` runs."""
+        state = self.state(node)
+        if self.disabled(state):
+            inference = node if state.mode is Mode.INFERENCE else None
+            if inputs.nograd is not None:
+                return NO_GRAPH.but(nograd=inputs.nograd, nograd_node=inputs.nograd_node,
+                                    nograd_state=inputs.nograd_state, inference=inference, params=inputs.params)
+            if inputs.graph is Graph.NO:
+                return NO_GRAPH.but(inference=inference, params=inputs.params)
+            strength = NoGrad.SURE if inputs.graph is Graph.YES else NoGrad.SUSPECT
+            return NO_GRAPH.but(nograd=strength, nograd_node=node, nograd_state=state, inference=inference,
+                                params=inputs.params)
+        if state is not None and state.mode is Mode.UNKNOWN:
+            return UNKNOWN.but(sources=inputs.sources, params=inputs.params)
+        kind = Kind.TENSOR if inputs.kind in (Kind.TENSOR, Kind.MODULE) else inputs.kind
+        if kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS, Kind.OPTIMIZER):
+            kind = Kind.UNKNOWN
+        return Value(kind, inputs.graph, inputs.sources, inputs.params,
+                     nograd=inputs.nograd if inputs.graph is Graph.NO else None,
+                     nograd_node=inputs.nograd_node if inputs.graph is Graph.NO else None,
+                     nograd_state=inputs.nograd_state if inputs.graph is Graph.NO else None)
+
+    def call(self, node: cst.Call, env: dict, depth: int) -> Value:
+        fact = self.calls.get(id(node))
+        func = node.func
+        receiver_value = callee_value = None
+        known = self.model.qualified_value(fact.qualified) if fact is not None and fact.qualified else None
+        if known is not None:
+            callee_value = known
+        elif isinstance(func, cst.Attribute):
+            receiver_value = self.value(func.value, env, depth + 1)
+            callee_value = self.member(func, receiver_value, env)
+            if callee_value is not None:
+                receiver_value = None
+        else:
+            callee_value = self.value(func, env, depth + 1)
+        arguments = [(arg, self.value(arg.value, env, depth + 1)) for arg in node.args]
+        if fact is None or fact.in_lambda:
+            return UNKNOWN
+        value = self.call_value(node, fact, env, receiver_value, callee_value, arguments)
+        self.result.values[id(node)] = value
+        return value
+
+    def member(self, func: cst.Attribute, receiver: Value, env: dict) -> Optional[Value]:
+        """The value of `obj.attr` when it is something called in its own right (a tracked
+        `self.model`, a module or function stored on an object), not a method of `obj`."""
+        key = dotted_name(func)
+        found = env.get(key) if key is not None else None
+        if found is None and receiver.kind in (Kind.OBJECT, Kind.MODULE) and receiver.ref is not None:
+            found = self.model.field_value(receiver.ref, func.attr.value)
+        if found is not None and found.kind in (Kind.MODULE, Kind.FUNCTION, Kind.CLASS, Kind.OBJECT):
+            return found
+        return None
+
+    def call_value(self, node: cst.Call, fact: CallFact, env: dict, receiver: Optional[Value],
+                   callee: Optional[Value], arguments: list) -> Value:
+        method = fact.method
+        args = join(*(value for _, value in arguments)) if arguments else PYTHON
+        if is_backward(fact):
+            self.backward(fact, receiver, env)
+            return PYTHON
+        if fact.qualified in knowledge.GRAD_CONTEXTS:
+            if wants_gradients(fact):
+                self.result.wanting_calls[id(fact.node)] = fact
+            return Value(Kind.OBJECT, Graph.NO, ref=fact.qualified)
+        if wants_gradients(fact):
+            self.result.wanting_calls[id(fact.node)] = fact
+            self.mark(receiver or args, USED)
+            for _, value in arguments:
+                self.mark(value, USED)
+        if is_optimizer_call(fact) or (method in ("step", "zero_grad") and receiver is not None
+                                       and receiver.kind is Kind.OPTIMIZER):
+            self.result.training_calls[id(fact.node)] = fact
+            return PYTHON
+        if receiver is not None:
+            special = self.method_call(node, fact, env, receiver, arguments, args)
+            if special is not None:
+                return special
+        target = callee if callee is not None else None
+        if target is not None:
+            if target.kind is Kind.MODULE:
+                return self.forward(fact, target, args, arguments)
+            if target.kind is Kind.FUNCTION and target.ref is not None:
+                return self.project_call(fact, target.ref, arguments, bound_self=None)
+            if target.kind is Kind.CLASS:
+                return self.instantiate(fact, target, arguments)
+            if target.kind is Kind.OBJECT and self.model.is_grad_free_model(target.ref):
+                return NO_GRAPH
+            if target.kind is Kind.UNKNOWN and fact.callee is not None and knowledge.looks_like_model(fact.callee):
+                return self.forward(fact, target.but(kind=Kind.MODULE, evidence=Evidence.NAME), args, arguments)
+        return self.unknown_call(fact, node, args, arguments)
+
+    def method_call(self, node, fact: CallFact, env: dict, receiver: Value, arguments: list, args: Value) -> Optional[Value]:
+        method = fact.method
+        key = dotted_name(fact.receiver)
+        switch = mode_switch(fact)
+        if receiver.kind is Kind.MODULE or (switch is not None and receiver.kind is Kind.UNKNOWN):
+            module = receiver if receiver.kind is Kind.MODULE else receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
+            if switch is not None:
+                training = {"eval": Training.EVAL, "train": Training.TRAIN}.get(switch, Training.UNKNOWN)
+                reason = f"it calls `{key}.eval()`" if training is Training.EVAL and key else None
+                module = module.but(training=training, eval_reason=reason)
+                self.result.switch_calls[id(fact.node)] = (fact, key, switch)
+                for param in receiver.params:
+                    self.result.param_uses.setdefault(param, set()).add("evaled" if switch == "eval" else "switched")
+            elif method == "requires_grad_":
+                frozen = bool(fact.node.args) and _is_false(fact.node.args[0].value)
+                module = module.but(frozen=frozen)
+            if method in SELF_RETURNING:
+                if key is not None and (switch is not None or method == "requires_grad_"):
+                    env[key] = module
+                    self._update_prefixed(key, module, env)
+                return module
+            if method in ("parameters", "named_parameters", "buffers", "named_buffers"):
+                return Value(Kind.TENSOR, Graph.YES if not module.frozen else Graph.NO, params=module.params)
+            if method in ("state_dict",):
+                return NO_GRAPH
+            if method in ("modules", "children", "named_modules", "named_children"):
+                return module.but(sources=frozenset())
+            if method in MODULE_ONLY_METHODS or method in ("load_state_dict", "register_buffer", "add_module"):
+                return PYTHON
+            if method == "forward" or method in knowledge.FORWARD_METHODS:
+                return self.forward(fact, module, args, arguments)
+            resolved = self.model.method_of(module.ref, method) if module.ref is not None else None
+            if resolved is not None:
+                return self.project_call(fact, resolved, arguments, bound_self=module)
+            if module.is_loss:
+                return self.computed(node, args)
+            if method in knowledge.GRAD_FREE_MODEL_METHODS:
+                return NO_GRAPH
+            if _reads_as_action(method):
+                return UNKNOWN.but(params=module.params)
+            return self.forward(fact, module, args, arguments, method=method)
+        if receiver.kind is Kind.OBJECT and receiver.ref is not None:
+            resolved = self.model.method_of(receiver.ref, method)
+            if resolved is not None:
+                return self.project_call(fact, resolved, arguments, bound_self=receiver)
+        if receiver.kind is Kind.CLASS and receiver.ref is not None and method in ("from_pretrained", "load_from_checkpoint"):
+            return self.instantiate(fact, receiver, arguments)
+        if method in CONTAINER_STORES and fact.receiver is not None:
+            root = _root(fact.receiver)
+            if root is not None and root in env and self.is_local(root) and root not in ("self", "cls"):
+                stored = join(*(value for _, value in arguments)) if arguments else PYTHON
+                new = join(env[root], stored)
+                if method in ACCUMULATING and arguments:
+                    new = self.accumulate(fact, root, arguments[0][0].value, arguments[0][1], new)
+                env[root] = new
+            else:
+                for _, value in arguments:
+                    self.leave(value, STORED)
+            return PYTHON
+        if method in PYTHON_METHODS:
+            return PYTHON
+        if method in DETACHING or method in NON_DIFFERENTIABLE:
+            return NO_GRAPH.but(inference=receiver.inference if method in VIEW_METHODS else None, params=receiver.params)
+        if receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and fact.qualified is None:
+            value = self.computed(node, join(receiver, args) if arguments else receiver)
+            if method in VIEW_METHODS and receiver.inference is not None:
+                value = value.but(inference=receiver.inference)
+            if method in knowledge.INPLACE_METHODS and key is not None and arguments:
+                env[key] = join(receiver, value)
+            return value
+        return None
+
+    def _update_prefixed(self, key: str, module: Value, env: dict) -> None:
+        """`model.eval()` also puts `model.encoder` (if tracked) in eval mode."""
+        for name in list(env):
+            if name.startswith(key + ".") and env[name].kind is Kind.MODULE:
+                env[name] = env[name].but(training=module.training, eval_reason=module.eval_reason)
+
+    def forward(self, fact: CallFact, module: Value, args: Value, arguments: list, method: Optional[str] = None) -> Value:
+        """A call of a module: a forward pass, recording a graph when gradients are on."""
+        for param in module.params:
+            self.result.param_uses.setdefault(param, set()).add("called")
+        state = self.state(fact.node)
+        if module.is_loss:
+            return self.computed(fact.node, args)
+        self.note_inference_inputs(fact, state, arguments)
+        if self.disabled(state):
+            inference = fact.node if state.mode is Mode.INFERENCE else None
+            return NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=fact.node, nograd_state=state, inference=inference)
+        if state is not None and state.mode is Mode.UNKNOWN:
+            return UNKNOWN
+        if module.frozen and args.graph is Graph.NO:
+            return NO_GRAPH  # every parameter frozen and no graph coming in: nothing is recorded
+        token = self.token(fact, module, method=method)
+        return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params)
+
+    def token(self, fact: CallFact, module: Value, callee: Optional[FunctionInfo] = None, internal: bool = False,
+              method: Optional[str] = None) -> Token:
+        existing = self.result.tokens.get(id(fact.node))
+        if existing is not None:
+            return existing
+        token = Token(len(self.result.tokens), fact, module, callee, internal, self._comprehension > 0, method)
+        self.result.tokens[id(fact.node)] = token
+        return token
+
+    def project_call(self, fact: CallFact, function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> Value:
+        """A call of a function of this module, read through its summary."""
+        summary = self.model.summary_of(function)
+        params = _bind_arguments(function, arguments, bound_self)
+        constants = _literal_arguments(function, fact.node, bound_self is not None)
+        previous = self.result.outgoing_calls.get(id(fact.node))
+        if previous is not None:
+            params = {name: join(value, previous[2][name]) if name in previous[2] else value for name, value in params.items()}
+        self.result.outgoing_calls[id(fact.node)] = (fact, function, params, constants)
+        if summary is None:
+            return UNKNOWN.but(sources=join(*params.values()).sources if params else frozenset())
+        state = self.state(fact.node)
+        for name, value in params.items():
+            uses = summary.param_uses.get(name, set())
+            if USED in uses:
+                self.mark(value, USED)
+            if STORED in uses:
+                self.leave(value, STORED)
+            if "called" in uses and value.kind is Kind.MODULE:
+                for param in value.params:
+                    self.result.param_uses.setdefault(param, set()).add("called")
+        if summary.trains_given(constants):
+            self.result.training_calls[id(fact.node)] = fact
+        if summary.wants_grad:
+            self.result.wanting_calls[id(fact.node)] = fact
+            for value in params.values():
+                self.mark(value, USED)
+        returned = [params[name] for name in summary.returned_params if name in params]
+        result = summary.returned.but(sources=frozenset(), params=frozenset())
+        if summary.returned_self and bound_self is not None:
+            result = bound_self
+        if returned:
+            result = join(result, *returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
+        if summary.runs_forward and not summary.enables_grad_itself:
+            if self.disabled(state):
+                if summary.returns_graph:
+                    return result.but(kind=Kind.TENSOR, graph=Graph.NO, sources=frozenset(), nograd=NoGrad.SURE,
+                                      nograd_node=fact.node, nograd_state=state,
+                                      inference=fact.node if state.mode is Mode.INFERENCE else None)
+                return result
+            if state is None or state.mode is Mode.ENABLED:
+                token = self.token(fact, UNKNOWN, callee=function, internal=not summary.returns_graph)
+                if summary.returns_graph:
+                    return result.but(kind=Kind.TENSOR if result.kind is Kind.PYTHON else result.kind,
+                                      graph=Graph.YES, sources=result.sources | {token.id})
+        return result
+
+    def instantiate(self, fact: CallFact, cls: Value, arguments: list) -> Value:
+        instance = self.model.instance_value(cls.ref)
+        return instance.but(training=Training.TRAIN) if instance.kind is Kind.MODULE else instance
+
+    def unknown_call(self, fact: CallFact, node: cst.Call, args: Value, arguments: list) -> Value:
+        qualified = fact.qualified
+        if qualified is not None:
+            known = self.model.qualified_call(qualified, fact, arguments)
+            if known is not None:
+                return known
+            last = qualified.rpartition(".")[2]
+            if qualified.startswith("torch.") and last in TENSOR_CREATION:
+                return NO_GRAPH
+            if qualified.startswith(("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.")):
+                return PYTHON
+        callee = (fact.callee or "").rpartition(".")[2]
+        if callee in knowledge.PYTHON_VALUE_FUNCTIONS:
+            return PYTHON
+        if callee in PASS_THROUGH:
+            return args if not arguments else join(*(value for _, value in arguments))
+        if is_loss_callee(fact):
+            return self.computed(node, args)
+        if fact.callee is not None and self.scope is None and callee == fact.callee and knowledge.looks_like_model(callee):
+            pass
+        if not arguments:
+            return UNKNOWN
+        return self.computed(node, args.but(graph=max(args.graph, Graph.NO)))
+
+    def backward(self, fact: CallFact, receiver: Optional[Value], env: dict) -> None:
+        is_tensor = receiver is not None and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and (
+            receiver.carries_graph or receiver.nograd is not None or receiver.sources)
+        targets = backward_targets(fact, is_tensor)
+        values = [self.value(target, env, MAX_DEPTH - 2) for target in targets]
+        self.result.training_calls[id(fact.node)] = fact
+        if not values:
+            return
+        value = join(*values)
+        self.mark(value, USED)
+        previous = self.result.backward_values.get(id(fact.node))
+        self.result.backward_values[id(fact.node)] = (fact, join(previous[1], value) if previous else value)
+
+    # -- what the rules ask about ----------------------------------------------------------------
+    def accumulated_assign(self, assign: cst.Assign, value: Value, env: dict) -> Value:
+        """`total = total + value`: the value bound, with the accumulator's pseudo-token."""
+        target = assign.targets[0].target if len(assign.targets) == 1 else None
+        right = assign.value
+        if (isinstance(target, cst.Name) and isinstance(right, cst.BinaryOperation)
+                and isinstance(right.operator, cst.Add) and isinstance(right.left, cst.Name)
+                and right.left.value == target.value):
+            added = self.value(right.right, env, MAX_DEPTH - 2)
+            return self.accumulate(assign, target.value, right.right, added, value)
+        return value
+
+    def accumulate(self, node, name: str, value_node, value: Value, new: Value) -> Value:
+        """Record an accumulation inside a loop; the accumulator gets a pseudo-token of its own."""
+        fact = self.model.fact_for(node)
+        if fact is None or not any(loop.function is self.scope for loop in fact.loops):
+            return new
+        key = ("accumulation", id(node))
+        token = self.result.tokens.get(key)
+        if token is None:
+            token = Token(len(self.result.tokens), fact, UNKNOWN)
+            self.result.tokens[key] = token
+        existing = next((a for a in self.result.accumulations if a.fact is fact), None)
+        if existing is None:
+            self.result.accumulations.append(Accumulation(fact, name, value_node, value, token.id))
+        else:
+            existing.value = join(existing.value, value)
+        return new.but(sources=new.sources | {token.id})
+
+    def note_inference_inputs(self, fact: CallFact, state: Optional[GradState], arguments: list) -> None:
+        if state is None or state.mode is not Mode.ENABLED:
+            return
+        for arg, value in arguments:
+            if value.inference is not None:
+                self.result.inference_feeds.setdefault(id(fact.node), (fact, arg.value, value))
+                return
+
+
+def interpret(model: "ModuleModel", scope: Optional[FunctionInfo], context: Context = DEFAULT_CONTEXT) -> ScopeResult:
+    return Interpreter(model, scope, context).run()
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _parameter_names(function: FunctionInfo) -> list[str]:
+    params = function.node.params
+    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    for star in (params.star_arg, params.star_kwarg):
+        if isinstance(star, cst.Param):
+            names.append(star.name.value)
+    return names
+
+
+def _positional_names(function: FunctionInfo) -> list[str]:
+    params = function.node.params
+    return [p.name.value for p in (*params.posonly_params, *params.params)]
+
+
+def _parameter_default(function: Optional[FunctionInfo], name: str) -> Optional[cst.BaseExpression]:
+    if function is None:
+        return None
+    params = function.node.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            return param.default
+    return None
+
+
+def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> dict[str, Value]:
+    """Parameter name -> argument value for a call (positional and keyword; starred ones skipped)."""
+    positional = _positional_names(function)
+    if bound_self is not None and positional and function.class_name is not None:
+        bound = {positional[0]: bound_self}
+        positional = positional[1:]
+    else:
+        bound = {}
+    index = 0
+    for arg, value in arguments:
+        if arg.star:
+            break
+        if arg.keyword is not None:
+            bound[arg.keyword.value] = value
+        elif index < len(positional):
+            bound[positional[index]] = value
+            index += 1
+    return bound
+
+
+def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool) -> tuple:
+    """Parameters given a literal (True/False/None/a string/a number) at this call."""
+    positional = _positional_names(function)
+    if method and positional:
+        positional = positional[1:]
+    found = {}
+    index = 0
+    for arg in node.args:
+        if arg.star:
+            break
+        literal = _literal_of(arg.value)
+        name = arg.keyword.value if arg.keyword is not None else (positional[index] if index < len(positional) else None)
+        if arg.keyword is None:
+            index += 1
+        if name is not None and literal is not _MISSING:
+            found[name] = literal
+    return tuple(sorted(found.items(), key=lambda item: item[0]))
+
+
+def _literal_of(node: cst.BaseExpression):
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.SimpleString):
+        return node.evaluated_value
+    if isinstance(node, cst.Integer):
+        return int(node.value, 0) if not node.value.startswith("0") or node.value == "0" else _MISSING
+    return _MISSING
+
+
+def _is_literal(node: cst.BaseExpression) -> bool:
+    return _literal_of(node) is not _MISSING or isinstance(node, (cst.Float, cst.Tuple, cst.List, cst.Dict))
+
+
+def _is_false(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "False"
+
+
+def _root(node: cst.BaseExpression) -> Optional[str]:
+    while isinstance(node, (cst.Attribute, cst.Subscript)):
+        node = node.value
+    return node.value if isinstance(node, cst.Name) else None
+
+
+def _as_tensor(value: Value) -> Value:
+    return value.but(kind=Kind.TENSOR) if value.kind is Kind.MODULE else value
+
+
+def _reads_as_action(method: str) -> bool:
+    """`model.save_pretrained(...)`, `model.get_input_embeddings()`: a module method that is not a
+    forward pass, by its first word."""
+    words = knowledge.split_words(method)
+    return not words or words[0] in knowledge.MODEL_VERBS or method.startswith("_")
+
+
+def _expressions_of(small: cst.CSTNode):
+    for field in ("exc", "cause", "test", "msg", "target"):
+        value = getattr(small, field, None)
+        if isinstance(value, cst.BaseExpression):
+            yield value
+
+
+_ = bound_names  # re-exported for rules that bind targets the same way

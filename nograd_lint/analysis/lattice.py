@@ -1,0 +1,135 @@
+"""The abstract values the analysis gives every expression, and how two of them join.
+
+A value says what an expression may hold at run time: an `nn.Module` (in train or eval mode,
+frozen or not, and how sure we are that it is a module), a tensor (with an autograd graph, without
+one, or maybe; which forward passes' graphs it carries; whether it is an inference tensor), a plain
+Python value, an optimizer, a function or class of the project, another object, or unknown.
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+from typing import Any, Optional
+
+import libcst as cst
+
+
+class Kind(str, enum.Enum):
+    UNKNOWN = "unknown"
+    MODULE = "module"  # an nn.Module: calling it is a forward pass
+    TENSOR = "tensor"  # a tensor, or a container of tensors
+    PYTHON = "python"  # numbers, strings, None, booleans: never a graph
+    OPTIMIZER = "optimizer"
+    FUNCTION = "function"  # ref: the FunctionInfo of a function of this module
+    CLASS = "class"  # ref: the ClassModel of a project class, or a qualified name
+    OBJECT = "object"  # an instance of another class (ref: its ClassModel, or a qualified name)
+
+
+class Graph(enum.IntEnum):
+    """Does a tensor carry an autograd graph? Ordered so that joining keeps the less certain."""
+
+    NO = 0
+    MAYBE = 1
+    YES = 2
+
+
+class Training(str, enum.Enum):
+    TRAIN = "train"
+    EVAL = "eval"
+    UNKNOWN = "unknown"
+
+
+class Evidence(enum.IntEnum):
+    """How we know a value is an nn.Module, weakest first."""
+
+    NAME = 1  # only its name reads as a model (`model`, `self.net`)
+    CALLERS = 2  # its callers pass a module
+    DUCK = 3  # the code calls module-only methods on it (`.eval()`, `.parameters()`, ...)
+    CLASS = 4  # built from an nn.Module class (torch.nn, a model factory, a project subclass)
+
+
+class NoGrad(enum.IntEnum):
+    """Why a tensor has no graph although it was computed: gradients were disabled."""
+
+    SUSPECT = 1  # made by a call we cannot see into, with gradients disabled: probably no graph
+    SURE = 2  # a forward pass, a loss, or arithmetic on a graph, with gradients disabled
+
+
+@dataclasses.dataclass(frozen=True)
+class Value:
+    kind: Kind = Kind.UNKNOWN
+    graph: Graph = Graph.MAYBE
+    sources: frozenset = frozenset()  # ids of the forward passes whose graph the value may carry
+    params: frozenset = frozenset()  # parameters of the function the value comes from
+    training: Training = Training.UNKNOWN  # modules
+    frozen: Optional[bool] = None  # modules: every parameter has requires_grad=False
+    evidence: Evidence = Evidence.NAME  # modules
+    nograd: Optional[NoGrad] = None  # tensors computed with gradients disabled
+    nograd_node: Optional[cst.CSTNode] = None  # the computation done without gradients
+    nograd_state: Any = None  # the GradState that disabled them
+    inference: Optional[cst.CSTNode] = None  # set when the value is an inference tensor (or a view of one)
+    ref: Any = None
+    eval_reason: Optional[str] = None  # modules in eval mode: why (for messages)
+    is_loss: bool = False  # modules: a loss function (its call is not a model's forward pass)
+
+    def but(self, **changes) -> "Value":
+        return dataclasses.replace(self, **changes)
+
+    @property
+    def carries_graph(self) -> bool:
+        return self.graph is not Graph.NO
+
+
+UNKNOWN = Value()
+PYTHON = Value(Kind.PYTHON, Graph.NO)
+NO_GRAPH = Value(Kind.TENSOR, Graph.NO)
+
+
+def join(*values: Value) -> Value:
+    """A value that covers each of `values` (where branches meet, or a container's elements)."""
+    values = tuple(v for v in values if v is not None)
+    if not values:
+        return PYTHON
+    first = values[0]
+    if len(values) == 1:
+        return first
+    kinds = {v.kind for v in values}
+    if len(kinds) == 1:
+        kind = first.kind
+    elif kinds <= {Kind.PYTHON, Kind.TENSOR}:
+        kind = Kind.TENSOR
+    elif len(kinds - {Kind.PYTHON}) == 1:
+        kind = next(iter(kinds - {Kind.PYTHON}))  # `model = None` then `model = Net()`
+    else:
+        kind = Kind.UNKNOWN
+    same = lambda attribute: {getattr(v, attribute) for v in values if v.kind is kind}  # noqa: E731
+    training = same("training")
+    frozen = same("frozen")
+    refs = same("ref")
+    with_nograd = [v for v in values if v.nograd is not None]
+    strongest = max(with_nograd, key=lambda v: v.nograd) if with_nograd else None
+    modules = [v for v in values if v.kind is Kind.MODULE]
+    return Value(
+        kind=kind,
+        graph=max(v.graph for v in values),
+        sources=frozenset().union(*(v.sources for v in values)),
+        params=frozenset().union(*(v.params for v in values)),
+        training=training.pop() if len(training) == 1 else Training.UNKNOWN,
+        frozen=frozen.pop() if len(frozen) == 1 else None,
+        evidence=min(v.evidence for v in modules) if modules else Evidence.NAME,
+        nograd=strongest.nograd if strongest is not None and all(v.graph is Graph.NO for v in values) else None,
+        nograd_node=strongest.nograd_node if strongest is not None else None,
+        nograd_state=strongest.nograd_state if strongest is not None else None,
+        inference=first.inference if all(v.inference is not None for v in values) else None,
+        ref=refs.pop() if len(refs) == 1 else None,
+        eval_reason=next((v.eval_reason for v in modules if v.eval_reason), None),
+        is_loss=all(v.is_loss for v in modules) if modules else False,
+    )
+
+
+def merge(a: dict, b: dict) -> dict:
+    """Two environments (name -> Value) joined where branches meet."""
+    merged = dict(a)
+    for name, value in b.items():
+        merged[name] = join(a[name], value) if name in a else value
+    return merged

@@ -1,0 +1,447 @@
+"""The model of one module: its classes, a summary of each function, and the context each function
+is called in.
+
+Functions are summarised once, callees before callers (a reverse topological order of the call
+graph, strongly connected parts together), with the interpreter in `interpret.py`: what a function
+does with each parameter, what it returns, whether it runs forward passes, trains or wants
+gradients. Callers read callees through these summaries. Then the module's top level and the
+functions are interpreted again, callers before callees, each function in the context its callers
+give it (the join of their argument values, and literal flags such as `train=False`); the rules
+read those final results. Each function is interpreted a bounded number of times, so the cost grows
+linearly with the module.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterable, Optional
+
+import libcst as cst
+
+from . import knowledge
+from .gradmode import FileAnalysis, FunctionInfo, callees, is_passed_around
+from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, Context, ScopeResult, interpret)
+from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, Training, Value, join
+
+MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
+
+
+@dataclasses.dataclass(eq=False)
+class ClassModel:
+    name: str
+    bases: tuple[str, ...]
+    methods: dict[str, FunctionInfo] = dataclasses.field(default_factory=dict)
+    fields: dict[str, Value] = dataclasses.field(default_factory=dict)
+    is_module: bool = False
+    is_optimizer: bool = False
+    is_loss: bool = False
+    switched_fields: set = dataclasses.field(default_factory=set)  # put in train mode outside __init__
+
+
+@dataclasses.dataclass(eq=False)
+class FunctionSummary:
+    function: FunctionInfo
+    result: ScopeResult
+    model: "ModuleModel"
+    _trains: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def param_uses(self) -> dict:
+        return self.result.param_uses
+
+    @property
+    def returned(self) -> Value:
+        return self.result.returned if self.result.returns else PYTHON
+
+    @property
+    def returned_params(self) -> frozenset:
+        return frozenset(p for p, uses in self.result.param_uses.items() if RETURNED in uses and p not in ("self", "cls"))
+
+    @property
+    def returned_self(self) -> bool:
+        return "self" in self.returned.params
+
+    @property
+    def runs_forward(self) -> bool:
+        return any(not isinstance(key, tuple) for key in self.result.tokens)
+
+    @property
+    def enables_grad_itself(self) -> bool:
+        tokens = [t for key, t in self.result.tokens.items() if not isinstance(key, tuple)]
+        return bool(tokens) and all(self.model.explicitly_enabled(t.call) for t in tokens)
+
+    @property
+    def returns_graph(self) -> bool:
+        return any(RETURNED in self.result.fate(t.id) and not t.internal
+                   for key, t in self.result.tokens.items() if not isinstance(key, tuple))
+
+    @property
+    def wants_grad(self) -> bool:
+        return bool(self.result.wants_grad)
+
+    def trains_given(self, constants: tuple) -> bool:
+        """Does a call with these literal arguments reach a backward pass or optimizer step?"""
+        if not self.result.training:
+            return False
+        if not constants:
+            return True
+        if constants not in self._trains:
+            self._trains[constants] = bool(interpret(self.model, self.function, Context(constants=constants)).training)
+        return self._trains[constants]
+
+
+class ModuleModel:
+    """Everything the rules ask about the values of one module."""
+
+    def __init__(self, analysis: FileAnalysis) -> None:
+        self.analysis = analysis
+        self.calls_by_node = {id(c.node): c for c in analysis.calls}
+        self.states_by_node: dict = {}
+        for fact in (*analysis.name_uses, *analysis.calls):
+            self.states_by_node[id(fact.node)] = analysis.state_of(fact)
+        self._facts_by_node = {id(a.node): a for a in analysis.assigns if a.node is not None}
+        self._functions_by_node = {id(f.node): f for f in analysis.functions}
+        self._ducks: dict = {}
+        self.classes: dict[str, ClassModel] = {}
+        self.summaries: dict[int, FunctionSummary] = {}
+        self.results: dict[int, list[ScopeResult]] = {}
+        self.module_env: dict[str, Value] = {}
+        self.module_result: Optional[ScopeResult] = None
+        self.callers: dict[int, list] = {}  # id(function) -> [(ScopeResult, CallFact, params, constants)]
+        self._read_in_functions = {use.name for use in analysis.name_uses if use.function is not None}
+        self._build()
+
+    # -- building ---------------------------------------------------------------------------------
+    def _build(self) -> None:
+        self._build_classes()
+        for cls in self.classes.values():  # fields first: methods read `self.model`
+            init = cls.methods.get("__init__")
+            if init is not None and init.class_name == cls.name:
+                self._collect_fields(cls, interpret(self, init))
+        self.module_env = _final_env(self, interpret(self, None))
+        for group in self._reverse_topological_groups():
+            for function in group:
+                result = interpret(self, function)
+                self.summaries[id(function)] = FunctionSummary(function, result, self)
+                self._note_fields(function, result)
+        self.module_result = interpret(self, None)
+        self._record_callers(self.module_result)
+        for function in reversed([f for group in self._reverse_topological_groups() for f in group]):
+            contexts = self._contexts_of(function)
+            results = [interpret(self, function, context) for context in contexts] if contexts else [
+                self.summaries[id(function)].result]
+            self.results[id(function)] = results
+            for result in results:
+                self._record_callers(result)
+
+    def _build_classes(self) -> None:
+        infos = self.analysis.classes
+        for info in infos.values():
+            self.classes[info.name] = ClassModel(info.name, info.bases)
+        for function in self.analysis.functions:
+            if function.class_name in self.classes:
+                self.classes[function.class_name].methods.setdefault(function.name, function)
+        for cls in self.classes.values():
+            ancestors = _ancestors(cls, self.classes)
+            cls.is_module = any(_is_module_base(b) for b in ancestors)
+            cls.is_optimizer = any(b in knowledge.OPTIMIZER_BASES or b.startswith(knowledge.OPTIMIZER_PACKAGES)
+                                   for b in ancestors)
+            cls.is_loss = cls.is_module and (cls.name.endswith("Loss") or any(b.endswith("Loss") for b in ancestors))
+            for base in ancestors:  # inherited methods of project base classes
+                if base in self.classes:
+                    for name, method in self.classes[base].methods.items():
+                        cls.methods.setdefault(name, method)
+
+    def _collect_fields(self, cls: ClassModel, result: ScopeResult) -> None:
+        for attr, value in result.self_stores.items():
+            stored = value.but(sources=frozenset(), params=frozenset())
+            if stored.kind is Kind.MODULE and stored.training is Training.UNKNOWN:
+                stored = stored.but(training=Training.TRAIN)
+            cls.fields[attr] = join(cls.fields[attr], stored) if attr in cls.fields else stored
+        for fact, key, switch in result.switches:
+            if key and key.startswith("self.") and key.count(".") == 1:
+                attr = key[5:]
+                if attr in cls.fields and cls.fields[attr].kind is Kind.MODULE:
+                    cls.fields[attr] = cls.fields[attr].but(
+                        training=Training.EVAL if switch == "eval" else Training.UNKNOWN,
+                        eval_reason=f"`self.{attr}` is put in eval mode in `__init__`" if switch == "eval" else None)
+
+    def _note_fields(self, function: FunctionInfo, result: ScopeResult) -> None:
+        """Stores and mode switches of `self.x` outside `__init__` make its state uncertain."""
+        cls = self.classes.get(function.class_name or "")
+        if cls is None or function.name == "__init__":
+            return
+        for attr, value in result.self_stores.items():
+            stored = value.but(sources=frozenset(), params=frozenset())
+            cls.fields[attr] = join(cls.fields[attr], stored) if attr in cls.fields else stored
+        for _, key, switch in result.switches:
+            if key and key.startswith("self.") and key.count(".") == 1 and switch != "eval":
+                cls.switched_fields.add(key[5:])
+                if key[5:] in cls.fields:
+                    cls.fields[key[5:]] = cls.fields[key[5:]].but(training=Training.UNKNOWN, eval_reason=None)
+
+    def _reverse_topological_groups(self) -> list[list[FunctionInfo]]:
+        """Strongly connected groups of the call graph, callees first (iterative Tarjan)."""
+        cached = getattr(self, "_groups", None)
+        if cached is not None:
+            return cached
+        functions = self.analysis.functions
+        edges = {id(f): [] for f in functions}
+        for call in self.analysis.calls:
+            if call.function is not None:
+                for target in callees(self.analysis, call):
+                    edges[id(call.function)].append(target)
+        self._groups = _strongly_connected(functions, edges)
+        return self._groups
+
+    def _record_callers(self, result: ScopeResult) -> None:
+        for fact, function, params, constants in result.outgoing:
+            self.callers.setdefault(id(function), []).append((result, fact, params, constants))
+
+    def _contexts_of(self, function: FunctionInfo) -> list[Context]:
+        """The contexts a function is called in: one per distinct set of literal flags its
+        branches test (at most `MAX_CONTEXTS`), each with the join of the callers' arguments."""
+        sites = self.callers.get(id(function), [])
+        if not sites or is_passed_around(self.analysis, function):
+            return []
+        guards = _guard_parameters(function)
+        groups: dict[tuple, list] = {}
+        for site in sites:
+            key = tuple((name, value) for name, value in site[3] if name in guards)
+            groups.setdefault(key, []).append(site)
+        if len(groups) > MAX_CONTEXTS:
+            groups = {(): sites}
+        contexts = []
+        for constants, group in groups.items():
+            names = set().union(*(site[2].keys() for site in group))
+            params = []
+            for name in sorted(names):
+                values = [site[2].get(name) for site in group]
+                if any(v is None for v in values):
+                    continue  # some caller leaves it to its default
+                joined = join(*values)
+                if joined.kind is Kind.MODULE and joined.training is Training.EVAL:
+                    joined = joined.but(eval_reason=f"its callers pass `{name}` in eval mode")
+                params.append((name, joined.but(sources=frozenset(), params=frozenset(),
+                                                evidence=max(joined.evidence, Evidence.CALLERS)
+                                                if joined.kind is Kind.MODULE else joined.evidence)))
+            contexts.append(Context(tuple(params), constants))
+        return contexts
+
+    # -- what the interpreter asks --------------------------------------------------------------
+    def function_for(self, node: cst.FunctionDef) -> Optional[FunctionInfo]:
+        return self._functions_by_node.get(id(node))
+
+    def fact_for(self, node: cst.CSTNode):
+        return self._facts_by_node.get(id(node)) or self.calls_by_node.get(id(node))
+
+    def summary_of(self, function: FunctionInfo) -> Optional[FunctionSummary]:
+        return self.summaries.get(id(function))
+
+    def read_in_functions(self, name: str) -> bool:
+        return name in self._read_in_functions
+
+    def explicitly_enabled(self, call) -> bool:
+        from .contexts import explicit_state  # the grad state code in sight sets
+        state = explicit_state(self.analysis, call)
+        return state is not None and not state.mode.disables_grad and state.mode.value == "enabled"
+
+    def duck_modules(self, scope: Optional[FunctionInfo]) -> frozenset[str]:
+        """Names in a scope that the code treats as modules (`m.eval()`, `m.parameters()`)."""
+        key = id(scope)
+        if key not in self._ducks:
+            found = set()
+            for call in self.analysis.facts_in(self.analysis.calls, scope):
+                if call.method in MODULE_ONLY_METHODS and call.receiver is not None and call.qualified is None:
+                    receiver = call.receiver
+                    if isinstance(receiver, cst.Name) and receiver.value not in ("self", "cls"):
+                        found.add(receiver.value)
+            self._ducks[key] = frozenset(found)
+        return self._ducks[key]
+
+    def global_value(self, name: str) -> Value:
+        if name in self.classes:
+            return Value(Kind.CLASS, Graph.NO, ref=self.classes[name])
+        for function in self.analysis.functions:
+            if function.name == name and function.parent is None and function.class_name is None:
+                return Value(Kind.FUNCTION, Graph.NO, ref=function)
+        qualified = self.analysis.imports.aliases.get(name)
+        if qualified is not None:
+            return self.qualified_value(qualified) or UNKNOWN
+        return UNKNOWN
+
+    def qualified_value(self, qualified: str) -> Optional[Value]:
+        """Values of imported names: torch.nn classes, optimizers, model classes."""
+        if qualified in knowledge.GRAD_CONTEXTS:
+            return Value(Kind.FUNCTION, Graph.NO, ref=qualified)
+        if _is_module_base(qualified) or (qualified.startswith(knowledge.MODULE_PACKAGES)
+                                          and qualified.rpartition(".")[2][:1].isupper()
+                                          and qualified not in knowledge.NOT_MODULES):
+            return Value(Kind.CLASS, Graph.NO, ref=qualified)
+        if qualified.startswith(knowledge.OPTIMIZER_PACKAGES) and qualified.rpartition(".")[2][:1].isupper():
+            return Value(Kind.CLASS, Graph.NO, ref=qualified)
+        if qualified in knowledge.MODELS_WITHOUT_GRAD:
+            return Value(Kind.CLASS, Graph.NO, ref=qualified)
+        if qualified.startswith(knowledge.PRETRAINED_PACKAGES) and qualified.rpartition(".")[2][:1].isupper():
+            return Value(Kind.CLASS, Graph.NO, ref=qualified)
+        return None
+
+    def qualified_call(self, qualified: str, fact, arguments) -> Optional[Value]:
+        """What a call of an imported callable gives: models from factories."""
+        if qualified.startswith(knowledge.MODEL_FACTORY_PREFIXES):
+            last = qualified.rpartition(".")[2]
+            if last[:1].islower() and not last.startswith(("get_", "list_", "load_state")):
+                return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.TRAIN)
+        if qualified.rpartition(".")[2] in knowledge.MODEL_FACTORY_METHODS and qualified.startswith(
+                knowledge.PRETRAINED_PACKAGES):
+            return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.EVAL,
+                         eval_reason="`from_pretrained` returns a model in eval mode")
+        return None
+
+    def instance_value(self, cls) -> Value:
+        """The value of `cls(...)`: a module, an optimizer or another object."""
+        if isinstance(cls, str) and cls in self.classes:
+            cls = self.classes[cls]
+        if isinstance(cls, ClassModel):
+            if cls.is_module:
+                return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, ref=cls, is_loss=cls.is_loss)
+            if cls.is_optimizer:
+                return Value(Kind.OPTIMIZER, Graph.NO, ref=cls)
+            return Value(Kind.OBJECT, Graph.NO, ref=cls)
+        if isinstance(cls, str):
+            if cls in knowledge.MODELS_WITHOUT_GRAD:
+                return Value(Kind.OBJECT, Graph.NO, ref=cls)
+            if cls.startswith(knowledge.OPTIMIZER_PACKAGES):
+                return Value(Kind.OPTIMIZER, Graph.NO, ref=cls)
+            if _is_module_base(cls) or cls.startswith(knowledge.MODULE_PACKAGES) or cls.startswith(
+                    knowledge.PRETRAINED_PACKAGES):
+                return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, is_loss=cls.endswith("Loss"))
+        return UNKNOWN
+
+    def field_value(self, cls, attr: str) -> Optional[Value]:
+        if isinstance(cls, ClassModel):
+            return cls.fields.get(attr)
+        return None
+
+    def method_of(self, cls, name: Optional[str]) -> Optional[FunctionInfo]:
+        if isinstance(cls, ClassModel) and name is not None:
+            return cls.methods.get(name)
+        return None
+
+    def is_grad_free_model(self, ref) -> bool:
+        return isinstance(ref, str) and ref in knowledge.MODELS_WITHOUT_GRAD
+
+    # -- what the rules ask ---------------------------------------------------------------------
+    def results_of(self, function: FunctionInfo) -> list[ScopeResult]:
+        return self.results.get(id(function), [])
+
+    def callers_of(self, function: FunctionInfo) -> list:
+        return self.callers.get(id(function), [])
+
+
+def model_of(analysis: FileAnalysis) -> ModuleModel:
+    """The module's value model, built once per analysis."""
+    model = analysis.cache.get("module_model")
+    if model is None:
+        model = analysis.cache["module_model"] = ModuleModel(analysis)
+    return model
+
+
+# -- helpers ---------------------------------------------------------------------------------------
+def _is_module_base(qualified: str) -> bool:
+    return qualified in knowledge.MODULE_BASES or qualified in ("nn.Module", "Module") or qualified.endswith(
+        (".nn.Module", "LightningModule", "PreTrainedModel"))
+
+
+def _ancestors(cls: ClassModel, classes: dict[str, ClassModel]) -> list[str]:
+    found, todo, seen = [], list(cls.bases), {cls.name}
+    while todo:
+        base = todo.pop()
+        found.append(base)
+        if base in classes and base not in seen:
+            seen.add(base)
+            todo.extend(classes[base].bases)
+    return found
+
+
+def _final_env(model: ModuleModel, result: ScopeResult) -> dict:
+    """Module-level names as functions see them: modules built or loaded at the top level."""
+    env = {}
+    for assign in model.analysis.facts_in(model.analysis.assigns, None):
+        for name in assign.targets:
+            value = result.values.get(id(assign.value)) if assign.value is not None else None
+            if value is not None and value.kind in (Kind.MODULE, Kind.OPTIMIZER, Kind.OBJECT):
+                env[name] = value.but(sources=frozenset(), params=frozenset(), training=Training.UNKNOWN)
+    return env
+
+
+def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
+    """Parameters that `if` tests of the function read: flags such as `train` or `mode`."""
+    from .interpret import _parameter_names
+    names = set(_parameter_names(function))
+    found = set()
+    stack = [function.node.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.If):
+            test = node.test
+            while isinstance(test, cst.UnaryOperation):
+                test = test.expression
+            if isinstance(test, cst.Comparison):
+                test = test.left
+            if isinstance(test, cst.Name) and test.value in names:
+                found.add(test.value)
+        stack.extend(node.children)
+    return frozenset(found)
+
+
+def _strongly_connected(functions: list[FunctionInfo], edges: dict) -> list[list[FunctionInfo]]:
+    """Tarjan's algorithm without recursion: groups in reverse topological order (callees first)."""
+    index: dict[int, int] = {}
+    low: dict[int, int] = {}
+    on_stack: set[int] = set()
+    stack: list[FunctionInfo] = []
+    groups: list[list[FunctionInfo]] = []
+    counter = 0
+    for root in functions:
+        if id(root) in index:
+            continue
+        work = [(root, iter(edges[id(root)]))]
+        index[id(root)] = low[id(root)] = counter
+        counter += 1
+        stack.append(root)
+        on_stack.add(id(root))
+        while work:
+            node, children = work[-1]
+            advanced = False
+            for child in children:
+                if id(child) not in index:
+                    index[id(child)] = low[id(child)] = counter
+                    counter += 1
+                    stack.append(child)
+                    on_stack.add(id(child))
+                    work.append((child, iter(edges[id(child)])))
+                    advanced = True
+                    break
+                if id(child) in on_stack:
+                    low[id(node)] = min(low[id(node)], index[id(child)])
+            if advanced:
+                continue
+            work.pop()
+            if work:
+                parent = work[-1][0]
+                low[id(parent)] = min(low[id(parent)], low[id(node)])
+            if low[id(node)] == index[id(node)]:
+                group = []
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(id(member))
+                    group.append(member)
+                    if member is node:
+                        break
+                groups.append(group)
+    return groups
+
+
+_ = (Iterable, NO_GRAPH)
