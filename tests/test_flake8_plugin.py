@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flake8.main.application import Application
 from flake8.style_guide import Decision
-from frontend_files.helpers import EVALUATE, MIXED, finding, flake8, lint, mixed_findings, write
+from frontend_files.helpers import EVALUATE, MIXED, finding, flake8, lint, mixed_findings, run, script, write
 
 from nograd_lint import __version__
 from nograd_lint.io.config import Settings
@@ -160,3 +160,28 @@ def test_only_the_rules_flake8_can_report_run(tmp_path, monkeypatch, argv, codes
     app.initialize([*argv, "o.py"])
     settings = NogradChecker.settings
     assert (settings.select if settings is not None else None) == codes
+
+
+def test_findings_are_cached_by_content_settings_and_code(tmp_path):
+    write(tmp_path, "e.py", EVALUATE)
+    expected = [finding("e.py", EVALUATE, "NG101", 8, 21)]
+    assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == expected
+    cache = tmp_path / ".nograd_lint_cache"
+    assert (cache / ".gitignore").read_text() == "# Made by nograd-lint: its cache, never committed.\n*\n"
+    [entry] = [path for path in cache.rglob("*") if path.is_file() and path.name != ".gitignore"]
+    # The next run reads the entry instead of analysing the file: planted text shows it.
+    entry.write_text('[[8, 20, "NG101 planted"]]')
+    assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == ["e.py:8:21: NG101 planted"]
+    # Other settings, an entry of another shape, a changed file: analysed again.
+    assert flake8("--select", "NG", "--nograd-min-confidence", "high", "e.py", cwd=tmp_path).lines == expected
+    entry.write_text('{"not": "a list"}')
+    assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == expected
+    write(tmp_path, "e.py", "\n" + EVALUATE)
+    assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == [
+        finding("e.py", "\n" + EVALUATE, "NG101", 9, 21)]
+    # Turned off, or moved.
+    write(tmp_path, "off/e.py", EVALUATE)
+    off = run([script("flake8"), "--select", "NG", "e.py"], tmp_path / "off", NOGRAD_LINT_NO_CACHE="1")
+    assert off.lines == expected and not (tmp_path / "off" / ".nograd_lint_cache").exists()
+    moved = run([script("flake8"), "--select", "NG", "e.py"], tmp_path / "off", NOGRAD_LINT_CACHE_DIR=str(tmp_path / "c"))
+    assert moved.lines == expected and (tmp_path / "c" / ".gitignore").is_file()

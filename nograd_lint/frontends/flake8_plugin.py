@@ -19,6 +19,7 @@ from typing import Iterator, Optional, Sequence
 from flake8.style_guide import Decision, DecisionEngine
 
 from .. import __version__
+from ..io.cache import ResultCache
 from ..io.config import ConfigError, Settings, parse_confidence
 from ..linter import lint_module, relevant_rules
 from ..rules import all_rules
@@ -33,6 +34,7 @@ class NogradChecker:
     settings: Optional[Settings] = Settings(select=("NG",))  # None: no NG code can be reported
     keep_suppressed = False
     summaries = False
+    cache: Optional[ResultCache] = None
 
     def __init__(self, tree, lines: Sequence[str], filename: str = "<string>") -> None:
         # flake8 classifies plugins by their parameters: taking `tree` makes this a tree plugin.
@@ -75,6 +77,7 @@ class NogradChecker:
         except ConfigError as error:  # a bad value in setup.cfg/.flake8/tox.ini (flake8 checks the command line)
             print(f"flake8: error: nograd-lint: {error}", file=sys.stderr)
             raise SystemExit(2) from error
+        cls.cache = ResultCache.for_run(repr(("flake8", cls.settings, cls.keep_suppressed, cls.summaries)))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         """Findings as flake8 wants them. Nothing raises into flake8: a file this plugin cannot
@@ -93,6 +96,20 @@ class NogradChecker:
 
     def _results(self) -> list[tuple[int, int, str, type]]:
         source = "".join(self.lines)
+        if self.cache is not None:
+            try:
+                cached = self.cache.get(self.filename, source)
+                if cached is not None:
+                    return [(int(line), int(column), str(text), type(self)) for line, column, text in cached]
+            except (TypeError, ValueError):
+                pass  # an entry of another shape: analyse again
+        found = self._findings(source)
+        if self.cache is not None:
+            self.cache.put(self.filename, source, found)
+        return [(line, column, text, type(self)) for line, column, text in found]
+
+    def _findings(self, source: str) -> list[list]:
+        """[line, 0-based column, "CODE message"] of each finding."""
         rules = relevant_rules(source, self.settings, tree=self.tree)
         if not rules:
             return []
@@ -101,7 +118,7 @@ class NogradChecker:
         except SourceError:
             return []  # flake8 reports syntax errors itself (E999)
         summaries = {rule.code: rule.summary for rule in rules} if self.summaries else {}
-        return [(d.line, d.column - 1, f"{d.code} {summaries.get(d.code, d.message)}", type(self))
+        return [[d.line, d.column - 1, f"{d.code} {summaries.get(d.code, d.message)}"]
                 for d in lint_module(module, self.filename, self.settings, text=source,
                                      keep_suppressed=self.keep_suppressed, rules=rules)]
 
