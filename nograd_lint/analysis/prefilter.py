@@ -208,17 +208,17 @@ def _call_signals(node: ast.Call, own: dict, found: dict) -> Optional[str]:
     if isinstance(func, ast.Attribute):
         attr = func.attr
         if attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
-            # Whatever is put in eval or train mode is a model, whatever its name: calling it is a
-            # forward pass (see `_FileScan.modules`); `.eval()` and `.train(False)` are evidence of
-            # evaluation, `.train()` is not.
-            found["forward"] = True
+            # Whatever is put in eval or train mode is a model, whatever its name: forward too (the
+            # value model reads `.train(batch)` on an object as running it); `.eval()` and
+            # `.train(False)` are evidence of evaluation, `.train()` is not.
+            own["forward"] = True
             if attr == knowledge.EVAL_METHOD or any(
                     isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
                     k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
                     for k in node.keywords):
                 own["evaluation"] = True
         elif attr in MODULE_ONLY_METHODS:
-            found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
+            own["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
         elif attr in knowledge.BACKWARD_ARGUMENT_METHODS or attr == "grad":
             found["backward"] = True
         elif attr in knowledge.FORWARD_METHODS:
