@@ -197,7 +197,10 @@ def test_flake8_configuration_snippet(tmp_path):
 
 
 def test_vs_code_settings_snippet(tmp_path):
-    settings = json.loads(snippet(INTEGRATIONS, "## VS Code", "json"))
+    extension = json.loads(snippet(INTEGRATIONS, "## VS Code", "json"))  # a local extension's package.json
+    assert extension["main"] == "extension.js" and "onLanguage:python" in extension["activationEvents"]
+    assert '{ command: "nograd-lint", args: ["server"] }' in snippet(INTEGRATIONS, "## VS Code", "js")
+    settings = json.loads(snippet(INTEGRATIONS, "## VS Code", "json", 1))
     assert settings["flake8.importStrategy"] == "fromEnvironment"  # the flake8 that has the plugin
     write(tmp_path, "e.py", EVALUATE)
     ran = run([script("flake8"), *settings["flake8.args"], "e.py"], tmp_path)
