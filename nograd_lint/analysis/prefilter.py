@@ -41,7 +41,6 @@ class Signals:
     accumulation: bool = False  # `+=`, `x = x + ...` or `.append(...)` inside a loop
     parameter_loop: bool = False  # `for p in m.parameters()` and kin
     backward: bool = False  # `.backward(`, `autograd.grad`
-    evaluation_forward: bool = False  # evaluation evidence and a forward pass in code that can reach each other
     # The shapes the grad-context rules look for (prefilter_contexts.py).
     nested_context: bool = False
     uncalled_context: bool = False
@@ -91,37 +90,12 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
     found = dict(grad_context=grad_context, evaluation=False, forward=False, loss=False,
                  accumulation=False, parameter_loop=False, backward=False)
     scan = _FileScan(found, evaluation_names)
-    units = [_scan_unit(statements, scan) for statements in _units(tree)]
-    for unit in units:  # calling what is put in eval mode, or whose parameters are read, is a forward pass
-        unit.forward = unit.forward or bool(unit.callees & scan.modules)
-    found["evaluation_forward"] = _evaluation_with_forward(units)
+    _scan(tree, scan)
     if scan.loops and (found["forward"] or found["loss"]):
         found["accumulation"] = _accumulates_graph(scan)
     if any(word in text for word in GRAD_WORDS):  # else no grad-mode context can be in sight
         found.update(context_signals(tree, text, found["backward"] or ".step(" in text))
     return Signals(**found)
-
-
-def _units(tree: ast.AST) -> list[list[ast.AST]]:
-    """The parts of a module whose evidence can only meet through names: each function and each
-    method, each class's own statements (bases, decorators, class attributes), and the rest of the
-    module together."""
-    body = getattr(tree, "body", None)
-    if not isinstance(body, list):
-        return [[tree]]
-    units, rest = [], []
-    for node in body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            units.append([node])
-        elif isinstance(node, ast.ClassDef):
-            methods = [n for n in node.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
-            units.extend([method] for method in methods)
-            own = [n for n in node.body if n not in methods]
-            units.append([ast.ClassDef(name=node.name, bases=node.bases, keywords=node.keywords, body=own,
-                                       decorator_list=node.decorator_list)])
-        else:
-            rest.append(node)
-    return units + ([rest] if rest else [])
 
 
 @dataclasses.dataclass
@@ -135,74 +109,42 @@ class _FileScan:
     assigns: list = dataclasses.field(default_factory=list)  # (names bound, value)
 
 
-@dataclasses.dataclass
-class _Unit:
-    evaluation: bool = False
-    forward: bool = False
-    defines: set = dataclasses.field(default_factory=set)  # functions, classes, methods, module-level names
-    mentions: set = dataclasses.field(default_factory=set)  # every name and attribute it reads
-    callees: set = dataclasses.field(default_factory=set)  # dotted names it calls
-
-
-def _scan_unit(statements: list, scan: _FileScan) -> _Unit:
-    """One walk over a unit: the file's signals (into `found`), and the unit's own. Names a unit
-    defines: its functions and classes, the attributes it assigns, and (at module or class level)
-    the names it assigns."""
-    unit = _Unit()
+def _scan(tree: ast.AST, scan: _FileScan) -> None:
+    """One walk over the file: its signals (into `scan.found`), its loops, modules and assignments."""
     found, evaluation_names = scan.found, scan.evaluation_names
-    own = dict(evaluation=False, forward=False)
-    for statement in statements:
-        if isinstance(statement, (ast.Assign, ast.AnnAssign, ast.AugAssign)):  # a global
-            targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
-            unit.defines.update(n.id for t in targets for n in walk(t) if isinstance(n, ast.Name))
-        for node in walk(statement):
-            kind = type(node)
-            if kind is ast.Name:
-                unit.mentions.add(node.id)
-            elif kind is ast.Attribute:
-                unit.mentions.add(node.attr)
-            elif kind is ast.Call:
-                callee = _call_signals(node, own, found)
-                if callee is not None:
-                    unit.callees.add(callee)
-                func = node.func
-                if type(func) is ast.Attribute and (func.attr in MODULE_ONLY_METHODS or func.attr in (
-                        knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
-                    scan.modules.add(_dotted(func.value))
-            elif kind in (ast.Assign, ast.AnnAssign, ast.AugAssign):  # `self.model = ...`: state others read
-                targets = node.targets if kind is ast.Assign else [node.target]
-                unit.defines.update(n.attr for t in targets for n in walk(t) if isinstance(n, ast.Attribute))
-                if node.value is not None:
-                    scan.assigns.append(({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)},
-                                         node.value))
-            elif kind in (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef):
-                unit.defines.add(node.name)
-                if kind is not ast.ClassDef and (is_evaluation_name(node.name, evaluation_names)
-                                                 or node.name in _OVERRIDE_NAMES):
-                    own["evaluation"] = True
-            elif kind in (ast.For, ast.AsyncFor, ast.While):
-                scan.loops.append(node)
-                if kind is not ast.While:
-                    for sub in walk(node.iter):
-                        word = (sub.id if type(sub) is ast.Name else sub.attr if type(sub) is ast.Attribute
-                                else sub.arg if type(sub) in (ast.keyword, ast.arg)
-                                else sub.value if type(sub) is ast.Constant and isinstance(sub.value, str) else None)
-                        if word is None:
-                            continue
-                        if "parameters" in word or word == "params":
-                            found["parameter_loop"] = True
-                        if type(sub) in (ast.Name, ast.Attribute) and knowledge.EVALUATION_LOADER.search(word):
-                            own["evaluation"] = True
-            if kind is ast.Attribute and node.attr == "loss":
-                found["loss"] = True
-    unit.evaluation, unit.forward = own["evaluation"], own["forward"]
-    found["evaluation"] = found["evaluation"] or unit.evaluation
-    found["forward"] = found["forward"] or unit.forward
-    return unit
+    for node in walk(tree):
+        kind = type(node)
+        if kind is ast.Call:
+            _call_signals(node, found)
+            func = node.func
+            if type(func) is ast.Attribute and (func.attr in MODULE_ONLY_METHODS or func.attr in (
+                    knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
+                scan.modules.add(_dotted(func.value))
+        elif kind in (ast.Assign, ast.AnnAssign, ast.AugAssign) and node.value is not None:
+            targets = node.targets if kind is ast.Assign else [node.target]
+            scan.assigns.append(({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, node.value))
+        elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
+            if is_evaluation_name(node.name, evaluation_names) or node.name in _OVERRIDE_NAMES:
+                found["evaluation"] = True
+        elif kind in (ast.For, ast.AsyncFor, ast.While):
+            scan.loops.append(node)
+            if kind is not ast.While:
+                for sub in walk(node.iter):
+                    word = (sub.id if type(sub) is ast.Name else sub.attr if type(sub) is ast.Attribute
+                            else sub.arg if type(sub) in (ast.keyword, ast.arg)
+                            else sub.value if type(sub) is ast.Constant and isinstance(sub.value, str) else None)
+                    if word is None:
+                        continue
+                    if "parameters" in word or word == "params":
+                        found["parameter_loop"] = True
+                    if type(sub) in (ast.Name, ast.Attribute) and knowledge.EVALUATION_LOADER.search(word):
+                        found["evaluation"] = True
+        elif kind is ast.Attribute and node.attr == "loss":
+            found["loss"] = True
 
 
-def _call_signals(node: ast.Call, own: dict, found: dict) -> Optional[str]:
-    """Record what a call shows; its callee's dotted name, if it has one."""
+def _call_signals(node: ast.Call, found: dict) -> None:
+    """Record what a call shows."""
     func = node.func
     dotted = _dotted(func)
     if isinstance(func, ast.Attribute):
@@ -211,50 +153,27 @@ def _call_signals(node: ast.Call, own: dict, found: dict) -> Optional[str]:
             # Whatever is put in eval or train mode is a model, whatever its name: forward too (the
             # value model reads `.train(batch)` on an object as running it); `.eval()` and
             # `.train(False)` are evidence of evaluation, `.train()` is not.
-            own["forward"] = True
+            found["forward"] = True
             if attr == knowledge.EVAL_METHOD or any(
                     isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
                     k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
                     for k in node.keywords):
-                own["evaluation"] = True
+                found["evaluation"] = True
         elif attr in MODULE_ONLY_METHODS:
-            own["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
+            found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
         elif attr in knowledge.BACKWARD_ARGUMENT_METHODS or attr == "grad":
             found["backward"] = True
         elif attr in knowledge.FORWARD_METHODS:
-            own["forward"] = True
+            found["forward"] = True
     if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
         found["backward"] = True  # `from torch.autograd import grad`
     if dotted is not None:
         if dotted == "self" or looks_like_model(dotted):
-            own["forward"] = True
+            found["forward"] = True
         if knowledge.LOSS_CALLEE.search(dotted.rpartition(".")[2]):
             found["loss"] = True
     elif isinstance(func, (ast.Call, ast.Subscript)):
-        own["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
-    return dotted
-
-
-def _evaluation_with_forward(units: list[_Unit]) -> bool:
-    """Do evaluation evidence and a forward pass meet in one group of units that reach each
-    other through names (calls, callbacks, globals)? Evidence can come from a function's callers,
-    helpers, class or module, never from code it cannot name."""
-    if not any(unit.evaluation for unit in units) or not any(unit.forward for unit in units):
-        return False
-    group = list(range(len(units)))
-
-    def root(index: int) -> int:
-        while group[index] != index:
-            group[index] = group[group[index]]
-            index = group[index]
-        return index
-
-    for i, one in enumerate(units):
-        for j, other in enumerate(units):
-            if i != j and one.mentions & other.defines:
-                group[root(i)] = root(j)
-    evaluated = {root(i) for i, unit in enumerate(units) if unit.evaluation}
-    return any(root(i) in evaluated for i, unit in enumerate(units) if unit.forward)
+        found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
 
 
 def _accumulates_graph(scan: _FileScan) -> bool:

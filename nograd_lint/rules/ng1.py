@@ -90,7 +90,7 @@ class EvaluationWithGradients(Rule):
 
     @classmethod
     def relevant(cls, signals: Signals) -> bool:
-        return signals.evaluation_forward
+        return signals.forward
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         context, needs_import = _context(analysis, settings)
