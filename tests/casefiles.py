@@ -62,9 +62,9 @@ class Case:
         return self.path.with_name(f"{self.path.stem}.{kind}.py")
 
 
-def all_cases() -> list[Case]:
+def all_cases(root: Path = CASES) -> list[Case]:
     cases = []
-    for path in sorted(CASES.glob("*/*.py")):
+    for path in sorted(root.glob("*/*.py")):
         if path.stem.endswith((".fixed", ".safe")):
             continue
         cases.append(Case(path, path.parent.name))

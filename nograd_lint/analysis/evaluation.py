@@ -20,6 +20,7 @@ from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_
 from .interpret import ScopeResult, Token
 from .lattice import Evidence, Graph, Kind, Training
 from .summaries import ModuleModel, model_of
+from .treewalk import iter_nodes
 
 
 @dataclasses.dataclass(eq=False)
@@ -33,7 +34,6 @@ class EvalRegion:
     evidence: str
     confidence: Confidence
     escapes: bool  # a graph (or a tensor that may carry one) leaves the region: the fix is unsafe
-    flag: Optional[str] = None  # the guard a `run_epoch(..., train)` style function needs
 
     @property
     def forwards(self):
@@ -75,6 +75,9 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
     if key in analysis.cache:
         return analysis.cache[key]
     model = model_of(analysis)
+    if not model.may_use_torch:
+        analysis.cache[key] = []
+        return []
     regions: list[EvalRegion] = []
     whole: dict[int, EvalRegion] = {}
     for function in analysis.functions:
@@ -88,30 +91,26 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
                 regions.append(region)
     if model.module_result is not None:
         regions.extend(_block_regions(model, None, model.module_result, extra_names))
-    regions = [r for r in regions if not _covered_by_callers(model, r, whole)]
-    regions = _one_per_place(regions)
+    regions = [r for r in regions if not _only_calls_reported_helpers(r, whole)]
+    regions = _one_per_place(model, regions)
     analysis.cache[key] = regions
     return regions
 
 
-def _one_per_place(regions: list[EvalRegion]) -> list[EvalRegion]:
+def _one_per_place(model: ModuleModel, regions: list[EvalRegion]) -> list[EvalRegion]:
     """The strongest region per statement (a function evaluated in two contexts is one finding)."""
     best: dict[int, EvalRegion] = {}
     for region in regions:
         key = id(region.statements[0])
         if key not in best or region.confidence > best[key].confidence:
             best[key] = region
-    return sorted(best.values(), key=lambda r: r.tokens[0].call.index)
+    return sorted(best.values(), key=lambda r: model.order(r.tokens[0]))
 
 
-def _covered_by_callers(model: ModuleModel, region: EvalRegion, whole: dict) -> bool:
-    """A helper whose every caller is itself a reported evaluation function: the fix there covers it."""
-    if region.kind != "function" or region.scope is None:
-        return False
-    sites = model.callers_of(region.scope)
-    return bool(sites) and all(
-        site[0].scope is not None and id(site[0].scope) in whole and site[0].scope is not region.scope
-        for site in sites)
+def _only_calls_reported_helpers(region: EvalRegion, whole: dict) -> bool:
+    """A caller whose only forward passes are calls of helpers reported themselves: the fix in
+    the helper covers it (one finding per wasted graph)."""
+    return all(t.callee is not None and id(t.callee) in whole and t.callee is not region.scope for t in region.tokens)
 
 
 # -- whole functions -----------------------------------------------------------------------------
@@ -124,9 +123,12 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
         return []
     if result.wants_grad:
         return []
-    tokens = _recording(result)
+    tokens = _recording(model, result)
     if not tokens:
         return []
+    summary = model.summary_of(function)
+    if result.context.constants and summary is not None and summary.result.training:
+        return []  # it trains for other arguments: the calls that evaluate are reported instead
     if result.training:
         return _block_regions(model, function, result, extra_names)
     region = _whole_function(model, function, result, tokens, extra_names)
@@ -157,9 +159,6 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append("nothing uses the graph it records")
     if callers:
         evidence.append(callers)
-    if result.context.constants:
-        flags = ", ".join(f"{name}={value!r}" for name, value in result.context.constants)
-        evidence.append(f"as its callers call it ({flags}) it does not train")
     override = _overridden_hook(function)
     hint = None
     if override is not None:
@@ -194,13 +193,10 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.MEDIUM  # the user said this name evaluates
     if not evaled and confidence > Confidence.LOW and _framework_template_method(model, function):
         confidence = Confidence(confidence - 1)
-    if result.context.constants and confidence is Confidence.LOW:
-        return None
     if hint:
         evidence.append(hint)
-    flag = _guard_flag(result) if result.context.constants else None
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
-                      escapes=bool(escaping) or _returns_tensor(result), flag=flag)
+                      escapes=bool(escaping) or _returns_tensor(result))
 
 
 def _configured(name: str, extra_names: Sequence[str]) -> bool:
@@ -216,10 +212,10 @@ def _framework_template_method(model: ModuleModel, function: FunctionInfo) -> bo
     return any(base not in knowledge.PLAIN_BASES and base not in model.classes for base in info.bases)
 
 
-def _recording(result: ScopeResult) -> list[Token]:
+def _recording(model: ModuleModel, result: ScopeResult) -> list[Token]:
     """Forward passes (and calls of functions that run them) recording a graph, in source order."""
     tokens = [t for key, t in result.tokens.items() if not isinstance(key, tuple) and not t.call.in_lambda]
-    return sorted(tokens, key=lambda t: t.call.index)
+    return sorted(tokens, key=model.order)
 
 
 def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
@@ -264,13 +260,6 @@ def _returns_tensor(result: ScopeResult) -> bool:
     return returned is not None and returned.kind is not Kind.PYTHON and returned.graph is not Graph.NO
 
 
-def _guard_flag(result: ScopeResult) -> Optional[str]:
-    for name, value in result.context.constants:
-        if isinstance(value, bool):
-            return name if value is False else f"not {name}"
-    return None
-
-
 def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
     """`forward` and `__call__` of a module, and module methods only a forward calls."""
     if function.name in ("forward", "__call__"):
@@ -301,7 +290,7 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
     analysis = model.analysis
     if scope is None and analysis.global_state is not None and analysis.global_state.mode is not Mode.ENABLED:
         return []
-    tokens = _recording(result)
+    tokens = _recording(model, result)
     if not tokens or result.wants_grad:
         return []
     regions: list[EvalRegion] = []
@@ -315,6 +304,8 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
             regions.append(region)
     for block in _blocks(analysis, scope):
         regions.extend(_statement_regions(model, scope, result, block, tokens, covered))
+    covered.extend(span for r in regions for span in _spans(analysis, r))
+    regions.extend(_single_statement_regions(model, scope, result, tokens, covered))
     return regions
 
 
@@ -343,6 +334,82 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
     return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False)
 
 
+def _spans(analysis: FileAnalysis, region: EvalRegion) -> list[Span]:
+    return [analysis.span_of(statement) for statement in region.statements]
+
+
+def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, tokens: list[Token],
+                              covered: list[Span]) -> list[EvalRegion]:
+    """One statement in code that trains: a forward pass whose output is detached at once (a
+    teacher, an EMA copy, a metric network), or a call of a function that trains only for other
+    callers (`run_epoch(..., train=False)`)."""
+    analysis = model.analysis
+    regions = []
+    seen: set[int] = set()
+    for token in tokens:
+        statement = token.call.statement
+        span = analysis.span_of(statement)
+        if (id(statement) in seen or not result.dead(token) or any(s.contains(span.start) for s in covered)
+                or any(span.contains(c.index) for c in result.training) or not isinstance(statement, cst.SimpleStatementLine)):
+            continue
+        if token.callee is not None:
+            evidence = _call_does_not_train(model, result, token)
+        else:  # in code that trains; elsewhere the whole function or loop is judged
+            evidence = _detached_at_once(token) if result.training else None
+        if evidence is None or _trained_here(result, token):
+            continue
+        inside = [t for t in tokens if span.contains(t.call.index)]
+        if any(not result.dead(t) for t in inside):
+            continue
+        seen.add(id(statement))
+        sure = token.callee is not None or (token.module.kind is Kind.MODULE and token.module.evidence >= Evidence.DUCK)
+        evaled = _evaled([token], result)
+        reasons = "; ".join(e for e in (evaled, evidence) if e)
+        regions.append(EvalRegion("statements", scope, (statement,), inside, reasons,
+                                  Confidence.HIGH if sure else Confidence.MEDIUM, escapes=False))
+    return regions
+
+
+def _trained_here(result: ScopeResult, token: Token) -> bool:
+    """Another forward pass of the same model reaches a backward pass in this scope (MAML's
+    query pass, a model scored on the batch it trains on): the model is being trained here."""
+    root = _model_key(token)
+    return root is not None and any(_model_key(other) == root and "used" in result.fate(other.id)
+                                    for other in result.tokens.values() if other is not token)
+
+
+def _model_key(token: Token) -> Optional[str]:
+    callee = token.call.callee
+    if callee is None:
+        return None
+    parts = callee.split(".")
+    return ".".join(parts[:2]) if parts[0] in ("self", "cls") and len(parts) > 1 else parts[0]
+
+
+def _detached_at_once(token: Token) -> Optional[str]:
+    """The forward pass's output goes straight into `.detach()`, `.item()`, `.tolist()`, `.numpy()`."""
+    statement = token.call.statement
+    for node in iter_nodes(statement):
+        if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+                and node.func.attr.value in ("detach", "item", "tolist", "numpy")
+                and any(inner is token.call.node for inner in iter_nodes(node.func.value))):
+            return f"its output is `.{node.func.attr.value}()`ed at once"
+    return None
+
+
+def _call_does_not_train(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:
+    """`run_epoch(..., train=False)`: the callee trains for other arguments, not for these."""
+    entry = result.outgoing_calls.get(id(token.call.node))
+    summary = model.summary_of(token.callee)
+    if entry is None or summary is None or not entry[3] or not summary.result.training:
+        return None
+    given = summary.given(entry[3])
+    if given is summary or given.result.training or not given.runs_forward:
+        return None
+    flags = ", ".join(f"{name}={value!r}" for name, value in entry[3] if name in model.guards(token.callee))
+    return f"`{token.callee.name}` does not train when called with {flags}, yet records graphs"
+
+
 def _blocks(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> list[Sequence[cst.BaseStatement]]:
     """The statement lists whose runs can be regions: a function's body; the module's body and
     its `if __name__ == "__main__":` blocks."""
@@ -366,6 +433,8 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
     run: list[cst.BaseStatement] = []
     found: list[Token] = []
 
+    trained = False  # a statement of the block trained a model before the run
+
     def close() -> None:
         while run and not any(analysis.span_of(run[-1]).contains(t.call.index) for t in found):
             run.pop()
@@ -373,25 +442,31 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
             evaled = _evaled(found, result) or ""
             if scope is None and evaled.startswith("it calls"):
                 evaled = "the script calls" + evaled[len("it calls"):] + " first"
-            evidence = f"{evaled}; nothing uses the graphs"
-            regions.append(EvalRegion("statements", scope, tuple(run), list(found), evidence, Confidence.HIGH,
+            evidence = "; ".join(e for e in (evaled, "it runs after training", "nothing uses the graphs")
+                                 if e and (e != "it runs after training" or not evaled))
+            regions.append(EvalRegion("statements", scope, tuple(run), list(found), evidence,
+                                      Confidence.HIGH if evaled else Confidence.MEDIUM,
                                       escapes=scope is None and _globals_read_later(analysis, run)))
         run.clear()
         found.clear()
 
     for statement in block:
         span = analysis.span_of(statement)
+        trains = any(span.contains(c.index) for c in result.training)
         if (isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or _starts_cell(statement)
                 or (isinstance(statement, cst.If) and is_main_guard(statement.test))
-                or any(span.contains(c.index) for c in result.training) or any(s.contains(span.start) for s in covered)):
+                or trains or any(s.contains(span.start) for s in covered)):
             close()
+            trained = trained or trains
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
         if any(not result.dead(t) for t in inside):
             close()
             continue
         evaled = [t for t in inside if t.module.kind is Kind.MODULE and t.module.training is Training.EVAL]
-        if not found and not evaled:
+        after_training = trained and any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK
+                                         for t in inside)
+        if not found and not evaled and not after_training:
             continue
         run.append(statement)
         found.extend(inside)

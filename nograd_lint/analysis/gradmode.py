@@ -724,10 +724,20 @@ def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
         if function.name in hooks and info.derives_from({base}):
             return True
     lightning_name = function.name in knowledge.HOOKS_WITHOUT_GRAD or knowledge.HOOK_WITHOUT_GRAD_PATTERN.match(function.name)
-    # Lightning's names, in a class that could be a LightningModule or Callback (it has a base
-    # class, possibly defined elsewhere); a plain class is not run by Lightning.
-    return bool(lightning_name) and (info.has_bases or analysis.imports.mentions("lightning")
-                                     or analysis.imports.mentions("pytorch_lightning"))
+    if not lightning_name:
+        return False
+    # Lightning's names count in a class derived from Lightning's classes, or from a class we
+    # cannot resolve (it may be one); a plain `nn.Module` or object is never run by Lightning.
+    return any(base.startswith(knowledge.LIGHTNING_PACKAGES) or _unresolved_base(analysis, base)
+               for base in info.ancestors)
+
+
+def _unresolved_base(analysis: FileAnalysis, base: str) -> bool:
+    """A base class that is neither plain, nor a class of this module, nor imported from a
+    package we know (`torch`, `lightning`, ...)."""
+    if base in knowledge.PLAIN_BASES or base in analysis.classes:
+        return False
+    return base.split(".")[0] not in knowledge.TORCH_PACKAGES
 
 
 def _framework_callbacks(analysis: FileAnalysis) -> frozenset[str]:

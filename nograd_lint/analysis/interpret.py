@@ -60,7 +60,7 @@ PASS_THROUGH = frozenset({"zip", "enumerate", "tqdm", "trange", "iter", "next", 
 TENSOR_CREATION = frozenset({"tensor", "zeros", "ones", "empty", "full", "rand", "randn", "randint", "arange",
                              "linspace", "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like",
                              "rand_like", "randn_like", "randint_like", "from_numpy", "as_tensor", "randperm",
-                             "manual_seed", "load", "save", "device", "Generator", "is_tensor", "get_default_dtype"})
+                             "manual_seed", "save", "device", "Generator", "is_tensor", "get_default_dtype"})
 
 
 @dataclasses.dataclass(eq=False)
@@ -174,11 +174,14 @@ class Interpreter:
         self.context = context
         self.result = ScopeResult(scope, context)
         self.calls: dict[int, CallFact] = model.calls_by_node
-        self.states: dict[int, GradState] = model.states_by_node
+        self.facts: dict = model.facts_by_node
         self.ducks = model.duck_modules(scope)
         self._next_token = len(self.result.tokens)
         self._comprehension = 0
         self._parameters = set(_parameter_names(scope)) if scope is not None else set()
+        self._assigned: Optional[cst.BaseExpression] = None
+        self._frozen: set[str] = set()  # modules frozen through a loop over their parameters
+        self.trains_here = any(is_backward(c) for c in model.analysis.facts_in(model.analysis.calls, scope))
 
     # -- entry ------------------------------------------------------------------------------------
     def run(self) -> ScopeResult:
@@ -196,10 +199,13 @@ class Interpreter:
     def parameter_value(self, name: str) -> Value:
         given = self.context.param(name)
         tag = frozenset({name})
-        if given is not None:
+        if given is not None and given.kind is not Kind.UNKNOWN:
             return given.but(params=tag)
         if name in ("self", "cls") and self.scope is not None and self.scope.class_name is not None:
             return self.model.instance_value(self.scope.class_name).but(params=tag)
+        by_usage = self.model.class_by_usage(self.scope, name)
+        if by_usage is not None:
+            return self.model.instance_value(by_usage).but(params=tag)
         if name in self.ducks:
             return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.DUCK)
         default = _parameter_default(self.scope, name)
@@ -315,6 +321,8 @@ class Interpreter:
             else:
                 self.value(statement.test, inner)
             current = merge(start, self.suite(statement.body, inner))
+            for key in self._frozen & set(current):
+                current[key] = current[key].but(frozen=True)
         if statement.orelse is not None:
             current = self.suite(statement.orelse.body, current)
         return current
@@ -327,6 +335,7 @@ class Interpreter:
 
     def small(self, small: cst.BaseSmallStatement, env: dict) -> None:
         if isinstance(small, cst.Assign):
+            self._assigned = small.value
             value = self.accumulated_assign(small, self.value(small.value, env), env)
             for target in small.targets:
                 self.bind(target.target, value, env)
@@ -367,7 +376,10 @@ class Interpreter:
             env[target.value] = self.named(target.value, value)
             return
         if isinstance(target, cst.Attribute) and target.attr.value == "requires_grad":
-            self.mark(value, USED)  # `p.requires_grad = True`: gradients wanted
+            if _is_false(self._assigned):
+                self.freeze_owner(self.value(target.value, env, MAX_DEPTH - 2), env)
+            else:
+                self.mark(value, USED)  # `p.requires_grad = True`: gradients wanted
             return
         key = dotted_name(target)
         root = _root(target)
@@ -393,6 +405,13 @@ class Interpreter:
         if knowledge.looks_like_model(name):
             return value.but(kind=Kind.MODULE, graph=Graph.YES, evidence=Evidence.NAME)
         return value
+
+    def freeze_owner(self, parameter: Value, env: dict) -> None:
+        """`p.requires_grad = False` for every `p` of `m.parameters()`: `m` is frozen."""
+        ref = parameter.ref
+        if isinstance(ref, tuple) and ref[0] == "parameters" and ref[1] in env:
+            env[ref[1]] = env[ref[1]].but(frozen=True)
+            self._frozen.add(ref[1])
 
     def is_local(self, name: str) -> bool:
         """Bound in this scope (not a parameter, `self`, or a global)."""
@@ -544,7 +563,7 @@ class Interpreter:
         if base.kind is Kind.OBJECT or (base.kind is Kind.MODULE and base.ref is not None):
             field = self.model.field_value(base.ref, attr)
             if field is not None:
-                return field
+                return _inherit_mode(base, field)
         if base.kind is Kind.MODULE:
             return base.but(sources=frozenset(), ref=None, is_loss=False)  # a submodule (or a parameter)
         if base.kind in (Kind.OBJECT, Kind.UNKNOWN) and knowledge.looks_like_model(attr):
@@ -557,14 +576,11 @@ class Interpreter:
 
     # -- computations ----------------------------------------------------------------------------
     def state(self, node: cst.CSTNode) -> Optional[GradState]:
-        state = self.states.get(id(node))
-        if state is not None:
-            return state
-        for child in iter_nodes(node):
-            state = self.states.get(id(child))
-            if state is not None:
-                return state
-        return None
+        """The grad mode where `node` runs: that of its first call or name."""
+        fact = self.facts.get(id(node))
+        if fact is None:
+            fact = next((self.facts[id(child)] for child in iter_nodes(node) if id(child) in self.facts), None)
+        return self.analysis.state_of(fact) if fact is not None else None
 
     def disabled(self, state: Optional[GradState]) -> bool:
         return state is not None and state.mode.disables_grad
@@ -620,6 +636,7 @@ class Interpreter:
         found = env.get(key) if key is not None else None
         if found is None and receiver.kind in (Kind.OBJECT, Kind.MODULE) and receiver.ref is not None:
             found = self.model.field_value(receiver.ref, func.attr.value)
+            found = _inherit_mode(receiver, found) if found is not None else None
         if found is not None and found.kind in (Kind.MODULE, Kind.FUNCTION, Kind.CLASS, Kind.OBJECT):
             return found
         return None
@@ -660,12 +677,15 @@ class Interpreter:
                 return NO_GRAPH
             if target.kind is Kind.UNKNOWN and fact.callee is not None and knowledge.looks_like_model(fact.callee):
                 return self.forward(fact, target.but(kind=Kind.MODULE, evidence=Evidence.NAME), args, arguments)
-        return self.unknown_call(fact, node, args, arguments)
+        return self.unknown_call(fact, node, args, arguments, callee)
 
     def method_call(self, node, fact: CallFact, env: dict, receiver: Value, arguments: list, args: Value) -> Optional[Value]:
         method = fact.method
-        key = dotted_name(fact.receiver)
+        key = chain_root(fact.receiver)
         switch = mode_switch(fact)
+        if switch == "unknown" and isinstance(fact.node.args[0].value, cst.Name):
+            flag = self.context.constant(fact.node.args[0].value.value)  # `m.train(train)`, called with train=False
+            switch = switch if flag is _MISSING else ("train" if flag else "eval")
         if receiver.kind is Kind.MODULE or (switch is not None and receiver.kind is Kind.UNKNOWN):
             module = receiver if receiver.kind is Kind.MODULE else receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
             if switch is not None:
@@ -684,7 +704,8 @@ class Interpreter:
                     self._update_prefixed(key, module, env)
                 return module
             if method in ("parameters", "named_parameters", "buffers", "named_buffers"):
-                return Value(Kind.TENSOR, Graph.YES if not module.frozen else Graph.NO, params=module.params)
+                return Value(Kind.TENSOR, Graph.YES if not module.frozen else Graph.NO, params=module.params,
+                             ref=("parameters", key))
             if method in ("state_dict",):
                 return NO_GRAPH
             if method in ("modules", "children", "named_modules", "named_children"):
@@ -693,7 +714,7 @@ class Interpreter:
                 return PYTHON
             if method == "forward" or method in knowledge.FORWARD_METHODS:
                 return self.forward(fact, module, args, arguments)
-            resolved = self.model.method_of(module.ref, method) if module.ref is not None else None
+            resolved = self.model.method_of(module.ref, method) if module.ref is not None else self.model.unique_method(method)
             if resolved is not None:
                 return self.project_call(fact, resolved, arguments, bound_self=module)
             if module.is_loss:
@@ -721,6 +742,9 @@ class Interpreter:
                 for _, value in arguments:
                     self.leave(value, STORED)
             return PYTHON
+        if method == "requires_grad_" and fact.node.args and _is_false(fact.node.args[0].value):
+            self.freeze_owner(receiver, env)
+            return receiver
         if method in PYTHON_METHODS:
             return PYTHON
         if method in DETACHING or method in NON_DIFFERENTIABLE:
@@ -753,8 +777,8 @@ class Interpreter:
             return NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=fact.node, nograd_state=state, inference=inference)
         if state is not None and state.mode is Mode.UNKNOWN:
             return UNKNOWN
-        if module.frozen and args.graph is Graph.NO:
-            return NO_GRAPH  # every parameter frozen and no graph coming in: nothing is recorded
+        if module.frozen and args.graph is not Graph.YES:
+            return NO_GRAPH  # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
         token = self.token(fact, module, method=method)
         return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params)
 
@@ -778,6 +802,7 @@ class Interpreter:
         self.result.outgoing_calls[id(fact.node)] = (fact, function, params, constants)
         if summary is None:
             return UNKNOWN.but(sources=join(*params.values()).sources if params else frozenset())
+        summary = summary.given(constants)
         state = self.state(fact.node)
         for name, value in params.items():
             uses = summary.param_uses.get(name, set())
@@ -818,7 +843,8 @@ class Interpreter:
         instance = self.model.instance_value(cls.ref)
         return instance.but(training=Training.TRAIN) if instance.kind is Kind.MODULE else instance
 
-    def unknown_call(self, fact: CallFact, node: cst.Call, args: Value, arguments: list) -> Value:
+    def unknown_call(self, fact: CallFact, node: cst.Call, args: Value, arguments: list,
+                     callee_value: Optional[Value] = None) -> Value:
         qualified = fact.qualified
         if qualified is not None:
             known = self.model.qualified_call(qualified, fact, arguments)
@@ -836,11 +862,13 @@ class Interpreter:
             return args if not arguments else join(*(value for _, value in arguments))
         if is_loss_callee(fact):
             return self.computed(node, args)
-        if fact.callee is not None and self.scope is None and callee == fact.callee and knowledge.looks_like_model(callee):
-            pass
         if not arguments:
             return UNKNOWN
-        return self.computed(node, args.but(graph=max(args.graph, Graph.NO)))
+        if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
+            args = args.but(graph=Graph.YES)  # a parameter called in code that backpropagates: a model
+        result = self.computed(node, args)
+        # what an unknown callable makes of Python values is unknown (`load_model(path)`), never a graph
+        return result.but(kind=Kind.UNKNOWN) if result.kind is Kind.PYTHON else result
 
     def backward(self, fact: CallFact, receiver: Optional[Value], env: dict) -> None:
         is_tensor = receiver is not None and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and (
@@ -983,6 +1011,22 @@ def _root(node: cst.BaseExpression) -> Optional[str]:
     while isinstance(node, (cst.Attribute, cst.Subscript)):
         node = node.value
     return node.value if isinstance(node, cst.Name) else None
+
+
+def chain_root(node: Optional[cst.BaseExpression]) -> Optional[str]:
+    """`f` for `f.float().eval()`: the name a chain of module methods that return the module
+    starts from (they change that module in place)."""
+    while (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+           and node.func.attr.value in SELF_RETURNING):
+        node = node.func.value
+    return dotted_name(node) if node is not None else None
+
+
+def _inherit_mode(owner: Value, field: Value) -> Value:
+    """A submodule of a module in eval mode is in eval mode (`eval()` is recursive)."""
+    if owner.kind is Kind.MODULE and owner.training is Training.EVAL and field.kind is Kind.MODULE:
+        return field.but(training=Training.EVAL, eval_reason=owner.eval_reason)
+    return field
 
 
 def _as_tensor(value: Value) -> Value:

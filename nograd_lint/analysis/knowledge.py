@@ -364,12 +364,15 @@ OPTIMIZER_BASES = frozenset({"torch.optim.Optimizer", "torch.optim.optimizer.Opt
 OPTIMIZER_PACKAGES = ("torch.optim.",)
 # Calls that return a model (an nn.Module): qualified name prefixes and exact names.
 MODEL_FACTORY_PREFIXES = ("torchvision.models.", "timm.create_model", "torch.hub.load", "segmentation_models_pytorch.")
+# Loaders of TorchScript and exported programs: what they return is a module.
+SCRIPTED_MODULE_LOADERS = frozenset({"torch.jit.load", "torch.export.load"})
 MODEL_FACTORY_METHODS = frozenset({"from_pretrained", "load_from_checkpoint"})
 # A library module's `from_pretrained` class methods that give models: the class's package.
 PRETRAINED_PACKAGES = ("transformers.", "diffusers.", "peft.", "sentence_transformers.", "open_clip.")
 # Methods of library models that already run without gradients (transformers' GenerationMixin.generate is
 # decorated with @torch.no_grad(): transformers/generation/utils.py, `def generate`).
 GRAD_FREE_MODEL_METHODS = frozenset({"generate"})
+LIGHTNING_PACKAGES = ("lightning.", "pytorch_lightning.")
 # Packages whose presence makes a file PyTorch code (directly or through a framework).
 TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio", "torchtext", "lightning", "pytorch_lightning",
                             "transformers", "accelerate", "timm", "ignite", "monai", "fastai", "torch_geometric",

@@ -168,12 +168,22 @@ def _call_signals(node: ast.Call, found: dict) -> None:
     if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
         found["backward"] = True  # `from torch.autograd import grad`
     if dotted is not None:
-        if dotted == "self" or looks_like_model(dotted):
+        if dotted == "self" or looks_like_model(dotted) or _builds_model(dotted):
             found["forward"] = True
         if knowledge.LOSS_CALLEE.search(dotted.rpartition(".")[2]):
             found["loss"] = True
     elif isinstance(func, (ast.Call, ast.Subscript)):
         found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
+
+
+def _builds_model(dotted: str) -> bool:
+    """`nn.Linear(...)`, `torchvision.models.resnet18()`, `AutoModel.from_pretrained(...)`: a call
+    that makes a module, whose later calls are forward passes whatever the name."""
+    return dotted.startswith(_MODEL_MODULES) or dotted.endswith(_MODEL_FACTORIES)
+
+
+_MODEL_MODULES = ("nn.", "torch.nn.", "torch.jit.", "jit.", "torchvision.models", "models.", "timm.")
+_MODEL_FACTORIES = ("from_pretrained", "create_model", "load_from_checkpoint", "hub.load")
 
 
 def _accumulates_graph(scan: _FileScan) -> bool:

@@ -18,11 +18,15 @@ from typing import Iterable, Optional
 import libcst as cst
 
 from . import knowledge
-from .gradmode import FileAnalysis, FunctionInfo, callees, is_passed_around
-from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, Context, ScopeResult, interpret)
+from .gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
+from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root, interpret)
+from .treewalk import iter_nodes
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, Training, Value, join
 
 MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
+# What every nn.Module has, besides its class's own methods.
+MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {"forward", "zero_grad", "named_parameters",
+                                                                 "register_buffer", "add_module", "apply"})
 
 
 @dataclasses.dataclass(eq=False)
@@ -78,15 +82,19 @@ class FunctionSummary:
     def wants_grad(self) -> bool:
         return bool(self.result.wants_grad)
 
+    def given(self, constants: tuple) -> "FunctionSummary":
+        """The summary of a call with these literal arguments (`run_epoch(..., train=False)`)."""
+        constants = tuple(c for c in constants if c[0] in self.model.guards(self.function))
+        if not constants:
+            return self
+        if constants not in self._trains:
+            result = interpret(self.model, self.function, Context(constants=constants))
+            self._trains[constants] = FunctionSummary(self.function, result, self.model)
+        return self._trains[constants]
+
     def trains_given(self, constants: tuple) -> bool:
         """Does a call with these literal arguments reach a backward pass or optimizer step?"""
-        if not self.result.training:
-            return False
-        if not constants:
-            return True
-        if constants not in self._trains:
-            self._trains[constants] = bool(interpret(self.model, self.function, Context(constants=constants)).training)
-        return self._trains[constants]
+        return bool(self.result.training) and bool(self.given(constants).result.training)
 
 
 class ModuleModel:
@@ -95,12 +103,14 @@ class ModuleModel:
     def __init__(self, analysis: FileAnalysis) -> None:
         self.analysis = analysis
         self.calls_by_node = {id(c.node): c for c in analysis.calls}
-        self.states_by_node: dict = {}
+        self.facts_by_node: dict = {}  # id(Name or Call node) -> its fact, for the grad mode there
         for fact in (*analysis.name_uses, *analysis.calls):
-            self.states_by_node[id(fact.node)] = analysis.state_of(fact)
+            self.facts_by_node[id(fact.node)] = fact
+        self.call_order = {id(c.node): i for i, c in enumerate(analysis.calls)}  # source order, outer first
         self._facts_by_node = {id(a.node): a for a in analysis.assigns if a.node is not None}
         self._functions_by_node = {id(f.node): f for f in analysis.functions}
         self._ducks: dict = {}
+        self._called_names: Optional[set] = None
         self.classes: dict[str, ClassModel] = {}
         self.summaries: dict[int, FunctionSummary] = {}
         self.results: dict[int, list[ScopeResult]] = {}
@@ -124,6 +134,7 @@ class ModuleModel:
                 self.summaries[id(function)] = FunctionSummary(function, result, self)
                 self._note_fields(function, result)
         self.module_result = interpret(self, None)
+        self._settle_entry_modes()
         self._record_callers(self.module_result)
         for function in reversed([f for group in self._reverse_topological_groups() for f in group]):
             contexts = self._contexts_of(function)
@@ -193,6 +204,27 @@ class ModuleModel:
         self._groups = _strongly_connected(functions, edges)
         return self._groups
 
+    def _settle_entry_modes(self) -> None:
+        """A function every caller runs with gradients disabled starts disabled: callers as the
+        values see them (`model.greedy_decode(...)` under `no_grad`), repeated to a fixed point."""
+        sites: dict[int, list] = {}
+        for result in [s.result for s in self.summaries.values()] + [self.module_result]:
+            for fact, function, _, _ in result.outgoing:
+                sites.setdefault(id(function), []).append(fact)
+        functions = [f for f in self.analysis.functions if id(f) in sites and f.entry.origin in (
+            Origin.DEFAULT, Origin.CALLERS) and not self.passed_around(f)]
+        for _ in range(len(functions) + 1):
+            changed = False
+            for function in functions:
+                states = [self.analysis.state_of(fact) for fact in sites[id(function)]]
+                if all(state.mode.disables_grad for state in states):
+                    mode = Mode.INFERENCE if all(s.mode is Mode.INFERENCE for s in states) else Mode.DISABLED
+                    if function.entry.mode is not mode:
+                        function.entry = GradState(mode, Origin.CALLERS, sites[id(function)][0].node)
+                        changed = True
+            if not changed:
+                return
+
     def _record_callers(self, result: ScopeResult) -> None:
         for fact, function, params, constants in result.outgoing:
             self.callers.setdefault(id(function), []).append((result, fact, params, constants))
@@ -201,9 +233,9 @@ class ModuleModel:
         """The contexts a function is called in: one per distinct set of literal flags its
         branches test (at most `MAX_CONTEXTS`), each with the join of the callers' arguments."""
         sites = self.callers.get(id(function), [])
-        if not sites or is_passed_around(self.analysis, function):
+        if not sites or self.passed_around(function):
             return []
-        guards = _guard_parameters(function)
+        guards = self.guards(function)
         groups: dict[tuple, list] = {}
         for site in sites:
             key = tuple((name, value) for name, value in site[3] if name in guards)
@@ -252,11 +284,57 @@ class ModuleModel:
             found = set()
             for call in self.analysis.facts_in(self.analysis.calls, scope):
                 if call.method in MODULE_ONLY_METHODS and call.receiver is not None and call.qualified is None:
-                    receiver = call.receiver
-                    if isinstance(receiver, cst.Name) and receiver.value not in ("self", "cls"):
-                        found.add(receiver.value)
+                    root = chain_root(call.receiver)
+                    if root is not None and "." not in root and root not in ("self", "cls"):
+                        found.add(root)
             self._ducks[key] = frozenset(found)
         return self._ducks[key]
+
+    def guards(self, function: FunctionInfo) -> frozenset[str]:
+        key = ("guards", id(function))
+        if key not in self._ducks:
+            self._ducks[key] = _guard_parameters(function)
+        return self._ducks[key]
+
+    def passed_around(self, function: FunctionInfo) -> bool:
+        """The function's name is used other than to call it (a callback, `map(fn, ...)`, an
+        attribute read): it has callers we cannot see."""
+        if self._called_names is None:
+            called = set()
+            for call in self.analysis.calls:
+                func = call.node.func
+                called.add(id(func))
+                if isinstance(func, cst.Attribute):
+                    called.add(id(func.attr))
+            self._called_names = called
+        return any(use.name == function.name and use.node is not function.node.name
+                   and id(use.node) not in self._called_names for use in self.analysis.name_uses)
+
+    def class_by_usage(self, scope: FunctionInfo, name: str) -> Optional[ClassModel]:
+        """The one project class whose methods and fields cover every attribute the scope reads on
+        `name` (`ema.update(...)`, `ema.shadow(x)`: an `EMA`), if exactly one does."""
+        key = ("usage", id(scope))
+        if key not in self._ducks:
+            attributes: dict[str, set] = {}
+            for node in iter_nodes(scope.node.body):
+                if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+                    attributes.setdefault(node.value.value, set()).add(node.attr.value)
+            self._ducks[key] = attributes
+        used = self._ducks[key].get(name)
+        if not used or not self.classes:
+            return None
+        fits = [cls for cls in self.classes.values()
+                if used <= (set(cls.methods) | set(cls.fields) | (MODULE_API if cls.is_module else set()))]
+        return fits[0] if len(fits) == 1 else None
+
+    def unique_method(self, name: Optional[str]) -> Optional[FunctionInfo]:
+        """The method `name` when exactly one class of the module defines it (a call `x.name(...)`
+        on a value of unknown class can only run that one, if it runs one of ours)."""
+        if name is None or name.startswith("__"):
+            return None
+        found = [cls.methods[name] for cls in self.classes.values()
+                 if name in cls.methods and cls.methods[name].class_name == cls.name]
+        return found[0] if len(found) == 1 else None
 
     def global_value(self, name: str) -> Value:
         if name in self.classes:
@@ -287,6 +365,8 @@ class ModuleModel:
 
     def qualified_call(self, qualified: str, fact, arguments) -> Optional[Value]:
         """What a call of an imported callable gives: models from factories."""
+        if qualified in knowledge.SCRIPTED_MODULE_LOADERS:
+            return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.UNKNOWN)
         if qualified.startswith(knowledge.MODEL_FACTORY_PREFIXES):
             last = qualified.rpartition(".")[2]
             if last[:1].islower() and not last.startswith(("get_", "list_", "load_state")):
@@ -331,6 +411,16 @@ class ModuleModel:
         return isinstance(ref, str) and ref in knowledge.MODELS_WITHOUT_GRAD
 
     # -- what the rules ask ---------------------------------------------------------------------
+    def order(self, token) -> tuple[int, int]:
+        """Where a token's call stands in the source: statement, then outer calls first."""
+        return (token.call.index, self.call_order.get(id(token.call.node), 0))
+
+    @property
+    def may_use_torch(self) -> bool:
+        """False for a module that imports another array framework (TensorFlow, JAX, MXNet...) and
+        no PyTorch package: its `model.eval()` and `predict` are not PyTorch's."""
+        roots = {qualified.split(".")[0] for qualified in self.analysis.imports.aliases.values()}
+        return bool(roots & knowledge.TORCH_PACKAGES) or not roots & knowledge.OTHER_FRAMEWORKS
     def results_of(self, function: FunctionInfo) -> list[ScopeResult]:
         return self.results.get(id(function), [])
 

@@ -97,14 +97,7 @@ class EvaluationWithGradients(Rule):
         for region in evaluation_regions(analysis, settings.evaluation_names):
             first = region.forwards[0]
             safety = FixSafety.UNSAFE if region.escapes else FixSafety.SAFE
-            if region.flag is not None:
-                body = [s for s in region.scope.node.body.body if not edits.is_docstring(s)]
-                spelled, needs = edits.torch_callable(analysis.module_imports, "set_grad_enabled")
-                guard = f"{spelled}({region.flag})"
-                fix = Fix(FixSafety.UNSAFE, f"run the body of `{region.scope.name}` under `with {guard}:`",
-                          edits.wrap_in_with(body, guard, needs), anchor=body[0]) if body and needs is not None else None
-                where = f"`{region.scope.name}`"
-            elif region.kind == "function":
+            if region.kind == "function":
                 function = region.scope
                 fix = None if function.is_async or needs_import is None else Fix(
                     safety, f"add `@{context}` to `{function.name}`",
