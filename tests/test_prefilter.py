@@ -51,18 +51,6 @@ def train_step(model, batch, optimizer):
         ema = [p.detach().clone() for p in model.parameters()]
     return ema
 """
-# Evidence of evaluation (a loader named like a validation set) in one function, the forward pass
-# in a helper it calls: they meet through the helper's name.
-THROUGH_A_HELPER = """\
-def score(model, x):
-    return model(x).sum().item()
-
-
-def validate(model, val_loader):
-    return [score(model, x) for x in val_loader]
-"""
-
-
 def test_correct_grad_contexts_leave_the_grad_context_rules_out():
     signals = signals_of(CORRECT_CONTEXTS)
     assert signals.grad_context and signals.backward
@@ -72,14 +60,6 @@ def test_correct_grad_contexts_leave_the_grad_context_rules_out():
     # An evaluation name with a forward pass, a backward pass under a grad-mode word: those stay.
     assert [rule.code for rule in relevant_rules(CORRECT_CONTEXTS, EVERYTHING)] == ["NG101", "NG201", "NG202",
                                                                                     "NG204"]
-
-
-def test_evaluation_and_forward_meet_only_in_code_that_names_each_other():
-    assert signals_of(THROUGH_A_HELPER).evaluation_forward
-    apart = THROUGH_A_HELPER.replace("[score(model, x) for x in val_loader]", "[x for x in val_loader]")
-    signals = signals_of(apart)
-    assert signals.evaluation and signals.forward and not signals.evaluation_forward
-    assert lint_source(apart, "a.py", EVERYTHING, prefilter=False) == []
 
 
 @pytest.mark.parametrize(("source", "signal"), [
