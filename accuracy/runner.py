@@ -80,9 +80,10 @@ def parse_run(paths: Sequence[str], returncode: int, stdout: str, stderr: str) -
     if returncode not in (0, 1, 2):
         failures.append(f"exit status {returncode}")
     try:
-        findings = json.loads(stdout)
+        document = json.loads(stdout)  # schema version 1: {"findings": [...], "errors": [...], ...}
+        findings = document.get("findings") if isinstance(document, dict) else None
         if not isinstance(findings, list):
-            raise ValueError("not a list")
+            raise ValueError("no list of findings")
     except ValueError:
         findings = []
         failures.append(f"no JSON findings on standard output ({_last_line(stderr)})")

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 DEFAULT_LINES = 100_000
+PLUGIN_GOAL = 1.3  # what installing the flake8 plugin may cost a flake8 run, at most
 SKIPPED_DIRS = {"__pycache__", ".git", ".hg", ".tox", ".venv", "node_modules"}
 
 # flake8 runs every installed plugin whatever --select says, so each flake8 row runs flake8 with
@@ -72,6 +73,8 @@ class Tool:
     argv: list[str]
     summarize: Callable[[str, str, int], str]
     processes: int = 1
+    env: dict = dataclasses.field(default_factory=dict)  # added to the child's environment
+    primed: bool = False  # its untimed first run covers every file (fills the plugin's cache)
 
 
 @dataclasses.dataclass
@@ -166,7 +169,11 @@ def tools(args: argparse.Namespace, listing: Path) -> tuple[list[Tool], list[str
         "flake8": Tool("flake8", "flake8 defaults (E,F,W,C90)", flake8(STOCK_PLUGINS), _flake8_summary),
         "pyflakes": Tool("pyflakes", "flake8, pyflakes only (F)", flake8("flake8,pyflakes"), _flake8_summary),
         "plugin": Tool("plugin", "flake8 defaults + NG plugin", [*flake8(STOCK_PLUGINS + ",nograd-lint"),
-                                                                 "--extend-select", "NG"], _flake8_summary),
+                                                                 "--extend-select", "NG"], _flake8_summary,
+                       env={"NOGRAD_LINT_NO_CACHE": "1"}),
+        "plugin-cached": Tool("plugin-cached", "flake8 + NG plugin, warm cache", [
+            *flake8(STOCK_PLUGINS + ",nograd-lint"), "--extend-select", "NG"], _flake8_summary,
+            env={"NOGRAD_LINT_CACHE_DIR": "plugin-cache"}, primed=True),
         "ast": Tool("ast", "ast.parse, every file", [sys.executable, "-c", AST_PARSE, str(listing)], _parse_summary),
         "libcst": Tool("libcst", "libcst.parse_module, every file", [sys.executable, "-c", LIBCST_PARSE, str(listing)],
                        _parse_summary),
@@ -198,13 +205,14 @@ def child_environment(workdir: Path) -> dict[str, str]:
     return env
 
 
-def run_once(argv: list[str], workdir: Path, summarize: Callable[[str, str, int], str]) -> Run:
+def run_once(argv: list[str], workdir: Path, summarize: Callable[[str, str, int], str],
+             env: Optional[dict] = None) -> Run:
     """Time one whole process; stdout/stderr go to files (no pipe reader competing for the CPU)."""
     out_path, err_path = workdir / "stdout.txt", workdir / "stderr.txt"
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
         start = time.perf_counter()
         process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, cwd=workdir,
-                                   env=child_environment(workdir))
+                                   env={**child_environment(workdir), **(env or {})})
         _, status, usage = os.wait4(process.pid, 0)
         wall = time.perf_counter() - start
     process.returncode = os.waitstatus_to_exitcode(status)
@@ -237,12 +245,15 @@ def report(results: dict[str, list[Run]], chosen: list[Tool], total_lines: int, 
         runs = results[tool.key]
         walls = [r.wall for r in runs]
         base = results.get(reference)
+        plain = results.get("flake8")
         rows.append(dict(
             key=tool.key, label=tool.label, processes=tool.processes, median=statistics.median(walls),
             min=min(walls), max=max(walls), cpu=statistics.median(r.cpu for r in runs),
             lines_per_second=total_lines / statistics.median(walls),
             ratio_to_nograd=_paired(runs, base, "wall") if base else None,
             cpu_ratio_to_nograd=_paired(runs, base, "cpu") if base else None,
+            ratio_to_flake8=_paired(runs, plain, "wall") if plain else None,
+            cpu_ratio_to_flake8=_paired(runs, plain, "cpu") if plain else None,
             exit=runs[0].returncode, output=runs[0].summary,
         ))
     header = (f"{'command':30} {'median s':>8} {'min':>6} {'max':>6} {'cpu s':>6} {'lines/s':>8} "
@@ -260,6 +271,14 @@ def report(results: dict[str, list[Run]], chosen: list[Tool], total_lines: int, 
 def verdicts(rows: list[dict]) -> list[str]:
     by_key = {row["key"]: row for row in rows}
     lines = []
+    for key in ("plugin", "plugin-cached"):
+        if by_key.get(key, {}).get("ratio_to_flake8") is None:
+            continue
+        plugin = by_key[key]
+        wall, cpu = plugin["ratio_to_flake8"], plugin["cpu_ratio_to_flake8"]
+        met = max(wall, cpu) <= PLUGIN_GOAL
+        lines.append(f"{plugin['label']} / {by_key['flake8']['label']} = {_ratio(wall)} wall, {_ratio(cpu)} cpu"
+                     f"  (target <= {PLUGIN_GOAL:g}x: {'met' if met else 'NOT met'})")
     if "nograd" not in by_key:
         return lines
     for key, goal in (("flake8", 1.0), ("torchfix", 20.0), ("pyflakes", None), ("libcst", None), ("ast", None)):
@@ -384,9 +403,9 @@ def parse_arguments(argv: Optional[list[str]]) -> argparse.Namespace:
     size.add_argument("--lines", type=int, default=DEFAULT_LINES, help="sample size in lines (default: 100000)")
     parser.add_argument("--seed", type=int, default=0, help="which sample (default: 0)")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default: 3)")
-    parser.add_argument("--tools", default="nograd,nograd-j2,flake8,pyflakes,ast,libcst,torchfix",
-                        help="comma-separated, in this set: nograd, nograd-j2, flake8, pyflakes, plugin, ast, "
-                             "libcst, torchfix (default: all but plugin)")
+    parser.add_argument("--tools", default="nograd,nograd-j2,flake8,plugin,plugin-cached,pyflakes,ast,libcst,torchfix",
+                        help="comma-separated, in this set: nograd, nograd-j2, flake8, pyflakes, plugin, "
+                             "plugin-cached, ast, libcst, torchfix (default: all)")
     parser.add_argument("--nograd-lint", help="the nograd-lint command, split like a shell would "
                                               "(default: the executable next to this Python)")
     parser.add_argument("--flake8-python", help="the Python whose flake8 is timed (default: this one)")
@@ -430,13 +449,13 @@ def main(argv: Optional[list[str]] = None) -> int:
         primer = workdir / "primer.txt"
         primer.write_text(names[0] + "\n", encoding="utf-8")
         for tool in chosen:  # untimed: compiles bytecode caches and loads plugins once
-            run_once([a if a != str(listing) else str(primer) for a in with_files(tool, names[:1])],
-                     workdir, tool.summarize)
+            first = with_files(tool, names) if tool.primed else with_files(tool, names[:1])
+            run_once([a if a != str(listing) else str(primer) for a in first], workdir, tool.summarize, tool.env)
         results: dict[str, list[Run]] = {tool.key: [] for tool in chosen}
         for round_number in range(args.rounds):
             shift = round_number % len(chosen)
             for tool in chosen[shift:] + chosen[:shift]:
-                run = run_once(with_files(tool, names), workdir, tool.summarize)
+                run = run_once(with_files(tool, names), workdir, tool.summarize, tool.env)
                 results[tool.key].append(run)
                 print(f"  round {round_number + 1}: {tool.label:32} {run.wall:8.2f} s", file=sys.stderr, flush=True)
     print()

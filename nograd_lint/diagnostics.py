@@ -27,7 +27,7 @@ class Confidence(enum.IntEnum):
 class Fix:
     """A rewrite of the module: `apply` maps the module tree to a new tree.
 
-    `anchor` is the node the fix rewrites (its lines must carry no matching noqa).
+    `anchor` is the node the fix rewrites (a noqa on its header silences the finding: suppression.py).
     """
 
     safety: FixSafety

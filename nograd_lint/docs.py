@@ -5,10 +5,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from . import __version__
 from .rules import all_rules
 
+REPOSITORY = "https://github.com/nograd-lint/nograd-lint"
 REQUIRED_SECTIONS = ("## What it does", "## Why is this bad", "## Example", "## Use instead",
                      "## Fix safety", "## Known limits")
+
+
+def rule_url(code: str) -> str:
+    """The rule's docs page in the repository, at this version's tag."""
+    return f"{REPOSITORY}/blob/v{__version__}/docs/rules/{code}.md"
 
 
 def rule_pages() -> dict[str, str]:

@@ -10,9 +10,11 @@ from .io.config import Settings
 from .diagnostics import Diagnostic
 from .analysis.gradmode import analyze
 from .analysis.project import analyse_alone
-from .analysis.prefilter import signals_of, text_signals
+from .analysis.prefilter import signals_of
 from .rules import all_rules
-from .io.sources import NoqaMap, parse, worth_parsing
+from .io.noqa import NoqaMap
+from .io.sources import parse, worth_parsing
+from .suppression import fix_blocked, header_lines, silenced
 
 
 def enabled_rules(settings: Settings):
@@ -33,17 +35,13 @@ class Positions:
 
 
 def relevant_rules(source: Union[str, bytes], settings: Settings, tree=None) -> list:
-    """The enabled rules that could report something in this file (none: skip the libcst parse).
-
-    Text first: when it alone makes a rule relevant, the file needs libcst anyway and every
-    enabled rule runs. Otherwise the `ast` pre-pass decides, rule by rule. Signals only ever
-    combine with and/or, so a rule relevant on text signals is relevant on the full ones too.
-    """
+    """The enabled rules that could report something in this file (none: skip the libcst parse),
+    as the `ast` pre-pass decides, rule by rule (`tree`: an `ast` tree at hand, as flake8 has)."""
     if not worth_parsing(source):
         return []
     rules = enabled_rules(settings)
-    if any(rule.relevant(text_signals(source)) for rule in rules):
-        return rules
+    if not rules:
+        return []
     signals = signals_of(source, settings.evaluation_names, tree)
     return [rule for rule in rules if rule.relevant(signals)]
 
@@ -55,8 +53,8 @@ def needs_analysis(source: Union[str, bytes], settings: Settings) -> bool:
 
 def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
                 text: Optional[str] = None, keep_suppressed: bool = False, rules: Optional[list] = None) -> list[Diagnostic]:
-    """Diagnostics for a parsed module, sorted, with noqa and min-confidence applied. `rules`
-    (from `relevant_rules`) narrows the enabled rules to those that could fire. A file on disk is
+    """Diagnostics for a parsed module, sorted, with noqa (see suppression.py) and min-confidence
+    applied. `rules` (from `relevant_rules`) narrows the enabled rules to those that could fire. A file on disk is
     analysed with its project (see analysis/project.py)."""
     settings = settings or Settings()
     analysis = analyse_alone(module, path) if settings.project else analyze(module, path)
@@ -69,15 +67,20 @@ def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[S
             if finding.confidence < settings.min_confidence:
                 continue
             where = positions.of(finding.node)
+            fix = finding.fix
             if not keep_suppressed:
                 if noqa is None:  # built on the first finding: most files have none
                     noqa = NoqaMap.of_text(text if text is not None else module.code)
-                if noqa.suppresses(where.start.line, rule.code):
-                    continue
+                if noqa.lines:
+                    header = header_lines(fix.anchor, positions.of) if fix is not None and fix.anchor else None
+                    if silenced(noqa, rule.code, where.start.line, header):
+                        continue
+                    if fix is not None and fix_blocked(module, fix, noqa, rule.code):
+                        fix = None
             diagnostics.append(Diagnostic(
                 code=rule.code, message=finding.message, line=where.start.line,
                 column=where.start.column + 1, end_line=where.end.line, end_column=where.end.column + 1,
-                confidence=finding.confidence, fix=finding.fix,
+                confidence=finding.confidence, fix=fix,
             ))
     return sorted(set(diagnostics), key=lambda d: d.sort_key)
 

@@ -273,8 +273,14 @@ def json_finding(path, line, cell=None, code="NG101", confidence="high") -> dict
             "end_column": 2, "confidence": confidence, "fix": None}
 
 
+def json_output(findings: list) -> str:
+    """What `nograd-lint --output-format json` prints (schema version 1)."""
+    return json.dumps({"schema_version": 1, "tool": {"name": "nograd-lint", "version": "0"}, "findings": findings,
+                       "errors": []})
+
+
 def test_findings_are_read_per_file_and_notebook_findings_keep_their_cell():
-    stdout = json.dumps([json_finding("a.py", 8), json_finding("nb.ipynb", 3, cell=2),
+    stdout = json_output([json_finding("a.py", 8), json_finding("nb.ipynb", 3, cell=2),
                          json_finding("not_asked.py", 1)])
     runs = parse_run(["a.py", "./nb.ipynb", "c.py"], 1, stdout, "Found 3 findings in 3 files checked.\n")
     assert runs == {
@@ -285,14 +291,14 @@ def test_findings_are_read_per_file_and_notebook_findings_keep_their_cell():
 
 
 def test_a_notebook_finding_without_a_cell_is_an_error_of_that_file():
-    runs = parse_run(["nb.ipynb"], 1, json.dumps([json_finding("nb.ipynb", 3)]), "")
+    runs = parse_run(["nb.ipynb"], 1, json_output([json_finding("nb.ipynb", 3)]), "")
     assert runs["nb.ipynb"] == FileRun([], "the JSON output gives no cell for a notebook finding at line 3")
 
 
 def test_an_error_message_is_a_crash_of_its_file_only():
     stderr = ("nograd-lint: error: src/a.py:3:5: cannot parse: invalid syntax\n"
               "Found 1 finding in 2 files checked. 1 file could not be checked.\n")
-    runs = parse_run(["src/a.py", "src/a.pyx.py"], 2, json.dumps([json_finding("src/a.pyx.py", 1)]), stderr)
+    runs = parse_run(["src/a.py", "src/a.pyx.py"], 2, json_output([json_finding("src/a.pyx.py", 1)]), stderr)
     assert runs["src/a.py"] == FileRun([], "src/a.py:3:5: cannot parse: invalid syntax")
     assert runs["src/a.pyx.py"] == FileRun([Finding("src/a.pyx.py", None, 1, "NG101", "m", "high")])
 
@@ -300,9 +306,9 @@ def test_an_error_message_is_a_crash_of_its_file_only():
 @pytest.mark.parametrize("returncode,stdout,stderr,error", [
     (1, "", "Traceback (most recent call last):\nKeyError: 'x'\n",
      "no JSON findings on standard output (KeyError: 'x')"),
-    (2, "[]", "nograd-lint: error: pyproject.toml: cannot read: bad\n", "pyproject.toml: cannot read: bad"),
-    (2, "[]", "", "exit status 2 without an error message (nothing on standard error)"),
-    (-9, "[]", "", "exit status -9"),
+    (2, json_output([]), "nograd-lint: error: pyproject.toml: cannot read: bad\n", "pyproject.toml: cannot read: bad"),
+    (2, json_output([]), "", "exit status 2 without an error message (nothing on standard error)"),
+    (-9, json_output([]), "", "exit status -9"),
 ])
 def test_a_run_that_fails_as_a_whole_is_a_crash_of_every_file(returncode, stdout, stderr, error):
     assert parse_run(["a.py", "b.py"], returncode, stdout, stderr) == {"a.py": FileRun([], error),
@@ -310,7 +316,7 @@ def test_a_run_that_fails_as_a_whole_is_a_crash_of_every_file(returncode, stdout
 
 
 def test_a_finding_that_cannot_be_read_is_an_error():
-    runs = parse_run(["a.py"], 1, json.dumps([json_finding("a.py", 1, confidence="certain")]), "")
+    runs = parse_run(["a.py"], 1, json_output([json_finding("a.py", 1, confidence="certain")]), "")
     assert runs["a.py"].error.startswith("a finding the scorer cannot read (confidence 'certain'): ")
 
 

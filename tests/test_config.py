@@ -71,7 +71,7 @@ def test_unknown_keys_and_bad_values_exit_two_with_a_clear_message(tmp_path):
     write(tmp_path, "m.py", MIXED)
     path = tmp_path / "pyproject.toml"
     known = ("select, extend-select, ignore, fix-context, evaluation-names, min-confidence, exclude, extend-exclude, "
-             "notebooks")
+             "notebooks, respect-gitignore, per-file-ignores, extend-per-file-ignores")
     for table, message in {
         'selekt = ["NG1"]': f"unknown option(s) selekt (known: {known})",
         'select = 5': "select must be a list of rule codes or prefixes, not 5",
@@ -82,10 +82,18 @@ def test_unknown_keys_and_bad_values_exit_two_with_a_clear_message(tmp_path):
         'evaluation-names = [1, 2]': "evaluation-names must be a list of strings, not [1, 2]",
         'notebooks = "no"': "notebooks must be true or false, not 'no'",
         'extend-exclude = {a = 1}': "extend-exclude must be a list of strings, not {'a': 1}",
+        'respect-gitignore = 1': "respect-gitignore must be true or false, not 1",
+        'per-file-ignores = ["tests/*"]': "per-file-ignores must be a table of file patterns to lists of codes, "
+                                          "not ['tests/*']",
+        'per-file-ignores = {"tests/*" = ["E501"]}': "per-file-ignores.'tests/*': 'E501' is not a rule code or prefix "
+                                                     "like NG101 or NG1",
+        'extend-per-file-ignores = {"*.ipynb" = "NG9"}': "extend-per-file-ignores.'*.ipynb': 'NG9' matches no rule "
+                                                         "(see --list-rules)",
     }.items():
         pyproject(tmp_path, table)
         ran = lint("m.py", cwd=tmp_path)
         assert (ran.code, ran.out, ran.err) == (2, "", f"nograd-lint: error: {path}: [tool.nograd-lint]: {message}\n")
+    pyproject(tmp_path, 'extend-exclude = {a = 1}')
     fixed = fix("m.py", cwd=tmp_path)
     assert (fixed.code, fixed.out, fixed.err) == (
         2, "", f"nograd-fix: error: {path}: [tool.nograd-lint]: "

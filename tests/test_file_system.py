@@ -45,7 +45,7 @@ def test_file_names_that_are_not_utf8_keep_every_output_valid(tmp_path):
         ran = lint("--output-format", output, ".", cwd=tmp_path)
         assert (ran.code, ran.err_lines) == (1, [SUMMARY_ONE])
         document = json.loads(ran.out)
-        paths = ([finding["path"] for finding in document] if output == "json" else
+        paths = ([finding["path"] for finding in document["findings"]] if output == "json" else
                  [r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in document["runs"][0]["results"]])
         assert paths == [shown if output == "json" else "caf%5Cxe9.py"]
     assert lint(".", cwd=tmp_path).lines == [evaluate_finding(shown)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flake8.main.application import Application
 from flake8.style_guide import Decision
-from frontend_files.helpers import EVALUATE, MIXED, finding, flake8, lint, mixed_findings, write
+from frontend_files.helpers import EVALUATE, MIXED, finding, flake8, lint, mixed_findings, run, script, write
 
 from nograd_lint import __version__
 from nograd_lint.io.config import Settings
@@ -133,3 +133,55 @@ def test_opinionated_rules_are_on_flake8s_default_ignore_list(tmp_path, monkeypa
     app = Application()
     app.initialize(["--select", "NG", "o.py"])
     assert app.guide.decider.decision_for(off[0]) is Decision.Selected
+
+
+def test_statistics_count_each_code_under_its_rule_summary(tmp_path):
+    write(tmp_path, "m.py", MIXED)
+    write(tmp_path, "e.py", EVALUATE)
+    summary = {rule.code: rule.summary for rule in all_rules()}
+    ran = flake8("--select", "NG", "--statistics", "e.py", "m.py", cwd=tmp_path)
+    assert ran.lines == [
+        f"e.py:8:21: NG101 {summary['NG101']}", f"m.py:8:21: NG101 {summary['NG101']}",
+        f"m.py:19:23: NG102 {summary['NG102']}", f"m.py:25:9: NG103 {summary['NG103']}",
+        f"2     NG101 {summary['NG101']}", f"1     NG102 {summary['NG102']}", f"1     NG103 {summary['NG103']}"]
+
+
+@pytest.mark.parametrize(("argv", "codes"), [
+    (["--select", "E"], None),
+    (["--select", "E,F", "--ignore", "NG"], None),
+    (["--select", "NG1"], ("NG101", "NG102", "NG103")),
+    (["--extend-select", "NG4", "--ignore", "NG2,NG3,NG1"], ("NG401",)),
+])
+def test_only_the_rules_flake8_can_report_run(tmp_path, monkeypatch, argv, codes):
+    from nograd_lint.frontends.flake8_plugin import NogradChecker
+
+    monkeypatch.chdir(tmp_path)
+    app = Application()
+    app.initialize([*argv, "o.py"])
+    settings = NogradChecker.settings
+    assert (settings.select if settings is not None else None) == codes
+
+
+def test_findings_are_cached_by_content_settings_and_code(tmp_path):
+    write(tmp_path, "e.py", EVALUATE)
+    expected = [finding("e.py", EVALUATE, "NG101", 8, 21)]
+    assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == expected
+    cache = tmp_path / ".nograd_lint_cache"
+    assert (cache / ".gitignore").read_text() == "# Made by nograd-lint: its cache, never committed.\n*\n"
+    [entry] = [path for path in cache.rglob("*") if path.is_file() and path.name != ".gitignore"]
+    # The next run reads the entry instead of analysing the file: planted text shows it.
+    entry.write_text('[[8, 20, "NG101 planted"]]')
+    assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == ["e.py:8:21: NG101 planted"]
+    # Other settings, an entry of another shape, a changed file: analysed again.
+    assert flake8("--select", "NG", "--nograd-min-confidence", "high", "e.py", cwd=tmp_path).lines == expected
+    entry.write_text('{"not": "a list"}')
+    assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == expected
+    write(tmp_path, "e.py", "\n" + EVALUATE)
+    assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == [
+        finding("e.py", "\n" + EVALUATE, "NG101", 9, 21)]
+    # Turned off, or moved.
+    write(tmp_path, "off/e.py", EVALUATE)
+    off = run([script("flake8"), "--select", "NG", "e.py"], tmp_path / "off", NOGRAD_LINT_NO_CACHE="1")
+    assert off.lines == expected and not (tmp_path / "off" / ".nograd_lint_cache").exists()
+    moved = run([script("flake8"), "--select", "NG", "e.py"], tmp_path / "off", NOGRAD_LINT_CACHE_DIR=str(tmp_path / "c"))
+    assert moved.lines == expected and (tmp_path / "c" / ".gitignore").is_file()

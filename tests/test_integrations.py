@@ -3,10 +3,12 @@ configuration in a real pre-commit run on Python files and a notebook, ruff keep
 with `lint.external`, the flake8, VS Code and PyCharm settings, and the GitHub workflows' commands."""
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import re
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from frontend_files.helpers import (BIN, EVALUATE, EVALUATE_FIXED, REPO, environ
 from frontend_files.notebooks import EVAL_ACROSS_CELLS, VALIDATE, notebook, notebook_finding
 from test_precommit import SKIP_OFFLINE, copy_project, git, pre_commit, registry_reachable, status_lines
 
+from nograd_lint import __version__
 from nograd_lint.io.config import Settings
 from nograd_lint.io.notebooks import Notebook
 
@@ -76,21 +79,49 @@ def snippet(path: Path, heading: str, language: str, index: int = 0) -> str:
     return [text for lang, text in snippets(path, heading) if lang == language][index]
 
 
-def test_readme_pre_commit_config_in_a_real_pre_commit_run_on_python_and_notebooks(tmp_path_factory):
-    root = tmp_path_factory.mktemp("readme-pre-commit")
+PUBLIC_URL = "https://github.com/nograd-lint/nograd-lint"
+
+
+@pytest.fixture(scope="module")
+def released(tmp_path_factory) -> Path:
+    """A clone of this repository as it would be released: committed and tagged `v{version}`."""
+    root = tmp_path_factory.mktemp("release")
     if os.environ.get(SKIP_OFFLINE) == "1" and not registry_reachable(root):
         pytest.skip(f"{SKIP_OFFLINE}=1 and the package registry is unreachable")
+    clone = root / "nograd-lint"
+    copy_project(clone)
+    git("init", "-q", cwd=clone)
+    git("add", "-A", cwd=clone)
+    git("commit", "-q", "-m", "release", cwd=clone)
+    git("tag", f"v{__version__}", cwd=clone)
+    return clone
+
+
+def test_readme_install_from_git_at_the_release_tag(released, tmp_path):
+    """The README's `pip install git+...@vX.Y.Z`, pointed at the tagged clone, installs this version."""
+    install = snippet(REPO / "README.md", "## Installing", "bash").splitlines()[0]
+    assert install.startswith(f'pip install "git+{PUBLIC_URL}@v{__version__}"'), install
+    assert f"\n## {__version__} " in (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    url = install.split('"')[1].replace(PUBLIC_URL, released.as_uri())
+    target = tmp_path / "site"
+    # Build with this environment's setuptools when it has one (else pip fetches it).
+    isolation = [] if importlib.util.find_spec("setuptools") is None else ["--no-build-isolation"]
+    done = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", *isolation,
+                           "--target", str(target), url], capture_output=True, text=True, env=environment(),
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    metadata = next(target.glob("nograd_lint-*.dist-info")) / "METADATA"
+    assert f"\nVersion: {__version__}\n" in metadata.read_text(encoding="utf-8")
+    assert (target / "nograd_lint" / "frontends" / "server.py").is_file()
+
+
+def test_readme_pre_commit_config_in_a_real_pre_commit_run_on_python_and_notebooks(released, tmp_path_factory):
+    root = tmp_path_factory.mktemp("readme-pre-commit")
     config = snippet(REPO / "README.md", "### pre-commit", "yaml")
     assert config == snippet(INTEGRATIONS, "## pre-commit", "yaml")  # one documented setup
-    hooks = root / "hooks"
-    copy_project(hooks)
-    git("init", "-q", cwd=hooks)
-    git("add", "-A", cwd=hooks)
-    git("commit", "-q", "-m", "hooks", cwd=hooks)
-    rev = git("rev-parse", "HEAD", cwd=hooks).strip()
-    local, count = re.subn(r"(?m)^(\s*- repo: ).*$", lambda m: m.group(1) + hooks.as_posix(), config)
-    local, count_rev = re.subn(r"(?m)^(\s*rev: ).*$", lambda m: m.group(1) + rev, local)
-    assert (count, count_rev) == (1, 1)
+    assert f"\n    rev: v{__version__}\n" in config  # the release tag, used as written
+    local, count = re.subn(r"(?m)^(\s*- repo: )(.*)$", lambda m: m.group(1) + released.as_posix(), config)
+    assert count == 1 and PUBLIC_URL in config
 
     user = root / "user"
     user.mkdir()
@@ -166,7 +197,10 @@ def test_flake8_configuration_snippet(tmp_path):
 
 
 def test_vs_code_settings_snippet(tmp_path):
-    settings = json.loads(snippet(INTEGRATIONS, "## VS Code", "json"))
+    extension = json.loads(snippet(INTEGRATIONS, "## VS Code", "json"))  # a local extension's package.json
+    assert extension["main"] == "extension.js" and "onLanguage:python" in extension["activationEvents"]
+    assert '{ command: "nograd-lint", args: ["server"] }' in snippet(INTEGRATIONS, "## VS Code", "js")
+    settings = json.loads(snippet(INTEGRATIONS, "## VS Code", "json", 1))
     assert settings["flake8.importStrategy"] == "fromEnvironment"  # the flake8 that has the plugin
     write(tmp_path, "e.py", EVALUATE)
     ran = run([script("flake8"), *settings["flake8.args"], "e.py"], tmp_path)

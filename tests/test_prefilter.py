@@ -6,7 +6,7 @@ import pytest
 
 from nograd_lint.io.config import Settings
 from nograd_lint.diagnostics import Confidence
-from nograd_lint.linter import lint_source
+from nograd_lint.linter import lint_source, relevant_rules
 from nograd_lint.analysis.prefilter import Signals, signals_of
 
 ROOT = Path(__file__).parent.parent
@@ -31,3 +31,50 @@ def test_files_without_signals_are_skipped():
 def test_signals_of_an_evaluation_loop():
     signals = signals_of("def validate(model, val_loader):\n    for x in val_loader:\n        model(x)\n")
     assert signals.evaluation and signals.forward and not signals.backward and not signals.parameter_loop
+
+
+# Correct uses of grad contexts: no grad-context rule (NG203, NG3) can fire.
+CORRECT_CONTEXTS = """\
+import torch
+
+
+@torch.no_grad()
+def predict(model, batch):
+    return model(batch).argmax(1)
+
+
+def train_step(model, batch, optimizer):
+    loss = model(batch).sum()
+    loss.backward()
+    optimizer.step()
+    with torch.no_grad():
+        ema = [p.detach().clone() for p in model.parameters()]
+    return ema
+"""
+def test_correct_grad_contexts_leave_the_grad_context_rules_out():
+    signals = signals_of(CORRECT_CONTEXTS)
+    assert signals.grad_context and signals.backward
+    assert not any([signals.nested_context, signals.uncalled_context, signals.bare_context_call,
+                    signals.leaking_statement, signals.stored_context, signals.yield_in_context,
+                    signals.thread_in_context, signals.async_decorated, signals.inference_training])
+    # An evaluation name with a forward pass, a backward pass under a grad-mode word: those stay.
+    assert [rule.code for rule in relevant_rules(CORRECT_CONTEXTS, EVERYTHING)] == ["NG101", "NG201", "NG202",
+                                                                                    "NG204"]
+
+
+@pytest.mark.parametrize(("source", "signal"), [
+    ("from torch import no_grad as ng\n\ndef f(model, x):\n    ng()\n    return model(x)\n", "bare_context_call"),
+    ("import torch\nng = torch.no_grad\n\ndef f(model, x):\n    with ng:\n        return model(x)\n",
+     "uncalled_context"),
+    ("import torch\n\ndef f():\n    torch.set_grad_enabled(False)\n", "leaking_statement"),
+    ("import torch\nctx = torch.no_grad()\n\ndef f(x):\n    with ctx:\n        return x\n", "stored_context"),
+    ("import torch\n\ndef f(xs):\n    with torch.no_grad():\n        yield from xs\n", "yield_in_context"),
+    ("import torch\n\nasync def f(x):\n    @torch.no_grad()\n    async def g():\n        pass\n", "async_decorated"),
+    ("import torch\n\ndef maybe_no_grad():\n    return torch.no_grad()\n\n@torch.no_grad()\ndef f(x):\n"
+     "    with maybe_no_grad():\n        return x\n", "nested_context"),
+    ("import threading, torch\n\n@torch.inference_mode()\ndef f(model):\n    threading.Thread(target=model).start()\n",
+     "thread_in_context"),
+    ("import torch\n\nwith torch.inference_mode():\n    loss.backward()\n", "inference_training"),
+])
+def test_context_signals_see_aliases_and_wrappers(source, signal):
+    assert getattr(signals_of(source), signal)

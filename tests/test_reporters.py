@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from frontend_files.helpers import (EVALUATE, MIXED, MIXED_ALL_FIXED, REPO, evaluate_finding, lint, mixed_findings,
                                     write)
-from frontend_files.notebooks import VALIDATE, notebook, notebook_finding
+from frontend_files.notebooks import VALIDATE, code, notebook, notebook_finding
 
+from nograd_lint import __version__
 from nograd_lint.io.config import Settings
 from nograd_lint.io.files import Edit, lint_data, line_edits
 from nograd_lint.linter import lint_source
@@ -59,7 +60,12 @@ def test_json_lists_findings_with_positions_confidence_and_fix_edits(tmp_path):
     assert ran.err_lines == [f"nograd-lint: error: {BROKEN_ERROR}",
                              "Found 4 findings in 3 files checked. 3 fixable with nograd-fix, 1 more with "
                              "nograd-fix --unsafe-fixes. 1 file could not be checked."]
-    assert json.loads(ran.out) == [
+    log = json.loads(ran.out)
+    assert (log["schema_version"], log["tool"]) == (1, {"name": "nograd-lint", "version": __version__})
+    # A file that cannot be parsed is in the output too, with its position.
+    assert log["errors"] == [{"path": "src/broken.py", "cell": None, "line": 2, "column": 5,
+                              "message": "cannot parse: '(' was never closed"}]
+    assert log["findings"] == [
         {"code": "NG101", "message": messages["nb", "NG101"], "path": "nb/v.ipynb", "cell": 2,
          "line": 2, "column": 11, "end_line": 2, "end_column": 19, "confidence": "high",
          "fix": {"safety": "safe", "description": "wrap the loop in `with torch.no_grad():`", "edits": [
@@ -84,7 +90,7 @@ def test_json_lists_findings_with_positions_confidence_and_fix_edits(tmp_path):
 
 def test_json_edits_reproduce_what_nograd_fix_writes(tmp_path):
     ran = lint("--output-format", "json", ".", cwd=_project(tmp_path))
-    findings = json.loads(ran.out)
+    findings = json.loads(ran.out)["findings"]
     text = MIXED
     for finding in reversed([f for f in findings if f["path"] == "src/a.py"]):  # bottom-up: edits stay valid
         text = apply(text, finding["fix"]["edits"])
@@ -93,10 +99,22 @@ def test_json_edits_reproduce_what_nograd_fix_writes(tmp_path):
     assert apply(cell.source, findings[0]["fix"]["edits"]) == NOTEBOOK_FIXED_CELL
 
 
-def test_json_without_findings_is_an_empty_list(tmp_path):
+def test_json_without_findings_has_empty_lists(tmp_path):
     write(tmp_path, "clean.py", "import torch\n")
     ran = lint("--output-format", "json", "clean.py", cwd=tmp_path)
-    assert (ran.code, ran.out, ran.err) == (0, "[]\n", "No findings in 1 file.\n")
+    assert (ran.code, json.loads(ran.out), ran.err) == (
+        0, {"schema_version": 1, "tool": {"name": "nograd-lint", "version": __version__}, "findings": [], "errors": []},
+        "No findings in 1 file.\n")
+
+
+def test_json_errors_in_notebooks_and_without_positions(tmp_path):
+    write(tmp_path, "bad.ipynb", notebook([code("x = (\n")]))
+    write(tmp_path, "nb.ipynb", b"{not json")
+    log = json.loads(lint("--output-format", "json", ".", cwd=tmp_path).out)
+    assert log["errors"] == [
+        {"path": "bad.ipynb", "cell": 1, "line": 1, "column": 5, "message": "cannot parse: '(' was never closed"},
+        {"path": "nb.ipynb", "cell": None, "line": None, "column": None,
+         "message": "not a readable notebook: invalid JSON at line 1, column 2"}]
 
 
 def test_edits_are_computed_only_when_asked_for():
@@ -104,10 +122,10 @@ def test_edits_are_computed_only_when_asked_for():
     assert [d.edits for d in plain.diagnostics] == [None]
     with_edits = lint_data(EVALUATE.encode(), "a.py", Settings(), edits=True)
     assert [d.edits for d in with_edits.diagnostics] == [(Edit(4, 1, 4, 1, "@torch.no_grad()\n"),)]
-    # A fix that would change a line carrying a matching noqa is one nograd-fix leaves: no edits.
-    guarded = EVALUATE.replace("model.eval()\n", "model.eval()  # noqa: NG101\n")
+    # A fix that would change a line carrying a matching noqa is one nograd-fix leaves: no fix.
+    guarded = "import torch\n\nmodel.eval()\nfor x in loader:\n    y = model(x)\n    print(y)  # noqa: NG101\n"
     kept = lint_data(guarded.encode(), "a.py", Settings(), edits=True)
-    assert [(d.code, d.fix.safety.value, d.edits) for d in kept.diagnostics] == [("NG101", "safe", ())]
+    assert [(d.code, d.line, d.fix, d.edits) for d in kept.diagnostics] == [("NG101", 5, None, None)]
 
 
 @pytest.mark.parametrize("old, new, expected", [
@@ -157,17 +175,22 @@ def test_sarif_is_valid_sarif_2_1_0_with_rules_results_regions_and_fixes(tmp_pat
         assert entry["shortDescription"] == {"text": rule.summary}
         assert entry["fullDescription"] == entry["help"] == {"text": page, "markdown": page}
         assert entry["defaultConfiguration"] == {"level": "warning", "enabled": rule.default_enabled}
+        assert entry["helpUri"] == f"https://github.com/nograd-lint/nograd-lint/blob/v{__version__}/docs/rules/{rule.code}.md"
     assert run["columnKind"] == "unicodeCodePoints"
     assert run["invocations"] == [{"executionSuccessful": False, "toolExecutionNotifications": [
         {"level": "error", "message": {"text": BROKEN_ERROR},
          "locations": [{"physicalLocation": {
-             "artifactLocation": {"uri": "src/broken.py", "uriBaseId": "%SRCROOT%"}}}]}]}]
+             "artifactLocation": {"uri": "src/broken.py", "uriBaseId": "%SRCROOT%"},
+             "region": {"startLine": 2, "startColumn": 5}}}]}]}]
 
     results = run["results"]
     for result in results:
         assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     assert [(r["ruleId"], r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]) for r in results] == [
         ("NG101", "nb/v.ipynb"), ("NG101", "src/a.py"), ("NG102", "src/a.py"), ("NG103", "src/a.py")]
+    fingerprints = [result.pop("fingerprints") for result in results]
+    assert [list(f) for f in fingerprints] == [["nogradLint/v1"]] * 4
+    assert len({f["nogradLint/v1"] for f in fingerprints}) == 4
     notebook_result, evaluate, accumulate, _ = results
     # A notebook: lines within the cell, the cell in the property bags.
     assert notebook_result == {
@@ -225,7 +248,7 @@ def test_github_workflow_commands(tmp_path):
         f"::warning file=src/a.py,line=8,col=21,endLine=8,endColumn=29,title=NG101::{messages['NG101', 8]}",
         f"::warning file=src/a.py,line=19,col=23,endLine=19,endColumn=27,title=NG102::{messages['NG102', 19]}",
         f"::warning file=src/a.py,line=25,col=9,endLine=25,endColumn=25,title=NG103::{messages['NG103', 25]}",
-        "::error file=src/broken.py,title=nograd-lint::src/broken.py:2:5: cannot parse: '(' was never closed",
+        "::error file=src/broken.py,line=2,title=nograd-lint::src/broken.py:2:5: cannot parse: '(' was never closed",
         f"::warning file=src/odd%2Cname%3A1.py,line=8,col=21,endLine=8,endColumn=29,title=NG101::{evaluate}",
     ]
     assert ran.code == 2
@@ -255,3 +278,17 @@ def test_unknown_output_format_is_a_usage_error(tmp_path):
                                  "(choose from 'text', 'json', 'sarif', 'github')")
     assert lint("--output-format", "json", "a.py", cwd=tmp_path).code == 1
     assert evaluate_finding("a.py") in lint("a.py", cwd=tmp_path).out
+
+
+def test_sarif_fingerprints_survive_edits_elsewhere_in_the_file(tmp_path):
+    write(tmp_path, "a.py", MIXED)
+    before = json.loads(lint("--output-format", "sarif", "a.py", cwd=tmp_path).out)["runs"][0]["results"]
+    write(tmp_path, "a.py", "import os\n\n\n" + MIXED.replace("import torch\n", "import torch\nimport sys\n"))
+    after = json.loads(lint("--output-format", "sarif", "a.py", cwd=tmp_path).out)["runs"][0]["results"]
+    assert [r["locations"][0]["physicalLocation"]["region"]["startLine"] for r in after] == [12, 23, 29]
+    assert [r["fingerprints"] for r in after] == [r["fingerprints"] for r in before]
+    # Two findings alike in everything but place get different fingerprints.
+    write(tmp_path, "b.py", EVALUATE + "\n\n" + EVALUATE.replace("import torch\n", ""))
+    twins = json.loads(lint("--output-format", "sarif", "b.py", cwd=tmp_path).out)["runs"][0]["results"]
+    assert len(twins) == 2 and twins[0]["message"] == twins[1]["message"]
+    assert twins[0]["fingerprints"] != twins[1]["fingerprints"]

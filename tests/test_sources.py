@@ -1,4 +1,4 @@
-"""sources.py: parse errors as users see them, `# noqa` as flake8 reads it, atomic writes."""
+"""sources.py: parse errors as users see them, atomic writes."""
 from __future__ import annotations
 
 import os
@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from nograd_lint.io.sources import NoqaMap, SourceError, check_syntax, parse, read_bytes, worth_parsing, write_if_unchanged
+from nograd_lint.io.sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_if_unchanged
 
 
 def error_of(function, *args, **kwargs) -> str:
@@ -48,30 +48,6 @@ def test_worth_parsing():
     assert worth_parsing(b"import torch\nmodel(x)\n") and worth_parsing("x.backward()\n")
     assert worth_parsing("def infer(net, x):\n    return net(x)\n")  # no torch word, still worth it
     assert not worth_parsing("x = 1\n") and not worth_parsing(b"")
-
-
-def test_noqa_comments_as_flake8_reads_them():
-    text = ("x = 1  # noqa\n"
-            "y = 2  # noqa: NG101\n"
-            "z = 3  # NOQA:NG1,E501\n"
-            "w = 4  # noqa:ng2 \n"
-            "v = 5  #noqa\n"  # flake8 needs the space too
-            "u = 6\n"
-            "s = \"# noqa: NG103\"\n")  # flake8 reads the physical line, strings included
-    assert NoqaMap.of_text(text).lines == {1: None, 2: ("NG101",), 3: ("NG1", "E501"), 4: ("NG2",), 7: ("NG103",)}
-    noqa = NoqaMap.of_text(text)
-    assert [noqa.suppresses(1, "NG101"), noqa.suppresses(2, "NG101"), noqa.suppresses(2, "NG102"),
-            noqa.suppresses(3, "NG103"), noqa.suppresses(4, "NG201"), noqa.suppresses(6, "NG101")] == [
-        True, True, False, True, True, False]
-    assert noqa.any_line_suppresses(5, 7, "NG103") and not noqa.any_line_suppresses(5, 6, "NG103")
-    assert NoqaMap.of_text("print('nothing')\n").lines == {}
-
-
-def test_noqa_after_a_multiline_string_covers_its_lines():
-    text = 's = """\nabc\n"""  # noqa: NG102\ncall(\n    a,  # noqa\n    b,\n)\n'
-    assert NoqaMap.of_text(text).lines == {1: ("NG102",), 2: ("NG102",), 3: ("NG102",), 5: None}
-    # Text the tokenizer rejects is read line by line.
-    assert NoqaMap.of_text("x = (\n  # noqa\n").lines == {2: None}
 
 
 def test_writes_keep_the_inode_mode_owner_and_hard_links(tmp_path):

@@ -11,8 +11,10 @@ import dataclasses
 from typing import Optional, Sequence, Union
 
 from . import knowledge
+from .astwalk import walk
 from .interpret import MODULE_ONLY_METHODS
 from .knowledge import is_evaluation_name, looks_like_model
+from .prefilter_contexts import GRAD_WORDS, context_signals
 
 GRAD_CONTEXT_WORDS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode")
 # Words that make a framework's grad handling matter: Lightning's hook names (matched by name),
@@ -40,6 +42,18 @@ class Signals:
     accumulation: bool = False  # `+=`, `x = x + ...` or `.append(...)` inside a loop
     parameter_loop: bool = False  # `for p in m.parameters()` and kin
     backward: bool = False  # `.backward(`, `autograd.grad`
+    # The shapes the grad-context rules look for (prefilter_contexts.py).
+    nested_context: bool = False
+    uncalled_context: bool = False
+    bare_context_call: bool = False
+    leaking_statement: bool = False
+    stored_context: bool = False
+    yield_in_context: bool = False
+    thread_in_context: bool = False
+    async_decorated: bool = False
+    inference_training: bool = False
+    closure_call: bool = False  # the word `closure` and a grad-mode word (NG205)
+    inference_mode: bool = False  # the word `inference_mode` (NG206)
 
 
 ALL_SIGNALS = Signals(*(True,) * len(dataclasses.fields(Signals)))
@@ -69,7 +83,8 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
                tree: Optional[ast.AST] = None) -> Signals:
     """What a file contains, read with `ast` (pass `tree` when one is at hand, as flake8 has);
     every signal on when `ast` cannot parse it."""
-    grad_context = text_signals(source).grad_context
+    text = source if isinstance(source, str) else source.decode("latin-1")
+    grad_context = text_signals(text).grad_context
     if tree is None:
         try:
             tree = ast.parse(source)
@@ -77,57 +92,93 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
             return ALL_SIGNALS
     found = dict(grad_context=grad_context, evaluation=False, forward=False, loss=False,
                  accumulation=False, parameter_loop=False, backward=False)
-    loops = []
-    for node in ast.walk(tree):
+    scan = _FileScan(found, evaluation_names)
+    _scan(tree, scan)
+    if scan.loops and (found["forward"] or found["loss"]):
+        found["accumulation"] = _accumulates_graph(scan)
+    if any(word in text for word in GRAD_WORDS):  # else no grad-mode context can be in sight
+        found.update(context_signals(tree, text, found["backward"] or ".step(" in text))
+        found["closure_call"] = "closure" in text
+        found["inference_mode"] = "inference_mode" in text
+    return Signals(**found)
+
+
+@dataclasses.dataclass
+class _FileScan:
+    """What one walk over a file gathers: its signals, and what the NG102 test needs."""
+
+    found: dict
+    evaluation_names: Sequence[str]
+    loops: list = dataclasses.field(default_factory=list)
+    modules: set = dataclasses.field(default_factory=set)  # receivers of `.eval()`, `.parameters()`, ...
+    assigns: list = dataclasses.field(default_factory=list)  # (names bound, value)
+
+
+def _scan(tree: ast.AST, scan: _FileScan) -> None:
+    """One walk over the file: its signals (into `scan.found`), its loops, modules and assignments."""
+    found, evaluation_names = scan.found, scan.evaluation_names
+    for node in walk(tree):
         kind = type(node)
         if kind is ast.Call:
+            _call_signals(node, found)
             func = node.func
-            dotted = _dotted(func)
-            if isinstance(func, ast.Attribute):
-                attr = func.attr
-                if attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
-                    # Whatever is put in eval or train mode is a model, whatever its name: forward
-                    # too; `.eval()` and `.train(False)` are evidence of evaluation, `.train()` is not.
-                    found["forward"] = True
-                    if attr == knowledge.EVAL_METHOD or any(
-                            isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
-                            k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
-                            for k in node.keywords):
-                        found["evaluation"] = True
-                elif attr in MODULE_ONLY_METHODS:
-                    found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
-                elif attr in knowledge.BACKWARD_ARGUMENT_METHODS or attr == "grad":
-                    found["backward"] = True
-                elif attr in knowledge.FORWARD_METHODS:
-                    found["forward"] = True
-            if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
-                found["backward"] = True  # `from torch.autograd import grad`
-            if dotted is not None:
-                if dotted == "self" or looks_like_model(dotted) or _builds_model(dotted):
-                    found["forward"] = True
-                if knowledge.LOSS_CALLEE.search(dotted.rpartition(".")[2]):
-                    found["loss"] = True
-            elif isinstance(func, (ast.Call, ast.Subscript)):
-                found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
+            if type(func) is ast.Attribute and (func.attr in MODULE_ONLY_METHODS or func.attr in (
+                    knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
+                scan.modules.add(_dotted(func.value))
+        elif kind in (ast.Assign, ast.AnnAssign, ast.AugAssign) and node.value is not None:
+            targets = node.targets if kind is ast.Assign else [node.target]
+            scan.assigns.append(({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, node.value))
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             if is_evaluation_name(node.name, evaluation_names) or node.name in _OVERRIDE_NAMES:
                 found["evaluation"] = True
         elif kind in (ast.For, ast.AsyncFor, ast.While):
-            loops.append(node)
+            scan.loops.append(node)
             if kind is not ast.While:
-                iter_text = ast.dump(node.iter)
-                if "parameters" in iter_text or "'params'" in iter_text:
-                    found["parameter_loop"] = True
-                for sub in ast.walk(node.iter):
-                    if isinstance(sub, (ast.Name, ast.Attribute)):
-                        last = sub.id if isinstance(sub, ast.Name) else sub.attr
-                        if knowledge.EVALUATION_LOADER.search(last):
-                            found["evaluation"] = True
+                for sub in walk(node.iter):
+                    word = (sub.id if type(sub) is ast.Name else sub.attr if type(sub) is ast.Attribute
+                            else sub.arg if type(sub) in (ast.keyword, ast.arg)
+                            else sub.value if type(sub) is ast.Constant and isinstance(sub.value, str) else None)
+                    if word is None:
+                        continue
+                    if "parameters" in word or word == "params":
+                        found["parameter_loop"] = True
+                    if type(sub) in (ast.Name, ast.Attribute) and knowledge.EVALUATION_LOADER.search(word):
+                        found["evaluation"] = True
         elif kind is ast.Attribute and node.attr == "loss":
             found["loss"] = True
-    if loops and (found["forward"] or found["loss"]):
-        found["accumulation"] = _accumulates_graph(tree, loops)
-    return Signals(**found)
+
+
+def _call_signals(node: ast.Call, found: dict) -> None:
+    """Record what a call shows."""
+    func = node.func
+    dotted = _dotted(func)
+    if isinstance(func, ast.Attribute):
+        attr = func.attr
+        if attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD):
+            # Whatever is put in eval or train mode is a model, whatever its name: forward too (the
+            # value model reads `.train(batch)` on an object as running it); `.eval()` and
+            # `.train(False)` are evidence of evaluation, `.train()` is not.
+            found["forward"] = True
+            if attr == knowledge.EVAL_METHOD or any(
+                    isinstance(a, ast.Constant) and a.value is False for a in node.args) or any(
+                    k.arg == "mode" and isinstance(k.value, ast.Constant) and k.value.value is False
+                    for k in node.keywords):
+                found["evaluation"] = True
+        elif attr in MODULE_ONLY_METHODS:
+            found["forward"] = True  # `probe.parameters()`: calling `probe` is a forward pass
+        elif attr in knowledge.BACKWARD_ARGUMENT_METHODS or attr == "grad":
+            found["backward"] = True
+        elif attr in knowledge.FORWARD_METHODS:
+            found["forward"] = True
+    if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
+        found["backward"] = True  # `from torch.autograd import grad`
+    if dotted is not None:
+        if dotted == "self" or looks_like_model(dotted) or _builds_model(dotted):
+            found["forward"] = True
+        if knowledge.LOSS_CALLEE.search(dotted.rpartition(".")[2]):
+            found["loss"] = True
+    elif isinstance(func, (ast.Call, ast.Subscript)):
+        found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
 
 
 def _builds_model(dotted: str) -> bool:
@@ -140,33 +191,30 @@ _MODEL_MODULES = ("nn.", "torch.nn.", "torch.jit.", "jit.", "torchvision.models"
 _MODEL_FACTORIES = ("from_pretrained", "create_model", "load_from_checkpoint", "hub.load")
 
 
-def _accumulates_graph(tree: ast.AST, loops: list) -> bool:
+def _accumulates_graph(scan: _FileScan) -> bool:
     """Does a loop add up (`+=`, `x = x + v`, `.append(v)`) something that mentions a name bound to
     a forward pass or a loss? A generous, file-wide version of what NG102 checks per function."""
-    modules = set()
     assigns = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-                node.func.attr in MODULE_ONLY_METHODS or node.func.attr in (knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
-            modules.add(_dotted(node.func.value))
-        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and node.value is not None:
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            bound = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
-            assigns.append((bound, node.value))
+    for bound, value in scan.assigns:
+        nodes = list(walk(value))
+        assigns.append((bound, {n.id for n in nodes if type(n) is ast.Name},
+                        any(_makes_graph(n, scan.modules) for n in nodes)))
     graph: set[str] = set()
     changed = True
     while changed:
         changed = False
-        for bound, value in assigns:
-            if bound <= graph:
-                continue
-            if any(_makes_graph(n, modules) or (isinstance(n, ast.Name) and n.id in graph) for n in ast.walk(value)):
+        for bound, read, makes in assigns:
+            if not bound <= graph and (makes or read & graph):
                 graph |= bound
                 changed = True
     if not graph:
         return False
-    for loop in loops:
-        for node in ast.walk(loop):
+    seen: set[int] = set()
+    for loop in scan.loops:
+        if id(loop) in seen:  # inside a loop already searched
+            continue
+        for node in walk(loop):
+            seen.add(id(node))
             if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
                 value = node.value
             elif isinstance(node, ast.Assign) and isinstance(node.value, ast.BinOp) and isinstance(node.value.op, ast.Add):
@@ -175,7 +223,7 @@ def _accumulates_graph(tree: ast.AST, loops: list) -> bool:
                 value = node.args[0]
             else:
                 continue
-            if any(isinstance(n, ast.Name) and n.id in graph for n in ast.walk(value)):
+            if any(isinstance(n, ast.Name) and n.id in graph for n in walk(value)):
                 return True
     return False
 

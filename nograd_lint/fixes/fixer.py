@@ -1,5 +1,5 @@
-"""Apply fixes as tree edits, to a fixed point; never touch a `# noqa` line; refuse any result that
-does not compile."""
+"""Apply fixes as tree edits, to a fixed point; refuse any result that does not compile. (A fix a
+`# noqa` blocks never reaches the fixer: see suppression.py.)"""
 from __future__ import annotations
 
 import codecs
@@ -12,8 +12,8 @@ import libcst as cst
 
 from ..io.config import Settings
 from ..diagnostics import Diagnostic, Fix, FixSafety
-from ..linter import Positions, lint_module, needs_analysis
-from ..io.sources import NoqaMap, SourceError, check_syntax, parse
+from ..linter import lint_module, needs_analysis
+from ..io.sources import SourceError, check_syntax, parse
 
 MAX_ROUNDS = 500  # one fix per round; a file with more findings is fixed in part
 
@@ -171,40 +171,13 @@ def _same_finding(one: Diagnostic, other: Diagnostic) -> bool:
 
 
 def _next_fix(module: cst.Module, diagnostics: list[Diagnostic], unsafe: bool):
-    """(diagnostic, fixed module) for the first fix that changes something and touches no line
-    carrying a `# noqa` for its code: neither the lines of the node it rewrites nor any line whose
-    text it changes (a statement it re-indents into a `with` block)."""
-    candidates = [d for d in diagnostics if _fixable(d, unsafe)]
-    if not candidates:
-        return None
-    noqa = NoqaMap.of_text(module.code)
-    positions = Positions(module)
-    old_lines = module.code.splitlines()
-    for diagnostic in candidates:
-        if noqa.lines and _anchor_suppressed(diagnostic, positions, noqa):
-            continue
-        new_module = diagnostic.fix.apply(module)
-        if new_module.code == module.code:
-            continue
-        if noqa.lines and _changes_suppressed_line(old_lines, new_module.code.splitlines(), noqa, diagnostic.code):
-            continue
-        return diagnostic, new_module
+    """(diagnostic, fixed module) for the first fix that changes something."""
+    for diagnostic in diagnostics:
+        if _fixable(diagnostic, unsafe):
+            new_module = diagnostic.fix.apply(module)
+            if new_module.code != module.code:
+                return diagnostic, new_module
     return None
-
-
-def _anchor_suppressed(diagnostic: Diagnostic, positions: Positions, noqa: NoqaMap) -> bool:
-    anchor = diagnostic.fix.anchor
-    if anchor is None:
-        first, last = diagnostic.line, diagnostic.end_line
-    else:
-        where = positions.of(anchor)
-        first, last = where.start.line, where.end.line
-    return noqa.any_line_suppresses(first, last, diagnostic.code)
-
-
-def _changes_suppressed_line(old: list[str], new: list[str], noqa: NoqaMap, code: str) -> bool:
-    return any(noqa.any_line_suppresses(i1 + 1, i2, code)
-               for tag, i1, i2, _, _ in _opcodes(old, new) if tag in ("replace", "delete"))
 
 
 def fix_source(source: Union[str, bytes], settings: Optional[Settings] = None, unsafe: bool = False,

@@ -1,8 +1,11 @@
-"""`nograd-lint` (report) and `nograd-fix` (rewrite). Exit codes: 0 clean, 1 findings, 2 errors.
+"""`nograd-lint` (report; `--fix` fixes) and `nograd-fix` (rewrite). Exit codes: 0 clean, 1
+findings, 2 errors.
 
 Findings go to standard output in the chosen `--output-format` (text: one a line,
 `path:line:col: CODE message`, `path:cell N:line:col: ...` in a notebook, sorted by path, cell,
-line and column); the summary and errors go to standard error.
+line and column); the summary, errors and the progress bar go to standard error. Subcommands
+(`rules`, `rule CODE`, `server`) never shadow a path: `nograd-lint rules` checks a folder named
+`rules` when there is one.
 """
 from __future__ import annotations
 
@@ -22,16 +25,26 @@ from ..analysis.project import analyse_together
 from ..io.deep import call_deep
 from ..io.files import FileResult, discover, fix_data, fix_path, lint_data, lint_path, run_all
 from ..io.notebooks import NotebookError, changed_cells, is_notebook
-from .reporters import EDITS_NEEDED, FORMATS, format_diagnostic, location
+from .progress import Progress
+from .reporters import EDITS_NEEDED, FORMATS, format_diagnostic, location, statistics
 from ..rules import all_rules, rule_by_code
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 STDIN = "-"
+SUBCOMMANDS = ("rules", "rule", "server")
+
+
+def subcommand(argv: Sequence[str]) -> Optional[str]:
+    """The subcommand `argv` starts with, unless a file or folder of that name exists (then it is a path)."""
+    if argv and argv[0] in SUBCOMMANDS and not os.path.lexists(argv[0]):
+        return argv[0]
+    return None
 
 
 def _common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("paths", nargs="*", help="files or directories (directories are walked for *.py, *.pyi "
-                                                 "and *.ipynb); '-' reads standard input")
+                                                 "and *.ipynb; default: the current directory); '-' reads "
+                                                 "standard input")
     parser.add_argument("--select", help="only these codes or prefixes, comma-separated (e.g. NG1,NG201)")
     parser.add_argument("--extend-select", help="also enable these codes or prefixes (e.g. opinionated NG4xx)")
     parser.add_argument("--ignore", help="skip these codes or prefixes")
@@ -47,12 +60,19 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
                              "of one run, their callers (default: on); --no-project reads each file alone")
     parser.add_argument("--notebooks", action=argparse.BooleanOptionalAction, default=None,
                         help="check Jupyter notebooks (*.ipynb); --no-notebooks skips them (default: check)")
+    parser.add_argument("--respect-gitignore", action=argparse.BooleanOptionalAction, default=None,
+                        help="skip what .gitignore files ignore in directory walks (default: on)")
     parser.add_argument("--config", type=Path, help="pyproject.toml to read [tool.nograd-lint] from "
                                                     "(default: the nearest one above the given paths)")
     parser.add_argument("--isolated", action="store_true", help="ignore configuration files")
     parser.add_argument("--stdin-filename", metavar="PATH", help="the name of the file read from '-' "
                                                                  "(for messages, configuration and excludes)")
-    parser.add_argument("-j", "--jobs", type=_jobs, default=1, help="parallel processes (0: one per CPU)")
+    parser.add_argument("-j", "--jobs", type=_jobs, default=0, help="parallel processes (default 0: one per CPU)")
+    parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when findings remain (2 still "
+                                                                 "means a file could not be checked)")
+    parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="a progress bar on standard error (default: on a terminal, for runs longer than "
+                             "a second)")
     parser.add_argument("--list-rules", action="store_true", help="print every rule and exit")
     parser.add_argument("--explain", metavar="CODE", help="print a rule's documentation and exit")
     parser.add_argument("-q", "--quiet", action="store_true", help="print findings only, no summary")
@@ -86,6 +106,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
         extend_exclude=strings(args.extend_exclude, "--extend-exclude") if args.extend_exclude else None,
         notebooks=args.notebooks,
         project=args.project,
+        respect_gitignore=args.respect_gitignore,
     )
     return settings, root
 
@@ -122,27 +143,28 @@ class _Run:
         self.root = Path.cwd()
         self.exit: Optional[int] = None
         argv = list(sys.argv[1:] if argv is None else argv)
-        if prog == "nograd-lint" and argv[:1] == ["rules"]:
+        command = subcommand(argv) if prog == "nograd-lint" else None
+        if command == "rules":
             argv = ["--list-rules", *argv[1:]]
-        elif prog == "nograd-lint" and argv[:1] == ["rule"] and len(argv) == 2:
+        elif command == "rule" and len(argv) == 2:
             argv = ["--explain", argv[1]]
-        parser = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False,
-                                         epilog="Exit status: 0 clean, 1 findings, 2 errors.")
+        self.parser = parser = argparse.ArgumentParser(prog=prog, description=description, allow_abbrev=False,
+                                                       epilog="Exit status: 0 clean, 1 findings, 2 errors.")
         _common_arguments(parser)
         if extra:
             extra(parser)
         self.args = args = parser.parse_args(argv)
-        if prog == "nograd-lint" and argv == ["rule"]:
-            self.exit = self._usage(parser, "rule: give a rule code, as in `nograd-lint rule NG101`")
+        if not args.paths:
+            args.paths = ["."]
+        if command == "rule" and argv[:1] == ["rule"]:
+            self.exit = self.usage("rule: give a rule code, as in `nograd-lint rule NG101`")
         elif args.list_rules:
             list_rules()
             self.exit = EXIT_CLEAN
         elif args.explain:
             self.exit = explain(args.explain, prog)
-        elif not args.paths:
-            self.exit = self._usage(parser, "no paths given (use '-' for standard input)")
         elif STDIN in args.paths and len(args.paths) > 1:
-            self.exit = self._usage(parser, "'-' (standard input) cannot be combined with other paths")
+            self.exit = self.usage("'-' (standard input) cannot be combined with other paths")
         else:
             try:
                 self.settings, self.root = _settings(args)
@@ -150,8 +172,8 @@ class _Run:
                 print(f"{prog}: error: {error}", file=sys.stderr)
                 self.exit = EXIT_ERROR
 
-    def _usage(self, parser: argparse.ArgumentParser, message: str) -> int:
-        parser.print_usage(sys.stderr)
+    def usage(self, message: str) -> int:
+        self.parser.print_usage(sys.stderr)
         print(f"{self.prog}: error: {message}", file=sys.stderr)
         return EXIT_ERROR
 
@@ -178,6 +200,9 @@ class _Run:
             print(f"{self.prog}: error: {message}", file=sys.stderr)
         return found.files, len(found.errors)
 
+    def progress(self, files: list[str]) -> Progress:
+        return Progress(len(files), self.args.progress)
+
     def error(self, result: FileResult) -> int:
         if result.error is None:
             return 0
@@ -203,14 +228,36 @@ def _lint_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output-format", choices=tuple(FORMATS), default="text",
                         help="text (default), json, sarif (SARIF 2.1.0, for GitHub code scanning) "
                              "or github (GitHub Actions annotations)")
+    parser.add_argument("--statistics", action="store_true",
+                        help="print the number of findings of each code instead of the findings (text or json)")
+    parser.add_argument("--fix", action="store_true", help="apply fixes, as nograd-fix does")
+    _fix_arguments(parser, check=False)
 
 
 @_closing_quietly
 def lint_main(argv: Optional[Sequence[str]] = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if subcommand(argv) == "server":
+        try:
+            from .server import main as serve
+        except ImportError as error:
+            print(f"nograd-lint: error: the language server needs pygls and lsprotocol ({error}); install them "
+                  f"with: pip install \"nograd-lint[server]\"", file=sys.stderr)
+            return EXIT_ERROR
+        return serve(argv[1:])
     run = _Run(argv, "nograd-lint", "Report gradient-mode mistakes in PyTorch code.", _lint_arguments)
     if run.exit is not None:
         return run.exit
-    edits = run.args.output_format in EDITS_NEEDED
+    args = run.args
+    if args.fix or args.diff:
+        if args.output_format != "text" or args.statistics:
+            return run.usage("--fix and --diff print text: leave out --output-format and --statistics")
+        return _fix(run)
+    if args.unsafe_fixes or args.exit_non_zero_on_fix:
+        return run.usage("--unsafe-fixes and --exit-non-zero-on-fix go with --fix or --diff")
+    if args.statistics and args.output_format not in ("text", "json"):
+        return run.usage("--statistics prints text or json")
+    edits = args.output_format in EDITS_NEEDED
     if run.stdin:
         files, missing = [run.stdin_name], 0
         data = sys.stdin.buffer.read()
@@ -219,15 +266,20 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
         files, missing = run.files()
         if run.settings.project and len(files) > 1:
             call_deep(analyse_together, files)  # callers in the other files are known to each
-        results = run_all(files, lint_path, run.args.jobs, run.settings, edits)
+        results = run.progress(files).track(run_all(files, lint_path, args.jobs, run.settings, edits),
+                                            busy=lambda result: bool(result.diagnostics or result.error))
     counts = _LintCounts(run, errors=missing)
-    for chunk in FORMATS[run.args.output_format](counts.counted(results)):
+    if args.statistics:
+        output = statistics(counts.counted(results), as_json=args.output_format == "json")
+    else:
+        output = FORMATS[args.output_format](counts.counted(results))
+    for chunk in output:
         sys.stdout.write(chunk)
-    if not run.args.quiet:
+    if not args.quiet:
         print(counts.summary(len(files)), file=sys.stderr)
     if counts.errors:
         return EXIT_ERROR
-    return EXIT_FINDINGS if counts.findings else EXIT_CLEAN
+    return EXIT_FINDINGS if counts.findings and not args.exit_zero else EXIT_CLEAN
 
 
 class _LintCounts:
@@ -274,10 +326,14 @@ def _lint_summary(findings: int, files: int, errors: int, safe: int, unsafe: int
     return text
 
 
-def _fix_arguments(parser: argparse.ArgumentParser) -> None:
+def _fix_arguments(parser: argparse.ArgumentParser, check: bool = True) -> None:
     parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change behaviour")
-    parser.add_argument("--diff", action="store_true", help="print a unified diff; write nothing")
-    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+    parser.add_argument("--diff", action="store_true", help="print a unified diff; write nothing; exit 1 if a file "
+                                                            "would change")
+    if check:
+        parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
+    else:
+        parser.set_defaults(check=False)
     parser.add_argument("--exit-non-zero-on-fix", action="store_true",
                         help="exit 1 when a file was changed, even if no findings remain (for pre-commit)")
 
@@ -287,6 +343,12 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
     run = _Run(argv, "nograd-fix", "Fix gradient-mode mistakes in PyTorch code.", _fix_arguments)
     if run.exit is not None:
         return run.exit
+    return _fix(run)
+
+
+def _fix(run: _Run) -> int:
+    """Fix (or with --diff/--check, show what would be fixed); exit 1 when findings remain, or
+    with --diff/--check when a file would change."""
     args = run.args
     write = not (args.diff or args.check)
     notes = sys.stderr if args.diff or run.stdin else sys.stdout  # keep a diff or fixed source clean
@@ -297,9 +359,13 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
                    else fix_data(data, run.stdin_name, run.settings, args.unsafe_fixes, written=write)]
     else:
         files, errors = run.files()
-        results = run_all(files, fix_path, args.jobs, run.settings, args.unsafe_fixes, write)
+        if run.settings.project and len(files) > 1:
+            call_deep(analyse_together, files)  # as nograd-lint does: the same findings are fixed
+        results = run.progress(files).track(run_all(files, fix_path, args.jobs, run.settings, args.unsafe_fixes, write),
+                                            busy=lambda result: bool(result.changed or result.diagnostics
+                                                                     or result.error))
     changed_files = fixed = 0
-    left = {"unsafe": 0, "noqa": 0, "none": 0}
+    left = {"unsafe": 0, "none": 0}
     for result in results:
         errors += run.error(result)
         if run.stdin and write:  # an editor reads the fixed text back (its own text on an error)
@@ -321,7 +387,11 @@ def fix_main(argv: Optional[Sequence[str]] = None) -> int:
         print(_fix_summary(write, fixed, changed_files, left, errors), file=sys.stderr)
     if errors:
         return EXIT_ERROR
-    if changed_files and (not write or args.exit_non_zero_on_fix):
+    if args.exit_zero:
+        return EXIT_CLEAN
+    if not write:
+        return EXIT_FINDINGS if changed_files else EXIT_CLEAN
+    if changed_files and args.exit_non_zero_on_fix:
         return EXIT_FINDINGS
     return EXIT_FINDINGS if sum(left.values()) else EXIT_CLEAN
 
@@ -336,19 +406,17 @@ def _report_fixes(result: FileResult, verb: str, out) -> None:
 
 
 def _why_left(diagnostic: Diagnostic, unsafe: bool) -> str:
-    """Why a finding is still there after fixing: no fix, an unsafe one, or a `# noqa` in its way."""
-    if diagnostic.fix is None:
-        return "none"
-    if diagnostic.fix.safety is FixSafety.UNSAFE and not unsafe:
+    """Why a finding is still there after fixing: an unsafe fix, or no fix (none, or one a `# noqa`
+    blocks)."""
+    if diagnostic.fix is not None and diagnostic.fix.safety is FixSafety.UNSAFE and not unsafe:
         return "unsafe"
-    return "noqa"
+    return "none"
 
 
 def _fix_summary(write: bool, fixed: int, files: int, left: dict[str, int], errors: int) -> str:
     text = f"{'Fixed' if write else 'Would fix'} {_plural(fixed, 'finding')} in {_plural(files, 'file')}; "
     text += f"{sum(left.values())} remaining"
     reasons = [f"{left['unsafe']} fixable with --unsafe-fixes" if left["unsafe"] else "",
-               f"{left['noqa']} kept by # noqa" if left["noqa"] else "",
                f"{left['none']} without an automatic fix" if left["none"] else ""]
     if any(reasons):
         text += f" ({', '.join(reason for reason in reasons if reason)})"

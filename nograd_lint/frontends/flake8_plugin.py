@@ -1,16 +1,25 @@
 """The flake8 front end: codes `NG...`, 0-based columns, options registered with flake8.
 
-flake8 does the selecting, ignoring and `# noqa` itself. Opinionated rules (off by default, NG4xx)
-are on flake8's default ignore list and, as flake8-bugbear does for its B9 warnings, run only when
-`--select`/`--extend-select` names them more precisely than `NG` (`NG4`, `NG401`): flake8 would
-otherwise turn them on for `--select NG` or for any configuration that sets `ignore =`.
+flake8 does the selecting, ignoring and `# noqa` itself; the plugin asks flake8's own decision
+engine which NG codes a run can report and runs only those rules (none for `--select E`: no file
+is analysed). Opinionated rules (off by default, NG4xx) are on flake8's default ignore list and,
+as flake8-bugbear does for its B9 warnings, run only when `--select`/`--extend-select` names them
+more precisely than `NG` (`NG4`, `NG401`): flake8 would otherwise turn them on for `--select NG`
+or for any configuration that sets `ignore =`.
+
+A noqa on the header a finding's fix rewrites (the `def` line) silences it too (suppression.py);
+`--disable-noqa` turns that off as well. With `--statistics`, messages are each rule's summary, so
+that flake8's count line (which shows one message per code) describes every finding it counts.
 """
 from __future__ import annotations
 
 import sys
-from typing import Iterator, Sequence
+from typing import Iterator, Optional, Sequence
+
+from flake8.style_guide import Decision, DecisionEngine
 
 from .. import __version__
+from ..io.cache import ResultCache
 from ..io.config import ConfigError, Settings, parse_confidence
 from ..linter import lint_module, relevant_rules
 from ..rules import all_rules
@@ -22,7 +31,10 @@ from ..io.sources import SourceError, parse
 class NogradChecker:
     name = "nograd-lint"
     version = __version__
-    settings = Settings(select=("NG",))
+    settings: Optional[Settings] = Settings(select=("NG",))  # None: no NG code can be reported
+    keep_suppressed = False
+    summaries = False
+    cache: Optional[ResultCache] = None
 
     def __init__(self, tree, lines: Sequence[str], filename: str = "<string>") -> None:
         # flake8 classifies plugins by their parameters: taking `tree` makes this a tree plugin.
@@ -49,21 +61,29 @@ class NogradChecker:
     def parse_options(cls, options) -> None:
         chosen = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
         precise = tuple(code.upper() for code in chosen if code.upper().startswith("NG") and len(code) > 2)
+        engine = DecisionEngine(options)
+        reportable = tuple(rule.code for rule in all_rules()
+                           if engine.decision_for(rule.code) is Decision.Selected
+                           and (rule.default_enabled or rule.code.startswith(precise or ("-",))))
+        cls.keep_suppressed = bool(getattr(options, "disable_noqa", False))
+        cls.summaries = bool(getattr(options, "statistics", False))
         try:
             cls.settings = Settings(
-                select=("NG",),
-                extend_select=precise,
+                select=reportable,
                 evaluation_names=tuple(name for name in options.nograd_evaluation_names or () if name),
                 fix_context=options.nograd_fix_context,
                 min_confidence=parse_confidence(options.nograd_min_confidence),
-            )
+            ) if reportable else None
         except ConfigError as error:  # a bad value in setup.cfg/.flake8/tox.ini (flake8 checks the command line)
             print(f"flake8: error: nograd-lint: {error}", file=sys.stderr)
             raise SystemExit(2) from error
+        cls.cache = ResultCache.for_run(repr(("flake8", cls.settings, cls.keep_suppressed, cls.summaries)))
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         """Findings as flake8 wants them. Nothing raises into flake8: a file this plugin cannot
         analyse (flake8 reports syntax errors itself, E999) gets a note on standard error."""
+        if self.settings is None:
+            return
         try:
             results = call_deep(self._results)
         except RecursionError:
@@ -76,6 +96,20 @@ class NogradChecker:
 
     def _results(self) -> list[tuple[int, int, str, type]]:
         source = "".join(self.lines)
+        if self.cache is not None:
+            try:
+                cached = self.cache.get(self.filename, source)
+                if cached is not None:
+                    return [(int(line), int(column), str(text), type(self)) for line, column, text in cached]
+            except (TypeError, ValueError):
+                pass  # an entry of another shape: analyse again
+        found = self._findings(source)
+        if self.cache is not None:
+            self.cache.put(self.filename, source, found)
+        return [(line, column, text, type(self)) for line, column, text in found]
+
+    def _findings(self, source: str) -> list[list]:
+        """[line, 0-based column, "CODE message"] of each finding."""
         rules = relevant_rules(source, self.settings, tree=self.tree)
         if not rules:
             return []
@@ -83,9 +117,10 @@ class NogradChecker:
             module = parse(source, self.filename)
         except SourceError:
             return []  # flake8 reports syntax errors itself (E999)
-        return [(diagnostic.line, diagnostic.column - 1, f"{diagnostic.code} {diagnostic.message}", type(self))
-                for diagnostic in lint_module(module, self.filename, self.settings, text=source,
-                                              keep_suppressed=True, rules=rules)]
+        summaries = {rule.code: rule.summary for rule in rules} if self.summaries else {}
+        return [[d.line, d.column - 1, f"{d.code} {summaries.get(d.code, d.message)}"]
+                for d in lint_module(module, self.filename, self.settings, text=source,
+                                     keep_suppressed=self.keep_suppressed, rules=rules)]
 
     def _note(self, message: str) -> None:
         print(f"nograd-lint: {self.filename}: {message}; its NG checks were skipped", file=sys.stderr)

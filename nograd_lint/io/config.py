@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 from ..diagnostics import Confidence
+from .globs import glob_matches
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -26,6 +27,26 @@ class ConfigError(ValueError):
 
 
 @dataclasses.dataclass(frozen=True)
+class PerFileIgnore:
+    """Codes not reported in files whose path (made absolute from the configuration's directory)
+    or name matches `pattern`; with a leading `!`, in files that match neither (as in ruff)."""
+
+    pattern: str
+    codes: tuple[str, ...]
+    root: str
+
+    def applies_to(self, path: Union[str, Path]) -> bool:
+        negated = self.pattern.startswith("!")
+        pattern = self.pattern[1:] if negated else self.pattern
+        absolute = Path(os.path.abspath(path)).as_posix()
+        anchored = Path(os.path.abspath(os.path.join(self.root, pattern))).as_posix()
+        if pattern.endswith("/"):
+            anchored += "/"
+        matched = glob_matches(anchored, absolute) or glob_matches(pattern, os.path.basename(absolute))
+        return matched != negated
+
+
+@dataclasses.dataclass(frozen=True)
 class Settings:
     select: tuple[str, ...] = ()  # empty: the rules that are on by default
     extend_select: tuple[str, ...] = ()
@@ -37,6 +58,9 @@ class Settings:
     extend_exclude: tuple[str, ...] = ()
     notebooks: bool = True  # check Jupyter notebooks (*.ipynb)
     project: bool = True  # analyse files with their project's other modules (imports, callers)
+    respect_gitignore: bool = True  # directory walks skip what .gitignore files ignore
+    per_file_ignores: tuple[PerFileIgnore, ...] = ()
+    file_ignore: tuple[str, ...] = ()  # the per-file ignores of the one file these settings are for
 
     def __post_init__(self) -> None:
         if self.fix_context not in FIX_CONTEXTS:
@@ -50,6 +74,8 @@ class Settings:
         selected only by a prefix longer than `NG` (`NG4`, `NG401`) or by `ALL`, as in the flake8
         plugin, where `--select NG` means "this plugin's codes".
         """
+        if self.file_ignore and _longest_match(self.file_ignore, code):
+            return False
         chosen = _longest_match(self.select + self.extend_select, code, opinionated=not default_enabled)
         on = chosen > 0 or (default_enabled and not self.select)
         ignored = _longest_match(self.ignore, code)
@@ -68,6 +94,11 @@ class Settings:
         configured ones; the default excludes only prune walks."""
         configured = () if self.exclude == DEFAULT_EXCLUDES else self.exclude
         return (*configured, *self.extend_exclude)
+
+    def for_path(self, path: Union[str, Path]) -> "Settings":
+        """These settings for one file: its per-file ignores added (they win over any select)."""
+        codes = tuple(code for entry in self.per_file_ignores if entry.applies_to(path) for code in entry.codes)
+        return dataclasses.replace(self, file_ignore=codes) if codes else self
 
     def replace(self, **changes: Any) -> "Settings":
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -155,7 +186,8 @@ def _read_toml(path: Path) -> dict:
 
 TABLE = "nograd-lint"
 KNOWN_KEYS = ("select", "extend-select", "ignore", "fix-context", "evaluation-names", "min-confidence",
-              "exclude", "extend-exclude", "notebooks", "project")
+              "exclude", "extend-exclude", "notebooks", "respect-gitignore", "per-file-ignores",
+              "extend-per-file-ignores", "project")
 
 
 def load_settings(pyproject: Optional[Path]) -> Settings:
@@ -164,17 +196,19 @@ def load_settings(pyproject: Optional[Path]) -> Settings:
         return Settings()
     tool = _read_toml(pyproject).get("tool", {})
     table = tool.get(TABLE, {}) if isinstance(tool, dict) else {}
-    return settings_from_mapping(table, source=f"{pyproject}: [tool.{TABLE}]")
+    return settings_from_mapping(table, source=f"{pyproject}: [tool.{TABLE}]", root=pyproject.resolve().parent)
 
 
-def settings_from_mapping(table: dict, source: str = "configuration") -> Settings:
+def settings_from_mapping(table: dict, source: str = "configuration", root: Optional[Path] = None) -> Settings:
+    """Settings from a `[tool.nograd-lint]` table; `per-file-ignores` patterns start from `root`
+    (default: the current directory)."""
     try:
-        return _settings_from_mapping(table)
+        return _settings_from_mapping(table, root or Path.cwd())
     except ConfigError as error:
         raise ConfigError(f"{source}: {error}") from None
 
 
-def _settings_from_mapping(table: dict) -> Settings:
+def _settings_from_mapping(table: dict, root: Path) -> Settings:
     if not isinstance(table, dict):
         raise ConfigError("must be a table")
     unknown = sorted(set(table) - set(KNOWN_KEYS))
@@ -197,15 +231,24 @@ def _settings_from_mapping(table: dict) -> Settings:
         values["exclude"] = strings(table["exclude"], "exclude")
     if "extend-exclude" in table:
         values["extend_exclude"] = strings(table["extend-exclude"], "extend-exclude")
-    if "notebooks" in table:
-        if not isinstance(table["notebooks"], bool):
-            raise ConfigError(f"notebooks must be true or false, not {table['notebooks']!r}")
-        values["notebooks"] = table["notebooks"]
-    if "project" in table:
-        if not isinstance(table["project"], bool):
-            raise ConfigError(f"project must be true or false, not {table['project']!r}")
-        values["project"] = table["project"]
+    for key in ("notebooks", "respect-gitignore", "project"):
+        if key in table:
+            if not isinstance(table[key], bool):
+                raise ConfigError(f"{key} must be true or false, not {table[key]!r}")
+            values[key.replace("-", "_")] = table[key]
+    ignores = [entry for key in ("per-file-ignores", "extend-per-file-ignores") if key in table
+               for entry in _per_file_ignores(table[key], key, root)]
+    if ignores:
+        values["per_file_ignores"] = tuple(ignores)
     return Settings(**values)
+
+
+def _per_file_ignores(value: Any, key: str, root: Path) -> list[PerFileIgnore]:
+    """`{"tests/*" = ["NG101"], "*.ipynb" = ["NG1"]}` -> the entries, codes checked."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{key} must be a table of file patterns to lists of codes, not {value!r}")
+    return [PerFileIgnore(pattern, check_codes(parse_codes(codes, f"{key}.{pattern!r}"), f"{key}.{pattern!r}"),
+                          str(root)) for pattern, codes in value.items()]
 
 
 def strings(value: Any, key: str) -> tuple[str, ...]:

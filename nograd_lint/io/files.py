@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Iterator, Optional, Sequence, Union
 import libcst as cst
 
 from .config import Settings, is_excluded
+from .gitignore import GitIgnore
 from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
 from ..analysis.project import prepared_module
@@ -41,7 +42,8 @@ class Discovered:
 
 def discover(paths: Sequence[str], settings: Settings, root: Optional[Path] = None) -> Discovered:
     """Directories are walked for `*.py`/`*.pyi` (and `*.ipynb` unless notebooks are off), skipping
-    `exclude` and `extend-exclude` matches; a file named explicitly is checked whatever its suffix,
+    `exclude` and `extend-exclude` matches and (unless `respect-gitignore` is off) what `.gitignore`
+    files ignore; a file named explicitly is checked whatever its suffix,
     unless it matches a configured exclude or is a notebook while notebooks are off. Special files
     (FIFOs, devices, sockets) are skipped with a note: reading one could block forever. A file
     reached by two spellings (a relative and an absolute path, a symbolic link) is checked once.
@@ -93,15 +95,18 @@ def _report(path: Union[str, Path], kind: str, found: Discovered) -> None:
 def _walk(top: Path, settings: Settings, root: Optional[Path], found: Discovered) -> Iterator[str]:
     patterns = settings.walk_excludes
     suffixes = PYTHON_SUFFIXES + ((NOTEBOOK_SUFFIX,) if settings.notebooks else ())
+    gitignore = GitIgnore(top) if settings.respect_gitignore else None
 
     def unreadable(error: OSError) -> None:
         found.errors.append(f"{display_path(str(error.filename))}: cannot read directory: {error.strerror or error}")
 
     for directory, dirs, files in os.walk(top, onerror=unreadable):
         here = Path(directory)
-        dirs[:] = sorted(d for d in dirs if not is_excluded(here / d, patterns, root, name_only=True))
+        dirs[:] = sorted(d for d in dirs if not is_excluded(here / d, patterns, root, name_only=True)
+                         and not (gitignore and gitignore.ignored(here / d, is_directory=True)))
         for name in files:
-            if name.endswith(suffixes) and not is_excluded(here / name, patterns, root, name_only=True):
+            if (name.endswith(suffixes) and not is_excluded(here / name, patterns, root, name_only=True)
+                    and not (gitignore and gitignore.ignored(here / name, is_directory=False))):
                 kind = _kind(here / name)
                 if kind == "file":
                     yield os.path.normpath(here / name)
@@ -139,7 +144,7 @@ class Edit:
 class Located(Diagnostic):
     """A diagnostic as reported for a file. In a notebook, `cell` is the cell's number and lines
     count within the cell. `edits` is what the fix changes, as nograd-fix would apply it on its own
-    (None: not computed; empty: nograd-fix would leave it, for a matching `# noqa` in its way)."""
+    (None: not computed; empty: the fixed code would not compile, so nograd-fix would leave it)."""
 
     cell: Optional[int] = None
     edits: Optional[tuple[Edit, ...]] = dataclasses.field(default=None, compare=False)
@@ -180,6 +185,7 @@ def lint_data(data: bytes, path: str, settings: Settings, edits: bool = False) -
 
 
 def _lint_data(data: bytes, path: str, settings: Settings, edits: bool) -> FileResult:
+    settings = settings.for_path(path)
     notebook: Optional[Notebook] = None
     try:
         if is_notebook(path):
@@ -263,6 +269,7 @@ def fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: 
 
 
 def _fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: bool) -> FileResult:
+    settings = settings.for_path(path)
     notebook: Optional[Notebook] = None
     try:
         if is_notebook(path):
@@ -317,7 +324,7 @@ def _in_cell(diagnostic: Located, notebook: Notebook) -> Located:
 
 def _fix_edits(module: cst.Module, diagnostic: Diagnostic, path: str, notebook: Optional[Notebook]) -> tuple[Edit, ...]:
     """The fix of `diagnostic` as edits of the file (of its cells, in a notebook)."""
-    step = _next_fix(module, [diagnostic], unsafe=True)  # nograd-fix's choice: None when a noqa is in the way
+    step = _next_fix(module, [diagnostic], unsafe=True)
     if step is None:
         return ()
     fixed = step[1].code
@@ -364,13 +371,21 @@ def _start_of(lines: list[str], index: int) -> tuple[int, int]:
 def run_all(paths: Iterable[str], task: Callable[..., FileResult], jobs: int, *args) -> Iterator[FileResult]:
     """Run `task(path, *args)` for each path, in `jobs` processes (0: one per CPU), in path order."""
     paths = list(paths)
-    workers = (os.cpu_count() or 1) if jobs == 0 else jobs
+    workers = cpus() if jobs == 0 else jobs
     if workers <= 1 or len(paths) < 2:
         for path in paths:
             yield task(path, *args)
         return
     with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
         yield from pool.map(task, paths, *([arg] * len(paths) for arg in args), chunksize=_chunk(len(paths), workers))
+
+
+def cpus() -> int:
+    """The CPUs this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _chunk(count: int, workers: int) -> int:

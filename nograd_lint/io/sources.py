@@ -1,9 +1,8 @@
 """Reading source files: bytes in (encoding cookie, BOM and line endings kept by libcst), a tree
-out; `# noqa` comments; writing a file back in one step."""
+out; writing a file back."""
 from __future__ import annotations
 
 import ast
-import dataclasses
 import io
 import os
 import re
@@ -124,62 +123,3 @@ def write_if_unchanged(path: Union[str, Path], original: bytes, data: bytes, sho
         handle.truncate()
         handle.flush()
         os.fsync(handle.fileno())
-
-
-# The same comment syntax flake8 reads: `# noqa`, `# noqa: NG101`, `# NOQA:NG101,NG2`.
-NOQA = re.compile(r"# noqa(?::[\s]?(?P<codes>([A-Z]+[0-9]+(?:[,\s]+)?)+))?", re.IGNORECASE)
-
-
-@dataclasses.dataclass(frozen=True)
-class NoqaMap:
-    """Which lines carry `# noqa` (all codes: None) or `# noqa: NG101,NG2` (those codes and prefixes).
-
-    As in flake8, a comment after a token that spans lines (a triple-quoted string) covers all of
-    its lines.
-    """
-
-    lines: dict[int, Optional[tuple[str, ...]]]
-
-    @classmethod
-    def of_text(cls, text: str) -> "NoqaMap":
-        if "noqa" not in text.lower():
-            return cls({})
-        physical = text.splitlines(keepends=True)
-        found: dict[int, Optional[tuple[str, ...]]] = {}
-        for first, last in _line_groups(text, len(physical)):
-            match = NOQA.search("".join(physical[first - 1:last]))
-            if match is None:
-                continue
-            codes = match.group("codes")
-            value = None if codes is None else tuple(c.upper() for c in re.split(r"[,\s]+", codes) if c)
-            for number in range(first, last + 1):
-                found[number] = value
-        return cls(found)
-
-    def suppresses(self, line: int, code: str) -> bool:
-        if line not in self.lines:
-            return False
-        codes = self.lines[line]
-        return codes is None or code.startswith(codes)
-
-    def any_line_suppresses(self, first: int, last: int, code: str) -> bool:
-        return any(self.suppresses(line, code) for line in range(first, last + 1))
-
-
-def _line_groups(text: str, count: int) -> list[tuple[int, int]]:
-    """(first, last) line ranges that share one noqa comment: single lines, or the lines a token spans."""
-    try:
-        groups = []
-        low, high = count + 2, -1
-        for token in tokenize.generate_tokens(io.StringIO(text).readline):
-            if token.type in (tokenize.ENDMARKER, tokenize.DEDENT):
-                continue
-            low, high = min(low, token.start[0]), max(high, token.end[0])
-            if token.type in (tokenize.NL, tokenize.NEWLINE):
-                groups.append((low, high))
-                low, high = count + 2, -1
-        if high >= low:
-            groups.append((low, high))
-        return groups
-    except (tokenize.TokenError, SyntaxError):
-        return [(number, number) for number in range(1, count + 1)]

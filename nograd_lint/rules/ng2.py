@@ -12,6 +12,7 @@ from ..analysis.calls import is_backward, is_optimizer_call
 from ..analysis.lattice import NoGrad, Value
 from ..analysis.summaries import model_of
 from .base import Finding
+from ..analysis.prefilter import Signals
 from .common import BackwardRule, ContextRule, code_of, context_text
 from .ng2_fix import take_out_fix
 from .registry import register
@@ -212,6 +213,10 @@ class TrainingInInferenceMode(ContextRule):
     code = "NG203"
     name = "training-in-inference-mode"
     summary = "A backward pass or optimizer step runs in inference mode."
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.inference_training
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         failing = {id(call.node) for call, _ in model_of(analysis).nograd_backwards()}

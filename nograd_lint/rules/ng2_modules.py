@@ -14,6 +14,7 @@ from ..analysis.summaries import ClassModel, ModuleModel, model_of
 from ..diagnostics import Confidence, Fix, FixSafety
 from ..fixes import edits
 from ..io.config import Settings
+from ..analysis.prefilter import Signals
 from .base import Finding
 from .common import ContextRule, code_of
 from .registry import register
@@ -79,6 +80,11 @@ class InferenceModeForward(ContextRule):
     name = "inference-mode-forward"
     summary = "A module's `forward` runs under `@torch.inference_mode()`, so a model that contains it cannot train."
     fix_availability = "safe"
+
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.inference_mode
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         hooks = _hook_functions(analysis)

@@ -13,6 +13,7 @@ from ..analysis.summaries import model_of
 from ..diagnostics import Confidence, Fix, FixSafety
 from ..fixes import edits
 from ..io.config import Settings
+from ..analysis.prefilter import Signals
 from .base import Finding
 from .common import ContextRule, code_of, context_text
 from .registry import register
@@ -88,6 +89,11 @@ class ClosureWithGradientsDisabled(ContextRule):
     name = "closure-with-gradients-disabled"
     summary = "An optimizer `step` calls its closure with gradients disabled."
     fix_availability = "safe"
+
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.closure_call
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for call in analysis.calls:

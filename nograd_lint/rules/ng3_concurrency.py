@@ -75,7 +75,7 @@ class ThreadInsideContext(Rule):
 
     @classmethod
     def relevant(cls, signals: Signals) -> bool:
-        return signals.forward and signals.grad_context  # a worker's forward pass, started where grad is off
+        return signals.forward and signals.thread_in_context  # a worker's forward pass, started where grad is off
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         executors = _executor_names(analysis)
@@ -224,6 +224,10 @@ class DecoratorOnAsync(ContextRule):
     name = "grad-decorator-on-async"
     summary = "A grad-mode decorator on an `async def` has no effect on its body."
     fix_availability = "sometimes"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.async_decorated
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for function in analysis.functions:

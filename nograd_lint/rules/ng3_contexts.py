@@ -13,6 +13,7 @@ from ..analysis.gradmode import ContextUse, FileAnalysis, GradState, Mode, Origi
 from ..analysis.knowledge import GradContext
 from ..analysis.syntax import suspends
 from .base import Finding
+from ..analysis.prefilter import Signals
 from .common import INSTANCE_KINDS, ContextRule, code_of, context_text, mode_words
 from .registry import register
 
@@ -64,6 +65,10 @@ class RedundantContext(ContextRule):
     name = "redundant-grad-context"
     summary = "A grad-disabling context inside code that already disables gradients."
     fix_availability = "safe"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.nested_context
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for fact in analysis.withs:
@@ -141,6 +146,10 @@ class UncalledContext(ContextRule):
     summary = "A grad-mode context manager is used without calling it."
     fix_availability = "sometimes"
 
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.uncalled_context
+
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for fact in analysis.withs:
             for item, use in fact.uses:
@@ -204,6 +213,10 @@ class BareContextCall(ContextRule):
     code = "NG303"
     name = "bare-grad-context-call"
     summary = "A grad-mode context manager is created on its own line and has no effect."
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.bare_context_call
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for call in analysis.calls:

@@ -18,6 +18,7 @@ from ..analysis.imports import dotted_name
 from ..analysis.knowledge import GradContext
 from ..analysis.syntax import sub_suites
 from .base import Finding
+from ..analysis.prefilter import Signals
 from .common import INSTANCE_KINDS, ContextRule, code_of, mode_words
 from .registry import register
 
@@ -89,6 +90,10 @@ class LeakingSetGradEnabled(ContextRule):
     name = "leaking-set-grad-enabled"
     summary = "`torch.set_grad_enabled(False)` leaves gradients disabled after its function returns or its module is imported."
     fix_availability = "unsafe"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.leaking_statement
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for call in analysis.calls:
@@ -338,6 +343,10 @@ class ReusedContextInstance(ContextRule):
     summary = "One grad-mode context manager object is entered in several places."
     fix_availability = "sometimes"
 
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.stored_context
+
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for key, (value, uses) in _stored_instances(analysis).items():
             if not uses or (len(uses) == 1 and not _reentrant(analysis, uses[0][0].function)):
@@ -487,6 +496,10 @@ class YieldInsideContext(ContextRule):
     name = "yield-inside-grad-context"
     summary = "A generator yields inside a grad-mode `with` block, leaking the mode to its consumer."
     fix_availability = "sometimes"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.yield_in_context
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         reported: set[int] = set()
