@@ -14,6 +14,7 @@ from ..analysis.prefilter import Signals
 from ..analysis.imports import dotted_name
 from ..analysis.gradmode import AssignFact, CallFact, FileAnalysis, LoopInfo, Mode, Span
 from ..analysis.evaluation import evaluation_regions
+from ..analysis.roles import is_backward
 from ..analysis.treewalk import iter_nodes
 from ..analysis.values import escapes_function, escapes_region
 from .base import Finding, Rule
@@ -124,14 +125,17 @@ class AccumulatedGraph(Rule):
     """
     ## What it does
     Finds a loss or output tensor added up across loop iterations (`total_loss += loss`,
-    `total = total + loss`, `losses.append(loss)`) while gradients are on, when the accumulated
-    value never reaches a backward pass.
+    `total = total + loss`, `losses.append(loss)`, also into `self.history` or
+    `history["loss"]`) while gradients are on, when the accumulated value never reaches a
+    backward pass.
 
     ## Why is this bad
-    The accumulated tensor keeps a reference to every iteration's autograd graph, so memory grows
-    with every iteration (measured: about 2.5 MiB per iteration for a small model when no backward
-    frees the saved tensors, and a growing chain of graph nodes even when it does). This is the
-    PyTorch FAQ's "don't accumulate history across your training loop".
+    The accumulated tensor keeps a reference to every iteration's autograd graph. When no
+    backward pass frees the tensors those graphs saved (a loss summed for a printout), memory
+    grows with every iteration by everything the forward pass saved; when each loss is
+    backpropagated, a chain of graph nodes still grows. `nograd-verify` measures both on the
+    NG102 examples (see `docs/verification.md`). This is the PyTorch FAQ's "don't accumulate
+    history across your training loop".
 
     ## Example
     ```python
@@ -196,27 +200,32 @@ class AccumulatedGraph(Rule):
                   and node.value.left.value == target):
                 yield assign, target, node.value.right
         for call in analysis.facts_in(analysis.calls, scope):
-            if (call.loops and call.method == "append" and isinstance(call.receiver, cst.Name)
+            container = _container_name(call.receiver)
+            if (call.loops and call.method == "append" and container is not None
                     and len(call.node.args) == 1 and call.node.args[0].keyword is None):
-                yield call, call.receiver.value, call.node.args[0].value
+                yield call, container, call.node.args[0].value
 
     def _finding(self, analysis, scope, fact, graphs, backward) -> Optional[Finding]:
         accumulator, value = fact[1], fact[2]
         fact = fact[0]
-        if analysis.state_of(fact).mode is not Mode.ENABLED or accumulator in backward:
+        plain = accumulator.isidentifier()  # a name, not an attribute or an item
+        if analysis.state_of(fact).mode is not Mode.ENABLED or (
+                accumulator in backward if plain else _container_reaches_backward(analysis, scope, accumulator, backward)):
             return None
         carried = [name for name in graph_reads(value) if name in graphs and name != accumulator]
         if not carried or is_detached(value):
             return None
         loop_span = innermost_loop_span(fact) if isinstance(fact, AssignFact) else fact.loops[-1].span
-        if loop_span is None or _rebound_in_loop(analysis, scope, accumulator, loop_span, fact):
+        if loop_span is None or (plain and _rebound_in_loop(analysis, scope, accumulator, loop_span, fact)):
             return None
         source = graphs[carried[0]]
         if source.index > fact.index or not loop_span.contains(source.index):
             return None  # the graph was built outside the loop: nothing accumulates per iteration
         loss_like = _is_loss_name(carried[0], source, analysis)
-        display_only = _only_displayed(analysis, scope, accumulator, fact)
-        trained_on = carried[0] in backward and isinstance(fact, AssignFact)
+        display_only = plain and _only_displayed(analysis, scope, accumulator, fact)
+        # Appending outputs that a later loss backpropagates through is collecting them (their
+        # graphs are still needed); a loss that was already backpropagated is only history.
+        trained_on = carried[0] in backward and (isinstance(fact, AssignFact) or loss_like)
         if not (display_only or trained_on):
             # Adding up tensors to differentiate the sum later is normal (an ELBO over particles,
             # outputs collected in a forward): only a total that is displayed, or the total of
@@ -231,6 +240,27 @@ class AccumulatedGraph(Rule):
                    f"accumulate `{carried[0]}.{method}()` instead")
         confidence = Confidence.MEDIUM if returned else Confidence.HIGH
         return Finding(value, message, fix, confidence)
+
+
+def _container_name(node: Optional[cst.BaseExpression]) -> Optional[str]:
+    """`losses`, `self.history`, `history["loss"]`: a container that `append` may fill, as
+    written; None for anything else (a call's result, ...)."""
+    if isinstance(node, cst.Name):
+        return node.value
+    if isinstance(node, cst.Attribute) and _container_name(node.value) is not None:
+        return cst.Module([]).code_for_node(node)
+    if (isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Name, cst.Attribute))
+            and _container_name(node.value) is not None):
+        return cst.Module([]).code_for_node(node)
+    return None
+
+
+def _container_reaches_backward(analysis, scope, container: str, backward: set[str]) -> bool:
+    """`self.losses` is read by a backward statement or by an assignment that reaches one."""
+    nodes = [c.node for c in analysis.facts_in(analysis.calls, scope) if is_backward(c)]
+    nodes += [a.value for a in analysis.facts_in(analysis.assigns, scope)
+              if a.targets & backward and a.value is not None]
+    return any(container in cst.Module([]).code_for_node(node) for node in nodes)
 
 
 def _rebound_in_loop(analysis, scope, name, loop_span, fact) -> bool:
