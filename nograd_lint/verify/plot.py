@@ -4,8 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from .examples import UsageError
 from .records import Result
+from .targets import UsageError
 
 
 def require_matplotlib():
@@ -21,22 +21,32 @@ def require_matplotlib():
 
 
 def write_plot(path: str, results: Sequence[Result]) -> None:
-    """Grouped bars (before, after) of peak RSS, bytes saved for backward and median time."""
+    """Grouped bars (original, fixed) of peak memory, bytes saved for backward and median time,
+    one group per fix that ran; peak memory has error bars spanning its runs."""
     plt = require_matplotlib()
-    shown = [r for r in results if r.before is not None]
-    names = [Path(r.example).stem for r in shown]
+    rows = [(r, v) for r in results for v in r.verdicts if v.after is not None and r.before]
+    names = ["%s %s" % (Path(r.example).stem, v.label) for r, v in rows]
     panels = [
-        ("Peak RSS (MB)", "peak_rss_bytes", 1 / 2**20),
-        ("Saved for backward (MB)", "saved_bytes", 1 / 2**20),
+        ("Peak memory (MiB)", "peak_rss", 1 / 2**20),
+        ("Saved for backward (MiB)", "saved_bytes", 1 / 2**20),
         ("Median time (ms)", "median_seconds", 1000.0),
     ]
     fig, axes = plt.subplots(1, len(panels), figsize=(4.5 * len(panels), 0.6 * len(names) + 2.5))
-    positions = range(len(shown))
+    positions = range(len(rows))
     for ax, (title, attr, scale) in zip(axes, panels):
-        for offset, side, color in ((-0.2, "before", "#d62728"), (0.2, "after", "#2ca02c")):
-            values = [(getattr(getattr(r, side), attr, None) or 0) * scale
-                      if getattr(r, side) is not None else 0 for r in shown]
-            ax.barh([p + offset for p in positions], values, height=0.4, color=color, label=side)
+        for offset, side, color in ((-0.2, "original", "#d62728"), (0.2, "fixed", "#2ca02c")):
+            runs = [r.before if side == "original" else v.after for r, v in rows]
+            if attr == "peak_rss":
+                values = [(run.peak_rss_bytes or 0) * scale for run in runs]
+                errors = [[(run.peak_rss_bytes - min(run.peak_rss)) * scale if run.peak_rss else 0
+                           for run in runs],
+                          [(max(run.peak_rss) - run.peak_rss_bytes) * scale if run.peak_rss else 0
+                           for run in runs]]
+            else:
+                values = [(getattr(run, attr) or 0) * scale for run in runs]
+                errors = None
+            ax.barh([p + offset for p in positions], values, height=0.4, color=color,
+                    label=side, xerr=errors)
         ax.set_yticks(list(positions))
         ax.set_yticklabels(names if ax is axes[0] else [""] * len(names))
         ax.invert_yaxis()

@@ -1,17 +1,44 @@
-"""Formatting of bytes, seconds and ratios for reasons and reports."""
+"""Formatting of bytes, seconds, ratios and their spreads for reasons and reports."""
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Sequence
+
+from .records import median, spread
+
+_UNITS = (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10))
 
 
 def fmt_bytes(n: Optional[float]) -> str:
-    """1.5 MB, 4.0 KB, 12 B; `-` when unknown."""
+    """1.5 MiB, 4.0 KiB, 12 B; `-` when unknown."""
     if n is None:
         return "-"
-    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+    for unit, size in _UNITS:
         if abs(n) >= size:
-            return "%.1f %s" % (n / size, unit)
+            return "%.1f %siB" % (n / size, unit)
     return "%d B" % n
+
+
+def _unit(n: float):
+    return next(((u, s) for u, s in _UNITS if abs(n) >= s), ("", 1))
+
+
+def fmt_size(n: Optional[float], spread_of: Optional[float] = None) -> str:
+    """Compact binary size for tables: 246.2M, 40.1K, 812B, 0; with a spread 191.5±0.3M."""
+    if n is None:
+        return "-"
+    if not n:
+        return "0"
+    unit, size = _unit(n)
+    if not unit:
+        return "%dB" % n
+    if spread_of is None:
+        return "%.1f%s" % (n / size, unit)
+    return "%.1f±%.1f%s" % (n / size, spread_of / size, unit)
+
+
+def fmt_sizes(values: Sequence[float]) -> str:
+    """The median of `values` ± half their range (no ± for a single value)."""
+    return fmt_size(median(values), spread(values))
 
 
 def fmt_seconds(s: Optional[float]) -> str:
@@ -24,3 +51,11 @@ def fmt_seconds(s: Optional[float]) -> str:
 def fmt_ratio(r: Optional[float]) -> str:
     """0.21x; `-` when unknown."""
     return "-" if r is None else "%.2fx" % r
+
+
+def fmt_ratios(values: Sequence[float]) -> str:
+    """0.93x±0.05: the median ratio ± half the range of `values`."""
+    if not values:
+        return "-"
+    half = spread(values)
+    return fmt_ratio(median(values)) + ("" if half is None else "±%.2f" % half)
