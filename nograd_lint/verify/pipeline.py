@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import tempfile
+import threading
 import tokenize
 from pathlib import Path
 from typing import Any, Callable, Iterable, List, Optional, Sequence, Tuple
@@ -17,6 +18,10 @@ from .targets import Target, target_problem
 from .versions import Versions
 
 Step = Callable[[str], None]
+# Parsing and linting are done one target at a time, also when targets are verified from
+# several threads: CPython 3.11 can fail building `ast` trees in two threads at once
+# ("SystemError: AST constructor recursion depth mismatch").
+_STATIC = threading.Lock()
 
 
 @dataclasses.dataclass
@@ -157,20 +162,19 @@ def verify_target(target: Target, options: Options, step: Step = _quiet) -> Resu
     """Lint, fix, run and judge one target."""
     path = target.path
     name = display_name(path)
+    step("linting")
     try:
-        source = _read_source(path)
+        with _STATIC:
+            source = _read_source(path)
+            problem = target_problem(source, path.name, target.function)
+            if problem:
+                raise LintError(problem)
+            declared = declared_rules(source)
+            check = lint_and_fix(source, str(path), declared, not options.safe_only,
+                                 options.settings)
     except (OSError, SyntaxError, UnicodeDecodeError) as exc:
         return Result(example=name, rules=[], status="error", reason="cannot read: %s" % exc,
                       function=target.function)
-    problem = target_problem(source, path.name, target.function)
-    if problem:
-        return Result(example=name, rules=[], status="error", reason=problem,
-                      function=target.function)
-    declared = declared_rules(source)
-    step("linting")
-    try:
-        check = lint_and_fix(source, str(path), declared, not options.safe_only,
-                             options.settings)
     except LintError as exc:
         return Result(example=name, rules=[], status="error", reason=str(exc),
                       function=target.function)

@@ -17,7 +17,7 @@ SECTION = "nograd-verify"
 WIDTH = 80
 
 # (header, width); the first column is indented under its file's line.
-COLUMNS = (("fix", 12), ("safety", 6), ("saved", 13), ("peak memory", 20), ("time", 10),
+COLUMNS = (("fix", 11), ("safety", 6), ("saved", 13), ("peak memory", 20), ("time", 11),
            ("result", 7))
 LEGEND = ("saved: bytes saved for backward (instrumented call). peak memory: resident, above "
           "the baseline, median±half-range of fresh processes without hooks. time: fixed / "

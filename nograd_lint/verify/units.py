@@ -23,7 +23,8 @@ def _unit(n: float):
 
 
 def fmt_size(n: Optional[float], spread_of: Optional[float] = None) -> str:
-    """Compact binary size for tables: 246.2M, 40.1K, 812B, 0; with a spread 191.5±0.3M."""
+    """Compact binary size for tables: 246M, 40.1K, 812B, 0; with a spread 91.5±0.3M (no
+    decimals from 100 up, so a cell stays short)."""
     if n is None:
         return "-"
     if not n:
@@ -31,9 +32,11 @@ def fmt_size(n: Optional[float], spread_of: Optional[float] = None) -> str:
     unit, size = _unit(n)
     if not unit:
         return "%dB" % n
+    digits = 0 if n / size >= 100 else 1
     if spread_of is None:
-        return "%.1f%s" % (n / size, unit)
-    return "%.1f±%.1f%s" % (n / size, spread_of / size, unit)
+        return "%.*f%s" % (digits, n / size, unit)
+    half = spread_of / size
+    return "%.*f±%.*f%s" % (digits, n / size, 0 if half >= 10 else 1, half, unit)
 
 
 def fmt_sizes(values: Sequence[float]) -> str:
@@ -54,8 +57,9 @@ def fmt_ratio(r: Optional[float]) -> str:
 
 
 def fmt_ratios(values: Sequence[float]) -> str:
-    """0.93x±0.05: the median ratio ± half the range of `values`."""
+    """0.93x±0.05: the median ratio ± half the range of `values` (one decimal from 10 up)."""
     if not values:
         return "-"
-    half = spread(values)
-    return fmt_ratio(median(values)) + ("" if half is None else "±%.2f" % half)
+    middle, half = median(values), spread(values)
+    text = "%.*fx" % (2 if middle < 10 else 1, middle)
+    return text + ("" if half is None else "±%.*f" % (2 if half < 10 else 1, half))
