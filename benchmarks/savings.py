@@ -32,9 +32,8 @@ from typing import Dict, List, Optional, Sequence
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
-from nograd_lint.verify.records import median, spread  # noqa: E402
 from nograd_lint.verify.report import write_section  # noqa: E402
-from nograd_lint.verify.units import fmt_ratios, fmt_seconds, fmt_size, fmt_sizes  # noqa: E402
+from nograd_lint.verify.units import fmt_ratios, fmt_size, fmt_sizes, fmt_times, wrap  # noqa: E402
 from nograd_lint.verify.versions import Versions  # noqa: E402
 
 MODES = {
@@ -165,40 +164,41 @@ def memory_table(rows: Sequence[Dict]) -> List[str]:
 
 
 def time_table(rows: Sequence[Dict]) -> List[str]:
-    cells = [("workload", "mode", "median time", "vs grad", "page faults per run")]
-    cells += [(_workload(r), r["mode"], "%s±%s" % (fmt_seconds(median(r["times"])),
-                                                  fmt_seconds(spread(r["times"]) or 0)),
-               fmt_ratios(r["time_ratios"]), "%d" % r["faults"]) for r in rows]
+    cells = [("workload", "mode", "time", "vs grad", "page faults")]
+    cells += [(_workload(r), r["mode"], fmt_times(r["times"]), fmt_ratios(r["time_ratios"]),
+               "%d" % r["faults"]) for r in rows]
     return _columns(cells, right=(4,))
 
 
 def markdown(rows: Sequence[Dict], command: str, args) -> str:
     """The section body: tables, a summary of the ranges measured, how to regenerate."""
-    lines = [
+    lines = [wrap(
         "Blog posts promise \"40-50%% less memory, 20-40%% faster\" from `torch.no_grad()` in "
         "evaluation. This is what was measured here: one evaluation forward pass of a "
         "ResNet-style CNN (3x32x32 images) and of a 6-layer transformer encoder (d_model 256, "
         "64 tokens) per batch size (`b8`: 8 inputs), each mode in its own fresh processes; peak "
         "memory is resident memory above the baseline with the model and input already built, "
         "median±half-range over %d fresh processes without hooks; times are medians±half-range "
-        "of %d interleaved rounds; ratios are against `grad` (the NG101 mistake), median±half-"
-        "range over every pair of runs. K, M: KiB, MiB." % (args.memory_runs, args.repeat),
+        "of %d interleaved rounds, page faults per run their median; ratios are against `grad` "
+        "(the NG101 mistake), median±half-range over every pair of runs. K, M: KiB, MiB."
+        % (args.memory_runs, args.repeat)),
         "", "```text"] + memory_table(rows) + ["```", "", "```text"] + time_table(rows) + [
-        "```", "", "Change against `grad` over the batch sizes measured, lowest to highest "
-        "over every run (negative: less):", ""]
+        "```", "", wrap("Change against `grad` over the batch sizes measured, lowest to "
+                        "highest over every run (negative: less):"), ""]
     for mode in ("no_grad", "inference_mode"):
         for model in dict.fromkeys(r["model"] for r in rows):
             chosen = [r for r in rows if r["mode"] == mode and r["model"] == model]
             peaks = [v - 1 for r in chosen for v in r["peak_ratios"]]
             times = [v - 1 for r in chosen for v in r["time_ratios"]]
             if peaks and times:
-                lines.append("- `%s`, %s: peak memory %s, time %s."
-                             % (mode, model, _span(peaks), _span(times)))
+                lines.append(wrap("- `%s`, %s: peak memory %s, time %s."
+                                  % (mode, model, _span(peaks), _span(times)), indent="  "))
     first = rows[0] if rows else {}
-    lines += ["", "Measured with torch %s on %s, %s thread(s); load average %s on %d CPUs "
-              "(the machine was shared). Regenerate with `%s --markdown docs/verification.md`."
-              % (first.get("torch"), first.get("device"), first.get("threads"),
-                 first.get("load", "-"), os.cpu_count() or 0, command)]
+    lines += ["", wrap("Measured with torch %s on %s, %s thread(s); load average %s on %d CPUs "
+                       "(the machine was shared). Regenerate with `%s --markdown "
+                       "docs/verification.md`."
+                       % (first.get("torch"), first.get("device"), first.get("threads"),
+                          first.get("load", "-"), os.cpu_count() or 0, command))]
     return "\n".join(lines)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, List, Optional, Sequence, Tuple
 
 from .records import FixVerdict, Result, RunRecord
-from .units import fmt_ratios, fmt_size, fmt_sizes
+from .units import fmt_ratios, fmt_size, fmt_sizes, wrap
 
 BEGIN = "<!-- %s:begin -->"
 END = "<!-- %s:end -->"
@@ -86,7 +86,8 @@ def explanations(result: Result, markdown: bool = False) -> List[str]:
     bullet = "- `%s`: %s" if markdown else "%s: %s"
     reasons = [result.reason] if not result.verdicts or result.status == "error" else (
         result.problems + ["%s: %s" % (v.label, v.reason) for v in result.verdicts])
-    lines = [bullet % (name, _escape(r) if markdown else r) for r in reasons]
+    lines = [wrap(bullet % (name, _escape(r)), indent="  ") if markdown else bullet % (name, r)
+             for r in reasons]
     if markdown or result.status not in ("failed", "error"):
         return lines
     runs: List[Tuple[str, Optional[RunRecord]]] = [("original", result.before)]
@@ -149,10 +150,10 @@ def _escape(cell: str) -> str:
 
 
 def markdown(results: Sequence[Result], options: Any = None) -> str:
-    lines = ["```text", table(results), "```", "", LEGEND, ""]
+    lines = ["```text", table(results), "```", "", wrap(LEGEND), ""]
     for result in results:
         lines += explanations(result, markdown=True)
-    lines += ["", environment(results, options)]
+    lines += ["", wrap(environment(results, options))]
     return "\n".join(lines)
 
 

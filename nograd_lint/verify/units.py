@@ -44,11 +44,23 @@ def fmt_sizes(values: Sequence[float]) -> str:
     return fmt_size(median(values), spread(values))
 
 
-def fmt_seconds(s: Optional[float]) -> str:
-    """12.3 ms, 1.25 s; `-` when unknown."""
-    if s is None:
+def fmt_times(values: Sequence[float]) -> str:
+    """330±146 ms, 12.3±0.4 ms, 1.25±0.10 s: the median ± half the range of `values`."""
+    if not values:
         return "-"
-    return "%.2f s" % s if s >= 1 else "%.1f ms" % (s * 1000)
+    middle, half = median(values), spread(values) or 0.0
+    if middle >= 1:
+        return "%.2f±%.2f s" % (middle, half)
+    digits = 0 if middle >= 0.1 else 1
+    return "%.*f±%.*f ms" % (digits, middle * 1000, digits, half * 1000)
+
+
+def wrap(text: str, width: int = 80, indent: str = "") -> str:
+    """`text` as lines of at most `width` columns; continuation lines start with `indent`."""
+    import textwrap
+
+    return textwrap.fill(text, width, subsequent_indent=indent, break_long_words=False,
+                         break_on_hyphens=False)
 
 
 def fmt_ratio(r: Optional[float]) -> str:
