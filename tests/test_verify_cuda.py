@@ -2,7 +2,6 @@
 the call, CUDA's start-up is not charged to peak RSS, timed calls are synchronized, and the
 numbers reach every output. Skipped, with the reason, where no CUDA device is available."""
 import json
-from pathlib import Path
 
 import pytest
 

@@ -10,10 +10,10 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from nograd_lint.verify.cli import build_parser, exit_code, options_from  # noqa: E402
-from nograd_lint.verify.pipeline import Options, run_and_judge, verify_target  # noqa: E402
+from nograd_lint.verify.pipeline import run_and_judge, verify_target  # noqa: E402
 from nograd_lint.verify.records import FixVerdict  # noqa: E402
 from nograd_lint.verify.targets import Target, UsageError, discover, target_problem  # noqa: E402
-from test_verify import EXAMPLES, FAST, FAST_ARGS, run_cli  # noqa: E402
+from test_verify import FAST, FAST_ARGS, run_cli  # noqa: E402
 
 CASES = Path(__file__).resolve().parent / "verify_cases"
 
