@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 
 torch = pytest.importorskip("torch")
-# One worker verifies the bundled examples once for every test that reads the results.
-pytestmark = pytest.mark.xdist_group("bundled-examples")
 
 from nograd_lint.verify.examples import declared_rules  # noqa: E402
 from nograd_lint.verify.measure import GraphWatch, SavedTensorBytes  # noqa: E402
@@ -209,7 +207,7 @@ def test_importing_the_cli_imports_neither_torch_nor_rich():
 
 # --- the bundled examples ----------------------------------------------------------------
 
-@pytest.fixture(scope="session")  # with its xdist group: built once, in one worker
+@pytest.fixture(scope="session")  # once per worker, also when other files' tests interleave
 def example_results():
     # Two files at a time: each verification is mostly serial, and these tests do not judge
     # timings (the command line verifies one file at a time so that timings are clean).
