@@ -7,12 +7,14 @@ eval mode, random weights and data with fixed seeds) at several batch sizes, onc
 - `no_grad`: the fix, `with torch.no_grad():`;
 - `inference_mode`: `with torch.inference_mode():` (NG4xx suggests it; an unsafe rewrite).
 
-Each (model, batch, mode) runs in its own fresh process through the nograd-verify child, which
-measures bytes saved for backward (saved_tensors_hooks), peak RSS above the post-import baseline
-(the model and its input are built at import, so the peak is the forward pass itself) and, in
-interleaved rounds across the three processes, the median wall time. Ratios are against `grad`.
+Each (model, batch, mode) runs through the nograd-verify children, as `nograd-verify` runs a
+script and its fixed version: bytes saved for backward in an instrumented call
+(saved_tensors_hooks); peak RSS above the baseline taken after import (the model and its input
+are built at import, so the peak is the forward pass itself), without hooks, in `--memory-runs`
+fresh processes per mode; and the wall time in interleaved rounds across the three modes.
+Ratios are against `grad`; ± is half the range over the runs.
 
-    python benchmarks/savings.py                  # full run (about 2 minutes on 2 cores)
+    python benchmarks/savings.py                  # full run (a few minutes on 2 cores)
     python benchmarks/savings.py --quick          # tiny run
     python benchmarks/savings.py --markdown docs/verification.md   # update that section
 """
@@ -24,14 +26,15 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Dict, List, Optional, Sequence
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run from a checkout without installing
 
 from nograd_lint.verify.report import write_section  # noqa: E402
-from nograd_lint.verify.runner import Worker, interleaved_times  # noqa: E402
-from nograd_lint.verify.units import fmt_bytes, fmt_ratio, fmt_seconds  # noqa: E402
+from nograd_lint.verify.units import fmt_ratios, fmt_size, fmt_sizes, fmt_times, wrap  # noqa: E402
+from nograd_lint.verify.versions import Versions  # noqa: E402
 
 MODES = {
     "grad": "contextlib.nullcontext()",
@@ -112,74 +115,90 @@ def build_workload(name: str, batch_size: int):
     return model.eval(), batch
 
 
-def run_config(model: str, batch_size: int, workdir: Path, repeat: int, warmup: int,
-               threads: Optional[int]) -> List[Dict]:
-    """Measure the three modes of one (model, batch size), each in its own fresh process."""
-    workers = []
+def run_config(model: str, batch_size: int, workdir: Path, args) -> List[Dict]:
+    """Measure the three modes of one (model, batch size), each in its own fresh processes."""
+    files = []
     for mode, context in MODES.items():
         script = workdir / ("%s_b%d_%s.py" % (model, batch_size, mode))
         script.write_text(SCRIPT.format(model=model, batch_size=batch_size, context=context))
-        workers.append(Worker(mode, script, workdir, HERE, extra_paths=[HERE], threads=threads))
-    try:
-        records = [w.measure() for w in workers]  # one at a time: no competition for cores
+        files.append(script)
+    options = SimpleNamespace(threads=args.threads, timeout=600.0, seed=0, rtol=0, atol=0)
+    with Versions(files, "main", HERE, workdir, options, args.memory_runs, list(MODES)) as runs:
+        records = runs.first_runs()
         for mode, record in zip(MODES, records):
             if not record.ran or record.error:
                 problem = record.load_error or record.error
                 raise SystemExit("%s %s b%d failed: %s" % (mode, model, batch_size, problem))
-        replies = interleaved_times(workers, repeat, warmup)
-        ready = workers[0].ready()
-    finally:
-        for w in workers:
-            w.close()
+        runs.memory_runs(records)
+        replies = runs.time(records, args.repeat, 1)
     rows = []
-    times = [[r["seconds"] for r in runs] for runs in replies]
-    for mode, record, seconds, runs in zip(MODES, records, times, replies):
-        ratios = [t / g for t, g in zip(seconds, times[0]) if g > 0]
+    for mode, record, runs_of_mode in zip(MODES, records, replies):
         rows.append({
             "model": model, "batch": batch_size, "mode": mode,
-            "saved_bytes": record.saved_bytes, "peak_rss_bytes": record.peak_rss_bytes,
-            "median_seconds": statistics.median(seconds),
-            "peak_ratio": record.peak_rss_bytes / records[0].peak_rss_bytes
-            if records[0].peak_rss_bytes else None,
-            "time_ratio": statistics.median(ratios) if ratios else None,
-            "faults": statistics.median(r["minor_faults"] for r in runs),
-            "torch": ready.get("torch_version"), "threads": ready.get("threads"),
+            "saved_bytes": record.saved_bytes, "peak_rss": record.peak_rss,
+            "peak_ratios": [p / g for p in record.peak_rss for g in records[0].peak_rss if g],
+            "times": record.times,
+            "time_ratios": [t / g for t, g in zip(record.times, records[0].times) if g > 0],
+            "faults": statistics.median(r["minor_faults"] for r in runs_of_mode),
+            "torch": record.torch_version, "threads": record.threads, "device": record.device,
         })
     return rows
 
 
-def markdown(rows: Sequence[Dict], command: str) -> str:
-    """The section body: table, a summary of the ranges measured, how to regenerate."""
-    head = ("| Model | Batch | Mode | Saved for backward | Peak RSS | Peak vs grad "
-            "| Median time | Time vs grad | Page faults per run |")
-    lines = [
-        "Blog posts promise \"40-50% less memory, 20-40% faster\" from `torch.no_grad()` in "
+def _columns(rows: Sequence[Sequence[str]], right: Sequence[int] = ()) -> List[str]:
+    """Rows of cells as aligned plain-text lines (columns in `right` aligned right)."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    return ["  ".join(c.rjust(w) if i in right else c.ljust(w)
+                      for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in rows]
+
+
+def _workload(r: Dict) -> str:
+    return "%s b%d" % (r["model"], r["batch"])
+
+
+def memory_table(rows: Sequence[Dict]) -> List[str]:
+    cells = [("workload", "mode", "saved for backward", "peak memory", "vs grad")]
+    cells += [(_workload(r), r["mode"], fmt_size(r["saved_bytes"]), fmt_sizes(r["peak_rss"]),
+               fmt_ratios(r["peak_ratios"])) for r in rows]
+    return _columns(cells)
+
+
+def time_table(rows: Sequence[Dict]) -> List[str]:
+    cells = [("workload", "mode", "time", "vs grad", "page faults")]
+    cells += [(_workload(r), r["mode"], fmt_times(r["times"]), fmt_ratios(r["time_ratios"]),
+               "%d" % r["faults"]) for r in rows]
+    return _columns(cells, right=(4,))
+
+
+def markdown(rows: Sequence[Dict], command: str, args) -> str:
+    """The section body: tables, a summary of the ranges measured, how to regenerate."""
+    lines = [wrap(
+        "Blog posts promise \"40-50%% less memory, 20-40%% faster\" from `torch.no_grad()` in "
         "evaluation. This is what was measured here: one evaluation forward pass of a "
         "ResNet-style CNN (3x32x32 images) and of a 6-layer transformer encoder (d_model 256, "
-        "64 tokens) per batch size, each mode in its own fresh process; peak RSS above the "
-        "baseline with the model and input already built; times are medians of interleaved "
-        "rounds, ratios against `grad` (the NG101 mistake).",
-        "",
-        head, "|---|---|---|---|---|---|---|---|---|"]
-    for r in rows:
-        lines.append("| %s | %d | %s | %s | %s | %s | %s | %s | %d |" % (
-            r["model"], r["batch"], "`%s`" % r["mode"], fmt_bytes(r["saved_bytes"]),
-            fmt_bytes(r["peak_rss_bytes"]), fmt_ratio(r["peak_ratio"]),
-            fmt_seconds(r["median_seconds"]), fmt_ratio(r["time_ratio"]), r["faults"]))
-    lines += ["", "Change against `grad` over the batch sizes measured (negative: less):", ""]
+        "64 tokens) per batch size (`b8`: 8 inputs), each mode in its own fresh processes; peak "
+        "memory is resident memory above the baseline with the model and input already built, "
+        "median±half-range over %d fresh processes without hooks; times are medians±half-range "
+        "of %d interleaved rounds, page faults per run their median; ratios are against `grad` "
+        "(the NG101 mistake), median±half-range over every pair of runs. K, M: KiB, MiB."
+        % (args.memory_runs, args.repeat)),
+        "", "```text"] + memory_table(rows) + ["```", "", "```text"] + time_table(rows) + [
+        "```", "", wrap("Change against `grad` over the batch sizes measured, lowest to "
+                        "highest over every run (negative: less):"), ""]
     for mode in ("no_grad", "inference_mode"):
         for model in dict.fromkeys(r["model"] for r in rows):
             chosen = [r for r in rows if r["mode"] == mode and r["model"] == model]
-            peaks = [r["peak_ratio"] - 1 for r in chosen if r["peak_ratio"] is not None]
-            times = [r["time_ratio"] - 1 for r in chosen if r["time_ratio"] is not None]
+            peaks = [v - 1 for r in chosen for v in r["peak_ratios"]]
+            times = [v - 1 for r in chosen for v in r["time_ratios"]]
             if peaks and times:
-                lines.append("- `%s`, %s: peak memory %s, time %s."
-                             % (mode, model, _span(peaks), _span(times)))
+                lines.append(wrap("- `%s`, %s: peak memory %s, time %s."
+                                  % (mode, model, _span(peaks), _span(times)), indent="  "))
     first = rows[0] if rows else {}
-    lines += ["", "Measured with torch %s on %s CPU thread(s); load average %s on %d CPUs "
-              "(the machine was shared). Regenerate with `%s --markdown docs/verification.md`."
-              % (first.get("torch"), first.get("threads"), first.get("load", "-"),
-                 os.cpu_count() or 0, command)]
+    lines += ["", wrap("Measured with torch %s on %s, %s thread(s); load average %s on %d CPUs "
+                       "(the machine was shared). Regenerate with `%s --markdown "
+                       "docs/verification.md`."
+                       % (first.get("torch"), first.get("device"), first.get("threads"),
+                          first.get("load", "-"), os.cpu_count() or 0, command))]
     return "\n".join(lines)
 
 
@@ -201,24 +220,26 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny batches, few repeats")
     parser.add_argument("--repeat", type=int, help="timed rounds per config (default 5, quick 2)")
+    parser.add_argument("--memory-runs", type=int, default=3,
+                        help="fresh processes per mode measuring peak memory (default 3)")
     parser.add_argument("--threads", type=int, help="torch threads in the children")
     parser.add_argument("--markdown", metavar="PATH",
-                        help="write the table into the 'Savings at scale' section of PATH")
+                        help="write the tables into the 'Savings at scale' section of PATH")
     args = parser.parse_args(argv)
     configs = QUICK if args.quick else FULL
-    repeat = args.repeat or (2 if args.quick else 5)
+    args.repeat = args.repeat or (2 if args.quick else 5)
     rows: List[Dict] = []
     load = _load()
     with tempfile.TemporaryDirectory(prefix="nograd-savings-") as tmp:
         for model, batches in configs.items():
             for batch_size in batches:
                 print("%s batch %d ..." % (model, batch_size), file=sys.stderr, flush=True)
-                rows += run_config(model, batch_size, Path(tmp), repeat, 1, args.threads)
+                rows += run_config(model, batch_size, Path(tmp), args)
     if rows:
         rows[0]["load"] = "%.1f to %.1f" % tuple(sorted((load, _load())))
     command = "python benchmarks/savings.py" + (" --quick" if args.quick else "") + (
         " --threads %d" % args.threads if args.threads else "")
-    body = markdown(rows, command)
+    body = markdown(rows, command, args)
     print(body)
     if args.markdown:
         write_section(args.markdown, SECTION, "## Savings at scale\n\n" + body,

@@ -1,9 +1,11 @@
 # nograd-verify: expect NG102
-"""Training an LSTM sequence regressor while summing the loss tensors.
+"""Training an LSTM sequence regressor while summing the loss tensors (the PyTorch FAQ case).
 
 `total_loss += loss` adds the loss tensor itself, so `total_loss` becomes one autograd graph
-that links every iteration's graph: none of them can be freed while the running total lives,
-and the returned epoch loss drags the whole epoch's graph along.
+that links every iteration's graph, and the returned epoch loss drags the whole epoch's graph
+along. Each `loss.backward()` frees the tensors its graph saved, so memory hardly grows here:
+what accumulates is the chain of graph nodes (see `ng102_loss_printout_mlp.py` for a loss summed
+without backward, where every batch's activations stay in memory).
 """
 import torch
 from torch import nn

@@ -60,9 +60,15 @@ def test_fixed_script_parses_runs_and_records_no_gradients(script: Path, tmp_pat
     assert again.returncode == 0 and again.stdout == ""
 
     # The harness runs the original and the fixed script in fresh processes on real torch.
-    result = verify_file(SCRIPT, Options(repeat=1, warmup=0, unsafe_fixes=True, threads=1))
+    result = verify_file(SCRIPT, Options(repeat=1, warmup=0, memory_runs=1, threads=1))
     assert result.passed is True, result.reason
     assert sorted(result.rules) == ["NG101", "NG102"]
+    assert [(v.label, v.status) for v in result.verdicts] == [
+        ("NG101:18", "passed"), ("NG102:35", "passed"), ("NG101:39", "passed"),
+        ("all 3 fixes", "passed")]
+    # Alone, an NG101 fix leaves the returned history's graph to the NG102 fix.
+    assert "graph returned 134 -> 134 nodes (the rest is left to the other fixes)" in \
+        result.verdicts[0].reason
     assert result.before.error is None and result.after.error is None
     assert result.before.outputs_require_grad is True and result.after.outputs_require_grad is False
     assert result.comparison.equal

@@ -783,6 +783,11 @@ class Interpreter:
             else:
                 for _, value in arguments:
                     self.leave(value, STORED)
+                if method in ACCUMULATING and len(arguments) == 1:
+                    # `self.losses.append(loss)`, `history["loss"].append(loss)`: kept beyond the scope
+                    name = self.analysis.module.code_for_node(fact.receiver)
+                    kept = self.accumulate(fact.node, name, arguments[0][0].value, arguments[0][1], PYTHON, env)
+                    self.leave(kept.but(sources=kept.sources - arguments[0][1].sources), STORED)
             return PYTHON
         if method == "requires_grad_" and fact.node.args and _is_false(fact.node.args[0].value):
             self.freeze_owner(receiver, env)

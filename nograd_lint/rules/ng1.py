@@ -116,14 +116,17 @@ class AccumulatedGraph(Rule):
     """
     ## What it does
     Finds a loss or output tensor added up across loop iterations (`total_loss += loss`,
-    `total = total + loss`, `losses.append(loss)`) while gradients are on, when the accumulated
-    value never reaches a backward pass.
+    `total = total + loss`, `losses.append(loss)`, also into `self.history` or
+    `history["loss"]`) while gradients are on, when the accumulated value never reaches a
+    backward pass.
 
     ## Why is this bad
-    The accumulated tensor keeps a reference to every iteration's autograd graph, so memory grows
-    with every iteration (measured: about 2.5 MiB per iteration for a small model when no backward
-    frees the saved tensors, and a growing chain of graph nodes even when it does). This is the
-    PyTorch FAQ's "don't accumulate history across your training loop".
+    The accumulated tensor keeps a reference to every iteration's autograd graph. When no
+    backward pass frees the tensors those graphs saved (a loss summed for a printout), memory
+    grows with every iteration by everything the forward pass saved; when each loss is
+    backpropagated, a chain of graph nodes still grows. `nograd-verify` measures both on the
+    NG102 examples (see `docs/verification.md`). This is the PyTorch FAQ's "don't accumulate
+    history across your training loop".
 
     ## Example
     ```python
@@ -181,7 +184,8 @@ class AccumulatedGraph(Rule):
         if analysis.state_of(fact).mode is not Mode.ENABLED or "used" in result.fate(accumulation.token):
             return None  # the total is differentiated on purpose
         loops = [loop for loop in fact.loops if loop.function is fact.function]
-        if not loops or _rebound_in_loop(analysis, fact.function, accumulator, loops[-1].span, fact):
+        plain = accumulator.isidentifier()  # a name, not `self.losses` or `history["loss"]`
+        if not loops or (plain and _rebound_in_loop(analysis, fact.function, accumulator, loops[-1].span, fact)):
             return None
         tokens = {token.id: token for key, token in result.tokens.items()
                   if not (isinstance(key, tuple) and key[0] == "accumulation")}
@@ -192,7 +196,11 @@ class AccumulatedGraph(Rule):
         if not fresh or not carriers:
             return None
         displayed = not result.fate(accumulation.token)  # printed, logged, compared: never leaves as a tensor
-        trained_on = any("used" in result.fate(token.id) for token in fresh)
+        collected = isinstance(accumulation.fact.node, cst.Call)  # `outputs.append(x)`, not `total += x`
+        scalars = [c for c in carriers if accumulation.carriers[c].is_loss or "loss" in c.lower()]
+        # a backpropagated loss kept in a list is only history; outputs kept with their graph are
+        # collected on purpose (their graphs may be needed later)
+        trained_on = any("used" in result.fate(token.id) for token in fresh) and (scalars or not collected)
         if not (displayed or trained_on):
             # Adding up tensors to differentiate the sum later is normal (an ELBO over particles,
             # outputs collected in a forward): only a total that is displayed, or the total of

@@ -1,4 +1,9 @@
-"""The static half of verification: lint, fix with the project's fixer, check the fixed text."""
+"""The static half of verification: lint, fix with the project's fixer, check the fixed text.
+
+Every fix the fixer applies is also applied alone to the original, so that each can be run and
+judged on its own; when there are several, the version with all of them (what `nograd-fix`
+writes) is judged too.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -6,37 +11,38 @@ from typing import Any, List, Optional
 
 
 @dataclasses.dataclass
+class Plan:
+    """One version of the script to run: the original with some fixes applied."""
+
+    codes: List[str]
+    lines: List[int]
+    safety: str  # "safe" or "unsafe" (unsafe when any of its fixes is)
+    description: str
+    source: Optional[str]  # None: skipped (see `skipped`) or the fix does not compile
+    skipped: str = ""  # why it is not run
+    together: bool = False  # all fixes at once
+
+
+@dataclasses.dataclass
 class FixCheck:
-    """Findings on the original, the fixed source and what is wrong with it (if anything)."""
+    """Findings on the original, the versions to run and what is wrong with the fixes."""
 
     targets: List[str]  # the codes judged: the declared ones, else those found
     found: List[str]
     findings: List[str]  # "NG101 line 12: message"
-    fixed_source: str
-    applied: List[str]
-    unsafe_applied: List[str]
-    remaining: List[str]  # target codes still reported on the fixed source
+    plans: List[Plan]  # one per fix, then all together when there are several
     problems: List[str]
     # Target codes reported without a fix on every finding: nothing to apply, so they are still
     # reported after fixing (not a problem); the pipeline judges their claim on the original.
     unfixable: List[str] = dataclasses.field(default_factory=list)
 
     @property
-    def changed(self) -> bool:
-        return bool(self.applied)
+    def runnable(self) -> List[Plan]:
+        return [p for p in self.plans if p.source is not None]
 
 
 class LintError(Exception):
     """The linter or fixer could not process the file (reported as an unusable file)."""
-
-
-def _linter():
-    try:
-        from nograd_lint.fixes.fixer import fix_source
-        from nograd_lint.linter import lint_source
-    except ImportError as exc:  # the core is not installed or not importable
-        raise LintError("the linter core is not available: %s" % exc) from exc
-    return lint_source, fix_source
 
 
 def settings_for(path: str) -> Any:
@@ -53,77 +59,129 @@ def settings_for(path: str) -> Any:
 
 def lint_and_fix(source: str, path: str, declared: Optional[List[str]], unsafe: bool,
                  settings: Any = None) -> FixCheck:
-    """Fix `source` and check the result: parses, idempotent, the judged rules no longer fire."""
-    lint_source, fix_source = _linter()
+    """Lint `source`, plan one version per fix, and check the fully fixed result: it parses, is
+    idempotent, and the judged rules no longer fire."""
     if settings is None:
         settings = settings_for(path)
     try:
-        return _check(source, path, declared, unsafe, settings, lint_source, fix_source)
+        return _check(source, path, declared, unsafe, settings)
     except LintError:
         raise
     except Exception as exc:  # noqa: BLE001 - a crash of the linter is reported, not raised
         raise LintError("the linter failed on this file: %s: %s" % (type(exc).__name__, exc)) from exc
 
 
-def _check(source, path, declared, unsafe, settings, lint_source, fix_source) -> FixCheck:
-    from nograd_lint.diagnostics import FixSafety
+def _safety(diagnostic) -> str:
+    return diagnostic.fix.safety.value
 
-    diagnostics = lint_source(source, path=path, settings=settings)
+
+def _check(source, path, declared, unsafe, settings) -> FixCheck:
+    from nograd_lint.fixes.fixer import fix_source
+    from nograd_lint.linter import lint_module
+    from nograd_lint.io.sources import SourceError, parse
+
+    try:
+        module = parse(source, path)
+    except SourceError as exc:
+        raise LintError(str(exc)) from exc
+    diagnostics = lint_module(module, path, settings)
     found = sorted({d.code for d in diagnostics})
     targets = list(declared) if declared is not None else found
-    problems: List[str] = []
-    if declared is not None:
-        missing = sorted(set(declared) - set(found))
-        extra = sorted(set(found) - set(declared))
-        if missing:
-            problems.append("the linter did not report %s, which the example declares"
-                            % ", ".join(missing))
-        if extra:
-            problems.append("the linter also reported %s, which the example does not declare"
-                            % ", ".join(extra))
+    problems = _declaration_problems(declared, found)
     try:
         outcome = fix_source(source, settings=settings, unsafe=unsafe, path=path)
     except Exception as exc:  # noqa: BLE001 - e.g. the fixer refusing output that does not parse
         problems.append("the fixer failed: %s: %s" % (type(exc).__name__, exc))
-        fixed, applied, unsafe_applied = source, [], []
-    else:
-        fixed = outcome.source
-        applied = sorted({d.code for d in outcome.applied})
-        unsafe_applied = sorted({d.code for d in outcome.applied
-                                 if d.fix is not None and d.fix.safety == FixSafety.UNSAFE})
+        outcome = None
+    plans = _plans(module, diagnostics, outcome, unsafe, path)
     unfixable = sorted({d.code for d in diagnostics if d.code in targets}
                        - {d.code for d in diagnostics if d.fix is not None})
-    remaining: List[str] = []
-    try:
-        compile(fixed, path, "exec")
-    except SyntaxError as exc:
-        problems.append("the fixed source does not compile: %s (line %s)" % (exc.msg, exc.lineno))
-    else:
-        if applied and fix_source(fixed, settings=settings, unsafe=unsafe, path=path).source != fixed:
-            problems.append("fixing the fixed source changes it again (not idempotent)")
-        after = lint_source(fixed, path=path, settings=settings)
-        remaining = sorted({d.code for d in after} & set(targets))
-        problems += [_why_remaining(d, unsafe) for d in after
-                     if d.code in remaining and d.code not in unfixable]
+    if outcome is not None and outcome.applied:
+        problems += _fixed_problems(outcome.source, path, settings, unsafe, targets, unfixable)
     return FixCheck(
         targets=targets,
         found=found,
         findings=["%s line %d: %s" % (d.code, d.line, d.message) for d in diagnostics],
-        fixed_source=fixed,
-        applied=applied,
-        unsafe_applied=unsafe_applied,
-        remaining=remaining,
+        plans=plans,
         problems=problems,
         unfixable=unfixable,
     )
 
 
-def _why_remaining(diagnostic, unsafe: bool) -> str:
-    from nograd_lint.diagnostics import FixSafety
+def _declaration_problems(declared: Optional[List[str]], found: List[str]) -> List[str]:
+    if declared is None:
+        return []
+    problems = []
+    missing = sorted(set(declared) - set(found))
+    extra = sorted(set(found) - set(declared))
+    if missing:
+        problems.append("the linter did not report %s, which the example declares"
+                        % ", ".join(missing))
+    if extra:
+        problems.append("the linter also reported %s, which the example does not declare"
+                        % ", ".join(extra))
+    return problems
 
+
+def _plans(module, diagnostics, outcome, unsafe: bool, path: str) -> List[Plan]:
+    """A plan per fix in the original (applied alone; findings whose fixes make the same edit
+    share one), then one with all of them when there are several."""
+    from nograd_lint.fixes.fixer import FixError, apply_fix
+
+    applied = {(d.code, d.line, d.column) for d in outcome.applied} if outcome else set()
+    plans: List[Plan] = []
+    for d in (d for d in diagnostics if d.fix is not None):
+        plan = Plan([d.code], [d.line], _safety(d), d.fix.description, None)
+        if not unsafe and _safety(d) == "unsafe":
+            plan.skipped = "unsafe fix, not applied (--safe-only)"
+        else:
+            try:
+                plan.source = apply_fix(module, d.fix, path).code
+            except FixError as exc:
+                plan.skipped = str(exc)
+        same = next((p for p in plans if plan.source and p.source == plan.source), None)
+        if same is not None:
+            same.codes.append(d.code)
+            same.lines.append(d.line)
+            continue
+        if plan.source and (d.code, d.line, d.column) not in applied:
+            plan.source = None
+            plan.skipped = ("the fixer does not apply it (another fix removes the finding, or "
+                            "it would change a `# noqa` line)")
+        plans.append(plan)
+    alone = [p for p in plans if p.source is not None]
+    if outcome is not None and outcome.applied and (
+            len(alone) > 1 or not alone or alone[0].source != outcome.source):
+        codes = [d.code for d in outcome.applied]
+        safeties = {_safety(d) for d in outcome.applied}
+        plans.append(Plan(codes, [d.line for d in outcome.applied],
+                          "unsafe" if "unsafe" in safeties else "safe",
+                          "all fixes together (what nograd-fix writes)", outcome.source,
+                          together=True))
+    return plans
+
+
+def _fixed_problems(fixed: str, path, settings, unsafe, targets, unfixable) -> List[str]:
+    from nograd_lint.fixes.fixer import fix_source
+    from nograd_lint.linter import lint_source
+
+    try:
+        compile(fixed, path, "exec")
+    except SyntaxError as exc:
+        return ["the fixed source does not compile: %s (line %s)" % (exc.msg, exc.lineno)]
+    problems = []
+    if fix_source(fixed, settings=settings, unsafe=unsafe, path=path).source != fixed:
+        problems.append("fixing the fixed source changes it again (not idempotent)")
+    after = lint_source(fixed, path=path, settings=settings)
+    remaining = sorted({d.code for d in after} & set(targets))
+    skipped = [d for d in after if d.fix is not None and not unsafe and _safety(d) == "unsafe"]
+    problems += [_why_remaining(d) for d in after if d.code in remaining
+                 and d.code not in unfixable and d not in skipped]
+    return problems
+
+
+def _why_remaining(diagnostic) -> str:
     where = "%s (line %d)" % (diagnostic.code, diagnostic.line)
     if diagnostic.fix is None:
         return "%s is still reported: it has no automatic fix" % where
-    if diagnostic.fix.safety == FixSafety.UNSAFE and not unsafe:
-        return "%s is still reported: its fix is unsafe (pass --unsafe-fixes)" % where
     return "%s is still reported after fixing" % where

@@ -1,6 +1,7 @@
 """What each rule family promises, checked against the runs of the original and fixed versions.
 
-A promise is a function `(before, after, comparison) -> (failures, verified)`. Rules map to
+A promise is a function `(before, after, comparison, partial) -> (failures, verified)`, where
+`partial` says the fixed version applies one of several fixes of its file. Rules map to
 promises by exact code first, then by family (`NG1`, `NG2`, `NG3`), so an example for a new
 rule of an existing family needs no change here.
 
@@ -15,7 +16,7 @@ from .records import Comparison, RunRecord
 from .units import fmt_bytes
 
 Verdict = Tuple[List[str], List[str]]  # (failures, what was verified)
-Promise = Callable[[RunRecord, RunRecord, Optional[Comparison]], Verdict]
+Promise = Callable[[RunRecord, RunRecord, Optional[Comparison], bool], Verdict]
 Claim = Callable[[RunRecord], Verdict]
 
 
@@ -24,14 +25,23 @@ def _same_outputs(comparison: Optional[Comparison]) -> Verdict:
         return ["the return values could not be compared"], []
     if not comparison.equal:
         return ["outputs differ: %s" % comparison.detail], []
+    if comparison.changes:
+        shown = comparison.changes[:3] + (["..."] if len(comparison.changes) > 3 else [])
+        return [], ["same outputs (%s)" % ", ".join(shown)]
     return [], ["same outputs"]
 
 
-def _no_graph_after(after: RunRecord) -> Verdict:
-    if after.outputs_have_grad_fn:
-        return ["the fixed version's return value still holds an autograd graph (%d nodes)"
-                % after.graph_nodes], []
-    return [], ["no graph kept"]
+def _no_graph_after(before: RunRecord, after: RunRecord, partial: bool = False) -> Verdict:
+    """The fixed version returns no graph; with `partial` (other findings of the file are not
+    fixed in this version) no larger graph than the original's: the rest is left to the other
+    fixes, judged all together."""
+    if not after.outputs_have_grad_fn:
+        return [], ["no graph kept"]
+    if partial and after.graph_nodes <= before.graph_nodes:
+        return [], ["graph returned %d -> %d nodes (the rest is left to the other fixes)"
+                    % (before.graph_nodes, after.graph_nodes)]
+    return ["the fixed version's return value still holds an autograd graph (%d nodes)"
+            % after.graph_nodes], []
 
 
 def _saved(before: RunRecord, after: RunRecord) -> str:
@@ -45,20 +55,34 @@ def _fewer_saved(before: RunRecord, after: RunRecord) -> Verdict:
             % (fmt_bytes(before.saved_bytes), fmt_bytes(after.saved_bytes))], []
 
 
-def _graph_released(before: RunRecord, after: RunRecord) -> Verdict:
-    """The return value keeps less alive: fewer graph nodes or fewer retained saved bytes."""
+def _kept(before: RunRecord, after: RunRecord) -> str:
+    """`by train(): 2206 -> 16 nodes` (where each version kept its largest graph)."""
+    where = [r.graph_kept_in if r.graph_nodes_kept else None for r in (before, after)]
+    counts = (before.graph_nodes_kept or 0, after.graph_nodes_kept or 0)
+    if where[0] and where[1] in (where[0], None):
+        return "by %s(): %d -> %d nodes" % ((where[0],) + counts)
+    return "%d nodes%s -> %d nodes%s" % (counts[0], " (%s())" % where[0] if where[0] else "",
+                                         counts[1], " (%s())" % where[1] if where[1] else "")
+
+
+def _less_kept(before: RunRecord, after: RunRecord) -> Verdict:
+    """During the run, graphs hold less: a smaller largest graph kept by a function of the
+    script, or fewer bytes held for backward at once."""
     failures: List[str] = []
     if (after.saved_bytes or 0) > (before.saved_bytes or 0):
         failures.append("more bytes saved for backward (%s -> %s)"
                         % (fmt_bytes(before.saved_bytes), fmt_bytes(after.saved_bytes)))
-    fewer_nodes = after.graph_nodes < before.graph_nodes
-    fewer_retained = (after.retained_bytes or 0) < (before.retained_bytes or 0)
-    if not (fewer_nodes or fewer_retained):
-        failures.append("the return value keeps as much alive as before (%d graph nodes, %s "
-                        "retained)" % (after.graph_nodes, fmt_bytes(after.retained_bytes)))
-    verified = ["graph released (%d -> %d nodes, retained %s -> %s)"
-                % (before.graph_nodes, after.graph_nodes, fmt_bytes(before.retained_bytes),
-                   fmt_bytes(after.retained_bytes))]
+    fewer_nodes = (after.graph_nodes_kept or 0) < (before.graph_nodes_kept or 0)
+    less_held = (after.held_peak_bytes or 0) < (before.held_peak_bytes or 0)
+    if not (fewer_nodes or less_held):
+        failures.append("the fixed version keeps as much during the run (largest graph kept "
+                        "%s; held for backward at peak %s -> %s)"
+                        % (_kept(before, after), fmt_bytes(before.held_peak_bytes),
+                           fmt_bytes(after.held_peak_bytes)))
+    verified = ["largest graph kept %s" % _kept(before, after)] if fewer_nodes else []
+    if less_held:
+        verified.append("held for backward at peak %s -> %s"
+                        % (fmt_bytes(before.held_peak_bytes), fmt_bytes(after.held_peak_bytes)))
     return failures, [] if failures else verified
 
 
@@ -71,38 +95,38 @@ def _error_removed(before: RunRecord) -> List[str]:
     return ["error gone (%s)" % before.error_type] if before.error else []
 
 
-def eval_without_no_grad(before, after, comparison) -> Verdict:
+def eval_without_no_grad(before, after, comparison, partial=False) -> Verdict:
     """NG101: same outputs, no graph kept, fewer bytes saved for backward."""
     if before.error:
         return [], _error_removed(before)
-    return _combine(_same_outputs(comparison), _no_graph_after(after), _fewer_saved(before, after))
+    return _combine(_same_outputs(comparison), _no_graph_after(before, after, partial), _fewer_saved(before, after))
 
 
-def gradients_recorded_needlessly(before, after, comparison) -> Verdict:
+def gradients_recorded_needlessly(before, after, comparison, partial=False) -> Verdict:
     """NG1 (default): same outputs, no graph kept, less saved or less kept alive."""
     if before.error:
-        return _combine(_no_graph_after(after), ([], _error_removed(before)))
+        return _combine(_no_graph_after(before, after, partial), ([], _error_removed(before)))
     saved = _fewer_saved(before, after)
-    kept = saved if not saved[0] else _graph_released(before, after)
-    return _combine(_same_outputs(comparison), _no_graph_after(after), kept)
+    kept = saved if not saved[0] else _less_kept(before, after)
+    return _combine(_same_outputs(comparison), _no_graph_after(before, after, partial), kept)
 
 
-def graph_kept_by_accumulator(before, after, comparison) -> Verdict:
-    """NG102: same outputs, the return value no longer holds the graphs of every iteration."""
+def graph_kept_by_accumulator(before, after, comparison, partial=False) -> Verdict:
+    """NG102: same outputs, no graph returned, and during the run the graphs of earlier
+    iterations are no longer kept (a smaller largest graph, or fewer bytes held at once)."""
     if before.error:
         return [], _error_removed(before)
-    return _combine(_same_outputs(comparison), _no_graph_after(after),
-                    _graph_released(before, after))
+    return _combine(_same_outputs(comparison), _no_graph_after(before, after, partial), _less_kept(before, after))
 
 
-def inplace_update_outside_no_grad(before, after, comparison) -> Verdict:
+def inplace_update_outside_no_grad(before, after, comparison, partial=False) -> Verdict:
     """NG103: the leaf in-place RuntimeError is gone; without it, outputs are unchanged."""
     if before.error:
-        return _combine(_no_graph_after(after), ([], _error_removed(before)))
-    return _combine(_same_outputs(comparison), _no_graph_after(after))
+        return _combine(_no_graph_after(before, after, partial), ([], _error_removed(before)))
+    return _combine(_same_outputs(comparison), _no_graph_after(before, after, partial))
 
 
-def gradients_disabled_for_training(before, after, comparison) -> Verdict:
+def gradients_disabled_for_training(before, after, comparison, partial=False) -> Verdict:
     """NG2: the original raises or leaves gradients missing; the fixed one produces them."""
     if after.none_count or not after.tensor_count:
         missing = ["the fixed version's gradients are missing (%d None of %d values)"
@@ -115,7 +139,7 @@ def gradients_disabled_for_training(before, after, comparison) -> Verdict:
     return _combine(_same_outputs(comparison), ([], ["gradients present"]))
 
 
-def context_misuse(before, after, comparison) -> Verdict:
+def context_misuse(before, after, comparison, partial=False) -> Verdict:
     """NG3: the error disappears or grad mode is restored after main(); otherwise identical."""
     failures: List[str] = []
     if not after.grad_enabled_after or after.inference_mode_after:
@@ -130,15 +154,15 @@ def context_misuse(before, after, comparison) -> Verdict:
     return failures, [] if failures else verified
 
 
-def decorator_skips_async_body(before, after, comparison) -> Verdict:
+def decorator_skips_async_body(before, after, comparison, partial=False) -> Verdict:
     """NG308: the original's body recorded a graph; the fixed one runs without gradients."""
     if before.error:
-        return _combine(_no_graph_after(after), ([], _error_removed(before)))
+        return _combine(_no_graph_after(before, after, partial), ([], _error_removed(before)))
     if not before.outputs_have_grad_fn:
         return ["the original's return value holds no autograd graph: its body did not run "
                 "with gradients"], []
     recorded = ([], ["the original's body recorded a graph (%d nodes)" % before.graph_nodes])
-    return _combine(recorded, _same_outputs(comparison), _no_graph_after(after),
+    return _combine(recorded, _same_outputs(comparison), _no_graph_after(before, after, partial),
                     _fewer_saved(before, after))
 
 
@@ -197,8 +221,20 @@ CLAIMS: Dict[str, Claim] = {
 }
 
 
-def judge_claims(rules: List[str], before: RunRecord) -> Verdict:
+def _named(verdict: Verdict, called: str) -> Verdict:
+    """The verdict's messages with `main()` replaced by the function actually called."""
+    if called == "main()":
+        return verdict
+    return ([f.replace("main()", called) for f in verdict[0]],
+            [f.replace("main()", called) for f in verdict[1]])
+
+
+def judge_claims(rules: List[str], before: RunRecord, called: str = "main()") -> Verdict:
     """Failures and verified facts for rules without an automatic fix, on the original's run."""
+    return _named(_judge_claims(rules, before), called)
+
+
+def _judge_claims(rules: List[str], before: RunRecord) -> Verdict:
     failures: List[str] = []
     verified: List[str] = []
     for code in rules:
@@ -222,16 +258,29 @@ def _grad_mode_leaked(run: RunRecord) -> bool:
 
 
 def judge(rules: List[str], before: RunRecord, after: RunRecord,
-          comparison: Optional[Comparison]) -> Verdict:
-    """Failures and verified facts for a file whose original version loaded and ran."""
+          comparison: Optional[Comparison], called: str = "main()", partial: bool = False
+          ) -> Verdict:
+    """Failures and verified facts for a fixed version of a file whose original loaded and ran
+    (`called`: how to name the function the harness called; `partial`: the version applies one
+    of several fixes)."""
+    return _named(_judge(rules, before, after, comparison, partial), called)
+
+
+def _judge(rules: List[str], before: RunRecord, after: RunRecord,
+           comparison: Optional[Comparison], partial: bool) -> Verdict:
     if not after.ran:
         return ["the fixed version fails to load: %s" % after.load_error], []
     if before.error and after.error:
+        if before.error == after.error:
+            return ["main() raises the same error in both versions: %s" % before.error], []
         return ["main() raises in both versions: before: %s; after: %s"
                 % (before.error, after.error)], []
     if after.error:
         return ["the fixed version raises %s (the original did not)" % after.error], []
-    failures: List[str] = []
+    failures = ["the instrumented call of the %s raised %s (its first call did not): bytes "
+                "saved for backward were not measured" % (side, run.instrument_error)
+                for side, run in (("original", before), ("fixed version", after))
+                if run.instrument_error]
     verified: List[str] = []
     if _grad_mode_leaked(after) and not _grad_mode_leaked(before):
         failures.append("the fixed version leaves grad mode disabled after main() returns")
@@ -244,7 +293,7 @@ def judge(rules: List[str], before: RunRecord, after: RunRecord,
         if promise in seen:
             continue
         seen.add(promise)
-        fails, facts = promise(before, after, comparison)
+        fails, facts = promise(before, after, comparison, partial)
         failures += fails
         verified += [f for f in facts if f not in verified]
     return failures, verified

@@ -1,15 +1,17 @@
-"""What `main()` returned: a canonical, detached copy to save, a summary, and a comparison.
+"""What the target returned: a canonical, detached copy to save, a summary, and a comparison.
 
 Used in child processes only (imports torch lazily). Values are compared structurally: tensors
-with `torch.allclose`, numbers with the same tolerances, a Python number against a one-element
-tensor numerically (a fix may turn `total_loss` into `total_loss.item()`), lists and tuples alike.
+with `torch.allclose` (and the same dtype), numbers with the same tolerances, a Python number
+against a one-element tensor numerically (a fix may turn `total_loss` into
+`total_loss.item()`), lists and tuples alike. Differences in `requires_grad` are reported as
+changes, not as different outputs: turning gradients off is what many fixes are for.
 """
 from __future__ import annotations
 
 import dataclasses
 import math
 import re
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 RTOL = 1e-4
 ATOL = 1e-6
@@ -18,11 +20,13 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 
 
 def canonical(value: Any) -> Any:
-    """A detached, CPU, pickle-safe copy of `value` for torch.save."""
+    """A detached, CPU, pickle-safe copy of `value` for torch.save (tensors keep their dtype
+    and whether they required grad)."""
     import torch
 
     if isinstance(value, torch.Tensor):
-        return value.detach().cpu()
+        copy = value.detach().cpu()
+        return copy.requires_grad_(True) if value.requires_grad else copy
     if isinstance(value, torch.nn.Module):
         return {k: v.detach().cpu() for k, v in value.state_dict().items()}
     if value is None or isinstance(value, (bool, int, float, complex, str, bytes)):
@@ -67,13 +71,24 @@ def _count_none(value: Any) -> int:
     return 0
 
 
-def compare(a: Any, b: Any, rtol: float = RTOL, atol: float = ATOL) -> Tuple[bool, str]:
-    """(equal, detail): detail names the first difference, e.g. `['logits']: max |diff| 0.3`."""
-    problem = _first_difference(a, b, "", rtol, atol)
-    return (problem is None, problem or "outputs match (rtol=%g, atol=%g)" % (rtol, atol))
+@dataclasses.dataclass
+class _Walk:
+    rtol: float
+    atol: float
+    changes: List[str] = dataclasses.field(default_factory=list)
 
 
-def compare_files(path_a: str, path_b: str, rtol: float = RTOL, atol: float = ATOL) -> Tuple[bool, str]:
+def compare(a: Any, b: Any, rtol: float = RTOL, atol: float = ATOL) -> Tuple[bool, str, List[str]]:
+    """(equal, detail, changes): detail names the first difference, e.g. `['logits']: max |diff|
+    0.3`; changes lists where `requires_grad` differs (`['logits']: requires_grad True -> False`)."""
+    walk = _Walk(rtol, atol)
+    problem = _first_difference(a, b, "", walk)
+    return (problem is None, problem or "outputs match (rtol=%g, atol=%g)" % (rtol, atol),
+            walk.changes)
+
+
+def compare_files(path_a: str, path_b: str, rtol: float = RTOL, atol: float = ATOL
+                  ) -> Tuple[bool, str, List[str]]:
     import torch
 
     a = torch.load(path_a, weights_only=False)
@@ -89,31 +104,44 @@ def _as_number_tensor(value: Any):
     return torch.tensor(value, dtype=torch.float64)
 
 
-def _first_difference(a: Any, b: Any, where: str, rtol: float, atol: float) -> Optional[str]:
+def _tensor_difference(a: Any, b: Any, here: str, walk: _Walk) -> Optional[str]:
+    import torch
+
+    ta = a if isinstance(a, torch.Tensor) else _as_number_tensor(a)
+    tb = b if isinstance(b, torch.Tensor) else _as_number_tensor(b)
+    if ta is None or tb is None:
+        return "%s: %s vs %s" % (here, type(a).__name__, type(b).__name__)
+    if ta.numel() != tb.numel() or (ta.dim() and tb.dim() and ta.shape != tb.shape):
+        return "%s: shape %s vs %s" % (here, tuple(ta.shape), tuple(tb.shape))
+    both = isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor)
+    if both and a.dtype != b.dtype:
+        return "%s: dtype %s vs %s" % (here, str(a.dtype).replace("torch.", ""),
+                                       str(b.dtype).replace("torch.", ""))
+    if both and a.requires_grad != b.requires_grad:
+        walk.changes.append("%s: requires_grad %s -> %s" % (here, a.requires_grad, b.requires_grad))
+    ta, tb = ta.detach(), tb.detach()
+    if ta.is_floating_point() or tb.is_floating_point() or ta.is_complex():
+        ta, tb = ta.double().reshape(-1), tb.double().reshape(-1)
+        if not torch.allclose(ta, tb, rtol=walk.rtol, atol=walk.atol, equal_nan=True):
+            diff = (ta - tb).abs().nan_to_num(float("inf")).max().item()
+            return "%s: max |diff| %.3g exceeds rtol=%g, atol=%g" % (here, diff, walk.rtol, walk.atol)
+        return None
+    if not torch.equal(ta.reshape(-1), tb.reshape(-1)):
+        return "%s: integer values differ" % here
+    return None
+
+
+def _first_difference(a: Any, b: Any, where: str, walk: _Walk) -> Optional[str]:
     import torch
 
     here = where or "return value"
     if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
-        ta = a if isinstance(a, torch.Tensor) else _as_number_tensor(a)
-        tb = b if isinstance(b, torch.Tensor) else _as_number_tensor(b)
-        if ta is None or tb is None:
-            return "%s: %s vs %s" % (here, type(a).__name__, type(b).__name__)
-        if ta.numel() != tb.numel() or (ta.dim() and tb.dim() and ta.shape != tb.shape):
-            return "%s: shape %s vs %s" % (here, tuple(ta.shape), tuple(tb.shape))
-        if ta.is_floating_point() or tb.is_floating_point() or ta.is_complex():
-            ta, tb = ta.double().reshape(-1), tb.double().reshape(-1)
-            if not torch.allclose(ta, tb, rtol=rtol, atol=atol, equal_nan=True):
-                diff = (ta - tb).abs().nan_to_num(float("inf")).max().item()
-                return "%s: max |diff| %.3g exceeds rtol=%g, atol=%g" % (here, diff, rtol, atol)
-            return None
-        if not torch.equal(ta.reshape(-1), tb.reshape(-1)):
-            return "%s: integer values differ" % here
-        return None
+        return _tensor_difference(a, b, here, walk)
     if isinstance(a, dict) and isinstance(b, dict):
         if set(a) != set(b):
             return "%s: keys %s vs %s" % (here, sorted(a), sorted(b))
         for key in a:
-            found = _first_difference(a[key], b[key], "%s[%r]" % (where, key), rtol, atol)
+            found = _first_difference(a[key], b[key], "%s[%r]" % (where, key), walk)
             if found:
                 return found
         return None
@@ -121,12 +149,12 @@ def _first_difference(a: Any, b: Any, where: str, rtol: float, atol: float) -> O
         if len(a) != len(b):
             return "%s: length %d vs %d" % (here, len(a), len(b))
         for i, (x, y) in enumerate(zip(a, b)):
-            found = _first_difference(x, y, "%s[%d]" % (where, i), rtol, atol)
+            found = _first_difference(x, y, "%s[%d]" % (where, i), walk)
             if found:
                 return found
         return None
     if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool):
-        if math.isclose(a, b, rel_tol=rtol, abs_tol=atol) or (a != a and b != b):
+        if math.isclose(a, b, rel_tol=walk.rtol, abs_tol=walk.atol) or (a != a and b != b):
             return None
         return "%s: %r vs %r" % (here, a, b)
     return None if a == b else "%s: %r vs %r" % (here, a, b)

@@ -1,0 +1,6 @@
+"""main() does not return in time."""
+import time
+
+
+def main():
+    time.sleep(120)

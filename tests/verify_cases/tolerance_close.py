@@ -1,0 +1,5 @@
+import torch
+
+
+def main():
+    return {"scores": torch.linspace(1.0, 2.0, 8) * (1 + 1e-3)}
