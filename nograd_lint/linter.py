@@ -53,12 +53,19 @@ def needs_analysis(source: Union[str, bytes], settings: Settings) -> bool:
 
 def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
                 text: Optional[str] = None, keep_suppressed: bool = False, rules: Optional[list] = None) -> list[Diagnostic]:
-    """Diagnostics for a parsed module, sorted, with noqa (see suppression.py) and min-confidence
+    """Diagnostics for a parsed module (see `lint_tree`)."""
+    return lint_tree(module, path, settings, text, keep_suppressed, rules)[1]
+
+
+def lint_tree(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
+              text: Optional[str] = None, keep_suppressed: bool = False,
+              rules: Optional[list] = None) -> tuple[cst.Module, list[Diagnostic]]:
+    """(the tree analysed, diagnostics) for a parsed module: diagnostics sorted, with noqa (see suppression.py) and min-confidence
     applied. `rules` (from `relevant_rules`) narrows the enabled rules to those that could fire. A file on disk is
     analysed with its project (see analysis/project.py)."""
     settings = settings or Settings()
     analysis = analyse_alone(module, path) if settings.project else analyze(module, path)
-    module = analysis.module  # a run that analysed the project together parsed this file already
+    module = analysis.module  # a run that analysed the project together parsed this file already: fixes use that tree
     positions = Positions(module)
     noqa: Optional[NoqaMap] = None
     diagnostics: list[Diagnostic] = []
@@ -82,7 +89,7 @@ def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[S
                 column=where.start.column + 1, end_line=where.end.line, end_column=where.end.column + 1,
                 confidence=finding.confidence, fix=fix,
             ))
-    return sorted(set(diagnostics), key=lambda d: d.sort_key)
+    return module, sorted(set(diagnostics), key=lambda d: d.sort_key)
 
 
 def lint_source(source: Union[str, bytes], path: str = "<string>", settings: Optional[Settings] = None,

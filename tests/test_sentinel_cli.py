@@ -27,7 +27,7 @@ def test_a_finding_the_linter_reports_at_a_caller():
     assert done.returncode == FINDINGS, done.stderr
     assert report_lines(done.stdout)[0] == (
         "examples/ng307_thread_pool_in_no_grad.py:17:12: eval-mode forward of Sequential ran 4 "
-        "times with gradients on; no backward used their graphs; 192.0 KB saved for backward; "
+        "times with gradients on; no backward used their graphs; 192.0 KiB saved for backward; "
         "nograd-lint reports NG307 at a caller, examples/ng307_thread_pool_in_no_grad.py:24 in "
         "`predict.<locals>.<lambda>`")
 

@@ -1,7 +1,7 @@
 """`nograd-verify` after a plain `pip install nograd-lint` (no `verify` extra): one line saying
 what to install, exit 2; `--version` works. Checked in a real virtual environment without the
 system's packages: a wheel of this checkout installed by pip, and exactly the distributions the
-plain install pulls in (libcst, flake8 and their requirements), linked from this environment
+plain install pulls in (the dependencies pyproject.toml lists and theirs), linked from this environment
 because nothing is downloaded here. Skipped, with the reason, where that cannot be built."""
 import importlib.metadata
 import re
@@ -37,6 +37,17 @@ def _closure(names):
             if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
                 todo.append(requirement.name)
     return seen.values()
+
+
+def _plain_requirements():
+    """The names of the distributions pyproject.toml says a plain install needs here."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    listed = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    requirements = [Requirement(text) for text in listed]
+    return [r.name for r in requirements if r.marker is None or r.marker.evaluate()]
 
 
 def _link(distributions, site: Path) -> None:
@@ -75,7 +86,7 @@ def plain(tmp_path_factory):
     site = Path(_run(python, "-c", "import sysconfig; print(sysconfig.get_path('purelib'))")
                 .stdout.strip())
     try:
-        _link(_closure(["libcst", "flake8"]), site)
+        _link(_closure(_plain_requirements()), site)
     except importlib.metadata.PackageNotFoundError as exc:
         pytest.skip("a dependency of the plain install is missing here: %s" % exc)
     return venv / "bin" / "nograd-verify", python, site

@@ -591,7 +591,7 @@ class Interpreter:
             return NO_GRAPH
         if base.kind is Kind.OBJECT or (base.kind is Kind.MODULE and base.ref is not None):
             field = self.model.field_value(base.ref, attr)
-            if field is not None:
+            if field is not None and not (field.kind is Kind.UNKNOWN and knowledge.looks_like_model(attr)):
                 return _inherit_mode(base, field)
         if base.kind is Kind.MODULE:
             # a submodule or a tensor (`model.train_targets`): a call of it is read as the module's
@@ -671,6 +671,9 @@ class Interpreter:
             found = _inherit_mode(receiver, found) if found is not None else None
         if found is not None and found.kind in (Kind.MODULE, Kind.FUNCTION, Kind.CLASS, Kind.OBJECT):
             return found
+        instance = receiver.kind is Kind.OBJECT or (receiver.kind is Kind.UNKNOWN and bool(receiver.params))
+        if (found is None or found.kind is Kind.UNKNOWN) and instance and knowledge.looks_like_model(func.attr.value):
+            return Value(Kind.MODULE, Graph.YES, params=receiver.params, evidence=Evidence.NAME)  # `self.model(x)`
         return None
 
     def call_value(self, node: cst.Call, fact: CallFact, env: dict, receiver: Optional[Value],
@@ -697,7 +700,8 @@ class Interpreter:
                 return leaf
         if is_optimizer_call(fact) or (method in ("step", "zero_grad") and receiver is not None
                                        and receiver.kind is Kind.OPTIMIZER):
-            self.result.training_calls[id(fact.node)] = fact
+            if method != "zero_grad":  # clearing gradients is no training step (evaluation code does it too)
+                self.result.training_calls[id(fact.node)] = fact
             return PYTHON
         if receiver is not None:
             special = self.method_call(node, fact, env, receiver, arguments, args)

@@ -12,7 +12,7 @@ import libcst as cst
 
 from ..io.config import Settings
 from ..diagnostics import Diagnostic, Fix, FixSafety
-from ..linter import lint_module, needs_analysis
+from ..linter import lint_tree, needs_analysis
 from ..io.sources import SourceError, check_syntax, parse
 
 MAX_ROUNDS = 500  # one fix per round; a file with more findings is fixed in part
@@ -137,7 +137,9 @@ def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
     lines = LineMap.identity(module.code)
     applied: list[Diagnostic] = []
     for round_number in range(MAX_ROUNDS):
-        diagnostics = lint_module(module, path, settings)
+        module, diagnostics = lint_tree(module, path, settings)
+        if round_number == 0:
+            original = module
         if diagnostics and round_number == 0:
             _check_original(module, path)  # as nograd-lint does: code this Python cannot compile is an error
         step = _next_fix(module, diagnostics, unsafe)

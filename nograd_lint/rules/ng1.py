@@ -31,17 +31,38 @@ def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, Optional[
 class EvaluationWithGradients(Rule):
     """
     ## What it does
-    Finds evaluation code (validation, test, prediction and inference functions, loops over
-    evaluation data, and scripts that call `model.eval()`) that runs forward passes while autograd
-    is recording.
+    Finds code that runs forward passes while autograd records, when nothing uses the graphs:
+    evaluation, validation, test, prediction, inference and generation functions, loops and
+    script statements.
 
-    A region counts as evaluation when it calls `.eval()` on the model it runs (high confidence),
-    iterates a loader named like `val_loader`/`test_dl` (high), or only by its name
-    (`evaluate`, `validate`, `predict`, `test`, ...: medium confidence, said in the message).
-    It stays silent when the code trains or needs gradients (backward, `torch.autograd.grad`,
-    optimizer steps, `requires_grad_`, `enable_grad`, `set_grad_enabled(...)`), in Lightning's
-    `validation_step`/`test_step`/`predict_step`, in pytest test functions, and in helpers that
-    are only called under `no_grad` in their own module.
+    The analysis follows values, not names. A call is a forward pass when it calls a module: one
+    built from an `nn.Module` class (torch.nn, a model factory, a class of the project), one the
+    code calls module-only methods on (`.eval()`, `.parameters()`), one the callers pass, or, with
+    less confidence, one whose name reads as a model (`model`, `self.net`). A region is reported
+    when it runs such forward passes with gradients on and:
+
+    - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
+      `.train(False)`, put in eval mode by the callers or in `__init__`) and the graphs are thrown
+      away or its callers throw them away: high confidence;
+    - the graph of every batch is thrown away in a loop (outputs only become Python values,
+      metrics, argmax results): high with a second sign (a name such as `evaluate`, a loader such
+      as `val_loader`), else medium;
+    - a function that trains for some arguments is called with literal flags that make it only
+      evaluate (`run_epoch(model, val_loader, opt, train=False)`): the call is reported;
+    - inside training code, a forward pass's output is detached at once (a teacher, an EMA copy,
+      a metric network): the statement is reported;
+    - a script's top level runs a model after training, or after `model.eval()`, and throws the
+      graphs away.
+
+    It stays silent when the graphs are used: a backward pass, `torch.autograd.grad`,
+    `requires_grad_`, `register_hook` on them, or a caller that differentiates what the function
+    returns; when the module is frozen (`requires_grad_(False)`, or every parameter's
+    `requires_grad = False`) and its inputs carry no graph (nothing is recorded); in framework
+    hooks that already run without gradients (Lightning's `validation_step` in a class derived
+    from Lightning's, Ignite's evaluators, ...); in pytest tests; in `forward` and in overrides of
+    `nn.Module`'s own API; in helpers whose callers (in any module of the project checked in the
+    same run) all disable gradients; and in files that use another array framework and no PyTorch
+    package. Names alone (`evaluate`, `predict`) give a low-confidence finding at most.
 
     ## Why is this bad
     `model.eval()` does not turn off gradients; it only changes layers such as dropout and batch
@@ -77,9 +98,11 @@ class EvaluationWithGradients(Rule):
     backpropagate through it.
 
     ## Known limits
-    Forward passes are recognised by the callee's name (`model`, `net`, `self.encoder`, ...) or by
-    being the object put in eval mode; a model called through another name is missed. Evaluation
-    helpers called from other modules are judged only by what they contain.
+    Values are followed through the project's own modules, not into other packages: a model built
+    by an unknown library call is known only by how the code uses it or by its name. Calls through
+    `getattr`, registries and callbacks are not followed (the runtime sentinel,
+    `nograd-verify --watch`, sees them). Callers in other files are known when the run checks
+    them too (`nograd-lint DIR`); a single file sees only what it imports.
     """
 
     code = "NG101"
@@ -195,6 +218,9 @@ class AccumulatedGraph(Rule):
                     if any(s in tokens and tokens[s] in fresh for s in carried.sources)]
         if not fresh or not carriers:
             return None
+        others = {a.token for a in result.accumulations if a is not accumulation}
+        if any(accumulation.carriers[c].sources & others for c in carriers):
+            return None  # `history.append(total / n)` where `total` accumulates: fixing `total` fixes both
         displayed = not result.fate(accumulation.token)  # printed, logged, compared: never leaves as a tensor
         collected = isinstance(accumulation.fact.node, cst.Call)  # `outputs.append(x)`, not `total += x`
         scalars = [c for c in carriers if accumulation.carriers[c].is_loss or "loss" in c.lower()]
