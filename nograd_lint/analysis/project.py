@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 from pathlib import Path
 from typing import Optional, Union
 
@@ -19,15 +20,40 @@ from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+MAX_PACKAGE_DEPTH = 8  # how far above a file its namespace package's top may be
 MAX_REEXPORT_HOPS = 8  # `from .grad import no_grad_method` in an `__init__.py`, and so on
 
 
 def find_root(path: Union[str, Path]) -> Optional[Path]:
-    """The nearest folder above `path` with a project marker, or None."""
+    """The nearest folder above `path` with a project marker; without one, the folder that holds
+    the outermost package (`__init__.py`) around `path`, as an installed wheel is laid out; or None."""
     folder = Path(os.path.abspath(path)).parent
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
+    if (folder / "__init__.py").exists():
+        while (folder.parent / "__init__.py").exists():
+            folder = folder.parent
+        return folder.parent
+    return _namespace_root(Path(os.path.abspath(path)))
+
+
+def _namespace_root(path: Path) -> Optional[Path]:
+    """For a file of a package without `__init__.py` files (a namespace package, as some wheels
+    ship): the folder above the package the file imports itself from (`from pkg import x`); for
+    a script that imports a module next to it (`import test` beside `test.py`): its folder, the
+    first entry of `sys.path` when it runs."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return None
+    imported = set(re.findall(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", head, re.MULTILINE))
+    for folder in list(path.parents)[:MAX_PACKAGE_DEPTH]:
+        if folder.name in imported:
+            return folder.parent
+    if any((path.parent / f"{name}.py").is_file() or (path.parent / name).is_dir() for name in imported):
+        return path.parent
     return None
 
 
@@ -145,7 +171,7 @@ class Project:
         entry, attribute = split
         if "." in attribute:
             return None
-        return entry.model.exported(attribute)
+        return entry.model.exported(attribute, hops)
 
     def class_of(self, qualified: str):
         """The ClassModel of a project class, by its qualified name."""
