@@ -173,8 +173,12 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.MEDIUM if hint else Confidence.LOW
     elif dead_loop and sure_module and hint:
         confidence = Confidence.HIGH
-    elif dead_loop and (hint or sure_module):
+    elif dead_loop and hint:
         confidence = Confidence.MEDIUM
+    elif dead_loop and sure_module:
+        # alone, a dead graph in a loop is weak: on library code the loops are mostly over modules
+        # (building, moving, registering them), not over batches
+        confidence = Confidence.LOW
     elif callers and hint:
         confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:

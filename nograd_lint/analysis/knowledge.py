@@ -94,7 +94,9 @@ MODEL_VERBS = frozenset(
      "merge", "unmerge", "inject", "cast", "move", "send", "broadcast", "sync", "average", "swap", "dump",
      "describe", "show", "plot", "visualize", "log", "inspect", "verify", "list", "iter", "walk",
      "traverse", "map", "filter", "deepcopy", "share", "tie", "untie", "scale", "reshape", "resize",
-     "teardown", "warmup", "transform", "random", "dummy", "fake", "mock", "default", "data"}
+     "teardown", "warmup", "transform", "random", "dummy", "fake", "mock", "default", "data",
+     # container methods of `nn.ModuleList`/`nn.ModuleDict`/`nn.Sequential`
+     "append", "extend", "insert", "pop", "remove", "add", "keys", "values", "items", "clear", "index"}
 )
 # Callees that compute a loss (a scalar with a graph): `criterion(...)`, `F.cross_entropy(...)`.
 LOSS_CALLEE = re.compile(r"(loss|criterion|(^|_)crit($|_)|cross_entropy|(^|_)nll|kl_div)", re.I)

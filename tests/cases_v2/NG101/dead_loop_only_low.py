@@ -1,0 +1,10 @@
+# settings: min_confidence=low
+from torch import nn
+
+
+def one_pass(loader):
+    """A graph thrown away in a loop is the only sign: reported at `low` (on library code such
+    loops mostly walk modules, not batches)."""
+    m = nn.Linear(4, 2)
+    for x in loader:
+        print(m(x).detach().sum())  # expect: NG101@15
