@@ -52,6 +52,7 @@ class Project:
         self.source_roots = [source, self.root] if source.is_dir() else [self.root]
         self._entries: dict[Path, Entry] = {}
         self._loading: set[Path] = set()
+        self._resolving: set[str] = set()  # names whose value is being looked up (re-export cycles)
         self._owners: dict[int, object] = {}  # id(FunctionInfo) -> its ModuleModel
 
     # -- names and paths ------------------------------------------------------------------------
@@ -138,14 +139,22 @@ class Project:
 
     # -- what the analysis asks -----------------------------------------------------------------
     def value_of(self, qualified: str, hops: int = 0) -> Optional[Value]:
-        """The value of a name imported from one of the project's modules."""
+        """The value of a name imported from one of the project's modules. A name whose lookup
+        leads back to itself (`from pkg import sub` in `pkg/__init__.py`, where `pkg.sub` is a
+        module, not a name of `pkg`) has no value."""
+        if qualified in self._resolving:
+            return None
         split = self._split(qualified)
         if split is None or hops > MAX_REEXPORT_HOPS:
             return None
         entry, attribute = split
         if "." in attribute:
             return None
-        return entry.model.exported(attribute)
+        self._resolving.add(qualified)
+        try:
+            return entry.model.exported(attribute)
+        finally:
+            self._resolving.discard(qualified)
 
     def class_of(self, qualified: str):
         """The ClassModel of a project class, by its qualified name."""
