@@ -192,7 +192,7 @@ def test_findings_are_kept_by_content_settings_and_code(tmp_path):
     assert not (tmp_path / "off" / ".nograd_cache").exists()
 
 
-NETS = """\
+KIT_NETS = """\
 import torch
 from torch import nn
 
@@ -212,7 +212,7 @@ def build(path):
     return net.eval()
 """
 
-SCORE = """\
+KIT_SCORE = """\
 from kit.nets import build
 
 
@@ -231,8 +231,8 @@ def test_kept_findings_follow_the_modules_a_file_imports(tmp_path):
     a run without."""
     write(tmp_path, "pyproject.toml", "")
     write(tmp_path, "kit/__init__.py", "")
-    write(tmp_path, "kit/nets.py", NETS)
-    write(tmp_path, "kit/score.py", SCORE)
+    write(tmp_path, "kit/nets.py", KIT_NETS)
+    write(tmp_path, "kit/score.py", KIT_SCORE)
 
     def both() -> list[str]:
         cold = run([script("flake8"), "--select", "NG", "kit/score.py"], tmp_path, NOGRAD_LINT_NO_CACHE="1")
@@ -246,9 +246,9 @@ def test_kept_findings_follow_the_modules_a_file_imports(tmp_path):
         "kit/score.py:8:20: " + message.format("it calls `net.eval()`; ")]
     assert (tmp_path / ".nograd_cache").is_dir()  # at the project root
     assert both() == ["kit/score.py:8:20: " + message.format("it calls `net.eval()`; ")]
-    write(tmp_path, "kit/nets.py", NETS.replace("return net.eval()", "return net"))
+    write(tmp_path, "kit/nets.py", KIT_NETS.replace("return net.eval()", "return net"))
     assert both() == ["kit/score.py:8:20: " + message.format("")]
-    write(tmp_path, "kit/nets.py", NETS)
+    write(tmp_path, "kit/nets.py", KIT_NETS)
     assert both() == ["kit/score.py:8:20: " + message.format("it calls `net.eval()`; ")]
 
 
@@ -258,10 +258,10 @@ def test_kept_findings_follow_what_imported_modules_import(tmp_path):
     write(tmp_path, "pyproject.toml", "")
     write(tmp_path, "kit/__init__.py", "")
     write(tmp_path, "kit/layers.py", "def frozen(net):\n    return net.eval()\n")
-    write(tmp_path, "kit/nets.py", NETS.replace("import torch\n", "import torch\n\nfrom kit.layers import frozen\n")
+    write(tmp_path, "kit/nets.py", KIT_NETS.replace("import torch\n", "import torch\n\nfrom kit.layers import frozen\n")
           .replace("return net.eval()", "return frozen(net)"))
-    write(tmp_path, "kit/other.py", SCORE)
-    write(tmp_path, "kit/score.py", SCORE)
+    write(tmp_path, "kit/other.py", KIT_SCORE)
+    write(tmp_path, "kit/score.py", KIT_SCORE)
     argv = ["--select", "NG", "-j", "1", "kit/other.py", "kit/score.py"]
 
     def both() -> list[str]:

@@ -274,11 +274,12 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
         kept = _kept_run(run, files, edits)
         results = kept_results(kept) if kept is not None else None
         if results is None:
-            if run.settings.project and len(files) > 1:
+            together = run.settings.project and len(files) > 1
+            if together:
                 call_deep(analyse_together, files)  # callers in the other files are known to each
             results = run_all(files, lint_path, args.jobs, run.settings, edits)
             if kept is not None:
-                results = keeping_results(kept, results)
+                results = keeping_results(kept, results, together)
         results = run.progress(files).track(results, busy=lambda result: bool(result.diagnostics or result.error))
     counts = _LintCounts(run, errors=missing)
     if args.statistics:

@@ -72,17 +72,18 @@ def kept_results(run: KeptRun) -> Optional[list[FileResult]]:
         return None
 
 
-def keeping_results(run: KeptRun, results: Iterator[FileResult]) -> Iterator[FileResult]:
+def keeping_results(run: KeptRun, results: Iterator[FileResult], together: bool = False) -> Iterator[FileResult]:
     """`results` (one per path, in path order) passed on as they come; when all have come, kept
-    for the next run, with what analysing them read here (the files analysed together) and in the
-    processes that checked them. A run where a file hit an internal error is not kept."""
+    for the next run, with what checking each read (maybe in another process) and, for files
+    analysed `together` beforehand, what that read in this process. A run where a file hit an
+    internal error is not kept."""
     collected = []
     for result in results:
         collected.append(result)
         yield result
     if len(collected) != len(run.paths) or any(result.internal for result in collected):
         return
-    reads = run_reads()
+    reads = run_reads() if together else Reads()
     for result in collected:
         if result.reads is not None:
             reads.add(result.reads)
