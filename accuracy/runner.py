@@ -81,7 +81,8 @@ def parse_run(paths: Sequence[str], returncode: int, stdout: str, stderr: str) -
         failures.append(f"exit status {returncode}")
     try:
         document = json.loads(stdout)  # schema version 1: {"findings": [...], "errors": [...], ...}
-        findings = document.get("findings") if isinstance(document, dict) else None
+        # a plain list: the output of releases before the schema (kept to score them as a baseline)
+        findings = document.get("findings") if isinstance(document, dict) else document
         if not isinstance(findings, list):
             raise ValueError("no list of findings")
     except ValueError:

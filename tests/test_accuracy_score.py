@@ -290,6 +290,12 @@ def test_findings_are_read_per_file_and_notebook_findings_keep_their_cell():
     }
 
 
+def test_a_plain_list_of_findings_is_read_as_earlier_releases_wrote_it():
+    stdout = json.dumps([json.loads(json_output([json_finding("a.py", 8)]))["findings"][0]])
+    runs = parse_run(["a.py", "b.py"], 1, stdout, "Found 1 finding in 2 files checked.\n")
+    assert runs == {"a.py": FileRun([Finding("a.py", None, 8, "NG101", "m", "high")]), "b.py": FileRun([])}
+
+
 def test_a_notebook_finding_without_a_cell_is_an_error_of_that_file():
     runs = parse_run(["nb.ipynb"], 1, json_output([json_finding("nb.ipynb", 3)]), "")
     assert runs["nb.ipynb"] == FileRun([], "the JSON output gives no cell for a notebook finding at line 3")

@@ -163,6 +163,37 @@ def test_forward_under_no_grad_backward_outside_raises():
         loss.backward()
 
 
+@pytest.mark.parametrize("make", [
+    lambda: torch.nn.Parameter(torch.ones(1)),
+    lambda: torch.ones(1, requires_grad=True),
+    lambda: torch.ones(1).requires_grad_(),
+])
+def test_no_grad_logits_with_a_trainable_leaf_backpropagate_to_the_leaf(make):
+    """NG201 must not flag temperature scaling: logits from a frozen pass, combined with a leaf
+    that requires grad, give a loss whose backward reaches the leaf (and only it)."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    temperature = make()
+    with torch.no_grad():
+        logits = model(x)
+    ((logits / temperature - y) ** 2).mean().backward()
+    assert temperature.grad is not None and model.weight.grad is None
+
+
+def test_a_tensor_given_to_an_optimizer_does_not_start_requiring_grad():
+    """An optimizer does not make its parameters require grad: with no_grad logits the backward
+    still raises (NG201 stays reported)."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    offset = torch.zeros(1)
+    torch.optim.SGD([offset], lr=0.1)
+    with torch.no_grad():
+        logits = model(x)
+    assert not offset.requires_grad
+    with pytest.raises(RuntimeError, match=NO_GRAD_FN):
+        ((logits - offset - y) ** 2).mean().backward()
+
+
 def test_forward_outside_backward_inside_no_grad_works():
     """NG201 must not flag: graph built outside, backward() called inside
     no_grad works and populates .grad (same values as outside)."""

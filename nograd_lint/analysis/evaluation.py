@@ -125,6 +125,8 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
         return []  # it trains for other arguments: the calls that evaluate are reported instead
     if result.training:
         return _block_regions(model, function, result, extra_names)
+    if _reported_at_call_sites(model, function):
+        return []
     region = _whole_function(model, function, result, tokens, extra_names)
     if region is not None:
         return [region]
@@ -344,8 +346,11 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
         if (id(statement) in seen or not result.dead(token) or any(s.contains(span.start) for s in covered)
                 or any(span.contains(c.index) for c in result.training) or not isinstance(statement, cst.SimpleStatementLine)):
             continue
+        confidence = None
         if token.callee is not None:
             evidence = _call_does_not_train(model, result, token)
+            if evidence is None:
+                evidence, confidence = _unguarded_call_of_evaluation(model, token)
         else:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token) if result.training else None
         if evidence is None or _trained_here(result, token):
@@ -357,9 +362,36 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
         sure = token.callee is not None or (token.module.kind is Kind.MODULE and token.module.evidence >= Evidence.DUCK)
         evaled = _evaled([token], result)
         reasons = "; ".join(e for e in (evaled, evidence) if e)
-        regions.append(EvalRegion("statements", scope, (statement,), inside, reasons,
-                                  Confidence.HIGH if sure else Confidence.MEDIUM, escapes=False))
+        if confidence is None:
+            confidence = Confidence.HIGH if sure else Confidence.MEDIUM
+        regions.append(EvalRegion("statements", scope, (statement,), inside, reasons, confidence, escapes=False))
     return regions
+
+
+def _reported_at_call_sites(model: ModuleModel, function: FunctionInfo) -> bool:
+    """An evaluation helper that some callers run under no_grad and the others call from code that
+    trains: the training code forgot the no_grad (`test(model=model)` after each epoch), so the
+    calls are reported, not the helper."""
+    if id(function) not in model.mixed_entry:
+        return False
+    unguarded = [result for result, fact, _, _ in model.callers_of(function) if id(fact.node) in result.tokens]
+    return bool(unguarded) and all(result.training for result in unguarded)
+
+
+def _unguarded_call_of_evaluation(model: ModuleModel, token: Token) -> tuple[Optional[str], Optional[Confidence]]:
+    """A call, with gradients on, of a function that evaluates and that its other callers run
+    under no_grad (`test(model=model)` in the training loop, `with no_grad(): test()` in `__main__`)."""
+    owner = model.owner_model(token.callee)
+    if owner is None or not _reported_at_call_sites(owner, token.callee):
+        return None, None
+    results = owner.results_of(token.callee)
+    if len(results) != 1:
+        return None, None
+    region = _whole_function(owner, token.callee, results[0], _recording(owner, results[0]), ())
+    if region is None or region.confidence < Confidence.MEDIUM:
+        return None, None
+    return (f"`{token.callee.name}` evaluates ({region.evidence}) and its other callers run it under no_grad",
+            region.confidence)
 
 
 def _trained_here(result: ScopeResult, token: Token) -> bool:

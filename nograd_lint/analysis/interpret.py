@@ -138,6 +138,7 @@ class ScopeResult:
     values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
     skipped: set = dataclasses.field(default_factory=set)  # ids of statements on branches never taken
     guessed: set = dataclasses.field(default_factory=set)  # ids of calls resolved only by a method's name
+    missed_fields: set = dataclasses.field(default_factory=set)  # (class, attribute) read before any store was seen
 
     @property
     def backwards(self) -> list:
@@ -323,7 +324,7 @@ class Interpreter:
         for _ in range(2):  # the second pass sees what one iteration leaves to the next
             inner = dict(current)
             if isinstance(statement, cst.For):
-                self.bind(statement.target, self.element(self.value(statement.iter, inner)), inner)
+                self.bind(statement.target, self.iteration(statement.iter, inner), inner)
             else:
                 self.value(statement.test, inner)
             current = merge(start, self.suite(statement.body, inner))
@@ -332,6 +333,14 @@ class Interpreter:
         if statement.orelse is not None:
             current = self.suite(statement.orelse.body, current)
         return current
+
+    def iteration(self, iterable: cst.BaseExpression, env: dict) -> Value:
+        """What one iteration of `for ... in iterable` binds: `enumerate(...)` gives an int first."""
+        item = self.element(self.value(iterable, env))
+        if (isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name)
+                and iterable.func.value == "enumerate" and iterable.args):
+            return join(PYTHON, item).but(elements=(PYTHON, item))
+        return item
 
     def element(self, value: Value) -> Value:
         """What iterating a value gives: modules of `model.modules()`, tensors of a batch."""
@@ -394,6 +403,11 @@ class Interpreter:
                 self.freeze_owner(self.value(target.value, env, MAX_DEPTH - 2), env)
             else:
                 self.mark(value, USED)  # `p.requires_grad = True`: gradients wanted
+                owner = dotted_name(target.value)
+                if owner is not None:  # from here on a leaf that records a graph
+                    env[owner] = self.value(target.value, env, MAX_DEPTH - 2).but(
+                        kind=Kind.TENSOR, graph=Graph.YES, nograd=None, nograd_node=None, nograd_state=None,
+                        inference=None)
             return
         key = dotted_name(target)
         root = _root(target)
@@ -590,7 +604,7 @@ class Interpreter:
         if attr == "grad":
             return NO_GRAPH
         if base.kind is Kind.OBJECT or (base.kind is Kind.MODULE and base.ref is not None):
-            field = self.model.field_value(base.ref, attr)
+            field = self.field(base.ref, attr)
             if field is not None and not (field.kind is Kind.UNKNOWN and knowledge.looks_like_model(attr)):
                 return _inherit_mode(base, field)
         if base.kind is Kind.MODULE:
@@ -658,8 +672,17 @@ class Interpreter:
         if fact is None or fact.in_lambda:
             return UNKNOWN
         value = self.call_value(node, fact, env, receiver_value, callee_value, arguments)
+        if _creates_trainable_leaf(fact):
+            value = Value(Kind.TENSOR, Graph.YES)  # `nn.Parameter(t)`, `torch.ones(3, requires_grad=True)`
         self.result.values[id(node)] = value
         return value
+
+    def field(self, cls, attr: str) -> Optional[Value]:
+        """What the class stores in `attr`, as far as the methods interpreted so far show."""
+        found = self.model.field_value(cls, attr)
+        if found is None:
+            self.result.missed_fields.add((cls, attr))
+        return found
 
     def member(self, func: cst.Attribute, receiver: Value, env: dict) -> Optional[Value]:
         """The value of `obj.attr` when it is something called in its own right (a tracked
@@ -667,7 +690,7 @@ class Interpreter:
         key = dotted_name(func)
         found = env.get(key) if key is not None else None
         if found is None and receiver.kind in (Kind.OBJECT, Kind.MODULE) and receiver.ref is not None:
-            found = self.model.field_value(receiver.ref, func.attr.value)
+            found = self.field(receiver.ref, func.attr.value)
             found = _inherit_mode(receiver, found) if found is not None else None
         if found is not None and found.kind in (Kind.MODULE, Kind.FUNCTION, Kind.CLASS, Kind.OBJECT):
             return found
@@ -1124,6 +1147,17 @@ def _literal_index(node: cst.Subscript) -> Optional[int]:
 
 def _is_literal(node: cst.BaseExpression) -> bool:
     return _literal_of(node) is not _MISSING or isinstance(node, (cst.Float, cst.Tuple, cst.List, cst.Dict))
+
+
+def _creates_trainable_leaf(fact: Optional[CallFact]) -> bool:
+    """`nn.Parameter(t)` (unless `requires_grad=False`) or a torch factory given `requires_grad=True`."""
+    if fact is None or fact.qualified is None:
+        return False
+    wanted = next((not _is_false(arg.value) for arg in fact.node.args
+                   if arg.keyword is not None and arg.keyword.value == "requires_grad"), None)
+    if fact.qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
+        return wanted is not False
+    return bool(wanted) and fact.qualified.startswith("torch.") and fact.qualified.rpartition(".")[2] in TENSOR_CREATION
 
 
 def _is_false(node: cst.BaseExpression) -> bool:

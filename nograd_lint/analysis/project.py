@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Iterator, Optional, Union
@@ -25,20 +26,45 @@ from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
+MAX_PACKAGE_DEPTH = 8  # how far above a file its namespace package's top may be
 MAX_REEXPORT_HOPS = 8  # `from .grad import no_grad_method` in an `__init__.py`, and so on
 
 
 def find_root(path: Union[str, Path]) -> Optional[Path]:
-    """The nearest folder above `path` with a project marker, or None."""
-    return root_from(Path(os.path.abspath(path)).parent)
+    """The nearest folder above `path` with a project marker; without one, the folder that holds
+    the outermost package (`__init__.py`) around `path`, as an installed wheel is laid out; or None."""
+    return root_from(Path(os.path.abspath(path)).parent, path)
 
 
-def root_from(folder: Union[str, Path]) -> Optional[Path]:
-    """The nearest folder at or above `folder` with a project marker, or None."""
+def root_from(folder: Union[str, Path], path: Union[str, Path, None] = None) -> Optional[Path]:
+    """The project root of `folder` (of the file `path` in it, when given), as `find_root` finds it."""
     folder = Path(os.path.abspath(folder))
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
+    if (folder / "__init__.py").exists():
+        while (folder.parent / "__init__.py").exists():
+            folder = folder.parent
+        return folder.parent
+    return _namespace_root(Path(os.path.abspath(path))) if path is not None else None
+
+
+def _namespace_root(path: Path) -> Optional[Path]:
+    """For a file of a package without `__init__.py` files (a namespace package, as some wheels
+    ship): the folder above the package the file imports itself from (`from pkg import x`); for
+    a script that imports a module next to it (`import test` beside `test.py`): its folder, the
+    first entry of `sys.path` when it runs."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return None
+    imported = set(re.findall(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", head, re.MULTILINE))
+    for folder in list(path.parents)[:MAX_PACKAGE_DEPTH]:
+        if folder.name in imported:
+            return folder.parent
+    if any((path.parent / f"{name}.py").is_file() or (path.parent / name).is_dir() for name in imported):
+        return path.parent
     return None
 
 
@@ -99,7 +125,6 @@ class Project:
         self._unattributed = _Use()  # what work outside any recording touched (a run's own steps)
         self._uses: list[_Use] = [self._unattributed]  # the work being recorded, innermost last
         self._loading: set[Path] = set()
-        self._resolving: set[str] = set()  # names whose value is being looked up (re-export cycles)
         self._owners: dict[int, object] = {}  # id(FunctionInfo) -> its ModuleModel
 
     # -- names and paths ------------------------------------------------------------------------
@@ -192,22 +217,14 @@ class Project:
 
     # -- what the analysis asks -----------------------------------------------------------------
     def value_of(self, qualified: str, hops: int = 0) -> Optional[Value]:
-        """The value of a name imported from one of the project's modules. A name whose lookup
-        leads back to itself (`from pkg import sub` in `pkg/__init__.py`, where `pkg.sub` is a
-        module, not a name of `pkg`) has no value."""
-        if qualified in self._resolving:
-            return None
+        """The value of a name imported from one of the project's modules."""
         split = self._split(qualified)
         if split is None or hops > MAX_REEXPORT_HOPS:
             return None
         entry, attribute = split
         if "." in attribute:
             return None
-        self._resolving.add(qualified)
-        try:
-            return entry.model.exported(attribute)
-        finally:
-            self._resolving.discard(qualified)
+        return entry.model.exported(attribute, hops)
 
     def class_of(self, qualified: str):
         """The ClassModel of a project class, by its qualified name."""

@@ -18,7 +18,7 @@ from typing import Iterable, Optional
 import libcst as cst
 
 from . import knowledge
-from .gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
+from .gradmode import ENABLED_BY_DEFAULT, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
 from .interpret import (MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root, interpret)
 from .treewalk import iter_nodes
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
@@ -96,6 +96,7 @@ class FunctionSummary:
         if not constants:
             return self
         if constants not in self._trains:
+            self._trains[constants] = self  # a recursive call meets the plain summary, not itself
             result = interpret(self.model, self.function, Context(constants=constants))
             self._trains[constants] = FunctionSummary(self.function, result, self.model)
         return self._trains[constants]
@@ -129,6 +130,7 @@ class ModuleModel:
         self.callers: dict[int, list] = {}  # id(function) -> [(ScopeResult, CallFact, params, constants)]
         self._read_in_functions = {use.name for use in analysis.name_uses if use.function is not None}
         self._external: list = []  # (result, fact, function, params, constants) from other modules
+        self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
 
     # -- building ---------------------------------------------------------------------------------
     def build_summaries(self) -> None:
@@ -142,7 +144,7 @@ class ModuleModel:
         self.module_env = _final_env(self, interpret(self, None))
         for group in self._reverse_topological_groups():
             for function in group:
-                result = interpret(self, function)
+                result = _as_called_with_gradients(self, function)
                 self.summaries[id(function)] = FunctionSummary(function, result, self)
                 self._note_fields(function, result)
         self.module_result = interpret(self, None)
@@ -162,8 +164,15 @@ class ModuleModel:
             self.callers.setdefault(id(function), []).append((result, fact, params, constants))
         for function in reversed([f for group in self._reverse_topological_groups() for f in group]):
             contexts = self._contexts_of(function)
-            results = [interpret(self, function, context) for context in contexts] if contexts else [
-                self.summaries[id(function)].result]
+            first = self.summaries[id(function)].result
+            if contexts:
+                results = [interpret(self, function, context) for context in contexts]
+            elif function.entry.origin is Origin.CALLERS:
+                results = [interpret(self, function)]  # its summary assumed a caller with gradients on
+            elif any(self.field_value(cls, attr) is not None for cls, attr in first.missed_fields):
+                results = [interpret(self, function)]  # a field it read is stored by a method summarised later
+            else:
+                results = [first]
             self.results[id(function)] = results
             for result in results:
                 self._record_callers(result)
@@ -204,6 +213,8 @@ class ModuleModel:
         for fact, key, switch in result.switches:
             if key and key.startswith("self.") and key.count(".") == 1:
                 attr = key[5:]
+                if attr in cls.fields and cls.fields[attr].kind is Kind.UNKNOWN:  # `self.m.eval()`: a module
+                    cls.fields[attr] = cls.fields[attr].but(kind=Kind.MODULE, graph=Graph.YES, evidence=Evidence.DUCK)
                 if attr in cls.fields and cls.fields[attr].kind is Kind.MODULE:
                     cls.fields[attr] = cls.fields[attr].but(
                         training=Training.EVAL if switch == "eval" else Training.UNKNOWN,
@@ -259,8 +270,13 @@ class ModuleModel:
                     if function.entry.mode is not mode:
                         function.entry = GradState(mode, Origin.CALLERS, sites[id(function)][0].node)
                         changed = True
+                elif function.entry.mode is not Mode.ENABLED:  # a caller elsewhere runs it with gradients on
+                    function.entry = GradState(Mode.ENABLED, Origin.CALLERS, None)
+                    changed = True
             if not changed:
-                return
+                break
+        self.mixed_entry = {id(f) for f in functions if f.entry.mode is Mode.ENABLED and any(
+            owners.get(id(fact), self.analysis).state_of(fact).mode.disables_grad for fact in sites[id(f)])}
 
     def _record_callers(self, result: ScopeResult) -> None:
         for fact, function, params, constants in result.outgoing:
@@ -310,6 +326,12 @@ class ModuleModel:
             if owner is not None and owner is not self:
                 return owner.summary_of(function)
         return found
+
+    def owner_model(self, function: FunctionInfo) -> Optional["ModuleModel"]:
+        """The model of the module that defines `function`: this one or another of the project."""
+        if self._functions_by_node.get(id(function.node)) is function:
+            return self
+        return self.project.owner_of(function) if self.project is not None else None
 
     def read_in_functions(self, name: str) -> bool:
         return name in self._read_in_functions
@@ -389,21 +411,22 @@ class ModuleModel:
             return self.qualified_value(qualified) or UNKNOWN
         return UNKNOWN
 
-    def exported(self, name: str) -> Optional[Value]:
-        """What another module gets importing `name` from this one."""
+    def exported(self, name: str, hops: int = 0) -> Optional[Value]:
+        """What another module gets importing `name` from this one (`hops`: re-exports followed
+        to get here)."""
         if name in self.classes or any(f.name == name and f.parent is None and f.class_name is None
                                        for f in self.analysis.functions):
             return self.global_value(name)
         if name in self.module_env:
             return self.module_env[name]
         qualified = self.analysis.imports.aliases.get(name)  # re-exported
-        return self.qualified_value(qualified) if qualified is not None else None
+        return self.qualified_value(qualified, hops + 1) if qualified is not None else None
 
-    def qualified_value(self, qualified: str) -> Optional[Value]:
+    def qualified_value(self, qualified: str, hops: int = 0) -> Optional[Value]:
         """Values of imported names: the project's own functions and classes, torch.nn classes,
         optimizers, model classes."""
         if self.project is not None:
-            found = self.project.value_of(qualified)
+            found = self.project.value_of(qualified, hops)
             if found is not None:
                 return found
         if qualified in knowledge.GRAD_CONTEXTS:
@@ -519,6 +542,18 @@ def model_of(analysis: FileAnalysis) -> ModuleModel:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _as_called_with_gradients(model: ModuleModel, function: FunctionInfo) -> ScopeResult:
+    """A function's summary: what a call does where gradients are on. The entry mode that its
+    callers in this module give it is for its own findings (phase 2), not for other callers."""
+    entry = function.entry
+    if entry.origin is Origin.CALLERS:
+        function.entry = ENABLED_BY_DEFAULT
+    try:
+        return interpret(model, function)
+    finally:
+        function.entry = entry
+
+
 def _is_module_base(qualified: str) -> bool:
     return qualified in knowledge.MODULE_BASES or qualified in ("nn.Module", "Module") or qualified.endswith(
         (".nn.Module", "LightningModule", "PreTrainedModel"))

@@ -1,8 +1,8 @@
 """Where results kept between runs live, and reading and writing them.
 
-Entries are JSON files in `.nograd_cache/` at the project root (the nearest folder with a project
-marker, see analysis/project.py; the current directory when there is none), in a subfolder named
-after nograd-lint's own code (its version, the size and time of each of its source files, libcst's
+Entries are JSON files in `.nograd_cache/` at the project root (found as analysis/project.py finds
+it, from the checked paths' common folder; the current directory when there is none), in a
+subfolder named after nograd-lint's own code (its version, the size and time of each of its source files, libcst's
 version and Python's), so that another version never reads them. The folder ignores itself for
 git. What an entry holds and when it may be reused is freshness.py's business; this module only
 stores it. A cache that cannot be read or written is passed over: the run analyses instead.

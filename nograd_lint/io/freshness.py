@@ -11,10 +11,9 @@ is reused only when every one of them is unchanged; otherwise the run analyses a
 from __future__ import annotations
 
 import dataclasses
-import os
 from typing import Any, Optional
 
-from ..analysis.project import Reads, path_kind, root_from
+from ..analysis.project import Reads, find_root, path_kind
 from .sources import SourceError, digest, read_bytes
 
 
@@ -66,11 +65,10 @@ class Disk:
         self._digests[path] = digest(data)
 
     def root(self, path: str) -> Optional[str]:
-        folder = os.path.dirname(path)
-        if folder not in self._roots:
-            found = root_from(folder)
-            self._roots[folder] = str(found) if found is not None else None
-        return self._roots[folder]
+        if path not in self._roots:
+            found = find_root(path)
+            self._roots[path] = str(found) if found is not None else None
+        return self._roots[path]
 
 
 def record_of(files: dict[str, Optional[str]], reads: Reads, disk: Disk, results: Any) -> Record:

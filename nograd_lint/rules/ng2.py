@@ -79,9 +79,12 @@ class BackwardThroughNoGrad(BackwardRule):
     there now carry a graph. Otherwise there is no fix.
 
     ## Known limits
-    The flow is followed within one function; a loss computed by a helper under `no_grad` in another
-    function is not seen. Forward passes are recognised by the callee's name (`model`, `net`,
-    `self.encoder`, ...) and losses by theirs (`criterion`, `loss_fn`, `F.cross_entropy`, ...).
+    Values are followed through assignments, containers, returns and calls of the project's own
+    functions (a helper called under `no_grad` whose loss reaches a backward pass is reported at
+    the call). Anything that may carry a graph keeps the finding away: a value from code the
+    analysis cannot see into, or a leaf that requires grad (`nn.Parameter`, `requires_grad=True`,
+    `t.requires_grad = True`) mixed into the loss, as temperature scaling does. A context not
+    written in sight (a caller's `no_grad` in another module) is not reported here.
     """
 
     code = "NG201"
