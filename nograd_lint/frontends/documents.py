@@ -75,7 +75,7 @@ def check_text(text: str, path: str, settings: Settings, caches: Optional[dict] 
 def _kept_run(text: str, path: str, settings: Settings, caches: Optional[dict]) -> Optional[KeptRun]:
     if caches is None or cache_disabled():
         return None
-    directory = cache_directory([path], configured=settings.cache_dir, cwd=Path(path).parent)
+    directory = cache_directory([path], configured=settings.cache_dir)
     cache = caches.get(directory) or caches.setdefault(directory, ResultCache(directory))
     return KeptRun(cache, [path], "server", settings, contents={path: text})
 
