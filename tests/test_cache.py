@@ -97,13 +97,16 @@ def test_a_caller_in_another_module_changes_the_finding_as_on_a_cold_run(tmp_pat
 
 def test_a_new_caller_in_a_file_that_did_not_call_changes_the_finding(tmp_path):
     """A file of the run that starts calling the helper without no_grad changes the helper's
-    finding, though nothing the helper's own module reads changed."""
+    finding, though nothing the helper's own module reads changed (files checked in two processes
+    after the run analysed them together in the first)."""
     root = project(tmp_path, "helper_guarded_elsewhere")
     write(root, "vision_tools/plots.py", "import torch\n\n\ndef histogram(values):\n    return torch.histc(values)\n")
-    assert cold_and_warm(root).out == ""
+    assert cold_and_warm(root, "-j", "2").out == ""
     write(root, "vision_tools/plots.py", "from .inference import predict\n\n\ndef labels(model, images):\n"
                                          "    return predict(model, images).argmax(1).tolist()\n")
-    assert cold_and_warm(root).out.splitlines() == [HELPER_CALLED_ELSEWHERE.format("labels")]
+    assert cold_and_warm(root, "-j", "2").out.splitlines() == [HELPER_CALLED_ELSEWHERE.format("labels")]
+    [entry] = entries(root / ".nograd_cache")
+    assert len(json.loads(entry.read_text())["modules"]) == 5  # every module of the package
 
 
 NETS = """\
