@@ -7,6 +7,9 @@ must not change or stop the measurement), every confidence, and rules NG1-NG3:
 
     nograd-lint --isolated --output-format json --min-confidence low --select NG1,NG2,NG3 FILE...
 
+with `NOGRAD_LINT_NO_CACHE=1`, so that every run analyses (and its time means something) and
+nothing is written into the project's tree (earlier releases, scored as baselines, ignore it).
+
 Exit status 0 is clean, 1 findings, 2 errors. Each error message on standard error that starts with
 a labelled file's path is a crash of that file; any other failure (no JSON, an unattributed error,
 another exit status) is a crash of every file of the run. Nothing is skipped silently.
@@ -66,7 +69,8 @@ def lint_project(root: Path, paths: Sequence[str], command: Sequence[str]) -> di
     """Run the linter in `root` on `paths` (relative to it); a FileRun for each path."""
     try:
         done = subprocess.run([*command, *LINT_ARGUMENTS, *paths], cwd=root, capture_output=True, text=True,
-                              encoding="utf-8", errors="replace", timeout=TIMEOUT_SECONDS)
+                              encoding="utf-8", errors="replace", timeout=TIMEOUT_SECONDS,
+                              env={**os.environ, "NOGRAD_LINT_NO_CACHE": "1"})
     except (OSError, subprocess.TimeoutExpired) as error:
         return {path: FileRun(error=f"the linter did not run: {error}") for path in paths}
     return parse_run(paths, done.returncode, done.stdout, done.stderr)

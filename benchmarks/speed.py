@@ -46,6 +46,7 @@ sys.argv[0] = "flake8"
 sys.exit(main())
 """
 STOCK_PLUGINS = "flake8,pyflakes,pycodestyle,mccabe"
+NO_CACHE = {"NOGRAD_LINT_NO_CACHE": "1"}  # every timed run analyses (benchmarks/cache.py times the cache)
 
 PARSE_ALL = """
 import sys
@@ -164,13 +165,14 @@ def tools(args: argparse.Namespace, listing: Path) -> tuple[list[Tool], list[str
     torchfix = args.torchfix or os.environ.get("NOGRAD_BENCH_TORCHFIX") or shutil.which("torchfix")
     lint = [*nograd, "--isolated", "--select", "NG"]
     every = {
-        "nograd": Tool("nograd", "nograd-lint --select NG", [*lint, "-j", "1"], _nograd_summary),
-        "nograd-j2": Tool("nograd-j2", "nograd-lint --select NG -j 2", [*lint, "-j", "2"], _nograd_summary, 2),
+        "nograd": Tool("nograd", "nograd-lint --select NG", [*lint, "-j", "1"], _nograd_summary, env=NO_CACHE),
+        "nograd-j2": Tool("nograd-j2", "nograd-lint --select NG -j 2", [*lint, "-j", "2"], _nograd_summary, 2,
+                          env=NO_CACHE),
         "flake8": Tool("flake8", "flake8 defaults (E,F,W,C90)", flake8(STOCK_PLUGINS), _flake8_summary),
         "pyflakes": Tool("pyflakes", "flake8, pyflakes only (F)", flake8("flake8,pyflakes"), _flake8_summary),
         "plugin": Tool("plugin", "flake8 defaults + NG plugin", [*flake8(STOCK_PLUGINS + ",nograd-lint"),
                                                                  "--extend-select", "NG"], _flake8_summary,
-                       env={"NOGRAD_LINT_NO_CACHE": "1"}),
+                       env=NO_CACHE),
         "plugin-cached": Tool("plugin-cached", "flake8 + NG plugin, warm cache", [
             *flake8(STOCK_PLUGINS + ",nograd-lint"), "--extend-select", "NG"], _flake8_summary,
             env={"NOGRAD_LINT_CACHE_DIR": "plugin-cache"}, primed=True),

@@ -71,7 +71,7 @@ def test_unknown_keys_and_bad_values_exit_two_with_a_clear_message(tmp_path):
     write(tmp_path, "m.py", MIXED)
     path = tmp_path / "pyproject.toml"
     known = ("select, extend-select, ignore, fix-context, evaluation-names, min-confidence, exclude, extend-exclude, "
-             "notebooks, respect-gitignore, per-file-ignores, extend-per-file-ignores, project")
+             "notebooks, respect-gitignore, per-file-ignores, extend-per-file-ignores, project, cache-dir")
     for table, message in {
         'selekt = ["NG1"]': f"unknown option(s) selekt (known: {known})",
         'select = 5': "select must be a list of rule codes or prefixes, not 5",

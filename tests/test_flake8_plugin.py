@@ -2,6 +2,8 @@
 options on the command line and in flake8's configuration files, opinionated rules off by default."""
 from __future__ import annotations
 
+import json
+
 import pytest
 from flake8.main.application import Application
 from flake8.style_guide import Decision
@@ -162,19 +164,21 @@ def test_only_the_rules_flake8_can_report_run(tmp_path, monkeypatch, argv, codes
     assert (settings.select if settings is not None else None) == codes
 
 
-def test_findings_are_cached_by_content_settings_and_code(tmp_path):
+def test_findings_are_kept_by_content_settings_and_code(tmp_path):
     write(tmp_path, "e.py", EVALUATE)
     expected = [finding("e.py", EVALUATE, "NG101", 8, 21)]
     assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == expected
-    cache = tmp_path / ".nograd_lint_cache"
+    cache = tmp_path / ".nograd_cache"  # no project root above: the current directory
     assert (cache / ".gitignore").read_text() == "# Made by nograd-lint: its cache, never committed.\n*\n"
-    [entry] = [path for path in cache.rglob("*") if path.is_file() and path.name != ".gitignore"]
+    [entry] = [path for path in cache.rglob("*.json")]
     # The next run reads the entry instead of analysing the file: planted text shows it.
-    entry.write_text('[[8, 20, "NG101 planted"]]')
+    record = json.loads(entry.read_text())
+    assert record["results"] == [[8, 20, expected[0].split(": ", 1)[1]]]
+    entry.write_text(json.dumps({**record, "results": [[8, 20, "NG101 planted"]]}))
     assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == ["e.py:8:21: NG101 planted"]
     # Other settings, an entry of another shape, a changed file: analysed again.
     assert flake8("--select", "NG", "--nograd-min-confidence", "high", "e.py", cwd=tmp_path).lines == expected
-    entry.write_text('{"not": "a list"}')
+    entry.write_text('{"not": "a record"}')
     assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == expected
     write(tmp_path, "e.py", "\n" + EVALUATE)
     assert flake8("--select", "NG", "e.py", cwd=tmp_path).lines == [
@@ -182,6 +186,92 @@ def test_findings_are_cached_by_content_settings_and_code(tmp_path):
     # Turned off, or moved.
     write(tmp_path, "off/e.py", EVALUATE)
     off = run([script("flake8"), "--select", "NG", "e.py"], tmp_path / "off", NOGRAD_LINT_NO_CACHE="1")
-    assert off.lines == expected and not (tmp_path / "off" / ".nograd_lint_cache").exists()
+    assert off.lines == expected and not (tmp_path / "off" / ".nograd_cache").exists()
     moved = run([script("flake8"), "--select", "NG", "e.py"], tmp_path / "off", NOGRAD_LINT_CACHE_DIR=str(tmp_path / "c"))
     assert moved.lines == expected and (tmp_path / "c" / ".gitignore").is_file()
+    assert not (tmp_path / "off" / ".nograd_cache").exists()
+
+
+KIT_NETS = """\
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def build(path):
+    net = Net()
+    net.load_state_dict(torch.load(path))
+    return net.eval()
+"""
+
+KIT_SCORE = """\
+from kit.nets import build
+
+
+def labels(path, batches):
+    model = build(path)
+    out = []
+    for x in batches:
+        out.append(model(x).argmax(1).tolist())
+    return out
+"""
+
+
+def test_kept_findings_follow_the_modules_a_file_imports(tmp_path):
+    """flake8 checks one file at a time, with what it imports from its project: the finding in
+    score.py names what `build` in nets.py does, and changes with it on a run with the cache as on
+    a run without."""
+    write(tmp_path, "pyproject.toml", "")
+    write(tmp_path, "kit/__init__.py", "")
+    write(tmp_path, "kit/nets.py", KIT_NETS)
+    write(tmp_path, "kit/score.py", KIT_SCORE)
+
+    def both() -> list[str]:
+        cold = run([script("flake8"), "--select", "NG", "kit/score.py"], tmp_path, NOGRAD_LINT_NO_CACHE="1")
+        warm = flake8("--select", "NG", "kit/score.py", cwd=tmp_path)
+        assert warm.lines == cold.lines and warm.code == cold.code
+        return warm.lines
+
+    message = "NG101 `labels` runs forward passes with gradients enabled ({}it throws the graph of every batch " \
+              "away); disable them with `torch.no_grad()`"
+    assert flake8("--select", "NG", "kit/score.py", cwd=tmp_path).lines == [
+        "kit/score.py:8:20: " + message.format("it calls `net.eval()`; ")]
+    assert (tmp_path / ".nograd_cache").is_dir()  # at the project root
+    assert both() == ["kit/score.py:8:20: " + message.format("it calls `net.eval()`; ")]
+    write(tmp_path, "kit/nets.py", KIT_NETS.replace("return net.eval()", "return net"))
+    assert both() == ["kit/score.py:8:20: " + message.format("")]
+    write(tmp_path, "kit/nets.py", KIT_NETS)
+    assert both() == ["kit/score.py:8:20: " + message.format("it calls `net.eval()`; ")]
+
+
+def test_kept_findings_follow_what_imported_modules_import(tmp_path):
+    """score.py -> nets.py -> layers.py, checked in one flake8 process after other.py, whose
+    analysis read nets.py and layers.py first: a change to layers.py still reaches score.py."""
+    write(tmp_path, "pyproject.toml", "")
+    write(tmp_path, "kit/__init__.py", "")
+    write(tmp_path, "kit/layers.py", "def frozen(net):\n    return net.eval()\n")
+    write(tmp_path, "kit/nets.py", KIT_NETS.replace("import torch\n", "import torch\n\nfrom kit.layers import frozen\n")
+          .replace("return net.eval()", "return frozen(net)"))
+    write(tmp_path, "kit/other.py", KIT_SCORE)
+    write(tmp_path, "kit/score.py", KIT_SCORE)
+    argv = ["--select", "NG", "-j", "1", "kit/other.py", "kit/score.py"]
+
+    def both() -> list[str]:
+        cold = run([script("flake8"), *argv], tmp_path, NOGRAD_LINT_NO_CACHE="1")
+        warm = flake8(*argv, cwd=tmp_path)
+        assert warm.lines == cold.lines and warm.code == cold.code
+        return warm.lines
+
+    message = ": NG101 `labels` runs forward passes with gradients enabled (it throws the graph of every batch " \
+              "away); disable them with `torch.no_grad()`"
+    assert both() == ["kit/other.py:8:20" + message, "kit/score.py:8:20" + message]
+    write(tmp_path, "kit/layers.py", "def frozen(net):\n    return net\n")
+    assert both() == []

@@ -231,3 +231,70 @@ def test_the_documented_commands_start_the_server(tmp_path):
         client = LspClient(cwd, command)
         assert client.initialize(cwd)["serverInfo"]["name"] == "nograd-lint"
         assert client.close() == 0
+
+
+KIT_NETS = """\
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def build(path):
+    net = Net()
+    net.load_state_dict(torch.load(path))
+    return net.eval()
+"""
+KIT_SCORE = """\
+from kit.nets import build
+
+
+def labels(path, batches):
+    model = build(path)
+    out = []
+    for x in batches:
+        out.append(model(x).argmax(1).tolist())
+    return out
+"""
+
+
+def test_findings_of_saved_documents_are_kept_with_what_they_import(project):
+    """The findings of a document as saved are kept in the project's cache and read back; they are
+    analysed again when a module the document imports changes."""
+    import json
+
+    root, client = project
+    write(root, "pyproject.toml", "")
+    write(root, "kit/__init__.py", "")
+    write(root, "kit/nets.py", KIT_NETS)
+    path = write(root, "kit/score.py", KIT_SCORE)
+    uri = _open(client, path, KIT_SCORE)
+    [[diagnostic]] = client.diagnostics(uri)
+    assert diagnostic["message"].startswith("`labels` runs forward passes with gradients enabled (it calls `net.eval()`")
+    [entry] = (root / ".nograd_cache").rglob("*.json")
+    record = json.loads(entry.read_text())
+    assert set(record["modules"]) == {str(root / "kit" / "nets.py")}
+    [[kept]] = [result["diagnostics"] for result in record["results"]]
+    kept[1] = "planted"  # the message: shows that the next check reads the entry
+    entry.write_text(json.dumps(record))
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    assert [[d["message"] for d in published] for published in client.diagnostics(uri)] == [["planted"]]
+    write(root, "kit/nets.py", KIT_NETS.replace("return net.eval()", "return net"))
+    client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
+    [[diagnostic]] = client.diagnostics(uri)
+    assert diagnostic["message"] == ("`labels` runs forward passes with gradients enabled (it throws the graph of "
+                                     "every batch away); disable them with `torch.no_grad()`")
+    # An unsaved buffer is checked, and not kept.
+    client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                             "contentChanges": [{"text": "\n" + KIT_SCORE}]})
+    [[diagnostic]] = client.diagnostics(uri)
+    assert diagnostic["range"]["start"]["line"] == 8
+    assert len(list((root / ".nograd_cache").rglob("*.json"))) == 1
+    assert json.loads(entry.read_text())["files"] == {str(path): record["files"][str(path)]}

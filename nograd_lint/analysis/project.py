@@ -6,16 +6,22 @@ A project's root is the nearest folder above a file with `pyproject.toml`, `setu
 or `.git`; its modules are named from the root, or from `root/src` in a src layout. Modules are
 read on demand (what a file imports, and what those import in turn, as far as values are used),
 each parsed and summarised once; a module changed on disk is read again.
+
+What an analysis reads is recorded (`Project.recording`, `run_reads`): every module it used, with
+the digest of the bytes analysed, and every path whose existence decided how a name resolved, so
+that a result kept between runs (io/cache.py) is reused only while all of them are unchanged.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
+import stat
 from pathlib import Path
-from typing import Optional, Union
+from typing import Iterator, Optional, Union
 
-from ..io.sources import SourceError, parse, read_bytes
+from ..io.sources import SourceError, digest, parse, read_bytes
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
@@ -27,7 +33,12 @@ MAX_REEXPORT_HOPS = 8  # `from .grad import no_grad_method` in an `__init__.py`,
 def find_root(path: Union[str, Path]) -> Optional[Path]:
     """The nearest folder above `path` with a project marker; without one, the folder that holds
     the outermost package (`__init__.py`) around `path`, as an installed wheel is laid out; or None."""
-    folder = Path(os.path.abspath(path)).parent
+    return root_from(Path(os.path.abspath(path)).parent, path)
+
+
+def root_from(folder: Union[str, Path], path: Union[str, Path, None] = None) -> Optional[Path]:
+    """The project root of `folder` (of the file `path` in it, when given), as `find_root` finds it."""
+    folder = Path(os.path.abspath(folder))
     for candidate in (folder, *folder.parents):
         if any((candidate / marker).exists() for marker in ROOT_MARKERS):
             return candidate
@@ -35,7 +46,7 @@ def find_root(path: Union[str, Path]) -> Optional[Path]:
         while (folder.parent / "__init__.py").exists():
             folder = folder.parent
         return folder.parent
-    return _namespace_root(Path(os.path.abspath(path)))
+    return _namespace_root(Path(os.path.abspath(path))) if path is not None else None
 
 
 def _namespace_root(path: Path) -> Optional[Path]:
@@ -57,6 +68,37 @@ def _namespace_root(path: Path) -> Optional[Path]:
     return None
 
 
+def path_kind(path: Union[str, Path]) -> str:
+    """"file", "dir", "other" or "" (nothing there, or nothing readable), links followed."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return ""
+    return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
+
+
+@dataclasses.dataclass
+class Reads:
+    """What analyses read from disk: project modules (absolute path -> digest of the bytes
+    analysed, None when they could not be read) and paths whose kind decided where a module is
+    (absolute path -> `path_kind`)."""
+
+    modules: dict[str, Optional[str]] = dataclasses.field(default_factory=dict)
+    probes: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def add(self, other: "Reads") -> None:
+        self.modules.update(other.modules)
+        self.probes.update(other.probes)
+
+
+@dataclasses.dataclass(eq=False)
+class _Use:
+    """The modules and probes one piece of work touched directly (see `Project.recording`)."""
+
+    entries: set = dataclasses.field(default_factory=set)
+    probes: dict = dataclasses.field(default_factory=dict)
+
+
 @dataclasses.dataclass(eq=False)
 class Entry:
     """One module of the project, as analysed."""
@@ -67,6 +109,8 @@ class Entry:
     analysis: Optional[FileAnalysis] = None
     model: object = None  # its ModuleModel, phase 1 done
     error: Optional[str] = None
+    digest: Optional[str] = None  # of the bytes analysed; None when they could not be read
+    used: _Use = dataclasses.field(default_factory=_Use)  # what analysing it touched directly
 
 
 class Project:
@@ -75,8 +119,11 @@ class Project:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         source = self.root / "src"
-        self.source_roots = [source, self.root] if source.is_dir() else [self.root]
+        self._layout = {str(source): path_kind(source)}  # a src layout or not
+        self.source_roots = [source, self.root] if self._layout[str(source)] == "dir" else [self.root]
         self._entries: dict[Path, Entry] = {}
+        self._unattributed = _Use()  # what work outside any recording touched (a run's own steps)
+        self._uses: list[_Use] = [self._unattributed]  # the work being recorded, innermost last
         self._loading: set[Path] = set()
         self._owners: dict[int, object] = {}  # id(FunctionInfo) -> its ModuleModel
 
@@ -107,7 +154,9 @@ class Project:
         for source_root in self.source_roots:
             base = source_root.joinpath(*parts)
             for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-                if candidate.is_file():
+                kind = path_kind(candidate)
+                self._uses[-1].probes[str(candidate)] = kind
+                if kind == "file":
                     return candidate
         return None
 
@@ -116,6 +165,7 @@ class Project:
         """The module at `path` analysed with phase 1 of its value model (see summaries.py);
         `source` replaces what is on disk (an editor's buffer, a fix in progress)."""
         path = Path(os.path.abspath(path))
+        self._uses[-1].entries.add(path)
         stamp = () if source is not None else _stamp(path)
         known = self._entries.get(path)
         if known is not None and known.stamp == stamp and stamp != () and source is None:
@@ -125,14 +175,17 @@ class Project:
         name = self.module_name(path) or path.stem
         entry = Entry(path, name, stamp)
         self._loading.add(path)
+        self._uses.append(entry.used)
         try:
             data = source if source is not None else read_bytes(str(path))
+            entry.digest = digest(data)
             module = parse(data, str(path))
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
             entry.model = self._phase_one(entry.analysis)
         except (SourceError, OSError, ValueError) as error:
             entry.error = str(error)
         finally:
+            self._uses.pop()
             self._loading.discard(path)
         self._entries[path] = entry
         return entry
@@ -195,6 +248,44 @@ class Project:
     def owner_of(self, function: FunctionInfo):
         return self._owners.get(id(function))
 
+    # -- what was read ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[Reads]:
+        """Record what the work inside the block reads: the modules it uses (loaded or already
+        known) and everything those read to be analysed, transitively."""
+        use = _Use()
+        self._uses.append(use)
+        reads = Reads()
+        try:
+            yield reads
+        finally:
+            self._uses.remove(use)
+            reads.add(self.reads_of(use.entries, use.probes))
+
+    def reads_of(self, paths, probes: Optional[dict] = None) -> Reads:
+        """The modules at `paths` and what analysing them read, transitively, with the project's
+        layout and `probes`."""
+        reads = Reads(probes={**self._layout, **(probes or {})})
+        pending = list(paths)
+        while pending:
+            path = pending.pop()
+            if str(path) in reads.modules:
+                continue
+            entry = self._entries.get(path)
+            reads.modules[str(path)] = entry.digest if entry is not None else _digest_on_disk(path)
+            if entry is not None:
+                reads.probes.update(entry.used.probes)
+                pending.extend(entry.used.entries)
+        return reads
+
+
+def _digest_on_disk(path: Path) -> Optional[str]:
+    """For a module used while it was being read (an import cycle): its bytes now."""
+    try:
+        return digest(read_bytes(str(path)))
+    except SourceError:
+        return None
+
 
 def _stamp(path: Path) -> tuple:
     try:
@@ -220,6 +311,21 @@ def project_for(path: Union[str, Path]) -> Optional[Project]:
     if root not in _PROJECTS:
         _PROJECTS[root] = Project(root)
     return _PROJECTS[root]
+
+
+def recording(path: Union[str, Path]):
+    """`Project.recording` of the project `path` belongs to; for a file without one, a block that
+    records nothing (its analysis reads no other file)."""
+    project = project_for(path)
+    return project.recording() if project is not None else contextlib.nullcontext(Reads())
+
+
+def run_reads() -> Reads:
+    """Everything the projects of this process have read so far."""
+    reads = Reads()
+    for project in _PROJECTS.values():
+        reads.add(project.reads_of(list(project._entries), project._unattributed.probes))
+    return reads
 
 
 def prepared_module(path: str, source: Union[str, bytes]):

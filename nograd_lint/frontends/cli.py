@@ -22,8 +22,10 @@ from ..io.config import (ConfigError, Settings, check_codes, find_config, is_exc
                      parse_confidence, strings)
 from ..diagnostics import Diagnostic, FixSafety
 from ..analysis.project import analyse_together
+from ..io.cache import ResultCache, cache_directory, cache_disabled
 from ..io.deep import call_deep
 from ..io.files import FileResult, discover, fix_data, fix_path, lint_data, lint_path, run_all
+from ..io.kept import KeptRun, kept_results, keeping_results
 from ..io.notebooks import NotebookError, changed_cells, is_notebook
 from .progress import Progress
 from .reporters import EDITS_NEEDED, FORMATS, format_diagnostic, location, statistics
@@ -231,6 +233,11 @@ def _lint_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--statistics", action="store_true",
                         help="print the number of findings of each code instead of the findings (text or json)")
     parser.add_argument("--fix", action="store_true", help="apply fixes, as nograd-fix does")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="analyse every file and keep nothing (also NOGRAD_LINT_NO_CACHE=1)")
+    parser.add_argument("--cache-dir", metavar="DIR",
+                        help="where results are kept between runs (default: .nograd_cache at the project root; "
+                             "also NOGRAD_LINT_CACHE_DIR or cache-dir in [tool.nograd-lint])")
     _fix_arguments(parser, check=False)
 
 
@@ -264,10 +271,16 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
         results = [] if run.stdin_excluded() else [lint_data(data, run.stdin_name, run.settings, edits)]
     else:
         files, missing = run.files()
-        if run.settings.project and len(files) > 1:
-            call_deep(analyse_together, files)  # callers in the other files are known to each
-        results = run.progress(files).track(run_all(files, lint_path, args.jobs, run.settings, edits),
-                                            busy=lambda result: bool(result.diagnostics or result.error))
+        kept = _kept_run(run, files, edits)
+        results = kept_results(kept) if kept is not None else None
+        if results is None:
+            together = run.settings.project and len(files) > 1
+            if together:
+                call_deep(analyse_together, files)  # callers in the other files are known to each
+            results = run_all(files, lint_path, args.jobs, run.settings, edits)
+            if kept is not None:
+                results = keeping_results(kept, results, together)
+        results = run.progress(files).track(results, busy=lambda result: bool(result.diagnostics or result.error))
     counts = _LintCounts(run, errors=missing)
     if args.statistics:
         output = statistics(counts.counted(results), as_json=args.output_format == "json")
@@ -280,6 +293,14 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
     if counts.errors:
         return EXIT_ERROR
     return EXIT_FINDINGS if counts.findings and not args.exit_zero else EXIT_CLEAN
+
+
+def _kept_run(run: _Run, files: list[str], edits: bool) -> Optional[KeptRun]:
+    """The kept results of this run (see io/kept.py), unless the cache is off."""
+    if not files or cache_disabled(run.args.no_cache):
+        return None
+    directory = cache_directory(run.args.paths, run.args.cache_dir, run.settings.cache_dir)
+    return KeptRun(ResultCache(directory), files, "nograd-lint", run.settings, edits)
 
 
 class _LintCounts:

@@ -2,7 +2,9 @@
 findings with each fix's edits, and the text after every safe fix. A notebook's cells are checked
 as one program, as `nograd-lint` checks an `.ipynb` file; positions and edits name their cell.
 
-The language server (server.py) turns these into LSP messages.
+The language server (server.py) turns these into LSP messages. A Python document's findings are
+kept between runs (io/kept.py) as `nograd-lint` keeps them: looked up for any text, written when
+the text is the file as saved (an unsaved buffer's findings are rarely asked for twice).
 """
 from __future__ import annotations
 
@@ -12,8 +14,10 @@ import os
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ..io.cache import ResultCache, cache_directory, cache_disabled
 from ..io.config import Settings, find_config, is_excluded, load_settings
 from ..io.files import Edit, FileResult, fix_data, line_edits, lint_data
+from ..io.kept import KeptRun, kept_results, keeping_results
 from ..io.notebooks import Notebook, NotebookError
 
 
@@ -54,9 +58,35 @@ def _mtime(path: Optional[Path]) -> Optional[float]:
         return None
 
 
-def check_text(text: str, path: str, settings: Settings) -> FileResult:
-    """Findings of a Python document, each with its fix's edits."""
-    return lint_data(text, path, settings, edits=True)  # type: ignore[arg-type]  # text keeps the editor's decoding
+def check_text(text: str, path: str, settings: Settings, caches: Optional[dict] = None) -> FileResult:
+    """Findings of a Python document, each with its fix's edits; `caches` (folder -> ResultCache,
+    filled as folders are met) keeps them between runs."""
+    kept = _kept_run(text, path, settings, caches)
+    found = kept_results(kept) if kept is not None else None
+    if found is not None:
+        return found[0]
+    result = lint_data(text, path, settings, edits=True)  # type: ignore[arg-type]  # text keeps the editor's decoding
+    if kept is not None and _saved(text, path):
+        for _ in keeping_results(kept, iter([result])):
+            pass
+    return result
+
+
+def _kept_run(text: str, path: str, settings: Settings, caches: Optional[dict]) -> Optional[KeptRun]:
+    if caches is None or cache_disabled():
+        return None
+    directory = cache_directory([path], configured=settings.cache_dir)
+    cache = caches.get(directory) or caches.setdefault(directory, ResultCache(directory))
+    return KeptRun(cache, [path], "server", settings, contents={path: text})
+
+
+def _saved(text: str, path: str) -> bool:
+    """Whether the document's text is what its file holds."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read() == text.encode("utf-8", "surrogatepass")
+    except (OSError, UnicodeError):
+        return False
 
 
 def fix_text(text: str, path: str, settings: Settings) -> list[Edit]:

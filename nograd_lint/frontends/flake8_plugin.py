@@ -10,22 +10,30 @@ or for any configuration that sets `ignore =`.
 A noqa on the header a finding's fix rewrites (the `def` line) silences it too (suppression.py);
 `--disable-noqa` turns that off as well. With `--statistics`, messages are each rule's summary, so
 that flake8's count line (which shows one message per code) describes every finding it counts.
+
+Findings are kept between runs (io/kept.py) in `.nograd_cache/` at the file's project root, with
+everything the file's analysis read: a file is analysed again when it, a module it imports (or
+one those import), or the settings change. `NOGRAD_LINT_NO_CACHE=1` and `NOGRAD_LINT_CACHE_DIR`
+work as for `nograd-lint`.
 """
 from __future__ import annotations
 
+import contextlib
 import sys
 from typing import Iterator, Optional, Sequence
 
 from flake8.style_guide import Decision, DecisionEngine
 
 from .. import __version__
-from ..io.cache import ResultCache
+from ..analysis.project import Reads, recording
+from ..io.cache import ResultCache, cache_directory, cache_disabled
 from ..io.config import ConfigError, Settings, parse_confidence
 from ..linter import lint_module, relevant_rules
 from ..rules import all_rules
 from ..io.deep import call_deep
 from ..io.files import safe_text
-from ..io.sources import SourceError, parse
+from ..io.kept import KeptRun
+from ..io.sources import SourceError, digest, parse
 
 
 class NogradChecker:
@@ -34,7 +42,7 @@ class NogradChecker:
     settings: Optional[Settings] = Settings(select=("NG",))  # None: no NG code can be reported
     keep_suppressed = False
     summaries = False
-    cache: Optional[ResultCache] = None
+    caches: Optional[dict] = None  # folder -> ResultCache; None: the cache is off
 
     def __init__(self, tree, lines: Sequence[str], filename: str = "<string>") -> None:
         # flake8 classifies plugins by their parameters: taking `tree` makes this a tree plugin.
@@ -77,7 +85,7 @@ class NogradChecker:
         except ConfigError as error:  # a bad value in setup.cfg/.flake8/tox.ini (flake8 checks the command line)
             print(f"flake8: error: nograd-lint: {error}", file=sys.stderr)
             raise SystemExit(2) from error
-        cls.cache = ResultCache.for_run(repr(("flake8", cls.settings, cls.keep_suppressed, cls.summaries)))
+        cls.caches = None if cache_disabled() else {}
 
     def run(self) -> Iterator[tuple[int, int, str, type]]:
         """Findings as flake8 wants them. Nothing raises into flake8: a file this plugin cannot
@@ -96,17 +104,23 @@ class NogradChecker:
 
     def _results(self) -> list[tuple[int, int, str, type]]:
         source = "".join(self.lines)
-        if self.cache is not None:
-            try:
-                cached = self.cache.get(self.filename, source)
-                if cached is not None:
-                    return [(int(line), int(column), str(text), type(self)) for line, column, text in cached]
-            except (TypeError, ValueError):
-                pass  # an entry of another shape: analyse again
-        found = self._findings(source)
-        if self.cache is not None:
-            self.cache.put(self.filename, source, found)
+        kept = self._kept_run(source)
+        found = _checked_findings(kept.lookup()) if kept is not None else None
+        if found is None:
+            with recording(self.filename) if self.settings.project else contextlib.nullcontext(Reads()) as reads:
+                found = self._findings(source)
+            if kept is not None:
+                kept.keep(found, reads, [digest(source)])
         return [(line, column, text, type(self)) for line, column, text in found]
+
+    def _kept_run(self, source: str) -> Optional[KeptRun]:
+        """This file's kept findings (a run of one file, as flake8 checks them), unless the cache is off."""
+        if self.caches is None:
+            return None
+        directory = cache_directory([self.filename])
+        cache = self.caches.get(directory) or self.caches.setdefault(directory, ResultCache(directory))
+        return KeptRun(cache, [self.filename], "flake8", self.settings, self.keep_suppressed, self.summaries,
+                       contents={self.filename: source})
 
     def _findings(self, source: str) -> list[list]:
         """[line, 0-based column, "CODE message"] of each finding."""
@@ -124,3 +138,13 @@ class NogradChecker:
 
     def _note(self, message: str) -> None:
         print(f"nograd-lint: {self.filename}: {message}; its NG checks were skipped", file=sys.stderr)
+
+
+def _checked_findings(kept) -> Optional[list]:
+    """Kept findings as `_findings` gives them, or None for an entry of another shape."""
+    if not isinstance(kept, list):
+        return None
+    if not all(isinstance(item, list) and len(item) == 3 and isinstance(item[0], int) and isinstance(item[1], int)
+               and isinstance(item[2], str) for item in kept):
+        return None
+    return kept

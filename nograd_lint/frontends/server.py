@@ -53,6 +53,7 @@ class NogradServer(LanguageServer):
                          notebook_document_sync=types.NotebookDocumentSyncOptions(notebook_selector=[cells],
                                                                                  save=True))
         self.settings = SettingsCache()
+        self.caches: dict = {}  # folder -> ResultCache (see documents.check_text)
         self.shown_errors: set[str] = set()
 
 
@@ -122,7 +123,8 @@ def analyse(ls: NogradServer, uri: str) -> Optional[dict[str, list[Finding]]]:
     document = ls.workspace.get_text_document(uri)
     if document.language_id not in (None, "python") and not uri.endswith(PYTHON_SUFFIXES):
         return None
-    return _checked(ls, uri, lambda path, settings: check_text(document.source, path, settings), {None: uri})
+    return _checked(ls, uri, lambda path, settings: check_text(document.source, path, settings, ls.caches),
+                    {None: uri})
 
 
 def _checked(ls: NogradServer, uri: str, check, targets: dict) -> Optional[dict[str, list[Finding]]]:

@@ -1,10 +1,15 @@
-"""Findings kept between runs, so that an unchanged file costs one hash and one small read.
+"""Where results kept between runs live, and reading and writing them.
 
-An entry is keyed by everything its findings depend on: the file's text and name, the settings
-of the run, and nograd-lint's own code (its version and the size and time of each of its source
-files). Entries live in `.nograd_lint_cache/` of the current directory (as ruff keeps
-`.ruff_cache/`), which ignores itself for git; `NOGRAD_LINT_CACHE_DIR` moves it and
-`NOGRAD_LINT_NO_CACHE=1` turns it off. A cache that cannot be read or written is passed over.
+Entries are JSON files in `.nograd_cache/` at the project root (found as analysis/project.py finds
+it, from the checked paths' common folder; the current directory when there is none), in a
+subfolder named after nograd-lint's own code (its version, the size and time of each of its source files, libcst's
+version and Python's), so that another version never reads them. The folder ignores itself for
+git. What an entry holds and when it may be reused is freshness.py's business; this module only
+stores it. A cache that cannot be read or written is passed over: the run analyses instead.
+
+Which folder, first match wins: `--no-cache` or `NOGRAD_LINT_NO_CACHE=1` (no cache); `--cache-dir`;
+`NOGRAD_LINT_CACHE_DIR`; `cache-dir` in `[tool.nograd-lint]` (relative to its pyproject.toml);
+`.nograd_cache` at the project root; `.nograd_cache` in the current directory.
 """
 from __future__ import annotations
 
@@ -12,56 +17,88 @@ import functools
 import hashlib
 import json
 import os
+import sys
 import tempfile
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 from .. import __version__
 
-DIRECTORY = ".nograd_lint_cache"
+DIRECTORY = ".nograd_cache"
+NO_CACHE_VARIABLE = "NOGRAD_LINT_NO_CACHE"
+DIRECTORY_VARIABLE = "NOGRAD_LINT_CACHE_DIR"
+IGNORE_ALL = "# Made by nograd-lint: its cache, never committed.\n*\n"
 
 
 @functools.lru_cache(maxsize=None)
-def _code_fingerprint() -> str:
-    """nograd-lint's version and the size and time of each of its source files."""
+def code_fingerprint() -> str:
+    """nograd-lint's version and the size and time of each of its source files, with the versions
+    of libcst and Python (which decide what parses and what compiles)."""
+    import libcst
+
     package = Path(__file__).resolve().parents[1]
-    parts = [__version__]
+    parts = [__version__, getattr(libcst, "__version__", "?"), sys.version]
     for path in sorted(package.rglob("*.py")):
         try:
-            stat = path.stat()
+            status = path.stat()
         except OSError:
             continue
-        parts.append(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}")
+        parts.append(f"{path.relative_to(package)}:{status.st_size}:{status.st_mtime_ns}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-class ResultCache:
-    """Entries of one kind of run (`salt`: its settings, as text)."""
+def key_of(*parts: Any) -> str:
+    """The name of an entry: a digest of everything that picks it (kind of run, settings, paths)."""
+    text = "\0".join(repr(part) for part in parts)
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
-    def __init__(self, directory: Path, salt: str) -> None:
-        self.directory = directory / _code_fingerprint()
-        self.salt = salt
+
+def cache_disabled(no_cache: bool = False) -> bool:
+    return no_cache or os.environ.get(NO_CACHE_VARIABLE) == "1"
+
+
+def cache_directory(paths: Sequence[str], option: Optional[str] = None, configured: Optional[str] = None,
+                    cwd: Optional[Path] = None) -> Path:
+    """The folder for a run over `paths`: `option` (--cache-dir), the environment variable,
+    `configured` (cache-dir, already absolute), or `.nograd_cache` at the project root of the
+    paths' common folder, else in the current directory."""
+    from ..analysis.project import root_from  # the analysis imports this package's readers
+
+    cwd = cwd or Path.cwd()
+    chosen = option or os.environ.get(DIRECTORY_VARIABLE) or configured
+    if chosen:
+        return cwd / Path(chosen).expanduser()
+    anchors = [os.path.abspath(cwd / path) for path in paths]
+    try:
+        common = Path(os.path.commonpath(anchors)) if anchors else cwd
+    except ValueError:  # paths on different drives
+        common = cwd
+    root = root_from(common if common.is_dir() else common.parent)
+    return (root or cwd) / DIRECTORY
+
+
+class ResultCache:
+    """Entries of one folder, for this version of nograd-lint; each a JSON value under a key."""
+
+    def __init__(self, directory: Path) -> None:
+        self.top = Path(directory)
+        self.directory = self.top / code_fingerprint()
         self._ready = False
 
-    @classmethod
-    def for_run(cls, salt: str) -> Optional["ResultCache"]:
-        if os.environ.get("NOGRAD_LINT_NO_CACHE") == "1":
-            return None
-        return cls(Path(os.environ.get("NOGRAD_LINT_CACHE_DIR") or DIRECTORY), salt)
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
 
-    def _path(self, name: str, text: str) -> Path:
-        key = hashlib.sha256(f"{self.salt}\0{name}\0{text}".encode("utf-8", "surrogatepass")).hexdigest()
-        return self.directory / key[:2] / key
-
-    def get(self, name: str, text: str) -> Optional[Any]:
+    def get(self, key: str) -> Optional[Any]:
+        """The entry under `key`; None when there is none or it cannot be read (corrupt, a folder...)."""
         try:
-            with open(self._path(name, text), encoding="utf-8") as handle:
+            with open(self._path(key), encoding="utf-8") as handle:
                 return json.load(handle)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
 
-    def put(self, name: str, text: str, value: Any) -> None:
-        path = self._path(name, text)
+    def put(self, key: str, value: Any) -> None:
+        """Write the entry; readers see the whole entry or none. Any failure leaves things as they were."""
+        path = self._path(key)
         try:
             self._prepare()
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -70,20 +107,20 @@ class ResultCache:
             return
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as out:
-                json.dump(value, out)
-            os.replace(temporary, path)  # readers see the whole entry or none
-        except OSError:
+                json.dump(value, out, separators=(",", ":"))
+            os.replace(temporary, path)
+        except (OSError, TypeError, ValueError):
             try:
                 os.unlink(temporary)
             except OSError:
                 pass
 
     def _prepare(self) -> None:
+        """Make the folder, ignored by git (a `.gitignore` holding `*`, as ruff does)."""
         if self._ready:
             return
-        top = self.directory.parent
-        top.mkdir(parents=True, exist_ok=True)
-        ignore = top / ".gitignore"
+        self.top.mkdir(parents=True, exist_ok=True)
+        ignore = self.top / ".gitignore"
         if not ignore.exists():
-            ignore.write_text("# Made by nograd-lint: its cache, never committed.\n*\n", encoding="utf-8")
+            ignore.write_text(IGNORE_ALL, encoding="utf-8")
         self._ready = True

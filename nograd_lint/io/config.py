@@ -18,7 +18,7 @@ else:  # pragma: no cover
 
 FIX_CONTEXTS = ("no_grad", "inference_mode")
 DEFAULT_EXCLUDES = (".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist",
-                    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", "node_modules",
+                    "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".nograd_cache", "node_modules",
                     ".eggs", "site-packages")
 
 
@@ -61,6 +61,7 @@ class Settings:
     respect_gitignore: bool = True  # directory walks skip what .gitignore files ignore
     per_file_ignores: tuple[PerFileIgnore, ...] = ()
     file_ignore: tuple[str, ...] = ()  # the per-file ignores of the one file these settings are for
+    cache_dir: Optional[str] = dataclasses.field(default=None, repr=False, compare=False)  # absolute; see io/cache.py
 
     def __post_init__(self) -> None:
         if self.fix_context not in FIX_CONTEXTS:
@@ -187,7 +188,7 @@ def _read_toml(path: Path) -> dict:
 TABLE = "nograd-lint"
 KNOWN_KEYS = ("select", "extend-select", "ignore", "fix-context", "evaluation-names", "min-confidence",
               "exclude", "extend-exclude", "notebooks", "respect-gitignore", "per-file-ignores",
-              "extend-per-file-ignores", "project")
+              "extend-per-file-ignores", "project", "cache-dir")
 
 
 def load_settings(pyproject: Optional[Path]) -> Settings:
@@ -236,6 +237,10 @@ def _settings_from_mapping(table: dict, root: Path) -> Settings:
             if not isinstance(table[key], bool):
                 raise ConfigError(f"{key} must be true or false, not {table[key]!r}")
             values[key.replace("-", "_")] = table[key]
+    if "cache-dir" in table:
+        if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
+            raise ConfigError(f"cache-dir must be a folder's path, not {table['cache-dir']!r}")
+        values["cache_dir"] = str(root / Path(table["cache-dir"]).expanduser())
     ignores = [entry for key in ("per-file-ignores", "extend-per-file-ignores") if key in table
                for entry in _per_file_ignores(table[key], key, root)]
     if ignores:

@@ -5,6 +5,7 @@ then placed within their cells.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 import os
@@ -20,11 +21,11 @@ from .config import Settings, is_excluded
 from .gitignore import GitIgnore
 from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
-from ..analysis.project import prepared_module
+from ..analysis.project import Reads, prepared_module, recording
 from ..linter import lint_module, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
 from .deep import call_deep
-from .sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_if_unchanged
+from .sources import SourceError, check_syntax, digest, parse, read_bytes, worth_parsing, write_if_unchanged
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -164,6 +165,9 @@ class FileResult:
     applied: list[Located] = dataclasses.field(default_factory=list)
     original: Optional[bytes] = None
     fixed: Optional[bytes] = None
+    digest: Optional[str] = None  # of the content checked (set by `lint_data`)
+    reads: Optional[Reads] = None  # what checking it read besides the file (set by `lint_data`)
+    internal: bool = False  # the error is a failure of nograd-lint, not a property of the file
 
     @property
     def changed(self) -> bool:
@@ -180,8 +184,12 @@ def lint_path(path: str, settings: Settings, edits: bool = False) -> FileResult:
 
 
 def lint_data(data: bytes, path: str, settings: Settings, edits: bool = False) -> FileResult:
-    """Lint source bytes (or a notebook); with `edits`, each fix's edits are computed too."""
-    return isolated(path, data, _lint_data, data, path, settings, edits)
+    """Lint source bytes (or a notebook); with `edits`, each fix's edits are computed too. The
+    result says what was checked (`digest`) and what else its analysis read (`reads`)."""
+    with recording(path) if settings.project else contextlib.nullcontext(Reads()) as reads:
+        result = isolated(path, data, _lint_data, data, path, settings, edits)
+    result.digest, result.reads = digest(data), reads
+    return result
 
 
 def _lint_data(data: bytes, path: str, settings: Settings, edits: bool) -> FileResult:
@@ -207,7 +215,7 @@ def isolated(path: str, data: Optional[bytes], work: Callable[..., FileResult], 
     except RecursionError:
         return FileResult(path, error=f"{path}: cannot analyse: nesting too deep", original=data)
     except Exception as error:  # noqa: BLE001 - one file's crash must not stop the others
-        return FileResult(path, error=_internal_error(path, error), original=data)
+        return FileResult(path, error=_internal_error(path, error), original=data, internal=True)
 
 
 def _analysed(source: Union[str, bytes], path: str, settings: Settings):

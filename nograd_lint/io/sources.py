@@ -3,6 +3,7 @@ out; writing a file back."""
 from __future__ import annotations
 
 import ast
+import hashlib
 import io
 import os
 import re
@@ -25,6 +26,13 @@ def read_bytes(path: Union[str, Path], shown: Optional[str] = None) -> bytes:
             return handle.read()
     except OSError as error:
         raise SourceError(f"{shown or path}: cannot read: {error.strerror or error}") from error
+
+
+def digest(data: Union[bytes, str]) -> str:
+    """A short fingerprint of source bytes or text (the same text gives the same digest)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8", "surrogatepass")
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
