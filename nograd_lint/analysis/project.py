@@ -14,7 +14,7 @@ import os
 from pathlib import Path
 from typing import Optional, Union
 
-from ..io.sources import SourceError, parse, read_bytes
+from ..io.sources import SourceError, decode_unknown_cookie, parse, read_bytes
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
@@ -101,7 +101,8 @@ class Project:
         self._loading.add(path)
         try:
             data = source if source is not None else read_bytes(str(path))
-            module = parse(data, str(path))
+            decoded = decode_unknown_cookie(data) if isinstance(data, bytes) else None
+            module = parse(decoded[0] if decoded else data, str(path))
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
             entry.model = self._phase_one(entry.analysis)
         except (SourceError, OSError, ValueError) as error:

@@ -13,7 +13,7 @@ import libcst as cst
 from ..io.config import Settings
 from ..diagnostics import Diagnostic, Fix, FixSafety
 from ..linter import lint_tree, needs_analysis
-from ..io.sources import SourceError, check_syntax, parse
+from ..io.sources import SourceError, check_syntax, indent_shifts, parse
 
 MAX_ROUNDS = 500  # one fix per round; a file with more findings is fixed in part
 
@@ -55,13 +55,16 @@ class LineMap:
     origins: list[Optional[int]]
 
     @classmethod
-    def identity(cls, text: str) -> "LineMap":
-        lines = text.splitlines()
-        return cls(lines, lines, list(range(1, len(lines) + 1)))
+    def identity(cls, text: str, parsed: Optional[str] = None) -> "LineMap":
+        """No fix yet: `parsed` (the parser's text of `text`, whose indentation may differ) line for line."""
+        lines, parsed_lines = _lines(text), _lines(parsed if parsed is not None else text)
+        if len(parsed_lines) != len(lines):
+            lines = parsed_lines
+        return cls(lines, parsed_lines, list(range(1, len(lines) + 1)))
 
     def then(self, text: str) -> "LineMap":
         """The map after the fixed text became `text`."""
-        new = text.splitlines()
+        new = _lines(text)
         origins: list[Optional[int]] = [None] * len(new)
         for tag, i1, i2, j1, j2 in _opcodes(self.fixed, new):
             if tag == "equal":
@@ -101,6 +104,11 @@ class LineMap:
         return line, column
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of `text` without their endings (`str.splitlines` would also split at a form feed)."""
+    return [line.rstrip("\r\n") for line in _LINES.findall(text)]
+
+
 def _opcodes(old: list[str], new: list[str]):
     return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
 
@@ -130,11 +138,12 @@ def _fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     return diagnostic.fix is not None and (unsafe or diagnostic.fix.safety is FixSafety.SAFE)
 
 
-def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
+def _fix(module: cst.Module, source: Union[str, bytes], path: str, settings: Settings, unsafe: bool):
     """A fix replaces nodes by identity and libcst rebuilds the ancestors of a replaced node, so the
     anchors of the other findings are only valid in the tree they were found in: one fix per round."""
     original = module
-    lines = LineMap.identity(module.code)
+    text = _text(source, module.encoding)
+    lines = LineMap.identity(text, module.code)
     applied: list[Diagnostic] = []
     for round_number in range(MAX_ROUNDS):
         module, diagnostics = lint_tree(module, path, settings)
@@ -160,11 +169,11 @@ def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
     if not applied:
         return original, [], diagnostics, lines
     try:
-        module = parse(module.bytes, path)  # what the next run will read
+        module = parse(module.code if isinstance(source, str) else module.bytes, path)  # what the next run reads
     except SourceError as error:
         raise FixError(f"{path}: the fixed code does not parse ({error}); file left unchanged") from error
     if module.code == original.code:
-        return original, [], diagnostics, LineMap.identity(original.code)
+        return original, [], diagnostics, LineMap.identity(text, original.code)
     return module, applied, diagnostics, lines
 
 
@@ -189,11 +198,28 @@ def fix_source(source: Union[str, bytes], settings: Optional[Settings] = None, u
     if not needs_analysis(source, settings):
         return FixOutcome(source, [], [], False)
     module = parse(source, path)
-    fixed, applied, remaining, lines = _fix(module, path, settings, unsafe)
+    fixed, applied, remaining, lines = _fix(module, source, path, settings, unsafe)
     if not applied:
+        remaining, lines = _as_written(remaining, lines, _text(source, module.encoding), fixed.code)
         return FixOutcome(source, [], remaining, False, lines)
     new = splice(source, module.code, fixed.code, fixed.encoding)
+    remaining, lines = _as_written(remaining, lines, _text(new, fixed.encoding), fixed.code)
     return FixOutcome(new, applied, remaining, new != source, lines)
+
+
+def _text(source: Union[str, bytes], encoding: str) -> str:
+    return source if isinstance(source, str) else source.decode(encoding, errors="replace")
+
+
+def _as_written(remaining: list[Diagnostic], lines: LineMap, written: str, parsed: str):
+    """(remaining, lines) moved from the parser's text to the text written, where their
+    indentation differs (a form feed kept in an unedited line)."""
+    shifts = indent_shifts(written, parsed)
+    if not shifts:
+        return remaining, lines
+    moved = [dataclasses.replace(d, column=d.column + shifts.get(d.line, 0),
+                                 end_column=d.end_column + shifts.get(d.end_line, 0)) for d in remaining]
+    return moved, dataclasses.replace(lines, fixed=_lines(written))
 
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
