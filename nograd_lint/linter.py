@@ -39,7 +39,8 @@ class Positions:
     def column(self, position) -> int:
         """The 1-based column of a libcst `CodePosition` in the text as written."""
         if self._shifts is None:
-            self._shifts = indent_shifts(self.text, self.module.code) if self.text is not None else {}
+            # Only a form feed in an indentation makes the parser's text differ there (sources.py).
+            self._shifts = indent_shifts(self.text, self.module.code) if self.text and "\f" in self.text else {}
         return position.column + 1 + self._shifts.get(position.line, 0)
 
 

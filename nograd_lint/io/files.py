@@ -6,7 +6,6 @@ then placed within their cells.
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import os
 import re
 import stat
@@ -20,6 +19,7 @@ from .config import Settings, is_excluded
 from .gitignore import GitIgnore
 from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
+from ..fixes.linediff import opcodes
 from ..analysis.project import prepared_module
 from ..linter import lint_module, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
@@ -201,10 +201,11 @@ def _lint_data(data: bytes, path: str, settings: Settings, edits: bool) -> FileR
         return FileResult(path, error=_message(str(error), notebook, path), notes=notes)
 
 
-def _readable(data: bytes, path: str) -> tuple[Union[str, bytes], Optional[str], list[str]]:
-    """(what the analysis reads, the codec that writes it back, notes): the bytes as they are, or,
-    when their coding cookie names a codec this Python does not know, their text as flake8 reads it."""
-    decoded = decode_unknown_cookie(data)
+def _readable(data: Union[str, bytes], path: str) -> tuple[Union[str, bytes], Optional[str], list[str]]:
+    """(what the analysis reads, the codec that writes it back, notes): the source as it is (an
+    editor's text, bytes), or, when the coding cookie of bytes names a codec this Python does not
+    know, their text as flake8 reads it."""
+    decoded = decode_unknown_cookie(data) if isinstance(data, bytes) else None
     if decoded is None:
         return data, None, []
     text, codec, cookie = decoded
@@ -360,8 +361,7 @@ def line_edits(old: str, new: str, cell: Optional[int] = None) -> list[Edit]:
     before, after = _LINE.findall(old), _LINE.findall(new)
     edits = []
     run: Optional[list[int]] = None
-    opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in [*opcodes, ("equal", len(before), len(before), len(after), len(after))]:
+    for tag, i1, i2, j1, j2 in [*opcodes(before, after), ("equal", len(before), len(before), len(after), len(after))]:
         if tag != "equal":
             run = [i1, i2, j1, j2] if run is None else [run[0], i2, run[2], j2]
             continue
