@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from frontend_files.helpers import EVALUATE, EVALUATE_FIXED, evaluate_finding, finding, fix, lint, write
+import pytest
+from frontend_files.helpers import EVALUATE, EVALUATE_FIXED, evaluate_finding, finding, fix, lint, run, script, write
 from frontend_files.notebooks import code, notebook, notebook_finding
 
 SUMMARY_ONE = "Found 1 finding in 1 file checked. 1 fixable with nograd-fix."
@@ -87,3 +88,19 @@ def test_a_form_feed_before_a_deeper_indent_is_analysed_and_kept(tmp_path):
         0, ["ff.py:10:22: NG101 fixed: add `@torch.no_grad()` to `evaluate`"], [FIXED_ONE])
     assert (tmp_path / "ff.py").read_bytes() == FORM_FEEDS.replace(
         "\ndef evaluate", "\n@torch.no_grad()\ndef evaluate").encode()
+
+
+# -- code the compiler warns about ----------------------------------------------------------------
+
+WARNED = EVALUATE.replace("    correct = 0\n", "    correct = 0\n    label = 'n'(0) if False else '\\d'\n")
+
+
+@pytest.mark.parametrize("warnings", ["default", "error"])
+def test_compiler_warnings_about_the_code_are_neither_printed_nor_errors(tmp_path, warnings):
+    write(tmp_path, "warned.py", WARNED)
+    ran = run([script("nograd-lint"), "warned.py"], tmp_path, PYTHONWARNINGS=warnings)
+    assert (ran.code, ran.lines, ran.err_lines) == (
+        1, [finding("warned.py", WARNED, "NG101", 9, 21)], [SUMMARY_ONE])
+    fixed = run([script("nograd-fix"), "warned.py"], tmp_path, PYTHONWARNINGS=warnings)
+    assert (fixed.code, fixed.err_lines) == (0, [FIXED_ONE])
+    assert (tmp_path / "warned.py").read_text() == WARNED.replace("\ndef evaluate", "\n@torch.no_grad()\ndef evaluate")

@@ -8,6 +8,7 @@ import io
 import os
 import re
 import tokenize
+import warnings
 from pathlib import Path
 from typing import Optional, Union
 
@@ -168,7 +169,7 @@ def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = F
     if str(path).lower().endswith(".ipynb"):  # IPython runs cells in an event loop: `await` at top level
         flags |= ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     try:
-        compile(data, path, "exec", flags, dont_inherit=True)
+        compile_quietly(data, path, flags)
     except SyntaxError as error:
         message = error.msg
         if message.startswith("(unicode error) ") or not error.lineno:
@@ -180,6 +181,15 @@ def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = F
         raise SourceError(f"{path}: cannot parse: {error}") from error
     except RecursionError as error:
         raise SourceError(f"{path}: cannot parse: nesting too deep") from error
+
+
+def compile_quietly(data: Union[bytes, str], path: str, flags: int = ast.PyCF_ONLY_AST):
+    """`compile(data, path, "exec", flags)` without the compiler's warnings about the user's code
+    (`SyntaxWarning: 'str' object is not callable`, invalid escapes): reporting them is flake8's job,
+    and `-W error` must not turn them into errors here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile(data, path, "exec", flags, dont_inherit=True)
 
 
 def worth_parsing(data: Union[bytes, str]) -> bool:
