@@ -13,7 +13,7 @@ from .analysis.project import analyse_alone
 from .analysis.prefilter import signals_of
 from .rules import all_rules
 from .io.noqa import NoqaMap
-from .io.sources import parse, worth_parsing
+from .io.sources import indent_shifts, parse, worth_parsing
 from .suppression import fix_blocked, header_lines, silenced
 
 
@@ -22,16 +22,26 @@ def enabled_rules(settings: Settings):
 
 
 class Positions:
-    """Node positions, computed once per module and only when something is reported."""
+    """Node positions, computed once per module and only when something is reported; columns are
+    those of `text` (the source as written) where its indentation differs from the module's."""
 
-    def __init__(self, module: cst.Module) -> None:
+    def __init__(self, module: cst.Module, text: Optional[str] = None) -> None:
         self.module = module
+        self.text = text
         self._positions = None
+        self._shifts: Optional[dict[int, int]] = None
 
     def of(self, node: cst.CSTNode):
         if self._positions is None:
             self._positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
         return self._positions[node]
+
+    def column(self, position) -> int:
+        """The 1-based column of a libcst `CodePosition` in the text as written."""
+        if self._shifts is None:
+            # Only a form feed in an indentation makes the parser's text differ there (sources.py).
+            self._shifts = indent_shifts(self.text, self.module.code) if self.text and "\f" in self.text else {}
+        return position.column + 1 + self._shifts.get(position.line, 0)
 
 
 def relevant_rules(source: Union[str, bytes], settings: Settings, tree=None) -> list:
@@ -66,7 +76,7 @@ def lint_tree(module: cst.Module, path: str = "<string>", settings: Optional[Set
     settings = settings or Settings()
     analysis = analyse_alone(module, path) if settings.project else analyze(module, path)
     module = analysis.module  # a run that analysed the project together parsed this file already: fixes use that tree
-    positions = Positions(module)
+    positions = Positions(module, text)
     noqa: Optional[NoqaMap] = None
     diagnostics: list[Diagnostic] = []
     for rule in enabled_rules(settings) if rules is None else rules:
@@ -86,7 +96,7 @@ def lint_tree(module: cst.Module, path: str = "<string>", settings: Optional[Set
                         fix = None
             diagnostics.append(Diagnostic(
                 code=rule.code, message=finding.message, line=where.start.line,
-                column=where.start.column + 1, end_line=where.end.line, end_column=where.end.column + 1,
+                column=positions.column(where.start), end_line=where.end.line, end_column=positions.column(where.end),
                 confidence=finding.confidence, fix=fix,
             ))
     return module, sorted(set(diagnostics), key=lambda d: d.sort_key)

@@ -10,12 +10,12 @@
 """
 from __future__ import annotations
 
-import difflib
 from typing import Optional
 
 import libcst as cst
 
 from .diagnostics import Fix
+from .fixes.linediff import opcodes
 from .io.noqa import NoqaMap
 
 
@@ -41,6 +41,5 @@ def fix_blocked(module: cst.Module, fix: Fix, noqa: NoqaMap, code: str) -> bool:
     if not noqa.mentions(code):
         return False
     old, new = module.code.splitlines(), fix.apply(module).code.splitlines()
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return any(noqa.any_line_suppresses(i1 + 1, i2, code)
-               for tag, i1, i2, _, _ in matcher.get_opcodes() if tag in ("replace", "delete"))
+               for tag, i1, i2, _, _ in opcodes(old, new) if tag in ("replace", "delete"))

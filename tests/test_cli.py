@@ -40,7 +40,7 @@ def test_unparsable_files_are_reported_and_the_others_still_checked(tmp_path):
     write(tmp_path, "b_plain_broken.py", "x = (1,\n")  # skipped by the text pre-filter, still parsed
     write(tmp_path, "c.py", EVALUATE)
     write(tmp_path, "d_undecodable.py", b"import torch\nname = '\xff'\n")
-    write(tmp_path, "e_unknown_encoding.py", b"# -*- coding: klingon -*-\nimport torch\n")
+    write(tmp_path, "e_unknown_encoding.py", b"# -*- coding: klingon -*-\nimport torch\ndef f(:\n")
     ran = lint(".", cwd=tmp_path)
     assert ran.lines == [evaluate_finding("c.py")]
     assert ran.err_lines == [
@@ -48,7 +48,8 @@ def test_unparsable_files_are_reported_and_the_others_still_checked(tmp_path):
         "nograd-lint: error: b_plain_broken.py:1:5: cannot parse: '(' was never closed",
         "nograd-lint: error: d_undecodable.py: cannot decode: 'utf-8' codec can't decode byte 0xff "
         "in position 0: invalid start byte",
-        "nograd-lint: error: e_unknown_encoding.py: cannot decode: unknown encoding: klingon",
+        "nograd-lint: note: e_unknown_encoding.py: unknown encoding 'klingon' in its coding cookie; read as UTF-8",
+        "nograd-lint: error: e_unknown_encoding.py:3:7: cannot parse: invalid syntax",
         "Found 1 finding in 5 files checked. 1 fixable with nograd-fix. 4 files could not be checked.",
     ]
     assert ran.code == 2

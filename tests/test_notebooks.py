@@ -92,8 +92,8 @@ def test_cell_magics_other_than_python_ones_are_comments_and_kept_verbatim():
              code("for x in val_loader:\n    print(model(x).sum().item())")]
     nb = Notebook.from_bytes(_notebook(cells))
     assert nb.program.split("# %% nograd-lint cell 2\n")[1].split("# %% nograd-lint cell 3")[0] == (
-        "# nograd-lint: cell magic 0\n# nograd-lint: cell magic 1\n# nograd-lint: cell magic 2\n"
-        "# nograd-lint: cell magic 3\n# nograd-lint: cell magic 4\n")
+        "# nograd-lint: verbatim 0\n# nograd-lint: verbatim 1\n# nograd-lint: verbatim 2\n"
+        "# nograd-lint: verbatim 3\n# nograd-lint: verbatim 4\n")
     fixed = nb.cell_sources(fix_source(nb.program, unsafe=True).source)
     assert fixed == [cells[0].source, source,
                      "with torch.no_grad():\n    for x in val_loader:\n        print(model(x).sum().item())"]
@@ -169,3 +169,14 @@ def test_grad_mode_switched_off_in_a_notebook_is_a_script_setting():
     notebook = Notebook.from_bytes(_notebook([new_code_cell(source)]))
     assert lint_source(notebook.program, "embed.ipynb") == []
     assert [(d.code, d.line, d.column) for d in lint_source(source, "embed.py")] == [("NG304", 3, 1)]
+
+
+def test_ipython_syntax_is_looked_for_only_where_a_logical_line_starts():
+    source = ("x = (1,\n% 2)\ns = '''\n!not a shell escape\n'''\nf(a\n  , b)\n"  # Python, line for line
+              "!ls \\\n  -la\n,print a b\nmodel??\n")  # IPython: a continued shell escape, autocall, help
+    nb = Notebook.from_bytes(_notebook([code(source)]))
+    assert nb.program == (
+        "# %% nograd-lint cell 1\nx = (1,\n% 2)\ns = '''\n!not a shell escape\n'''\nf(a\n  , b)\n"
+        "# nograd-lint: magic 0\n# nograd-lint: verbatim 1\n# nograd-lint: magic 2\n# nograd-lint: magic 3\n")
+    assert nb.magics == ["!ls \\", "  -la", ",print a b", "model??"]
+    assert nb.cell_sources(nb.program) == [source]

@@ -78,3 +78,12 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
         write_if_unchanged(path, b"old\n", b"new\n", "a.py")
     assert str(raised.value) == "a.py: changed since it was read; not fixed, run again"
     assert path.read_bytes() == b"edited meanwhile\n"
+
+
+def test_form_feeds_in_indentation_are_read_as_cpython_reads_them():
+    # After a form feed CPython counts the indentation from column 0; lines inside strings are data.
+    source = "def f():\n    for x in y:\n\f        g(x)\n    s = '''\n\f  kept\n'''\n  \f  \n"
+    parsed = "def f():\n    for x in y:\n        g(x)\n    s = '''\n\f  kept\n'''\n  \n"
+    compile(source, "a.py", "exec")
+    assert parse(source).code == parsed
+    assert parse(source.replace("\n", "\r\n").encode()).bytes == parsed.replace("\n", "\r\n").encode()

@@ -21,7 +21,7 @@ import stat
 from pathlib import Path
 from typing import Iterator, Optional, Union
 
-from ..io.sources import SourceError, digest, parse, read_bytes
+from ..io.sources import SourceError, decode_unknown_cookie, digest, parse, read_bytes
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
@@ -179,7 +179,8 @@ class Project:
         try:
             data = source if source is not None else read_bytes(str(path))
             entry.digest = digest(data)
-            module = parse(data, str(path))
+            decoded = decode_unknown_cookie(data) if isinstance(data, bytes) else None
+            module = parse(decoded[0] if decoded else data, str(path))
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
             entry.model = self._phase_one(entry.analysis)
         except (SourceError, OSError, ValueError) as error:

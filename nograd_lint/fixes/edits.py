@@ -1,5 +1,6 @@
-"""The tree edits fixes are made of. Each returns a function `Module -> Module` that replaces nodes
-by identity, so comments and formatting outside the edit survive."""
+"""The tree edits fixes are made of. Each is an `Edit`: what it replaces (by identity) in the tree
+its finding came from, as a `Change` (see changes.py), so comments and formatting outside the edit
+survive and the fixes of one round can be applied together; calling it applies it alone."""
 from __future__ import annotations
 
 from typing import Callable, Optional, Sequence, Union
@@ -7,9 +8,29 @@ from typing import Callable, Optional, Sequence, Union
 import libcst as cst
 
 from .binding import module_bindings, torch_spelling
+from .changes import Change, Tree
 
-Edit = Callable[[cst.Module], cst.Module]
 Block = Union[cst.Module, cst.IndentedBlock]
+
+
+class Edit:
+    """A fix's rewrite: `change(tree)` says what it replaces (None: nothing to do in this tree);
+    `edit(module)` is the module with it applied alone."""
+
+    def __init__(self, change: Callable[[Tree], Optional[Change]]) -> None:
+        self.change = change
+
+    def __call__(self, module: cst.Module) -> cst.Module:
+        tree = Tree(module)
+        change = self.change(tree)
+        return apply_changes(tree, [change]) if change is not None else module
+
+
+def apply_changes(tree: Tree, changes: Sequence[Change]) -> cst.Module:
+    """The tree's module with every change made (they must not overlap), `import torch` added once
+    when one needs it."""
+    module = tree.replaced(changes)
+    return add_torch_import(module) if any(change.import_torch for change in changes) else module
 
 
 def torch_callable(module: cst.Module, name: str) -> Optional[tuple[str, bool]]:
@@ -41,29 +62,24 @@ def find_block(module: cst.Module, statement: cst.CSTNode) -> Optional[Block]:
 
 def wrap_in_with(statements: Sequence[cst.BaseStatement], context: str, import_torch: bool) -> Edit:
     """Put consecutive statements of one block inside `with <context>:`."""
-    def apply(module: cst.Module) -> cst.Module:
-        block = find_block(module, statements[0])
-        if block is None:
-            return module
-        body = list(block.body)
-        first = next(i for i, s in enumerate(body) if s is statements[0])
-        last = first + len(statements)
+    def change(tree: Tree) -> Optional[Change]:
+        if tree.block_of(statements[0]) is None:
+            return None
         inner = [statements[0].with_changes(leading_lines=()), *statements[1:]]
         wrapped = cst.With(
             items=[cst.WithItem(cst.parse_expression(context))],
             body=cst.IndentedBlock(body=inner),
             leading_lines=statements[0].leading_lines,
         )
-        body[first:last] = [wrapped]
-        new_module = module.deep_replace(block, block.with_changes(body=body))
-        return add_torch_import(new_module) if import_torch else new_module
+        removed = tuple((statement, cst.RemoveFromParent()) for statement in statements[1:])
+        return Change(((statements[0], wrapped), *removed), import_torch)
 
-    return apply
+    return Edit(change)
 
 
 def add_decorator(function: cst.FunctionDef, decorator: str, import_torch: bool) -> Edit:
     """Add `@decorator` right above the `def` (innermost, so it wraps the function itself)."""
-    def apply(module: cst.Module) -> cst.Module:
+    def change(tree: Tree) -> Change:
         new = function.with_changes(decorators=[*function.decorators, cst.Decorator(cst.parse_expression(decorator))])
         if not function.decorators:
             # Comments above the def stay above the new decorator.
@@ -71,19 +87,14 @@ def add_decorator(function: cst.FunctionDef, decorator: str, import_torch: bool)
                 leading_lines=function.leading_lines,
                 decorators=[cst.Decorator(cst.parse_expression(decorator), leading_lines=())],
             )
-        new_module = module.deep_replace(function, new)
-        return add_torch_import(new_module) if import_torch else new_module
+        return Change(((function, new),), import_torch)
 
-    return apply
+    return Edit(change)
 
 
 def replace(old: cst.CSTNode, new: cst.CSTNode, import_torch: bool = False) -> Edit:
     """Replace one node; with `import_torch`, also add `import torch` (the new node names it)."""
-    def apply(module: cst.Module) -> cst.Module:
-        new_module = module.deep_replace(old, new)
-        return add_torch_import(new_module) if import_torch else new_module
-
-    return apply
+    return Edit(lambda tree: Change(((old, new),), import_torch))
 
 
 def add_torch_import(module: cst.Module) -> cst.Module:
@@ -151,11 +162,8 @@ def body_statements(statement: cst.BaseCompoundStatement) -> list[cst.BaseStatem
     return inner
 
 
-def _splice(tree: cst.CSTNode, statement: cst.BaseStatement, replacement: Sequence[cst.BaseStatement]) -> cst.CSTNode:
-    """`tree` with `statement` replaced by `replacement` in the block that holds it."""
-    block = find_block(tree, statement)  # type: ignore[arg-type]
-    if block is None:
-        return tree
+def _spliced(block: Block, statement: cst.BaseStatement, replacement: Sequence[cst.BaseStatement]) -> Block:
+    """`block` with `statement` replaced by `replacement`."""
     body = list(block.body)
     index = next(i for i, s in enumerate(body) if s is statement)
     footer = statement.body.footer if isinstance(getattr(statement, "body", None), cst.IndentedBlock) else ()
@@ -166,7 +174,7 @@ def _splice(tree: cst.CSTNode, statement: cst.BaseStatement, replacement: Sequen
     new_block = block.with_changes(body=body)
     if footer:
         new_block = new_block.with_changes(footer=(*footer, *block.footer))
-    return tree.deep_replace(block, new_block)
+    return new_block
 
 
 def _without_item(statement: cst.With, item: cst.WithItem) -> cst.With:
@@ -175,26 +183,26 @@ def _without_item(statement: cst.With, item: cst.WithItem) -> cst.With:
     return statement.with_changes(items=items)
 
 
-def _unwrapped(tree: cst.CSTNode, statement: cst.With, item: cst.WithItem) -> cst.CSTNode:
+def _unwrapped(block: Block, statement: cst.With, item: cst.WithItem) -> tuple[cst.CSTNode, cst.CSTNode]:
+    """(old, new): the statement without `item`, or, when it is the only item, the block with the
+    body in place of the statement."""
     if len(statement.items) > 1:
-        return tree.deep_replace(statement, _without_item(statement, item))
-    return _splice(tree, statement, body_statements(statement))
+        return statement, _without_item(statement, item)
+    return block, _spliced(block, statement, body_statements(statement))
 
 
 def unwrap_with(statement: cst.With, item: cst.WithItem) -> Edit:
     """Drop `item` from a with-statement; when it is the only item, the body replaces the statement."""
-    def apply(module: cst.Module) -> cst.Module:
-        return _unwrapped(module, statement, item)  # type: ignore[return-value]
+    def change(tree: Tree) -> Optional[Change]:
+        block = tree.block_of(statement)
+        return None if block is None else Change((_unwrapped(block, statement, item),))
 
-    return apply
+    return Edit(change)
 
 
 def remove_decorator(function: cst.FunctionDef, decorator: cst.Decorator) -> Edit:
     """Remove one decorator; comments above it stay above what follows."""
-    def apply(module: cst.Module) -> cst.Module:
-        return module.deep_replace(function, _without_decorator(function, decorator))
-
-    return apply
+    return Edit(lambda tree: Change(((function, _without_decorator(function, decorator)),)))
 
 
 def _without_decorator(function: cst.FunctionDef, decorator: cst.Decorator) -> cst.FunctionDef:
@@ -211,17 +219,20 @@ def _without_decorator(function: cst.FunctionDef, decorator: cst.Decorator) -> c
 
 def with_to_decorator(function: cst.FunctionDef, statement: cst.With, context: cst.BaseExpression) -> Edit:
     """Replace a with-statement in `function` by its body and decorate the function with `@context`."""
-    def apply(module: cst.Module) -> cst.Module:
-        unwrapped = _unwrapped(function, statement, statement.items[0])
-        new = unwrapped.with_changes(decorators=[*function.decorators, cst.Decorator(context)])
-        return module.deep_replace(function, new)
+    def change(tree: Tree) -> Optional[Change]:
+        block = tree.block_of(statement)
+        if block is None:
+            return None
+        old, new = _unwrapped(block, statement, statement.items[0])
+        unwrapped = function.deep_replace(old, new)
+        return Change(((function, unwrapped.with_changes(decorators=[*function.decorators, cst.Decorator(context)])),))
 
-    return apply
+    return Edit(change)
 
 
 def decorator_to_with(function: cst.FunctionDef, decorator: cst.Decorator, context: cst.BaseExpression) -> Edit:
     """Remove `decorator` and run the function body (after its docstring) inside `with <context>:`."""
-    def apply(module: cst.Module) -> cst.Module:
+    def change(tree: Tree) -> Change:
         new = _without_decorator(function, decorator)
         body = new.body
         statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [
@@ -231,10 +242,9 @@ def decorator_to_with(function: cst.FunctionDef, decorator: cst.Decorator, conte
         wrapped = cst.With(items=[cst.WithItem(context)], body=cst.IndentedBlock(body=inner),
                            leading_lines=statements[first].leading_lines)
         block = body if isinstance(body, cst.IndentedBlock) else cst.IndentedBlock(body=[])
-        new = new.with_changes(body=block.with_changes(body=[*statements[:first], wrapped]))
-        return module.deep_replace(function, new)
+        return Change(((function, new.with_changes(body=block.with_changes(body=[*statements[:first], wrapped]))),))
 
-    return apply
+    return Edit(change)
 
 
 def is_docstring(statement: cst.BaseStatement) -> bool:
@@ -244,15 +254,15 @@ def is_docstring(statement: cst.BaseStatement) -> bool:
 
 def wrap_rest_in_with(statement: cst.SimpleStatementLine) -> Edit:
     """Turn a statement `ctx(...)` into `with ctx(...):` over the rest of its block."""
-    def apply(module: cst.Module) -> cst.Module:
-        block = find_block(module, statement)
+    def change(tree: Tree) -> Optional[Change]:
+        block = tree.block_of(statement)
         if block is None:
-            return module
+            return None
         body = list(block.body)
         index = next(i for i, s in enumerate(body) if s is statement)
         rest = body[index + 1:]
         if not rest:
-            return module
+            return None
         first_lines = tuple(rest[0].leading_lines)
         while first_lines and first_lines[0].comment is None:  # no blank line right after the header
             first_lines = first_lines[1:]
@@ -265,20 +275,11 @@ def wrap_rest_in_with(statement: cst.SimpleStatementLine) -> Edit:
         new_block = block.with_changes(body=[*body[:index], wrapped])
         if footer:
             new_block = new_block.with_changes(footer=())
-        return module.deep_replace(block, new_block)
+        return Change(((block, new_block),))
 
-    return apply
+    return Edit(change)
 
 
 def replace_each(replacements: Sequence[tuple[cst.CSTNode, cst.CSTNode]]) -> Edit:
-    """Replace several nodes (by identity) in one pass."""
-    def apply(module: cst.Module) -> cst.Module:
-        table = {id(old): new for old, new in replacements}
-
-        class _Replace(cst.CSTTransformer):
-            def on_leave(self, original_node, updated_node):
-                return table.get(id(original_node), updated_node)
-
-        return module.visit(_Replace())
-
-    return apply
+    """Replace several nodes (by identity) in one change."""
+    return Edit(lambda tree: Change(tuple(replacements)))

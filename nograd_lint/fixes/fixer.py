@@ -1,10 +1,13 @@
 """Apply fixes as tree edits, to a fixed point; refuse any result that does not compile. (A fix a
-`# noqa` blocks never reaches the fixer: see suppression.py.)"""
+`# noqa` blocks never reaches the fixer: see suppression.py.)
+
+Each round lints the module once and applies together every fix whose edit replaces a part of the
+tree no other fix of the round touches (see changes.py); fixes that overlap wait for the next
+round, which re-analyses the result. So fixing costs a few lints, whatever the number of findings."""
 from __future__ import annotations
 
 import codecs
 import dataclasses
-import difflib
 import re
 from typing import Optional, Union
 
@@ -13,9 +16,12 @@ import libcst as cst
 from ..io.config import Settings
 from ..diagnostics import Diagnostic, Fix, FixSafety
 from ..linter import lint_tree, needs_analysis
-from ..io.sources import SourceError, check_syntax, parse
+from ..io.sources import SourceError, check_syntax, indent_shifts, parse
+from .changes import Claims, Tree
+from .edits import Edit, apply_changes
+from .linediff import opcodes
 
-MAX_ROUNDS = 500  # one fix per round; a file with more findings is fixed in part
+MAX_ROUNDS = 500  # rounds of fixes; a file that needs more is left unchanged
 
 
 class FixError(Exception):
@@ -38,10 +44,10 @@ def _check_compiles(fixed: cst.Module, before: cst.Module, fix: Fix, path: str) 
                        f"({str(error).removeprefix(path + ':')}); file left unchanged") from error
 
 
-def _check_original(module: cst.Module, path: str) -> None:
+def _check_original(module: cst.Module, path: str, code: Optional[str] = None) -> None:
     """`FixError` when the file itself does not compile (libcst accepts some code CPython rejects)."""
     try:
-        check_syntax(module.code, path, full=True)
+        check_syntax(module.code if code is None else code, path, full=True)
     except SourceError as error:
         raise FixError(f"{error}; not fixed") from error
 
@@ -55,20 +61,23 @@ class LineMap:
     origins: list[Optional[int]]
 
     @classmethod
-    def identity(cls, text: str) -> "LineMap":
-        lines = text.splitlines()
-        return cls(lines, lines, list(range(1, len(lines) + 1)))
+    def identity(cls, text: str, parsed: Optional[str] = None) -> "LineMap":
+        """No fix yet: `parsed` (the parser's text of `text`, whose indentation may differ) line for line."""
+        lines, parsed_lines = _lines(text), _lines(parsed if parsed is not None else text)
+        if len(parsed_lines) != len(lines):
+            lines = parsed_lines
+        return cls(lines, parsed_lines, list(range(1, len(lines) + 1)))
 
     def then(self, text: str) -> "LineMap":
         """The map after the fixed text became `text`."""
-        new = text.splitlines()
+        new = _lines(text)
         origins: list[Optional[int]] = [None] * len(new)
-        for tag, i1, i2, j1, j2 in _opcodes(self.fixed, new):
+        for tag, i1, i2, j1, j2 in opcodes(self.fixed, new):
             if tag == "equal":
                 origins[j1:j2] = self.origins[i1:i2]
             elif tag == "replace":  # re-indented or edited lines keep their origin
                 inner = [line.strip() for line in self.fixed[i1:i2]], [line.strip() for line in new[j1:j2]]
-                for tag2, a1, a2, b1, b2 in _opcodes(*inner):
+                for tag2, a1, a2, b1, b2 in opcodes(*inner):
                     if tag2 == "equal" or (tag2 == "replace" and a2 - a1 == b2 - b1):
                         origins[j1 + b1:j1 + b2] = self.origins[i1 + a1:i1 + a2]
         return LineMap(self.original, new, origins)
@@ -101,8 +110,9 @@ class LineMap:
         return line, column
 
 
-def _opcodes(old: list[str], new: list[str]):
-    return difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+def _lines(text: str) -> list[str]:
+    """The lines of `text` without their endings (`str.splitlines` would also split at a form feed)."""
+    return [line.rstrip("\r\n") for line in _LINES.findall(text)]
 
 
 def _indent(line: str) -> int:
@@ -111,13 +121,15 @@ def _indent(line: str) -> int:
 
 @dataclasses.dataclass
 class FixOutcome:
-    """`applied` is positioned in the original source, `remaining` in the fixed one."""
+    """`applied` is positioned in the original source, `remaining` in the fixed one; `rounds` is
+    how many times the module was analysed."""
 
     source: Union[str, bytes]
     applied: list[Diagnostic]
     remaining: list[Diagnostic]
     changed: bool
     lines: Optional[LineMap] = None
+    rounds: int = 0
 
     def applied_in_fixed(self) -> list[Diagnostic]:
         return [self.lines.to_fixed(d) for d in self.applied] if self.lines else list(self.applied)
@@ -130,42 +142,78 @@ def _fixable(diagnostic: Diagnostic, unsafe: bool) -> bool:
     return diagnostic.fix is not None and (unsafe or diagnostic.fix.safety is FixSafety.SAFE)
 
 
-def _fix(module: cst.Module, path: str, settings: Settings, unsafe: bool):
-    """A fix replaces nodes by identity and libcst rebuilds the ancestors of a replaced node, so the
-    anchors of the other findings are only valid in the tree they were found in: one fix per round."""
-    original = module
-    lines = LineMap.identity(module.code)
+def _fix(module: cst.Module, code: str, source: Union[str, bytes], path: str, settings: Settings, unsafe: bool):
+    """Rounds of lint, then every fix that does not overlap another (see `_next_fixes`), until no
+    fix is left. Each round lints the fixed text parsed again (what the next run reads), and each
+    applied finding must be gone from it. `code` is the module's; returns (module, its code,
+    applied, remaining, lines, rounds)."""
+    text = _text(source, module.encoding)
+    original_code = code
+    lines = LineMap.identity(text, code)
     applied: list[Diagnostic] = []
     for round_number in range(MAX_ROUNDS):
-        module, diagnostics = lint_tree(module, path, settings)
-        if round_number == 0:
-            original = module
+        module, diagnostics = lint_tree(module, path, settings, text=code)
         if diagnostics and round_number == 0:
-            _check_original(module, path)  # as nograd-lint does: code this Python cannot compile is an error
-        step = _next_fix(module, diagnostics, unsafe)
+            _check_original(module, path, code)  # as nograd-lint does: code this Python cannot compile is an error
+        step = _next_fixes(module, code, diagnostics, unsafe, path)
         if step is None:
             break
-        chosen, new_module = step
-        _check_compiles(new_module, module, chosen.fix, path)
-        where = lines.to_original(chosen)
-        if any(_same_finding(where, before) for before in applied):
-            raise FixError(f"{path}:{where.line}:{where.column}: the fix for {where.code} "
-                           f"(\"{where.fix.description}\") does not remove the finding; file left unchanged "
-                           f"(please report this)")
-        applied.append(where)
-        lines = lines.then(new_module.code)
-        module = new_module
+        chosen, code = step
+        for diagnostic in chosen:
+            where = lines.to_original(diagnostic)
+            if any(_same_finding(where, before) for before in applied):
+                raise FixError(f"{path}:{where.line}:{where.column}: the fix for {where.code} "
+                               f"(\"{where.fix.description}\") does not remove the finding; file left unchanged "
+                               f"(please report this)")
+            applied.append(where)
+        lines = lines.then(code)
+        try:
+            module = parse(code if isinstance(source, str) else code.encode(module.encoding), path)
+        except SourceError as error:
+            raise FixError(f"{path}: the fixed code does not parse ({error}); file left unchanged") from error
     else:
-        raise FixError(f"{path}: more than {MAX_ROUNDS} fixes; file left unchanged")
-    if not applied:
-        return original, [], diagnostics, lines
+        raise FixError(f"{path}: more than {MAX_ROUNDS} rounds of fixes; file left unchanged")
+    rounds = round_number + 1
+    if not applied or code == original_code:
+        return module, code, [], diagnostics, LineMap.identity(text, code), rounds
+    return module, code, applied, diagnostics, lines, rounds
+
+
+def _next_fixes(module: cst.Module, code: str, diagnostics: list[Diagnostic], unsafe: bool, path: str):
+    """(diagnostics, fixed code) of one round: in position order, every fix whose edit replaces
+    nodes that no fix taken before replaces, contains or lies inside, applied together; None when
+    no fix changes anything. `FixError` names the fix whose result does not compile."""
+    tree = Tree(module)
+    claims = Claims(tree)
+    chosen, changes = [], []
+    for diagnostic in diagnostics:
+        if not _fixable(diagnostic, unsafe):
+            continue
+        edit = diagnostic.fix.apply
+        if not isinstance(edit, Edit):  # a rewrite of its own kind: alone, in a round of its own
+            if not chosen:
+                step = _next_fix(module, [diagnostic], unsafe)
+                if step is not None:
+                    _check_compiles(step[1], module, diagnostic.fix, path)
+                    return [diagnostic], step[1].code
+            continue
+        change = edit.change(tree)
+        if change is not None and claims.take(change):
+            chosen.append(diagnostic)
+            changes.append(change)
+    if not chosen:
+        return None
+    fixed = apply_changes(tree, changes)
+    fixed_code = fixed.code
+    if fixed_code == code:
+        return None
     try:
-        module = parse(module.bytes, path)  # what the next run will read
-    except SourceError as error:
-        raise FixError(f"{path}: the fixed code does not parse ({error}); file left unchanged") from error
-    if module.code == original.code:
-        return original, [], diagnostics, LineMap.identity(original.code)
-    return module, applied, diagnostics, lines
+        check_syntax(fixed_code, path, full=True)
+    except SourceError:
+        for diagnostic, change in zip(chosen, changes):  # which one breaks it
+            _check_compiles(apply_changes(tree, [change]), module, diagnostic.fix, path)
+        return [chosen[0]], apply_changes(tree, changes[:1]).code  # each compiles alone: one at a time
+    return chosen, fixed_code
 
 
 def _same_finding(one: Diagnostic, other: Diagnostic) -> bool:
@@ -189,11 +237,29 @@ def fix_source(source: Union[str, bytes], settings: Optional[Settings] = None, u
     if not needs_analysis(source, settings):
         return FixOutcome(source, [], [], False)
     module = parse(source, path)
-    fixed, applied, remaining, lines = _fix(module, path, settings, unsafe)
+    before = module.code
+    fixed, after, applied, remaining, lines, rounds = _fix(module, before, source, path, settings, unsafe)
     if not applied:
-        return FixOutcome(source, [], remaining, False, lines)
-    new = splice(source, module.code, fixed.code, fixed.encoding)
-    return FixOutcome(new, applied, remaining, new != source, lines)
+        remaining, lines = _as_written(remaining, lines, _text(source, module.encoding), after)
+        return FixOutcome(source, [], remaining, False, lines, rounds)
+    new = splice(source, before, after, fixed.encoding)
+    remaining, lines = _as_written(remaining, lines, _text(new, fixed.encoding), after)
+    return FixOutcome(new, applied, remaining, new != source, lines, rounds)
+
+
+def _text(source: Union[str, bytes], encoding: str) -> str:
+    return source if isinstance(source, str) else source.decode(encoding, errors="replace")
+
+
+def _as_written(remaining: list[Diagnostic], lines: LineMap, written: str, parsed: str):
+    """(remaining, lines) moved from the parser's text to the text written, where their
+    indentation differs (a form feed kept in an unedited line)."""
+    shifts = indent_shifts(written, parsed)
+    if not shifts:
+        return remaining, lines
+    moved = [dataclasses.replace(d, column=d.column + shifts.get(d.line, 0),
+                                 end_column=d.end_column + shifts.get(d.end_line, 0)) for d in remaining]
+    return moved, dataclasses.replace(lines, fixed=_lines(written))
 
 
 _LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
@@ -213,7 +279,7 @@ def splice(source: Union[str, bytes], before: str, after: str, encoding: str) ->
     if len(originals) != len(old):  # not line for line: libcst's text as it is
         return (bom + after.encode(encoding)) if isinstance(source, bytes) else after
     pieces = []
-    for tag, i1, i2, j1, j2 in _opcodes(old, new):
+    for tag, i1, i2, j1, j2 in opcodes(old, new):
         if tag == "equal":
             pieces.extend(originals[i1:i2])
         else:

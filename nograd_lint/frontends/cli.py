@@ -206,6 +206,9 @@ class _Run:
         return Progress(len(files), self.args.progress)
 
     def error(self, result: FileResult) -> int:
+        """Print the file's notes and error; 1 when it had an error."""
+        for message in result.notes:
+            print(f"{self.prog}: note: {message}", file=sys.stderr)
         if result.error is None:
             return 0
         print(f"{self.prog}: error: {result.error}", file=sys.stderr)

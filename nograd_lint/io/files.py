@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import difflib
 import os
 import re
 import stat
@@ -22,10 +21,12 @@ from .gitignore import GitIgnore
 from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
 from ..analysis.project import Reads, prepared_module, recording
+from ..fixes.linediff import opcodes
 from ..linter import lint_module, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
 from .deep import call_deep
-from .sources import SourceError, check_syntax, digest, parse, read_bytes, worth_parsing, write_if_unchanged
+from .sources import (SourceError, check_syntax, decode_unknown_cookie, digest, parse, read_bytes, worth_parsing,
+                      write_if_unchanged)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -168,6 +169,7 @@ class FileResult:
     digest: Optional[str] = None  # of the content checked (set by `lint_data`)
     reads: Optional[Reads] = None  # what checking it read besides the file (set by `lint_data`)
     internal: bool = False  # the error is a failure of nograd-lint, not a property of the file
+    notes: list[str] = dataclasses.field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -195,16 +197,29 @@ def lint_data(data: bytes, path: str, settings: Settings, edits: bool = False) -
 def _lint_data(data: bytes, path: str, settings: Settings, edits: bool) -> FileResult:
     settings = settings.for_path(path)
     notebook: Optional[Notebook] = None
+    source, _, notes = _readable(data, path)
     try:
         if is_notebook(path):
             notebook = Notebook.from_bytes(data)
-        source = notebook.program if notebook else data
+            source = notebook.program
         module, diagnostics = _analysed(source, path, settings)
-        return FileResult(path, _located(diagnostics, notebook, path, module if edits else None))
+        return FileResult(path, _located(diagnostics, notebook, path, module if edits else None), notes=notes)
     except NotebookError as error:
-        return FileResult(path, error=f"{path}: {error}")
+        return FileResult(path, error=f"{path}: {error}", notes=notes)
     except SourceError as error:
-        return FileResult(path, error=_message(str(error), notebook, path))
+        return FileResult(path, error=_message(str(error), notebook, path), notes=notes)
+
+
+def _readable(data: Union[str, bytes], path: str) -> tuple[Union[str, bytes], Optional[str], list[str]]:
+    """(what the analysis reads, the codec that writes it back, notes): the source as it is (an
+    editor's text, bytes), or, when the coding cookie of bytes names a codec this Python does not
+    know, their text as flake8 reads it."""
+    decoded = decode_unknown_cookie(data) if isinstance(data, bytes) else None
+    if decoded is None:
+        return data, None, []
+    text, codec, cookie = decoded
+    read_as = "UTF-8" if codec.startswith("utf-8") else "latin-1"
+    return text, codec, [f"{path}: unknown encoding {cookie!r} in its coding cookie; read as {read_as}"]
 
 
 def isolated(path: str, data: Optional[bytes], work: Callable[..., FileResult], *args) -> FileResult:
@@ -279,18 +294,19 @@ def fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: 
 def _fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written: bool) -> FileResult:
     settings = settings.for_path(path)
     notebook: Optional[Notebook] = None
+    source, codec, notes = _readable(data, path)
     try:
         if is_notebook(path):
             notebook = Notebook.from_bytes(data)
-        source = notebook.program if notebook else data
+            source = notebook.program
         if not worth_parsing(source):
             check_syntax(source, path)
         outcome = fix_source(source, settings, unsafe, path)
     except NotebookError as error:
-        return FileResult(path, error=f"{path}: {error}", original=data)
+        return FileResult(path, error=f"{path}: {error}", original=data, notes=notes)
     except (SourceError, FixError) as error:
-        return FileResult(path, error=_message(str(error), notebook, path), original=data)
-    fixed = outcome.source
+        return FileResult(path, error=_message(str(error), notebook, path), original=data, notes=notes)
+    fixed = outcome.source.encode(codec) if codec else outcome.source
     if notebook is not None:
         fixed = notebook.with_program(outcome.source) if outcome.changed else data
     if written:
@@ -300,7 +316,7 @@ def _fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written:
     else:
         applied, remaining = outcome.applied, outcome.remaining_in_original()
     return FileResult(path, _located(remaining, notebook, path), applied=_located(applied, notebook, path),
-                      original=data, fixed=fixed)
+                      original=data, fixed=fixed, notes=notes)
 
 
 def _located(diagnostics: list[Diagnostic], notebook: Optional[Notebook], path: str,
@@ -354,8 +370,7 @@ def line_edits(old: str, new: str, cell: Optional[int] = None) -> list[Edit]:
     before, after = _LINE.findall(old), _LINE.findall(new)
     edits = []
     run: Optional[list[int]] = None
-    opcodes = difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in [*opcodes, ("equal", len(before), len(before), len(after), len(after))]:
+    for tag, i1, i2, j1, j2 in [*opcodes(before, after), ("equal", len(before), len(before), len(after), len(after))]:
         if tag != "equal":
             run = [i1, i2, j1, j2] if run is None else [run[0], i2, run[2], j2]
             continue

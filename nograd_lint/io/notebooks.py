@@ -13,15 +13,20 @@ import json
 import re
 from typing import Optional
 
-MAGIC_LINE = re.compile(r"^(\s*)(%|!|\?|[A-Za-z_][\w.]*\s*=\s*[!%]|[\w.]+\?\??\s*$)")
+# IPython syntax at the start of a logical line: a line magic (`%time`), a shell escape (`!ls`,
+# `!!ls`), help (`?name`, `name?`, `name??`), a magic or shell escape assigned (`files = !ls`), an
+# autocall escape (`/f x`, `,f a b`, `;f a b`: Python starts no logical line with these).
+MAGIC_LINE = re.compile(r"^(\s*)([%!?/,;]|[A-Za-z_][\w.]*\s*=\s*[!%]|[\w.]+\?\??\s*$)")
 # A line magic in a block becomes a statement (the block stays a block); at the top level, a
 # comment, so that a fix adding `import torch` puts it below the magics that open a cell. A fix may
 # re-indent either; the magic then takes the new indentation.
 SENTINEL = "pass  # nograd-lint: magic {index}"
 COMMENT_SENTINEL = "# nograd-lint: magic {index}"
-# The lines of a cell magic (`%%bash` and its body): comments, restored exactly as written.
-CELL_SENTINEL = "# nograd-lint: cell magic {index}"
-SENTINEL_LINE = re.compile(r"^(\s*)(?:pass  )?# nograd-lint: (cell )?magic (\d+)$")
+# Lines restored exactly as written, whatever a fix does around them: a cell magic (`%%bash` and
+# its body) and the lines a magic continues onto with a backslash. They are comments: not code, and
+# no fix may put code before a cell magic.
+VERBATIM_SENTINEL = "# nograd-lint: verbatim {index}"
+SENTINEL_LINE = re.compile(r"^(\s*)(?:pass  )?# nograd-lint: (verbatim|magic) (\d+)$")
 CELL_MARKER = re.compile(r"^# %% nograd-lint cell (\d+)$", re.M)
 # Cell magics whose body is Python run by IPython: the body is analysed (and may be fixed).
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")
@@ -135,7 +140,7 @@ class Notebook:
             match = SENTINEL_LINE.match(line)
             if match:
                 original = self.magics[int(match.group(3))]
-                lines[position] = original if match.group(2) else match.group(1) + original.lstrip()
+                lines[position] = original if match.group(2) == "verbatim" else match.group(1) + original.lstrip()
         return "\n".join(lines)
 
 
@@ -147,26 +152,7 @@ def _join(cells: list[Cell]) -> tuple[str, list[str]]:
     for cell in cells:
         parts.append(f"# %% nograd-lint cell {cell.number}\n")  # a cell marker ends script regions
         line += 1
-        converted = []
-        source_lines = cell.source.split("\n")
-        cell_magic = re.match(r"\s*%%(\w*)", source_lines[0])
-        if cell_magic:
-            # The `%%name` line, and the whole cell unless IPython runs its body as Python, become
-            # comments: they are not code, and no fix may put code before a cell magic.
-            whole = cell_magic.group(1) not in PYTHON_CELL_MAGICS
-            for text in source_lines[:None if whole else 1]:
-                converted.append(CELL_SENTINEL.format(index=len(magics)))
-                magics.append(text)
-            source_lines = [] if whole else source_lines[1:]
-        for text in source_lines:
-            match = MAGIC_LINE.match(text)
-            if match and not text.lstrip().startswith("#"):
-                sentinel = SENTINEL if match.group(1) else COMMENT_SENTINEL
-                converted.append(match.group(1) + sentinel.format(index=len(magics)))
-                magics.append(text)
-            else:
-                converted.append(text)
-        body = "\n".join(converted)
+        body = "\n".join(_masked(cell.source.split("\n"), magics))
         if not body.endswith("\n"):
             body += "\n"
         cell.first_line = line
@@ -174,6 +160,92 @@ def _join(cells: list[Cell]) -> tuple[str, list[str]]:
         line += cell.line_count
         parts.append(body)
     return "".join(parts), magics
+
+
+def _masked(lines: list[str], magics: list[str]) -> list[str]:
+    """A cell's lines with its IPython syntax replaced by sentinels (the originals appended to
+    `magics`), line for line. A cell magic (on the first line that is not blank) makes the cell
+    verbatim comments, unless IPython runs its body as Python; then only the lines up to it."""
+    def verbatim(text: str) -> str:
+        if not text:  # an empty line is Python too (and the end of a cell that ends with a newline)
+            return text
+        magics.append(text)
+        return VERBATIM_SENTINEL.format(index=len(magics) - 1)
+
+    first = next((index for index, text in enumerate(lines) if text.strip()), None)
+    cell_magic = re.match(r"\s*%%(\w*)", lines[first]) if first is not None else None
+    head: list[str] = []
+    if cell_magic:
+        cut = len(lines) if cell_magic.group(1) not in PYTHON_CELL_MAGICS else first + 1
+        head, lines = [verbatim(text) for text in lines[:cut]], lines[cut:]
+    out, python, continued = head, _LogicalLines(), False
+    for text in lines:
+        if continued:  # a magic goes on while its lines end with a backslash
+            out.append(verbatim(text))
+        else:
+            match = MAGIC_LINE.match(text) if python.at_start else None
+            if match is None or text.lstrip().startswith("#"):
+                python.feed(text)
+                out.append(text)
+                continue
+            sentinel = SENTINEL if match.group(1) else COMMENT_SENTINEL
+            out.append(match.group(1) + sentinel.format(index=len(magics)))
+            magics.append(text)
+        continued = text.rstrip("\r").endswith("\\")
+    return out
+
+
+class _LogicalLines:
+    """Whether the next physical line of Python starts a logical line (IPython looks for its
+    syntax only there): no bracket, string or backslash continuation is open."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.quote = ""  # the quotes of the string open at the end of the line
+        self.continued = False
+
+    @property
+    def at_start(self) -> bool:
+        return not (self.depth or self.quote or self.continued)
+
+    def feed(self, line: str) -> None:
+        line = line.rstrip("\r")
+        index, comment = 0, False
+        while index < len(line):
+            if self.quote:
+                index = _string_end(line, index, self.quote)
+                if index < 0:
+                    break
+                self.quote = ""
+                continue
+            char = line[index]
+            if char == "#":
+                comment = True
+                break
+            if char in "'\"":
+                self.quote = line[index:index + 3] if line[index:index + 3] in ("'''", '"""') else char
+                index += len(self.quote)
+                continue
+            if char in "([{":
+                self.depth += 1
+            elif char in ")]}":
+                self.depth = max(0, self.depth - 1)
+            index += 1
+        self.continued = line.endswith("\\") and not comment
+        if len(self.quote) == 1 and not self.continued:  # an unclosed one-line string: start afresh
+            self.quote = ""
+
+
+def _string_end(line: str, index: int, quote: str) -> int:
+    """Where the string open at `index` ends on this line (after its closing quotes), or -1."""
+    while index < len(line):
+        if line[index] == "\\":
+            index += 2
+        elif line.startswith(quote, index):
+            return index + len(quote)
+        else:
+            index += 1
+    return -1
 
 
 def _encode_like(original_value: str, source: str, newline: str) -> str:

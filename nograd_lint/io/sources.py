@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import codecs
 import io
 import os
 import re
 import tokenize
+import warnings
 from pathlib import Path
 from typing import Optional, Union
 
@@ -35,10 +37,31 @@ def digest(data: Union[bytes, str]) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
-def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
-    """Parse source; bytes keep their encoding and BOM when the module is written back."""
+def decode_unknown_cookie(data: bytes) -> Optional[tuple[str, str, str]]:
+    """(text, codec, cookie) when the coding cookie names a codec this Python does not know (one a
+    package registers when it is installed, as `future_fstrings` does): the bytes read as UTF-8, else
+    latin-1, as flake8 reads them; encoding the text with `codec` gives `data` back. None otherwise."""
     try:
-        return cst.parse_module(data)
+        tokenize.detect_encoding(io.BytesIO(data).readline)
+        return None
+    except SyntaxError as error:
+        found = re.match(r"unknown encoding: (.*)", str(error))
+        if found is None:
+            return None
+    for codec in ("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else "utf-8", "latin-1"):
+        try:
+            return data.decode(codec), codec, found.group(1)
+        except UnicodeDecodeError:
+            continue
+    return None  # not reached: latin-1 decodes anything
+
+
+def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
+    """Parse source; bytes keep their encoding and BOM when the module is written back. A form feed
+    in a line's indentation is read as CPython reads it (see `without_indent_form_feeds`), so the
+    module's text may differ from `data` there: `splice` writes such lines back as they were."""
+    try:
+        return cst.parse_module(without_indent_form_feeds(data))
     except cst.ParserSyntaxError as error:
         check_syntax(data, path)  # CPython's message is clearer, when CPython rejects the file too
         limit = _libcst_limit(data)
@@ -49,6 +72,64 @@ def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
         raise SourceError(f"{path}: cannot decode: {error}") from error
     except RecursionError as error:  # pathological nesting
         raise SourceError(f"{path}: cannot parse: nesting too deep") from error
+
+
+_INDENT_FORM_FEED = re.compile(r"(?:^|[\r\n])[ \t]*\f")
+_INDENT_FORM_FEED_BYTES = re.compile(rb"(?:^|[\r\n])[ \t]*\f")
+_TEXT_LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
+_INDENT = re.compile(r"[ \t\f]*")
+
+
+def without_indent_form_feeds(data: Union[bytes, str]) -> Union[bytes, str]:
+    """`data` with each form feed in a line's indentation cut, with the blanks before it.
+
+    CPython starts counting a line's indentation again after a form feed (`\\f` then eight spaces
+    indent eight columns, whatever came before the form feed); libcst rejects such a line when it
+    opens a deeper block, and drops the form feed elsewhere. Cutting the indentation up to its last
+    form feed gives the same program, line for line; lines inside multi-line strings are kept."""
+    pattern = _INDENT_FORM_FEED_BYTES if isinstance(data, bytes) else _INDENT_FORM_FEED
+    if not pattern.search(data):
+        return data
+    if isinstance(data, str):
+        return _cut_indent_form_feeds(data)
+    try:
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        return _cut_indent_form_feeds(data.decode(encoding)).encode(encoding)
+    except (SyntaxError, UnicodeError, LookupError):  # reported by the parser
+        return data
+
+
+def _cut_indent_form_feeds(text: str) -> str:
+    lines = _TEXT_LINES.findall(text)
+    kept = set()  # 0-based lines inside a token that spans lines (a string)
+    readline = iter([line.rstrip("\r\n") + "\n" for line in lines]).__next__
+    try:
+        for token in tokenize.generate_tokens(readline):
+            kept.update(range(token.start[0], token.end[0]))
+    except (tokenize.TokenError, SyntaxError, StopIteration):
+        return text
+    out = []
+    for number, line in enumerate(lines):
+        indent = _INDENT.match(line).group()
+        if "\f" in indent and number not in kept:
+            line = indent[indent.rindex("\f") + 1:] + line[len(indent):]
+        out.append(line)
+    return "".join(out)
+
+
+def indent_shifts(text: str, code: str) -> dict[int, int]:
+    """{line: columns to add} that move positions in `code` to `text`, for the lines whose
+    indentation the two spell differently (a form feed cut for the parser)."""
+    if text == code:
+        return {}
+    old, new = _TEXT_LINES.findall(text), _TEXT_LINES.findall(code)
+    if len(old) != len(new):
+        return {}
+    shifts = {}
+    for number, (line, parsed) in enumerate(zip(old, new), start=1):
+        if line != parsed and line.lstrip(" \t\f") == parsed.lstrip(" \t\f"):
+            shifts[number] = (len(line) - len(line.lstrip(" \t\f"))) - (len(parsed) - len(parsed.lstrip(" \t\f")))
+    return shifts
 
 
 LIBCST_MAX_STRINGS = 3000  # libcst's parser reads at most this many strings concatenated in one expression
@@ -96,7 +177,7 @@ def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = F
     if str(path).lower().endswith(".ipynb"):  # IPython runs cells in an event loop: `await` at top level
         flags |= ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     try:
-        compile(data, path, "exec", flags, dont_inherit=True)
+        compile_quietly(data, path, flags)
     except SyntaxError as error:
         message = error.msg
         if message.startswith("(unicode error) ") or not error.lineno:
@@ -108,6 +189,15 @@ def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = F
         raise SourceError(f"{path}: cannot parse: {error}") from error
     except RecursionError as error:
         raise SourceError(f"{path}: cannot parse: nesting too deep") from error
+
+
+def compile_quietly(data: Union[bytes, str], path: str, flags: int = ast.PyCF_ONLY_AST):
+    """`compile(data, path, "exec", flags)` without the compiler's warnings about the user's code
+    (`SyntaxWarning: 'str' object is not callable`, invalid escapes): reporting them is flake8's job,
+    and `-W error` must not turn them into errors here."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return compile(data, path, "exec", flags, dont_inherit=True)
 
 
 def worth_parsing(data: Union[bytes, str]) -> bool:
