@@ -1,4 +1,4 @@
-# nograd-verify: expect NG101 NG102
+# nograd-verify: expect NG102
 """Checking the loss of a freshly built classifier before training, summed for a printout.
 
 A common sanity check: before training, the mean cross-entropy over the training data should be
@@ -7,10 +7,6 @@ the running total is one autograd graph that links every batch's graph, and noth
 backward() to free what those graphs saved: every batch's activations stay in memory until the
 total is dropped at the end. Summing `loss.item()` frees each batch's graph as soon as the next
 batch replaces `loss`.
-
-Nothing here needs gradients at all, so NG101 reports the function too: under `torch.no_grad()`
-no batch records a graph. Either fix alone frees the memory; they are verified one by one and
-together.
 """
 import math
 

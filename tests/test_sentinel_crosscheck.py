@@ -112,7 +112,7 @@ FOUND = {
 LINT_TODAY = {
     "callback_validation.py": ["missed", "missed"],
     "distill_frozen_teacher.py": ["line", "function"],
-    "eval_task_registry.py": ["missed", "caller"],
+    "eval_task_registry.py": ["missed", "missed"],  # line 30 is found only at low confidence (a dead graph in a loop alone)
     "saliency_report.py": ["line", "missed", "missed"],
 }
 

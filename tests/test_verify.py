@@ -288,23 +288,22 @@ def _check_fixed(declared, result):
 
 
 def test_ng102_examples_show_what_accumulating_costs(example_results):
-    """Summed for a printout without backward, every batch's saved tensors stay held (and no
-    gradient is needed, so nograd-fix writes NG101's no_grad); with backward every step, only
-    the chain of graph nodes grows."""
-    printout = example_results["ng102_loss_printout_mlp.py"]
-    ng101, ng102 = printout.verdicts  # nograd-fix writes only the first: nothing to add
-    assert [(v.label, v.safety, v.status) for v in printout.verdicts] == [
-        ("NG101:32", "safe", "passed"), ("NG102:33", "safe", "skipped")]
-    before, after = printout.before, ng101.after
+    """Summed for a printout without backward, every batch's saved tensors stay held; with
+    backward every step, only the chain of graph nodes grows."""
+    printout = example_results["ng102_loss_printout_mlp.py"].verdicts[0]
+    before, after = example_results["ng102_loss_printout_mlp.py"].before, printout.after
+    assert (printout.label, printout.safety) == ("NG102:29", "safe")
     batch = 32 * (256 + 512 + 512) * FLOAT  # a batch's inputs and both ReLU outputs
     weights = (512 * 512 + 10 * 512) * FLOAT  # saved (as weight.t()) once for all batches
     assert before.held_peak_bytes > weights + 120 * batch  # 128 batches held at once
-    assert after.held_peak_bytes == after.saved_bytes == after.graph_nodes_kept == 0
-    assert before.graph_kept_in == "initial_loss"
+    assert after.held_peak_bytes < weights + 3 * batch
+    assert before.graph_nodes_kept > 50 * after.graph_nodes_kept  # 128 graphs against one
+    assert before.graph_kept_in == after.graph_kept_in == "initial_loss"
     # Measured plainly (with saved-tensor hooks the fixed version's peak was ~0.6 of the
-    # original's): the fix keeps no batch's activations instead of all of them.
+    # original's): the fix keeps one batch's activations instead of all of them.
     assert after.peak_rss_bytes < 0.4 * before.peak_rss_bytes
-    assert len(before.peak_rss) == 2 and "±" in table([printout]).splitlines()[2]
+    assert len(before.peak_rss) == 2 and "±" in table([example_results[
+        "ng102_loss_printout_mlp.py"]]).splitlines()[2]
     lstm = example_results["ng102_loss_accumulation_lstm.py"]
     assert lstm.before.held_peak_bytes == pytest.approx(lstm.after.held_peak_bytes, rel=0.01)
     assert lstm.before.graph_nodes_kept > 5 * lstm.after.graph_nodes_kept
