@@ -5,12 +5,13 @@
 - Every fix output compiles, is a fixed point (fixing it again changes nothing), and no fixable
   finding is left in it.
 - Every line a fix does not edit keeps its bytes: the program is also fixed with hostile bytes
-  (`\\r\\n` line endings, form feeds before statements, a BOM); the fixes must be the same, each
+  (`\\r\\n` or `\\r` line endings, form feeds before statements, a BOM); the fixes must be the same, each
   unedited line must come back exactly as it was written, and the edited lines as in the plain run.
 
 Generated code rarely looks like PyTorch, so it is also placed where fixes happen: in the body of
 an evaluation loop at the top of a script (the loop is wrapped in `with torch.no_grad():`, which
-re-indents the generated code), in a parameter update loop, or next to an evaluation function.
+re-indents the generated code), in a parameter update loop, next to an evaluation function, or in
+all three at once (several fixes in one round).
 
 In a notebook (`check_notebook`), the generated code is a cell of its own and the body of an
 evaluation loop, among IPython magics: the notebook is checked and fixed without an error, the
@@ -44,6 +45,11 @@ PLACES = {
                     "{indented_twice}        p -= lr * p.grad\n"),
     "beside a function": ("{program}\n\nimport torch\n\n\ndef evaluate(model, loader):\n    model.eval()\n"
                           "    for x, y in loader:\n        print(model(x).argmax(1).tolist())\n"),
+    "all at once": ("{program}\n\nimport torch\n\n\ndef evaluate(model, loader):\n    model.eval()\n"
+                    "    for x, y in loader:\n        print(model(x).argmax(1).tolist())\n\n\n"
+                    "def sgd_step(model, lr):\n    for p in model.parameters():\n{indented_twice}"
+                    "        p -= lr * p.grad\n\n\nmodel = torch.nn.Linear(2, 2)\nmodel.eval()\nfor x in loader:\n"
+                    "{indented}    print(model(x).sum().item())\n"),
 }
 _LINES = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+$")
 
@@ -122,15 +128,17 @@ def _check_fixed(fixed: bytes) -> None:
 
 
 def _hostile(source: str) -> Optional[bytes]:
-    """The same program with `\\r\\n` line endings, a form feed before each statement that starts a
-    line (CPython counts the indentation again after it) and a BOM; None when it cannot be made."""
+    """The same program with `\\r\\n` line endings (`\\r` for programs of odd length), a form feed
+    before each statement that starts a line (CPython counts the indentation again after it) and a
+    BOM; None when it cannot be made."""
     starts = _statement_lines(source)
     if starts is None:
         return None
+    newline = "\r" if len(source) % 2 else "\r\n"
     out = []
     for number, line in enumerate(_LINES.findall(source), start=1):
         body = line.rstrip("\r\n")
-        ending = "\r\n" if len(body) < len(line) else ""
+        ending = newline if len(body) < len(line) else ""
         out.append(("\f" if number in starts else "") + body + ending)
     return codecs.BOM_UTF8 + "".join(out).encode("utf-8")
 
@@ -181,8 +189,11 @@ def check_notebook(program: str, tally: Tally) -> None:
     lines = _LINES.findall(program)
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += "\n"
-    cells = [cell.format(program=program, indented="".join("    " + line for line in lines)) for cell in NOTEBOOK_CELLS]
-    if not _compiles(cells[0] + cells[2] + cells[4].split("\n", 1)[1]):  # the Python of the cells
+    for indented in ("".join("    " + line for line in lines), ""):  # in the loop too, when it compiles there
+        cells = [cell.format(program=program, indented=indented) for cell in NOTEBOOK_CELLS]
+        if _compiles(cells[4].split("\n", 1)[1]):  # IPython compiles each cell on its own
+            break
+    else:
         return
     tally.checked += 1
     document = {"cells": [{"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [],

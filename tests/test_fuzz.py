@@ -3,6 +3,7 @@ reproducible number of generated programs here; `python benchmarks/fuzz.py` runs
 from __future__ import annotations
 
 import hypothesmith
+import pytest
 from fuzz_properties import PLACES, Tally, check, check_notebook, placed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -10,6 +11,7 @@ from hypothesis import strategies as st
 # Derandomized: every run checks the same programs. Programs built from libcst nodes take
 # hypothesmith longer to generate than programs from the grammar, so there are fewer of them.
 GRAMMAR_EXAMPLES, NODE_EXAMPLES = 60, 15
+pytestmark = pytest.mark.filterwarnings("ignore::SyntaxWarning")  # hypothesmith compiles what it generates
 
 
 def bounded(examples: int):

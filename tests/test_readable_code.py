@@ -70,6 +70,19 @@ def test_ipython_continuations_and_magics_are_understood_and_only_the_fixed_cell
         cell["source"] for cell in json.loads(original)["cells"][:4]]
 
 
+def test_a_future_import_may_open_any_cell(tmp_path):
+    # IPython compiles each cell on its own: `from __future__` is valid at the top of any cell.
+    cells = [CELLS[0], "from __future__ import (annotations,\n                        division)\n" + CELLS[4].split("%%time\n", 1)[1]]
+    original = notebook([code(source) for source in cells])
+    path = write(tmp_path, "future.ipynb", original)
+    ran = lint("future.ipynb", cwd=tmp_path)
+    assert (ran.code, ran.lines) == (1, [notebook_finding("future.ipynb", original, "NG101", 2, 5, 11)])
+    fixed = fix("future.ipynb", cwd=tmp_path)
+    assert (fixed.code, fixed.err_lines) == (0, [FIXED_ONE])
+    assert path.read_bytes() == notebook([code(cells[0]), code(cells[1].replace(
+        "for x in val_loader:\n    print", "with torch.no_grad():\n    for x in val_loader:\n        print"))])
+
+
 # -- form feeds in the indentation --------------------------------------------------------------
 
 # CPython counts a line's indentation again after a form feed: the `for` body opens a deeper block

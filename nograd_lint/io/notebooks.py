@@ -27,6 +27,7 @@ COMMENT_SENTINEL = "# nograd-lint: magic {index}"
 # no fix may put code before a cell magic.
 VERBATIM_SENTINEL = "# nograd-lint: verbatim {index}"
 SENTINEL_LINE = re.compile(r"^(\s*)(?:pass  )?# nograd-lint: (verbatim|magic) (\d+)$")
+FUTURE_IMPORT = re.compile(r"\s*from\s+__future__\s+import\b")
 CELL_MARKER = re.compile(r"^# %% nograd-lint cell (\d+)$", re.M)
 # Cell magics whose body is Python run by IPython: the body is analysed (and may be fixed).
 PYTHON_CELL_MAGICS = ("time", "timeit", "capture", "prun")
@@ -149,10 +150,10 @@ def _join(cells: list[Cell]) -> tuple[str, list[str]]:
     magics: list[str] = []
     parts: list[str] = []
     line = 1
-    for cell in cells:
+    for position, cell in enumerate(cells):
         parts.append(f"# %% nograd-lint cell {cell.number}\n")  # a cell marker ends script regions
         line += 1
-        body = "\n".join(_masked(cell.source.split("\n"), magics))
+        body = "\n".join(_masked(cell.source.split("\n"), magics, future_allowed=position == 0))
         if not body.endswith("\n"):
             body += "\n"
         cell.first_line = line
@@ -162,10 +163,12 @@ def _join(cells: list[Cell]) -> tuple[str, list[str]]:
     return "".join(parts), magics
 
 
-def _masked(lines: list[str], magics: list[str]) -> list[str]:
+def _masked(lines: list[str], magics: list[str], future_allowed: bool) -> list[str]:
     """A cell's lines with its IPython syntax replaced by sentinels (the originals appended to
     `magics`), line for line. A cell magic (on the first line that is not blank) makes the cell
-    verbatim comments, unless IPython runs its body as Python; then only the lines up to it."""
+    verbatim comments, unless IPython runs its body as Python; then only the lines up to it.
+    IPython compiles each cell on its own, so a `from __future__` import may open any cell; in the
+    joined program only the first cell's can stay, the others are kept verbatim as comments."""
     def verbatim(text: str) -> str:
         if not text:  # an empty line is Python too (and the end of a cell that ends with a newline)
             return text
@@ -178,8 +181,13 @@ def _masked(lines: list[str], magics: list[str]) -> list[str]:
     if cell_magic:
         cut = len(lines) if cell_magic.group(1) not in PYTHON_CELL_MAGICS else first + 1
         head, lines = [verbatim(text) for text in lines[:cut]], lines[cut:]
-    out, python, continued = head, _LogicalLines(), False
+    out, python, continued, future = head, _LogicalLines(), False, False
     for text in lines:
+        if future or (python.at_start and not future_allowed and FUTURE_IMPORT.match(text)):
+            python.feed(text)
+            out.append(verbatim(text))
+            future = not python.at_start  # `from __future__ import (a,` goes on to its `)`
+            continue
         if continued:  # a magic goes on while its lines end with a backslash
             out.append(verbatim(text))
         else:
