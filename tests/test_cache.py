@@ -8,7 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from frontend_files.helpers import EVALUATE, run, script, write
+from frontend_files.helpers import EVALUATE, KIT_NETS, KIT_SCORE, run, script, write
 
 PROJECTS = Path(__file__).parent / "cases_v2" / "projects"
 GITIGNORE = "# Made by nograd-lint: its cache, never committed.\n*\n"
@@ -109,37 +109,6 @@ def test_a_new_caller_in_a_file_that_did_not_call_changes_the_finding(tmp_path):
     assert len(json.loads(entry.read_text())["modules"]) == 5  # every module of the package
 
 
-NETS = """\
-import torch
-from torch import nn
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(4, 2)
-
-    def forward(self, x):
-        return self.fc(x)
-
-
-def build(path):
-    net = Net()
-    net.load_state_dict(torch.load(path))
-    return net.eval()
-"""
-
-SCORE = """\
-from kit.nets import build
-
-
-def labels(path, batches):
-    model = build(path)
-    out = []
-    for x in batches:
-        out.append(model(x).argmax(1).tolist())
-    return out
-"""
 SCORE_FINDING = "kit/score.py:8:20: NG101 `labels` runs forward passes with gradients enabled ({}it throws the " \
                 "graph of every batch away); disable them with `torch.no_grad()`"
 
@@ -148,12 +117,12 @@ def test_one_file_follows_the_modules_it_imports(tmp_path):
     """A run over one file reads what it imports: the finding names what `build` (nets.py) does."""
     write(tmp_path, "pyproject.toml", "")
     write(tmp_path, "kit/__init__.py", "")
-    write(tmp_path, "kit/score.py", SCORE)
-    write(tmp_path, "kit/nets.py", NETS)
+    write(tmp_path, "kit/score.py", KIT_SCORE)
+    write(tmp_path, "kit/nets.py", KIT_NETS)
     assert cold_and_warm(tmp_path, "kit/score.py").out.splitlines() == [
         SCORE_FINDING.format("it calls `net.eval()`; ")]
     # without the eval sign, a graph thrown away in the loop is only a low-confidence finding
-    write(tmp_path, "kit/nets.py", NETS.replace("return net.eval()", "return net"))
+    write(tmp_path, "kit/nets.py", KIT_NETS.replace("return net.eval()", "return net"))
     assert cold_and_warm(tmp_path, "kit/score.py").out == ""
     assert cold_and_warm(tmp_path, "kit/score.py", "--min-confidence", "low").out.splitlines() == [
         SCORE_FINDING.format("")]
@@ -164,9 +133,9 @@ def test_a_module_that_appears_where_an_import_looked_is_read(tmp_path):
     the run over score.py alone reads it, though no file the first run read changed."""
     write(tmp_path, "pyproject.toml", "")
     write(tmp_path, "kit/__init__.py", "")
-    write(tmp_path, "kit/score.py", SCORE)
+    write(tmp_path, "kit/score.py", KIT_SCORE)
     assert cold_and_warm(tmp_path, "kit/score.py").out == ""
-    write(tmp_path, "kit/nets.py", NETS)
+    write(tmp_path, "kit/nets.py", KIT_NETS)
     assert cold_and_warm(tmp_path, "kit/score.py").out.splitlines() == [
         SCORE_FINDING.format("it calls `net.eval()`; ")]
 

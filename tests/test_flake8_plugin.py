@@ -7,7 +7,7 @@ import json
 import pytest
 from flake8.main.application import Application
 from flake8.style_guide import Decision
-from frontend_files.helpers import EVALUATE, MIXED, finding, flake8, lint, mixed_findings, run, script, write
+from frontend_files.helpers import EVALUATE, KIT_NETS, KIT_SCORE, MIXED, finding, flake8, lint, mixed_findings, run, script, write
 
 from nograd_lint import __version__
 from nograd_lint.io.config import Settings
@@ -193,39 +193,6 @@ def test_findings_are_kept_by_content_settings_and_code(tmp_path):
     moved = run([script("flake8"), "--select", "NG", "e.py"], tmp_path / "off", NOGRAD_LINT_CACHE_DIR=str(tmp_path / "c"))
     assert moved.lines == expected and (tmp_path / "c" / ".gitignore").is_file()
     assert not (tmp_path / "off" / ".nograd_cache").exists()
-
-
-KIT_NETS = """\
-import torch
-from torch import nn
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(4, 2)
-
-    def forward(self, x):
-        return self.fc(x)
-
-
-def build(path):
-    net = Net()
-    net.load_state_dict(torch.load(path))
-    return net.eval()
-"""
-
-KIT_SCORE = """\
-from kit.nets import build
-
-
-def labels(path, batches):
-    model = build(path)
-    out = []
-    for x in batches:
-        out.append(model(x).argmax(1).tolist())
-    return out
-"""
 
 
 def test_kept_findings_follow_the_modules_a_file_imports(tmp_path):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from frontend_files.helpers import EVALUATE, EVALUATE_FIXED, MIXED, MIXED_SAFE_FIXED, fix_description, write
+from frontend_files.helpers import EVALUATE, EVALUATE_FIXED, KIT_NETS, KIT_SCORE, MIXED, MIXED_SAFE_FIXED, fix_description, write
 from frontend_files.lsp import LspClient, apply_edits
 
 from nograd_lint import __version__
@@ -235,38 +235,6 @@ def test_the_documented_commands_start_the_server(tmp_path):
         client = LspClient(cwd, command)
         assert client.initialize(cwd)["serverInfo"]["name"] == "nograd-lint"
         assert client.close() == 0
-
-
-KIT_NETS = """\
-import torch
-from torch import nn
-
-
-class Net(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.fc = nn.Linear(4, 2)
-
-    def forward(self, x):
-        return self.fc(x)
-
-
-def build(path):
-    net = Net()
-    net.load_state_dict(torch.load(path))
-    return net.eval()
-"""
-KIT_SCORE = """\
-from kit.nets import build
-
-
-def labels(path, batches):
-    model = build(path)
-    out = []
-    for x in batches:
-        out.append(model(x).argmax(1).tolist())
-    return out
-"""
 
 
 def test_findings_of_saved_documents_are_kept_with_what_they_import(project):

@@ -57,8 +57,8 @@ def test_each_fix_is_judged_on_its_own_and_all_together():
     assert result.status == "passed", result.reason
     ng101, ng102, together = result.verdicts
     assert [(v.label, v.safety, v.status) for v in result.verdicts] == [
-        ("NG101:14", "unsafe", "passed"), ("NG102:21", "safe", "passed"),
-        ("all 2 fixes", "unsafe", "passed")]
+        ("NG101:14", "safe", "passed"), ("NG102:21", "safe", "passed"),  # argmax outputs carry no graph
+        ("all 2 fixes", "safe", "passed")]
     before = result.before
     # The no_grad fix removes what predict() saves; the loss printout still saves its part.
     assert 0 < ng101.after.saved_bytes < before.saved_bytes

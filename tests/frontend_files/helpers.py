@@ -158,3 +158,38 @@ def write(directory: Path, name: str, content: Union[str, bytes]) -> Path:
         content = content.encode("utf-8")
     path.write_bytes(content)
     return path
+
+
+# A two-module project (`kit/nets.py`, `kit/score.py`): score.py's finding depends on what
+# `build` in nets.py does. The cache tests of every front end edit nets.py and watch the finding.
+KIT_NETS = """\
+import torch
+from torch import nn
+
+
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.fc(x)
+
+
+def build(path):
+    net = Net()
+    net.load_state_dict(torch.load(path))
+    return net.eval()
+"""
+
+KIT_SCORE = """\
+from kit.nets import build
+
+
+def labels(path, batches):
+    model = build(path)
+    out = []
+    for x in batches:
+        out.append(model(x).argmax(1).tolist())
+    return out
+"""
