@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Optional, Union
 
 from ..io.sources import SourceError, parse, read_bytes
+from .gradgate import GradGate
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
@@ -53,6 +54,8 @@ class Project:
         self._entries: dict[Path, Entry] = {}
         self._loading: set[Path] = set()
         self._owners: dict[int, object] = {}  # id(FunctionInfo) -> its ModuleModel
+        self._gate = GradGate(self.path_of, self.package_of)
+        self._paths: dict[str, Optional[Path]] = {}  # module name -> its file, during one analysis
 
     # -- names and paths ------------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
@@ -77,6 +80,11 @@ class Project:
         return name if Path(path).name == "__init__.py" else name.rpartition(".")[0]
 
     def path_of(self, name: str) -> Optional[Path]:
+        if name not in self._paths:
+            self._paths[name] = self._find_path(name)
+        return self._paths[name]
+
+    def _find_path(self, name: str) -> Optional[Path]:
         parts = name.split(".")
         for source_root in self.source_roots:
             base = source_root.joinpath(*parts)
@@ -84,6 +92,10 @@ class Project:
                 if candidate.is_file():
                     return candidate
         return None
+
+    def forget_paths(self) -> None:
+        """Look files up on disk again (at the start of each analysis: modules may come and go)."""
+        self._paths.clear()
 
     # -- modules ----------------------------------------------------------------------------------
     def entry(self, path: Union[str, Path], source: Union[str, bytes, None] = None) -> Optional[Entry]:
@@ -155,7 +167,10 @@ class Project:
 
     def grad_meaning(self, qualified: str, hops: int = 0) -> Optional[str]:
         """What an imported project name is as a grad-mode context: a torch context's qualified
-        name for a subclass of one, "disabled"/"inference" for a wrapper that disables gradients."""
+        name for a subclass of one, "disabled"/"inference" for a wrapper that disables gradients.
+        Modules that surely export none (see gradgate.py) are not read for it."""
+        if not self._gate.may_be_grad_context(qualified):
+            return None
         split = self._split(qualified)
         if split is None or hops > MAX_REEXPORT_HOPS:
             return None
@@ -212,11 +227,12 @@ def analyse_alone(module, path: str) -> FileAnalysis:
     other modules are seen only when the whole run is analysed together), else on its own."""
     key = Path(os.path.abspath(path))
     known = _TOGETHER.get(key)
-    if known is not None and known[0] == _stamp(key) and known[1].module.code == module.code:
+    if known is not None and known[0] == _stamp(key) and (known[1].module is module or known[1].module.code == module.code):
         return known[1]
     project = project_for(path)
     if project is None:
         return analyze(module, path)
+    project.forget_paths()
     analysis = analyze(module, path, package=project.package_of(path), project=project)
     model = project._phase_one(analysis)
     model.build_contexts()
@@ -227,6 +243,8 @@ def analyse_together(paths) -> None:
     """Analyse the Python files of one run as a whole: every file's callers in the others are
     known before any file is judged. The results serve `analyse_alone` for those files."""
     entries = []
+    for project in _PROJECTS.values():
+        project.forget_paths()
     for path in paths:
         project = project_for(path) if str(path).endswith((".py", ".pyi")) else None
         try:
