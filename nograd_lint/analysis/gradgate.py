@@ -1,17 +1,17 @@
 """Could a name imported from one of the project's modules be a grad-mode context? A cheap, safe
 answer, so that most imported modules are never parsed with libcst just to find out.
 
-A module's grad-mode exports (see `gradmode.grad_meanings`) are its classes derived from a torch
-grad-mode context, its wrappers that use only contexts which disable gradients, and names it
-imports from other project modules that are such exports. The first two need one of the torch
-context names (`no_grad`, `enable_grad`, `set_grad_enabled`, `inference_mode`) in the module's
-text: every spelling of one ends with that name, and an alias (`from torch import no_grad as ng`)
-has it in its import. So a module without them can export a grad-mode context only by importing
-it. `may_be_grad_context` answers "no" only when neither can hold: the module's text has none of
-the names, and no import statement anywhere in it binds the name to a project module where the
-same question (asked again there) does not answer "no". Import statements are read with `ast`
-(about a tenth of a libcst parse), all of them, whatever block they are in: more than the
-analysis reads, never less.
+A module's grad-mode exports (see `gradmode.grad_meanings`) are its top-level classes derived from
+a torch grad-mode context, its top-level functions with `grad` or `inference` in their name that use
+only contexts which disable gradients, and names it imports from other project modules that are
+such exports. The first two need one of the torch context names (`no_grad`, `enable_grad`,
+`set_grad_enabled`, `inference_mode`) in the module's text: every spelling of one ends with that
+name, and an alias (`from torch import no_grad as ng`) has it in its import. `may_be_grad_context`
+answers "no" only when none can hold: the name is not such a class or function of a module whose
+text names a context, and no import statement anywhere in the module binds it to a project module
+where the same question (asked again there) does not answer "no". The module is read with `ast`
+(about a tenth of a libcst parse); its import statements all count, whatever block they are in:
+more than the analysis reads, never less.
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ class GradGate:
     def __init__(self, path_of: Callable[[str], Optional[Path]], package_of: Callable[[Path], Optional[str]]) -> None:
         self._path_of = path_of
         self._package_of = package_of
-        self._modules: dict[Path, tuple] = {}  # path -> (stamp, names a context, {local: {qualified}})
+        self._modules: dict[Path, tuple] = {}  # path -> (stamp, names that may be its own, {local: {qualified}})
         self._asking: set[tuple[Path, str]] = set()
 
     def may_be_grad_context(self, qualified: str) -> bool:
@@ -40,7 +40,7 @@ class GradGate:
             return False  # not a project module's name: the analysis finds no meaning for it either
         path, attribute = located
         known = self._read(path)
-        if known is None or known[1]:
+        if known is None or attribute in known[1]:
             return True
         key = (path, attribute)
         if key in self._asking:
@@ -62,8 +62,8 @@ class GradGate:
         return None
 
     def _read(self, path: Path) -> Optional[tuple]:
-        """(stamp, whether the text names a torch context, the names its imports bind), or None
-        when the file cannot be read or parsed (then nothing is ruled out)."""
+        """(stamp, the names that may be grad-mode contexts of its own, the names its imports bind),
+        or None when the file cannot be read or parsed (then nothing is ruled out)."""
         try:
             status = path.stat()
             stamp = (status.st_mtime_ns, status.st_size)
@@ -73,16 +73,34 @@ class GradGate:
             data = path.read_bytes()
         except OSError:
             return None
-        names_context = any(name in data for name in CONTEXT_NAMES)
-        bindings: dict[str, set[str]] = {}
-        if not names_context:
-            try:
-                tree = ast.parse(data)
-            except (SyntaxError, ValueError):
-                return None
-            bindings = _import_bindings(tree, self._package_of(path))
-        known = self._modules[path] = (stamp, names_context, bindings)
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            return None
+        bindings = _import_bindings(tree, self._package_of(path))
+        own = _own_candidates(tree, bindings) if any(name in data for name in CONTEXT_NAMES) else frozenset()
+        known = self._modules[path] = (stamp, own, bindings)
         return known
+
+
+def _own_candidates(tree: ast.Module, bindings: dict[str, set[str]]) -> frozenset[str]:
+    """Top-level classes with a base that may be a torch context (`torch.no_grad`, or a name an
+    import binds to one), and top-level functions named with `grad` or `inference`: the only
+    shapes `gradmode.grad_meanings` and `gradmode.local_grad_wrappers` read."""
+    contexts = {name.decode() for name in CONTEXT_NAMES}
+    found = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.ClassDef):
+            for base in statement.bases:
+                last = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
+                if last in contexts or (isinstance(base, ast.Name) and any(
+                        target.rpartition(".")[2] in contexts for target in bindings.get(base.id, ()))):
+                    found.add(statement.name)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            lowered = statement.name.lower()
+            if "grad" in lowered or "inference" in lowered:
+                found.add(statement.name)
+    return frozenset(found)
 
 
 def _import_bindings(tree: ast.Module, package: Optional[str]) -> dict[str, set[str]]:

@@ -56,6 +56,8 @@ class Project:
         self._owners: dict[int, object] = {}  # id(FunctionInfo) -> its ModuleModel
         self._gate = GradGate(self.path_of, self.package_of)
         self._paths: dict[str, Optional[Path]] = {}  # module name -> its file, during one analysis
+        self._resolving: set[str] = set()  # names `value_of` is following re-exports of
+        self.checked: set[Path] = set()  # the files a run checks: summarised whole, never on demand
 
     # -- names and paths ------------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
@@ -115,7 +117,7 @@ class Project:
             data = source if source is not None else read_bytes(str(path))
             module = parse(data, str(path))
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
-            entry.model = self._phase_one(entry.analysis)
+            entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked)
         except (SourceError, OSError, ValueError) as error:
             entry.error = str(error)
         finally:
@@ -123,13 +125,15 @@ class Project:
         self._entries[path] = entry
         return entry
 
-    def _phase_one(self, analysis: FileAnalysis):
+    def _phase_one(self, analysis: FileAnalysis, on_demand: bool = False):
+        """The module's value model, phase 1 done (`on_demand`: a module read for what others
+        import from it; its functions are summarised when asked for, see demand.py)."""
         from .summaries import ModuleModel  # summaries reads this module through the model
         model = ModuleModel(analysis, project=self)
         analysis.cache["module_model"] = model
         for function in analysis.functions:
             self._owners[id(function)] = model
-        model.build_summaries()
+        model.build_summaries(on_demand)
         return model
 
     def module(self, name: str) -> Optional[Entry]:
@@ -155,9 +159,13 @@ class Project:
         if split is None or hops > MAX_REEXPORT_HOPS:
             return None
         entry, attribute = split
-        if "." in attribute:
-            return None
-        return entry.model.exported(attribute)
+        if "." in attribute or qualified in self._resolving:
+            return None  # re-exports that lead back to the name (`a.x` is `b.x`, which is `a.x`)
+        self._resolving.add(qualified)
+        try:
+            return entry.model.exported(attribute)
+        finally:
+            self._resolving.discard(qualified)
 
     def class_of(self, qualified: str):
         """The ClassModel of a project class, by its qualified name."""
@@ -245,10 +253,15 @@ def analyse_together(paths) -> None:
     entries = []
     for project in _PROJECTS.values():
         project.forget_paths()
-    for path in paths:
-        project = project_for(path) if str(path).endswith((".py", ".pyi")) else None
+    projects = [(path, project_for(path) if str(path).endswith((".py", ".pyi")) else None) for path in paths]
+    for path, project in projects:
+        if project is not None:
+            project.checked.add(Path(os.path.abspath(path)))
+    for path, project in projects:
         try:
             entry = project.entry(path) if project is not None else None
+            if entry is not None and entry.model is not None:
+                entry.model.complete()  # read on demand for another file before: finish it
         except Exception:  # noqa: BLE001 - a file whose analysis fails is analysed alone, and fails alone
             continue
         if entry is not None and entry.model is not None:

@@ -19,6 +19,7 @@ import libcst as cst
 
 from . import knowledge
 from .gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
+from .demand import OnDemand
 from .interpret import (MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root, interpret)
 from .treewalk import children, iter_nodes
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
@@ -135,23 +136,39 @@ class ModuleModel:
         self.callers: dict[int, list] = {}  # id(function) -> [(ScopeResult, CallFact, params, constants)]
         self._read_in_functions = {use.name for use in analysis.name_uses if use.function is not None}
         self._external: list = []  # (result, fact, function, params, constants) from other modules
+        self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
 
     # -- building ---------------------------------------------------------------------------------
-    def build_summaries(self) -> None:
+    def build_summaries(self, on_demand: bool = False) -> None:
         """Phase 1: classes and their fields, a summary of each function (callees first), the
-        module's top level. Other modules of the project may read these summaries."""
+        module's top level. Other modules of the project may read these summaries. `on_demand`
+        (a module read only for what others import from it): the functions are summarised when
+        first asked for (see demand.py), and the top level's final result is not needed."""
         self._build_classes()
         for cls in self.classes.values():  # fields first: methods read `self.model`
             init = cls.methods.get("__init__")
             if init is not None and init.class_name == cls.name:
                 self._collect_fields(cls, interpret(self, init))
         self.module_env = _final_env(self, interpret(self, None))
+        if on_demand:
+            self.on_demand = OnDemand(self._reverse_topological_groups(), self._edges, self._summarise)
+            return
         for group in self._reverse_topological_groups():
-            for function in group:
-                result = interpret(self, function)
-                self.summaries[id(function)] = FunctionSummary(function, result, self)
-                self._note_fields(function, result)
+            self._summarise(group)
         self.module_result = interpret(self, None)
+
+    def complete(self) -> None:
+        """Finish phase 1 of a module built on demand (it became one of the files checked)."""
+        if self.on_demand is not None:
+            demand, self.on_demand = self.on_demand, None
+            demand.rest()
+            self.module_result = interpret(self, None)
+
+    def _summarise(self, group: list[FunctionInfo]) -> None:
+        for function in group:
+            result = interpret(self, function)
+            self.summaries[id(function)] = FunctionSummary(function, result, self)
+            self._note_fields(function, result)
 
     def add_external_sites(self, result: ScopeResult, caller: FileAnalysis) -> None:
         """Calls from another module's scope of functions of this one (before `build_contexts`)."""
@@ -247,7 +264,7 @@ class ModuleModel:
         if cached is not None:
             return cached
         functions = self.analysis.functions
-        edges = {id(f): [] for f in functions}
+        edges = self._edges = {id(f): [] for f in functions}
         for call in self.analysis.calls:
             if call.function is not None:
                 for target in callees(self.analysis, call):
@@ -323,6 +340,9 @@ class ModuleModel:
 
     def summary_of(self, function: FunctionInfo) -> Optional[FunctionSummary]:
         found = self.summaries.get(id(function))
+        if found is None and self.on_demand is not None and self.on_demand.owns(function):
+            self.on_demand.summarise(function)
+            return self.summaries.get(id(function))
         if found is None and self.project is not None:
             owner = self.project.owner_of(function)
             if owner is not None and owner is not self:
