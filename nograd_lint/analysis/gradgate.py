@@ -106,7 +106,7 @@ def _own_candidates(tree: ast.Module, bindings: dict[str, set[str]]) -> frozense
 def _import_bindings(tree: ast.Module, package: Optional[str]) -> dict[str, set[str]]:
     """Local name -> the qualified names import statements anywhere in the module bind it to."""
     found: dict[str, set[str]] = {}
-    for node in ast.walk(tree):
+    for node in _statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -122,3 +122,16 @@ def _import_bindings(tree: ast.Module, package: Optional[str]) -> dict[str, set[
                 if alias.name != "*" and base:
                     found.setdefault(alias.asname or alias.name, set()).add(f"{base}.{alias.name}")
     return found
+
+
+def _statements(tree: ast.Module):
+    """Every statement of the module, in blocks at any depth (expressions are not walked: no
+    import statement is inside one)."""
+    stack: list = list(tree.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                stack.extend(block)

@@ -632,14 +632,19 @@ class _Collector:
         value = node.value
         direct = context_use(self.imports, value)
         if direct is None and not any(
-                isinstance(n, (cst.Name, cst.Attribute)) and context_use(self.imports, n) is not None
-                for n in iter_nodes(value)):
+                self._may_be_context(n) and context_use(self.imports, n) is not None for n in iter_nodes(value)):
             return
         state = GradState(direct.mode, Origin.WITH, value) if direct is not None else None
         for target in node.targets:
             written = dotted_name(target.target)
             if written is not None:
                 self._dynamic_contexts[written] = state
+
+    def _may_be_context(self, node: cst.CSTNode) -> bool:
+        """A quick necessary condition for `context_use`: `x.no_grad`, or a name imported as one."""
+        if isinstance(node, cst.Attribute):
+            return node.attr.value in _CONTEXT_NAMES
+        return isinstance(node, cst.Name) and self.imports.aliases.get(node.value) in knowledge.GRAD_CONTEXTS
 
     def _bare_set_grad_enabled(self, fact: CallFact) -> None:
         """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it, and so
@@ -706,6 +711,7 @@ class _Collector:
 
 
 _HANDLERS: dict[type, tuple] = {}
+_CONTEXT_NAMES = frozenset(qualified.rpartition(".")[2] for qualified in knowledge.GRAD_CONTEXTS)  # `no_grad`, ...
 
 
 class _Leave:
