@@ -7,6 +7,7 @@ mode a function starts in (its decorators, framework hooks, in-module callers, a
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import enum
 from typing import Iterable, Optional, Sequence
@@ -240,10 +241,45 @@ class FileAnalysis:
         return knowledge.GRAD_CONTEXTS.get(qualified) if qualified else None
 
     def facts_in(self, facts: Iterable[Fact], function: Optional[FunctionInfo], span: Optional[Span] = None):
-        """The facts that belong directly to `function` (not nested functions), within `span`."""
+        """The facts that belong directly to `function` (not nested functions), within `span`, in
+        source order. One of this analysis's own lists is read through an index by function (the
+        walk appends facts in statement order), so a query costs what the function holds."""
+        grouped = self._facts_by_function(facts)
+        if grouped is None:
+            return (fact for fact in facts
+                    if fact.function is function and (span is None or span.contains(fact.index)))
+        found, indexes = grouped.get(id(function), ((), ()))
+        if span is None:
+            return iter(found)
+        return iter(found[bisect.bisect_left(indexes, span.start):bisect.bisect_right(indexes, span.end)])
+
+    def _facts_by_function(self, facts: Iterable[Fact]) -> Optional[dict]:
+        """id(function) -> (its facts, their statement indexes) for one of the fact lists of this
+        analysis, built on first use; None for any other collection of facts."""
+        if not any(facts is own for own in (self.calls, self.assigns, self.name_uses, self.withs, self.returns)):
+            return None
+        key = ("facts_by_function", id(facts))
+        known = self.cache.get(key)
+        if known is not None and known[0] == len(facts):
+            return known[1]
+        grouped: dict[int, tuple[list, list]] = {}
         for fact in facts:
-            if fact.function is function and (span is None or span.contains(fact.index)):
-                yield fact
+            found, indexes = grouped.setdefault(id(fact.function), ([], []))
+            found.append(fact)
+            indexes.append(fact.index)
+        if any(indexes != sorted(indexes) for _, indexes in grouped.values()):
+            return None  # not in statement order: read the list itself
+        self.cache[key] = (len(facts), grouped)
+        return grouped
+
+    def uses_of(self, name: str) -> list[NameUse]:
+        """The reads of `name` in the file, in source order (an index built on first use)."""
+        by_name = self.cache.get("name_uses_by_name")
+        if by_name is None:
+            by_name = self.cache["name_uses_by_name"] = {}
+            for use in self.name_uses:
+                by_name.setdefault(use.name, []).append(use)
+        return by_name.get(name, [])
 
 
 def analyze(module: cst.Module, path: str = "<string>", imports: Optional[ImportMap] = None,
@@ -596,14 +632,19 @@ class _Collector:
         value = node.value
         direct = context_use(self.imports, value)
         if direct is None and not any(
-                isinstance(n, (cst.Name, cst.Attribute)) and context_use(self.imports, n) is not None
-                for n in iter_nodes(value)):
+                self._may_be_context(n) and context_use(self.imports, n) is not None for n in iter_nodes(value)):
             return
         state = GradState(direct.mode, Origin.WITH, value) if direct is not None else None
         for target in node.targets:
             written = dotted_name(target.target)
             if written is not None:
                 self._dynamic_contexts[written] = state
+
+    def _may_be_context(self, node: cst.CSTNode) -> bool:
+        """A quick necessary condition for `context_use`: `x.no_grad`, or a name imported as one."""
+        if isinstance(node, cst.Attribute):
+            return node.attr.value in _CONTEXT_NAMES
+        return isinstance(node, cst.Name) and self.imports.aliases.get(node.value) in knowledge.GRAD_CONTEXTS
 
     def _bare_set_grad_enabled(self, fact: CallFact) -> None:
         """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it, and so
@@ -670,6 +711,7 @@ class _Collector:
 
 
 _HANDLERS: dict[type, tuple] = {}
+_CONTEXT_NAMES = frozenset(qualified.rpartition(".")[2] for qualified in knowledge.GRAD_CONTEXTS)  # `no_grad`, ...
 
 
 class _Leave:
@@ -845,8 +887,8 @@ def callees(analysis: FileAnalysis, call: CallFact) -> list[FunctionInfo]:
 def is_passed_around(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     """A function also used as a value (a callback, `map(fn, ...)`) has callers we cannot see."""
     sites = call_sites(analysis)[function]
-    for use in analysis.name_uses:
-        if use.name == function.name and use.node is not function.node.name and not _is_call_func(use, sites):
+    for use in analysis.uses_of(function.name):
+        if use.node is not function.node.name and not _is_call_func(use, sites):
             return True
     return False
 

@@ -77,7 +77,12 @@ class Value:
     elements: Optional[tuple] = None  # a tuple or list written out: each element's value
 
     def but(self, **changes) -> "Value":
-        return dataclasses.replace(self, **changes)
+        if not changes.keys() <= _FIELDS:
+            return dataclasses.replace(self, **changes)  # raises the usual TypeError
+        value = object.__new__(Value)
+        value.__dict__.update(self.__dict__)
+        value.__dict__.update(changes)
+        return value
 
     @property
     def carries_graph(self) -> bool:
@@ -106,31 +111,69 @@ def join(*values: Value) -> Value:
         kind = next(iter(kinds - {Kind.PYTHON}))  # `model = None` then `model = Net()`
     else:
         kind = Kind.UNKNOWN
-    same = lambda attribute: {getattr(v, attribute) for v in values if v.kind is kind}  # noqa: E731
-    training = same("training")
-    frozen = same("frozen")
-    refs = same("ref")
-    with_nograd = [v for v in values if v.nograd is not None]
-    strongest = max(with_nograd, key=lambda v: v.nograd) if with_nograd else None
-    modules = [v for v in values if v.kind is Kind.MODULE]
-    return Value(
+    # One pass over the values (this is the analysis's hottest function).
+    training, frozen, refs = set(), set(), set()
+    strongest = modules = evidence = eval_reason = None
+    graph, is_loss, all_no_graph, all_inference = Graph.NO, True, True, True
+    for v in values:
+        if v.kind is kind:
+            training.add(v.training)
+            frozen.add(v.frozen)
+            refs.add(v.ref)
+        if v.nograd is not None and (strongest is None or v.nograd > strongest.nograd):
+            strongest = v  # the first of the strongest, as max() picks
+        if v.kind is Kind.MODULE:
+            modules = True
+            evidence = v.evidence if evidence is None else min(evidence, v.evidence)
+            if eval_reason is None and v.eval_reason:
+                eval_reason = v.eval_reason
+            is_loss = is_loss and v.is_loss
+        if v.graph > graph:
+            graph = v.graph
+        if v.graph is not Graph.NO:
+            all_no_graph = False
+        if v.inference is None:
+            all_inference = False
+    return _value(
         kind=kind,
-        graph=max(v.graph for v in values),
-        sources=frozenset().union(*(v.sources for v in values)),
-        params=frozenset().union(*(v.params for v in values)),
+        graph=graph,
+        sources=_union([v.sources for v in values]),
+        params=_union([v.params for v in values]),
         training=training.pop() if len(training) == 1 else Training.UNKNOWN,
         frozen=frozen.pop() if len(frozen) == 1 else None,
-        evidence=min(v.evidence for v in modules) if modules else Evidence.NAME,
-        nograd=strongest.nograd if strongest is not None and all(v.graph is Graph.NO for v in values) else None,
+        evidence=evidence if modules else Evidence.NAME,
+        nograd=strongest.nograd if strongest is not None and all_no_graph else None,
         nograd_node=strongest.nograd_node if strongest is not None else None,
         nograd_state=strongest.nograd_state if strongest is not None else None,
-        inference=first.inference if all(v.inference is not None for v in values) else None,
+        inference=first.inference if all_inference else None,
         ref=refs.pop() if len(refs) == 1 else None,
-        eval_reason=next((v.eval_reason for v in modules if v.eval_reason), None),
-        is_loss=all(v.is_loss for v in modules) if modules else False,
-        dropped=frozenset().union(*(v.dropped for v in values)),
+        eval_reason=eval_reason,
+        is_loss=is_loss if modules else False,
+        dropped=_union([v.dropped for v in values]),
         elements=_join_elements(values),
     )
+
+
+_EMPTY: frozenset = frozenset()
+_FIELDS = frozenset(field.name for field in dataclasses.fields(Value))
+
+
+def _union(sets: list) -> frozenset:
+    """The union of frozensets, without building a new one when at most one is not empty."""
+    found = [s for s in sets if s]
+    if not found:
+        return _EMPTY
+    if len(found) == 1 or all(s is found[0] for s in found):
+        return found[0]
+    return frozenset().union(*found)
+
+
+def _value(**fields) -> Value:
+    """A Value with every field given, built without the dataclass `__init__` (joins build
+    hundreds of thousands of them)."""
+    value = object.__new__(Value)
+    value.__dict__.update(fields)
+    return value
 
 
 def _join_elements(values) -> Optional[tuple]:

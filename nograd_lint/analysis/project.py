@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Iterator, Optional, Union
 
 from ..io.sources import SourceError, decode_unknown_cookie, digest, parse, read_bytes
+from .gradgate import GradGate
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
@@ -126,6 +127,10 @@ class Project:
         self._uses: list[_Use] = [self._unattributed]  # the work being recorded, innermost last
         self._loading: set[Path] = set()
         self._owners: dict[int, object] = {}  # id(FunctionInfo) -> its ModuleModel
+        self._gate = GradGate(self.path_of, self.package_of, self._note_read)
+        self._paths: dict[str, Optional[Path]] = {}  # module name -> its file, during one analysis
+        self._resolving: set[str] = set()  # names `value_of` is following re-exports of
+        self.checked: set[Path] = set()  # the files a run checks: summarised whole, never on demand
 
     # -- names and paths ------------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
@@ -150,6 +155,11 @@ class Project:
         return name if Path(path).name == "__init__.py" else name.rpartition(".")[0]
 
     def path_of(self, name: str) -> Optional[Path]:
+        if name not in self._paths:
+            self._paths[name] = self._find_path(name)
+        return self._paths[name]
+
+    def _find_path(self, name: str) -> Optional[Path]:
         parts = name.split(".")
         for source_root in self.source_roots:
             base = source_root.joinpath(*parts)
@@ -159,6 +169,10 @@ class Project:
                 if kind == "file":
                     return candidate
         return None
+
+    def forget_paths(self) -> None:
+        """Look files up on disk again (at the start of each analysis: modules may come and go)."""
+        self._paths.clear()
 
     # -- modules ----------------------------------------------------------------------------------
     def entry(self, path: Union[str, Path], source: Union[str, bytes, None] = None) -> Optional[Entry]:
@@ -182,7 +196,7 @@ class Project:
             decoded = decode_unknown_cookie(data) if isinstance(data, bytes) else None
             module = parse(decoded[0] if decoded else data, str(path))
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
-            entry.model = self._phase_one(entry.analysis)
+            entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked)
         except (SourceError, OSError, ValueError) as error:
             entry.error = str(error)
         finally:
@@ -191,13 +205,15 @@ class Project:
         self._entries[path] = entry
         return entry
 
-    def _phase_one(self, analysis: FileAnalysis):
+    def _phase_one(self, analysis: FileAnalysis, on_demand: bool = False):
+        """The module's value model, phase 1 done (`on_demand`: a module read for what others
+        import from it; its functions are summarised when asked for, see demand.py)."""
         from .summaries import ModuleModel  # summaries reads this module through the model
         model = ModuleModel(analysis, project=self)
         analysis.cache["module_model"] = model
         for function in analysis.functions:
             self._owners[id(function)] = model
-        model.build_summaries()
+        model.build_summaries(on_demand)
         return model
 
     def module(self, name: str) -> Optional[Entry]:
@@ -223,9 +239,13 @@ class Project:
         if split is None or hops > MAX_REEXPORT_HOPS:
             return None
         entry, attribute = split
-        if "." in attribute:
-            return None
-        return entry.model.exported(attribute, hops)
+        if "." in attribute or qualified in self._resolving:
+            return None  # re-exports that lead back to the name (`a.x` is `b.x`, which is `a.x`)
+        self._resolving.add(qualified)
+        try:
+            return entry.model.exported(attribute, hops)
+        finally:
+            self._resolving.discard(qualified)
 
     def class_of(self, qualified: str):
         """The ClassModel of a project class, by its qualified name."""
@@ -235,7 +255,10 @@ class Project:
 
     def grad_meaning(self, qualified: str, hops: int = 0) -> Optional[str]:
         """What an imported project name is as a grad-mode context: a torch context's qualified
-        name for a subclass of one, "disabled"/"inference" for a wrapper that disables gradients."""
+        name for a subclass of one, "disabled"/"inference" for a wrapper that disables gradients.
+        Modules that surely export none (see gradgate.py) are not read for it."""
+        if not self._gate.may_be_grad_context(qualified):
+            return None
         split = self._split(qualified)
         if split is None or hops > MAX_REEXPORT_HOPS:
             return None
@@ -245,6 +268,10 @@ class Project:
         if meaning is None and attribute in analysis.module_imports.aliases:
             return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1)  # a re-export
         return meaning
+
+    def _note_read(self, path: Path) -> None:
+        """A module file read outside `module` (the grad-context gate's text): a read to record."""
+        self._uses[-1].entries.add(path)
 
     def owner_of(self, function: FunctionInfo):
         return self._owners.get(id(function))
@@ -345,11 +372,12 @@ def analyse_alone(module, path: str) -> FileAnalysis:
     other modules are seen only when the whole run is analysed together), else on its own."""
     key = Path(os.path.abspath(path))
     known = _TOGETHER.get(key)
-    if known is not None and known[0] == _stamp(key) and known[1].module.code == module.code:
+    if known is not None and known[0] == _stamp(key) and (known[1].module is module or known[1].module.code == module.code):
         return known[1]
     project = project_for(path)
     if project is None:
         return analyze(module, path)
+    project.forget_paths()
     analysis = analyze(module, path, package=project.package_of(path), project=project)
     model = project._phase_one(analysis)
     model.build_contexts()
@@ -360,10 +388,17 @@ def analyse_together(paths) -> None:
     """Analyse the Python files of one run as a whole: every file's callers in the others are
     known before any file is judged. The results serve `analyse_alone` for those files."""
     entries = []
-    for path in paths:
-        project = project_for(path) if str(path).endswith((".py", ".pyi")) else None
+    for project in _PROJECTS.values():
+        project.forget_paths()
+    projects = [(path, project_for(path) if str(path).endswith((".py", ".pyi")) else None) for path in paths]
+    for path, project in projects:
+        if project is not None:
+            project.checked.add(Path(os.path.abspath(path)))
+    for path, project in projects:
         try:
             entry = project.entry(path) if project is not None else None
+            if entry is not None and entry.model is not None:
+                entry.model.complete()  # read on demand for another file before: finish it
         except Exception:  # noqa: BLE001 - a file whose analysis fails is analysed alone, and fails alone
             continue
         if entry is not None and entry.model is not None:

@@ -19,8 +19,9 @@ import libcst as cst
 
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
+from .demand import OnDemand
 from .interpret import (MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root, interpret)
-from .treewalk import iter_nodes
+from .treewalk import children, iter_nodes
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
 
 MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
@@ -119,10 +120,16 @@ class ModuleModel:
         self.call_order = {id(c.node): i for i, c in enumerate(analysis.calls)}  # source order, outer first
         self._facts_by_node = {id(a.node): a for a in analysis.assigns if a.node is not None}
         self._functions_by_node = {id(f.node): f for f in analysis.functions}
+        self._top_level_functions: dict[str, FunctionInfo] = {}  # name -> the first module-level def
+        for function in analysis.functions:
+            if function.parent is None and function.class_name is None:
+                self._top_level_functions.setdefault(function.name, function)
         self._ducks: dict = {}
         self._called_names: Optional[set] = None
         self.dropped_slots: dict = {}  # id(node) -> (node, GradState): container slots filled without gradients
         self.classes: dict[str, ClassModel] = {}
+        self._by_attribute: Optional[dict[str, dict[int, ClassModel]]] = None  # see `_classes_with`
+        self._defining: dict[str, list[FunctionInfo]] = {}  # method name -> defined in each class, in order
         self.summaries: dict[int, FunctionSummary] = {}
         self.results: dict[int, list[ScopeResult]] = {}
         self.module_env: dict[str, Value] = {}
@@ -131,23 +138,39 @@ class ModuleModel:
         self._read_in_functions = {use.name for use in analysis.name_uses if use.function is not None}
         self._external: list = []  # (result, fact, function, params, constants) from other modules
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
+        self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
 
     # -- building ---------------------------------------------------------------------------------
-    def build_summaries(self) -> None:
+    def build_summaries(self, on_demand: bool = False) -> None:
         """Phase 1: classes and their fields, a summary of each function (callees first), the
-        module's top level. Other modules of the project may read these summaries."""
+        module's top level. Other modules of the project may read these summaries. `on_demand`
+        (a module read only for what others import from it): the functions are summarised when
+        first asked for (see demand.py), and the top level's final result is not needed."""
         self._build_classes()
         for cls in self.classes.values():  # fields first: methods read `self.model`
             init = cls.methods.get("__init__")
             if init is not None and init.class_name == cls.name:
                 self._collect_fields(cls, interpret(self, init))
         self.module_env = _final_env(self, interpret(self, None))
+        if on_demand:
+            self.on_demand = OnDemand(self._reverse_topological_groups(), self._edges, self._summarise)
+            return
         for group in self._reverse_topological_groups():
-            for function in group:
-                result = _as_called_with_gradients(self, function)
-                self.summaries[id(function)] = FunctionSummary(function, result, self)
-                self._note_fields(function, result)
+            self._summarise(group)
         self.module_result = interpret(self, None)
+
+    def complete(self) -> None:
+        """Finish phase 1 of a module built on demand (it became one of the files checked)."""
+        if self.on_demand is not None:
+            demand, self.on_demand = self.on_demand, None
+            demand.rest()
+            self.module_result = interpret(self, None)
+
+    def _summarise(self, group: list[FunctionInfo]) -> None:
+        for function in group:
+            result = _as_called_with_gradients(self, function)
+            self.summaries[id(function)] = FunctionSummary(function, result, self)
+            self._note_fields(function, result)
 
     def add_external_sites(self, result: ScopeResult, caller: FileAnalysis) -> None:
         """Calls from another module's scope of functions of this one (before `build_contexts`)."""
@@ -203,13 +226,17 @@ class ModuleModel:
                 if base in self.classes:
                     for name, method in self.classes[base].methods.items():
                         cls.methods.setdefault(name, method)
+        for cls in self.classes.values():
+            for name, method in cls.methods.items():
+                if method.class_name == cls.name:
+                    self._defining.setdefault(name, []).append(method)
 
     def _collect_fields(self, cls: ClassModel, result: ScopeResult) -> None:
         for attr, value in result.self_stores.items():
             stored = value.but(sources=frozenset(), params=frozenset())
             if stored.kind is Kind.MODULE and stored.training is Training.UNKNOWN:
                 stored = stored.but(training=Training.TRAIN)
-            cls.fields[attr] = join(cls.fields[attr], stored) if attr in cls.fields else stored
+            self._store_field(cls, attr, stored)
         for fact, key, switch in result.switches:
             if key and key.startswith("self.") and key.count(".") == 1:
                 attr = key[5:]
@@ -220,6 +247,14 @@ class ModuleModel:
                         training=Training.EVAL if switch == "eval" else Training.UNKNOWN,
                         eval_reason=f"`self.{attr}` is put in eval mode in `__init__`" if switch == "eval" else None)
 
+    def _store_field(self, cls: ClassModel, attr: str, stored: Value) -> None:
+        if attr in cls.fields:
+            cls.fields[attr] = join(cls.fields[attr], stored)
+            return
+        cls.fields[attr] = stored
+        if self._by_attribute is not None:
+            self._by_attribute.setdefault(attr, {})[id(cls)] = cls
+
     def _note_fields(self, function: FunctionInfo, result: ScopeResult) -> None:
         """Stores and mode switches of `self.x` outside `__init__` make its state uncertain."""
         cls = self.classes.get(function.class_name or "")
@@ -227,7 +262,7 @@ class ModuleModel:
             return
         for attr, value in result.self_stores.items():
             stored = value.but(sources=frozenset(), params=frozenset())
-            cls.fields[attr] = join(cls.fields[attr], stored) if attr in cls.fields else stored
+            self._store_field(cls, attr, stored)
         for _, key, switch in result.switches:
             if key and key.startswith("self.") and key.count(".") == 1 and switch != "eval":
                 cls.switched_fields.add(key[5:])
@@ -240,7 +275,7 @@ class ModuleModel:
         if cached is not None:
             return cached
         functions = self.analysis.functions
-        edges = {id(f): [] for f in functions}
+        edges = self._edges = {id(f): [] for f in functions}
         for call in self.analysis.calls:
             if call.function is not None:
                 for target in callees(self.analysis, call):
@@ -321,6 +356,9 @@ class ModuleModel:
 
     def summary_of(self, function: FunctionInfo) -> Optional[FunctionSummary]:
         found = self.summaries.get(id(function))
+        if found is None and self.on_demand is not None and self.on_demand.owns(function):
+            self.on_demand.summarise(function)
+            return self.summaries.get(id(function))
         if found is None and self.project is not None:
             owner = self.project.owner_of(function)
             if owner is not None and owner is not self:
@@ -371,8 +409,8 @@ class ModuleModel:
                 if isinstance(func, cst.Attribute):
                     called.add(id(func.attr))
             self._called_names = called
-        return any(use.name == function.name and use.node is not function.node.name
-                   and id(use.node) not in self._called_names for use in self.analysis.name_uses)
+        return any(use.node is not function.node.name and id(use.node) not in self._called_names
+                   for use in self.analysis.uses_of(function.name))
 
     def class_by_usage(self, scope: FunctionInfo, name: str) -> Optional[ClassModel]:
         """The one project class whose methods and fields cover every attribute the scope reads on
@@ -387,25 +425,41 @@ class ModuleModel:
         used = self._ducks[key].get(name)
         if not used or not self.classes:
             return None
-        fits = [cls for cls in self.classes.values()
-                if used <= (set(cls.methods) | set(cls.fields) | (MODULE_API if cls.is_module else set()))]
+        fits = self._classes_with(used, enough=2)
         return fits[0] if len(fits) == 1 else None
+
+    def _classes_with(self, attributes: set, enough: int) -> list[ClassModel]:
+        """Up to `enough` classes whose methods and fields (and the nn.Module API, for modules)
+        cover every one of `attributes`: an index by attribute, kept up to date as fields are found,
+        read from the attribute fewest classes have."""
+        if self._by_attribute is None:
+            self._by_attribute = {}
+            for cls in self.classes.values():
+                for attr in set(cls.methods) | set(cls.fields) | (MODULE_API if cls.is_module else set()):
+                    self._by_attribute.setdefault(attr, {})[id(cls)] = cls
+        having = sorted((self._by_attribute.get(attr, {}) for attr in attributes), key=len)
+        fits = []
+        for key, cls in having[0].items():
+            if all(key in others for others in having[1:]):
+                fits.append(cls)
+                if len(fits) == enough:
+                    break
+        return fits
 
     def unique_method(self, name: Optional[str]) -> Optional[FunctionInfo]:
         """The method `name` when exactly one class of the module defines it (a call `x.name(...)`
         on a value of unknown class can only run that one, if it runs one of ours)."""
         if name is None or name.startswith("__"):
             return None
-        found = [cls.methods[name] for cls in self.classes.values()
-                 if name in cls.methods and cls.methods[name].class_name == cls.name]
+        found = self._defining.get(name, ())
         return found[0] if len(found) == 1 else None
 
     def global_value(self, name: str) -> Value:
         if name in self.classes:
             return Value(Kind.CLASS, Graph.NO, ref=self.classes[name])
-        for function in self.analysis.functions:
-            if function.name == name and function.parent is None and function.class_name is None:
-                return Value(Kind.FUNCTION, Graph.NO, ref=function)
+        function = self._top_level_functions.get(name)
+        if function is not None:
+            return Value(Kind.FUNCTION, Graph.NO, ref=function)
         qualified = self.analysis.imports.aliases.get(name)
         if qualified is not None:
             return self.qualified_value(qualified) or UNKNOWN
@@ -414,8 +468,7 @@ class ModuleModel:
     def exported(self, name: str, hops: int = 0) -> Optional[Value]:
         """What another module gets importing `name` from this one (`hops`: re-exports followed
         to get here)."""
-        if name in self.classes or any(f.name == name and f.parent is None and f.class_name is None
-                                       for f in self.analysis.functions):
+        if name in self.classes or name in self._top_level_functions:
             return self.global_value(name)
         if name in self.module_env:
             return self.module_env[name]
@@ -599,7 +652,7 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
                 test = test.left
             if isinstance(test, cst.Name) and test.value in names:
                 found.add(test.value)
-        stack.extend(node.children)
+        stack.extend(children(node))
     return frozenset(found)
 
 

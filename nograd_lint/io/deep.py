@@ -7,13 +7,15 @@ limit of 1,000. So the work runs in a thread with a big stack and a raised recur
 measured on CPython 3.11, a frame called through C code uses under 1 KB of C stack, so 100,000
 frames fit in 512 MB with room to spare (the stack is reserved address space; only the pages
 used are committed). Deeper input fails with `RecursionError`, which callers report as an error
-of that one file.
+of that one file. The work also runs with fewer garbage collections (see garbage.py).
 """
 from __future__ import annotations
 
 import sys
 import threading
 from typing import Any, Callable, TypeVar
+
+from .garbage import fewer_collections
 
 STACK_BYTES = 512 * 2**20
 RECURSION_LIMIT = 100_000
@@ -36,7 +38,7 @@ def call_deep(function: Callable[..., T], *args: Any) -> T:
         except BaseException as error:  # noqa: BLE001 - handed back to the calling thread
             outcome["error"] = error.with_traceback(None)  # a deep traceback holds every frame
 
-    with _lock:
+    with _lock, fewer_collections():
         previous_limit = sys.getrecursionlimit()
         try:
             previous_size = threading.stack_size(STACK_BYTES)

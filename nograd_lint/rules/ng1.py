@@ -115,8 +115,10 @@ class EvaluationWithGradients(Rule):
         return signals.forward
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
-        context, needs_import = _context(analysis, settings)
+        context = needs_import = None
         for region in evaluation_regions(analysis, settings.evaluation_names):
+            if context is None:  # the module's bindings are read only when something is reported
+                context, needs_import = _context(analysis, settings)
             first = region.forwards[0]
             safety = FixSafety.UNSAFE if region.escapes else FixSafety.SAFE
             if region.kind == "function":
@@ -320,7 +322,7 @@ class InplaceParameterUpdate(Rule):
         return signals.parameter_loop
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
-        context, needs_import = _context(analysis, settings)
+        context = needs_import = None
         reported: list = []
         frozen = frozen_modules(analysis)
         for loop in analysis.loops:
@@ -333,6 +335,8 @@ class InplaceParameterUpdate(Rule):
                 continue
             reported.append(loop.span)
             node, parameter = offender
+            if context is None:  # the module's bindings are read only when something is reported
+                context, needs_import = _context(analysis, settings)
             fix = None if needs_import is None else Fix(
                 FixSafety.SAFE, f"wrap the loop in `with {context}:`",
                 edits.wrap_in_with((loop.node,), context, needs_import), anchor=loop.node)

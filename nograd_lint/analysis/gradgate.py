@@ -1,0 +1,140 @@
+"""Could a name imported from one of the project's modules be a grad-mode context? A cheap, safe
+answer, so that most imported modules are never parsed with libcst just to find out.
+
+A module's grad-mode exports (see `gradmode.grad_meanings`) are its top-level classes derived from
+a torch grad-mode context, its top-level functions with `grad` or `inference` in their name that use
+only contexts which disable gradients, and names it imports from other project modules that are
+such exports. The first two need one of the torch context names (`no_grad`, `enable_grad`,
+`set_grad_enabled`, `inference_mode`) in the module's text: every spelling of one ends with that
+name, and an alias (`from torch import no_grad as ng`) has it in its import. `may_be_grad_context`
+answers "no" only when none can hold: the name is not such a class or function of a module whose
+text names a context, and no import statement anywhere in the module binds it to a project module
+where the same question (asked again there) does not answer "no". The module is read with `ast`
+(about a tenth of a libcst parse); its import statements all count, whatever block they are in:
+more than the analysis reads, never less.
+"""
+from __future__ import annotations
+
+import ast
+import os
+from pathlib import Path
+from typing import Callable, Optional
+
+CONTEXT_NAMES = (b"no_grad", b"enable_grad", b"set_grad_enabled", b"inference_mode")
+
+
+class GradGate:
+    """Answers for the modules of one project, each module's text and imports read once per
+    version on disk."""
+
+    def __init__(self, path_of: Callable[[str], Optional[Path]], package_of: Callable[[Path], Optional[str]],
+                 on_read: Callable[[Path], None]) -> None:
+        self._path_of = path_of
+        self._package_of = package_of
+        self._on_read = on_read  # told of every module file an answer depends on (for the cache)
+        self._modules: dict[Path, tuple] = {}  # path -> (stamp, names that may be its own, {local: {qualified}})
+        self._asking: set[tuple[Path, str]] = set()
+
+    def may_be_grad_context(self, qualified: str) -> bool:
+        """False only when `pkg.mod.name` surely is no grad-mode context exported by the project."""
+        located = self._locate(qualified)
+        if located is None:
+            return False  # not a project module's name: the analysis finds no meaning for it either
+        path, attribute = located
+        known = self._read(path)
+        if known is None or attribute in known[1]:
+            return True
+        key = (path, attribute)
+        if key in self._asking:
+            return True  # an import cycle: assume the worst
+        self._asking.add(key)
+        try:
+            return any(self.may_be_grad_context(target) for target in known[2].get(attribute, ()))
+        finally:
+            self._asking.discard(key)
+
+    def _locate(self, qualified: str) -> Optional[tuple[Path, str]]:
+        """(the module's file, the rest of the name), by the longest module prefix (as the project
+        resolves names)."""
+        parts = qualified.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            path = self._path_of(".".join(parts[:cut]))
+            if path is not None:
+                return Path(os.path.abspath(path)), ".".join(parts[cut:])
+        return None
+
+    def _read(self, path: Path) -> Optional[tuple]:
+        """(stamp, the names that may be grad-mode contexts of its own, the names its imports bind),
+        or None when the file cannot be read or parsed (then nothing is ruled out)."""
+        self._on_read(path)
+        try:
+            status = path.stat()
+            stamp = (status.st_mtime_ns, status.st_size)
+            known = self._modules.get(path)
+            if known is not None and known[0] == stamp:
+                return known
+            data = path.read_bytes()
+        except OSError:
+            return None
+        try:
+            tree = ast.parse(data)
+        except (SyntaxError, ValueError):
+            return None
+        bindings = _import_bindings(tree, self._package_of(path))
+        own = _own_candidates(tree, bindings) if any(name in data for name in CONTEXT_NAMES) else frozenset()
+        known = self._modules[path] = (stamp, own, bindings)
+        return known
+
+
+def _own_candidates(tree: ast.Module, bindings: dict[str, set[str]]) -> frozenset[str]:
+    """Top-level classes with a base that may be a torch context (`torch.no_grad`, or a name an
+    import binds to one), and top-level functions named with `grad` or `inference`: the only
+    shapes `gradmode.grad_meanings` and `gradmode.local_grad_wrappers` read."""
+    contexts = {name.decode() for name in CONTEXT_NAMES}
+    found = set()
+    for statement in tree.body:
+        if isinstance(statement, ast.ClassDef):
+            for base in statement.bases:
+                last = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
+                if last in contexts or (isinstance(base, ast.Name) and any(
+                        target.rpartition(".")[2] in contexts for target in bindings.get(base.id, ()))):
+                    found.add(statement.name)
+        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            lowered = statement.name.lower()
+            if "grad" in lowered or "inference" in lowered:
+                found.add(statement.name)
+    return frozenset(found)
+
+
+def _import_bindings(tree: ast.Module, package: Optional[str]) -> dict[str, set[str]]:
+    """Local name -> the qualified names import statements anywhere in the module bind it to."""
+    found: dict[str, set[str]] = {}
+    for node in _statements(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                found.setdefault(local, set()).add(alias.name if alias.asname else local)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".") if package else []
+                if package is None or node.level - 1 > len(parts):
+                    continue  # the analysis cannot resolve it either
+                base = ".".join(p for p in (".".join(parts[:len(parts) - (node.level - 1)]), node.module or "") if p)
+            for alias in node.names:
+                if alias.name != "*" and base:
+                    found.setdefault(alias.asname or alias.name, set()).add(f"{base}.{alias.name}")
+    return found
+
+
+def _statements(tree: ast.Module):
+    """Every statement of the module, in blocks at any depth (expressions are not walked: no
+    import statement is inside one)."""
+    stack: list = list(tree.body)
+    while stack:
+        node = stack.pop()
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            block = getattr(node, field, None)
+            if isinstance(block, list):
+                stack.extend(block)
