@@ -73,3 +73,26 @@ def test_import_time_grad_off_files_on_their_own():
     assert {str(path.relative_to(project)): codes for path, codes in found.items()} == {
         "featlib/__init__.py": [], "featlib/extract.py": [("NG304", 5, 1)], "featlib/probe.py": [],
         "scripts/embed_folder.py": []}
+
+
+def test_calls_are_followed_two_modules_deep_and_class_ancestry_all_the_way(tmp_path):
+    """A checked file's analysis reads the modules it imports from (1) and theirs (2); a module
+    three imports away is analysed only because a class there is an ancestor of one of theirs."""
+    from nograd_lint.analysis.project import project_for
+    from nograd_lint.frontends.cli import lint_main
+    sources = {
+        "pyproject.toml": "[project]\nname = 'chain'\n",
+        "main.py": "import torch\n\nfrom one import first\n\n\ndef go(net, x):\n    net.eval()\n"
+                   "    with torch.no_grad():\n        return first(net(x))\n",
+        "one.py": "from two import second\n\n\ndef first(x):\n    return second(x)\n",
+        "two.py": "from three import third\nfrom blocks import Block\n\n\ndef second(x):\n    return third(x)\n\n\n"
+                  "class Stack(Block):\n    pass\n",
+        "three.py": "def third(x):\n    return x\n",
+        "blocks.py": "from base import Base\n\n\nclass Block(Base):\n    pass\n",
+        "base.py": "import torch\n\n\nclass Base(torch.nn.Module):\n    pass\n",
+    }
+    for name, text in sources.items():
+        (tmp_path / name).write_text(text)
+    assert lint_main(["--no-cache", "-q", "-j", "1", str(tmp_path / "main.py")]) == 0
+    analysed = {path.name for path in project_for(tmp_path / "main.py").analysed()}
+    assert analysed == {"one.py", "two.py", "blocks.py", "base.py"}

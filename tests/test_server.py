@@ -261,8 +261,9 @@ def test_findings_of_saved_documents_are_kept_with_what_they_import(project):
     write(root, "kit/nets.py", KIT_NETS.replace("return net.eval()", "return net"))
     client.notify("textDocument/didSave", {"textDocument": {"uri": uri}})
     [[diagnostic]] = client.diagnostics(uri)
-    assert diagnostic["message"] == ("`labels` runs forward passes with gradients enabled (it throws the graph of "
-                                     "every batch away); disable them with `torch.no_grad()`")
+    assert diagnostic["message"] == ("`labels` runs forward passes with gradients enabled (it reads values from the "
+                                     "outputs of every step and throws their graphs away); disable them with "
+                                     "`torch.no_grad()`")
     # An unsaved buffer is checked, and not kept.
     client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
                                              "contentChanges": [{"text": "\n" + KIT_SCORE}]})

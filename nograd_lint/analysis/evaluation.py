@@ -143,6 +143,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append(evaled)
     dead = all(result.dead(t) for t in tokens)
     dead_loop = [t for t in tokens if t.in_loop and result.dead(t)]
+    # outputs read only as values (`.item()`, `.argmax()`, `.numpy()`): data flowed, the graph did not
+    read_loop = [t for t in dead_loop if t.id in result.read_as_data]
     escaping = [t for t in tokens if not result.dead(t)]
     returned_only = all(result.fate(t.id) <= {"returned"} for t in escaping)
     callers = _caller_verdict(model, function) if escaping and returned_only else None
@@ -174,6 +176,10 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     elif dead_loop and sure_module and hint:
         confidence = Confidence.HIGH
     elif dead_loop and hint:
+        confidence = Confidence.MEDIUM
+    elif dead_loop and sure_module and read_loop:
+        evidence[evidence.index("it throws the graph of every batch away")] = (
+            "it reads values from the outputs of every step and throws their graphs away")
         confidence = Confidence.MEDIUM
     elif dead_loop and sure_module:
         # alone, a dead graph in a loop is weak: on library code the loops are mostly over modules
@@ -320,15 +326,20 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
     evaled = _evaled(inside, result)
     hint = f"the loop iterates `{loop.iter_name}`" if is_evaluation_loader(loop) else None
     sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK for t in inside)
+    read = sure and any(t.id in result.read_as_data for t in inside)
     if evaled:
         confidence = Confidence.HIGH
     elif hint and sure:
         confidence = Confidence.MEDIUM
     elif hint:
         confidence = Confidence.LOW
+    elif read:
+        confidence = Confidence.MEDIUM
     else:
         return None
-    evidence = "; ".join(e for e in (evaled, "it throws the graph of every batch away", hint) if e)
+    thrown = ("it reads values from the outputs of every step and throws their graphs away" if read and not hint
+              else "it throws the graph of every batch away")
+    evidence = "; ".join(e for e in (evaled, thrown, hint) if e)
     return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False)
 
 
@@ -347,20 +358,23 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
     for token in tokens:
         statement = token.call.statement
         span = analysis.span_of(statement)
-        if (id(statement) in seen or not result.dead(token) or any(s.contains(span.start) for s in covered)
+        if (id(statement) in seen or any(s.contains(span.start) for s in covered)
                 or any(span.contains(c.index) for c in result.training) or not isinstance(statement, cst.SimpleStatementLine)):
             continue
+        dead = result.dead(token)
         confidence = None
+        evidence = None
         if token.callee is not None:
-            evidence = _call_does_not_train(model, result, token)
-            if evidence is None:
+            evidence = _call_does_not_train(model, result, token) if dead else None
+            if evidence is None and "used" not in result.fate(token.id):
+                # what a helper meant to run under no_grad returns is kept, never differentiated
                 evidence, confidence = _unguarded_call_of_evaluation(model, token)
-        else:  # in code that trains; elsewhere the whole function or loop is judged
-            evidence = _detached_at_once(token) if result.training else None
+        elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
+            evidence = _detached_at_once(token)
         if evidence is None or _trained_here(result, token):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
-        if any(not result.dead(t) for t in inside):
+        if any(not result.dead(t) for t in inside if t is not token or dead):
             continue
         seen.add(id(statement))
         sure = token.callee is not None or (token.module.kind is Kind.MODULE and token.module.evidence >= Evidence.DUCK)

@@ -139,6 +139,7 @@ class ScopeResult:
     skipped: set = dataclasses.field(default_factory=set)  # ids of statements on branches never taken
     guessed: set = dataclasses.field(default_factory=set)  # ids of calls resolved only by a method's name
     missed_fields: set = dataclasses.field(default_factory=set)  # (class, attribute) read before any store was seen
+    read_as_data: set = dataclasses.field(default_factory=set)  # token ids whose outputs were turned into plain values
 
     @property
     def backwards(self) -> list:
@@ -210,6 +211,9 @@ class Interpreter:
             return given.but(params=tag)
         if name in ("self", "cls") and self.scope is not None and self.scope.class_name is not None:
             return self.model.instance_value(self.scope.class_name).but(params=tag)
+        annotated = self.annotated_value(name)
+        if annotated is not None:
+            return annotated.but(params=tag)
         by_usage = self.model.class_by_usage(self.scope, name)
         if by_usage is not None:
             return self.model.instance_value(by_usage).but(params=tag)
@@ -225,6 +229,21 @@ class Interpreter:
         if knowledge.looks_like_model(name):
             return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.NAME)
         return UNKNOWN.but(params=tag)
+
+    def annotated_value(self, name: str) -> Optional[Value]:
+        """A parameter annotated with a module or optimizer class (`model: nn.Module`,
+        `net: Optional["Encoder"]`): an instance of it, its mode unknown."""
+        cls = None
+        for part in _annotation_parts(_parameter_annotation(self.scope, name)):
+            value = self.value(part, {})
+            if value.kind is Kind.CLASS:
+                cls = value.ref if cls is None else None
+                if cls is None:
+                    return None  # `Union[Encoder, Decoder]`: one of several
+        if cls is None:
+            return None
+        instance = self.model.instance_value(cls)
+        return instance if instance.kind in (Kind.MODULE, Kind.OPTIMIZER) else None
 
     # -- statements -------------------------------------------------------------------------------
     def block(self, statements, env: dict) -> dict:
@@ -822,8 +841,10 @@ class Interpreter:
         if method in CONTAINER_READS:
             return receiver  # `losses.items()`, `outputs.get("logits")`: what the container holds
         if method in PYTHON_METHODS:
+            self.result.read_as_data.update(receiver.sources)
             return PYTHON
         if method in DETACHING or method in NON_DIFFERENTIABLE:
+            self.result.read_as_data.update(receiver.sources)
             return NO_GRAPH.but(inference=receiver.inference if method in VIEW_METHODS else None, params=receiver.params)
         if receiver.kind in (Kind.OBJECT, Kind.UNKNOWN) and arguments and fact.receiver is not None and args.sources:
             root = _root(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
@@ -1081,6 +1102,39 @@ def _parameter_default(function: Optional[FunctionInfo], name: str) -> Optional[
         if param.name.value == name:
             return param.default
     return None
+
+
+def _parameter_annotation(function: Optional[FunctionInfo], name: str) -> Optional[cst.BaseExpression]:
+    if function is None:
+        return None
+    params = function.node.params
+    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        if param.name.value == name:
+            return param.annotation.annotation if param.annotation is not None else None
+    return None
+
+
+def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpression]:
+    """The types an annotation allows besides None: `X`, `"X"`, `Optional[X]`, `X | None`,
+    `Union[X, Y]` (as [X, Y])."""
+    if node is None:
+        return []
+    if isinstance(node, cst.SimpleString):
+        try:
+            return _annotation_parts(cst.parse_expression(node.evaluated_value))
+        except (cst.ParserSyntaxError, ValueError, TypeError):
+            return []
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        return _annotation_parts(node.left) + _annotation_parts(node.right)
+    if isinstance(node, cst.Subscript):
+        base = node.value.attr.value if isinstance(node.value, cst.Attribute) else getattr(node.value, "value", None)
+        if base in ("Optional", "Union"):
+            return [part for element in node.slice if isinstance(element.slice, cst.Index)
+                    for part in _annotation_parts(element.slice.value)]
+        return []
+    if isinstance(node, cst.Name) and node.value == "None":
+        return []
+    return [node] if isinstance(node, (cst.Name, cst.Attribute)) else []
 
 
 def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> dict[str, Value]:

@@ -28,6 +28,12 @@ from .lattice import Value
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
 MAX_PACKAGE_DEPTH = 8  # how far above a file its namespace package's top may be
+# How far from the files a run checks the analysis follows calls into other modules: a checked
+# file is at 0, a module it imports from at 1, a module that one imports from at 2. Deeper modules
+# are read only for class ancestry and re-exports; their functions are unknown callables. Without
+# a bound, a file of a big package pulls in most of the package (4 modules read per file checked
+# on the 100k-line benchmark sample).
+MAX_SUMMARY_DEPTH = 2
 MAX_REEXPORT_HOPS = 8  # `from .grad import no_grad_method` in an `__init__.py`, and so on
 
 
@@ -53,20 +59,50 @@ def root_from(folder: Union[str, Path], path: Union[str, Path, None] = None) -> 
 def _namespace_root(path: Path) -> Optional[Path]:
     """For a file of a package without `__init__.py` files (a namespace package, as some wheels
     ship): the folder above the package the file imports itself from (`from pkg import x`); for
-    a script that imports a module next to it (`import test` beside `test.py`): its folder, the
-    first entry of `sys.path` when it runs."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(65536).decode("utf-8", "replace")
-    except OSError:
+    a script that imports a module next to it (`import test` beside `test.py`), or a module that
+    a script next to it imports: its folder, the first entry of `sys.path` when the script runs."""
+    imported = _imported_names(path)
+    if imported is None:
         return None
-    imported = set(re.findall(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", head, re.MULTILINE))
     for folder in list(path.parents)[:MAX_PACKAGE_DEPTH]:
         if folder.name in imported:
             return folder.parent
     if any((path.parent / f"{name}.py").is_file() or (path.parent / name).is_dir() for name in imported):
         return path.parent
+    if path.suffix == ".py" and path.stem in _imported_in_folder(path.parent):
+        return path.parent
     return None
+
+
+_IMPORT_HEAD = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+_FOLDER_IMPORTS: dict[Path, tuple[tuple, frozenset]] = {}  # folder -> (its scripts' stamps, names)
+
+
+def _imported_names(path: Path) -> Optional[set[str]]:
+    """The top-level names the import statements at the head of a file start with."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(65536).decode("utf-8", "replace")
+    except OSError:
+        return None
+    return set(_IMPORT_HEAD.findall(head))
+
+
+def _imported_in_folder(folder: Path) -> frozenset:
+    """The names the `.py` files of a folder import, read once per version of the folder's files."""
+    try:
+        scripts = sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
+                         for entry in os.scandir(folder) if entry.name.endswith(".py") and entry.is_file())
+    except OSError:
+        return frozenset()
+    stamp = tuple(scripts)
+    known = _FOLDER_IMPORTS.get(folder)
+    if known is None or known[0] != stamp:
+        names = set()
+        for name, _, _ in scripts:
+            names |= _imported_names(folder / name) or set()
+        known = _FOLDER_IMPORTS[folder] = (stamp, frozenset(names))
+    return known[1]
 
 
 def path_kind(path: Union[str, Path]) -> str:
@@ -111,6 +147,7 @@ class Entry:
     model: object = None  # its ModuleModel, phase 1 done
     error: Optional[str] = None
     digest: Optional[str] = None  # of the bytes analysed; None when they could not be read
+    depth: int = 0  # how far from the files checked (see MAX_SUMMARY_DEPTH)
     used: _Use = dataclasses.field(default_factory=_Use)  # what analysing it touched directly
 
 
@@ -175,19 +212,25 @@ class Project:
         self._paths.clear()
 
     # -- modules ----------------------------------------------------------------------------------
-    def entry(self, path: Union[str, Path], source: Union[str, bytes, None] = None) -> Optional[Entry]:
+    def entry(self, path: Union[str, Path], source: Union[str, bytes, None] = None, depth: int = 1) -> Optional[Entry]:
         """The module at `path` analysed with phase 1 of its value model (see summaries.py);
-        `source` replaces what is on disk (an editor's buffer, a fix in progress)."""
+        `source` replaces what is on disk (an editor's buffer, a fix in progress); `depth`: how
+        far from the checked files the module that asks for it is, plus one."""
         path = Path(os.path.abspath(path))
         self._uses[-1].entries.add(path)
         stamp = () if source is not None else _stamp(path)
+        depth = 0 if path in self.checked else depth
         known = self._entries.get(path)
         if known is not None and known.stamp == stamp and stamp != () and source is None:
+            if depth < known.depth:
+                known.depth = depth
+                if known.model is not None:
+                    known.model.depth = depth
             return known
         if path in self._loading:
             return None  # an import cycle: the module being read is not summarised yet
         name = self.module_name(path) or path.stem
-        entry = Entry(path, name, stamp)
+        entry = Entry(path, name, stamp, depth=depth)
         self._loading.add(path)
         self._uses.append(entry.used)
         try:
@@ -196,7 +239,7 @@ class Project:
             decoded = decode_unknown_cookie(data) if isinstance(data, bytes) else None
             module = parse(decoded[0] if decoded else data, str(path))
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
-            entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked)
+            entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked, depth=depth)
         except (SourceError, OSError, ValueError) as error:
             entry.error = str(error)
         finally:
@@ -205,38 +248,42 @@ class Project:
         self._entries[path] = entry
         return entry
 
-    def _phase_one(self, analysis: FileAnalysis, on_demand: bool = False):
+    def _phase_one(self, analysis: FileAnalysis, on_demand: bool = False, depth: int = 0):
         """The module's value model, phase 1 done (`on_demand`: a module read for what others
         import from it; its functions are summarised when asked for, see demand.py)."""
         from .summaries import ModuleModel  # summaries reads this module through the model
         model = ModuleModel(analysis, project=self)
+        model.depth = depth
         analysis.cache["module_model"] = model
         for function in analysis.functions:
             self._owners[id(function)] = model
         model.build_summaries(on_demand)
         return model
 
-    def module(self, name: str) -> Optional[Entry]:
+    def module(self, name: str, depth: int = 1) -> Optional[Entry]:
         path = self.path_of(name)
         if path is None:
             return None
-        entry = self.entry(path)
+        entry = self.entry(path, depth=depth)
         return entry if entry is not None and entry.model is not None else None
 
-    def _split(self, qualified: str) -> Optional[tuple[Entry, str]]:
+    def _split(self, qualified: str, depth: int = 1) -> Optional[tuple[Entry, str]]:
         """(module, attribute) for `pkg.mod.attr`, the longest module prefix of the project."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             if self.path_of(".".join(parts[:cut])) is not None:
-                entry = self.module(".".join(parts[:cut]))
+                entry = self.module(".".join(parts[:cut]), depth)
                 return (entry, ".".join(parts[cut:])) if entry is not None else None
         return None
 
     # -- what the analysis asks -----------------------------------------------------------------
-    def value_of(self, qualified: str, hops: int = 0) -> Optional[Value]:
-        """The value of a name imported from one of the project's modules."""
-        split = self._split(qualified)
-        if split is None or hops > MAX_REEXPORT_HOPS:
+    def value_of(self, qualified: str, hops: int = 0, depth: int = 1) -> Optional[Value]:
+        """The value of a name imported from one of the project's modules (`depth`: the depth its
+        module gets, see MAX_SUMMARY_DEPTH; None beyond it)."""
+        if depth > MAX_SUMMARY_DEPTH or hops > MAX_REEXPORT_HOPS:
+            return None
+        split = self._split(qualified, depth)
+        if split is None:
             return None
         entry, attribute = split
         if "." in attribute or qualified in self._resolving:
@@ -247,10 +294,11 @@ class Project:
         finally:
             self._resolving.discard(qualified)
 
-    def class_of(self, qualified: str):
-        """The ClassModel of a project class, by its qualified name."""
+    def class_of(self, qualified: str, depth: int = 1):
+        """The ClassModel of a project class, by its qualified name (its ancestry is read at any
+        depth: whether a class is a module depends on it)."""
         from .lattice import Kind
-        value = self.value_of(qualified)
+        value = self.value_of(qualified, depth=min(depth, MAX_SUMMARY_DEPTH))
         return value.ref if value is not None and value.kind is Kind.CLASS and not isinstance(value.ref, str) else None
 
     def grad_meaning(self, qualified: str, hops: int = 0) -> Optional[str]:
@@ -268,6 +316,10 @@ class Project:
         if meaning is None and attribute in analysis.module_imports.aliases:
             return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1)  # a re-export
         return meaning
+
+    def analysed(self) -> list[Path]:
+        """The modules analysed so far (read with libcst and summarised, wholly or on demand)."""
+        return [path for path, entry in self._entries.items() if entry.model is not None]
 
     def _note_read(self, path: Path) -> None:
         """A module file read outside `module` (the grad-context gate's text): a read to record."""

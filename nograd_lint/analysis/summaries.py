@@ -113,6 +113,7 @@ class ModuleModel:
     def __init__(self, analysis: FileAnalysis, project=None) -> None:
         self.analysis = analysis
         self.project = project  # the project's other modules (see project.py), when known
+        self.depth = 0  # how far from the files checked (see project.MAX_SUMMARY_DEPTH)
         self.calls_by_node = {id(c.node): c for c in analysis.calls}
         self.facts_by_node: dict = {}  # id(Name or Call node) -> its fact, for the grad mode there
         for fact in (*analysis.name_uses, *analysis.calls):
@@ -210,7 +211,7 @@ class ModuleModel:
         for cls in self.classes.values():
             ancestors = _ancestors(cls, self.classes)
             for base in list(ancestors):
-                imported = self.project.class_of(base) if self.project is not None else None
+                imported = self.project.class_of(base, self.depth + 1) if self.project is not None else None
                 if imported is not None:  # a class of another project module: its ancestry and methods
                     ancestors.extend(imported.ancestry)
                     for name, method in imported.methods.items():
@@ -479,7 +480,7 @@ class ModuleModel:
         """Values of imported names: the project's own functions and classes, torch.nn classes,
         optimizers, model classes."""
         if self.project is not None:
-            found = self.project.value_of(qualified, hops)
+            found = self.project.value_of(qualified, hops, self.depth + (0 if hops else 1))
             if found is not None:
                 return found
         if qualified in knowledge.GRAD_CONTEXTS:

@@ -37,16 +37,19 @@ class EvaluationWithGradients(Rule):
 
     The analysis follows values, not names. A call is a forward pass when it calls a module: one
     built from an `nn.Module` class (torch.nn, a model factory, a class of the project), one the
-    code calls module-only methods on (`.eval()`, `.parameters()`), one the callers pass, or, with
+    code calls module-only methods on (`.eval()`, `.parameters()`), one the callers pass, a parameter
+    annotated with a module class (`model: nn.Module`, `net: Optional["Encoder"]`), or, with
     less confidence, one whose name reads as a model (`model`, `self.net`). A region is reported
     when it runs such forward passes with gradients on and:
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
       `.train(False)`, put in eval mode by the callers or in `__init__`) and the graphs are thrown
       away or its callers throw them away: high confidence;
-    - the graph of every batch is thrown away in a loop (outputs only become Python values,
-      metrics, argmax results): high with a second sign (a name such as `evaluate`, a loader such
-      as `val_loader`), else medium;
+    - the graph of every batch is thrown away in a loop: high with a second sign (a name such as
+      `evaluate`, a loader such as `val_loader`); medium when values are read from the outputs of
+      each step (`.item()`, `.tolist()`, `.numpy()`, `.detach()`, an `argmax`, a sampled action in an
+      environment loop) and the module is surely one; low when the graph is only dropped (library
+      loops that build, move or register modules look like that);
     - a function that trains for some arguments is called with literal flags that make it only
       evaluate (`run_epoch(model, val_loader, opt, train=False)`): the call is reported;
     - inside training code, a forward pass's output is detached at once (a teacher, an EMA copy,
@@ -102,7 +105,9 @@ class EvaluationWithGradients(Rule):
     by an unknown library call is known only by how the code uses it or by its name. Calls through
     `getattr`, registries and callbacks are not followed (the runtime sentinel,
     `nograd-verify --watch`, sees them). Callers in other files are known when the run checks
-    them too (`nograd-lint DIR`); a single file sees only what it imports.
+    them too (`nograd-lint DIR`); a single file sees only what it imports. Calls are followed two
+    modules deep from the files checked (a helper's helper in a third module is an unknown call);
+    class ancestry is followed all the way.
     """
 
     code = "NG101"
