@@ -85,7 +85,7 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
                 regions.append(region)
     if model.module_result is not None:
         regions.extend(_block_regions(model, None, model.module_result, extra_names))
-    regions = [r for r in regions if not _only_calls_reported_helpers(r, whole)]
+    regions = _one_finding_per_call_tree(model, regions, whole)
     regions = _one_per_place(model, regions)
     analysis.cache[key] = regions
     return regions
@@ -101,10 +101,31 @@ def _one_per_place(model: ModuleModel, regions: list[EvalRegion]) -> list[EvalRe
     return sorted(best.values(), key=lambda r: model.order(r.tokens[0]))
 
 
-def _only_calls_reported_helpers(region: EvalRegion, whole: dict) -> bool:
-    """A caller whose only forward passes are calls of helpers reported themselves: the fix in
-    the helper covers it (one finding per wasted graph)."""
-    return all(t.callee is not None and id(t.callee) in whole and t.callee is not region.scope for t in region.tokens)
+def _one_finding_per_call_tree(model: ModuleModel, regions: list[EvalRegion], whole: dict) -> list[EvalRegion]:
+    """One finding per wasted graph. A caller whose only forward passes are calls of helpers
+    reported themselves is covered by the fix in the helpers, unless the evidence is stronger in
+    the caller (`reinforce_sample` called on a model in eval mode, its `encoder` and `decoder`
+    seen only through it): then the caller is reported and helpers it alone calls are not."""
+    kept, stronger = [], {}
+    for region in regions:
+        helpers = [whole[id(t.callee)] for t in region.tokens
+                   if t.callee is not None and id(t.callee) in whole and t.callee is not region.scope]
+        if helpers and len(helpers) == len(region.tokens):
+            if all(helper.confidence >= region.confidence for helper in helpers):
+                continue
+            if region.kind == "function":
+                stronger[id(region.scope)] = region
+        kept.append(region)
+    return [region for region in kept if not _covered_by_callers(model, region, stronger)]
+
+
+def _covered_by_callers(model: ModuleModel, region: EvalRegion, stronger: dict) -> bool:
+    """A whole-function region whose every caller is reported with stronger evidence."""
+    if region.kind != "function" or id(region.scope) in stronger:
+        return False
+    sites = model.callers_of(region.scope)
+    return bool(sites) and all(site[0].scope is not None and id(site[0].scope) in stronger
+                               and stronger[id(site[0].scope)].confidence > region.confidence for site in sites)
 
 
 # -- whole functions -----------------------------------------------------------------------------
@@ -368,7 +389,7 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
             evidence = _call_does_not_train(model, result, token) if dead else None
             if evidence is None and "used" not in result.fate(token.id):
                 # what a helper meant to run under no_grad returns is kept, never differentiated
-                evidence, confidence = _unguarded_call_of_evaluation(model, token)
+                evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token)
         if evidence is None or _trained_here(result, token):
@@ -396,13 +417,19 @@ def _reported_at_call_sites(model: ModuleModel, function: FunctionInfo) -> bool:
     return bool(unguarded) and all(result.training for result in unguarded)
 
 
-def _unguarded_call_of_evaluation(model: ModuleModel, token: Token) -> tuple[Optional[str], Optional[Confidence]]:
+def _unguarded_call_of_evaluation(model: ModuleModel, result: ScopeResult,
+                                  token: Token) -> tuple[Optional[str], Optional[Confidence]]:
     """A call, with gradients on, of a function that evaluates and that its other callers run
     under no_grad (`test(model=model)` in the training loop, `with no_grad(): test()` in `__main__`)."""
     owner = model.owner_model(token.callee)
     if owner is None or not _reported_at_call_sites(owner, token.callee):
         return None, None
+    entry = result.outgoing_calls.get(id(token.call.node))
+    guards = owner.guards(token.callee)
+    flags = tuple((name, value) for name, value in (entry[3] if entry else ()) if name in guards)
     results = owner.results_of(token.callee)
+    if len(results) != 1:  # interpreted once per set of flags its callers pass: this call's
+        results = [r for r in results if r.context.constants == flags]
     if len(results) != 1:
         return None, None
     region = _whole_function(owner, token.callee, results[0], _recording(owner, results[0]), ())
@@ -443,13 +470,35 @@ def _call_does_not_train(model: ModuleModel, result: ScopeResult, token: Token) 
     """`run_epoch(..., train=False)`: the callee trains for other arguments, not for these."""
     entry = result.outgoing_calls.get(id(token.call.node))
     summary = model.summary_of(token.callee)
-    if entry is None or summary is None or not entry[3] or not summary.result.training:
+    if entry is None or summary is None:
+        return None
+    if not summary.result.training:
+        return _callable_argument_does_not_train(model, token, entry[2], summary)
+    if not entry[3]:
         return None
     given = summary.given(entry[3])
-    if given is summary or given.result.training or not given.runs_forward:
+    # it runs a forward pass itself, or calls a module this call passes it
+    forward = given.runs_forward or any(value.kind is Kind.MODULE and "called" in given.param_uses.get(name, ())
+                                        for name, value in entry[2].items())
+    if given is summary or given.result.training or not forward:
         return None
     flags = ", ".join(f"{name}={value!r}" for name, value in entry[3] if name in model.guards(token.callee))
     return f"`{token.callee.name}` does not train when called with {flags}, yet records graphs"
+
+
+def _callable_argument_does_not_train(model: ModuleModel, token: Token, params: dict, summary) -> Optional[str]:
+    """`run_epoch(loader, model, LossCompute(gen, crit, None))`: the callee trains only through a
+    callable it is given (other calls pass one that trains); this one does not."""
+    called = [name for name, uses in summary.param_uses.items() if "called" in uses and name in params]
+    idle = [name for name in called if model.called_function(params[name]) is not None
+            and not model.trains_when_called(params[name])]
+    if not idle or len(idle) != len([name for name in called if model.called_function(params[name]) is not None]):
+        return None
+    owner = model.owner_model(token.callee) or model
+    if not any(id(fact.node) in site.training_calls for site, fact, _, _ in owner.callers_of(token.callee)):
+        return None
+    names = ", ".join(f"`{name}`" for name in idle)
+    return f"`{token.callee.name}` trains only through {names}, which does not train here, yet records graphs"
 
 
 def _blocks(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> list[Sequence[cst.BaseStatement]]:

@@ -325,15 +325,17 @@ class Interpreter:
         while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             negate, test = not negate, test.expression
         value = _MISSING
-        if isinstance(test, cst.Name):
-            value = self.context.constant(test.value)
-        elif (isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, cst.Name)
-              and isinstance(test.comparisons[0].comparator, cst.SimpleString)):
-            left = self.context.constant(test.left.value)
-            operator = test.comparisons[0].operator
-            if left is not _MISSING and isinstance(operator, (cst.Equal, cst.NotEqual)):
-                right = test.comparisons[0].comparator.evaluated_value
-                value = (left == right) if isinstance(operator, cst.Equal) else (left != right)
+        if isinstance(test, (cst.Name, cst.Attribute)):
+            value = self.context.constant(dotted_name(test) or "")
+        elif isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, (cst.Name, cst.Attribute)):
+            left = self.context.constant(dotted_name(test.left) or "")
+            comparison = test.comparisons[0]
+            right = _literal_of(comparison.comparator)
+            if left is not _MISSING and right is not _MISSING:
+                if isinstance(comparison.operator, (cst.Equal, cst.Is)):
+                    value = left is None if right is None else left == right
+                elif isinstance(comparison.operator, (cst.NotEqual, cst.IsNot)):
+                    value = left is not None if right is None else left != right
         if value is _MISSING:
             return None
         return (not value) if negate else bool(value)
@@ -759,6 +761,9 @@ class Interpreter:
                 return self.instantiate(fact, target, arguments)
             if target.kind is Kind.OBJECT and self.model.is_grad_free_model(target.ref):
                 return NO_GRAPH
+            called = self.model.method_of(target.ref, "__call__") if target.kind is Kind.OBJECT else None
+            if called is not None:  # an instance of a project class: its `__call__` runs
+                return self.project_call(fact, called, arguments, bound_self=target)
             if target.kind is Kind.UNKNOWN and fact.callee is not None and knowledge.looks_like_model(fact.callee):
                 return self.forward(fact, target.but(kind=Kind.MODULE, evidence=Evidence.NAME), args, arguments)
         return self.unknown_call(fact, node, args, arguments, callee)
@@ -897,7 +902,9 @@ class Interpreter:
         """A call of a function of this module, read through its summary."""
         summary = self.model.summary_of(function)
         params = _bind_arguments(function, arguments, bound_self)
-        constants = _literal_arguments(function, fact.node, bound_self is not None)
+        constants = _literal_arguments(function, fact.node, bound_self is not None, defaults=True)
+        if bound_self is not None and bound_self.constants:
+            constants = tuple(sorted(dict(constants + bound_self.constants).items()))
         previous = self.result.outgoing_calls.get(id(fact.node))
         if previous is not None:
             params = {name: join(value, previous[2][name]) if name in previous[2] else value for name, value in params.items()}
@@ -915,7 +922,8 @@ class Interpreter:
             if "called" in uses and value.kind is Kind.MODULE and not self.disabled(state):
                 for param in value.params:
                     self.result.param_uses.setdefault(param, set()).add("called")
-        if summary.trains_given(constants):
+        if summary.trains_given(constants) or any("called" in summary.param_uses.get(name, ()) and self.model.trains_when_called(value)
+                                                   for name, value in params.items()):
             self.result.training_calls[id(fact.node)] = fact
         if summary.wants_grad:
             self.result.wanting_calls[id(fact.node)] = fact
@@ -970,7 +978,20 @@ class Interpreter:
             return instance.but(training=Training.TRAIN)
         held = join(*(value for _, value in arguments)) if arguments else PYTHON
         # an object keeps what it is built from (`CVResults(posterior=...)`, a dataclass of outputs)
-        return instance.but(sources=held.sources, params=held.params)
+        return instance.but(sources=held.sources, params=held.params,
+                            constants=self.stored_constants(cls.ref, fact.node))
+
+    def stored_constants(self, cls, node: cst.Call) -> tuple:
+        """(("self.field", literal), ...) for the literal arguments (or literal defaults) of a
+        constructor call that `__init__` stores as they are (`self.opt = opt`)."""
+        init = self.model.method_of(cls, "__init__")
+        if init is None:
+            return ()
+        stores = _stored_parameters(init)
+        if not stores:
+            return ()
+        given = dict(_literal_arguments(init, node, True, defaults=True))
+        return tuple(sorted((f"self.{stores[name]}", value) for name, value in given.items() if name in stores))
 
     def unknown_call(self, fact: CallFact, node: cst.Call, args: Value, arguments: list,
                      callee_value: Optional[Value] = None) -> Value:
@@ -989,13 +1010,13 @@ class Interpreter:
             return PYTHON
         if callee in PASS_THROUGH:
             return args if not arguments else join(*(value for _, value in arguments))
+        if arguments and callee_value is not None and callee_value.kind is Kind.UNKNOWN and not self.disabled(self.state(node)):
+            for param in callee_value.params:  # `fn(x)` with `fn` a parameter: callers may pass a module
+                self.result.param_uses.setdefault(param, set()).add("called")
         if is_loss_callee(fact):
             return self.loss(node, arguments)
         if not arguments:
             return UNKNOWN
-        if callee_value is not None and callee_value.kind is Kind.UNKNOWN and not self.disabled(self.state(node)):
-            for param in callee_value.params:  # `fn(x)` with `fn` a parameter: callers may pass a module
-                self.result.param_uses.setdefault(param, set()).add("called")
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
             args = args.but(graph=Graph.YES)  # a parameter called in code that backpropagates: a model
         result = self.computed(node, args)
@@ -1157,23 +1178,54 @@ def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optiona
     return bound
 
 
-def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool) -> tuple:
-    """Parameters given a literal (True/False/None/a string/a number) at this call."""
+def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, defaults: bool = False) -> tuple:
+    """Parameters given a literal (True/False/None/a string/a number) at this call; with
+    `defaults`, also parameters the call leaves to a literal default (`optimizer=None`)."""
     positional = _positional_names(function)
     if method and positional:
         positional = positional[1:]
     found = {}
+    given = set()
     index = 0
+    starred = False
     for arg in node.args:
         if arg.star:
+            starred = True
             break
         literal = _literal_of(arg.value)
         name = arg.keyword.value if arg.keyword is not None else (positional[index] if index < len(positional) else None)
         if arg.keyword is None:
             index += 1
+        given.add(name)
         if name is not None and literal is not _MISSING:
             found[name] = literal
+    if defaults and not starred:
+        params = function.node.params
+        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+            name = param.name.value
+            if name not in given and param.default is not None:
+                literal = _literal_of(param.default)
+                if literal is not _MISSING:
+                    found[name] = literal
     return tuple(sorted(found.items(), key=lambda item: item[0]))
+
+
+def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
+    """Parameter -> attribute for the plain `self.attr = param` statements of an `__init__`'s body."""
+    names = set(_parameter_names(init))
+    body = init.node.body
+    stored = {}
+    for statement in (body.body if isinstance(body, cst.IndentedBlock) else ()):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Name)
+                    and small.value.value in names):
+                target = small.targets[0].target
+                if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
+                        and target.value.value == "self"):
+                    stored[small.value.value] = target.attr.value
+    return stored
 
 
 def _literal_of(node: cst.BaseExpression):

@@ -75,6 +75,9 @@ class Value:
     # set under no_grad); summed into a loss later, that slot contributes no gradient
     dropped: frozenset = frozenset()
     elements: Optional[tuple] = None  # a tuple or list written out: each element's value
+    # objects of project classes: literal constructor arguments their `__init__` stores
+    # (`LossCompute(gen, crit, None)` -> (("self.opt", None),)), read by `if self.opt is None:`
+    constants: tuple = ()
 
     def but(self, **changes) -> "Value":
         if not changes.keys() <= _FIELDS:
@@ -151,6 +154,7 @@ def join(*values: Value) -> Value:
         is_loss=is_loss if modules else False,
         dropped=_union([v.dropped for v in values]),
         elements=_join_elements(values),
+        constants=first.constants if all(v.constants == first.constants for v in values) else (),
     )
 
 

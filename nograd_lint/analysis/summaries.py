@@ -156,9 +156,20 @@ class ModuleModel:
         if on_demand:
             self.on_demand = OnDemand(self._reverse_topological_groups(), self._edges, self._summarise)
             return
-        for group in self._reverse_topological_groups():
+        groups = self._reverse_topological_groups()
+        for group in groups:
             self._summarise(group)
         self.module_result = interpret(self, None)
+        # module-level values made by this module's functions (`model = make_model()`) are known
+        # only now: functions that read them are summarised again, with them
+        final = _final_env(self, self.module_result)
+        changed = {name for name, value in final.items()
+                   if name in self._read_in_functions and _differs(self.module_env.get(name), value)}
+        if changed:
+            self.module_env.update({name: final[name] for name in changed})
+            for group in groups:
+                self._summarise(group)
+            self.module_result = interpret(self, None)
 
     def complete(self) -> None:
         """Finish phase 1 of a module built on demand (it became one of the files checked)."""
@@ -365,6 +376,21 @@ class ModuleModel:
             if owner is not None and owner is not self:
                 return owner.summary_of(function)
         return found
+
+    def trains_when_called(self, value: Value) -> bool:
+        """A project function, or an instance of a project class with `__call__`, that trains
+        (`run_epoch(loader, model, LossCompute(..., opt))` trains through its argument)."""
+        function = self.called_function(value)
+        summary = self.summary_of(function) if function is not None else None
+        return summary is not None and summary.trains_given(value.constants)
+
+    def called_function(self, value: Value) -> Optional[FunctionInfo]:
+        """What calling `value` runs, when it is a project function or has a project `__call__`."""
+        if value.kind is Kind.FUNCTION and isinstance(value.ref, FunctionInfo):
+            return value.ref
+        if value.kind is Kind.OBJECT:
+            return self.method_of(value.ref, "__call__")
+        return None
 
     def owner_model(self, function: FunctionInfo) -> Optional["ModuleModel"]:
         """The model of the module that defines `function`: this one or another of the project."""
@@ -635,8 +661,15 @@ def _final_env(model: ModuleModel, result: ScopeResult) -> dict:
     return env
 
 
+def _differs(old: Optional[Value], new: Value) -> bool:
+    """Does a module-level value tell functions something new (a module or object where the
+    first pass saw none, or another one)?"""
+    return old is None or old.kind is not new.kind or old.ref is not new.ref
+
+
 def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
-    """Parameters that `if` tests of the function read: flags such as `train` or `mode`."""
+    """Parameters that `if` tests of the function read: flags such as `train` or `mode`, and in
+    methods the attributes of `self` (`if self.opt is not None:`)."""
     from .interpret import _parameter_names
     names = set(_parameter_names(function))
     found = set()
@@ -653,6 +686,9 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
                 test = test.left
             if isinstance(test, cst.Name) and test.value in names:
                 found.add(test.value)
+            elif (isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) and test.value.value == "self"
+                  and function.class_name is not None):
+                found.add(f"self.{test.attr.value}")
         stack.extend(children(node))
     return frozenset(found)
 
