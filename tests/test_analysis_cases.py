@@ -96,3 +96,15 @@ def test_calls_are_followed_two_modules_deep_and_class_ancestry_all_the_way(tmp_
     assert lint_main(["--no-cache", "-q", "-j", "1", str(tmp_path / "main.py")]) == 0
     analysed = {path.name for path in project_for(tmp_path / "main.py").analysed()}
     assert analysed == {"one.py", "two.py", "blocks.py", "base.py"}
+
+
+@pytest.mark.parametrize("name", ["helper_guarded_in_main", "script_folder_helper_result_kept"])
+def test_the_training_file_alone_sees_that_the_helper_is_guarded_in_its_own_module(name, tmp_path):
+    """Checking only the training file, the evaluation module is read for what it exports, not
+    checked: its own guarded call under `__main__` still tells that the helper evaluates."""
+    copy = tmp_path / name
+    shutil.copytree(ROOT / "projects" / name, copy)
+    done = subprocess.run([str(Path(sys.executable).parent / "nograd-lint"), "--no-cache", "--output-format", "json",
+                           "fit.py"], cwd=copy, capture_output=True, text=True)
+    found = sorted((d["path"], d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["findings"])
+    assert found == [e for e in _expected_in(ROOT / "projects" / name) if e[0] == "fit.py"]

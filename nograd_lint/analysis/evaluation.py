@@ -422,12 +422,20 @@ def _unguarded_call_of_evaluation(model: ModuleModel, result: ScopeResult,
     """A call, with gradients on, of a function that evaluates and that its other callers run
     under no_grad (`test(model=model)` in the training loop, `with no_grad(): test()` in `__main__`)."""
     owner = model.owner_model(token.callee)
-    if owner is None or not _reported_at_call_sites(owner, token.callee):
+    if owner is None:
+        return None, None
+    results = owner.results_of(token.callee)
+    if results:  # its module was checked in this run: every caller is known
+        if not _reported_at_call_sites(owner, token.callee):
+            return None, None
+    elif result.training and owner.guarded_in_module(token.callee):
+        summary = owner.summary_of(token.callee)  # a module read for its imports: no phase 2
+        results = [summary.result] if summary is not None else []
+    else:
         return None, None
     entry = result.outgoing_calls.get(id(token.call.node))
     guards = owner.guards(token.callee)
     flags = tuple((name, value) for name, value in (entry[3] if entry else ()) if name in guards)
-    results = owner.results_of(token.callee)
     if len(results) != 1:  # interpreted once per set of flags its callers pass: this call's
         results = [r for r in results if r.context.constants == flags]
     if len(results) != 1:

@@ -282,6 +282,17 @@ class FileAnalysis:
         return by_name.get(name, [])
 
 
+    def calls_named(self, callee: str) -> list["CallFact"]:
+        """The calls of `callee` as written (`test`, `self.model`), in source order (an index
+        built on first use)."""
+        by_callee = self.cache.get("calls_by_callee")
+        if by_callee is None:
+            by_callee = self.cache["calls_by_callee"] = {}
+            for call in self.calls:
+                by_callee.setdefault(call.callee, []).append(call)
+        return by_callee.get(callee, [])
+
+
 def analyze(module: cst.Module, path: str = "<string>", imports: Optional[ImportMap] = None,
             package: Optional[str] = None, project=None) -> FileAnalysis:
     """Walk `module` once and resolve the grad mode of every function entry. `package` resolves

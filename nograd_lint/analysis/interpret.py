@@ -951,7 +951,9 @@ class Interpreter:
             elif state is None or state.mode is Mode.ENABLED:
                 # the callee's graphs stay inside it only when what it returns surely holds no graph
                 inside = not returns_graph and (shape.kind is Kind.PYTHON or shape.graph is Graph.NO)
-                token = self.token(fact, UNKNOWN, callee=function, internal=inside)
+                # a method of a module (`model.encode(x)`) runs that module forward
+                module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
+                token = self.token(fact, module, callee=function, internal=inside)
                 if not inside:
                     result = result.but(kind=Kind.TENSOR if result.kind is Kind.PYTHON else result.kind,
                                         graph=Graph.YES, sources=result.sources | {token.id})

@@ -98,7 +98,7 @@ class FunctionSummary:
             return self
         if constants not in self._trains:
             self._trains[constants] = self  # a recursive call meets the plain summary, not itself
-            result = interpret(self.model, self.function, Context(constants=constants))
+            result = _as_called_with_gradients(self.model, self.function, Context(constants=constants))
             self._trains[constants] = FunctionSummary(self.function, result, self.model)
         return self._trains[constants]
 
@@ -392,6 +392,12 @@ class ModuleModel:
             return self.method_of(value.ref, "__call__")
         return None
 
+    def guarded_in_module(self, function: FunctionInfo) -> bool:
+        """Does code of this module call `function` by name with gradients disabled (`with
+        torch.no_grad(): test(...)` under `__main__`)?"""
+        return any(call.callee == function.name and self.analysis.state_of(call).mode.disables_grad
+                   for call in self.analysis.calls_named(function.name))
+
     def owner_model(self, function: FunctionInfo) -> Optional["ModuleModel"]:
         """The model of the module that defines `function`: this one or another of the project."""
         if self._functions_by_node.get(id(function.node)) is function:
@@ -622,14 +628,14 @@ def model_of(analysis: FileAnalysis) -> ModuleModel:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
-def _as_called_with_gradients(model: ModuleModel, function: FunctionInfo) -> ScopeResult:
+def _as_called_with_gradients(model: ModuleModel, function: FunctionInfo, context: Optional[Context] = None) -> ScopeResult:
     """A function's summary: what a call does where gradients are on. The entry mode that its
     callers in this module give it is for its own findings (phase 2), not for other callers."""
     entry = function.entry
     if entry.origin is Origin.CALLERS:
         function.entry = ENABLED_BY_DEFAULT
     try:
-        return interpret(model, function)
+        return interpret(model, function) if context is None else interpret(model, function, context)
     finally:
         function.entry = entry
 
