@@ -754,8 +754,11 @@ class Interpreter:
         target = callee if callee is not None else None
         if target is not None:
             if target.kind is Kind.MODULE:
+                called = self.model.method_of(target.ref, "__call__")
+                if called is not None:  # a project module class with its own `__call__` runs that
+                    return self.project_call(fact, called, arguments, bound_self=target)
                 return self.forward(fact, target, args, arguments)
-            if target.kind is Kind.FUNCTION and target.ref is not None:
+            if target.kind is Kind.FUNCTION and isinstance(target.ref, FunctionInfo):
                 return self.project_call(fact, target.ref, arguments, bound_self=None)
             if target.kind is Kind.CLASS:
                 return self.instantiate(fact, target, arguments)
@@ -764,7 +767,9 @@ class Interpreter:
             called = self.model.method_of(target.ref, "__call__") if target.kind is Kind.OBJECT else None
             if called is not None:  # an instance of a project class: its `__call__` runs
                 return self.project_call(fact, called, arguments, bound_self=target)
-            if target.kind is Kind.UNKNOWN and fact.callee is not None and knowledge.looks_like_model(fact.callee):
+            # a name that reads as a model, unless an import binds it (an imported function)
+            if (target.kind is Kind.UNKNOWN and fact.callee is not None and fact.qualified is None
+                    and knowledge.looks_like_model(fact.callee)):
                 return self.forward(fact, target.but(kind=Kind.MODULE, evidence=Evidence.NAME), args, arguments)
         return self.unknown_call(fact, node, args, arguments, callee)
 

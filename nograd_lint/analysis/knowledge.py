@@ -95,6 +95,7 @@ MODEL_VERBS = frozenset(
      "describe", "show", "plot", "visualize", "log", "inspect", "verify", "list", "iter", "walk",
      "traverse", "map", "filter", "deepcopy", "share", "tie", "untie", "scale", "reshape", "resize",
      "teardown", "warmup", "transform", "random", "dummy", "fake", "mock", "default", "data",
+     "resolve", "lookup", "select", "choose", "pick", "locate", "ensure", "assign", "unwrapped",
      # container methods of `nn.ModuleList`/`nn.ModuleDict`/`nn.Sequential`
      "append", "extend", "insert", "pop", "remove", "add", "keys", "values", "items", "clear", "index"}
 )

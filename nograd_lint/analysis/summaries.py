@@ -515,7 +515,7 @@ class ModuleModel:
             found = self.project.value_of(qualified, hops, self.depth + (0 if hops else 1))
             if found is not None:
                 return found
-        if qualified in knowledge.GRAD_CONTEXTS:
+        if qualified in knowledge.GRAD_CONTEXTS or _is_torch_function(qualified):
             return Value(Kind.FUNCTION, Graph.NO, ref=qualified)
         if _is_module_base(qualified) or (qualified.startswith(knowledge.MODULE_PACKAGES)
                                           and qualified.rpartition(".")[2][:1].isupper()
@@ -638,6 +638,13 @@ def _as_called_with_gradients(model: ModuleModel, function: FunctionInfo, contex
         return interpret(model, function) if context is None else interpret(model, function, context)
     finally:
         function.entry = entry
+
+
+def _is_torch_function(qualified: str) -> bool:
+    """`torch.nn.functional.conv2d`, `torch.cat`: a function of torch, never a model (a name bound
+    to one, `conv = F.conv2d`, is called as what it is, whatever its name)."""
+    package, _, last = qualified.rpartition(".")
+    return package in ("torch", "torch.nn.functional") and last[:1].islower()
 
 
 def _is_module_base(qualified: str) -> bool:

@@ -10,6 +10,7 @@ import libcst as cst
 from ..fixes import edits
 from ..io.config import Settings
 from ..analysis.contexts import kind_of, with_of_item
+from ..analysis.treewalk import iter_nodes
 from ..diagnostics import Confidence, Fix, FixSafety
 from ..analysis.gradmode import (CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Origin, WithFact, class_of,
                                  is_main_guard)
@@ -78,9 +79,11 @@ class LeakingSetGradEnabled(ContextRule):
 
     ## Known limits
     A restore in a caller, or through a helper function, is not seen. A `return` between the call
-    and the restore counts as a path that leaks. When another method of the same class (or function
-    of the module) turns gradients back on, as in `__enter__`/`__exit__` or `setUp`/`tearDown`,
-    the pair is taken to manage the mode and nothing is reported. A function whose last statement
+    and the restore counts as a path that leaks. When another method of the same class (or a
+    short function of the module, at most three statements) turns gradients back on, as in
+    `__enter__`/`__exit__`, `setUp`/`tearDown` or `freeze_all()`/`unfreeze_all()`, the pair is
+    taken to manage the mode and nothing is reported; a longer function that turns them on at its
+    start (a training epoch after a leaking evaluation) only compensates, and the leak is reported. A function whose last statement
     is `set_grad_enabled(flag)` sets the mode for its caller on purpose and is not reported. A
     library module is told from a script by its own text only, so its findings have medium
     confidence; a conditional top-level call (under `if` or `try`) is not reported.
@@ -229,14 +232,31 @@ def _leak(analysis: FileAnalysis, call: CallFact) -> Optional[str]:
 
 
 def _sibling_restores(analysis: FileAnalysis, function: FunctionInfo) -> bool:
-    """Another method of the class (or function of the module) turns gradients back on: a pair
-    such as `__enter__`/`__exit__`, `setUp`/`tearDown` or `freeze()`/`unfreeze()` manages the mode."""
+    """Another method of the class (or a short function of the module) turns gradients back on:
+    a pair such as `__enter__`/`__exit__`, `setUp`/`tearDown` or `freeze()`/`unfreeze()` manages
+    the mode. A long module-level function that turns them on at its start (a training epoch after
+    an evaluation that leaks) compensates for the leak; it does not manage the mode."""
     disabling = {id(fact.function) for fact in analysis.calls if fact.function is not None and fact.is_bare_statement
                  and kind_of(fact) is GradContext.SET_GRAD_ENABLED
                  and (_literal_false(fact.node) or _sets_flag(analysis, fact))}
     return any(fact.function is not function and fact.function is not None and id(fact.function) not in disabling
                and fact.function.class_name == function.class_name and fact.function.parent is function.parent
+               and (fact.function.class_name is not None or _statement_count(fact.function) <= MANAGER_STATEMENTS)
                and _is_restore(analysis, fact) for fact in analysis.calls)
+
+
+MANAGER_STATEMENTS = 3  # a module-level function this short that turns gradients on manages the mode
+
+
+def _statement_count(function: FunctionInfo) -> int:
+    """Statements in the function's body at any depth, its docstring left out."""
+    count = sum(1 for node in iter_nodes(function.node.body)
+                if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)))
+    body = function.node.body
+    first = body.body[0] if isinstance(body, cst.IndentedBlock) and body.body else None
+    docstring = (isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr)
+                 and isinstance(first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
+    return count - 1 if docstring else count
 
 
 def _is_restore(analysis: FileAnalysis, fact: CallFact, setting: Optional[CallFact] = None) -> bool:
