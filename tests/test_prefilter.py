@@ -10,7 +10,8 @@ from nograd_lint.linter import lint_source, relevant_rules
 from nograd_lint.analysis.prefilter import Signals, signals_of
 
 ROOT = Path(__file__).parent.parent
-FILES = sorted([*ROOT.glob("tests/cases/*/*.py"), *ROOT.glob("examples/*.py"), *ROOT.glob("tests/e2e/*.py")])
+FILES = sorted([*ROOT.glob("tests/cases/*/*.py"), *ROOT.glob("tests/cases_v2/*/*.py"), *ROOT.glob("examples/*.py"),
+                *ROOT.glob("tests/e2e/*.py")])
 EVERYTHING = Settings(select=("NG",), min_confidence=Confidence.LOW)
 
 

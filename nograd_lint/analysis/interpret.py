@@ -48,6 +48,9 @@ DETACHING = frozenset({"detach", "detach_", "numpy"})
 NON_DIFFERENTIABLE = frozenset({"argmax", "argmin", "eq", "ne", "gt", "lt", "ge", "le", "long", "int", "bool",
                                 "nonzero", "any", "all", "isnan", "isinf", "isfinite", "sign", "argsort",
                                 "topk_indices", "round", "floor", "ceil", "byte", "char", "short"})
+# Reductions that also give indices when a dimension is given (`_, pred = out.max(1)`): the
+# indices are values read from the output, as `argmax` is.
+INDEXING_REDUCTIONS = frozenset({"max", "min", "topk", "sort", "kthvalue", "median", "mode"})
 PYTHON_METHODS = knowledge.PYTHON_VALUE_METHODS | frozenset({"tolist", "item", "__len__", "numel", "dim"})
 VIEW_METHODS = frozenset({"view", "reshape", "detach", "flatten", "squeeze", "unsqueeze", "permute", "transpose",
                           "t", "expand", "expand_as", "narrow", "select", "view_as", "unflatten", "cpu", "cuda",
@@ -860,6 +863,8 @@ class Interpreter:
             root = _root(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
             if root is not None and root in env and root not in ("self", "cls") and self.is_local(root):
                 env[root] = env[root].but(sources=env[root].sources | args.sources)
+        if method in INDEXING_REDUCTIONS and arguments:
+            self.result.read_as_data.update(receiver.sources)
         if receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and fact.qualified is None:
             value = self.computed(node, join(receiver, args) if arguments else receiver)
             if method in VIEW_METHODS and receiver.inference is not None:
@@ -1010,6 +1015,8 @@ class Interpreter:
             last = qualified.rpartition(".")[2]
             if qualified.startswith("torch.") and last in TENSOR_CREATION:
                 return NO_GRAPH
+            if qualified == f"torch.{last}" and last in INDEXING_REDUCTIONS and len(arguments) > 1:
+                self.result.read_as_data.update(arguments[0][1].sources)  # `_, pred = torch.max(out, 1)`
             if qualified.startswith(("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.")):
                 return PYTHON
         callee = (fact.callee or "").rpartition(".")[2]
