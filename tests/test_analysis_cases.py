@@ -108,3 +108,23 @@ def test_the_training_file_alone_sees_that_the_helper_is_guarded_in_its_own_modu
                            "fit.py"], cwd=copy, capture_output=True, text=True)
     found = sorted((d["path"], d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["findings"])
     assert found == [e for e in _expected_in(ROOT / "projects" / name) if e[0] == "fit.py"]
+
+
+def test_a_notebook_beside_its_package_is_analysed_with_it(tmp_path):
+    """No project marker: a notebook that imports a package next to it has that folder as its
+    root, as a script does, so the model its package builds is known to be a module."""
+    (tmp_path / "kit").mkdir()
+    (tmp_path / "kit" / "__init__.py").write_text("")
+    (tmp_path / "kit" / "nets.py").write_text(
+        "from torch import nn\n\n\ndef build():\n    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\n")
+    cells = [["import torch\n", "from kit.nets import build\n"], ["f = build()\n"],
+             ["found = []\n", "for x in torch.randn(10, 3, 4):\n", "    _, pred = f(x).max(1)\n",
+              "    found.append(pred.tolist())\n"]]
+    notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {},
+                           "outputs": [], "source": source} for i, source in enumerate(cells)],
+                "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "score.ipynb").write_text(json.dumps(notebook, indent=1))
+    done = subprocess.run([str(Path(sys.executable).parent / "nograd-lint"), "--no-cache", "--output-format", "json",
+                           "score.ipynb"], cwd=tmp_path, capture_output=True, text=True)
+    found = [(d["cell"], d["line"], d["column"], d["code"]) for d in json.loads(done.stdout)["findings"]]
+    assert found == [(3, 3, 15, "NG101")]

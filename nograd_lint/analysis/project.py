@@ -74,7 +74,8 @@ def _namespace_root(path: Path) -> Optional[Path]:
     return None
 
 
-_IMPORT_HEAD = re.compile(r"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
+# an import statement at the start of a line, or of a notebook's JSON source line (`"import x\n",`)
+_IMPORT_HEAD = re.compile(r"^[ \t]*\"?(?:from|import)[ \t]+([A-Za-z_]\w*)", re.MULTILINE)
 _FOLDER_IMPORTS: dict[Path, tuple[tuple, frozenset]] = {}  # folder -> (its scripts' stamps, names)
 
 
