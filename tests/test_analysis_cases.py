@@ -117,8 +117,8 @@ def test_a_notebook_beside_its_package_is_analysed_with_it(tmp_path):
     (tmp_path / "kit" / "__init__.py").write_text("")
     (tmp_path / "kit" / "nets.py").write_text(
         "from torch import nn\n\n\ndef build():\n    return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))\n")
-    cells = [["import torch\n", "from kit.nets import build\n"], ["f = build()\n"],
-             ["found = []\n", "for x in torch.randn(10, 3, 4):\n", "    _, pred = f(x).max(1)\n",
+    cells = [["import torch\n", "from kit.nets import build\n"], ["net = build()\n"],
+             ["found = []\n", "for x in torch.randn(10, 3, 4):\n", "    _, pred = net(x).max(1)\n",
               "    found.append(pred.tolist())\n"]]
     notebook = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {},
                            "outputs": [], "source": source} for i, source in enumerate(cells)],

@@ -95,8 +95,6 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
                  accumulation=False, parameter_loop=False, backward=False)
     scan = _FileScan(found, evaluation_names)
     _scan(tree, scan)
-    if not found["forward"] and _calls_what_a_call_made(scan):
-        found["forward"] = True  # `net = build()` then `net(x)`: `build` may be a project's model factory
     if scan.loops and (found["forward"] or found["loss"]):
         found["accumulation"] = _accumulates_graph(scan)
     if any(word in text for word in GRAD_WORDS):  # else no grad-mode context can be in sight
@@ -114,7 +112,6 @@ class _FileScan:
     evaluation_names: Sequence[str]
     loops: list = dataclasses.field(default_factory=list)
     modules: set = dataclasses.field(default_factory=set)  # receivers of `.eval()`, `.parameters()`, ...
-    called: set = dataclasses.field(default_factory=set)  # plain names called: `net(x)`
     assigns: list = dataclasses.field(default_factory=list)  # (names bound, value)
 
 
@@ -126,8 +123,6 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
         if kind is ast.Call:
             _call_signals(node, found)
             func = node.func
-            if type(func) is ast.Name:
-                scan.called.add(func.id)
             if type(func) is ast.Attribute and (func.attr in MODULE_ONLY_METHODS or func.attr in (
                     knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
                 scan.modules.add(_dotted(func.value))
@@ -187,11 +182,6 @@ def _call_signals(node: ast.Call, found: dict) -> None:
             found["loss"] = True
     elif isinstance(func, (ast.Call, ast.Subscript)):
         found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
-
-
-def _calls_what_a_call_made(scan: _FileScan) -> bool:
-    """Is a name bound to what a call returns (`net = build()`) called itself later?"""
-    return any(type(value) is ast.Call and names & scan.called for names, value in scan.assigns)
 
 
 def _arguments(args: ast.arguments) -> list[ast.arg]:
