@@ -132,8 +132,6 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             if is_evaluation_name(node.name, evaluation_names) or node.name in _OVERRIDE_NAMES:
                 found["evaluation"] = True
-            if not found["forward"] and any(_annotated_class(arg.annotation) for arg in _arguments(node.args)):
-                found["forward"] = True  # `model: nn.Module`, `net: "Encoder"`: calling it may be a forward pass
         elif kind in (ast.For, ast.AsyncFor, ast.While):
             scan.loops.append(node)
             if kind is not ast.While:
@@ -182,29 +180,6 @@ def _call_signals(node: ast.Call, found: dict) -> None:
             found["loss"] = True
     elif isinstance(func, (ast.Call, ast.Subscript)):
         found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
-
-
-def _arguments(args: ast.arguments) -> list[ast.arg]:
-    return [*args.posonlyargs, *args.args, *args.kwonlyargs]
-
-
-def _annotated_class(annotation: Optional[ast.expr]) -> bool:
-    """An annotation that names a class, capitalised (`nn.Module`, `Optional["Encoder"]`,
-    `Net | None`), other than typing's and builtins' own: it may be a module class."""
-    if annotation is None:
-        return False
-    for node in walk(annotation):
-        name = (node.attr if type(node) is ast.Attribute else node.id if type(node) is ast.Name
-                else node.value if type(node) is ast.Constant and isinstance(node.value, str) else None)
-        if name and name[:1].isupper() and name.rpartition(".")[2] not in _TYPING_NAMES:
-            return True
-    return False
-
-
-_TYPING_NAMES = frozenset({"Optional", "Union", "List", "Dict", "Tuple", "Set", "Sequence", "Iterable", "Iterator",
-                           "Mapping", "Callable", "Any", "Type", "Literal", "Tensor", "Path", "None", "Generator",
-                           "MutableMapping", "Collection", "TypeVar", "ClassVar", "Final", "Annotated", "DataLoader",
-                           "Dataset", "Namespace", "Logger", "PathLike", "NDArray", "FrozenSet", "DefaultDict"})
 
 
 def _builds_model(dotted: str) -> bool:
