@@ -266,3 +266,13 @@ def test_every_file_the_analysis_opens_is_recorded(tmp_path, name):
         seen = json.loads((cache / "seen").read_text())
         assert seen["opened"] and set(seen["opened"]) <= set(seen["recorded"]), paths
 
+
+
+def test_a_kept_result_repeats_the_notes_of_its_file(tmp_path):
+    """A file read with a note (an unknown coding cookie) gets the same note on a warm run."""
+    write(tmp_path, "pyproject.toml", "")
+    write(tmp_path, "cookie.py", ("# -*- coding: future_fstrings -*-\n" + EVALUATE).encode("utf-8"))
+    lint(tmp_path, "cookie.py")  # kept
+    warm = cold_and_warm(tmp_path, "cookie.py")
+    assert warm.err.splitlines()[0] == ("nograd-lint: note: cookie.py: unknown encoding 'future_fstrings' in its "
+                                        "coding cookie; read as UTF-8")

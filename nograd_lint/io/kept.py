@@ -92,15 +92,17 @@ def keeping_results(run: KeptRun, results: Iterator[FileResult], together: bool 
 
 # -- results as JSON --------------------------------------------------------------------------------
 def result_to_json(result: FileResult) -> dict:
-    return {"path": result.path, "error": result.error,
+    return {"path": result.path, "error": result.error, "notes": list(result.notes),
             "diagnostics": [_diagnostic_to_json(d) for d in result.diagnostics]}
 
 
 def result_from_json(value: dict) -> FileResult:
-    error = value["error"]
-    if not isinstance(value["path"], str) or not (error is None or isinstance(error, str)):
+    error, notes = value["error"], value["notes"]
+    if (not isinstance(value["path"], str) or not (error is None or isinstance(error, str))
+            or not isinstance(notes, list) or not all(isinstance(note, str) for note in notes)):
         raise TypeError("not a kept result")
-    return FileResult(value["path"], [_diagnostic_from_json(d) for d in value["diagnostics"]], error=error)
+    return FileResult(value["path"], [_diagnostic_from_json(d) for d in value["diagnostics"]], error=error,
+                      notes=notes)
 
 
 def _diagnostic_to_json(diagnostic: Located) -> list:
