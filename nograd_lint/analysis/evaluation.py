@@ -497,15 +497,14 @@ def _call_does_not_train(model: ModuleModel, result: ScopeResult, token: Token) 
 def _callable_argument_does_not_train(model: ModuleModel, token: Token, params: dict, summary) -> Optional[str]:
     """`run_epoch(loader, model, LossCompute(gen, crit, None))`: the callee trains only through a
     callable it is given (other calls pass one that trains); this one does not."""
-    called = [name for name, uses in summary.param_uses.items() if "called" in uses and name in params]
-    idle = [name for name in called if model.called_function(params[name]) is not None
-            and not model.trains_when_called(params[name])]
-    if not idle or len(idle) != len([name for name in called if model.called_function(params[name]) is not None]):
+    callables = [name for name, uses in summary.param_uses.items() if "called" in uses and name in params
+                 and model.called_function(params[name]) is not None]
+    if not callables or any(model.trains_when_called(params[name]) for name in callables):
         return None
     owner = model.owner_model(token.callee) or model
     if not any(id(fact.node) in site.training_calls for site, fact, _, _ in owner.callers_of(token.callee)):
         return None
-    names = ", ".join(f"`{name}`" for name in idle)
+    names = ", ".join(f"`{name}`" for name in callables)
     return f"`{token.callee.name}` trains only through {names}, which does not train here, yet records graphs"
 
 

@@ -222,7 +222,8 @@ class Interpreter:
             return self.model.instance_value(by_usage).but(params=tag)
         if name in self.ducks:
             return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.DUCK)
-        default = _parameter_default(self.scope, name)
+        param = _parameter(self.scope, name)
+        default = param.default if param is not None else None
         if default is not None and not isinstance(default, (cst.Name, cst.Attribute)):
             return Value(Kind.PYTHON, Graph.NO, params=tag) if _is_literal(default) else UNKNOWN.but(params=tag)
         if default is not None and isinstance(default, cst.Name) and default.value == "None":
@@ -236,16 +237,13 @@ class Interpreter:
     def annotated_value(self, name: str) -> Optional[Value]:
         """A parameter annotated with a module or optimizer class (`model: nn.Module`,
         `net: Optional["Encoder"]`): an instance of it, its mode unknown."""
-        cls = None
-        for part in _annotation_parts(_parameter_annotation(self.scope, name)):
-            value = self.value(part, {})
-            if value.kind is Kind.CLASS:
-                cls = value.ref if cls is None else None
-                if cls is None:
-                    return None  # `Union[Encoder, Decoder]`: one of several
-        if cls is None:
-            return None
-        instance = self.model.instance_value(cls)
+        param = _parameter(self.scope, name)
+        annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
+        classes = [value.ref for value in (self.value(part, {}) for part in _annotation_parts(annotation))
+                   if value.kind is Kind.CLASS]
+        if len(classes) != 1:
+            return None  # none, or `Union[Encoder, Decoder]`: one of several
+        instance = self.model.instance_value(classes[0])
         return instance if instance.kind in (Kind.MODULE, Kind.OPTIMIZER) else None
 
     # -- statements -------------------------------------------------------------------------------
@@ -1117,7 +1115,7 @@ def interpret(model: "ModuleModel", scope: Optional[FunctionInfo], context: Cont
 # -- helpers ---------------------------------------------------------------------------------------
 def _parameter_names(function: FunctionInfo) -> list[str]:
     params = function.node.params
-    names = [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)]
+    names = [p.name.value for p in _named_params(function)]
     for star in (params.star_arg, params.star_kwarg):
         if isinstance(star, cst.Param):
             names.append(star.name.value)
@@ -1129,24 +1127,16 @@ def _positional_names(function: FunctionInfo) -> list[str]:
     return [p.name.value for p in (*params.posonly_params, *params.params)]
 
 
-def _parameter_default(function: Optional[FunctionInfo], name: str) -> Optional[cst.BaseExpression]:
-    if function is None:
-        return None
+def _named_params(function: FunctionInfo) -> tuple:
+    """The parameters that can be passed by name (positional-only, normal, keyword-only)."""
     params = function.node.params
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        if param.name.value == name:
-            return param.default
-    return None
+    return (*params.posonly_params, *params.params, *params.kwonly_params)
 
 
-def _parameter_annotation(function: Optional[FunctionInfo], name: str) -> Optional[cst.BaseExpression]:
+def _parameter(function: Optional[FunctionInfo], name: str) -> Optional[cst.Param]:
     if function is None:
         return None
-    params = function.node.params
-    for param in (*params.posonly_params, *params.params, *params.kwonly_params):
-        if param.name.value == name:
-            return param.annotation.annotation if param.annotation is not None else None
-    return None
+    return next((param for param in _named_params(function) if param.name.value == name), None)
 
 
 def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpression]:
@@ -1214,8 +1204,7 @@ def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, def
         if name is not None and literal is not _MISSING:
             found[name] = literal
     if defaults and not starred:
-        params = function.node.params
-        for param in (*params.posonly_params, *params.params, *params.kwonly_params):
+        for param in _named_params(function):
             name = param.name.value
             if name not in given and param.default is not None:
                 literal = _literal_of(param.default)

@@ -92,8 +92,9 @@ def _imported_names(path: Path) -> Optional[set[str]]:
 def _imported_in_folder(folder: Path) -> frozenset:
     """The names the `.py` files of a folder import, read once per version of the folder's files."""
     try:
-        scripts = sorted((entry.name, entry.stat().st_mtime_ns, entry.stat().st_size)
-                         for entry in os.scandir(folder) if entry.name.endswith(".py") and entry.is_file())
+        scripts = sorted((entry.name, status.st_mtime_ns, status.st_size)
+                         for entry in os.scandir(folder) if entry.name.endswith(".py") and entry.is_file()
+                         for status in (entry.stat(),))
     except OSError:
         return frozenset()
     stamp = tuple(scripts)

@@ -20,7 +20,8 @@ import libcst as cst
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
 from .demand import OnDemand
-from .interpret import (MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root, interpret)
+from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
+                        interpret)
 from .treewalk import children, iter_nodes
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
 
@@ -395,8 +396,7 @@ class ModuleModel:
     def guarded_in_module(self, function: FunctionInfo) -> bool:
         """Does code of this module call `function` by name with gradients disabled (`with
         torch.no_grad(): test(...)` under `__main__`)?"""
-        return any(call.callee == function.name and self.analysis.state_of(call).mode.disables_grad
-                   for call in self.analysis.calls_named(function.name))
+        return any(self.analysis.state_of(call).mode.disables_grad for call in self.analysis.calls_named(function.name))
 
     def owner_model(self, function: FunctionInfo) -> Optional["ModuleModel"]:
         """The model of the module that defines `function`: this one or another of the project."""
@@ -635,7 +635,7 @@ def _as_called_with_gradients(model: ModuleModel, function: FunctionInfo, contex
     if entry.origin is Origin.CALLERS:
         function.entry = ENABLED_BY_DEFAULT
     try:
-        return interpret(model, function) if context is None else interpret(model, function, context)
+        return interpret(model, function, context or DEFAULT_CONTEXT)
     finally:
         function.entry = entry
 

@@ -254,9 +254,7 @@ def _statement_count(function: FunctionInfo) -> int:
                 if isinstance(node, (cst.SimpleStatementLine, cst.BaseCompoundStatement)))
     body = function.node.body
     first = body.body[0] if isinstance(body, cst.IndentedBlock) and body.body else None
-    docstring = (isinstance(first, cst.SimpleStatementLine) and isinstance(first.body[0], cst.Expr)
-                 and isinstance(first.body[0].value, (cst.SimpleString, cst.ConcatenatedString)))
-    return count - 1 if docstring else count
+    return count - 1 if first is not None and edits.is_docstring(first) else count
 
 
 def _is_restore(analysis: FileAnalysis, fact: CallFact, setting: Optional[CallFact] = None) -> bool:
