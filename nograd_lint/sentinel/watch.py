@@ -167,6 +167,7 @@ class Sentinel:
         self._include = tuple(sorted(include))
         self._sites: Dict[Tuple[Any, int, str], _Site] = {}
         self._thread = _Thread()
+        self._lock = threading.Lock()  # sites are shared by threads: creation and counts
         self._states = weakref.WeakKeyDictionary()  # module -> storages of its parameters, buffers
         self._handles: list = []
         # Forward hooks of finished forwards, removed when the next watched forward starts (on
@@ -253,8 +254,10 @@ class Sentinel:
         key = (frame.f_code, frame.f_lasti, kind)
         site = self._sites.get(key)
         if site is None:
-            site = self._sites[key] = _Site(self._frames.location(frame),
-                                            self._frames.callers(frame), kind, self._thread)
+            created = _Site(self._frames.location(frame), self._frames.callers(frame), kind,
+                            self._thread)
+            with self._lock:  # two threads may reach a new site at once: one of them wins
+                site = self._sites.setdefault(key, created)
         return site
 
     def _start_hooks(self, site: _Site):
@@ -274,19 +277,22 @@ class Sentinel:
         """Count a watched forward that built a graph; watch its outputs' grad_fn nodes."""
         site = forward.site
         if site.used:
-            site.forwards += 1
-            site.modules.add(type(forward.module).__name__)
+            self._count(forward, measured=True)
             return
         nodes = _graph_nodes(output)
         saved = _packs(site) > forward.packs
         if not (saved or nodes):  # no graph was built (e.g. frozen module, inputs without one)
             return
-        site.forwards += 1
-        site.modules.add(type(forward.module).__name__)
-        if forward.hooks is None:
-            site.unmeasured += 1
+        self._count(forward, measured=forward.hooks is not None)
         for node in nodes:
             node.register_prehook(site.on_backward)
+
+    def _count(self, forward: _Forward, measured: bool) -> None:
+        site = forward.site
+        with self._lock:  # `+=` is not atomic between threads
+            site.forwards += 1
+            site.unmeasured += not measured
+            site.modules.add(type(forward.module).__name__)
 
     # --- the watch --------------------------------------------------------------------------------
 
