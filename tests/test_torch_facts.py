@@ -30,6 +30,8 @@ nn = torch.nn
 
 from torch.autograd.graph import saved_tensors_hooks  # noqa: E402
 
+from nograd_lint.analysis import knowledge  # noqa: E402
+
 # --------------------------------------------------------------------------
 # Stable message fragments (these are quoted in the rule documentation).
 # --------------------------------------------------------------------------
@@ -984,6 +986,34 @@ def test_eval_mode_still_records_but_frozen_module_on_plain_input_does_not():
     generated = nn.Linear(8, 8)(x)
     out, saved = _saved_bytes(lambda: body(generated).detach())
     assert out.grad_fn is None and saved > 0  # recorded, then thrown away
+
+
+@pytest.mark.parametrize("name", sorted(knowledge.PARAMETER_FREE_LAYERS))
+def test_parameter_free_layers_record_nothing_on_a_plain_input(name):
+    """NG101's probe evidence needs a module with parameters: each layer of
+    `knowledge.PARAMETER_FREE_LAYERS` has none, so fed a tensor without a graph it records
+    nothing, while a layer with weights does."""
+    layer = _parameter_free_layer(name.rpartition(".")[2])
+    assert not list(layer.parameters())
+    x = torch.randn(2, 4, 8, 8, 8) if name.endswith("3d") else torch.randn(2, 4, 8, 8)
+    if name.endswith("1d") or name.rpartition(".")[2] in ("Fold",):
+        x = torch.randn(2, 4, 16) if not name.endswith("Fold") else torch.randn(2, 16, 9)
+    out = layer(x, x) if name.endswith(("CosineSimilarity", "PairwiseDistance")) else layer(x)
+    assert out.grad_fn is None
+    assert nn.Linear(x.shape[-1], 2)(x).grad_fn is not None
+
+
+def _parameter_free_layer(name: str) -> nn.Module:
+    arguments = {"Threshold": (0.1, 0.0), "Softmax": (1,), "LogSoftmax": (1,), "Softmin": (1,),
+                 "GLU": (1,), "Upsample": (None, 2), "UpsamplingNearest2d": (None, 2),
+                 "UpsamplingBilinear2d": (None, 2), "Unflatten": (1, (2, 2)), "PixelShuffle": (2,),
+                 "PixelUnshuffle": (2,), "ChannelShuffle": (2,), "Fold": ((4, 4), 2),
+                 "Unfold": (2,), "ZeroPad2d": (1,), "LPPool1d": (2, 2), "LPPool2d": (2, 2)}
+    if "Pool" in name and name not in arguments:
+        return getattr(nn, name)(2)
+    if "Pad" in name and name not in arguments:
+        return getattr(nn, name)(1, 0.0) if name.startswith("Constant") else getattr(nn, name)(1)
+    return getattr(nn, name)(*arguments.get(name, ()))
 
 
 @pytest.mark.parametrize("guard", ["none", "with", "wrap"])

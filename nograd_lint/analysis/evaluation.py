@@ -18,9 +18,9 @@ from . import knowledge
 from .knowledge import is_evaluation_name
 from ..diagnostics import Confidence
 from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
-from .interpret import ScopeResult, Token
-from .lattice import Evidence, Graph, Kind, Training
-from .summaries import MODULE_API, ModuleModel, model_of
+from .interpret import RETURNED, STORED, USED, ScopeResult, Token
+from .lattice import Evidence, Graph, Kind, Training, Value
+from .summaries import MODULE_API, ClassModel, ModuleModel, model_of
 from .treewalk import iter_nodes
 
 
@@ -134,6 +134,8 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     analysis = model.analysis
     if function.entry.mode is not Mode.ENABLED or is_test_function(analysis, function):
         return []
+    if any(state.mode.disables_grad for _, state in model.base_class_calls(function)):
+        return []  # a template method its base class runs under no_grad
     if function.name == "__init__" or (_is_model_internal(model, function) and _overridden_hook(function) is None):
         return []
     if result.wants_grad:
@@ -177,6 +179,10 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append("nothing uses the graph it records")
     if callers:
         evidence.append(callers)
+    base_calls = model.base_class_calls(function)
+    if base_calls and not model.callers_of(function):
+        caller = base_calls[0][0]
+        evidence.append(f"`{caller.class_name}.{caller.name}` calls it with gradients on")
     override = _overridden_hook(function)
     hint = None
     if override is not None:
@@ -202,6 +208,11 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence[evidence.index("it throws the graph of every batch away")] = (
             "it reads values from the outputs of every step and throws their graphs away")
         confidence = Confidence.MEDIUM
+    elif dead and all(t.callee is None and t.id in result.values_read and _has_parameters(t.module) for t in tokens):
+        # a probe (`value = critic(s, a)[0].item()`): only values leave, whoever calls it
+        evidence[evidence.index("nothing uses the graph it records")] = (
+            "it reads values from the outputs and throws the graph away")
+        confidence = Confidence.MEDIUM
     elif dead_loop and sure_module:
         # alone, a dead graph in a loop is weak: on library code the loops are mostly over modules
         # (building, moving, registering them), not over batches
@@ -224,6 +235,20 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
                       escapes=bool(escaping) or _returns_tensor(result))
 
 
+def _has_parameters(module: Value) -> bool:
+    """A module whose class shows trainable parameters, so that its forward records a graph even
+    on a plain input: a module class of the project, a torch.nn layer with weights. Not one of
+    an unknown class (`resize: nn.Module` may be a parameter-free transform)."""
+    if module.kind is not Kind.MODULE or module.frozen:
+        return False
+    refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
+    return all((isinstance(ref, ClassModel) and ref.is_module and not ref.is_loss)
+               or (isinstance(ref, str) and ref.startswith(knowledge.MODULE_PACKAGES)
+                   and ref not in knowledge.PARAMETER_FREE_LAYERS and ref not in knowledge.MODULE_BASES
+                   and not ref.endswith("Loss"))
+               for ref in refs)
+
+
 def _configured(name: str, extra_names: Sequence[str]) -> bool:
     return bool(extra_names) and (name in extra_names or bool(set(knowledge.split_words(name)) & set(extra_names)))
 
@@ -232,8 +257,8 @@ def _framework_template_method(model: ModuleModel, function: FunctionInfo) -> bo
     """A method of a class derived from a class defined elsewhere, that nothing here calls: most
     likely a hook the base class calls, often under no_grad."""
     info = function.class_info
-    if info is None or model.callers_of(function):
-        return False
+    if info is None or model.callers_of(function) or model.base_class_calls(function):
+        return False  # called here, or by a base class of the project: not an unknown hook
     return any(base not in knowledge.PLAIN_BASES and base not in model.classes for base in info.bases)
 
 
@@ -391,7 +416,7 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 # what a helper meant to run under no_grad returns is kept, never differentiated
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
-            evidence = _detached_at_once(token)
+            evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
         if evidence is None or _trained_here(result, token):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
@@ -471,6 +496,24 @@ def _detached_at_once(token: Token) -> Optional[str]:
                 and node.func.attr.value in ("detach", "item", "tolist", "numpy")
                 and any(inner is token.call.node for inner in iter_nodes(node.func.value))):
             return f"its output is `.{node.func.attr.value}()`ed at once"
+    return None
+
+
+def _given_to_helper_that_drops_it(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:
+    """The forward pass's output is passed straight to a project function that never
+    differentiates anything and neither keeps nor returns it (`self.save_grid(self.gen(z))`)."""
+    for fact, callee, params, constants in result.outgoing_calls.values():
+        if fact.statement is not token.call.statement:
+            continue
+        given = [name for name, value in params.items() if token.id in value.sources]
+        summary = model.summary_of(callee)
+        if not given or summary is None:
+            continue
+        summary = summary.given(constants)
+        if summary.wants_grad or summary.result.training or any(
+                summary.param_uses.get(name, set()) & {USED, STORED, RETURNED} for name in given):
+            continue
+        return f"its output goes to `{callee.name}`, which never differentiates it"
     return None
 
 

@@ -52,6 +52,7 @@ NON_DIFFERENTIABLE = frozenset({"argmax", "argmin", "eq", "ne", "gt", "lt", "ge"
 # indices are values read from the output, as `argmax` is.
 INDEXING_REDUCTIONS = frozenset({"max", "min", "topk", "sort", "kthvalue", "median", "mode"})
 PYTHON_METHODS = knowledge.PYTHON_VALUE_METHODS | frozenset({"tolist", "item", "__len__", "numel", "dim"})
+VALUE_READS = frozenset({"tolist", "item"})  # of PYTHON_METHODS, those that read a tensor's values
 VIEW_METHODS = frozenset({"view", "reshape", "detach", "flatten", "squeeze", "unsqueeze", "permute", "transpose",
                           "t", "expand", "expand_as", "narrow", "select", "view_as", "unflatten", "cpu", "cuda",
                           "to", "contiguous", "float", "half", "double"})
@@ -143,6 +144,7 @@ class ScopeResult:
     guessed: set = dataclasses.field(default_factory=set)  # ids of calls resolved only by a method's name
     missed_fields: set = dataclasses.field(default_factory=set)  # (class, attribute) read before any store was seen
     read_as_data: set = dataclasses.field(default_factory=set)  # token ids whose outputs were turned into plain values
+    values_read: set = dataclasses.field(default_factory=set)  # of those, the ones whose values were read (not only detached)
 
     @property
     def backwards(self) -> list:
@@ -241,10 +243,15 @@ class Interpreter:
         annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
         classes = [value.ref for value in (self.value(part, {}) for part in _annotation_parts(annotation))
                    if value.kind is Kind.CLASS]
-        if len(classes) != 1:
-            return None  # none, or `Union[Encoder, Decoder]`: one of several
-        instance = self.model.instance_value(classes[0])
-        return instance if instance.kind in (Kind.MODULE, Kind.OPTIMIZER) else None
+        instances = [self.model.instance_value(cls) for cls in classes]
+        kinds = {instance.kind for instance in instances}
+        if len(kinds) != 1 or not kinds <= {Kind.MODULE, Kind.OPTIMIZER}:
+            return None  # none, or `Union[Encoder, Config]`: maybe not a module
+        if len(instances) == 1:
+            return instances[0]
+        # `TwinQ | Ensemble`: a module either way, of one of these classes (a tuple: no method is
+        # resolved on it, but each class says whether it has parameters)
+        return instances[0].but(ref=tuple(classes), is_loss=False)
 
     # -- statements -------------------------------------------------------------------------------
     def block(self, statements, env: dict) -> dict:
@@ -633,7 +640,7 @@ class Interpreter:
             # a submodule or a tensor (`model.train_targets`): a call of it is read as the module's
             # forward (see `method_call`), anything else as an unknown value
             return UNKNOWN.but(params=base.params)
-        if base.kind in (Kind.OBJECT, Kind.UNKNOWN) and knowledge.looks_like_model(attr):
+        if base.kind in (Kind.OBJECT, Kind.UNKNOWN) and knowledge.looks_like_model(attr) and not self._is_method(base, attr):
             return Value(Kind.MODULE, Graph.YES, params=base.params, evidence=Evidence.NAME)
         if attr == "loss":  # `outputs.loss` of a model's output object
             return base.but(kind=Kind.TENSOR) if base.graph is Graph.NO else Value(
@@ -671,7 +678,7 @@ class Interpreter:
         kind = Kind.TENSOR if inputs.kind in (Kind.TENSOR, Kind.MODULE) else inputs.kind
         if kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS, Kind.OPTIMIZER):
             kind = Kind.UNKNOWN
-        return Value(kind, inputs.graph, inputs.sources, inputs.params, dropped=inputs.dropped,
+        return Value(kind, inputs.graph, inputs.sources, inputs.params, dropped=inputs.dropped, detached=inputs.detached,
                      nograd=inputs.nograd if inputs.graph is Graph.NO else None,
                      nograd_node=inputs.nograd_node if inputs.graph is Graph.NO else None,
                      nograd_state=inputs.nograd_state if inputs.graph is Graph.NO else None)
@@ -717,9 +724,22 @@ class Interpreter:
         if found is not None and found.kind in (Kind.MODULE, Kind.FUNCTION, Kind.CLASS, Kind.OBJECT):
             return found
         instance = receiver.kind is Kind.OBJECT or (receiver.kind is Kind.UNKNOWN and bool(receiver.params))
-        if (found is None or found.kind is Kind.UNKNOWN) and instance and knowledge.looks_like_model(func.attr.value):
+        if (found is None or found.kind is Kind.UNKNOWN) and instance and knowledge.looks_like_model(func.attr.value) \
+                and not self._is_method(receiver, func.attr.value):
             return Value(Kind.MODULE, Graph.YES, params=receiver.params, evidence=Evidence.NAME)  # `self.model(x)`
         return None
+
+    def read_values(self, value: Value, detached_only: bool = False) -> None:
+        """The outputs of `value`'s forward passes become plain data here (`.item()`, `argmax`);
+        `detached_only`: their graph is dropped, nothing of them read yet (`.detach()`)."""
+        self.result.read_as_data.update(value.sources)
+        if not detached_only:  # `out.detach().cpu().numpy()`: the values of `out` are read
+            self.result.values_read.update(value.sources | value.detached)
+
+    def _is_method(self, receiver: Value, attr: str) -> bool:
+        """`self.optimize_generator` on an object of a project class that defines it: a method,
+        whatever its name reads as."""
+        return receiver.kind is Kind.OBJECT and self.model.method_of(receiver.ref, attr) is not None
 
     def call_value(self, node: cst.Call, fact: CallFact, env: dict, receiver: Optional[Value],
                    callee: Optional[Value], arguments: list) -> Value:
@@ -852,17 +872,20 @@ class Interpreter:
         if method in CONTAINER_READS:
             return receiver  # `losses.items()`, `outputs.get("logits")`: what the container holds
         if method in PYTHON_METHODS:
-            self.result.read_as_data.update(receiver.sources)
+            if method in VALUE_READS:  # `.size()`, `.numel()` read the shape, not the values
+                self.read_values(receiver)
             return PYTHON
         if method in DETACHING or method in NON_DIFFERENTIABLE:
-            self.result.read_as_data.update(receiver.sources)
-            return NO_GRAPH.but(inference=receiver.inference if method in VIEW_METHODS else None, params=receiver.params)
+            detaching = method in ("detach", "detach_")
+            self.read_values(receiver, detached_only=detaching)
+            return NO_GRAPH.but(inference=receiver.inference if method in VIEW_METHODS else None, params=receiver.params,
+                                detached=receiver.sources | receiver.detached if detaching else frozenset())
         if receiver.kind in (Kind.OBJECT, Kind.UNKNOWN) and arguments and fact.receiver is not None and args.sources:
             root = _root(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
             if root is not None and root in env and root not in ("self", "cls") and self.is_local(root):
                 env[root] = env[root].but(sources=env[root].sources | args.sources)
         if method in INDEXING_REDUCTIONS and arguments:
-            self.result.read_as_data.update(receiver.sources)
+            self.read_values(receiver)
         if receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and fact.qualified is None:
             value = self.computed(node, join(receiver, args) if arguments else receiver)
             if method in VIEW_METHODS and receiver.inference is not None:
@@ -1014,7 +1037,7 @@ class Interpreter:
             if qualified.startswith("torch.") and last in TENSOR_CREATION:
                 return NO_GRAPH
             if qualified == f"torch.{last}" and last in INDEXING_REDUCTIONS and len(arguments) > 1:
-                self.result.read_as_data.update(arguments[0][1].sources)  # `_, pred = torch.max(out, 1)`
+                self.read_values(arguments[0][1])  # `_, pred = torch.max(out, 1)`
             if qualified.startswith(("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.")):
                 return PYTHON
         callee = (fact.callee or "").rpartition(".")[2]
@@ -1127,6 +1150,12 @@ def _positional_names(function: FunctionInfo) -> list[str]:
     return [p.name.value for p in (*params.posonly_params, *params.params)]
 
 
+def _takes_self(function: FunctionInfo) -> bool:
+    """A method that a call on an object or class passes that object first (not a staticmethod)."""
+    return function.class_name is not None and not any(
+        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in function.node.decorators)
+
+
 def _named_params(function: FunctionInfo) -> tuple:
     """The parameters that can be passed by name (positional-only, normal, keyword-only)."""
     params = function.node.params
@@ -1165,7 +1194,7 @@ def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpres
 def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> dict[str, Value]:
     """Parameter name -> argument value for a call (positional and keyword; starred ones skipped)."""
     positional = _positional_names(function)
-    if bound_self is not None and positional and function.class_name is not None:
+    if bound_self is not None and positional and _takes_self(function):
         bound = {positional[0]: bound_self}
         positional = positional[1:]
     else:
@@ -1186,7 +1215,7 @@ def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, def
     """Parameters given a literal (True/False/None/a string/a number) at this call; with
     `defaults`, also parameters the call leaves to a literal default (`optimizer=None`)."""
     positional = _positional_names(function)
-    if method and positional:
+    if method and positional and _takes_self(function):
         positional = positional[1:]
     found = {}
     given = set()

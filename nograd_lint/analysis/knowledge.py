@@ -361,6 +361,20 @@ MODULE_BASES = frozenset({
 })
 # torch.nn containers and layers are modules too: every class in these packages.
 MODULE_PACKAGES = ("torch.nn.", "torch.nn.modules.")
+# torch.nn layers without parameters: fed a tensor without a graph, their forward records nothing.
+PARAMETER_FREE_LAYERS = frozenset(f"torch.nn.{name}" for name in (
+    "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh",
+    "Softmax", "Softmax2d", "LogSoftmax", "Softmin", "Softplus", "Softsign", "Hardtanh", "Hardswish",
+    "Hardsigmoid", "Threshold", "Tanhshrink", "Softshrink", "Hardshrink", "LogSigmoid", "GLU",
+    "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout",
+    "MaxPool1d", "MaxPool2d", "MaxPool3d", "AvgPool1d", "AvgPool2d", "AvgPool3d",
+    "AdaptiveAvgPool1d", "AdaptiveAvgPool2d", "AdaptiveAvgPool3d", "AdaptiveMaxPool1d",
+    "AdaptiveMaxPool2d", "AdaptiveMaxPool3d", "LPPool1d", "LPPool2d", "Upsample",
+    "UpsamplingNearest2d", "UpsamplingBilinear2d", "Flatten", "Unflatten", "Identity",
+    "PixelShuffle", "PixelUnshuffle", "ChannelShuffle", "Fold", "Unfold", "ZeroPad2d",
+    "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d",
+    "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d",
+    "CosineSimilarity", "PairwiseDistance"))
 # Classes of those packages that are not modules.
 NOT_MODULES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.nn.functional",
                          "torch.nn.init", "torch.nn.utils", "torch.nn.ParameterList", "torch.nn.ParameterDict"})

@@ -74,6 +74,7 @@ class Value:
     # containers: ids of slots filled with a value computed without gradients (`losses["aux"]`
     # set under no_grad); summed into a loss later, that slot contributes no gradient
     dropped: frozenset = frozenset()
+    detached: frozenset = frozenset()  # ids of forward passes whose outputs were detached into this value
     elements: Optional[tuple] = None  # a tuple or list written out: each element's value
     # objects of project classes: literal constructor arguments their `__init__` stores
     # (`LossCompute(gen, crit, None)` -> (("self.opt", None),)), read by `if self.opt is None:`
@@ -153,6 +154,7 @@ def join(*values: Value) -> Value:
         eval_reason=eval_reason,
         is_loss=is_loss if modules else False,
         dropped=_union([v.dropped for v in values]),
+        detached=_union([v.detached for v in values]),
         elements=_join_elements(values),
         constants=first.constants if all(v.constants == first.constants for v in values) else (),
     )

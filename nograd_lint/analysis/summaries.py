@@ -398,6 +398,23 @@ class ModuleModel:
         torch.no_grad(): test(...)` under `__main__`)?"""
         return any(self.analysis.state_of(call).mode.disables_grad for call in self.analysis.calls_named(function.name))
 
+    def base_class_calls(self, function: FunctionInfo) -> list:
+        """(calling method, grad state) of each `self.name(...)` call of `function` in the methods
+        its class inherits from project base classes: a template method the base calls."""
+        cls = self.classes.get(function.class_name or "")
+        if cls is None or function.class_name != cls.name:
+            return []
+        found = []
+        owners = {id(m.node): self.owner_model(m) for m in cls.methods.values() if m.class_name != cls.name}
+        for method in cls.methods.values():
+            owner = owners.get(id(method.node))
+            if owner is None or owner is self and method.class_name == cls.name:
+                continue
+            for call in owner.analysis.calls_named(f"self.{function.name}"):
+                if call.function is method:
+                    found.append((method, owner.analysis.state_of(call)))
+        return found
+
     def owner_model(self, function: FunctionInfo) -> Optional["ModuleModel"]:
         """The model of the module that defines `function`: this one or another of the project."""
         if self._functions_by_node.get(id(function.node)) is function:
@@ -560,7 +577,8 @@ class ModuleModel:
                 return Value(Kind.OPTIMIZER, Graph.NO, ref=cls)
             if _is_module_base(cls) or cls.startswith(knowledge.MODULE_PACKAGES) or cls.startswith(
                     knowledge.PRETRAINED_PACKAGES):
-                return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, is_loss=cls.endswith("Loss"))
+                return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, is_loss=cls.endswith("Loss"),
+                             ref=cls if cls.startswith(knowledge.MODULE_PACKAGES) else None)
         return UNKNOWN
 
     def field_value(self, cls, attr: str) -> Optional[Value]:
@@ -677,7 +695,8 @@ def _final_env(model: ModuleModel, result: ScopeResult) -> dict:
 def _differs(old: Optional[Value], new: Value) -> bool:
     """Does a module-level value tell functions something new (a module or object where the
     first pass saw none, or another one)?"""
-    return old is None or old.kind is not new.kind or old.ref is not new.ref
+    return old is None or old.kind is not new.kind or (
+        old.ref != new.ref if isinstance(old.ref, str) else old.ref is not new.ref)
 
 
 def _guard_parameters(function: FunctionInfo) -> frozenset[str]:

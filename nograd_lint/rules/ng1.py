@@ -13,6 +13,7 @@ from ..analysis.summaries import model_of
 from ..analysis.prefilter import Signals
 from ..analysis.imports import dotted_name
 from ..analysis.gradmode import FileAnalysis, LoopInfo, Mode
+from ..analysis.lattice import Kind
 from ..analysis.evaluation import evaluation_regions
 from .base import Finding, Rule
 from .registry import register
@@ -50,10 +51,18 @@ class EvaluationWithGradients(Rule):
       each step (`.item()`, `.tolist()`, `.numpy()`, `.detach()`, an `argmax`, a sampled action in an
       environment loop) and the module is surely one; low when the graph is only dropped (library
       loops that build, move or register modules look like that);
+    - a function reads only values from the outputs of a module whose class has parameters (a
+      model class of the project, a torch.nn layer with weights), a probe such as
+      `return critic(s, a)[0].item()`: nothing can use the graph, whoever calls it: medium
+      (reading only the shape, `.size()` or `.numel()`, does not count). A method that a base class
+      of the project calls as `self.name(...)` (a template method) is judged with that call; one that
+      a base class defined elsewhere may call (often under `no_grad`) is reported one level lower;
     - a function that trains for some arguments is called with literal flags that make it only
       evaluate (`run_epoch(model, val_loader, opt, train=False)`): the call is reported;
     - inside training code, a forward pass's output is detached at once (a teacher, an EMA copy,
-      a metric network): the statement is reported;
+      a metric network), or goes straight to a project function that never differentiates
+      anything and neither keeps nor returns it (`self.save_grid(self.gen(z))`): the statement is
+      reported;
     - a script's top level runs a model after training, or after `model.eval()`, and throws the
       graphs away.
 
@@ -247,7 +256,10 @@ class AccumulatedGraph(Rule):
                   edits.replace(value, _call_method_on(value, carrier, method)), anchor=fact.statement)
         message = (f"`{accumulator}` accumulates `{carrier}` with its autograd graph across iterations; "
                    f"accumulate `{carrier}.{method}()` instead")
-        return Finding(value, message, fix, Confidence.HIGH if displayed else Confidence.MEDIUM)
+        confidence = Confidence.HIGH if displayed else Confidence.MEDIUM
+        if not scalar and not any(accumulation.carriers[c].kind is Kind.TENSOR for c in carriers):
+            confidence = Confidence.LOW  # `r.speed["inference"]` of what a call returned: maybe no tensor at all
+        return Finding(value, message, fix, confidence)
 
 
 def _rebound_in_loop(analysis, scope, name, loop_span, fact) -> bool:
