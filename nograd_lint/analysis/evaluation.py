@@ -50,11 +50,15 @@ def is_test_file(path: str) -> bool:
 
 
 def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
-    """A test, or a test helper: `test_*` methods anywhere (unittest and pytest classes), and
-    functions whose name has the word `test` in a test file."""
-    if function.class_name and function.name.startswith("test"):
-        return True
-    return is_test_file(analysis.path) and "test" in knowledge.split_words(function.name)
+    """A test, or a test helper: `test*` methods of test classes (`Test*` for pytest, a
+    `TestCase` subclass for unittest, any class in a test file), and functions whose name has the
+    word `test` in a test file. `Trainer.test()` elsewhere evaluates a model: not a test."""
+    if is_test_file(analysis.path):
+        return "test" in knowledge.split_words(function.name) or (
+            function.class_name is not None and function.name.startswith("test"))
+    info = function.class_info
+    return function.name.startswith("test") and info is not None and (
+        info.name.startswith("Test") or any(base.rpartition(".")[2].endswith("TestCase") for base in info.bases))
 
 
 def is_evaluation_loader(loop: LoopInfo) -> bool:
@@ -143,11 +147,11 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     tokens = _recording(model, result)
     if not tokens:
         return []
+    if result.training:
+        return _block_regions(model, function, result, extra_names)
     summary = model.summary_of(function)
     if result.context.constants and summary is not None and summary.result.training:
         return []  # it trains for other arguments: the calls that evaluate are reported instead
-    if result.training:
-        return _block_regions(model, function, result, extra_names)
     if _reported_at_call_sites(model, function):
         return []
     region = _whole_function(model, function, result, tokens, extra_names)
@@ -477,7 +481,8 @@ def _trained_here(result: ScopeResult, token: Token) -> bool:
     query pass, a model scored on the batch it trains on): the model is being trained here."""
     root = _model_key(token)
     return root is not None and any(_model_key(other) == root and "used" in result.fate(other.id)
-                                    for other in result.tokens.values() if other is not token)
+                                    for key, other in result.tokens.items()
+                                    if other is not token and not isinstance(key, tuple))  # forwards, not `+=`
 
 
 def _model_key(token: Token) -> Optional[str]:
