@@ -1016,6 +1016,21 @@ def _parameter_free_layer(name: str) -> nn.Module:
     return getattr(nn, name)(*arguments.get(name, ()))
 
 
+def test_moving_an_inference_tensor_where_it_is_keeps_it_an_inference_tensor():
+    """NG204 follows inference tensors through `.to(device)`/`.float()` (of a tensor or of a
+    batch object holding them): a move to where the tensor already is returns it unchanged, so a
+    training forward pass of the moved batch still fails; a real copy (`.clone()`) does not."""
+    with torch.inference_mode():
+        resized = torch.nn.functional.interpolate(torch.randn(2, 3, 8, 8), size=4, mode="bilinear")
+    moved = resized.to("cpu").float().contiguous()
+    assert moved.is_inference() and moved is resized
+    layer = nn.Conv2d(3, 4, 3)
+    with pytest.raises(RuntimeError, match=INFERENCE_SAVED):
+        layer(moved[:1]).sum().backward()
+    layer(resized.clone()).sum().backward()
+    assert layer.weight.grad is not None
+
+
 @pytest.mark.parametrize("guard", ["none", "with", "wrap"])
 def test_closure_called_in_a_no_grad_step(guard):
     """NG205: a `@torch.no_grad()` optimizer step that calls `closure()`

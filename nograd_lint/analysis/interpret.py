@@ -194,6 +194,7 @@ class Interpreter:
         self._parameters = set(_parameter_names(scope)) if scope is not None else set()
         self._assigned: Optional[cst.BaseExpression] = None
         self._frozen: set[str] = set()  # modules frozen through a loop over their parameters
+        self._attributes: dict[str, set[str]] = {}  # local name -> `name.attr` keys stored in env
         self.trains_here = any(is_backward(c) for c in model.analysis.facts_in(model.analysis.calls, scope))
 
     # -- entry ------------------------------------------------------------------------------------
@@ -426,6 +427,8 @@ class Interpreter:
             return
         if isinstance(target, cst.Name):
             env[target.value] = self.named(target.value, value)
+            for key in self._attributes.pop(target.value, ()):  # a new object: its old attributes go
+                env.pop(key, None)
             return
         if isinstance(target, cst.Attribute) and target.attr.value == "requires_grad":
             if _is_false(self._assigned):
@@ -449,6 +452,9 @@ class Interpreter:
             return
         if root is not None and root in env and self.is_local(root):
             env[root] = join(env[root], self.slot(value))  # `results["loss"] = loss`: the container holds it
+            if isinstance(target, cst.Attribute) and key is not None:
+                env[key] = value  # `batch.tensors = resized`: read back as it was stored
+                self._attributes.setdefault(root, set()).add(key)
             return
         self.leave(value, STORED)
 
@@ -940,8 +946,9 @@ class Interpreter:
         if previous is not None:
             params = {name: join(value, previous[2][name]) if name in previous[2] else value for name, value in params.items()}
         self.result.outgoing_calls[id(fact.node)] = (fact, function, params, constants)
-        if summary is None:
-            return UNKNOWN.but(sources=join(*params.values()).sources if params else frozenset())
+        if summary is None:  # not summarised yet (a method called through an object)
+            inference = bound_self.inference if bound_self is not None and fact.method in VIEW_METHODS else None
+            return UNKNOWN.but(sources=join(*params.values()).sources if params else frozenset(), inference=inference)
         summary = summary.given(constants)
         state = self.state(fact.node)
         for name, value in params.items():
@@ -988,6 +995,8 @@ class Interpreter:
                 if not inside:
                     result = result.but(kind=Kind.TENSOR if result.kind is Kind.PYTHON else result.kind,
                                         graph=Graph.YES, sources=result.sources | {token.id})
+        if bound_self is not None and bound_self.inference is not None and fact.method in VIEW_METHODS:
+            result = result.but(inference=bound_self.inference)  # `batch.to(device)`: the same tensors, moved
         if shape.elements is not None and not summary.returned_self:
             result = result.but(elements=tuple(self.returned_element(e, params, token, state, fact.node, summary.graph_ids)
                                                 for e in shape.elements))
@@ -1010,8 +1019,10 @@ class Interpreter:
         if instance.kind is Kind.MODULE:
             return instance.but(training=Training.TRAIN)
         held = join(*(value for _, value in arguments)) if arguments else PYTHON
-        # an object keeps what it is built from (`CVResults(posterior=...)`, a dataclass of outputs)
-        return instance.but(sources=held.sources, params=held.params,
+        # an object keeps what it is built from (`CVResults(posterior=...)`, a dataclass of outputs),
+        # inference tensors included (`Batch(resized, mask)`)
+        inference = next((value.inference for _, value in arguments if value.inference is not None), None)
+        return instance.but(sources=held.sources, params=held.params, inference=inference,
                             constants=self.stored_constants(cls.ref, fact.node))
 
     def stored_constants(self, cls, node: cst.Call) -> tuple:

@@ -284,7 +284,8 @@ class InferenceTensorForTraining(BackwardRule):
 
     ## Known limits
     The tensor is followed within one function through assignments, indexing and view methods
-    (`view`, `reshape`, `detach`, ...); a `.clone()` ends it. A model whose first layer saves
+    (`view`, `reshape`, `detach`, ...), attributes of local objects (`batch.tensors = ...`),
+    objects built from it and their `.to()`/`.cuda()`; a `.clone()` ends it. A model whose first layer saves
     nothing for backward (all its parameters frozen) would not fail.
     """
 
