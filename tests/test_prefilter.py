@@ -58,9 +58,10 @@ def test_correct_grad_contexts_leave_the_grad_context_rules_out():
     assert not any([signals.nested_context, signals.uncalled_context, signals.bare_context_call,
                     signals.leaking_statement, signals.stored_context, signals.yield_in_context,
                     signals.thread_in_context, signals.async_decorated, signals.inference_training])
-    # An evaluation name with a forward pass, a backward pass under a grad-mode word: those stay.
+    # An evaluation name with a forward pass, a backward pass under a grad-mode word: those stay
+    # (NG207 with any backward pass: the helper that leaks may be in another module).
     assert [rule.code for rule in relevant_rules(CORRECT_CONTEXTS, EVERYTHING)] == ["NG101", "NG201", "NG202",
-                                                                                    "NG204"]
+                                                                                    "NG204", "NG207"]
 
 
 @pytest.mark.parametrize(("source", "signal"), [

@@ -183,6 +183,12 @@ def _spelled(analysis: FileAnalysis, mode: Mode) -> Optional[tuple[str, bool]]:
 
 
 def _wrap_fix(analysis: FileAnalysis, call: CallFact, state: GradState) -> Optional[Fix]:
+    return wrap_call_fix(analysis, call, state.mode, FixSafety.SAFE)
+
+
+def wrap_call_fix(analysis: FileAnalysis, call: CallFact, mode: Mode, safety: FixSafety) -> Optional[Fix]:
+    """Run the statement that is this call (`x = f()`, `f()`, `return f()`) under the context that
+    turns gradients on from `mode` (`torch.enable_grad()`, or `torch.inference_mode(False)`)."""
     statement = call.statement
     if not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1:
         return None
@@ -193,10 +199,10 @@ def _wrap_fix(analysis: FileAnalysis, call: CallFact, state: GradState) -> Optio
         whole = small.value is call.node
     else:
         whole = False
-    spelled = _spelled(analysis, state.mode)
+    spelled = _spelled(analysis, mode)
     if not whole or spelled is None or edits.find_block(call.function.node, statement) is None:
         return None
-    return Fix(FixSafety.SAFE, f"call `{code_of(analysis, call.node)}` under `with {spelled[0]}:`",
+    return Fix(safety, f"call `{code_of(analysis, call.node)}` under `with {spelled[0]}:`",
                edits.wrap_in_with([statement], spelled[0], spelled[1]), anchor=statement)
 
 

@@ -125,6 +125,18 @@ class LeakingSetGradEnabled(ContextRule):
                           fix)
 
 
+def leaking_disable(analysis: FileAnalysis, function: FunctionInfo) -> Optional[CallFact]:
+    """The `set_grad_enabled(False)` statement of `function` that leaves gradients disabled after
+    it returns (what NG304 reports there), if there is one."""
+    for call in analysis.facts_in(analysis.calls, function):
+        if (call.function is function and call.is_bare_statement and _literal_false(call.node)
+                and kind_of(call) is GradContext.SET_GRAD_ENABLED):
+            leak = _leak(analysis, call)
+            if leak is not None and leak.startswith("after") and not _sibling_restores(analysis, function):
+                return call
+    return None
+
+
 def _flag(call: cst.Call) -> Optional[cst.BaseExpression]:
     """The argument of `set_grad_enabled(flag)` when it is not a literal `True`/`False`."""
     if not call.args:
