@@ -109,25 +109,33 @@ def _own_candidates(tree: ast.Module, bindings: dict[str, set[str]]) -> frozense
 def _import_bindings(tree: ast.Module, package: Optional[str]) -> dict[str, set[str]]:
     """Local name -> the qualified names import statements anywhere in the module bind it to."""
     found: dict[str, set[str]] = {}
-    for node in _statements(tree):
+    for node in statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
                 found.setdefault(local, set()).add(alias.name if alias.asname else local)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                if package is None or node.level - 1 > len(parts):
-                    continue  # the analysis cannot resolve it either
-                base = ".".join(p for p in (".".join(parts[:len(parts) - (node.level - 1)]), node.module or "") if p)
+            base = resolve_relative(node.module, node.level, package)
+            if base is None:
+                continue  # the analysis cannot resolve it either
             for alias in node.names:
                 if alias.name != "*" and base:
                     found.setdefault(alias.asname or alias.name, set()).add(f"{base}.{alias.name}")
     return found
 
 
-def _statements(tree: ast.Module):
+def resolve_relative(module: Optional[str], level: int, package: Optional[str]) -> Optional[str]:
+    """The absolute module name `from .module import ...` (`level` dots) starts from in `package`;
+    None when it reaches above the top package or the file's package is unknown."""
+    if not level:
+        return module or ""
+    parts = package.split(".") if package else []
+    if package is None or level - 1 > len(parts):
+        return None
+    return ".".join(p for p in (".".join(parts[:len(parts) - (level - 1)]), module or "") if p)
+
+
+def statements(tree: ast.Module):
     """Every statement of the module, in blocks at any depth (expressions are not walked: no
     import statement is inside one)."""
     stack: list = list(tree.body)
