@@ -76,3 +76,23 @@ def test_files_linked_to_none_that_could_have_findings_are_never_read(tmp_path):
     assert project.analysed() == []
     call_deep(analyse_together, [str(tmp_path / "vision_tools" / "inference.py"), *quiet], prefilter)
     assert [path.name for path in project.analysed()] == ["inference.py"]
+
+
+def test_a_re_export_in_a_module_outside_the_run_links_the_files_it_joins(tmp_path):
+    """plots.py imports `predict` from the package, whose `__init__.py` (not checked in this run)
+    re-exports it from inference.py, and runs it with gradients on: it is analysed with the others
+    (though no rule could report in it), and `predict` is reported for the graphs its callers drop."""
+    files = vision_tools(tmp_path)
+    write(tmp_path, "vision_tools/__init__.py", "from .inference import predict\n")
+    write(tmp_path, "vision_tools/evaluate.py", EVALUATE.replace(".batching import classify", ".inference import predict")
+          .replace("classify(model, images)", "predict(model, images).argmax(1)"))
+    write(tmp_path, "vision_tools/plots.py", "from vision_tools import predict\n\n\ndef labels(model, images):\n"
+                                             "    return predict(model, images).argmax(1).tolist()\n")
+    checked = [str(tmp_path / "vision_tools" / name) for name in ("evaluate.py", "inference.py", "plots.py")]
+    assert could_report(checked[2], Settings())[0] is False
+    call_deep(analyse_together, checked, functools.partial(could_report, settings=Settings()))
+    project = project_for(files[0])
+    # `__init__.py` is read for what plots.py imports from it
+    assert sorted(path.name for path in project.analysed()) == ["__init__.py", "evaluate.py", "inference.py", "plots.py"]
+    ran = lint("--no-cache", *(str(Path(path).relative_to(tmp_path)) for path in checked), cwd=tmp_path)
+    assert (ran.code, ran.out.splitlines()) == (1, [PREDICT_FINDING.replace("`classify`", "`labels`")])

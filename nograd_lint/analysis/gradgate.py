@@ -40,7 +40,7 @@ class GradGate:
 
     def may_be_grad_context(self, qualified: str) -> bool:
         """False only when `pkg.mod.name` surely is no grad-mode context exported by the project."""
-        located = self._locate(qualified)
+        located = self.locate(qualified)
         if located is None:
             return False  # not a project module's name: the analysis finds no meaning for it either
         path, attribute = located
@@ -56,7 +56,13 @@ class GradGate:
         finally:
             self._asking.discard(key)
 
-    def _locate(self, qualified: str) -> Optional[tuple[Path, str]]:
+    def bindings(self, path: Path, name: str) -> set[str]:
+        """The qualified names the import statements of the module at `path` bind `name` to (none
+        when it cannot be read or parsed)."""
+        known = self._read(path, name)
+        return set(known[1].get(name, ())) if known is not None else set()
+
+    def locate(self, qualified: str) -> Optional[tuple[Path, str]]:
         """(the module's file, the rest of the name), by the longest module prefix (as the project
         resolves names)."""
         parts = qualified.split(".")

@@ -323,14 +323,15 @@ class Project:
     def imported_files(self, path: Path, tree: Optional[ast.AST] = None) -> set[Path]:
         """The files of the project's modules that the import statements of the file at `path`
         name, in blocks at any depth (`tree`: its `ast` tree, when at hand); `import a.b` names
-        `a` and `a.b`, `from a import b` names `a` and, when it is a module, `a.b`."""
+        `a` and `a.b`, `from a import b` names `a` and, when it is a module, `a.b`, else the
+        checked files that modules outside the run re-export `b` from."""
         if tree is None:
             try:
                 tree = compile_quietly(read_bytes(str(path)), str(path))
             except (SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
                 return set()
         package = self.package_of(path)
-        names = set()
+        names, imported = set(), set()
         for node in statements(tree):
             if isinstance(node, ast.Import):
                 for alias in node.names:
@@ -340,8 +341,34 @@ class Project:
                 base = resolve_relative(node.module, node.level, package)
                 if base:
                     names.add(base)
-                    names.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-        return {found for found in map(self.path_of, names) if found is not None}
+                    imported.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+        found = {found for found in map(self.path_of, names | imported) if found is not None}
+        for qualified in imported:
+            if self.path_of(qualified) is None:  # a name, not a module
+                found |= self._reexported_from(qualified)
+        return found
+
+    def _reexported_from(self, qualified: str) -> set[Path]:
+        """The checked files where the import statements of modules that are not checked lead
+        `pkg.name` (`from .impl import name` in a `pkg/__init__.py` outside the run), through at
+        most MAX_REEXPORT_HOPS of them."""
+        found: set[Path] = set()
+        seen: set[str] = set()
+        pending = [qualified]
+        for _ in range(MAX_REEXPORT_HOPS):
+            following = []
+            for name in pending:
+                located = self._gate.locate(name) if name not in seen else None
+                seen.add(name)
+                if located is None:
+                    continue
+                path, attribute = located
+                if path in self.checked:
+                    found.add(path)
+                else:
+                    following.extend(self._gate.bindings(path, attribute))
+            pending = following
+        return found
 
     def analysed(self) -> list[Path]:
         """The modules analysed so far (read with libcst and summarised, wholly or on demand)."""
@@ -430,7 +457,7 @@ def run_reads() -> Reads:
     """Everything the projects of this process have read so far."""
     reads = Reads()
     for project in _PROJECTS.values():
-        reads.add(project.reads_of(list(project._entries), project._unattributed.probes))
+        reads.add(project.reads_of([*project._entries, *project._unattributed.entries], project._unattributed.probes))
     return reads
 
 
