@@ -106,7 +106,10 @@ def test_a_new_caller_in_a_file_that_did_not_call_changes_the_finding(tmp_path):
                                          "    return predict(model, images).argmax(1).tolist()\n")
     assert cold_and_warm(root, "-j", "2").out.splitlines() == [HELPER_CALLED_ELSEWHERE.format("labels")]
     [entry] = entries(root / ".nograd_cache")
-    assert len(json.loads(entry.read_text())["modules"]) == 5  # every module of the package
+    # every module of the package but the empty `__init__.py`: no rule could report there and no
+    # import of the run names it, so it is never read (a change to it still counts: it is checked)
+    assert sorted(Path(path).name for path in json.loads(entry.read_text())["modules"]) == [
+        "cli.py", "evaluate.py", "inference.py", "plots.py"]
 
 
 SCORE_FINDING = "kit/score.py:8:20: NG101 `labels` runs forward passes with gradients enabled ({}it throws the " \
@@ -276,3 +279,18 @@ def test_a_kept_result_repeats_the_notes_of_its_file(tmp_path):
     warm = cold_and_warm(tmp_path, "cookie.py")
     assert warm.err.splitlines()[0] == ("nograd-lint: note: cookie.py: unknown encoding 'future_fstrings' in its "
                                         "coding cookie; read as UTF-8")
+
+
+def test_a_module_outside_the_run_that_starts_re_exporting_a_checked_function_is_read_again(tmp_path):
+    """plots.py (no rule could report in it) calls `predict` from the package's `__init__.py`,
+    which is not checked. While that is its own function, plots.py is linked to nothing and never
+    analysed; once it re-exports inference.py's `predict`, plots.py is that function's caller: the
+    kept run read `__init__.py` to decide, so it is not reused."""
+    root = project(tmp_path, "helper_guarded_elsewhere")
+    write(root, "vision_tools/__init__.py", "def predict(model, images):\n    return model(images)\n")
+    write(root, "vision_tools/plots.py", "from vision_tools import predict\n\n\ndef labels(model, images):\n"
+                                         "    return predict(model, images).argmax(1).tolist()\n")
+    checked = ["vision_tools/cli.py", "vision_tools/evaluate.py", "vision_tools/inference.py", "vision_tools/plots.py"]
+    assert cold_and_warm(root, *checked).out == ""
+    write(root, "vision_tools/__init__.py", "from .inference import predict\n")
+    assert cold_and_warm(root, *checked).out.splitlines() == [HELPER_CALLED_ELSEWHERE.format("labels")]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import stat
 
+import libcst as cst
 import pytest
 
 from nograd_lint.io.sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_if_unchanged
@@ -22,6 +23,17 @@ def test_parse_errors_carry_path_position_and_the_parser_message():
     assert error_of(parse, b"# coding: klingon\nimport torch\n", "a.py") == (
         "a.py: cannot decode: unknown encoding: klingon")
     assert error_of(parse, b"import torch\x00\n", "a.py").startswith("a.py")
+
+
+def test_parsing_skips_node_checks_but_nodes_built_elsewhere_are_still_checked():
+    source = "import torch\n\n@torch.no_grad()\ndef f(x, *, y=(1, 2)):\n    return [a for a in x if a], lambda: y\n"
+    module = parse(source.encode(), "a.py")
+    assert module.code == source
+    assert module.deep_equals(cst.parse_module(source))  # libcst's own parse, every node checked
+    with pytest.raises(cst.CSTValidationError, match="empty name identifier"):
+        cst.Name("")
+    with pytest.raises(cst.CSTValidationError, match="not a valid integer"):
+        cst.Integer("abc")
 
 
 def test_check_syntax_parses_and_optionally_compiles():

@@ -11,12 +11,15 @@ answers "no" only when none can hold: the name is not such a class or function o
 text names a context, and no import statement anywhere in the module binds it to a project module
 where the same question (asked again there) does not answer "no". The module is read with `ast`
 (about a tenth of a libcst parse); its import statements all count, whatever block they are in:
-more than the analysis reads, never less.
+more than the analysis reads, never less. A module whose text names no context and has the name
+in no place where an import could bind it answers "no" from its text, unparsed (half the modules
+asked about, on real projects).
 """
 from __future__ import annotations
 
 import ast
 import os
+import re
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -32,28 +35,34 @@ class GradGate:
         self._path_of = path_of
         self._package_of = package_of
         self._on_read = on_read  # told of every module file an answer depends on (for the cache)
-        self._modules: dict[Path, tuple] = {}  # path -> (stamp, names that may be its own, {local: {qualified}})
+        self._modules: dict[Path, _ModuleText] = {}
         self._asking: set[tuple[Path, str]] = set()
 
     def may_be_grad_context(self, qualified: str) -> bool:
         """False only when `pkg.mod.name` surely is no grad-mode context exported by the project."""
-        located = self._locate(qualified)
+        located = self.locate(qualified)
         if located is None:
             return False  # not a project module's name: the analysis finds no meaning for it either
         path, attribute = located
-        known = self._read(path)
-        if known is None or attribute in known[1]:
+        known = self._read(path, attribute)
+        if known is None or attribute in known[0]:
             return True
         key = (path, attribute)
         if key in self._asking:
             return True  # an import cycle: assume the worst
         self._asking.add(key)
         try:
-            return any(self.may_be_grad_context(target) for target in known[2].get(attribute, ()))
+            return any(self.may_be_grad_context(target) for target in known[1].get(attribute, ()))
         finally:
             self._asking.discard(key)
 
-    def _locate(self, qualified: str) -> Optional[tuple[Path, str]]:
+    def bindings(self, path: Path, name: str) -> set[str]:
+        """The qualified names the import statements of the module at `path` bind `name` to (none
+        when it cannot be read or parsed)."""
+        known = self._read(path, name)
+        return set(known[1].get(name, ())) if known is not None else set()
+
+    def locate(self, qualified: str) -> Optional[tuple[Path, str]]:
         """(the module's file, the rest of the name), by the longest module prefix (as the project
         resolves names)."""
         parts = qualified.split(".")
@@ -63,27 +72,71 @@ class GradGate:
                 return Path(os.path.abspath(path)), ".".join(parts[cut:])
         return None
 
-    def _read(self, path: Path) -> Optional[tuple]:
-        """(stamp, the names that may be grad-mode contexts of its own, the names its imports bind),
-        or None when the file cannot be read or parsed (then nothing is ruled out)."""
+    def _read(self, path: Path, attribute: str) -> Optional[tuple]:
+        """(the names that may be grad-mode contexts of its own, the names its imports bind) as far
+        as `attribute` is concerned, or None when the file cannot be read or parsed (then nothing
+        is ruled out)."""
         self._on_read(path)
         try:
             status = path.stat()
             stamp = (status.st_mtime_ns, status.st_size)
             known = self._modules.get(path)
-            if known is not None and known[0] == stamp:
-                return known
-            data = path.read_bytes()
+            if known is None or known.stamp != stamp:
+                known = self._modules[path] = _ModuleText(stamp, path.read_bytes())
         except OSError:
             return None
+        return known.facts(attribute, lambda: self._package_of(path))
+
+
+_UNPARSED = object()
+_NOTHING: tuple = (frozenset(), {})
+# Where an import statement can bind a name: after `import`, `as`, or a comma or parenthesis of a
+# name list, with blanks, line continuations and comments between (any other comma or parenthesis
+# of the code matches too: more names than the imports bind, never fewer).
+_BINDING_PLACE = re.compile(rb"(?:\bimport|\bas|[,(])(?:\s|\\|#[^\n]*)*([A-Za-z_]\w*)")
+
+
+class _ModuleText:
+    """One version of a module file, parsed with `ast` only when its text cannot answer.
+
+    A name is none of the module's grad-mode exports when it has a dot (the analysis reads only
+    top-level names), or when the text names no torch context and no import statement binds it:
+    then the analysis of the module, whether `ast` could parse it or not, finds no meaning for it
+    either (its classes and wrappers need a context name in the text, a re-export an import)."""
+
+    def __init__(self, stamp: tuple, data: bytes) -> None:
+        self.stamp = stamp
+        self.data = data
+        self._parsed = _UNPARSED
+        self._plain = False  # no torch context named, no NUL byte: the text can answer
+        self._bindable: Optional[frozenset] = None  # names in places where an import may bind them
+
+    def facts(self, attribute: str, package: Callable[[], Optional[str]]) -> Optional[tuple]:
+        """(names that may be its own grad-mode contexts, {local: {qualified}} of its imports), as far
+        as `attribute` goes; None when `ast` cannot parse it."""
+        if self._surely_none(attribute):
+            return _NOTHING
+        if self._parsed is _UNPARSED:
+            self._parsed = self._parse(package())
+        return self._parsed
+
+    def _surely_none(self, attribute: str) -> bool:
+        if "." in attribute:
+            return True
+        if self._bindable is None:
+            data = self.data
+            self._plain = b"\0" not in data and not any(name in data for name in CONTEXT_NAMES)
+            self._bindable = frozenset(m.decode() for m in _BINDING_PLACE.findall(data)) if self._plain else frozenset()
+        return self._plain and attribute.isascii() and attribute not in self._bindable
+
+    def _parse(self, package: Optional[str]) -> Optional[tuple]:
         try:
-            tree = ast.parse(data)
+            tree = ast.parse(self.data)
         except (SyntaxError, ValueError):
             return None
-        bindings = _import_bindings(tree, self._package_of(path))
-        own = _own_candidates(tree, bindings) if any(name in data for name in CONTEXT_NAMES) else frozenset()
-        known = self._modules[path] = (stamp, own, bindings)
-        return known
+        bindings = _import_bindings(tree, package)
+        own = _own_candidates(tree, bindings) if any(name in self.data for name in CONTEXT_NAMES) else frozenset()
+        return own, bindings
 
 
 def _own_candidates(tree: ast.Module, bindings: dict[str, set[str]]) -> frozenset[str]:
@@ -109,25 +162,33 @@ def _own_candidates(tree: ast.Module, bindings: dict[str, set[str]]) -> frozense
 def _import_bindings(tree: ast.Module, package: Optional[str]) -> dict[str, set[str]]:
     """Local name -> the qualified names import statements anywhere in the module bind it to."""
     found: dict[str, set[str]] = {}
-    for node in _statements(tree):
+    for node in statements(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
                 found.setdefault(local, set()).add(alias.name if alias.asname else local)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".") if package else []
-                if package is None or node.level - 1 > len(parts):
-                    continue  # the analysis cannot resolve it either
-                base = ".".join(p for p in (".".join(parts[:len(parts) - (node.level - 1)]), node.module or "") if p)
+            base = resolve_relative(node.module, node.level, package)
+            if base is None:
+                continue  # the analysis cannot resolve it either
             for alias in node.names:
                 if alias.name != "*" and base:
                     found.setdefault(alias.asname or alias.name, set()).add(f"{base}.{alias.name}")
     return found
 
 
-def _statements(tree: ast.Module):
+def resolve_relative(module: Optional[str], level: int, package: Optional[str]) -> Optional[str]:
+    """The absolute module name `from .module import ...` (`level` dots) starts from in `package`;
+    None when it reaches above the top package or the file's package is unknown."""
+    if not level:
+        return module or ""
+    parts = package.split(".") if package else []
+    if package is None or level - 1 > len(parts):
+        return None
+    return ".".join(p for p in (".".join(parts[:len(parts) - (level - 1)]), module or "") if p)
+
+
+def statements(tree: ast.Module):
     """Every statement of the module, in blocks at any depth (expressions are not walked: no
     import statement is inside one)."""
     stack: list = list(tree.body)

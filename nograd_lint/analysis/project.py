@@ -13,16 +13,17 @@ that a result kept between runs (io/cache.py) is reused only while all of them a
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import os
 import re
 import stat
 from pathlib import Path
-from typing import Iterator, Optional, Union
+from typing import Callable, Iterator, Optional, Union
 
-from ..io.sources import SourceError, decode_unknown_cookie, digest, parse, read_bytes
-from .gradgate import GradGate
+from ..io.sources import SourceError, compile_quietly, decode_unknown_cookie, digest, parse, read_bytes
+from .gradgate import GradGate, resolve_relative, statements
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
@@ -319,6 +320,56 @@ class Project:
             return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1)  # a re-export
         return meaning
 
+    def imported_files(self, path: Path, tree: Optional[ast.AST] = None) -> set[Path]:
+        """The files of the project's modules that the import statements of the file at `path`
+        name, in blocks at any depth (`tree`: its `ast` tree, when at hand); `import a.b` names
+        `a` and `a.b`, `from a import b` names `a` and, when it is a module, `a.b`, else the
+        checked files that modules outside the run re-export `b` from."""
+        if tree is None:
+            try:
+                tree = compile_quietly(read_bytes(str(path)), str(path))
+            except (SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+                return set()
+        package = self.package_of(path)
+        names, imported = set(), set()
+        for node in statements(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    parts = alias.name.split(".")
+                    names.update(".".join(parts[:cut]) for cut in range(1, len(parts) + 1))
+            elif isinstance(node, ast.ImportFrom):
+                base = resolve_relative(node.module, node.level, package)
+                if base:
+                    names.add(base)
+                    imported.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
+        found = {found for found in map(self.path_of, names | imported) if found is not None}
+        for qualified in imported:
+            if self.path_of(qualified) is None:  # a name, not a module
+                found |= self._reexported_from(qualified)
+        return found
+
+    def _reexported_from(self, qualified: str) -> set[Path]:
+        """The checked files where the import statements of modules that are not checked lead
+        `pkg.name` (`from .impl import name` in a `pkg/__init__.py` outside the run), through at
+        most MAX_REEXPORT_HOPS of them."""
+        found: set[Path] = set()
+        seen: set[str] = set()
+        pending = [qualified]
+        for _ in range(MAX_REEXPORT_HOPS):
+            following = []
+            for name in pending:
+                located = self._gate.locate(name) if name not in seen else None
+                seen.add(name)
+                if located is None:
+                    continue
+                path, attribute = located
+                if path in self.checked:
+                    found.add(path)
+                else:
+                    following.extend(self._gate.bindings(path, attribute))
+            pending = following
+        return found
+
     def analysed(self) -> list[Path]:
         """The modules analysed so far (read with libcst and summarised, wholly or on demand)."""
         return [path for path, entry in self._entries.items() if entry.model is not None]
@@ -406,7 +457,7 @@ def run_reads() -> Reads:
     """Everything the projects of this process have read so far."""
     reads = Reads()
     for project in _PROJECTS.values():
-        reads.add(project.reads_of(list(project._entries), project._unattributed.probes))
+        reads.add(project.reads_of([*project._entries, *project._unattributed.entries], project._unattributed.probes))
     return reads
 
 
@@ -438,9 +489,14 @@ def analyse_alone(module, path: str) -> FileAnalysis:
     return analysis
 
 
-def analyse_together(paths) -> None:
+def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Optional[ast.AST]]]] = None) -> None:
     """Analyse the Python files of one run as a whole: every file's callers in the others are
-    known before any file is judged. The results serve `analyse_alone` for those files."""
+    known before any file is judged. The results serve `analyse_alone` for those files.
+
+    `prefilter(path)`: (could a rule report something in the file?, the `ast` tree it read or
+    None). With it, only the files that could have findings are analysed together, with every file
+    of the run linked to one of them through imports between files of the run (their callers and
+    callees, and theirs in turn); the others are read only when the analysis asks for them."""
     entries = []
     for project in _PROJECTS.values():
         project.forget_paths()
@@ -448,6 +504,8 @@ def analyse_together(paths) -> None:
     for path, project in projects:
         if project is not None:
             project.checked.add(Path(os.path.abspath(path)))
+    if prefilter is not None:
+        projects = _linked_to_relevant(projects, prefilter)
     for path, project in projects:
         try:
             entry = project.entry(path) if project is not None else None
@@ -469,3 +527,32 @@ def analyse_together(paths) -> None:
         except Exception:  # noqa: BLE001 - this file is analysed alone later, and fails alone there
             continue
         _TOGETHER[entry.path] = (entry.stamp, entry.analysis)
+
+
+def _linked_to_relevant(projects: list, prefilter) -> list:
+    """The (path, project) pairs of the files that could have findings and of every file linked to
+    one of them by imports between files of the run, in either direction and through any number of
+    such files (a caller's calls set the grad mode its callees start in, and a callee's callers
+    are read when its caller is judged); in the run's order."""
+    relevant: set[Path] = set()
+    linked: dict[Path, set[Path]] = {}
+    for path, project in projects:
+        if project is None:
+            continue
+        key = Path(os.path.abspath(path))
+        could, tree = prefilter(path)
+        if could:
+            relevant.add(key)
+        linked.setdefault(key, set())
+        for target in project.imported_files(key, tree):
+            if target in project.checked and target != key:
+                linked[key].add(target)
+                linked.setdefault(target, set()).add(key)
+    kept, pending = set(relevant), list(relevant)
+    while pending:
+        for other in linked.get(pending.pop(), ()):
+            if other not in kept:
+                kept.add(other)
+                pending.append(other)
+    return [(path, project) for path, project in projects
+            if project is None or Path(os.path.abspath(path)) in kept]

@@ -24,7 +24,7 @@ from ..diagnostics import Diagnostic, FixSafety
 from ..analysis.project import analyse_together
 from ..io.cache import ResultCache, cache_directory, cache_disabled
 from ..io.deep import call_deep
-from ..io.files import FileResult, discover, fix_data, fix_path, lint_data, lint_path, run_all
+from ..io.files import FileResult, could_report, discover, fix_data, fix_path, lint_data, lint_path, run_all
 from ..io.kept import KeptRun, kept_results, keeping_results
 from ..io.notebooks import NotebookError, changed_cells, is_notebook
 from .progress import Progress
@@ -279,7 +279,8 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
         if results is None:
             together = run.settings.project and len(files) > 1
             if together:
-                call_deep(analyse_together, files)  # callers in the other files are known to each
+                # callers in the other files are known to each file that could have findings
+                call_deep(analyse_together, files, functools.partial(could_report, settings=run.settings))
             results = run_all(files, lint_path, args.jobs, run.settings, edits)
             if kept is not None:
                 results = keeping_results(kept, results, together)
@@ -384,7 +385,8 @@ def _fix(run: _Run) -> int:
     else:
         files, errors = run.files()
         if run.settings.project and len(files) > 1:
-            call_deep(analyse_together, files)  # as nograd-lint does: the same findings are fixed
+            # as nograd-lint does: the same findings are fixed
+            call_deep(analyse_together, files, functools.partial(could_report, settings=run.settings))
         results = run.progress(files).track(run_all(files, fix_path, args.jobs, run.settings, args.unsafe_fixes, write),
                                             busy=lambda result: bool(result.changed or result.diagnostics
                                                                      or result.error))

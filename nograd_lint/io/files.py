@@ -5,6 +5,7 @@ then placed within their cells.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import os
@@ -25,8 +26,8 @@ from ..fixes.linediff import opcodes
 from ..linter import lint_module, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
 from .deep import call_deep
-from .sources import (SourceError, check_syntax, decode_unknown_cookie, digest, parse, read_bytes, worth_parsing,
-                      write_if_unchanged)
+from .sources import (SourceError, check_syntax, compile_quietly, decode_unknown_cookie, digest, parse, read_bytes,
+                      worth_parsing, write_if_unchanged)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -233,13 +234,46 @@ def isolated(path: str, data: Optional[bytes], work: Callable[..., FileResult], 
         return FileResult(path, error=_internal_error(path, error), original=data, internal=True)
 
 
+_PREFILTERED: dict[str, tuple] = {}  # path as shown -> (source, settings, rules), see `could_report`
+
+
+def could_report(path: str, settings: Settings) -> tuple[bool, Optional[ast.AST]]:
+    """For a run that analyses its files together (see `analyse_together`): could an enabled rule
+    report something in the file at `path`, as checking it will decide, and the `ast` tree read to
+    decide (None when none was). The answer is kept for that check: the pre-pass runs once a file."""
+    shown = display_path(path)
+    try:
+        data = read_bytes(path, shown)
+    except SourceError:
+        return True, None  # its check reports it
+    settings = settings.for_path(shown)
+    source, _, _ = _readable(data, shown)
+    if is_notebook(shown) or not worth_parsing(source):
+        return False, None  # a notebook is never analysed together; a file without a call has no findings
+    try:
+        tree = compile_quietly(source, "<unknown>")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        tree = None  # every signal on (see `signals_of`)
+    rules = relevant_rules(source, settings, tree=tree)
+    _PREFILTERED[shown] = (source, settings, rules)
+    return bool(rules), tree
+
+
+def _relevant_rules(source: Union[str, bytes], path: str, settings: Settings) -> list:
+    """`relevant_rules`, or the answer `could_report` found for the same file and settings."""
+    known = _PREFILTERED.pop(path, None)
+    if known is not None and known[0] == source and known[1] == settings:
+        return known[2]
+    return relevant_rules(source, settings)
+
+
 def _analysed(source: Union[str, bytes], path: str, settings: Settings):
     """(module, diagnostics); module is None when the pre-filters show nothing can be reported (a
     file the text filter skips is still checked for syntax errors)."""
     if not worth_parsing(source):
         check_syntax(source, path)
         return None, []
-    rules = relevant_rules(source, settings)
+    rules = _relevant_rules(source, path, settings)
     if not rules:
         return None, []
     module = (prepared_module(path, source) if settings.project else None) or parse(source, path)

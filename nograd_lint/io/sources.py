@@ -8,13 +8,13 @@ import codecs
 import io
 import os
 import re
+import threading
 import tokenize
 import warnings
 from pathlib import Path
 from typing import Optional, Union
 
 import libcst as cst
-
 
 
 class SourceError(Exception):
@@ -61,7 +61,8 @@ def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
     in a line's indentation is read as CPython reads it (see `without_indent_form_feeds`), so the
     module's text may differ from `data` there: `splice` writes such lines back as they were."""
     try:
-        return cst.parse_module(without_indent_form_feeds(data))
+        with _Unvalidated():
+            return cst.parse_module(without_indent_form_feeds(data))
     except cst.ParserSyntaxError as error:
         check_syntax(data, path)  # CPython's message is clearer, when CPython rejects the file too
         limit = _libcst_limit(data)
@@ -72,6 +73,33 @@ def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
         raise SourceError(f"{path}: cannot decode: {error}") from error
     except RecursionError as error:  # pathological nesting
         raise SourceError(f"{path}: cannot parse: nesting too deep") from error
+
+
+# libcst checks every node it builds (`CSTNode._validate`: a `Name` is an identifier, a tuple
+# without parentheses is not where it needs them...). The nodes its parser builds from source are
+# valid by construction, and the checks cost about a fifth of a parse, so they are skipped while
+# `parse` runs, in its thread only; nodes built anywhere else (fixes) are still checked.
+_PARSING = threading.local()
+_VALIDATE = cst.CSTNode.__post_init__
+
+
+def _validated_unless_parsing(node: cst.CSTNode) -> None:
+    if not getattr(_PARSING, "active", False):
+        _VALIDATE(node)
+
+
+cst.CSTNode.__post_init__ = _validated_unless_parsing  # type: ignore[method-assign]
+
+
+class _Unvalidated:
+    """The block builds nodes from source that the parser accepted: no checks (see above)."""
+
+    def __enter__(self) -> None:
+        self.outer = getattr(_PARSING, "active", False)
+        _PARSING.active = True
+
+    def __exit__(self, *exc) -> None:
+        _PARSING.active = self.outer
 
 
 _INDENT_FORM_FEED = re.compile(r"(?:^|[\r\n])[ \t]*\f")

@@ -1,0 +1,98 @@
+"""A run over several files analyses together the files that could have findings and the files
+linked to them by imports between files of the run (project.analyse_together): a file no rule
+needs still passes the grad mode of its callers on; a file linked to none is never read."""
+from __future__ import annotations
+
+import functools
+import shutil
+from pathlib import Path
+
+from frontend_files.helpers import lint, write
+
+from nograd_lint.analysis.project import analyse_together, project_for
+from nograd_lint.io.config import Settings
+from nograd_lint.io.deep import call_deep
+from nograd_lint.io.files import could_report
+
+INFERENCE = Path(__file__).parent / "cases_v2" / "projects" / "helper_guarded_elsewhere" / "vision_tools" / "inference.py"
+# Runs `predict` (inference.py) on a batch; no rule could report anything here.
+BATCHING = "from .inference import predict\n\n\ndef classify(model, images):\n    return predict(model, images).argmax(1)\n"
+EVALUATE = """\
+import torch
+
+from .batching import classify
+
+
+def accuracy(model, loader):
+    correct = 0
+    with torch.no_grad():
+        for images, labels in loader:
+            correct += (classify(model, images) == labels).sum().item()
+    return correct / len(loader.dataset)
+"""
+SIZES = "def area(width, height):\n    return width * height\n"  # imports nothing, imported by nothing
+PREDICT_FINDING = ("vision_tools/inference.py:7:14: NG101 `predict` runs forward passes with gradients enabled (it "
+                   "calls `model.eval()`; its callers (`classify`) throw the graph away; its name is `predict`); "
+                   "disable them with `torch.no_grad()`")
+
+
+def vision_tools(root: Path) -> list[str]:
+    write(root, "pyproject.toml", "")
+    write(root, "vision_tools/__init__.py", "")
+    shutil.copy(INFERENCE, root / "vision_tools" / "inference.py")
+    write(root, "vision_tools/batching.py", BATCHING)
+    write(root, "vision_tools/evaluate.py", EVALUATE)
+    write(root, "vision_tools/sizes.py", SIZES)
+    return sorted(str(path) for path in (root / "vision_tools").glob("*.py"))
+
+
+def test_a_file_no_rule_needs_passes_its_callers_grad_mode_on(tmp_path):
+    """evaluate.py runs `classify` (batching.py) under no_grad, and `classify` runs `predict`
+    (inference.py): `predict` starts with gradients disabled. batching.py could have no finding,
+    yet it is analysed with the others; sizes.py is linked to no file that could have one."""
+    files = vision_tools(tmp_path)
+    prefilter = functools.partial(could_report, settings=Settings())
+    assert {Path(path).name: prefilter(path)[0] for path in files} == {
+        "__init__.py": False, "batching.py": False, "evaluate.py": True, "inference.py": True, "sizes.py": False}
+    call_deep(analyse_together, files, prefilter)
+    project = project_for(files[0])
+    assert sorted(path.name for path in project.analysed()) == ["batching.py", "evaluate.py", "inference.py"]
+    ran = lint("--no-cache", cwd=tmp_path)
+    assert (ran.code, ran.out, ran.err) == (0, "", "No findings in 5 files.\n")
+    # without the no_grad in evaluate.py, `predict` runs with gradients on
+    write(tmp_path, "vision_tools/evaluate.py", EVALUATE.replace("    with torch.no_grad():\n        for", "    if True:\n        for"))
+    ran = lint("--no-cache", cwd=tmp_path)
+    assert (ran.code, ran.out.splitlines()) == (1, [PREDICT_FINDING])
+
+
+def test_files_linked_to_none_that_could_have_findings_are_never_read(tmp_path):
+    """A run of files no rule could report in reads none of them; with inference.py, which could
+    have findings and imports none of them, it reads inference.py alone."""
+    files = vision_tools(tmp_path)
+    prefilter = functools.partial(could_report, settings=Settings())
+    quiet = [path for path in files if path.endswith(("__init__.py", "sizes.py"))]
+    call_deep(analyse_together, quiet, prefilter)
+    project = project_for(files[0])
+    assert project.analysed() == []
+    call_deep(analyse_together, [str(tmp_path / "vision_tools" / "inference.py"), *quiet], prefilter)
+    assert [path.name for path in project.analysed()] == ["inference.py"]
+
+
+def test_a_re_export_in_a_module_outside_the_run_links_the_files_it_joins(tmp_path):
+    """plots.py imports `predict` from the package, whose `__init__.py` (not checked in this run)
+    re-exports it from inference.py, and runs it with gradients on: it is analysed with the others
+    (though no rule could report in it), and `predict` is reported for the graphs its callers drop."""
+    files = vision_tools(tmp_path)
+    write(tmp_path, "vision_tools/__init__.py", "from .inference import predict\n")
+    write(tmp_path, "vision_tools/evaluate.py", EVALUATE.replace(".batching import classify", ".inference import predict")
+          .replace("classify(model, images)", "predict(model, images).argmax(1)"))
+    write(tmp_path, "vision_tools/plots.py", "from vision_tools import predict\n\n\ndef labels(model, images):\n"
+                                             "    return predict(model, images).argmax(1).tolist()\n")
+    checked = [str(tmp_path / "vision_tools" / name) for name in ("evaluate.py", "inference.py", "plots.py")]
+    assert could_report(checked[2], Settings())[0] is False
+    call_deep(analyse_together, checked, functools.partial(could_report, settings=Settings()))
+    project = project_for(files[0])
+    # `__init__.py` is read for what plots.py imports from it
+    assert sorted(path.name for path in project.analysed()) == ["__init__.py", "evaluate.py", "inference.py", "plots.py"]
+    ran = lint("--no-cache", *(str(Path(path).relative_to(tmp_path)) for path in checked), cwd=tmp_path)
+    assert (ran.code, ran.out.splitlines()) == (1, [PREDICT_FINDING.replace("`classify`", "`labels`")])
