@@ -172,6 +172,8 @@ def _built_from(analysis: FileAnalysis, loss: LossTarget, token: Token) -> bool:
                     return True
                 if isinstance(node, cst.Name) and node.value not in seen:
                     seen.add(node.value)
+                    if _added_to(analysis, loss, node.value):
+                        return True  # `y[mask] += gamma * q_next[mask]`
                     assigned = _last_assignment(analysis, loss, node.value)
                     if assigned is not None:
                         following.append(assigned)
@@ -189,6 +191,20 @@ def _last_assignment(analysis: FileAnalysis, loss: LossTarget, name: str) -> Opt
                 and isinstance(assign.node, cst.Assign) and (found is None or assign.index > found.index)):
             found = assign
     return found.node.value if found is not None else None
+
+
+def _added_to(analysis: FileAnalysis, loss: LossTarget, name: str) -> bool:
+    """`name += ...`, `name -= ...` or `name[i] += ...` before the loss call, in its function."""
+    for assign in analysis.facts_in(analysis.assigns, loss.fact.function):
+        node = assign.node
+        if (assign.index < loss.fact.index and isinstance(node, cst.AugAssign)
+                and isinstance(node.operator, (cst.AddAssign, cst.SubtractAssign))):
+            target = node.target
+            while isinstance(target, (cst.Subscript, cst.Attribute)):
+                target = target.value
+            if isinstance(target, cst.Name) and target.value == name:
+                return True
+    return False
 
 
 def _own_assignment(result: ScopeResult, loss: LossTarget, token: Token) -> Optional[cst.SimpleStatementLine]:

@@ -44,3 +44,16 @@ class Agent:
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
+
+
+def optimize_masked(model, optimizer, criterion_state, state, action, reward, next_state, gamma=0.9):
+    criterion = nn.MSELoss()
+    q = model(state).gather(1, action)
+    new_q = model(next_state)  # expect: NG104@13
+    max_q = new_q.max(1)[0]
+    y = reward
+    y[reward == -1] += gamma * max_q[reward == -1]
+    loss = criterion(q, y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
