@@ -797,6 +797,8 @@ class Interpreter:
                 return self.instantiate(fact, target, arguments)
             if target.kind is Kind.OBJECT and self.model.is_grad_free_model(target.ref):
                 return NO_GRAPH
+            if target.kind is Kind.OBJECT and _target_loss(fact, target):
+                return self.loss(node, arguments, True)  # `class WeightedMSE(nn.MSELoss)`, however named
             called = self.model.method_of(target.ref, "__call__") if target.kind is Kind.OBJECT else None
             if called is not None:  # an instance of a project class: its `__call__` runs
                 return self.project_call(fact, called, arguments, bound_self=target)
@@ -1354,9 +1356,14 @@ def _target_loss(fact: CallFact, callee: Optional[Value]) -> bool:
     if fact.qualified is not None and fact.qualified.startswith("torch."):
         if fact.qualified.rpartition(".")[2] in knowledge.TARGET_LOSS_FUNCTIONS:
             return True
-    if callee is None or not callee.is_loss:
+    if callee is None:
         return False
-    names = [callee.ref] if isinstance(callee.ref, str) else list(getattr(callee.ref, "ancestry", ()))
+    if isinstance(callee.ref, str):  # an instance of a torch class
+        names = [callee.ref] if callee.is_loss else []
+    elif "forward" in getattr(callee.ref, "methods", {}):
+        return False  # a project loss with its own `forward`: its arguments may mean anything
+    else:  # an instance of a project class (`class WeightedMSE(nn.MSELoss)`)
+        names = list(getattr(callee.ref, "ancestry", ()))
     return any(isinstance(name, str) and name.startswith("torch.")
                and name.rpartition(".")[2] in knowledge.TARGET_LOSS_CLASSES for name in names)
 

@@ -82,7 +82,9 @@ class TargetWithGradients(Rule):
     The module is recognised by how it is spelled in one function (`self.model`, `model`); an
     alias (`net = self.model`) or a target computed in another function and passed in is not
     followed. Losses of the project's own classes are read only when they derive from a torch
-    loss of a prediction and a target. A target computed from the same forward pass as the
+    loss of a prediction and a target and keep its `forward`. A pseudo labeller or a loss given
+    to a trainer from outside (a constructor argument) is an unknown callable: a target it
+    computes is not seen. A target computed from the same forward pass as the
     prediction (`q = model(torch.cat([s, s2]))` split in two) is not reported.
     """
 
