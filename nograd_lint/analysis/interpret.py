@@ -56,6 +56,8 @@ VALUE_READS = frozenset({"tolist", "item"})  # of PYTHON_METHODS, those that rea
 VIEW_METHODS = frozenset({"view", "reshape", "detach", "flatten", "squeeze", "unsqueeze", "permute", "transpose",
                           "t", "expand", "expand_as", "narrow", "select", "view_as", "unflatten", "cpu", "cuda",
                           "to", "contiguous", "float", "half", "double"})
+# Tensor methods that make a new tensor like the receiver (dtype, device), without its graph.
+NEW_TENSOR_METHODS = frozenset({"new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
 CONTAINER_STORES = frozenset({"append", "extend", "insert", "add", "update", "put", "setdefault", "appendleft",
                               "__setitem__", "put_nowait"})
 CONTAINER_READS = frozenset({"items", "values", "get", "pop", "copy", "popitem", "popleft", "to_tuple"})
@@ -894,6 +896,10 @@ class Interpreter:
             self.read_values(receiver, detached_only=detaching)
             return NO_GRAPH.but(inference=receiver.inference if method in VIEW_METHODS else None, params=receiver.params,
                                 detached=receiver.sources | receiver.detached if detaching else frozenset())
+        if method in NEW_TENSOR_METHODS:  # `q.new_zeros(n)`: a new tensor of q's dtype and device
+            return NO_GRAPH
+        if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
+            return self.computed(node, receiver)  # `labels.type_as(scores)`: only the receiver's graph
         if receiver.kind in (Kind.OBJECT, Kind.UNKNOWN) and arguments and fact.receiver is not None and args.sources:
             root = _root(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
             if root is not None and root in env and root not in ("self", "cls") and self.is_local(root):

@@ -103,3 +103,15 @@ def td_error(model, state, action, reward, next_state):
     q = model(state).gather(1, action)
     target = reward + 0.99 * model(next_state).max(1)[0]
     return F.mse_loss(q, target).item()
+
+
+def targets_shaped_like_outputs(model, optimizer, state, action, reward, next_state, labels, mask):
+    # tensors made like an output (`new_zeros`, `type_as`) carry no graph of it
+    q = model(state).gather(1, action)
+    q_next = model(next_state)
+    target = q_next.new_zeros(q.shape)
+    target[mask] += reward[mask]
+    loss = F.mse_loss(q, target) + F.binary_cross_entropy_with_logits(q, labels.type_as(q_next) + 1)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
