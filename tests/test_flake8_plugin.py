@@ -154,7 +154,7 @@ def test_statistics_count_each_code_under_its_rule_summary(tmp_path):
 @pytest.mark.parametrize(("argv", "codes"), [
     (["--select", "E"], None),
     (["--select", "E,F", "--ignore", "NG"], None),
-    (["--select", "NG1"], ("NG101", "NG102", "NG103")),
+    (["--select", "NG1"], ("NG101", "NG102", "NG103", "NG104")),
     (["--extend-select", "NG4", "--ignore", "NG2,NG3,NG1"], ("NG401",)),
 ])
 def test_only_the_rules_flake8_can_report_run(tmp_path, monkeypatch, argv, codes):

@@ -795,6 +795,83 @@ def test_in_place_update_through_data_works_without_no_grad():
 
 
 # ==========================================================================
+# NG104 -- a loss target computed by the trained module, with its graph
+# ==========================================================================
+def _td_step(target_mode):
+    """One DQN-style step with one network: the gradient of the loss on the
+    weight, the bytes saved for backward, and whether the target has a graph."""
+    torch.manual_seed(0)
+    model = nn.Linear(3, 2)
+    state, next_state = torch.randn(5, 3), torch.randn(5, 3)
+    reward = torch.randn(5)
+    meter = SavedBytesMeter()
+    with meter.hooks():
+        q = model(state).max(1)[0]
+        if target_mode == "no_grad":
+            with torch.no_grad():
+                target = reward + 0.9 * model(next_state).max(1)[0]
+        else:
+            target = reward + 0.9 * model(next_state).max(1)[0]
+            if target_mode == "detach":
+                target = target.detach()
+        loss = nn.functional.mse_loss(q, target)
+    has_graph = target.grad_fn is not None
+    loss.backward()
+    return model.weight.grad.clone(), meter.total, has_graph, (q, target)
+
+
+def test_target_of_the_trained_module_gets_gradient_and_saves_tensors():
+    """NG104: without no_grad or detach, the target built from the model's own
+    forward pass carries a graph, the loss's gradient flows into it (the
+    weight's gradient differs from the semi-gradient) and its forward pass
+    saves tensors for backward."""
+    full, full_saved, full_graph, _ = _td_step("graph")
+    semi, semi_saved, semi_graph, (q, target) = _td_step("no_grad")
+    assert full_graph and not semi_graph
+    assert not torch.allclose(full, semi)
+    assert full_saved > semi_saved > 0
+    # the semi-gradient: only the prediction is differentiated, the target is a constant
+    torch.manual_seed(0)
+    model = nn.Linear(3, 2)
+    state = torch.randn(5, 3)
+    expected = torch.autograd.grad(nn.functional.mse_loss(model(state).max(1)[0], target), model.weight)[0]
+    torch.testing.assert_close(semi, expected)
+
+
+def test_detached_target_gives_the_semi_gradient():
+    """NG104: `.detach()` on the target (the fix when the target is computed
+    inside the loss call) gives the same gradient as no_grad."""
+    semi, _, _, _ = _td_step("no_grad")
+    detached, _, detached_graph, _ = _td_step("detach")
+    assert not detached_graph
+    torch.testing.assert_close(detached, semi)
+
+
+@pytest.mark.parametrize("name", sorted(knowledge.TARGET_LOSS_FUNCTIONS))
+def test_target_loss_functions_take_input_then_target(name):
+    """NG104: every functional loss the rule reads takes the prediction first
+    and the target second (or `target=`)."""
+    parameters = list(inspect.signature(getattr(nn.functional, name)).parameters)
+    assert parameters[1] == "target" and parameters[0] in ("input",)
+
+
+@pytest.mark.parametrize("name", sorted(knowledge.TARGET_LOSS_CLASSES))
+def test_target_loss_classes_take_input_then_target(name):
+    """NG104: every loss class the rule reads is called as `loss(prediction,
+    target)` (PoissonNLLLoss names its prediction `log_input`)."""
+    parameters = list(inspect.signature(getattr(nn, name).forward).parameters)
+    assert parameters[2] == "target" and parameters[1] in ("input", "log_input")
+
+
+@pytest.mark.parametrize("name", ["cosine_embedding_loss", "margin_ranking_loss", "triplet_margin_loss"])
+def test_pair_losses_take_two_trained_inputs(name):
+    """NG104: pair losses take two (or three) inputs before any target, so
+    their second argument is no target: they are not read by the rule."""
+    parameters = list(inspect.signature(getattr(nn.functional, name)).parameters)
+    assert parameters[1] != "target" and name not in knowledge.TARGET_LOSS_FUNCTIONS
+
+
+# ==========================================================================
 # NG102 -- accumulating a loss tensor across iterations
 # ==========================================================================
 def _accumulate(n, how):

@@ -56,6 +56,8 @@ VALUE_READS = frozenset({"tolist", "item"})  # of PYTHON_METHODS, those that rea
 VIEW_METHODS = frozenset({"view", "reshape", "detach", "flatten", "squeeze", "unsqueeze", "permute", "transpose",
                           "t", "expand", "expand_as", "narrow", "select", "view_as", "unflatten", "cpu", "cuda",
                           "to", "contiguous", "float", "half", "double"})
+# Tensor methods that make a new tensor like the receiver (dtype, device), without its graph.
+NEW_TENSOR_METHODS = frozenset({"new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
 CONTAINER_STORES = frozenset({"append", "extend", "insert", "add", "update", "put", "setdefault", "appendleft",
                               "__setitem__", "put_nowait"})
 CONTAINER_READS = frozenset({"items", "values", "get", "pop", "copy", "popitem", "popleft", "to_tuple"})
@@ -79,6 +81,7 @@ class Token:
     internal: bool = False  # the callee throws the graph away itself: the caller never sees it
     in_comprehension: bool = False
     method: Optional[str] = None  # `model.encode(x)`: a module method other than forward
+    runs: tuple = ()  # the modules run, as spelled (`self.model`; for a helper, the modules passed to it)
 
     @property
     def loops(self) -> tuple[LoopInfo, ...]:
@@ -102,6 +105,16 @@ class Accumulation:
     value: Value
     token: int  # the pseudo-token standing for the accumulator
     carriers: dict  # names read in the added value that carry graphs -> their values
+
+
+@dataclasses.dataclass(eq=False)
+class LossTarget:
+    """A torch loss of a prediction and a target (`F.mse_loss(pred, target)`, `nn.MSELoss()(pred, y)`)."""
+
+    fact: CallFact
+    prediction: Value
+    target: Value
+    target_node: cst.BaseExpression  # the target argument as written
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,6 +158,7 @@ class ScopeResult:
     missed_fields: set = dataclasses.field(default_factory=set)  # (class, attribute) read before any store was seen
     read_as_data: set = dataclasses.field(default_factory=set)  # token ids whose outputs were turned into plain values
     values_read: set = dataclasses.field(default_factory=set)  # of those, the ones whose values were read (not only detached)
+    loss_targets: dict = dataclasses.field(default_factory=dict)  # id(call node) -> LossTarget
 
     @property
     def backwards(self) -> list:
@@ -791,6 +805,8 @@ class Interpreter:
                 return self.instantiate(fact, target, arguments)
             if target.kind is Kind.OBJECT and self.model.is_grad_free_model(target.ref):
                 return NO_GRAPH
+            if target.kind is Kind.OBJECT and _target_loss(fact, target):
+                return self.loss(node, arguments, True)  # `class WeightedMSE(nn.MSELoss)`, however named
             called = self.model.method_of(target.ref, "__call__") if target.kind is Kind.OBJECT else None
             if called is not None:  # an instance of a project class: its `__call__` runs
                 return self.project_call(fact, called, arguments, bound_self=target)
@@ -886,6 +902,10 @@ class Interpreter:
             self.read_values(receiver, detached_only=detaching)
             return NO_GRAPH.but(inference=receiver.inference if method in VIEW_METHODS else None, params=receiver.params,
                                 detached=receiver.sources | receiver.detached if detaching else frozenset())
+        if method in NEW_TENSOR_METHODS:  # `q.new_zeros(n)`: a new tensor of q's dtype and device
+            return NO_GRAPH
+        if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
+            return self.computed(node, receiver)  # `labels.type_as(scores)`: only the receiver's graph
         if receiver.kind in (Kind.OBJECT, Kind.UNKNOWN) and arguments and fact.receiver is not None and args.sources:
             root = _root(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
             if root is not None and root in env and root not in ("self", "cls") and self.is_local(root):
@@ -911,7 +931,7 @@ class Interpreter:
         """A call of a module: a forward pass, recording a graph when gradients are on."""
         state = self.state(fact.node)
         if module.is_loss:
-            return self.loss(fact.node, arguments)
+            return self.loss(fact.node, arguments, _target_loss(fact, module))
         self.note_inference_inputs(fact, state, arguments)
         if not self.disabled(state):
             for param in module.params:  # the parameter is run forward with gradients on here
@@ -924,6 +944,8 @@ class Interpreter:
         if module.frozen and args.graph is not Graph.YES:
             return NO_GRAPH  # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
         token = self.token(fact, module, method=method)
+        runs = dotted_name(fact.receiver if method is not None or fact.method == "forward" else fact.node.func)
+        token.runs = (runs,) if runs is not None else ()
         return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params)
 
     def token(self, fact: CallFact, module: Value, callee: Optional[FunctionInfo] = None, internal: bool = False,
@@ -992,6 +1014,7 @@ class Interpreter:
                 # a method of a module (`model.encode(x)`) runs that module forward
                 module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
                 token = self.token(fact, module, callee=function, internal=inside)
+                token.runs = self.modules_run(fact, function, summary, bound_self)
                 if not inside:
                     result = result.but(kind=Kind.TENSOR if result.kind is Kind.PYTHON else result.kind,
                                         graph=Graph.YES, sources=result.sources | {token.id})
@@ -1060,7 +1083,7 @@ class Interpreter:
             for param in callee_value.params:  # `fn(x)` with `fn` a parameter: callers may pass a module
                 self.result.param_uses.setdefault(param, set()).add("called")
         if is_loss_callee(fact):
-            return self.loss(node, arguments)
+            return self.loss(node, arguments, _target_loss(fact, callee_value))
         if not arguments:
             return UNKNOWN
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
@@ -1069,10 +1092,13 @@ class Interpreter:
         # what an unknown callable makes of Python values is unknown (`load_model(path)`), never a graph
         return result.but(kind=Kind.UNKNOWN) if result.kind is Kind.PYTHON else result
 
-    def loss(self, node: cst.Call, arguments: list) -> Value:
+    def loss(self, node: cst.Call, arguments: list, of_target: bool = False) -> Value:
         """A loss function `loss(input, target, ...)`: its graph is that of its input (targets are
-        data, or deliberately detached); it carries every argument's forward passes."""
+        data, or deliberately detached); it carries every argument's forward passes. With
+        `of_target` (a torch loss of a prediction and a target), the two are recorded."""
         positional = [value for arg, value in arguments if arg.keyword is None and not arg.star]
+        if of_target:
+            self.note_loss_target(node, arguments)
         if not positional:
             return self.computed(node, join(*(value for _, value in arguments)) if arguments else UNKNOWN)
         result = self.computed(node, positional[0])
@@ -1086,6 +1112,38 @@ class Interpreter:
                 sources = sources | {self.result.tokens[key].id}
         return result.but(sources=sources, params=result.params | frozenset().union(*(v.params for _, v in arguments)),
                           dropped=frozenset().union(*(v.dropped for _, v in arguments)), is_loss=True)
+
+    def note_loss_target(self, node: cst.Call, arguments: list) -> None:
+        """Record the prediction (first positional argument) and target (second, or `target=`)."""
+        fact = self.calls.get(id(node))
+        if fact is None or any(arg.star for arg, _ in arguments):
+            return
+        positional = [(arg, value) for arg, value in arguments if arg.keyword is None]
+        target = positional[1] if len(positional) > 1 else next(
+            ((arg, value) for arg, value in arguments if arg.keyword is not None and arg.keyword.value == "target"), None)
+        prediction = positional[0] if positional else next(
+            ((arg, value) for arg, value in arguments if arg.keyword is not None and arg.keyword.value == "input"), None)
+        if target is None or prediction is None:
+            return
+        previous = self.result.loss_targets.get(id(node))
+        if previous is not None:  # a loop body read twice
+            self.result.loss_targets[id(node)] = LossTarget(fact, join(previous.prediction, prediction[1]),
+                                                            join(previous.target, target[1]), target[0].value)
+        else:
+            self.result.loss_targets[id(node)] = LossTarget(fact, prediction[1], target[1], target[0].value)
+
+    def modules_run(self, fact: CallFact, function: FunctionInfo, summary, bound_self: Optional[Value]) -> tuple:
+        """The modules a call of a project function runs, as spelled at the call: a module it is
+        called on (`self.model.encode(x)`), the modules passed where it calls its parameter."""
+        runs = []
+        if bound_self is not None and bound_self.kind is Kind.MODULE and fact.receiver is not None:
+            runs.append(dotted_name(fact.receiver))
+        passed = _bind_arguments(function, [(arg, arg.value) for arg in fact.node.args],
+                                 bound_self if bound_self is not None else None)
+        for name, node in passed.items():
+            if isinstance(node, cst.BaseExpression) and "called" in summary.param_uses.get(name, ()):
+                runs.append(dotted_name(node))
+        return tuple(name for name in runs if name is not None)
 
     def backward(self, fact: CallFact, receiver: Optional[Value], env: dict) -> None:
         is_tensor = receiver is not None and (receiver.kind is Kind.TENSOR or (
@@ -1307,6 +1365,24 @@ def _creates_trainable_leaf(fact: Optional[CallFact]) -> bool:
     if fact.qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
         return wanted is not False
     return bool(wanted) and fact.qualified.startswith("torch.") and fact.qualified.rpartition(".")[2] in TENSOR_CREATION
+
+
+def _target_loss(fact: CallFact, callee: Optional[Value]) -> bool:
+    """A torch loss of a prediction and a target: `F.mse_loss`, an instance of `nn.MSELoss` or of
+    a project class derived from one (`knowledge.TARGET_LOSS_*`)."""
+    if fact.qualified is not None and fact.qualified.startswith("torch."):
+        if fact.qualified.rpartition(".")[2] in knowledge.TARGET_LOSS_FUNCTIONS:
+            return True
+    if callee is None:
+        return False
+    if isinstance(callee.ref, str):  # an instance of a torch class
+        names = [callee.ref] if callee.is_loss else []
+    elif "forward" in getattr(callee.ref, "methods", {}):
+        return False  # a project loss with its own `forward`: its arguments may mean anything
+    else:  # an instance of a project class (`class WeightedMSE(nn.MSELoss)`)
+        names = list(getattr(callee.ref, "ancestry", ()))
+    return any(isinstance(name, str) and name.startswith("torch.")
+               and name.rpartition(".")[2] in knowledge.TARGET_LOSS_CLASSES for name in names)
 
 
 def _is_false(node: cst.BaseExpression) -> bool:

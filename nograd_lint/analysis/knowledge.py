@@ -99,6 +99,16 @@ MODEL_VERBS = frozenset(
      # container methods of `nn.ModuleList`/`nn.ModuleDict`/`nn.Sequential`
      "append", "extend", "insert", "pop", "remove", "add", "keys", "values", "items", "clear", "index"}
 )
+# torch losses of a prediction and a target (the second positional argument, or `target=`; torch's
+# signatures are checked in tests/test_torch_facts.py). Pair losses whose inputs are all trained
+# (`cosine_embedding_loss`, `margin_ranking_loss`, `triplet_margin_loss`) are not among them.
+TARGET_LOSS_FUNCTIONS = frozenset({
+    "mse_loss", "l1_loss", "smooth_l1_loss", "huber_loss", "cross_entropy", "nll_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "kl_div", "poisson_nll_loss", "gaussian_nll_loss", "soft_margin_loss",
+    "multilabel_soft_margin_loss"})
+TARGET_LOSS_CLASSES = frozenset({
+    "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
+    "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss"})
 # Callees that compute a loss (a scalar with a graph): `criterion(...)`, `F.cross_entropy(...)`.
 LOSS_CALLEE = re.compile(r"(loss|criterion|(^|_)crit($|_)|cross_entropy|(^|_)nll|kl_div)", re.I)
 # Model methods that run a forward pass.

@@ -126,6 +126,16 @@ def inplace_update_outside_no_grad(before, after, comparison, partial=False) -> 
     return _combine(_same_outputs(comparison), _no_graph_after(before, after, partial))
 
 
+def target_without_graph(before, after, comparison, partial=False) -> Verdict:
+    """NG104: the fix changes gradients by design, so outputs may differ; what it claims is that
+    the target no longer records a graph: no graph kept, fewer bytes saved for backward."""
+    if before.error:
+        return _combine(_no_graph_after(before, after, partial), ([], _error_removed(before)))
+    changed = ([], ["outputs changed, as a semi-gradient update does (%s)" % comparison.detail]
+               if comparison is not None and not comparison.equal else _same_outputs(comparison))
+    return _combine(_no_graph_after(before, after, partial), _fewer_saved(before, after), changed)
+
+
 def gradients_disabled_for_training(before, after, comparison, partial=False) -> Verdict:
     """NG2: the original raises or leaves gradients missing; the fixed one produces them."""
     if after.none_count or not after.tensor_count:
@@ -170,6 +180,7 @@ PROMISES: Dict[str, Promise] = {
     "NG101": eval_without_no_grad,
     "NG102": graph_kept_by_accumulator,
     "NG103": inplace_update_outside_no_grad,
+    "NG104": target_without_graph,
     "NG308": decorator_skips_async_body,
     "NG1": gradients_recorded_needlessly,
     "NG2": gradients_disabled_for_training,
