@@ -96,3 +96,14 @@ def test_a_re_export_in_a_module_outside_the_run_links_the_files_it_joins(tmp_pa
     assert sorted(path.name for path in project.analysed()) == ["__init__.py", "evaluate.py", "inference.py", "plots.py"]
     ran = lint("--no-cache", *(str(Path(path).relative_to(tmp_path)) for path in checked), cwd=tmp_path)
     assert (ran.code, ran.out.splitlines()) == (1, [PREDICT_FINDING.replace("`classify`", "`labels`")])
+
+
+def test_a_grad_mode_passes_through_a_middle_file_whatever_the_files_are_named(tmp_path):
+    """The middle file named `pipeline.py` sorts after inference.py, its callee: entry modes are
+    still settled callers first (evaluate.py, then pipeline.py, then inference.py), so `predict`
+    starts with gradients disabled as it does when the middle file is `batching.py`."""
+    vision_tools(tmp_path)
+    (tmp_path / "vision_tools" / "batching.py").rename(tmp_path / "vision_tools" / "pipeline.py")
+    write(tmp_path, "vision_tools/evaluate.py", EVALUATE.replace(".batching import", ".pipeline import"))
+    ran = lint("--no-cache", cwd=tmp_path)
+    assert (ran.code, ran.out, ran.err) == (0, "", "No findings in 5 files.\n")

@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import contextlib
 import dataclasses
+import heapq
 import os
 import re
 import stat
@@ -515,18 +516,51 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Opti
             continue
         if entry is not None and entry.model is not None:
             entries.append((project, entry))
+    calls_into: dict[int, set[int]] = {}  # id(model) -> ids of the models its functions call
     for project, entry in entries:
         model = entry.model
         for result in [s.result for s in model.summaries.values()] + [model.module_result]:
             for callee_model in {id(o): o for o in (project.owner_of(f) for _, f, _, _ in result.outgoing)
                                  if o is not None and o is not model}.values():
                 callee_model.add_external_sites(result, entry.analysis)
-    for project, entry in entries:
+                calls_into.setdefault(id(model), set()).add(id(callee_model))
+    for project, entry in _callers_first(entries, calls_into):
         try:
             entry.model.build_contexts()
         except Exception:  # noqa: BLE001 - this file is analysed alone later, and fails alone there
             continue
         _TOGETHER[entry.path] = (entry.stamp, entry.analysis)
+
+
+def _callers_first(entries: list, calls_into: dict[int, set[int]]) -> list:
+    """The entries ordered so that a module whose functions call into another comes before it:
+    a callee's entry modes are settled from callers whose own entry modes are settled (a grad mode
+    passes through a middle module whatever the files are named). Otherwise, and in a cycle, the
+    run's order is kept."""
+    index = {id(entry.model): i for i, (_, entry) in enumerate(entries)}
+    waiting = [0] * len(entries)
+    callees = [[index[c] for c in calls_into.get(id(entry.model), ()) if c in index] for _, entry in entries]
+    for targets in callees:
+        for target in targets:
+            waiting[target] += 1
+    ready = [i for i, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    ordered, done, next_left = [], [False] * len(entries), 0
+    while len(ordered) < len(entries):
+        if not ready:  # a cycle: the first module left in the run's order goes next
+            while done[next_left]:
+                next_left += 1
+            heapq.heappush(ready, next_left)
+        current = heapq.heappop(ready)
+        if done[current]:
+            continue
+        done[current] = True
+        ordered.append(entries[current])
+        for target in callees[current]:
+            waiting[target] -= 1
+            if waiting[target] == 0 and not done[target]:
+                heapq.heappush(ready, target)
+    return ordered
 
 
 def _linked_to_relevant(projects: list, prefilter) -> list:
