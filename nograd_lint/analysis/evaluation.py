@@ -268,7 +268,7 @@ def _framework_template_method(model: ModuleModel, function: FunctionInfo) -> bo
 
 def _recording(model: ModuleModel, result: ScopeResult) -> list[Token]:
     """Forward passes (and calls of functions that run them) recording a graph, in source order."""
-    tokens = [t for key, t in result.tokens.items() if not isinstance(key, tuple) and not t.call.in_lambda]
+    tokens = [t for t in result.forwards if not t.call.in_lambda]
     return sorted(tokens, key=model.order)
 
 
@@ -481,8 +481,7 @@ def _trained_here(result: ScopeResult, token: Token) -> bool:
     query pass, a model scored on the batch it trains on): the model is being trained here."""
     root = _model_key(token)
     return root is not None and any(_model_key(other) == root and "used" in result.fate(other.id)
-                                    for key, other in result.tokens.items()
-                                    if other is not token and not isinstance(key, tuple))  # forwards, not `+=`
+                                    for other in result.forwards if other is not token)
 
 
 def _model_key(token: Token) -> Optional[str]:
@@ -507,9 +506,8 @@ def _detached_at_once(token: Token) -> Optional[str]:
 def _given_to_helper_that_drops_it(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:
     """The forward pass's output is passed straight to a project function that never
     differentiates anything and neither keeps nor returns it (`self.save_grid(self.gen(z))`)."""
-    for fact, callee, params, constants in result.outgoing_calls.values():
-        if fact.statement is not token.call.statement:
-            continue
+    calls = (result.outgoing_calls.get(id(node)) for node in iter_nodes(token.call.statement))
+    for fact, callee, params, constants in filter(None, calls):
         given = [name for name, value in params.items() if token.id in value.sources]
         summary = model.summary_of(callee)
         if not given or summary is None:

@@ -184,6 +184,16 @@ class ScopeResult:
     def outgoing(self) -> list:
         return list(self.outgoing_calls.values())
 
+    @property
+    def forwards(self) -> list:
+        """The tokens of forward passes (and of calls that run them), without the pseudo-tokens of
+        accumulators and of losses computed by calls we cannot see into."""
+        return [token for key, token in self.tokens.items() if not isinstance(key, tuple)]
+
+    def token_by_id(self) -> dict:
+        """Token id -> token, every kind (sources of values are token ids)."""
+        return {token.id: token for token in self.tokens.values()}
+
     def fate(self, token_id: int) -> set:
         return self.fates.get(token_id, set())
 

@@ -70,11 +70,11 @@ class FunctionSummary:
 
     @property
     def runs_forward(self) -> bool:
-        return any(not isinstance(key, tuple) for key in self.result.tokens)
+        return bool(self.result.forwards)
 
     @property
     def enables_grad_itself(self) -> bool:
-        tokens = [t for key, t in self.result.tokens.items() if not isinstance(key, tuple)]
+        tokens = self.result.forwards
         return bool(tokens) and all(self.model.explicitly_enabled(t.call) for t in tokens)
 
     @property
@@ -85,8 +85,7 @@ class FunctionSummary:
 
     @property
     def returns_graph(self) -> bool:
-        return any(RETURNED in self.result.fate(t.id) and not t.internal
-                   for key, t in self.result.tokens.items() if not isinstance(key, tuple))
+        return any(RETURNED in self.result.fate(t.id) and not t.internal for t in self.result.forwards)
 
     @property
     def wants_grad(self) -> bool:
@@ -405,14 +404,11 @@ class ModuleModel:
         if cls is None or function.class_name != cls.name:
             return []
         found = []
-        owners = {id(m.node): self.owner_model(m) for m in cls.methods.values() if m.class_name != cls.name}
         for method in cls.methods.values():
-            owner = owners.get(id(method.node))
-            if owner is None or owner is self and method.class_name == cls.name:
-                continue
-            for call in owner.analysis.calls_named(f"self.{function.name}"):
-                if call.function is method:
-                    found.append((method, owner.analysis.state_of(call)))
+            owner = self.owner_model(method) if method.class_name != cls.name else None
+            if owner is not None:  # inherited
+                found += [(method, owner.analysis.state_of(call))
+                          for call in owner.analysis.calls_named(f"self.{function.name}") if call.function is method]
         return found
 
     def owner_model(self, function: FunctionInfo) -> Optional["ModuleModel"]:

@@ -135,7 +135,7 @@ def _targets_from_trained_module(analysis: FileAnalysis, result: ScopeResult, lo
     """The forward passes of the prediction's module whose graphs the loss's target carries."""
     if analysis.state_of(loss.fact).mode is not Mode.ENABLED or loss.target.graph is Graph.NO:
         return []
-    tokens = {token.id: token for token in result.tokens.values()}
+    tokens = result.token_by_id()
     predicted = [tokens[s] for s in loss.prediction.sources if s in tokens]
     modules = {name for token in predicted for name in token.runs}
     trains = bool(result.training)
@@ -216,7 +216,7 @@ def _own_assignment(result: ScopeResult, loss: LossTarget, token: Token) -> Opti
     if (not isinstance(statement, cst.SimpleStatementLine) or len(statement.body) != 1
             or not isinstance(statement.body[0], (cst.Assign, cst.AnnAssign)) or statement is loss.fact.statement):
         return None
-    tokens = {t.id: t for t in result.tokens.values()}
+    tokens = result.token_by_id()
     inside = {id(node) for node in iter_nodes(statement)}
     if any(s in tokens and id(tokens[s].call.node) in inside for s in loss.prediction.sources):
         return None

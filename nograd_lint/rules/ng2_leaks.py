@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+import libcst as cst
+
 from ..analysis.calls import is_backward
 from ..analysis.contexts import kind_of
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, Mode
@@ -107,7 +109,8 @@ def _turns_gradients_on(analysis: FileAnalysis, function: FunctionInfo) -> bool:
         kind = kind_of(call)
         if kind is GradContext.ENABLE_GRAD:
             return True
-        if kind is GradContext.SET_GRAD_ENABLED and call.node.args and code_of(analysis, call.node.args[0].value) == "True":
+        flag = call.node.args[0].value if call.node.args else None
+        if kind is GradContext.SET_GRAD_ENABLED and isinstance(flag, cst.Name) and flag.value == "True":
             return True
     return False
 
