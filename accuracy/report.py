@@ -131,7 +131,8 @@ def _overview(evaluation: Evaluation) -> str:
     files = by_file(labels)
     projects = {label.source.project for label in labels}
     return (f"{len(labels)} labels in {len(files)} files of {len(projects)} projects; "
-            f"nograd-lint {evaluation.linter or '(version unknown)'}, run in {evaluation.seconds:.1f} s.\n")
+            f"nograd-lint {evaluation.linter or '(version unknown)'}, run in {evaluation.seconds:.1f} s; "
+            f"bug spans are found by findings' own lines{'' if not evaluation.related else ' and by their related locations'}.\n")
 
 
 def console_report(evaluation: Evaluation, split: str, min_confidence: str) -> str:

@@ -41,6 +41,9 @@ class Finding:
     code: str
     message: str
     confidence: str  # low, medium or high
+    # a related location of a finding (a call it rests on), not a report of its own: it can make a
+    # bug span a true positive, never a false positive or a flagged clean span
+    related: bool = False
 
     @property
     def family(self) -> str:
@@ -126,6 +129,11 @@ def _add_finding(raw: dict, runs: dict[str, FileRun], by_name: dict[str, str]) -
         _add_error(runs[path], f"the JSON output gives no cell for a notebook finding at line {finding.line}")
         return
     runs[path].findings.append(finding)
+    for related in raw.get("related") or ():
+        elsewhere = by_name.get(os.path.normpath(str(related.get("path", ""))))
+        if elsewhere is not None and isinstance(related.get("line"), int):
+            runs[elsewhere].findings.append(dataclasses.replace(
+                finding, path=elsewhere, cell=related.get("cell"), line=related["line"], related=True))
 
 
 def _path_of(message: str, by_name: dict[str, str]) -> Optional[str]:

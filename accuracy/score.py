@@ -47,6 +47,9 @@ def parse_arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--git-mirrors", type=Path, metavar="DIR",
                         help="a folder of git mirrors (OWNER+NAME/repo, OWNER+NAME, OWNER/NAME or OWNER/NAME.git) "
                              "to read repositories from instead of cloning them")
+    parser.add_argument("--no-related", action="store_true",
+                        help="score findings by their own lines only, not by the calls they name as related "
+                             "locations (the rule before related locations existed)")
     parser.add_argument("--check-labels", action="store_true",
                         help="check the labels and their spans against the rebuilt files, without running the linter")
     parser.add_argument("--write", type=Path, metavar="FILE",
@@ -126,6 +129,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print(f"no labels in split {args.split}" + (f" for {args.only}" if args.only else ""))
         return 1
     evaluation = evaluate(chosen, labels, args.cache, args.git_mirrors, lint=not args.check_labels)
+    evaluation.related = not args.no_related
     if args.check_labels:
         print(check_summary(evaluation))
     else:

@@ -3,7 +3,9 @@
 Per family (a finding's family is the first three characters of its code):
 
 - TP: a `bug` span with at least one finding of its family on a line inside it (in a notebook:
-  the finding's cell is the label's `cell` and its line, counted within the cell, is inside);
+  the finding's cell is the label's `cell` and its line, counted within the cell, is inside), or
+  with a related location of one inside it: a helper's finding names the calls it rests on, and
+  a label on the calling loop is the same bug (`related=False` scores findings' own lines only);
 - FN: a `bug` span without one;
 - FP: a finding in a labelled file outside every `bug` and `ambiguous` span of its family (files
   are labelled exhaustively); findings inside `ambiguous` spans count as neither (ambiguous hits);
@@ -70,9 +72,10 @@ class Evaluation:
     span_problems: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
     linter: str = ""  # the version of the linter measured
+    related: bool = True  # related locations of findings can make bug spans true positives
 
     def scores(self, split: str, min_confidence: str) -> dict[str, FamilyScore]:
-        return score(in_split(self.labels, split), self.runs, min_confidence)
+        return score(in_split(self.labels, split), self.runs, min_confidence, self.related)
 
     @property
     def crashes(self) -> dict[FileKey, str]:
@@ -106,17 +109,19 @@ def at_least(findings: list[Finding], min_confidence: str) -> list[Finding]:
     return [f for f in findings if f.family in FAMILIES and LEVELS.index(f.confidence) >= floor]
 
 
-def score(labels: list[Label], runs: dict[FileKey, FileRun], min_confidence: str = "medium") -> dict[str, FamilyScore]:
+def score(labels: list[Label], runs: dict[FileKey, FileRun], min_confidence: str = "medium",
+          related: bool = True) -> dict[str, FamilyScore]:
     scores = {family: FamilyScore() for family in FAMILIES}
     for key, file_labels in by_file(labels).items():
         run = runs.get(key)
         if run is None or run.error:
             continue
-        findings = at_least(run.findings, min_confidence)
+        findings = [f for f in at_least(run.findings, min_confidence) if related or not f.related]
         for label in file_labels:
             _score_label(label, findings, scores[label.family])
         for finding in findings:
-            _score_finding(key[0], finding, file_labels, scores[finding.family])
+            if not finding.related:
+                _score_finding(key[0], finding, file_labels, scores[finding.family])
     return scores
 
 
@@ -125,7 +130,7 @@ def _score_label(label: Label, findings: list[Finding], family: FamilyScore) -> 
     if label.verdict == "bug":
         (family.tp if hit else family.fn).append(label)
     elif label.verdict == "clean":
-        if hit:
+        if any(covers(label, finding) and not finding.related for finding in findings):
             family.clean_flagged += 1
         else:
             family.clean_quiet += 1

@@ -37,6 +37,18 @@ class Fix:
 
 
 @dataclasses.dataclass(frozen=True)
+class Related:
+    """Another place a finding rests on, such as a caller whose use of a helper decides it:
+    1-based line and column, in the file at `path` (as the run names it)."""
+
+    path: str
+    line: int
+    column: int
+    message: str
+    cell: Optional[int] = None  # in a notebook: the cell, and `line` counts within it
+
+
+@dataclasses.dataclass(frozen=True)
 class Diagnostic:
     """One finding. Lines and columns are 1-based; end is exclusive."""
 
@@ -48,6 +60,7 @@ class Diagnostic:
     end_column: int
     confidence: Confidence = Confidence.HIGH
     fix: Optional[Fix] = dataclasses.field(default=None, compare=False)
+    related: tuple[Related, ...] = dataclasses.field(default=(), compare=False)
 
     @property
     def sort_key(self) -> tuple:

@@ -1,13 +1,14 @@
 """Run the enabled rules over one file and turn their findings into positioned diagnostics."""
 from __future__ import annotations
 
+import os
 from typing import Optional, Union
 
 import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from .io.config import Settings
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Related
 from .analysis.gradmode import analyze
 from .analysis.project import analyse_alone
 from .analysis.prefilter import signals_of
@@ -77,6 +78,7 @@ def lint_tree(module: cst.Module, path: str = "<string>", settings: Optional[Set
     analysis = analyse_alone(module, path) if settings.project else analyze(module, path)
     module = analysis.module  # a run that analysed the project together parsed this file already: fixes use that tree
     positions = Positions(module, text)
+    elsewhere: dict[int, Positions] = {}  # positions in the modules of related locations
     noqa: Optional[NoqaMap] = None
     diagnostics: list[Diagnostic] = []
     for rule in enabled_rules(settings) if rules is None else rules:
@@ -98,8 +100,35 @@ def lint_tree(module: cst.Module, path: str = "<string>", settings: Optional[Set
                 code=rule.code, message=finding.message, line=where.start.line,
                 column=positions.column(where.start), end_line=where.end.line, end_column=positions.column(where.end),
                 confidence=finding.confidence, fix=fix,
+                related=tuple(sorted(filter(None, (_related(r, analysis, path, positions, elsewhere)
+                                                   for r in finding.related)),
+                                     key=lambda r: (r.path != path, r.path, r.line, r.column))),
             ))
     return module, sorted(set(diagnostics), key=lambda d: d.sort_key)
+
+
+def _related(related: tuple, analysis, path: str, positions: Positions, elsewhere: dict) -> Optional[Related]:
+    """A finding's related (node, analysis, note) placed: in this file, or in another file of the
+    project (named relative to the current folder when it is under it; not in another notebook,
+    whose cells this file's output cannot name)."""
+    node, where, note = related
+    if where is analysis:
+        place = positions.of(node)
+        return Related(path, place.start.line, positions.column(place.start), note)
+    if where.path.endswith(".ipynb"):
+        return None
+    other = elsewhere.setdefault(id(where), Positions(where.module))
+    place = other.of(node)
+    return Related(display_path(where.path), place.start.line, other.column(place.start), note)
+
+
+def display_path(path: str) -> str:
+    """`path` relative to the current folder when it is inside it, else as it is."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:  # another drive
+        return path
+    return path if relative == os.pardir or relative.startswith(os.pardir + os.sep) else relative
 
 
 def lint_source(source: Union[str, bytes], path: str = "<string>", settings: Optional[Settings] = None,

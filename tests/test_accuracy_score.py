@@ -372,6 +372,23 @@ def test_scoring_arithmetic():
     assert (scores["NG2"].precision, scores["NG2"].recall) == (0.0, None)
 
 
+def test_a_related_location_finds_a_bug_span_but_is_never_a_false_positive():
+    """A helper's finding names the calls it rests on: a label on a calling loop is that bug."""
+    raw = {"code": "NG101", "path": "helper.py", "cell": None, "line": 5, "message": "m", "confidence": "medium",
+           "related": [{"path": "loops.py", "cell": None, "line": 12, "column": 9, "message": "called here"},
+                       {"path": "loops.py", "cell": None, "line": 30, "column": 9, "message": "called here"},
+                       {"path": "elsewhere.py", "cell": None, "line": 1, "column": 1, "message": "called here"}]}
+    runs = parse_run(["helper.py", "loops.py"], 1, json_output([raw]), "")
+    assert [(f.path, f.line, f.related) for f in runs["loops.py"].findings] == [
+        ("loops.py", 12, True), ("loops.py", 30, True)]
+    labels = [label(path="loops.py", start=10, end=14),                    # the calling loop: found
+              label(path="loops.py", start=28, end=32, verdict="clean"),   # a clean caller: not flagged
+              label(path="helper.py", start=4, end=6, verdict="ambiguous")]
+    keyed = {(REPO, path): run for path, run in runs.items()}
+    assert counts(score_labels(labels, keyed, "medium"))["NG1"] == (1, 0, 0, 0, 1, 1)
+    assert counts(score_labels(labels, keyed, "medium", related=False))["NG1"] == (0, 0, 1, 0, 1, 1)
+
+
 def test_min_confidence_and_splits():
     evaluation = Evaluation(LABELS, LABELS, runs=FINDINGS)
     assert counts(evaluation.scores("dev", "low"))["NG1"] == (3, 3, 1, 1, 1, 1)
@@ -388,7 +405,8 @@ def test_the_accuracy_page_shows_the_test_split_beside_dev():
     assert page.startswith("# Accuracy on real PyTorch code\n\nWritten by `python accuracy/score.py --split all "
                            "--write docs/accuracy.md`; do not edit by hand.")
     assert ("Rules NG1-NG3 with default settings, min-confidence `medium`. 11 labels in 4 files of 1 projects; "
-            "nograd-lint 9.9, run in 1.2 s.\n") in page
+            "nograd-lint 9.9, run in 1.2 s; bug spans are found by findings' own lines and by their related "
+            "locations.\n") in page
     assert (
         "| family | test bug | test clean | test ambiguous | test TP | test FP | test FN | test precision | "
         "test recall | dev bug | dev TP | dev FP | dev FN | dev precision | dev recall | target (test) |\n"

@@ -67,20 +67,20 @@ def test_json_lists_findings_with_positions_confidence_and_fix_edits(tmp_path):
                               "message": "cannot parse: '(' was never closed"}]
     assert log["findings"] == [
         {"code": "NG101", "message": messages["nb", "NG101"], "path": "nb/v.ipynb", "cell": 2,
-         "line": 2, "column": 11, "end_line": 2, "end_column": 19, "confidence": "high",
+         "line": 2, "column": 11, "end_line": 2, "end_column": 19, "confidence": "high", "related": [],
          "fix": {"safety": "safe", "description": "wrap the loop in `with torch.no_grad():`", "edits": [
              {"cell": 2, "line": 1, "column": 1, "end_line": 2, "end_column": 33, "content": NOTEBOOK_FIXED_CELL}]}},
         {"code": "NG101", "message": messages["NG101", 8], "path": "src/a.py", "cell": None,
-         "line": 8, "column": 21, "end_line": 8, "end_column": 29, "confidence": "high",
+         "line": 8, "column": 21, "end_line": 8, "end_column": 29, "confidence": "high", "related": [],
          "fix": {"safety": "safe", "description": "add `@torch.no_grad()` to `evaluate`", "edits": [
              {"cell": None, "line": 4, "column": 1, "end_line": 4, "end_column": 1, "content": "@torch.no_grad()\n"}]}},
         {"code": "NG102", "message": messages["NG102", 19], "path": "src/a.py", "cell": None,
-         "line": 19, "column": 23, "end_line": 19, "end_column": 27, "confidence": "medium",
+         "line": 19, "column": 23, "end_line": 19, "end_column": 27, "confidence": "medium", "related": [],
          "fix": {"safety": "unsafe", "description": "use `loss.detach()`", "edits": [
              {"cell": None, "line": 19, "column": 1, "end_line": 20, "end_column": 1,
               "content": "        total_loss += loss.detach()\n"}]}},
         {"code": "NG103", "message": messages["NG103", 25], "path": "src/a.py", "cell": None,
-         "line": 25, "column": 9, "end_line": 25, "end_column": 25, "confidence": "high",
+         "line": 25, "column": 9, "end_line": 25, "end_column": 25, "confidence": "high", "related": [],
          "fix": {"safety": "safe", "description": "wrap the loop in `with torch.no_grad():`", "edits": [
              {"cell": None, "line": 24, "column": 1, "end_line": 26, "end_column": 1,
               "content": "    with torch.no_grad():\n        for p in model.parameters():\n"

@@ -241,10 +241,13 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
 
 def _has_parameters(module: Value) -> bool:
     """A module whose class shows trainable parameters, so that its forward records a graph even
-    on a plain input: a module class of the project, a torch.nn layer with weights. Not one of
+    on a plain input: a module class of the project, a torch.nn layer with weights, a module the
+    code loads a state dict into. Not one of
     an unknown class (`resize: nn.Module` may be a parameter-free transform)."""
     if module.kind is not Kind.MODULE or module.frozen:
         return False
+    if module.weights:
+        return True  # a checkpoint is loaded into it
     refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
     return all((isinstance(ref, ClassModel) and ref.is_module and not ref.is_loss)
                or (isinstance(ref, str) and ref.startswith(knowledge.MODULE_PACKAGES)

@@ -62,6 +62,17 @@ class GradGate:
         known = self._read(path, name)
         return set(known[1].get(name, ())) if known is not None else set()
 
+    def star_exports(self, module: str) -> dict[str, str]:
+        """What `from module import *` binds, for a module of the project: local name -> the
+        qualified name it stands for (a name the module imports keeps its origin: `torch` stays
+        `torch`). Empty when the module is not the project's or cannot be parsed."""
+        path = self._path_of(module)
+        if path is None:
+            return {}
+        path = Path(os.path.abspath(path))
+        known = self._text(path)
+        return known.star_exports(module, lambda: self._package_of(path)) if known is not None else {}
+
     def locate(self, qualified: str) -> Optional[tuple[Path, str]]:
         """(the module's file, the rest of the name), by the longest module prefix (as the project
         resolves names)."""
@@ -76,6 +87,11 @@ class GradGate:
         """(the names that may be grad-mode contexts of its own, the names its imports bind) as far
         as `attribute` is concerned, or None when the file cannot be read or parsed (then nothing
         is ruled out)."""
+        known = self._text(path)
+        return known.facts(attribute, lambda: self._package_of(path)) if known is not None else None
+
+    def _text(self, path: Path) -> Optional["_ModuleText"]:
+        """The module file's current version, read once per version; None when it cannot be read."""
         self._on_read(path)
         try:
             status = path.stat()
@@ -85,7 +101,7 @@ class GradGate:
                 known = self._modules[path] = _ModuleText(stamp, path.read_bytes())
         except OSError:
             return None
-        return known.facts(attribute, lambda: self._package_of(path))
+        return known
 
 
 _UNPARSED = object()
@@ -110,6 +126,7 @@ class _ModuleText:
         self._parsed = _UNPARSED
         self._plain = False  # no torch context named, no NUL byte: the text can answer
         self._bindable: Optional[frozenset] = None  # names in places where an import may bind them
+        self._exports: Optional[dict[str, str]] = None
 
     def facts(self, attribute: str, package: Callable[[], Optional[str]]) -> Optional[tuple]:
         """(names that may be its own grad-mode contexts, {local: {qualified}} of its imports), as far
@@ -119,6 +136,39 @@ class _ModuleText:
         if self._parsed is _UNPARSED:
             self._parsed = self._parse(package())
         return self._parsed
+
+    def star_exports(self, module: str, package: Callable[[], Optional[str]]) -> dict[str, str]:
+        """See `GradGate.star_exports`: the names in `__all__` when it is written out, else the
+        public names bound at module level (in `if`/`try`/`with` blocks too)."""
+        if self._exports is None:
+            try:
+                tree = ast.parse(self.data)
+            except (SyntaxError, ValueError):
+                self._exports = {}
+                return self._exports
+            imported: dict[str, str] = {}
+            bound: list[str] = []
+            listed: Optional[list[str]] = None
+            for node in _module_level(tree.body):
+                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                    for local, targets in _import_bindings(ast.Module([node], []), package()).items():
+                        imported[local] = next(iter(targets))
+                        bound.append(local)
+                elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    bound.append(node.name)
+                    imported.pop(node.name, None)
+                elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+                    targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                    for target in targets:
+                        if isinstance(target, ast.Name):
+                            bound.append(target.id)
+                            imported.pop(target.id, None)
+                            if target.id == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
+                                listed = [e.value for e in node.value.elts
+                                          if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            names = listed if listed is not None else [n for n in bound if not n.startswith("_")]
+            self._exports = {name: imported.get(name, f"{module}.{name}") for name in names}
+        return self._exports
 
     def _surely_none(self, attribute: str) -> bool:
         if "." in attribute:
@@ -199,3 +249,16 @@ def statements(tree: ast.Module):
             block = getattr(node, field, None)
             if isinstance(block, list):
                 stack.extend(block)
+
+
+def _module_level(body: list):
+    """The statements run when the module is imported: its body, and the blocks of its top-level
+    `if`/`try`/`with` statements (not function or class bodies)."""
+    for node in body:
+        if isinstance(node, (ast.If, ast.Try, ast.With)):
+            for field in ("body", "orelse", "finalbody"):
+                yield from _module_level(getattr(node, field, None) or [])
+            for handler in getattr(node, "handlers", ()):
+                yield from _module_level(handler.body)
+        else:
+            yield node

@@ -300,6 +300,8 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     own modules are: grad-mode context classes and wrappers."""
     module_imports = imports or ImportMap.of_module(module, package)
     collector = _Collector(module_imports.copy())  # the walk adds imports made inside functions
+    if project is not None and module_imports.star_modules:
+        _bind_star_imports(module, module_imports, collector.imports, project)
     collector.local_wrappers = local_grad_wrappers(module, module_imports)
     meanings = grad_meanings(module, module_imports, project)
     for local, meaning in meanings.items():
@@ -319,6 +321,24 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     _resolve_ancestors(analysis.classes)
     _resolve_function_entries(analysis)
     return analysis
+
+
+def _bind_star_imports(module: cst.Module, module_imports: ImportMap, imports: ImportMap, project) -> None:
+    """Names that `from m import *` of a project module binds, read as `m.name` (`evaluate` from
+    `from utils import *` is `utils.evaluate`). Names the file imports or defines itself win. Only
+    for reading: a fix never spells a name through a star import."""
+    defined = {statement.name.value for statement in module.body
+               if isinstance(statement, (cst.FunctionDef, cst.ClassDef))}
+    for statement in module.body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign)):
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                    defined.update(t.value for t in targets if isinstance(t, cst.Name))
+    for star_module in module_imports.star_modules:
+        for local, qualified in project.star_exports(star_module).items():
+            if local not in defined and local not in imports.aliases:
+                imports.aliases[local] = qualified
 
 
 def grad_meanings(module: cst.Module, imports: ImportMap, project=None) -> dict[str, str]:

@@ -30,6 +30,7 @@ class ImportMap:
         self.star_import = False  # `from .torch_core import *` may bind `torch`
         self.package = package  # the package the module is in (for relative imports), when known
         self.pinned: dict[str, str] = {}  # see `alias`
+        self.star_modules: list[str] = []  # absolute names of the modules `from m import *` reads
 
     @classmethod
     def of_module(cls, module: cst.Module, package: Optional[str] = None) -> "ImportMap":
@@ -45,6 +46,7 @@ class ImportMap:
         other.aliases = dict(self.aliases)
         other.pinned = dict(self.pinned)
         other.star_import = self.star_import
+        other.star_modules = list(self.star_modules)
         return other
 
     def add(self, node: cst.CSTNode) -> None:
@@ -65,6 +67,10 @@ class ImportMap:
                     self.aliases[head] = head
         elif isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
             self.star_import = True
+            module = dotted_name(node.module) if node.module is not None else None
+            base = self._relative_base(len(node.relative)) if node.relative and self.package is not None else ""
+            if base is not None and (module or base):
+                self.star_modules.append(".".join(part for part in (base, module) if part))
         elif isinstance(node, cst.ImportFrom) and node.relative and self.package is not None:
             base = self._relative_base(len(node.relative))
             module = dotted_name(node.module) if node.module is not None else None

@@ -656,7 +656,8 @@ class Interpreter:
                 return known
         base = self.value(node.value, env, depth + 1)
         attr = node.attr.value
-        if attr in ("shape", "ndim", "dtype", "device", "is_cuda", "requires_grad", "training", "__name__"):
+        if attr in ("shape", "ndim", "dtype", "device", "is_cuda", "requires_grad", "training", "__name__",
+                    "__module__", "__qualname__", "__doc__", "__file__"):
             return PYTHON
         if attr in ("data",):
             return NO_GRAPH
@@ -798,6 +799,10 @@ class Interpreter:
             if method != "zero_grad":  # clearing gradients is no training step (evaluation code does it too)
                 self.result.training_calls[id(fact.node)] = fact
             return PYTHON
+        if method == "__init__" and receiver is not None:
+            for _, value in arguments:  # `super().__init__(model=fantasy)`: the object keeps them
+                self.leave(value, STORED)
+            return PYTHON
         if receiver is not None:
             special = self.method_call(node, fact, env, receiver, arguments, args)
             if special is not None:
@@ -824,6 +829,9 @@ class Interpreter:
             if (target.kind is Kind.UNKNOWN and fact.callee is not None and fact.qualified is None
                     and knowledge.looks_like_model(fact.callee)):
                 return self.forward(fact, target.but(kind=Kind.MODULE, evidence=Evidence.NAME), args, arguments)
+        if receiver is not None and receiver.kind is not Kind.MODULE and _stores_arguments(method):
+            for _, value in arguments:  # `buffer.add_sample(x)`: the object keeps them
+                self.leave(value, STORED)
         return self.unknown_call(fact, node, args, arguments, callee)
 
     def method_call(self, node, fact: CallFact, env: dict, receiver: Value, arguments: list, args: Value) -> Optional[Value]:
@@ -833,7 +841,10 @@ class Interpreter:
         if switch == "unknown" and isinstance(fact.node.args[0].value, cst.Name):
             flag = self.context.constant(fact.node.args[0].value.value)  # `m.train(train)`, called with train=False
             switch = switch if flag is _MISSING else ("train" if flag else "eval")
-        if receiver.kind is Kind.MODULE or (switch is not None and receiver.kind is Kind.UNKNOWN):
+        # a tensor has no `.eval()` or `.load_state_dict()`: a "tensor" that has is a module guessed
+        # wrong (`net = model(scale=2)` in `__init__` calls a factory, not a forward pass)
+        misread = receiver.kind is Kind.TENSOR and (switch is not None or method in MODULE_ONLY_METHODS)
+        if receiver.kind is Kind.MODULE or misread or (switch is not None and receiver.kind is Kind.UNKNOWN):
             module = receiver if receiver.kind is Kind.MODULE else receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
             if switch is not None:
                 training = {"eval": Training.EVAL, "train": Training.TRAIN}.get(switch, Training.UNKNOWN)
@@ -855,6 +866,10 @@ class Interpreter:
                              ref=("parameters", key))
             if method in ("state_dict",):
                 return NO_GRAPH
+            if method == "load_state_dict" and key is not None and receiver.kind is Kind.MODULE:
+                env[key] = module.but(weights=True)  # a checkpoint's weights: it has parameters
+                self._update_prefixed(key, env[key], env)
+                return PYTHON
             if method in ("modules", "children", "named_modules", "named_children"):
                 return module.but(sources=frozenset())
             if method in MODULE_ONLY_METHODS or method in ("load_state_dict", "register_buffer", "add_module"):
@@ -872,8 +887,12 @@ class Interpreter:
                 return self.computed(node, args)
             if method in knowledge.GRAD_FREE_MODEL_METHODS:
                 return NO_GRAPH
-            if _reads_as_action(method) or not arguments:
-                return UNKNOWN.but(params=module.params)  # `model.recompile()`: a method, not a forward pass
+            if _stores_arguments(method):
+                for _, value in arguments:  # `gp.set_train_data(targets=y)`: the module keeps them
+                    self.leave(value, STORED)
+            if _reads_as_action(method) or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
+                # `model.recompile()`, `module.Net(depth=3)`, `module.startswith("x")`: no forward pass
+                return UNKNOWN.but(params=module.params)
             return self.forward(fact, module, args, arguments, method=method)
         if receiver.kind is Kind.OBJECT and receiver.ref is not None:
             resolved = self.model.method_of(receiver.ref, method)
@@ -1427,6 +1446,13 @@ def _inside(node: cst.CSTNode, tree: Optional[cst.CSTNode]) -> bool:
 
 def _as_tensor(value: Value) -> Value:
     return value.but(kind=Kind.TENSOR) if value.kind is Kind.MODULE else value
+
+
+def _stores_arguments(method: Optional[str]) -> bool:
+    """`obj.set_data(x)`, `obj.add_sample(x)`, `obj.register(x)`: a method whose name says it
+    keeps its arguments."""
+    words = knowledge.split_words(method or "")
+    return bool(words) and words[0] in ("set", "add", "register", "store", "put", "push", "insert", "assign")
 
 
 def _reads_as_action(method: str) -> bool:

@@ -83,6 +83,12 @@ MODEL_WORDS = frozenset(
      "predictor", "regressor", "ddp"}
 )
 # Words that make a name an action on a model rather than the model (`build_model`, `get_net`).
+# Methods of `str` that no nn.Module has: `module.startswith(prefix)` is a name, not a model.
+STRING_METHODS = frozenset({
+    "startswith", "endswith", "split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "lower", "upper",
+    "casefold", "format", "format_map", "join", "encode", "removeprefix", "removesuffix", "partition",
+    "rpartition", "rfind", "rindex", "ljust", "rjust", "center", "zfill", "expandtabs", "translate",
+})
 MODEL_VERBS = frozenset(
     {"create", "build", "load", "get", "make", "init", "initialize", "setup", "set", "save", "prepare",
      "wrap", "to", "compile", "export", "freeze", "unfreeze", "copy", "print", "summarize", "register",

@@ -71,6 +71,7 @@ class Value:
     ref: Any = None
     eval_reason: Optional[str] = None  # modules in eval mode: why (for messages)
     is_loss: bool = False  # modules: a loss function (its call is not a model's forward pass)
+    weights: bool = False  # modules: the code loads a state dict into it, so it has weights
     # containers: ids of slots filled with a value computed without gradients (`losses["aux"]`
     # set under no_grad); summed into a loss later, that slot contributes no gradient
     dropped: frozenset = frozenset()
@@ -118,7 +119,7 @@ def join(*values: Value) -> Value:
     # One pass over the values (this is the analysis's hottest function).
     training, frozen, refs = set(), set(), set()
     strongest = modules = evidence = eval_reason = None
-    graph, is_loss, all_no_graph, all_inference = Graph.NO, True, True, True
+    graph, is_loss, weights, all_no_graph, all_inference = Graph.NO, True, True, True, True
     for v in values:
         if v.kind is kind:
             training.add(v.training)
@@ -132,6 +133,7 @@ def join(*values: Value) -> Value:
             if eval_reason is None and v.eval_reason:
                 eval_reason = v.eval_reason
             is_loss = is_loss and v.is_loss
+            weights = weights and v.weights
         if v.graph > graph:
             graph = v.graph
         if v.graph is not Graph.NO:
@@ -153,6 +155,7 @@ def join(*values: Value) -> Value:
         ref=refs.pop() if len(refs) == 1 else None,
         eval_reason=eval_reason,
         is_loss=is_loss if modules else False,
+        weights=weights if modules else False,
         dropped=_union([v.dropped for v in values]),
         detached=_union([v.detached for v in values]),
         elements=_join_elements(values),

@@ -171,6 +171,9 @@ def _call_signals(node: ast.Call, found: dict) -> None:
             found["backward"] = True
         elif attr in knowledge.FORWARD_METHODS:
             found["forward"] = True
+        receiver = _dotted(func.value)
+        if receiver is not None and looks_like_model(receiver):
+            found["forward"] = True  # `model.predict(x)`: a method of the project's model may run one
     if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
         found["backward"] = True  # `from torch.autograd import grad`
     if dotted is not None:

@@ -305,6 +305,10 @@ class Project:
         value = self.value_of(qualified, depth=min(depth, MAX_SUMMARY_DEPTH))
         return value.ref if value is not None and value.kind is Kind.CLASS and not isinstance(value.ref, str) else None
 
+    def star_exports(self, module: str) -> dict[str, str]:
+        """What `from module import *` binds, when `module` is the project's (see gradgate.py)."""
+        return self._gate.star_exports(module)
+
     def grad_meaning(self, qualified: str, hops: int = 0) -> Optional[str]:
         """What an imported project name is as a grad-mode context: a torch context's qualified
         name for a subclass of one, "disabled"/"inference" for a wrapper that disables gradients.

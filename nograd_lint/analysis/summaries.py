@@ -630,6 +630,12 @@ class ModuleModel:
     def callers_of(self, function: FunctionInfo) -> list:
         return self.callers.get(id(function), [])
 
+    def call_sites(self, function: FunctionInfo) -> list[tuple]:
+        """(the call, the FileAnalysis of its module) of every caller of `function`, in this module
+        and in the other modules of a run analysed together."""
+        elsewhere = {id(fact): caller for _, fact, _, _, _, caller in self._external}
+        return [(fact, elsewhere.get(id(fact), self.analysis)) for _, fact, _, _ in self.callers_of(function)]
+
 
 def model_of(analysis: FileAnalysis) -> ModuleModel:
     """The module's value model, built once per analysis (by the project, when it has one)."""

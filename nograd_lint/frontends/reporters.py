@@ -2,8 +2,9 @@
 into output text. Output is sorted (path, cell, line, column, code), so diffs of it are stable.
 
 - `text`: `path:line:col: CODE message` (`path:cell N:line:col: ...` in a notebook), streamed.
-- `json`: an object with the schema version, the findings (positions, confidence, the fix with
-  its edits) and the files that could not be checked.
+- `json`: an object with the schema version, the findings (positions, confidence, related
+  locations such as the callers a finding rests on, the fix with its edits) and the files that
+  could not be checked.
 - `sarif`: SARIF 2.1.0 for GitHub code scanning; notebook regions count lines within the cell,
   which the location's and the replacement's property bags name (`"cell": N`).
 - `statistics` (`--statistics`): one line per code, with its count, whether `nograd-fix` fixes
@@ -88,6 +89,8 @@ def _json_finding(path: str, diagnostic: Located) -> dict:
         "end_line": diagnostic.end_line,
         "end_column": diagnostic.end_column,
         "confidence": diagnostic.confidence.name.lower(),
+        "related": [{"path": r.path, "cell": r.cell, "line": r.line, "column": r.column, "message": r.message}
+                    for r in diagnostic.related],
         "fix": None if fix is None else {
             "safety": fix.safety.value,
             "description": fix.description,
@@ -171,6 +174,14 @@ def _sarif_result(path: str, diagnostic: Located, rule_index: int) -> dict:
         }],
         "properties": {"confidence": diagnostic.confidence.name.lower(), **cell},
     }
+    if diagnostic.related:
+        result["relatedLocations"] = [{
+            "id": number,
+            "physicalLocation": {"artifactLocation": _artifact(related.path),
+                                 "region": {"startLine": related.line, "startColumn": related.column}},
+            "message": {"text": related.message},
+            **({"properties": {"cell": related.cell}} if related.cell is not None else {}),
+        } for number, related in enumerate(diagnostic.related)]
     if diagnostic.fix is not None and diagnostic.edits:
         replacements = [{
             "deletedRegion": _region(edit.line, edit.column, edit.end_line, edit.end_column),

@@ -149,13 +149,32 @@ def _finding(ls: NogradServer, located: Located, uri: str, targets: dict) -> Fin
     diagnostic = types.Diagnostic(
         range=_range(ls, uri, located.line, located.column, located.end_line, located.end_column),
         message=located.message, severity=types.DiagnosticSeverity.Warning, code=located.code,
-        code_description=types.CodeDescription(href=rule_url(located.code)), source=NAME)
+        code_description=types.CodeDescription(href=rule_url(located.code)), source=NAME,
+        related_information=_related(ls, located, uri, targets) or None)
     fix = located.fix
     if fix is None or not located.edits:
         return Finding(diagnostic)
     safe = fix.safety is FixSafety.SAFE
     title = f"{located.code}: {fix.description} ({'safe' if safe else 'unsafe'} fix)"
     return Finding(diagnostic, title, safe, _changes(ls, located.edits, targets))
+
+
+def _related(ls: NogradServer, located: Located, uri: str, targets: dict) -> list[types.DiagnosticRelatedInformation]:
+    """The finding's related locations (the calls of a reported helper): in this document or its
+    cells, or in another file of the project."""
+    found = []
+    here = _path(uri)
+    for related in located.related:
+        if related.cell is not None or os.path.abspath(related.path) == here:
+            target = targets.get(related.cell, uri)
+        else:
+            target = uris.from_fs_path(os.path.abspath(related.path)) or uri
+        try:
+            where = _range(ls, target, related.line, related.column, related.line, related.column)
+        except (OSError, IndexError):  # a file that is gone or changed since the analysis read it
+            continue
+        found.append(types.DiagnosticRelatedInformation(types.Location(target, where), related.message))
+    return found
 
 
 def _changes(ls: NogradServer, edits: Sequence[Edit], targets: dict) -> dict[str, list[types.TextEdit]]:

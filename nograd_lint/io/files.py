@@ -367,17 +367,20 @@ def _located(diagnostics: list[Diagnostic], notebook: Optional[Notebook], path: 
             fix = Fix(fix.safety, fix.description, apply=None, anchor=None)  # type: ignore[arg-type]
         fields = {f.name: getattr(diagnostic, f.name) for f in dataclasses.fields(Diagnostic)}
         located = Located(**{**fields, "fix": fix}, edits=edits)
-        out.append(_in_cell(located, notebook) if notebook else located)
+        out.append(_in_cell(located, notebook, path) if notebook else located)
     return sorted(out, key=lambda d: d.sort_key)
 
 
-def _in_cell(diagnostic: Located, notebook: Notebook) -> Located:
+def _in_cell(diagnostic: Located, notebook: Notebook, path: str) -> Located:
     cell, line = notebook.locate(diagnostic.line)
     end_cell, end_line = notebook.locate(diagnostic.end_line)
     end_column = diagnostic.end_column
     if end_cell != cell:  # a node cannot run past its cell in IPython; clip it to the start line
         end_line, end_column = line, diagnostic.column
-    return dataclasses.replace(diagnostic, cell=cell, line=line, end_line=end_line, end_column=end_column)
+    related = tuple(dataclasses.replace(r, cell=notebook.locate(r.line)[0], line=notebook.locate(r.line)[1])
+                    if r.path == path else r for r in diagnostic.related)
+    return dataclasses.replace(diagnostic, cell=cell, line=line, end_line=end_line, end_column=end_column,
+                               related=related)
 
 
 def _fix_edits(module: cst.Module, diagnostic: Diagnostic, path: str, notebook: Optional[Notebook]) -> tuple[Edit, ...]:

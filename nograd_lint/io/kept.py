@@ -13,7 +13,7 @@ import os
 from typing import Any, Iterator, Optional, Sequence
 
 from ..analysis.project import Reads, run_reads
-from ..diagnostics import Confidence, Fix, FixSafety
+from ..diagnostics import Confidence, Fix, FixSafety, Related
 from .cache import ResultCache, key_of
 from .files import Edit, FileResult, Located
 from .freshness import Disk, Record, is_fresh, record_of
@@ -109,13 +109,14 @@ def _diagnostic_to_json(diagnostic: Located) -> list:
     fix = diagnostic.fix
     edits = None if diagnostic.edits is None else [
         [e.line, e.column, e.end_line, e.end_column, e.content, e.cell] for e in diagnostic.edits]
+    related = [[r.path, r.line, r.column, r.message, r.cell] for r in diagnostic.related]
     return [diagnostic.code, diagnostic.message, diagnostic.line, diagnostic.column, diagnostic.end_line,
             diagnostic.end_column, int(diagnostic.confidence),
-            None if fix is None else [fix.safety.value, fix.description], diagnostic.cell, edits]
+            None if fix is None else [fix.safety.value, fix.description], diagnostic.cell, edits, related]
 
 
 def _diagnostic_from_json(value: list) -> Located:
-    code, message, line, column, end_line, end_column, confidence, fix, cell, edits = value
+    code, message, line, column, end_line, end_column, confidence, fix, cell, edits, related = value
     return Located(
         code=str(code), message=str(message), line=int(line), column=int(column), end_line=int(end_line),
         end_column=int(end_column), confidence=Confidence(confidence),
@@ -123,4 +124,6 @@ def _diagnostic_from_json(value: list) -> Located:
         cell=None if cell is None else int(cell),
         edits=None if edits is None else tuple(Edit(int(a), int(b), int(c), int(d), str(content),
                                                     None if n is None else int(n))
-                                               for a, b, c, d, content, n in edits))
+                                               for a, b, c, d, content, n in edits),
+        related=tuple(Related(str(p), int(l), int(c), str(m), None if n is None else int(n))
+                      for p, l, c, m, n in related))

@@ -21,6 +21,8 @@ class Finding:
     message: str
     fix: Optional[Fix] = None
     confidence: Confidence = Confidence.HIGH
+    # other places the finding rests on: (node, the FileAnalysis it is in, what it is there)
+    related: tuple = ()
 
 
 class Rule:

@@ -148,7 +148,19 @@ class EvaluationWithGradients(Rule):
                 where = "this evaluation loop" if region.kind == "loop" else "this evaluation code"
             message = (f"{where} runs forward passes with gradients enabled ({region.evidence}); "
                        f"disable them with `{context}`")
-            yield Finding(first.node, message, fix, region.confidence)
+            yield Finding(first.node, message, fix, region.confidence, _callers(analysis, region))
+
+
+MAX_CALLERS_SHOWN = 10
+
+
+def _callers(analysis: FileAnalysis, region) -> tuple:
+    """The calls of a reported function, as related locations (whose evaluation it is)."""
+    if region.kind != "function":
+        return ()
+    sites = model_of(analysis).call_sites(region.scope)
+    return tuple((fact.node, where, f"`{region.scope.name}` is called here")
+                 for fact, where in sites[:MAX_CALLERS_SHOWN])
 
 
 @register

@@ -82,8 +82,10 @@ class LeakingSetGradEnabled(ContextRule):
     and the restore counts as a path that leaks. When another method of the same class (or a
     short function of the module, at most three statements) turns gradients back on, as in
     `__enter__`/`__exit__`, `setUp`/`tearDown` or `freeze_all()`/`unfreeze_all()`, the pair is
-    taken to manage the mode and nothing is reported; a longer function that turns them on at its
-    start (a training epoch after a leaking evaluation) only compensates, and the leak is reported. A function whose last statement
+    taken to manage the mode and nothing is reported (so is an `__exit__` or `tearDown` of any
+    length); a longer function or method that turns them on at its start (a training epoch after a
+    leaking evaluation, `Trainer.run_train` after `Trainer.run_predict`) only compensates, and the
+    leak is reported. A function whose last statement
     is `set_grad_enabled(flag)` sets the mode for its caller on purpose and is not reported. A
     library module is told from a script by its own text only, so its findings have medium
     confidence; a conditional top-level call (under `if` or `try`) is not reported.
@@ -246,18 +248,20 @@ def _leak(analysis: FileAnalysis, call: CallFact) -> Optional[str]:
 def _sibling_restores(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     """Another method of the class (or a short function of the module) turns gradients back on:
     a pair such as `__enter__`/`__exit__`, `setUp`/`tearDown` or `freeze()`/`unfreeze()` manages
-    the mode. A long module-level function that turns them on at its start (a training epoch after
+    the mode. A long function or method that turns them on at its start (a training epoch after
     an evaluation that leaks) compensates for the leak; it does not manage the mode."""
     disabling = {id(fact.function) for fact in analysis.calls if fact.function is not None and fact.is_bare_statement
                  and kind_of(fact) is GradContext.SET_GRAD_ENABLED
                  and (_literal_false(fact.node) or _sets_flag(analysis, fact))}
     return any(fact.function is not function and fact.function is not None and id(fact.function) not in disabling
                and fact.function.class_name == function.class_name and fact.function.parent is function.parent
-               and (fact.function.class_name is not None or _statement_count(fact.function) <= MANAGER_STATEMENTS)
+               and (fact.function.name in MANAGER_METHODS or _statement_count(fact.function) <= MANAGER_STATEMENTS)
                and _is_restore(analysis, fact) for fact in analysis.calls)
 
 
-MANAGER_STATEMENTS = 3  # a module-level function this short that turns gradients on manages the mode
+MANAGER_STATEMENTS = 3  # a function or method this short that turns gradients on manages the mode
+# Methods that undo what their twin set up, however long: `__enter__`/`__exit__`, `setUp`/`tearDown`.
+MANAGER_METHODS = frozenset({"__exit__", "__aexit__", "tearDown", "teardown", "teardown_method", "close", "restore"})
 
 
 def _statement_count(function: FunctionInfo) -> int:

@@ -1,0 +1,116 @@
+"""Related locations: a finding about a helper names the calls it rests on. Checked on every output
+that carries them (JSON, SARIF validated against the schema, the kept results of the cache, the
+language server over stdio), in one file, across the files of a project, and in notebooks."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from frontend_files.helpers import lint, write
+from frontend_files.lsp import LspClient
+from frontend_files.notebooks import code, notebook
+from test_reporters import _validate_sarif
+
+# `detect` runs the forward pass and keeps only a list; two loops call it.
+HELPER = """\
+import torch
+
+
+def detect(model, image):
+    model.eval()
+    return model(image).argmax(1).tolist()
+"""
+CALLERS = """\
+import torch
+from helper import detect
+
+
+def camera(model, frames):
+    for frame in frames:
+        print(detect(model, frame))
+
+
+def folder(model, images):
+    return [detect(model, image) for image in images]
+"""
+SAME_FILE = HELPER + """
+
+def camera(model, frames):
+    for frame in frames:
+        print(detect(model, frame))
+"""
+MESSAGE = "`detect` is called here"
+
+
+def _project(tmp_path):
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'cams'\nversion = '0'\n")
+    write(tmp_path, "helper.py", HELPER)
+    write(tmp_path, "callers.py", CALLERS)
+    return tmp_path
+
+
+def test_json_names_the_calls_in_other_files_of_the_run(tmp_path):
+    ran = lint("--output-format", "json", "--no-cache", ".", cwd=_project(tmp_path))
+    [finding] = json.loads(ran.out)["findings"]
+    assert (ran.code, finding["path"], finding["line"], finding["column"]) == (1, "helper.py", 6, 12)
+    assert finding["related"] == [
+        {"path": "callers.py", "cell": None, "line": 7, "column": 15, "message": MESSAGE},
+        {"path": "callers.py", "cell": None, "line": 11, "column": 13, "message": MESSAGE}]
+
+
+def test_json_names_the_calls_in_the_same_file_first(tmp_path):
+    write(tmp_path, "cams.py", SAME_FILE)
+    ran = lint("--output-format", "json", "--no-cache", "cams.py", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    assert (finding["line"], finding["related"]) == (
+        6, [{"path": "cams.py", "cell": None, "line": 11, "column": 15, "message": MESSAGE}])
+
+
+def test_the_text_output_is_unchanged_by_related_locations(tmp_path):
+    write(tmp_path, "cams.py", SAME_FILE)
+    ran = lint("--no-cache", "cams.py", cwd=tmp_path)
+    assert ran.out.count("\n") == 1 and ran.out.startswith("cams.py:6:12: NG101 `detect` runs forward passes")
+
+
+def test_sarif_related_locations_are_valid(tmp_path):
+    ran = lint("--output-format", "sarif", "--no-cache", ".", cwd=_project(tmp_path))
+    log = json.loads(ran.out)
+    _validate_sarif(log)
+    [result] = log["runs"][0]["results"]
+    assert result["relatedLocations"] == [
+        {"id": number, "message": {"text": MESSAGE}, "physicalLocation": {
+            "artifactLocation": {"uri": "callers.py", "uriBaseId": "%SRCROOT%"},
+            "region": {"startLine": line, "startColumn": column}}}
+        for number, (line, column) in enumerate([(7, 15), (11, 13)])]
+
+
+def test_related_locations_in_a_notebook_name_their_cells(tmp_path):
+    cells = [code(HELPER), code("frames = []"), code("for frame in frames:\n    print(detect(model, frame))")]
+    write(tmp_path, "cams.ipynb", notebook(cells))
+    ran = lint("--output-format", "json", "--no-cache", "cams.ipynb", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    assert (finding["cell"], finding["line"], finding["related"]) == (
+        1, 6, [{"path": "cams.ipynb", "cell": 3, "line": 2, "column": 11, "message": MESSAGE}])
+
+
+def test_kept_results_keep_related_locations(tmp_path):
+    project = _project(tmp_path)
+    first = lint("--output-format", "json", ".", cwd=project)
+    second = lint("--output-format", "json", ".", cwd=project)  # from the kept results
+    assert (project / ".nograd_cache").is_dir()
+    assert json.loads(second.out) == json.loads(first.out)
+    assert len(json.loads(second.out)["findings"][0]["related"]) == 2
+
+
+def test_the_language_server_sends_related_information(tmp_path):
+    pytest.importorskip("pygls")
+    write(tmp_path, "cams.py", SAME_FILE)
+    client = LspClient(tmp_path)
+    client.initialize(tmp_path, {"general": {"positionEncodings": ["utf-16"]}})
+    uri = (tmp_path / "cams.py").as_uri()
+    client.notify("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "python", "version": 1,
+                                                            "text": SAME_FILE}})
+    [[published]] = client.diagnostics(uri)
+    assert published["relatedInformation"] == [{"location": {"uri": uri, "range": {
+        "start": {"line": 10, "character": 14}, "end": {"line": 10, "character": 14}}}, "message": MESSAGE}]
+    assert client.close() == 0
