@@ -237,8 +237,8 @@ class Interpreter:
     def parameter_value(self, name: str) -> Value:
         given = self.context.param(name)
         tag = frozenset({name})
-        if given is not None and given.kind is not Kind.UNKNOWN:
-            return given.but(params=tag)
+        if given is not None and (given.kind is not Kind.UNKNOWN or given.elements is not None):
+            return given.but(params=tag)  # a tuple (`device, model, transform`) is known element by element
         if name in ("self", "cls") and self.scope is not None and self.scope.class_name is not None:
             return self.model.instance_value(self.scope.class_name).but(params=tag)
         annotated = self.annotated_value(name)
