@@ -6,7 +6,8 @@ The linter resolves a project's own imports, so a labelled file is linted inside
   mirror when one is given (never written to), else from a bare clone of the public repository
   kept in the cache (Python files, notebooks and project configuration only). The tree is written with `git read-tree` + `git checkout-index` into a
   temporary index, not `git archive`, which leaves out the paths `.gitattributes` marks
-  `export-ignore` (often tests and examples).
+  `export-ignore` (often tests and examples). An empty `.git` folder marks its root, as a clone's
+  `.git` does: the linter finds a project's root the same way in both.
 - `pypi:NAME==VERSION`: the released archive (`pip download --no-deps`), extracted; an sdist's top
   folder is the project root.
 
@@ -44,6 +45,7 @@ def github_tree(source: Source, cache: Path, mirrors: Optional[Path]) -> Path:
     owner, name = source.name.split("/")
     target = cache / "github" / f"{owner}+{name}@{source.revision}"
     if target.is_dir():
+        (target / ".git").mkdir(exist_ok=True)  # trees rebuilt before the marker was written
         return target
     git_dir = find_mirror(mirrors, source.name) if mirrors else None
     if git_dir is None:
@@ -53,6 +55,7 @@ def github_tree(source: Source, cache: Path, mirrors: Optional[Path]) -> Path:
     if not _has_commit(git_dir, source.revision):
         raise TreeError(f"commit {source.revision} is not in {git_dir}")
     _checkout(git_dir, source.revision, target)
+    (target / ".git").mkdir(exist_ok=True)
     return target
 
 

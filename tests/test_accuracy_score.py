@@ -577,7 +577,9 @@ def test_end_to_end_from_a_git_mirror(tmp_path, capsys):
     assert "Crashes: 0. Files that could not be read: 0. Spans outside their file: 0." in out
     assert ("| NG1 | 2 | 2 | 0 | 2 | 1 | 0 | 66.7% | 100.0% | 0 | 0 | 0 | 0 | n/a | n/a "
             "| precision BELOW 95%; recall meets 85% |\n") in page.read_text()
-    assert (tmp_path / "cache" / "github" / f"tiny+repo@{commit}" / "pkg" / "twin.py").read_text() == EVALUATE
+    tree = tmp_path / "cache" / "github" / f"tiny+repo@{commit}"
+    assert (tree / "pkg" / "twin.py").read_text() == EVALUATE
+    assert (tree / ".git").is_dir() and not any((tree / ".git").iterdir())  # a clone's root, as the linter finds it
 
     # Checking labels alone (no linter): a span past the end of its file and a file not in the tree.
     more = e2e_label(commit, "pkg/evaluate.py", 18, 19, "clean") + e2e_label(commit, "pkg/missing.py", 1, 2, "clean")

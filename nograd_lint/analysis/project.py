@@ -188,6 +188,18 @@ class Project:
                 return ".".join(parts)
         return None
 
+    def add_script_folder(self, path: Path) -> None:
+        """A script's folder is where Python looks first for what it imports (`from utils import *`
+        beside `utils.py`, in a `scripts/` folder of the repository): a source root after the
+        others, once a file there imports a module next to it."""
+        folder = path.parent
+        if folder == self.root or folder in self.source_roots or (folder / "__init__.py").exists():
+            return
+        names = _imported_names(path) or set()
+        if any((folder / f"{name}.py").is_file() or (folder / name / "__init__.py").is_file() for name in names):
+            self.source_roots.append(folder)
+            self._paths.clear()
+
     def package_of(self, path: Union[str, Path]) -> Optional[str]:
         """The package relative imports in `path` start from."""
         name = self.module_name(path)
@@ -448,7 +460,9 @@ def project_for(path: Union[str, Path]) -> Optional[Project]:
         return None
     if root not in _PROJECTS:
         _PROJECTS[root] = Project(root)
-    return _PROJECTS[root]
+    project = _PROJECTS[root]
+    project.add_script_folder(Path(os.path.abspath(path)))
+    return project
 
 
 def recording(path: Union[str, Path]):
