@@ -96,12 +96,20 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
 
 
 def _one_per_place(model: ModuleModel, regions: list[EvalRegion]) -> list[EvalRegion]:
-    """The strongest region per statement (a function evaluated in two contexts is one finding)."""
+    """The strongest region per statement, and per first forward pass (a function evaluated in two
+    contexts, a loop inside evaluation code: one finding); of equals, the one whose fix is safe."""
     best: dict[int, EvalRegion] = {}
     for region in regions:
         key = id(region.statements[0])
         if key not in best or region.confidence > best[key].confidence:
             best[key] = region
+    by_forward: dict[int, EvalRegion] = {}
+    for region in best.values():
+        key = id(region.forwards[0].node)
+        known = by_forward.get(key)
+        if known is None or (region.confidence, not region.escapes) > (known.confidence, not known.escapes):
+            by_forward[key] = region
+    best = {id(region.statements[0]): region for region in by_forward.values()}
     return sorted(best.values(), key=lambda r: model.order(r.tokens[0]))
 
 

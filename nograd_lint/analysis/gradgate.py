@@ -62,16 +62,28 @@ class GradGate:
         known = self._read(path, name)
         return set(known[1].get(name, ())) if known is not None else set()
 
-    def star_exports(self, module: str) -> dict[str, str]:
+    def star_exports(self, module: str, seen: Optional[set] = None) -> dict[str, str]:
         """What `from module import *` binds, for a module of the project: local name -> the
         qualified name it stands for (a name the module imports keeps its origin: `torch` stays
-        `torch`). Empty when the module is not the project's or cannot be parsed."""
+        `torch`; a package's `from .vgg import *` passes on what `vgg` exports). Empty when the
+        module is not the project's or cannot be parsed."""
+        seen = set() if seen is None else seen
         path = self._path_of(module)
-        if path is None:
+        if path is None or module in seen:
             return {}
+        seen.add(module)
         path = Path(os.path.abspath(path))
         known = self._text(path)
-        return known.star_exports(module, lambda: self._package_of(path)) if known is not None else {}
+        if known is None:
+            return {}
+        own, nested, listed = known.star_parts(module, lambda: self._package_of(path))
+        exports = dict(own)
+        for name in nested:
+            for local, qualified in self.star_exports(name, seen).items():
+                exports.setdefault(local, qualified)
+        if listed is not None:
+            exports = {name: exports.get(name, f"{module}.{name}") for name in listed}
+        return exports
 
     def locate(self, qualified: str) -> Optional[tuple[Path, str]]:
         """(the module's file, the rest of the name), by the longest module prefix (as the project
@@ -126,7 +138,7 @@ class _ModuleText:
         self._parsed = _UNPARSED
         self._plain = False  # no torch context named, no NUL byte: the text can answer
         self._bindable: Optional[frozenset] = None  # names in places where an import may bind them
-        self._exports: Optional[dict[str, str]] = None
+        self._star: Optional[tuple] = None
 
     def facts(self, attribute: str, package: Callable[[], Optional[str]]) -> Optional[tuple]:
         """(names that may be its own grad-mode contexts, {local: {qualified}} of its imports), as far
@@ -137,20 +149,26 @@ class _ModuleText:
             self._parsed = self._parse(package())
         return self._parsed
 
-    def star_exports(self, module: str, package: Callable[[], Optional[str]]) -> dict[str, str]:
-        """See `GradGate.star_exports`: the names in `__all__` when it is written out, else the
-        public names bound at module level (in `if`/`try`/`with` blocks too)."""
-        if self._exports is None:
+    def star_parts(self, module: str, package: Callable[[], Optional[str]]) -> tuple:
+        """See `GradGate.star_exports`: (the public names bound at module level, in `if`/`try`/
+        `with` blocks too, with what they stand for; the modules it star-imports in turn; the
+        names of `__all__` when it is written out, else None)."""
+        if self._star is None:
             try:
                 tree = ast.parse(self.data)
             except (SyntaxError, ValueError):
-                self._exports = {}
-                return self._exports
+                self._star = ({}, [], None)
+                return self._star
             imported: dict[str, str] = {}
             bound: list[str] = []
+            nested: list[str] = []
             listed: Optional[list[str]] = None
             for node in _module_level(tree.body):
-                if isinstance(node, (ast.Import, ast.ImportFrom)):
+                if isinstance(node, ast.ImportFrom) and any(alias.name == "*" for alias in node.names):
+                    base = resolve_relative(node.module, node.level, package())
+                    if base:
+                        nested.append(base)
+                elif isinstance(node, (ast.Import, ast.ImportFrom)):
                     for local, targets in _import_bindings(ast.Module([node], []), package()).items():
                         imported[local] = next(iter(targets))
                         bound.append(local)
@@ -166,9 +184,9 @@ class _ModuleText:
                             if target.id == "__all__" and isinstance(node.value, (ast.List, ast.Tuple)):
                                 listed = [e.value for e in node.value.elts
                                           if isinstance(e, ast.Constant) and isinstance(e.value, str)]
-            names = listed if listed is not None else [n for n in bound if not n.startswith("_")]
-            self._exports = {name: imported.get(name, f"{module}.{name}") for name in names}
-        return self._exports
+            own = {name: imported.get(name, f"{module}.{name}") for name in bound if not name.startswith("_")}
+            self._star = (own, nested, listed)
+        return self._star
 
     def _surely_none(self, attribute: str) -> bool:
         if "." in attribute:

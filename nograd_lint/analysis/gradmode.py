@@ -300,6 +300,7 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     own modules are: grad-mode context classes and wrappers."""
     module_imports = imports or ImportMap.of_module(module, package)
     collector = _Collector(module_imports.copy())  # the walk adds imports made inside functions
+    collector.imports.forget_rebound(_assigned_at_top_level(module.body))
     if project is not None and module_imports.star_modules:
         _bind_star_imports(module, module_imports, collector.imports, project)
     collector.local_wrappers = local_grad_wrappers(module, module_imports)
@@ -323,18 +324,32 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     return analysis
 
 
+def _assigned_at_top_level(body) -> set[str]:
+    """Names a module's top level assigns a value other than `None` (in its `if`/`with` blocks too;
+    not in `try` statements, where `except ImportError: x = None` is a fallback)."""
+    found: set[str] = set()
+    for statement in body:
+        if isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None and not (
+                        isinstance(small.value, cst.Name) and small.value.value == "None"):
+                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                    found.update(t.value for t in targets if isinstance(t, cst.Name))
+        elif isinstance(statement, (cst.If, cst.With)):
+            found |= _assigned_at_top_level(statement.body.body)
+            orelse = getattr(statement, "orelse", None)
+            while orelse is not None:
+                found |= _assigned_at_top_level(orelse.body.body)
+                orelse = getattr(orelse, "orelse", None)
+    return found
+
+
 def _bind_star_imports(module: cst.Module, module_imports: ImportMap, imports: ImportMap, project) -> None:
     """Names that `from m import *` of a project module binds, read as `m.name` (`evaluate` from
     `from utils import *` is `utils.evaluate`). Names the file imports or defines itself win. Only
     for reading: a fix never spells a name through a star import."""
     defined = {statement.name.value for statement in module.body
-               if isinstance(statement, (cst.FunctionDef, cst.ClassDef))}
-    for statement in module.body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, (cst.Assign, cst.AnnAssign)):
-                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                    defined.update(t.value for t in targets if isinstance(t, cst.Name))
+               if isinstance(statement, (cst.FunctionDef, cst.ClassDef))} | _assigned_at_top_level(module.body)
     for star_module in module_imports.star_modules:
         for local, qualified in project.star_exports(star_module).items():
             if local not in defined and local not in imports.aliases:

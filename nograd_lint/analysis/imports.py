@@ -31,6 +31,7 @@ class ImportMap:
         self.package = package  # the package the module is in (for relative imports), when known
         self.pinned: dict[str, str] = {}  # see `alias`
         self.star_modules: list[str] = []  # absolute names of the modules `from m import *` reads
+        self.rebound: frozenset = frozenset()  # see `forget_rebound`
 
     @classmethod
     def of_module(cls, module: cst.Module, package: Optional[str] = None) -> "ImportMap":
@@ -47,12 +48,23 @@ class ImportMap:
         other.pinned = dict(self.pinned)
         other.star_import = self.star_import
         other.star_modules = list(self.star_modules)
+        other.rebound = self.rebound
         return other
 
     def add(self, node: cst.CSTNode) -> None:
         """Record the names an Import/ImportFrom statement binds; ignore anything else."""
         self._add(node)
         self.aliases.update(self.pinned)
+        for name in self.rebound.intersection(self.aliases):
+            del self.aliases[name]
+
+    def forget_rebound(self, names: Iterable[str]) -> None:
+        """Names the module's top level assigns after importing them (`import model` then
+        `model = torch.load(f)`): functions that run later see the assigned value, not the
+        module, so they are no aliases. Names of torch are kept."""
+        self.rebound = frozenset(name for name in names if not self.aliases.get(name, "").startswith("torch"))
+        for name in self.rebound.intersection(self.aliases):
+            del self.aliases[name]
 
     def _add(self, node: cst.CSTNode) -> None:
         if isinstance(node, cst.Import):

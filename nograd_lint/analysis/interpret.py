@@ -159,6 +159,9 @@ class ScopeResult:
     read_as_data: set = dataclasses.field(default_factory=set)  # token ids whose outputs were turned into plain values
     values_read: set = dataclasses.field(default_factory=set)  # of those, the ones whose values were read (not only detached)
     loss_targets: dict = dataclasses.field(default_factory=dict)  # id(call node) -> LossTarget
+    # a forward pass of a module that is none of the parameters (`self.net`, a global, one built
+    # here), directly or through a helper: a caller's frozen arguments do not make it graph-free
+    other_forwards: bool = False
 
     @property
     def backwards(self) -> list:
@@ -659,8 +662,9 @@ class Interpreter:
         if attr in ("shape", "ndim", "dtype", "device", "is_cuda", "requires_grad", "training", "__name__",
                     "__module__", "__qualname__", "__doc__", "__file__"):
             return PYTHON
-        if attr in ("data",):
-            return NO_GRAPH
+        if attr in ("data",):  # `out.data`: the values without the graph, as `out.detach()`
+            self.read_values(base, detached_only=True)
+            return NO_GRAPH.but(params=base.params, detached=base.sources | base.detached)
         if attr == "grad":
             return NO_GRAPH
         if base.kind is Kind.OBJECT or (base.kind is Kind.MODULE and base.ref is not None):
@@ -973,6 +977,8 @@ class Interpreter:
         if module.frozen and args.graph is not Graph.YES:
             return NO_GRAPH  # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
         token = self.token(fact, module, method=method)
+        if not module.params - {"self", "cls"}:
+            self.result.other_forwards = True
         runs = dotted_name(fact.receiver if method is not None or fact.method == "forward" else fact.node.func)
         token.runs = (runs,) if runs is not None else ()
         return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params)
@@ -1029,7 +1035,7 @@ class Interpreter:
         # a module passed where the callee calls its parameter: the callee runs it forward
         via_argument = any(value.kind is Kind.MODULE and "called" in summary.param_uses.get(name, ())
                            for name, value in params.items())
-        runs_forward = summary.runs_forward or via_argument
+        runs_forward = (summary.runs_forward or via_argument) and not _runs_only_frozen(summary, params, arguments)
         returns_graph = summary.returns_graph or (via_argument and shape.graph is not Graph.NO)
         if runs_forward and not summary.enables_grad_itself:
             if self.disabled(state):
@@ -1044,6 +1050,8 @@ class Interpreter:
                 module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
                 token = self.token(fact, module, callee=function, internal=inside)
                 token.runs = self.modules_run(fact, function, summary, bound_self)
+                if summary.result.other_forwards or module.kind is Kind.MODULE:
+                    self.result.other_forwards = True
                 if not inside:
                     result = result.but(kind=Kind.TENSOR if result.kind is Kind.PYTHON else result.kind,
                                         graph=Graph.YES, sources=result.sources | {token.id})
@@ -1446,6 +1454,15 @@ def _inside(node: cst.CSTNode, tree: Optional[cst.CSTNode]) -> bool:
 
 def _as_tensor(value: Value) -> Value:
     return value.but(kind=Kind.TENSOR) if value.kind is Kind.MODULE else value
+
+
+def _runs_only_frozen(summary, params: dict, arguments: list) -> bool:
+    """A helper that runs forward only the modules passed to it, each given frozen (every parameter
+    `requires_grad=False`) and fed nothing with a graph: the call records nothing."""
+    called = [name for name, uses in summary.param_uses.items() if "called" in uses and name not in ("self", "cls")]
+    return (bool(called) and not summary.result.other_forwards
+            and all(name in params and params[name].kind is Kind.MODULE and params[name].frozen for name in called)
+            and all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE))
 
 
 def _stores_arguments(method: Optional[str]) -> bool:
