@@ -40,6 +40,30 @@ def camera(model, frames):
         print(detect(model, frame))
 """
 MESSAGE = "`detect` is called here"
+# `run_epoch` trains when `train` is true: the evaluating call is reported, the helper named.
+FLAGGED = """\
+import torch
+
+
+def run_epoch(model, loader, opt, train):
+    total = 0.0
+    for x, y in loader:
+        loss = torch.nn.functional.mse_loss(model(x), y)
+        if train:
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        total += loss.item()
+    return total
+
+
+def fit(model, loaders, opt):
+    for epoch in range(3):
+        model.train()
+        run_epoch(model, loaders[0], opt, True)
+        model.eval()
+        print(run_epoch(model, loaders[1], opt, False))
+"""
 
 
 def _project(tmp_path):
@@ -64,6 +88,14 @@ def test_json_names_the_calls_in_the_same_file_first(tmp_path):
     [finding] = json.loads(ran.out)["findings"]
     assert (finding["line"], finding["related"]) == (
         6, [{"path": "cams.py", "cell": None, "line": 11, "column": 15, "message": MESSAGE}])
+
+
+def test_a_reported_call_names_the_helper_that_runs_the_forward_passes(tmp_path):
+    write(tmp_path, "fit.py", FLAGGED)
+    ran = lint("--output-format", "json", "--no-cache", "fit.py", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    assert (finding["line"], finding["column"], finding["related"]) == (21, 15, [
+        {"path": "fit.py", "cell": None, "line": 4, "column": 5, "message": "`run_epoch` runs the forward passes"}])
 
 
 def test_the_text_output_is_unchanged_by_related_locations(tmp_path):

@@ -148,19 +148,27 @@ class EvaluationWithGradients(Rule):
                 where = "this evaluation loop" if region.kind == "loop" else "this evaluation code"
             message = (f"{where} runs forward passes with gradients enabled ({region.evidence}); "
                        f"disable them with `{context}`")
-            yield Finding(first.node, message, fix, region.confidence, _callers(analysis, region))
+            yield Finding(first.node, message, fix, region.confidence, _related(analysis, region))
 
 
 MAX_CALLERS_SHOWN = 10
 
 
-def _callers(analysis: FileAnalysis, region) -> tuple:
-    """The calls of a reported function, as related locations (whose evaluation it is)."""
-    if region.kind != "function":
-        return ()
-    sites = model_of(analysis).call_sites(region.scope)
-    return tuple((fact.node, where, f"`{region.scope.name}` is called here")
-                 for fact, where in sites[:MAX_CALLERS_SHOWN])
+def _related(analysis: FileAnalysis, region) -> tuple:
+    """Related locations: the calls of a reported function (whose evaluation it is), and the
+    helper whose forward passes a reported call runs (where they happen)."""
+    model = model_of(analysis)
+    found = []
+    if region.kind == "function":
+        found += [(fact.node, where, f"`{region.scope.name}` is called here")
+                  for fact, where in model.call_sites(region.scope)[:MAX_CALLERS_SHOWN]]
+    callee = region.tokens[0].callee
+    if callee is not None:
+        owner = model.project.owner_of(callee) if model.project is not None else None
+        where = owner.analysis if owner is not None else analysis
+        if any(function is callee for function in where.functions):
+            found.append((callee.node.name, where, f"`{callee.name}` runs the forward passes"))
+    return tuple(found)
 
 
 @register
