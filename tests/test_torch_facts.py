@@ -1391,3 +1391,17 @@ def test_importing_a_module_that_disables_gradients(tmp_path, monkeypatch):
         return torch.is_grad_enabled(), None
 
     assert run_in_fresh_thread(importer) == (False, "element 0 of tensors " + NO_GRAD_FN)
+
+
+def test_volatile_variables_no_longer_disable_gradients():
+    """NG101: `Variable(x, volatile=True)` was how code ran without gradients before PyTorch 0.4;
+    torch now only warns, and the forward pass it feeds records a graph."""
+    from torch.autograd import Variable
+
+    model = torch.nn.Linear(3, 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        batch = Variable(torch.randn(2, 3), volatile=True)
+    assert any("volatile was removed and now has no effect" in str(w.message) for w in caught)
+    out = model(batch)
+    assert out.requires_grad and out.grad_fn is not None

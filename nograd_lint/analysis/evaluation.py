@@ -210,6 +210,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.HIGH
     elif evaled and (dead or callers):
         confidence = Confidence.HIGH
+    elif _volatile(tokens, result):  # outputs leave, but their author made them without graphs
+        confidence = Confidence.MEDIUM
     elif evaled:  # outputs leave for callers we cannot see: library code may differentiate them
         confidence = Confidence.MEDIUM if hint else Confidence.LOW
     elif dead_loop and sure_module and hint:
@@ -294,7 +296,22 @@ def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
         if key in result.tokens and any(v.kind is Kind.MODULE and v.training is Training.EVAL for v in params.values()):
             module = next(v for v in params.values() if v.kind is Kind.MODULE and v.training is Training.EVAL)
             return module.eval_reason or f"it passes a module in eval mode to `{callee.name}`"
-    return None
+    return VOLATILE if _volatile(tokens, result) else None
+
+
+VOLATILE = "it wraps inputs in `Variable(..., volatile=True)`, which has no effect since PyTorch 0.4"
+
+
+def _volatile(tokens: list[Token], result: ScopeResult) -> bool:
+    """The inputs of the forward passes are made with `Variable(..., volatile=True)`: the author
+    ran them without gradients (so no caller can need their graphs); torch now ignores it."""
+    return any(_same_place(volatile, token.call) for volatile in result.volatile_calls for token in tokens)
+
+
+def _same_place(fact, call) -> bool:
+    """Two calls of one function, the first outside every loop or in the innermost loop of the
+    second (the inputs it makes feed that forward pass)."""
+    return fact.function is call.function and (not fact.loops or (bool(call.loops) and fact.loops[-1] is call.loops[-1]))
 
 
 def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]:

@@ -162,6 +162,7 @@ class ScopeResult:
     # a forward pass of a module that is none of the parameters (`self.net`, a global, one built
     # here), directly or through a helper: a caller's frozen arguments do not make it graph-free
     other_forwards: bool = False
+    volatile_calls: list = dataclasses.field(default_factory=list)  # `Variable(x, volatile=True)` CallFacts
 
     @property
     def backwards(self) -> list:
@@ -780,6 +781,8 @@ class Interpreter:
                    callee: Optional[Value], arguments: list) -> Value:
         method = fact.method
         args = join(*(value for _, value in arguments)) if arguments else PYTHON
+        if _volatile_variable(fact):
+            self.result.volatile_calls.append(fact)  # the author meant no gradients here
         if is_backward(fact):
             self.backward(fact, receiver, env)
             return PYTHON
@@ -1454,6 +1457,15 @@ def _inside(node: cst.CSTNode, tree: Optional[cst.CSTNode]) -> bool:
 
 def _as_tensor(value: Value) -> Value:
     return value.but(kind=Kind.TENSOR) if value.kind is Kind.MODULE else value
+
+
+def _volatile_variable(fact: CallFact) -> bool:
+    """`Variable(x, volatile=True)`: before PyTorch 0.4, the way to run without gradients; since
+    then it has no effect (torch only warns), so the forward passes it feeds record graphs."""
+    return ((fact.callee or "").rpartition(".")[2] == "Variable" and fact.qualified in (
+        None, "torch.autograd.Variable", "torch.autograd.variable.Variable")
+            and any(arg.keyword is not None and arg.keyword.value == "volatile" and isinstance(arg.value, cst.Name)
+                    and arg.value.value == "True" for arg in fact.node.args))
 
 
 def _runs_only_frozen(summary, params: dict, arguments: list) -> bool:

@@ -46,6 +46,9 @@ class EvaluationWithGradients(Rule):
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
       `.train(False)`, put in eval mode by the callers or in `__init__`) and the graphs are thrown
       away or its callers throw them away: high confidence;
+    - the inputs are made with `Variable(x, volatile=True)`, the pre-0.4 way to run without
+      gradients that torch now ignores: the author meant no graphs, so even outputs returned to
+      callers are reported (medium), and high when the graphs are thrown away;
     - the graph of every batch is thrown away in a loop: high with a second sign (a name such as
       `evaluate`, a loader such as `val_loader`); medium when values are read from the outputs of
       each step (`.item()`, `.tolist()`, `.numpy()`, `.detach()`, an `argmax`, a sampled action in an
