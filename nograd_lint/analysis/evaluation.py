@@ -51,14 +51,27 @@ def is_test_file(path: str) -> bool:
 
 def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     """A test, or a test helper: `test*` methods of test classes (`Test*` for pytest, a
-    `TestCase` subclass for unittest, any class in a test file), and functions whose name has the
-    word `test` in a test file. `Trainer.test()` elsewhere evaluates a model: not a test."""
-    if is_test_file(analysis.path):
+    `TestCase` subclass for unittest, any class in a test suite), and functions whose name has the
+    word `test` in a test suite: a test file that imports a test framework or has a test class.
+    `Trainer.test()` elsewhere, or `test(model, users)` in a research repository's
+    `batch_test.py`, evaluates a model: not a test."""
+    if _is_test_suite(analysis):
         return "test" in knowledge.split_words(function.name) or (
             function.class_name is not None and function.name.startswith("test"))
     info = function.class_info
     return function.name.startswith("test") and info is not None and (
         info.name.startswith("Test") or any(base.rpartition(".")[2].endswith("TestCase") for base in info.bases))
+
+
+TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "nose", "nose2", "doctest"})
+
+
+def _is_test_suite(analysis: FileAnalysis) -> bool:
+    """A test file (by pytest's patterns or folder) that reads as a suite of tests."""
+    if not is_test_file(analysis.path):
+        return False
+    roots = {qualified.split(".")[0] for qualified in analysis.imports.aliases.values()}
+    return bool(roots & TEST_FRAMEWORKS) or any(name.startswith("Test") for name in analysis.classes)
 
 
 def is_evaluation_loader(loop: LoopInfo) -> bool:
