@@ -16,7 +16,7 @@ import libcst as cst
 
 from . import knowledge
 from .imports import ImportMap, dotted_name
-from .treewalk import child_fields, iter_nodes
+from .treewalk import NODE_TYPES, child_fields, iter_nodes, node_type
 
 
 class Mode(str, enum.Enum):
@@ -168,12 +168,12 @@ class CallFact(Fact):
     def method(self) -> Optional[str]:
         """`step` for `optimizer.step()`; None for a plain name call."""
         func = self.node.func
-        return func.attr.value if isinstance(func, cst.Attribute) else None
+        return func.attr.value if func.__class__ is cst.Attribute else None
 
     @property
     def receiver(self) -> Optional[cst.BaseExpression]:
         func = self.node.func
-        return func.value if isinstance(func, cst.Attribute) else None
+        return func.value if func.__class__ is cst.Attribute else None
 
 
 @dataclasses.dataclass(eq=False)
@@ -487,11 +487,15 @@ class _Collector:
             mark = len(stack)
             for field in fields:  # inlined `treewalk.children`: this loop is the hot path
                 value = getattr(node, field)
-                if isinstance(value, cst.CSTNode):
+                is_node = NODE_TYPES.get(value.__class__)
+                if is_node is None:
+                    is_node = node_type(value.__class__)
+                if is_node:
                     stack.append(value)
                 elif isinstance(value, (list, tuple)):
                     for child in value:
-                        if isinstance(child, cst.CSTNode):
+                        is_node = NODE_TYPES.get(child.__class__)
+                        if is_node or (is_node is None and node_type(child.__class__)):
                             stack.append(child)
             if len(stack) - mark > 1:
                 stack[mark:] = stack[:mark - 1:-1] if mark else stack[::-1]  # first child on top
@@ -653,9 +657,9 @@ class _Collector:
 
     def _may_be_context(self, node: cst.CSTNode) -> bool:
         """A quick necessary condition for `context_use`: `x.no_grad`, or a name imported as one."""
-        if isinstance(node, cst.Attribute):
+        if node.__class__ is cst.Attribute:  # by identity: no subclasses, and no ABC check
             return node.attr.value in _CONTEXT_NAMES
-        return isinstance(node, cst.Name) and self.imports.aliases.get(node.value) in knowledge.GRAD_CONTEXTS
+        return node.__class__ is cst.Name and self.imports.aliases.get(node.value) in knowledge.GRAD_CONTEXTS
 
     def _bare_set_grad_enabled(self, fact: CallFact) -> None:
         """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it, and so

@@ -465,7 +465,7 @@ class ModuleModel:
         if key not in self._ducks:
             attributes: dict[str, set] = {}
             for node in iter_nodes(scope.node.body):
-                if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+                if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name:
                     attributes.setdefault(node.value.value, set()).add(node.attr.value)
             self._ducks[key] = attributes
         used = self._ducks[key].get(name)
