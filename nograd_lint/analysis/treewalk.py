@@ -75,7 +75,20 @@ def iter_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     while stack:
         current = stack.pop()
         yield current
-        stack.extend(reversed(list(children(current))))
+        mark = len(stack)
+        fields = _FIELDS.get(current.__class__)
+        for field in fields if fields is not None else child_fields(current.__class__):  # inlined `children`
+            value = getattr(current, field)
+            is_node = NODE_TYPES.get(value.__class__)
+            if is_node or (is_node is None and node_type(value.__class__)):
+                stack.append(value)
+            elif isinstance(value, (list, tuple)):
+                for child in value:
+                    is_node = NODE_TYPES.get(child.__class__)
+                    if is_node or (is_node is None and node_type(child.__class__)):
+                        stack.append(child)
+        if len(stack) - mark > 1:
+            stack[mark:] = stack[:mark - 1:-1] if mark else stack[::-1]  # first child on top
 
 
 def names_in(node: cst.CSTNode, skip=None) -> set[str]:
