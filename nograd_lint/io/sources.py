@@ -125,8 +125,10 @@ def without_indent_form_feeds(data: Union[bytes, str]) -> Union[bytes, str]:
     indent eight columns, whatever came before the form feed); libcst rejects such a line when it
     opens a deeper block, and drops the form feed elsewhere. Cutting the indentation up to its last
     form feed gives the same program, line for line; lines inside multi-line strings are kept."""
-    pattern = _INDENT_FORM_FEED_BYTES if isinstance(data, bytes) else _INDENT_FORM_FEED
-    if not pattern.search(data):
+    if isinstance(data, bytes):
+        if b"\f" not in data or not _INDENT_FORM_FEED_BYTES.search(data):  # most files have no form feed
+            return data
+    elif "\f" not in data or not _INDENT_FORM_FEED.search(data):
         return data
     if isinstance(data, str):
         return _cut_indent_form_feeds(data)
