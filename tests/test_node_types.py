@@ -6,9 +6,10 @@ from __future__ import annotations
 import libcst as cst
 
 from nograd_lint.analysis.interpret import LEAF_LITERALS
+from nograd_lint.analysis.summaries import _NEW_SCOPES
 from nograd_lint.analysis.treewalk import child_fields, iter_nodes, node_type
 
-COMPARED_BY_IDENTITY = {*LEAF_LITERALS, cst.Name, cst.Attribute, cst.Call}
+COMPARED_BY_IDENTITY = {*LEAF_LITERALS, *_NEW_SCOPES, cst.Name, cst.Attribute, cst.Call, cst.If}
 
 
 def test_the_node_types_compared_by_identity_have_no_subclasses():
