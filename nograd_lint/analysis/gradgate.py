@@ -12,8 +12,8 @@ text names a context, and no import statement anywhere in the module binds it to
 where the same question (asked again there) does not answer "no". The module is read with `ast`
 (about a tenth of a libcst parse); its import statements all count, whatever block they are in:
 more than the analysis reads, never less. A module whose text names no context and has the name
-in no place where an import could bind it answers "no" from its text, unparsed (half the modules
-asked about, on real projects).
+in no place where an import statement's text could bind it answers "no" from its text, unparsed
+(two thirds of the modules asked about, on the 100k-line benchmark sample).
 """
 from __future__ import annotations
 
