@@ -11,6 +11,11 @@ WRAPPERS = "import torch\n\n\ndef no_grad_eval():\n    return torch.no_grad()\n"
 # Re-exports the wrapper inside a parenthesised import with a comment, and defines a helper.
 TOOLS = "from .wrappers import (  # grad helpers\n    no_grad_eval as quiet,\n)\n\n\ndef scale(x):\n    return x * 2\n"
 PLAIN = "def scale(x, factor=(1, 2)):\n    return x * factor[0]\n"
+# Import statements in each shape: names in parentheses with comments, after a backslash, several
+# on a line; `unit` and `shift` follow a comma and a parenthesis outside any import.
+SHAPES = ("from .tools import (  # helpers ) still a comment\n    scale as resize,\n    # gap, kept\n"
+          "    unused\n)\nimport os.path as \\\n    osp, sys; from .plain import \\\n    scale\n"
+          "def grow(x, unit):\n    return resize(x) + (shift)\n")
 
 
 def gate_of(root):
@@ -19,6 +24,7 @@ def gate_of(root):
     write(root, "kit/wrappers.py", WRAPPERS)
     write(root, "kit/tools.py", TOOLS)
     write(root, "kit/plain.py", PLAIN)
+    write(root, "kit/shapes.py", SHAPES)
     project = Project(root)
     return project, project._gate
 
@@ -28,9 +34,22 @@ def test_a_name_no_import_can_bind_in_a_module_naming_no_context_is_answered_unp
     assert gate.may_be_grad_context("kit.plain.scale") is False
     assert gate.may_be_grad_context("kit.plain.missing.deeper") is False
     assert gate._modules[tmp_path / "kit" / "plain.py"]._parsed is _UNPARSED
-    # `factor` follows a comma: it could be an import's name, so the module is parsed to know
+    # `factor` follows a comma, but in no import statement
     assert gate.may_be_grad_context("kit.plain.factor") is False
-    assert gate._modules[tmp_path / "kit" / "plain.py"]._parsed is not _UNPARSED
+    assert gate._modules[tmp_path / "kit" / "plain.py"]._parsed is _UNPARSED
+
+
+def test_names_an_import_statement_may_bind_are_read_with_ast(tmp_path):
+    project, gate = gate_of(tmp_path)
+    shapes = gate._modules.get(tmp_path / "kit" / "shapes.py")
+    for name in ("unit", "shift", "grow", "helpers", "gap", "kept", "path"):
+        assert gate.may_be_grad_context(f"kit.shapes.{name}") is False
+    assert gate._modules[tmp_path / "kit" / "shapes.py"]._parsed is _UNPARSED
+    assert shapes is None  # read once asked
+    assert gate._modules[tmp_path / "kit" / "shapes.py"]._bindable == {
+        "scale", "resize", "unused", "os", "osp", "sys"}
+    assert gate.may_be_grad_context("kit.shapes.resize") is False  # bound to `kit.tools.scale`
+    assert gate._modules[tmp_path / "kit" / "shapes.py"]._parsed is not _UNPARSED
 
 
 def test_re_exports_and_modules_that_name_a_context_are_read_with_ast(tmp_path):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from frontend_files.helpers import lint, write
 
-from nograd_lint.analysis.project import analyse_together, project_for
+from nograd_lint.analysis.project import _TOGETHER, analyse_together, prepared_module, project_for
 from nograd_lint.io.config import Settings
 from nograd_lint.io.deep import call_deep
 from nograd_lint.io.files import could_report
@@ -107,3 +107,17 @@ def test_a_grad_mode_passes_through_a_middle_file_whatever_the_files_are_named(t
     write(tmp_path, "vision_tools/evaluate.py", EVALUATE.replace(".batching import", ".pipeline import"))
     ran = lint("--no-cache", cwd=tmp_path)
     assert (ran.code, ran.out, ran.err) == (0, "", "No findings in 5 files.\n")
+
+
+def test_a_checked_file_is_linted_with_the_very_tree_the_run_analysed(tmp_path):
+    """`prepared_module`: the same bytes give the tree analysed together (found by their digest,
+    without generating its code), the same text too; changed bytes give none (parsed again)."""
+    files = vision_tools(tmp_path)
+    call_deep(analyse_together, files, functools.partial(could_report, settings=Settings()))
+    inference = str(tmp_path / "vision_tools" / "inference.py")
+    analysed = _TOGETHER[Path(inference)][1].module
+    data = Path(inference).read_bytes()
+    assert prepared_module(inference, data) is analysed
+    assert prepared_module(inference, data.decode()) is analysed
+    assert prepared_module(inference, data + b"\n") is None
+    assert prepared_module(str(tmp_path / "vision_tools" / "sizes.py"), SIZES.encode()) is None  # not analysed

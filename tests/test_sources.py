@@ -3,11 +3,13 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 
 import libcst as cst
 import pytest
 
-from nograd_lint.io.sources import SourceError, check_syntax, parse, read_bytes, worth_parsing, write_if_unchanged
+from nograd_lint.io.sources import (SourceError, check_syntax, parse, parsed_as_is, read_bytes, worth_parsing,
+                                    write_if_unchanged)
 
 
 def error_of(function, *args, **kwargs) -> str:
@@ -34,6 +36,30 @@ def test_parsing_skips_node_checks_but_nodes_built_elsewhere_are_still_checked()
         cst.Name("")
     with pytest.raises(cst.CSTValidationError, match="not a valid integer"):
         cst.Integer("abc")
+
+
+def test_a_thread_that_is_not_parsing_checks_the_nodes_it_builds():
+    errors = []
+
+    def build():
+        try:
+            cst.Name("")
+        except cst.CSTValidationError as error:
+            errors.append(str(error))
+
+    thread = threading.Thread(target=build)
+    thread.start()
+    thread.join()
+    assert errors == ["Cannot have empty name identifier."]
+
+
+def test_parsed_as_is_says_when_the_modules_code_is_the_files_text():
+    for data in (b"x = 1\n", b"\xef\xbb\xbfx = 1\r\n", b"# coding: latin-1\ns = '\xe9'\n", b"x = 1"):
+        assert parsed_as_is(data)
+        module = parse(data, "a.py")
+        assert module.code == data.decode(module.encoding)
+    assert not parsed_as_is(b"def f():\n\f    return 1\n")  # a form feed cut from the indentation
+    assert not parsed_as_is(b"# coding: klingon\nx = 1\n")  # a codec this Python does not know
 
 
 def test_check_syntax_parses_and_optionally_compiles():

@@ -16,7 +16,7 @@ import libcst as cst
 
 from . import knowledge
 from .imports import ImportMap, dotted_name
-from .treewalk import child_fields, iter_nodes
+from .treewalk import NODE_TYPES, child_fields, iter_nodes, node_type
 
 
 class Mode(str, enum.Enum):
@@ -168,12 +168,12 @@ class CallFact(Fact):
     def method(self) -> Optional[str]:
         """`step` for `optimizer.step()`; None for a plain name call."""
         func = self.node.func
-        return func.attr.value if isinstance(func, cst.Attribute) else None
+        return func.attr.value if func.__class__ is cst.Attribute else None
 
     @property
     def receiver(self) -> Optional[cst.BaseExpression]:
         func = self.node.func
-        return func.value if isinstance(func, cst.Attribute) else None
+        return func.value if func.__class__ is cst.Attribute else None
 
 
 @dataclasses.dataclass(eq=False)
@@ -472,14 +472,11 @@ class _Collector:
         self._in_main_guard = 0
 
     # -- bookkeeping -------------------------------------------------------------------------
-    def _fact_args(self) -> dict:
-        return dict(
-            statement=self._statements[-1] if self._statements else None,
-            index=self._index,
-            function=self._functions[-1] if self._functions else None,
-            loops=tuple(self._loops),
-            explicit=self._frames[-1].current,
-        )
+    def _fact_fields(self) -> tuple:
+        """The fields every Fact starts with (statement, index, function, loops, explicit), in order:
+        passed by position, no dict per fact."""
+        return (self._statements[-1] if self._statements else None, self._index,
+                self._functions[-1] if self._functions else None, tuple(self._loops), self._frames[-1].current)
 
     def _enter_statement(self, node: cst.CSTNode) -> None:
         self._index += 1
@@ -499,8 +496,8 @@ class _Collector:
         stack: list = [root]
         while stack:
             node = stack.pop()
-            if node.__class__ is _Leave:
-                leave, left, is_statement = node.leave, node.node, node.is_statement
+            if node.__class__ is tuple:  # (node, leave, is_statement): leave it, its children visited
+                left, leave, is_statement = node
                 if leave is not None:
                     leave(self, left)
                 if is_statement:
@@ -518,15 +515,19 @@ class _Collector:
             if visit is not None:
                 visit(self, node)
             if leave is not None or is_statement:
-                stack.append(_Leave(node, leave, is_statement))
+                stack.append((node, leave, is_statement))
             mark = len(stack)
             for field in fields:  # inlined `treewalk.children`: this loop is the hot path
                 value = getattr(node, field)
-                if isinstance(value, cst.CSTNode):
+                is_node = NODE_TYPES.get(value.__class__)
+                if is_node is None:
+                    is_node = node_type(value.__class__)
+                if is_node:
                     stack.append(value)
                 elif isinstance(value, (list, tuple)):
                     for child in value:
-                        if isinstance(child, cst.CSTNode):
+                        is_node = NODE_TYPES.get(child.__class__)
+                        if is_node or (is_node is None and node_type(child.__class__)):
                             stack.append(child)
             if len(stack) - mark > 1:
                 stack[mark:] = stack[:mark - 1:-1] if mark else stack[::-1]  # first child on top
@@ -565,7 +566,7 @@ class _Collector:
             self._in_main_guard -= 1
 
     def visit_With(self, node: cst.With) -> None:
-        fact = WithFact(**self._fact_args(), node=node, span=self.spans[id(node)])
+        fact = WithFact(*self._fact_fields(), node=node, span=self.spans[id(node)])
         state = self._frames[-1].current
         for item in node.items:
             use = context_use(self.imports, item.item)
@@ -641,7 +642,7 @@ class _Collector:
         loop = LoopInfo(node=node, function=self._functions[-1] if self._functions else None,
                         span=self.spans[id(node)], iter_name=iter_name, iter_node=node.iter,
                         target_names=frozenset(bound_names(node.target)))
-        self.assigns.append(AssignFact(**self._fact_args(), targets=loop.target_names,
+        self.assigns.append(AssignFact(*self._fact_fields(), targets=loop.target_names,
                                        value=node.iter, node=node))
         self.loops.append(loop)
         self._loops.append(loop)
@@ -665,7 +666,7 @@ class _Collector:
         statement = self._statements[-1] if self._statements else None
         bare = (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
                 and isinstance(statement.body[0], cst.Expr) and statement.body[0].value is node)
-        fact = CallFact(**self._fact_args(), node=node, callee=callee,
+        fact = CallFact(*self._fact_fields(), node=node, callee=callee,
                         qualified=self.imports.resolve(node.func) if callee else None,
                         is_bare_statement=bare, in_lambda=self._lambda_depth > 0)
         self.calls.append(fact)
@@ -688,9 +689,9 @@ class _Collector:
 
     def _may_be_context(self, node: cst.CSTNode) -> bool:
         """A quick necessary condition for `context_use`: `x.no_grad`, or a name imported as one."""
-        if isinstance(node, cst.Attribute):
+        if node.__class__ is cst.Attribute:  # by identity: no subclasses, and no ABC check
             return node.attr.value in _CONTEXT_NAMES
-        return isinstance(node, cst.Name) and self.imports.aliases.get(node.value) in knowledge.GRAD_CONTEXTS
+        return node.__class__ is cst.Name and self.imports.aliases.get(node.value) in knowledge.GRAD_CONTEXTS
 
     def _bare_set_grad_enabled(self, fact: CallFact) -> None:
         """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it, and so
@@ -720,53 +721,44 @@ class _Collector:
         for target in node.targets:
             targets.update(bound_names(target.target))
         self._note_context_value(node)
-        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(targets),
+        self.assigns.append(AssignFact(*self._fact_fields(), targets=frozenset(targets),
                                        value=node.value, node=node))
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if node.value is not None:
-            self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(bound_names(node.target)),
+            self.assigns.append(AssignFact(*self._fact_fields(), targets=frozenset(bound_names(node.target)),
                                            value=node.value, node=node))
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(bound_names(node.target)),
+        self.assigns.append(AssignFact(*self._fact_fields(), targets=frozenset(bound_names(node.target)),
                                        value=node.value, augmented=node.operator.__class__.__name__, node=node))
 
     def visit_NamedExpr(self, node: cst.NamedExpr) -> None:
-        self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(bound_names(node.target)),
+        self.assigns.append(AssignFact(*self._fact_fields(), targets=frozenset(bound_names(node.target)),
                                        value=node.value, node=node))
 
     def visit_WithItem(self, node: cst.WithItem) -> None:
         if node.asname is not None:
-            self.assigns.append(AssignFact(**self._fact_args(), targets=frozenset(bound_names(node.asname.name)),
+            self.assigns.append(AssignFact(*self._fact_fields(), targets=frozenset(bound_names(node.asname.name)),
                                            value=node.item, node=node))
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.name_uses.append(NameUse(**self._fact_args(), name=node.value, node=node))
+        self.name_uses.append(NameUse(*self._fact_fields(), name=node.value, node=node))
 
     def visit_Return(self, node: cst.Return) -> None:
-        self.returns.append(ReturnFact(**self._fact_args(), value=node.value, node=node))
+        self.returns.append(ReturnFact(*self._fact_fields(), value=node.value, node=node))
         if node.value is not None and self._functions:
             self._functions[-1].has_return_value = True
 
     def visit_Yield(self, node: cst.Yield) -> None:
         value = node.value if isinstance(node.value, cst.BaseExpression) else None
-        self.returns.append(ReturnFact(**self._fact_args(), value=value, is_yield=True, node=node))
+        self.returns.append(ReturnFact(*self._fact_fields(), value=value, is_yield=True, node=node))
         if self._functions:
             self._functions[-1].is_generator = True
 
 
 _HANDLERS: dict[type, tuple] = {}
 _CONTEXT_NAMES = frozenset(qualified.rpartition(".")[2] for qualified in knowledge.GRAD_CONTEXTS)  # `no_grad`, ...
-
-
-class _Leave:
-    """A stack entry of `_Collector.walk`: leave `node` once everything below it is visited."""
-
-    __slots__ = ("node", "leave", "is_statement")
-
-    def __init__(self, node: cst.CSTNode, leave, is_statement: bool) -> None:
-        self.node, self.leave, self.is_statement = node, leave, is_statement
 
 
 def is_main_guard(test: cst.BaseExpression) -> bool:

@@ -13,10 +13,10 @@ import libcst as cst
 def dotted_name(node: cst.BaseExpression) -> Optional[str]:
     """`a.b.c` for a Name/Attribute chain, else None."""
     parts: list[str] = []
-    while isinstance(node, cst.Attribute):
+    while node.__class__ is cst.Attribute:  # by identity: no subclasses, and no ABC check
         parts.append(node.attr.value)
         node = node.value
-    if not isinstance(node, cst.Name):
+    if node.__class__ is not cst.Name:
         return None
     parts.append(node.value)
     return ".".join(reversed(parts))

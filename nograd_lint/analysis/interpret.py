@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .summaries import ModuleModel
 
 MAX_DEPTH = 120
+# Literal node types, tested by identity: libcst's node types are ABCs, and `isinstance` of a node
+# that is not of the type runs `ABCMeta`'s check in Python. These types have no subclasses.
+LEAF_LITERALS = frozenset({cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString})
 USED, RETURNED, STORED = "used", "returned", "stored"
 
 # Module methods that return the module itself: `model.eval().to(device)`.
@@ -544,17 +547,20 @@ class Interpreter:
             return PYTHON
         if depth > MAX_DEPTH:
             return self.flat(node, env)
-        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString)):
+        kind = node.__class__  # the commonest node types first, by identity (see `LEAF_LITERALS`)
+        if kind is cst.Name:
+            return self.lookup(node.value, env)
+        if kind is cst.Attribute:
+            return self.attribute(node, env, depth)
+        if kind is cst.Call:
+            return self.call(node, env, depth)
+        if kind in LEAF_LITERALS:
             return PYTHON
         if isinstance(node, cst.FormattedString):
             for part in node.parts:
                 if isinstance(part, cst.FormattedStringExpression):
                     self.value(part.expression, env, depth + 1)
             return PYTHON
-        if isinstance(node, cst.Name):
-            return self.lookup(node.value, env)
-        if isinstance(node, cst.Attribute):
-            return self.attribute(node, env, depth)
         if isinstance(node, cst.Subscript):
             base = self.value(node.value, env, depth + 1)
             index = _literal_index(node)
@@ -566,8 +572,6 @@ class Interpreter:
             if base.kind is Kind.MODULE:
                 return base  # `model.layers[0]`, `models[i]`: a module
             return base.but(kind=Kind.UNKNOWN) if base.kind in (Kind.OBJECT, Kind.FUNCTION) else base
-        if isinstance(node, cst.Call):
-            return self.call(node, env, depth)
         if isinstance(node, cst.BinaryOperation):
             left = self.value(node.left, env, depth + 1)
             right = self.value(node.right, env, depth + 1)

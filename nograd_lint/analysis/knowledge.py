@@ -6,6 +6,7 @@ new framework hook or a new evaluation word is a one-line change.
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from typing import Sequence
 
@@ -356,6 +357,7 @@ def split_words(name: str) -> list[str]:
     return [word.lower() for word in spaced.split("_") if word]
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of the same few names again and again
 def looks_like_model(dotted: str) -> bool:
     """`model`, `self.net`, `teacher_model`: a name whose call reads as a forward pass."""
     last = dotted.rpartition(".")[2]

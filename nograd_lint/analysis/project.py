@@ -23,7 +23,8 @@ import stat
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Union
 
-from ..io.sources import SourceError, compile_quietly, decode_unknown_cookie, digest, parse, read_bytes
+from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, digest, parse, parsed_as_is,
+                          read_bytes)
 from .gradgate import GradGate, resolve_relative, statements
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
@@ -448,7 +449,8 @@ def _stamp(path: Path) -> tuple:
 
 # -- runs ---------------------------------------------------------------------------------------
 _PROJECTS: dict[Path, Project] = {}
-_TOGETHER: dict[Path, tuple[tuple, FileAnalysis]] = {}  # analyses of the files of one run, by path
+# analyses of the files of one run, by path: (stamp, analysis, digest of the bytes analysed)
+_TOGETHER: dict[Path, tuple[tuple, FileAnalysis, Optional[str]]] = {}
 
 
 def project_for(path: Union[str, Path]) -> Optional[Project]:
@@ -487,6 +489,8 @@ def prepared_module(path: str, source: Union[str, bytes]):
     if known is None:
         return None
     module = known[1].module
+    if isinstance(source, bytes) and known[2] == digest(source) and parsed_as_is(source):
+        return module  # the very bytes analysed: no need to generate the module's code to compare
     text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
     return module if module.code == text else None
 
@@ -547,7 +551,7 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Opti
             entry.model.build_contexts()
         except Exception:  # noqa: BLE001 - this file is analysed alone later, and fails alone there
             continue
-        _TOGETHER[entry.path] = (entry.stamp, entry.analysis)
+        _TOGETHER[entry.path] = (entry.stamp, entry.analysis, entry.digest)
 
 
 def _callers_first(entries: list, calls_into: dict[int, set[int]]) -> list:

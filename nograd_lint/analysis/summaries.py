@@ -465,7 +465,7 @@ class ModuleModel:
         if key not in self._ducks:
             attributes: dict[str, set] = {}
             for node in iter_nodes(scope.node.body):
-                if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
+                if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name:
                     attributes.setdefault(node.value.value, set()).add(node.attr.value)
             self._ducks[key] = attributes
         used = self._ducks[key].get(name)
@@ -701,6 +701,9 @@ def _differs(old: Optional[Value], new: Value) -> bool:
         old.ref != new.ref if isinstance(old.ref, str) else old.ref is not new.ref)
 
 
+_NEW_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+
+
 def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
     """Parameters that `if` tests of the function read: flags such as `train` or `mode`, and in
     methods the attributes of `self` (`if self.opt is not None:`)."""
@@ -710,9 +713,9 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
     stack = [function.node.body]
     while stack:
         node = stack.pop()
-        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+        if node.__class__ in _NEW_SCOPES:  # by identity: see tests/test_node_types.py
             continue
-        if isinstance(node, cst.If):
+        if node.__class__ is cst.If:
             test = node.test
             while isinstance(test, cst.UnaryOperation):
                 test = test.expression

@@ -79,12 +79,16 @@ def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
 # without parentheses is not where it needs them...). The nodes its parser builds from source are
 # valid by construction, and the checks cost about a fifth of a parse, so they are skipped while
 # `parse` runs, in its thread only; nodes built anywhere else (fixes) are still checked.
-_PARSING = threading.local()
+class _ParsingFlag(threading.local):
+    active = False  # each thread starts outside `parse` (a class default: no `getattr` per node)
+
+
+_PARSING = _ParsingFlag()
 _VALIDATE = cst.CSTNode.__post_init__
 
 
 def _validated_unless_parsing(node: cst.CSTNode) -> None:
-    if not getattr(_PARSING, "active", False):
+    if not _PARSING.active:
         _VALIDATE(node)
 
 
@@ -95,11 +99,17 @@ class _Unvalidated:
     """The block builds nodes from source that the parser accepted: no checks (see above)."""
 
     def __enter__(self) -> None:
-        self.outer = getattr(_PARSING, "active", False)
+        self.outer = _PARSING.active
         _PARSING.active = True
 
     def __exit__(self, *exc) -> None:
         _PARSING.active = self.outer
+
+
+def parsed_as_is(data: bytes) -> bool:
+    """Does `parse` hand these bytes to libcst unchanged? Then the module's code is their text
+    (libcst gives back the text it parsed), and a digest of the bytes stands for the code."""
+    return without_indent_form_feeds(data) is data and decode_unknown_cookie(data) is None
 
 
 _INDENT_FORM_FEED = re.compile(r"(?:^|[\r\n])[ \t]*\f")
@@ -115,8 +125,10 @@ def without_indent_form_feeds(data: Union[bytes, str]) -> Union[bytes, str]:
     indent eight columns, whatever came before the form feed); libcst rejects such a line when it
     opens a deeper block, and drops the form feed elsewhere. Cutting the indentation up to its last
     form feed gives the same program, line for line; lines inside multi-line strings are kept."""
-    pattern = _INDENT_FORM_FEED_BYTES if isinstance(data, bytes) else _INDENT_FORM_FEED
-    if not pattern.search(data):
+    if isinstance(data, bytes):
+        if b"\f" not in data or not _INDENT_FORM_FEED_BYTES.search(data):  # most files have no form feed
+            return data
+    elif "\f" not in data or not _INDENT_FORM_FEED.search(data):
         return data
     if isinstance(data, str):
         return _cut_indent_form_feeds(data)

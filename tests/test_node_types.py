@@ -1,0 +1,36 @@
+"""The walks tell libcst nodes apart by type identity where `isinstance` would run `ABCMeta`'s
+check in Python (treewalk.NODE_TYPES, interpret.LEAF_LITERALS, imports.dotted_name): exact only
+for node types without subclasses, which this checks against the installed libcst."""
+from __future__ import annotations
+
+import libcst as cst
+
+from nograd_lint.analysis.interpret import LEAF_LITERALS
+from nograd_lint.analysis.summaries import _NEW_SCOPES
+from nograd_lint.analysis.treewalk import child_fields, iter_nodes, node_type
+
+COMPARED_BY_IDENTITY = {*LEAF_LITERALS, *_NEW_SCOPES, cst.Name, cst.Attribute, cst.Call, cst.If}
+
+
+def test_the_node_types_compared_by_identity_have_no_subclasses():
+    assert {kind: kind.__subclasses__() for kind in COMPARED_BY_IDENTITY} == {kind: [] for kind in COMPARED_BY_IDENTITY}
+
+
+def test_node_type_is_issubclass_of_cstnode():
+    for kind in (cst.Name, cst.Module, cst.BaseExpression, str, type(None), tuple, type(cst.MaybeSentinel.DEFAULT)):
+        assert node_type(kind) is issubclass(kind, cst.CSTNode)
+
+
+def test_the_walk_reaches_every_node_under_the_fields_it_follows():
+    module = cst.parse_module("@d\ndef f(a: int = 1, *b) -> T:\n    return [x.y(z) for x in a if x], 'k', 1.5, f'{a!r}'\n")
+    expected, stack = [], [module]
+    while stack:  # the same fields, followed with isinstance
+        node = stack.pop()
+        expected.append(node)
+        found = []
+        for field in child_fields(type(node)):
+            value = getattr(node, field)
+            parts = value if isinstance(value, (list, tuple)) else [value]
+            found += [part for part in parts if isinstance(part, cst.CSTNode)]
+        stack.extend(reversed(found))
+    assert [id(node) for node in iter_nodes(module)] == [id(node) for node in expected]
