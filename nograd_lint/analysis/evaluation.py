@@ -102,10 +102,37 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
                 regions.append(region)
     if model.module_result is not None:
         regions.extend(_block_regions(model, None, model.module_result, extra_names))
+    _COMPUTING.add(id(analysis))
+    try:
+        whole.update(_helpers_reported_elsewhere(model, regions, extra_names))
+    finally:
+        _COMPUTING.discard(id(analysis))
     regions = _one_finding_per_call_tree(model, regions, whole)
     regions = _one_per_place(model, regions)
     analysis.cache[key] = regions
     return regions
+
+
+_COMPUTING: set[int] = set()  # analyses whose regions are being found (an import cycle stops here)
+
+
+def _helpers_reported_elsewhere(model: ModuleModel, regions: list[EvalRegion], extra_names: Sequence[str]) -> dict:
+    """The whole-function regions of the helpers in other modules of the project that these
+    regions call: a caller covered by them is not reported as well (one finding per wasted
+    graph, across files as within one)."""
+    found: dict[int, EvalRegion] = {}
+    project = model.project
+    if project is None:
+        return found
+    for region in regions:
+        for token in region.tokens:
+            owner = project.owner_of(token.callee) if token.callee is not None else None
+            if owner is None or owner is model or id(owner.analysis) in _COMPUTING:
+                continue
+            for elsewhere in evaluation_regions(owner.analysis, extra_names):
+                if elsewhere.kind == "function" and elsewhere.scope is token.callee:
+                    found[id(token.callee)] = elsewhere
+    return found
 
 
 def _one_per_place(model: ModuleModel, regions: list[EvalRegion]) -> list[EvalRegion]:
