@@ -665,7 +665,9 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
     for statement in block:
         span = analysis.span_of(statement)
         trains = any(span.contains(c.index) for c in result.training)
-        if (isinstance(statement, (cst.FunctionDef, cst.ClassDef)) or _starts_cell(statement)
+        if _starts_cell(statement):
+            close()  # a new cell starts a new run, with this statement in it
+        if (isinstance(statement, (cst.FunctionDef, cst.ClassDef))
                 or (isinstance(statement, cst.If) and is_main_guard(statement.test))
                 or trains or any(s.contains(span.start) for s in covered)):
             close()
