@@ -119,11 +119,12 @@ def _related(related: tuple, analysis, path: str, positions: Positions, elsewher
         return None
     other = elsewhere.setdefault(id(where), Positions(where.module))
     place = other.of(node)
-    return Related(display_path(where.path), place.start.line, other.column(place.start), note)
+    return Related(_relative_to_cwd(where.path), place.start.line, other.column(place.start), note)
 
 
-def display_path(path: str) -> str:
-    """`path` relative to the current folder when it is inside it, else as it is."""
+def _relative_to_cwd(path: str) -> str:
+    """`path` relative to the current folder when it is inside it (as a run names its files),
+    else as it is."""
     try:
         relative = os.path.relpath(path)
     except ValueError:  # another drive

@@ -15,7 +15,7 @@ from typing import Iterable, Optional, Sequence
 import libcst as cst
 
 from . import knowledge
-from .imports import ImportMap, dotted_name
+from .imports import ImportMap, dotted_name, module_level_statements
 from .treewalk import NODE_TYPES, child_fields, iter_nodes, node_type
 
 
@@ -328,19 +328,12 @@ def _assigned_at_top_level(body) -> set[str]:
     """Names a module's top level assigns a value other than `None` (in its `if`/`with` blocks too;
     not in `try` statements, where `except ImportError: x = None` is a fallback)."""
     found: set[str] = set()
-    for statement in body:
-        if isinstance(statement, cst.SimpleStatementLine):
-            for small in statement.body:
-                if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None and not (
-                        isinstance(small.value, cst.Name) and small.value.value == "None"):
-                    targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                    found.update(t.value for t in targets if isinstance(t, cst.Name))
-        elif isinstance(statement, (cst.If, cst.With)):
-            found |= _assigned_at_top_level(statement.body.body)
-            orelse = getattr(statement, "orelse", None)
-            while orelse is not None:
-                found |= _assigned_at_top_level(orelse.body.body)
-                orelse = getattr(orelse, "orelse", None)
+    for statement in module_level_statements(body, (cst.If, cst.With)):
+        for small in statement.body:
+            if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None and not (
+                    isinstance(small.value, cst.Name) and small.value.value == "None"):
+                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
+                found.update(t.value for t in targets if isinstance(t, cst.Name))
     return found
 
 

@@ -36,7 +36,7 @@ class ImportMap:
     @classmethod
     def of_module(cls, module: cst.Module, package: Optional[str] = None) -> "ImportMap":
         imports = cls(package)
-        for statement in _module_level_statements(module.body):
+        for statement in module_level_statements(module.body):
             if isinstance(statement, cst.SimpleStatementLine):
                 for small in statement.body:
                     imports.add(small)
@@ -156,13 +156,15 @@ class ImportMap:
         return any(full == prefix or full.startswith(prefix + ".") for full in self.aliases.values())
 
 
-def _module_level_statements(body: Iterable[cst.CSTNode]) -> Iterable[cst.CSTNode]:
-    """Module statements, looking into top-level if/try/with blocks where imports also live."""
+def module_level_statements(body: Iterable[cst.CSTNode], blocks: tuple = (cst.If, cst.Try, cst.With)
+                            ) -> Iterable[cst.SimpleStatementLine]:
+    """Module statements, looking into top-level blocks of the `blocks` kinds (if/try/with, where
+    imports also live)."""
     for statement in body:
         if isinstance(statement, cst.SimpleStatementLine):
             yield statement
-        elif isinstance(statement, (cst.If, cst.Try, cst.With)):
-            yield from _module_level_statements(_blocks_of(statement))
+        elif isinstance(statement, blocks):
+            yield from module_level_statements(_blocks_of(statement), blocks)
 
 
 def _blocks_of(statement: cst.CSTNode) -> Iterable[cst.CSTNode]:

@@ -1485,7 +1485,7 @@ def _stores_arguments(method: Optional[str]) -> bool:
     """`obj.set_data(x)`, `obj.add_sample(x)`, `obj.register(x)`: a method whose name says it
     keeps its arguments."""
     words = knowledge.split_words(method or "")
-    return bool(words) and words[0] in ("set", "add", "register", "store", "put", "push", "insert", "assign")
+    return bool(words) and words[0] in knowledge.STORING_VERBS
 
 
 def _reads_as_action(method: str) -> bool:

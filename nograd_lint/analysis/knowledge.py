@@ -90,6 +90,8 @@ STRING_METHODS = frozenset({
     "casefold", "format", "format_map", "join", "encode", "removeprefix", "removesuffix", "partition",
     "rpartition", "rfind", "rindex", "ljust", "rjust", "center", "zfill", "expandtabs", "translate",
 })
+# First words of method names that keep their arguments (`gp.set_train_data(targets=y)`).
+STORING_VERBS = frozenset({"set", "add", "register", "store", "put", "push", "insert", "assign"})
 MODEL_VERBS = frozenset(
     {"create", "build", "load", "get", "make", "init", "initialize", "setup", "set", "save", "prepare",
      "wrap", "to", "compile", "export", "freeze", "unfreeze", "copy", "print", "summarize", "register",

@@ -70,11 +70,16 @@ def _namespace_root(path: Path) -> Optional[Path]:
     for folder in list(path.parents)[:MAX_PACKAGE_DEPTH]:
         if folder.name in imported:
             return folder.parent
-    if any((path.parent / f"{name}.py").is_file() or (path.parent / name).is_dir() for name in imported):
+    if _imports_a_sibling(path, imported):
         return path.parent
     if path.suffix == ".py" and path.stem in _imported_in_folder(path.parent):
         return path.parent
     return None
+
+
+def _imports_a_sibling(path: Path, imported: set[str]) -> bool:
+    """Does the file import a module or package that lies beside it?"""
+    return any((path.parent / f"{name}.py").is_file() or (path.parent / name).is_dir() for name in imported)
 
 
 # an import statement at the start of a line, or of a notebook's JSON source line (`"import x\n",`)
@@ -196,8 +201,7 @@ class Project:
         folder = path.parent
         if folder == self.root or folder in self.source_roots or (folder / "__init__.py").exists():
             return
-        names = _imported_names(path) or set()
-        if any((folder / f"{name}.py").is_file() or (folder / name / "__init__.py").is_file() for name in names):
+        if _imports_a_sibling(path, _imported_names(path) or set()):
             self.source_roots.append(folder)
             self._paths.clear()
 

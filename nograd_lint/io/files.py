@@ -377,7 +377,7 @@ def _in_cell(diagnostic: Located, notebook: Notebook, path: str) -> Located:
     end_column = diagnostic.end_column
     if end_cell != cell:  # a node cannot run past its cell in IPython; clip it to the start line
         end_line, end_column = line, diagnostic.column
-    related = tuple(dataclasses.replace(r, cell=notebook.locate(r.line)[0], line=notebook.locate(r.line)[1])
+    related = tuple(dataclasses.replace(r, **dict(zip(("cell", "line"), notebook.locate(r.line))))
                     if r.path == path else r for r in diagnostic.related)
     return dataclasses.replace(diagnostic, cell=cell, line=line, end_line=end_line, end_column=end_column,
                                related=related)
