@@ -117,6 +117,10 @@ def _related(related: tuple, analysis, path: str, positions: Positions, elsewher
         return Related(path, place.start.line, positions.column(place.start), note)
     if where.path.endswith(".ipynb"):
         return None
+    bare = where.cache.get("bare")  # a module read only for what others import (io/bare_trees.py)
+    if bare is not None:
+        span = bare.position(node)
+        return Related(_relative_to_cwd(where.path), span[0], span[1] + 1, note) if span is not None else None
     other = elsewhere.setdefault(id(where), Positions(where.module))
     place = other.of(node)
     return Related(_relative_to_cwd(where.path), place.start.line, other.column(place.start), note)

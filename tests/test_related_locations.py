@@ -146,3 +146,16 @@ def test_the_language_server_sends_related_information(tmp_path):
     assert published["relatedInformation"] == [{"location": {"uri": uri, "range": {
         "start": {"line": 10, "character": 14}, "end": {"line": 10, "character": 14}}}, "message": MESSAGE}]
     assert client.close() == 0
+
+
+def test_a_helper_in_a_module_that_is_not_checked_is_placed_in_it(tmp_path):
+    """`epochs.py` is read only for what `fit.py` imports (its tree built from `ast`): the helper's
+    place there is the source's."""
+    helper, fit = FLAGGED.split("\n\ndef fit")
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'fit'\nversion = '0'\n")
+    write(tmp_path, "epochs.py", "# the epoch loop\n" + helper)
+    write(tmp_path, "fit.py", "from epochs import run_epoch\n\n\ndef fit" + fit)
+    ran = lint("--output-format", "json", "--no-cache", "fit.py", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    assert (finding["path"], finding["line"], finding["column"], finding["related"]) == ("fit.py", 9, 15, [
+        {"path": "epochs.py", "cell": None, "line": 5, "column": 5, "message": "`run_epoch` runs the forward passes"}])

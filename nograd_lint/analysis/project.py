@@ -23,6 +23,7 @@ import stat
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Union
 
+from ..io.bare_trees import bare_or_none
 from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, digest, parse, parsed_as_is,
                           read_bytes)
 from .gradgate import GradGate, resolve_relative, statements
@@ -158,6 +159,7 @@ class Entry:
     error: Optional[str] = None
     digest: Optional[str] = None  # of the bytes analysed; None when they could not be read
     depth: int = 0  # how far from the files checked (see MAX_SUMMARY_DEPTH)
+    bare: bool = False  # its tree was built from `ast` (see io/bare_trees.py): no findings or fixes from it
     used: _Use = dataclasses.field(default_factory=_Use)  # what analysing it touched directly
 
 
@@ -242,7 +244,8 @@ class Project:
         stamp = () if source is not None else _stamp(path)
         depth = 0 if path in self.checked else depth
         known = self._entries.get(path)
-        if known is not None and known.stamp == stamp and stamp != () and source is None:
+        if known is not None and known.stamp == stamp and stamp != () and source is None \
+                and not (depth == 0 and known.bare):  # a checked file's findings need libcst's own tree
             if depth < known.depth:
                 known.depth = depth
                 if known.model is not None:
@@ -258,8 +261,15 @@ class Project:
             data = source if source is not None else read_bytes(str(path))
             entry.digest = digest(data)
             decoded = decode_unknown_cookie(data) if isinstance(data, bytes) else None
-            module = parse(decoded[0] if decoded else data, str(path))
+            text = decoded[0] if decoded else data
+            # a module only read for what others import from it is never reported on or fixed:
+            # CPython's parser builds its tree several times faster (see io/bare_trees.py)
+            bare = bare_or_none(text) if depth > 0 and source is None else None
+            module = bare.module if bare is not None else parse(text, str(path))
+            entry.bare = bare is not None
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
+            if bare is not None:
+                entry.analysis.cache["bare"] = bare
             entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked, depth=depth)
         except (SourceError, OSError, ValueError) as error:
             entry.error = str(error)
