@@ -26,32 +26,50 @@ from typing import Callable, Optional, Union
 
 import libcst as cst
 
-_new = object.__new__
-_set = object.__setattr__
-_DEFAULTS: dict[type, tuple[tuple[str, object], ...]] = {}
+_MAKERS: dict[type, Callable] = {}
 
 
-def _defaults(kind: type) -> tuple[tuple[str, object], ...]:
-    """(field, libcst's default value) for each field of a node type that has one, made once."""
-    found = []
-    for field in dataclasses.fields(kind):
+def _maker(kind: type) -> Callable:
+    """A function that makes a node of `kind` from keyword arguments, with libcst's defaults for
+    the fields not given, unchecked (the source was accepted by CPython's parser). Generated once
+    per type: a node costs a few slot stores, where libcst's constructor validates every field.
+    Lists given for sequence fields become tuples, as libcst's parser makes them."""
+    maker = _MAKERS.get(kind)
+    if maker is not None:
+        return maker
+    names: dict[str, object] = {"_new": object.__new__, "_set": object.__setattr__, "_kind": kind}
+    parameters, stores = [], []
+    for index, field in enumerate(dataclasses.fields(kind)):
+        name = field.name
         if field.default is not dataclasses.MISSING:
-            found.append((field.name, field.default))
+            names[f"_d{index}"] = field.default
+            parameters.append(f"{name}=_d{index}")
         elif field.default_factory is not dataclasses.MISSING:
-            found.append((field.name, field.default_factory()))
-    defaults = _DEFAULTS[kind] = tuple(found)
-    return defaults
+            names[f"_d{index}"] = field.default_factory()  # nodes are immutable: one default serves all
+            parameters.append(f"{name}=_d{index}")
+        else:
+            parameters.append(name)
+        sequence = "Sequence" in str(field.type)
+        value = f"tuple({name}) if {name}.__class__ is list else {name}" if sequence else name
+        stores.append(f"    _set(node, {name!r}, {value})")
+    signature = f"*, {', '.join(parameters)}" if parameters else ""
+    body = "".join(f"{store}\n" for store in stores)
+    source = f"def make({signature}):\n    node = _new(_kind)\n{body}    return node\n"
+    exec(source, names)  # noqa: S102 - code generated from libcst's own field list
+    maker = _MAKERS[kind] = names["make"]
+    return maker
 
 
-def _make(kind: type, **fields):
-    """A node of `kind` with these fields and libcst's defaults for the others, unchecked (the
-    source was accepted by CPython's parser)."""
-    node = _new(kind)
-    for name, value in _DEFAULTS.get(kind) or _defaults(kind):
-        _set(node, name, value)
-    for name, value in fields.items():
-        _set(node, name, tuple(value) if value.__class__ is list else value)  # libcst's sequences are tuples
-    return node
+class _Makers:
+    """`MAKE.Call(func=..., args=...)`: the maker of each libcst node type, by name."""
+
+    def __getattr__(self, name: str) -> Callable:
+        maker = _maker(getattr(cst, name))
+        setattr(self, name, maker)
+        return maker
+
+
+MAKE = _Makers()
 
 
 class Unsupported(Exception):
@@ -79,7 +97,7 @@ def _operator(table: dict, op: ast.AST):
     key = (id(table), type(op))
     found = _OPERATORS.get(key)
     if found is None:
-        found = _OPERATORS[key] = _make(table[type(op)])
+        found = _OPERATORS[key] = _maker(table[type(op)])()
     return found
 
 
@@ -120,7 +138,7 @@ def bare_module(text: str) -> Optional[BareModule]:
         body = builder.block_statements(tree.body)
     except (Unsupported, RecursionError):
         return None
-    return BareModule(_make(cst.Module, body=body), builder.spans, builder.lines)
+    return BareModule(MAKE.Module(body=body), builder.spans, builder.lines)
 
 
 class _Builder:
@@ -147,18 +165,17 @@ class _Builder:
             ast.Try: self._try, ast.TryStar: self._try, ast.With: self._with, ast.AsyncWith: self._with,
         }
         self._small: dict[type, Callable] = {
-            ast.Expr: lambda n: _make(cst.Expr, value=self.expression(n.value)),
+            ast.Expr: lambda n: MAKE.Expr(value=self.expression(n.value)),
             ast.Assign: self._assign, ast.AugAssign: self._augmented, ast.AnnAssign: self._annotated,
-            ast.Return: lambda n: _make(cst.Return, value=self.optional(n.value)),
-            ast.Raise: lambda n: _make(cst.Raise, exc=self.optional(n.exc),
-                                       cause=_make(cst.From, item=self.expression(n.cause)) if n.cause else None),
-            ast.Assert: lambda n: _make(cst.Assert, test=self.expression(n.test), msg=self.optional(n.msg)),
-            ast.Delete: self._delete, ast.Pass: lambda n: _make(cst.Pass),
-            ast.Break: lambda n: _make(cst.Break), ast.Continue: lambda n: _make(cst.Continue),
+            ast.Return: lambda n: MAKE.Return(value=self.optional(n.value)),
+            ast.Raise: lambda n: MAKE.Raise(exc=self.optional(n.exc),
+                                            cause=MAKE.From(item=self.expression(n.cause)) if n.cause else None),
+            ast.Assert: lambda n: MAKE.Assert(test=self.expression(n.test), msg=self.optional(n.msg)),
+            ast.Delete: self._delete, ast.Pass: lambda n: MAKE.Pass(),
+            ast.Break: lambda n: MAKE.Break(), ast.Continue: lambda n: MAKE.Continue(),
             ast.Import: self._import, ast.ImportFrom: self._import_from,
-            ast.Global: lambda n: _make(cst.Global, names=[_make(cst.NameItem, name=self.identifier(x)) for x in n.names]),
-            ast.Nonlocal: lambda n: _make(cst.Nonlocal,
-                                          names=[_make(cst.NameItem, name=self.identifier(x)) for x in n.names]),
+            ast.Global: lambda n: MAKE.Global(names=[MAKE.NameItem(name=self.identifier(x)) for x in n.names]),
+            ast.Nonlocal: lambda n: MAKE.Nonlocal(names=[MAKE.NameItem(name=self.identifier(x)) for x in n.names]),
         }
 
     # -- helpers ----------------------------------------------------------------------------------
@@ -167,7 +184,7 @@ class _Builder:
         return node
 
     def identifier(self, name: str) -> cst.Name:
-        return _make(cst.Name, value=name)
+        return MAKE.Name(value=name)
 
     def optional(self, node: Optional[ast.AST]):
         return self.expression(node) if node is not None else None
@@ -199,22 +216,22 @@ class _Builder:
             else:
                 statements.append([small])
             end = node.end_lineno
-        return [_make(cst.SimpleStatementLine, body=s) if s.__class__ is list else s for s in statements]
+        return [MAKE.SimpleStatementLine(body=s) if s.__class__ is list else s for s in statements]
 
     def suite(self, body: list):
         """The block of a compound statement: indented, or on the header's line (`if x: return`)."""
         if self._starts_line(body[0]):
-            return _make(cst.IndentedBlock, body=self.block_statements(body))
+            return MAKE.IndentedBlock(body=self.block_statements(body))
         smalls = []
         for node in body:
             build = self._small.get(type(node))
             if build is None:
                 raise Unsupported(type(node).__name__)
             smalls.append(self.placed(build(node), node))
-        return _make(cst.SimpleStatementSuite, body=smalls)
+        return MAKE.SimpleStatementSuite(body=smalls)
 
     def _else(self, orelse: list):
-        return _make(cst.Else, body=self.suite(orelse)) if orelse else None
+        return MAKE.Else(body=self.suite(orelse)) if orelse else None
 
     def _header_name(self, node, keyword: bytes) -> cst.Name:
         """The name of a `def` or `class`, placed where it stands after the keyword."""
@@ -230,19 +247,20 @@ class _Builder:
         return name
 
     def _function(self, node):
-        return _make(cst.FunctionDef, name=self._header_name(node, b"def"), params=self.parameters(node.args),
-                     body=self.suite(node.body), decorators=self._decorators(node.decorator_list),
-                     returns=_make(cst.Annotation, annotation=self.expression(node.returns)) if node.returns else None,
-                     asynchronous=_make(cst.Asynchronous) if isinstance(node, ast.AsyncFunctionDef) else None)
+        returns = MAKE.Annotation(annotation=self.expression(node.returns)) if node.returns else None
+        return MAKE.FunctionDef(name=self._header_name(node, b"def"), params=self.parameters(node.args),
+                                body=self.suite(node.body), decorators=self._decorators(node.decorator_list),
+                                returns=returns,
+                                asynchronous=MAKE.Asynchronous() if isinstance(node, ast.AsyncFunctionDef) else None)
 
     def _decorators(self, decorators: list) -> list:
-        return [_make(cst.Decorator, decorator=self.expression(d)) for d in decorators]
+        return [MAKE.Decorator(decorator=self.expression(d)) for d in decorators]
 
     def _class(self, node):
         bases = [self._starred_arg(base) for base in node.bases]
         keywords = [self._keyword(keyword) for keyword in node.keywords]
-        return _make(cst.ClassDef, name=self._header_name(node, b"class"), body=self.suite(node.body), bases=bases,
-                     keywords=keywords, decorators=self._decorators(node.decorator_list))
+        return MAKE.ClassDef(name=self._header_name(node, b"class"), body=self.suite(node.body), bases=bases,
+                             keywords=keywords, decorators=self._decorators(node.decorator_list))
 
     def _if(self, node):
         orelse = None
@@ -253,74 +271,74 @@ class _Builder:
                 orelse = self.placed(self._if(first), first)
             else:
                 orelse = self._else(node.orelse)
-        return _make(cst.If, test=self.expression(node.test), body=self.suite(node.body), orelse=orelse)
+        return MAKE.If(test=self.expression(node.test), body=self.suite(node.body), orelse=orelse)
 
     def _for(self, node):
-        return _make(cst.For, target=self.expression(node.target), iter=self.expression(node.iter),
-                     body=self.suite(node.body), orelse=self._else(node.orelse),
-                     asynchronous=_make(cst.Asynchronous) if isinstance(node, ast.AsyncFor) else None)
+        return MAKE.For(target=self.expression(node.target), iter=self.expression(node.iter),
+                        body=self.suite(node.body), orelse=self._else(node.orelse),
+                        asynchronous=MAKE.Asynchronous() if isinstance(node, ast.AsyncFor) else None)
 
     def _while(self, node):
-        return _make(cst.While, test=self.expression(node.test), body=self.suite(node.body),
-                     orelse=self._else(node.orelse))
+        return MAKE.While(test=self.expression(node.test), body=self.suite(node.body),
+                          orelse=self._else(node.orelse))
 
     def _try(self, node):
         star = isinstance(node, ast.TryStar)
-        handlers = [self.placed(_make(cst.ExceptStarHandler if star else cst.ExceptHandler,
-                                      body=self.suite(h.body), type=self.optional(h.type),
-                                      name=_make(cst.AsName, name=self.identifier(h.name)) if h.name else None), h)
+        handler = _maker(cst.ExceptStarHandler if star else cst.ExceptHandler)
+        handlers = [self.placed(handler(body=self.suite(h.body), type=self.optional(h.type),
+                                        name=MAKE.AsName(name=self.identifier(h.name)) if h.name else None), h)
                     for h in node.handlers]
-        return _make(cst.TryStar if star else cst.Try, body=self.suite(node.body), handlers=handlers,
-                     orelse=self._else(node.orelse),
-                     finalbody=_make(cst.Finally, body=self.suite(node.finalbody)) if node.finalbody else None)
+        return _maker(cst.TryStar if star else cst.Try)(
+            body=self.suite(node.body), handlers=handlers, orelse=self._else(node.orelse),
+            finalbody=MAKE.Finally(body=self.suite(node.finalbody)) if node.finalbody else None)
 
     def _with(self, node):
-        items = [_make(cst.WithItem, item=self.expression(item.context_expr),
-                       asname=_make(cst.AsName, name=self.expression(item.optional_vars))
-                       if item.optional_vars is not None else None) for item in node.items]
-        return _make(cst.With, items=items, body=self.suite(node.body),
-                     asynchronous=_make(cst.Asynchronous) if isinstance(node, ast.AsyncWith) else None)
+        items = [MAKE.WithItem(item=self.expression(item.context_expr),
+                               asname=MAKE.AsName(name=self.expression(item.optional_vars))
+                               if item.optional_vars is not None else None) for item in node.items]
+        return MAKE.With(items=items, body=self.suite(node.body),
+                         asynchronous=MAKE.Asynchronous() if isinstance(node, ast.AsyncWith) else None)
 
     def _assign(self, node):
-        return _make(cst.Assign, targets=[_make(cst.AssignTarget, target=self.expression(t)) for t in node.targets],
-                     value=self.expression(node.value))
+        return MAKE.Assign(targets=[MAKE.AssignTarget(target=self.expression(t)) for t in node.targets],
+                           value=self.expression(node.value))
 
     def _augmented(self, node):
-        return _make(cst.AugAssign, target=self.expression(node.target), operator=_operator(_AUGMENTED, node.op),
-                     value=self.expression(node.value))
+        return MAKE.AugAssign(target=self.expression(node.target), operator=_operator(_AUGMENTED, node.op),
+                              value=self.expression(node.value))
 
     def _annotated(self, node):
-        return _make(cst.AnnAssign, target=self.expression(node.target),
-                     annotation=_make(cst.Annotation, annotation=self.expression(node.annotation)),
-                     value=self.optional(node.value))
+        return MAKE.AnnAssign(target=self.expression(node.target),
+                              annotation=MAKE.Annotation(annotation=self.expression(node.annotation)),
+                              value=self.optional(node.value))
 
     def _delete(self, node):
         targets = node.targets
         if len(targets) == 1:
-            return _make(cst.Del, target=self.expression(targets[0]))
-        return _make(cst.Del, target=_make(cst.Tuple, elements=[_make(cst.Element, value=self.expression(t))
+            return MAKE.Del(target=self.expression(targets[0]))
+        return MAKE.Del(target=MAKE.Tuple(elements=[MAKE.Element(value=self.expression(t))
                                                                  for t in targets]))
 
     def _dotted(self, name: str):
         parts = name.split(".")
         node = self.identifier(parts[0])
         for part in parts[1:]:
-            node = _make(cst.Attribute, value=node, attr=self.identifier(part))
+            node = MAKE.Attribute(value=node, attr=self.identifier(part))
         return node
 
     def _aliases(self, names: list) -> list:
-        return [_make(cst.ImportAlias, name=self._dotted(alias.name),
-                      asname=_make(cst.AsName, name=self.identifier(alias.asname)) if alias.asname else None)
+        return [MAKE.ImportAlias(name=self._dotted(alias.name),
+                                 asname=MAKE.AsName(name=self.identifier(alias.asname)) if alias.asname else None)
                 for alias in names]
 
     def _import(self, node):
-        return _make(cst.Import, names=self._aliases(node.names))
+        return MAKE.Import(names=self._aliases(node.names))
 
     def _import_from(self, node):
         star = len(node.names) == 1 and node.names[0].name == "*"
-        return _make(cst.ImportFrom, module=self._dotted(node.module) if node.module else None,
-                     names=_make(cst.ImportStar) if star else self._aliases(node.names),
-                     relative=tuple(_make(cst.Dot) for _ in range(node.level or 0)))
+        return MAKE.ImportFrom(module=self._dotted(node.module) if node.module else None,
+                               names=MAKE.ImportStar() if star else self._aliases(node.names),
+                               relative=tuple(MAKE.Dot() for _ in range(node.level or 0)))
 
     # -- parameters and arguments ---------------------------------------------------------------------
     def parameters(self, arguments: ast.arguments):
@@ -332,28 +350,28 @@ class _Builder:
         if arguments.vararg is not None:
             star_arg = self._param(arguments.vararg, None, "*")
         elif arguments.kwonlyargs:
-            star_arg = _make(cst.ParamStar)
-        return _make(cst.Parameters, params=params[len(posonly):], posonly_params=posonly, star_arg=star_arg,
-                     kwonly_params=[self._param(arg, default)
+            star_arg = MAKE.ParamStar()
+        return MAKE.Parameters(params=params[len(posonly):], posonly_params=posonly, star_arg=star_arg,
+                               kwonly_params=[self._param(arg, default)
                                     for arg, default in zip(arguments.kwonlyargs, arguments.kw_defaults)],
                      star_kwarg=self._param(arguments.kwarg, None, "**") if arguments.kwarg is not None else None,
-                     posonly_ind=_make(cst.ParamSlash) if posonly else cst.MaybeSentinel.DEFAULT)
+                     posonly_ind=MAKE.ParamSlash() if posonly else cst.MaybeSentinel.DEFAULT)
 
     def _param(self, arg: ast.arg, default: Optional[ast.AST], star: str = ""):
-        return self.placed(_make(cst.Param, name=self.identifier(arg.arg),
-                                 annotation=_make(cst.Annotation, annotation=self.expression(arg.annotation))
-                                 if arg.annotation is not None else None,
-                                 default=self.optional(default), star=star), arg)
+        return self.placed(MAKE.Param(name=self.identifier(arg.arg),
+                                      annotation=MAKE.Annotation(annotation=self.expression(arg.annotation))
+                                      if arg.annotation is not None else None,
+                                      default=self.optional(default), star=star), arg)
 
     def _starred_arg(self, node: ast.AST):
         if isinstance(node, ast.Starred):
-            return _make(cst.Arg, value=self.expression(node.value), star="*")
-        return _make(cst.Arg, value=self.expression(node))
+            return MAKE.Arg(value=self.expression(node.value), star="*")
+        return MAKE.Arg(value=self.expression(node))
 
     def _keyword(self, keyword: ast.keyword):
         if keyword.arg is None:
-            return _make(cst.Arg, value=self.expression(keyword.value), star="**")
-        return _make(cst.Arg, value=self.expression(keyword.value), keyword=self.identifier(keyword.arg))
+            return MAKE.Arg(value=self.expression(keyword.value), star="**")
+        return MAKE.Arg(value=self.expression(keyword.value), keyword=self.identifier(keyword.arg))
 
     # -- expressions ------------------------------------------------------------------------------
     def expression(self, node: ast.AST):
@@ -365,137 +383,138 @@ class _Builder:
         return built
 
     def _name(self, node):
-        return _make(cst.Name, value=node.id)
+        return MAKE.Name(value=node.id)
 
     def _attribute(self, node):
-        return _make(cst.Attribute, value=self.expression(node.value), attr=self.identifier(node.attr))
+        return MAKE.Attribute(value=self.expression(node.value), attr=self.identifier(node.attr))
 
     def _call(self, node):
         arguments = [(a.lineno, a.col_offset, self._starred_arg(a)) for a in node.args]
         arguments += [(k.lineno, k.col_offset, self._keyword(k)) for k in node.keywords]
         if node.keywords and node.args:  # `f(a, *b, c=1, *d)`: source order
             arguments.sort(key=lambda item: item[:2])
-        return _make(cst.Call, func=self.expression(node.func), args=[item[2] for item in arguments])
+        return MAKE.Call(func=self.expression(node.func), args=[item[2] for item in arguments])
 
     def _constant(self, node):
         value = node.value
         if isinstance(value, (str, bytes)):
-            return _make(cst.SimpleString, value=repr(value))
+            return MAKE.SimpleString(value=repr(value))
         if value is None or value is True or value is False:
-            return _make(cst.Name, value=repr(value))
+            return MAKE.Name(value=repr(value))
         if value is ...:
-            return _make(cst.Ellipsis)
+            return MAKE.Ellipsis()
         if isinstance(value, bool) or not isinstance(value, (int, float, complex)):
             raise Unsupported(type(value).__name__)
         if isinstance(value, int):
-            return _make(cst.Integer, value=repr(value))
+            return MAKE.Integer(value=repr(value))
         if isinstance(value, float):
-            return _make(cst.Float, value=repr(value))
-        return _make(cst.Imaginary, value=f"{value.imag!r}j")
+            return MAKE.Float(value=repr(value))
+        return MAKE.Imaginary(value=f"{value.imag!r}j")
 
     def _subscript(self, node):
         index = node.slice
         parts = index.elts if isinstance(index, ast.Tuple) and index.elts else [index]
-        return _make(cst.Subscript, value=self.expression(node.value),
-                     slice=[_make(cst.SubscriptElement, slice=self._slice(part)) for part in parts])
+        return MAKE.Subscript(value=self.expression(node.value),
+                              slice=[MAKE.SubscriptElement(slice=self._slice(part)) for part in parts])
 
     def _slice(self, node):
         if isinstance(node, ast.Slice):
             return self._bare_slice(node)
         if isinstance(node, ast.Starred):
-            return _make(cst.Index, value=self.expression(node.value), star="*")
-        return _make(cst.Index, value=self.expression(node))
+            return MAKE.Index(value=self.expression(node.value), star="*")
+        return MAKE.Index(value=self.expression(node))
 
     def _bare_slice(self, node):
-        return _make(cst.Slice, lower=self.optional(node.lower), upper=self.optional(node.upper),
-                     step=self.optional(node.step))
+        return MAKE.Slice(lower=self.optional(node.lower), upper=self.optional(node.upper),
+                          step=self.optional(node.step))
 
     def _binary(self, node):
-        return _make(cst.BinaryOperation, left=self.expression(node.left), operator=_operator(_BINARY, node.op),
-                     right=self.expression(node.right))
+        return MAKE.BinaryOperation(left=self.expression(node.left), operator=_operator(_BINARY, node.op),
+                                    right=self.expression(node.right))
 
     def _boolean(self, node):
         operator = _operator(_BOOLEAN, node.op)
         values = node.values
         built = self.expression(values[0])
         for value in values[1:]:  # `a and b and c` is `(a and b) and c`, as libcst nests it
-            built = _make(cst.BooleanOperation, left=built, operator=operator, right=self.expression(value))
+            built = MAKE.BooleanOperation(left=built, operator=operator, right=self.expression(value))
         return built
 
     def _unary(self, node):
-        return _make(cst.UnaryOperation, operator=_operator(_UNARY, node.op), expression=self.expression(node.operand))
+        return MAKE.UnaryOperation(operator=_operator(_UNARY, node.op), expression=self.expression(node.operand))
 
     def _compare(self, node):
-        return _make(cst.Comparison, left=self.expression(node.left),
-                     comparisons=[_make(cst.ComparisonTarget, operator=_operator(_COMPARE, op),
+        return MAKE.Comparison(left=self.expression(node.left),
+                               comparisons=[MAKE.ComparisonTarget(operator=_operator(_COMPARE, op),
                                         comparator=self.expression(comparator))
                                   for op, comparator in zip(node.ops, node.comparators)])
 
     def _if_expression(self, node):
-        return _make(cst.IfExp, test=self.expression(node.test), body=self.expression(node.body),
-                     orelse=self.expression(node.orelse))
+        return MAKE.IfExp(test=self.expression(node.test), body=self.expression(node.body),
+                          orelse=self.expression(node.orelse))
 
     def _lambda(self, node):
-        return _make(cst.Lambda, params=self.parameters(node.args), body=self.expression(node.body))
+        return MAKE.Lambda(params=self.parameters(node.args), body=self.expression(node.body))
 
     def _element(self, node):
         if isinstance(node, ast.Starred):
-            return _make(cst.StarredElement, value=self.expression(node.value))
-        return _make(cst.Element, value=self.expression(node))
+            return MAKE.StarredElement(value=self.expression(node.value))
+        return MAKE.Element(value=self.expression(node))
 
     def _sequence(self, node):
         kind = cst.Tuple if isinstance(node, ast.Tuple) else cst.List if isinstance(node, ast.List) else cst.Set
-        return _make(kind, elements=[self._element(element) for element in node.elts])
+        return _maker(kind)(elements=[self._element(element) for element in node.elts])
 
     def _starred(self, node):
-        return _make(cst.StarredElement, value=self.expression(node.value))
+        return MAKE.StarredElement(value=self.expression(node.value))
 
     def _dict(self, node):
-        return _make(cst.Dict, elements=[
-            _make(cst.StarredDictElement, value=self.expression(value)) if key is None
-            else _make(cst.DictElement, key=self.expression(key), value=self.expression(value))
+        return MAKE.Dict(elements=[
+            MAKE.StarredDictElement(value=self.expression(value)) if key is None
+            else MAKE.DictElement(key=self.expression(key), value=self.expression(value))
             for key, value in zip(node.keys, node.values)])
 
     def _for_in(self, generators: list):
         built = None
         for generator in reversed(generators):
-            built = _make(cst.CompFor, target=self.expression(generator.target), iter=self.expression(generator.iter),
-                          ifs=[_make(cst.CompIf, test=self.expression(test)) for test in generator.ifs],
-                          inner_for_in=built, asynchronous=_make(cst.Asynchronous) if generator.is_async else None)
+            built = MAKE.CompFor(target=self.expression(generator.target), iter=self.expression(generator.iter),
+                                 ifs=[MAKE.CompIf(test=self.expression(test)) for test in generator.ifs],
+                                 inner_for_in=built, asynchronous=MAKE.Asynchronous() if generator.is_async else None)
         return built
 
     def _comprehension(self, node):
         kind = {ast.ListComp: cst.ListComp, ast.SetComp: cst.SetComp, ast.GeneratorExp: cst.GeneratorExp}[type(node)]
-        return _make(kind, elt=self.expression(node.elt), for_in=self._for_in(node.generators))
+        return _maker(kind)(elt=self.expression(node.elt), for_in=self._for_in(node.generators))
 
     def _dict_comprehension(self, node):
-        return _make(cst.DictComp, key=self.expression(node.key), value=self.expression(node.value),
-                     for_in=self._for_in(node.generators))
+        return MAKE.DictComp(key=self.expression(node.key), value=self.expression(node.value),
+                             for_in=self._for_in(node.generators))
 
     def _await(self, node):
-        return _make(cst.Await, expression=self.expression(node.value))
+        return MAKE.Await(expression=self.expression(node.value))
 
     def _yield(self, node):
         if isinstance(node, ast.YieldFrom):
-            return _make(cst.Yield, value=_make(cst.From, item=self.expression(node.value)))
-        return _make(cst.Yield, value=self.optional(node.value))
+            return MAKE.Yield(value=MAKE.From(item=self.expression(node.value)))
+        return MAKE.Yield(value=self.optional(node.value))
 
     def _named(self, node):
-        return _make(cst.NamedExpr, target=self.expression(node.target), value=self.expression(node.value))
+        return MAKE.NamedExpr(target=self.expression(node.target), value=self.expression(node.value))
 
     def _formatted(self, node):
-        return _make(cst.FormattedString, parts=self._formatted_parts(node.values), start='f"', end='"')
+        return MAKE.FormattedString(parts=self._formatted_parts(node.values), start='f"', end='"')
 
     def _formatted_parts(self, values: list) -> list:
         parts = []
         for value in values:
             if isinstance(value, ast.FormattedValue):
                 spec = value.format_spec
-                parts.append(_make(cst.FormattedStringExpression, expression=self.expression(value.value),
-                                   conversion=chr(value.conversion) if value.conversion >= 0 else None,
-                                   format_spec=self._formatted_parts(spec.values) if spec is not None else None))
+                parts.append(MAKE.FormattedStringExpression(
+                    expression=self.expression(value.value),
+                    conversion=chr(value.conversion) if value.conversion >= 0 else None,
+                    format_spec=self._formatted_parts(spec.values) if spec is not None else None))
             else:
-                parts.append(_make(cst.FormattedStringText, value=str(value.value)))
+                parts.append(MAKE.FormattedStringText(value=str(value.value)))
         return parts
 
 

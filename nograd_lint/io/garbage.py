@@ -8,9 +8,16 @@ module, they cost 40% of the run, and a bigger module pays more per line. Raisin
 threshold to 100,000 allocations (and collecting the older generations rarely) removes that cost
 and leaves the peak memory as it was: cyclic garbage is still collected, only less often. The
 previous thresholds are restored afterwards, so a host process (flake8, an editor) keeps its own.
+
+What the analyses keep between files (the project's modules, their summaries) lives until the
+process exits, and Python's shutdown collects garbage over that whole heap more than once: on the
+100k-line benchmark sample, a third of the run's CPU time went to exiting. Once an analysis has
+run, the heap is frozen at exit (`gc.freeze`: the collections at shutdown skip what exists then),
+and the operating system takes the memory back as it does for any process.
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
 import gc
 from typing import Iterator
@@ -23,6 +30,7 @@ OLD = 100  # middle collections between full ones (default: 10)
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
     """Run the body with the thresholds above (never lower than the ones in force)."""
+    _freeze_at_exit()
     previous = gc.get_threshold()
     if previous[0] == 0:  # collection disabled by the host: leave it so
         yield
@@ -32,3 +40,12 @@ def fewer_collections() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+_FREEZING = []  # one entry once `gc.freeze` is registered to run at exit
+
+
+def _freeze_at_exit() -> None:
+    """Let the interpreter's shutdown skip the heap the analyses leave (see above), once."""
+    if not _FREEZING:
+        _FREEZING.append(atexit.register(gc.freeze))
