@@ -62,6 +62,21 @@ def needs_analysis(source: Union[str, bytes], settings: Settings) -> bool:
     return bool(relevant_rules(source, settings))
 
 
+def could_report_on(module: cst.Module, path: str, settings: Settings, rules: list) -> bool:
+    """Would one of `rules` report something in `module` at the settings' confidence, noqa
+    aside? Asked of a tree built from `ast` (io/bare_trees.py), it spares the libcst parse of the
+    files without findings: the analysis reads such a tree as libcst's own, and a rule that
+    cannot run on it answers yes. Comments are not in such a tree: a file with `# %%` cells,
+    which split its runs of statements, is not asked."""
+    settings = settings or Settings()
+    try:
+        analysis = analyse_alone(module, path) if settings.project else analyze(module, path)
+        return any(finding.confidence >= settings.min_confidence
+                   for rule in rules for finding in rule.check(analysis, settings))
+    except Exception:  # noqa: BLE001 - the libcst tree decides
+        return True
+
+
 def lint_module(module: cst.Module, path: str = "<string>", settings: Optional[Settings] = None,
                 text: Optional[str] = None, keep_suppressed: bool = False, rules: Optional[list] = None) -> list[Diagnostic]:
     """Diagnostics for a parsed module (see `lint_tree`)."""

@@ -247,3 +247,48 @@ def test_kept_findings_follow_what_imported_modules_import(tmp_path):
     assert both() == ["kit/other.py:8:20" + message, "kit/score.py:8:20" + message]
     write(tmp_path, "kit/layers.py", "def frozen(net):\n    return net\n")
     assert both() == []
+
+
+# Counts the libcst parses of a real flake8 run: a `sitecustomize` module wraps libcst's parser.
+COUNTING = """\
+import libcst
+
+_parse = libcst.parse_module
+
+
+def parse_module(source, *args, **kwargs):
+    with open(__file__ + ".log", "a") as log:
+        log.write("parsed\\n")
+    return _parse(source, *args, **kwargs)
+
+
+libcst.parse_module = parse_module
+"""
+CLEAN = """\
+import torch
+
+
+def train_step(model, optimizer, x, y):
+    loss = torch.nn.functional.mse_loss(model(x), y)
+    loss.backward()
+    optimizer.step()
+"""
+CELLS = "# %%\n" + SCORE.replace("return model", "model.eval()\n    return model")
+
+
+@pytest.mark.parametrize("name, source, parses, reported", [
+    ("clean.py", CLEAN, 0, ""),
+    ("score.py", SCORE.replace("return model", "model.eval()\n    return model"), 1, "score.py:6:12: NG101"),
+    ("cells.py", CELLS, 1, "cells.py:7:12: NG101"),
+])
+def test_only_files_with_findings_are_parsed_with_libcst(tmp_path, name, source, parses, reported):
+    """The plugin first analyses the tree built from flake8's own `ast` tree; a file with
+    findings (or with `# %%` cells, which that tree cannot show) is then parsed with libcst."""
+    hooks = tmp_path / "hooks"
+    write(hooks, "sitecustomize.py", COUNTING)
+    write(tmp_path, name, source)
+    ran = run([script("flake8"), "--select", "NG", "--jobs=1", name], tmp_path,
+              PYTHONPATH=str(hooks), NOGRAD_LINT_NO_CACHE="1")
+    log = hooks / "sitecustomize.py.log"
+    assert (log.read_text().count("parsed") if log.exists() else 0) == parses
+    assert ran.out.split(" `")[0] == reported

@@ -64,6 +64,7 @@ def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
 
 
 TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "nose", "nose2", "doctest"})
+CELL_MARK = "# %%"  # a comment that starts a cell of a script run cell by cell (VS Code, Spyder, Jupytext)
 
 
 def _is_test_suite(analysis: FileAnalysis) -> bool:
@@ -701,5 +702,5 @@ def _globals_read_later(analysis: FileAnalysis, statements) -> bool:
 
 
 def _starts_cell(statement: cst.CSTNode) -> bool:
-    return any(line.comment is not None and line.comment.value.startswith("# %%")
+    return any(line.comment is not None and line.comment.value.startswith(CELL_MARK)
                for line in getattr(statement, "leading_lines", ()))

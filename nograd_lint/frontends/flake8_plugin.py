@@ -18,6 +18,7 @@ work as for `nograd-lint`.
 """
 from __future__ import annotations
 
+import ast
 import contextlib
 import sys
 from typing import Iterator, Optional, Sequence
@@ -28,8 +29,10 @@ from .. import __version__
 from ..analysis.project import Reads, recording
 from ..io.cache import ResultCache, cache_directory, cache_disabled
 from ..io.config import ConfigError, Settings, parse_confidence
-from ..linter import lint_module, relevant_rules
+from ..linter import could_report_on, lint_module, relevant_rules
 from ..rules import all_rules
+from ..analysis.evaluation import CELL_MARK
+from ..io.bare_trees import bare_module
 from ..io.deep import call_deep
 from ..io.files import safe_text
 from ..io.kept import KeptRun
@@ -127,6 +130,10 @@ class NogradChecker:
         rules = relevant_rules(source, self.settings, tree=self.tree)
         if not rules:
             return []
+        if CELL_MARK not in source:  # most files have no findings: decided on flake8's own tree first
+            bare = bare_module(source, self.tree) if isinstance(self.tree, ast.Module) else None
+            if bare is not None and not could_report_on(bare.module, self.filename, self.settings, rules):
+                return []
         try:
             module = parse(source, self.filename)
         except SourceError:

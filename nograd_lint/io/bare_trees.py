@@ -124,15 +124,17 @@ class BareModule:
         return len(text[:column].decode("utf-8", "replace"))
 
 
-def bare_module(text: str) -> Optional[BareModule]:
+def bare_module(text: str, tree: Optional[ast.Module] = None) -> Optional[BareModule]:
     """The libcst module of `text` built from CPython's `ast` (see the module's docstring), or None
-    when CPython rejects it or it holds a construct not built here."""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = compile(text, "<bare>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
+    when CPython rejects it or it holds a construct not built here. `tree`: the `ast` tree of
+    `text`, when one is at hand (flake8 has one)."""
+    if tree is None:
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                tree = compile(text, "<bare>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return None
     builder = _Builder(text.encode("utf-8", "surrogatepass").splitlines())
     try:
         body = builder.block_statements(tree.body)
