@@ -152,6 +152,12 @@ def module_class(model: ModuleModel, function: Optional[FunctionInfo], spelled: 
 
 
 def _bound_class(model: ModuleModel, function: Optional[FunctionInfo], name: str) -> Optional[ClassModel]:
+    """The module class of an instance a name is bound to: a parameter its callers pass, or an
+    assignment in the scope or at the module's top level."""
+    for result in model.results_of(function) if function is not None else ():
+        given = result.context.param(name)
+        if given is not None and given.kind is Kind.MODULE and isinstance(given.ref, ClassModel):
+            return given.ref
     scopes = [function, None] if function is not None else [None]
     for scope in scopes:
         results = model.results_of(scope) if scope is not None else [model.module_result]

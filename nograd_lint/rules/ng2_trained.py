@@ -152,8 +152,14 @@ def _set_in(analysis: FileAnalysis, state: GradState, function: FunctionInfo) ->
 
 
 def _trained(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Optional[tuple[Confidence, str]]:
-    """How the code trains the module class: an optimizer over its parameters, or unfreezing."""
+    """How the code trains the module class: an optimizer over its parameters, or unfreezing
+    (none when the code freezes it and never unfreezes it)."""
     scopes = [None, *analysis.functions]
+    switches = _own_switches(model, cls) + [s for scope in scopes for s in grad_switches(model, scope)
+                                            if module_class(model, s.function, s.module) is cls]
+    unfreezing = [switch for switch in switches if switch.on is not False]
+    if switches and not unfreezing:
+        return None
     for scope in scopes:
         for build in optimizer_builds(model, scope):
             if any(module_class(model, scope, spelled) is cls for spelled in build.modules):
@@ -163,8 +169,7 @@ def _trained(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Opt
                     return Confidence.HIGH, f"{where} and stepped in `{_scope_name(step.function)}`"
                 return Confidence.MEDIUM, where
     found = None
-    for switch in _own_switches(model, cls) + [s for scope in scopes for s in grad_switches(model, scope)
-                                               if s.on is not False and module_class(model, s.function, s.module) is cls]:
+    for switch in unfreezing:
         trains = switch.function is not None and any(r.training for r in model.results_of(switch.function))
         what = "unfrozen" if switch.on else "unfrozen when its flag is true"
         why = f"`{code_of(analysis, switch.node, 50)}` in `{_scope_name(switch.function)}`: its parameters are {what}"
@@ -175,9 +180,9 @@ def _trained(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Opt
 
 
 def _own_switches(model: ModuleModel, cls: ClassModel) -> list[GradSwitch]:
-    """The statements of the class's methods (inherited ones too) that unfreeze it or a part of it."""
+    """The statements of the class's methods (inherited ones too) that freeze or unfreeze it or a part of it."""
     return [switch for method in _methods(model, cls) for switch in grad_switches(model, method)
-            if switch.on is not False and (switch.module == "self" or switch.module.startswith("self."))]
+            if switch.module == "self" or switch.module.startswith("self.")]
 
 
 def _step_of(model: ModuleModel, build: OptimizerBuild) -> Optional[CallFact]:
