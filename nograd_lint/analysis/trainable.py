@@ -77,6 +77,13 @@ def parameter_owners(expression: cst.CSTNode, bindings: dict) -> list[str]:
 
 def optimizer_builds(model: ModuleModel, function: Optional[FunctionInfo]) -> list[OptimizerBuild]:
     """The optimizers a scope builds over modules' parameters (the values say what is an optimizer)."""
+    key = ("optimizer_builds", id(function))
+    if key not in model.analysis.cache:
+        model.analysis.cache[key] = _optimizer_builds(model, function)
+    return model.analysis.cache[key]
+
+
+def _optimizer_builds(model: ModuleModel, function: Optional[FunctionInfo]) -> list[OptimizerBuild]:
     owner = model.owner_model(function) if function is not None else model
     if owner is None:
         return []
@@ -118,6 +125,13 @@ def stepped_optimizer(call: CallFact) -> Optional[str]:
 
 def grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list[GradSwitch]:
     """The statements of a scope that set `requires_grad` on all of a module's parameters."""
+    key = ("grad_switches", id(function))
+    if key not in model.analysis.cache:
+        model.analysis.cache[key] = _grad_switches(model, function)
+    return model.analysis.cache[key]
+
+
+def _grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list[GradSwitch]:
     found = []
     for node in statements_of(function, model):
         if node.__class__ is cst.For:

@@ -17,6 +17,7 @@ from ..diagnostics import Confidence
 from ..io.config import Settings
 from .base import Finding
 from .common import ContextRule, code_of, context_text, turns_gradients_on
+from .ng2_modules import training_scope
 from .registry import register
 
 MAX_CALLEE_DEPTH = 3  # how deep callees are searched for a forward pass of the module with gradients on
@@ -153,12 +154,14 @@ def _set_in(analysis: FileAnalysis, state: GradState, function: FunctionInfo) ->
 
 def _trained(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Optional[tuple[Confidence, str]]:
     """How the code trains the module class: an optimizer over its parameters, or unfreezing
-    (none when the code freezes it and never unfreezes it)."""
+    (none when the code freezes it and never unfreezes it, or trains its parts through another
+    method and never runs its `forward` in code that trains)."""
     scopes = [None, *analysis.functions]
     switches = _own_switches(model, cls) + [s for scope in scopes for s in grad_switches(model, scope)
                                             if module_class(model, s.function, s.module) is cls]
     unfreezing = [switch for switch in switches if switch.on is not False]
-    if switches and not unfreezing:
+    runs_it = training_scope(model, cls)
+    if (switches and not unfreezing) or (runs_it is None and _trains_without_forward(model, cls)):
         return None
     for scope in scopes:
         for build in optimizer_builds(model, scope):
@@ -170,13 +173,22 @@ def _trained(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Opt
                 return Confidence.MEDIUM, where
     found = None
     for switch in unfreezing:
-        trains = switch.function is not None and any(r.training for r in model.results_of(switch.function))
         what = "unfrozen" if switch.on else "unfrozen when its flag is true"
         why = f"`{code_of(analysis, switch.node, 50)}` in `{_scope_name(switch.function)}`: its parameters are {what}"
-        if trains:
+        if switch.function is not None and any(r.training for r in model.results_of(switch.function)):
             return Confidence.HIGH, why + ", in code that trains"
+        if runs_it is not None:
+            where = f"`{runs_it.scope.name}`" if runs_it.scope is not None else "the module's top level"
+            return Confidence.HIGH, why + f", and {where} trains a model that runs it"
         found = found or (Confidence.MEDIUM, why)
     return found
+
+
+def _trains_without_forward(model: ModuleModel, cls: ClassModel) -> bool:
+    """Another method of the class runs forward passes with gradients on (`training_step` runs
+    `self.net` itself, and `forward` is the inference API)."""
+    return any(result.forwards for name, method in cls.methods.items() if name != "forward"
+               and model.owner_model(method) is model for result in model.results_of(method))
 
 
 def _own_switches(model: ModuleModel, cls: ClassModel) -> list[GradSwitch]:
