@@ -40,8 +40,9 @@ class TrainedModuleWithoutGradients(ContextRule):
       loss it backpropagates (in the same function, or through the parameter of a method it
       calls), when the optimizer stepped after that backward pass holds the same module's
       parameters, and no forward pass of the module with gradients on feeds that step: an RL
-      agent whose `update` encodes observations under `no_grad` while `self.encoder_opt` is
-      built from `self.encoder.parameters()` and stepped after the critic's backward pass.
+      agent whose `update` encodes observations under `no_grad` (directly, or through a method
+      of its own such as `self.aug_and_encode(obs)`) while `self.encoder_opt` is built from
+      `self.encoder.parameters()` and stepped after the critic's backward pass.
 
     Frozen modules are not reported: a module whose parameters no optimizer holds and that
     nothing unfreezes (a teacher, a target network updated by copying or EMA, a pretrained
@@ -93,9 +94,9 @@ class TrainedModuleWithoutGradients(ContextRule):
     (`make_optimizer(model)`) or by a trainer library is not seen. A module that is only part of
     a larger model whose `model.parameters()` reach the optimizer is not reported (freezing an
     encoder with `no_grad` there is common and deliberate). Unfreezing code in another module
-    than the class and its base classes (a training script) is not seen. A `no_grad` forward
-    pass reached through a helper method of a non-module object (`self.encode(obs)`) is not
-    followed.
+    than the class and its base classes (a training script) is not seen. A module run under
+    `no_grad` through a helper is followed when the helper is a method called on `self`
+    (`self.aug_and_encode(obs)`, two calls deep), not through other objects or functions.
     """
 
     code = "NG208"
@@ -221,15 +222,18 @@ def _steps_fed_without_grad(analysis: FileAnalysis, model: ModuleModel) -> Itera
             fact = model.calls_by_node.get(key)
             if fact is None or key in reported or fact.function is not result.scope:
                 continue
-            spelled, state = _module_spelled(fact), analysis.state_of(fact)
-            if spelled is None or state.mode is not Mode.DISABLED or explicit(analysis, state) is None:
+            state = analysis.state_of(fact)
+            if state.mode is not Mode.DISABLED or explicit(analysis, state) is None:
                 continue
             path = _update_path(model, result, key)
-            stepped = _stepping(model, result.scope, path, spelled)
-            if stepped is None or _runs_with_grad(model, path, spelled) or _frozen(model, result.scope, spelled):
+            found = next(((spelled, stepped) for spelled in _modules_run(model, result, fact)
+                          for stepped in [_stepping(model, result.scope, path, spelled)]
+                          if stepped is not None and not _runs_with_grad(model, path, spelled)
+                          and not _frozen(model, result.scope, spelled)), None)
+            if found is None:
                 continue
             reported.add(key)
-            build, step = stepped
+            spelled, (build, step) = found
             message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, so "
                        f"`{spelled}` gets no gradient from the loss it feeds, but its parameters are in "
                        f"`{build.name}`, which `{_scope_name(step.function)}` steps after the backward pass: the "
@@ -238,11 +242,29 @@ def _steps_fed_without_grad(analysis: FileAnalysis, model: ModuleModel) -> Itera
             yield Finding(fact.node, message, None, Confidence.HIGH)
 
 
-def _module_spelled(fact: CallFact) -> Optional[str]:
-    """The module a call runs, as written: `self.encoder` in `self.encoder(x)` and `self.encoder.forward(x)`."""
-    if fact.method in FORWARD_METHODS:
-        return dotted_name(fact.receiver)
-    return dotted_name(fact.node.func)
+def _modules_run(model: ModuleModel, result: ScopeResult, fact: CallFact) -> list[str]:
+    """The modules a call runs, as written where it is called: `self.encoder` in `self.encoder(x)`
+    and `self.encoder.forward(x)`; for a project method called on `self` (`self.encode(obs)`), the
+    modules of `self` it runs, two calls deep."""
+    outgoing = result.outgoing_calls.get(id(fact.node))
+    if outgoing is None:
+        spelled = dotted_name(fact.receiver if fact.method in FORWARD_METHODS else fact.node.func)
+        return [spelled] if spelled is not None else []
+    if fact.receiver is None or dotted_name(fact.receiver) != "self":
+        return []
+    found: list[str] = []
+    todo, seen = [(outgoing[1], 0)], set()
+    while todo:
+        function, depth = todo.pop()
+        summary = model.summary_of(function)
+        if summary is None or id(function) in seen:
+            continue
+        seen.add(id(function))
+        for token in summary.result.forwards:
+            found += [run for run in token.runs if run.startswith("self.") and run not in found]
+            if token.callee is not None and depth < 1 and dotted_name(token.call.receiver) == "self":
+                todo.append((token.callee, depth + 1))
+    return found
 
 
 def _update_path(model: ModuleModel, result: ScopeResult, key: int) -> list[tuple[Optional[FunctionInfo], ScopeResult]]:
