@@ -43,7 +43,7 @@ class GradSwitch:
     on: Optional[bool]  # True: unfreezes, False: freezes, None: a runtime flag (it may unfreeze)
 
 
-def statements_of(function: Optional[FunctionInfo], model: ModuleModel) -> Iterator[cst.CSTNode]:
+def nodes_in_scope(function: Optional[FunctionInfo], model: ModuleModel) -> Iterator[cst.CSTNode]:
     """Every node of a function's body (or of the module's top level), not inside nested
     functions, classes or lambdas."""
     stack = list(reversed(list(children(function.node.body)))) if function is not None else list(
@@ -94,7 +94,7 @@ def _optimizer_builds(model: ModuleModel, function: Optional[FunctionInfo]) -> l
     results = [r for r in results if r is not None]
     bindings: dict = {}
     builds = []
-    for node in statements_of(function, model if function is None else owner):
+    for node in nodes_in_scope(function, model if function is None else owner):
         if node.__class__ is not cst.Assign or len(node.targets) != 1:
             continue
         target = dotted_name(node.targets[0].target)
@@ -133,7 +133,7 @@ def grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list[
 
 def _grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list[GradSwitch]:
     found = []
-    for node in statements_of(function, model):
+    for node in nodes_in_scope(function, model):
         if node.__class__ is cst.For:
             owners = parameter_owners(node.iter, {})
             names = _loop_variables(node.target)
@@ -175,7 +175,7 @@ def _bound_class(model: ModuleModel, function: Optional[FunctionInfo], name: str
     scopes = [function, None] if function is not None else [None]
     for scope in scopes:
         results = model.results_of(scope) if scope is not None else [model.module_result]
-        for node in statements_of(scope, model):
+        for node in nodes_in_scope(scope, model):
             if (node.__class__ is cst.Assign and len(node.targets) == 1
                     and node.targets[0].target.__class__ is cst.Name and node.targets[0].target.value == name):
                 for result in results:
