@@ -1405,3 +1405,49 @@ def test_volatile_variables_no_longer_disable_gradients():
     assert any("volatile was removed and now has no effect" in str(w.message) for w in caught)
     out = model(batch)
     assert out.requires_grad and out.grad_fn is not None
+
+
+@pytest.mark.parametrize("make_optimizer", [
+    lambda params: torch.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=0.1),
+    lambda params: torch.optim.Adam(params, lr=0.1),
+    lambda params: torch.optim.AdamW(params, lr=0.1, weight_decay=0.1),
+], ids=["SGD", "Adam", "AdamW"])
+def test_a_module_run_under_no_grad_never_learns_though_its_optimizer_steps(make_optimizer):
+    """NG208: a module whose forward runs under no_grad (decorated, or in a block of the caller)
+    feeds a loss that also has a graph through a trainable head: backward() works, the module's
+    parameters keep `.grad is None`, and an optimizer step over them (weight decay and momentum
+    too) leaves them unchanged, while the head learns. With the forward run with gradients on,
+    the same step changes the module."""
+
+    class Tower(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = nn.Linear(8, 4)
+
+        @torch.no_grad()
+        def forward(self, x):
+            return self.encoder(x)
+
+    def train(tower, encode):
+        torch.manual_seed(0)
+        head = nn.Linear(4, 1)
+        optimizer = make_optimizer([{"params": tower.parameters()}, {"params": head.parameters()}])
+        x, y = torch.randn(16, 8), torch.randn(16, 1)
+        before = [p.detach().clone() for p in (*tower.parameters(), *head.parameters())]
+        for _ in range(3):
+            loss = ((head(encode(x)) - y) ** 2).mean()
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+        after = list(tower.parameters()) + list(head.parameters())
+        return [not torch.equal(b, a) for b, a in zip(before, after)], [p.grad is None for p in tower.parameters()]
+
+    torch.manual_seed(0)
+    tower = Tower()
+    assert train(tower, tower) == ([False, False, True, True], [True, True])
+
+    def encode_in_block(x):
+        with torch.no_grad():
+            return tower.encoder(x)
+    assert train(tower, encode_in_block) == ([False, False, True, True], [True, True])
+    assert train(tower, tower.encoder) == ([True, True, True, True], [False, False])

@@ -166,6 +166,9 @@ class ScopeResult:
     # here), directly or through a helper: a caller's frozen arguments do not make it graph-free
     other_forwards: bool = False
     volatile_calls: list = dataclasses.field(default_factory=list)  # `Variable(x, volatile=True)` CallFacts
+    # ids of the calls of forward passes run with gradients disabled whose outputs reached a backward
+    # pass, here or through a parameter that a callee backpropagates (`Value.fed_without_grad`)
+    used_without_grad: set = dataclasses.field(default_factory=set)
 
     @property
     def backwards(self) -> list:
@@ -529,6 +532,7 @@ class Interpreter:
         for source in value.sources:
             self.result.fates.setdefault(source, set()).add(fate)
         if fate == USED:
+            self.result.used_without_grad.update(value.fed_without_grad)
             for param in value.params:
                 self.result.param_uses.setdefault(param, set()).add(USED)
 
@@ -705,20 +709,22 @@ class Interpreter:
         state = self.state(node)
         if self.disabled(state):
             inference = node if state.mode is Mode.INFERENCE else None
+            fed = inputs.fed_without_grad
             if inputs.nograd is not None:
-                return NO_GRAPH.but(nograd=inputs.nograd, nograd_node=inputs.nograd_node,
+                return NO_GRAPH.but(nograd=inputs.nograd, nograd_node=inputs.nograd_node, fed_without_grad=fed,
                                     nograd_state=inputs.nograd_state, inference=inference, params=inputs.params)
             if inputs.graph is Graph.NO:
-                return NO_GRAPH.but(inference=inference, params=inputs.params)
+                return NO_GRAPH.but(inference=inference, params=inputs.params, fed_without_grad=fed)
             strength = NoGrad.SURE if inputs.graph is Graph.YES else NoGrad.SUSPECT
             return NO_GRAPH.but(nograd=strength, nograd_node=node, nograd_state=state, inference=inference,
-                                params=inputs.params)
+                                params=inputs.params, fed_without_grad=fed)
         if state is not None and state.mode is Mode.UNKNOWN:
-            return UNKNOWN.but(sources=inputs.sources, params=inputs.params)
+            return UNKNOWN.but(sources=inputs.sources, params=inputs.params, fed_without_grad=inputs.fed_without_grad)
         kind = Kind.TENSOR if inputs.kind in (Kind.TENSOR, Kind.MODULE) else inputs.kind
         if kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS, Kind.OPTIMIZER):
             kind = Kind.UNKNOWN
         return Value(kind, inputs.graph, inputs.sources, inputs.params, dropped=inputs.dropped, detached=inputs.detached,
+                     fed_without_grad=inputs.fed_without_grad,
                      nograd=inputs.nograd if inputs.graph is Graph.NO else None,
                      nograd_node=inputs.nograd_node if inputs.graph is Graph.NO else None,
                      nograd_state=inputs.nograd_state if inputs.graph is Graph.NO else None)
@@ -978,17 +984,20 @@ class Interpreter:
                 self.result.param_uses.setdefault(param, set()).add("called")
         if self.disabled(state):
             inference = fact.node if state.mode is Mode.INFERENCE else None
-            return NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=fact.node, nograd_state=state, inference=inference)
+            return NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=fact.node, nograd_state=state, inference=inference,
+                                fed_without_grad=args.fed_without_grad | {id(fact.node)})
         if state is not None and state.mode is Mode.UNKNOWN:
             return UNKNOWN
         if module.frozen and args.graph is not Graph.YES:
-            return NO_GRAPH  # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
+            # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
+            return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
         token = self.token(fact, module, method=method)
         if not module.params - {"self", "cls"}:
             self.result.other_forwards = True
         runs = dotted_name(fact.receiver if method is not None or fact.method == "forward" else fact.node.func)
         token.runs = (runs,) if runs is not None else ()
-        return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params)
+        return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params,
+                     fed_without_grad=args.fed_without_grad)
 
     def token(self, fact: CallFact, module: Value, callee: Optional[FunctionInfo] = None, internal: bool = False,
               method: Optional[str] = None) -> Token:
@@ -1049,6 +1058,7 @@ class Interpreter:
                 if returns_graph:
                     result = result.but(kind=Kind.TENSOR, graph=Graph.NO, sources=frozenset(), nograd=NoGrad.SURE,
                                         nograd_node=fact.node, nograd_state=state,
+                                        fed_without_grad=result.fed_without_grad | {id(fact.node)},
                                         inference=fact.node if state.mode is Mode.INFERENCE else None)
             elif state is None or state.mode is Mode.ENABLED:
                 # the callee's graphs stay inside it only when what it returns surely holds no graph
@@ -1155,7 +1165,8 @@ class Interpreter:
                     self.result.tokens[key] = Token(len(self.result.tokens), fact, UNKNOWN)
                 sources = sources | {self.result.tokens[key].id}
         return result.but(sources=sources, params=result.params | frozenset().union(*(v.params for _, v in arguments)),
-                          dropped=frozenset().union(*(v.dropped for _, v in arguments)), is_loss=True)
+                          dropped=frozenset().union(*(v.dropped for _, v in arguments)), is_loss=True,
+                          fed_without_grad=frozenset().union(*(v.fed_without_grad for _, v in arguments)))
 
     def note_loss_target(self, node: cst.Call, arguments: list) -> None:
         """Record the prediction (first positional argument) and target (second, or `target=`)."""

@@ -76,6 +76,9 @@ class Value:
     # set under no_grad); summed into a loss later, that slot contributes no gradient
     dropped: frozenset = frozenset()
     detached: frozenset = frozenset()  # ids of forward passes whose outputs were detached into this value
+    # ids of the calls of forward passes run with gradients disabled whose outputs this value is
+    # computed from (`with torch.no_grad(): h = encoder(x)`, then `head(h)`): they give it no gradient
+    fed_without_grad: frozenset = frozenset()
     elements: Optional[tuple] = None  # a tuple or list written out: each element's value
     # objects of project classes: literal constructor arguments their `__init__` stores
     # (`LossCompute(gen, crit, None)` -> (("self.opt", None),)), read by `if self.opt is None:`
@@ -158,6 +161,7 @@ def join(*values: Value) -> Value:
         weights=weights if modules else False,
         dropped=_union([v.dropped for v in values]),
         detached=_union([v.detached for v in values]),
+        fed_without_grad=_union([v.fed_without_grad for v in values]),
         elements=_join_elements(values),
         constants=first.constants if all(v.constants == first.constants for v in values) else (),
     )

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import libcst as cst
 
-from ..analysis.gradmode import FileAnalysis, GradState, Mode, Origin
+from ..analysis.contexts import kind_of
+from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin
 from ..analysis.knowledge import GradContext
 from ..analysis.prefilter import Signals
 from .base import Rule
@@ -50,3 +51,15 @@ def context_text(analysis: FileAnalysis, state: GradState) -> str:
 def mode_words(mode: Mode) -> str:
     return {Mode.DISABLED: "gradients disabled", Mode.INFERENCE: "inference mode on",
             Mode.ENABLED: "gradients enabled"}.get(mode, "an unknown grad mode")
+
+
+def turns_gradients_on(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """`torch.set_grad_enabled(True)` or `torch.enable_grad()` anywhere in the function."""
+    for call in analysis.facts_in(analysis.calls, function):
+        kind = kind_of(call)
+        if kind is GradContext.ENABLE_GRAD:
+            return True
+        flag = call.node.args[0].value if call.node.args else None
+        if kind is GradContext.SET_GRAD_ENABLED and isinstance(flag, cst.Name) and flag.value == "True":
+            return True
+    return False

@@ -3,18 +3,14 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
-import libcst as cst
-
 from ..analysis.calls import is_backward
-from ..analysis.contexts import kind_of
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, Mode
-from ..analysis.knowledge import GradContext
 from ..analysis.prefilter import Signals
 from ..analysis.summaries import ModuleModel, model_of
 from ..diagnostics import Confidence, FixSafety
 from ..io.config import Settings
 from .base import Finding, Rule
-from .common import code_of
+from .common import code_of, turns_gradients_on
 from .ng2_optim import wrap_call_fix
 from .ng3_leaks import leaking_disable
 from .registry import register
@@ -86,7 +82,7 @@ class TrainingAfterLeakedDisable(Rule):
         for function in analysis.functions:
             backwards = [call for call in analysis.facts_in(analysis.calls, function)
                          if call.function is function and is_backward(call)]
-            if not backwards or _turns_gradients_on(analysis, function):
+            if not backwards or turns_gradients_on(analysis, function):
                 continue
             reported: set[int] = set()
             for result in model.results_of(function):
@@ -101,18 +97,6 @@ class TrainingAfterLeakedDisable(Rule):
                     reported.add(id(fact.node))
                     yield Finding(fact.node, _message(analysis, owner, fact, callee, leak, when),
                                   wrap_call_fix(analysis, fact, Mode.DISABLED, FixSafety.UNSAFE), Confidence.MEDIUM)
-
-
-def _turns_gradients_on(analysis: FileAnalysis, function: FunctionInfo) -> bool:
-    """`torch.set_grad_enabled(True)` or `torch.enable_grad()` anywhere in the function."""
-    for call in analysis.facts_in(analysis.calls, function):
-        kind = kind_of(call)
-        if kind is GradContext.ENABLE_GRAD:
-            return True
-        flag = call.node.args[0].value if call.node.args else None
-        if kind is GradContext.SET_GRAD_ENABLED and isinstance(flag, cst.Name) and flag.value == "True":
-            return True
-    return False
 
 
 def _backward_after(model: ModuleModel, function: FunctionInfo, call: CallFact,

@@ -163,7 +163,7 @@ def _containers(model: ModuleModel, cls: ClassModel) -> list[ClassModel]:
     return found
 
 
-def _trained(model: ModuleModel, cls: ClassModel) -> Optional[ScopeResult]:
+def training_scope(model: ModuleModel, cls: ClassModel) -> Optional[ScopeResult]:
     """A scope that trains and runs `cls`, or a module class that contains it."""
     wanted = {id(cls)} | {id(c) for c in _containers(model, cls)}
     for result in _results(model):
@@ -176,7 +176,7 @@ def _evidence(model: ModuleModel, cls: Optional[ClassModel]) -> tuple[Confidence
     """How sure we are that a model that is trained runs the decorated code: a module class is
     judged by what trains or contains it; a transform (`__call__`) or a hook by whether the file trains."""
     if cls is not None and cls.is_module:
-        trained = _trained(model, cls)
+        trained = training_scope(model, cls)
         if trained is not None:
             where = f"`{trained.scope.name}`" if trained.scope is not None else "the module's top level"
             return Confidence.HIGH, f"{where} trains a model that runs it"

@@ -225,9 +225,22 @@ def thread_records_graph(before: RunRecord) -> Verdict:
                 % before.graph_nodes]
 
 
+def module_gets_no_gradient(before: RunRecord) -> Verdict:
+    """NG208: training runs without an error, but a trained module gets no gradient: main()
+    returns the parameters' gradients after training, some of them None, the others present."""
+    if before.error:
+        return ["main() of the original raises %s" % _first_line(before.error)], []
+    if not before.none_count or not before.tensor_count:
+        return ["main() of the original does not return both missing and present gradients "
+                "(%d None, %d tensors)" % (before.none_count, before.tensor_count)], []
+    return [], ["training runs, but %d of %d gradients are None: those parameters never change"
+                % (before.none_count, before.none_count + before.tensor_count)]
+
+
 CLAIMS: Dict[str, Claim] = {
     "NG203": training_in_inference_mode,
     "NG204": inference_tensor_for_training,
+    "NG208": module_gets_no_gradient,
     "NG307": thread_records_graph,
 }
 

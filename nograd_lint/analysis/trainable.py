@@ -1,0 +1,221 @@
+"""What the code makes trainable: the modules whose parameters each optimizer is built over
+(`torch.optim.Adam(self.encoder.parameters())`, a param group, `list(a.parameters()) + ...`),
+the optimizer a `step()` call steps, and the statements that set `requires_grad` on a module's
+parameters (`m.requires_grad_(flag)`, `for p in m.parameters(): p.requires_grad = True`).
+
+Modules are named as the code spells them (`self.encoder`, `tower`): within one class, or one
+function, a spelling names one module.
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Iterator, Optional
+
+import libcst as cst
+
+from . import knowledge
+from .gradmode import CallFact, FunctionInfo
+from .imports import dotted_name
+from .lattice import Kind
+from .summaries import ClassModel, ModuleModel
+from .treewalk import children, iter_nodes
+
+_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+
+
+@dataclasses.dataclass(frozen=True)
+class OptimizerBuild:
+    """`self.encoder_opt = torch.optim.Adam(self.encoder.parameters(), lr=lr)`."""
+
+    call: cst.Call
+    name: str  # what it is bound to, as written: `self.encoder_opt`, `opt`
+    function: Optional[FunctionInfo]  # where it is built (None: the module's top level)
+    modules: tuple[str, ...]  # the modules whose parameters it holds, as written
+
+
+@dataclasses.dataclass(frozen=True)
+class GradSwitch:
+    """A statement that sets `requires_grad` on every parameter of a module."""
+
+    node: cst.CSTNode  # the `requires_grad_` call or the `p.requires_grad = ...` assignment
+    module: str  # as written: `self`, `self.encoder`, `tower`
+    function: Optional[FunctionInfo]
+    on: Optional[bool]  # True: unfreezes, False: freezes, None: a runtime flag (it may unfreeze)
+
+
+def nodes_in_scope(function: Optional[FunctionInfo], model: ModuleModel) -> Iterator[cst.CSTNode]:
+    """Every node of a function's body (or of the module's top level), not inside nested
+    functions, classes or lambdas."""
+    stack = list(reversed(list(children(function.node.body)))) if function is not None else list(
+        reversed(model.analysis.module.body))
+    while stack:
+        node = stack.pop()
+        if node.__class__ in _SCOPES:
+            continue
+        yield node
+        stack.extend(reversed(list(children(node))))
+
+
+def parameter_owners(expression: cst.CSTNode, bindings: dict) -> list[str]:
+    """The modules whose `.parameters()` (or `.named_parameters()`) an expression reads, following
+    names bound in the same scope once (`params = list(enc.parameters()) + ...; Adam(params)`)."""
+    found: list[str] = []
+    followed: set[str] = set()
+    todo = [expression]
+    while todo:
+        for node in iter_nodes(todo.pop()):
+            if (node.__class__ is cst.Call and node.func.__class__ is cst.Attribute
+                    and node.func.attr.value in knowledge.PARAMETER_METHODS):
+                owner = dotted_name(node.func.value)
+                if owner is not None and owner not in found:
+                    found.append(owner)
+            elif node.__class__ is cst.Name and node.value in bindings and node.value not in followed:
+                followed.add(node.value)
+                todo.append(bindings[node.value])
+    return found
+
+
+def optimizer_builds(model: ModuleModel, function: Optional[FunctionInfo]) -> list[OptimizerBuild]:
+    """The optimizers a scope builds over modules' parameters (the values say what is an optimizer)."""
+    key = ("optimizer_builds", id(function))
+    if key not in model.analysis.cache:
+        model.analysis.cache[key] = _optimizer_builds(model, function)
+    return model.analysis.cache[key]
+
+
+def _optimizer_builds(model: ModuleModel, function: Optional[FunctionInfo]) -> list[OptimizerBuild]:
+    owner = model.owner_model(function) if function is not None else model
+    if owner is None:
+        return []
+    results = owner.results_of(function) if function is not None else [owner.module_result]
+    if function is not None and not results:
+        summary = owner.summary_of(function)
+        results = [summary.result] if summary is not None else []
+    results = [r for r in results if r is not None]
+    bindings: dict = {}
+    builds = []
+    for node in nodes_in_scope(function, model if function is None else owner):
+        if node.__class__ is not cst.Assign or len(node.targets) != 1:
+            continue
+        target = dotted_name(node.targets[0].target)
+        if target is None:
+            continue
+        if node.targets[0].target.__class__ is cst.Name:
+            bindings[target] = node.value
+        if node.value.__class__ is not cst.Call:
+            continue
+        values = [r.values.get(id(node.value)) for r in results]
+        if not any(value is not None and value.kind is Kind.OPTIMIZER for value in values):
+            continue
+        modules = parameter_owners(node.value, bindings)
+        if modules:
+            builds.append(OptimizerBuild(node.value, target, function, tuple(modules)))
+    return builds
+
+
+def stepped_optimizer(call: CallFact) -> Optional[str]:
+    """The optimizer a step call steps, as written: `opt` in `opt.step()` and `scaler.step(opt)`."""
+    if call.method != "step" or call.receiver is None:
+        return None
+    if call.node.args and knowledge.OPTIMIZER_RECEIVER.search(
+            (dotted_name(call.node.args[0].value) or "").rpartition(".")[2]):
+        return dotted_name(call.node.args[0].value)
+    return dotted_name(call.receiver)
+
+
+def grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list[GradSwitch]:
+    """The statements of a scope that set `requires_grad` on all of a module's parameters."""
+    key = ("grad_switches", id(function))
+    if key not in model.analysis.cache:
+        model.analysis.cache[key] = _grad_switches(model, function)
+    return model.analysis.cache[key]
+
+
+def _grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list[GradSwitch]:
+    found = []
+    for node in nodes_in_scope(function, model):
+        if node.__class__ is cst.For:
+            owners = parameter_owners(node.iter, {})
+            names = _loop_variables(node.target)
+            if len(owners) != 1 or not names:
+                continue
+            for inner in iter_nodes(node.body):
+                flag = _requires_grad_set(inner, names)
+                if flag is not _NOT_SET:
+                    found.append(GradSwitch(inner, owners[0], function, flag))
+        elif (node.__class__ is cst.Call and node.func.__class__ is cst.Attribute
+              and node.func.attr.value == "requires_grad_"):
+            module = dotted_name(node.func.value)
+            if module is not None:
+                found.append(GradSwitch(node, module, function, _flag(node.args[0].value if node.args else None)))
+    return found
+
+
+def module_class(model: ModuleModel, function: Optional[FunctionInfo], spelled: str) -> Optional[ClassModel]:
+    """The project module class a spelling holds in a scope: `self` (the method's class),
+    `self.tower` (a field), `tower` (bound to an instance in the scope or at the top level)."""
+    parts = spelled.split(".")
+    if parts[0] == "self":
+        current = model.classes.get(function.class_name) if function is not None and function.class_name else None
+    else:
+        current = _bound_class(model, function, parts[0])
+    for part in parts[1:]:
+        field = model.field_value(current, part) if current is not None else None
+        current = field.ref if field is not None and field.kind is Kind.MODULE else None
+    return current if isinstance(current, ClassModel) and current.is_module else None
+
+
+def _bound_class(model: ModuleModel, function: Optional[FunctionInfo], name: str) -> Optional[ClassModel]:
+    """The module class of an instance a name is bound to: a parameter its callers pass, or an
+    assignment in the scope or at the module's top level."""
+    for result in model.results_of(function) if function is not None else ():
+        given = result.context.param(name)
+        if given is not None and given.kind is Kind.MODULE and isinstance(given.ref, ClassModel):
+            return given.ref
+    scopes = [function, None] if function is not None else [None]
+    for scope in scopes:
+        results = model.results_of(scope) if scope is not None else [model.module_result]
+        for node in nodes_in_scope(scope, model):
+            if (node.__class__ is cst.Assign and len(node.targets) == 1
+                    and node.targets[0].target.__class__ is cst.Name and node.targets[0].target.value == name):
+                for result in results:
+                    value = result.values.get(id(node.value)) if result is not None else None
+                    if value is not None and value.kind is Kind.MODULE and isinstance(value.ref, ClassModel):
+                        return value.ref
+    return None
+
+
+_NOT_SET = object()
+
+
+def _loop_variables(target: cst.BaseExpression) -> frozenset[str]:
+    """`p` in `for p in ...`, and in `for name, p in ...` (the parameter comes last)."""
+    if target.__class__ is cst.Name:
+        return frozenset({target.value})
+    if isinstance(target, (cst.Tuple, cst.List)) and target.elements and target.elements[-1].value.__class__ is cst.Name:
+        return frozenset({target.elements[-1].value.value})
+    return frozenset()
+
+
+def _requires_grad_set(node: cst.CSTNode, names: frozenset[str]):
+    """The flag of `p.requires_grad = flag` or `p.requires_grad_(flag)` on a loop variable."""
+    if node.__class__ is cst.Assign:
+        for target in node.targets:
+            attribute = target.target
+            if (attribute.__class__ is cst.Attribute and attribute.attr.value == "requires_grad"
+                    and attribute.value.__class__ is cst.Name and attribute.value.value in names):
+                return _flag(node.value)
+    if (node.__class__ is cst.Call and node.func.__class__ is cst.Attribute
+            and node.func.attr.value == "requires_grad_" and node.func.value.__class__ is cst.Name
+            and node.func.value.value in names):
+        return _flag(node.args[0].value if node.args else None)
+    return _NOT_SET
+
+
+def _flag(node: Optional[cst.BaseExpression]) -> Optional[bool]:
+    """True for no argument or `True`, False for `False`, None for anything else."""
+    if node is None:
+        return True
+    if node.__class__ is cst.Name and node.value in ("True", "False"):
+        return node.value == "True"
+    return None

@@ -1,0 +1,353 @@
+"""NG208: a module that is trained (its parameters are in an optimizer that is stepped, or they
+are unfrozen) whose forward pass runs with gradients disabled, so it never learns."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from ..analysis.contexts import decorated_function, explicit
+from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, Mode, Origin
+from ..analysis.imports import dotted_name
+from ..analysis.interpret import USED, ScopeResult
+from ..analysis.knowledge import FORWARD_METHODS
+from ..analysis.lattice import Graph, NoGrad
+from ..analysis.summaries import ClassModel, ModuleModel, model_of
+from ..analysis.trainable import (GradSwitch, OptimizerBuild, grad_switches, module_class, optimizer_builds,
+                                  stepped_optimizer)
+from ..diagnostics import Confidence
+from ..io.config import Settings
+from .base import Finding
+from .common import ContextRule, code_of, context_text, turns_gradients_on
+from .ng2_modules import training_scope
+from .registry import register
+
+MAX_CALLEE_DEPTH = 3  # how deep callees are searched for a forward pass of the module with gradients on
+
+
+@register
+class TrainedModuleWithoutGradients(ContextRule):
+    """
+    ## What it does
+    Finds a module that the code trains but whose forward pass runs with gradients disabled:
+
+    - the `forward` of an `nn.Module` subclass decorated with `@torch.no_grad()` (or whose
+      forward passes all run inside a `with torch.no_grad():` block of its own), when its
+      parameters are handed to an optimizer (`torch.optim.Adam(self.tower.parameters())`, a
+      param group) or unfrozen (`requires_grad_(True)`, `requires_grad_(flag)`,
+      `p.requires_grad = True` over its parameters) in its own class, a base class of the
+      project, or the module that builds it: a pretrained encoder wrapper with an "unfreeze" or
+      "tune the whole model" option;
+    - a training step that runs a module under `torch.no_grad()` and feeds the output to the
+      loss it backpropagates (in the same function, or through the parameter of a method it
+      calls), when the optimizer stepped after that backward pass holds the same module's
+      parameters, and no forward pass of the module with gradients on feeds that step: an RL
+      agent whose `update` encodes observations under `no_grad` (directly, or through a method
+      of its own such as `self.aug_and_encode(obs)`) while `self.encoder_opt` is built from
+      `self.encoder.parameters()` and stepped after the critic's backward pass.
+
+    Frozen modules are not reported: a module whose parameters no optimizer holds and that
+    nothing unfreezes (a teacher, a target network updated by copying or EMA, a pretrained
+    encoder frozen with `requires_grad_(False)`), a module also run with gradients on in the
+    same training step (a `no_grad` target computed by the trained network itself, as in DQN),
+    and a `forward` that turns gradients back on with `enable_grad`.
+
+    Confidence is high when the optimizer holding the module's parameters is stepped, or the
+    module is unfrozen in code that trains; medium when it is unfrozen (or given to an
+    optimizer) and nothing in the file steps it.
+
+    ## Why is this bad
+    Nothing computed with gradients disabled records a graph, so the loss's backward pass never
+    reaches the module: its parameters' `.grad` stays `None`, and an optimizer step skips
+    parameters without a gradient, so they never change. Unlike NG201, nothing raises: the
+    rest of the model trains, and the module silently keeps its initial (or pretrained) weights.
+
+    ## Example
+    ```python
+    class VisionTower(nn.Module):
+        def __init__(self, encoder, unfreeze=False):
+            super().__init__()
+            self.encoder = encoder
+            self.encoder.requires_grad_(unfreeze)
+
+        @torch.no_grad()
+        def forward(self, images):
+            return self.encoder(images)
+    ```
+
+    ## Use instead
+    ```python
+    class VisionTower(nn.Module):
+        ...
+        def forward(self, images):
+            return self.encoder(images)
+    ```
+    A frozen tower (`requires_grad_(False)`) fed plain images still records nothing.
+
+    ## Fix safety
+    There is no automatic fix: removing the `no_grad` makes the module train, which changes
+    the model, its memory use and the results; whether it should train is the author's
+    decision (then remove the `no_grad`), or it should not (then do not give its parameters to
+    an optimizer, and freeze it explicitly).
+
+    ## Known limits
+    Optimizers are read where they are built from `.parameters()` calls, in the same class
+    (its base classes of the project too), function or module; one built by a helper
+    (`make_optimizer(model)`) or by a trainer library is not seen. A module that is only part of
+    a larger model whose `model.parameters()` reach the optimizer is not reported (freezing an
+    encoder with `no_grad` there is common and deliberate). Unfreezing code in another module
+    than the class and its base classes (a training script) is not seen. A module run under
+    `no_grad` through a helper is followed when the helper is a method called on `self`
+    (`self.aug_and_encode(obs)`, two calls deep), not through other objects or functions.
+    """
+
+    code = "NG208"
+    name = "trained-module-without-gradients"
+    summary = "A module that is trained runs its forward pass with gradients disabled, so it never learns."
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        model = model_of(analysis)
+        yield from _disabled_forwards(analysis, model)
+        yield from _steps_fed_without_grad(analysis, model)
+
+
+# -- a module whose forward disables gradients -----------------------------------------------------
+def _disabled_forwards(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]:
+    for cls in model.classes.values():
+        state = _disabled_forward(analysis, model, cls) if cls.is_module else None
+        evidence = _trained(analysis, model, cls) if state is not None else None
+        if evidence is None:
+            continue
+        confidence, why = evidence
+        node = state.node.item if state.origin is Origin.WITH else state.node
+        message = (f"`{cls.name}.forward` runs under `{context_text(analysis, state)}`, so its outputs carry no graph "
+                   f"and no gradient reaches its parameters, but the code trains them ({why}): an optimizer step "
+                   "leaves parameters without a gradient unchanged, so the module never learns; run the forward "
+                   "pass with gradients enabled (and freeze the module with `requires_grad_(False)` where it "
+                   "should not train)")
+        yield Finding(node, message, None, confidence)
+
+
+def _disabled_forward(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Optional[GradState]:
+    """The decorator or `with` of the class's own `forward` that disables gradients for every
+    forward pass it runs, if it has one (inference mode is NG206's)."""
+    forward = cls.methods.get("forward")
+    if (forward is None or forward.class_name != cls.name or forward.is_async
+            or model.owner_model(forward) is not model or turns_gradients_on(analysis, forward)):
+        return None
+    results = model.results_of(forward)
+    if not results or any(result.forwards for result in results):
+        return None  # a forward pass with gradients on: the module has a graph through it
+    for result in results:
+        for value in result.values.values():
+            state = value.nograd_state
+            if (value.nograd is NoGrad.SURE and state is not None and state.mode is Mode.DISABLED
+                    and explicit(analysis, state) is not None and _set_in(analysis, state, forward)):
+                return state
+    return None
+
+
+def _set_in(analysis: FileAnalysis, state: GradState, function: FunctionInfo) -> bool:
+    """The decorator of `function`, or a `with` written in it, set `state`."""
+    if state.origin is Origin.DECORATOR:
+        return decorated_function(analysis, state.node) is function
+    return state.origin is Origin.WITH and any(
+        item is state.node for fact in analysis.facts_in(analysis.withs, function) for item in fact.node.items)
+
+
+def _trained(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Optional[tuple[Confidence, str]]:
+    """How the code trains the module class: an optimizer over its parameters, or unfreezing
+    (none when the code freezes it and never unfreezes it, or trains its parts through another
+    method and never runs its `forward` in code that trains)."""
+    scopes = [None, *analysis.functions]
+    switches = _own_switches(model, cls) + [s for scope in scopes for s in grad_switches(model, scope)
+                                            if module_class(model, s.function, s.module) is cls]
+    unfreezing = [switch for switch in switches if switch.on is not False]
+    runs_it = training_scope(model, cls)
+    if (switches and not unfreezing) or (runs_it is None and _trains_without_forward(model, cls)):
+        return None
+    for scope in scopes:
+        for build in optimizer_builds(model, scope):
+            if any(module_class(model, scope, spelled) is cls for spelled in build.modules):
+                step = _step_of(model, build)
+                where = f"`{build.name}` is built over its parameters"
+                if step is not None:
+                    return Confidence.HIGH, f"{where} and stepped in `{_scope_name(step.function)}`"
+                return Confidence.MEDIUM, where
+    found = None
+    for switch in unfreezing:
+        what = "unfrozen" if switch.on else "unfrozen when its flag is true"
+        why = f"`{code_of(analysis, switch.node, 50)}` in `{_scope_name(switch.function)}`: its parameters are {what}"
+        if switch.function is not None and any(r.training for r in model.results_of(switch.function)):
+            return Confidence.HIGH, why + ", in code that trains"
+        if runs_it is not None:
+            where = f"`{runs_it.scope.name}`" if runs_it.scope is not None else "the module's top level"
+            return Confidence.HIGH, why + f", and {where} trains a model that runs it"
+        found = found or (Confidence.MEDIUM, why)
+    return found
+
+
+def _trains_without_forward(model: ModuleModel, cls: ClassModel) -> bool:
+    """Another method of the class runs forward passes with gradients on (`training_step` runs
+    `self.net` itself, and `forward` is the inference API)."""
+    return any(result.forwards for name, method in cls.methods.items() if name != "forward"
+               and model.owner_model(method) is model for result in model.results_of(method))
+
+
+def _own_switches(model: ModuleModel, cls: ClassModel) -> list[GradSwitch]:
+    """The statements of the class's methods (inherited ones too) that freeze or unfreeze it or a part of it."""
+    return [switch for method in _methods(model, cls) for switch in grad_switches(model, method)
+            if switch.module == "self" or switch.module.startswith("self.")]
+
+
+def _step_of(model: ModuleModel, build: OptimizerBuild) -> Optional[CallFact]:
+    """A step of the optimizer, in the scope that builds it or, for `self.opt`, in its class."""
+    analysis = model.analysis
+    for call in analysis.calls:
+        name = stepped_optimizer(call)
+        if name != build.name:
+            continue
+        if name.startswith("self."):
+            if call.function is not None and build.function is not None and (
+                    call.function.class_name == build.function.class_name):
+                return call
+        elif call.function is build.function or build.function is None:
+            return call
+    return None
+
+
+# -- a training step fed by a forward pass run without gradients ---------------------------------
+def _steps_fed_without_grad(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]:
+    reported: set[int] = set()
+    for result in model.all_results():
+        for key in sorted(result.used_without_grad, key=lambda k: model.call_order.get(k, 0)):
+            fact = model.calls_by_node.get(key)
+            if fact is None or key in reported or fact.function is not result.scope:
+                continue
+            state = analysis.state_of(fact)
+            if state.mode is not Mode.DISABLED or explicit(analysis, state) is None:
+                continue
+            path = _update_path(model, result, key)
+            found = next(((spelled, stepped) for spelled in _modules_run(model, result, fact)
+                          for stepped in [_stepping(model, result.scope, path, spelled)]
+                          if stepped is not None and not _runs_with_grad(model, path, spelled)
+                          and not _frozen(model, result.scope, spelled)), None)
+            if found is None:
+                continue
+            reported.add(key)
+            spelled, (build, step) = found
+            message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, so "
+                       f"`{spelled}` gets no gradient from the loss it feeds, but its parameters are in "
+                       f"`{build.name}`, which `{_scope_name(step.function)}` steps after the backward pass: the "
+                       f"step leaves them unchanged and `{spelled}` never learns; run it with gradients enabled "
+                       "(keep `no_grad` for targets only)")
+            yield Finding(fact.node, message, None, Confidence.HIGH)
+
+
+def _modules_run(model: ModuleModel, result: ScopeResult, fact: CallFact) -> list[str]:
+    """The modules a call runs, as written where it is called: `self.encoder` in `self.encoder(x)`
+    and `self.encoder.forward(x)`; for a project method called on `self` (`self.encode(obs)`), the
+    modules of `self` it runs, two calls deep."""
+    outgoing = result.outgoing_calls.get(id(fact.node))
+    if outgoing is None:
+        spelled = dotted_name(fact.receiver if fact.method in FORWARD_METHODS else fact.node.func)
+        return [spelled] if spelled is not None else []
+    if fact.receiver is None or dotted_name(fact.receiver) != "self":
+        return []
+    found: list[str] = []
+    todo, seen = [(outgoing[1], 0)], set()
+    while todo:
+        function, depth = todo.pop()
+        summary = model.summary_of(function)
+        if summary is None or id(function) in seen:
+            continue
+        seen.add(id(function))
+        for token in summary.result.forwards:
+            found += [run for run in token.runs if run.startswith("self.") and run not in found]
+            if token.callee is not None and depth < 1 and dotted_name(token.call.receiver) == "self":
+                todo.append((token.callee, depth + 1))
+    return found
+
+
+def _update_path(model: ModuleModel, result: ScopeResult, key: int) -> list[tuple[Optional[FunctionInfo], ScopeResult]]:
+    """The scope and the callees it gives the output of the forward pass `key` to, where they
+    backpropagate it (`self.update_critic(obs, ...)`)."""
+    path = [(result.scope, result)]
+    for _, function, params, _ in result.outgoing:
+        summary = model.summary_of(function)
+        if summary is not None and any(key in value.fed_without_grad and USED in summary.param_uses.get(name, ())
+                                       for name, value in params.items()):
+            path.append((function, summary.result))
+    if len(path) == 1 and not any(key in value.fed_without_grad and value.graph is not Graph.NO
+                                  for _, value in result.backwards):
+        return []  # it reaches only losses without a graph: NG201's
+    return path
+
+
+def _stepping(model: ModuleModel, root: Optional[FunctionInfo], path: list,
+              spelled: str) -> Optional[tuple[OptimizerBuild, CallFact]]:
+    """An optimizer step of the path whose optimizer holds the parameters of `spelled`."""
+    for function, result in path:
+        for call in result.training:
+            name = stepped_optimizer(call)
+            build = _build_named(model, root, function, name) if name is not None else None
+            if build is not None and spelled in build.modules:
+                return build, call
+    return None
+
+
+def _build_named(model: ModuleModel, root: Optional[FunctionInfo], scope: Optional[FunctionInfo],
+                 name: str) -> Optional[OptimizerBuild]:
+    if name.startswith("self."):
+        cls = model.classes.get(root.class_name) if root is not None and root.class_name else None
+        scopes = _methods(model, cls) if cls is not None else []
+    else:
+        scopes = [scope, root, None]
+    return next((build for s in scopes for build in optimizer_builds(model, s) if build.name == name), None)
+
+
+def _runs_with_grad(model: ModuleModel, path: list, spelled: str) -> bool:
+    """A forward pass with gradients on of `spelled`, a part of it or a module that contains it,
+    in the path or in what it calls."""
+    todo = [(result, 0) for _, result in path]
+    seen: set[int] = set()
+    while todo:
+        result, depth = todo.pop()
+        if id(result) in seen:
+            continue
+        seen.add(id(result))
+        for token in result.forwards:
+            if any(_overlaps(run, spelled) for run in token.runs):
+                return True
+            summary = model.summary_of(token.callee) if token.callee is not None else None
+            if summary is not None and depth < MAX_CALLEE_DEPTH:
+                todo.append((summary.result, depth + 1))
+    return False
+
+
+def _overlaps(run: str, spelled: str) -> bool:
+    return run == spelled or spelled.startswith(run + ".") or run.startswith(spelled + ".")
+
+
+def _frozen(model: ModuleModel, root: Optional[FunctionInfo], spelled: str) -> bool:
+    """The code freezes `spelled` and never unfreezes it."""
+    cls = model.classes.get(root.class_name) if root is not None and root.class_name else None
+    scopes = _methods(model, cls) if spelled.startswith("self.") and cls is not None else [root, None]
+    flags = {switch.on for scope in scopes for switch in grad_switches(model, scope) if switch.module == spelled}
+    return flags == {False}
+
+
+def _methods(model: ModuleModel, cls: ClassModel) -> list[FunctionInfo]:
+    """The methods of a class and of its project base classes, overridden ones too (a base's
+    `__init__` that builds the optimizers)."""
+    found = list(cls.methods.values())
+    for base in cls.ancestry:
+        other = model.classes.get(base)
+        if other is None and model.project is not None:
+            other = model.project.class_of(base, model.depth + 1)
+        for method in (other.methods.values() if other is not None else ()):
+            if all(method is not known for known in found):
+                found.append(method)
+    return found
+
+
+def _scope_name(function: Optional[FunctionInfo]) -> str:
+    return function.name if function is not None else "the module's top level"
