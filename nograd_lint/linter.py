@@ -10,7 +10,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .io.config import Settings
 from .diagnostics import Diagnostic, Related
 from .analysis.gradmode import analyze
-from .analysis.project import analyse_alone
+from .analysis.project import analyse_alone, on_libcst_tree
 from .analysis.prefilter import signals_of
 from .rules import all_rules
 from .io.noqa import NoqaMap
@@ -71,6 +71,15 @@ def could_report_on(module: cst.Module, path: str, settings: Settings, rules: li
     settings = settings or Settings()
     try:
         analysis = analyse_alone(module, path) if settings.project else analyze(module, path)
+    except Exception:  # noqa: BLE001 - the libcst tree decides
+        return True
+    return _reports_anything(analysis, settings, rules)
+
+
+def _reports_anything(analysis, settings: Settings, rules: list) -> bool:
+    """Does one of `rules` find something at the settings' confidence (noqa aside) in an analysis
+    of a tree built from `ast`? Yes when a rule cannot run on such a tree."""
+    try:
         return any(finding.confidence >= settings.min_confidence
                    for rule in rules for finding in rule.check(analysis, settings))
     except Exception:  # noqa: BLE001 - the libcst tree decides
@@ -91,6 +100,11 @@ def lint_tree(module: cst.Module, path: str = "<string>", settings: Optional[Set
     analysed with its project (see analysis/project.py)."""
     settings = settings or Settings()
     analysis = analyse_alone(module, path) if settings.project else analyze(module, path)
+    if "bare" in analysis.cache:  # analysed together from a tree built from `ast` (analysis/project.py)
+        rules = enabled_rules(settings) if rules is None else rules
+        if not _reports_anything(analysis, settings, rules):
+            return module, []
+        analysis = on_libcst_tree(path, parse(text if text is not None else module.code, path))
     module = analysis.module  # a run that analysed the project together parsed this file already: fixes use that tree
     positions = Positions(module, text)
     elsewhere: dict[int, Positions] = {}  # positions in the modules of related locations

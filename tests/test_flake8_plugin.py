@@ -7,7 +7,8 @@ import json
 import pytest
 from flake8.main.application import Application
 from flake8.style_guide import Decision
-from frontend_files.helpers import EVALUATE, KIT_NETS, KIT_SCORE, MIXED, finding, flake8, lint, mixed_findings, run, script, write
+from frontend_files.helpers import (EVALUATE, KIT_NETS, KIT_SCORE, MIXED, finding, flake8, lint, mixed_findings,
+                                    parse_counting_hooks, parses_counted, run, script, write)
 
 from nograd_lint import __version__
 from nograd_lint.io.config import Settings
@@ -249,21 +250,6 @@ def test_kept_findings_follow_what_imported_modules_import(tmp_path):
     assert both() == []
 
 
-# Counts the libcst parses of a real flake8 run: a `sitecustomize` module wraps libcst's parser.
-COUNTING = """\
-import libcst
-
-_parse = libcst.parse_module
-
-
-def parse_module(source, *args, **kwargs):
-    with open(__file__ + ".log", "a") as log:
-        log.write("parsed\\n")
-    return _parse(source, *args, **kwargs)
-
-
-libcst.parse_module = parse_module
-"""
 CLEAN = """\
 import torch
 
@@ -284,11 +270,9 @@ CELLS = "# %%\n" + SCORE.replace("return model", "model.eval()\n    return model
 def test_only_files_with_findings_are_parsed_with_libcst(tmp_path, name, source, parses, reported):
     """The plugin first analyses the tree built from flake8's own `ast` tree; a file with
     findings (or with `# %%` cells, which that tree cannot show) is then parsed with libcst."""
-    hooks = tmp_path / "hooks"
-    write(hooks, "sitecustomize.py", COUNTING)
+    hooks = parse_counting_hooks(tmp_path / "hooks")
     write(tmp_path, name, source)
     ran = run([script("flake8"), "--select", "NG", "--jobs=1", name], tmp_path,
               PYTHONPATH=str(hooks), NOGRAD_LINT_NO_CACHE="1")
-    log = hooks / "sitecustomize.py.log"
-    assert (log.read_text().count("parsed") if log.exists() else 0) == parses
+    assert parses_counted(hooks) == parses
     assert ran.out.split(" `")[0] == reported

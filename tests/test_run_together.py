@@ -7,7 +7,7 @@ import functools
 import shutil
 from pathlib import Path
 
-from frontend_files.helpers import lint, write
+from frontend_files.helpers import lint, parse_counting_hooks, parses_counted, run, script, write
 
 from nograd_lint.analysis.project import _TOGETHER, analyse_together, prepared_module, project_for
 from nograd_lint.io.config import Settings
@@ -121,3 +121,24 @@ def test_a_checked_file_is_linted_with_the_very_tree_the_run_analysed(tmp_path):
     assert prepared_module(inference, data.decode()) is analysed
     assert prepared_module(inference, data + b"\n") is None
     assert prepared_module(str(tmp_path / "vision_tools" / "sizes.py"), SIZES.encode()) is None  # not analysed
+
+
+def test_only_the_checked_files_with_findings_are_parsed_with_libcst(tmp_path):
+    """A run reads its files from trees built from `ast`; the file with a finding is read again
+    with libcst (its finding placed, its callers in the other file kept), the others never are;
+    a file with `# %%` cells is parsed with libcst from the start."""
+    hooks = parse_counting_hooks(tmp_path / "hooks")
+    project = tmp_path / "project"
+    write(project, "pyproject.toml", "[project]\nname = 'cams'\n")
+    write(project, "helper.py", "import torch\n\n\ndef detect(model, image):\n    model.eval()\n"
+                                "    return model(image).argmax(1).tolist()\n")
+    write(project, "callers.py", "import torch\nfrom helper import detect\n\n\ndef camera(model, frames):\n"
+                                 "    for frame in frames:\n        print(detect(model, frame))\n")
+    write(project, "train.py", "import torch\n\n\ndef step(model, opt, x, y):\n"
+                               "    torch.nn.functional.mse_loss(model(x), y).backward()\n    opt.step()\n")
+    ran = run([script("nograd-lint"), "--no-cache", "-j", "1", "."], project, PYTHONPATH=str(hooks))
+    assert (ran.code, ran.out.split(" `")[0], parses_counted(hooks)) == (1, "helper.py:6:12: NG101", 1)
+    write(project, "cells.py", "# %%\nimport torch\n\n\ndef step(model, opt, x, y):\n"
+                               "    torch.nn.functional.mse_loss(model(x), y).backward()\n    opt.step()\n")
+    ran = run([script("nograd-lint"), "--no-cache", "-j", "1", "."], project, PYTHONPATH=str(hooks))
+    assert (ran.code, ran.out.split(" `")[0], parses_counted(hooks)) == (1, "helper.py:6:12: NG101", 1 + 2)

@@ -26,6 +26,7 @@ from typing import Callable, Iterator, Optional, Union
 from ..io.bare_trees import bare_or_none
 from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, digest, parse, parsed_as_is,
                           read_bytes)
+from .evaluation import CELL_MARK
 from .gradgate import GradGate, resolve_relative, statements
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
@@ -159,7 +160,7 @@ class Entry:
     error: Optional[str] = None
     digest: Optional[str] = None  # of the bytes analysed; None when they could not be read
     depth: int = 0  # how far from the files checked (see MAX_SUMMARY_DEPTH)
-    bare: bool = False  # its tree was built from `ast` (see io/bare_trees.py): no findings or fixes from it
+    bare: bool = False  # its tree was built from `ast` (see io/bare_trees.py), not parsed with libcst
     used: _Use = dataclasses.field(default_factory=_Use)  # what analysing it touched directly
 
 
@@ -244,8 +245,7 @@ class Project:
         stamp = () if source is not None else _stamp(path)
         depth = 0 if path in self.checked else depth
         known = self._entries.get(path)
-        if known is not None and known.stamp == stamp and stamp != () and source is None \
-                and not (depth == 0 and known.bare):  # a checked file's findings need libcst's own tree
+        if known is not None and known.stamp == stamp and stamp != () and source is None:
             if depth < known.depth:
                 known.depth = depth
                 if known.model is not None:
@@ -262,9 +262,9 @@ class Project:
             entry.digest = digest(data)
             decoded = decode_unknown_cookie(data) if isinstance(data, bytes) else None
             text = decoded[0] if decoded else data
-            # a module only read for what others import from it is never reported on or fixed:
-            # CPython's parser builds its tree several times faster (see io/bare_trees.py)
-            bare = bare_or_none(text) if depth > 0 and source is None else None
+            # CPython's parser builds the tree several times faster (see io/bare_trees.py); a
+            # checked file with findings is read again with libcst to report them (`reread`)
+            bare = bare_or_none(text) if source is None and (depth > 0 or not _has_cells(text)) else None
             module = bare.module if bare is not None else parse(text, str(path))
             entry.bare = bare is not None
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
@@ -277,6 +277,27 @@ class Project:
             self._uses.pop()
             self._loading.discard(path)
         self._entries[path] = entry
+        return entry
+
+    def reread(self, path: Path, module) -> Entry:
+        """A checked file analysed from a tree built from `ast`, analysed again on `module`, libcst's
+        tree of the same source, for its findings' positions and fixes: the same analysis on the
+        same program, with the calls the other files of the run make into it."""
+        old = self._entries[path]
+        entry = Entry(path, old.name, old.stamp, digest=old.digest, depth=0)
+        self._uses.append(entry.used)
+        try:
+            entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
+            entry.model = self._phase_one(entry.analysis)
+        finally:
+            self._uses.pop()
+        self._entries[path] = entry
+        twins = {(f.name, f.class_name, f.span.start, f.span.end): f for f in entry.analysis.functions}
+        for result, fact, function, params, constants, caller in old.model._external:
+            twin = twins.get((function.name, function.class_name, function.span.start, function.span.end))
+            if twin is not None:
+                entry.model._external.append((result, fact, twin, params, constants, caller))
+        entry.model.build_contexts()
         return entry
 
     def _phase_one(self, analysis: FileAnalysis, on_demand: bool = False, depth: int = 0):
@@ -503,6 +524,8 @@ def prepared_module(path: str, source: Union[str, bytes]):
     if known is None:
         return None
     module = known[1].module
+    if "bare" in known[1].cache:  # built from `ast`: its code is normalised, the digests compare
+        return module if known[2] == digest(source) else None
     if isinstance(source, bytes) and known[2] == digest(source) and parsed_as_is(source):
         return module  # the very bytes analysed: no need to generate the module's code to compare
     text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
@@ -514,8 +537,15 @@ def analyse_alone(module, path: str) -> FileAnalysis:
     other modules are seen only when the whole run is analysed together), else on its own."""
     key = Path(os.path.abspath(path))
     known = _TOGETHER.get(key)
-    if known is not None and known[0] == _stamp(key) and (known[1].module is module or known[1].module.code == module.code):
-        return known[1]
+    if known is not None and known[0] == _stamp(key):
+        analysed = known[1]
+        if analysed.module is module:
+            return analysed
+        if "bare" in analysed.cache:
+            if known[2] == digest(module.code):  # the source the run read, parsed with libcst
+                return on_libcst_tree(path, module)
+        elif analysed.module.code == module.code:
+            return analysed
     project = project_for(path)
     if project is None:
         return analyze(module, path)
@@ -524,6 +554,22 @@ def analyse_alone(module, path: str) -> FileAnalysis:
     model = project._phase_one(analysis)
     model.build_contexts()
     return analysis
+
+
+def on_libcst_tree(path: str, module) -> FileAnalysis:
+    """The analysis of a file of a run analysed together, from a tree built from `ast` (see
+    `Project.entry`), done again on `module`, libcst's tree of the same source (see `reread`)."""
+    key = Path(os.path.abspath(path))
+    stamp, _, digested = _TOGETHER[key]
+    analysis = project_for(key).reread(key, module).analysis
+    _TOGETHER[key] = (stamp, analysis, digested)
+    return analysis
+
+
+def _has_cells(text: Union[str, bytes]) -> bool:
+    """Does the source have `# %%` cells? They are comments, which a tree built from `ast` does not
+    hold, and they split a script's runs of statements (analysis/evaluation.py)."""
+    return (CELL_MARK.encode() if isinstance(text, bytes) else CELL_MARK) in text
 
 
 def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Optional[ast.AST]]]] = None) -> None:

@@ -1,16 +1,18 @@
-"""libcst trees built from CPython's `ast`, for modules that are read but never reported on or fixed.
+"""libcst trees built from CPython's `ast`, for analysis: libcst parses only what is reported.
 
-A project's checked files import other modules of the project (helpers, model classes, base
-classes); the analysis reads those for their summaries, and on real projects they hold several
-times as many lines as the checked files. Parsing them with libcst cost most of a run: libcst
-builds a Python object for every piece of whitespace and punctuation. CPython's parser is about
-ten times faster, and the nodes the analysis reads (names, calls, statements, blocks, operators)
-can be built from its tree directly: `bare_module` gives a libcst `Module` whose nodes have the
-same types and the same semantic fields as libcst's own parse, and libcst's defaults for the
-formatting (so `code_for_node` still prints them, normalised). What is lost: comments, the
-original spelling of literals (a string or number is its `repr`; implicitly concatenated strings are
-one string), and `x[(a, b)]` is read as `x[a, b]`. The positions of the source are kept beside the
-tree (`BareModule.position`), since libcst's position metadata would be those of the normalised code.
+A run reads its checked files and the project modules they import (helpers, model classes, base
+classes; on real projects several times as many lines as the files checked), and most checked
+files have no findings. Parsing all of them with libcst cost most of a run: libcst builds a Python
+object for every piece of whitespace and punctuation. CPython's parser is about ten times faster,
+and the nodes the analysis reads (names, calls, statements, blocks, operators) can be built from
+its tree directly: `bare_module` gives a libcst `Module` whose nodes have the same types and the
+same semantic fields as libcst's own parse, and libcst's defaults for the formatting (so
+`code_for_node` still prints them, normalised). What is lost: comments, the original spelling of
+literals (a string or number is its `repr`; implicitly concatenated strings are one string), and
+`x[(a, b)]` is read as `x[a, b]`. The positions of the source are kept beside the tree
+(`BareModule.position`), since libcst's position metadata would be those of the normalised code.
+A checked file with findings is analysed again on libcst's tree, whose nodes its positions and
+fixes need (analysis/project.py, linter.py).
 
 A module with a statement this module does not build (`match`), or that CPython rejects, gives None:
 the caller parses it with libcst, which reports errors as it always did.
@@ -124,7 +126,7 @@ class BareModule:
         return len(text[:column].decode("utf-8", "replace"))
 
 
-def bare_module(text: str, tree: Optional[ast.Module] = None) -> Optional[BareModule]:
+def bare_module(text: str, tree: Optional[ast.Module] = None, encoding: str = "utf-8") -> Optional[BareModule]:
     """The libcst module of `text` built from CPython's `ast` (see the module's docstring), or None
     when CPython rejects it or it holds a construct not built here. `tree`: the `ast` tree of
     `text`, when one is at hand (flake8 has one)."""
@@ -140,7 +142,7 @@ def bare_module(text: str, tree: Optional[ast.Module] = None) -> Optional[BareMo
         body = builder.block_statements(tree.body)
     except (Unsupported, RecursionError):
         return None
-    return BareModule(MAKE.Module(body=body), builder.spans, builder.lines)
+    return BareModule(MAKE.Module(body=body, encoding=encoding), builder.spans, builder.lines)
 
 
 class _Builder:
@@ -522,6 +524,7 @@ class _Builder:
 
 def bare_or_none(data: Union[bytes, str]) -> Optional[BareModule]:
     """`bare_module` of source bytes (decoded as Python decodes them) or text."""
+    encoding = "utf-8"
     if isinstance(data, bytes):
         try:
             encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
@@ -530,4 +533,4 @@ def bare_or_none(data: Union[bytes, str]) -> Optional[BareModule]:
             return None
         if data.startswith("\ufeff"):
             data = data[1:]
-    return bare_module(data)
+    return bare_module(data, encoding=encoding)

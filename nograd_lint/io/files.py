@@ -23,7 +23,7 @@ from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
 from ..analysis.project import Reads, prepared_module, recording
 from ..fixes.linediff import opcodes
-from ..linter import lint_module, relevant_rules
+from ..linter import lint_tree, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
 from .deep import call_deep
 from .sources import (SourceError, check_syntax, compile_quietly, decode_unknown_cookie, digest, parse, read_bytes,
@@ -278,7 +278,7 @@ def _analysed(source: Union[str, bytes], path: str, settings: Settings):
         return None, []
     module = (prepared_module(path, source) if settings.project else None) or parse(source, path)
     text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
-    diagnostics = lint_module(module, path, settings, text=text, rules=rules)
+    module, diagnostics = lint_tree(module, path, settings, text=text, rules=rules)
     if diagnostics:  # nograd-fix refuses code this Python cannot compile; so does the report
         check_syntax(source, path, full=True)
     return module, diagnostics

@@ -193,3 +193,31 @@ def labels(path, batches):
         out.append(model(x).argmax(1).tolist())
     return out
 """
+
+
+# A `sitecustomize` module that logs each libcst parse of the processes it is imported in.
+_COUNTING = """\
+import libcst
+
+_parse = libcst.parse_module
+
+
+def parse_module(source, *args, **kwargs):
+    with open(__file__ + ".log", "a") as log:
+        log.write("parsed\\n")
+    return _parse(source, *args, **kwargs)
+
+
+libcst.parse_module = parse_module
+"""
+
+
+def parse_counting_hooks(directory: Path) -> Path:
+    """A folder to put on PYTHONPATH: the processes started with it log their libcst parses."""
+    write(directory, "sitecustomize.py", _COUNTING)
+    return directory
+
+
+def parses_counted(hooks: Path) -> int:
+    log = hooks / "sitecustomize.py.log"
+    return log.read_text().count("parsed") if log.exists() else 0
