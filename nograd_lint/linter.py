@@ -14,7 +14,7 @@ from .analysis.project import analyse_alone, on_libcst_tree
 from .analysis.prefilter import signals_of
 from .rules import all_rules
 from .io.noqa import NoqaMap
-from .io.sources import indent_shifts, parse, worth_parsing
+from .io.sources import indent_shifts, parse, read_bytes, worth_parsing
 from .suppression import fix_blocked, header_lines, silenced
 
 
@@ -104,7 +104,7 @@ def lint_tree(module: cst.Module, path: str = "<string>", settings: Optional[Set
         rules = enabled_rules(settings) if rules is None else rules
         if not _reports_anything(analysis, settings, rules):
             return module, []
-        analysis = on_libcst_tree(path, parse(text if text is not None else module.code, path))
+        analysis = on_libcst_tree(path, parse(text if text is not None else read_bytes(path), path))
     module = analysis.module  # a run that analysed the project together parsed this file already: fixes use that tree
     positions = Positions(module, text)
     elsewhere: dict[int, Positions] = {}  # positions in the modules of related locations
@@ -146,7 +146,7 @@ def _related(related: tuple, analysis, path: str, positions: Positions, elsewher
         return Related(path, place.start.line, positions.column(place.start), note)
     if where.path.endswith(".ipynb"):
         return None
-    bare = where.cache.get("bare")  # a module read only for what others import (io/bare_trees.py)
+    bare = where.cache.get("bare")  # a tree built from `ast` (io/bare_trees.py): its own positions
     if bare is not None:
         span = bare.position(node)
         return Related(_relative_to_cwd(where.path), span[0], span[1] + 1, note) if span is not None else None

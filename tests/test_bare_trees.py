@@ -215,7 +215,9 @@ def test_bytes_are_decoded_as_python_decodes_them():
     data = "# -*- coding: latin-1 -*-\nname = 'café'\n".encode("latin-1")
     bare = bare_or_none(b"\xef\xbb\xbf" + b"x = 1\n")
     assert bare is not None and bare.module.body[0].body[0].targets[0].target.value == "x"
-    assert bare_or_none(data).module.body[0].body[0].value.value == repr("café")
+    latin = bare_or_none(data).module
+    assert (latin.body[0].body[0].value.value, latin.encoding) == (repr("café"), parse(data).encoding)
+    assert bare.module.encoding == parse(b"\xef\xbb\xbf" + b"x = 1\n").encoding == "utf-8-sig"
 
 
 def test_the_names_of_definitions_are_placed():
@@ -238,11 +240,11 @@ def test_a_module_read_for_its_imports_is_read_again_with_libcst_once_it_is_chec
                                       "    for frame in frames:\n        print(detect(model, frame), model(frame))\n")
     assert lint_main(["--no-cache", "-q", "-j", "1", str(tmp_path / "main.py")]) == 0
     entries = project_for(tmp_path / "main.py")._entries
-    assert entries[tmp_path / "helper.py"].bare is True
+    assert "bare" in entries[tmp_path / "helper.py"].analysis.cache
     capsys.readouterr()
     assert lint_main(["--no-cache", "-j", "1", "--output-format", "json",
                       str(tmp_path / "main.py"), str(tmp_path / "helper.py")]) == 1
-    assert entries[tmp_path / "helper.py"].bare is False
+    assert "bare" not in entries[tmp_path / "helper.py"].analysis.cache
     import json
     findings = json.loads(capsys.readouterr().out)["findings"]
     assert [(f["path"].rpartition("/")[2], f["line"], f["column"], f["fix"] is not None) for f in findings] == [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import libcst as cst
 
@@ -65,6 +65,12 @@ def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
 
 TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "nose", "nose2", "doctest"})
 CELL_MARK = "# %%"  # a comment that starts a cell of a script run cell by cell (VS Code, Spyder, Jupytext)
+
+
+def has_cells(text: Union[str, bytes]) -> bool:
+    """Does the source have `# %%` cells? They are comments, which a tree built from `ast` does not
+    hold (io/bare_trees.py), and they split a script's runs of statements."""
+    return (CELL_MARK.encode() if isinstance(text, bytes) else CELL_MARK) in text
 
 
 def _is_test_suite(analysis: FileAnalysis) -> bool:

@@ -26,7 +26,7 @@ from typing import Callable, Iterator, Optional, Union
 from ..io.bare_trees import bare_or_none
 from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, digest, parse, parsed_as_is,
                           read_bytes)
-from .evaluation import CELL_MARK
+from .evaluation import has_cells
 from .gradgate import GradGate, resolve_relative, statements
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
@@ -160,7 +160,6 @@ class Entry:
     error: Optional[str] = None
     digest: Optional[str] = None  # of the bytes analysed; None when they could not be read
     depth: int = 0  # how far from the files checked (see MAX_SUMMARY_DEPTH)
-    bare: bool = False  # its tree was built from `ast` (see io/bare_trees.py), not parsed with libcst
     used: _Use = dataclasses.field(default_factory=_Use)  # what analysing it touched directly
 
 
@@ -264,9 +263,8 @@ class Project:
             text = decoded[0] if decoded else data
             # CPython's parser builds the tree several times faster (see io/bare_trees.py); a
             # checked file with findings is read again with libcst to report them (`reread`)
-            bare = bare_or_none(text) if source is None and (depth > 0 or not _has_cells(text)) else None
+            bare = bare_or_none(text) if source is None and (depth > 0 or not has_cells(text)) else None
             module = bare.module if bare is not None else parse(text, str(path))
-            entry.bare = bare is not None
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
             if bare is not None:
                 entry.analysis.cache["bare"] = bare
@@ -564,12 +562,6 @@ def on_libcst_tree(path: str, module) -> FileAnalysis:
     analysis = project_for(key).reread(key, module).analysis
     _TOGETHER[key] = (stamp, analysis, digested)
     return analysis
-
-
-def _has_cells(text: Union[str, bytes]) -> bool:
-    """Does the source have `# %%` cells? They are comments, which a tree built from `ast` does not
-    hold, and they split a script's runs of statements (analysis/evaluation.py)."""
-    return (CELL_MARK.encode() if isinstance(text, bytes) else CELL_MARK) in text
 
 
 def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Optional[ast.AST]]]] = None) -> None:

@@ -14,13 +14,11 @@ from typing import Iterator, Optional
 import libcst as cst
 
 from . import knowledge
-from .gradmode import CallFact, FunctionInfo
+from .gradmode import CallFact, FileAnalysis, FunctionInfo
 from .imports import dotted_name
 from .lattice import Kind
 from .summaries import ClassModel, ModuleModel
-from .treewalk import children, iter_nodes
-
-_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
+from .treewalk import iter_nodes
 
 
 @dataclasses.dataclass(frozen=True)
@@ -43,17 +41,18 @@ class GradSwitch:
     on: Optional[bool]  # True: unfreezes, False: freezes, None: a runtime flag (it may unfreeze)
 
 
-def nodes_in_scope(function: Optional[FunctionInfo], model: ModuleModel) -> Iterator[cst.CSTNode]:
-    """Every node of a function's body (or of the module's top level), not inside nested
-    functions, classes or lambdas."""
-    stack = list(reversed(list(children(function.node.body)))) if function is not None else list(
-        reversed(model.analysis.module.body))
-    while stack:
-        node = stack.pop()
-        if node.__class__ in _SCOPES:
-            continue
-        yield node
-        stack.extend(reversed(list(children(node))))
+def _scope_analysis(model: ModuleModel, function: Optional[FunctionInfo]) -> FileAnalysis:
+    """The analysis whose facts hold a scope: the module's top level, or the module defining the function."""
+    owner = model.owner_model(function) if function is not None else None
+    return (owner or model).analysis
+
+
+def _assignments(model: ModuleModel, function: Optional[FunctionInfo]) -> Iterator[cst.Assign]:
+    """The one-target assignment statements of a scope (not of nested functions), from the fact walk."""
+    analysis = _scope_analysis(model, function)
+    for fact in analysis.facts_in(analysis.assigns, function):
+        if fact.node.__class__ is cst.Assign and len(fact.node.targets) == 1:
+            yield fact.node
 
 
 def parameter_owners(expression: cst.CSTNode, bindings: dict) -> list[str]:
@@ -94,9 +93,7 @@ def _optimizer_builds(model: ModuleModel, function: Optional[FunctionInfo]) -> l
     results = [r for r in results if r is not None]
     bindings: dict = {}
     builds = []
-    for node in nodes_in_scope(function, model if function is None else owner):
-        if node.__class__ is not cst.Assign or len(node.targets) != 1:
-            continue
+    for node in _assignments(owner, function):
         target = dotted_name(node.targets[0].target)
         if target is None:
             continue
@@ -132,23 +129,30 @@ def grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list[
 
 
 def _grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list[GradSwitch]:
-    found = []
-    for node in nodes_in_scope(function, model):
-        if node.__class__ is cst.For:
-            owners = parameter_owners(node.iter, {})
-            names = _loop_variables(node.target)
-            if len(owners) != 1 or not names:
-                continue
-            for inner in iter_nodes(node.body):
-                flag = _requires_grad_set(inner, names)
-                if flag is not _NOT_SET:
-                    found.append(GradSwitch(inner, owners[0], function, flag))
-        elif (node.__class__ is cst.Call and node.func.__class__ is cst.Attribute
-              and node.func.attr.value == "requires_grad_"):
+    """In source order: loops over a module's parameters that set their flag, then the
+    `requires_grad_` calls (a loop comes before the calls in its body)."""
+    analysis = _scope_analysis(model, function)
+    found: list[tuple[tuple[int, int], GradSwitch]] = []
+    for loop in analysis.loops:
+        node = loop.node
+        if loop.function is not function or node.__class__ is not cst.For:
+            continue
+        owners = parameter_owners(node.iter, {})
+        names = _loop_variables(node.target)
+        if len(owners) != 1 or not names:
+            continue
+        for inner in iter_nodes(node.body):
+            flag = _requires_grad_set(inner, names)
+            if flag is not _NOT_SET:
+                found.append(((loop.span.start, 0), GradSwitch(inner, owners[0], function, flag)))
+    for call in analysis.facts_in(analysis.calls, function):
+        node = call.node
+        if call.method == "requires_grad_" and not call.in_lambda and node.func.__class__ is cst.Attribute:
             module = dotted_name(node.func.value)
             if module is not None:
-                found.append(GradSwitch(node, module, function, _flag(node.args[0].value if node.args else None)))
-    return found
+                switch = GradSwitch(node, module, function, _flag(node.args[0].value if node.args else None))
+                found.append(((call.index, 1), switch))
+    return [switch for _, switch in sorted(found, key=lambda item: item[0])]
 
 
 def module_class(model: ModuleModel, function: Optional[FunctionInfo], spelled: str) -> Optional[ClassModel]:
@@ -175,9 +179,8 @@ def _bound_class(model: ModuleModel, function: Optional[FunctionInfo], name: str
     scopes = [function, None] if function is not None else [None]
     for scope in scopes:
         results = model.results_of(scope) if scope is not None else [model.module_result]
-        for node in nodes_in_scope(scope, model):
-            if (node.__class__ is cst.Assign and len(node.targets) == 1
-                    and node.targets[0].target.__class__ is cst.Name and node.targets[0].target.value == name):
+        for node in _assignments(model, scope):
+            if node.targets[0].target.__class__ is cst.Name and node.targets[0].target.value == name:
                 for result in results:
                     value = result.values.get(id(node.value)) if result is not None else None
                     if value is not None and value.kind is Kind.MODULE and isinstance(value.ref, ClassModel):

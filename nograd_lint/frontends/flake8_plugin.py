@@ -31,7 +31,7 @@ from ..io.cache import ResultCache, cache_directory, cache_disabled
 from ..io.config import ConfigError, Settings, parse_confidence
 from ..linter import could_report_on, lint_module, relevant_rules
 from ..rules import all_rules
-from ..analysis.evaluation import CELL_MARK
+from ..analysis.evaluation import has_cells
 from ..io.bare_trees import bare_module
 from ..io.deep import call_deep
 from ..io.files import safe_text
@@ -130,7 +130,7 @@ class NogradChecker:
         rules = relevant_rules(source, self.settings, tree=self.tree)
         if not rules:
             return []
-        if CELL_MARK not in source:  # most files have no findings: decided on flake8's own tree first
+        if not has_cells(source):  # most files have no findings: decided on flake8's own tree first
             bare = bare_module(source, self.tree) if isinstance(self.tree, ast.Module) else None
             if bare is not None and not could_report_on(bare.module, self.filename, self.settings, rules):
                 return []

@@ -382,9 +382,7 @@ class _Builder:
         build = self._expressions.get(type(node))
         if build is None:
             raise Unsupported(type(node).__name__)
-        built = build(node)
-        self.spans[id(built)] = (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset)
-        return built
+        return self.placed(build(node), node)
 
     def _name(self, node):
         return MAKE.Name(value=node.id)
