@@ -35,6 +35,7 @@ from ..analysis.evaluation import has_cells
 from ..io.bare_trees import bare_module
 from ..io.deep import call_deep
 from ..io.files import safe_text
+from ..io.garbage import freeze_kept
 from ..io.kept import KeptRun
 from ..io.sources import SourceError, digest, parse
 
@@ -97,6 +98,7 @@ class NogradChecker:
             return
         try:
             results = call_deep(self._results)
+            freeze_kept()
         except RecursionError:
             self._note("cannot analyse: nesting too deep")
             return
