@@ -20,6 +20,7 @@ import heapq
 import os
 import re
 import stat
+import weakref
 from pathlib import Path
 from typing import Callable, Iterator, Optional, Union
 
@@ -175,7 +176,10 @@ class Project:
         self._unattributed = _Use()  # what work outside any recording touched (a run's own steps)
         self._uses: list[_Use] = [self._unattributed]  # the work being recorded, innermost last
         self._loading: set[Path] = set()
-        self._owners: dict[int, object] = {}  # id(FunctionInfo) -> its ModuleModel
+        # id(FunctionInfo) -> its ModuleModel, while the model lives (its analysis keeps the
+        # function, so the id is not reused): a file analysed again and again (an editor's
+        # buffer, file after file in flake8) does not keep every past analysis alive
+        self._owners: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._gate = GradGate(self.path_of, self.package_of, self._note_read)
         self._paths: dict[str, Optional[Path]] = {}  # module name -> its file, during one analysis
         self._resolving: set[str] = set()  # names `value_of` is following re-exports of
