@@ -1,7 +1,7 @@
 """What the analyses leave on the heap is kept out of other collections (io/garbage.py): exiting
 after an analysis leaves it to the operating system (`gc.freeze` runs at exit, so the shutdown's
-collections skip it), and in flake8 each file's kept heap is frozen once the file is done, its
-young garbage collected first. Checked in a real interpreter and a real flake8 run."""
+collections skip it), in flake8 each file's kept heap is frozen once the file is done, its
+young garbage collected first, and nograd-lint freezes it once its files are analysed together. Checked in a real interpreter and a real flake8 run."""
 from __future__ import annotations
 
 import gc
@@ -91,3 +91,24 @@ def test_freezing_collects_the_young_garbage_first():
     finally:
         gc.unfreeze()
     assert kept.self is kept
+
+
+# nograd-lint checks two files of one project together; before exiting: was the heap frozen?
+CLI = """
+import gc
+from nograd_lint.frontends.cli import lint_main
+try:
+    lint_main(["--isolated", "--no-cache", "-j", "1", "a.py", "b.py"])
+except SystemExit:
+    pass
+print("frozen" if gc.get_freeze_count() else "not frozen")
+"""
+
+
+def test_nograd_lint_freezes_the_heap_of_the_files_analysed_together(tmp_path):
+    write(tmp_path, "pyproject.toml", "")
+    write(tmp_path, "a.py", EVALUATE)
+    write(tmp_path, "b.py", "from a import evaluate\n\n\ndef report(model, loader):\n    return evaluate(model, loader)\n")
+    ran = subprocess.run([sys.executable, "-c", CLI], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip().splitlines()[-1] == "frozen"

@@ -24,6 +24,7 @@ from ..diagnostics import Diagnostic, FixSafety
 from ..analysis.project import analyse_together
 from ..io.cache import ResultCache, cache_directory, cache_disabled
 from ..io.deep import call_deep
+from ..io.garbage import freeze_kept
 from ..io.files import FileResult, could_report, discover, fix_data, fix_path, lint_data, lint_path, run_all
 from ..io.kept import KeptRun, kept_results, keeping_results
 from ..io.notebooks import NotebookError, changed_cells, is_notebook
@@ -281,6 +282,7 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
             if together:
                 # callers in the other files are known to each file that could have findings
                 call_deep(analyse_together, files, functools.partial(could_report, settings=run.settings))
+                freeze_kept()  # what the files' checks leave next is young: collections skip the rest
             results = run_all(files, lint_path, args.jobs, run.settings, edits)
             if kept is not None:
                 results = keeping_results(kept, results, together)

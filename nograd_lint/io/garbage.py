@@ -14,7 +14,8 @@ process exits, and Python's shutdown collects garbage over that whole heap more 
 100k-line benchmark sample, a third of the run's CPU time went to exiting. Once an analysis has
 run, the heap is frozen at exit (`gc.freeze`: the collections at shutdown skip what exists then),
 and the operating system takes the memory back as it does for any process. In flake8, which
-checks file after file in one process, the same heap is frozen after each file (`freeze_kept`).
+checks file after file in one process, the same heap is frozen after each file, and in a
+`nograd-lint` run once the files are analysed together, before their checks (`freeze_kept`).
 """
 from __future__ import annotations
 
@@ -44,7 +45,8 @@ def fewer_collections() -> Iterator[None]:
 
 
 def freeze_kept() -> None:
-    """After one file, in a host that checks files one after another in one process (flake8):
+    """After one file, in a host that checks files one after another in one process (flake8), or
+    after the files of a run are analysed together:
     collect the garbage the file's analysis left (it is young: see the thresholds above), then
     freeze what remains, the project's modules kept for the next files among it, so that the
     host's own collections between files skip it. Without this, flake8's checks of each file
