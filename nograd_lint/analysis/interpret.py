@@ -1036,7 +1036,7 @@ class Interpreter:
         if summary.trains_given(constants) or any("called" in summary.param_uses.get(name, ()) and self.model.trains_when_called(value)
                                                    for name, value in params.items()):
             self.result.training_calls[id(fact.node)] = fact
-        if summary.wants_grad:
+        if any(wanted.method not in knowledge.GRADIENT_HOOK_METHODS for wanted in summary.result.wants_grad):
             self.result.wanting_calls[id(fact.node)] = fact
             for value in params.values():
                 self.mark(value, USED)

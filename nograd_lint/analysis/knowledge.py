@@ -45,6 +45,10 @@ OPTIMIZER_RECEIVER = re.compile(r"(^|_)(opt|optim|optimizer|optimiser|optimizers
 
 # Calls that show the code wants gradients on purpose (saliency maps, adversarial examples).
 GRADIENT_WANTING_METHODS = frozenset({"requires_grad_", "retain_grad", "register_hook"})
+# Of those, the ones that only prepare for a backward pass that may never come (a hook that fires
+# in it, a gradient kept by it): a callee that calls them alone (a model builder registering
+# gradient all-reduce hooks) does not make its caller want gradients.
+GRADIENT_HOOK_METHODS = frozenset({"retain_grad", "register_hook"})
 GRADIENT_WANTING_KEYWORDS = frozenset({"requires_grad"})
 
 # In-place tensor methods: on a leaf parameter outside no_grad they raise.
