@@ -5,10 +5,12 @@ young garbage collected first, and nograd-lint freezes it once its files are ana
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 import weakref
 
+import pytest
 from frontend_files.helpers import EVALUATE, write
 
 from nograd_lint.io.garbage import freeze_kept
@@ -95,20 +97,24 @@ def test_freezing_collects_the_young_garbage_first():
 
 # nograd-lint checks two files of one project together; before exiting: was the heap frozen?
 CLI = """
-import gc
-from nograd_lint.frontends.cli import lint_main
+import gc, sys
+from nograd_lint.frontends import cli
 try:
-    lint_main(["--isolated", "--no-cache", "-j", "1", "a.py", "b.py"])
+    getattr(cli, sys.argv[1])(["--isolated", "-j", "1", "a.py", "b.py"])
 except SystemExit:
     pass
 print("frozen" if gc.get_freeze_count() else "not frozen")
 """
 
 
-def test_nograd_lint_freezes_the_heap_of_the_files_analysed_together(tmp_path):
+@pytest.mark.parametrize("command", ["lint_main", "fix_main"])
+def test_nograd_lint_and_fix_freeze_the_heap_of_the_files_analysed_together(tmp_path, command):
     write(tmp_path, "pyproject.toml", "")
     write(tmp_path, "a.py", EVALUATE)
     write(tmp_path, "b.py", "from a import evaluate\n\n\ndef report(model, loader):\n    return evaluate(model, loader)\n")
-    ran = subprocess.run([sys.executable, "-c", CLI], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    ran = subprocess.run([sys.executable, "-c", CLI, command], capture_output=True, text=True, timeout=300,
+                         cwd=tmp_path, env={**os.environ, "NOGRAD_LINT_NO_CACHE": "1"})
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip().splitlines()[-1] == "frozen"
+    if command == "fix_main":  # the fix was written
+        assert (tmp_path / "a.py").read_text() == EVALUATE.replace("\ndef evaluate", "\n@torch.no_grad()\ndef evaluate")

@@ -389,6 +389,7 @@ def _fix(run: _Run) -> int:
         if run.settings.project and len(files) > 1:
             # as nograd-lint does: the same findings are fixed
             call_deep(analyse_together, files, functools.partial(could_report, settings=run.settings))
+            freeze_kept()
         results = run.progress(files).track(run_all(files, fix_path, args.jobs, run.settings, args.unsafe_fixes, write),
                                             busy=lambda result: bool(result.changed or result.diagnostics
                                                                      or result.error))

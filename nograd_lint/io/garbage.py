@@ -15,7 +15,8 @@ process exits, and Python's shutdown collects garbage over that whole heap more 
 run, the heap is frozen at exit (`gc.freeze`: the collections at shutdown skip what exists then),
 and the operating system takes the memory back as it does for any process. In flake8, which
 checks file after file in one process, the same heap is frozen after each file, and in a
-`nograd-lint` run once the files are analysed together, before their checks (`freeze_kept`).
+`nograd-lint` or `nograd-fix` run once the files are analysed together, before their checks
+(`freeze_kept`).
 """
 from __future__ import annotations
 
