@@ -1013,6 +1013,17 @@ def test_inference_mode_false_semantics():
         assert mode() == (False, False)
 
 
+def test_a_later_item_of_one_with_statement_sets_the_mode():
+    """Project wrappers (NG3xx, NG1xx through `local_grad_wrappers`): in
+    `with torch.inference_mode(False), torch.no_grad():` (ultralytics'
+    `smart_inference_mode(False)`) the body runs without gradients and out of
+    inference mode, at top level and inside inference mode alike."""
+    for outer in (torch.enable_grad, torch.inference_mode):
+        with outer():
+            with torch.inference_mode(False), torch.no_grad():
+                assert mode() == (False, False)
+
+
 # ==========================================================================
 # Aliases the resolver must know
 # ==========================================================================

@@ -155,7 +155,7 @@ def join(*values: Value) -> Value:
         nograd_node=strongest.nograd_node if strongest is not None else None,
         nograd_state=strongest.nograd_state if strongest is not None else None,
         inference=first.inference if all_inference else None,
-        ref=refs.pop() if len(refs) == 1 else None,
+        ref=refs.pop() if len(refs) == 1 else _class_union(refs) if kind is Kind.MODULE else None,
         eval_reason=eval_reason,
         is_loss=is_loss if modules else False,
         weights=weights if modules else False,
@@ -165,6 +165,20 @@ def join(*values: Value) -> Value:
         elements=_join_elements(values),
         constants=first.constants if all(v.constants == first.constants for v in values) else (),
     )
+
+
+def _class_union(refs: set) -> Optional[tuple]:
+    """Modules of different known classes (`Gaussian(...)` in one branch, `Deterministic(...)` in
+    the other): the tuple of their classes, as an annotated union is (no method is resolved on it
+    unless every class has the same one, but each class says whether it has parameters); None
+    when one of them is of an unknown class."""
+    classes: dict[int, object] = {}
+    for ref in refs:
+        for one in ref if isinstance(ref, tuple) else (ref,):
+            if one is None or isinstance(one, tuple):
+                return None
+            classes.setdefault(id(one), one)
+    return tuple(sorted(classes.values(), key=lambda one: one if isinstance(one, str) else getattr(one, "name", "")))
 
 
 _EMPTY: frozenset = frozenset()

@@ -583,9 +583,25 @@ class ModuleModel:
         return None
 
     def method_of(self, cls, name: Optional[str]) -> Optional[FunctionInfo]:
+        """The method `name` of a class, or of every class of a union when they share it."""
         if isinstance(cls, ClassModel) and name is not None:
             return cls.methods.get(name)
-        return None
+        methods = self.methods_of_union(cls, name)
+        return methods[0] if methods is not None and len(methods) == 1 else None
+
+    def some_class_has(self, classes, name: Optional[str]) -> bool:
+        """Does a class of a union (see `lattice.join`) have a method `name`?"""
+        return isinstance(classes, tuple) and any(isinstance(one, ClassModel) and name in one.methods for one in classes)
+
+    def methods_of_union(self, classes, name: Optional[str]) -> Optional[list[FunctionInfo]]:
+        """The methods `name` of the classes of a union (see `lattice.join`), one per distinct
+        method, when every class has one; else None."""
+        if not isinstance(classes, tuple) or name is None or not all(isinstance(one, ClassModel) for one in classes):
+            return None
+        found = [one.methods.get(name) for one in classes]
+        if any(method is None for method in found):
+            return None
+        return list({id(method): method for method in found}.values())
 
     def is_grad_free_model(self, ref) -> bool:
         return isinstance(ref, str) and ref in knowledge.MODELS_WITHOUT_GRAD
