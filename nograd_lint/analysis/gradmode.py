@@ -399,9 +399,11 @@ def local_grad_wrappers(module: cst.Module, imports: ImportMap) -> dict[str, str
         if "grad" not in lowered and "inference" not in lowered:
             continue
         modes = set()
-        overridden = _overridden_items(statement.body, imports)
+        overridden: set[int] = set()  # see `_overridden_items`; a `with` comes before its items
         for node in iter_nodes(statement.body):
-            if isinstance(node, (cst.Name, cst.Attribute, cst.Call)) and id(node) not in overridden:
+            if isinstance(node, cst.With):
+                overridden |= _overridden_items(node, imports)
+            elif isinstance(node, (cst.Name, cst.Attribute, cst.Call)) and id(node) not in overridden:
                 use = context_use(imports, node)
                 if use is not None:
                     modes.add(use.mode)
@@ -410,16 +412,12 @@ def local_grad_wrappers(module: cst.Module, imports: ImportMap) -> dict[str, str
     return wrappers
 
 
-def _overridden_items(body: cst.CSTNode, imports: ImportMap) -> set[int]:
-    """ids of the grad-mode context items of `with` statements that a later item of the same
-    statement overrides: in `with torch.inference_mode(False), torch.no_grad():` the body runs
-    without gradients, whatever the first item set (checked on torch in test_torch_facts.py)."""
-    found: set[int] = set()
-    for node in iter_nodes(body):
-        if isinstance(node, cst.With):
-            items = [item.item for item in node.items if context_use(imports, item.item) is not None]
-            found.update(id(item) for item in items[:-1])
-    return found
+def _overridden_items(statement: cst.With, imports: ImportMap) -> set[int]:
+    """ids of the grad-mode context items of a `with` statement that a later item of it
+    overrides: in `with torch.inference_mode(False), torch.no_grad():` the body runs without
+    gradients, whatever the first item set (checked on torch in test_torch_facts.py)."""
+    items = [item.item for item in statement.items if context_use(imports, item.item) is not None]
+    return {id(item) for item in items[:-1]}
 
 
 def context_use(imports: ImportMap, node: cst.BaseExpression) -> Optional[ContextUse]:

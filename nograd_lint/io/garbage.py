@@ -46,11 +46,10 @@ def fewer_collections() -> Iterator[None]:
 
 
 def freeze_kept() -> None:
-    """After one file, in a host that checks files one after another in one process (flake8), or
-    after the files of a run are analysed together:
-    collect the garbage the file's analysis left (it is young: see the thresholds above), then
-    freeze what remains, the project's modules kept for the next files among it, so that the
-    host's own collections between files skip it. Without this, flake8's checks of each file
+    """After one file in a host that checks files one after another in one process (flake8), or
+    after the files of a run are analysed together: collect the young garbage the analysis left
+    (see the thresholds above), then freeze what remains, the project's modules kept for the next
+    files among it, so that the host's own collections between files skip it. Without this, flake8's checks of each file
     (pycodestyle, pyflakes: millions of small objects) triggered full collections over the
     whole analysis heap again and again: on the 100k-line benchmark sample they cost flake8 with
     this plugin about a third of its run. Does nothing when the host disabled collection."""
