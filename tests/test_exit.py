@@ -1,7 +1,8 @@
 """What the analyses leave on the heap is kept out of other collections (io/garbage.py): exiting
 after an analysis leaves it to the operating system (`gc.freeze` runs at exit, so the shutdown's
 collections skip it), in flake8 each file's kept heap is frozen once the file is done, its
-young garbage collected first, and nograd-lint freezes it once its files are analysed together. Checked in a real interpreter and a real flake8 run."""
+young garbage collected first, and nograd-lint and nograd-fix run without cyclic collections and
+freeze the heap when done. Checked in a real interpreter and a real flake8 run."""
 from __future__ import annotations
 
 import gc
@@ -95,26 +96,29 @@ def test_freezing_collects_the_young_garbage_first():
     assert kept.self is kept
 
 
-# nograd-lint checks two files of one project together; before exiting: was the heap frozen?
+# nograd-lint checks two files of one project together; how many collections ran in it, and
+# before exiting: was the heap frozen, and is collection enabled again?
 CLI = """
 import gc, sys
 from nograd_lint.frontends import cli
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(info["generation"]) if phase == "start" else None)
 try:
     getattr(cli, sys.argv[1])(["--isolated", "-j", "1", "a.py", "b.py"])
 except SystemExit:
     pass
-print("frozen" if gc.get_freeze_count() else "not frozen")
+print(len(collections), "frozen" if gc.get_freeze_count() else "not frozen", gc.isenabled())
 """
 
 
 @pytest.mark.parametrize("command", ["lint_main", "fix_main"])
-def test_nograd_lint_and_fix_freeze_the_heap_of_the_files_analysed_together(tmp_path, command):
+def test_nograd_lint_and_fix_run_without_collections_and_freeze_the_heap(tmp_path, command):
     write(tmp_path, "pyproject.toml", "")
     write(tmp_path, "a.py", EVALUATE)
     write(tmp_path, "b.py", "from a import evaluate\n\n\ndef report(model, loader):\n    return evaluate(model, loader)\n")
     ran = subprocess.run([sys.executable, "-c", CLI, command], capture_output=True, text=True, timeout=300,
                          cwd=tmp_path, env={**os.environ, "NOGRAD_LINT_NO_CACHE": "1"})
     assert ran.returncode == 0, ran.stderr
-    assert ran.stdout.strip().splitlines()[-1] == "frozen"
+    assert ran.stdout.strip().splitlines()[-1] == "0 frozen True"
     if command == "fix_main":  # the fix was written
         assert (tmp_path / "a.py").read_text() == EVALUATE.replace("\ndef evaluate", "\n@torch.no_grad()\ndef evaluate")

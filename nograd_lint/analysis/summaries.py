@@ -13,7 +13,8 @@ linearly with the module.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterable, Optional
+import functools
+from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
@@ -37,12 +38,24 @@ class ClassModel:
     name: str
     bases: tuple[str, ...]
     methods: dict[str, FunctionInfo] = dataclasses.field(default_factory=dict)
-    fields: dict[str, Value] = dataclasses.field(default_factory=dict)
     is_module: bool = False
     is_optimizer: bool = False
     is_loss: bool = False
     switched_fields: set = dataclasses.field(default_factory=set)  # put in train mode outside __init__
     ancestry: tuple = ()  # every base class, qualified where known, through the project's modules
+    inherited: list = dataclasses.field(default_factory=list)  # classes of other modules among its bases
+    _fields: dict[str, Value] = dataclasses.field(default_factory=dict)
+    _pending_fields: Optional[Callable[[], None]] = None  # see ModuleModel.build_summaries
+
+    @property
+    def fields(self) -> dict[str, Value]:
+        """What `self.x` holds: the values `__init__` stores (and the fields inherited from other
+        modules' classes), joined with what other methods store as they are summarised. In a
+        module read on demand, `__init__` is interpreted when they are first asked for."""
+        pending, self._pending_fields = self._pending_fields, None
+        if pending is not None:
+            pending()
+        return self._fields
 
 
 @dataclasses.dataclass(eq=False)
@@ -148,10 +161,14 @@ class ModuleModel:
         (a module read only for what others import from it): the functions are summarised when
         first asked for (see demand.py), and the top level's final result is not needed."""
         self._build_classes()
-        for cls in self.classes.values():  # fields first: methods read `self.model`
-            init = cls.methods.get("__init__")
-            if init is not None and init.class_name == cls.name:
-                self._collect_fields(cls, interpret(self, init))
+        for cls in self.classes.values():  # fields before methods: methods read `self.model`
+            if on_demand:  # most classes of such a module are never used: when first asked for
+                cls._pending_fields = functools.partial(self._fill_fields, cls)
+            else:
+                self._inherit_fields(cls)
+        if not on_demand:
+            for cls in self.classes.values():
+                self._init_fields(cls)
         self.module_env = _final_env(self, interpret(self, None))
         if on_demand:
             self.on_demand = OnDemand(self._reverse_topological_groups(), self._edges, self._summarise)
@@ -227,8 +244,7 @@ class ModuleModel:
                     ancestors.extend(imported.ancestry)
                     for name, method in imported.methods.items():
                         cls.methods.setdefault(name, method)
-                    for name, field in imported.fields.items():
-                        cls.fields.setdefault(name, field)
+                    cls.inherited.append(imported)
             cls.ancestry = tuple(ancestors)
             cls.is_module = any(_is_module_base(b) for b in ancestors)
             cls.is_optimizer = any(b in knowledge.OPTIMIZER_BASES or b.startswith(knowledge.OPTIMIZER_PACKAGES)
@@ -242,6 +258,23 @@ class ModuleModel:
             for name, method in cls.methods.items():
                 if method.class_name == cls.name:
                     self._defining.setdefault(name, []).append(method)
+
+    def _fill_fields(self, cls: ClassModel) -> None:
+        self._inherit_fields(cls)
+        self._init_fields(cls)
+
+    @staticmethod
+    def _inherit_fields(cls: ClassModel) -> None:
+        """The fields of the classes of other modules it derives from (`__init__` joins its own)."""
+        for imported in cls.inherited:
+            for name, field in imported.fields.items():
+                cls._fields.setdefault(name, field)
+
+    def _init_fields(self, cls: ClassModel) -> None:
+        """The fields its own `__init__` stores."""
+        init = cls.methods.get("__init__")
+        if init is not None and init.class_name == cls.name:
+            self._collect_fields(cls, interpret(self, init))
 
     def _collect_fields(self, cls: ClassModel, result: ScopeResult) -> None:
         for attr, value in result.self_stores.items():

@@ -24,7 +24,7 @@ from ..diagnostics import Diagnostic, FixSafety
 from ..analysis.project import analyse_together
 from ..io.cache import ResultCache, cache_directory, cache_disabled
 from ..io.deep import call_deep
-from ..io.garbage import freeze_kept
+from ..io.garbage import cycles_left_to_exit
 from ..io.files import FileResult, could_report, discover, fix_data, fix_path, lint_data, lint_path, run_all
 from ..io.kept import KeptRun, kept_results, keeping_results
 from ..io.notebooks import NotebookError, changed_cells, is_notebook
@@ -256,6 +256,11 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
                   f"with: pip install \"nograd-lint[server]\"", file=sys.stderr)
             return EXIT_ERROR
         return serve(argv[1:])
+    with cycles_left_to_exit():
+        return _lint(argv)
+
+
+def _lint(argv: list[str]) -> int:
     run = _Run(argv, "nograd-lint", "Report gradient-mode mistakes in PyTorch code.", _lint_arguments)
     if run.exit is not None:
         return run.exit
@@ -282,7 +287,6 @@ def lint_main(argv: Optional[Sequence[str]] = None) -> int:
             if together:
                 # callers in the other files are known to each file that could have findings
                 call_deep(analyse_together, files, functools.partial(could_report, settings=run.settings))
-                freeze_kept()  # what the files' checks leave next is young: collections skip the rest
             results = run_all(files, lint_path, args.jobs, run.settings, edits)
             if kept is not None:
                 results = keeping_results(kept, results, together)
@@ -367,10 +371,11 @@ def _fix_arguments(parser: argparse.ArgumentParser, check: bool = True) -> None:
 
 @_closing_quietly
 def fix_main(argv: Optional[Sequence[str]] = None) -> int:
-    run = _Run(argv, "nograd-fix", "Fix gradient-mode mistakes in PyTorch code.", _fix_arguments)
-    if run.exit is not None:
-        return run.exit
-    return _fix(run)
+    with cycles_left_to_exit():
+        run = _Run(argv, "nograd-fix", "Fix gradient-mode mistakes in PyTorch code.", _fix_arguments)
+        if run.exit is not None:
+            return run.exit
+        return _fix(run)
 
 
 def _fix(run: _Run) -> int:
@@ -389,7 +394,6 @@ def _fix(run: _Run) -> int:
         if run.settings.project and len(files) > 1:
             # as nograd-lint does: the same findings are fixed
             call_deep(analyse_together, files, functools.partial(could_report, settings=run.settings))
-            freeze_kept()
         results = run.progress(files).track(run_all(files, fix_path, args.jobs, run.settings, args.unsafe_fixes, write),
                                             busy=lambda result: bool(result.changed or result.diagnostics
                                                                      or result.error))

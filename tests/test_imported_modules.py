@@ -1,0 +1,83 @@
+"""What the analysis reads of the project modules a checked file imports (analysis/project.py,
+summaries.py, demand.py): their functions are summarised and their classes' fields found only when
+asked for, so a module only an unused class needs is never analysed; what is used reads as it
+would have if everything had been read. Real files in a temporary project, one file checked."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from frontend_files.helpers import write
+
+from nograd_lint.analysis.project import project_for
+from nograd_lint.io.config import Settings
+from nograd_lint.io.deep import call_deep
+from nograd_lint.io.files import lint_path
+
+# `Unused` builds a `backbones.Backbone` in `__init__`; `Scorer` holds a linear layer.
+MODELS = """\
+import torch
+from torch import nn
+
+from backbones import Backbone
+
+
+class Unused(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.backbone = Backbone()
+
+
+class Scorer(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.head = nn.Linear(4, 2)
+
+    def forward(self, x):
+        return self.head(x)
+"""
+BACKBONES = """\
+from torch import nn
+
+
+class Backbone(nn.Module):
+    def forward(self, x):
+        return x
+"""
+# runs a `Scorer` forward, which reads its field `head`: its fields are found from `__init__`
+REPORT = """\
+import torch
+from models import Scorer
+
+
+def report(batches):
+    scorer = Scorer()
+    scorer.eval()
+    out = []
+    for x in batches:
+        out.append(scorer(x).argmax(1).tolist())
+    return out
+"""
+
+
+def _project(root: Path, checked: str) -> Path:
+    write(root, "pyproject.toml", "")
+    write(root, "models.py", MODELS)
+    write(root, "backbones.py", BACKBONES)
+    return write(root, "report.py", checked)
+
+
+def _analysed(path: Path) -> list[str]:
+    return sorted(module.name for module in project_for(path).analysed())
+
+
+def test_a_module_only_an_unused_class_needs_is_not_analysed(tmp_path):
+    path = _project(tmp_path, REPORT)
+    result = call_deep(lint_path, str(path), Settings())
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("NG101", 10, 20)]
+    assert _analysed(path) == ["models.py"]
+
+
+def test_the_fields_of_a_used_class_read_what_its_init_needs(tmp_path):
+    path = _project(tmp_path, REPORT.replace("Scorer", "Unused").replace("scorer(x)", "scorer.backbone(x)"))
+    call_deep(lint_path, str(path), Settings())
+    assert _analysed(path) == ["backbones.py", "models.py"]
