@@ -737,6 +737,64 @@ def test_no_grad_tensor_saved_for_backward_is_fine():
     torch.testing.assert_close(w.grad, x)
 
 
+# What each target loss takes besides a prediction of shape (2, 3) and a target of the same shape.
+_INDEX_TARGET = {"cross_entropy", "nll_loss", "CrossEntropyLoss", "NLLLoss"}
+_SIGN_TARGET = {"soft_margin_loss", "SoftMarginLoss"}
+_LOG_PREDICTION = {"nll_loss", "NLLLoss", "kl_div", "KLDivLoss"}
+_PROBABILITY_PREDICTION = {"binary_cross_entropy", "BCELoss"}
+_VARIANCE = {"gaussian_nll_loss", "GaussianNLLLoss"}
+
+
+def _run_target_loss(name: str, function: bool, **options) -> torch.Tensor:
+    """The loss `name` (functional or a class) of a trained prediction and a target made under
+    inference_mode."""
+    prediction = nn.Linear(4, 3)(torch.randn(2, 4))
+    if name in _LOG_PREDICTION:
+        prediction = torch.log_softmax(prediction, 1)
+    if name in _PROBABILITY_PREDICTION:
+        prediction = torch.sigmoid(prediction)
+    with torch.inference_mode():
+        target = torch.rand(2, 3)
+        target = target.argmax(1) if name in _INDEX_TARGET else (target - 0.5).sign() if name in _SIGN_TARGET else target
+    extra = (torch.ones(2, 3),) if name in _VARIANCE else ()
+    if function:
+        return getattr(nn.functional, name)(prediction, target, *extra, **options).sum()
+    return getattr(nn, name)(**options)(prediction, target, *extra).sum()
+
+
+@pytest.mark.parametrize("name, function", [(name, True) for name in sorted(knowledge.TARGET_LOSS_FUNCTIONS)]
+                         + [(name, False) for name in sorted(knowledge.TARGET_LOSS_CLASSES)])
+def test_a_target_loss_saves_an_inference_target_unless_known_not_to(name, function):
+    """NG204: a torch loss given a graph-carrying prediction and an inference tensor as target
+    raises at once when it saves the target for the backward pass; the losses listed in
+    `knowledge.TARGET_NOT_SAVED` compute with `input - target` and do not (`KLDivLoss` only with
+    its default `log_target=False`, hence listed as unknown)."""
+    if name in knowledge.TARGET_NOT_SAVED and name != "KLDivLoss":
+        _run_target_loss(name, function).backward()
+        return
+    with pytest.raises(RuntimeError, match=INFERENCE_SAVED):
+        _run_target_loss(name, function)
+
+
+def test_a_tensor_made_in_inference_mode_is_an_inference_tensor_even_without_gradients():
+    """NG204: `argmax` (no gradient of its own) made in inference mode is an inference tensor;
+    the same op outside inference mode, on an inference tensor, makes a normal one; a view
+    (`detach`) of an inference tensor is one wherever it is made."""
+    with torch.inference_mode():
+        logits = torch.randn(2, 3)
+        labels = logits.argmax(1)
+    assert labels.is_inference()
+    assert not logits.argmax(1).is_inference()
+    assert logits.detach().is_inference()
+
+
+def test_kl_div_with_a_log_target_saves_no_inference_target():
+    """NG204: `kl_div(..., log_target=True)` (and `KLDivLoss(log_target=True)`) does not save an
+    inference target, so neither is reported."""
+    _run_target_loss("kl_div", True, log_target=True).backward()
+    _run_target_loss("KLDivLoss", False, log_target=True).backward()
+
+
 # ==========================================================================
 # NG103 -- in-place update of a leaf parameter outside no_grad
 # ==========================================================================

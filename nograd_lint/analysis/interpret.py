@@ -153,6 +153,8 @@ class ScopeResult:
     param_uses: dict = dataclasses.field(default_factory=dict)  # parameter -> {called, evaled, used, returned, stored}
     accumulations: list = dataclasses.field(default_factory=list)
     inference_feeds: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, argument, Value)
+    # id(loss call node) -> (CallFact, target, its Value, the token ids of the prediction's graph)
+    inference_targets: dict = dataclasses.field(default_factory=dict)
     outgoing_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, FunctionInfo, {param: Value}, constants)
     self_stores: dict = dataclasses.field(default_factory=dict)  # attribute of self -> Value
     values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
@@ -837,8 +839,8 @@ class Interpreter:
                 return self.instantiate(fact, target, arguments)
             if target.kind is Kind.OBJECT and self.model.is_grad_free_model(target.ref):
                 return NO_GRAPH
-            if target.kind is Kind.OBJECT and _target_loss(fact, target):
-                return self.loss(node, arguments, True)  # `class WeightedMSE(nn.MSELoss)`, however named
+            if target.kind is Kind.OBJECT and _target_loss(fact, target):  # `class WeightedMSE(nn.MSELoss)`
+                return self.loss(node, arguments, _target_loss(fact, target))
             called = self.model.method_of(target.ref, "__call__") if target.kind is Kind.OBJECT else None
             if called is not None:  # an instance of a project class: its `__call__` runs
                 return self.project_call(fact, called, arguments, bound_self=target)
@@ -956,7 +958,11 @@ class Interpreter:
         if method in DETACHING or method in NON_DIFFERENTIABLE:
             detaching = method in ("detach", "detach_")
             self.read_values(receiver, detached_only=detaching)
-            return NO_GRAPH.but(inference=receiver.inference if method in VIEW_METHODS else None, params=receiver.params,
+            # a view of an inference tensor is one; so is any tensor made in inference mode (`.argmax()`)
+            state = self.state(node)
+            inference = receiver.inference if method in VIEW_METHODS else (
+                node if state is not None and state.mode is Mode.INFERENCE else None)
+            return NO_GRAPH.but(inference=inference, params=receiver.params,
                                 detached=receiver.sources | receiver.detached if detaching else frozenset())
         if method in NEW_TENSOR_METHODS:  # `q.new_zeros(n)`: a new tensor of q's dtype and device
             return NO_GRAPH
@@ -1156,13 +1162,13 @@ class Interpreter:
         # what an unknown callable makes of Python values is unknown (`load_model(path)`), never a graph
         return result.but(kind=Kind.UNKNOWN) if result.kind is Kind.PYTHON else result
 
-    def loss(self, node: cst.Call, arguments: list, of_target: bool = False) -> Value:
+    def loss(self, node: cst.Call, arguments: list, torch_loss: Optional[str] = None) -> Value:
         """A loss function `loss(input, target, ...)`: its graph is that of its input (targets are
         data, or deliberately detached); it carries every argument's forward passes. With
-        `of_target` (a torch loss of a prediction and a target), the two are recorded."""
+        `torch_loss` (the name of a torch loss of a prediction and a target), the two are recorded."""
         positional = [value for arg, value in arguments if arg.keyword is None and not arg.star]
-        if of_target:
-            self.note_loss_target(node, arguments)
+        if torch_loss is not None:
+            self.note_loss_target(node, arguments, torch_loss)
         if not positional:
             return self.computed(node, join(*(value for _, value in arguments)) if arguments else UNKNOWN)
         result = self.computed(node, positional[0])
@@ -1178,8 +1184,9 @@ class Interpreter:
                           dropped=frozenset().union(*(v.dropped for _, v in arguments)), is_loss=True,
                           fed_without_grad=frozenset().union(*(v.fed_without_grad for _, v in arguments)))
 
-    def note_loss_target(self, node: cst.Call, arguments: list) -> None:
-        """Record the prediction (first positional argument) and target (second, or `target=`)."""
+    def note_loss_target(self, node: cst.Call, arguments: list, torch_loss: str) -> None:
+        """Record the prediction (first positional argument) and target (second, or `target=`), and
+        an inference tensor as the target of a loss that saves it (see `note_inference_target`)."""
         fact = self.calls.get(id(node))
         if fact is None or any(arg.star for arg, _ in arguments):
             return
@@ -1190,6 +1197,8 @@ class Interpreter:
             ((arg, value) for arg, value in arguments if arg.keyword is not None and arg.keyword.value == "input"), None)
         if target is None or prediction is None:
             return
+        if _saves_target(torch_loss, arguments):
+            self.note_inference_target(fact, target, prediction[1])
         previous = self.result.loss_targets.get(id(node))
         if previous is not None:  # a loop body read twice
             self.result.loss_targets[id(node)] = LossTarget(fact, join(previous.prediction, prediction[1]),
@@ -1255,6 +1264,16 @@ class Interpreter:
             for carrier, carried in carriers.items():
                 existing.carriers[carrier] = join(existing.carriers.get(carrier, carried), carried)
         return new.but(sources=new.sources | {token.id})
+
+    def note_inference_target(self, fact: CallFact, target: tuple, prediction: Value) -> None:
+        """`F.mse_loss(student(x), teacher_out)` with gradients on, where `teacher_out` is an
+        inference tensor: the loss saves it for the backward pass of the prediction's graph, which
+        raises RuntimeError. Recorded with the forward passes whose graphs that backward pass uses."""
+        state = self.state(fact.node)
+        arg, value = target
+        if state is not None and state.mode is Mode.ENABLED and value.inference is not None and \
+                prediction.graph is Graph.YES and prediction.sources:
+            self.result.inference_targets.setdefault(id(fact.node), (fact, arg.value, value, prediction.sources))
 
     def note_inference_inputs(self, fact: CallFact, state: Optional[GradState], arguments: list) -> None:
         if state is None or state.mode is not Mode.ENABLED:
@@ -1432,22 +1451,33 @@ def _creates_trainable_leaf(fact: Optional[CallFact]) -> bool:
     return bool(wanted) and fact.qualified.startswith("torch.") and fact.qualified.rpartition(".")[2] in TENSOR_CREATION
 
 
-def _target_loss(fact: CallFact, callee: Optional[Value]) -> bool:
-    """A torch loss of a prediction and a target: `F.mse_loss`, an instance of `nn.MSELoss` or of
-    a project class derived from one (`knowledge.TARGET_LOSS_*`)."""
+def _target_loss(fact: CallFact, callee: Optional[Value]) -> Optional[str]:
+    """The name of the torch loss of a prediction and a target that the call runs (`mse_loss`,
+    `MSELoss`): `F.mse_loss`, an instance of `nn.MSELoss` or of a project class derived from one
+    (`knowledge.TARGET_LOSS_*`); else None."""
     if fact.qualified is not None and fact.qualified.startswith("torch."):
         if fact.qualified.rpartition(".")[2] in knowledge.TARGET_LOSS_FUNCTIONS:
-            return True
+            return fact.qualified.rpartition(".")[2]
     if callee is None:
-        return False
+        return None
     if isinstance(callee.ref, str):  # an instance of a torch class
         names = [callee.ref] if callee.is_loss else []
     elif "forward" in getattr(callee.ref, "methods", {}):
-        return False  # a project loss with its own `forward`: its arguments may mean anything
+        return None  # a project loss with its own `forward`: its arguments may mean anything
     else:  # an instance of a project class (`class WeightedMSE(nn.MSELoss)`)
         names = list(getattr(callee.ref, "ancestry", ()))
-    return any(isinstance(name, str) and name.startswith("torch.")
-               and name.rpartition(".")[2] in knowledge.TARGET_LOSS_CLASSES for name in names)
+    return next((name.rpartition(".")[2] for name in names if isinstance(name, str) and name.startswith("torch.")
+                 and name.rpartition(".")[2] in knowledge.TARGET_LOSS_CLASSES), None)
+
+
+def _saves_target(loss: str, arguments: list) -> bool:
+    """Does the torch loss `loss` save its target for the backward pass (checked on torch in
+    test_torch_facts.py)? `kl_div` does unless `log_target=True`."""
+    if loss in knowledge.TARGET_NOT_SAVED:
+        return False
+    if loss == "kl_div":
+        return not any(arg.keyword is not None and arg.keyword.value == "log_target" for arg, _ in arguments)
+    return True
 
 
 def _is_false(node: cst.BaseExpression) -> bool:

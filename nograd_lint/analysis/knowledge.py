@@ -122,6 +122,10 @@ TARGET_LOSS_FUNCTIONS = frozenset({
 TARGET_LOSS_CLASSES = frozenset({
     "MSELoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss",
     "KLDivLoss", "PoissonNLLLoss", "GaussianNLLLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss"})
+# Target losses that do not save their target for the backward pass (they compute with
+# `input - target`): an inference tensor may be their target (checked in test_torch_facts.py).
+# `KLDivLoss` may be built with `log_target=True`, which does not save it either.
+TARGET_NOT_SAVED = frozenset({"l1_loss", "L1Loss", "gaussian_nll_loss", "GaussianNLLLoss", "KLDivLoss"})
 # Callees that compute a loss (a scalar with a graph): `criterion(...)`, `F.cross_entropy(...)`.
 LOSS_CALLEE = re.compile(r"(loss|criterion|(^|_)crit($|_)|cross_entropy|(^|_)nll|kl_div)", re.I)
 # Model methods that run a forward pass.

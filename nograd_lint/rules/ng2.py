@@ -255,11 +255,14 @@ class InferenceTensorForTraining(BackwardRule):
     ## What it does
     Finds a tensor made under `torch.inference_mode()` (for example features from a frozen
     backbone) passed, later in the same function, to a forward pass with gradients on whose result
-    reaches a backward pass.
+    reaches a backward pass; or given as the target of a torch loss (`F.mse_loss`,
+    `nn.CrossEntropyLoss`, ...) whose prediction is backpropagated: a teacher's outputs made under
+    `inference_mode` for a distillation loss.
 
     ## Why is this bad
     Autograd cannot save inference tensors for backward. The forward pass fails as soon as a layer
-    needs its input for the backward pass (a `Linear` or convolution with trainable weights):
+    needs its input for the backward pass (a `Linear` or convolution with trainable weights), and
+    a loss fails when it saves its target (most torch losses do):
     `RuntimeError: Inference tensors cannot be saved for backward. To work around you can make a
     clone to get a normal tensor and use it in autograd.`
 
@@ -267,7 +270,9 @@ class InferenceTensorForTraining(BackwardRule):
     ```python
     with torch.inference_mode():
         features = backbone(images)
+        soft_labels = teacher(images)
     loss = criterion(classifier(features), labels)
+    loss = loss + F.mse_loss(student(images), soft_labels)
     loss.backward()
     ```
 
@@ -275,8 +280,9 @@ class InferenceTensorForTraining(BackwardRule):
     ```python
     with torch.no_grad():
         features = backbone(images)
+        soft_labels = teacher(images)
     ```
-    or pass `features.clone()` (made outside inference mode) to the trained model.
+    or pass `features.clone()` and `soft_labels.clone()` (made outside inference mode).
 
     ## Fix safety
     There is no automatic fix: choosing between `no_grad` and a copy is a trade-off the author
@@ -286,12 +292,16 @@ class InferenceTensorForTraining(BackwardRule):
     The tensor is followed within one function through assignments, indexing and view methods
     (`view`, `reshape`, `detach`, ...), attributes of local objects (`batch.tensors = ...`),
     objects built from it and their `.to()`/`.cuda()`; a `.clone()` ends it. A model whose first layer saves
-    nothing for backward (all its parameters frozen) would not fail.
+    nothing for backward (all its parameters frozen) would not fail. Losses that compute with
+    `input - target` and save no target (`l1_loss`, `gaussian_nll_loss`, `kl_div` with
+    `log_target=True`) are not reported, nor is `nn.KLDivLoss` (its `log_target` is set where it
+    is built), nor a loss the analysis does not know as torch's (a `criterion` parameter), nor an
+    operator (`(student(x) * teacher_out)` fails the same way).
     """
 
     code = "NG204"
     name = "inference-tensor-for-training"
-    summary = "An inference tensor is fed to a forward pass whose result is backpropagated."
+    summary = "An inference tensor is fed to a forward pass or a loss whose result is backpropagated."
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         reported: set[int] = set()
@@ -301,9 +311,18 @@ class InferenceTensorForTraining(BackwardRule):
                 if token is None or "used" not in result.fate(token.id) or id(argument) in reported:
                     continue
                 reported.add(id(argument))
-                made = code_of(analysis, value.inference, 40)
-                message = (f"`{code_of(analysis, argument, 30)}` is an inference tensor (made by `{made}` under "
-                           f"inference_mode), and `{code_of(analysis, fact.node, 40)}` needs it for the backward pass: "
-                           "this raises RuntimeError; compute it under `torch.no_grad()` instead, or pass "
-                           f"`{code_of(analysis, argument, 30)}.clone()`")
-                yield Finding(argument, message)
+                yield self._finding(analysis, fact, argument, value)
+            for fact, argument, value, graph in result.inference_targets.values():
+                if id(argument) in reported or not any("used" in result.fate(token) for token in graph):
+                    continue
+                reported.add(id(argument))
+                yield self._finding(analysis, fact, argument, value)
+
+    @staticmethod
+    def _finding(analysis: FileAnalysis, fact, argument, value) -> Finding:
+        made = code_of(analysis, value.inference, 40)
+        message = (f"`{code_of(analysis, argument, 30)}` is an inference tensor (made by `{made}` under "
+                   f"inference_mode), and `{code_of(analysis, fact.node, 40)}` needs it for the backward pass: "
+                   "this raises RuntimeError; compute it under `torch.no_grad()` instead, or pass "
+                   f"`{code_of(analysis, argument, 30)}.clone()`")
+        return Finding(argument, message)

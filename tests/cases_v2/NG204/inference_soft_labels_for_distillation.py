@@ -1,0 +1,43 @@
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+def distill_step(student: nn.Module, teacher: nn.Module, optimizer, images, labels, alpha):
+    """The teacher's outputs are made under inference_mode (for speed) and given to the loss as
+    its target: mse_loss saves its target for the backward pass, so the step raises at once."""
+    with torch.inference_mode():
+        soft_labels = teacher(images)
+    logits = student(images)
+    loss = F.cross_entropy(logits, labels) + alpha * F.mse_loss(logits, soft_labels)  # expect: NG204@73
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+
+class Distiller:
+    def __init__(self, student: nn.Module, teacher: nn.Module, optimizer):
+        self.student = student
+        self.teacher = teacher
+        self.optimizer = optimizer
+        self.criterion = nn.SmoothL1Loss()
+
+    def step(self, images):
+        """A loss module, built in `__init__`, given the teacher's outputs: the same failure."""
+        with torch.inference_mode():
+            targets = self.teacher(images)
+        loss = self.criterion(self.student(images), targets)  # expect: NG204@53
+        self.optimizer.zero_grad()
+        loss.backward()
+        self.optimizer.step()
+
+
+def pseudo_label_step(model: nn.Module, frozen_copy: nn.Module, optimizer, images):
+    """Pseudo labels taken under inference_mode (`argmax` there makes an inference tensor too) are
+    the class-index target of cross_entropy, which saves it: the same failure."""
+    with torch.inference_mode():
+        pseudo_labels = frozen_copy(images).argmax(dim=1)
+    loss = F.cross_entropy(model(images), pseudo_labels)  # expect: NG204@43
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
