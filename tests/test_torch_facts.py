@@ -788,6 +788,26 @@ def test_a_tensor_made_in_inference_mode_is_an_inference_tensor_even_without_gra
     assert logits.detach().is_inference()
 
 
+@pytest.mark.parametrize("operator, saves", [("*", True), ("/", True), ("@", True), ("**", True),
+                                             ("+", False), ("-", False)])
+def test_operators_that_save_an_inference_operand(operator, saves):
+    """NG204: `*`, `/`, `@` and `**` save both operands for the backward pass, so an inference
+    tensor on either side of a graph raises; `+` and `-` save neither."""
+    with torch.inference_mode():
+        made = torch.rand(3, 3) + 0.5
+    layer = nn.Linear(3, 3)
+    for trained_left in (True, False):
+        trained = layer(torch.rand(3, 3)) + 2.0
+        left, right = (trained, made) if trained_left else (made, trained)
+        compute = {"*": lambda: left * right, "/": lambda: left / right, "@": lambda: left @ right,
+                   "**": lambda: left ** right, "+": lambda: left + right, "-": lambda: left - right}[operator]
+        if saves:
+            with pytest.raises(RuntimeError, match=INFERENCE_SAVED):
+                compute()
+        else:
+            compute().sum().backward()
+
+
 def test_kl_div_with_a_log_target_saves_no_inference_target():
     """NG204: `kl_div(..., log_target=True)` (and `KLDivLoss(log_target=True)`) does not save an
     inference target, so neither is reported."""

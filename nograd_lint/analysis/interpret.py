@@ -153,7 +153,8 @@ class ScopeResult:
     param_uses: dict = dataclasses.field(default_factory=dict)  # parameter -> {called, evaled, used, returned, stored}
     accumulations: list = dataclasses.field(default_factory=list)
     inference_feeds: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, argument, Value)
-    # id(loss call node) -> (CallFact, target, its Value, the token ids of the prediction's graph)
+    # id(node) -> (the loss call or operator that saves an inference tensor, the tensor's expression,
+    # its Value, the token ids of the graph it is saved for)
     inference_targets: dict = dataclasses.field(default_factory=dict)
     outgoing_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, FunctionInfo, {param: Value}, constants)
     self_stores: dict = dataclasses.field(default_factory=dict)  # attribute of self -> Value
@@ -583,6 +584,8 @@ class Interpreter:
             right = self.value(node.right, env, depth + 1)
             if left.kind is Kind.PYTHON and right.kind is Kind.PYTHON:
                 return PYTHON
+            if isinstance(node.operator, _SAVING_OPERATORS):
+                self.note_inference_operand(node, (node.left, left), (node.right, right))
             return self.computed(node, join(_as_tensor(left), _as_tensor(right)))
         if isinstance(node, cst.UnaryOperation):
             inner = self.value(node.expression, env, depth + 1)
@@ -1269,11 +1272,20 @@ class Interpreter:
         """`F.mse_loss(student(x), teacher_out)` with gradients on, where `teacher_out` is an
         inference tensor: the loss saves it for the backward pass of the prediction's graph, which
         raises RuntimeError. Recorded with the forward passes whose graphs that backward pass uses."""
-        state = self.state(fact.node)
         arg, value = target
+        self._note_saved_inference(fact.node, arg.value, value, prediction)
+
+    def note_inference_operand(self, node: cst.BinaryOperation, left: tuple, right: tuple) -> None:
+        """`student(x) * teacher_out`: an operator that saves its operands (see `_SAVING_OPERATORS`)
+        with an inference tensor on one side and a graph on the other, as a loss's target."""
+        for (expression, value), (_, other) in ((left, right), (right, left)):
+            self._note_saved_inference(node, expression, value, other)
+
+    def _note_saved_inference(self, node: cst.CSTNode, expression: cst.CSTNode, value: Value, graph: Value) -> None:
+        state = self.state(node)
         if state is not None and state.mode is Mode.ENABLED and value.inference is not None and \
-                prediction.graph is Graph.YES and prediction.sources:
-            self.result.inference_targets.setdefault(id(fact.node), (fact, arg.value, value, prediction.sources))
+                graph.graph is Graph.YES and graph.sources:
+            self.result.inference_targets.setdefault(id(node), (node, expression, value, graph.sources))
 
     def note_inference_inputs(self, fact: CallFact, state: Optional[GradState], arguments: list) -> None:
         if state is None or state.mode is not Mode.ENABLED:
@@ -1449,6 +1461,11 @@ def _creates_trainable_leaf(fact: Optional[CallFact]) -> bool:
     if fact.qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
         return wanted is not False
     return bool(wanted) and fact.qualified.startswith("torch.") and fact.qualified.rpartition(".")[2] in TENSOR_CREATION
+
+
+# Operators that save both operands for the backward pass (`+` and `-` save none; checked on
+# torch in test_torch_facts.py).
+_SAVING_OPERATORS = (cst.Multiply, cst.Divide, cst.MatrixMultiply, cst.Power)
 
 
 def _target_loss(fact: CallFact, callee: Optional[Value]) -> Optional[str]:

@@ -295,8 +295,9 @@ class InferenceTensorForTraining(BackwardRule):
     nothing for backward (all its parameters frozen) would not fail. Losses that compute with
     `input - target` and save no target (`l1_loss`, `gaussian_nll_loss`, `kl_div` with
     `log_target=True`) are not reported, nor is `nn.KLDivLoss` (its `log_target` is set where it
-    is built), nor a loss the analysis does not know as torch's (a `criterion` parameter), nor an
-    operator (`(student(x) * teacher_out)` fails the same way).
+    is built), nor a loss the analysis does not know as torch's (a `criterion` parameter). Of the
+    operators, `*`, `/`, `@` and `**` save their operands and are reported (`student(x) *
+    teacher_out`); `+` and `-` save none.
     """
 
     code = "NG204"
@@ -311,18 +312,18 @@ class InferenceTensorForTraining(BackwardRule):
                 if token is None or "used" not in result.fate(token.id) or id(argument) in reported:
                     continue
                 reported.add(id(argument))
-                yield self._finding(analysis, fact, argument, value)
-            for fact, argument, value, graph in result.inference_targets.values():
+                yield self._finding(analysis, fact.node, argument, value)
+            for node, argument, value, graph in result.inference_targets.values():
                 if id(argument) in reported or not any("used" in result.fate(token) for token in graph):
                     continue
                 reported.add(id(argument))
-                yield self._finding(analysis, fact, argument, value)
+                yield self._finding(analysis, node, argument, value)
 
     @staticmethod
-    def _finding(analysis: FileAnalysis, fact, argument, value) -> Finding:
+    def _finding(analysis: FileAnalysis, user, argument, value) -> Finding:
         made = code_of(analysis, value.inference, 40)
         message = (f"`{code_of(analysis, argument, 30)}` is an inference tensor (made by `{made}` under "
-                   f"inference_mode), and `{code_of(analysis, fact.node, 40)}` needs it for the backward pass: "
+                   f"inference_mode), and `{code_of(analysis, user, 40)}` needs it for the backward pass: "
                    "this raises RuntimeError; compute it under `torch.no_grad()` instead, or pass "
                    f"`{code_of(analysis, argument, 30)}.clone()`")
         return Finding(argument, message)

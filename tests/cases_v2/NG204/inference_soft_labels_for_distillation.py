@@ -41,3 +41,15 @@ def pseudo_label_step(model: nn.Module, frozen_copy: nn.Module, optimizer, image
     optimizer.zero_grad()
     loss.backward()
     optimizer.step()
+
+
+def weighted_by_teacher(student: nn.Module, teacher: nn.Module, optimizer, images, targets):
+    """Per-sample weights from the teacher, made under inference_mode, multiply the student's
+    per-sample losses: `*` saves both operands for the backward pass."""
+    with torch.inference_mode():
+        confidence = teacher(images).softmax(dim=1).amax(dim=1)
+    per_sample = F.cross_entropy(student(images), targets, reduction="none")
+    loss = (per_sample * confidence).mean()  # expect: NG204@26
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()

@@ -63,3 +63,12 @@ def pseudo_labels_outside(model: nn.Module, frozen_copy: nn.Module, optimizer, i
     loss = F.cross_entropy(model(images), teacher_logits.argmax(dim=1))
     loss.backward()
     optimizer.step()
+
+
+def residual_to_teacher(student: nn.Module, teacher: nn.Module, optimizer, images):
+    """`-` saves neither operand; the difference it makes is a normal tensor, which `**` may save."""
+    with torch.inference_mode():
+        baseline = teacher(images)
+    loss = ((student(images) - baseline) ** 2).mean()
+    loss.backward()
+    optimizer.step()
