@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
-import libcst as cst
+if TYPE_CHECKING:  # annotations only: importing the settings must not load libcst (see flake8_plugin.py)
+    import libcst as cst
 
 
 class FixSafety(str, enum.Enum):

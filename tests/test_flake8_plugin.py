@@ -196,6 +196,36 @@ def test_findings_are_kept_by_content_settings_and_code(tmp_path):
     assert not (tmp_path / "off" / ".nograd_cache").exists()
 
 
+def test_the_plugin_knows_every_rule_code_and_the_opinionated_ones():
+    from nograd_lint.frontends.flake8_plugin import OFF_BY_DEFAULT, RULE_CODES
+
+    assert RULE_CODES == tuple(rule.code for rule in all_rules())
+    assert OFF_BY_DEFAULT == {rule.code for rule in all_rules() if not rule.default_enabled}
+
+
+# flake8 in one process; then: was libcst (the analysis) imported, and what did flake8 print?
+IMPORTED = """
+import sys
+from flake8.main.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print("libcst imported" if "libcst" in sys.modules else "libcst not imported")
+"""
+
+
+@pytest.mark.parametrize("select, imported, reported", [
+    ("E,W", "libcst not imported", []),
+    ("E,W,NG", "libcst imported", ["score.py:6:12: NG101"]),
+])
+def test_a_flake8_run_that_selects_no_ng_code_never_imports_the_analysis(tmp_path, select, imported, reported):
+    write(tmp_path, "score.py", SCORE.replace("return model", "model.eval()\n    return model"))
+    ran = run([script("python"), "-c", IMPORTED, "--isolated", "--select", select, "score.py"], tmp_path)
+    *lines, last = ran.out.splitlines()
+    assert (last, [line.split(" `")[0] for line in lines]) == (imported, reported)
+
+
 def test_kept_findings_follow_the_modules_a_file_imports(tmp_path):
     """flake8 checks one file at a time, with what it imports from its project: the finding in
     score.py names what `build` in nets.py does, and changes with it on a run with the cache as on

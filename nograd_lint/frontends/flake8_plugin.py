@@ -15,29 +15,27 @@ Findings are kept between runs (io/kept.py) in `.nograd_cache/` at the file's pr
 everything the file's analysis read: a file is analysed again when it, a module it imports (or
 one those import), or the settings change. `NOGRAD_LINT_NO_CACHE=1` and `NOGRAD_LINT_CACHE_DIR`
 work as for `nograd-lint`.
+
+flake8 imports every installed plugin for every run, most of which select no NG code (`--select
+E`). So this module knows the rule codes without importing the rules, and the analysis
+(flake8_checks.py, libcst) is imported only once a run can report an NG code.
 """
 from __future__ import annotations
 
-import ast
-import contextlib
 import sys
 from typing import Iterator, Optional, Sequence
 
 from flake8.style_guide import Decision, DecisionEngine
 
 from .. import __version__
-from ..analysis.project import Reads, recording
-from ..io.cache import ResultCache, cache_directory, cache_disabled
+from ..io.cache import cache_disabled
 from ..io.config import ConfigError, Settings, parse_confidence
-from ..linter import could_report_on, lint_module, relevant_rules
-from ..rules import all_rules
-from ..analysis.evaluation import has_cells
-from ..io.bare_trees import bare_module
-from ..io.deep import call_deep
-from ..io.files import safe_text
-from ..io.garbage import freeze_kept
-from ..io.kept import KeptRun
-from ..io.sources import SourceError, digest, parse
+
+# Every rule's code, and the opinionated ones (off unless selected precisely); checked against the
+# rules themselves in tests/test_flake8_plugin.py.
+RULE_CODES = ("NG101", "NG102", "NG103", "NG104", "NG201", "NG202", "NG203", "NG204", "NG205", "NG206", "NG207",
+              "NG208", "NG301", "NG302", "NG303", "NG304", "NG305", "NG306", "NG307", "NG308", "NG401")
+OFF_BY_DEFAULT = frozenset({"NG401"})
 
 
 class NogradChecker:
@@ -65,18 +63,16 @@ class NogradChecker:
         manager.add_option("--nograd-min-confidence", default="medium", parse_from_config=True,
                            choices=["low", "medium", "high"],
                            help="nograd-lint: drop findings below this confidence (default: medium)")
-        off = sorted(rule.code for rule in all_rules() if not rule.default_enabled)
-        if off:
-            manager.extend_default_ignore(off)
+        manager.extend_default_ignore(sorted(OFF_BY_DEFAULT))
 
     @classmethod
     def parse_options(cls, options) -> None:
         chosen = [*(getattr(options, "select", None) or ()), *(getattr(options, "extend_select", None) or ())]
         precise = tuple(code.upper() for code in chosen if code.upper().startswith("NG") and len(code) > 2)
         engine = DecisionEngine(options)
-        reportable = tuple(rule.code for rule in all_rules()
-                           if engine.decision_for(rule.code) is Decision.Selected
-                           and (rule.default_enabled or rule.code.startswith(precise or ("-",))))
+        reportable = tuple(code for code in RULE_CODES
+                           if engine.decision_for(code) is Decision.Selected
+                           and (code not in OFF_BY_DEFAULT or code.startswith(precise or ("-",))))
         cls.keep_suppressed = bool(getattr(options, "disable_noqa", False))
         cls.summaries = bool(getattr(options, "statistics", False))
         try:
@@ -97,63 +93,17 @@ class NogradChecker:
         if self.settings is None:
             return
         try:
-            results = call_deep(self._results)
-            freeze_kept()
+            from . import flake8_checks  # the analysis, imported once an NG code can be reported
+            found = flake8_checks.findings(self)
         except RecursionError:
             self._note("cannot analyse: nesting too deep")
             return
         except Exception as error:  # noqa: BLE001 - a plugin must never take flake8 down
+            from ..io.files import safe_text
             self._note(f"internal error, please report it: {type(error).__name__}: {safe_text(error)}")
             return
-        yield from results
-
-    def _results(self) -> list[tuple[int, int, str, type]]:
-        source = "".join(self.lines)
-        kept = self._kept_run(source)
-        found = _checked_findings(kept.lookup()) if kept is not None else None
-        if found is None:
-            with recording(self.filename) if self.settings.project else contextlib.nullcontext(Reads()) as reads:
-                found = self._findings(source)
-            if kept is not None:
-                kept.keep(found, reads, [digest(source)])
-        return [(line, column, text, type(self)) for line, column, text in found]
-
-    def _kept_run(self, source: str) -> Optional[KeptRun]:
-        """This file's kept findings (a run of one file, as flake8 checks them), unless the cache is off."""
-        if self.caches is None:
-            return None
-        directory = cache_directory([self.filename])
-        cache = self.caches.get(directory) or self.caches.setdefault(directory, ResultCache(directory))
-        return KeptRun(cache, [self.filename], "flake8", self.settings, self.keep_suppressed, self.summaries,
-                       contents={self.filename: source})
-
-    def _findings(self, source: str) -> list[list]:
-        """[line, 0-based column, "CODE message"] of each finding."""
-        rules = relevant_rules(source, self.settings, tree=self.tree)
-        if not rules:
-            return []
-        if not has_cells(source):  # most files have no findings: decided on flake8's own tree first
-            bare = bare_module(source, self.tree) if isinstance(self.tree, ast.Module) else None
-            if bare is not None and not could_report_on(bare.module, self.filename, self.settings, rules):
-                return []
-        try:
-            module = parse(source, self.filename)
-        except SourceError:
-            return []  # flake8 reports syntax errors itself (E999)
-        summaries = {rule.code: rule.summary for rule in rules} if self.summaries else {}
-        return [[d.line, d.column - 1, f"{d.code} {summaries.get(d.code, d.message)}"]
-                for d in lint_module(module, self.filename, self.settings, text=source,
-                                     keep_suppressed=self.keep_suppressed, rules=rules)]
+        for line, column, text in found:
+            yield line, column, text, type(self)
 
     def _note(self, message: str) -> None:
         print(f"nograd-lint: {self.filename}: {message}; its NG checks were skipped", file=sys.stderr)
-
-
-def _checked_findings(kept) -> Optional[list]:
-    """Kept findings as `_findings` gives them, or None for an entry of another shape."""
-    if not isinstance(kept, list):
-        return None
-    if not all(isinstance(item, list) and len(item) == 3 and isinstance(item[0], int) and isinstance(item[1], int)
-               and isinstance(item[2], str) for item in kept):
-        return None
-    return kept
