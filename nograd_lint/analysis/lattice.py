@@ -108,7 +108,7 @@ def join(*values: Value) -> Value:
     if not values:
         return PYTHON
     first = values[0]
-    if len(values) == 1:
+    if all(v is first for v in values):  # one value, or the same one from each branch (most joins)
         return first
     kinds = {v.kind for v in values}
     if len(kinds) == 1:
