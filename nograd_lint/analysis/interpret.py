@@ -842,8 +842,9 @@ class Interpreter:
                 return self.instantiate(fact, target, arguments)
             if target.kind is Kind.OBJECT and self.model.is_grad_free_model(target.ref):
                 return NO_GRAPH
-            if target.kind is Kind.OBJECT and _target_loss(fact, target):  # `class WeightedMSE(nn.MSELoss)`
-                return self.loss(node, arguments, _target_loss(fact, target))
+            torch_loss = _target_loss(fact, target) if target.kind is Kind.OBJECT else None
+            if torch_loss is not None:  # `class WeightedMSE(nn.MSELoss)`, however named
+                return self.loss(node, arguments, torch_loss)
             called = self.model.method_of(target.ref, "__call__") if target.kind is Kind.OBJECT else None
             if called is not None:  # an instance of a project class: its `__call__` runs
                 return self.project_call(fact, called, arguments, bound_self=target)
@@ -1189,7 +1190,7 @@ class Interpreter:
 
     def note_loss_target(self, node: cst.Call, arguments: list, torch_loss: str) -> None:
         """Record the prediction (first positional argument) and target (second, or `target=`), and
-        an inference tensor as the target of a loss that saves it (see `note_inference_target`)."""
+        an inference tensor as the target of a loss that saves it (see `note_saved_inference`)."""
         fact = self.calls.get(id(node))
         if fact is None or any(arg.star for arg, _ in arguments):
             return
@@ -1201,7 +1202,7 @@ class Interpreter:
         if target is None or prediction is None:
             return
         if _saves_target(torch_loss, arguments):
-            self.note_inference_target(fact, target, prediction[1])
+            self.note_saved_inference(node, target[0].value, target[1], prediction[1])
         previous = self.result.loss_targets.get(id(node))
         if previous is not None:  # a loop body read twice
             self.result.loss_targets[id(node)] = LossTarget(fact, join(previous.prediction, prediction[1]),
@@ -1268,20 +1269,17 @@ class Interpreter:
                 existing.carriers[carrier] = join(existing.carriers.get(carrier, carried), carried)
         return new.but(sources=new.sources | {token.id})
 
-    def note_inference_target(self, fact: CallFact, target: tuple, prediction: Value) -> None:
-        """`F.mse_loss(student(x), teacher_out)` with gradients on, where `teacher_out` is an
-        inference tensor: the loss saves it for the backward pass of the prediction's graph, which
-        raises RuntimeError. Recorded with the forward passes whose graphs that backward pass uses."""
-        arg, value = target
-        self._note_saved_inference(fact.node, arg.value, value, prediction)
-
     def note_inference_operand(self, node: cst.BinaryOperation, left: tuple, right: tuple) -> None:
         """`student(x) * teacher_out`: an operator that saves its operands (see `_SAVING_OPERATORS`)
-        with an inference tensor on one side and a graph on the other, as a loss's target."""
+        with an inference tensor on one side and a graph on the other."""
         for (expression, value), (_, other) in ((left, right), (right, left)):
-            self._note_saved_inference(node, expression, value, other)
+            self.note_saved_inference(node, expression, value, other)
 
-    def _note_saved_inference(self, node: cst.CSTNode, expression: cst.CSTNode, value: Value, graph: Value) -> None:
+    def note_saved_inference(self, node: cst.CSTNode, expression: cst.CSTNode, value: Value, graph: Value) -> None:
+        """`node` (a loss that saves its target, an operator that saves its operands) saves
+        `expression` for the backward pass of `graph`: with gradients on and an inference tensor
+        there (`F.mse_loss(student(x), teacher_out)`, `teacher_out` made under inference_mode),
+        it raises RuntimeError. Recorded with the forward passes whose graphs that backward uses."""
         state = self.state(node)
         if state is not None and state.mode is Mode.ENABLED and value.inference is not None and \
                 graph.graph is Graph.YES and graph.sources:
@@ -1489,11 +1487,12 @@ def _target_loss(fact: CallFact, callee: Optional[Value]) -> Optional[str]:
 
 def _saves_target(loss: str, arguments: list) -> bool:
     """Does the torch loss `loss` save its target for the backward pass (checked on torch in
-    test_torch_facts.py)? `kl_div` does unless `log_target=True`."""
+    test_torch_facts.py)? `kl_div` does unless `log_target=True` (or a flag not known to be False)."""
     if loss in knowledge.TARGET_NOT_SAVED:
         return False
     if loss == "kl_div":
-        return not any(arg.keyword is not None and arg.keyword.value == "log_target" for arg, _ in arguments)
+        return all(_is_false(arg.value) for arg, _ in arguments
+                   if arg.keyword is not None and arg.keyword.value == "log_target")
     return True
 
 

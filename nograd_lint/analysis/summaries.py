@@ -161,12 +161,13 @@ class ModuleModel:
         (a module read only for what others import from it): the functions are summarised when
         first asked for (see demand.py), and the top level's final result is not needed."""
         self._build_classes()
-        for cls in self.classes.values():  # fields before methods: methods read `self.model`
-            if on_demand:  # most classes of such a module are never used: when first asked for
+        # fields before methods: methods read `self.model`
+        if on_demand:  # most classes of such a module are never used: found when first asked for
+            for cls in self.classes.values():
                 cls._pending_fields = functools.partial(self._fill_fields, cls)
-            else:
+        else:  # every class's inherited fields, then what each `__init__` stores
+            for cls in self.classes.values():
                 self._inherit_fields(cls)
-        if not on_demand:
             for cls in self.classes.values():
                 self._init_fields(cls)
         self.module_env = _final_env(self, interpret(self, None))
