@@ -2,9 +2,13 @@
 module's text when it can, else from its `ast`; never "no" where the analysis finds a meaning."""
 from __future__ import annotations
 
+import ast
+from typing import Optional
+
+import pytest
 from frontend_files.helpers import write
 
-from nograd_lint.analysis.gradgate import _UNPARSED
+from nograd_lint.analysis.gradgate import _UNPARSED, _import_bindings, _import_statements
 from nograd_lint.analysis.project import Project
 
 WRAPPERS = "import torch\n\n\ndef no_grad_eval():\n    return torch.no_grad()\n"
@@ -59,3 +63,46 @@ def test_re_exports_and_modules_that_name_a_context_are_read_with_ast(tmp_path):
     assert gate.may_be_grad_context("kit.wrappers.no_grad_eval") is True
     assert project.grad_meaning("kit.tools.quiet") == "disabled"  # what the analysis finds
     assert project.grad_meaning("kit.tools.scale") is None
+
+
+def _bindings(text: str) -> Optional[dict]:
+    tree = _import_statements(text.encode())
+    return _import_bindings(tree, "kit") if tree is not None else None
+
+
+def test_import_statements_are_read_from_the_text_alone_when_no_statement_can_hide():
+    text = ('"""Helpers: we import the weights, then\n\n    from kit.wrappers import no_grad_eval\n"""\n'
+            "import os.path as osp  # import nothing else\nfrom . import (tools,  # see tools\n    plain)\n"
+            "def run():\n    from .wrappers import no_grad_eval as quiet\n    return quiet\n")
+    # the docstring's example counts too: more bindings than the module makes, never fewer
+    assert _bindings(text) == {"no_grad_eval": {"kit.wrappers.no_grad_eval"}, "osp": {"os.path"},
+                               "tools": {"kit.tools"}, "plain": {"kit.plain"},
+                               "quiet": {"kit.wrappers.no_grad_eval"}}
+    assert _bindings(text) == {**_import_bindings(ast.parse(text), "kit"),
+                               "no_grad_eval": {"kit.wrappers.no_grad_eval"}}
+
+
+@pytest.mark.parametrize("statement", [
+    "try: from .wrappers import no_grad_eval\nexcept ImportError: pass\n",
+    "if True: import torch\n",
+    "x = 1; import torch\n",
+    "x = 1; from .wrappers import \\\n    no_grad_eval\n",
+    "from .wrappers import (no_grad_eval,  # a comment with a parenthesis )\n    other)\n",
+])
+def test_a_module_whose_text_may_hide_an_import_statement_is_parsed_whole(statement):
+    assert _import_statements(statement.encode()) is None
+
+
+CYCLE_A = "from kit.cycle_b import helper\n"
+CYCLE_B = "from kit.cycle_a import helper\nfrom kit.wrappers import no_grad_eval\n"
+
+
+def test_an_import_cycle_is_a_context_only_where_a_module_on_it_defines_one(tmp_path):
+    project, gate = gate_of(tmp_path)
+    write(tmp_path, "kit/cycle_a.py", CYCLE_A)
+    write(tmp_path, "kit/cycle_b.py", CYCLE_B)
+    write(tmp_path, "kit/cycle_c.py", "from kit.cycle_c import no_grad_eval\nfrom kit.cycle_b import no_grad_eval\n")
+    assert gate.may_be_grad_context("kit.cycle_a.helper") is False
+    assert project.grad_meaning("kit.cycle_a.helper") is None
+    assert gate.may_be_grad_context("kit.cycle_c.no_grad_eval") is True  # through `cycle_b`
+    assert project.grad_meaning("kit.cycle_c.no_grad_eval") == "disabled"

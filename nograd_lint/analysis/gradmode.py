@@ -10,13 +10,16 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import enum
-from typing import Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
 
 import libcst as cst
 
 from . import knowledge
 from .imports import ImportMap, dotted_name, module_level_statements
 from .treewalk import NODE_TYPES, child_fields, iter_nodes, node_type
+
+if TYPE_CHECKING:
+    from .deferred import DeferredBodies
 
 
 class Mode(str, enum.Enum):
@@ -122,6 +125,12 @@ class FunctionInfo:
     is_generator: bool = False
     has_return_value: bool = False
     entry: GradState = ENABLED_BY_DEFAULT
+    pending_body: Optional[Callable[[], None]] = None  # builds and walks a deferred body (see deferred.py)
+
+    def ensure_body(self) -> None:
+        """Build and walk the body when it was deferred: its facts are known after this."""
+        if self.pending_body is not None:
+            self.pending_body()
 
     @property
     def is_async(self) -> bool:
@@ -223,6 +232,7 @@ class FileAnalysis:
     statement_spans: dict[int, Span]  # id(statement) -> span
     classes: dict[str, ClassInfo] = dataclasses.field(default_factory=dict)
     cache: dict = dataclasses.field(default_factory=dict)  # derived facts computed once per file
+    bodies: Optional["DeferredBodies"] = None  # function bodies not walked yet (see deferred.py)
     grad_exports: dict = dataclasses.field(default_factory=dict)  # name -> what it is as a grad context (see grad_meanings)
 
     def state_of(self, fact: Fact) -> GradState:
@@ -244,6 +254,8 @@ class FileAnalysis:
         """The facts that belong directly to `function` (not nested functions), within `span`, in
         source order. One of this analysis's own lists is read through an index by function (the
         walk appends facts in statement order), so a query costs what the function holds."""
+        if function is not None:
+            function.ensure_body()
         grouped = self._facts_by_function(facts)
         if grouped is None:
             return (fact for fact in facts
@@ -274,32 +286,47 @@ class FileAnalysis:
 
     def uses_of(self, name: str) -> list[NameUse]:
         """The reads of `name` in the file, in source order (an index built on first use)."""
+        if self.bodies is not None:
+            self.bodies.expand_mentioning(name)
         by_name = self.cache.get("name_uses_by_name")
         if by_name is None:
             by_name = self.cache["name_uses_by_name"] = {}
             for use in self.name_uses:
                 by_name.setdefault(use.name, []).append(use)
+            self._in_source_order(by_name)
         return by_name.get(name, [])
 
 
     def calls_named(self, callee: str) -> list["CallFact"]:
         """The calls of `callee` as written (`test`, `self.model`), in source order (an index
         built on first use)."""
+        if self.bodies is not None:
+            self.bodies.expand_mentioning(callee.rpartition(".")[2])
         by_callee = self.cache.get("calls_by_callee")
         if by_callee is None:
             by_callee = self.cache["calls_by_callee"] = {}
             for call in self.calls:
                 by_callee.setdefault(call.callee, []).append(call)
+            self._in_source_order(by_callee)
         return by_callee.get(callee, [])
+
+    def _in_source_order(self, index: dict[str, list]) -> None:
+        """The lists hold the facts of deferred bodies in the order they were walked: sort them."""
+        if self.bodies is not None:
+            for facts in index.values():
+                facts.sort(key=lambda fact: fact.index)
 
 
 def analyze(module: cst.Module, path: str = "<string>", imports: Optional[ImportMap] = None,
-            package: Optional[str] = None, project=None) -> FileAnalysis:
+            package: Optional[str] = None, project=None, bare=None) -> FileAnalysis:
     """Walk `module` once and resolve the grad mode of every function entry. `package` resolves
     relative imports; `project` (see project.py) tells what names imported from the project's
-    own modules are: grad-mode context classes and wrappers."""
+    own modules are: grad-mode context classes and wrappers. `bare`: the `BareModule` that built
+    `module`, when it deferred function bodies (see deferred.py); they are walked when needed."""
     module_imports = imports or ImportMap.of_module(module, package)
     collector = _Collector(module_imports.copy())  # the walk adds imports made inside functions
+    if bare is not None and bare.deferred:
+        collector.deferred = bare.deferred
     collector.imports.forget_rebound(_assigned_at_top_level(module.body))
     if project is not None and module_imports.star_modules:
         _bind_star_imports(module, module_imports, collector.imports, project)
@@ -320,7 +347,12 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     )
     analysis.grad_exports = {**collector.local_wrappers, **meanings}
     _resolve_ancestors(analysis.classes)
-    _resolve_function_entries(analysis)
+    if collector.deferred_bodies:
+        from .deferred import DeferredBodies
+        analysis.bodies = DeferredBodies(analysis, collector, bare)
+        _resolve_function_entries(analysis, from_callers=False)  # callers are in bodies not walked yet
+    else:
+        _resolve_function_entries(analysis)
     return analysis
 
 
@@ -474,6 +506,8 @@ class _Collector:
         self._open_spans: list[Span] = []
         self._with_bodies: dict[int, GradState] = {}
         self._in_main_guard = 0
+        self.deferred: dict = {}  # id(FunctionDef) -> `ast` node: functions whose body is empty for now
+        self.deferred_bodies: list = []  # (function, scopes, loops, list lengths after it, lines) in source order
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _fact_fields(self) -> tuple:
@@ -627,13 +661,33 @@ class _Collector:
                 found = framework_state(self.imports, expression, self.local_wrappers)
                 if found is not None:
                     info.framework_state = GradState(found.mode, Origin.DECORATOR, expression)
+        if id(node) in self.deferred:
+            self.deferred_bodies.append([info, tuple(self._scopes), tuple(self._loops), None])
         self.functions.append(info)
         self._functions.append(info)
         self._scopes.append(info)
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        source = self.deferred.get(id(original_node))
+        if source is not None:  # where its facts go in each list, and statement indexes for its body
+            self.deferred_bodies[-1][3] = {name: len(getattr(self, name)) for name in FACT_LISTS}
+            self._index += source.end_lineno - source.lineno + 1  # a statement starts on each line at most
         self._functions.pop()
         self._scopes.pop()
+
+    def walk_body(self, function: FunctionInfo, scopes: tuple, loops: tuple) -> None:
+        """Walk the body of a function whose body was deferred, as the walk of its module would
+        have: in the scopes and loops around its `def`, with the statement indexes kept for it."""
+        self._index = function.span.start
+        self._frames = [_Frame(None)]
+        self._functions = [function]
+        self._scopes = [*scopes, function]
+        self._loops = list(loops)
+        self._statements = [function.node]
+        self._open_spans = []
+        self._lambda_depth = 0
+        self._with_bodies = {}
+        self.walk(function.node.body)
 
     def visit_For(self, node: cst.For) -> None:
         iter_name = dotted_name(node.iter)
@@ -762,6 +816,7 @@ class _Collector:
 
 
 _HANDLERS: dict[type, tuple] = {}
+FACT_LISTS = ("functions", "loops", "calls", "assigns", "name_uses", "withs", "returns")  # in walk order
 _CONTEXT_NAMES = frozenset(qualified.rpartition(".")[2] for qualified in knowledge.GRAD_CONTEXTS)  # `no_grad`, ...
 
 
@@ -796,22 +851,38 @@ def _resolve_ancestors(classes: dict[str, ClassInfo]) -> None:
         info.ancestors = frozenset(found)
 
 
-def _resolve_function_entries(analysis: FileAnalysis) -> None:
+def _resolve_function_entries(analysis: FileAnalysis, from_callers: bool = True) -> None:
     """Give each function the mode it starts in: decorator, hook, callers, module-wide, default."""
-    by_name: dict[str, list[FunctionInfo]] = {}
     for function in analysis.functions:
-        by_name.setdefault(function.name, []).append(function)
-        decorated = function.decorator_state
-        if decorated is not None:
-            function.entry = decorated
-        elif is_framework_hook(analysis, function):
-            function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
-        elif function.class_name is None and function.name in _wrapped_functions(analysis):
-            function.entry = _wrapped_functions(analysis)[function.name]
-        elif function.class_name is None and function.name in _framework_callbacks(analysis):
-            function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
-        elif analysis.global_state is not None:
-            function.entry = GradState(analysis.global_state.mode, Origin.GLOBAL, analysis.global_state.node)
+        initial_entry(analysis, function)
+    if from_callers:
+        _entries_from_callers(analysis)
+
+
+def initial_entry(analysis: FileAnalysis, function: FunctionInfo) -> None:
+    """The mode a function starts in before its callers are read: decorator, hook, module-wide."""
+    decorated = function.decorator_state
+    if decorated is not None:
+        function.entry = decorated
+    elif is_framework_hook(analysis, function):
+        function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
+    elif function.class_name is None and function.name in _wrapped_functions(analysis):
+        function.entry = _wrapped_functions(analysis)[function.name]
+    elif function.class_name is None and function.name in _framework_callbacks(analysis):
+        function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
+    elif analysis.global_state is not None:
+        function.entry = GradState(analysis.global_state.mode, Origin.GLOBAL, analysis.global_state.node)
+
+
+def entries_from_callers(analysis: FileAnalysis) -> None:
+    """The in-module callers' part of `_resolve_function_entries`, from the entries as they are."""
+    for function in analysis.functions:
+        if function.entry.origin is Origin.CALLERS:
+            function.entry = ENABLED_BY_DEFAULT
+    _entries_from_callers(analysis)
+
+
+def _entries_from_callers(analysis: FileAnalysis) -> None:
     callers = {f: sites for f, sites in call_sites(analysis).items() if not is_passed_around(analysis, f)}
     changed = True
     while changed:  # a function called only under no_grad runs under no_grad; repeat to a fixed point

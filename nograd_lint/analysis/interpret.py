@@ -221,6 +221,8 @@ class Interpreter:
         self.model = model
         self.analysis = model.analysis
         self.scope = scope
+        if scope is not None:
+            scope.ensure_body()
         self.context = context
         self.result = ScopeResult(scope, context)
         self.calls: dict[int, CallFact] = model.calls_by_node
@@ -1407,6 +1409,7 @@ def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, def
 
 def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
     """Parameter -> attribute for the plain `self.attr = param` statements of an `__init__`'s body."""
+    init.ensure_body()
     names = set(_parameter_names(init))
     body = init.node.body
     stored = {}

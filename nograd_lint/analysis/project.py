@@ -29,6 +29,7 @@ from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, d
                           read_bytes)
 from .evaluation import has_cells
 from .gradgate import GradGate, resolve_relative, statements
+from .deferred import deferral
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
 
@@ -267,9 +268,11 @@ class Project:
             text = decoded[0] if decoded else data
             # CPython's parser builds the tree several times faster (see io/bare_trees.py); a
             # checked file with findings is read again with libcst to report them (`reread`)
-            bare = bare_or_none(text) if source is None and (depth > 0 or not has_cells(text)) else None
+            # a module read for its imports walks a function's body only when it is needed
+            defer = deferral if path not in self.checked else None
+            bare = bare_or_none(text, defer) if source is None and (depth > 0 or not has_cells(text)) else None
             module = bare.module if bare is not None else parse(text, str(path))
-            entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self)
+            entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self, bare=bare)
             if bare is not None:
                 entry.analysis.cache["bare"] = bare
             entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked, depth=depth)
@@ -311,8 +314,15 @@ class Project:
         analysis.cache["module_model"] = model
         for function in analysis.functions:
             self._owners[id(function)] = model
+        if analysis.bodies is not None:  # functions nested in bodies walked later
+            analysis.bodies.listeners.append(lambda since: self._own_functions(analysis, model, since))
         model.build_summaries(on_demand)
         return model
+
+    def _own_functions(self, analysis: FileAnalysis, model, since: Optional[dict]) -> None:
+        """The functions a body walked later defines belong to the module's model too."""
+        for function in analysis.functions[since["functions"] if since else 0:]:
+            self._owners[id(function)] = model
 
     def module(self, name: str, depth: int = 1) -> Optional[Entry]:
         path = self.path_of(name)

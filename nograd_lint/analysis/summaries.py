@@ -19,7 +19,7 @@ from typing import Callable, Iterable, Optional
 import libcst as cst
 
 from . import knowledge
-from .gradmode import ENABLED_BY_DEFAULT, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
+from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
 from .demand import OnDemand
 from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
                         interpret)
@@ -127,17 +127,16 @@ class ModuleModel:
         self.analysis = analysis
         self.project = project  # the project's other modules (see project.py), when known
         self.depth = 0  # how far from the files checked (see project.MAX_SUMMARY_DEPTH)
-        self.calls_by_node = {id(c.node): c for c in analysis.calls}
+        self.calls_by_node: dict = {}  # id(Call node) -> its fact
         self.facts_by_node: dict = {}  # id(Name or Call node) -> its fact, for the grad mode there
-        for fact in (*analysis.name_uses, *analysis.calls):
-            self.facts_by_node[id(fact.node)] = fact
-        self.call_order = {id(c.node): i for i, c in enumerate(analysis.calls)}  # source order, outer first
-        self._facts_by_node = {id(a.node): a for a in analysis.assigns if a.node is not None}
-        self._functions_by_node = {id(f.node): f for f in analysis.functions}
+        self.call_order: dict = {}  # id(Call node) -> its place in the calls (source order, outer first)
+        self._facts_by_node: dict = {}  # id(node) -> its assignment fact
+        self._functions_by_node: dict = {}
         self._top_level_functions: dict[str, FunctionInfo] = {}  # name -> the first module-level def
-        for function in analysis.functions:
-            if function.parent is None and function.class_name is None:
-                self._top_level_functions.setdefault(function.name, function)
+        self._read_in_functions: set[str] = set()
+        self._index_facts({name: 0 for name in FACT_LISTS})
+        if analysis.bodies is not None:  # bodies walked later add their facts
+            analysis.bodies.listeners.append(self._index_facts)
         self._ducks: dict = {}
         self._called_names: Optional[set] = None
         self.dropped_slots: dict = {}  # id(node) -> (node, GradState): container slots filled without gradients
@@ -149,10 +148,35 @@ class ModuleModel:
         self.module_env: dict[str, Value] = {}
         self.module_result: Optional[ScopeResult] = None
         self.callers: dict[int, list] = {}  # id(function) -> [(ScopeResult, CallFact, params, constants)]
-        self._read_in_functions = {use.name for use in analysis.name_uses if use.function is not None}
         self._external: list = []  # (result, fact, function, params, constants) from other modules
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
+
+    def _index_facts(self, since: Optional[dict[str, int]]) -> None:
+        """Index the facts of each list from position `since[list]` on (None: all of them again,
+        the lists having been put in source order)."""
+        analysis = self.analysis
+        if since is None:
+            for index in (self.calls_by_node, self.facts_by_node, self.call_order, self._facts_by_node,
+                          self._functions_by_node):
+                index.clear()  # cleared, not replaced: interpreters hold these dicts
+            since = {name: 0 for name in FACT_LISTS}
+        calls = analysis.calls[since["calls"]:]
+        for position, call in enumerate(calls, since["calls"]):
+            self.calls_by_node[id(call.node)] = call
+            self.call_order[id(call.node)] = position
+        for fact in (*analysis.name_uses[since["name_uses"]:], *calls):
+            self.facts_by_node[id(fact.node)] = fact
+        for use in analysis.name_uses[since["name_uses"]:]:
+            if use.function is not None:
+                self._read_in_functions.add(use.name)
+        for assign in analysis.assigns[since["assigns"]:]:
+            if assign.node is not None:
+                self._facts_by_node[id(assign.node)] = assign
+        for function in analysis.functions[since["functions"]:]:
+            self._functions_by_node[id(function.node)] = function
+            if function.parent is None and function.class_name is None:
+                self._top_level_functions.setdefault(function.name, function)
 
     # -- building ---------------------------------------------------------------------------------
     def build_summaries(self, on_demand: bool = False) -> None:
@@ -172,7 +196,7 @@ class ModuleModel:
                 self._init_fields(cls)
         self.module_env = _final_env(self, interpret(self, None))
         if on_demand:
-            self.on_demand = OnDemand(self._reverse_topological_groups(), self._edges, self._summarise)
+            self.on_demand = OnDemand(self.defines, self._callees_of, self._summarise)
             return
         groups = self._reverse_topological_groups()
         for group in groups:
@@ -193,7 +217,7 @@ class ModuleModel:
         """Finish phase 1 of a module built on demand (it became one of the files checked)."""
         if self.on_demand is not None:
             demand, self.on_demand = self.on_demand, None
-            demand.rest()
+            demand.rest(self._reverse_topological_groups())
             self.module_result = interpret(self, None)
 
     def _summarise(self, group: list[FunctionInfo]) -> None:
@@ -320,14 +344,24 @@ class ModuleModel:
         cached = getattr(self, "_groups", None)
         if cached is not None:
             return cached
+        if self.analysis.bodies is not None:
+            self.analysis.bodies.expand_all()
         functions = self.analysis.functions
-        edges = self._edges = {id(f): [] for f in functions}
+        edges = {id(f): [] for f in functions}
         for call in self.analysis.calls:
             if call.function is not None:
                 for target in callees(self.analysis, call):
                     edges[id(call.function)].append(target)
-        self._groups = _strongly_connected(functions, edges)
+        self._groups = strongly_connected(functions, edges)
         return self._groups
+
+    def _callees_of(self, function: FunctionInfo) -> list[FunctionInfo]:
+        """The functions of this module that calls in `function`'s own body may run."""
+        return [target for call in self.analysis.facts_in(self.analysis.calls, function)
+                for target in callees(self.analysis, call)]
+
+    def defines(self, function: FunctionInfo) -> bool:
+        return self._functions_by_node.get(id(function.node)) is function
 
     def _settle_entry_modes(self) -> None:
         """A function every caller runs with gradients disabled starts disabled: callers as the
@@ -452,6 +486,8 @@ class ModuleModel:
         return self.project.owner_of(function) if self.project is not None else None
 
     def read_in_functions(self, name: str) -> bool:
+        if self.analysis.bodies is not None:
+            self.analysis.bodies.expand_mentioning(name)
         return name in self._read_in_functions
 
     def explicitly_enabled(self, call) -> bool:
@@ -758,6 +794,7 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
     """Parameters that `if` tests of the function read: flags such as `train` or `mode`, and in
     methods the attributes of `self` (`if self.opt is not None:`)."""
     from .interpret import _parameter_names
+    function.ensure_body()
     names = set(_parameter_names(function))
     found = set()
     stack = [function.node.body]
@@ -780,7 +817,7 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
     return frozenset(found)
 
 
-def _strongly_connected(functions: list[FunctionInfo], edges: dict) -> list[list[FunctionInfo]]:
+def strongly_connected(functions: list[FunctionInfo], edges: dict) -> list[list[FunctionInfo]]:
     """Tarjan's algorithm without recursion: groups in reverse topological order (callees first)."""
     index: dict[int, int] = {}
     low: dict[int, int] = {}

@@ -132,6 +132,8 @@ def _grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list
     """In source order: loops over a module's parameters that set their flag, then the
     `requires_grad_` calls (a loop comes before the calls in its body)."""
     analysis = _scope_analysis(model, function)
+    if function is not None:
+        function.ensure_body()  # its loops are known once its body is walked
     found: list[tuple[tuple[int, int], GradSwitch]] = []
     for loop in analysis.loops:
         node = loop.node

@@ -110,6 +110,26 @@ class BareModule:
     module: cst.Module
     _spans: dict  # id(node) -> (line, byte column, end line, end byte column)
     _lines: list  # the source's lines, as UTF-8 bytes
+    _builder: Optional["_Builder"] = None  # kept while bodies are deferred
+    # id(FunctionDef) -> its `ast` node, for the functions whose body is left empty until `build_body`
+    deferred: dict = dataclasses.field(default_factory=dict)
+
+    @property
+    def source_lines(self) -> list:
+        """The source's lines, as UTF-8 bytes."""
+        return self._lines
+
+    def build_body(self, node: cst.FunctionDef) -> None:
+        """Give a deferred function its body (the node is changed in place: everything that holds
+        the function keeps holding it). A body that cannot be built stays empty."""
+        source = self.deferred.pop(id(node), None)
+        if source is None or self._builder is None:
+            return
+        try:
+            body = self._builder.function_body(source)
+        except (Unsupported, RecursionError):
+            return
+        object.__setattr__(node, "body", body)
 
     def position(self, node: cst.CSTNode) -> Optional[tuple[int, int, int, int]]:
         """(line, column, end line, end column) of `node` in the source, 1-based lines and
@@ -126,10 +146,12 @@ class BareModule:
         return len(text[:column].decode("utf-8", "replace"))
 
 
-def bare_module(text: str, tree: Optional[ast.Module] = None, encoding: str = "utf-8") -> Optional[BareModule]:
+def bare_module(text: str, tree: Optional[ast.Module] = None, encoding: str = "utf-8",
+                defer: Optional[Callable[[ast.AST], bool]] = None) -> Optional[BareModule]:
     """The libcst module of `text` built from CPython's `ast` (see the module's docstring), or None
     when CPython rejects it or it holds a construct not built here. `tree`: the `ast` tree of
-    `text`, when one is at hand (flake8 has one)."""
+    `text`, when one is at hand (flake8 has one). `defer`: which functions that are not inside
+    another function get an empty body, built when `BareModule.build_body` asks for it."""
     if tree is None:
         try:
             with warnings.catch_warnings():
@@ -137,20 +159,24 @@ def bare_module(text: str, tree: Optional[ast.Module] = None, encoding: str = "u
                 tree = compile(text, "<bare>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return None
-    builder = _Builder(text.encode("utf-8", "surrogatepass").splitlines())
+    builder = _Builder(text.encode("utf-8", "surrogatepass").splitlines(), defer)
     try:
         body = builder.block_statements(tree.body)
     except (Unsupported, RecursionError):
         return None
-    return BareModule(MAKE.Module(body=body, encoding=encoding), builder.spans, builder.lines)
+    return BareModule(MAKE.Module(body=body, encoding=encoding), builder.spans, builder.lines,
+                      builder if builder.deferred else None, builder.deferred)
 
 
 class _Builder:
     """Builds libcst nodes from `ast` nodes, recording each one's position."""
 
-    def __init__(self, lines: list) -> None:
+    def __init__(self, lines: list, defer: Optional[Callable[[ast.AST], bool]] = None) -> None:
         self.lines = lines
         self.spans: dict[int, tuple[int, int, int, int]] = {}
+        self._defer = defer
+        self._functions = 0  # how many functions the node being built is inside
+        self.deferred: dict[int, ast.AST] = {}  # id(FunctionDef) -> its `ast` node, body not built
         self._expressions: dict[type, Callable] = {
             ast.Name: self._name, ast.Attribute: self._attribute, ast.Call: self._call,
             ast.Constant: self._constant, ast.Subscript: self._subscript, ast.BinOp: self._binary,
@@ -252,10 +278,22 @@ class _Builder:
 
     def _function(self, node):
         returns = MAKE.Annotation(annotation=self.expression(node.returns)) if node.returns else None
-        return MAKE.FunctionDef(name=self._header_name(node, b"def"), params=self.parameters(node.args),
-                                body=self.suite(node.body), decorators=self._decorators(node.decorator_list),
-                                returns=returns,
-                                asynchronous=MAKE.Asynchronous() if isinstance(node, ast.AsyncFunctionDef) else None)
+        deferred = self._defer is not None and not self._functions and self._defer(node)
+        body = MAKE.IndentedBlock(body=()) if deferred else self.function_body(node)
+        built = MAKE.FunctionDef(name=self._header_name(node, b"def"), params=self.parameters(node.args),
+                                 body=body, decorators=self._decorators(node.decorator_list),
+                                 returns=returns,
+                                 asynchronous=MAKE.Asynchronous() if isinstance(node, ast.AsyncFunctionDef) else None)
+        if deferred:
+            self.deferred[id(built)] = node
+        return built
+
+    def function_body(self, node):
+        self._functions += 1
+        try:
+            return self.suite(node.body)
+        finally:
+            self._functions -= 1
 
     def _decorators(self, decorators: list) -> list:
         return [MAKE.Decorator(decorator=self.expression(d)) for d in decorators]
@@ -520,8 +558,10 @@ class _Builder:
         return parts
 
 
-def bare_or_none(data: Union[bytes, str]) -> Optional[BareModule]:
-    """`bare_module` of source bytes (decoded as Python decodes them) or text."""
+def bare_or_none(data: Union[bytes, str], defer: Optional[Callable[[str], Optional[Callable]]] = None
+                 ) -> Optional[BareModule]:
+    """`bare_module` of source bytes (decoded as Python decodes them) or text; `defer(text)` gives
+    its `defer` argument."""
     encoding = "utf-8"
     if isinstance(data, bytes):
         try:
@@ -531,4 +571,4 @@ def bare_or_none(data: Union[bytes, str]) -> Optional[BareModule]:
             return None
         if data.startswith("\ufeff"):
             data = data[1:]
-    return bare_module(data, encoding=encoding)
+    return bare_module(data, encoding=encoding, defer=defer(data) if defer is not None else None)

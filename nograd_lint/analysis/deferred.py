@@ -1,0 +1,179 @@
+"""Function bodies of a module read for its imports, built and walked when first needed.
+
+A run reads several times as many lines of imported project modules as it checks, and most of
+their functions are never asked about: on real projects about one in ten is summarised. Such a
+module is built from `ast` with the bodies of its top-level functions and methods left empty
+(`io/bare_trees.py`); the fact walk sees their headers (decorators, parameters), and reserves a
+statement index for each line of the body. A body is built and walked when something first needs
+its facts (`FunctionInfo.ensure_body`: a summary, a class's `__init__`, a query by function), in
+the scopes and loops around its `def`, and its facts join the module's lists. Queries by name over
+the whole module (`uses_of`, `calls_named`) first walk every body whose text mentions the name, so
+their answers are those of a module walked whole. `expand_all` walks the rest and puts each list
+back in the order one walk gives (a module read on demand that becomes a checked file).
+
+What cannot be known before the bodies are walked keeps a module from deferring them (see
+`deferral`): a function whose name says it may be a grad-mode wrapper (read by
+`local_grad_wrappers`), a body that imports or defines a class (the walk binds those for the whole
+module), a function wrapped by a call (`torch.no_grad()(f)`) or handed to a framework that runs it
+without gradients (read from every call of the module), and `match` statements (not built from
+`ast`). The modes functions start in from their in-module callers are not settled: a summary
+assumes callers with gradients on anyway, and `expand_all` settles them.
+"""
+from __future__ import annotations
+
+import ast
+import bisect
+import re
+from typing import Callable, Optional
+
+from . import knowledge
+from .gradmode import FACT_LISTS, FileAnalysis, FunctionInfo, entries_from_callers, initial_entry
+
+_FACT_LISTS_BY_FUNCTION = ("calls", "assigns", "name_uses", "withs", "returns")  # see `facts_in`
+_STALE = ("call_sites", "calls_by_callee", "decorated_functions", "functions_by_name", "name_uses_by_name",
+          "with_items")  # indexes over whole lists: built again when next asked
+_INDENTED_BINDING = re.compile(r"^[ \t]+(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b|class[ \t]+\w+[ \t]*[(:])", re.M)
+_MATCH = re.compile(r"^[ \t]*match\b", re.M)
+_GRAD_CONTEXT_CALLED = re.compile(  # `torch.no_grad()(evaluate)`
+    r"(?:no_grad|inference_mode|enable_grad|set_grad_enabled)\([^()]*\)\(\w+\)")
+_HANDED_WITHOUT_GRAD = tuple(name.rpartition(".")[2] for name in knowledge.CALLABLE_ARGUMENTS_WITHOUT_GRAD)
+
+
+def _read_whole(text: str) -> bool:
+    """Does the module hold what only walking every body can find (see the module's docstring)?
+    Substrings first: a regular expression over every module costs more than parsing it."""
+    return (("match " in text and _MATCH.search(text) is not None)
+            or (")(" in text and _GRAD_CONTEXT_CALLED.search(text) is not None)
+            or any(name in text for name in _HANDED_WITHOUT_GRAD))
+
+
+def deferral(text: str) -> Optional[Callable[[ast.AST], bool]]:
+    """Which functions of a module may have their body deferred, or None when none may."""
+    if _read_whole(text):
+        return None
+    lines, line, last = [], 1, 0
+    for match in _INDENTED_BINDING.finditer(text):
+        line += text.count("\n", last, match.start())
+        last = match.start()
+        lines.append(line)
+
+    def defer(node: ast.AST) -> bool:
+        lowered = node.name.lower()
+        if "grad" in lowered or "inference" in lowered:
+            return False
+        first = bisect.bisect_right(lines, node.lineno)
+        return first >= len(lines) or lines[first] > node.end_lineno
+
+    return defer
+
+
+class DeferredBodies:
+    """The deferred bodies of one module, and walking them into its analysis."""
+
+    def __init__(self, analysis: FileAnalysis, collector, bare) -> None:
+        self._analysis = analysis
+        self._collector = collector
+        self._bare = bare
+        self._order = collector.deferred_bodies  # [function, scopes, loops, list lengths after it]
+        self._pending = {id(record[0]): record for record in self._order}
+        self._segments: dict[int, dict[str, tuple[int, int]]] = {}  # id(function) -> list -> (start, end)
+        self._skeleton = {name: len(getattr(analysis, name)) for name in FACT_LISTS}
+        self._texts: dict[int, bytes] = {}  # id(function) -> the lines of its source, for mentions
+        self._words: set[str] = set()  # the words every body mentioning them was walked for
+        # told the list lengths before each walk, or None when the lists were put in order
+        self.listeners: list[Callable[[Optional[dict[str, int]]], None]] = []
+        for record in self._order:
+            function = record[0]
+            function.pending_body = lambda function=function: self.expand(function)
+
+    def expand(self, function: FunctionInfo) -> None:
+        """Build and walk `function`'s body; its facts (and nested functions) join the lists."""
+        record = self._pending.pop(id(function), None)
+        function.pending_body = None
+        if record is None:
+            return
+        analysis = self._analysis
+        self._bare.build_body(function.node)
+        before = {name: len(getattr(analysis, name)) for name in FACT_LISTS}
+        self._collector.walk_body(function, record[1], record[2])
+        self._segments[id(function)] = {name: (before[name], len(getattr(analysis, name))) for name in FACT_LISTS}
+        self._texts.pop(id(function), None)
+        for nested in analysis.functions[before["functions"]:]:
+            initial_entry(analysis, nested)
+        self._index_new_facts(before)
+        for listener in self.listeners:
+            listener(before)
+        if not self._pending:
+            self._finish()
+
+    def expand_mentioning(self, word: str) -> None:
+        """Walk every deferred body whose text holds `word` (a name it may read or call)."""
+        if not word or word in self._words:
+            return
+        self._words.add(word)  # bodies deferred later do not exist: once per word is enough
+        needle = word.encode("utf-8", "surrogatepass")
+        for record in list(self._pending.values()):
+            if needle in self._text(record[0]):
+                self.expand(record[0])
+
+    def expand_all(self) -> None:
+        """Walk every body left (see `_finish`)."""
+        for record in list(self._pending.values()):
+            self.expand(record[0])
+
+    def _finish(self) -> None:
+        """Every body is walked: put each list in the order of one walk over the whole module,
+        settle the modes functions start in from their callers, and read the lists as they are."""
+        analysis = self._analysis
+        for name in FACT_LISTS:
+            facts = getattr(analysis, name)
+            skeleton, ordered, done = facts[:self._skeleton[name]], [], 0
+            for record in self._order:
+                cut = record[3][name]
+                ordered += skeleton[done:cut]
+                start, end = self._segments[id(record[0])][name]
+                ordered += facts[start:end]
+                done = cut
+            ordered += skeleton[done:]
+            facts[:] = ordered  # the same list: indexes keyed by it stay valid once rebuilt
+        for key in [key for key in analysis.cache if key in _STALE or (type(key) is tuple and key[0] == "facts_by_function")]:
+            del analysis.cache[key]
+        entries_from_callers(analysis)
+        analysis.bodies = None
+        for listener in self.listeners:
+            listener(None)
+
+    def _text(self, function: FunctionInfo) -> bytes:
+        text = self._texts.get(id(function))
+        if text is None:
+            source = self._bare.deferred.get(id(function.node))
+            lines = self._bare.source_lines
+            text = self._texts[id(function)] = b"\n".join(lines[source.lineno - 1:source.end_lineno]) if source else b""
+        return text
+
+    def _index_new_facts(self, before: dict[str, int]) -> None:
+        """Keep the analysis's indexes by function (see `FileAnalysis.facts_in`) up to date with the
+        facts just walked, and drop its indexes over whole lists."""
+        cache = self._analysis.cache
+        for key in _STALE:
+            cache.pop(key, None)
+        for name in _FACT_LISTS_BY_FUNCTION:
+            facts = getattr(self._analysis, name)
+            key = ("facts_by_function", id(facts))
+            known = cache.get(key)
+            if known is None:
+                continue
+            if known[0] != before[name]:
+                del cache[key]
+                continue
+            grouped = known[1]
+            touched = set()
+            for fact in facts[before[name]:]:
+                found, indexes = grouped.setdefault(id(fact.function), ([], []))
+                found.append(fact)
+                indexes.append(fact.index)
+                touched.add(id(fact.function))
+            if any(grouped[t][1] != sorted(grouped[t][1]) for t in touched):
+                del cache[key]  # not in statement order: read the list itself, as a whole walk would
+            else:
+                cache[key] = (len(facts), grouped)
