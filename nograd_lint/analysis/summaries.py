@@ -531,6 +531,8 @@ class ModuleModel:
     def class_by_usage(self, scope: FunctionInfo, name: str) -> Optional[ClassModel]:
         """The one project class whose methods and fields cover every attribute the scope reads on
         `name` (`ema.update(...)`, `ema.shadow(x)`: an `EMA`), if exactly one does."""
+        if not self.classes:
+            return None
         key = ("usage", id(scope))
         if key not in self._ducks:
             attributes: dict[str, set] = {}
@@ -539,7 +541,7 @@ class ModuleModel:
                     attributes.setdefault(node.value.value, set()).add(node.attr.value)
             self._ducks[key] = attributes
         used = self._ducks[key].get(name)
-        if not used or not self.classes:
+        if not used:
             return None
         fits = self._classes_with(used, enough=2)
         return fits[0] if len(fits) == 1 else None
