@@ -236,6 +236,7 @@ def test_functions_that_may_be_grad_wrappers_are_walked_with_the_module():
     "from ignite.engine import create_supervised_evaluator\n\ndef build(model):\n"
     "    return create_supervised_evaluator(model, model_fn=step)\n",  # hands one to a framework
     "def pick(command):\n    match command:\n        case 1:\n            return 1\n",  # not built from `ast`
+    "def pick(command):\n    match(command):\n        case 1:\n            return 1\n",
 ])
 def test_modules_whose_bodies_decide_module_wide_facts_are_walked_whole(text):
     assert deferral(text) is None

@@ -42,7 +42,7 @@ _HANDED_WITHOUT_GRAD = tuple(name.rpartition(".")[2] for name in knowledge.CALLA
 def _read_whole(text: str) -> bool:
     """Does the module hold what only walking every body can find (see the module's docstring)?
     Substrings first: a regular expression over every module costs more than parsing it."""
-    return (("match " in text and _MATCH.search(text) is not None)
+    return (("match" in text and _MATCH.search(text) is not None)
             or (")(" in text and _GRAD_CONTEXT_CALLED.search(text) is not None)
             or any(name in text for name in _HANDED_WITHOUT_GRAD))
 
