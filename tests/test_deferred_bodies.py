@@ -222,6 +222,9 @@ def test_a_query_by_name_walks_the_bodies_that_mention_it_and_answers_as_a_whole
 def test_a_body_that_binds_names_for_the_whole_module_is_walked_with_it(body, deferred):
     text = f"def run(model, x):\n{body}"
     assert deferral(text)(_ast_def(text)) is deferred
+    for newline in ("\r\n", "\r"):  # lines counted as CPython counts them
+        other = "import torch\n\n" + text.replace("\n", newline)
+        assert deferral(other)(_ast_def(other)) is deferred
 
 
 def test_functions_that_may_be_grad_wrappers_are_walked_with_the_module():

@@ -51,6 +51,8 @@ def deferral(text: str) -> Optional[Callable[[ast.AST], bool]]:
     """Which functions of a module may have their body deferred, or None when none may."""
     if _read_whole(text):
         return None
+    if "\r" in text:  # lines as CPython numbers them
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines, line, last = [], 1, 0
     for match in _INDENTED_BINDING.finditer(text):
         line += text.count("\n", last, match.start())
