@@ -9,6 +9,7 @@ import pytest
 from frontend_files.helpers import write
 
 from nograd_lint.analysis.gradgate import _UNPARSED, _import_bindings, _import_statements
+from nograd_lint.analysis.gradmode import Mode
 from nograd_lint.analysis.project import Project
 
 WRAPPERS = "import torch\n\n\ndef no_grad_eval():\n    return torch.no_grad()\n"
@@ -106,3 +107,17 @@ def test_an_import_cycle_is_a_context_only_where_a_module_on_it_defines_one(tmp_
     assert project.grad_meaning("kit.cycle_a.helper") is None
     assert gate.may_be_grad_context("kit.cycle_c.no_grad_eval") is True  # through `cycle_b`
     assert project.grad_meaning("kit.cycle_c.no_grad_eval") == "disabled"
+
+
+QUIET = "import torch\n\n\nclass frozen(torch.no_grad):\n    pass\n"
+USES_QUIET = "from kit.quiet import frozen\n\nCTX = frozen()\n\n\ndef run(model, x):\n    with CTX:\n        return model(x)\n"
+
+
+def test_a_context_value_made_from_a_project_context_counts_in_a_module_that_names_none(tmp_path):
+    project, _ = gate_of(tmp_path)
+    write(tmp_path, "kit/quiet.py", QUIET)
+    path = write(tmp_path, "kit/uses_quiet.py", USES_QUIET)
+    assert b"no_grad" not in path.read_bytes()
+    analysis = project.entry(path, depth=0).analysis
+    [call] = analysis.calls_named("model")
+    assert analysis.state_of(call).mode is Mode.DISABLED

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import enum
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -318,11 +318,13 @@ class FileAnalysis:
 
 
 def analyze(module: cst.Module, path: str = "<string>", imports: Optional[ImportMap] = None,
-            package: Optional[str] = None, project=None, bare=None) -> FileAnalysis:
+            package: Optional[str] = None, project=None, bare=None, text: Union[str, bytes, None] = None) -> FileAnalysis:
     """Walk `module` once and resolve the grad mode of every function entry. `package` resolves
     relative imports; `project` (see project.py) tells what names imported from the project's
     own modules are: grad-mode context classes and wrappers. `bare`: the `BareModule` that built
-    `module`, when it deferred function bodies (see deferred.py); they are walked when needed."""
+    `module`, when it deferred function bodies (see deferred.py); they are walked when needed.
+    `text`: the module's source, when at hand (a module that names no context holds no value
+    that is one)."""
     module_imports = imports or ImportMap.of_module(module, package)
     collector = _Collector(module_imports.copy())  # the walk adds imports made inside functions
     if bare is not None and bare.deferred:
@@ -337,6 +339,8 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
             collector.imports.alias(local, meaning)  # `class frozen_graph(torch.no_grad)`: it is no_grad
         else:
             collector.local_wrappers[local] = meaning
+    if text is not None and not any(name in text for name in (_CONTEXT_NAMES if isinstance(text, str) else _CONTEXT_BYTES)):
+        collector.contexts_named = any(meaning in knowledge.GRAD_CONTEXTS for meaning in collector.imports.aliases.values())
     collector.walk(module)
     analysis = FileAnalysis(
         module=module, imports=collector.imports, module_imports=module_imports, path=path,
@@ -506,6 +510,7 @@ class _Collector:
         self._open_spans: list[Span] = []
         self._with_bodies: dict[int, GradState] = {}
         self._in_main_guard = 0
+        self.contexts_named = True  # False: no name in the module can be a grad-mode context
         self.deferred: dict = {}  # id(FunctionDef) -> `ast` node: functions whose body is empty for now
         self.deferred_bodies: list = []  # (function, scopes, loops, list lengths after it, lines) in source order
 
@@ -734,6 +739,8 @@ class _Collector:
     def _note_context_value(self, node: cst.Assign) -> None:
         """`ctx = torch.no_grad` / `NO_GRAD = torch.no_grad()` keep their mode under `with ctx():`;
         `ctx = nullcontext if train else torch.no_grad` makes the mode under it unknown."""
+        if not self.contexts_named:
+            return
         value = node.value
         direct = context_use(self.imports, value)
         if direct is None and not any(
@@ -818,6 +825,7 @@ class _Collector:
 _HANDLERS: dict[type, tuple] = {}
 FACT_LISTS = ("functions", "loops", "calls", "assigns", "name_uses", "withs", "returns")  # in walk order
 _CONTEXT_NAMES = frozenset(qualified.rpartition(".")[2] for qualified in knowledge.GRAD_CONTEXTS)  # `no_grad`, ...
+_CONTEXT_BYTES = frozenset(name.encode() for name in _CONTEXT_NAMES)
 
 
 def is_main_guard(test: cst.BaseExpression) -> bool:

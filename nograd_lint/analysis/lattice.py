@@ -215,5 +215,7 @@ def merge(a: dict, b: dict) -> dict:
     """Two environments (name -> Value) joined where branches meet."""
     merged = dict(a)
     for name, value in b.items():
-        merged[name] = join(a[name], value) if name in a else value
+        old = a.get(name)
+        if old is not value:  # most names hold the same value in both branches
+            merged[name] = join(old, value) if old is not None else value
     return merged

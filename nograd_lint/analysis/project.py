@@ -272,7 +272,8 @@ class Project:
             defer = deferral if path not in self.checked else None
             bare = bare_or_none(text, defer) if source is None and (depth > 0 or not has_cells(text)) else None
             module = bare.module if bare is not None else parse(text, str(path))
-            entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self, bare=bare)
+            entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self, bare=bare,
+                                     text=text)
             if bare is not None:
                 entry.analysis.cache["bare"] = bare
             entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked, depth=depth)
