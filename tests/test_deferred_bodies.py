@@ -211,6 +211,9 @@ def test_a_query_by_name_walks_the_bodies_that_mention_it_and_answers_as_a_whole
     assert walked == {"fit", "first", "nested"}  # `first` mentions its own name: its decorator's target
     assert [(u.name, u.function and u.function.name) for u in deferred.uses_of("scale")] == \
         [(u.name, u.function and u.function.name) for u in whole.uses_of("scale")]
+    # `per_epoch` holds the word only inside a longer name: its body is not walked for it
+    assert [u.function for u in deferred.uses_of("epoch")] == [u.function for u in whole.uses_of("epoch")] == [None]
+    assert not _by_name(deferred, "per_epoch").node.body.body
 
 
 @pytest.mark.parametrize("body, deferred", [

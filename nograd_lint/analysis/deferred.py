@@ -113,9 +113,11 @@ class DeferredBodies:
         if not word or word in self._words:
             return
         self._words.add(word)  # bodies deferred later do not exist: once per word is enough
-        needle = word.encode("utf-8", "surrogatepass")
+        # the word alone, not inside a longer name (`to` in `torch`): a name read or called is one
+        mention = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(word.encode("utf-8", "surrogatepass"))
+                             + rb"(?![A-Za-z0-9_])")
         for record in list(self._pending.values()):
-            if needle in self._text(record[0]):
+            if mention.search(self._text(record[0])):
                 self.expand(record[0])
 
     def expand_all(self) -> None:
