@@ -246,3 +246,18 @@ def test_functions_that_may_be_grad_wrappers_are_walked_with_the_module():
 ])
 def test_modules_whose_bodies_decide_module_wide_facts_are_walked_whole(text):
     assert deferral(text) is None
+
+
+def test_the_index_of_facts_by_function_grows_with_each_body_walked():
+    whole = _analysed(ORDERED, defer=True)
+    whole.bodies.expand_all()
+    deferred = _analysed(ORDERED, defer=True)
+
+    def calls_of(analysis, name):
+        return [(c.callee, c.index - _by_name(analysis, name).span.start)
+                for c in analysis.facts_in(analysis.calls, _by_name(analysis, name))]
+    assert calls_of(deferred, "__init__") == calls_of(whole, "__init__")  # the index is built here
+    assert calls_of(deferred, "fit") == calls_of(whole, "fit")  # and extended by `fit`'s body
+    assert calls_of(deferred, "fit") == [(None, 2), ("self.net", 2), ("loss.backward", 3), ("optimizer.step", 4),
+                                         ("first", 5)]  # `(...).sum()` has no name
+    assert len(deferred.calls) < len(whole.calls)  # other bodies are still deferred

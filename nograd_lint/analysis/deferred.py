@@ -29,9 +29,9 @@ from typing import Callable, Optional
 from . import knowledge
 from .gradmode import FACT_LISTS, FileAnalysis, FunctionInfo, entries_from_callers, initial_entry
 
-_FACT_LISTS_BY_FUNCTION = ("calls", "assigns", "name_uses", "withs", "returns")  # see `facts_in`
+# indexes over whole lists, built again when next asked (those by function extend themselves)
 _STALE = ("call_sites", "calls_by_callee", "decorated_functions", "functions_by_name", "name_uses_by_name",
-          "with_items")  # indexes over whole lists: built again when next asked
+          "with_items")
 _INDENTED_BINDING = re.compile(r"^[ \t]+(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b|class[ \t]+\w+[ \t]*[(:])", re.M)
 _MATCH = re.compile(r"^[ \t]*match\b", re.M)
 _GRAD_CONTEXT_CALLED = re.compile(  # `torch.no_grad()(evaluate)`
@@ -60,8 +60,7 @@ def deferral(text: str) -> Optional[Callable[[ast.AST], bool]]:
         lines.append(line)
 
     def defer(node: ast.AST) -> bool:
-        lowered = node.name.lower()
-        if "grad" in lowered or "inference" in lowered:
+        if knowledge.may_name_grad_wrapper(node.name):
             return False
         first = bisect.bisect_right(lines, node.lineno)
         return first >= len(lines) or lines[first] > node.end_lineno
@@ -76,33 +75,32 @@ class DeferredBodies:
         self._analysis = analysis
         self._collector = collector
         self._bare = bare
-        self._order = collector.deferred_bodies  # [function, scopes, loops, list lengths after it]
-        self._pending = {id(record[0]): record for record in self._order}
-        self._segments: dict[int, dict[str, tuple[int, int]]] = {}  # id(function) -> list -> (start, end)
+        self._order = collector.deferred_bodies  # in source order
+        self._pending = {id(body.function): body for body in self._order}
         self._skeleton = {name: len(getattr(analysis, name)) for name in FACT_LISTS}
         self._texts: dict[int, bytes] = {}  # id(function) -> the lines of its source, for mentions
         self._words: set[str] = set()  # the words every body mentioning them was walked for
         # told the list lengths before each walk, or None when the lists were put in order
         self.listeners: list[Callable[[Optional[dict[str, int]]], None]] = []
-        for record in self._order:
-            function = record[0]
-            function.pending_body = lambda function=function: self.expand(function)
+        for body in self._order:
+            body.function.pending_body = lambda function=body.function: self.expand(function)
 
     def expand(self, function: FunctionInfo) -> None:
         """Build and walk `function`'s body; its facts (and nested functions) join the lists."""
-        record = self._pending.pop(id(function), None)
+        body = self._pending.pop(id(function), None)
         function.pending_body = None
-        if record is None:
+        if body is None:
             return
         analysis = self._analysis
         self._bare.build_body(function.node)
         before = {name: len(getattr(analysis, name)) for name in FACT_LISTS}
-        self._collector.walk_body(function, record[1], record[2])
-        self._segments[id(function)] = {name: (before[name], len(getattr(analysis, name))) for name in FACT_LISTS}
+        self._collector.walk_body(function, body.scopes, body.loops)
+        body.walked = {name: (before[name], len(getattr(analysis, name))) for name in FACT_LISTS}
         self._texts.pop(id(function), None)
         for nested in analysis.functions[before["functions"]:]:
             initial_entry(analysis, nested)
-        self._index_new_facts(before)
+        for key in _STALE:
+            analysis.cache.pop(key, None)
         for listener in self.listeners:
             listener(before)
         if not self._pending:
@@ -116,14 +114,14 @@ class DeferredBodies:
         # the word alone, not inside a longer name (`to` in `torch`): a name read or called is one
         mention = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(word.encode("utf-8", "surrogatepass"))
                              + rb"(?![A-Za-z0-9_])")
-        for record in list(self._pending.values()):
-            if mention.search(self._text(record[0])):
-                self.expand(record[0])
+        for body in list(self._pending.values()):
+            if mention.search(self._text(body.function)):
+                self.expand(body.function)
 
     def expand_all(self) -> None:
         """Walk every body left (see `_finish`)."""
-        for record in list(self._pending.values()):
-            self.expand(record[0])
+        for body in list(self._pending.values()):
+            self.expand(body.function)
 
     def _finish(self) -> None:
         """Every body is walked: put each list in the order of one walk over the whole module,
@@ -132,12 +130,11 @@ class DeferredBodies:
         for name in FACT_LISTS:
             facts = getattr(analysis, name)
             skeleton, ordered, done = facts[:self._skeleton[name]], [], 0
-            for record in self._order:
-                cut = record[3][name]
-                ordered += skeleton[done:cut]
-                start, end = self._segments[id(record[0])][name]
+            for body in self._order:
+                ordered += skeleton[done:body.cuts[name]]
+                start, end = body.walked[name]
                 ordered += facts[start:end]
-                done = cut
+                done = body.cuts[name]
             ordered += skeleton[done:]
             facts[:] = ordered  # the same list: indexes keyed by it stay valid once rebuilt
         for key in [key for key in analysis.cache if key in _STALE or (type(key) is tuple and key[0] == "facts_by_function")]:
@@ -154,30 +151,3 @@ class DeferredBodies:
             lines = self._bare.source_lines
             text = self._texts[id(function)] = b"\n".join(lines[source.lineno - 1:source.end_lineno]) if source else b""
         return text
-
-    def _index_new_facts(self, before: dict[str, int]) -> None:
-        """Keep the analysis's indexes by function (see `FileAnalysis.facts_in`) up to date with the
-        facts just walked, and drop its indexes over whole lists."""
-        cache = self._analysis.cache
-        for key in _STALE:
-            cache.pop(key, None)
-        for name in _FACT_LISTS_BY_FUNCTION:
-            facts = getattr(self._analysis, name)
-            key = ("facts_by_function", id(facts))
-            known = cache.get(key)
-            if known is None:
-                continue
-            if known[0] != before[name]:
-                del cache[key]
-                continue
-            grouped = known[1]
-            touched = set()
-            for fact in facts[before[name]:]:
-                found, indexes = grouped.setdefault(id(fact.function), ([], []))
-                found.append(fact)
-                indexes.append(fact.index)
-                touched.add(id(fact.function))
-            if any(grouped[t][1] != sorted(grouped[t][1]) for t in touched):
-                del cache[key]  # not in statement order: read the list itself, as a whole walk would
-            else:
-                cache[key] = (len(facts), grouped)

@@ -13,9 +13,10 @@ where the same question (asked again there) does not answer "no"; on an import c
 context only where a module on it defines one. The module's import statements all count, whatever
 block they are in: more than the analysis reads, never less. They are found in its text and parsed
 alone (`_import_statements`: a fifth of parsing the module) unless the text shows a statement that
-could hide one (`try: import x`); then the module is read with `ast`. A module whose text names no context and has the name
-in no place where an import statement's text could bind it answers "no" from its text, unparsed
-(two thirds of the modules asked about, on the 100k-line benchmark sample).
+could hide one (`try: import x`); then the module is read with `ast`. Its own candidates are read
+from the text's top-level headers. A module whose text names no context and has the name in no
+place where an import statement's text could bind it answers "no" from its text, unparsed (two
+thirds of the modules asked about, on the 100k-line benchmark sample).
 """
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ import os
 import re
 from pathlib import Path
 from typing import Callable, Optional
+
+from .knowledge import may_name_grad_wrapper
 
 CONTEXT_NAMES = (b"no_grad", b"enable_grad", b"set_grad_enabled", b"inference_mode")
 
@@ -209,17 +212,15 @@ class _ModuleText:
         return self._plain and attribute.isascii() and attribute not in self._bindable
 
     def _parse(self, package: Optional[str]) -> Optional[tuple]:
-        names_context = any(name in self.data for name in CONTEXT_NAMES)
-        imports = _import_statements(self.data)
-        if imports is not None:  # the import statements alone, and the top level's headers from the text
-            bindings = _import_bindings(imports, package)
-            return (_own_candidates_in_text(self.data, bindings) if names_context else frozenset()), bindings
-        try:
-            tree = ast.parse(self.data)
-        except (SyntaxError, ValueError):
-            return None
+        tree = _import_statements(self.data)  # the import statements alone, when none can hide
+        if tree is None:
+            try:
+                tree = ast.parse(self.data)
+            except (SyntaxError, ValueError):
+                return None
         bindings = _import_bindings(tree, package)
-        return (_own_candidates(tree, bindings) if names_context else frozenset()), bindings
+        own = _own_candidates(self.data, bindings) if any(name in self.data for name in CONTEXT_NAMES) else frozenset()
+        return own, bindings
 
 
 # An import statement at the start of a line: `from` and its module, `import`, then its names to the
@@ -254,10 +255,13 @@ def _import_statements(data: bytes) -> Optional[ast.Module]:
         return None
 
 
-def _own_candidates_in_text(data: bytes, bindings: dict[str, set[str]]) -> frozenset[str]:
-    """`_own_candidates` from the text: each `class` and `def` at the start of a line is read as a
-    top-level one (one in a string too: more, never less), a base as the last name of what is
-    written between the commas of its parentheses."""
+def _own_candidates(data: bytes, bindings: dict[str, set[str]]) -> frozenset[str]:
+    """Top-level classes with a base that may be a torch context (`torch.no_grad`, or a name an
+    import binds to one), and top-level functions named with `grad` or `inference`: the only
+    shapes `gradmode.grad_meanings` and `gradmode.local_grad_wrappers` read. From the text: each
+    `class` and `def` at the start of a line is read as a top-level one (one in a string too:
+    more, never less), a base as the last name of what is written between the commas of its
+    parentheses."""
     contexts = {name.decode() for name in CONTEXT_NAMES}
     found = set()
     for match in _TOP_CLASS.finditer(data):
@@ -267,29 +271,9 @@ def _own_candidates_in_text(data: bytes, bindings: dict[str, set[str]]) -> froze
             if last in contexts or any(target.rpartition(".")[2] in contexts for target in bindings.get(written, ())):
                 found.add(match.group(1).decode("utf-8", "replace"))
     for match in _TOP_FUNCTION.finditer(data):
-        lowered = match.group(1).decode("utf-8", "replace").lower()
-        if "grad" in lowered or "inference" in lowered:
-            found.add(match.group(1).decode("utf-8", "replace"))
-    return frozenset(found)
-
-
-def _own_candidates(tree: ast.Module, bindings: dict[str, set[str]]) -> frozenset[str]:
-    """Top-level classes with a base that may be a torch context (`torch.no_grad`, or a name an
-    import binds to one), and top-level functions named with `grad` or `inference`: the only
-    shapes `gradmode.grad_meanings` and `gradmode.local_grad_wrappers` read."""
-    contexts = {name.decode() for name in CONTEXT_NAMES}
-    found = set()
-    for statement in tree.body:
-        if isinstance(statement, ast.ClassDef):
-            for base in statement.bases:
-                last = base.attr if isinstance(base, ast.Attribute) else base.id if isinstance(base, ast.Name) else None
-                if last in contexts or (isinstance(base, ast.Name) and any(
-                        target.rpartition(".")[2] in contexts for target in bindings.get(base.id, ()))):
-                    found.add(statement.name)
-        elif isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            lowered = statement.name.lower()
-            if "grad" in lowered or "inference" in lowered:
-                found.add(statement.name)
+        name = match.group(1).decode("utf-8", "replace")
+        if may_name_grad_wrapper(name):
+            found.add(name)
     return frozenset(found)
 
 

@@ -267,19 +267,20 @@ class FileAnalysis:
 
     def _facts_by_function(self, facts: Iterable[Fact]) -> Optional[dict]:
         """id(function) -> (its facts, their statement indexes) for one of the fact lists of this
-        analysis, built on first use; None for any other collection of facts."""
+        analysis, built on first use and extended by the facts a deferred body adds to the list
+        (see deferred.py); None for any other collection of facts."""
         if not any(facts is own for own in (self.calls, self.assigns, self.name_uses, self.withs, self.returns)):
             return None
         key = ("facts_by_function", id(facts))
-        known = self.cache.get(key)
-        if known is not None and known[0] == len(facts):
-            return known[1]
-        grouped: dict[int, tuple[list, list]] = {}
-        for fact in facts:
+        known = self.cache.pop(key, None)
+        grouped: dict[int, tuple[list, list]] = known[1] if known is not None else {}
+        touched = set()
+        for fact in facts[known[0] if known is not None else 0:]:
             found, indexes = grouped.setdefault(id(fact.function), ([], []))
             found.append(fact)
             indexes.append(fact.index)
-        if any(indexes != sorted(indexes) for _, indexes in grouped.values()):
+            touched.add(id(fact.function))
+        if any(grouped[function][1] != sorted(grouped[function][1]) for function in touched):
             return None  # not in statement order: read the list itself
         self.cache[key] = (len(facts), grouped)
         return grouped
@@ -431,8 +432,7 @@ def local_grad_wrappers(module: cst.Module, imports: ImportMap) -> dict[str, str
     for statement in module.body:
         if not isinstance(statement, cst.FunctionDef):
             continue
-        lowered = statement.name.value.lower()
-        if "grad" not in lowered and "inference" not in lowered:
+        if not knowledge.may_name_grad_wrapper(statement.name.value):
             continue
         modes = set()
         overridden: set[int] = set()  # see `_overridden_items`; a `with` comes before its items
@@ -466,6 +466,17 @@ def context_use(imports: ImportMap, node: cst.BaseExpression) -> Optional[Contex
         return None
     args = tuple(node.args) if isinstance(node, cst.Call) else ()
     return ContextUse(kind=kind, node=node, called=called, args=args)
+
+
+@dataclasses.dataclass(eq=False)
+class DeferredBody:
+    """A function whose body the walk of its module left for later (see deferred.py)."""
+
+    function: FunctionInfo
+    scopes: tuple  # the class names around its `def`
+    loops: tuple  # the loops around its `def`
+    cuts: dict = dataclasses.field(default_factory=dict)  # list -> its length after the `def`
+    walked: dict = dataclasses.field(default_factory=dict)  # list -> (start, end) of the body's facts
 
 
 class _Frame:
@@ -512,7 +523,7 @@ class _Collector:
         self._in_main_guard = 0
         self.contexts_named = True  # False: no name in the module can be a grad-mode context
         self.deferred: dict = {}  # id(FunctionDef) -> `ast` node: functions whose body is empty for now
-        self.deferred_bodies: list = []  # (function, scopes, loops, list lengths after it, lines) in source order
+        self.deferred_bodies: list[DeferredBody] = []  # in source order
 
     # -- bookkeeping -------------------------------------------------------------------------
     def _fact_fields(self) -> tuple:
@@ -667,7 +678,7 @@ class _Collector:
                 if found is not None:
                     info.framework_state = GradState(found.mode, Origin.DECORATOR, expression)
         if id(node) in self.deferred:
-            self.deferred_bodies.append([info, tuple(self._scopes), tuple(self._loops), None])
+            self.deferred_bodies.append(DeferredBody(info, tuple(self._scopes), tuple(self._loops)))
         self.functions.append(info)
         self._functions.append(info)
         self._scopes.append(info)
@@ -675,7 +686,7 @@ class _Collector:
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
         source = self.deferred.get(id(original_node))
         if source is not None:  # where its facts go in each list, and statement indexes for its body
-            self.deferred_bodies[-1][3] = {name: len(getattr(self, name)) for name in FACT_LISTS}
+            self.deferred_bodies[-1].cuts = {name: len(getattr(self, name)) for name in FACT_LISTS}
             self._index += source.end_lineno - source.lineno + 1  # a statement starts on each line at most
         self._functions.pop()
         self._scopes.pop()
@@ -864,7 +875,7 @@ def _resolve_function_entries(analysis: FileAnalysis, from_callers: bool = True)
     for function in analysis.functions:
         initial_entry(analysis, function)
     if from_callers:
-        _entries_from_callers(analysis)
+        entries_from_callers(analysis)
 
 
 def initial_entry(analysis: FileAnalysis, function: FunctionInfo) -> None:
@@ -883,14 +894,7 @@ def initial_entry(analysis: FileAnalysis, function: FunctionInfo) -> None:
 
 
 def entries_from_callers(analysis: FileAnalysis) -> None:
-    """The in-module callers' part of `_resolve_function_entries`, from the entries as they are."""
-    for function in analysis.functions:
-        if function.entry.origin is Origin.CALLERS:
-            function.entry = ENABLED_BY_DEFAULT
-    _entries_from_callers(analysis)
-
-
-def _entries_from_callers(analysis: FileAnalysis) -> None:
+    """The modes functions start in from their in-module callers (run once every body is walked)."""
     callers = {f: sites for f, sites in call_sites(analysis).items() if not is_passed_around(analysis, f)}
     changed = True
     while changed:  # a function called only under no_grad runs under no_grad; repeat to a fixed point

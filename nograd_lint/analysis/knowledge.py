@@ -435,3 +435,10 @@ def is_evaluation_name(name: str, extra: Sequence[str] = ()) -> bool:
     if name in extra or words & set(extra):
         return True
     return bool(words & EVALUATION_WORDS) and not words & NON_EVALUATION_WORDS
+
+
+def may_name_grad_wrapper(name: str) -> bool:
+    """`smart_inference_mode`, `maybe_no_grad`: a function whose name says it may return or apply a
+    grad-mode context (the only ones `gradmode.local_grad_wrappers` reads)."""
+    lowered = name.lower()
+    return "grad" in lowered or "inference" in lowered

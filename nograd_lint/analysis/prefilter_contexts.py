@@ -55,8 +55,7 @@ def _grad_names(tree: ast.AST) -> tuple[frozenset[str], list[ast.Expr]]:
                 # the project's own modules may define grad contexts (`class frozen_graph(torch.no_grad)`)
                 names.update(alias.asname or alias.name for alias in node.names if alias.name != "*")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            lowered = node.name.lower()
-            if "grad" in lowered or "inference" in lowered:
+            if knowledge.may_name_grad_wrapper(node.name):
                 bindings.append(({node.name}, _read(node)))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]

@@ -125,8 +125,11 @@ class BareModule:
         source = self.deferred.pop(id(node), None)
         if source is None or self._builder is None:
             return
+        builder = self._builder
+        if not self.deferred:
+            self._builder = None  # the last one: nothing more to build
         try:
-            body = self._builder.function_body(source)
+            body = builder.function_body(source)
         except (Unsupported, RecursionError):
             return
         object.__setattr__(node, "body", body)
