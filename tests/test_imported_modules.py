@@ -81,3 +81,17 @@ def test_the_fields_of_a_used_class_read_what_its_init_needs(tmp_path):
     path = _project(tmp_path, REPORT.replace("Scorer", "Unused").replace("scorer(x)", "scorer.backbone(x)"))
     call_deep(lint_path, str(path), Settings())
     assert _analysed(path) == ["backbones.py", "models.py"]
+
+
+def test_a_module_edited_between_two_analyses_is_read_again(tmp_path):
+    """One process (an editor, flake8) analyses the file, the imported module changes on disk, and
+    the next analysis reads it as it is now: modules found up to date are kept for one analysis."""
+    path = _project(tmp_path, REPORT)
+    first = call_deep(lint_path, str(path), Settings())
+    assert [(d.code, d.line) for d in first.diagnostics] == [("NG101", 10)]
+    write(tmp_path, "models.py", MODELS.replace("class Scorer(nn.Module):", "class Scorer:  # a plain object now"))
+    second = call_deep(lint_path, str(path), Settings())
+    assert [(d.code, d.line) for d in second.diagnostics] == []
+    write(tmp_path, "models.py", MODELS)
+    third = call_deep(lint_path, str(path), Settings())
+    assert [(d.code, d.line) for d in third.diagnostics] == [("NG101", 10)]

@@ -5,18 +5,34 @@ from __future__ import annotations
 import ast
 from typing import Iterator
 
+# Fields that never hold a node (names, numbers, flags, the Load/Store context): not looked at.
+_SCALAR_FIELDS = frozenset({"ctx", "id", "attr", "arg", "name", "module", "level", "kind", "is_async",
+                            "type_comment", "conversion", "simple", "tag"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}  # node type -> the fields that may hold nodes
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    fields = tuple(name for name in kind._fields
+                   if name not in _SCALAR_FIELDS and not (kind is ast.Constant and name == "value"))
+    _CHILD_FIELDS[kind] = fields
+    return fields
+
 
 def walk(root: ast.AST) -> Iterator[ast.AST]:
     stack = [root]
     pop, extend, push = stack.pop, stack.extend, stack.append
+    table = _CHILD_FIELDS
     while stack:
         node = pop()
-        if not isinstance(node, ast.AST):
-            continue  # a name in `global x`, a None key in `{**d}`
+        fields = table.get(node.__class__)
+        if fields is None:
+            if not isinstance(node, ast.AST):
+                continue  # a name in `global x`, a None key in `{**d}`
+            fields = _child_fields(node.__class__)
         yield node
-        for name in node._fields:
+        for name in fields:
             value = getattr(node, name, None)
-            if type(value) is list:
+            if value.__class__ is list:
                 extend(reversed(value))
-            elif name != "ctx" and isinstance(value, ast.AST):
+            elif value is not None:
                 push(value)

@@ -183,6 +183,7 @@ class Project:
         self._owners: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._gate = GradGate(self.path_of, self.package_of, self._note_read)
         self._paths: dict[str, Optional[Path]] = {}  # module name -> its file, during one analysis
+        self._current: dict = {}  # path as asked for -> its entry, found up to date during one analysis
         self._resolving: set[str] = set()  # names `value_of` is following re-exports of
         self.checked: set[Path] = set()  # the files a run checks: summarised whole, never on demand
 
@@ -238,23 +239,26 @@ class Project:
     def forget_paths(self) -> None:
         """Look files up on disk again (at the start of each analysis: modules may come and go)."""
         self._paths.clear()
+        self._current.clear()
 
     # -- modules ----------------------------------------------------------------------------------
     def entry(self, path: Union[str, Path], source: Union[str, bytes, None] = None, depth: int = 1) -> Optional[Entry]:
         """The module at `path` analysed with phase 1 of its value model (see summaries.py);
         `source` replaces what is on disk (an editor's buffer, a fix in progress); `depth`: how
         far from the checked files the module that asks for it is, plus one."""
+        asked = path
+        known = self._current.get(asked) if source is None else None
+        if known is not None:  # on disk as it was read, earlier in this analysis
+            self._uses[-1].entries.add(known.path)
+            return self._reached(known, 0 if known.path in self.checked else depth)
         path = Path(os.path.abspath(path))
         self._uses[-1].entries.add(path)
         stamp = () if source is not None else _stamp(path)
         depth = 0 if path in self.checked else depth
         known = self._entries.get(path)
         if known is not None and known.stamp == stamp and stamp != () and source is None:
-            if depth < known.depth:
-                known.depth = depth
-                if known.model is not None:
-                    known.model.depth = depth
-            return known
+            self._current[asked] = known
+            return self._reached(known, depth)
         if path in self._loading:
             return None  # an import cycle: the module being read is not summarised yet
         name = self.module_name(path) or path.stem
@@ -283,6 +287,17 @@ class Project:
             self._uses.pop()
             self._loading.discard(path)
         self._entries[path] = entry
+        if source is None and stamp != ():
+            self._current[asked] = entry
+        return entry
+
+    @staticmethod
+    def _reached(entry: Entry, depth: int) -> Entry:
+        """`entry`, asked for from `depth` (see MAX_SUMMARY_DEPTH): the nearest asker counts."""
+        if depth < entry.depth:
+            entry.depth = depth
+            if entry.model is not None:
+                entry.model.depth = depth
         return entry
 
     def reread(self, path: Path, module) -> Entry:
@@ -298,6 +313,7 @@ class Project:
         finally:
             self._uses.pop()
         self._entries[path] = entry
+        self._current.clear()  # the entries of this path, under any spelling of it, are replaced
         twins = {(f.name, f.class_name, f.span.start, f.span.end): f for f in entry.analysis.functions}
         for result, fact, function, params, constants, caller in old.model._external:
             twin = twins.get((function.name, function.class_name, function.span.start, function.span.end))
