@@ -303,102 +303,6 @@ def verdicts(rows: list[dict]) -> list[str]:
     return lines
 
 
-# -- where nograd-lint's own time goes (in-process) ------------------------------------------------
-PHASES = (  # (defining module, attribute, label); every nograd_lint module's reference is timed
-    ("nograd_lint.io.sources", "worth_parsing", "text pre-filter"),
-    ("nograd_lint.io.sources", "check_syntax", "syntax check of text-skipped files"),
-    ("nograd_lint.analysis.prefilter", "signals_of", "ast pre-pass"),
-    ("nograd_lint.io.sources", "parse", "libcst parse"),
-    ("nograd_lint.analysis.gradmode", "analyze", "grad-mode analysis (walk + resolve)"),
-    ("nograd_lint.linter", "Positions.of", "positions of findings"),
-    ("nograd_lint.io.sources", "NoqaMap.of_text", "noqa map"),
-)
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.calls: dict[str, int] = {}
-        self.refused: dict[str, int] = {}  # label -> how often it returned False
-
-    def add(self, label: str, seconds: float) -> None:
-        self.seconds[label] = self.seconds.get(label, 0.0) + seconds
-        self.calls[label] = self.calls.get(label, 0) + 1
-
-    def wrap(self, function: Callable, label: str) -> Callable:
-        def timed(*args, **kwargs):
-            start = time.perf_counter()
-            result = function(*args, **kwargs)
-            self.add(label, time.perf_counter() - start)
-            if result is False:
-                self.refused[label] = self.refused.get(label, 0) + 1
-            return result
-        return timed
-
-    def wrap_check(self, function: Callable, label: str) -> Callable:
-        """Time a rule's `check` while it runs, not while its caller handles the findings."""
-        def timed(*args, **kwargs):
-            start = time.perf_counter()
-            found = iter(function(*args, **kwargs))
-            while True:
-                try:
-                    item = next(found)
-                except StopIteration:
-                    self.add(label, time.perf_counter() - start)
-                    return
-                self.add(label, time.perf_counter() - start)
-                yield item
-                start = time.perf_counter()
-        return timed
-
-
-def phases(files: list[Path]) -> None:
-    """Run nograd-lint in this process over the files with its main steps timed, and print the split."""
-    import importlib
-
-    from nograd_lint.io.config import Settings
-    from nograd_lint.io.files import lint_path
-    from nograd_lint.rules import all_rules
-
-    clock, missing = _Clock(), []
-    for module_name, attribute, label in PHASES:
-        owner = importlib.import_module(module_name)
-        *path, name = attribute.split(".")
-        for part in path:
-            owner = getattr(owner, part, None)
-        if owner is None or not hasattr(owner, name):
-            missing.append(f"{module_name}.{attribute}")
-            continue
-        original = getattr(owner, name)
-        timed = clock.wrap(original, label)
-        setattr(owner, name, timed)
-        for module in list(sys.modules.values()):  # `from .sources import parse` made more references
-            if getattr(module, "__name__", "").startswith("nograd_lint") and getattr(module, name, None) is original:
-                setattr(module, name, timed)
-    for rule in all_rules():
-        rule.check = clock.wrap_check(rule.check, f"rule {rule.code}")
-    settings = Settings(select=("NG",))
-    findings = 0
-    start = time.perf_counter()
-    for path in files:
-        findings += len(lint_path(str(path), settings).diagnostics)
-    total = time.perf_counter() - start
-    text_skipped = clock.refused.get("text pre-filter", 0)
-    analysed = clock.calls.get("libcst parse", 0)
-    print(f"in-process, one file after another: {total:.2f} s for {len(files):,} files, {findings} findings")
-    print(f"  text pre-filter skipped {text_skipped} files; ast pre-pass skipped "
-          f"{len(files) - text_skipped - analysed}; libcst analysis on {analysed} "
-          f"({100 * analysed / max(len(files), 1):.0f}% of files)")
-    rules = sorted((k for k in clock.seconds if k.startswith("rule ")), key=lambda k: -clock.seconds[k])
-    accounted = sum(clock.seconds.values())
-    for label in [label for _, _, label in PHASES] + rules + ["other (reading, discovery, bookkeeping)"]:
-        seconds = clock.seconds.get(label, total - accounted if label.startswith("other") else None)
-        if seconds is not None:
-            print(f"  {label:40} {seconds:7.2f} s {100 * seconds / total:5.1f}%  {clock.calls.get(label, '')}")
-    if missing:
-        print(f"  not found in this version (not timed): {', '.join(missing)}")
-
-
 # -- main -----------------------------------------------------------------------------------------
 def parse_arguments(argv: Optional[list[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -419,7 +323,8 @@ def parse_arguments(argv: Optional[list[str]]) -> argparse.Namespace:
     parser.add_argument("--json", type=Path, help="also write the results here")
     parser.add_argument("--list", action="store_true", help="print the chosen files and exit")
     parser.add_argument("--phases", action="store_true",
-                        help="instead of timing commands, time nograd-lint's steps in this process and exit")
+                        help="instead of timing commands, time nograd-lint's steps in this process and exit "
+                             "(benchmarks/phases.py)")
     return parser.parse_args(argv)
 
 
@@ -438,7 +343,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     if not files:
         raise SystemExit("speed.py: no .py files found")
     if args.phases:
-        phases(files)
+        from phases import phases  # benchmarks/phases.py, beside this script
+        print(phases(files))
         return 0
     names = [str(path) for path in files]
     with tempfile.TemporaryDirectory(prefix="nograd-speed-") as temporary:
