@@ -402,11 +402,14 @@ class Project:
             return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1)  # a re-export
         return meaning
 
-    def imported_files(self, path: Path, tree: Optional[ast.AST] = None) -> set[Path]:
+    def imported_files(self, path: Path, tree: Optional[ast.AST] = None,
+                       reexports: Optional[dict[str, frozenset]] = None) -> set[Path]:
         """The files of the project's modules that the import statements of the file at `path`
         name, in blocks at any depth (`tree`: its `ast` tree, when at hand); `import a.b` names
         `a` and `a.b`, `from a import b` names `a` and, when it is a module, `a.b`, else the
-        checked files that modules outside the run re-export `b` from."""
+        checked files that modules outside the run re-export `b` from (`reexports`: those found
+        for other files of the same run, by name; the files of many import the same names)."""
+        reexports = {} if reexports is None else reexports
         if tree is None:
             try:
                 tree = compile_quietly(read_bytes(str(path)), str(path))
@@ -427,10 +430,12 @@ class Project:
         found = {found for found in map(self.path_of, names | imported) if found is not None}
         for qualified in imported:
             if self.path_of(qualified) is None:  # a name, not a module
-                found |= self._reexported_from(qualified)
+                if qualified not in reexports:
+                    reexports[qualified] = self._reexported_from(qualified)
+                found |= reexports[qualified]
         return found
 
-    def _reexported_from(self, qualified: str) -> set[Path]:
+    def _reexported_from(self, qualified: str) -> frozenset[Path]:
         """The checked files where the import statements of modules that are not checked lead
         `pkg.name` (`from .impl import name` in a `pkg/__init__.py` outside the run), through at
         most MAX_REEXPORT_HOPS of them."""
@@ -450,7 +455,7 @@ class Project:
                 else:
                     following.extend(self._gate.bindings(path, attribute))
             pending = following
-        return found
+        return frozenset(found)
 
     def analysed(self) -> list[Path]:
         """The modules analysed so far (read with libcst and summarised, wholly or on demand)."""
@@ -675,6 +680,7 @@ def _linked_to_relevant(projects: list, prefilter) -> list:
     are read when its caller is judged); in the run's order."""
     relevant: set[Path] = set()
     linked: dict[Path, set[Path]] = {}
+    reexports: dict[int, dict[str, frozenset]] = {}  # id(project) -> the names it re-exports, followed once
     for path, project in projects:
         if project is None:
             continue
@@ -683,7 +689,7 @@ def _linked_to_relevant(projects: list, prefilter) -> list:
         if could:
             relevant.add(key)
         linked.setdefault(key, set())
-        for target in project.imported_files(key, tree):
+        for target in project.imported_files(key, tree, reexports.setdefault(id(project), {})):
             if target in project.checked and target != key:
                 linked[key].add(target)
                 linked.setdefault(target, set()).add(key)
