@@ -121,3 +121,15 @@ def test_a_context_value_made_from_a_project_context_counts_in_a_module_that_nam
     analysis = project.entry(path, depth=0).analysis
     [call] = analysis.calls_named("model")
     assert analysis.state_of(call).mode is Mode.DISABLED
+
+
+def test_a_module_edited_between_two_analyses_is_read_again(tmp_path):
+    """Within one analysis a module's text is read once; the next analysis sees the file as it is."""
+    project, gate = gate_of(tmp_path)
+    assert gate.may_be_grad_context("kit.plain.scale") is False
+    write(tmp_path, "kit/plain.py", "import torch\n\n\nclass scale(torch.no_grad):\n    pass\n")
+    project.forget_paths()  # what each analysis starts with
+    assert gate.may_be_grad_context("kit.plain.scale") is True
+    write(tmp_path, "kit/plain.py", PLAIN)
+    project.forget_paths()
+    assert gate.may_be_grad_context("kit.plain.scale") is False

@@ -43,6 +43,14 @@ class GradGate:
         self._on_read = on_read  # told of every module file an answer depends on (for the cache)
         self._modules: dict[Path, _ModuleText] = {}
         self._asking: set[tuple[Path, str]] = set()
+        # during one analysis (see `forget`): where names are, and the module texts found up to date
+        self._located: dict[str, Optional[tuple[Path, str]]] = {}
+        self._current: dict[Path, Optional[_ModuleText]] = {}
+
+    def forget(self) -> None:
+        """Look at the files on disk again (at the start of each analysis: they may have changed)."""
+        self._located.clear()
+        self._current.clear()
 
     def may_be_grad_context(self, qualified: str) -> bool:
         """False only when `pkg.mod.name` surely is no grad-mode context exported by the project."""
@@ -96,6 +104,11 @@ class GradGate:
     def locate(self, qualified: str) -> Optional[tuple[Path, str]]:
         """(the module's file, the rest of the name), by the longest module prefix (as the project
         resolves names)."""
+        if qualified not in self._located:
+            self._located[qualified] = self._locate(qualified)
+        return self._located[qualified]
+
+    def _locate(self, qualified: str) -> Optional[tuple[Path, str]]:
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             path = self._path_of(".".join(parts[:cut]))
@@ -113,6 +126,12 @@ class GradGate:
     def _text(self, path: Path) -> Optional["_ModuleText"]:
         """The module file's current version, read once per version; None when it cannot be read."""
         self._on_read(path)
+        if path in self._current:
+            return self._current[path]
+        self._current[path] = self._on_disk(path)
+        return self._current[path]
+
+    def _on_disk(self, path: Path) -> Optional["_ModuleText"]:
         try:
             status = path.stat()
             stamp = (status.st_mtime_ns, status.st_size)

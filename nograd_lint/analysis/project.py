@@ -212,6 +212,7 @@ class Project:
         if _imports_a_sibling(path, _imported_names(path) or set()):
             self.source_roots.append(folder)
             self._paths.clear()
+            self._gate.forget()  # names may be found in the new root
 
     def package_of(self, path: Union[str, Path]) -> Optional[str]:
         """The package relative imports in `path` start from."""
@@ -240,6 +241,7 @@ class Project:
         """Look files up on disk again (at the start of each analysis: modules may come and go)."""
         self._paths.clear()
         self._current.clear()
+        self._gate.forget()
 
     # -- modules ----------------------------------------------------------------------------------
     def entry(self, path: Union[str, Path], source: Union[str, bytes, None] = None, depth: int = 1) -> Optional[Entry]:
