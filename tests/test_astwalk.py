@@ -1,7 +1,7 @@
 """The pre-pass walk yields every node `ast.walk` yields but the Load/Store contexts, parents first."""
 import ast
 
-from nograd_lint.analysis.astwalk import walk
+from nograd_lint.analysis.astwalk import children, walk
 
 PROGRAM = '''
 import torch as T, numpy
@@ -53,3 +53,10 @@ def test_a_list_is_walked_in_source_order():
     tree = ast.parse("a = 1\nb = 2\nc = 3\n")
     names = [node.id for node in walk(tree) if isinstance(node, ast.Name)]
     assert names == ["a", "b", "c"]
+
+
+def test_children_are_ast_iter_child_nodes_without_contexts():
+    tree = ast.parse(PROGRAM)
+    for node in ast.walk(tree):
+        expected = [child for child in ast.iter_child_nodes(node) if not isinstance(child, ast.expr_context)]
+        assert [id(child) for child in children(node)] == [id(child) for child in expected]

@@ -1,5 +1,5 @@
 """A faster `ast.walk` for the pre-pass: depth first, parents before children, without the
-`Load`/`Store` context objects (a third of the nodes `ast.walk` yields)."""
+`Load`/`Store` context objects (a third of the nodes `ast.walk` yields); and a node's children."""
 from __future__ import annotations
 
 import ast
@@ -36,3 +36,15 @@ def walk(root: ast.AST) -> Iterator[ast.AST]:
                 extend(reversed(value))
             elif value is not None:
                 push(value)
+
+
+def children(node: ast.AST) -> list:
+    """The nodes directly under `node` (no `Load`/`Store` contexts), in field order."""
+    found = []
+    for name in _CHILD_FIELDS.get(node.__class__) or _child_fields(node.__class__):
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            found.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found

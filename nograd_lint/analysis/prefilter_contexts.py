@@ -11,7 +11,7 @@ import ast
 import sys
 
 from . import knowledge
-from .astwalk import walk
+from .astwalk import children, walk
 
 GRAD_WORDS = frozenset({"no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode",
                         *(name.rpartition(".")[2] for name in knowledge.FRAMEWORK_GRAD_DISABLERS)})
@@ -28,7 +28,11 @@ def context_signals(tree: ast.AST, text: str, trains: bool) -> dict[str, bool]:
     # `stack.enter_context(torch.no_grad())`) may set the mode for anything after it: then all
     # the file counts as covered.
     sets_mode = any(_mentions(statement.value, names) for statement in statements)
-    scan.visit(tree, inside=sets_mode, in_with=False)
+    pending = [(tree, sets_mode, False)]
+    while pending:  # an explicit stack: nesting depth is not bounded by the recursion limit
+        node, inside, in_with = pending.pop()
+        inside, in_with = scan.visit(node, inside, in_with)
+        pending.extend((child, inside, in_with) for child in children(node))
     found = scan.found
     found["stored_context"] = scan.stored and scan.uncalled_item
     found["inference_training"] = trains and "inference_mode" in text
@@ -95,8 +99,9 @@ class _Scan:
                           async_decorated=False)
         self.stored = self.uncalled_item = False
 
-    def visit(self, node: ast.AST, inside: bool, in_with: bool) -> None:
-        """`inside`: code a grad-mode context in sight may cover; `in_with`: inside a grad-mode `with`."""
+    def visit(self, node: ast.AST, inside: bool, in_with: bool) -> tuple[bool, bool]:
+        """Note what `node` shows; `inside`: code a grad-mode context in sight may cover; `in_with`:
+        inside a grad-mode `with`. Returns both as they are for the node's children."""
         kind = type(node)
         names, found = self.names, self.found
         if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
@@ -135,5 +140,4 @@ class _Scan:
             self.stored = True
         elif kind in (ast.Yield, ast.YieldFrom) and in_with:
             found["yield_in_context"] = True
-        for child in ast.iter_child_nodes(node):
-            self.visit(child, inside, in_with)
+        return inside, in_with
