@@ -300,28 +300,29 @@ class Interpreter:
         return env
 
     def statement(self, statement: cst.CSTNode, env: dict) -> dict:
-        if isinstance(statement, cst.SimpleStatementLine):
+        kind = statement.__class__  # node types by identity: libcst's are ABCs, slow in `isinstance`
+        if kind is cst.SimpleStatementLine:
             for small in statement.body:
                 self.small(small, env)
             return env
-        if isinstance(statement, cst.FunctionDef):
+        if kind is cst.FunctionDef:
             function = self.model.function_for(statement)
             env[statement.name.value] = Value(Kind.FUNCTION, Graph.NO, ref=function)
             return env
-        if isinstance(statement, cst.ClassDef):
+        if kind is cst.ClassDef:
             env[statement.name.value] = self.model.global_value(statement.name.value)
             return env
-        if isinstance(statement, cst.If):
+        if kind is cst.If:
             return self.if_statement(statement, env)
-        if isinstance(statement, (cst.For, cst.While)):
+        if kind in (cst.For, cst.While):
             return self.loop(statement, env)
-        if isinstance(statement, cst.With):
+        if kind is cst.With:
             for item in statement.items:
                 value = self.value(item.item, env)
                 if item.asname is not None:
                     self.bind(item.asname.name, value, env)
             return self.suite(statement.body, env)
-        if isinstance(statement, (cst.Try, cst.TryStar)):
+        if kind in (cst.Try, cst.TryStar):
             after = self.suite(statement.body, dict(env))
             ends = [self.suite(statement.orelse.body, after) if statement.orelse else after]
             for handler in statement.handlers:
@@ -332,7 +333,7 @@ class Interpreter:
             if statement.finalbody is not None:
                 merged = self.suite(statement.finalbody.body, merged)
             return merged
-        if isinstance(statement, cst.Match):
+        if kind is cst.Match:
             self.value(statement.subject, env)
             merged = dict(env)
             for case in statement.cases:
@@ -418,16 +419,17 @@ class Interpreter:
         return value.but(kind=Kind.UNKNOWN) if value.kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS) else value
 
     def small(self, small: cst.BaseSmallStatement, env: dict) -> None:
-        if isinstance(small, cst.Assign):
+        kind = small.__class__  # node types by identity: libcst's are ABCs, slow in `isinstance`
+        if kind is cst.Assign:
             self._assigned = small.value
             value = self.accumulated_assign(small, self.value(small.value, env), env)
             self.result.values[id(small.value)] = value
             for target in small.targets:
                 self.bind(target.target, value, env)
-        elif isinstance(small, cst.AnnAssign):
+        elif kind is cst.AnnAssign:
             if small.value is not None:
                 self.bind(small.target, self.value(small.value, env), env)
-        elif isinstance(small, cst.AugAssign):
+        elif kind is cst.AugAssign:
             value = self.value(small.value, env)
             if isinstance(small.target, cst.Name):
                 old = self.lookup(small.target.value, env)
@@ -436,40 +438,41 @@ class Interpreter:
                 env[small.target.value] = new
             else:
                 self.bind(small.target, join(self.value(small.target, env), value), env)
-        elif isinstance(small, cst.Expr):
+        elif kind is cst.Expr:
             self.value(small.value, env)
-        elif isinstance(small, cst.Return):
+        elif kind is cst.Return:
             if small.value is not None:
                 value = self.value(small.value, env)
                 self.result.values[id(small.value)] = value
                 self.leave(value, RETURNED)
                 self.result.returned = join(self.result.returned, value) if self.result.returns else value
             self.result.returns = True
-        elif isinstance(small, (cst.Raise, cst.Assert, cst.Del)):
+        elif kind in (cst.Raise, cst.Assert, cst.Del):
             for child in _expressions_of(small):
                 self.value(child, env)
 
     # -- binding and fates -------------------------------------------------------------------------
     def bind(self, target: cst.BaseExpression, value: Value, env: dict) -> None:
-        if isinstance(target, (cst.Tuple, cst.List)):
+        kind = target.__class__  # node types by identity: libcst's are ABCs, slow in `isinstance`
+        if kind in (cst.Tuple, cst.List):
             parts = value.elements
             if parts is not None and len(parts) == len(target.elements) and not any(
-                    isinstance(e, cst.StarredElement) for e in target.elements):
+                    e.__class__ is cst.StarredElement for e in target.elements):
                 for element, part in zip(target.elements, parts):
                     self.bind(element.value, part, env)  # `loss, n_correct = compute(...)`
                 return
             for element in target.elements:
                 self.bind(element.value, value.but(elements=None), env)
             return
-        if isinstance(target, cst.StarredElement):
+        if kind is cst.StarredElement:
             self.bind(target.value, value, env)
             return
-        if isinstance(target, cst.Name):
+        if kind is cst.Name:
             env[target.value] = self.named(target.value, value)
             for key in self._attributes.pop(target.value, ()):  # a new object: its old attributes go
                 env.pop(key, None)
             return
-        if isinstance(target, cst.Attribute) and target.attr.value == "requires_grad":
+        if kind is cst.Attribute and target.attr.value == "requires_grad":
             if _is_false(self._assigned):
                 self.freeze_owner(self.value(target.value, env, MAX_DEPTH - 2), env)
             else:
@@ -482,7 +485,7 @@ class Interpreter:
             return
         key = dotted_name(target)
         root = _root(target)
-        if isinstance(target, cst.Attribute) and root in ("self", "cls") and key is not None:
+        if kind is cst.Attribute and root in ("self", "cls") and key is not None:
             if key.count(".") == 1:
                 self.result.self_stores[target.attr.value] = join(
                     self.result.self_stores.get(target.attr.value, value), value)
@@ -491,7 +494,7 @@ class Interpreter:
             return
         if root is not None and root in env and self.is_local(root):
             env[root] = join(env[root], self.slot(value))  # `results["loss"] = loss`: the container holds it
-            if isinstance(target, cst.Attribute) and key is not None:
+            if kind is cst.Attribute and key is not None:
                 env[key] = value  # `batch.tensors = resized`: read back as it was stored
                 self._attributes.setdefault(root, set()).add(key)
             return
@@ -565,12 +568,12 @@ class Interpreter:
             return self.call(node, env, depth)
         if kind in LEAF_LITERALS:
             return PYTHON
-        if isinstance(node, cst.FormattedString):
+        if kind is cst.FormattedString:
             for part in node.parts:
                 if isinstance(part, cst.FormattedStringExpression):
                     self.value(part.expression, env, depth + 1)
             return PYTHON
-        if isinstance(node, cst.Subscript):
+        if kind is cst.Subscript:
             base = self.value(node.value, env, depth + 1)
             index = _literal_index(node)
             if base.elements is not None and index is not None and -len(base.elements) <= index < len(base.elements):
@@ -581,7 +584,7 @@ class Interpreter:
             if base.kind is Kind.MODULE:
                 return base  # `model.layers[0]`, `models[i]`: a module
             return base.but(kind=Kind.UNKNOWN) if base.kind in (Kind.OBJECT, Kind.FUNCTION) else base
-        if isinstance(node, cst.BinaryOperation):
+        if kind is cst.BinaryOperation:
             left = self.value(node.left, env, depth + 1)
             right = self.value(node.right, env, depth + 1)
             if left.kind is Kind.PYTHON and right.kind is Kind.PYTHON:
@@ -589,41 +592,41 @@ class Interpreter:
             if isinstance(node.operator, _SAVING_OPERATORS):
                 self.note_inference_operand(node, (node.left, left), (node.right, right))
             return self.computed(node, join(_as_tensor(left), _as_tensor(right)))
-        if isinstance(node, cst.UnaryOperation):
+        if kind is cst.UnaryOperation:
             inner = self.value(node.expression, env, depth + 1)
             if isinstance(node.operator, cst.Not) or inner.kind is Kind.PYTHON:
                 return PYTHON
             return self.computed(node, _as_tensor(inner))
-        if isinstance(node, cst.BooleanOperation):
+        if kind is cst.BooleanOperation:
             return join(self.value(node.left, env, depth + 1), self.value(node.right, env, depth + 1))
-        if isinstance(node, cst.Comparison):
+        if kind is cst.Comparison:
             self.value(node.left, env, depth + 1)
             for target in node.comparisons:
                 self.value(target.comparator, env, depth + 1)
             return NO_GRAPH if self._has_tensor(node, env) else PYTHON
-        if isinstance(node, cst.IfExp):
+        if kind is cst.IfExp:
             self.value(node.test, env, depth + 1)
             return join(self.value(node.body, env, depth + 1), self.value(node.orelse, env, depth + 1))
-        if isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        if kind in (cst.Tuple, cst.List, cst.Set):
             if not node.elements:
                 return PYTHON
             parts = tuple(self.value(e.value, env, depth + 1) for e in node.elements)
             whole = join(*parts)
-            written = not isinstance(node, cst.Set) and not any(isinstance(e, cst.StarredElement) for e in node.elements)
+            written = kind is not cst.Set and not any(e.__class__ is cst.StarredElement for e in node.elements)
             return whole.but(elements=parts if written else None)
-        if isinstance(node, cst.Dict):
+        if kind is cst.Dict:
             values = [self.value(e.value, env, depth + 1) for e in node.elements if isinstance(e, cst.DictElement)]
             values += [self.value(e.value, env, depth + 1) for e in node.elements if isinstance(e, cst.StarredDictElement)]
             return join(*values) if values else PYTHON
-        if isinstance(node, (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp)):
+        if kind in (cst.ListComp, cst.SetComp, cst.GeneratorExp, cst.DictComp):
             return self.comprehension(node, env, depth)
-        if isinstance(node, cst.NamedExpr):
+        if kind is cst.NamedExpr:
             value = self.value(node.value, env, depth + 1)
             self.bind(node.target, value, env)
             return value
-        if isinstance(node, cst.Await):
+        if kind is cst.Await:
             return self.value(node.expression, env, depth + 1)
-        if isinstance(node, cst.Yield):
+        if kind is cst.Yield:
             inner = node.value
             if isinstance(inner, cst.From):
                 inner = inner.item
@@ -632,9 +635,9 @@ class Interpreter:
             self.result.returned = join(self.result.returned, value) if self.result.returns else value
             self.result.returns = True
             return UNKNOWN
-        if isinstance(node, cst.StarredElement):
+        if kind is cst.StarredElement:
             return self.value(node.value, env, depth + 1)
-        if isinstance(node, cst.Lambda):
+        if kind is cst.Lambda:
             return Value(Kind.FUNCTION, Graph.NO)
         return UNKNOWN
 
