@@ -41,7 +41,8 @@ def walk(root: ast.AST) -> Iterator[ast.AST]:
 def children(node: ast.AST) -> list:
     """The nodes directly under `node` (no `Load`/`Store` contexts), in field order."""
     found = []
-    for name in _CHILD_FIELDS.get(node.__class__) or _child_fields(node.__class__):
+    fields = _CHILD_FIELDS.get(node.__class__)
+    for name in fields if fields is not None else _child_fields(node.__class__):
         value = getattr(node, name, None)
         if value.__class__ is list:
             found.extend(item for item in value if isinstance(item, ast.AST))

@@ -404,14 +404,11 @@ class Project:
             return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1)  # a re-export
         return meaning
 
-    def imported_files(self, path: Path, tree: Optional[ast.AST] = None,
-                       reexports: Optional[dict[str, frozenset]] = None) -> set[Path]:
+    def imported_files(self, path: Path, tree: Optional[ast.AST] = None) -> set[Path]:
         """The files of the project's modules that the import statements of the file at `path`
         name, in blocks at any depth (`tree`: its `ast` tree, when at hand); `import a.b` names
         `a` and `a.b`, `from a import b` names `a` and, when it is a module, `a.b`, else the
-        checked files that modules outside the run re-export `b` from (`reexports`: those found
-        for other files of the same run, by name; the files of many import the same names)."""
-        reexports = {} if reexports is None else reexports
+        checked files that modules outside the run re-export `b` from."""
         if tree is None:
             try:
                 tree = compile_quietly(read_bytes(str(path)), str(path))
@@ -432,12 +429,10 @@ class Project:
         found = {found for found in map(self.path_of, names | imported) if found is not None}
         for qualified in imported:
             if self.path_of(qualified) is None:  # a name, not a module
-                if qualified not in reexports:
-                    reexports[qualified] = self._reexported_from(qualified)
-                found |= reexports[qualified]
+                found |= self._reexported_from(qualified)
         return found
 
-    def _reexported_from(self, qualified: str) -> frozenset[Path]:
+    def _reexported_from(self, qualified: str) -> set[Path]:
         """The checked files where the import statements of modules that are not checked lead
         `pkg.name` (`from .impl import name` in a `pkg/__init__.py` outside the run), through at
         most MAX_REEXPORT_HOPS of them."""
@@ -457,7 +452,7 @@ class Project:
                 else:
                     following.extend(self._gate.bindings(path, attribute))
             pending = following
-        return frozenset(found)
+        return found
 
     def analysed(self) -> list[Path]:
         """The modules analysed so far (read with libcst and summarised, wholly or on demand)."""
@@ -682,7 +677,6 @@ def _linked_to_relevant(projects: list, prefilter) -> list:
     are read when its caller is judged); in the run's order."""
     relevant: set[Path] = set()
     linked: dict[Path, set[Path]] = {}
-    reexports: dict[int, dict[str, frozenset]] = {}  # id(project) -> the names it re-exports, followed once
     for path, project in projects:
         if project is None:
             continue
@@ -691,7 +685,7 @@ def _linked_to_relevant(projects: list, prefilter) -> list:
         if could:
             relevant.add(key)
         linked.setdefault(key, set())
-        for target in project.imported_files(key, tree, reexports.setdefault(id(project), {})):
+        for target in project.imported_files(key, tree):
             if target in project.checked and target != key:
                 linked[key].add(target)
                 linked.setdefault(target, set()).add(key)
