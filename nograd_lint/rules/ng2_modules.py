@@ -32,8 +32,10 @@ class InferenceModeForward(ContextRule):
 
     Confidence is high when a function or module of the file that trains (runs a backward pass or
     an optimizer step) runs the module, directly or through the modules that contain it; medium
-    when the module is part of another module of the file, or the file trains a model; low
-    otherwise. A module that nothing in its file contains or trains reads the same as a serving
+    when the module is part of another module of the file, when a function that trains or a
+    module's method calls the decorated `__call__`, or, for a forward hook, when the file trains a
+    model; low otherwise (a validation callback with its own `__call__` that merely lives in a
+    training file reads as one). A module that nothing in its file contains or trains reads the same as a serving
     wrapper, where `inference_mode` is right: it is only reported at `--min-confidence low`.
 
     ## Why is this bad
@@ -102,7 +104,7 @@ class InferenceModeForward(ContextRule):
                 what = f"`{cls.name}.forward`"
             else:
                 continue
-            confidence, why = _evidence(model, cls if function.name in ("forward", "__call__") else None)
+            confidence, why = _evidence(model, cls if function.name in ("forward", "__call__") else None, function)
             yield Finding(use.node, _message(analysis, what, use, why), _fix(analysis, use), confidence)
 
 
@@ -172,9 +174,11 @@ def training_scope(model: ModuleModel, cls: ClassModel) -> Optional[ScopeResult]
     return None
 
 
-def _evidence(model: ModuleModel, cls: Optional[ClassModel]) -> tuple[Confidence, str]:
+def _evidence(model: ModuleModel, cls: Optional[ClassModel], function: FunctionInfo) -> tuple[Confidence, str]:
     """How sure we are that a model that is trained runs the decorated code: a module class is
-    judged by what trains or contains it; a transform (`__call__`) or a hook by whether the file trains."""
+    judged by what trains or contains it; a transform (`__call__`) by what calls it (a validation
+    callback that happens to live in a training file is not a transform); a hook by whether the
+    file trains."""
     if cls is not None and cls.is_module:
         trained = training_scope(model, cls)
         if trained is not None:
@@ -183,9 +187,28 @@ def _evidence(model: ModuleModel, cls: Optional[ClassModel]) -> tuple[Confidence
         containers = _containers(model, cls)
         if containers:
             return Confidence.MEDIUM, f"it is part of `{containers[0].name}`"
+    elif cls is not None:
+        caller = _caller_of(model, function)
+        if caller is not None:
+            return Confidence.MEDIUM, caller
     elif any(result.training for result in _results(model)):
         return Confidence.MEDIUM, "this file trains a model"
     return Confidence.LOW, "a model that contains it may be trained elsewhere"
+
+
+def _caller_of(model: ModuleModel, function: FunctionInfo) -> Optional[str]:
+    """Why a transform's `__call__` feeds a trained model: a scope that trains calls it, or a
+    module's method does; None when nothing in the file is seen calling it."""
+    module_methods = {id(method) for other in model.classes.values() if other.is_module for method in other.methods.values()}
+    for result in _results(model):
+        if not any(called is function for _, called, _, _ in result.outgoing):
+            continue
+        if result.training:
+            where = f"`{result.scope.name}`" if result.scope is not None else "the module's top level"
+            return f"{where} trains a model and calls it"
+        if result.scope is not None and id(result.scope) in module_methods:
+            return f"`{result.scope.name}` of a module calls it"
+    return None
 
 
 def _message(analysis: FileAnalysis, what: str, use: ContextUse, why: str) -> str:
