@@ -3,11 +3,13 @@ scoring arithmetic, notebook cells, reports, finding git mirrors, and one run en
 git repository made here (no network)."""
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import subprocess
 import sys
 import tarfile
+import tomllib
 import zipfile
 from pathlib import Path
 
@@ -542,6 +544,20 @@ def e2e_label(commit, path, start, end, verdict, family="NG1", cell=None) -> str
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_a_scored_test_split_is_dev_from_then_on():
+    """Repositories listed in spent-test-split.txt are dev whatever the hash of their name says,
+    and every label file agrees with splits.py."""
+    from accuracy import splits
+    assert "ai4co/rl4co" in splits.SPENT_TEST_REPOSITORIES
+    assert hashlib.sha256(b"ai4co/rl4co").digest()[0] % 2 == 1  # the hash alone says test
+    assert split_of("github:ai4co/rl4co@" + "0" * 40) == "dev"
+    assert split_of("github:AI4CO/RL4CO") == "dev"
+    assert split_of("github:tiny/repo") == "test"
+    for path in (ROOT / "accuracy" / "labels" / "github").glob("*.toml"):
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        assert data["split"] == split_of(data["repository"]), path.name
+
+
 def test_end_to_end_from_a_git_mirror(tmp_path, capsys):
     work = tmp_path / "work"
     work.mkdir()
