@@ -60,7 +60,12 @@ def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
             function.class_name is not None and function.name.startswith("test"))
     info = function.class_info
     return function.name.startswith("test") and info is not None and (
-        info.name.startswith("Test") or any(base.rpartition(".")[2].endswith("TestCase") for base in info.bases))
+        _is_test_class_name(info.name) or any(base.rpartition(".")[2].endswith("TestCase") for base in info.bases))
+
+
+def _is_test_class_name(name: str) -> bool:
+    """`TestModel` (pytest), `ModelTestCase` (a unittest base or mixin that test classes derive from)."""
+    return name.startswith("Test") or name.endswith("TestCase")
 
 
 TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "nose", "nose2", "doctest"})
@@ -78,7 +83,7 @@ def _is_test_suite(analysis: FileAnalysis) -> bool:
     if not is_test_file(analysis.path):
         return False
     roots = {qualified.split(".")[0] for qualified in analysis.imports.aliases.values()}
-    return bool(roots & TEST_FRAMEWORKS) or any(name.startswith("Test") for name in analysis.classes)
+    return bool(roots & TEST_FRAMEWORKS) or any(_is_test_class_name(name) for name in analysis.classes)
 
 
 def is_evaluation_loader(loop: LoopInfo) -> bool:

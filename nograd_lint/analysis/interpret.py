@@ -69,8 +69,10 @@ PASS_THROUGH = frozenset({"zip", "enumerate", "tqdm", "trange", "iter", "next", 
                           "reversed", "dict", "sum", "max", "min", "islice", "chain", "cycle", "map", "filter"})
 TENSOR_CREATION = frozenset({"tensor", "zeros", "ones", "empty", "full", "rand", "randn", "randint", "arange",
                              "linspace", "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like",
-                             "rand_like", "randn_like", "randint_like", "from_numpy", "as_tensor", "randperm",
-                             "manual_seed", "save", "device", "Generator", "is_tensor", "get_default_dtype"})
+                             "rand_like", "randn_like", "randint_like", "from_numpy", "as_tensor", "randperm"})
+# torch functions whose result is no tensor (`torch.device("cuda")`: `m.to(device)` is no tensor op)
+TORCH_PLAIN_VALUES = frozenset({"manual_seed", "save", "device", "Generator", "is_tensor", "get_default_dtype",
+                                "is_available", "device_count", "current_device", "get_device_name"})
 
 
 @dataclasses.dataclass(eq=False)
@@ -931,11 +933,15 @@ class Interpreter:
             if _reads_as_action(method) or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
                 # `model.recompile()`, `module.Net(depth=3)`, `module.startswith("x")`: no forward pass
                 return UNKNOWN.but(params=module.params)
+            if fact.is_bare_statement:
+                # `model.manual_select(config)` whose result nobody takes: it configures the module
+                return UNKNOWN.but(params=module.params)
             return self.forward(fact, module, args, arguments, method=method)
         if receiver.kind is Kind.OBJECT and receiver.ref is not None:
             resolved = self.model.method_of(receiver.ref, method)
             if resolved is not None:
-                return self.project_call(fact, resolved, arguments, bound_self=receiver)
+                return self.project_call(fact, resolved, arguments, bound_self=receiver,
+                                         own_fields=env if dotted_name(fact.receiver) == "self" else None)
         if receiver.kind is Kind.CLASS and receiver.ref is not None and method in ("from_pretrained", "load_from_checkpoint"):
             return self.instantiate(fact, receiver, arguments)
         if method in CONTAINER_STORES and fact.receiver is not None:
@@ -1033,8 +1039,11 @@ class Interpreter:
         self.result.tokens[id(fact.node)] = token
         return token
 
-    def project_call(self, fact: CallFact, function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> Value:
-        """A call of a function of this module, read through its summary."""
+    def project_call(self, fact: CallFact, function: FunctionInfo, arguments: list, bound_self: Optional[Value],
+                     own_fields: Optional[dict] = None) -> Value:
+        """A call of a function of this module, read through its summary. `own_fields`: the
+        caller's environment when it calls a method on its own `self` (`self._forward(x)`), whose
+        fields (`self.net`, put in eval mode here) are the ones the callee runs."""
         summary = self.model.summary_of(function)
         params = _bind_arguments(function, arguments, bound_self)
         constants = _literal_arguments(function, fact.node, bound_self is not None, defaults=True)
@@ -1090,6 +1099,8 @@ class Interpreter:
                 inside = not returns_graph and (shape.kind is Kind.PYTHON or shape.graph is Graph.NO)
                 # a method of a module (`model.encode(x)`) runs that module forward
                 module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
+                if module.kind is not Kind.MODULE and own_fields is not None:
+                    module = _field_run_in_eval(summary.result, own_fields) or module
                 token = self.token(fact, module, callee=function, internal=inside)
                 token.runs = self.modules_run(fact, function, summary, bound_self)
                 if summary.result.other_forwards or module.kind is Kind.MODULE:
@@ -1149,6 +1160,8 @@ class Interpreter:
             last = qualified.rpartition(".")[2]
             if qualified.startswith("torch.") and last in TENSOR_CREATION:
                 return NO_GRAPH
+            if qualified.startswith("torch.") and last in TORCH_PLAIN_VALUES:
+                return PYTHON
             if qualified == f"torch.{last}" and last in INDEXING_REDUCTIONS and len(arguments) > 1:
                 self.read_values(arguments[0][1])  # `_, pred = torch.max(out, 1)`
             if qualified.startswith(("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.")):
@@ -1449,6 +1462,18 @@ def _literal_index(node: cst.Subscript) -> Optional[int]:
         value = value.expression
     if isinstance(value, cst.Integer) and value.value.isdigit():
         return -int(value.value) if negative else int(value.value)
+    return None
+
+
+def _field_run_in_eval(callee: ScopeResult, env: dict) -> Optional[Value]:
+    """A field of `self` that a method runs forward itself (`self.net(x)`) and that the caller,
+    calling the method on its own `self`, has put in eval mode: the module the call runs."""
+    for token in callee.forwards:
+        spelled = token.call.callee
+        if token.callee is None and spelled and spelled.startswith("self.") and spelled.count(".") == 1:
+            value = env.get(spelled)
+            if value is not None and value.kind is Kind.MODULE and value.training is Training.EVAL:
+                return value
     return None
 
 

@@ -71,7 +71,11 @@ class FunctionSummary:
 
     @property
     def returned(self) -> Value:
-        return self.result.returned if self.result.returns else PYTHON
+        """What a call returns: None when it falls off its end; unknown when it never returns
+        (`raise NotImplementedError` in a base class: the subclass's override is what runs)."""
+        if self.result.returns:
+            return self.result.returned
+        return UNKNOWN if _always_raises(self.function) else PYTHON
 
     @property
     def returned_params(self) -> frozenset:
@@ -868,3 +872,15 @@ def strongly_connected(functions: list[FunctionInfo], edges: dict) -> list[list[
 
 
 _ = (Iterable, NO_GRAPH)
+
+
+def _always_raises(function: FunctionInfo) -> bool:
+    """The function's body ends with a `raise` at its top level, so no call of it returns."""
+    body = function.node.body
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
+    if not statements:
+        return False
+    last = statements[-1]
+    return isinstance(last, cst.SimpleStatementLine) and bool(last.body) and isinstance(last.body[-1], cst.Raise) \
+        or isinstance(last, cst.SimpleStatementSuite) and bool(last.body) and isinstance(last.body[-1], cst.Raise)
+
