@@ -438,8 +438,8 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
         if region is not None:
             covered.append(loop.span)
             regions.append(region)
-    for block in _blocks(analysis, scope):
-        regions.extend(_statement_regions(model, scope, result, block, tokens, covered))
+    for block, in_loop in _blocks(analysis, scope):
+        regions.extend(_statement_regions(model, scope, result, block, tokens, covered, in_loop))
     covered.extend(span for r in regions for span in _spans(analysis, r))
     regions.extend(_single_statement_regions(model, scope, result, tokens, covered))
     return regions
@@ -634,24 +634,30 @@ def _callable_argument_does_not_train(model: ModuleModel, token: Token, params: 
     return f"`{token.callee.name}` trains only through {names}, which does not train here, yet records graphs"
 
 
-def _blocks(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> list[Sequence[cst.BaseStatement]]:
-    """The statement lists whose runs can be regions: a function's body; the module's body and
-    its `if __name__ == "__main__":` blocks."""
+def _blocks(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> list[tuple[Sequence[cst.BaseStatement], bool]]:
+    """The statement lists whose runs can be regions, each with whether it is a loop's body: a
+    function's body and the bodies of its loops (an epoch loop: the statements after its
+    training steps); the module's body and its `if __name__ == "__main__":` blocks."""
     if scope is not None:
         body = scope.node.body
-        return [body.body] if isinstance(body, cst.IndentedBlock) else []
-    blocks: list[Sequence[cst.BaseStatement]] = [analysis.module.body]
+        if not isinstance(body, cst.IndentedBlock):
+            return []
+        return [(body.body, False)] + [(loop.node.body.body, True) for loop in analysis.loops
+                                       if loop.function is scope and isinstance(loop.node.body, cst.IndentedBlock)]
+    blocks: list[tuple[Sequence[cst.BaseStatement], bool]] = [(analysis.module.body, False)]
     for statement in analysis.module.body:
         if isinstance(statement, cst.If) and is_main_guard(statement.test) and isinstance(statement.body, cst.IndentedBlock):
-            blocks.append(statement.body.body)
+            blocks.append((statement.body.body, False))
     return blocks
 
 
 def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, tokens: list[Token],
-                       covered: list[Span]) -> list[EvalRegion]:
+                       covered: list[Span], in_loop: bool = False) -> list[EvalRegion]:
     """Runs of statements in a block that run a module in eval mode and throw the graphs away.
     A run goes from the first statement with such a forward pass to the last one, without
-    crossing training code, a definition, a `__main__` guard or a `# %%` cell marker."""
+    crossing training code, a definition, a `__main__` guard or a `# %%` cell marker. In a loop's
+    body, only a module the code put in eval mode starts a run (after a training step, another
+    forward pass there is as often a metric or a logging step of training)."""
     analysis = model.analysis
     regions: list[EvalRegion] = []
     run: list[cst.BaseStatement] = []
@@ -666,11 +672,13 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
             evaled = _evaled(found, result) or ""
             if scope is None and evaled.startswith("it calls"):
                 evaled = "the script calls" + evaled[len("it calls"):] + " first"
-            evidence = "; ".join(e for e in (evaled, "it runs after training", "nothing uses the graphs")
+            kept = any(not result.dead(t) for t in found)
+            thrown = "it keeps the outputs, graphs and all" if kept else "nothing uses the graphs"
+            evidence = "; ".join(e for e in (evaled, "it runs after training", thrown)
                                  if e and (e != "it runs after training" or not evaled))
             regions.append(EvalRegion("statements", scope, tuple(run), list(found), evidence,
-                                      Confidence.HIGH if evaled else Confidence.MEDIUM,
-                                      escapes=scope is None and _globals_read_later(analysis, run)))
+                                      Confidence.HIGH if evaled and not kept else Confidence.MEDIUM,
+                                      escapes=kept or (scope is None and _globals_read_later(analysis, run))))
         run.clear()
         found.clear()
 
@@ -686,18 +694,27 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
             trained = trained or trains
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
-        if any(not result.dead(t) for t in inside):
+        if any(not result.dead(t) and not _kept_in_eval(t, result, trained) for t in inside):
             close()
             continue
         evaled = [t for t in inside if t.module.kind is Kind.MODULE and t.module.training is Training.EVAL]
-        after_training = trained and any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK
-                                         for t in inside)
+        after_training = trained and not in_loop and any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK
+                                                         for t in inside)
         if not found and not evaled and not after_training:
             continue
         run.append(statement)
         found.extend(inside)
     close()
     return regions
+
+
+def _kept_in_eval(token: Token, result: ScopeResult, trained: bool) -> bool:
+    """A forward pass of a module this scope put in eval mode, after training in the same block,
+    whose outputs are only kept (`samples.append(G(fixed_z))` after each epoch): the graphs
+    live on with them, and nothing here differentiates them."""
+    module = token.module
+    return (trained and result.fate(token.id) == {"stored"} and module.kind is Kind.MODULE
+            and module.training is Training.EVAL and (module.eval_reason or "").startswith("it calls"))
 
 
 def _globals_read_later(analysis: FileAnalysis, statements) -> bool:

@@ -67,7 +67,11 @@ class EvaluationWithGradients(Rule):
       anything and neither keeps nor returns it (`self.save_grid(self.gen(z))`): the statement is
       reported;
     - a script's top level runs a model after training, or after `model.eval()`, and throws the
-      graphs away.
+      graphs away;
+    - in a training function or the body of its epoch loop, after the training steps, statements
+      run a module the code put in eval mode (`gen.eval()`) and throw the graphs away, or keep
+      the outputs (`samples.append(gen(fixed_z))` after each epoch: every epoch's graph stays
+      alive with them): high when the graphs are thrown away, medium when the outputs are kept.
 
     It stays silent when the graphs are used: a backward pass, `torch.autograd.grad`,
     `requires_grad_`, `register_hook` on them, or a caller that differentiates what the function
@@ -75,7 +79,7 @@ class EvaluationWithGradients(Rule):
     `requires_grad = False`) and its inputs carry no graph (nothing is recorded); in framework
     hooks that already run without gradients (Lightning's `validation_step` in a class derived
     from Lightning's, Ignite's evaluators, ...); in tests (test files, `test*` methods of `Test*`
-    classes and `TestCase`s; a `Trainer.test()` elsewhere is evaluation); in `forward` and in
+    classes, of `*TestCase` mixins and of `TestCase`s; a `Trainer.test()` elsewhere is evaluation); in `forward` and in
     overrides of `nn.Module`'s own API; in helpers whose callers (in any module of the project checked in the
     same run) all disable gradients; and in files that use another array framework and no PyTorch
     package. Names alone (`evaluate`, `predict`) give a low-confidence finding at most.
