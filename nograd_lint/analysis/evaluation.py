@@ -438,9 +438,10 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
         if region is not None:
             covered.append(loop.span)
             regions.append(region)
-    for block, in_loop in _blocks(analysis, scope):
-        regions.extend(_statement_regions(model, scope, result, block, tokens, covered, in_loop))
-    covered.extend(span for r in regions for span in _spans(analysis, r))
+    for block, in_loop in _blocks(analysis, scope):  # outer blocks first: a run found there covers the inner ones
+        found = _statement_regions(model, scope, result, block, tokens, covered, in_loop)
+        covered.extend(span for r in found for span in _spans(analysis, r))
+        regions.extend(found)
     regions.extend(_single_statement_regions(model, scope, result, tokens, covered))
     return regions
 
@@ -694,7 +695,7 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
             trained = trained or trains
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
-        if any(not result.dead(t) and not _kept_in_eval(t, result, trained) for t in inside):
+        if any(not result.dead(t) and not (trained and _kept_in_eval(t, result)) for t in inside):
             close()
             continue
         evaled = [t for t in inside if t.module.kind is Kind.MODULE and t.module.training is Training.EVAL]
@@ -708,13 +709,14 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
     return regions
 
 
-def _kept_in_eval(token: Token, result: ScopeResult, trained: bool) -> bool:
-    """A forward pass of a module this scope put in eval mode, after training in the same block,
-    whose outputs are only kept (`samples.append(G(fixed_z))` after each epoch): the graphs
-    live on with them, and nothing here differentiates them."""
-    module = token.module
-    return (trained and result.fate(token.id) == {"stored"} and module.kind is Kind.MODULE
-            and module.training is Training.EVAL and (module.eval_reason or "").startswith("it calls"))
+def _kept_in_eval(token: Token, result: ScopeResult) -> bool:
+    """A forward pass of a module this scope put in eval mode itself (`G.eval()` before `G(z)`
+    or `G.forward(z)`), whose outputs are only kept (`samples.append(G(fixed_z))` after each
+    epoch): the graphs live on with them, and nothing here differentiates them."""
+    module, spelled = token.module, token.call.callee or ""
+    return (result.fate(token.id) == {"stored"} and module.kind is Kind.MODULE and module.training is Training.EVAL
+            and any(switch == "eval" and key and (spelled == key or spelled.startswith(key + "."))
+                    and fact.index < token.call.index for fact, key, switch in result.switches))
 
 
 def _globals_read_later(analysis: FileAnalysis, statements) -> bool:

@@ -24,6 +24,7 @@ from .demand import OnDemand
 from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
                         interpret)
 from .treewalk import children, iter_nodes
+from .syntax import ends_in_raise
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
 
 MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
@@ -75,7 +76,7 @@ class FunctionSummary:
         (`raise NotImplementedError` in a base class: the subclass's override is what runs)."""
         if self.result.returns:
             return self.result.returned
-        return UNKNOWN if _always_raises(self.function) else PYTHON
+        return UNKNOWN if ends_in_raise(self.function.node.body) else PYTHON
 
     @property
     def returned_params(self) -> frozenset:
@@ -872,15 +873,3 @@ def strongly_connected(functions: list[FunctionInfo], edges: dict) -> list[list[
 
 
 _ = (Iterable, NO_GRAPH)
-
-
-def _always_raises(function: FunctionInfo) -> bool:
-    """The function's body ends with a `raise` at its top level, so no call of it returns."""
-    body = function.node.body
-    statements = body.body if isinstance(body, cst.IndentedBlock) else [body]
-    if not statements:
-        return False
-    last = statements[-1]
-    return isinstance(last, cst.SimpleStatementLine) and bool(last.body) and isinstance(last.body[-1], cst.Raise) \
-        or isinstance(last, cst.SimpleStatementSuite) and bool(last.body) and isinstance(last.body[-1], cst.Raise)
-

@@ -1,5 +1,6 @@
 """Statement shapes shared by analyses and rules: the suites of a compound statement, the
-statements of a suite, the nodes under a node, and whether code can suspend."""
+statements of a suite, the nodes under a node, whether code can suspend, and whether a suite ends
+in a `raise`."""
 from __future__ import annotations
 
 from typing import Iterable, Sequence
@@ -33,6 +34,13 @@ def sub_suites(node: cst.CSTNode) -> Iterable[cst.BaseSuite]:
 def suite_statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
     """The statements of a suite; the small statements after `if x:` on one line count as one."""
     return suite.body if isinstance(suite, cst.IndentedBlock) else [cst.SimpleStatementLine(body=suite.body)]
+
+
+def ends_in_raise(suite: cst.BaseSuite) -> bool:
+    """The suite's last statement is a `raise` (`raise NotImplementedError`): it never falls off its end."""
+    statements = suite_statements(suite)
+    last = statements[-1] if statements else None
+    return isinstance(last, cst.SimpleStatementLine) and bool(last.body) and isinstance(last.body[-1], cst.Raise)
 
 
 def suspends(node: cst.CSTNode) -> bool:

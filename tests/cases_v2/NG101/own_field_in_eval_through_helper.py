@@ -1,13 +1,17 @@
+# settings: min_confidence=high
 import torch
 from torch import nn
 
+from zoo_of_nets import make_network
+
 
 class Runner:
-    """`_step` runs `self.net`; `measure` puts that very field in eval mode and then calls
-    `_step` for every batch: the helper's forward passes run the module in eval mode."""
+    """`self.net` comes from a factory the analysis cannot read. `_step` runs it; `measure` puts
+    that very field in eval mode and then calls `_step` for every batch: the helper's forward
+    passes run the module in the mode `measure` left it in."""
 
     def __init__(self, width):
-        self.net = nn.Sequential(nn.Linear(width, 16), nn.ReLU(), nn.Linear(16, 1))
+        self.net = make_network(width)
         self.opt = torch.optim.SGD(self.net.parameters(), lr=0.1)
 
     def _step(self, x):
