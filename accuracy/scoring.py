@@ -118,7 +118,8 @@ def score(labels: list[Label], runs: dict[FileKey, FileRun], min_confidence: str
             continue
         findings = [f for f in at_least(run.findings, min_confidence) if related or not f.related]
         for label in file_labels:
-            _score_label(label, findings, scores[label.family])
+            _score_label(label, [f for f in findings if f.related or _verdict_at(f, file_labels) == label.verdict],
+                         scores[label.family])
         for finding in findings:
             if not finding.related:
                 _score_finding(key[0], finding, file_labels, scores[finding.family])
@@ -136,13 +137,21 @@ def _score_label(label: Label, findings: list[Finding], family: FamilyScore) -> 
             family.clean_quiet += 1
 
 
+def _verdict_at(finding: Finding, labels: list[Label]) -> Optional[str]:
+    """The verdict a finding's line gets: `bug` over `ambiguous` over `clean` (an ambiguous
+    statement inside a clean function is ambiguous); None outside every span."""
+    verdicts = {label.verdict for label in labels if covers(label, finding)}
+    return next((verdict for verdict in ("bug", "ambiguous", "clean") if verdict in verdicts), None)
+
+
 def _score_finding(source: Source, finding: Finding, labels: list[Label], family: FamilyScore) -> None:
-    around = [label for label in labels if covers(label, finding)]
-    if any(label.verdict == "bug" for label in around):
+    verdict = _verdict_at(finding, labels)
+    if verdict == "bug":
         return
-    if any(label.verdict == "ambiguous" for label in around):
+    if verdict == "ambiguous":
         family.ambiguous_hits += 1
         return
+    around = [label for label in labels if covers(label, finding)]
     family.fp.append(FalsePositive(source, finding, next(iter(around), None)))
 
 

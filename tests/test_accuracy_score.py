@@ -240,6 +240,17 @@ def test_overlapping_spans_of_one_family_with_different_verdicts():
     ]
 
 
+def test_an_ambiguous_statement_may_sit_inside_a_clean_function():
+    """LABELLING.md's NG102 rule: `total += loss` in a clean training loop is ambiguous."""
+    labels = [label(start=10, end=40, verdict="clean"), label(start=20, end=20, verdict="ambiguous"),
+              label(start=30, end=45, verdict="ambiguous")]  # not inside: still a problem
+    assert overlap_problems(labels) == [f"NG1 {REPO} a.py:10-40 (clean) overlaps 30-45 (ambiguous)"]
+    runs = {(REPO, "a.py"): FileRun([finding(20)])}
+    assert counts(score_labels(labels[:2], runs, "medium"))["NG1"] == (0, 0, 0, 0, 1, 1)
+    runs = {(REPO, "a.py"): FileRun([finding(20), finding(25)])}
+    assert counts(score_labels(labels[:2], runs, "medium"))["NG1"] == (0, 1, 0, 1, 0, 1)
+
+
 # -- spans against the files ---------------------------------------------------------------------
 
 def notebook_bytes(*cells: tuple[str, str]) -> bytes:
