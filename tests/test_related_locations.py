@@ -82,6 +82,62 @@ def test_json_names_the_calls_in_other_files_of_the_run(tmp_path):
         {"path": "callers.py", "cell": None, "line": 11, "column": 13, "message": MESSAGE}]
 
 
+# `evaluate` reaches `LM.log_prob` only through the model its caller passes: the call is known
+# once `evaluate` is interpreted in its caller's context, and the finding names it too.
+LM_CLASS = """\
+import torch
+from torch import nn
+
+
+class LM(nn.Module):
+    def __init__(self, vocab, dim):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, dim)
+        self.head = nn.Linear(dim, vocab)
+
+    def log_prob(self, words):
+        return torch.log_softmax(self.head(self.embed(words)), -1)
+"""
+LM_SCRIPT = """\
+import torch
+from lm import LM
+
+model = LM(100, 16)
+model.eval()
+for words in torch.randint(0, 100, (4, 8)):
+    print(model.log_prob(words).argmax(-1).tolist())
+"""
+LM_EVALUATE = """\
+import torch
+from lm import LM
+
+
+def evaluate(loader, lm_model, criterion):
+    lm_model.eval()
+    total = 0.0
+    for words, labels in loader:
+        output = lm_model.log_prob(words)
+        total += criterion(output, labels).item()
+    return total
+
+
+if __name__ == "__main__":
+    print(evaluate([], LM(100, 16), torch.nn.NLLLoss()))
+"""
+
+
+def test_a_call_through_a_parameter_its_caller_binds_is_named_too(tmp_path):
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'lm'\nversion = '0'\n")
+    for name, text in (("lm.py", LM_CLASS), ("sample.py", LM_SCRIPT), ("train.py", LM_EVALUATE)):
+        write(tmp_path, name, text)
+    ran = lint("--output-format", "json", "--no-cache", ".", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    assert (finding["path"], finding["line"], finding["column"], finding["confidence"]) == ("lm.py", 12, 34, "high")
+    assert finding["related"] == [
+        {"path": "sample.py", "cell": None, "line": 7, "column": 11, "message": "`log_prob` is called here"},
+        {"path": "train.py", "cell": None, "line": 9, "column": 18, "message": "`log_prob` is called here"}]
+
+
 def test_json_names_the_calls_in_the_same_file_first(tmp_path):
     write(tmp_path, "cams.py", SAME_FILE)
     ran = lint("--output-format", "json", "--no-cache", "cams.py", cwd=tmp_path)
@@ -95,7 +151,7 @@ def test_a_reported_call_names_the_helper_that_runs_the_forward_passes(tmp_path)
     ran = lint("--output-format", "json", "--no-cache", "fit.py", cwd=tmp_path)
     [finding] = json.loads(ran.out)["findings"]
     assert (finding["line"], finding["column"], finding["related"]) == (21, 15, [
-        {"path": "fit.py", "cell": None, "line": 4, "column": 5, "message": "`run_epoch` runs the forward passes"}])
+        {"path": "fit.py", "cell": None, "line": 7, "column": 45, "message": "`run_epoch` runs its first forward pass here"}])
 
 
 def test_the_text_output_is_unchanged_by_related_locations(tmp_path):
@@ -158,4 +214,4 @@ def test_a_helper_in_a_module_that_is_not_checked_is_placed_in_it(tmp_path):
     ran = lint("--output-format", "json", "--no-cache", "fit.py", cwd=tmp_path)
     [finding] = json.loads(ran.out)["findings"]
     assert (finding["path"], finding["line"], finding["column"], finding["related"]) == ("fit.py", 9, 15, [
-        {"path": "epochs.py", "cell": None, "line": 5, "column": 5, "message": "`run_epoch` runs the forward passes"}])
+        {"path": "epochs.py", "cell": None, "line": 8, "column": 45, "message": "`run_epoch` runs its first forward pass here"}])

@@ -264,6 +264,9 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.HIGH
     elif _volatile(tokens, result):  # outputs leave, but their author made them without graphs
         confidence = Confidence.MEDIUM
+    elif evaled and any(t.in_loop for t in tokens):  # in eval mode, batch after batch
+        evidence.append("it runs them in a loop")
+        confidence = Confidence.MEDIUM
     elif evaled:  # outputs leave for callers we cannot see: library code may differentiate them
         confidence = Confidence.MEDIUM if hint else Confidence.LOW
     elif dead_loop and sure_module and hint:

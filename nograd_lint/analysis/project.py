@@ -321,6 +321,10 @@ class Project:
             twin = twins.get((function.name, function.class_name, function.span.start, function.span.end))
             if twin is not None:
                 entry.model._external.append((result, fact, twin, params, constants, caller))
+        for fact, function, caller in old.model.calls_in_context:
+            twin = twins.get((function.name, function.class_name, function.span.start, function.span.end))
+            if twin is not None:
+                entry.model.calls_in_context.append((fact, twin, caller))
         entry.model.build_contexts()
         return entry
 
@@ -637,6 +641,20 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Opti
         except Exception:  # noqa: BLE001 - this file is analysed alone later, and fails alone there
             continue
         _TOGETHER[entry.path] = (entry.stamp, entry.analysis, entry.digest)
+    for project, entry in entries:
+        _pass_calls_in_context(project, entry)
+
+
+def _pass_calls_in_context(project: Project, entry: Entry) -> None:
+    """Tell the modules a file's functions call into which calls they make only in the contexts
+    their callers give them (see `ModuleModel.add_calls_in_context`)."""
+    model = entry.model
+    if not model.results:
+        return  # its contexts could not be built
+    for result in model.all_results():
+        for callee_model in {id(o): o for o in (project.owner_of(f) for _, f, _, _ in result.outgoing)
+                             if o is not None and o is not model}.values():
+            callee_model.add_calls_in_context(result, entry.analysis)
 
 
 def _callers_first(entries: list, calls_into: dict[int, set[int]]) -> list:

@@ -154,6 +154,7 @@ class ModuleModel:
         self.module_result: Optional[ScopeResult] = None
         self.callers: dict[int, list] = {}  # id(function) -> [(ScopeResult, CallFact, params, constants)]
         self._external: list = []  # (result, fact, function, params, constants) from other modules
+        self.calls_in_context: list = []  # (fact, function, caller analysis): see `add_calls_in_context`
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
 
@@ -236,6 +237,14 @@ class ModuleModel:
         for fact, function, params, constants in result.outgoing:
             if self._functions_by_node.get(id(function.node)) is function:
                 self._external.append((result, fact, function, params, constants, caller))
+
+    def add_calls_in_context(self, result: ScopeResult, caller: FileAnalysis) -> None:
+        """Calls of this module's functions that another module's function makes only in the
+        context its callers give it (`evaluate(loader, lm_model)` calling `lm_model.log_prob(x)`
+        on the model they pass): named where a finding rests on its callers, nothing more."""
+        for fact, function, _, _ in result.outgoing:
+            if self._functions_by_node.get(id(function.node)) is function:
+                self.calls_in_context.append((fact, function, caller))
 
     def build_contexts(self) -> None:
         """Phase 2: entry modes from every caller, then each function interpreted in the contexts
@@ -727,7 +736,11 @@ class ModuleModel:
         """(the call, the FileAnalysis of its module) of every caller of `function`, in this module
         and in the other modules of a run analysed together."""
         elsewhere = {id(fact): caller for _, fact, _, _, _, caller in self._external}
-        return [(fact, elsewhere.get(id(fact), self.analysis)) for _, fact, _, _ in self.callers_of(function)]
+        sites = {id(fact): (fact, elsewhere.get(id(fact), self.analysis)) for _, fact, _, _ in self.callers_of(function)}
+        for fact, callee, caller in self.calls_in_context:
+            if callee is function:
+                sites.setdefault(id(fact), (fact, caller))
+        return list(sites.values())
 
 
 def model_of(analysis: FileAnalysis) -> ModuleModel:

@@ -45,7 +45,9 @@ class EvaluationWithGradients(Rule):
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
       `.train(False)`, put in eval mode by the callers or in `__init__`) and the graphs are thrown
-      away or its callers throw them away: high confidence;
+      away or its callers throw them away: high confidence; when the outputs leave for callers
+      the analysis cannot see, medium if it runs the module batch after batch in a loop (or the
+      function's name is one of evaluation), low otherwise;
     - the inputs are made with `Variable(x, volatile=True)`, the pre-0.4 way to run without
       gradients that torch now ignores: the author meant no graphs, so even outputs returned to
       callers are reported (medium), and high when the graphs are thrown away;
@@ -163,7 +165,7 @@ MAX_CALLERS_SHOWN = 10
 
 def _related(analysis: FileAnalysis, region) -> tuple:
     """Related locations: the calls of a reported function (whose evaluation it is), and the
-    helper whose forward passes a reported call runs (where they happen)."""
+    first forward pass of the helper a reported call runs (where the graphs start)."""
     model = model_of(analysis)
     found = []
     if region.kind == "function":
@@ -171,10 +173,16 @@ def _related(analysis: FileAnalysis, region) -> tuple:
                   for fact, where in model.call_sites(region.scope)[:MAX_CALLERS_SHOWN]]
     callee = region.tokens[0].callee
     if callee is not None:
-        owner = model.project.owner_of(callee) if model.project is not None else None
-        where = owner.analysis if owner is not None else analysis
-        if any(function is callee for function in where.functions):
-            found.append((callee.node.name, where, f"`{callee.name}` runs the forward passes"))
+        owner = (model.project.owner_of(callee) if model.project is not None else None) or model
+        if any(function is callee for function in owner.analysis.functions):
+            summary = owner.summary_of(callee)  # a module read on demand has summaries only
+            results = owner.results_of(callee) or ([summary.result] if summary is not None else [])
+            forwards = [token for result in results for token in result.forwards]
+            first = min(forwards, key=owner.order, default=None)
+            if first is not None:
+                found.append((first.call.node, owner.analysis, f"`{callee.name}` runs its first forward pass here"))
+            else:
+                found.append((callee.node.name, owner.analysis, f"`{callee.name}` runs the forward passes"))
     return tuple(found)
 
 
