@@ -277,7 +277,7 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence[evidence.index("it throws the graph of every batch away")] = (
             "it reads values from the outputs of every step and throws their graphs away")
         confidence = Confidence.MEDIUM
-    elif dead and all(t.callee is None and t.id in result.values_read and _has_parameters(t.module) for t in tokens):
+    elif dead and all(t.callee is None and t.id in result.values_read and has_parameters(t.module) for t in tokens):
         # a probe (`value = critic(s, a)[0].item()`): only values leave, whoever calls it
         evidence[evidence.index("nothing uses the graph it records")] = (
             "it reads values from the outputs and throws the graph away")
@@ -304,7 +304,7 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
                       escapes=bool(escaping) or _returns_tensor(result))
 
 
-def _has_parameters(module: Value) -> bool:
+def has_parameters(module: Value) -> bool:
     """A module whose class shows trainable parameters, so that its forward records a graph even
     on a plain input: a module class of the project, a torch.nn layer with weights, a module the
     code loads a state dict into. Not one of

@@ -7,6 +7,7 @@ from typing import Iterable, Optional
 from ..analysis.contexts import decorated_function, explicit
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, Mode, Origin
 from ..analysis.imports import dotted_name
+from ..analysis.evaluation import has_parameters
 from ..analysis.interpret import USED, ScopeResult
 from ..analysis.knowledge import FORWARD_METHODS
 from ..analysis.lattice import Graph, NoGrad
@@ -43,6 +44,12 @@ class TrainedModuleWithoutGradients(ContextRule):
       agent whose `update` encodes observations under `no_grad` (directly, or through a method
       of its own such as `self.aug_and_encode(obs)`) while `self.encoder_opt` is built from
       `self.encoder.parameters()` and stepped after the critic's backward pass.
+
+    - a module whose `forward` is decorated with `@torch.no_grad()` and computes its outputs
+      from its inputs (a rotary position embedding), called in another module's `forward` on the
+      outputs of layers with parameters, when that `forward` builds its own output from what it
+      returns: the layers get no gradient through it (`q_proj` and `k_proj` never learn when the
+      rotated queries and keys carry no graph). Medium confidence.
 
     Frozen modules are not reported: a module whose parameters no optimizer holds and that
     nothing unfreezes (a teacher, a target network updated by copying or EMA, a pretrained
@@ -96,7 +103,10 @@ class TrainedModuleWithoutGradients(ContextRule):
     encoder with `no_grad` there is common and deliberate). Unfreezing code in another module
     than the class and its base classes (a training script) is not seen. A module run under
     `no_grad` through a helper is followed when the helper is a method called on `self`
-    (`self.aug_and_encode(obs)`, two calls deep), not through other objects or functions.
+    (`self.aug_and_encode(obs)`, two calls deep), not through other objects or functions. A
+    `no_grad` module cutting its inputs' gradients is found when it is decorated (not a `with`
+    inside it), computes its outputs from every input a caller must pass (one that only reads a
+    mask or a flag from an input is not reported), and is called in the same file.
     """
 
     code = "NG208"
@@ -106,6 +116,7 @@ class TrainedModuleWithoutGradients(ContextRule):
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         model = model_of(analysis)
         yield from _disabled_forwards(analysis, model)
+        yield from _inputs_cut(analysis, model)
         yield from _steps_fed_without_grad(analysis, model)
 
 
@@ -124,6 +135,71 @@ def _disabled_forwards(analysis: FileAnalysis, model: ModuleModel) -> Iterable[F
                    "pass with gradients enabled (and freeze the module with `requires_grad_(False)` where it "
                    "should not train)")
         yield Finding(node, message, None, confidence)
+
+
+# -- a module whose forward disables gradients, fed the outputs of trained layers ----------------
+def _inputs_cut(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]:
+    """A module whose `forward` runs under `no_grad` and computes its outputs from all its inputs
+    (a rotary embedding), called in another module's `forward` on the outputs of layers with
+    parameters, where what it returns reaches that `forward`'s output: the layers get no
+    gradient through it."""
+    for cls in model.classes.values():
+        state = _decorated_forward(analysis, model, cls) if cls.is_module else None
+        site = _fed_by_trained_layers(analysis, model, cls) if state is not None else None
+        if site is None:
+            continue
+        caller, token, layers = site
+        node = state.node
+        names = ", ".join(f"`{layer}`" for layer in layers[:3])
+        message = (f"`{cls.name}.forward` runs under `{context_text(analysis, state)}`, but "
+                   f"`{caller.class_name}.forward` gives it outputs of {names} and builds its own output from what "
+                   f"it returns: the gradient stops there, so {names} get none through it; compute only what "
+                   "needs no gradient (the frequencies, a mask) under `no_grad`, not the outputs")
+        yield Finding(node, message, None, Confidence.MEDIUM,
+                      ((token.call.node, analysis, f"`{cls.name}` is run here on outputs that carry a graph"),))
+
+
+def _required_parameters(function: FunctionInfo) -> list[str]:
+    """The parameters a caller must pass (no default, not `*args`): the inputs, not the options."""
+    params = function.node.params
+    return [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params) if p.default is None]
+
+
+def _decorated_forward(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Optional[GradState]:
+    """The decorator that disables gradients on the class's own `forward`, if it has one."""
+    forward = cls.methods.get("forward")
+    if (forward is None or forward.class_name != cls.name or forward.is_async
+            or model.owner_model(forward) is not model or turns_gradients_on(analysis, forward)):
+        return None
+    state = forward.entry
+    if (state.origin is Origin.DECORATOR and state.mode is Mode.DISABLED and explicit(analysis, state) is not None
+            and decorated_function(analysis, state.node) is forward):
+        return state
+    return None
+
+
+def _fed_by_trained_layers(analysis: FileAnalysis, model: ModuleModel,
+                           cls: ClassModel) -> Optional[tuple[FunctionInfo, object, list[str]]]:
+    """(the caller's forward, the call, the layers whose outputs it is given) for a call of `cls`
+    in another module class's `forward`, if one feeds it graphs and returns what it computes."""
+    forward = cls.methods["forward"]
+    inputs = set(_required_parameters(forward)) - {"self"}
+    if not inputs or any(not inputs <= result.returned.params for result in model.results_of(forward)):
+        return None  # an input it does not compute its outputs from (a mask, a flag)
+    for function in analysis.functions:
+        owner = model.classes.get(function.class_name) if function.class_name else None
+        if function.name != "forward" or owner is None or owner is cls or not owner.is_module:
+            continue
+        for result in model.results_of(function):
+            for token in result.forwards:
+                value = result.values.get(id(token.call.node))
+                if token.module.ref is not cls or value is None or token.id not in result.returned.sources:
+                    continue
+                layers = [run for other in result.forwards if other.id in value.sources - {token.id}
+                          and has_parameters(other.module) for run in other.runs]
+                if layers:
+                    return function, token, layers
+    return None
 
 
 def _disabled_forward(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Optional[GradState]:
