@@ -34,3 +34,23 @@ def test_the_walk_reaches_every_node_under_the_fields_it_follows():
             found += [part for part in parts if isinstance(part, cst.CSTNode)]
         stack.extend(reversed(found))
     assert [id(node) for node in iter_nodes(module)] == [id(node) for node in expected]
+
+
+def test_attribute_reads_tell_detached_reads_from_others():
+    from nograd_lint.analysis.treewalk import attribute_reads
+    module = cst.parse_module(
+        "class Buffer:\n"
+        "    def __init__(self):\n"
+        "        self.logprobs, self.values = [], []\n"
+        "    def clear(self):\n"
+        "        del self.logprobs[:]\n"
+        "        self.values.clear()\n"
+        "def act(buffer, lp, v):\n"
+        "    buffer.logprobs.append(lp)\n"
+        "    buffer.values.append(v)\n"
+        "    return len(buffer.logprobs)\n"
+        "def update(buffer):\n"
+        "    old = torch.stack(buffer.logprobs).to('cpu').detach()\n"
+        "    return old, torch.cat(buffer.values).mean(), buffer.values[0].item()\n")
+    reads = attribute_reads(module)
+    assert (reads["logprobs"], reads["values"]) == ((1, 0), (1, 1))

@@ -1540,3 +1540,30 @@ def test_a_module_run_under_no_grad_never_learns_though_its_optimizer_steps(make
             return tower.encoder(x)
     assert train(tower, encode_in_block) == ([False, False, True, True], [True, True])
     assert train(tower, tower.encoder) == ([True, True, True, True], [False, False])
+
+
+def test_a_no_grad_function_given_graph_outputs_cuts_the_layers_before_it():
+    """NG208: a parameter-free module (or a method) decorated with `@torch.no_grad()` that computes
+    its outputs from graph-carrying inputs returns tensors without a graph: the layers that made
+    its inputs get no gradient through it (a rotary embedding on `q_proj`/`k_proj`), while a layer
+    whose output bypasses it still does. A decorated function that returns an input unchanged
+    keeps that input's graph (the known limit the rule's docs name)."""
+
+    class Rotate(nn.Module):
+        @torch.no_grad()
+        def forward(self, q, k):
+            return q.flip(-1) * 2, k.flip(-1) * 2
+
+    @torch.no_grad()
+    def identity(x):
+        return x
+
+    torch.manual_seed(0)
+    q_proj, k_proj, v_proj = nn.Linear(4, 4), nn.Linear(4, 4), nn.Linear(4, 4)
+    x = torch.randn(3, 4)
+    q, k = Rotate()(q_proj(x), k_proj(x))
+    assert (q.requires_grad, k.requires_grad) == (False, False)
+    ((q * k).sum() + v_proj(x).sum()).backward()
+    assert [p.grad is None for p in (*q_proj.parameters(), *k_proj.parameters(), *v_proj.parameters())] == [
+        True, True, True, True, False, False]
+    assert identity(q_proj(x)).requires_grad

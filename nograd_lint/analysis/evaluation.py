@@ -256,12 +256,17 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     loader = next((loop for loop in model.analysis.loops if loop.function is function and is_evaluation_loader(loop)), None)
     if loader is not None and hint is None:
         hint = f"it iterates `{loader.iter_name}`"
+    kept = _kept_for_detached_reads(model, result, escaping)
     module_evidence = max((t.module.evidence for t in tokens if t.module.kind is Kind.MODULE), default=Evidence.CALLERS)
     sure_module = module_evidence >= Evidence.CALLERS
     if override is not None:
         confidence = Confidence.HIGH
     elif evaled and (dead or callers):
         confidence = Confidence.HIGH
+    elif kept:
+        places = ", ".join(f"`.{name}`" for name in kept)
+        evidence.append(f"it keeps the outputs only in {places}, which the code reads only detached")
+        confidence = Confidence.HIGH if evaled else Confidence.MEDIUM
     elif _volatile(tokens, result):  # outputs leave, but their author made them without graphs
         confidence = Confidence.MEDIUM
     elif evaled and any(t.in_loop for t in tokens):  # in eval mode, batch after batch
@@ -302,6 +307,22 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append(hint)
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
                       escapes=bool(escaping) or _returns_tensor(result))
+
+
+def _kept_for_detached_reads(model: ModuleModel, result: ScopeResult, escaping: list[Token]) -> list[str]:
+    """The attributes the outputs that leave are stored in (`memory.logprobs.append(lp)`, for a
+    later update), when storing is all they do and every read of those attributes in the module
+    is detached (`torch.stack(memory.logprobs).detach()`): nothing ever uses their graphs."""
+    places: set[str] = set()
+    for token in escaping:
+        kept_in = result.kept_in.get(token.id, set())
+        if result.fate(token.id) != {STORED} or not kept_in or "" in kept_in:
+            return []
+        places |= kept_in
+    reads = model.attribute_reads()
+    if places and all(reads.get(name, (0, 0))[0] and not reads[name][1] for name in places):
+        return sorted(places)
+    return []
 
 
 def has_parameters(module: Value) -> bool:

@@ -25,9 +25,10 @@ import libcst as cst
 
 from . import knowledge
 from .calls import backward_targets, is_backward, is_loss_callee, is_optimizer_call, mode_switch, wants_gradients
-from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, bound_names
+from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge)
+from .syntax import returns_a_name_of
 from .treewalk import iter_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -174,6 +175,7 @@ class ScopeResult:
     # ids of the calls of forward passes run with gradients disabled whose outputs reached a backward
     # pass, here or through a parameter that a callee backpropagates (`Value.fed_without_grad`)
     used_without_grad: set = dataclasses.field(default_factory=set)
+    kept_in: dict = dataclasses.field(default_factory=dict)  # token id -> attributes that store its graph ("": elsewhere)
 
     @property
     def backwards(self) -> list:
@@ -492,7 +494,7 @@ class Interpreter:
                 self.result.self_stores[target.attr.value] = join(
                     self.result.self_stores.get(target.attr.value, value), value)
             env[key] = value
-            self.leave(value, STORED)
+            self.leave(value, STORED, target.attr.value)
             return
         if root is not None and root in env and self.is_local(root):
             env[root] = join(env[root], self.slot(value))  # `results["loss"] = loss`: the container holds it
@@ -532,9 +534,14 @@ class Interpreter:
         return name not in self._parameters and name not in ("self", "cls") and (
             self.scope is not None or not self.model.read_in_functions(name))
 
-    def leave(self, value: Value, fate: str) -> None:
-        """The value leaves the scope (returned or stored): its graphs and parameters go with it."""
+    def leave(self, value: Value, fate: str, kept_in: str = "") -> None:
+        """The value leaves the scope (returned or stored): its graphs and parameters go with it.
+        `kept_in`: the attribute of an object outside the scope that stores it (`logprobs` in
+        `memory.logprobs.append(lp)`), "" when it is kept elsewhere or the place is unknown."""
         self.mark(value, fate)
+        if fate == STORED:
+            for source in value.sources:
+                self.result.kept_in.setdefault(source, set()).add(kept_in)
         for param in value.params:
             self.result.param_uses.setdefault(param, set()).add(fate)
 
@@ -953,8 +960,9 @@ class Interpreter:
                     new = self.accumulate(fact.node, root, arguments[0][0].value, arguments[0][1], new, env)
                 env[root] = new
             else:
+                place = fact.receiver.attr.value if isinstance(fact.receiver, cst.Attribute) else ""
                 for _, value in arguments:
-                    self.leave(value, STORED)
+                    self.leave(value, STORED, place)
                 if method in ACCUMULATING and len(arguments) == 1:
                     # `self.losses.append(loss)`, `history["loss"].append(loss)`: kept beyond the scope
                     name = self.analysis.module.code_for_node(fact.receiver)
@@ -1081,6 +1089,14 @@ class Interpreter:
             result = bound_self
         if returned:
             result = join(result, *returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
+        own = function.entry
+        if (own.origin is Origin.DECORATOR and own.mode.disables_grad and result.graph is not Graph.NO
+                and result.kind in (Kind.TENSOR, Kind.UNKNOWN) and not self.disabled(self.state(fact.node))
+                and not returns_a_name_of(function.node, summary.returned_params)):
+            # `@torch.no_grad()` on the callee: what it computes from its arguments carries no
+            # graph (an argument it returns unchanged keeps its own)
+            result = result.but(graph=Graph.NO, sources=frozenset(), nograd=NoGrad.SURE, nograd_node=fact.node,
+                                nograd_state=own, fed_without_grad=result.fed_without_grad | {id(fact.node)})
         token = None
         # a module passed where the callee calls its parameter: the callee runs it forward
         via_argument = any(value.kind is Kind.MODULE and "called" in summary.param_uses.get(name, ())
@@ -1136,7 +1152,7 @@ class Interpreter:
         # inference tensors included (`Batch(resized, mask)`)
         inference = next((value.inference for _, value in arguments if value.inference is not None), None)
         return instance.but(sources=held.sources, params=held.params, inference=inference,
-                            constants=self.stored_constants(cls.ref, fact.node))
+                            fed_without_grad=held.fed_without_grad, constants=self.stored_constants(cls.ref, fact.node))
 
     def stored_constants(self, cls, node: cst.Call) -> tuple:
         """(("self.field", literal), ...) for the literal arguments (or literal defaults) of a

@@ -23,7 +23,7 @@ from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo
 from .demand import OnDemand
 from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
                         interpret)
-from .treewalk import children, iter_nodes
+from .treewalk import attribute_reads, children, iter_nodes
 from .syntax import ends_in_raise
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
 
@@ -725,6 +725,13 @@ class ModuleModel:
                             part = NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=node, nograd_state=state)
                             found.setdefault(slot, (call, part))
         return sorted(found.values(), key=lambda item: item[0].index)
+
+    def attribute_reads(self) -> dict[str, tuple[int, int]]:
+        """Attribute name -> (detached reads, other reads) in this module (see `treewalk.attribute_reads`)."""
+        reads = self.analysis.cache.get("attribute_reads")
+        if reads is None:
+            reads = self.analysis.cache["attribute_reads"] = attribute_reads(self.analysis.module)
+        return reads
 
     def results_of(self, function: FunctionInfo) -> list[ScopeResult]:
         return self.results.get(id(function), [])

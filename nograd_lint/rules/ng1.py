@@ -62,6 +62,9 @@ class EvaluationWithGradients(Rule):
       (reading only the shape, `.size()` or `.numel()`, does not count). A method that a base class
       of the project calls as `self.name(...)` (a template method) is judged with that call; one that
       a base class defined elsewhere may call (often under `no_grad`) is reported one level lower;
+    - a function's outputs leave it only stored in attributes (`buffer.logprobs.append(lp)` in a
+      rollout) that the module reads only detached (`torch.stack(buffer.logprobs).detach()`):
+      every step's graph is kept and never used: medium (high with the module in eval mode);
     - a function that trains for some arguments is called with literal flags that make it only
       evaluate (`run_epoch(model, val_loader, opt, train=False)`): the call is reported;
     - inside training code, a forward pass's output is detached at once (a teacher, an EMA copy,
@@ -126,7 +129,12 @@ class EvaluationWithGradients(Rule):
     `nograd-verify --watch`, sees them). Callers in other files are known when the run checks
     them too (`nograd-lint DIR`); a single file sees only what it imports. Calls are followed two
     modules deep from the files checked (a helper's helper in a third module is an unknown call);
-    class ancestry is followed all the way.
+    class ancestry is followed all the way. Outputs stored in attributes are matched to their reads
+by the attribute's name within the module (`.logprobs` read detached anywhere in it, never
+otherwise); reads in other modules are not seen, so a buffer read elsewhere is not reported. The
+pre-pass that skips files without signs of a forward pass reads one file at a time: a call of a
+field that only a base class in another file makes a module (`self.denoiser(x)`) is not
+recognised there, and such a file is not analysed for NG101.
     """
 
     code = "NG101"

@@ -46,10 +46,11 @@ class TrainedModuleWithoutGradients(ContextRule):
       `self.encoder.parameters()` and stepped after the critic's backward pass.
 
     - a module whose `forward` is decorated with `@torch.no_grad()` and computes its outputs
-      from its inputs (a rotary position embedding), called in another module's `forward` on the
-      outputs of layers with parameters, when that `forward` builds its own output from what it
-      returns: the layers get no gradient through it (`q_proj` and `k_proj` never learn when the
-      rotated queries and keys carry no graph). Medium confidence.
+      from its inputs (a rotary position embedding), or a function or method so decorated
+      (`self.log_prob(state, action)`), called in a module's `forward` on the outputs of layers
+      with parameters, when that `forward` builds its own output from what it returns: the
+      layers get no gradient through it (`q_proj` and `k_proj` never learn when the rotated
+      queries and keys carry no graph). Medium confidence.
 
     Frozen modules are not reported: a module whose parameters no optimizer holds and that
     nothing unfreezes (a teacher, a target network updated by copying or EMA, a pretrained
@@ -104,9 +105,11 @@ class TrainedModuleWithoutGradients(ContextRule):
     than the class and its base classes (a training script) is not seen. A module run under
     `no_grad` through a helper is followed when the helper is a method called on `self`
     (`self.aug_and_encode(obs)`, two calls deep), not through other objects or functions. A
-    `no_grad` module cutting its inputs' gradients is found when it is decorated (not a `with`
-    inside it), computes its outputs from every input a caller must pass (one that only reads a
-    mask or a flag from an input is not reported), and is called in the same file.
+    `no_grad` module or method cutting its inputs' gradients is found when it is decorated (not
+    a `with` inside it) and called in the same file; a module must compute its outputs from every
+    input a caller must pass (one that only reads a mask or a flag from an input is not
+    reported). A decorated function that returns an input unchanged would keep its graph; it is
+    read as cutting it.
     """
 
     code = "NG208"
@@ -137,26 +140,78 @@ def _disabled_forwards(analysis: FileAnalysis, model: ModuleModel) -> Iterable[F
         yield Finding(node, message, None, confidence)
 
 
-# -- a module whose forward disables gradients, fed the outputs of trained layers ----------------
+# -- a no_grad module or method fed the outputs of trained layers ---------------------------------
 def _inputs_cut(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]:
-    """A module whose `forward` runs under `no_grad` and computes its outputs from all its inputs
-    (a rotary embedding), called in another module's `forward` on the outputs of layers with
-    parameters, where what it returns reaches that `forward`'s output: the layers get no
-    gradient through it."""
-    for cls in model.classes.values():
-        state = _decorated_forward(analysis, model, cls) if cls.is_module else None
-        site = _fed_by_trained_layers(analysis, model, cls) if state is not None else None
-        if site is None:
+    """A module whose `forward` (or a method) runs under `@torch.no_grad()` and computes its
+    outputs from its inputs (a rotary embedding, a log-probability), called in another module's
+    `forward` on the outputs of layers with parameters, where what it returns reaches that
+    `forward`'s output: the layers get no gradient through it."""
+    reported: set[int] = set()
+    for callee, state, caller, call, layers in [*_module_sites(analysis, model), *_method_sites(analysis, model)]:
+        if id(callee) in reported:
             continue
-        caller, token, layers = site
-        node = state.node
+        reported.add(id(callee))
+        name = f"{callee.class_name}.{callee.name}" if callee.class_name else callee.name
         names = ", ".join(f"`{layer}`" for layer in layers[:3])
-        message = (f"`{cls.name}.forward` runs under `{context_text(analysis, state)}`, but "
-                   f"`{caller.class_name}.forward` gives it outputs of {names} and builds its own output from what "
-                   f"it returns: the gradient stops there, so {names} get none through it; compute only what "
-                   "needs no gradient (the frequencies, a mask) under `no_grad`, not the outputs")
-        yield Finding(node, message, None, Confidence.MEDIUM,
-                      ((token.call.node, analysis, f"`{cls.name}` is run here on outputs that carry a graph"),))
+        message = (f"`{name}` runs under `{context_text(analysis, state)}`, but `{caller.class_name}.forward` gives "
+                   f"it outputs of {names} and builds its own output from what it returns: the gradient stops "
+                   f"there, and none reaches {names} through it; keep under `no_grad` only what needs no "
+                   "gradient (a frequency table, a mask), not what is computed from those outputs")
+        yield Finding(state.node, message, None, Confidence.MEDIUM,
+                      ((call, analysis, f"`{callee.name}` is run here on outputs that carry a graph"),))
+
+
+def _module_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]:
+    """(forward, its decorator's state, caller, call, layers) for calls of modules whose
+    decorated `forward` computes its outputs from every input a caller must pass."""
+    for cls in model.classes.values():
+        forward = cls.methods.get("forward") if cls.is_module else None
+        state = _decorated(analysis, model, forward) if forward is not None and forward.class_name == cls.name else None
+        inputs = set(_required_parameters(forward)) - {"self"} if state is not None else set()
+        if not inputs or any(not inputs <= result.returned.params for result in model.results_of(forward)):
+            continue  # an input it does not compute its outputs from (a mask, a flag)
+        for caller, result in _module_forwards(analysis, model):
+            for token in result.forwards:
+                value = result.values.get(id(token.call.node))
+                if (token.module.ref is cls and caller.class_name != cls.name and value is not None
+                        and token.id in result.returned.sources):
+                    layers = _layers(result, value.sources - {token.id})
+                    if layers:
+                        yield forward, state, caller, token.call.node, layers
+
+
+def _method_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]:
+    """The same for calls of project functions decorated with `no_grad` (`self.get_log_prob(s, a)`)
+    whose result reaches the caller's output, given a graph they compute it from."""
+    for caller, result in _module_forwards(analysis, model):
+        for fact, callee, params, _ in result.outgoing:
+            state = _decorated(analysis, model, callee)
+            summary = model.summary_of(callee) if state is not None else None
+            if summary is None or id(fact.node) not in result.returned.fed_without_grad:
+                continue
+            sources = frozenset().union(*(params[name].sources for name in summary.returned_params
+                                          if name in params and params[name].graph is Graph.YES))
+            layers = _layers(result, sources)
+            if layers:
+                yield callee, state, caller, fact.node, layers
+
+
+def _module_forwards(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple[FunctionInfo, ScopeResult]]:
+    for function in analysis.functions:
+        owner = model.classes.get(function.class_name) if function.class_name else None
+        if function.name == "forward" and owner is not None and owner.is_module:
+            for result in model.results_of(function):
+                yield function, result
+
+
+def _layers(result: ScopeResult, sources: frozenset) -> list[str]:
+    """The modules with parameters whose forward passes (token ids `sources`) a value carries."""
+    found = []
+    for token in result.forwards:
+        if token.id in sources and has_parameters(token.module):
+            helper = dotted_name(token.call.node.func) if token.callee is not None else None
+            found += [helper] if helper is not None else [run for run in token.runs if run not in found]
+    return found
 
 
 def _required_parameters(function: FunctionInfo) -> list[str]:
@@ -165,40 +220,14 @@ def _required_parameters(function: FunctionInfo) -> list[str]:
     return [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params) if p.default is None]
 
 
-def _decorated_forward(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Optional[GradState]:
-    """The decorator that disables gradients on the class's own `forward`, if it has one."""
-    forward = cls.methods.get("forward")
-    if (forward is None or forward.class_name != cls.name or forward.is_async
-            or model.owner_model(forward) is not model or turns_gradients_on(analysis, forward)):
+def _decorated(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> Optional[GradState]:
+    """The decorator of `function` (of this module) that disables gradients, if it has one."""
+    if function.is_async or model.owner_model(function) is not model or turns_gradients_on(analysis, function):
         return None
-    state = forward.entry
+    state = function.entry
     if (state.origin is Origin.DECORATOR and state.mode is Mode.DISABLED and explicit(analysis, state) is not None
-            and decorated_function(analysis, state.node) is forward):
+            and decorated_function(analysis, state.node) is function):
         return state
-    return None
-
-
-def _fed_by_trained_layers(analysis: FileAnalysis, model: ModuleModel,
-                           cls: ClassModel) -> Optional[tuple[FunctionInfo, object, list[str]]]:
-    """(the caller's forward, the call, the layers whose outputs it is given) for a call of `cls`
-    in another module class's `forward`, if one feeds it graphs and returns what it computes."""
-    forward = cls.methods["forward"]
-    inputs = set(_required_parameters(forward)) - {"self"}
-    if not inputs or any(not inputs <= result.returned.params for result in model.results_of(forward)):
-        return None  # an input it does not compute its outputs from (a mask, a flag)
-    for function in analysis.functions:
-        owner = model.classes.get(function.class_name) if function.class_name else None
-        if function.name != "forward" or owner is None or owner is cls or not owner.is_module:
-            continue
-        for result in model.results_of(function):
-            for token in result.forwards:
-                value = result.values.get(id(token.call.node))
-                if token.module.ref is not cls or value is None or token.id not in result.returned.sources:
-                    continue
-                layers = [run for other in result.forwards if other.id in value.sources - {token.id}
-                          and has_parameters(other.module) for run in other.runs]
-                if layers:
-                    return function, token, layers
     return None
 
 
