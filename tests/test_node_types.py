@@ -37,7 +37,7 @@ def test_the_walk_reaches_every_node_under_the_fields_it_follows():
 
 
 def test_attribute_reads_tell_detached_reads_from_others():
-    from nograd_lint.analysis.treewalk import attribute_reads
+    from nograd_lint.analysis.summaries import attribute_reads
     module = cst.parse_module(
         "class Buffer:\n"
         "    def __init__(self):\n"

@@ -28,7 +28,6 @@ from .calls import backward_targets, is_backward, is_loss_callee, is_optimizer_c
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge)
-from .syntax import returns_a_name_of
 from .treewalk import iter_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1092,7 +1091,8 @@ class Interpreter:
         own = function.entry
         if (own.origin is Origin.DECORATOR and own.mode.disables_grad and result.graph is not Graph.NO
                 and result.kind in (Kind.TENSOR, Kind.UNKNOWN) and not self.disabled(self.state(fact.node))
-                and not returns_a_name_of(function.node, summary.returned_params)):
+                and self.model.function_for(function.node) is function
+                and not self.hands_back(function, summary.returned_params)):
             # `@torch.no_grad()` on the callee: what it computes from its arguments carries no
             # graph (an argument it returns unchanged keeps its own)
             result = result.but(graph=Graph.NO, sources=frozenset(), nograd=NoGrad.SURE, nograd_node=fact.node,
@@ -1130,6 +1130,15 @@ class Interpreter:
             result = result.but(elements=tuple(self.returned_element(e, params, token, state, fact.node, summary.graph_ids)
                                                 for e in shape.elements))
         return result
+
+    def hands_back(self, function: FunctionInfo, names: frozenset) -> bool:
+        """A `return` of `function` gives back one of `names` as it is (`return x`, `return x, mask`)."""
+        for fact in self.analysis.facts_in(self.analysis.returns, function):
+            value = fact.value
+            parts = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
+            if any(isinstance(part, cst.Name) and part.value in names for part in parts):
+                return True
+        return False
 
     def returned_element(self, element: Value, params: dict, token: Optional[Token], state, call: cst.Call,
                          graphs: frozenset) -> Value:

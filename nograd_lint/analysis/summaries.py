@@ -21,9 +21,9 @@ import libcst as cst
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
 from .demand import OnDemand
-from .interpret import (DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
+from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
                         interpret)
-from .treewalk import attribute_reads, children, iter_nodes
+from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
 
@@ -893,3 +893,40 @@ def strongly_connected(functions: list[FunctionInfo], edges: dict) -> list[list[
 
 
 _ = (Iterable, NO_GRAPH)
+
+
+# Calls of an attribute that do not read what it holds: filling or clearing it.
+_NOT_READING = CONTAINER_STORES | {"clear"}
+
+
+def attribute_reads(module: cst.Module) -> dict[str, tuple[int, int]]:
+    """Attribute name -> (reads inside a detached expression, other reads) of `<anything>.name` in
+    the module, leaving out what fills, clears, assigns, deletes or counts it (`memory.logprobs.append(x)`,
+    `del self.logprobs[:]`, `self.logprobs = []`, `len(self.logprobs)`)."""
+    detached: set[int] = set()
+    not_reads: set[int] = set()
+    for node in iter_nodes(module):
+        if isinstance(node, (cst.Call, cst.Attribute)) and id(node) not in detached and is_detached(node):
+            detached.update(id(inner) for inner in iter_nodes(node) if isinstance(inner, cst.Attribute))
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and func.attr.value in _NOT_READING:
+                not_reads.add(id(func.value))
+            elif isinstance(func, cst.Name) and func.value == "len" and node.args:
+                not_reads.add(id(node.args[0].value))
+        elif isinstance(node, (cst.Assign, cst.AnnAssign, cst.Del)):
+            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+            while targets:
+                target = targets.pop()
+                if isinstance(target, (cst.Tuple, cst.List)):
+                    targets.extend(element.value for element in target.elements)
+                    continue
+                while isinstance(target, cst.Subscript):
+                    target = target.value
+                not_reads.add(id(target))
+    counts: dict[str, list[int]] = {}
+    for node in iter_nodes(module):
+        if isinstance(node, cst.Attribute) and id(node) not in not_reads:
+            count = counts.setdefault(node.attr.value, [0, 0])
+            count[0 if id(node) in detached else 1] += 1
+    return {name: (count[0], count[1]) for name, count in counts.items()}

@@ -55,19 +55,3 @@ def suspends(node: cst.CSTNode) -> bool:
             stack.extend(children(current))
     return False
 
-
-def returns_a_name_of(function: cst.FunctionDef, names: Iterable[str]) -> bool:
-    """A `return` of the function (outside nested functions) gives back one of `names` as it is
-    (`return x`, `return x, mask`)."""
-    wanted = set(names)
-    stack = list(children(function.body))
-    while stack:
-        current = stack.pop()
-        if isinstance(current, cst.Return) and current.value is not None:
-            value = current.value
-            parts = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
-            if any(isinstance(part, cst.Name) and part.value in wanted for part in parts):
-                return True
-        elif not isinstance(current, (cst.FunctionDef, cst.Lambda, cst.ClassDef)):
-            stack.extend(children(current))
-    return False

@@ -136,39 +136,3 @@ def attached_names(node: cst.CSTNode) -> set[str]:
     """Names read in an expression outside detached parts (`x.item()`, `y.detach()`, `z.data`)."""
     return names_in(node, skip=is_detached)
 
-
-# Calls of an attribute that do not read what it holds: filling, clearing, counting.
-_NOT_READING = frozenset({"append", "extend", "insert", "appendleft", "add", "clear", "update", "__len__"})
-
-
-def attribute_reads(module: cst.Module) -> dict[str, tuple[int, int]]:
-    """Attribute name -> (reads inside a detached expression, other reads) of `<anything>.name` in
-    the module, leaving out what fills, clears, assigns, deletes or counts it (`memory.logprobs.append(x)`,
-    `del self.logprobs[:]`, `self.logprobs = []`, `len(self.logprobs)`)."""
-    detached: set[int] = set()
-    not_reads: set[int] = set()
-    for node in iter_nodes(module):
-        if isinstance(node, (cst.Call, cst.Attribute)) and id(node) not in detached and is_detached(node):
-            detached.update(id(inner) for inner in iter_nodes(node) if isinstance(inner, cst.Attribute))
-        if isinstance(node, cst.Call):
-            func = node.func
-            if isinstance(func, cst.Attribute) and func.attr.value in _NOT_READING:
-                not_reads.add(id(func.value))
-            elif isinstance(func, cst.Name) and func.value == "len" and node.args:
-                not_reads.add(id(node.args[0].value))
-        elif isinstance(node, (cst.Assign, cst.AnnAssign, cst.Del)):
-            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
-            while targets:
-                target = targets.pop()
-                if isinstance(target, (cst.Tuple, cst.List)):
-                    targets.extend(element.value for element in target.elements)
-                    continue
-                while isinstance(target, cst.Subscript):
-                    target = target.value
-                not_reads.add(id(target))
-    counts: dict[str, list[int]] = {}
-    for node in iter_nodes(module):
-        if isinstance(node, cst.Attribute) and id(node) not in not_reads:
-            count = counts.setdefault(node.attr.value, [0, 0])
-            count[0 if id(node) in detached else 1] += 1
-    return {name: (count[0], count[1]) for name, count in counts.items()}

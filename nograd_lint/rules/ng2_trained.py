@@ -8,7 +8,7 @@ from ..analysis.contexts import decorated_function, explicit
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, Mode, Origin
 from ..analysis.imports import dotted_name
 from ..analysis.evaluation import has_parameters
-from ..analysis.interpret import USED, ScopeResult
+from ..analysis.interpret import USED, ScopeResult, _named_params
 from ..analysis.knowledge import FORWARD_METHODS
 from ..analysis.lattice import Graph, NoGrad
 from ..analysis.summaries import ClassModel, ModuleModel, model_of
@@ -216,8 +216,7 @@ def _layers(result: ScopeResult, sources: frozenset) -> list[str]:
 
 def _required_parameters(function: FunctionInfo) -> list[str]:
     """The parameters a caller must pass (no default, not `*args`): the inputs, not the options."""
-    params = function.node.params
-    return [p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params) if p.default is None]
+    return [p.name.value for p in _named_params(function) if p.default is None]
 
 
 def _decorated(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> Optional[GradState]:
