@@ -124,9 +124,12 @@ SOURCE_NAMES = ("pyproject.toml", "setup.py", "setup.cfg", ".gitignore", "tox.in
 
 
 def _is_source(path: str) -> bool:
-    """What the linter reads: Python files, notebooks and project configuration. Other files (data,
+    """What the linter reads: Python files, notebooks and project configuration (with the
+    requirements files that say which torch the project supports). Other files (data,
     weights, images) are left out; a mirror may lack large blobs."""
-    return path.endswith((".py", ".pyi", ".ipynb")) or path.rpartition("/")[2] in SOURCE_NAMES
+    name = path.rpartition("/")[2]
+    return (path.endswith((".py", ".pyi", ".ipynb")) or name in SOURCE_NAMES
+            or (name.startswith("requirements") and name.endswith(".txt")))
 
 
 def _present_sources(git_dir: Path, env: dict) -> list[str]:

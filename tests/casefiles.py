@@ -5,7 +5,8 @@ A case is `tests/cases/<CODE>/<name>.py`. A line that should be reported ends wi
 `expect` comment must produce no finding of its rule family. When `<name>.fixed.py` exists it is
 the exact source `nograd-fix --unsafe-fixes` must produce; `<name>.safe.py`, when present, is what
 safe fixes alone produce. Settings for a case come from a first-line comment
-`# settings: fix_context=inference_mode, min_confidence=low`.
+`# settings: fix_context=inference_mode, min_confidence=low` (`torch_version=1.13`: the oldest torch
+the code must run on).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import re
 from pathlib import Path
 
 from nograd_lint.io.config import Settings, parse_confidence
+from nograd_lint.io.requirements import parse_version
 
 CASES = Path(__file__).parent / "cases"
 EXPECT = re.compile(r"#\s*expect:\s*(?P<items>NG\d{3}@\d+(?:\s*,\s*NG\d{3}@\d+)*)")
@@ -52,6 +54,8 @@ class Case:
                 key, _, value = item.strip().partition("=")
                 if key == "min_confidence":
                     values[key] = parse_confidence(value)
+                elif key == "torch_version":
+                    values[key] = parse_version(value)
                 elif key in ("select", "evaluation_names"):
                     values[key] = tuple(value.split("|"))
                 else:

@@ -71,7 +71,8 @@ def test_unknown_keys_and_bad_values_exit_two_with_a_clear_message(tmp_path):
     write(tmp_path, "m.py", MIXED)
     path = tmp_path / "pyproject.toml"
     known = ("select, extend-select, ignore, fix-context, evaluation-names, min-confidence, exclude, extend-exclude, "
-             "notebooks, respect-gitignore, per-file-ignores, extend-per-file-ignores, project, cache-dir")
+             "notebooks, respect-gitignore, per-file-ignores, extend-per-file-ignores, project, cache-dir, "
+             "torch-version")
     for table, message in {
         'selekt = ["NG1"]': f"unknown option(s) selekt (known: {known})",
         'select = 5': "select must be a list of rule codes or prefixes, not 5",
@@ -83,6 +84,7 @@ def test_unknown_keys_and_bad_values_exit_two_with_a_clear_message(tmp_path):
         'notebooks = "no"': "notebooks must be true or false, not 'no'",
         'extend-exclude = {a = 1}': "extend-exclude must be a list of strings, not {'a': 1}",
         'respect-gitignore = 1': "respect-gitignore must be true or false, not 1",
+        'torch-version = 2.0': "torch-version must be a torch version such as \"2.0\" or \"1.13\", not 2.0",
         'per-file-ignores = ["tests/*"]': "per-file-ignores must be a table of file patterns to lists of codes, "
                                           "not ['tests/*']",
         'per-file-ignores = {"tests/*" = ["E501"]}': "per-file-ignores.'tests/*': 'E501' is not a rule code or prefix "

@@ -320,7 +320,7 @@ def test_with_class_without_call_is_type_error(cls):
     ids=["no_grad", "inference_mode", "enable_grad"],
 )
 def test_decorator_without_parentheses_works(deco, expected_inside):
-    """NG302 must not flag: @torch.no_grad / @torch.inference_mode /
+    """NG302 does not flag these for torch >= 2.1: @torch.no_grad / @torch.inference_mode /
     @torch.enable_grad without parentheses decorate correctly: the body runs
     in the expected mode and the mode is restored afterwards."""
 
@@ -358,6 +358,54 @@ def test_set_grad_enabled_as_bare_decorator_is_type_error_at_decoration():
     assert mode() == (True, False)
 
 
+def test_a_function_argument_is_taken_by_new_alone():
+    """NG302 (torch < 2.1): `@torch.no_grad` and `torch.no_grad(fn)` work only because a
+    `__new__` hands a function argument to the decorator (torch.utils._contextlib's
+    `_NoParamDecoratorContextManager`, added in torch 2.1). torch 2.0's `no_grad` and
+    `enable_grad` derived from `_DecoratorContextManager` alone; classes built that way reject
+    the function with TypeError, and accept the called form `cls()(fn)`."""
+    from torch.utils._contextlib import _DecoratorContextManager
+
+    def f():
+        return torch.is_grad_enabled()
+
+    for cls in (torch.no_grad, torch.enable_grad):
+        assert "_NoParamDecoratorContextManager" in [base.__name__ for base in cls.__mro__]
+    assert torch.inference_mode(f)() is False  # its own `__new__`: a non-bool mode is the function
+
+    class OldNoGrad(_DecoratorContextManager):  # torch 2.0's shape
+        def __init__(self):
+            self.prev = False
+
+        def __enter__(self):
+            self.prev = torch.is_grad_enabled()
+            torch.set_grad_enabled(False)
+
+        def __exit__(self, *exc):
+            torch.set_grad_enabled(self.prev)
+
+    class OldEnableGrad(_DecoratorContextManager):
+        def __enter__(self):
+            self.prev = torch.is_grad_enabled()
+            torch.set_grad_enabled(True)
+
+        def __exit__(self, *exc):
+            torch.set_grad_enabled(self.prev)
+
+    for old in (OldNoGrad, OldEnableGrad):
+        with pytest.raises(TypeError):
+            old(f)
+    assert OldNoGrad()(f)() is False
+    assert torch.no_grad(f)() is False  # what torch >= 2.1 accepts
+
+
+def test_inference_mode_takes_a_mode_not_a_function():
+    """NG302 (torch < 2.1): `inference_mode`'s constructor takes `mode`; on older torch a
+    function passed there was kept as a (truthy) mode, and `@torch.inference_mode` bound the
+    name to a context-manager object. NG302 reports no `torch.inference_mode(flag)` call."""
+    assert list(inspect.signature(torch.inference_mode.__init__).parameters)[:2] == ["self", "mode"]
+
+
 # ==========================================================================
 # NG303 -- bare context-manager constructor statement
 # ==========================================================================
@@ -373,6 +421,25 @@ def test_bare_no_grad_statement_does_nothing():
     with torch.no_grad():
         torch.enable_grad()
         assert mode() == (False, False)
+
+
+@pytest.mark.parametrize("make, inside", [(lambda f: torch.enable_grad()(f), True),
+                                          (lambda f: torch.no_grad(f), False),
+                                          (lambda f: torch.inference_mode()(f), False)],
+                         ids=["enable_grad()(f)", "no_grad(f)", "inference_mode()(f)"])
+def test_wrapping_a_function_does_not_call_it(make, inside):
+    """NG303: `torch.enable_grad()(closure)` (and `torch.no_grad(fn)`) only returns a wrapper:
+    the function does not run until the wrapper is called, and then in the wrapper's mode."""
+    calls = []
+
+    def closure():
+        calls.append(torch.is_grad_enabled())
+
+    wrapper = make(closure)
+    assert calls == [] and callable(wrapper)
+    with torch.no_grad() if inside else torch.enable_grad():
+        wrapper()
+    assert calls == [inside]
 
 
 # ==========================================================================
@@ -1540,6 +1607,38 @@ def test_a_module_run_under_no_grad_never_learns_though_its_optimizer_steps(make
             return tower.encoder(x)
     assert train(tower, encode_in_block) == ([False, False, True, True], [True, True])
     assert train(tower, tower.encoder) == ([True, True, True, True], [False, False])
+
+
+def test_a_parameter_clamped_under_no_grad_and_returned_gets_no_gradient():
+    """NG208: a constraint whose `forward` returns `kernel.clamp(...)` from inside
+    `with torch.no_grad():` returns a tensor without a graph, so a parameter passed through it
+    gets no gradient and an optimizer step leaves it unchanged; clamping differentiably, or in
+    place and then reading the parameter itself, keeps its gradient."""
+
+    class NoGradClamp(nn.Module):
+        def forward(self, kernel):
+            with torch.no_grad():
+                return kernel.clamp(0.0, 1.0)
+
+    class InPlaceClamp(nn.Module):
+        def forward(self, kernel):
+            with torch.no_grad():
+                kernel.clamp_(0.0, 1.0)
+
+    grid = torch.linspace(-1.0, 1.0, 5)
+    kernel = nn.Parameter(torch.full((3, 1), 0.5))
+    optimizer = torch.optim.SGD([kernel], lr=0.1)
+    before = kernel.detach().clone()
+    weight = torch.cos(NoGradClamp()(kernel) * grid)
+    assert not weight.requires_grad  # nothing to backpropagate into the kernel
+    (torch.cos(NoGradClamp()(kernel) * grid).sum() + kernel.sum() * 0).backward()
+    optimizer.step()
+    assert kernel.grad is not None and bool((kernel.grad == 0).all())  # only the `* 0` path
+    assert torch.equal(kernel.detach(), before)
+    kernel.grad = None
+    InPlaceClamp()(kernel)
+    torch.cos(kernel.clamp(0.0, 1.0) * grid).sum().backward()
+    assert kernel.grad is not None and bool((kernel.grad != 0).any())
 
 
 def test_a_no_grad_function_given_graph_outputs_cuts_the_layers_before_it():

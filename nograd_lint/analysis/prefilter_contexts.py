@@ -108,10 +108,8 @@ class _Scan:
             decorated = [d for d in node.decorator_list if _mentions(d, names)]
             if decorated and kind is ast.AsyncFunctionDef:
                 found["async_decorated"] = True
-            for decorator in decorated:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                if not isinstance(decorator, ast.Call) and _last(target) not in INSTANCE_WORDS:
-                    found["uncalled_context"] = True  # `@torch.set_grad_enabled`
+            if any(not isinstance(decorator, ast.Call) for decorator in decorated):
+                found["uncalled_context"] = True  # `@torch.set_grad_enabled`; `@torch.no_grad` before torch 2.1
             inside = inside or bool(decorated)
         elif kind in (ast.With, ast.AsyncWith):
             used = [item for item in node.items if _mentions(item.context_expr, names)]
@@ -128,6 +126,8 @@ class _Scan:
             last = _last(node.func)
             if _mentions(node.func, names) and not node.args and not node.keywords and last not in INSTANCE_WORDS:
                 found["uncalled_context"] = True  # `torch.set_grad_enabled()`
+            elif node.args and last in INSTANCE_WORDS:
+                found["uncalled_context"] = True  # `torch.no_grad(fn)`, before torch 2.1
             if inside and last in THREAD_STARTERS:
                 found["thread_in_context"] = True
         elif kind is ast.Expr and isinstance(node.value, ast.Call) and _mentions(node.value.func, names):

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Union
 
 from ..io.bare_trees import bare_or_none
+from ..io.requirements import TorchFloor, declared_floor, metadata_files
 from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, digest, parse, parsed_as_is,
                           read_bytes)
 from .evaluation import has_cells
@@ -186,6 +187,7 @@ class Project:
         self._current: dict = {}  # path as asked for -> its entry, found up to date during one analysis
         self._resolving: set[str] = set()  # names `value_of` is following re-exports of
         self.checked: set[Path] = set()  # the files a run checks: summarised whole, never on demand
+        self._floor: Optional[tuple] = None  # (stamps of the metadata files, the torch floor they declare)
 
     # -- names and paths ------------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
@@ -466,6 +468,21 @@ class Project:
         """A module file read outside `module` (the grad-context gate's text): a read to record."""
         self._uses[-1].entries.add(path)
 
+    def torch_floor(self) -> Optional[TorchFloor]:
+        """The oldest torch the project declares it supports (io/requirements.py), read again
+        when a metadata file changes; the files are reads of the work that asks."""
+        files = metadata_files(self.root)
+        stamps = tuple(_stamp(path) for path in files)
+        if self._floor is None or self._floor[0] != stamps:
+            self._floor = (stamps, declared_floor(self.root))
+        use = self._uses[-1]
+        for path in files:
+            kind = path_kind(path)
+            use.probes[str(path)] = kind
+            if kind == "file":
+                use.entries.add(path)
+        return self._floor[1]
+
     def owner_of(self, function: FunctionInfo):
         return self._owners.get(id(function))
 
@@ -535,6 +552,12 @@ def project_for(path: Union[str, Path]) -> Optional[Project]:
     project = _PROJECTS[root]
     project.add_script_folder(Path(os.path.abspath(path)))
     return project
+
+
+def torch_floor(path: Union[str, Path]) -> Optional[TorchFloor]:
+    """The oldest torch the project of the file at `path` declares it supports, or None."""
+    project = project_for(path)
+    return project.torch_floor() if project is not None else None
 
 
 def recording(path: Union[str, Path]):

@@ -19,7 +19,7 @@ from typing import Optional, Sequence
 
 from .. import __version__
 from ..io.config import (ConfigError, Settings, check_codes, find_config, is_excluded, load_settings, parse_codes,
-                     parse_confidence, strings)
+                     parse_confidence, parse_torch_version, strings)
 from ..diagnostics import Diagnostic, FixSafety
 from ..analysis.project import analyse_together
 from ..io.cache import ResultCache, cache_directory, cache_disabled
@@ -56,6 +56,9 @@ def _common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--evaluation-names", help="extra function names (or name words) that mean evaluation")
     parser.add_argument("--min-confidence", choices=("low", "medium", "high"),
                         help="drop findings below this confidence (default: medium)")
+    parser.add_argument("--torch-version", metavar="X.Y",
+                        help="the oldest torch the code must run on (default: what the project's pyproject.toml, "
+                             "setup.cfg, setup.py or requirements*.txt require)")
     parser.add_argument("--exclude", help="patterns to skip, replacing the defaults (comma-separated)")
     parser.add_argument("--extend-exclude", help="patterns to skip, in addition to the defaults")
     parser.add_argument("--project", action=argparse.BooleanOptionalAction, default=None,
@@ -105,6 +108,7 @@ def _settings(args: argparse.Namespace) -> tuple[Settings, Path]:
         fix_context=args.fix_context,
         evaluation_names=strings(args.evaluation_names, "--evaluation-names") if args.evaluation_names else None,
         min_confidence=parse_confidence(args.min_confidence) if args.min_confidence else None,
+        torch_version=parse_torch_version(args.torch_version) if args.torch_version else None,
         exclude=strings(args.exclude, "--exclude") if args.exclude is not None else None,
         extend_exclude=strings(args.extend_exclude, "--extend-exclude") if args.extend_exclude else None,
         notebooks=args.notebooks,

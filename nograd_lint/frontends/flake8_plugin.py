@@ -29,7 +29,7 @@ from flake8.style_guide import Decision, DecisionEngine
 
 from .. import __version__
 from ..io.cache import cache_disabled
-from ..io.config import ConfigError, Settings, parse_confidence
+from ..io.config import ConfigError, Settings, parse_confidence, parse_torch_version
 
 # Every rule's code, and the opinionated ones (off unless selected precisely); checked against the
 # rules themselves in tests/test_flake8_plugin.py.
@@ -63,6 +63,9 @@ class NogradChecker:
         manager.add_option("--nograd-min-confidence", default="medium", parse_from_config=True,
                            choices=["low", "medium", "high"],
                            help="nograd-lint: drop findings below this confidence (default: medium)")
+        manager.add_option("--nograd-torch-version", default="", parse_from_config=True,
+                           help="nograd-lint: the oldest torch the code must run on (default: what the project "
+                                "requires in pyproject.toml, setup.cfg, setup.py or requirements*.txt)")
         manager.extend_default_ignore(sorted(OFF_BY_DEFAULT))
 
     @classmethod
@@ -81,6 +84,8 @@ class NogradChecker:
                 evaluation_names=tuple(name for name in options.nograd_evaluation_names or () if name),
                 fix_context=options.nograd_fix_context,
                 min_confidence=parse_confidence(options.nograd_min_confidence),
+                torch_version=(parse_torch_version(options.nograd_torch_version)
+                               if options.nograd_torch_version else None),
             ) if reportable else None
         except ConfigError as error:  # a bad value in setup.cfg/.flake8/tox.ini (flake8 checks the command line)
             print(f"flake8: error: nograd-lint: {error}", file=sys.stderr)

@@ -10,6 +10,7 @@ from typing import Any, Optional, Sequence, Union
 
 from ..diagnostics import Confidence
 from .globs import glob_matches
+from .requirements import parse_version
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -62,6 +63,8 @@ class Settings:
     per_file_ignores: tuple[PerFileIgnore, ...] = ()
     file_ignore: tuple[str, ...] = ()  # the per-file ignores of the one file these settings are for
     cache_dir: Optional[str] = dataclasses.field(default=None, repr=False, compare=False)  # absolute; see io/cache.py
+    # the oldest torch (major, minor) the code must run on; None: what the project declares (io/requirements.py)
+    torch_version: Optional[tuple[int, int]] = None
 
     def __post_init__(self) -> None:
         if self.fix_context not in FIX_CONTEXTS:
@@ -145,6 +148,14 @@ def parse_confidence(value: Any) -> Confidence:
         raise ConfigError(f"min-confidence must be low, medium or high, not {value!r}") from None
 
 
+def parse_torch_version(value: Any) -> tuple[int, int]:
+    """`"1.13"` -> (1, 13), the oldest torch the code must run on."""
+    try:
+        return parse_version(value)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
 def find_pyproject(start: Path) -> Optional[Path]:
     """The nearest pyproject.toml with a `[tool.nograd-lint]` table at or above `start`.
 
@@ -188,7 +199,7 @@ def _read_toml(path: Path) -> dict:
 TABLE = "nograd-lint"
 KNOWN_KEYS = ("select", "extend-select", "ignore", "fix-context", "evaluation-names", "min-confidence",
               "exclude", "extend-exclude", "notebooks", "respect-gitignore", "per-file-ignores",
-              "extend-per-file-ignores", "project", "cache-dir")
+              "extend-per-file-ignores", "project", "cache-dir", "torch-version")
 
 
 def load_settings(pyproject: Optional[Path]) -> Settings:
@@ -241,6 +252,8 @@ def _settings_from_mapping(table: dict, root: Path) -> Settings:
         if not isinstance(table["cache-dir"], str) or not table["cache-dir"].strip():
             raise ConfigError(f"cache-dir must be a folder's path, not {table['cache-dir']!r}")
         values["cache_dir"] = str(root / Path(table["cache-dir"]).expanduser())
+    if "torch-version" in table:
+        values["torch_version"] = parse_torch_version(table["torch-version"])
     ignores = [entry for key in ("per-file-ignores", "extend-per-file-ignores") if key in table
                for entry in _per_file_ignores(table[key], key, root)]
     if ignores:

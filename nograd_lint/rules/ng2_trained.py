@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+import libcst as cst
+
 from ..analysis.contexts import decorated_function, explicit
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, Mode, Origin
 from ..analysis.imports import dotted_name
 from ..analysis.evaluation import has_parameters
 from ..analysis.interpret import USED, ScopeResult, _named_params
 from ..analysis.knowledge import FORWARD_METHODS
-from ..analysis.lattice import Graph, NoGrad
+from ..analysis.lattice import Graph, Kind, NoGrad
 from ..analysis.summaries import ClassModel, ModuleModel, model_of
 from ..analysis.trainable import (GradSwitch, OptimizerBuild, grad_switches, module_class, optimizer_builds,
                                   stepped_optimizer)
@@ -45,12 +47,15 @@ class TrainedModuleWithoutGradients(ContextRule):
       of its own such as `self.aug_and_encode(obs)`) while `self.encoder_opt` is built from
       `self.encoder.parameters()` and stepped after the critic's backward pass.
 
-    - a module whose `forward` is decorated with `@torch.no_grad()` and computes its outputs
-      from its inputs (a rotary position embedding), or a function or method so decorated
-      (`self.log_prob(state, action)`), called in a module's `forward` on the outputs of layers
-      with parameters, when that `forward` builds its own output from what it returns: the
-      layers get no gradient through it (`q_proj` and `k_proj` never learn when the rotated
-      queries and keys carry no graph). Medium confidence.
+    - a module whose `forward` is decorated with `@torch.no_grad()`, or returns only from inside
+      a `with torch.no_grad():` block of its own, and computes its outputs from its inputs (a
+      rotary position embedding, a constraint that clamps a kernel), or a function or method
+      decorated so (`self.log_prob(state, action)`), called in a module's `forward` on the
+      outputs of layers with parameters or on that module's own parameters (`self.kernel`), when
+      that `forward` builds its own output from what it returns: the layers and parameters get
+      no gradient through it (`q_proj` and `k_proj` never learn when the rotated queries and keys
+      carry no graph; a Gabor kernel clamped under `no_grad` before it builds the filters never
+      changes). Medium confidence.
 
     Frozen modules are not reported: a module whose parameters no optimizer holds and that
     nothing unfreezes (a teacher, a target network updated by copying or EMA, a pretrained
@@ -105,9 +110,9 @@ class TrainedModuleWithoutGradients(ContextRule):
     than the class and its base classes (a training script) is not seen. A module run under
     `no_grad` through a helper is followed when the helper is a method called on `self`
     (`self.aug_and_encode(obs)`, two calls deep), not through other objects or functions. A
-    `no_grad` module or method cutting its inputs' gradients is found when it is decorated (not
-    a `with` inside it) and called in the same file; a module must compute its outputs from every
-    input a caller must pass (one that only reads a mask or a flag from an input is not
+    `no_grad` module or method cutting its inputs' gradients is found when it is called in the
+    same file (a method or function only when decorated, not a `with` inside it); a module must
+    compute its outputs from every input a caller must pass (one that only reads a mask or a flag from an input is not
     reported). A decorated function that returns an input unchanged would keep its graph; it is
     read as cutting it.
     """
@@ -147,26 +152,36 @@ def _inputs_cut(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]
     `forward` on the outputs of layers with parameters, where what it returns reaches that
     `forward`'s output: the layers get no gradient through it."""
     reported: set[int] = set()
-    for callee, state, caller, call, layers in [*_module_sites(analysis, model), *_method_sites(analysis, model)]:
+    for callee, state, caller, call, layers, parameters in [*_module_sites(analysis, model),
+                                                            *_method_sites(analysis, model)]:
         if id(callee) in reported:
             continue
         reported.add(id(callee))
         name = f"{callee.class_name}.{callee.name}" if callee.class_name else callee.name
-        names = ", ".join(f"`{layer}`" for layer in layers[:3])
+        given = [f"outputs of {_names(layers)}"] if layers else []
+        given += [f"its parameter{'s' if len(parameters) > 1 else ''} {_names(parameters)}"] if parameters else []
         message = (f"`{name}` runs under `{context_text(analysis, state)}`, but `{caller.class_name}.forward` gives "
-                   f"it outputs of {names} and builds its own output from what it returns: the gradient stops "
-                   f"there, and none reaches {names} through it; keep under `no_grad` only what needs no "
-                   "gradient (a frequency table, a mask), not what is computed from those outputs")
-        yield Finding(state.node, message, None, Confidence.MEDIUM,
-                      ((call, analysis, f"`{callee.name}` is run here on outputs that carry a graph"),))
+                   f"it {' and '.join(given)} and builds its own output from what it returns: the gradient stops "
+                   f"there, and none reaches {_names([*layers, *parameters])} through it; keep under `no_grad` only "
+                   "what needs no gradient (a frequency table, a mask), not what is computed from those inputs")
+        related = ((call, analysis, f"`{callee.name}` is run here on inputs that carry a graph"),)
+        yield Finding(state.node.item if state.origin is Origin.WITH else state.node, message, None,
+                      Confidence.MEDIUM, related)
+
+
+def _names(spelled: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in spelled[:3])
 
 
 def _module_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]:
-    """(forward, its decorator's state, caller, call, layers) for calls of modules whose
-    decorated `forward` computes its outputs from every input a caller must pass."""
+    """(forward, the state that disables its gradients, caller, call, layers, parameters) for calls of
+    modules whose `forward`, decorated or returning from inside a disabling `with`, computes its
+    outputs from every input a caller must pass; the layers are those whose outputs the call is
+    given, and the caller's own parameters given to it (`self.kernel`)."""
     for cls in model.classes.values():
         forward = cls.methods.get("forward") if cls.is_module else None
-        state = _decorated(analysis, model, forward) if forward is not None and forward.class_name == cls.name else None
+        own = forward is not None and forward.class_name == cls.name
+        state = _cutting_state(analysis, model, forward) if own else None
         inputs = set(_required_parameters(forward)) - {"self"} if state is not None else set()
         if not inputs or any(not inputs <= result.returned.params for result in model.results_of(forward)):
             continue  # an input it does not compute its outputs from (a mask, a flag)
@@ -176,8 +191,41 @@ def _module_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]
                 if (token.module.ref is cls and caller.class_name != cls.name and value is not None
                         and token.id in result.returned.sources):
                     layers = _layers(result, value.sources - {token.id})
-                    if layers:
-                        yield forward, state, caller, token.call.node, layers
+                    parameters = _own_parameters(model, caller, token.call.node)
+                    if layers or parameters:
+                        yield forward, state, caller, token.call.node, layers, parameters
+
+
+def _cutting_state(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> Optional[GradState]:
+    """The decorator of `function` that disables gradients, or the `with` written in it that
+    every value it returns is computed under (`with torch.no_grad(): return kernel.clamp(...)`)."""
+    state = _decorated(analysis, model, function)
+    if state is not None:
+        return state
+    if function.is_async or model.owner_model(function) is not model or turns_gradients_on(analysis, function):
+        return None
+    states = [result.returned.nograd_state if result.returned.graph is Graph.NO and result.returned.nograd
+              else None for result in model.results_of(function)]
+    state = states[0] if states and all(other is states[0] for other in states) else None
+    if (state is None or state.mode is not Mode.DISABLED or explicit(analysis, state) is None
+            or not _set_in(analysis, state, function)):
+        return None
+    return state
+
+
+def _own_parameters(model: ModuleModel, caller: FunctionInfo, call: cst.Call) -> list[str]:
+    """The arguments of `call` that are parameters of the caller's module (`self.kernel`, set to
+    an `nn.Parameter` or a tensor that requires grad, not to a forward pass's output)."""
+    cls = model.classes.get(caller.class_name)
+    found = []
+    for arg in call.args if cls is not None else ():
+        node = arg.value
+        if (node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self"):
+            field = cls.fields.get(node.attr.value)
+            if (field is not None and field.kind is Kind.TENSOR and field.graph is Graph.YES
+                    and not field.sources):
+                found.append(f"self.{node.attr.value}")
+    return found
 
 
 def _method_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]:
@@ -193,7 +241,7 @@ def _method_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]
                                           if name in params and params[name].graph is Graph.YES))
             layers = _layers(result, sources)
             if layers:
-                yield callee, state, caller, fact.node, layers
+                yield callee, state, caller, fact.node, layers, []
 
 
 def _module_forwards(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple[FunctionInfo, ScopeResult]]:

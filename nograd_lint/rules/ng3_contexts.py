@@ -1,7 +1,7 @@
 """NG301-NG303: grad-mode contexts that do nothing (redundant, never called, created on their own)."""
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Optional
 
 import libcst as cst
 
@@ -11,6 +11,7 @@ from ..analysis.contexts import disables, explicit_state, kind_of
 from ..diagnostics import Fix, FixSafety
 from ..analysis.gradmode import ContextUse, FileAnalysis, GradState, Mode, Origin, WithFact
 from ..analysis.knowledge import GradContext
+from ..analysis.project import torch_floor
 from ..analysis.syntax import suspends
 from .base import Finding
 from ..analysis.prefilter import Signals
@@ -111,14 +112,22 @@ class UncalledContext(ContextRule):
     `with torch.inference_mode:`, `with torch.enable_grad:`, `with torch.set_grad_enabled:`, and
     `@torch.set_grad_enabled` used as a decorator without its `True`/`False` argument.
 
+    In a project that supports torch older than 2.1, it also finds `@torch.no_grad`,
+    `@torch.enable_grad` and `@torch.inference_mode` without parentheses, and a function passed
+    to the constructor (`torch.no_grad(fn)`). The oldest supported torch is the `torch-version`
+    setting, or else what the project requires in `pyproject.toml`, `setup.cfg`, `setup.py` or
+    `requirements*.txt` (`torch>=1.9`); a requirement without a version bound says nothing.
+
     ## Why is this bad
     `with torch.no_grad:` raises `TypeError: 'type' object does not support the context manager
     protocol` when the line runs. `@torch.set_grad_enabled` without an argument raises
     `TypeError: set_grad_enabled(): argument 'enabled' (position 1) must be bool, not function`
     when the module is imported.
 
-    (`@torch.no_grad`, `@torch.inference_mode` and `@torch.enable_grad` without parentheses work
-    since torch 2.0 and are not reported.)
+    Decorating without parentheses, and `torch.no_grad(fn)`, work only since torch 2.1. On older
+    torch, `@torch.no_grad` and `@torch.enable_grad` raise `TypeError` when the module is imported,
+    and `@torch.inference_mode` replaces the function with a context-manager object that never
+    runs it. Users of the versions the project says it supports get those errors.
 
     ## Example
     ```python
@@ -133,12 +142,15 @@ class UncalledContext(ContextRule):
     ```
 
     ## Fix safety
-    The fix adds the call `()` to `no_grad`, `inference_mode` and `enable_grad`: **safe**, the
-    statement raised before. `set_grad_enabled` needs a mode that only the author knows, so it has
-    no automatic fix.
+    The fix adds the call `()` to `no_grad`, `inference_mode` and `enable_grad`
+    (`@torch.no_grad()`, `torch.no_grad()(fn)`): **safe**, the code raised before, and on
+    torch >= 2.1 both spellings mean the same. `set_grad_enabled` needs a mode that only the
+    author knows, so it has no automatic fix.
 
     ## Known limits
-    Only names that resolve to torch through the file's imports are recognised.
+    Only names that resolve to torch through the file's imports are recognised. The project's
+    requirement is read at its root (the folder with `pyproject.toml`, `setup.py`, `setup.cfg` or
+    `.git`); a requirement set elsewhere (a conda environment file, a lock file) is not read.
     """
 
     code = "NG302"
@@ -158,12 +170,18 @@ class UncalledContext(ContextRule):
                 elif use.kind is GradContext.SET_GRAD_ENABLED and not use.args:
                     yield Finding(use.node, f"`{code_of(analysis, use.node)}` raises TypeError: pass the mode, "
                                             "`True` or `False`")
+        oldest = _OldestTorch(analysis, settings)
         for function in analysis.functions:
             for use in function.decorator_uses:
                 if use.kind is GradContext.SET_GRAD_ENABLED and not use.args:
                     yield Finding(use.node, f"`@{code_of(analysis, use.node)}` without an argument raises TypeError "
                                             "when the function is defined: pass the mode, `True` or `False` "
                                             "(or use `@torch.no_grad()`/`@torch.enable_grad()`)")
+                elif not use.called and use.kind in INSTANCE_KINDS and oldest.before_2_1():
+                    yield self._bare_decorator(analysis, use, oldest)
+        for call in analysis.calls:
+            if kind_of(call) in _NO_ARGUMENT_KINDS and call.node.args and oldest.before_2_1():
+                yield self._given_function(analysis, call, oldest)
 
     def _uncalled_with(self, analysis, item: cst.WithItem, use: ContextUse) -> Finding:
         spelled = code_of(analysis, use.node)
@@ -176,17 +194,70 @@ class UncalledContext(ContextRule):
                                  f"call it: `with {spelled}():`", fix)
 
 
+    def _bare_decorator(self, analysis, use: ContextUse, oldest: "_OldestTorch") -> Finding:
+        spelled = code_of(analysis, use.node)
+        effect = ("replaces the function with a context manager that never runs it"
+                  if use.kind is GradContext.INFERENCE_MODE else "raises TypeError when the module is imported")
+        fix = Fix(FixSafety.SAFE, f"call it: `@{spelled}()`", edits.replace(use.node, cst.Call(func=use.node)),
+                  anchor=use.node)
+        return Finding(use.node, f"`@{spelled}` without parentheses works only since torch 2.1; on older torch it "
+                                 f"{effect}, and {oldest.why()}: write `@{spelled}()`", fix)
+
+    def _given_function(self, analysis, call, oldest: "_OldestTorch") -> Finding:
+        spelled = code_of(analysis, call.node.func)
+        wrapped = cst.Call(func=cst.Call(func=call.node.func), args=call.node.args)
+        fix = Fix(FixSafety.SAFE, f"make the context first: `{spelled}()(...)`", edits.replace(call.node, wrapped),
+                  anchor=call.node)
+        return Finding(call.node, f"`{spelled}(...)` takes no argument before torch 2.1 and raises TypeError there, "
+                                  f"and {oldest.why()}: write `{spelled}()(...)`", fix)
+
+
+_NO_ARGUMENT_KINDS = (GradContext.NO_GRAD, GradContext.ENABLE_GRAD)  # `inference_mode(mode)` takes a flag
+
+
+class _OldestTorch:
+    """The oldest torch a file must run on: the `torch-version` setting, else what its project
+    requires (read once per check, and only when a finding depends on it)."""
+
+    def __init__(self, analysis: FileAnalysis, settings: Settings) -> None:
+        self._analysis, self._settings = analysis, settings
+        self._known: Optional[tuple[Optional[tuple[int, int]], str]] = None
+
+    def _find(self) -> tuple[Optional[tuple[int, int]], str]:
+        if self._known is None:
+            if self._settings.torch_version is not None:
+                version = self._settings.torch_version
+                self._known = (version, f"the configured torch-version is {version[0]}.{version[1]}")
+            else:
+                floor = torch_floor(self._analysis.path)
+                self._known = ((floor.version, f"this project supports torch {floor.release} ({floor.describe()})")
+                               if floor is not None else (None, ""))
+        return self._known
+
+    def before_2_1(self) -> bool:
+        version = self._find()[0]
+        return version is not None and version < (2, 1)
+
+    def why(self) -> str:
+        return self._find()[1]
+
+
 @register
 class BareContextCall(ContextRule):
     """
     ## What it does
     Finds a statement that only creates a grad-mode context manager: `torch.no_grad()`,
-    `torch.inference_mode()` or `torch.enable_grad()` on a line of its own.
+    `torch.inference_mode()` or `torch.enable_grad()` on a line of its own. Also a statement that
+    only wraps a function in one and throws the wrapper away: `torch.enable_grad()(closure)`,
+    `torch.no_grad(fn)`.
 
     ## Why is this bad
     Creating the object does nothing: gradients stay as they were. The author meant the code after
     it to run without (or with) gradients, and it does not. (`torch.set_grad_enabled(False)` is
     different: it does change the mode, see NG304.)
+
+    A wrapped function is not called: `torch.enable_grad()(closure)` in an optimizer's `step`
+    looks like it runs the closure with gradients on, and the closure never runs.
 
     ## Example
     ```python
@@ -203,8 +274,12 @@ class BareContextCall(ContextRule):
     ```
     or `with torch.no_grad():` around the statements that should run without gradients.
 
+    For a wrapper, call it (`torch.enable_grad()(closure)()`) or keep it
+    (`closure = torch.enable_grad()(closure)`) and call it later.
+
     ## Fix safety
-    There is no automatic fix: which statements were meant to be covered is not written down.
+    There is no automatic fix: which statements were meant to be covered, or whether a wrapper was
+    meant to be called now or kept, is not written down.
 
     ## Known limits
     Only names that resolve to torch through the file's imports are recognised.
@@ -220,7 +295,25 @@ class BareContextCall(ContextRule):
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         for call in analysis.calls:
-            if call.is_bare_statement and kind_of(call) in INSTANCE_KINDS:
+            if not call.is_bare_statement:
+                continue
+            wrapped = _wrapped_function(analysis, call)
+            if wrapped is not None:
+                spelled, function = code_of(analysis, call.node), code_of(analysis, wrapped)
+                yield Finding(call.node, f"`{spelled}` only makes a wrapped function and throws it away: `{function}` "
+                                         f"does not run; call it (`{spelled}()`) or keep it "
+                                         f"(`{function} = {spelled}`)")
+            elif kind_of(call) in INSTANCE_KINDS:
                 spelled = code_of(analysis, call.node)
                 yield Finding(call.node, f"`{spelled}` on its own does nothing; use `with {spelled}:` around the "
                                          f"code, or `@{spelled}` on the function")
+
+
+def _wrapped_function(analysis: FileAnalysis, call) -> Optional[cst.BaseExpression]:
+    """The function `torch.enable_grad()(fn)` or `torch.no_grad(fn)` wraps, if `call` is one."""
+    func = call.node.func
+    if len(call.node.args) != 1 or call.node.args[0].keyword is not None:
+        return None
+    if func.__class__ is cst.Call and not func.args and analysis.context_kind(func.func) in INSTANCE_KINDS:
+        return call.node.args[0].value
+    return call.node.args[0].value if kind_of(call) in _NO_ARGUMENT_KINDS else None

@@ -1,0 +1,166 @@
+"""The oldest torch a project says it runs on, read from the requirements it declares.
+
+As ruff reads its target version from `requires-python`, the rules whose verdict depends on the
+torch version (NG302: `@torch.no_grad` without parentheses raises on torch < 2.1) ask what the
+project supports. The first of these files at the project root that names torch decides:
+`pyproject.toml` (`[project]` dependencies and optional dependencies, Poetry's dependencies),
+`setup.cfg` (`install_requires`, `extras_require`), `setup.py` (string literals), then
+`requirements*.txt`. A torch requirement without a version bound, or none at all, says nothing.
+"""
+from __future__ import annotations
+
+import ast
+import configparser
+import dataclasses
+import re
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator, Optional
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+MAX_BYTES = 1 << 20  # a metadata file larger than this is not read
+# torch's releases, oldest first: (major, minor); the patch releases are probed from 0 to 3
+RELEASES = tuple([(1, minor) for minor in range(14)] + [(2, minor) for minor in range(14)])
+_LOCAL_LABEL = re.compile(r"\+[A-Za-z0-9.]+")
+_TORCH_STRING = re.compile(r"^\s*torch\s*(?:\[[^\]]*\])?\s*(?:[<>=!~;]|$)", re.IGNORECASE)
+
+
+@dataclasses.dataclass(frozen=True)
+class TorchFloor:
+    """The oldest torch release a project's requirement admits, and where it says so."""
+
+    version: tuple[int, int]  # (major, minor)
+    requirement: str  # as written: "torch>=1.9"
+    source: str  # the file's name: "setup.py"
+
+    @property
+    def release(self) -> str:
+        return f"{self.version[0]}.{self.version[1]}"
+
+    def describe(self) -> str:
+        """`torch>=1.9` in setup.py."""
+        return f"`{self.requirement}` in {self.source}"
+
+
+def parse_version(text: object, key: str = "torch-version") -> tuple[int, int]:
+    """`"1.13"` or `"2.0.1"` -> (1, 13) / (2, 0); ValueError with a message for anything else."""
+    match = re.fullmatch(r"\s*(\d+)\.(\d+)(?:\.\d+)?\s*", text) if isinstance(text, str) else None
+    if match is None:
+        raise ValueError(f"{key} must be a torch version such as \"2.0\" or \"1.13\", not {text!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def metadata_files(root: Path) -> list[Path]:
+    """The files `declared_floor` reads, in the order it trusts them."""
+    requirements = sorted(root.glob("requirements*.txt"), key=lambda path: (path.name != "requirements.txt", path.name))
+    return [root / "pyproject.toml", root / "setup.cfg", root / "setup.py", *requirements]
+
+
+def declared_floor(root: Path) -> Optional[TorchFloor]:
+    """The oldest torch release the project at `root` declares it supports; None when no file
+    names torch with a version bound."""
+    for path in metadata_files(root):
+        text = _read(path)
+        if text is None:
+            continue
+        floors = [floor for requirement in _torch_requirements(path.name, text)
+                  for floor in [_floor(requirement, path.name)] if floor is not None]
+        if floors:
+            return min(floors, key=lambda floor: floor.version)
+    return None
+
+
+def _read(path: Path) -> Optional[str]:
+    try:
+        if not path.is_file() or path.stat().st_size > MAX_BYTES:
+            return None
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None
+
+
+def _torch_requirements(name: str, text: str) -> Iterator[str]:
+    """The strings of a metadata file that require torch (PEP 508, or Poetry's `^1.9`)."""
+    try:
+        if name == "pyproject.toml":
+            yield from _from_pyproject(tomllib.loads(text))
+        elif name == "setup.cfg":
+            yield from _from_setup_cfg(text)
+        elif name == "setup.py":
+            yield from (node.value for node in ast.walk(ast.parse(text))
+                        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+                        and _TORCH_STRING.match(node.value))
+        else:
+            yield from (line.split(" #")[0].strip() for line in text.splitlines() if _TORCH_STRING.match(line))
+    except (tomllib.TOMLDecodeError, configparser.Error, SyntaxError, ValueError, RecursionError, MemoryError):
+        return
+
+
+def _from_pyproject(document: dict) -> Iterator[str]:
+    project = document.get("project")
+    if isinstance(project, dict):
+        groups = [project.get("dependencies")]
+        optional = project.get("optional-dependencies")
+        if isinstance(optional, dict):
+            groups.extend(optional.values())
+        yield from (item for group in groups if isinstance(group, list) for item in group
+                    if isinstance(item, str) and _TORCH_STRING.match(item))
+    poetry = document.get("tool", {}).get("poetry", {}) if isinstance(document.get("tool"), dict) else {}
+    dependencies = poetry.get("dependencies") if isinstance(poetry, dict) else None
+    if isinstance(dependencies, dict) and "torch" in dependencies:
+        constraints = _poetry_constraints(dependencies["torch"])
+        yield from (f"torch{_poetry_specifier(constraint)}" for constraint in constraints)
+
+
+def _poetry_constraints(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [value["version"]] if isinstance(value.get("version"), str) else []
+    if isinstance(value, list):
+        return [item for entry in value for item in _poetry_constraints(entry)]
+    return []
+
+
+def _poetry_specifier(constraint: str) -> str:
+    """Poetry's `^1.9`, `~1.9`, `1.9.*` or `1.9` as a PEP 440 lower bound (enough for a floor)."""
+    constraint = constraint.strip()
+    if constraint in ("", "*"):
+        return ""
+    if constraint[0] in "^~" and not constraint.startswith("~="):
+        return ">=" + constraint[1:].strip()
+    if constraint[0].isdigit():
+        return "==" + constraint
+    return constraint
+
+
+def _from_setup_cfg(text: str) -> Iterator[str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read_string(text)
+    values = []
+    if parser.has_option("options", "install_requires"):
+        values.append(parser.get("options", "install_requires"))
+    if parser.has_section("options.extras_require"):
+        values.extend(value for _, value in parser.items("options.extras_require"))
+    yield from (line.strip() for value in values for line in value.splitlines() if _TORCH_STRING.match(line))
+
+
+def _floor(requirement: str, source: str) -> Optional[TorchFloor]:
+    """The oldest release `requirement` admits, when it bounds the version at all. A local label
+    (`torch==1.7.1+cu110`, a CUDA build) is read as its release."""
+    from packaging.requirements import InvalidRequirement, Requirement  # only a rule that needs it pays the import
+
+    try:
+        specifier = Requirement(_LOCAL_LABEL.sub("", requirement)).specifier
+    except InvalidRequirement:
+        return None
+    if not str(specifier):
+        return None
+    for major, minor in RELEASES:
+        if any(specifier.contains(f"{major}.{minor}.{patch}") for patch in range(4)):
+            return TorchFloor((major, minor), requirement.strip(), source)
+    return None
