@@ -95,3 +95,42 @@ def test_a_module_edited_between_two_analyses_is_read_again(tmp_path):
     write(tmp_path, "models.py", MODELS)
     third = call_deep(lint_path, str(path), Settings())
     assert [(d.code, d.line) for d in third.diagnostics] == [("NG101", 10)]
+
+
+REGISTRY_EVALUATION = """\
+import torch
+import zoo
+
+
+def score(model, batches):
+    model.eval()
+    return [torch.sigmoid(model.infer(x)).mean().item() for x in batches]
+"""
+SEGMENTER = """\
+from torch import nn
+
+
+class Segmenter(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Conv2d(3, 1, 1)
+
+    def infer(self, images):
+        return self.body(images)
+"""
+
+
+def test_a_method_of_a_registry_model_is_read_from_the_one_imported_class_that_defines_it(tmp_path):
+    """`model.infer(x)` on a model of unknown class (a registry builds it): the package the file
+    imports re-exports `segmenter`, whose one class defines `infer`; the unrelated `transforms`
+    module it also imports has no `def infer(` and is never analysed."""
+    write(tmp_path, "pyproject.toml", "")
+    write(tmp_path, "zoo/__init__.py", "from . import segmenter, transforms\n")
+    write(tmp_path, "zoo/segmenter.py", SEGMENTER)
+    write(tmp_path, "zoo/transforms.py", "import torch\n\n\ndef flip(x):\n    return torch.flip(x, (-1,))\n")
+    path = write(tmp_path, "score.py", REGISTRY_EVALUATION)
+    result = call_deep(lint_path, str(path), Settings())
+    assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("NG101", 7, 27)]
+    assert "transforms.py" not in _analysed(path) and "segmenter.py" in _analysed(path)
+    write(tmp_path, "zoo/transforms.py", SEGMENTER.replace("Segmenter", "Cropper"))  # a second `infer`
+    assert call_deep(lint_path, str(path), Settings()).diagnostics == []

@@ -101,17 +101,16 @@ class LM(nn.Module):
 LM_SCRIPT = """\
 import torch
 from lm import LM
+from train import evaluate
 
 model = LM(100, 16)
 model.eval()
 for words in torch.randint(0, 100, (4, 8)):
     print(model.log_prob(words).argmax(-1).tolist())
+print(evaluate([], model, torch.nn.NLLLoss()))
 """
+# imports nothing of `lm`: which `log_prob` it runs is known only from its caller in sample.py
 LM_EVALUATE = """\
-import torch
-from lm import LM
-
-
 def evaluate(loader, lm_model, criterion):
     lm_model.eval()
     total = 0.0
@@ -119,23 +118,34 @@ def evaluate(loader, lm_model, criterion):
         output = lm_model.log_prob(words)
         total += criterion(output, labels).item()
     return total
-
-
-if __name__ == "__main__":
-    print(evaluate([], LM(100, 16), torch.nn.NLLLoss()))
 """
 
 
-def test_a_call_through_a_parameter_its_caller_binds_is_named_too(tmp_path):
+def _lm_project(tmp_path, evaluate: str) -> list[dict]:
     write(tmp_path, "pyproject.toml", "[project]\nname = 'lm'\nversion = '0'\n")
-    for name, text in (("lm.py", LM_CLASS), ("sample.py", LM_SCRIPT), ("train.py", LM_EVALUATE)):
+    for name, text in (("lm.py", LM_CLASS), ("sample.py", LM_SCRIPT), ("train.py", evaluate)):
         write(tmp_path, name, text)
-    ran = lint("--output-format", "json", "--no-cache", ".", cwd=tmp_path)
-    [finding] = json.loads(ran.out)["findings"]
+    return json.loads(lint("--output-format", "json", "--no-cache", ".", cwd=tmp_path).out)["findings"]
+
+
+def test_a_call_through_a_parameter_its_caller_binds_is_named_too(tmp_path):
+    [finding] = _lm_project(tmp_path, LM_EVALUATE)
     assert (finding["path"], finding["line"], finding["column"], finding["confidence"]) == ("lm.py", 12, 34, "high")
     assert finding["related"] == [
-        {"path": "sample.py", "cell": None, "line": 7, "column": 11, "message": "`log_prob` is called here"},
-        {"path": "train.py", "cell": None, "line": 9, "column": 18, "message": "`log_prob` is called here"}]
+        {"path": "sample.py", "cell": None, "line": 8, "column": 11, "message": "`log_prob` is called here"},
+        {"path": "train.py", "cell": None, "line": 5, "column": 18, "message": "`log_prob` is called here"}]
+
+
+def test_a_method_the_one_imported_class_defines_is_reported_where_each_loop_calls_it(tmp_path):
+    """When train.py imports `lm`, whose one class defines `log_prob`, `lm_model.log_prob(words)`
+    runs that method there too: both callers are evaluation loops, so each loop is reported (the
+    `no_grad` belongs there, not in the model's method), naming the method's first forward pass."""
+    helper = {"path": "lm.py", "cell": None, "line": 12, "column": 34,
+              "message": "`log_prob` runs its first forward pass here"}
+    findings = _lm_project(tmp_path, "from lm import LM\n\n\n" + LM_EVALUATE)
+    called = {"path": "sample.py", "cell": None, "line": 9, "column": 7, "message": "`evaluate` is called here"}
+    assert [(f["path"], f["line"], f["column"], f["confidence"], f["related"]) for f in findings] == [
+        ("sample.py", 8, 11, "high", [helper]), ("train.py", 8, 18, "high", [helper, called])]
 
 
 def test_json_names_the_calls_in_the_same_file_first(tmp_path):

@@ -18,7 +18,8 @@ from . import knowledge
 from .knowledge import is_evaluation_name
 from ..diagnostics import Confidence
 from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
-from .interpret import RETURNED, STORED, USED, ScopeResult, Token
+from .imports import dotted_name
+from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params
 from .lattice import Evidence, Graph, Kind, Training, Value
 from .summaries import MODULE_API, ClassModel, ModuleModel, model_of
 from .treewalk import iter_nodes
@@ -287,6 +288,11 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence[evidence.index("nothing uses the graph it records")] = (
             "it reads values from the outputs and throws the graph away")
         confidence = Confidence.MEDIUM
+    elif dead and all(t.callee is None and t.id in result.detached and t.module.kind is Kind.MODULE
+                      and _given_module(function, t) for t in tokens):
+        # `self.model(x).detach().numpy()`: its author knew the outputs carry a graph and dropped it
+        evidence[evidence.index(_dead_words(dead_loop))] = "it detaches the outputs and throws the graph away"
+        confidence = Confidence.MEDIUM
     elif dead_loop and sure_module:
         # alone, a dead graph in a loop is weak: on library code the loops are mostly over modules
         # (building, moving, registering them), not over batches
@@ -307,6 +313,17 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append(hint)
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
                       escapes=bool(escaping) or _returns_tensor(result))
+
+
+def _given_module(function: FunctionInfo, token: Token) -> bool:
+    """The token runs a module the function was given (`self.model`, a parameter), not one it
+    builds there (a fixed filter, a kernel made from samples)."""
+    root = (dotted_name(token.call.node.func) or "").split(".")[0]
+    return root == "self" or root in {param.name.value for param in _named_params(function)}
+
+
+def _dead_words(dead_loop: list) -> str:
+    return "it throws the graph of every batch away" if dead_loop else "nothing uses the graph it records"
 
 
 def _kept_for_detached_reads(model: ModuleModel, result: ScopeResult, escaping: list[Token]) -> list[str]:

@@ -166,6 +166,7 @@ class ScopeResult:
     missed_fields: set = dataclasses.field(default_factory=set)  # (class, attribute) read before any store was seen
     read_as_data: set = dataclasses.field(default_factory=set)  # token ids whose outputs were turned into plain values
     values_read: set = dataclasses.field(default_factory=set)  # of those, the ones whose values were read (not only detached)
+    detached: set = dataclasses.field(default_factory=set)  # token ids whose outputs the code detaches (`.detach()`, `.data`)
     loss_targets: dict = dataclasses.field(default_factory=dict)  # id(call node) -> LossTarget
     # a forward pass of a module that is none of the parameters (`self.net`, a global, one built
     # here), directly or through a helper: a caller's frozen arguments do not make it graph-free
@@ -797,7 +798,9 @@ class Interpreter:
         """The outputs of `value`'s forward passes become plain data here (`.item()`, `argmax`);
         `detached_only`: their graph is dropped, nothing of them read yet (`.detach()`)."""
         self.result.read_as_data.update(value.sources)
-        if not detached_only:  # `out.detach().cpu().numpy()`: the values of `out` are read
+        if detached_only:
+            self.result.detached.update(value.sources)
+        else:  # `out.detach().cpu().numpy()`: the values of `out` are read
             self.result.values_read.update(value.sources | value.detached)
 
     def _is_method(self, receiver: Value, attr: str) -> bool:
@@ -936,6 +939,11 @@ class Interpreter:
             if _stores_arguments(method):
                 for _, value in arguments:  # `gp.set_train_data(targets=y)`: the module keeps them
                     self.leave(value, STORED)
+            if _reads_as_action(method) and arguments and module.ref is None:
+                imported = self.model.imported_unique_method(method)  # `model.infer(x)`, the model from a registry
+                if imported is not None:
+                    self.result.guessed.add(id(fact.node))
+                    return self.project_call(fact, imported, arguments, bound_self=module)
             if _reads_as_action(method) or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
                 # `model.recompile()`, `module.Net(depth=3)`, `module.startswith("x")`: no forward pass
                 return UNKNOWN.but(params=module.params)

@@ -182,7 +182,7 @@ class Project:
         # function, so the id is not reused): a file analysed again and again (an editor's
         # buffer, file after file in flake8) does not keep every past analysis alive
         self._owners: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
-        self._gate = GradGate(self.path_of, self.package_of, self._note_read)
+        self._gate = GradGate(self.path_of, self.package_of, self.note_read)
         self._paths: dict[str, Optional[Path]] = {}  # module name -> its file, during one analysis
         self._current: dict = {}  # path as asked for -> its entry, found up to date during one analysis
         self._resolving: set[str] = set()  # names `value_of` is following re-exports of
@@ -464,7 +464,7 @@ class Project:
         """The modules analysed so far (read with libcst and summarised, wholly or on demand)."""
         return [path for path, entry in self._entries.items() if entry.model is not None]
 
-    def _note_read(self, path: Path) -> None:
+    def note_read(self, path: Path) -> None:
         """A module file read outside `module` (the grad-context gate's text): a read to record."""
         self._uses[-1].entries.add(path)
 

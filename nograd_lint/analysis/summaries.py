@@ -14,10 +14,14 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import os
+import re
+from pathlib import Path
 from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
+from ..io.sources import SourceError, read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
 from .demand import OnDemand
@@ -585,6 +589,56 @@ class ModuleModel:
             return None
         found = self._defining.get(name, ())
         return found[0] if len(found) == 1 else None
+
+    def imported_unique_method(self, name: str) -> Optional[FunctionInfo]:
+        """The method `name` when no class of this module defines it and exactly one class does in
+        the project modules it imports (and the submodules a package it imports imports: its
+        `from . import sam`): what `model.infer(x)` runs on a model built by a registry of the
+        project. Only modules whose text defines `name` are analysed for it."""
+        if name.startswith("__") or self.project is None or self._defining.get(name):
+            return None
+        key = ("imported_method", name)
+        if key not in self._ducks:
+            found: dict[int, FunctionInfo] = {}
+            for path, depth in self._imported_defining(name):
+                entry = self.project.entry(path, depth=depth)
+                for method in entry.model._defining.get(name, ()) if entry is not None and entry.model else ():
+                    found[id(method)] = method
+            self._ducks[key] = next(iter(found.values())) if len(found) == 1 else None
+        return self._ducks[key]
+
+    def _imported_defining(self, name: str) -> list[tuple[Path, int]]:
+        """(file, depth) of the project modules this one imports, and of the submodules the
+        packages among them import, whose text has `def name(`."""
+        pattern = re.compile(rb"\bdef\s+" + re.escape(name.encode()) + rb"\s*\(")
+        return [(path, depth) for path, depth, text in self._imported_texts() if pattern.search(text)]
+
+    def _imported_texts(self) -> list[tuple[Path, int, bytes]]:
+        """(file, depth, bytes) of the project modules this one imports, and of the submodules
+        the packages among them import, found once per module."""
+        from .project import MAX_SUMMARY_DEPTH  # the project imports this module
+        key = ("imported_texts",)
+        if key in self._ducks:
+            return self._ducks[key]
+        found, seen = [], {os.path.abspath(self.analysis.path)}
+        frontier = [(Path(self.analysis.path), self.depth)]
+        while frontier:
+            path, depth = frontier.pop(0)
+            if depth + 1 > MAX_SUMMARY_DEPTH:
+                continue
+            for imported in sorted(self.project.imported_files(path)):
+                if str(imported) in seen:
+                    continue
+                seen.add(str(imported))
+                self.project.note_read(imported)  # a `def name(` added later changes the answers
+                try:
+                    found.append((imported, depth + 1, read_bytes(str(imported))))
+                except SourceError:
+                    continue
+                if imported.name == "__init__.py":
+                    frontier.append((imported, depth + 1))
+        self._ducks[key] = found
+        return found
 
     def global_value(self, name: str) -> Value:
         if name in self.classes:

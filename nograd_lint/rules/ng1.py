@@ -40,7 +40,10 @@ class EvaluationWithGradients(Rule):
     built from an `nn.Module` class (torch.nn, a model factory, a class of the project), one the
     code calls module-only methods on (`.eval()`, `.parameters()`), one the callers pass, a parameter
     annotated with a module class (`model: nn.Module`, `net: Optional["Encoder"]`), or, with
-    less confidence, one whose name reads as a model (`model`, `self.net`). A region is reported
+    less confidence, one whose name reads as a model (`model`, `self.net`). A method of a module
+    of unknown class (`model.infer(x)`, the model built by a registry of the project) runs what
+    the one class that defines it runs, when exactly one class of the file or of the project
+    modules it imports (and those they import) defines it. A region is reported
     when it runs such forward passes with gradients on and:
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
@@ -59,7 +62,10 @@ class EvaluationWithGradients(Rule):
     - a function reads only values from the outputs of a module whose class has parameters (a
       model class of the project, a torch.nn layer with weights), a probe such as
       `return critic(s, a)[0].item()`: nothing can use the graph, whoever calls it: medium
-      (reading only the shape, `.size()` or `.numel()`, does not count). A method that a base class
+      (reading only the shape, `.size()` or `.numel()`, does not count). So is a function that
+      detaches every output of a module it was given (`self.model`, a parameter) before it reads
+      or keeps it (`F.softmax(self.model(**inputs).logits).detach().cpu().numpy()`): its author
+      knew the outputs carry a graph, and the graph is thrown away (medium). A method that a base class
       of the project calls as `self.name(...)` (a template method) is judged with that call; one that
       a base class defined elsewhere may call (often under `no_grad`) is reported one level lower;
     - a function's outputs leave it only stored in attributes (`buffer.logprobs.append(lp)` in a

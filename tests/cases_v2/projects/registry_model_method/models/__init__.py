@@ -1,0 +1,2 @@
+from .registry import make, register
+from . import segmenter
