@@ -1000,6 +1000,22 @@ def test_target_loss_functions_take_input_then_target(name):
     assert parameters[1] == "target" and parameters[0] in ("input",)
 
 
+@pytest.mark.parametrize("name", sorted(knowledge.TARGET_LOSS_FUNCTIONS - {"nll_loss", "soft_margin_loss"}))
+def test_a_loss_differentiates_a_target_that_carries_a_graph(name):
+    """NG201 (no finding): a torch loss given a target with a graph backpropagates into it, so
+    `F.mse_loss(td_target, q_values)`, a `no_grad` TD target as the input and the Q-values as the
+    target, trains the Q-network and its backward pass does not raise. (`nll_loss` takes class
+    indices; `soft_margin_loss` is not differentiable in its target: both are left out.)"""
+    torch.manual_seed(0)
+    net = nn.Linear(3, 3)
+    with torch.no_grad():
+        data = torch.rand(4, 3) * 0.8 + 0.1
+    target = torch.sigmoid(net(torch.randn(4, 3)))
+    extra = (torch.ones(4, 3),) if name == "gaussian_nll_loss" else ()
+    getattr(nn.functional, name)(data, target, *extra).backward()
+    assert net.weight.grad is not None and bool(net.weight.grad.abs().sum() > 0)
+
+
 @pytest.mark.parametrize("name", sorted(knowledge.TARGET_LOSS_CLASSES))
 def test_target_loss_classes_take_input_then_target(name):
     """NG104: every loss class the rule reads is called as `loss(prediction,

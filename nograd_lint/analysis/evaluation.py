@@ -70,6 +70,8 @@ def _is_test_class_name(name: str) -> bool:
 
 
 TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "nose", "nose2", "doctest"})
+EVERY_BATCH_DROPPED = "it throws the graph of every batch away"  # evidence words the confidence steps rephrase
+GRAPH_UNUSED = "nothing uses the graph it records"
 CELL_MARK = "# %%"  # a comment that starts a cell of a script run cell by cell (VS Code, Spyder, Jupytext)
 
 
@@ -238,10 +240,9 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     callers = _caller_verdict(model, function) if escaping and returned_only else None
     if callers == "differentiated":
         return None
-    if dead_loop:
-        evidence.append("it throws the graph of every batch away")
-    elif dead:
-        evidence.append("nothing uses the graph it records")
+    dead_words = EVERY_BATCH_DROPPED if dead_loop else GRAPH_UNUSED
+    if dead or dead_loop:
+        evidence.append(dead_words)
     if callers:
         evidence.append(callers)
     base_calls = model.base_class_calls(function)
@@ -280,18 +281,18 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     elif dead_loop and hint:
         confidence = Confidence.MEDIUM
     elif dead_loop and sure_module and read_loop:
-        evidence[evidence.index("it throws the graph of every batch away")] = (
+        evidence[evidence.index(EVERY_BATCH_DROPPED)] = (
             "it reads values from the outputs of every step and throws their graphs away")
         confidence = Confidence.MEDIUM
     elif dead and all(t.callee is None and t.id in result.values_read and has_parameters(t.module) for t in tokens):
         # a probe (`value = critic(s, a)[0].item()`): only values leave, whoever calls it
-        evidence[evidence.index("nothing uses the graph it records")] = (
+        evidence[evidence.index(GRAPH_UNUSED)] = (
             "it reads values from the outputs and throws the graph away")
         confidence = Confidence.MEDIUM
     elif dead and all(t.callee is None and t.id in result.detached and t.module.kind is Kind.MODULE
                       and _given_module(function, t) for t in tokens):
         # `self.model(x).detach().numpy()`: its author knew the outputs carry a graph and dropped it
-        evidence[evidence.index(_dead_words(dead_loop))] = "it detaches the outputs and throws the graph away"
+        evidence[evidence.index(dead_words)] = "it detaches the outputs and throws the graph away"
         confidence = Confidence.MEDIUM
     elif dead_loop and sure_module:
         # alone, a dead graph in a loop is weak: on library code the loops are mostly over modules
@@ -320,10 +321,6 @@ def _given_module(function: FunctionInfo, token: Token) -> bool:
     builds there (a fixed filter, a kernel made from samples)."""
     root = (dotted_name(token.call.node.func) or "").split(".")[0]
     return root == "self" or root in {param.name.value for param in _named_params(function)}
-
-
-def _dead_words(dead_loop: list) -> str:
-    return "it throws the graph of every batch away" if dead_loop else "nothing uses the graph it records"
 
 
 def _kept_for_detached_reads(model: ModuleModel, result: ScopeResult, escaping: list[Token]) -> list[str]:
@@ -510,7 +507,7 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
     else:
         return None
     thrown = ("it reads values from the outputs of every step and throws their graphs away" if read and not hint
-              else "it throws the graph of every batch away")
+              else EVERY_BATCH_DROPPED)
     evidence = "; ".join(e for e in (evaled, thrown, hint) if e)
     return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False)
 

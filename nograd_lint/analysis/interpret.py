@@ -1219,14 +1219,19 @@ class Interpreter:
 
     def loss(self, node: cst.Call, arguments: list, torch_loss: Optional[str] = None) -> Value:
         """A loss function `loss(input, target, ...)`: its graph is that of its input (targets are
-        data, or deliberately detached); it carries every argument's forward passes. With
-        `torch_loss` (the name of a torch loss of a prediction and a target), the two are recorded."""
+        data, or deliberately detached), and of a target that surely carries one (torch's losses
+        differentiate their target too: `F.mse_loss(td_target, q_values)` with the arguments
+        swapped still trains; checked in test_torch_facts.py); it carries every argument's forward
+        passes. With `torch_loss` (the name of a torch loss of a prediction and a target), the two
+        are recorded."""
         positional = [value for arg, value in arguments if arg.keyword is None and not arg.star]
         if torch_loss is not None:
             self.note_loss_target(node, arguments, torch_loss)
         if not positional:
             return self.computed(node, join(*(value for _, value in arguments)) if arguments else UNKNOWN)
-        result = self.computed(node, positional[0])
+        graphed = [value for value in positional[1:2]
+                   if value.graph is Graph.YES and value.kind in (Kind.TENSOR, Kind.UNKNOWN)]
+        result = self.computed(node, join(positional[0], *graphed) if graphed else positional[0])
         sources = frozenset().union(*(value.sources for _, value in arguments))
         if result.graph is not Graph.NO and not result.sources:
             fact = self.calls.get(id(node))

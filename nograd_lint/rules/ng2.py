@@ -50,8 +50,9 @@ class BackwardThroughNoGrad(BackwardRule):
 
     The value is followed through assignments and arithmetic within the function. A loss that also
     depends on a forward pass run with gradients on (a no_grad target or teacher output, as in
-    distillation or DQN) is fine and not reported; so is a backward inside `no_grad` on a loss
-    computed outside it, which works.
+    distillation or DQN) is fine and not reported, also when the two are passed to a torch loss
+    the other way round (`F.mse_loss(td_target, q_values)`: torch differentiates a loss's target
+    too); so is a backward inside `no_grad` on a loss computed outside it, which works.
 
     ## Why is this bad
     Nothing computed with gradients disabled records a graph, so the backward pass raises

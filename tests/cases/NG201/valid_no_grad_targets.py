@@ -25,3 +25,16 @@ def reinforce(policy, critic, obs, log_probs, returns):
         advantages = returns - critic(obs)
     loss = -(log_probs * advantages).mean()
     loss.backward()
+
+
+def dqn_update_target_first(q_network, target_network, optimizer, data, gamma=0.99):
+    """The arguments swapped: the no_grad TD target is the loss's input and the Q-values its
+    target. torch differentiates a loss's target too, so the backward pass reaches `q_network`."""
+    with torch.no_grad():
+        target_max, _ = target_network(data.next_observations).max(dim=1)
+        td_target = data.rewards.flatten() + gamma * target_max * (1 - data.dones.flatten())
+    old_val = q_network(data.observations).gather(1, data.actions).squeeze()
+    loss = F.mse_loss(td_target, old_val)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
