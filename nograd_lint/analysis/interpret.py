@@ -939,12 +939,13 @@ class Interpreter:
             if _stores_arguments(method):
                 for _, value in arguments:  # `gp.set_train_data(targets=y)`: the module keeps them
                     self.leave(value, STORED)
-            if _reads_as_action(method) and arguments and module.ref is None:
+            action = _reads_as_action(method)
+            if action and arguments and module.ref is None:
                 imported = self.model.imported_unique_method(method)  # `model.infer(x)`, the model from a registry
                 if imported is not None:
                     self.result.guessed.add(id(fact.node))
                     return self.project_call(fact, imported, arguments, bound_self=module)
-            if _reads_as_action(method) or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
+            if action or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
                 # `model.recompile()`, `module.Net(depth=3)`, `module.startswith("x")`: no forward pass
                 return UNKNOWN.but(params=module.params)
             if fact.is_bare_statement:

@@ -475,12 +475,11 @@ class Project:
         stamps = tuple(_stamp(path) for path in files)
         if self._floor is None or self._floor[0] != stamps:
             self._floor = (stamps, declared_floor(self.root))
-        use = self._uses[-1]
         for path in files:
             kind = path_kind(path)
-            use.probes[str(path)] = kind
+            self._uses[-1].probes[str(path)] = kind
             if kind == "file":
-                use.entries.add(path)
+                self.note_read(path)
         return self._floor[1]
 
     def owner_of(self, function: FunctionInfo):

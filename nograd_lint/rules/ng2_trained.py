@@ -112,8 +112,8 @@ class TrainedModuleWithoutGradients(ContextRule):
     (`self.aug_and_encode(obs)`, two calls deep), not through other objects or functions. A
     `no_grad` module or method cutting its inputs' gradients is found when it is called in the
     same file (a method or function only when decorated, not a `with` inside it); a module must
-    compute its outputs from every input a caller must pass (one that only reads a mask or a flag from an input is not
-    reported). A decorated function that returns an input unchanged would keep its graph; it is
+    compute its outputs from every input a caller must pass (one that only reads a mask or a flag
+    from an input is not reported). A decorated function that returns an input unchanged would keep its graph; it is
     read as cutting it.
     """
 
@@ -200,10 +200,8 @@ def _cutting_state(analysis: FileAnalysis, model: ModuleModel, function: Functio
     """The decorator of `function` that disables gradients, or the `with` written in it that
     every value it returns is computed under (`with torch.no_grad(): return kernel.clamp(...)`)."""
     state = _decorated(analysis, model, function)
-    if state is not None:
+    if state is not None or not _keeps_gradients_off(analysis, model, function):
         return state
-    if function.is_async or model.owner_model(function) is not model or turns_gradients_on(analysis, function):
-        return None
     states = [result.returned.nograd_state if result.returned.graph is Graph.NO and result.returned.nograd
               else None for result in model.results_of(function)]
     state = states[0] if states and all(other is states[0] for other in states) else None
@@ -269,7 +267,7 @@ def _required_parameters(function: FunctionInfo) -> list[str]:
 
 def _decorated(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> Optional[GradState]:
     """The decorator of `function` (of this module) that disables gradients, if it has one."""
-    if function.is_async or model.owner_model(function) is not model or turns_gradients_on(analysis, function):
+    if not _keeps_gradients_off(analysis, model, function):
         return None
     state = function.entry
     if (state.origin is Origin.DECORATOR and state.mode is Mode.DISABLED and explicit(analysis, state) is not None
@@ -278,12 +276,17 @@ def _decorated(analysis: FileAnalysis, model: ModuleModel, function: FunctionInf
     return None
 
 
+def _keeps_gradients_off(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> bool:
+    """A function of this module whose disabling decorator or `with` covers what it runs: not an
+    `async def` (a decorator does nothing there) and not one that turns gradients back on."""
+    return not function.is_async and model.owner_model(function) is model and not turns_gradients_on(analysis, function)
+
+
 def _disabled_forward(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel) -> Optional[GradState]:
     """The decorator or `with` of the class's own `forward` that disables gradients for every
     forward pass it runs, if it has one (inference mode is NG206's)."""
     forward = cls.methods.get("forward")
-    if (forward is None or forward.class_name != cls.name or forward.is_async
-            or model.owner_model(forward) is not model or turns_gradients_on(analysis, forward)):
+    if forward is None or forward.class_name != cls.name or not _keeps_gradients_off(analysis, model, forward):
         return None
     results = model.results_of(forward)
     if not results or any(result.forwards for result in results):
