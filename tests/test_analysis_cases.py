@@ -128,3 +128,17 @@ def test_a_notebook_beside_its_package_is_analysed_with_it(tmp_path):
                            "score.ipynb"], cwd=tmp_path, capture_output=True, text=True)
     found = [(d["cell"], d["line"], d["column"], d["code"]) for d in json.loads(done.stdout)["findings"]]
     assert found == [(3, 3, 15, "NG101")]
+
+
+def test_an_accumulation_of_a_reported_evaluation_is_reported_alone_without_ng101():
+    """One finding per wasted graph: the samples kept after each epoch are NG101's region (its
+    `no_grad` fixes the list too); with NG101 not selected, NG102 reports the list."""
+    from nograd_lint.io.config import Settings
+
+    source = (ROOT / "NG101" / "script_epoch_loop_samples_in_eval.py").read_text(encoding="utf-8")
+
+    def found(settings):
+        return [(d.code, d.line, d.column) for d in lint_source(source, "samples.py", settings)]
+
+    assert found(Settings()) == [("NG101", 34, 17)]
+    assert found(Settings(select=("NG102",))) == [("NG102", 35, 20)]

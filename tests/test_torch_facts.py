@@ -1682,3 +1682,37 @@ def test_a_no_grad_function_given_graph_outputs_cuts_the_layers_before_it():
     assert [p.grad is None for p in (*q_proj.parameters(), *k_proj.parameters(), *v_proj.parameters())] == [
         True, True, True, True, False, False]
     assert identity(q_proj(x)).requires_grad
+
+
+def test_a_helper_that_backpropagates_what_it_computes_raises_under_a_callers_no_grad():
+    """NG201 (a call of a helper that backpropagates): a loss helper called under the caller's
+    `no_grad` computes its loss without a graph, so its `backward()` raises; the same helper
+    called with gradients on trains. Arithmetic under `no_grad` on a loss that carries a graph
+    drops the graph too, while a loss handed over unchanged keeps it."""
+    x, y = tiny_batch()
+    model = tiny_model()
+
+    class LossCompute:
+        def __init__(self, criterion):
+            self.criterion = criterion
+
+        def __call__(self, out, target, norm):
+            loss = self.criterion(out, target) / norm
+            loss.backward()
+            return loss.item()
+
+    def run_epoch(batches, net, loss_compute):
+        return sum(loss_compute(net(a), b, 2.0) for a, b in batches)
+
+    run_epoch([(x, y)], model, LossCompute(nn.MSELoss()))
+    assert model.weight.grad is not None
+    with torch.no_grad(), pytest.raises(RuntimeError, match=NO_GRAD_FN):
+        run_epoch([(x, y)], model, LossCompute(nn.MSELoss()))
+
+    loss = mse(model, x, y)
+    with torch.no_grad():
+        scaled = loss / 2.0
+        handed_over = [loss][0]
+    assert scaled.grad_fn is None and not scaled.requires_grad
+    assert handed_over.grad_fn is not None
+

@@ -22,6 +22,7 @@ from .imports import dotted_name
 from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params
 from .lattice import Evidence, Graph, Kind, Training, Value
 from .summaries import MODULE_API, ClassModel, ModuleModel, model_of
+from .trainable import stepping
 from .treewalk import iter_nodes
 
 
@@ -540,7 +541,7 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
-        if evidence is None or _trained_here(result, token):
+        if evidence is None or _trained_here(model, scope, result, token):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
         if any(not result.dead(t) for t in inside if t is not token or dead):
@@ -595,12 +596,17 @@ def _unguarded_call_of_evaluation(model: ModuleModel, result: ScopeResult,
             region.confidence)
 
 
-def _trained_here(result: ScopeResult, token: Token) -> bool:
+def _trained_here(model: ModuleModel, scope: Optional[FunctionInfo], result: ScopeResult, token: Token) -> bool:
     """Another forward pass of the same model reaches a backward pass in this scope (MAML's
-    query pass, a model scored on the batch it trains on): the model is being trained here."""
+    query pass, a model scored on the batch it trains on), or an optimizer stepped here holds its
+    parameters (a critic's detached TD target in the step that updates the critic): the model is
+    being trained here."""
     root = _model_key(token)
-    return root is not None and any(_model_key(other) == root and "used" in result.fate(other.id)
-                                    for other in result.forwards if other is not token)
+    if root is not None and any(_model_key(other) == root and "used" in result.fate(other.id)
+                                for other in result.forwards if other is not token):
+        return True
+    spelled = token.call.callee
+    return spelled is not None and stepping(model, scope, [(scope, result)], spelled) is not None
 
 
 def _model_key(token: Token) -> Optional[str]:
@@ -675,19 +681,21 @@ def _callable_argument_does_not_train(model: ModuleModel, token: Token, params: 
 
 def _blocks(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> list[tuple[Sequence[cst.BaseStatement], bool]]:
     """The statement lists whose runs can be regions, each with whether it is a loop's body: a
-    function's body and the bodies of its loops (an epoch loop: the statements after its
-    training steps); the module's body and its `if __name__ == "__main__":` blocks."""
+    function's body, or the module's body and its `if __name__ == "__main__":` blocks; then the
+    bodies of the scope's loops (an epoch loop: the statements after its training steps, in a
+    function or at a script's or a notebook's top level)."""
+    blocks: list[tuple[Sequence[cst.BaseStatement], bool]] = []
     if scope is not None:
-        body = scope.node.body
-        if not isinstance(body, cst.IndentedBlock):
+        if not isinstance(scope.node.body, cst.IndentedBlock):
             return []
-        return [(body.body, False)] + [(loop.node.body.body, True) for loop in analysis.loops
-                                       if loop.function is scope and isinstance(loop.node.body, cst.IndentedBlock)]
-    blocks: list[tuple[Sequence[cst.BaseStatement], bool]] = [(analysis.module.body, False)]
-    for statement in analysis.module.body:
-        if isinstance(statement, cst.If) and is_main_guard(statement.test) and isinstance(statement.body, cst.IndentedBlock):
-            blocks.append((statement.body.body, False))
-    return blocks
+        blocks.append((scope.node.body.body, False))
+    else:
+        blocks.append((analysis.module.body, False))
+        blocks.extend((statement.body.body, False) for statement in analysis.module.body
+                      if isinstance(statement, cst.If) and is_main_guard(statement.test)
+                      and isinstance(statement.body, cst.IndentedBlock))
+    return blocks + [(loop.node.body.body, True) for loop in analysis.loops
+                     if loop.function is scope and isinstance(loop.node.body, cst.IndentedBlock)]
 
 
 def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, tokens: list[Token],

@@ -133,6 +133,11 @@ class FunctionInfo:
             self.pending_body()
 
     @property
+    def display_name(self) -> str:
+        """`Class.method` for a method, else the function's name: how messages name it."""
+        return f"{self.class_name}.{self.name}" if self.class_name else self.name
+
+    @property
     def is_async(self) -> bool:
         return self.node.asynchronous is not None
 

@@ -61,6 +61,8 @@ VIEW_METHODS = frozenset({"view", "reshape", "detach", "flatten", "squeeze", "un
                           "to", "contiguous", "float", "half", "double"})
 # Tensor methods that make a new tensor like the receiver (dtype, device), without its graph.
 NEW_TENSOR_METHODS = frozenset({"new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
+# what a caller passes that decides what a callee runs (a loss helper, a model): the rest is unknown there
+CALLABLE_KINDS = frozenset({Kind.OBJECT, Kind.FUNCTION, Kind.CLASS, Kind.MODULE})
 CONTAINER_STORES = frozenset({"append", "extend", "insert", "add", "update", "put", "setdefault", "appendleft",
                               "__setitem__", "put_nowait"})
 CONTAINER_READS = frozenset({"items", "values", "get", "pop", "copy", "popitem", "popleft", "to_tuple"})
@@ -176,6 +178,9 @@ class ScopeResult:
     # pass, here or through a parameter that a callee backpropagates (`Value.fed_without_grad`)
     used_without_grad: set = dataclasses.field(default_factory=set)
     kept_in: dict = dataclasses.field(default_factory=dict)  # token id -> attributes that store its graph ("": elsewhere)
+    # id(call node) -> (CallFact, chain): calls with gradients disabled of project functions whose
+    # backward pass then raises; the chain is `ModuleModel.backward_without_grad`'s
+    failing_calls: dict = dataclasses.field(default_factory=dict)
 
     @property
     def backwards(self) -> list:
@@ -1086,6 +1091,8 @@ class Interpreter:
         if summary.trains_given(constants) or any("called" in summary.param_uses.get(name, ()) and self.model.trains_when_called(value)
                                                    for name, value in params.items()):
             self.result.training_calls[id(fact.node)] = fact
+            if self.disabled(state):
+                self.note_failing_call(fact, function, params, constants)
         if any(wanted.method not in knowledge.GRADIENT_HOOK_METHODS for wanted in summary.result.wants_grad):
             self.result.wanting_calls[id(fact.node)] = fact
             for value in params.values():
@@ -1266,6 +1273,14 @@ class Interpreter:
                                                             join(previous.target, target[1]), target[0].value)
         else:
             self.result.loss_targets[id(node)] = LossTarget(fact, prediction[1], target[1], target[0].value)
+
+    def note_failing_call(self, fact: CallFact, function: FunctionInfo, params: dict, constants: tuple) -> None:
+        """A call, with gradients disabled, of a function that backpropagates what it computes:
+        its backward pass raises (`run_epoch(val_loader, LossCompute(...))` under `no_grad`)."""
+        callables = tuple(sorted((name, value) for name, value in params.items() if value.kind in CALLABLE_KINDS))
+        chain = self.model.backward_without_grad(function, Context(callables, constants))
+        if chain:
+            self.result.failing_calls[id(fact.node)] = (fact, chain)
 
     def modules_run(self, fact: CallFact, function: FunctionInfo, summary, bound_self: Optional[Value]) -> tuple:
         """The modules a call of a project function runs, as spelled at the call: a module it is

@@ -52,6 +52,7 @@ class Signals:
     yield_in_context: bool = False
     thread_in_context: bool = False
     async_decorated: bool = False
+    call_in_context: bool = False  # a call that a grad-mode context may cover
     inference_training: bool = False
     closure_call: bool = False  # the word `closure` and a grad-mode word (NG205)
     inference_mode: bool = False  # the word `inference_mode` (NG206)

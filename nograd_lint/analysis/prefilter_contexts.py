@@ -96,7 +96,7 @@ class _Scan:
         self.names = names
         self.found = dict(nested_context=False, uncalled_context=False, bare_context_call=False,
                           leaking_statement=False, yield_in_context=False, thread_in_context=False,
-                          async_decorated=False)
+                          async_decorated=False, call_in_context=False)
         self.stored = self.uncalled_item = False
 
     def visit(self, node: ast.AST, inside: bool, in_with: bool) -> tuple[bool, bool]:
@@ -130,6 +130,8 @@ class _Scan:
                 found["uncalled_context"] = True  # `torch.no_grad(fn)`, before torch 2.1
             if inside and last in THREAD_STARTERS:
                 found["thread_in_context"] = True
+            if inside and not _mentions(node.func, names):
+                found["call_in_context"] = True  # a helper a grad-mode context covers (NG201)
         elif kind is ast.Expr and isinstance(node.value, ast.Call) and _mentions(node.value.func, names):
             found["bare_context_call"] = True
             arguments = [*node.value.args, *(k.value for k in node.value.keywords)]

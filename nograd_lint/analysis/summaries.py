@@ -29,6 +29,7 @@ from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, 
                         interpret)
 from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
+from .unguarded import runs_unconditionally
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
 
 MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
@@ -161,6 +162,7 @@ class ModuleModel:
         self.calls_in_context: list = []  # (fact, function, caller analysis): see `add_calls_in_context`
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
+        self._failing: dict = {}  # see `backward_without_grad`
 
     def _index_facts(self, since: Optional[dict[str, int]]) -> None:
         """Index the facts of each list from position `since[list]` on (None: all of them again,
@@ -469,6 +471,41 @@ class ModuleModel:
         function = self.called_function(value)
         summary = self.summary_of(function) if function is not None else None
         return summary is not None and summary.trains_given(value.constants)
+
+    def backward_without_grad(self, function: FunctionInfo, context: Context) -> tuple:
+        """What makes a call of `function` with gradients disabled raise: a backward pass it runs,
+        on every pass through it, on a value it computes (which then has no graph), directly or
+        through the functions it calls. ((node, FileAnalysis, FunctionInfo), ...) from the call
+        in `function` to the backward pass, or () when nothing is sure to raise (the backward
+        pass is on what the caller passed, under a branch the caller may decide, or the function
+        sets its own grad mode)."""
+        if not self.defines(function):
+            owner = self.project.owner_of(function) if self.project is not None else None
+            return owner.backward_without_grad(function, context) if owner is not None and owner is not self else ()
+        key = (id(function), context.constants,
+               tuple((name, value.kind, id(value.ref), value.constants) for name, value in context.params))
+        if key in self._failing:
+            return self._failing[key]
+        self._failing[key] = ()  # a recursive call meets no failure
+        if function.entry.origin not in (Origin.DEFAULT, Origin.CALLERS):
+            return ()  # a decorator or a framework sets the mode it runs in
+        entry = function.entry
+        function.entry = GradState(Mode.DISABLED, Origin.CALLERS)
+        try:
+            result = interpret(self, function, context)
+        finally:
+            function.entry = entry
+        found: tuple = ()
+        for call, value in result.backwards:
+            if _computed_without_graph(value) and runs_unconditionally(function, call.node):
+                found = ((call.node, self.analysis, function),)
+                break
+        for fact, chain in () if found else result.failing_calls.values():
+            if runs_unconditionally(function, fact.node):
+                found = ((fact.node, self.analysis, function),) + chain
+                break
+        self._failing[key] = found
+        return found
 
     def called_function(self, value: Value) -> Optional[FunctionInfo]:
         """What calling `value` runs, when it is a project function or has a project `__call__`."""
@@ -825,6 +862,15 @@ def _as_called_with_gradients(model: ModuleModel, function: FunctionInfo, contex
         return interpret(model, function, context or DEFAULT_CONTEXT)
     finally:
         function.entry = entry
+
+
+def _computed_without_graph(value: Value) -> bool:
+    """Was `value` surely made by a tensor operation with gradients disabled? A forward pass, or
+    arithmetic on what the caller passed (torch records none of it); not what an unknown call made
+    of the caller's values, which may hand one back unchanged."""
+    return value.graph is Graph.NO and value.nograd is not None and (
+        value.nograd is NoGrad.SURE or not value.params
+        or isinstance(value.nograd_node, (cst.BinaryOperation, cst.UnaryOperation)))
 
 
 def _is_torch_function(qualified: str) -> bool:

@@ -224,3 +224,42 @@ def _flag(node: Optional[cst.BaseExpression]) -> Optional[bool]:
     if node.__class__ is cst.Name and node.value in ("True", "False"):
         return node.value == "True"
     return None
+
+
+def stepping(model: ModuleModel, root: Optional[FunctionInfo], path: list,
+             spelled: str) -> Optional[tuple[OptimizerBuild, CallFact]]:
+    """An optimizer step of the path (`(function, ScopeResult)` pairs, from `root`) whose
+    optimizer holds the parameters of `spelled`."""
+    for function, result in path:
+        for call in result.training:
+            name = stepped_optimizer(call)
+            build = build_named(model, root, function, name) if name is not None else None
+            if build is not None and spelled in build.modules:
+                return build, call
+    return None
+
+
+def build_named(model: ModuleModel, root: Optional[FunctionInfo], scope: Optional[FunctionInfo],
+                name: str) -> Optional[OptimizerBuild]:
+    """The optimizer built as `name`: in the class of `root` (for `self.opt`), else in `scope`,
+    `root` or the module's top level."""
+    if name.startswith("self."):
+        cls = model.classes.get(root.class_name) if root is not None and root.class_name else None
+        scopes = class_methods(model, cls) if cls is not None else []
+    else:
+        scopes = [scope, root, None]
+    return next((build for s in scopes for build in optimizer_builds(model, s) if build.name == name), None)
+
+
+def class_methods(model: ModuleModel, cls: ClassModel) -> list[FunctionInfo]:
+    """The methods of a class and of its project base classes, overridden ones too (a base's
+    `__init__` that builds the optimizers)."""
+    found = list(cls.methods.values())
+    for base in cls.ancestry:
+        other = model.classes.get(base)
+        if other is None and model.project is not None:
+            other = model.project.class_of(base, model.depth + 1)
+        for method in (other.methods.values() if other is not None else ()):
+            if all(method is not known for known in found):
+                found.append(method)
+    return found

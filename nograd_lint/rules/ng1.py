@@ -242,7 +242,10 @@ class AccumulatedGraph(Rule):
     ## Known limits
     Accumulation that is later backpropagated on purpose (`total.backward()`, also through
     intermediate names) is recognised within the function; a caller that backpropagates through a
-    returned total is not visible, so such findings carry medium confidence.
+    returned total is not visible, so such findings carry medium confidence. When every graph
+    the list keeps comes from evaluation code that NG101 reports (samples drawn in eval mode after
+    each epoch and appended), NG101 alone reports it: its `no_grad` fixes both. With NG101 not
+    selected, NG102 reports the list.
     """
 
     code = "NG102"
@@ -263,12 +266,12 @@ class AccumulatedGraph(Rule):
             for accumulation in result.accumulations:
                 if id(accumulation.fact.node) in reported:
                     continue
-                finding = self._finding(analysis, result, accumulation)
+                finding = self._finding(analysis, settings, result, accumulation)
                 if finding is not None:
                     reported.add(id(accumulation.fact.node))
                     yield finding
 
-    def _finding(self, analysis: FileAnalysis, result, accumulation) -> Optional[Finding]:
+    def _finding(self, analysis: FileAnalysis, settings: Settings, result, accumulation) -> Optional[Finding]:
         fact, accumulator, value = accumulation.fact, accumulation.name, accumulation.value_node
         if analysis.state_of(fact).mode is not Mode.ENABLED or "used" in result.fate(accumulation.token):
             return None  # the total is differentiated on purpose
@@ -309,7 +312,20 @@ class AccumulatedGraph(Rule):
         confidence = Confidence.HIGH if displayed else Confidence.MEDIUM
         if not scalar and not any(accumulation.carriers[c].kind is Kind.TENSOR for c in carriers):
             confidence = Confidence.LOW  # `r.speed["inference"]` of what a call returned: maybe no tensor at all
+        if _reported_as_evaluation(analysis, settings, fresh, confidence):
+            return None
         return Finding(value, message, fix, confidence)
+
+
+def _reported_as_evaluation(analysis: FileAnalysis, settings: Settings, fresh: list, confidence: Confidence) -> bool:
+    """Are the graphs an accumulation keeps all forward passes of evaluation regions that NG101
+    reports at these settings, with at least this confidence? One finding per wasted graph: the
+    region's `no_grad` fixes both."""
+    if not settings.is_enabled(EvaluationWithGradients.code, EvaluationWithGradients.default_enabled):
+        return False
+    shown = {id(token.call.node) for region in evaluation_regions(analysis, settings.evaluation_names)
+             if region.confidence >= max(settings.min_confidence, confidence) for token in region.tokens}
+    return all(id(token.call.node) in shown for token in fresh)
 
 
 def _rebound_in_loop(analysis, scope, name, loop_span, fact) -> bool:

@@ -54,6 +54,11 @@ class BackwardThroughNoGrad(BackwardRule):
     the other way round (`F.mse_loss(td_target, q_values)`: torch differentiates a loss's target
     too); so is a backward inside `no_grad` on a loss computed outside it, which works.
 
+    It also finds a call, under such a context, of a project function that runs `backward()` on a
+    loss it computes itself, directly or through the functions and callables it is given: a
+    validation loop run under `no_grad` with the training loss helper, whose `__call__` calls
+    `loss.backward()` (the backward pass is named as a related location).
+
     ## Why is this bad
     Nothing computed with gradients disabled records a graph, so the backward pass raises
     `RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn`.
@@ -66,12 +71,25 @@ class BackwardThroughNoGrad(BackwardRule):
     loss.backward()
     ```
 
+    ```python
+    class LossCompute:
+        def __call__(self, out, y):
+            loss = self.criterion(self.generator(out), y)
+            loss.backward()
+            return loss.item()
+
+    with torch.no_grad():
+        valid_loss = run_epoch(valid_batches, model, LossCompute(generator, criterion))
+    ```
+
     ## Use instead
     ```python
     logits = model(x)
     loss = criterion(logits, y)
     loss.backward()
     ```
+    For the helper, give validation a loss that does not backpropagate (or skip `backward()`
+    when `torch.is_grad_enabled()` is False).
 
     ## Fix safety
     When everything the `with` block (or the decorated function) does is training (computing what
@@ -85,13 +103,22 @@ class BackwardThroughNoGrad(BackwardRule):
     the call). Anything that may carry a graph keeps the finding away: a value from code the
     analysis cannot see into, or a leaf that requires grad (`nn.Parameter`, `requires_grad=True`,
     `t.requires_grad = True`) mixed into the loss, as temperature scaling does. A context not
-    written in sight (a caller's `no_grad` in another module) is not reported here.
+    written in sight (a caller's `no_grad` in another module) is not reported here. Through a
+    call, only a backward pass that runs whenever the function does is reported: not one under a
+    branch that the function's parameters, its locals or the grad state decide (`if train:`,
+    `if self.opt is not None:` with an optimizer the caller may give, `if loss.requires_grad:`),
+    not one inside `try`, not one on a loss the caller passes in unchanged, and not in a function
+    that sets its own grad mode (`@torch.enable_grad()`).
     """
 
     code = "NG201"
     name = "backward-through-no-grad"
     summary = "A forward pass computed with gradients disabled feeds a backward pass."
     fix_availability = "sometimes"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.grad_context and (signals.backward or signals.call_in_context)
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         steps = _training_step_functions(analysis)
@@ -107,6 +134,27 @@ class BackwardThroughNoGrad(BackwardRule):
                        f"it reaches `{code_of(analysis, call.node, 40)}`, which raises RuntimeError; compute it "
                        f"with gradients enabled (outside `{context}`)")
             yield Finding(origin, message, fix)
+        yield from _failing_calls(analysis)
+
+
+def _failing_calls(analysis: FileAnalysis) -> Iterable[Finding]:
+    """Calls with gradients disabled (by code in sight) of project functions that run a backward
+    pass on what they compute: `run_epoch(val_batches, LossCompute(...))` under `no_grad`."""
+    reported: set[int] = set()
+    for result in model_of(analysis).all_results():
+        for fact, chain in result.failing_calls.values():
+            state = explicit_state(analysis, fact)
+            if state is None or not state.mode.disables_grad or id(fact.node) in reported:
+                continue
+            reported.add(id(fact.node))
+            backward, where, function = chain[-1]
+            related = tuple((node, owner, f"called in `{callee.display_name}`") for node, owner, callee in chain[:-1])
+            related += ((backward, where, f"the backward pass that raises, in `{function.display_name}`"),)
+            message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, and "
+                       f"`{function.display_name}` calls `{code_of(where, backward, 30)}` on a value it computes "
+                       f"there, which then has no graph: the backward pass raises RuntimeError; call it with gradients "
+                       f"on, or make it skip the backward pass when they are off")
+            yield Finding(fact.node, message, related=related)
 
 
 @register

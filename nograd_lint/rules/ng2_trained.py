@@ -14,8 +14,8 @@ from ..analysis.interpret import USED, ScopeResult, _named_params
 from ..analysis.knowledge import FORWARD_METHODS
 from ..analysis.lattice import Graph, Kind, NoGrad
 from ..analysis.summaries import ClassModel, ModuleModel, model_of
-from ..analysis.trainable import (GradSwitch, OptimizerBuild, grad_switches, module_class, optimizer_builds,
-                                  stepped_optimizer)
+from ..analysis.trainable import (GradSwitch, OptimizerBuild, class_methods, grad_switches, module_class,
+                                  optimizer_builds, stepped_optimizer, stepping)
 from ..diagnostics import Confidence
 from ..io.config import Settings
 from .base import Finding
@@ -157,7 +157,7 @@ def _inputs_cut(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]
         if id(callee) in reported:
             continue
         reported.add(id(callee))
-        name = f"{callee.class_name}.{callee.name}" if callee.class_name else callee.name
+        name = callee.display_name
         given = [f"outputs of {_names(layers)}"] if layers else []
         given += [f"its parameter{'s' if len(parameters) > 1 else ''} {_names(parameters)}"] if parameters else []
         message = (f"`{name}` runs under `{context_text(analysis, state)}`, but `{caller.class_name}.forward` gives "
@@ -349,7 +349,7 @@ def _trains_without_forward(model: ModuleModel, cls: ClassModel) -> bool:
 
 def _own_switches(model: ModuleModel, cls: ClassModel) -> list[GradSwitch]:
     """The statements of the class's methods (inherited ones too) that freeze or unfreeze it or a part of it."""
-    return [switch for method in _methods(model, cls) for switch in grad_switches(model, method)
+    return [switch for method in class_methods(model, cls) for switch in grad_switches(model, method)
             if switch.module == "self" or switch.module.startswith("self.")]
 
 
@@ -382,7 +382,7 @@ def _steps_fed_without_grad(analysis: FileAnalysis, model: ModuleModel) -> Itera
                 continue
             path = _update_path(model, result, key)
             found = next(((spelled, stepped) for spelled in _modules_run(model, result, fact)
-                          for stepped in [_stepping(model, result.scope, path, spelled)]
+                          for stepped in [stepping(model, result.scope, path, spelled)]
                           if stepped is not None and not _runs_with_grad(model, path, spelled)
                           and not _frozen(model, result.scope, spelled)), None)
             if found is None:
@@ -437,28 +437,6 @@ def _update_path(model: ModuleModel, result: ScopeResult, key: int) -> list[tupl
     return path
 
 
-def _stepping(model: ModuleModel, root: Optional[FunctionInfo], path: list,
-              spelled: str) -> Optional[tuple[OptimizerBuild, CallFact]]:
-    """An optimizer step of the path whose optimizer holds the parameters of `spelled`."""
-    for function, result in path:
-        for call in result.training:
-            name = stepped_optimizer(call)
-            build = _build_named(model, root, function, name) if name is not None else None
-            if build is not None and spelled in build.modules:
-                return build, call
-    return None
-
-
-def _build_named(model: ModuleModel, root: Optional[FunctionInfo], scope: Optional[FunctionInfo],
-                 name: str) -> Optional[OptimizerBuild]:
-    if name.startswith("self."):
-        cls = model.classes.get(root.class_name) if root is not None and root.class_name else None
-        scopes = _methods(model, cls) if cls is not None else []
-    else:
-        scopes = [scope, root, None]
-    return next((build for s in scopes for build in optimizer_builds(model, s) if build.name == name), None)
-
-
 def _runs_with_grad(model: ModuleModel, path: list, spelled: str) -> bool:
     """A forward pass with gradients on of `spelled`, a part of it or a module that contains it,
     in the path or in what it calls."""
@@ -485,23 +463,9 @@ def _overlaps(run: str, spelled: str) -> bool:
 def _frozen(model: ModuleModel, root: Optional[FunctionInfo], spelled: str) -> bool:
     """The code freezes `spelled` and never unfreezes it."""
     cls = model.classes.get(root.class_name) if root is not None and root.class_name else None
-    scopes = _methods(model, cls) if spelled.startswith("self.") and cls is not None else [root, None]
+    scopes = class_methods(model, cls) if spelled.startswith("self.") and cls is not None else [root, None]
     flags = {switch.on for scope in scopes for switch in grad_switches(model, scope) if switch.module == spelled}
     return flags == {False}
-
-
-def _methods(model: ModuleModel, cls: ClassModel) -> list[FunctionInfo]:
-    """The methods of a class and of its project base classes, overridden ones too (a base's
-    `__init__` that builds the optimizers)."""
-    found = list(cls.methods.values())
-    for base in cls.ancestry:
-        other = model.classes.get(base)
-        if other is None and model.project is not None:
-            other = model.project.class_of(base, model.depth + 1)
-        for method in (other.methods.values() if other is not None else ()):
-            if all(method is not known for known in found):
-                found.append(method)
-    return found
 
 
 def _scope_name(function: Optional[FunctionInfo]) -> str:

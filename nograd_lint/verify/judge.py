@@ -203,6 +203,12 @@ def _raises(before: RunRecord, message: str) -> Verdict:
     return [], ["main() raises %s" % expected]
 
 
+def backward_without_graph(before: RunRecord) -> Verdict:
+    """NG201 (a helper that backpropagates what it computes, called with gradients disabled):
+    its backward pass raises."""
+    return _raises(before, "element 0 of tensors does not require grad and does not have a grad_fn")
+
+
 def training_in_inference_mode(before: RunRecord) -> Verdict:
     """NG203: gradients or optimizer state made in inference mode break a later normal update."""
     return _raises(before, "Inplace update to inference tensor outside InferenceMode is not allowed")
@@ -238,6 +244,7 @@ def module_gets_no_gradient(before: RunRecord) -> Verdict:
 
 
 CLAIMS: Dict[str, Claim] = {
+    "NG201": backward_without_graph,
     "NG203": training_in_inference_mode,
     "NG204": inference_tensor_for_training,
     "NG208": module_gets_no_gradient,
