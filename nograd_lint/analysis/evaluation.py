@@ -598,15 +598,28 @@ def _unguarded_call_of_evaluation(model: ModuleModel, result: ScopeResult,
 
 def _trained_here(model: ModuleModel, scope: Optional[FunctionInfo], result: ScopeResult, token: Token) -> bool:
     """Another forward pass of the same model reaches a backward pass in this scope (MAML's
-    query pass, a model scored on the batch it trains on), or an optimizer stepped here holds its
-    parameters (a critic's detached TD target in the step that updates the critic): the model is
-    being trained here."""
+    query pass, a model scored on the batch it trains on) or, for a model of `self` whose detached
+    output feeds this scope's backward pass, in another method of the class (a GAN's samples,
+    detached for the discriminator's loss); or an optimizer stepped here holds its parameters (a
+    critic's detached TD target in the step that updates the critic): the model is being trained
+    here. (A sample grid the same generator draws for a picture is still evaluation.)"""
     root = _model_key(token)
-    if root is not None and any(_model_key(other) == root and "used" in result.fate(other.id)
-                                for other in result.forwards if other is not token):
+    if root is not None and _differentiated(result, root, token):
+        return True
+    cls = model.classes.get(scope.class_name) if scope is not None and scope.class_name else None
+    feeds_backward = any(token.id in value.detached for _, value in result.backwards)
+    if root is not None and root.startswith("self.") and cls is not None and feeds_backward and any(
+            _differentiated(other, root, token) for method in cls.methods.values() if method is not scope
+            for other in model.results_of(method)):
         return True
     spelled = token.call.callee
     return spelled is not None and stepping(model, scope, [(scope, result)], spelled) is not None
+
+
+def _differentiated(result: ScopeResult, root: str, token: Token) -> bool:
+    """Does a forward pass of the model `root` other than `token` reach a backward pass in `result`?"""
+    return any(_model_key(other) == root and "used" in result.fate(other.id)
+               for other in result.forwards if other is not token)
 
 
 def _model_key(token: Token) -> Optional[str]:

@@ -1048,7 +1048,7 @@ class Interpreter:
             self.result.other_forwards = True
         runs = dotted_name(fact.receiver if method is not None or fact.method == "forward" else fact.node.func)
         token.runs = (runs,) if runs is not None else ()
-        return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params,
+        return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
                      fed_without_grad=args.fed_without_grad)
 
     def token(self, fact: CallFact, module: Value, callee: Optional[FunctionInfo] = None, internal: bool = False,

@@ -76,7 +76,10 @@ class EvaluationWithGradients(Rule):
     - inside training code, a forward pass's output is detached at once (a teacher, an EMA copy,
       a metric network), or goes straight to a project function that never differentiates
       anything and neither keeps nor returns it (`self.save_grid(self.gen(z))`): the statement is
-      reported;
+      reported, unless the code trains that model (another of its forward passes is
+      backpropagated in the same function, or in another method of the class for a model of
+      `self`, or an optimizer stepped there holds its parameters): a GAN's samples detached in the
+      discriminator's step and a critic's own TD target are training code;
     - a script's top level runs a model after training, or after `model.eval()`, and throws the
       graphs away;
     - in a training function or the body of its epoch loop, after the training steps, statements
