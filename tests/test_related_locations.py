@@ -225,3 +225,49 @@ def test_a_helper_in_a_module_that_is_not_checked_is_placed_in_it(tmp_path):
     [finding] = json.loads(ran.out)["findings"]
     assert (finding["path"], finding["line"], finding["column"], finding["related"]) == ("fit.py", 9, 15, [
         {"path": "epochs.py", "cell": None, "line": 8, "column": 45, "message": "`run_epoch` runs its first forward pass here"}])
+
+
+# `check` runs `step` under no_grad; `step` calls `update`, whose backward pass then raises.
+STEPS = """\
+def update(model, x, opt):
+    loss = model(x).square().mean()
+    loss.backward()
+    opt.step()
+
+
+def step(model, batches, opt):
+    for x in batches:
+        update(model, x, opt)
+"""
+CHECK = """\
+import torch
+from steps import step
+
+
+def check(model, batches, opt):
+    with torch.no_grad():
+        step(model, batches, opt)
+"""
+
+
+def test_a_call_whose_backward_pass_raises_names_the_calls_on_the_way_and_the_backward_pass(tmp_path):
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'steps'\nversion = '0'\n")
+    write(tmp_path, "steps.py", "import torch\n\n\n" + STEPS)
+    write(tmp_path, "check.py", CHECK)
+    [finding] = json.loads(lint("--output-format", "json", "--no-cache", ".", cwd=tmp_path).out)["findings"]
+    assert (finding["code"], finding["path"], finding["line"], finding["column"]) == ("NG201", "check.py", 7, 9)
+    assert finding["related"] == [
+        {"path": "steps.py", "cell": None, "line": 6, "column": 5,
+         "message": "the backward pass that raises, in `update`"},
+        {"path": "steps.py", "cell": None, "line": 12, "column": 9, "message": "called in `step`"}]
+
+
+def test_a_long_chain_of_calls_names_the_first_three_and_the_backward_pass(tmp_path):
+    chain = ["import torch\n\n\ndef f0(model, x, opt):\n    model(x).sum().backward()\n    opt.step()\n"]
+    chain += [f"\n\ndef f{i}(model, x, opt):\n    f{i - 1}(model, x, opt)\n" for i in range(1, 30)]
+    chain.append("\n\ndef main(model, x, opt):\n    with torch.no_grad():\n        f29(model, x, opt)\n")
+    write(tmp_path, "chain.py", "".join(chain))
+    [finding] = json.loads(lint("--output-format", "json", "--no-cache", "chain.py", cwd=tmp_path).out)["findings"]
+    assert [(r["line"], r["message"]) for r in finding["related"]] == [
+        (5, "the backward pass that raises, in `f0`"), (114, "called in `f27`"), (118, "called in `f28`"),
+        (122, "called in `f29`")]

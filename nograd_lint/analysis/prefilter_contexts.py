@@ -130,7 +130,7 @@ class _Scan:
                 found["uncalled_context"] = True  # `torch.no_grad(fn)`, before torch 2.1
             if inside and last in THREAD_STARTERS:
                 found["thread_in_context"] = True
-            if inside and not _mentions(node.func, names):
+            if inside and last not in GRAD_WORDS:
                 found["call_in_context"] = True  # a helper a grad-mode context covers (NG201)
         elif kind is ast.Expr and isinstance(node.value, ast.Call) and _mentions(node.value.func, names):
             found["bare_context_call"] = True

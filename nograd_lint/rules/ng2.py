@@ -137,6 +137,9 @@ class BackwardThroughNoGrad(BackwardRule):
         yield from _failing_calls(analysis)
 
 
+MAX_CALLS_SHOWN = 3  # calls on the way to the backward pass named as related locations
+
+
 def _failing_calls(analysis: FileAnalysis) -> Iterable[Finding]:
     """Calls with gradients disabled (by code in sight) of project functions that run a backward
     pass on what they compute: `run_epoch(val_batches, LossCompute(...))` under `no_grad`."""
@@ -148,7 +151,8 @@ def _failing_calls(analysis: FileAnalysis) -> Iterable[Finding]:
                 continue
             reported.add(id(fact.node))
             backward, where, function = chain[-1]
-            related = tuple((node, owner, f"called in `{callee.display_name}`") for node, owner, callee in chain[:-1])
+            related = tuple((node, owner, f"called in `{callee.display_name}`")
+                            for node, owner, callee in chain[:-1][:MAX_CALLS_SHOWN])
             related += ((backward, where, f"the backward pass that raises, in `{function.display_name}`"),)
             message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, and "
                        f"`{function.display_name}` calls `{code_of(where, backward, 30)}` on a value it computes "
