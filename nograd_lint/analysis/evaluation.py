@@ -22,7 +22,7 @@ from .imports import dotted_name
 from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params
 from .lattice import Evidence, Graph, Kind, Training, Value
 from .summaries import MODULE_API, ClassModel, ModuleModel, model_of
-from .trainable import stepping
+from .trainable import class_methods, stepping
 from .treewalk import iter_nodes
 
 
@@ -609,7 +609,7 @@ def _trained_here(model: ModuleModel, scope: Optional[FunctionInfo], result: Sco
     cls = model.classes.get(scope.class_name) if scope is not None and scope.class_name else None
     feeds_backward = any(token.id in value.detached for _, value in result.backwards)
     if root is not None and root.startswith("self.") and cls is not None and feeds_backward and any(
-            _differentiated(other, root, token) for method in cls.methods.values() if method is not scope
+            _differentiated(other, root, token) for method in class_methods(model, cls) if method is not scope
             for other in model.results_of(method)):
         return True
     spelled = token.call.callee

@@ -255,6 +255,11 @@ class FileAnalysis:
         qualified = self.imports.resolve(expression)
         return knowledge.GRAD_CONTEXTS.get(qualified) if qualified else None
 
+    def names_bound_in(self, function: FunctionInfo) -> set[str]:
+        """Names the function's own body binds (assignments, `for` and `with ... as` targets), not
+        its parameters."""
+        return {name for assign in self.facts_in(self.assigns, function) for name in assign.targets}
+
     def facts_in(self, facts: Iterable[Fact], function: Optional[FunctionInfo], span: Optional[Span] = None):
         """The facts that belong directly to `function` (not nested functions), within `span`, in
         source order. One of this analysis's own lists is read through an index by function (the

@@ -489,19 +489,14 @@ class ModuleModel:
         self._failing[key] = ()  # a recursive call meets no failure
         if function.entry.origin not in (Origin.DEFAULT, Origin.CALLERS):
             return ()  # a decorator or a framework sets the mode it runs in
-        entry = function.entry
-        function.entry = GradState(Mode.DISABLED, Origin.CALLERS)
-        try:
-            result = interpret(self, function, context)
-        finally:
-            function.entry = entry
+        result = _interpreted_entering(self, function, GradState(Mode.DISABLED, Origin.CALLERS), context)
         found: tuple = ()
         for call, value in result.backwards:
-            if _computed_without_graph(value) and runs_unconditionally(function, call.node):
+            if _computed_without_graph(value) and runs_unconditionally(self.analysis, function, call.node):
                 found = ((call.node, self.analysis, function),)
                 break
         for fact, chain in () if found else result.failing_calls.values():
-            if runs_unconditionally(function, fact.node):
+            if runs_unconditionally(self.analysis, function, fact.node):
                 found = ((fact.node, self.analysis, function),) + chain
                 break
         self._failing[key] = found
@@ -855,13 +850,20 @@ def model_of(analysis: FileAnalysis) -> ModuleModel:
 def _as_called_with_gradients(model: ModuleModel, function: FunctionInfo, context: Optional[Context] = None) -> ScopeResult:
     """A function's summary: what a call does where gradients are on. The entry mode that its
     callers in this module give it is for its own findings (phase 2), not for other callers."""
-    entry = function.entry
-    if entry.origin is Origin.CALLERS:
-        function.entry = ENABLED_BY_DEFAULT
-    try:
+    if function.entry.origin is not Origin.CALLERS:
         return interpret(model, function, context or DEFAULT_CONTEXT)
+    return _interpreted_entering(model, function, ENABLED_BY_DEFAULT, context or DEFAULT_CONTEXT)
+
+
+def _interpreted_entering(model: ModuleModel, function: FunctionInfo, entry: GradState, context: Context) -> ScopeResult:
+    """The function interpreted as entered in `entry`'s grad mode (its callers' mode), its own
+    entry mode put back afterwards."""
+    own = function.entry
+    function.entry = entry
+    try:
+        return interpret(model, function, context)
     finally:
-        function.entry = entry
+        function.entry = own
 
 
 def _computed_without_graph(value: Value) -> bool:

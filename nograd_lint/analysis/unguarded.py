@@ -10,8 +10,9 @@ from typing import Optional
 
 import libcst as cst
 
-from .gradmode import FunctionInfo
-from .treewalk import children, iter_nodes
+from .gradmode import FileAnalysis, FunctionInfo
+from .interpret import _parameter_names
+from .treewalk import children
 
 # Words a test reads when it asks whether gradients are on or a value has a graph.
 GRAD_STATE_WORDS = frozenset({"requires_grad", "grad_fn", "is_grad_enabled", "training", "is_inference",
@@ -21,7 +22,7 @@ _CONDITIONAL_EXPRESSIONS = (cst.IfExp, cst.BooleanOperation, cst.Match)
 _NEW_SCOPES = (cst.FunctionDef, cst.ClassDef, cst.Lambda)
 
 
-def runs_unconditionally(function: FunctionInfo, node: cst.CSTNode) -> bool:
+def runs_unconditionally(analysis: FileAnalysis, function: FunctionInfo, node: cst.CSTNode) -> bool:
     """Does `node`, in `function`'s own body, run on every pass through it? A branch whose test
     reads only names the function does not bind (a global `args.mode == "x"`, `True`) does not
     count: the caller's choice cannot reach it."""
@@ -36,7 +37,8 @@ def runs_unconditionally(function: FunctionInfo, node: cst.CSTNode) -> bool:
         if isinstance(parent, cst.Try) and child is parent.body and parent.handlers:
             return False
         if isinstance(parent, _BRANCHES) and child is not parent.test:
-            bound = bound if bound is not None else _bound_names(function)
+            if bound is None:
+                bound = frozenset(_parameter_names(function)) | analysis.names_bound_in(function)
             if _reads_choice(parent.test, bound):
                 return False
     return True
@@ -74,25 +76,3 @@ def _reads_choice(test: cst.BaseExpression, bound: frozenset) -> bool:
         stack.extend(children(node))
     return False
 
-
-def _bound_names(function: FunctionInfo) -> frozenset:
-    """The parameters of `function` and the names its own body binds."""
-    params = function.node.params
-    names = {p.name.value for p in (*params.posonly_params, *params.params, *params.kwonly_params)}
-    names.update(star.name.value for star in (params.star_arg, params.star_kwarg) if isinstance(star, cst.Param))
-    stack = list(children(function.node.body))
-    while stack:
-        node = stack.pop()
-        if isinstance(node, _NEW_SCOPES):
-            continue
-        targets = ()
-        if isinstance(node, cst.Assign):
-            targets = [t.target for t in node.targets]
-        elif isinstance(node, (cst.AugAssign, cst.AnnAssign, cst.For, cst.CompFor, cst.NamedExpr)):
-            targets = [node.target]
-        elif isinstance(node, cst.AsName):
-            targets = [node.name]
-        for target in targets:
-            names.update(n.value for n in iter_nodes(target) if isinstance(n, cst.Name))
-        stack.extend(children(node))
-    return frozenset(names)

@@ -113,8 +113,8 @@ class TrainedModuleWithoutGradients(ContextRule):
     `no_grad` module or method cutting its inputs' gradients is found when it is called in the
     same file (a method or function only when decorated, not a `with` inside it); a module must
     compute its outputs from every input a caller must pass (one that only reads a mask or a flag
-    from an input is not reported). A decorated function that returns an input unchanged would keep its graph; it is
-    read as cutting it.
+    from an input is not reported). A decorated function that returns an input unchanged would
+    keep its graph; it is read as cutting it.
     """
 
     code = "NG208"

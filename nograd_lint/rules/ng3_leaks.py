@@ -456,7 +456,7 @@ def _enters(analysis: FileAnalysis, fact: WithFact, expression, key: str, owner:
         return False
     if key.startswith("self."):
         return fact.function is not None and class_of(fact.function) == owner
-    return fact.function is None or key not in _bound_in(analysis, fact.function)
+    return fact.function is None or key not in analysis.names_bound_in(fact.function)
 
 
 def _reentrant(analysis: FileAnalysis, function: Optional[FunctionInfo]) -> bool:
@@ -579,8 +579,3 @@ def _yields_on_purpose(function: FunctionInfo) -> bool:
         if YIELD_ON_PURPOSE.search(dotted_name(expression) or ""):
             return True
     return False
-
-
-def _bound_in(analysis: FileAnalysis, function: FunctionInfo) -> set[str]:
-    """Names the function's body binds (not its parameters)."""
-    return {name for assign in analysis.facts_in(analysis.assigns, function) for name in assign.targets}
