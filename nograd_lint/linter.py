@@ -1,6 +1,7 @@
 """Run the enabled rules over one file and turn their findings into positioned diagnostics."""
 from __future__ import annotations
 
+import dataclasses
 import os
 from typing import Optional, Union
 
@@ -10,7 +11,7 @@ from libcst.metadata import MetadataWrapper, PositionProvider
 from .io.config import Settings
 from .diagnostics import Diagnostic, Related
 from .analysis.gradmode import analyze
-from .analysis.project import analyse_alone, on_libcst_tree
+from .analysis.project import analyse_alone, imports_grad_code, on_libcst_tree
 from .analysis.prefilter import signals_of
 from .rules import all_rules
 from .io.noqa import NoqaMap
@@ -45,15 +46,19 @@ class Positions:
         return position.column + 1 + self._shifts.get(position.line, 0)
 
 
-def relevant_rules(source: Union[str, bytes], settings: Settings, tree=None) -> list:
+def relevant_rules(source: Union[str, bytes], settings: Settings, tree=None, path: Optional[str] = None) -> list:
     """The enabled rules that could report something in this file (none: skip the libcst parse),
-    as the `ast` pre-pass decides, rule by rule (`tree`: an `ast` tree at hand, as flake8 has)."""
+    as the `ast` pre-pass decides, rule by rule (`tree`: an `ast` tree at hand, as flake8 has).
+    With the file's `path` (on disk, in a project), a file that backpropagates and names no
+    grad-mode context counts as naming one when the project modules it imports do."""
     if not worth_parsing(source):
         return []
     rules = enabled_rules(settings)
     if not rules:
         return []
     signals = signals_of(source, settings.evaluation_names, tree)
+    if path is not None and settings.project and signals.backward and not signals.grad_context:
+        signals = dataclasses.replace(signals, grad_context=imports_grad_code(path, tree))
     return [rule for rule in rules if rule.relevant(signals)]
 
 
@@ -172,7 +177,7 @@ def lint_source(source: Union[str, bytes], path: str = "<string>", settings: Opt
     With `prefilter`, files that no enabled rule could report are not parsed with libcst at all.
     """
     settings = settings or Settings()
-    rules = relevant_rules(source, settings) if prefilter else None
+    rules = relevant_rules(source, settings, path=path) if prefilter else None
     if rules == []:
         return []
     module = parse(source, path)

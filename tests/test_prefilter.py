@@ -34,6 +34,22 @@ def test_signals_of_an_evaluation_loop():
     assert signals.evaluation and signals.forward and not signals.backward and not signals.parameter_loop
 
 
+
+@pytest.mark.parametrize("source, forward", [
+    # a field of a base class in another file, called in evaluation code: a module may be
+    ("class Ancestral(Sampler):\n    def inference_step(self, x):\n        return self.denoiser(x).detach()\n", True),
+    # a method of the file, called from evaluation code: not a forward pass by itself
+    ("class Tool:\n    def scale(self, x):\n        return x * 2\n\n    def predict(self, x):\n"
+     "        return self.scale(x)\n", False),
+    # a TestCase's own methods
+    ("class TestPad(TestCase):\n    def test_pad(self):\n        self.assertEqual(pad([1]), [1, 0])\n", False),
+    # outside evaluation code, an unknown field call is not enough
+    ("class Writer:\n    def write(self, rows):\n        self.sink(rows)\n", False),
+])
+def test_a_field_called_in_evaluation_code_may_be_a_forward_pass(source, forward):
+    assert signals_of(source).forward is forward
+
+
 # Correct uses of grad contexts: no grad-context rule (NG203, NG3) can fire.
 CORRECT_CONTEXTS = """\
 import torch

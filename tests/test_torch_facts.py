@@ -182,6 +182,24 @@ def test_no_grad_logits_with_a_trainable_leaf_backpropagate_to_the_leaf(make):
     assert temperature.grad is not None and model.weight.grad is None
 
 
+def test_an_operator_under_no_grad_records_nothing_whatever_the_other_operand():
+    """NG201 reads `model(x) - y` under no_grad as having no graph whatever `y` is: an operator
+    on a tensor is torch's, and with gradients disabled it records nothing, even when the other
+    operand requires grad (a parameter) or carries a graph. Views are not operators: indexing a
+    leaf that requires grad under no_grad still gives a tensor that requires grad."""
+    model = tiny_model()
+    x, y = tiny_batch()
+    leaf = torch.ones(1, requires_grad=True)
+    carried = model(x) * 2
+    with torch.no_grad():
+        results = [model(x) - y, model(x) - leaf, leaf * model(x), (model(x) - carried) ** 2, -model(x)]
+        view = leaf[0]
+    assert [r.requires_grad for r in results] == [False] * 5
+    assert view.requires_grad
+    with pytest.raises(RuntimeError, match=NO_GRAD_FN):
+        results[1].mean().backward()
+
+
 def test_a_tensor_given_to_an_optimizer_does_not_start_requiring_grad():
     """An optimizer does not make its parameters require grad: with no_grad logits the backward
     still raises (NG201 stays reported)."""
@@ -791,6 +809,35 @@ def test_inference_tensor_saved_for_backward_raises_at_forward():
     w.grad = None
     (w * x.clone()).sum().backward()
     assert w.grad is not None
+
+
+def test_every_tensor_an_inference_mode_function_makes_is_an_inference_tensor():
+    """NG204 through calls: what a function decorated with `@torch.inference_mode()` returns is an
+    inference tensor when the function made it (a concatenation with its argument, a new tensor,
+    the result of a loop that rebinds it), but not the argument handed back as it is, nor a view
+    of it. Fed to a trained embedding, the generated ids raise at the forward pass."""
+    embed = nn.Embedding(10, 4)
+
+    @torch.inference_mode()
+    def generate(ids, steps):
+        for _ in range(steps):
+            nxt = embed(ids)[:, -1].sum(-1, keepdim=True).long().clamp(0, 9)
+            ids = torch.cat([ids, nxt], 1)
+        return ids
+
+    @torch.inference_mode()
+    def fresh(ids):
+        return torch.zeros_like(ids), ids, ids[:, :1]
+
+    prompts = torch.zeros(2, 3, dtype=torch.long)
+    assert generate(prompts, 2).is_inference()
+    assert not generate(prompts, 0).is_inference()  # the loop never ran: the argument as it is
+    made, same, view = fresh(prompts)
+    assert made.is_inference() and not same.is_inference() and not view.is_inference()
+    with pytest.raises(RuntimeError, match=INFERENCE_SAVED):
+        embed(generate(prompts, 2))
+    embed(generate(prompts, 2).clone()).sum().backward()
+    assert embed.weight.grad is not None
 
 
 def test_no_grad_tensor_saved_for_backward_is_fine():

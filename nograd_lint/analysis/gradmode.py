@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import enum
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -239,6 +239,7 @@ class FileAnalysis:
     cache: dict = dataclasses.field(default_factory=dict)  # derived facts computed once per file
     bodies: Optional["DeferredBodies"] = None  # function bodies not walked yet (see deferred.py)
     grad_exports: dict = dataclasses.field(default_factory=dict)  # name -> what it is as a grad context (see grad_meanings)
+    project: Any = None  # the Project whose module this is, when read with one (see project.py)
 
     def state_of(self, fact: Fact) -> GradState:
         """The grad mode in force where `fact` happens."""
@@ -361,6 +362,7 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
         global_state=collector.global_state, statement_spans=collector.spans, classes=collector.classes,
     )
     analysis.grad_exports = {**collector.local_wrappers, **meanings}
+    analysis.project = project
     _resolve_ancestors(analysis.classes)
     if collector.deferred_bodies:
         from .deferred import DeferredBodies
@@ -942,10 +944,29 @@ def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
 
 def _unresolved_base(analysis: FileAnalysis, base: str) -> bool:
     """A base class that is neither plain, nor a class of this module, nor imported from a
-    package we know (`torch`, `lightning`, ...)."""
-    if base in knowledge.PLAIN_BASES or base in analysis.classes:
+    package we know (`torch`, `lightning`, ...), nor a class of the project that derives from
+    none but those (`class ECD(LudwigModule)`, `LudwigModule` an `nn.Module` in another module)."""
+    if base in knowledge.PLAIN_BASES or base in analysis.classes or base.split(".")[0] in knowledge.TORCH_PACKAGES:
         return False
-    return base.split(".")[0] not in knowledge.TORCH_PACKAGES
+    return _may_be_framework_class(analysis.project, base, set())
+
+
+def _may_be_framework_class(project, base: str, seen: set) -> bool:
+    """Whether a class imported from another module may be a framework's: it may when it cannot
+    be read (not the project's, or reached through too many re-exports), or when it is the
+    project's and one of its ancestors may be."""
+    ancestry = project.ancestry_of(base) if project is not None else None
+    if ancestry is None:
+        return True
+    seen.add(base)
+    for ancestor in ancestry:
+        if ancestor.startswith(knowledge.LIGHTNING_PACKAGES):
+            return True
+        if ("." in ancestor and ancestor not in seen and ancestor not in knowledge.PLAIN_BASES
+                and ancestor.split(".")[0] not in knowledge.TORCH_PACKAGES
+                and _may_be_framework_class(project, ancestor, seen)):
+            return True
+    return False
 
 
 def _framework_callbacks(analysis: FileAnalysis) -> frozenset[str]:

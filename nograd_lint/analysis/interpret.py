@@ -287,13 +287,16 @@ class Interpreter:
 
     def annotated_value(self, name: str) -> Optional[Value]:
         """A parameter annotated with a module or optimizer class (`model: nn.Module`,
-        `net: Optional["Encoder"]`): an instance of it, its mode unknown."""
+        `net: Optional["Encoder"]`): an instance of it, its mode unknown; or with one class of the
+        project (`engine: RolloutEngine`): an instance whose methods are the class's."""
         param = _parameter(self.scope, name)
         annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
         classes = [value.ref for value in (self.value(part, {}) for part in _annotation_parts(annotation))
                    if value.kind is Kind.CLASS]
         instances = [self.model.instance_value(cls) for cls in classes]
         kinds = {instance.kind for instance in instances}
+        if kinds == {Kind.OBJECT} and len(instances) == 1 and not isinstance(classes[0], str):
+            return instances[0]
         if len(kinds) != 1 or not kinds <= {Kind.MODULE, Kind.OPTIMIZER}:
             return None  # none, or `Union[Encoder, Config]`: maybe not a module
         if len(instances) == 1:
@@ -406,7 +409,11 @@ class Interpreter:
                 self.bind(statement.target, self.iteration(statement.iter, inner), inner)
             else:
                 self.value(statement.test, inner)
-            current = merge(start, self.suite(statement.body, inner))
+            body = self.suite(statement.body, inner)
+            current = merge(start, body)
+            for key, value in body.items():  # a loop runs at least once: what it rebinds in inference
+                if value.inference is not None and current[key].inference is None:  # mode is an inference tensor
+                    current[key] = current[key].but(inference=value.inference)
             for key in self._frozen & set(current):
                 current[key] = current[key].but(frozen=True)
         if statement.orelse is not None:
@@ -605,7 +612,8 @@ class Interpreter:
                 return PYTHON
             if isinstance(node.operator, _SAVING_OPERATORS):
                 self.note_inference_operand(node, (node.left, left), (node.right, right))
-            return self.computed(node, join(_as_tensor(left), _as_tensor(right)))
+            tensor = left if _surely_tensor(left) else right if _surely_tensor(right) else None
+            return self.computed(node, join(_as_tensor(left), _as_tensor(right)), tensor)
         if kind is cst.UnaryOperation:
             inner = self.value(node.expression, env, depth + 1)
             if isinstance(node.operator, cst.Not) or inner.kind is Kind.PYTHON:
@@ -728,18 +736,22 @@ class Interpreter:
     def disabled(self, state: Optional[GradState]) -> bool:
         return state is not None and state.mode.disables_grad
 
-    def computed(self, node: cst.CSTNode, inputs: Value) -> Value:
-        """The value of a differentiable computation on `inputs` where `node` runs."""
+    def computed(self, node: cst.CSTNode, inputs: Value, tensor: Optional[Value] = None) -> Value:
+        """The value of a differentiable computation on `inputs` where `node` runs (`tensor`: an
+        input surely a tensor, which makes it torch's computation whatever the others are)."""
         state = self.state(node)
         if self.disabled(state):
             inference = node if state.mode is Mode.INFERENCE else None
             fed = inputs.fed_without_grad
+            if inputs.nograd is None and tensor is not None and tensor.nograd is NoGrad.SURE:
+                inputs = inputs.but(nograd=NoGrad.SURE, nograd_node=tensor.nograd_node,
+                                    nograd_state=tensor.nograd_state)  # `model(x) - y`: no graph, whatever y is
             if inputs.nograd is not None:
                 return NO_GRAPH.but(nograd=inputs.nograd, nograd_node=inputs.nograd_node, fed_without_grad=fed,
                                     nograd_state=inputs.nograd_state, inference=inference, params=inputs.params)
             if inputs.graph is Graph.NO:
                 return NO_GRAPH.but(inference=inference, params=inputs.params, fed_without_grad=fed)
-            strength = NoGrad.SURE if inputs.graph is Graph.YES else NoGrad.SUSPECT
+            strength = NoGrad.SURE if inputs.graph is Graph.YES or tensor is not None else NoGrad.SUSPECT
             return NO_GRAPH.but(nograd=strength, nograd_node=node, nograd_state=state, inference=inference,
                                 params=inputs.params, fed_without_grad=fed)
         if state is not None and state.mode is Mode.UNKNOWN:
@@ -1104,6 +1116,10 @@ class Interpreter:
             result = bound_self
         if returned:
             result = join(result, *returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
+        if shape.inference is not None and function.name not in ("forward", "__call__"):
+            # every return gives a tensor made in inference mode, made by this call as far as the
+            # caller's findings say (a decorated `forward` or `__call__` is NG206's)
+            result = result.but(inference=fact.node)
         own = function.entry
         if (own.origin is Origin.DECORATOR and own.mode.disables_grad and result.graph is not Graph.NO
                 and result.kind in (Kind.TENSOR, Kind.UNKNOWN) and not self.disabled(self.state(fact.node))
@@ -1200,7 +1216,8 @@ class Interpreter:
                 return known
             last = qualified.rpartition(".")[2]
             if qualified.startswith("torch.") and last in TENSOR_CREATION:
-                return NO_GRAPH
+                state = self.state(node)  # a tensor made in inference mode is an inference tensor
+                return NO_GRAPH.but(inference=node) if state is not None and state.mode is Mode.INFERENCE else NO_GRAPH
             if qualified.startswith("torch.") and last in TORCH_PLAIN_VALUES:
                 return PYTHON
             if qualified == f"torch.{last}" and last in INDEXING_REDUCTIONS and len(arguments) > 1:
@@ -1504,6 +1521,13 @@ def _literal_of(node: cst.BaseExpression):
     if isinstance(node, cst.Integer):
         return int(node.value, 0) if not node.value.startswith("0") or node.value == "0" else _MISSING
     return _MISSING
+
+
+def _surely_tensor(value: Value) -> bool:
+    """A tensor for sure: one made with gradients disabled by a forward pass or arithmetic on a
+    graph, or one that carries a graph (an operator on it is torch's, so under `no_grad` its result
+    has no graph, whatever the other operand is)."""
+    return value.nograd is NoGrad.SURE or (value.kind is Kind.TENSOR and value.graph is Graph.YES)
 
 
 def _literal_index(node: cst.Subscript) -> Optional[int]:

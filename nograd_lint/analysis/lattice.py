@@ -141,7 +141,7 @@ def join(*values: Value) -> Value:
             graph = v.graph
         if v.graph is not Graph.NO:
             all_no_graph = False
-        if v.inference is None:
+        if v.inference is None and v.kind is not Kind.PYTHON:  # `None` in one branch is no tensor
             all_inference = False
     return _value(
         kind=kind,
@@ -154,7 +154,7 @@ def join(*values: Value) -> Value:
         nograd=strongest.nograd if strongest is not None and all_no_graph else None,
         nograd_node=strongest.nograd_node if strongest is not None else None,
         nograd_state=strongest.nograd_state if strongest is not None else None,
-        inference=first.inference if all_inference else None,
+        inference=next((v.inference for v in values if v.inference is not None), None) if all_inference else None,
         ref=refs.pop() if len(refs) == 1 else _class_union(refs) if kind is Kind.MODULE else None,
         eval_reason=eval_reason,
         is_loss=is_loss if modules else False,

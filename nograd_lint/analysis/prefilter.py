@@ -96,6 +96,9 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
                  accumulation=False, parameter_loop=False, backward=False)
     scan = _FileScan(found, evaluation_names)
     _scan(tree, scan)
+    if not found["forward"] and found["evaluation"] and any(
+            not name.startswith(_UNITTEST_METHODS) for name in scan.called_fields - scan.defined):
+        found["forward"] = True  # `self.denoiser(x)` in evaluation code: a field called, not a method of the file
     if scan.loops and (found["forward"] or found["loss"]):
         found["accumulation"] = _accumulates_graph(scan)
     if any(word in text for word in GRAD_WORDS):  # else no grad-mode context can be in sight
@@ -114,6 +117,8 @@ class _FileScan:
     loops: list = dataclasses.field(default_factory=list)
     modules: set = dataclasses.field(default_factory=set)  # receivers of `.eval()`, `.parameters()`, ...
     assigns: list = dataclasses.field(default_factory=list)  # (names bound, value)
+    defined: set = dataclasses.field(default_factory=set)  # names of the file's functions and methods
+    called_fields: set = dataclasses.field(default_factory=set)  # `x` of each `self.x(...)`
 
 
 def _scan(tree: ast.AST, scan: _FileScan) -> None:
@@ -124,6 +129,8 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
         if kind is ast.Call:
             _call_signals(node, found)
             func = node.func
+            if type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id == "self":
+                scan.called_fields.add(func.attr)
             if type(func) is ast.Attribute and (func.attr in MODULE_ONLY_METHODS or func.attr in (
                     knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
                 scan.modules.add(_dotted(func.value))
@@ -131,6 +138,7 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
             targets = node.targets if kind is ast.Assign else [node.target]
             scan.assigns.append(({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, node.value))
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
+            scan.defined.add(node.name)
             if is_evaluation_name(node.name, evaluation_names) or node.name in _OVERRIDE_NAMES:
                 found["evaluation"] = True
         elif kind in (ast.For, ast.AsyncFor, ast.While):
@@ -184,6 +192,9 @@ def _call_signals(node: ast.Call, found: dict) -> None:
             found["loss"] = True
     elif isinstance(func, (ast.Call, ast.Subscript)):
         found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
+
+
+_UNITTEST_METHODS = ("assert", "subTest", "fail", "skipTest", "addCleanup", "enterContext")  # a TestCase's own
 
 
 def _builds_model(dotted: str) -> bool:

@@ -30,6 +30,7 @@ from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, d
                           read_bytes)
 from .evaluation import has_cells
 from .gradgate import GradGate, resolve_relative, statements
+from .prefilter import text_signals
 from .deferred import deferral
 from .gradmode import FileAnalysis, FunctionInfo, analyze
 from .lattice import Value
@@ -390,6 +391,12 @@ class Project:
         value = self.value_of(qualified, depth=min(depth, MAX_SUMMARY_DEPTH))
         return value.ref if value is not None and value.kind is Kind.CLASS and not isinstance(value.ref, str) else None
 
+    def ancestry_of(self, qualified: str) -> Optional[tuple]:
+        """Every base class of the project class `qualified`, qualified where known (its module
+        read as far from the checked files as summaries go); None when it is not the project's."""
+        cls = self.class_of(qualified, MAX_SUMMARY_DEPTH)
+        return cls.ancestry if cls is not None else None
+
     def star_exports(self, module: str) -> dict[str, str]:
         """What `from module import *` binds, when `module` is the project's (see gradgate.py)."""
         return self._gate.star_exports(module)
@@ -437,6 +444,26 @@ class Project:
             if self.path_of(qualified) is None:  # a name, not a module
                 found |= self._reexported_from(qualified)
         return found
+
+    def imports_grad_code(self, path: Path, tree: Optional[ast.AST] = None) -> bool:
+        """Does a project module that the file at `path` imports, or one that those import (as
+        far as summaries go, and a package's re-exports), name a grad-mode context? Values that
+        such modules return may have been made with gradients disabled or in inference mode."""
+        seen: set[Path] = {Path(os.path.abspath(path))}
+        frontier = self.imported_files(path, tree)
+        for _ in range(MAX_SUMMARY_DEPTH + 1):
+            following: set[Path] = set()
+            for module in frontier - seen:
+                seen.add(module)
+                try:
+                    text = read_bytes(str(module))
+                except (SourceError, OSError):
+                    continue
+                if text_signals(text).grad_context:
+                    return True
+                following |= self.imported_files(module)
+            frontier = following
+        return False
 
     def _reexported_from(self, qualified: str) -> set[Path]:
         """The checked files where the import statements of modules that are not checked lead
@@ -537,6 +564,12 @@ def _stamp(path: Path) -> tuple:
 _PROJECTS: dict[Path, Project] = {}
 # analyses of the files of one run, by path: (stamp, analysis, digest of the bytes analysed)
 _TOGETHER: dict[Path, tuple[tuple, FileAnalysis, Optional[str]]] = {}
+
+
+def imports_grad_code(path: str, tree: Optional[ast.AST] = None) -> bool:
+    """`Project.imports_grad_code` for a file on disk; False outside a project."""
+    project = project_for(path)
+    return project is not None and project.imports_grad_code(Path(os.path.abspath(path)), tree)
 
 
 def project_for(path: Union[str, Path]) -> Optional[Project]:

@@ -50,7 +50,7 @@ def _kept_run(checker, source: str) -> Optional[KeptRun]:
 def _findings(checker, source: str) -> list[list]:
     """[line, 0-based column, "CODE message"] of each finding."""
     settings, tree = checker.settings, checker.tree
-    rules = relevant_rules(source, settings, tree=tree)
+    rules = relevant_rules(source, settings, tree=tree, path=checker.filename)
     if not rules:
         return []
     if not has_cells(source):  # most files have no findings: decided on flake8's own tree first

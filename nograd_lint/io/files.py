@@ -254,7 +254,7 @@ def could_report(path: str, settings: Settings) -> tuple[bool, Optional[ast.AST]
         tree = compile_quietly(source, "<unknown>")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         tree = None  # every signal on (see `signals_of`)
-    rules = relevant_rules(source, settings, tree=tree)
+    rules = relevant_rules(source, settings, tree=tree, path=path)
     _PREFILTERED[shown] = (source, settings, rules)
     return bool(rules), tree
 
@@ -264,7 +264,7 @@ def _relevant_rules(source: Union[str, bytes], path: str, settings: Settings) ->
     known = _PREFILTERED.pop(path, None)
     if known is not None and known[0] == source and known[1] == settings:
         return known[2]
-    return relevant_rules(source, settings)
+    return relevant_rules(source, settings, path=path)
 
 
 def _analysed(source: Union[str, bytes], path: str, settings: Settings):

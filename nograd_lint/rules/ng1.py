@@ -92,7 +92,8 @@ class EvaluationWithGradients(Rule):
     returns; when the module is frozen (`requires_grad_(False)`, or every parameter's
     `requires_grad = False`) and its inputs carry no graph (nothing is recorded); in framework
     hooks that already run without gradients (Lightning's `validation_step` in a class derived
-    from Lightning's, Ignite's evaluators, ...); in tests (test files, `test*` methods of `Test*`
+    from Lightning's, directly or through the project's own classes in other files, or from a base
+    that cannot be read; Ignite's evaluators, ...); in tests (test files, `test*` methods of `Test*`
     classes, of `*TestCase` mixins and of `TestCase`s; a `Trainer.test()` elsewhere is evaluation); in `forward` and in
     overrides of `nn.Module`'s own API; in helpers whose callers (in any module of the project checked in the
     same run) all disable gradients; and in files that use another array framework and no PyTorch

@@ -48,7 +48,9 @@ class BackwardThroughNoGrad(BackwardRule):
     `scaler.scale(loss).backward()` or `accelerator.backward(loss)`, in the same block or after
     it.
 
-    The value is followed through assignments and arithmetic within the function. A loss that also
+    The value is followed through assignments and arithmetic within the function. Arithmetic done
+    under the context on a forward pass's output records nothing whatever its other operand is
+    (`((model(x) - y) ** 2).mean()` in a training loop put under `no_grad` whole). A loss that also
     depends on a forward pass run with gradients on (a no_grad target or teacher output, as in
     distillation or DQN) is fine and not reported, also when the two are passed to a torch loss
     the other way round (`F.mse_loss(td_target, q_values)`: torch differentiates a loss's target
@@ -342,9 +344,12 @@ class InferenceTensorForTraining(BackwardRule):
     makes (`no_grad` keeps inference mode's speed-ups out, a copy costs memory).
 
     ## Known limits
-    The tensor is followed within one function through assignments, indexing and view methods
-    (`view`, `reshape`, `detach`, ...), attributes of local objects (`batch.tensors = ...`),
-    objects built from it and their `.to()`/`.cuda()`; a `.clone()` ends it. A model whose first layer saves
+    The tensor is followed through assignments, indexing and view methods (`view`, `reshape`,
+    `detach`, ...), attributes of local objects (`batch.tensors = ...`), objects built from it and
+    their `.to()`/`.cuda()`, and out of the project's functions that make it (a `generate` decorated
+    with `@torch.inference_mode()` whose sampling loop rebinds the sequence, read as running at
+    least once; a rollout engine in another file that returns what it generates); a `.clone()` ends
+    it. A decorated `forward` or `__call__` is NG206's. A model whose first layer saves
     nothing for backward (all its parameters frozen) would not fail. Losses that compute with
     `input - target` and save no target (`l1_loss`, `gaussian_nll_loss`, `kl_div` with
     `log_target=True`) are not reported, nor is `nn.KLDivLoss` (its `log_target` is set where it
