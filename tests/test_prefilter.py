@@ -97,3 +97,22 @@ def test_correct_grad_contexts_leave_the_grad_context_rules_out():
 ])
 def test_context_signals_see_aliases_and_wrappers(source, signal):
     assert getattr(signals_of(source), signal)
+
+
+def test_a_file_that_backpropagates_counts_the_contexts_of_the_project_modules_it_imports(tmp_path: Path):
+    """A training file that names no grad-mode context is checked by the backward rules when a
+    project module it imports, or one that module imports, names one (its values may come back
+    without a graph or as inference tensors); not when none does, nor without the project."""
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'rl'\n")
+    (tmp_path / "model.py").write_text("import torch\n\n\n@torch.inference_mode()\ndef sample(m, x):\n    return m(x)\n")
+    (tmp_path / "engine.py").write_text("from model import sample\n\n\ndef rollout(m, x):\n    return sample(m, x)\n")
+    (tmp_path / "plain.py").write_text("def double(x):\n    return x * 2\n")
+    training = "from {} import {}\n\n\ndef step(m, x, opt):\n    m({}(m, x)).sum().backward()\n    opt.step()\n"
+    settings = Settings(select=("NG204",))
+    for module, name, expected in (("engine", "rollout", ["NG204"]), ("plain", "double", [])):
+        path = tmp_path / f"train_{module}.py"
+        source = training.format(module, name, name)
+        path.write_text(source)
+        assert [rule.code for rule in relevant_rules(source, settings, path=str(path))] == expected
+        assert relevant_rules(source, settings) == []
+        assert relevant_rules(source, Settings(select=("NG204",), project=False), path=str(path)) == []

@@ -422,10 +422,21 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
             return "differentiated"
         if result.fate(token.id):
             return None
+        if _is_test_caller(model, result.scope):
+            continue  # a test that calls the API and drops what it returns says nothing of its use
         consuming.append(f"`{result.scope.name}`" if result.scope is not None else "the script")
     if not consuming:
         return None
     return f"its callers ({', '.join(sorted(set(consuming)))}) throw the graph away"
+
+
+def _is_test_caller(model: ModuleModel, scope: Optional[FunctionInfo]) -> bool:
+    """`scope` (a caller, of this module or another) is a test (see `is_test_function`)."""
+    if scope is None:
+        return False
+    owner = model.project.owner_of(scope) if model.project is not None else None
+    analysis = owner.analysis if owner is not None else model.analysis
+    return is_test_function(analysis, scope)
 
 
 def _returns_tensor(result: ScopeResult) -> bool:

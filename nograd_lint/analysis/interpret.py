@@ -29,6 +29,7 @@ from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin,
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge)
 from .treewalk import iter_nodes
+from .syntax import ends_in_raise
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summaries import ModuleModel
@@ -1078,6 +1079,10 @@ class Interpreter:
         caller's environment when it calls a method on its own `self` (`self._forward(x)`), whose
         fields (`self.net`, put in eval mode here) are the ones the callee runs."""
         summary = self.model.summary_of(function)
+        if summary is not None and not summary.result.returns and ends_in_raise(function.node.body):
+            # `raise NotImplementedError` in a base class: a subclass's override runs, unseen
+            return self.unknown_call(fact, fact.node, join(*(value for _, value in arguments)) if arguments else PYTHON,
+                                     arguments)
         params = _bind_arguments(function, arguments, bound_self)
         constants = _literal_arguments(function, fact.node, bound_self is not None, defaults=True)
         if bound_self is not None and bound_self.constants:
@@ -1267,6 +1272,7 @@ class Interpreter:
                 sources = sources | {self.result.tokens[key].id}
         return result.but(sources=sources, params=result.params | frozenset().union(*(v.params for _, v in arguments)),
                           dropped=frozenset().union(*(v.dropped for _, v in arguments)), is_loss=True,
+                          detached=frozenset().union(result.detached, *(v.detached for _, v in arguments)),
                           fed_without_grad=frozenset().union(*(v.fed_without_grad for _, v in arguments)))
 
     def note_loss_target(self, node: cst.Call, arguments: list, torch_loss: str) -> None:

@@ -96,9 +96,9 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
                  accumulation=False, parameter_loop=False, backward=False)
     scan = _FileScan(found, evaluation_names)
     _scan(tree, scan)
-    if not found["forward"] and found["evaluation"] and any(
+    if not found["forward"] and scan.evaluation_named and any(
             not name.startswith(_UNITTEST_METHODS) for name in scan.called_fields - scan.defined):
-        found["forward"] = True  # `self.denoiser(x)` in evaluation code: a field called, not a method of the file
+        found["forward"] = True  # `self.denoiser(x)` beside `def inference_step`: a field called, no method of the file
     if scan.loops and (found["forward"] or found["loss"]):
         found["accumulation"] = _accumulates_graph(scan)
     if any(word in text for word in GRAD_WORDS):  # else no grad-mode context can be in sight
@@ -119,6 +119,7 @@ class _FileScan:
     assigns: list = dataclasses.field(default_factory=list)  # (names bound, value)
     defined: set = dataclasses.field(default_factory=set)  # names of the file's functions and methods
     called_fields: set = dataclasses.field(default_factory=set)  # `x` of each `self.x(...)`
+    evaluation_named: bool = False  # a function named for evaluation (`predict`, `inference_step`)
 
 
 def _scan(tree: ast.AST, scan: _FileScan) -> None:
@@ -139,7 +140,9 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
             scan.assigns.append(({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, node.value))
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             scan.defined.add(node.name)
-            if is_evaluation_name(node.name, evaluation_names) or node.name in _OVERRIDE_NAMES:
+            if is_evaluation_name(node.name, evaluation_names):
+                found["evaluation"] = scan.evaluation_named = True
+            elif node.name in _OVERRIDE_NAMES:
                 found["evaluation"] = True
         elif kind in (ast.For, ast.AsyncFor, ast.While):
             scan.loops.append(node)

@@ -189,6 +189,7 @@ class Project:
         self._resolving: set[str] = set()  # names `value_of` is following re-exports of
         self.checked: set[Path] = set()  # the files a run checks: summarised whole, never on demand
         self._floor: Optional[tuple] = None  # (stamps of the metadata files, the torch floor they declare)
+        self._grad_texts: dict = {}  # module path -> (its stamp, `_grad_text`)
 
     # -- names and paths ------------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
@@ -455,15 +456,27 @@ class Project:
             following: set[Path] = set()
             for module in frontier - seen:
                 seen.add(module)
-                try:
-                    text = read_bytes(str(module))
-                except (SourceError, OSError):
-                    continue
-                if text_signals(text).grad_context:
+                names_context, imported = self._grad_text(module)
+                if names_context:
                     return True
-                following |= self.imported_files(module)
+                following |= imported
             frontier = following
         return False
+
+    def _grad_text(self, module: Path) -> tuple[bool, set]:
+        """(does the module's text name a grad-mode context?, the project files it imports), read
+        again when the file changed on disk."""
+        stamp = _stamp(module)
+        known = self._grad_texts.get(module)
+        if known is None or known[0] != stamp:
+            try:
+                text = read_bytes(str(module))
+            except (SourceError, OSError):
+                known = (stamp, False, set())
+            else:
+                known = (stamp, text_signals(text).grad_context, self.imported_files(module))
+            self._grad_texts[module] = known
+        return known[1], known[2]
 
     def _reexported_from(self, qualified: str) -> set[Path]:
         """The checked files where the import statements of modules that are not checked lead

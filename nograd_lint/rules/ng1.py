@@ -48,7 +48,7 @@ class EvaluationWithGradients(Rule):
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
       `.train(False)`, put in eval mode by the callers or in `__init__`) and the graphs are thrown
-      away or its callers throw them away: high confidence; when the outputs leave for callers
+      away or its callers throw them away (a caller that is a test does not count): high confidence; when the outputs leave for callers
       the analysis cannot see, medium if it runs the module batch after batch in a loop (or the
       function's name is one of evaluation), low otherwise;
     - the inputs are made with `Variable(x, volatile=True)`, the pre-0.4 way to run without
