@@ -28,8 +28,8 @@ from .calls import backward_targets, is_backward, is_loss_callee, is_optimizer_c
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge)
-from .treewalk import iter_nodes
 from .syntax import ends_in_raise
+from .treewalk import iter_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summaries import ModuleModel
@@ -412,8 +412,10 @@ class Interpreter:
                 self.value(statement.test, inner)
             body = self.suite(statement.body, inner)
             current = merge(start, body)
-            for key, value in body.items():  # a loop runs at least once: what it rebinds in inference
-                if value.inference is not None and current[key].inference is None:  # mode is an inference tensor
+            # read as running at least once: what its body rebinds in inference mode is an
+            # inference tensor after it (`ids = torch.cat([ids, nxt], 1)` in a sampling loop)
+            for key, value in body.items():
+                if value.inference is not None and current[key].inference is None:
                     current[key] = current[key].but(inference=value.inference)
             for key in self._frozen & set(current):
                 current[key] = current[key].but(frozen=True)
