@@ -8,6 +8,7 @@ from nograd_lint.io.config import Settings
 from nograd_lint.diagnostics import Confidence
 from nograd_lint.linter import lint_source, relevant_rules
 from nograd_lint.analysis.prefilter import Signals, signals_of
+from nograd_lint.analysis.project import project_for
 
 ROOT = Path(__file__).parent.parent
 FILES = sorted([*ROOT.glob("tests/cases/*/*.py"), *ROOT.glob("tests/cases_v2/*/*.py"), *ROOT.glob("examples/*.py"),
@@ -116,3 +117,7 @@ def test_a_file_that_backpropagates_counts_the_contexts_of_the_project_modules_i
         assert [rule.code for rule in relevant_rules(source, settings, path=str(path))] == expected
         assert relevant_rules(source, settings) == []
         assert relevant_rules(source, Settings(select=("NG204",), project=False), path=str(path)) == []
+    project = project_for(str(tmp_path / "train_engine.py"))
+    with project.recording() as reads:  # the modules read decide the answer: a kept result depends on them
+        assert project.imports_grad_code(tmp_path / "train_engine.py")
+    assert {str(tmp_path / "engine.py"), str(tmp_path / "model.py")} <= set(reads.modules)

@@ -116,6 +116,12 @@ class GradGate:
                 return Path(os.path.abspath(path)), ".".join(parts[cut:])
         return None
 
+    def text_of(self, path: Path) -> Optional[tuple[tuple, bytes]]:
+        """(stamp, bytes) of the module file's current version, read once per version and told
+        as a read; None when it cannot be read."""
+        known = self._text(path)
+        return (known.stamp, known.data) if known is not None else None
+
     def _read(self, path: Path, attribute: str) -> Optional[tuple]:
         """(the names that may be grad-mode contexts of its own, the names its imports bind) as far
         as `attribute` is concerned, or None when the file cannot be read or parsed (then nothing

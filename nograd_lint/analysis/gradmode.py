@@ -938,35 +938,31 @@ def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
         return False
     # Lightning's names count in a class derived from Lightning's classes, or from a class we
     # cannot resolve (it may be one); a plain `nn.Module` or object is never run by Lightning.
-    return any(base.startswith(knowledge.LIGHTNING_PACKAGES) or _unresolved_base(analysis, base)
-               for base in info.ancestors)
+    return any(_may_be_lightning(analysis, base) for base in info.ancestors)
 
 
-def _unresolved_base(analysis: FileAnalysis, base: str) -> bool:
-    """A base class that is neither plain, nor a class of this module, nor imported from a
-    package we know (`torch`, `lightning`, ...), nor a class of the project that derives from
-    none but those (`class ECD(LudwigModule)`, `LudwigModule` an `nn.Module` in another module)."""
-    if base in knowledge.PLAIN_BASES or base in analysis.classes or base.split(".")[0] in knowledge.TORCH_PACKAGES:
-        return False
-    return _may_be_framework_class(analysis.project, base, set())
+def _may_be_lightning(analysis: FileAnalysis, base: str) -> bool:
+    """A base class (an ancestor, through this module's classes) that is Lightning's, or may be:
+    not plain, not imported from a package we know (`torch`, ...), and not a class of the project
+    that derives from none but those (`class ECD(LudwigModule)`, `LudwigModule` an `nn.Module` in
+    another module)."""
+    return base not in analysis.classes and _may_be_framework_class(analysis.project, base, set())
 
 
 def _may_be_framework_class(project, base: str, seen: set) -> bool:
-    """Whether a class imported from another module may be a framework's: it may when it cannot
-    be read (not the project's, or reached through too many re-exports), or when it is the
-    project's and one of its ancestors may be."""
+    """Whether a base class named in another module may be Lightning's: it is when it comes from
+    Lightning, it may be when it cannot be read (not the project's, or reached through too many
+    re-exports), or when it is the project's and one of its ancestors may be."""
+    if base.startswith(knowledge.LIGHTNING_PACKAGES):
+        return True
+    if base in knowledge.PLAIN_BASES or base.split(".")[0] in knowledge.TORCH_PACKAGES or base in seen:
+        return False
+    seen.add(base)
     ancestry = project.ancestry_of(base) if project is not None else None
     if ancestry is None:
         return True
-    seen.add(base)
-    for ancestor in ancestry:
-        if ancestor.startswith(knowledge.LIGHTNING_PACKAGES):
-            return True
-        if ("." in ancestor and ancestor not in seen and ancestor not in knowledge.PLAIN_BASES
-                and ancestor.split(".")[0] not in knowledge.TORCH_PACKAGES
-                and _may_be_framework_class(project, ancestor, seen)):
-            return True
-    return False
+    # names without a dot are classes of that module, whose ancestry is in the same tuple
+    return any("." in ancestor and _may_be_framework_class(project, ancestor, seen) for ancestor in ancestry)
 
 
 def _framework_callbacks(analysis: FileAnalysis) -> frozenset[str]:

@@ -464,18 +464,15 @@ class Project:
         return False
 
     def _grad_text(self, module: Path) -> tuple[bool, set]:
-        """(does the module's text name a grad-mode context?, the project files it imports), read
-        again when the file changed on disk."""
-        stamp = _stamp(module)
+        """(does the module's text name a grad-mode context?, the project files it imports), for
+        the version on disk (read through the gate: a read the cache records)."""
+        current = self._gate.text_of(module)
+        if current is None:
+            return False, set()
+        stamp, data = current
         known = self._grad_texts.get(module)
         if known is None or known[0] != stamp:
-            try:
-                text = read_bytes(str(module))
-            except (SourceError, OSError):
-                known = (stamp, False, set())
-            else:
-                known = (stamp, text_signals(text).grad_context, self.imported_files(module))
-            self._grad_texts[module] = known
+            known = self._grad_texts[module] = (stamp, text_signals(data).grad_context, self.imported_files(module))
         return known[1], known[2]
 
     def _reexported_from(self, qualified: str) -> set[Path]:
