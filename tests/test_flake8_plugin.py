@@ -273,8 +273,9 @@ def test_kept_findings_follow_what_imported_modules_import(tmp_path):
         assert warm.lines == cold.lines and warm.code == cold.code
         return warm.lines
 
-    message = ": NG101 `labels` runs forward passes with gradients enabled (it reads values from the outputs of " \
-              "every step and throws their graphs away); disable them with `torch.no_grad()`"
+    # `frozen(net)` hands back the network it puts in eval mode, whatever mode the caller's was in
+    message = ": NG101 `labels` runs forward passes with gradients enabled (it calls `net.eval()`; it throws " \
+              "the graph of every batch away); disable them with `torch.no_grad()`"
     assert both() == ["kit/other.py:8:20" + message, "kit/score.py:8:20" + message]
     write(tmp_path, "kit/layers.py", "def frozen(net):\n    return net\n")
     assert both() == []

@@ -15,7 +15,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 
 from . import knowledge
-from .knowledge import is_evaluation_name
+from .knowledge import is_evaluation_name, looks_like_transform
 from ..diagnostics import Confidence
 from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
 from .imports import dotted_name
@@ -380,7 +380,7 @@ def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
     """Why a module one of the tokens runs is in eval mode, if one is."""
     for token in tokens:
         module = token.module
-        if module.kind is Kind.MODULE and module.training is Training.EVAL:
+        if module.kind is Kind.MODULE and module.training is Training.EVAL and not _duck_not_a_network(token):
             return module.eval_reason or "it runs a module in eval mode"
     for fact, callee, params, _ in result.outgoing:
         key = id(fact.node)
@@ -388,6 +388,15 @@ def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
             module = next(v for v in params.values() if v.kind is Kind.MODULE and v.training is Training.EVAL)
             return module.eval_reason or f"it passes a module in eval mode to `{callee.name}`"
     return VOLATILE if _volatile(tokens, result) else None
+
+
+def _duck_not_a_network(token: Token) -> bool:
+    """A module known only because the code calls `.eval()` on it, named as a data transform
+    (`self._transform`): a transform put in eval mode says little about evaluation."""
+    call = token.call
+    names = [call.callee, dotted_name(call.receiver) if call.receiver is not None else None]  # `transform.inv(x)`
+    return (token.module.evidence <= Evidence.DUCK and token.module.ref is None
+            and any(name is not None and looks_like_transform(name) for name in names))
 
 
 VOLATILE = "it wraps inputs in `Variable(..., volatile=True)`, which has no effect since PyTorch 0.4"
@@ -445,10 +454,11 @@ def _returns_tensor(result: ScopeResult) -> bool:
 
 
 def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
-    """`forward` and `__call__` of a module, and module methods only a forward calls."""
-    if function.name in ("forward", "__call__"):
-        return True
+    """`forward` and `__call__` of a module, and module methods only a forward calls. The
+    `__call__` of a plain class (no base but `object`) is its API: a predictor object's."""
     cls = model.classes.get(function.class_name or "")
+    if function.name in ("forward", "__call__"):
+        return not (function.name == "__call__" and cls is not None and set(cls.bases) <= {"object"})
     if cls is None or not cls.is_module:
         return False
     if function.name in MODULE_API or function.name.startswith(("_load_from", "_save_to", "register_")):

@@ -162,6 +162,7 @@ class ScopeResult:
     # its Value, the token ids of the graph it is saved for)
     inference_targets: dict = dataclasses.field(default_factory=dict)
     outgoing_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, FunctionInfo, {param: Value}, constants)
+    constructions: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, ClassModel, __init__, {param: Value})
     self_stores: dict = dataclasses.field(default_factory=dict)  # attribute of self -> Value
     values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
     skipped: set = dataclasses.field(default_factory=set)  # ids of statements on branches never taken
@@ -1120,9 +1121,9 @@ class Interpreter:
         shape = summary.returned
         result = shape.but(sources=frozenset(), params=frozenset(), elements=None)
         if summary.returned_self and bound_self is not None:
-            result = bound_self
-        if returned:
-            result = join(result, *returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
+            result = join(bound_self, *returned)
+        elif returned:
+            result = _with_arguments(result, returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
         if shape.inference is not None and function.name not in ("forward", "__call__"):
             # every return gives a tensor made in inference mode, made by this call as far as the
             # caller's findings say (a decorated `forward` or `__call__` is NG206's)
@@ -1189,18 +1190,33 @@ class Interpreter:
                 value = value.but(graph=Graph.YES, sources=frozenset({token.id}))
             elif self.disabled(state):
                 value = value.but(graph=Graph.NO, nograd=NoGrad.SURE, nograd_node=call, nograd_state=state)
-        return join(value, *passed) if passed else value
+        return _with_arguments(value, passed)
 
     def instantiate(self, fact: CallFact, cls: Value, arguments: list) -> Value:
         instance = self.model.instance_value(cls.ref)
         if instance.kind is Kind.MODULE:
             return instance.but(training=Training.TRAIN)
+        self.note_construction(fact, instance, arguments)
         held = join(*(value for _, value in arguments)) if arguments else PYTHON
         # an object keeps what it is built from (`CVResults(posterior=...)`, a dataclass of outputs),
         # inference tensors included (`Batch(resized, mask)`)
         inference = next((value.inference for _, value in arguments if value.inference is not None), None)
         return instance.but(sources=held.sources, params=held.params, inference=inference,
                             fed_without_grad=held.fed_without_grad, constants=self.stored_constants(cls.ref, fact.node))
+
+    def note_construction(self, fact: CallFact, instance: Value, arguments: list) -> None:
+        """Record a call building a plain project object whose own `__init__` runs: its fields may
+        be what the callers give it (see `ModuleModel.fields_from_constructions`)."""
+        cls = instance.ref
+        methods = getattr(cls, "methods", None)  # a ClassModel (not a class torch or a library names)
+        if instance.kind is not Kind.OBJECT or methods is None:
+            return
+        init = methods.get("__init__")
+        if init is None or init.class_name != cls.name:
+            return
+        params = _bind_arguments(init, arguments, bound_self=instance)
+        params.pop(_positional_names(init)[0], None)
+        self.result.constructions[id(fact.node)] = (fact, cls, init, params)
 
     def stored_constants(self, cls, node: cst.Call) -> tuple:
         """(("self.field", literal), ...) for the literal arguments (or literal defaults) of a
@@ -1519,6 +1535,21 @@ def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
                         and target.value.value == "self"):
                     stored[small.value.value] = target.attr.value
     return stored
+
+
+def _with_arguments(value: Value, passed: list[Value]) -> Value:
+    """What a call returns, `value` as its callee's summary sees it, joined with the caller's values
+    of the arguments it derives from. A module is joined only with the modules among them (one
+    built from a config, `build_model(opt)`, is not the config), and one the callee put in eval
+    mode stays in eval mode whatever mode its caller's module was in."""
+    if value.kind is Kind.MODULE:
+        passed = [argument for argument in passed if argument.kind is Kind.MODULE]
+    if not passed:
+        return value
+    joined = join(value, *passed)
+    if value.kind is Kind.MODULE and value.training is Training.EVAL:
+        joined = joined.but(training=Training.EVAL, eval_reason=value.eval_reason)
+    return joined
 
 
 def _literal_of(node: cst.BaseExpression):

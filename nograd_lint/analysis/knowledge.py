@@ -87,6 +87,12 @@ MODEL_WORDS = frozenset(
      "vae", "autoencoder", "detector", "segmenter", "mlp", "cnn", "rnn", "lstm", "gru", "ema", "embedder",
      "predictor", "regressor", "ddp"}
 )
+# The last word of a name that reads as a data transform, not a network (`self._transform`,
+# `augment`): a module of that name put in eval mode is no sign of evaluation (many have no weights).
+TRANSFORM_WORDS = frozenset(
+    {"transform", "transforms", "augment", "augmentation", "augmentations", "preprocess", "preprocessor",
+     "postprocess", "postprocessor", "processor", "collate", "collator", "normalizer", "tokenizer"}
+)
 # Words that make a name an action on a model rather than the model (`build_model`, `get_net`).
 # Methods of `str` that no nn.Module has: `module.startswith(prefix)` is a name, not a model.
 STRING_METHODS = frozenset({
@@ -365,6 +371,12 @@ def split_words(name: str) -> list[str]:
     """Split `evaluateModel`/`run_validation` into lower-case words."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return [word.lower() for word in spaced.split("_") if word]
+
+
+def looks_like_transform(dotted: str) -> bool:
+    """`self._transform`, `train_augment`: a name that reads as a data transform."""
+    words = split_words(dotted.rpartition(".")[2])
+    return bool(words) and words[-1] in TRANSFORM_WORDS
 
 
 @functools.lru_cache(maxsize=1 << 16)  # asked of the same few names again and again

@@ -24,6 +24,7 @@ import libcst as cst
 from ..io.sources import SourceError, read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
+from .imports import dotted_name
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
                         interpret)
@@ -48,6 +49,8 @@ class ClassModel:
     is_optimizer: bool = False
     is_loss: bool = False
     switched_fields: set = dataclasses.field(default_factory=set)  # put in train mode outside __init__
+    rebound_fields: set = dataclasses.field(default_factory=set)  # stored by methods other than __init__
+    construction_helpers: set = dataclasses.field(default_factory=set)  # ids of methods only __init__ calls
     ancestry: tuple = ()  # every base class, qualified where known, through the project's modules
     inherited: list = dataclasses.field(default_factory=list)  # classes of other modules among its bases
     _fields: dict[str, Value] = dataclasses.field(default_factory=dict)
@@ -89,7 +92,9 @@ class FunctionSummary:
 
     @property
     def returned_self(self) -> bool:
-        return "self" in self.returned.params
+        """It returns its own object (`return self`), not a tensor made from its fields."""
+        returned = self.returned
+        return "self" in returned.params and returned.kind not in (Kind.TENSOR, Kind.PYTHON)
 
     @property
     def runs_forward(self) -> bool:
@@ -159,6 +164,7 @@ class ModuleModel:
         self.module_result: Optional[ScopeResult] = None
         self.callers: dict[int, list] = {}  # id(function) -> [(ScopeResult, CallFact, params, constants)]
         self._external: list = []  # (result, fact, function, params, constants) from other modules
+        self._external_constructions: list = []  # (CallFact, ClassModel, params) from other modules
         self.calls_in_context: list = []  # (fact, function, caller analysis): see `add_calls_in_context`
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
@@ -243,6 +249,9 @@ class ModuleModel:
         for fact, function, params, constants in result.outgoing:
             if self._functions_by_node.get(id(function.node)) is function:
                 self._external.append((result, fact, function, params, constants, caller))
+        for fact, cls, init, params in result.constructions.values():
+            if self._functions_by_node.get(id(init.node)) is init:
+                self._external_constructions.append((fact, cls, params))
 
     def add_calls_in_context(self, result: ScopeResult, caller: FileAnalysis) -> None:
         """Calls of this module's functions that another module's function makes only in the
@@ -256,6 +265,7 @@ class ModuleModel:
         """Phase 2: entry modes from every caller, then each function interpreted in the contexts
         its callers give it (callers first); the rules read these results."""
         self._settle_entry_modes()
+        rebuilt = self.fields_from_constructions()
         self._record_callers(self.module_result)
         for result, fact, function, params, constants, _ in self._external:
             self.callers.setdefault(id(function), []).append((result, fact, params, constants))
@@ -266,6 +276,8 @@ class ModuleModel:
                 results = [interpret(self, function, context) for context in contexts]
             elif function.entry.origin is Origin.CALLERS:
                 results = [interpret(self, function)]  # its summary assumed a caller with gradients on
+            elif function.class_name in rebuilt:
+                results = [interpret(self, function)]  # its class's fields are what its builders give it
             elif any(self.field_value(cls, attr) is not None for cls, attr in first.missed_fields):
                 results = [interpret(self, function)]  # a field it read is stored by a method summarised later
             else:
@@ -318,10 +330,23 @@ class ModuleModel:
     def _init_fields(self, cls: ClassModel) -> None:
         """The fields its own `__init__` stores."""
         init = cls.methods.get("__init__")
-        if init is not None and init.class_name == cls.name:
-            self._collect_fields(cls, interpret(self, init))
+        if init is None or init.class_name != cls.name:
+            return
+        cls.construction_helpers = self._construction_helpers(cls, init)
+        self._collect_fields(cls, interpret(self, init))
 
-    def _collect_fields(self, cls: ClassModel, result: ScopeResult) -> None:
+    def _construction_helpers(self, cls: ClassModel, init: FunctionInfo) -> set[int]:
+        """The ids of the methods `__init__` calls on `self` (`self._init_model(config)`) that no other
+        method of the class calls: what they store and switch is part of building the object."""
+        called = {fact.method for fact in self.analysis.facts_in(self.analysis.calls, init)
+                  if fact.method in cls.methods and _on_self(fact)}
+        called.discard("__init__")
+        for method in cls.methods.values():
+            if called and method is not init and method.name not in called and method.class_name == cls.name:
+                called -= {fact.method for fact in self.analysis.facts_in(self.analysis.calls, method) if _on_self(fact)}
+        return {id(cls.methods[name]) for name in called}
+
+    def _collect_fields(self, cls: ClassModel, result: ScopeResult, where: str = "`__init__`") -> None:
         for attr, value in result.self_stores.items():
             stored = value.but(sources=frozenset(), params=frozenset())
             if stored.kind is Kind.MODULE and stored.training is Training.UNKNOWN:
@@ -335,7 +360,7 @@ class ModuleModel:
                 if attr in cls.fields and cls.fields[attr].kind is Kind.MODULE:
                     cls.fields[attr] = cls.fields[attr].but(
                         training=Training.EVAL if switch == "eval" else Training.UNKNOWN,
-                        eval_reason=f"`self.{attr}` is put in eval mode in `__init__`" if switch == "eval" else None)
+                        eval_reason=f"`self.{attr}` is put in eval mode in {where}" if switch == "eval" else None)
 
     def _store_field(self, cls: ClassModel, attr: str, stored: Value) -> None:
         if attr in cls.fields:
@@ -350,9 +375,13 @@ class ModuleModel:
         cls = self.classes.get(function.class_name or "")
         if cls is None or function.name == "__init__":
             return
+        if id(function) in cls.construction_helpers:
+            self._collect_fields(cls, result, f"`{function.name}`, which `__init__` calls")
+            return
         for attr, value in result.self_stores.items():
             stored = value.but(sources=frozenset(), params=frozenset())
             self._store_field(cls, attr, stored)
+            cls.rebound_fields.add(attr)
         for _, key, switch in result.switches:
             if key and key.startswith("self.") and key.count(".") == 1 and switch != "eval":
                 cls.switched_fields.add(key[5:])
@@ -412,6 +441,45 @@ class ModuleModel:
                 break
         self.mixed_entry = {id(f) for f in functions if f.entry.mode is Mode.ENABLED and any(
             owners.get(id(fact), self.analysis).state_of(fact).mode.disables_grad for fact in sites[id(f)])}
+
+    def fields_from_constructions(self) -> set[str]:
+        """A plain class's `__init__` interpreted with what every call building it passes: a field it
+        stores as given (`self.model = model`) that each builder passes in eval mode is in eval mode
+        (`Translator(load_test_model(path))`), unless another method stores or switches it. Only
+        eval mode is taken from the builders; the names of the classes whose fields changed."""
+        sites: dict[int, tuple] = {}
+        own = [(fact, cls, params) for result in [s.result for s in self.summaries.values()] + [self.module_result]
+               for fact, cls, _, params in result.constructions.values()]
+        for fact, cls, params in own + self._external_constructions:
+            if self.classes.get(cls.name) is cls:
+                sites.setdefault(id(cls), (cls, []))[1].append((fact, params))
+        rebuilt = set()
+        for cls, calls in sites.values():
+            given = []
+            for name in set().union(*(params.keys() for _, params in calls)):
+                values = [params.get(name) for _, params in calls]
+                if any(value is None for value in values):
+                    continue
+                joined = join(*values)
+                if joined.kind is Kind.MODULE and joined.training is Training.EVAL:
+                    given.append((name, joined.but(sources=frozenset(), params=frozenset(),
+                                                   evidence=max(joined.evidence, Evidence.CALLERS))))
+            if not given:
+                continue
+            result = interpret(self, cls.methods["__init__"], Context(tuple(sorted(given, key=lambda p: p[0]))))
+            builders = sorted({fact.function.name if fact.function is not None else "the module's top level"
+                               for fact, _ in calls})
+            for attr, value in result.self_stores.items():
+                old = cls.fields.get(attr)
+                if (value.kind is Kind.MODULE and value.training is Training.EVAL and old is not None
+                        and (old.kind is Kind.UNKNOWN or old.kind is Kind.MODULE and old.training is not Training.EVAL)
+                        and attr not in cls.switched_fields and attr not in cls.rebound_fields):
+                    where = ", ".join(f"`{name}`" for name in builders[:2]) + (", ..." if len(builders) > 2 else "")
+                    cls.fields[attr] = value.but(
+                        sources=frozenset(), params=frozenset(),
+                        eval_reason=f"`self.{attr}` is given a model in eval mode where `{cls.name}` is built ({where})")
+                    rebuilt.add(cls.name)
+        return rebuilt
 
     def _record_callers(self, result: ScopeResult) -> None:
         for fact, function, params, constants in result.outgoing:
@@ -864,6 +932,11 @@ def _interpreted_entering(model: ModuleModel, function: FunctionInfo, entry: Gra
         return interpret(model, function, context)
     finally:
         function.entry = own
+
+
+def _on_self(fact) -> bool:
+    """A call of a method on `self` (`self._init_model(config)`)."""
+    return fact.receiver is not None and dotted_name(fact.receiver) == "self"
 
 
 def _computed_without_graph(value: Value) -> bool:

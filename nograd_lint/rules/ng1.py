@@ -47,7 +47,12 @@ class EvaluationWithGradients(Rule):
     when it runs such forward passes with gradients on and:
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
-      `.train(False)`, put in eval mode by the callers or in `__init__`) and the graphs are thrown
+      `.train(False)`, put in eval mode by the callers or in `__init__` (or a method only `__init__`
+      calls, `self._init_model(config)`), or by every call in the
+      project that builds the plain object holding it, `Translator(load_model(path))`, when
+      `__init__` stores it as given and no other method stores or switches it; a module known only
+      from that `.eval()` call and named as a data transform, `self._transform`, does not count)
+      and the graphs are thrown
       away or its callers throw them away (a caller that is a test does not count): high confidence; when the outputs leave for callers
       the analysis cannot see, medium if it runs the module batch after batch in a loop (or the
       function's name is one of evaluation), low otherwise;
@@ -94,7 +99,8 @@ class EvaluationWithGradients(Rule):
     hooks that already run without gradients (Lightning's `validation_step` in a class derived
     from Lightning's, directly or through the project's own classes in other files, or from a base
     that cannot be read; Ignite's evaluators, ...); in tests (test files, `test*` methods of `Test*`
-    classes, of `*TestCase` mixins and of `TestCase`s; a `Trainer.test()` elsewhere is evaluation); in `forward` and in
+    classes, of `*TestCase` mixins and of `TestCase`s; a `Trainer.test()` elsewhere is evaluation); in `forward`, in
+    `__call__` (except a plain class's, derived from nothing: a predictor object's API), and in
     overrides of `nn.Module`'s own API; in helpers whose callers (in any module of the project checked in the
     same run) all disable gradients; and in files that use another array framework and no PyTorch
     package. Names alone (`evaluate`, `predict`) give a low-confidence finding at most.
