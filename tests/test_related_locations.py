@@ -156,6 +156,36 @@ def test_json_names_the_calls_in_the_same_file_first(tmp_path):
         6, [{"path": "cams.py", "cell": None, "line": 11, "column": 15, "message": MESSAGE}])
 
 
+# One branch embeds a batch, the other one image; the finding is at the first forward pass.
+BRANCHES = """\
+import torch
+
+
+class Embedder:
+    def __init__(self, net):
+        self.net = net.eval()
+
+    def embed(self, images):
+        if isinstance(images, list):
+            out = self.net(torch.stack(images))
+            return out.numpy()
+        out = self.net(images[None])
+        check = self.net(images[None])
+        return out[0].numpy()
+"""
+
+
+def test_a_reported_function_names_its_other_forward_passes(tmp_path):
+    """Each other statement that runs a forward pass is named once (the one fix covers them)."""
+    write(tmp_path, "embed.py", BRANCHES)
+    ran = lint("--output-format", "json", "--no-cache", "--min-confidence", "low", "embed.py", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    message = "`embed` runs a forward pass here too"
+    assert (finding["line"], finding["column"], finding["related"]) == (10, 19, [
+        {"path": "embed.py", "cell": None, "line": 12, "column": 15, "message": message},
+        {"path": "embed.py", "cell": None, "line": 13, "column": 17, "message": message}])
+
+
 def test_a_reported_call_names_the_helper_that_runs_the_forward_passes(tmp_path):
     write(tmp_path, "fit.py", FLAGGED)
     ran = lint("--output-format", "json", "--no-cache", "fit.py", cwd=tmp_path)

@@ -92,9 +92,7 @@ class FunctionSummary:
 
     @property
     def returned_self(self) -> bool:
-        """It returns its own object (`return self`), not a tensor made from its fields."""
-        returned = self.returned
-        return "self" in returned.params and returned.kind not in (Kind.TENSOR, Kind.PYTHON)
+        return "self" in self.returned.params
 
     @property
     def runs_forward(self) -> bool:

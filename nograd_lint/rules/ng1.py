@@ -185,16 +185,25 @@ recognised there, and such a file is not analysed for NG101.
 
 
 MAX_CALLERS_SHOWN = 10
+MAX_FORWARDS_SHOWN = 4  # further forward passes of a reported function, in other statements
 
 
 def _related(analysis: FileAnalysis, region) -> tuple:
-    """Related locations: the calls of a reported function (whose evaluation it is), and the
-    first forward pass of the helper a reported call runs (where the graphs start)."""
+    """Related locations: the calls of a reported function (whose evaluation it is), its other
+    forward passes (each branch of `if batch: ... else: ...` that the one fix covers), and the first
+    forward pass of the helper a reported call runs (where the graphs start)."""
     model = model_of(analysis)
     found = []
     if region.kind == "function":
         found += [(fact.node, where, f"`{region.scope.name}` is called here")
                   for fact, where in model.call_sites(region.scope)[:MAX_CALLERS_SHOWN]]
+        shown = {id(region.tokens[0].call.statement)}
+        for token in region.tokens[1:]:
+            if len(shown) > MAX_FORWARDS_SHOWN:
+                break
+            if id(token.call.statement) not in shown:
+                shown.add(id(token.call.statement))
+                found.append((token.call.node, analysis, f"`{region.scope.name}` runs a forward pass here too"))
     callee = region.tokens[0].callee
     if callee is not None:
         owner = (model.project.owner_of(callee) if model.project is not None else None) or model
