@@ -82,6 +82,46 @@ def test_json_names_the_calls_in_other_files_of_the_run(tmp_path):
         {"path": "callers.py", "cell": None, "line": 11, "column": 13, "message": MESSAGE}]
 
 
+# A sampler base in one module; in another, a subclass overrides its `denoise` with a loop that calls
+# `self.inference_step`, and a subclass of that one defines it: it runs a denoiser put in eval mode.
+SAMPLER_BASE = """\
+class Sampler:
+    def __init__(self, denoiser):
+        self.denoiser = denoiser.eval()
+
+    def denoise(self, x):
+        return x
+"""
+SAMPLERS = """\
+import torch
+from base import Sampler
+
+
+class Adaptive(Sampler):
+    def denoise(self, x, steps):
+        for t in range(steps):
+            x = x - self.inference_step(x, t)
+        return x.tolist()
+
+
+class Jitted(Adaptive):
+    def inference_step(self, x, t):
+        return self.denoiser(x, t).detach()
+"""
+
+
+def test_a_template_method_names_the_base_class_loop_that_calls_it(tmp_path):
+    """`Jitted.denoise` is `Adaptive`'s, not the imported `Sampler`'s: the base class here overrides
+    the one in the other module, and its loop is where the evaluation runs."""
+    write(tmp_path, "pyproject.toml", "[project]\nname = 'samplers'\nversion = '0'\n")
+    write(tmp_path, "base.py", SAMPLER_BASE)
+    write(tmp_path, "samplers.py", SAMPLERS)
+    ran = lint("--output-format", "json", "--no-cache", "samplers.py", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    assert (finding["line"], finding["column"], finding["related"]) == (14, 16, [
+        {"path": "samplers.py", "cell": None, "line": 8, "column": 21, "message": "`Adaptive.denoise` calls it here"}])
+
+
 # `evaluate` reaches `LM.log_prob` only through the model its caller passes: the call is known
 # once `evaluate` is interpreted in its caller's context, and the finding names it too.
 LM_CLASS = """\

@@ -202,7 +202,7 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     analysis = model.analysis
     if function.entry.mode is not Mode.ENABLED or is_test_function(analysis, function):
         return []
-    if any(state.mode.disables_grad for _, state in model.base_class_calls(function)):
+    if any(state.mode.disables_grad for _, state, _, _ in model.base_class_calls(function)):
         return []  # a template method its base class runs under no_grad
     if function.name == "__init__" or (_is_model_internal(model, function) and _overridden_hook(function) is None):
         return []

@@ -308,7 +308,9 @@ class ModuleModel:
             for base in ancestors:  # inherited methods of project base classes
                 if base in self.classes:
                     for name, method in self.classes[base].methods.items():
-                        cls.methods.setdefault(name, method)
+                        current = cls.methods.get(name)
+                        if current is None or self._functions_by_node.get(id(current.node)) is not current:
+                            cls.methods[name] = method  # a base here overrides what another module's base has
         for cls in self.classes.values():
             for name, method in cls.methods.items():
                 if method.class_name == cls.name:
@@ -582,8 +584,9 @@ class ModuleModel:
         return any(self.analysis.state_of(call).mode.disables_grad for call in self.analysis.calls_named(function.name))
 
     def base_class_calls(self, function: FunctionInfo) -> list:
-        """(calling method, grad state) of each `self.name(...)` call of `function` in the methods
-        its class inherits from project base classes: a template method the base calls."""
+        """(calling method, grad state, the call, its module's analysis) of each `self.name(...)`
+        call of `function` in the methods its class inherits from project base classes: a template
+        method the base calls."""
         cls = self.classes.get(function.class_name or "")
         if cls is None or function.class_name != cls.name:
             return []
@@ -591,7 +594,7 @@ class ModuleModel:
         for method in cls.methods.values():
             owner = self.owner_model(method) if method.class_name != cls.name else None
             if owner is not None:  # inherited
-                found += [(method, owner.analysis.state_of(call))
+                found += [(method, owner.analysis.state_of(call), call, owner.analysis)
                           for call in owner.analysis.calls_named(f"self.{function.name}") if call.function is method]
         return found
 

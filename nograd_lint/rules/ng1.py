@@ -189,7 +189,8 @@ MAX_FORWARDS_SHOWN = 4  # further forward passes of a reported function, in othe
 
 
 def _related(analysis: FileAnalysis, region) -> tuple:
-    """Related locations: the calls of a reported function (whose evaluation it is), its other
+    """Related locations: the calls of a reported function (whose evaluation it is; a base class's
+    `self.name(...)` calls of a template method too), its other
     forward passes (each branch of `if batch: ... else: ...` that the one fix covers), and the first
     forward pass of the helper a reported call runs (where the graphs start)."""
     model = model_of(analysis)
@@ -197,6 +198,8 @@ def _related(analysis: FileAnalysis, region) -> tuple:
     if region.kind == "function":
         found += [(fact.node, where, f"`{region.scope.name}` is called here")
                   for fact, where in model.call_sites(region.scope)[:MAX_CALLERS_SHOWN]]
+        found += [(call.node, where, f"`{method.class_name}.{method.name}` calls it here")
+                  for method, _, call, where in model.base_class_calls(region.scope)[:MAX_CALLERS_SHOWN]]
         shown = {id(region.tokens[0].call.statement)}
         for token in region.tokens[1:]:
             if len(shown) > MAX_FORWARDS_SHOWN:
