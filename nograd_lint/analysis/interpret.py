@@ -979,7 +979,11 @@ class Interpreter:
                 return self.project_call(fact, resolved, arguments, bound_self=receiver,
                                          own_fields=env if dotted_name(fact.receiver) == "self" else None)
         if receiver.kind is Kind.CLASS and receiver.ref is not None and method in ("from_pretrained", "load_from_checkpoint"):
-            return self.instantiate(fact, receiver, arguments)
+            built = self.instantiate(fact, receiver, arguments)
+            if method == "from_pretrained" and built.kind is Kind.MODULE and _pretrained_class(receiver.ref):
+                # transformers' and diffusers' `from_pretrained` put the model in eval mode
+                return built.but(training=Training.EVAL, eval_reason="`from_pretrained` returns a model in eval mode")
+            return built
         if method in CONTAINER_STORES and fact.receiver is not None:
             root = _root(fact.receiver)
             if root is not None and root in env and self.is_local(root) and root not in ("self", "cls"):
@@ -1535,6 +1539,14 @@ def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
                         and target.value.value == "self"):
                     stored[small.value.value] = target.attr.value
     return stored
+
+
+def _pretrained_class(ref) -> bool:
+    """A class of a library whose `from_pretrained` returns its model in eval mode (transformers,
+    diffusers, ...), or a project class derived from one."""
+    if isinstance(ref, str):
+        return ref.startswith(knowledge.PRETRAINED_PACKAGES)
+    return any(base.startswith(knowledge.PRETRAINED_PACKAGES) for base in getattr(ref, "ancestry", ()))
 
 
 def _with_arguments(value: Value, passed: list[Value]) -> Value:
