@@ -1545,8 +1545,8 @@ def _pretrained_class(ref) -> bool:
     """A class of a library whose `from_pretrained` returns its model in eval mode (transformers,
     diffusers, ...), or a project class derived from one."""
     if isinstance(ref, str):
-        return ref.startswith(knowledge.PRETRAINED_PACKAGES)
-    return any(base.startswith(knowledge.PRETRAINED_PACKAGES) for base in getattr(ref, "ancestry", ()))
+        return knowledge.is_pretrained_model_class(ref)
+    return any(knowledge.is_pretrained_model_class(base) for base in getattr(ref, "ancestry", ()))
 
 
 def _with_arguments(value: Value, passed: list[Value]) -> Value:

@@ -791,8 +791,8 @@ class ModuleModel:
             last = qualified.rpartition(".")[2]
             if last[:1].islower() and not last.startswith(("get_", "list_", "load_state")):
                 return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.TRAIN)
-        if qualified.rpartition(".")[2] in knowledge.MODEL_FACTORY_METHODS and qualified.startswith(
-                knowledge.PRETRAINED_PACKAGES):
+        if qualified.rpartition(".")[2] in knowledge.MODEL_FACTORY_METHODS and knowledge.is_pretrained_model_class(
+                qualified.rpartition(".")[0]):
             return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.EVAL,
                          eval_reason="`from_pretrained` returns a model in eval mode")
         return None
@@ -812,8 +812,7 @@ class ModuleModel:
                 return Value(Kind.OBJECT, Graph.NO, ref=cls)
             if cls.startswith(knowledge.OPTIMIZER_PACKAGES):
                 return Value(Kind.OPTIMIZER, Graph.NO, ref=cls)
-            if _is_module_base(cls) or cls.startswith(knowledge.MODULE_PACKAGES) or cls.startswith(
-                    knowledge.PRETRAINED_PACKAGES):
+            if _is_module_base(cls) or cls.startswith(knowledge.MODULE_PACKAGES) or knowledge.is_pretrained_model_class(cls):
                 return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, is_loss=cls.endswith("Loss"),
                              ref=cls if cls.startswith(knowledge.MODULE_PACKAGES) else None)
         return UNKNOWN
