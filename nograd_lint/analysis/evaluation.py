@@ -9,13 +9,12 @@ away confidence; on their own they make a finding of low confidence at most.
 from __future__ import annotations
 
 import dataclasses
-import os
 from typing import Optional, Sequence, Union
 
 import libcst as cst
 
 from . import knowledge
-from .knowledge import is_evaluation_name, looks_like_transform
+from .knowledge import is_evaluation_name, is_test_file, looks_like_transform
 from ..diagnostics import Confidence
 from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
 from .imports import dotted_name
@@ -41,14 +40,6 @@ class EvalRegion:
     @property
     def forwards(self):
         return [token.call for token in self.tokens]
-
-
-def is_test_file(path: str) -> bool:
-    """pytest's default file patterns, and files under a `tests`/`test` directory."""
-    base = os.path.basename(path)
-    parts = path.replace("\\", "/").split("/")[:-1]
-    return (base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
-            or any(part in ("tests", "test", "testing") for part in parts))
 
 
 def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import os
 import re
 from typing import Sequence
 
@@ -365,6 +366,14 @@ LOGGING_FUNCTIONS = frozenset({"print", "log", "info", "debug", "warning", "writ
                                "set_description", "add_scalar", "log_metrics", "log_dict"})
 
 
+
+
+def is_test_file(path: str) -> bool:
+    """pytest's default file patterns, and files under a `tests`/`test` directory."""
+    base = os.path.basename(path)
+    parts = path.replace("\\", "/").split("/")[:-1]
+    return (base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
+            or any(part in ("tests", "test", "testing") for part in parts))
 
 
 def split_words(name: str) -> list[str]:

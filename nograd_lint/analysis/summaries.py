@@ -485,10 +485,24 @@ class ModuleModel:
         for fact, function, params, constants in result.outgoing:
             self.callers.setdefault(id(function), []).append((result, fact, params, constants))
 
+    def _callers_beyond_tests(self, function: FunctionInfo) -> list:
+        """The callers of a function of a library module, less those in test files: what a test
+        passes an API says nothing of how it is used (a model its test put in eval mode)."""
+        sites = self.callers.get(id(function), [])
+        if not sites or self._in_tests(self.analysis.path):
+            return sites
+        files = {id(fact): caller.path for _, fact, _, _, _, caller in self._external}
+        return [site for site in sites if not self._in_tests(files.get(id(site[1]), self.analysis.path))]
+
+    def _in_tests(self, path: str) -> bool:
+        """A test file, by its path within the project (a project kept under `tests/` is not one)."""
+        root = self.project.root if self.project is not None else None
+        return knowledge.is_test_file(os.path.relpath(path, root) if root is not None else path)
+
     def _contexts_of(self, function: FunctionInfo) -> list[Context]:
         """The contexts a function is called in: one per distinct set of literal flags its
         branches test (at most `MAX_CONTEXTS`), each with the join of the callers' arguments."""
-        sites = self.callers.get(id(function), [])
+        sites = self._callers_beyond_tests(function)
         if not sites or self.passed_around(function):
             return []
         guards = self.guards(function)
