@@ -162,7 +162,7 @@ class ScopeResult:
     # its Value, the token ids of the graph it is saved for)
     inference_targets: dict = dataclasses.field(default_factory=dict)
     outgoing_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, FunctionInfo, {param: Value}, constants)
-    constructions: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, ClassModel, __init__, {param: Value})
+    constructions: Optional[dict] = None  # id(call node) -> (CallFact, ClassModel, __init__, {param: module passed})
     self_stores: dict = dataclasses.field(default_factory=dict)  # attribute of self -> Value
     values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
     skipped: set = dataclasses.field(default_factory=set)  # ids of statements on branches never taken
@@ -1220,7 +1220,12 @@ class Interpreter:
             return
         params = _bind_arguments(init, arguments, bound_self=instance)
         params.pop(_positional_names(init)[0], None)
-        self.result.constructions[id(fact.node)] = (fact, cls, init, params)
+        # only the modules passed matter (see `fields_from_constructions`): a parameter given
+        # anything else, or left to its default, takes no mode from the builders
+        modules = {name: value for name, value in params.items() if value.kind is Kind.MODULE}
+        if self.result.constructions is None:
+            self.result.constructions = {}
+        self.result.constructions[id(fact.node)] = (fact, cls, init, modules)
 
     def stored_constants(self, cls, node: cst.Call) -> tuple:
         """(("self.field", literal), ...) for the literal arguments (or literal defaults) of a

@@ -696,7 +696,7 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Opti
     for project, entry in entries:
         model = entry.model
         for result in [s.result for s in model.summaries.values()] + [model.module_result]:
-            called = [f for _, f, _, _ in result.outgoing] + [init for _, _, init, _ in result.constructions.values()]
+            called = [f for _, f, _, _ in result.outgoing] + [init for _, _, init, _ in (result.constructions or {}).values()]
             for callee_model in {id(o): o for o in (project.owner_of(f) for f in called)
                                  if o is not None and o is not model}.values():
                 callee_model.add_external_sites(result, entry.analysis)

@@ -247,7 +247,7 @@ class ModuleModel:
         for fact, function, params, constants in result.outgoing:
             if self._functions_by_node.get(id(function.node)) is function:
                 self._external.append((result, fact, function, params, constants, caller))
-        for fact, cls, init, params in result.constructions.values():
+        for fact, cls, init, params in (result.constructions or {}).values():
             if self._functions_by_node.get(id(init.node)) is init:
                 self._external_constructions.append((fact, cls, params))
 
@@ -341,10 +341,9 @@ class ModuleModel:
         called = {fact.method for fact in self.analysis.facts_in(self.analysis.calls, init)
                   if fact.method in cls.methods and _on_self(fact)}
         called.discard("__init__")
-        for method in cls.methods.values():
-            if called and method is not init and method.name not in called and method.class_name == cls.name:
-                called -= {fact.method for fact in self.analysis.facts_in(self.analysis.calls, method) if _on_self(fact)}
-        return {id(cls.methods[name]) for name in called}
+        # the module's other `self.name(...)` calls (only the bodies that mention the name are walked)
+        return {id(cls.methods[name]) for name in called
+                if all(call.function is init for call in self.analysis.calls_named(f"self.{name}"))}
 
     def _collect_fields(self, cls: ClassModel, result: ScopeResult, where: str = "`__init__`") -> None:
         for attr, value in result.self_stores.items():
@@ -449,7 +448,7 @@ class ModuleModel:
         eval mode is taken from the builders; the names of the classes whose fields changed."""
         sites: dict[int, tuple] = {}
         own = [(fact, cls, params) for result in [s.result for s in self.summaries.values()] + [self.module_result]
-               for fact, cls, _, params in result.constructions.values()]
+               for fact, cls, _, params in (result.constructions or {}).values()]
         for fact, cls, params in own + self._external_constructions:
             if self.classes.get(cls.name) is cls:
                 sites.setdefault(id(cls), (cls, []))[1].append((fact, params))
