@@ -12,6 +12,7 @@ linearly with the module.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import os
@@ -336,8 +337,8 @@ class ModuleModel:
         self._collect_fields(cls, interpret(self, init))
 
     def _construction_helpers(self, cls: ClassModel, init: FunctionInfo) -> set[int]:
-        """The ids of the methods `__init__` calls on `self` (`self._init_model(config)`) that no other
-        method of the class calls: what they store and switch is part of building the object."""
+        """The ids of the methods `__init__` calls on `self` (`self._init_model(config)`) that nothing
+        else in the module calls on `self`: what they store and switch is part of building the object."""
         called = {fact.method for fact in self.analysis.facts_in(self.analysis.calls, init)
                   if fact.method in cls.methods and _on_self(fact)}
         called.discard("__init__")
@@ -496,7 +497,9 @@ class ModuleModel:
     def _in_tests(self, path: str) -> bool:
         """A test file, by its path within the project (a project kept under `tests/` is not one)."""
         root = self.project.root if self.project is not None else None
-        return knowledge.is_test_file(os.path.relpath(path, root) if root is not None else path)
+        with contextlib.suppress(ValueError):  # another drive than the root's (Windows): the path as it is
+            path = os.path.relpath(path, root) if root is not None else path
+        return knowledge.is_test_file(path)
 
     def _contexts_of(self, function: FunctionInfo) -> list[Context]:
         """The contexts a function is called in: one per distinct set of literal flags its
