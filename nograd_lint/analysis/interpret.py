@@ -433,8 +433,12 @@ class Interpreter:
         return item
 
     def element(self, value: Value) -> Value:
-        """What iterating a value gives: modules of `model.modules()`, tensors of a batch."""
+        """What iterating a value gives: modules of `model.modules()`, tensors of a batch. A list of
+        objects is read as one of them (a container's value is what it holds): an object of a
+        project class that cannot be iterated (no `__iter__` or `__getitem__`) is such a list's."""
         if value.kind is Kind.PYTHON:
+            return value
+        if value.kind is Kind.OBJECT and _not_iterable(value.ref):
             return value
         return value.but(kind=Kind.UNKNOWN) if value.kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS) else value
 
@@ -1544,6 +1548,13 @@ def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
                         and target.value.value == "self"):
                     stored[small.value.value] = target.attr.value
     return stored
+
+
+def _not_iterable(ref) -> bool:
+    """A project class (`ClassModel`) derived from nothing, with no `__iter__` or `__getitem__`."""
+    methods = getattr(ref, "methods", None)
+    return (methods is not None and "__iter__" not in methods and "__getitem__" not in methods
+            and set(ref.bases) <= {"object"})
 
 
 def _pretrained_class(ref) -> bool:
