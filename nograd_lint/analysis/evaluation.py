@@ -449,7 +449,7 @@ def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
     `__call__` of a plain class (no base but `object`) is its API: a predictor object's."""
     cls = model.classes.get(function.class_name or "")
     if function.name in ("forward", "__call__"):
-        return not (function.name == "__call__" and cls is not None and set(cls.bases) <= {"object"})
+        return not (function.name == "__call__" and cls is not None and cls.is_plain)
     if cls is None or not cls.is_module:
         return False
     if function.name in MODULE_API or function.name.startswith(("_load_from", "_save_to", "register_")):

@@ -985,7 +985,7 @@ class Interpreter:
         if receiver.kind is Kind.CLASS and receiver.ref is not None and method in ("from_pretrained", "load_from_checkpoint"):
             built = self.instantiate(fact, receiver, arguments)
             if method == "from_pretrained" and built.kind is Kind.MODULE and _pretrained_class(receiver.ref):
-                # transformers' and diffusers' `from_pretrained` put the model in eval mode
+                # the pretrained-model libraries' `from_pretrained` puts the model in eval mode
                 return built.but(training=Training.EVAL, eval_reason="`from_pretrained` returns a model in eval mode")
             return built
         if method in CONTAINER_STORES and fact.receiver is not None:
@@ -1222,11 +1222,10 @@ class Interpreter:
         init = methods.get("__init__")
         if init is None or init.class_name != cls.name:
             return
-        params = _bind_arguments(init, arguments, bound_self=instance)
-        params.pop(_positional_names(init)[0], None)
         # only the modules passed matter (see `fields_from_constructions`): a parameter given
-        # anything else, or left to its default, takes no mode from the builders
-        modules = {name: value for name, value in params.items() if value.kind is Kind.MODULE}
+        # anything else (`self`, the object, among them), or left to its default, takes no mode
+        modules = {name: value for name, value in _bind_arguments(init, arguments, bound_self=instance).items()
+                   if value.kind is Kind.MODULE}
         if self.result.constructions is None:
             self.result.constructions = {}
         self.result.constructions[id(fact.node)] = (fact, cls, init, modules)
@@ -1553,13 +1552,12 @@ def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
 def _not_iterable(ref) -> bool:
     """A project class (`ClassModel`) derived from nothing, with no `__iter__` or `__getitem__`."""
     methods = getattr(ref, "methods", None)
-    return (methods is not None and "__iter__" not in methods and "__getitem__" not in methods
-            and set(ref.bases) <= {"object"})
+    return methods is not None and "__iter__" not in methods and "__getitem__" not in methods and ref.is_plain
 
 
 def _pretrained_class(ref) -> bool:
-    """A class of a library whose `from_pretrained` returns its model in eval mode (transformers,
-    diffusers, ...), or a project class derived from one."""
+    """A model class of a library whose `from_pretrained` returns the model in eval mode
+    (`knowledge.PRETRAINED_PACKAGES`), or a project class derived from one."""
     if isinstance(ref, str):
         return knowledge.is_pretrained_model_class(ref)
     return any(knowledge.is_pretrained_model_class(base) for base in getattr(ref, "ancestry", ()))

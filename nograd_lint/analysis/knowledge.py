@@ -437,14 +437,13 @@ MODEL_FACTORY_METHODS = frozenset({"from_pretrained", "load_from_checkpoint"})
 # A library module's `from_pretrained` class methods that give models: the class's package.
 PRETRAINED_PACKAGES = ("transformers.", "diffusers.", "peft.", "sentence_transformers.", "open_clip.")
 # Classes of those packages that `from_pretrained` loads and that are no modules: tokenizers,
-# processors, configs, noise schedulers, and diffusers' pipelines (whose `__call__` is decorated with
-# `@torch.no_grad()`).
+# processors, configs, noise schedulers, and pipelines (whose `__call__` runs without gradients).
 NOT_MODEL_WORDS = ("Tokenizer", "Processor", "FeatureExtractor", "Config", "Scheduler", "Pipeline")
 
 
 def is_pretrained_model_class(qualified: str) -> bool:
-    """`transformers.AutoModel`, `diffusers.AutoencoderKL`: a model class of a pretrained-model
-    library (not `transformers.AutoTokenizer`, `PreTrainedTokenizerBase` or `diffusers.DDPMScheduler`)."""
+    """`transformers.AutoModel`: a model class of a pretrained-model library (not
+    `transformers.AutoTokenizer` or `PreTrainedTokenizerBase`)."""
     name = qualified.rpartition(".")[2]
     return qualified.startswith(PRETRAINED_PACKAGES) and not any(word in name for word in NOT_MODEL_WORDS)
 

@@ -58,6 +58,11 @@ class ClassModel:
     _pending_fields: Optional[Callable[[], None]] = None  # see ModuleModel.build_summaries
 
     @property
+    def is_plain(self) -> bool:
+        """Derived from nothing (`class Runner:`, `class Runner(object):`): what it can do is what it defines."""
+        return set(self.bases) <= {"object"}
+
+    @property
     def fields(self) -> dict[str, Value]:
         """What `self.x` holds: the values `__init__` stores (and the fields inherited from other
         modules' classes), joined with what other methods store as they are summarised. In a
@@ -419,10 +424,9 @@ class ModuleModel:
         for result in [s.result for s in self.summaries.values()] + [self.module_result]:
             for fact, function, _, _ in result.outgoing:
                 sites.setdefault(id(function), []).append(fact)
-        owners = {}
-        for _, fact, function, _, _, caller in self._external:
+        for _, fact, function, _, _, _ in self._external:
             sites.setdefault(id(function), []).append(fact)
-            owners[id(fact)] = caller
+        owners = self._external_callers()
         functions = [f for f in self.analysis.functions if id(f) in sites and f.entry.origin in (
             Origin.DEFAULT, Origin.CALLERS) and not self.passed_around(f)]
         for _ in range(len(functions) + 1):
@@ -491,8 +495,12 @@ class ModuleModel:
         sites = self.callers.get(id(function), [])
         if not sites or self._in_tests(self.analysis.path):
             return sites
-        files = {id(fact): caller.path for _, fact, _, _, _, caller in self._external}
-        return [site for site in sites if not self._in_tests(files.get(id(site[1]), self.analysis.path))]
+        elsewhere = self._external_callers()
+        return [site for site in sites if not self._in_tests(elsewhere.get(id(site[1]), self.analysis).path)]
+
+    def _external_callers(self) -> dict:
+        """id(call) -> the FileAnalysis of the other module that makes it, for calls into this one."""
+        return {id(fact): caller for _, fact, _, _, _, caller in self._external}
 
     def _in_tests(self, path: str) -> bool:
         """A test file, by its path within the project (a project kept under `tests/` is not one)."""
@@ -912,7 +920,7 @@ class ModuleModel:
     def call_sites(self, function: FunctionInfo) -> list[tuple]:
         """(the call, the FileAnalysis of its module) of every caller of `function`, in this module
         and in the other modules of a run analysed together."""
-        elsewhere = {id(fact): caller for _, fact, _, _, _, caller in self._external}
+        elsewhere = self._external_callers()
         sites = {id(fact): (fact, elsewhere.get(id(fact), self.analysis)) for _, fact, _, _ in self.callers_of(function)}
         for fact, callee, caller in self.calls_in_context:
             if callee is function:

@@ -47,7 +47,7 @@ class EvaluationWithGradients(Rule):
     when it runs such forward passes with gradients on and:
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
-      `.train(False)`, a model loaded with transformers' or diffusers' `from_pretrained`, put in eval mode by the callers
+      `.train(False)`, a model loaded with a pretrained-model library's `from_pretrained`, put in eval mode by the callers
       (callers in test files do not count for a library's function) or in `__init__` (or a method only `__init__`
       calls, `self._init_model(config)`), or by every call in the
       project that builds the plain object holding it, `Translator(load_model(path))`, when

@@ -1,8 +1,8 @@
 """Twins of pretrained_vae_sampled_in_training_loop.py: a model loaded with `from_pretrained` (in eval
-mode) that the loop fine-tunes, backpropagating through it; and the periodic decode under `no_grad`."""
+mode) that the loop fine-tunes, backpropagating through it; and the periodic encoding under
+`no_grad`."""
 import torch
-from diffusers.models import AutoencoderKL
-from transformers import AutoModelForSequenceClassification
+from transformers import AutoModelForSequenceClassification, CLIPVisionModel
 
 
 def fine_tune(loader, opt_factory):
@@ -16,17 +16,14 @@ def fine_tune(loader, opt_factory):
     return model
 
 
-def train(model, loader, opt, log_image, sample_every=1000):
-    vae = AutoencoderKL.from_pretrained("stabilityai/sd-vae-ft-ema")
+def train(model, loader, opt, log_stats, log_every=1000):
+    encoder = CLIPVisionModel.from_pretrained("openai/clip-vit-base-patch32")
     for step, (x, y) in enumerate(loader):
-        with torch.no_grad():
-            latents = vae.encode(x).latent_dist.sample() * 0.18215
-        noise = torch.randn_like(latents)
-        loss = ((model(latents + noise, y) - noise) ** 2).mean()
+        loss = ((model(x) - y) ** 2).mean()
         opt.zero_grad()
         loss.backward()
         opt.step()
-        if step % sample_every == 0:
+        if step % log_every == 0:
             with torch.no_grad():
-                images = vae.decode(model(torch.randn_like(latents), y) / 0.18215).sample
-            log_image(images.clamp(-1, 1).cpu(), step)
+                feats = encoder(pixel_values=model.generate(y)).pooler_output
+            log_stats(feats.norm(dim=-1).cpu(), step)

@@ -1,9 +1,8 @@
-"""Hard negative: tokenizers, processors and schedulers that transformers and diffusers load with
-`from_pretrained` are no modules: calling them, or their `decode`, is no forward pass, in eval mode or
-not, and the texts they give carry no graph. (Their models are modules, in eval mode.)"""
+"""Hard negative: tokenizers and processors that transformers loads with `from_pretrained` are no
+modules: calling them, or their `decode`, is no forward pass, in eval mode or not, and the texts they
+give carry no graph. (Its models are modules, in eval mode.)"""
 from typing import Optional
 
-from diffusers import DDPMScheduler
 from transformers import AutoProcessor, AutoTokenizer, PreTrainedTokenizerBase
 
 
@@ -27,8 +26,3 @@ def pixel_batches(path, images):
     processor = AutoProcessor.from_pretrained(path)
     return [processor(images=image, return_tensors="pt").pixel_values.shape for image in images]
 
-
-def timesteps(path, steps):
-    scheduler = DDPMScheduler.from_pretrained(path, subfolder="scheduler")
-    scheduler.set_timesteps(steps)
-    return [int(t) for t in scheduler.timesteps]
