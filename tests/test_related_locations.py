@@ -208,10 +208,10 @@ class Embedder:
     def embed(self, images):
         if isinstance(images, list):
             out = self.net(torch.stack(images))
-            return out.numpy()
+            return out.tolist()
         out = self.net(images[None])
         check = self.net(images[None])
-        return out[0].numpy()
+        return out[0].tolist()
 """
 
 

@@ -18,6 +18,7 @@ import concurrent.futures
 import gc
 import importlib
 import inspect
+import re
 import sys
 import threading
 import warnings
@@ -31,6 +32,7 @@ nn = torch.nn
 from torch.autograd.graph import saved_tensors_hooks  # noqa: E402
 
 from nograd_lint.analysis import knowledge  # noqa: E402
+from nograd_lint.analysis.interpret import NUMPY_CONVERSIONS  # noqa: E402
 
 # --------------------------------------------------------------------------
 # Stable message fragments (these are quoted in the rule documentation).
@@ -1282,6 +1284,32 @@ def test_eval_mode_still_records_but_frozen_module_on_plain_input_does_not():
     generated = nn.Linear(8, 8)(x)
     out, saved = _saved_bytes(lambda: body(generated).detach())
     assert out.grad_fn is None and saved > 0  # recorded, then thrown away
+
+
+NUMPY_REFUSES = "Can't call numpy() on Tensor that requires grad"
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # numpy 2 on `Tensor.__array__`
+@pytest.mark.parametrize("convert", ["method", "cpu", *sorted(NUMPY_CONVERSIONS)])
+def test_numpy_refuses_a_tensor_that_requires_grad(convert):
+    """NG101: an output turned into an array undetached (`out.cpu().numpy()`, `np.asarray(out)`:
+    `interpret.NUMPY_CONVERSIONS`) raises when the forward pass recorded a graph, so a function
+    doing it works only where its callers disable gradients (or the model is frozen); `.tolist()`,
+    `.item()` and `numpy(force=True)` take such a tensor."""
+    numpy = pytest.importorskip("numpy")
+    model = nn.Linear(3, 2).eval()
+    x = torch.randn(1, 3)
+    functions = {"method": lambda t: t.numpy(), "cpu": lambda t: t.cpu().numpy()}
+    convert_to_array = functions.get(convert) or getattr(numpy, convert.rpartition(".")[2])
+    with pytest.raises(RuntimeError, match=re.escape(NUMPY_REFUSES)):
+        convert_to_array(model(x))
+    with torch.no_grad():
+        assert convert_to_array(model(x)).shape == (1, 2)
+    model.requires_grad_(False)
+    assert convert_to_array(model(x)).shape == (1, 2)  # frozen, fed a plain input: no graph
+    model.requires_grad_(True)
+    out = model(x)
+    assert out.numpy(force=True).shape == (1, 2) and len(out.tolist()[0]) == 2 and out[0, 0].item() == out.tolist()[0][0]
 
 
 @pytest.mark.parametrize("name", sorted(knowledge.PARAMETER_FREE_LAYERS))

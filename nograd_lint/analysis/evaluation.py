@@ -197,7 +197,7 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
         return []  # a template method its base class runs under no_grad
     if function.name == "__init__" or (_is_model_internal(model, function) and _overridden_hook(function) is None):
         return []
-    if result.wants_grad:
+    if result.wants_grad or _callers_disable_unseen(model, function, result):
         return []
     tokens = _recording(model, result)
     if not tokens:
@@ -365,6 +365,17 @@ def _recording(model: ModuleModel, result: ScopeResult) -> list[Token]:
     """Forward passes (and calls of functions that run them) recording a graph, in source order."""
     tokens = [t for t in result.forwards if not t.call.in_lambda]
     return sorted(tokens, key=model.order)
+
+
+def _callers_disable_unseen(model: ModuleModel, function: FunctionInfo, result: ScopeResult) -> bool:
+    """A function nothing seen calls turns a forward pass's outputs into arrays undetached
+    (`self.actor(obs).cpu().numpy()`): torch raises there on a tensor that requires grad, so the
+    code works only if its callers disable gradients (or its modules are frozen). With callers
+    seen running it with gradients on, it fails, and `no_grad` is the fix: it stays reported.
+    Only a module's own outputs count: what a project function returns may hold none of them
+    (`y.type_as(x)` of a decoding loop's integer tokens)."""
+    return (any(t.id in result.numpy_undetached and t.callee is None for t in result.forwards)
+            and not model.call_sites(function) and not model.base_class_calls(function))
 
 
 def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:

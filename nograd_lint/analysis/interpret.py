@@ -49,6 +49,8 @@ MODULE_ONLY_METHODS = frozenset({"parameters", "named_parameters", "state_dict",
                                  "register_forward_hook", "register_forward_pre_hook", "buffers", "named_buffers"})
 # Tensor methods whose result has no graph, or is a Python value.
 DETACHING = frozenset({"detach", "detach_", "numpy"})
+# NumPy functions that convert a tensor through `Tensor.__array__`, that is `.numpy()`
+NUMPY_CONVERSIONS = frozenset({"numpy.array", "numpy.asarray", "numpy.asanyarray", "numpy.ascontiguousarray"})
 NON_DIFFERENTIABLE = frozenset({"argmax", "argmin", "eq", "ne", "gt", "lt", "ge", "le", "long", "int", "bool",
                                 "nonzero", "any", "all", "isnan", "isinf", "isfinite", "sign", "argsort",
                                 "topk_indices", "round", "floor", "ceil", "byte", "char", "short"})
@@ -171,6 +173,9 @@ class ScopeResult:
     read_as_data: set = dataclasses.field(default_factory=set)  # token ids whose outputs were turned into plain values
     values_read: set = dataclasses.field(default_factory=set)  # of those, the ones whose values were read (not only detached)
     detached: set = dataclasses.field(default_factory=set)  # token ids whose outputs the code detaches (`.detach()`, `.data`)
+    # token ids whose outputs reach `.numpy()` (or `np.asarray`) undetached: torch raises there on a
+    # tensor that requires grad, so code that works runs them without recording a graph
+    numpy_undetached: set = dataclasses.field(default_factory=set)
     loss_targets: dict = dataclasses.field(default_factory=dict)  # id(call node) -> LossTarget
     # a forward pass of a module that is none of the parameters (`self.net`, a global, one built
     # here), directly or through a helper: a caller's frozen arguments do not make it graph-free
@@ -424,11 +429,15 @@ class Interpreter:
             current = self.suite(statement.orelse.body, current)
         return current
 
-    def iteration(self, iterable: cst.BaseExpression, env: dict) -> Value:
-        """What one iteration of `for ... in iterable` binds: `enumerate(...)` gives an int first."""
-        item = self.element(self.value(iterable, env))
-        if (isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name)
-                and iterable.func.value == "enumerate" and iterable.args):
+    def iteration(self, iterable: cst.BaseExpression, env: dict, depth: int = 0) -> Value:
+        """What one iteration of `for ... in iterable` binds: `enumerate(...)` gives an int first,
+        `zip(a, b)` an element of each."""
+        builtin = iterable.func.value if isinstance(iterable, cst.Call) and isinstance(iterable.func, cst.Name) else None
+        if builtin == "zip" and iterable.args and not any(arg.star or arg.keyword for arg in iterable.args):
+            parts = tuple(self.element(self.value(arg.value, env, depth + 1)) for arg in iterable.args)
+            return join(*parts).but(elements=parts)
+        item = self.element(self.value(iterable, env, depth))
+        if builtin == "enumerate" and iterable.args:
             return join(PYTHON, item).but(elements=(PYTHON, item))
         return item
 
@@ -684,7 +693,7 @@ class Interpreter:
         inner = dict(env)
         clause = node.for_in
         while clause is not None:
-            self.bind(clause.target, self.element(self.value(clause.iter, inner, depth + 1)), inner)
+            self.bind(clause.target, self.iteration(clause.iter, inner, depth + 1), inner)
             for condition in clause.ifs:
                 self.value(condition.test, inner, depth + 1)
             clause = clause.inner_for_in
@@ -768,7 +777,7 @@ class Interpreter:
         if kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS, Kind.OPTIMIZER):
             kind = Kind.UNKNOWN
         return Value(kind, inputs.graph, inputs.sources, inputs.params, dropped=inputs.dropped, detached=inputs.detached,
-                     fed_without_grad=inputs.fed_without_grad,
+                     fed_without_grad=inputs.fed_without_grad, opaque=inputs.opaque,
                      nograd=inputs.nograd if inputs.graph is Graph.NO else None,
                      nograd_node=inputs.nograd_node if inputs.graph is Graph.NO else None,
                      nograd_state=inputs.nograd_state if inputs.graph is Graph.NO else None)
@@ -1017,6 +1026,8 @@ class Interpreter:
             return PYTHON
         if method in DETACHING or method in NON_DIFFERENTIABLE:
             detaching = method in ("detach", "detach_")
+            if method == "numpy" and not _forced(fact.node):
+                self.result.numpy_undetached.update(receiver.sources - receiver.opaque)
             self.read_values(receiver, detached_only=detaching)
             # a view of an inference tensor is one; so is any tensor made in inference mode (`.argmax()`)
             state = self.state(node)
@@ -1257,6 +1268,8 @@ class Interpreter:
                 return PYTHON
             if qualified == f"torch.{last}" and last in INDEXING_REDUCTIONS and len(arguments) > 1:
                 self.read_values(arguments[0][1])  # `_, pred = torch.max(out, 1)`
+            if qualified in NUMPY_CONVERSIONS and arguments:  # `np.asarray(out)` calls `out.numpy()`
+                self.result.numpy_undetached.update(arguments[0][1].sources - arguments[0][1].opaque)
             if qualified.startswith(("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.")):
                 return PYTHON
         callee = (fact.callee or "").rpartition(".")[2]
@@ -1274,6 +1287,8 @@ class Interpreter:
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
             args = args.but(graph=Graph.YES)  # a parameter called in code that backpropagates: a model
         result = self.computed(node, args)
+        if result.sources and not (qualified or "").startswith("torch."):  # `transform(out)`: maybe not a tensor
+            result = result.but(opaque=result.sources)
         # what an unknown callable makes of Python values is unknown (`load_model(path)`), never a graph
         return result.but(kind=Kind.UNKNOWN) if result.kind is Kind.PYTHON else result
 
@@ -1672,6 +1687,11 @@ def _saves_target(loss: str, arguments: list) -> bool:
 
 def _is_false(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "False"
+
+
+def _forced(call: cst.Call) -> bool:
+    """`out.numpy(force=True)`: torch detaches first instead of raising."""
+    return any(not _is_false(arg.value) for arg in call.args)
 
 
 def _root(node: cst.BaseExpression) -> Optional[str]:

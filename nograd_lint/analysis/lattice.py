@@ -76,6 +76,9 @@ class Value:
     # set under no_grad); summed into a loss later, that slot contributes no gradient
     dropped: frozenset = frozenset()
     detached: frozenset = frozenset()  # ids of forward passes whose outputs were detached into this value
+    # of `sources`, those whose outputs reached this value through a call of code not read (a
+    # transform object, another library's function): what comes out may carry no graph at all
+    opaque: frozenset = frozenset()
     # ids of the calls of forward passes run with gradients disabled whose outputs this value is
     # computed from (`with torch.no_grad(): h = encoder(x)`, then `head(h)`): they give it no gradient
     fed_without_grad: frozenset = frozenset()
@@ -161,6 +164,7 @@ def join(*values: Value) -> Value:
         weights=weights if modules else False,
         dropped=_union([v.dropped for v in values]),
         detached=_union([v.detached for v in values]),
+        opaque=_union([v.opaque for v in values]),
         fed_without_grad=_union([v.fed_without_grad for v in values]),
         elements=_join_elements(values),
         constants=first.constants if all(v.constants == first.constants for v in values) else (),

@@ -52,6 +52,7 @@ class ClassModel:
     switched_fields: set = dataclasses.field(default_factory=set)  # put in train mode outside __init__
     rebound_fields: set = dataclasses.field(default_factory=set)  # stored by methods other than __init__
     construction_helpers: set = dataclasses.field(default_factory=set)  # ids of methods only __init__ calls
+    init_calls_unsummarised: bool = False  # __init__ calls functions not summarised when it was read
     ancestry: tuple = ()  # every base class, qualified where known, through the project's modules
     inherited: list = dataclasses.field(default_factory=list)  # classes of other modules among its bases
     _fields: dict[str, Value] = dataclasses.field(default_factory=dict)
@@ -229,7 +230,7 @@ class ModuleModel:
         final = _final_env(self, self.module_result)
         changed = {name for name, value in final.items()
                    if name in self._read_in_functions and _differs(self.module_env.get(name), value)}
-        if changed:
+        if self._fields_made_by_calls() or changed:
             self.module_env.update({name: final[name] for name in changed})
             for group in groups:
                 self._summarise(group)
@@ -339,7 +340,34 @@ class ModuleModel:
         if init is None or init.class_name != cls.name:
             return
         cls.construction_helpers = self._construction_helpers(cls, init)
-        self._collect_fields(cls, interpret(self, init))
+        result = interpret(self, init)
+        cls.init_calls_unsummarised = any(id(function) not in self.summaries for _, function, _, _ in result.outgoing)
+        self._collect_fields(cls, result)
+
+    def _fields_made_by_calls(self) -> bool:
+        """Fields `__init__` stores from calls of functions summarised after it was read
+        (`self.net = load(path)`, `self.agents = self._init_agents()`), read again now that they
+        are: True when one is now known to hold a module, an object, a function or a class."""
+        found = False
+        for cls in self.classes.values():
+            if not cls.init_calls_unsummarised:
+                continue
+            unknown = {attr for attr, value in cls.fields.items() if value.kind is Kind.UNKNOWN
+                       and attr not in cls.rebound_fields and attr not in cls.switched_fields}
+            if not unknown:
+                continue
+            result = interpret(self, cls.methods["__init__"])
+            for attr in unknown & result.self_stores.keys():
+                value = result.self_stores[attr]
+                if value.kind in (Kind.MODULE, Kind.OBJECT, Kind.FUNCTION, Kind.CLASS):
+                    stored = value.but(sources=frozenset(), params=frozenset())
+                    if stored.kind is Kind.MODULE and stored.training is Training.UNKNOWN:
+                        stored = stored.but(training=Training.TRAIN)
+                    elif stored.kind is Kind.MODULE and stored.training is Training.EVAL:
+                        stored = stored.but(eval_reason=f"`__init__` stores a model in eval mode in `self.{attr}`")
+                    cls.fields[attr] = stored
+                    found = True
+        return found
 
     def _construction_helpers(self, cls: ClassModel, init: FunctionInfo) -> set[int]:
         """The ids of the methods `__init__` calls on `self` (`self._init_model(config)`) that nothing

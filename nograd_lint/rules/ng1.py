@@ -103,7 +103,11 @@ class EvaluationWithGradients(Rule):
     classes, of `*TestCase` mixins and of `TestCase`s; a `Trainer.test()` elsewhere is evaluation); in `forward`, in
     `__call__` (except a plain class's, derived from nothing: a predictor object's API), and in
     overrides of `nn.Module`'s own API; in helpers whose callers (in any module of the project checked in the
-    same run) all disable gradients; and in files that use another array framework and no PyTorch
+    same run) all disable gradients; in a function nothing in sight calls that turns a forward
+    pass's outputs into NumPy arrays without detaching them (`out.cpu().numpy()`, `np.asarray(out)`:
+    torch raises there on a tensor that requires grad, so working code runs it with gradients off;
+    with a caller in sight running it with gradients on, it is reported, since `no_grad` fixes the
+    failure); and in files that use another array framework and no PyTorch
     package. Names alone (`evaluate`, `predict`) give a low-confidence finding at most.
 
     ## Why is this bad
@@ -147,11 +151,13 @@ class EvaluationWithGradients(Rule):
     them too (`nograd-lint DIR`); a single file sees only what it imports. Calls are followed two
     modules deep from the files checked (a helper's helper in a third module is an unknown call);
     class ancestry is followed all the way. Outputs stored in attributes are matched to their reads
-by the attribute's name within the module (`.logprobs` read detached anywhere in it, never
-otherwise); reads in other modules are not seen, so a buffer read elsewhere is not reported. The
-pre-pass that skips files without signs of a forward pass reads one file at a time: a call of a
-field that only a base class in another file makes a module (`self.denoiser(x)`) is not
-recognised there, and such a file is not analysed for NG101.
+    by the attribute's name within the module (`.logprobs` read detached anywhere in it, never
+    otherwise); reads in other modules are not seen, so a buffer read elsewhere is not reported. The
+    pre-pass that skips files without signs of a forward pass reads one file at a time: a call of a
+    field that only a base class in another file makes a module (`self.denoiser(x)`) is not
+    recognised there, and such a file is not analysed for NG101. An undetached `.numpy()` counts
+    only on outputs that reached it through torch's own operations: a value passed through a call
+    of code that is not read (a transform object) may be a new tensor without a graph.
     """
 
     code = "NG101"
