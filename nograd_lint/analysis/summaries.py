@@ -360,10 +360,8 @@ class ModuleModel:
             for attr in unknown & result.self_stores.keys():
                 value = result.self_stores[attr]
                 if value.kind in (Kind.MODULE, Kind.OBJECT, Kind.FUNCTION, Kind.CLASS):
-                    stored = value.but(sources=frozenset(), params=frozenset())
-                    if stored.kind is Kind.MODULE and stored.training is Training.UNKNOWN:
-                        stored = stored.but(training=Training.TRAIN)
-                    elif stored.kind is Kind.MODULE and stored.training is Training.EVAL:
+                    stored = _as_field(value)
+                    if stored.kind is Kind.MODULE and stored.training is Training.EVAL:
                         stored = stored.but(eval_reason=f"`__init__` stores a model in eval mode in `self.{attr}`")
                     cls.fields[attr] = stored
                     found = True
@@ -381,10 +379,7 @@ class ModuleModel:
 
     def _collect_fields(self, cls: ClassModel, result: ScopeResult, where: str = "`__init__`") -> None:
         for attr, value in result.self_stores.items():
-            stored = value.but(sources=frozenset(), params=frozenset())
-            if stored.kind is Kind.MODULE and stored.training is Training.UNKNOWN:
-                stored = stored.but(training=Training.TRAIN)
-            self._store_field(cls, attr, stored)
+            self._store_field(cls, attr, _as_field(value))
         for fact, key, switch in result.switches:
             if key and key.startswith("self.") and key.count(".") == 1:
                 attr = key[5:]
@@ -1032,6 +1027,13 @@ def _final_env(model: ModuleModel, result: ScopeResult) -> dict:
             if value is not None and value.kind in (Kind.MODULE, Kind.OPTIMIZER, Kind.OBJECT):
                 env[name] = value.but(sources=frozenset(), params=frozenset(), training=Training.UNKNOWN)
     return env
+
+
+def _as_field(stored: Value) -> Value:
+    """What `__init__` stores in `self.x`, as the field's value: no graph or parameter of that
+    call, and a module of unknown mode in training mode (the mode it is built in)."""
+    field = stored.but(sources=frozenset(), params=frozenset())
+    return field.but(training=Training.TRAIN) if field.kind is Kind.MODULE and field.training is Training.UNKNOWN else field
 
 
 def _differs(old: Optional[Value], new: Value) -> bool:
