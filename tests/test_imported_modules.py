@@ -132,5 +132,10 @@ def test_a_method_of_a_registry_model_is_read_from_the_one_imported_class_that_d
     result = call_deep(lint_path, str(path), Settings())
     assert [(d.code, d.line, d.column) for d in result.diagnostics] == [("NG101", 7, 27)]
     assert "transforms.py" not in _analysed(path) and "segmenter.py" in _analysed(path)
-    write(tmp_path, "zoo/transforms.py", SEGMENTER.replace("Segmenter", "Cropper"))  # a second `infer`
+    # a second `infer`: no one class is guessed, but `infer` of a model the code put in eval mode
+    # runs it whichever class it is (`INFERENCE_VERBS`); a method of another verb stays unknown
+    write(tmp_path, "zoo/transforms.py", SEGMENTER.replace("Segmenter", "Cropper"))
+    again = call_deep(lint_path, str(path), Settings())
+    assert [(d.code, d.line, d.column) for d in again.diagnostics] == [("NG101", 7, 27)]
+    write(tmp_path, "score.py", REGISTRY_EVALUATION.replace("model.infer(x)", "model.export(x)"))
     assert call_deep(lint_path, str(path), Settings()).diagnostics == []

@@ -4,6 +4,7 @@ language server over stdio), in one file, across the files of a project, and in 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from frontend_files.helpers import lint, write
@@ -341,3 +342,16 @@ def test_a_long_chain_of_calls_names_the_first_three_and_the_backward_pass(tmp_p
     assert [(r["line"], r["message"]) for r in finding["related"]] == [
         (5, "the backward pass that raises, in `f0`"), (114, "called in `f27`"), (118, "called in `f28`"),
         (122, "called in `f29`")]
+
+
+def test_closure_calls_in_line_search_helpers_are_one_finding_at_the_disabled_call(tmp_path):
+    """NG205: `step` switches gradients off around two line searches; each search is one finding at
+    its call in `step`, naming the closure calls it reaches (through a nested helper too)."""
+    case = Path(__file__).parent / "cases" / "NG205" / "line_search_helpers.py"
+    write(tmp_path, "optim.py", case.read_text(encoding="utf-8"))
+    ran = lint("--output-format", "json", "--no-cache", "optim.py", cwd=tmp_path)
+    findings = json.loads(ran.out)["findings"]
+    assert [(f["code"], f["line"], f["column"]) for f in findings] == [("NG205", 35, 17), ("NG205", 37, 17)]
+    assert [[(r["line"], r["column"], r["message"]) for r in f["related"]] for f in findings] == [
+        [(6, 16, "`closure()` in `LineSearchLBFGS._backtrack`"), (9, 21, "`closure()` in `LineSearchLBFGS._backtrack`")],
+        [(16, 9, "`closure()` in `LineSearchLBFGS._bracket`"), (22, 17, "`closure()` in `LineSearchLBFGS._probe`")]]

@@ -72,6 +72,18 @@ def wants_gradients(call: CallFact) -> bool:
     return False
 
 
+def gradient_flags(node: cst.Call, method: Optional[str]) -> list[str]:
+    """The names a call takes its wish for gradients from: `requires_grad=flag`,
+    `x.requires_grad_(flag)`; empty when it is a literal or something else."""
+    values = [arg.value for arg in node.args
+              if arg.keyword is not None and arg.keyword.value in knowledge.GRADIENT_WANTING_KEYWORDS]
+    if method == "requires_grad_" and node.args and node.args[0].keyword is None:
+        values.append(node.args[0].value)
+    if not values or not all(isinstance(value, cst.Name) for value in values):
+        return []
+    return [value.value for value in values]
+
+
 def mode_switch(call: CallFact) -> Optional[str]:
     """"eval" for `m.eval()` and `m.train(False)`, "train" for `m.train()`, "unknown" for
     `m.train(flag)`; None for anything else."""

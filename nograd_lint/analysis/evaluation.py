@@ -41,6 +41,13 @@ class EvalRegion:
     def forwards(self):
         return [token.call for token in self.tokens]
 
+    @property
+    def anchor(self):
+        """The forward pass a finding underlines: the first one of a module in eval mode, when
+        there is one (calls before the `.eval()` are not what makes it evaluation), else the first."""
+        return next((token.call for token in self.tokens
+                     if token.module.kind is Kind.MODULE and token.module.training is Training.EVAL), self.tokens[0].call)
+
 
 def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     """A test, or a test helper: `test*` methods of test classes (`Test*` for pytest, a
@@ -510,16 +517,20 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
 
 def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo, tokens: list[Token]) -> Optional[EvalRegion]:
     inside = [t for t in tokens if loop.span.contains(t.call.index)]
-    if not inside or any(not result.dead(t) for t in inside):
-        return None
-    if any(loop.span.contains(c.index) for c in result.training):
+    if not inside or any(loop.span.contains(c.index) for c in result.training):
         return None
     if any(loop.span.contains(fact.index) for fact, _, _ in result.switches):
         return None
     evaled = _evaled(inside, result)
+    kept = [t for t in inside if not result.dead(t)]
+    if kept and not (evaled and _script_keeps_outputs(scope, result, kept)):
+        return None
     hint = f"the loop iterates `{loop.iter_name}`" if is_evaluation_loader(loop) else None
     sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK for t in inside)
     read = sure and any(t.id in result.read_as_data for t in inside)
+    if evaled and kept:
+        evidence = "; ".join(e for e in (evaled, "it keeps the outputs of every batch, graphs and all", hint) if e)
+        return EvalRegion("loop", scope, (loop.node,), inside, evidence, Confidence.MEDIUM, escapes=True)
     if evaled:
         confidence = Confidence.HIGH
     elif hint and sure:
@@ -534,6 +545,12 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
               else EVERY_BATCH_DROPPED)
     evidence = "; ".join(e for e in (evaled, thrown, hint) if e)
     return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False)
+
+
+def _script_keeps_outputs(scope, result: ScopeResult, kept: list[Token]) -> bool:
+    """A script that never trains keeps the outputs of a loop only in containers (detections of
+    every batch collected for a report): nothing it runs can differentiate them."""
+    return scope is None and not result.training and all(result.fate(t.id) <= {"stored"} for t in kept)
 
 
 def _spans(analysis: FileAnalysis, region: EvalRegion) -> list[Span]:

@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING, Optional
 import libcst as cst
 
 from . import knowledge
-from .calls import backward_targets, is_backward, is_loss_callee, is_optimizer_call, mode_switch, wants_gradients
+from .calls import (backward_targets, gradient_flags, is_backward, is_loss_callee, is_optimizer_call, mode_switch,
+                    wants_gradients)
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge)
@@ -163,7 +164,9 @@ class ScopeResult:
     # id(node) -> (the loss call or operator that saves an inference tensor, the tensor's expression,
     # its Value, the token ids of the graph it is saved for)
     inference_targets: dict = dataclasses.field(default_factory=dict)
-    outgoing_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, FunctionInfo, {param: Value}, constants)
+    # id(call node) -> (CallFact, FunctionInfo, {param: Value}, constants); a call of several
+    # methods (a union of classes) keeps the others under (id(call node), id(method))
+    outgoing_calls: dict = dataclasses.field(default_factory=dict)
     constructions: Optional[dict] = None  # id(call node) -> (CallFact, ClassModel, __init__, {param: module passed})
     self_stores: dict = dataclasses.field(default_factory=dict)  # attribute of self -> Value
     values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
@@ -271,7 +274,12 @@ class Interpreter:
         if given is not None and (given.kind is not Kind.UNKNOWN or given.elements is not None):
             return given.but(params=tag)  # a tuple (`device, model, transform`) is known element by element
         if name in ("self", "cls") and self.scope is not None and self.scope.class_name is not None:
-            return self.model.instance_value(self.scope.class_name).but(params=tag)
+            instance = self.model.instance_value(self.scope.class_name).but(params=tag)
+            cls = instance.ref
+            if name == "self" and self.scope.name != "__init__" and cls is not None and not isinstance(cls, (str, tuple)) \
+                    and self.model.evaluated_by_init(cls):
+                return instance.but(training=Training.EVAL, eval_reason="its class puts it in eval mode when it is built (`self.eval()`)")
+            return instance
         annotated = self.annotated_value(name)
         if annotated is not None:
             return annotated.but(params=tag)
@@ -855,7 +863,7 @@ class Interpreter:
             if wants_gradients(fact):
                 self.result.wanting_calls[id(fact.node)] = fact
             return Value(Kind.OBJECT, Graph.NO, ref=fact.qualified)
-        if wants_gradients(fact):
+        if wants_gradients(fact) and not self.flag_is_false(fact):
             self.result.wanting_calls[id(fact.node)] = fact
             self.mark(receiver or args, USED)
             for _, value in arguments:
@@ -973,12 +981,18 @@ class Interpreter:
             if _stores_arguments(method):
                 for _, value in arguments:  # `gp.set_train_data(targets=y)`: the module keeps them
                     self.leave(value, STORED)
+            stored = self.model.field_value(module.ref, method)
+            if stored is not None and stored.kind is not Kind.MODULE and knowledge.looks_like_transform(method):
+                return UNKNOWN.but(params=module.params)  # `self.tokenizer(texts)`: a data transform it holds
             action = _reads_as_action(method)
             if action and arguments and module.ref is None:
                 imported = self.model.imported_unique_method(method)  # `model.infer(x)`, the model from a registry
                 if imported is not None:
                     self.result.guessed.add(id(fact.node))
                     return self.project_call(fact, imported, arguments, bound_self=module)
+            if action and arguments and module.training is Training.EVAL and _infers(method):
+                # `self.model.eval()` then `self.model.predict(batch)`: whichever class it is, it runs the model
+                return self.forward(fact, module, args, arguments, method=method)
             if action or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
                 # `model.recompile()`, `module.Net(depth=3)`, `module.startswith("x")`: no forward pass
                 return UNKNOWN.but(params=module.params)
@@ -991,6 +1005,9 @@ class Interpreter:
             if resolved is not None:
                 return self.project_call(fact, resolved, arguments, bound_self=receiver,
                                          own_fields=env if dotted_name(fact.receiver) == "self" else None)
+            methods = self.model.methods_of_union(receiver.ref, method)
+            if methods is not None:  # an instance of one of several classes, each with its own method
+                return join(*(self.project_call(fact, one, arguments, bound_self=receiver) for one in methods))
         if receiver.kind is Kind.CLASS and receiver.ref is not None and method in ("from_pretrained", "load_from_checkpoint"):
             built = self.instantiate(fact, receiver, arguments)
             if method == "from_pretrained" and built.kind is Kind.MODULE and _pretrained_class(receiver.ref):
@@ -1086,6 +1103,19 @@ class Interpreter:
         return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
                      fed_without_grad=args.fed_without_grad)
 
+    def flags(self) -> Context:
+        """The literal flags of this scope's context that its body never rebinds (a parameter
+        reassigned, `if reduction is None: reduction = self.reduction`, is no longer the literal)."""
+        if not self.context.constants or self.scope is None:
+            return self.context
+        rebound = self.analysis.names_bound_in(self.scope)
+        return Context(constants=tuple(c for c in self.context.constants if c[0] not in rebound))
+
+    def flag_is_false(self, fact: CallFact) -> bool:
+        """`torch.zeros(n, requires_grad=train)` in a call given `train=False`: it wants nothing."""
+        flags = gradient_flags(fact.node, fact.method)
+        return bool(flags) and all(self.flags().constant(flag) is False for flag in flags)
+
     def token(self, fact: CallFact, module: Value, callee: Optional[FunctionInfo] = None, internal: bool = False,
               method: Optional[str] = None) -> Token:
         existing = self.result.tokens.get(id(fact.node))
@@ -1106,13 +1136,18 @@ class Interpreter:
             return self.unknown_call(fact, fact.node, join(*(value for _, value in arguments)) if arguments else PYTHON,
                                      arguments)
         params = _bind_arguments(function, arguments, bound_self)
-        constants = _literal_arguments(function, fact.node, bound_self is not None, defaults=True)
+        constants = _literal_arguments(function, fact.node, bound_self is not None, defaults=True, context=self.flags())
         if bound_self is not None and bound_self.constants:
             constants = tuple(sorted(dict(constants + bound_self.constants).items()))
-        previous = self.result.outgoing_calls.get(id(fact.node))
+        key = id(fact.node)
+        previous = self.result.outgoing_calls.get(key)
+        if previous is not None and previous[1] is not function:
+            # one call, several methods (an instance of one of several classes): each is a callee
+            key = (id(fact.node), id(function))
+            previous = self.result.outgoing_calls.get(key)
         if previous is not None:
             params = {name: join(value, previous[2][name]) if name in previous[2] else value for name, value in params.items()}
-        self.result.outgoing_calls[id(fact.node)] = (fact, function, params, constants)
+        self.result.outgoing_calls[key] = (fact, function, params, constants)
         if summary is None:  # not summarised yet (a method called through an object)
             inference = bound_self.inference if bound_self is not None and fact.method in VIEW_METHODS else None
             return UNKNOWN.but(sources=join(*params.values()).sources if params else frozenset(), inference=inference)
@@ -1514,9 +1549,11 @@ def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optiona
     return bound
 
 
-def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, defaults: bool = False) -> tuple:
-    """Parameters given a literal (True/False/None/a string/a number) at this call; with
-    `defaults`, also parameters the call leaves to a literal default (`optimizer=None`)."""
+def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, defaults: bool = False,
+                       context: Context = DEFAULT_CONTEXT) -> tuple:
+    """Parameters given a literal (True/False/None/a string/a number) at this call, or a name
+    the caller's `context` knows the literal of (a flag passed on); with `defaults`, also
+    parameters the call leaves to a literal default (`optimizer=None`)."""
     positional = _positional_names(function)
     if method and positional and _takes_self(function):
         positional = positional[1:]
@@ -1529,6 +1566,8 @@ def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, def
             starred = True
             break
         literal = _literal_of(arg.value)
+        if literal is _MISSING and isinstance(arg.value, cst.Name):
+            literal = context.constant(arg.value.value)
         name = arg.keyword.value if arg.keyword is not None else (positional[index] if index < len(positional) else None)
         if arg.keyword is None:
             index += 1
@@ -1754,6 +1793,12 @@ def _reads_as_action(method: str) -> bool:
     forward pass, by its first word."""
     words = knowledge.split_words(method)
     return not words or words[0] in knowledge.MODEL_VERBS or method.startswith("_")
+
+
+def _infers(method: str) -> bool:
+    """`predict`, `infer_batch`, `generate`: a module method that runs the model, by its first word."""
+    words = knowledge.split_words(method)
+    return bool(words) and words[0] in knowledge.INFERENCE_VERBS
 
 
 def _expressions_of(small: cst.CSTNode):

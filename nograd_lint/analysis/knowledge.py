@@ -69,6 +69,11 @@ EVALUATION_WORDS = frozenset(
      "test", "testing", "predict", "prediction", "predictions", "infer", "inference", "generate",
      "generation", "sample", "sampling"}
 )
+# First words of a module method that runs the model for its outputs (`model.predict(x)`,
+# `net.infer_batch(x)`): read as a forward pass of a module the code put in eval mode, whose
+# class is not known.
+INFERENCE_VERBS = frozenset({"predict", "infer", "inference", "generate", "sample", "decode", "translate",
+                             "detect", "classify", "segment", "recognize", "transcribe"})
 # Words that veto the evaluation reading of a name (`train_and_evaluate`, `test_time_augmentation`
 # builders...). A function that trains is judged by what it does, not its name.
 NON_EVALUATION_WORDS = frozenset({"train", "training", "fit", "backward", "optimize", "optimise"})

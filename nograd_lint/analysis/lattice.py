@@ -158,7 +158,7 @@ def join(*values: Value) -> Value:
         nograd_node=strongest.nograd_node if strongest is not None else None,
         nograd_state=strongest.nograd_state if strongest is not None else None,
         inference=next((v.inference for v in values if v.inference is not None), None) if all_inference else None,
-        ref=refs.pop() if len(refs) == 1 else _class_union(refs) if kind is Kind.MODULE else None,
+        ref=refs.pop() if len(refs) == 1 else _class_union(refs) if kind in (Kind.MODULE, Kind.OBJECT) else None,
         eval_reason=eval_reason,
         is_loss=is_loss if modules else False,
         weights=weights if modules else False,

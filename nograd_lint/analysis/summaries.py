@@ -26,6 +26,7 @@ from ..io.sources import SourceError, read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
 from .imports import dotted_name
+from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
                         interpret)
@@ -844,6 +845,25 @@ class ModuleModel:
                          eval_reason="`from_pretrained` returns a model in eval mode")
         return None
 
+    def evaluated_by_init(self, cls: ClassModel) -> bool:
+        """A module class whose `__init__` (or a method only `__init__` calls) puts the instance
+        itself in eval mode (`self.eval()`, on every pass) and none of whose methods puts it back
+        in train mode: an inference wrapper, whose methods run it in eval mode."""
+        key = ("self_eval", id(cls))
+        if key not in self._ducks:
+            init = cls.methods.get("__init__")
+            building = [f for f in cls.methods.values() if f is init or id(f) in cls.construction_helpers]
+            self._ducks[key] = cls.is_module and init is not None and any(
+                switch == "eval" and runs_unconditionally(self.analysis, function, call.node)
+                for function in building for call, switch in self._self_switches(function)) and all(
+                switch == "eval" for function in cls.methods.values() for _, switch in self._self_switches(function))
+        return self._ducks[key]
+
+    def _self_switches(self, function: FunctionInfo) -> list:
+        """(call, "eval"/"train"/"unknown") for each `self.eval()`/`self.train(...)` in the function."""
+        return [(call, mode_switch(call)) for call in self.analysis.facts_in(self.analysis.calls, function)
+                if mode_switch(call) is not None and dotted_name(call.receiver) == "self"]
+
     def instance_value(self, cls) -> Value:
         """The value of `cls(...)`: a module, an optimizer or another object."""
         if isinstance(cls, str) and cls in self.classes:
@@ -1048,16 +1068,23 @@ _NEW_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
     """Parameters that `if` tests of the function read: flags such as `train` or `mode`, and in
-    methods the attributes of `self` (`if self.opt is not None:`)."""
+    methods the attributes of `self` (`if self.opt is not None:`); parameters that say whether a
+    tensor requires grad (`requires_grad=train`), and flags with a True/False default passed on
+    to another call (`batchify(batch, train)`, whose callee may test them)."""
     from .interpret import _parameter_names
     function.ensure_body()
     names = set(_parameter_names(function))
+    flags = _boolean_parameters(function)
     found = set()
     stack = [function.node.body]
     while stack:
         node = stack.pop()
         if node.__class__ in _NEW_SCOPES:  # by identity: see tests/test_node_types.py
             continue
+        if node.__class__ is cst.Call:
+            method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+            found.update(name for name in gradient_flags(node, method) if name in names)
+            found.update(arg.value.value for arg in node.args if isinstance(arg.value, cst.Name) and arg.value.value in flags)
         if node.__class__ is cst.If:
             test = node.test
             while isinstance(test, cst.UnaryOperation):
@@ -1071,6 +1098,13 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
                 found.add(f"self.{test.attr.value}")
         stack.extend(children(node))
     return frozenset(found)
+
+
+def _boolean_parameters(function: FunctionInfo) -> set[str]:
+    """Parameters whose default is `True` or `False`."""
+    params = function.node.params
+    return {param.name.value for param in (*params.params, *params.kwonly_params)
+            if isinstance(param.default, cst.Name) and param.default.value in ("True", "False")}
 
 
 def strongly_connected(functions: list[FunctionInfo], edges: dict) -> list[list[FunctionInfo]]:

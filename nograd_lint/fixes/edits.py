@@ -283,3 +283,14 @@ def wrap_rest_in_with(statement: cst.SimpleStatementLine) -> Edit:
 def replace_each(replacements: Sequence[tuple[cst.CSTNode, cst.CSTNode]]) -> Edit:
     """Replace several nodes (by identity) in one change."""
     return Edit(lambda tree: Change(tuple(replacements)))
+
+
+def combined(parts: Sequence[Edit]) -> Edit:
+    """Several edits of separate parts of the tree made as one (none when one has nothing to do)."""
+    def change(tree: Tree) -> Optional[Change]:
+        changes = [part.change(tree) for part in parts]
+        if any(c is None for c in changes):
+            return None
+        return Change(tuple(r for c in changes for r in c.replacements), any(c.import_torch for c in changes))
+
+    return Edit(change)

@@ -43,7 +43,11 @@ class EvaluationWithGradients(Rule):
     less confidence, one whose name reads as a model (`model`, `self.net`). A method of a module
     of unknown class (`model.infer(x)`, the model built by a registry of the project) runs what
     the one class that defines it runs, when exactly one class of the file or of the project
-    modules it imports (and those they import) defines it. A region is reported
+    modules it imports (and those they import) defines it; without one such class, a method
+    whose first word is an inference verb (`predict`, `infer`, `generate`, `decode`, ...) of a
+    module the code put in eval mode runs it, whichever class it is. A method called on an
+    instance of one of several project classes (`policy = TD3(...)` or `DDPG(...)`, handed to
+    `eval_policy(policy, env)`) runs what each class's own method runs. A region is reported
     when it runs such forward passes with gradients on and:
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
@@ -51,7 +55,9 @@ class EvaluationWithGradients(Rule):
       (callers in test files do not count for a library's function) or in `__init__` (or a method only `__init__`
       calls, `self._init_model(config)`), or by every call in the
       project that builds the plain object holding it, `Translator(load_model(path))`, when
-      `__init__` stores it as given and no other method stores or switches it; a module known only
+      `__init__` stores it as given and no other method stores or switches it; in the methods of
+      a module class that puts itself in eval mode when built, `self.eval()` in `__init__` or a
+      method only `__init__` calls, and never switches back (an inference wrapper); a module known only
       from that `.eval()` call and named as a data transform, `self._transform`, does not count)
       and the graphs are thrown
       away or its callers throw them away (a caller that is a test does not count): high confidence; when the outputs leave for callers
@@ -87,7 +93,9 @@ class EvaluationWithGradients(Rule):
       `self`, or an optimizer stepped there holds its parameters): a GAN's samples detached in the
       discriminator's step and a critic's own TD target are training code;
     - a script's top level runs a model after training, or after `model.eval()`, and throws the
-      graphs away;
+      graphs away; or, in a script that never trains, a loop runs a model put in eval mode and
+      keeps the outputs of every batch only in containers (detections collected for a report):
+      medium;
     - in a training function or the body of its epoch loop, after the training steps, statements
       run a module the code put in eval mode (`gen.eval()`) and throw the graphs away, or keep
       the outputs (`samples.append(gen(fixed_z))` after each epoch: every epoch's graph stays
@@ -95,7 +103,9 @@ class EvaluationWithGradients(Rule):
 
     It stays silent when the graphs are used: a backward pass, `torch.autograd.grad`,
     `requires_grad_`, `register_hook` on them, or a caller that differentiates what the function
-    returns; when the module is frozen (`requires_grad_(False)`, or every parameter's
+    returns (inputs built by helpers as `torch.zeros(..., requires_grad=flag)` or
+    `x.requires_grad_(flag)` count only when the flag the caller passes may be true); when the
+    module is frozen (`requires_grad_(False)`, or every parameter's
     `requires_grad = False`) and its inputs carry no graph (nothing is recorded); in framework
     hooks that already run without gradients (Lightning's `validation_step` in a class derived
     from Lightning's, directly or through the project's own classes in other files, or from a base
@@ -174,7 +184,7 @@ class EvaluationWithGradients(Rule):
         for region in evaluation_regions(analysis, settings.evaluation_names):
             if context is None:  # the module's bindings are read only when something is reported
                 context, needs_import = _context(analysis, settings)
-            first = region.forwards[0]
+            first = region.anchor
             safety = FixSafety.UNSAFE if region.escapes else FixSafety.SAFE
             if region.kind == "function":
                 function = region.scope

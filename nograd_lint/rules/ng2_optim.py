@@ -6,7 +6,8 @@ from typing import Iterable, Optional
 import libcst as cst
 
 from ..analysis.contexts import explicit, with_of_item
-from ..analysis.gradmode import CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Mode, Origin, class_of
+from ..analysis.gradmode import (CallFact, ContextUse, FileAnalysis, FunctionInfo, GradState, Mode, Origin, call_sites,
+                                 class_of)
 from ..analysis.knowledge import GradContext
 from ..analysis.interpret import _parameter_names
 from ..analysis.summaries import model_of
@@ -29,7 +30,10 @@ class ClosureWithGradientsDisabled(ContextRule):
     disabled: `step` is decorated with `@torch.no_grad()` (or `@torch.inference_mode()`), or the
     call runs inside a disabling `with` block or after `torch.set_grad_enabled(False)`, and no
     `with torch.enable_grad():` surrounds the call. A helper method that receives the closure
-    (as a parameter named `closure`) and is only called from such a `step` is read the same way.
+    (as a parameter named `closure`) and is only called with gradients disabled (from such a
+    `step`, or through other such helpers) is read the same way; it is reported once, at the call
+    in `step` that runs it with gradients disabled, and the closure calls it reaches are the
+    finding's related locations (a line search that calls the closure twenty times is one mistake).
 
     `with torch.enable_grad(): loss = closure()` and `closure = torch.enable_grad()(closure)`
     (torch.optim's own idioms) are correct and not reported, except in a `step` that runs in
@@ -79,6 +83,14 @@ class ClosureWithGradientsDisabled(ContextRule):
     statement runs with gradients enabled; the parameter updates around it stay under no_grad.
     There is no fix when the call is part of a larger statement.
 
+    Reported through helpers, the fix wraps every closure call the disabled call reaches (none
+    when one of them is part of a larger statement). It is safe under a decorated `step`, as
+    above, and **unsafe** when `step` switches gradients off around the call with a `with` block
+    or `torch.set_grad_enabled(False)`: that is often on purpose (a line search that only needs
+    the closure's value), and with the fix every evaluation there records a graph and, if the
+    closure calls `backward()`, overwrites the gradients. Making the switch optional, or passing
+    the line search a closure that does not call `backward()`, may fit such code better.
+
     ## Known limits
     Only a parameter named `closure` is followed. A closure rebound in `step` (wrapped in
     `functools.partial`, or anything else) is not reported. A closure meant to run without
@@ -88,7 +100,7 @@ class ClosureWithGradientsDisabled(ContextRule):
     code = "NG205"
     name = "closure-with-gradients-disabled"
     summary = "An optimizer `step` calls its closure with gradients disabled."
-    fix_availability = "safe"
+    fix_availability = "sometimes"
 
 
     @classmethod
@@ -96,6 +108,7 @@ class ClosureWithGradientsDisabled(ContextRule):
         return signals.closure_call
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        through_helpers: list[CallFact] = []
         for call in analysis.calls:
             function = call.function
             if (function is None or call.in_lambda or not isinstance(call.node.func, cst.Name)
@@ -103,14 +116,17 @@ class ClosureWithGradientsDisabled(ContextRule):
                     or _rebound(analysis, function)):
                 continue
             state = _disabling_state(analysis, call)
-            if state is not None:
+            if state is not None and state.origin is Origin.CALLERS:
+                through_helpers.append(call)
+            elif state is not None:
                 yield Finding(call.node, _message(analysis, function, state), _wrap_fix(analysis, call, state),
                               _confidence(analysis, function))
-                continue
-            use = _enable_grad_in_inference_mode(analysis, call)
-            if use is not None:
-                yield Finding(call.node, _inference_message(analysis, function, use), _replace_fix(analysis, use),
-                              _confidence(analysis, function))
+            else:
+                use = _enable_grad_in_inference_mode(analysis, call)
+                if use is not None:
+                    yield Finding(call.node, _inference_message(analysis, function, use),
+                                  _replace_fix(analysis, use), _confidence(analysis, function))
+        yield from _helper_findings(analysis, through_helpers)
 
 
 def _disabling_state(analysis: FileAnalysis, call: CallFact) -> Optional[GradState]:
@@ -122,6 +138,43 @@ def _disabling_state(analysis: FileAnalysis, call: CallFact) -> Optional[GradSta
     if state.origin is Origin.CALLERS:
         return state
     return explicit(analysis, state)
+
+
+def _helper_findings(analysis: FileAnalysis, calls: list[CallFact]) -> Iterable[Finding]:
+    """Closure calls in helpers that only disabled callers run, reported once per call that
+    disables them: the `step` that switches gradients off and passes the closure on is where the
+    mistake is, and the closure calls it reaches are its related locations (fixed together)."""
+    groups: dict[int, tuple[CallFact, GradState, list[CallFact]]] = {}
+    for call in calls:
+        roots = _disabling_roots(analysis, call.function)
+        if not roots:  # disabled by callers whose own mode no code in sight sets: report the call
+            state = analysis.state_of(call)
+            yield Finding(call.node, _message(analysis, call.function, state), _wrap_fix(analysis, call, state),
+                          _confidence(analysis, call.function))
+        for root, state in roots:
+            groups.setdefault(id(root.node), (root, state, []))[2].append(call)
+    for root, state, reached in groups.values():
+        related = tuple((call.node, analysis, f"`closure()` in `{call.function.display_name}`") for call in reached)
+        yield Finding(root.node, _root_message(analysis, root, state, reached), _wrap_all_fix(analysis, reached, state),
+                      _confidence(analysis, root.function) if root.function else Confidence.LOW, related)
+
+
+def _disabling_roots(analysis: FileAnalysis, function: FunctionInfo) -> list[tuple[CallFact, GradState]]:
+    """The call sites, up the in-module call chain, where code in sight disables gradients for
+    `function` (whose callers all run with them disabled)."""
+    roots: list[tuple[CallFact, GradState]] = []
+    seen = {function}
+    pending = [function]
+    while pending:
+        for site in call_sites(analysis)[pending.pop()]:
+            state = analysis.state_of(site)
+            if state.origin is Origin.CALLERS:
+                if site.function is not None and site.function not in seen:
+                    seen.add(site.function)
+                    pending.append(site.function)
+            elif explicit(analysis, state) is not None:
+                roots.append((site, state))
+    return roots
 
 
 def _enable_grad_in_inference_mode(analysis: FileAnalysis, call: CallFact) -> Optional[ContextUse]:
@@ -164,6 +217,16 @@ def _message(analysis: FileAnalysis, function: FunctionInfo, state: GradState) -
             "optimizers do")
 
 
+def _root_message(analysis: FileAnalysis, root: CallFact, state: GradState, reached: list[CallFact]) -> str:
+    helpers = ", ".join(dict.fromkeys(f"`{call.function.display_name}`" for call in reached))
+    count = "once" if len(reached) == 1 else f"{len(reached)} times"
+    return (f"`{code_of(analysis, root.node, 40)}` runs under `{context_text(analysis, state)}`, and the closure "
+            f"is called there with gradients disabled ({count}, in {helpers}): a closure that runs the forward and "
+            "backward pass, as `optimizer.step(closure)` callers pass (Lightning, LBFGS-style loops), records no "
+            f"graph and its `backward()` raises RuntimeError; call it under `with {_enabling(state.mode)}:`, as "
+            "torch.optim's optimizers do")
+
+
 def _inference_message(analysis: FileAnalysis, function: FunctionInfo, use: ContextUse) -> str:
     return (f"`closure()` runs under `{code_of(analysis, use.node)}` inside `{function.name}`, which runs in "
             "inference mode: enable_grad does not leave inference mode, so the closure records no graph and its "
@@ -184,6 +247,21 @@ def _spelled(analysis: FileAnalysis, mode: Mode) -> Optional[tuple[str, bool]]:
 
 def _wrap_fix(analysis: FileAnalysis, call: CallFact, state: GradState) -> Optional[Fix]:
     return wrap_call_fix(analysis, call, state.mode, FixSafety.SAFE)
+
+
+def _wrap_all_fix(analysis: FileAnalysis, calls: list[CallFact], state: GradState) -> Optional[Fix]:
+    """Every closure call the disabled call reaches, each under the enabling context (no fix when
+    one of them cannot be wrapped). Safe under a decorated `step`, torch.optim's idiom; unsafe
+    under a `with` or a statement that switches gradients off around the call on purpose (a line
+    search that evaluates the closure without gradients): the closure records graphs there now."""
+    safety = FixSafety.SAFE if state.origin is Origin.DECORATOR else FixSafety.UNSAFE
+    fixes = [wrap_call_fix(analysis, call, state.mode, safety) for call in calls]
+    if not fixes or any(fix is None for fix in fixes):
+        return None
+    if len(fixes) == 1:
+        return fixes[0]
+    return Fix(safety, f"call the closure under `with {_enabling(state.mode)}:` ({len(fixes)} calls)",
+               edits.combined([fix.apply for fix in fixes]), anchor=fixes[0].anchor)
 
 
 def wrap_call_fix(analysis: FileAnalysis, call: CallFact, mode: Mode, safety: FixSafety) -> Optional[Fix]:

@@ -9,7 +9,7 @@ class SAM(torch.optim.Optimizer):
 
     def _ascend(self, closure):
         with enable_grad():
-            loss = closure()  # expect: NG205@16
+            loss = closure()
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is not None:
@@ -18,7 +18,7 @@ class SAM(torch.optim.Optimizer):
 
     @torch.no_grad()
     def step(self, closure=None):
-        loss = self._ascend(closure)
+        loss = self._ascend(closure)  # expect: NG205@16
         with enable_grad():
             closure()
         self.base_optimizer.step()
