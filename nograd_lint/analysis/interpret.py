@@ -1243,7 +1243,8 @@ class Interpreter:
             if token is not None:
                 value = value.but(graph=Graph.YES, sources=frozenset({token.id}))
             elif self.disabled(state):
-                value = value.but(graph=Graph.NO, nograd=NoGrad.SURE, nograd_node=call, nograd_state=state)
+                # computed by a forward pass with gradients off: no graph, whatever the arguments carry
+                return value.but(graph=Graph.NO, nograd=NoGrad.SURE, nograd_node=call, nograd_state=state)
         return _with_arguments(value, passed)
 
     def instantiate(self, fact: CallFact, cls: Value, arguments: list) -> Value:
