@@ -1791,3 +1791,33 @@ def test_a_helper_that_backpropagates_what_it_computes_raises_under_a_callers_no
     assert scaled.grad_fn is None and not scaled.requires_grad
     assert handed_over.grad_fn is not None
 
+
+
+@pytest.mark.parametrize("ctx", [torch.no_grad, torch.inference_mode], ids=["no_grad", "inference_mode"])
+def test_a_loss_computed_without_gradients_gives_its_inputs_none(ctx):
+    """NG209: a feature loss whose frozen encoder runs on the prediction and the target inside a
+    disabling block returns a value without a graph: added to a pixel loss, the prediction's
+    gradient is exactly the pixel loss's alone; used alone, backward() raises. With only the
+    target's branch in the block, the feature term does reach the prediction."""
+    torch.manual_seed(0)
+    encoder = nn.Conv2d(3, 4, 3, padding=1).requires_grad_(False)
+    hr = torch.randn(2, 3, 8, 8)
+
+    def feature_loss(sr, target_only):
+        with ctx():
+            features_hr = encoder(hr)
+            features_sr = None if target_only else encoder(sr)
+        if target_only:
+            features_sr = encoder(sr)
+        return nn.functional.l1_loss(features_sr, features_hr)
+
+    def gradient(loss_of):
+        sr = torch.randn(2, 3, 8, 8, generator=torch.Generator().manual_seed(1), requires_grad=True)
+        loss_of(sr).backward()
+        return sr.grad
+
+    pixel = gradient(lambda sr: nn.functional.l1_loss(sr, hr))
+    assert torch.equal(gradient(lambda sr: nn.functional.l1_loss(sr, hr) + feature_loss(sr, False)), pixel)
+    assert not torch.equal(gradient(lambda sr: nn.functional.l1_loss(sr, hr) + feature_loss(sr, True)), pixel)
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        gradient(lambda sr: feature_loss(sr, False))

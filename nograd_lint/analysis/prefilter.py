@@ -56,6 +56,7 @@ class Signals:
     inference_training: bool = False
     closure_call: bool = False  # the word `closure` and a grad-mode word (NG205)
     inference_mode: bool = False  # the word `inference_mode` (NG206)
+    loss_class: bool = False  # a class named `...Loss`, or with a base class so named (NG209)
 
 
 ALL_SIGNALS = Signals(*(True,) * len(dataclasses.fields(Signals)))
@@ -93,7 +94,7 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return ALL_SIGNALS
     found = dict(grad_context=grad_context, evaluation=False, forward=False, loss=False,
-                 accumulation=False, parameter_loop=False, backward=False)
+                 accumulation=False, parameter_loop=False, backward=False, loss_class=False)
     scan = _FileScan(found, evaluation_names)
     _scan(tree, scan)
     if not found["forward"] and scan.evaluation_named and any(
@@ -159,6 +160,9 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
                         found["evaluation"] = True
         elif kind is ast.Attribute and node.attr == "loss":
             found["loss"] = True
+        elif kind is ast.ClassDef and (node.name.endswith("Loss") or any(
+                (_dotted(base) or "").endswith("Loss") for base in node.bases)):
+            found["loss_class"] = True
 
 
 def _call_signals(node: ast.Call, found: dict) -> None:

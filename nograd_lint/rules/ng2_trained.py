@@ -182,7 +182,7 @@ def _module_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]
         forward = cls.methods.get("forward") if cls.is_module else None
         own = forward is not None and forward.class_name == cls.name
         state = _cutting_state(analysis, model, forward) if own else None
-        inputs = set(_required_parameters(forward)) - {"self"} if state is not None else set()
+        inputs = set(required_parameters(forward)) - {"self"} if state is not None else set()
         if not inputs or any(not inputs <= result.returned.params for result in model.results_of(forward)):
             continue  # an input it does not compute its outputs from (a mask, a flag)
         for caller, result in _module_forwards(analysis, model):
@@ -200,13 +200,13 @@ def _cutting_state(analysis: FileAnalysis, model: ModuleModel, function: Functio
     """The decorator of `function` that disables gradients, or the `with` written in it that
     every value it returns is computed under (`with torch.no_grad(): return kernel.clamp(...)`)."""
     state = _decorated(analysis, model, function)
-    if state is not None or not _keeps_gradients_off(analysis, model, function):
+    if state is not None or not keeps_gradients_off(analysis, model, function):
         return state
     states = [result.returned.nograd_state if result.returned.graph is Graph.NO and result.returned.nograd
               else None for result in model.results_of(function)]
     state = states[0] if states and all(other is states[0] for other in states) else None
     if (state is None or state.mode is not Mode.DISABLED or explicit(analysis, state) is None
-            or not _set_in(analysis, state, function)):
+            or not set_in(analysis, state, function)):
         return None
     return state
 
@@ -260,14 +260,14 @@ def _layers(result: ScopeResult, sources: frozenset) -> list[str]:
     return found
 
 
-def _required_parameters(function: FunctionInfo) -> list[str]:
+def required_parameters(function: FunctionInfo) -> list[str]:
     """The parameters a caller must pass (no default, not `*args`): the inputs, not the options."""
     return [p.name.value for p in _named_params(function) if p.default is None]
 
 
 def _decorated(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> Optional[GradState]:
     """The decorator of `function` (of this module) that disables gradients, if it has one."""
-    if not _keeps_gradients_off(analysis, model, function):
+    if not keeps_gradients_off(analysis, model, function):
         return None
     state = function.entry
     if (state.origin is Origin.DECORATOR and state.mode is Mode.DISABLED and explicit(analysis, state) is not None
@@ -276,7 +276,7 @@ def _decorated(analysis: FileAnalysis, model: ModuleModel, function: FunctionInf
     return None
 
 
-def _keeps_gradients_off(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> bool:
+def keeps_gradients_off(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> bool:
     """A function of this module whose disabling decorator or `with` covers what it runs: not an
     `async def` (a decorator does nothing there) and not one that turns gradients back on."""
     return not function.is_async and model.owner_model(function) is model and not turns_gradients_on(analysis, function)
@@ -286,7 +286,7 @@ def _disabled_forward(analysis: FileAnalysis, model: ModuleModel, cls: ClassMode
     """The decorator or `with` of the class's own `forward` that disables gradients for every
     forward pass it runs, if it has one (inference mode is NG206's)."""
     forward = cls.methods.get("forward")
-    if forward is None or forward.class_name != cls.name or not _keeps_gradients_off(analysis, model, forward):
+    if forward is None or forward.class_name != cls.name or not keeps_gradients_off(analysis, model, forward):
         return None
     results = model.results_of(forward)
     if not results or any(result.forwards for result in results):
@@ -295,12 +295,12 @@ def _disabled_forward(analysis: FileAnalysis, model: ModuleModel, cls: ClassMode
         for value in result.values.values():
             state = value.nograd_state
             if (value.nograd is NoGrad.SURE and state is not None and state.mode is Mode.DISABLED
-                    and explicit(analysis, state) is not None and _set_in(analysis, state, forward)):
+                    and explicit(analysis, state) is not None and set_in(analysis, state, forward)):
                 return state
     return None
 
 
-def _set_in(analysis: FileAnalysis, state: GradState, function: FunctionInfo) -> bool:
+def set_in(analysis: FileAnalysis, state: GradState, function: FunctionInfo) -> bool:
     """The decorator of `function`, or a `with` written in it, set `state`."""
     if state.origin is Origin.DECORATOR:
         return decorated_function(analysis, state.node) is function

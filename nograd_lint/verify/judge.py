@@ -204,8 +204,8 @@ def _raises(before: RunRecord, message: str) -> Verdict:
 
 
 def backward_without_graph(before: RunRecord) -> Verdict:
-    """NG201 (a helper that backpropagates what it computes, called with gradients disabled):
-    its backward pass raises."""
+    """NG201 (a helper that backpropagates what it computes, called with gradients disabled) and
+    NG209 (a loss computed with gradients disabled, trained on alone): the backward pass raises."""
     return _raises(before, "element 0 of tensors does not require grad and does not have a grad_fn")
 
 
@@ -248,6 +248,7 @@ CLAIMS: Dict[str, Claim] = {
     "NG203": training_in_inference_mode,
     "NG204": inference_tensor_for_training,
     "NG208": module_gets_no_gradient,
+    "NG209": backward_without_graph,
     "NG307": thread_records_graph,
 }
 

@@ -1,0 +1,152 @@
+"""NG209: a loss module whose `forward` computes its value from its inputs with gradients disabled."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from ..analysis.contexts import explicit
+from ..analysis.evaluation import has_parameters
+from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Origin
+from ..analysis.imports import dotted_name
+from ..analysis.interpret import ScopeResult
+from ..analysis.lattice import Graph, Kind
+from ..analysis.prefilter import Signals
+from ..analysis.summaries import ModuleModel, model_of
+from ..diagnostics import Confidence
+from ..io.config import Settings
+from .base import Finding
+from .common import ContextRule, context_text
+from .ng2_trained import keeps_gradients_off, required_parameters, set_in
+from .registry import register
+
+
+@register
+class LossWithoutGradients(ContextRule):
+    """
+    ## What it does
+    Finds a loss module (an `nn.Module` subclass named `...Loss`, or derived from one) whose
+    `forward` computes the value it returns from its inputs only under `torch.no_grad()`,
+    `torch.inference_mode()` or `torch.set_grad_enabled(False)`, written in the `forward` (a
+    `with` block or a decorator): a perceptual or feature loss that runs its frozen feature
+    network on both the prediction and the target "to save memory".
+
+    A loss that computes only its target's branch without gradients (`with torch.no_grad():
+    target = self.features(hr)`, and `self.features(sr)` outside) is correct and not reported;
+    so is one whose value also depends on a network with parameters run with gradients on (a
+    discriminator), or on an input outside the block.
+
+    ## Why is this bad
+    A loss exists to be differentiated with respect to its inputs. Computed with gradients
+    disabled, its value carries no graph back to the prediction: added to other losses, it
+    contributes nothing to the gradients (training runs, the term is silently ignored); used
+    alone, `backward()` raises `RuntimeError: element 0 of tensors does not require grad and
+    does not have a grad_fn`. A frozen feature network does not need `no_grad` to stay frozen:
+    its parameters that do not require grad get no gradient anyway, while the gradient still
+    flows through it to the prediction.
+
+    ## Example
+    ```python
+    class FeatureLoss(nn.Module):
+        def forward(self, sr, hr):
+            with torch.inference_mode():
+                features_sr = self.encoder(sr)
+                features_hr = self.encoder(hr)
+            return F.l1_loss(features_sr, features_hr)
+    ```
+
+    ## Use instead
+    ```python
+    class FeatureLoss(nn.Module):
+        def forward(self, sr, hr):
+            with torch.no_grad():
+                features_hr = self.encoder(hr)
+            return F.l1_loss(self.encoder(sr), features_hr)
+    ```
+
+    ## Fix safety
+    There is no automatic fix: which input is the prediction (to run with gradients) and which
+    the target (which may stay under `no_grad`) is the author's knowledge.
+
+    ## Known limits
+    A loss module is recognised by its class's name or a base class's name ending in `Loss`
+    (a class whose own name and written bases do not end in `Loss`, derived from one through a
+    base class of another module, is not read); a loss written as a function is not read. The inputs are the `forward` parameters without a
+    default. A block set in a helper method the `forward` calls is not followed. Confidence is
+    medium: the class's name says it is a loss.
+    """
+
+    code = "NG209"
+    name = "loss-without-gradients"
+    summary = "A loss module computes its value from its inputs with gradients disabled, so it trains nothing."
+    fix_availability = "none"
+
+    @classmethod
+    def relevant(cls, signals: Signals) -> bool:
+        return signals.grad_context and signals.loss_class
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        model = model_of(analysis)
+        for cls in model.classes.values():
+            forward = cls.methods.get("forward") if cls.is_module and cls.is_loss else None
+            if forward is None or forward.class_name != cls.name or not keeps_gradients_off(analysis, model, forward):
+                continue
+            inputs = set(required_parameters(forward)) - {"self"}
+            state = _cutting_state(analysis, model, forward, inputs) if inputs else None
+            if state is None:
+                continue
+            spelled = ", ".join(f"`{name}`" for name in sorted(inputs))
+            message = (f"`{cls.name}.forward` computes the loss from {spelled} under `{context_text(analysis, state)}`, "
+                       "so the value it returns carries no graph back to them: added to other losses it contributes "
+                       "no gradient, alone its `backward()` raises RuntimeError; run the prediction's branch with "
+                       "gradients enabled (a frozen network still passes the gradient through)")
+            yield Finding(state.node.item if state.origin is Origin.WITH else state.node, message, None,
+                          Confidence.MEDIUM)
+
+
+def _cutting_state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo,
+                   inputs: set[str]) -> Optional[GradState]:
+    """The disabling context written in `forward` under which every input reaches the returned
+    value, when none reaches it with a graph and no module with parameters runs with gradients
+    on for it; else None."""
+    results = model.results_of(forward)
+    if not results or not all(result.returns for result in results):
+        return None
+    states = [_state(analysis, model, forward, result, inputs) for result in results]
+    return states[0] if states[0] is not None and all(state is states[0] for state in states) else None
+
+
+def _state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo, result: ScopeResult,
+           inputs: set[str]) -> Optional[GradState]:
+    returned = result.returned
+    if returned.kind is Kind.PYTHON:
+        return None
+    if any(token.id in returned.sources and has_parameters(token.module) for token in result.forwards):
+        return None  # a module with parameters runs with gradients on for it (a discriminator)
+    entry = forward.entry
+    if entry.mode.disables_grad and explicit(analysis, entry) is not None and set_in(analysis, entry, forward):
+        # decorated: everything it computes has no graph; it must compute the value from its inputs
+        computed = (returned.params & inputs) | _fed_inputs(analysis, model, returned.fed_without_grad, inputs)
+        return entry if returned.graph is Graph.NO and computed == inputs else None
+    if returned.params & inputs:
+        return None  # an input reaches the value with its graph
+    found: Optional[GradState] = None
+    for node_id in returned.fed_without_grad:
+        fact = model.calls_by_node.get(node_id)
+        state = analysis.state_of(fact) if fact is not None else None
+        if state is None or not state.mode.disables_grad or explicit(analysis, state) is None \
+                or not set_in(analysis, state, forward) or (found is not None and state is not found):
+            return None
+        found = state
+    fed = _fed_inputs(analysis, model, returned.fed_without_grad, inputs)
+    return found if found is not None and fed == inputs else None
+
+
+def _fed_inputs(analysis: FileAnalysis, model: ModuleModel, calls: frozenset, inputs: set[str]) -> set[str]:
+    """The inputs given to the calls (ids of call nodes) made with gradients disabled."""
+    fed: set[str] = set()
+    for node_id in calls:
+        fact = model.calls_by_node.get(node_id)
+        for arg in fact.node.args if fact is not None else ():
+            root = (dotted_name(arg.value) or "").split(".")[0]
+            if root in inputs:
+                fed.add(root)
+    return fed
