@@ -861,8 +861,8 @@ class ModuleModel:
 
     def _self_switches(self, function: FunctionInfo) -> list:
         """(call, "eval"/"train"/"unknown") for each `self.eval()`/`self.train(...)` in the function."""
-        return [(call, mode_switch(call)) for call in self.analysis.facts_in(self.analysis.calls, function)
-                if mode_switch(call) is not None and dotted_name(call.receiver) == "self"]
+        return [(call, switch) for call in self.analysis.facts_in(self.analysis.calls, function)
+                if dotted_name(call.receiver) == "self" and (switch := mode_switch(call)) is not None]
 
     def instance_value(self, cls) -> Value:
         """The value of `cls(...)`: a module, an optimizer or another object."""
@@ -1102,8 +1102,8 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
 
 def _boolean_parameters(function: FunctionInfo) -> set[str]:
     """Parameters whose default is `True` or `False`."""
-    params = function.node.params
-    return {param.name.value for param in (*params.params, *params.kwonly_params)
+    from .interpret import _named_params
+    return {param.name.value for param in _named_params(function)
             if isinstance(param.default, cst.Name) and param.default.value in ("True", "False")}
 
 
