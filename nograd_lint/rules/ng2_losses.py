@@ -15,7 +15,7 @@ from ..diagnostics import Confidence
 from ..io.config import Settings
 from .base import Finding
 from .common import ContextRule, context_text
-from .ng2_trained import keeps_gradients_off, required_parameters, set_in
+from .ng2_trained import disabling_decorator, keeps_gradients_off, required_parameters, set_in
 from .registry import register
 
 
@@ -69,9 +69,10 @@ class LossWithoutGradients(ContextRule):
     ## Known limits
     A loss module is recognised by its class's name or a base class's name ending in `Loss`
     (a class whose own name and written bases do not end in `Loss`, derived from one through a
-    base class of another module, is not read); a loss written as a function is not read. The inputs are the `forward` parameters without a
-    default. A block set in a helper method the `forward` calls is not followed. Confidence is
-    medium: the class's name says it is a loss.
+    base class of another module, is not read); a loss written as a function is not read. The
+    inputs are the `forward` parameters without a default. A block set in a helper method the
+    `forward` calls is not followed. A `forward` decorated with `@torch.inference_mode()` is
+    NG206's. Confidence is medium: the class's name says it is a loss.
     """
 
     code = "NG209"
@@ -121,11 +122,11 @@ def _state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo, re
         return None
     if any(token.id in returned.sources and has_parameters(token.module) for token in result.forwards):
         return None  # a module with parameters runs with gradients on for it (a discriminator)
-    entry = forward.entry
-    if entry.mode.disables_grad and explicit(analysis, entry) is not None and set_in(analysis, entry, forward):
+    decorator = disabling_decorator(analysis, model, forward)  # `@torch.inference_mode()` is NG206's
+    if decorator is not None:
         # decorated: everything it computes has no graph; it must compute the value from its inputs
-        computed = (returned.params & inputs) | _fed_inputs(analysis, model, returned.fed_without_grad, inputs)
-        return entry if returned.graph is Graph.NO and computed == inputs else None
+        computed = (returned.params & inputs) | _fed_inputs(model, returned.fed_without_grad, inputs)
+        return decorator if returned.graph is Graph.NO and computed == inputs else None
     if returned.params & inputs:
         return None  # an input reaches the value with its graph
     found: Optional[GradState] = None
@@ -136,11 +137,11 @@ def _state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo, re
                 or not set_in(analysis, state, forward) or (found is not None and state is not found):
             return None
         found = state
-    fed = _fed_inputs(analysis, model, returned.fed_without_grad, inputs)
+    fed = _fed_inputs(model, returned.fed_without_grad, inputs)
     return found if found is not None and fed == inputs else None
 
 
-def _fed_inputs(analysis: FileAnalysis, model: ModuleModel, calls: frozenset, inputs: set[str]) -> set[str]:
+def _fed_inputs(model: ModuleModel, calls: frozenset, inputs: set[str]) -> set[str]:
     """The inputs given to the calls (ids of call nodes) made with gradients disabled."""
     fed: set[str] = set()
     for node_id in calls:

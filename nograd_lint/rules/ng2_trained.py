@@ -199,7 +199,7 @@ def _module_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]
 def _cutting_state(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> Optional[GradState]:
     """The decorator of `function` that disables gradients, or the `with` written in it that
     every value it returns is computed under (`with torch.no_grad(): return kernel.clamp(...)`)."""
-    state = _decorated(analysis, model, function)
+    state = disabling_decorator(analysis, model, function)
     if state is not None or not keeps_gradients_off(analysis, model, function):
         return state
     states = [result.returned.nograd_state if result.returned.graph is Graph.NO and result.returned.nograd
@@ -231,7 +231,7 @@ def _method_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]
     whose result reaches the caller's output, given a graph they compute it from."""
     for caller, result in _module_forwards(analysis, model):
         for fact, callee, params, _ in result.outgoing:
-            state = _decorated(analysis, model, callee)
+            state = disabling_decorator(analysis, model, callee)
             summary = model.summary_of(callee) if state is not None else None
             if summary is None or id(fact.node) not in result.returned.fed_without_grad:
                 continue
@@ -265,7 +265,7 @@ def required_parameters(function: FunctionInfo) -> list[str]:
     return [p.name.value for p in _named_params(function) if p.default is None]
 
 
-def _decorated(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> Optional[GradState]:
+def disabling_decorator(analysis: FileAnalysis, model: ModuleModel, function: FunctionInfo) -> Optional[GradState]:
     """The decorator of `function` (of this module) that disables gradients, if it has one."""
     if not keeps_gradients_off(analysis, model, function):
         return None

@@ -1,5 +1,7 @@
 """The twin: `predict` of a model in training mode inside the training loop feeds the loss, so the
-graph is needed; and a model that was not put in eval mode is not read as evaluated."""
+graph is needed; and on a module of unknown class that nothing put in eval mode, `predict` is not
+known to run it (a wrapper's `predict` may return plain numbers), so a loop over it is not read as
+evaluation."""
 import torch
 
 
@@ -16,5 +18,8 @@ class Trainer:
             loss.backward()
             self.optimizer.step()
 
-    def scores(self, batch):
-        return self.model.predict(batch)
+    def total_score(self, scorer: torch.nn.Module, loader):
+        total = 0.0
+        for batch, _ in loader:
+            total += scorer.predict(batch).sum().item()
+        return total
