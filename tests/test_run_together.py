@@ -142,3 +142,62 @@ def test_only_the_checked_files_with_findings_are_parsed_with_libcst(tmp_path):
                                "    torch.nn.functional.mse_loss(model(x), y).backward()\n    opt.step()\n")
     ran = run([script("nograd-lint"), "--no-cache", "-j", "1", "."], project, PYTHONPATH=str(hooks))
     assert (ran.code, ran.out.split(" `")[0], parses_counted(hooks)) == (1, "helper.py:6:12: NG101", 1 + 2)
+
+
+# A helper of the project whose only caller is a notebook of the run.
+SCORING = """\
+import torch
+
+
+def score_windows(model, loader):
+    scores = []
+    for batch in loader:
+        rebuilt = model(batch)
+        scores.append(torch.mean((batch - rebuilt) ** 2, dim=1))
+    return scores
+"""
+SCORING_FINDING = ("scoring.py:7:19: NG101 `score_windows` runs forward passes with gradients enabled (its callers "
+                   "(the notebook `analysis.ipynb`) throw the graph away; it runs them in a loop); disable them with "
+                   "`torch.no_grad()`")
+MODEL = "model = torch.nn.Sequential(torch.nn.Linear(8, 2), torch.nn.Linear(2, 8))"
+
+
+def _analysis_notebook(*cells: str) -> bytes:
+    from frontend_files.notebooks import code, notebook
+    return notebook([code("import torch\nfrom scoring import score_windows"), *map(code, cells)])
+
+
+def test_a_notebook_of_the_run_is_a_caller_of_the_project_helpers_it_runs(tmp_path):
+    """scoring.py's helper returns its scores to its callers; the notebook is its only caller and
+    detaches them for numpy: the helper is reported, and the finding names the notebook. Twins: a
+    notebook that runs it under no_grad, one that backpropagates the scores, and a run without the
+    notebook (the helper's callers unknown: nothing at medium)."""
+    write(tmp_path, "pyproject.toml", "")
+    write(tmp_path, "scoring.py", SCORING)
+    detached = "scores = score_windows(model, loader)\nvalues = torch.cat(scores).detach().cpu().numpy()"
+    write(tmp_path, "analysis.ipynb", _analysis_notebook(MODEL, detached))
+    ran = lint("--no-cache", "--min-confidence", "medium", cwd=tmp_path)
+    assert (ran.code, ran.lines) == (1, [SCORING_FINDING])
+    ran = lint("--no-cache", "--min-confidence", "medium", "scoring.py", cwd=tmp_path)
+    assert (ran.code, ran.lines) == (0, [])
+
+    guarded = "with torch.no_grad():\n    scores = score_windows(model, loader)\nvalues = torch.cat(scores).cpu().numpy()"
+    write(tmp_path, "analysis.ipynb", _analysis_notebook(MODEL, guarded))
+    ran = lint("--no-cache", "--min-confidence", "low", cwd=tmp_path)
+    assert (ran.code, ran.lines) == (0, [])
+
+    trained = "scores = score_windows(model, loader)\ntorch.cat(scores).mean().backward()\noptimizer.step()"
+    write(tmp_path, "analysis.ipynb", _analysis_notebook(MODEL, trained))
+    ran = lint("--no-cache", "--min-confidence", "low", cwd=tmp_path)
+    assert (ran.code, ran.lines) == (0, [])
+
+
+def test_an_unreadable_notebook_in_the_run_fails_alone(tmp_path):
+    """A notebook that is not JSON is no caller: its own check reports it, the others are judged."""
+    write(tmp_path, "pyproject.toml", "")
+    write(tmp_path, "scoring.py", SCORING)
+    write(tmp_path, "broken.ipynb", "{not json")
+    ran = lint("--no-cache", "--min-confidence", "low", cwd=tmp_path)
+    assert (ran.code, ran.out) == (2, "")
+    assert ran.err == ("nograd-lint: error: broken.ipynb: not a readable notebook: invalid JSON at line 1, column 2\n"
+                       "No findings in 2 files. 1 file could not be checked.\n")

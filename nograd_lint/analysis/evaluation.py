@@ -9,6 +9,7 @@ away confidence; on their own they make a finding of low confidence at most.
 from __future__ import annotations
 
 import dataclasses
+import os
 from typing import Optional, Sequence, Union
 
 import libcst as cst
@@ -299,6 +300,10 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.LOW
     elif callers and hint:
         confidence = Confidence.MEDIUM
+    elif callers and sure_module and any(t.in_loop for t in escaping):
+        # every batch's graph leaves for callers, and each of them throws all of it away
+        evidence.append("it runs them in a loop")
+        confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:
         confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
     elif hint:
@@ -430,6 +435,7 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
     if not sites:
         return None
     consuming = []
+    modules = {id(fact): analysis for fact, analysis in model.call_sites(function)}
     for result, fact, _, _ in sites:
         if id(fact.node) in result.guessed:
             return None  # a caller we only guessed from a method's name: not evidence
@@ -442,10 +448,20 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
             return None
         if _is_test_caller(model, result.scope):
             continue  # a test that calls the API and drops what it returns says nothing of its use
-        consuming.append(f"`{result.scope.name}`" if result.scope is not None else "the script")
+        consuming.append(f"`{result.scope.name}`" if result.scope is not None
+                         else _script_name(modules.get(id(fact)), model.analysis))
     if not consuming:
         return None
     return f"its callers ({', '.join(sorted(set(consuming)))}) throw the graph away"
+
+
+def _script_name(caller, analysis) -> str:
+    """How a finding names the top level of a module that calls a function: "the script" when it
+    is the function's own module, else by its file (a notebook or another script)."""
+    if caller is None or caller is analysis:
+        return "the script"
+    kind = "the notebook" if caller.path.endswith(".ipynb") else "the script"
+    return f"{kind} `{os.path.basename(caller.path)}`"
 
 
 def _is_test_caller(model: ModuleModel, scope: Optional[FunctionInfo]) -> bool:

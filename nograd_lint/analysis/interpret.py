@@ -1403,7 +1403,10 @@ class Interpreter:
         is_tensor = receiver is not None and (receiver.kind is Kind.TENSOR or (
             receiver.kind is Kind.UNKNOWN and (receiver.nograd is not None or bool(receiver.sources))))
         targets = backward_targets(fact, is_tensor)
-        values = [self.value(target, env, MAX_DEPTH - 2) for target in targets]
+        # the receiver was valued already (`torch.cat(outs).mean().backward()`: valuing it again
+        # would make its calls anew)
+        values = [receiver if target is fact.receiver and receiver is not None else self.value(target, env, MAX_DEPTH - 2)
+                  for target in targets]
         self.result.training_calls[id(fact.node)] = fact
         if not values:
             return

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Optional, Union
 
 from ..io.bare_trees import bare_or_none
+from ..io.notebooks import Notebook, NotebookError, is_notebook
 from ..io.requirements import TorchFloor, declared_floor, metadata_files
 from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, digest, parse, parsed_as_is,
                           read_bytes)
@@ -668,7 +669,9 @@ def on_libcst_tree(path: str, module) -> FileAnalysis:
 
 def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Optional[ast.AST]]]] = None) -> None:
     """Analyse the Python files of one run as a whole: every file's callers in the others are
-    known before any file is judged. The results serve `analyse_alone` for those files.
+    known before any file is judged. The results serve `analyse_alone` for those files. The run's
+    notebooks take part as callers (their code cells, one program): a helper of the project that
+    only a notebook runs is judged by what the notebook does with it.
 
     `prefilter(path)`: (could a rule report something in the file?, the `ast` tree it read or
     None). With it, only the files that could have findings are analysed together, with every file
@@ -677,15 +680,19 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Opti
     entries = []
     for project in _PROJECTS.values():
         project.forget_paths()
-    projects = [(path, project_for(path) if str(path).endswith((".py", ".pyi")) else None) for path in paths]
+    programs = {Path(os.path.abspath(path)): program for path in paths
+                if is_notebook(str(path)) and (program := _notebook_program(path)) is not None}
+    projects = [(path, project_for(path) if str(path).endswith((".py", ".pyi"))
+                 or Path(os.path.abspath(path)) in programs else None) for path in paths]
     for path, project in projects:
         if project is not None:
             project.checked.add(Path(os.path.abspath(path)))
     if prefilter is not None:
-        projects = _linked_to_relevant(projects, prefilter)
+        projects = _linked_to_relevant(projects, prefilter, programs)
     for path, project in projects:
         try:
-            entry = project.entry(path) if project is not None else None
+            program = programs.get(Path(os.path.abspath(path)))
+            entry = project.entry(path, source=program) if project is not None else None
             if entry is not None and entry.model is not None:
                 entry.model.complete()  # read on demand for another file before: finish it
         except Exception:  # noqa: BLE001 - a file whose analysis fails is analysed alone, and fails alone
@@ -706,9 +713,27 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Opti
             entry.model.build_contexts()
         except Exception:  # noqa: BLE001 - this file is analysed alone later, and fails alone there
             continue
-        _TOGETHER[entry.path] = (entry.stamp, entry.analysis, entry.digest)
+        if entry.path not in programs:  # a notebook is checked alone, on its cells
+            _TOGETHER[entry.path] = (entry.stamp, entry.analysis, entry.digest)
     for project, entry in entries:
         _pass_calls_in_context(project, entry)
+
+
+def _tree_or_none(program: str) -> Optional[ast.AST]:
+    """The `ast` tree of `program`, or None when it does not parse."""
+    try:
+        return compile_quietly(program, "<notebook>")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _notebook_program(path) -> Optional[str]:
+    """The code cells of the notebook at `path` joined into one program, or None when it cannot
+    be read as a Python notebook (its check says why)."""
+    try:
+        return Notebook.from_bytes(read_bytes(str(path))).program
+    except (SourceError, NotebookError):
+        return None
 
 
 def _pass_calls_in_context(project: Project, entry: Entry) -> None:
@@ -754,18 +779,19 @@ def _callers_first(entries: list, calls_into: dict[int, set[int]]) -> list:
     return ordered
 
 
-def _linked_to_relevant(projects: list, prefilter) -> list:
+def _linked_to_relevant(projects: list, prefilter, programs: dict) -> list:
     """The (path, project) pairs of the files that could have findings and of every file linked to
     one of them by imports between files of the run, in either direction and through any number of
     such files (a caller's calls set the grad mode its callees start in, and a callee's callers
-    are read when its caller is judged); in the run's order."""
+    are read when its caller is judged); in the run's order. `programs`: the notebooks' code by
+    path (callers only: their own findings come from their checks)."""
     relevant: set[Path] = set()
     linked: dict[Path, set[Path]] = {}
     for path, project in projects:
         if project is None:
             continue
         key = Path(os.path.abspath(path))
-        could, tree = prefilter(path)
+        could, tree = prefilter(path) if key not in programs else (False, _tree_or_none(programs[key]))
         if could:
             relevant.add(key)
         linked.setdefault(key, set())
