@@ -131,7 +131,8 @@ def _overview(evaluation: Evaluation) -> str:
     files = by_file(labels)
     projects = {label.source.project for label in labels}
     return (f"{len(labels)} labels in {len(files)} files of {len(projects)} projects; "
-            f"nograd-lint {evaluation.linter or '(version unknown)'}, run in {evaluation.seconds:.1f} s; "
+            f"nograd-lint {evaluation.linter or '(version unknown)'}, run in {evaluation.seconds:.1f} s"
+            f"{' on whole projects' if evaluation.scope == 'project' else ''}; "
             f"bug spans are found by findings' own lines{'' if not evaluation.related else ' and by their related locations'}.\n")
 
 
@@ -180,7 +181,8 @@ HOW_MADE = """\
   outside a `bug` or `ambiguous` span of its family is a false positive.
 - **References, not copies.** Labels name a repository commit (or a released archive), a path and
   a line span; the script rebuilds each project's whole tree and runs the `nograd-lint` command in
-  it, as a user would, with the labelled files as arguments.
+  it, as a user would, with the labelled files as arguments (`--scope project`: with the whole
+  project too, so that callers in unlabelled files are seen; only labelled files are scored).
 - Individual test-split misses and false positives are printed by the script, not listed here, so
   that nobody tunes the linter by reading this page.
 """

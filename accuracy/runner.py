@@ -10,6 +10,11 @@ must not change or stop the measurement), every confidence, and rules NG1-NG3:
 with `NOGRAD_LINT_NO_CACHE=1`, so that every run analyses (and its time means something) and
 nothing is written into the project's tree (earlier releases, scored as baselines, ignore it).
 
+With the `project` scope the run is `nograd-lint ... . FILE...` instead: every file of the project is
+checked, as `nograd-lint .` at its root would, so the callers of a labelled function in unlabelled
+files are seen; only the labelled files' findings and errors are read (another file's error is
+its own, and does not make the labelled files crash).
+
 Exit status 0 is clean, 1 findings, 2 errors. Each error message on standard error that starts with
 a labelled file's path is a crash of that file; any other failure (no JSON, an unattributed error,
 another exit status) is a crash of every file of the run. Nothing is skipped silently.
@@ -68,22 +73,29 @@ def linter_command() -> list[str]:
     return [found]
 
 
-def lint_project(root: Path, paths: Sequence[str], command: Sequence[str]) -> dict[str, FileRun]:
-    """Run the linter in `root` on `paths` (relative to it); a FileRun for each path."""
+SCOPES = ("labelled", "project")  # what a run checks: the labelled files, or the whole project
+
+
+def lint_project(root: Path, paths: Sequence[str], command: Sequence[str], scope: str = "labelled") -> dict[str, FileRun]:
+    """Run the linter in `root` on `paths` (relative to it), or on the whole project with them
+    (`scope`, see SCOPES); a FileRun for each path."""
+    checked = [".", *paths] if scope == "project" else list(paths)
     try:
-        done = subprocess.run([*command, *LINT_ARGUMENTS, *paths], cwd=root, capture_output=True, text=True,
+        done = subprocess.run([*command, *LINT_ARGUMENTS, *checked], cwd=root, capture_output=True, text=True,
                               encoding="utf-8", errors="replace", timeout=TIMEOUT_SECONDS,
                               env={**os.environ, "NOGRAD_LINT_NO_CACHE": "1"})
     except (OSError, subprocess.TimeoutExpired) as error:
         return {path: FileRun(error=f"the linter did not run: {error}") for path in paths}
-    return parse_run(paths, done.returncode, done.stdout, done.stderr)
+    return parse_run(paths, done.returncode, done.stdout, done.stderr, others_checked=scope == "project")
 
 
-def parse_run(paths: Sequence[str], returncode: int, stdout: str, stderr: str) -> dict[str, FileRun]:
-    """The FileRun of each path from one run's exit status and output."""
+def parse_run(paths: Sequence[str], returncode: int, stdout: str, stderr: str,
+              others_checked: bool = False) -> dict[str, FileRun]:
+    """The FileRun of each path from one run's exit status and output; `others_checked`: the run
+    checked other files too, whose errors are theirs alone."""
     runs = {path: FileRun() for path in paths}
     by_name = {os.path.normpath(path): path for path in paths}
-    failures = []
+    failures, others_failed = [], False
     if returncode not in (0, 1, 2):
         failures.append(f"exit status {returncode}")
     try:
@@ -101,11 +113,13 @@ def parse_run(paths: Sequence[str], returncode: int, stdout: str, stderr: str) -
         if line.startswith(ERROR_PREFIX):
             message = line[len(ERROR_PREFIX):]
             path = _path_of(message, by_name)
-            if path is None:
-                failures.append(message)
-            else:
+            if path is not None:
                 _add_error(runs[path], message)
-    if returncode == 2 and not failures and not any(run.error for run in runs.values()):
+            elif others_checked and _names_a_file(message):
+                others_failed = True
+            else:
+                failures.append(message)
+    if returncode == 2 and not failures and not others_failed and not any(run.error for run in runs.values()):
         failures.append(f"exit status 2 without an error message ({_last_line(stderr)})")
     for run in runs.values():
         for failure in failures:
@@ -140,6 +154,11 @@ def _path_of(message: str, by_name: dict[str, str]) -> Optional[str]:
     """The labelled path an error message is about (it starts with `path:`), the longest that fits."""
     fits = [name for name in by_name if message.startswith(name + ":")]
     return by_name[max(fits, key=len)] if fits else None
+
+
+def _names_a_file(message: str) -> bool:
+    """The error message is about one source file (it starts with `path.py:` or `path.ipynb:`)."""
+    return message.split(": ", 1)[0].split(":", 1)[0].lower().endswith((".py", ".pyi", ".ipynb"))
 
 
 def _add_error(run: FileRun, message: str) -> None:

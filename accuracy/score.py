@@ -27,7 +27,7 @@ if str(ROOT) not in sys.path:
 
 from accuracy.labelset import Label, Source, load_labels, span_problems  # noqa: E402
 from accuracy.report import accuracy_page, console_report  # noqa: E402
-from accuracy.runner import LEVELS, linter_command, lint_project  # noqa: E402
+from accuracy.runner import LEVELS, SCOPES, linter_command, lint_project  # noqa: E402
 from accuracy.scoring import SPLIT_CHOICES, Evaluation, in_split  # noqa: E402
 from accuracy.trees import TreeError, project_tree  # noqa: E402
 
@@ -47,6 +47,9 @@ def parse_arguments(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--git-mirrors", type=Path, metavar="DIR",
                         help="a folder of git mirrors (OWNER+NAME/repo, OWNER+NAME, OWNER/NAME or OWNER/NAME.git) "
                              "to read repositories from instead of cloning them")
+    parser.add_argument("--scope", choices=SCOPES, default="labelled",
+                        help="what each run checks: the labelled files (default), or the whole project with them, "
+                             "so that callers in unlabelled files are seen, as `nograd-lint .` at its root")
     parser.add_argument("--no-related", action="store_true",
                         help="score findings by their own lines only, not by the calls they name as related "
                              "locations (the rule before related locations existed)")
@@ -72,9 +75,9 @@ def select(labels: list[Label], split: str, only: Optional[str]) -> list[Label]:
 
 
 def evaluate(labels: list[Label], all_labels: list[Label], cache: Path, mirrors: Optional[Path],
-             lint: bool = True) -> Evaluation:
+             lint: bool = True, scope: str = "labelled") -> Evaluation:
     """Rebuild each source's tree, check the spans against its files and (with `lint`) lint them."""
-    evaluation = Evaluation(labels, all_labels)
+    evaluation = Evaluation(labels, all_labels, scope=scope)
     command = linter_command() if lint else None
     started = time.perf_counter()
     sources: dict[Source, dict[str, list[Label]]] = defaultdict(lambda: defaultdict(list))
@@ -84,7 +87,7 @@ def evaluate(labels: list[Label], all_labels: list[Label], cache: Path, mirrors:
         root, readable = rebuild(source, files, cache, mirrors, evaluation)
         if command and readable:
             print(f"linting {len(readable)} files of {source}", file=sys.stderr)
-            for path, run in lint_project(root, readable, command).items():
+            for path, run in lint_project(root, readable, command, scope).items():
                 evaluation.runs[(source, path)] = run
     evaluation.seconds = time.perf_counter() - started
     evaluation.linter = linter_version(command) if command else ""
@@ -128,7 +131,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     if not chosen:
         print(f"no labels in split {args.split}" + (f" for {args.only}" if args.only else ""))
         return 1
-    evaluation = evaluate(chosen, labels, args.cache, args.git_mirrors, lint=not args.check_labels)
+    evaluation = evaluate(chosen, labels, args.cache, args.git_mirrors, lint=not args.check_labels,
+                          scope=args.scope)
     evaluation.related = not args.no_related
     if args.check_labels:
         print(check_summary(evaluation))

@@ -73,6 +73,7 @@ class Evaluation:
     seconds: float = 0.0
     linter: str = ""  # the version of the linter measured
     related: bool = True  # related locations of findings can make bug spans true positives
+    scope: str = "labelled"  # what each run checked (see runner.SCOPES)
 
     def scores(self, split: str, min_confidence: str) -> dict[str, FamilyScore]:
         return score(in_split(self.labels, split), self.runs, min_confidence, self.related)

@@ -334,6 +334,21 @@ def test_a_run_that_fails_as_a_whole_is_a_crash_of_every_file(returncode, stdout
                                                                      "b.py": FileRun([], error)}
 
 
+def test_a_run_over_the_whole_project_reads_only_the_labelled_files():
+    """With the project scope, another file's findings are not read and its error is its own; an
+    error that names no source file is still a crash of every labelled file."""
+    stderr = ("nograd-lint: error: vendor/broken.py:1:1: cannot parse: invalid syntax\n"
+              "Found 2 findings in 9 files checked. 1 file could not be checked.\n")
+    stdout = json_output([json_finding("a.py", 3), json_finding("scripts/run.py", 7)])
+    assert parse_run(["a.py", "b.py"], 2, stdout, stderr, others_checked=True) == {
+        "a.py": FileRun([Finding("a.py", None, 3, "NG101", "m", "high")]), "b.py": FileRun([])}
+    error = "vendor/broken.py:1:1: cannot parse: invalid syntax"
+    assert parse_run(["a.py"], 2, stdout, stderr) == {"a.py": FileRun([Finding("a.py", None, 3, "NG101", "m", "high")],
+                                                                      error)}
+    assert parse_run(["a.py"], 2, json_output([]), "nograd-lint: error: pyproject.toml: cannot read: bad\n",
+                     others_checked=True) == {"a.py": FileRun([], "pyproject.toml: cannot read: bad")}
+
+
 def test_a_finding_that_cannot_be_read_is_an_error():
     runs = parse_run(["a.py"], 1, json_output([json_finding("a.py", 1, confidence="certain")]), "")
     assert runs["a.py"].error.startswith("a finding the scorer cannot read (confidence 'certain'): ")
@@ -619,3 +634,54 @@ def test_end_to_end_from_a_git_mirror(tmp_path, capsys):
         f"label problem: github:tiny/repo@{commit[:12]} pkg/evaluate.py:18-19 ends after the file's 18 lines",
         "7 labels in 4 files checked; 2 problems.",
     ])
+
+
+SCORING = '''\
+import torch
+
+
+def score_windows(model, loader):
+    scores = []
+    for batch in loader:
+        rebuilt = model(batch)
+        scores.append(torch.mean((batch - rebuilt) ** 2, dim=1))
+    return scores
+'''
+REPORT = '''\
+import torch
+
+from pkg.scoring import score_windows
+
+model = torch.nn.Sequential(torch.nn.Linear(8, 2), torch.nn.Linear(2, 8))
+values = torch.cat(score_windows(model, [torch.rand(4, 8)])).detach().numpy()
+'''
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
+def test_the_project_scope_sees_callers_in_unlabelled_files(tmp_path, capsys):
+    """A helper whose only caller is an unlabelled script: missed when the run checks the labelled
+    file alone, found when it checks the whole project (the caller detaches what it returns)."""
+    work = tmp_path / "work"
+    write(work, "pkg/__init__.py", "")
+    write(work, "pkg/scoring.py", SCORING)
+    write(work, "report.py", REPORT)
+    git("init", "-q", cwd=work)
+    git("add", ".", cwd=work)
+    git("commit", "-q", "-m", "scoring", cwd=work)
+    commit = git("rev-parse", "HEAD", cwd=work)
+    git("clone", "-q", "--bare", str(work), str(tmp_path / "mirrors" / "tiny+repo" / "repo"), cwd=tmp_path)
+    write(tmp_path / "labels" / "github", "tiny__repo.toml",
+          header("github:tiny/repo") + e2e_label(commit, "pkg/scoring.py", 4, 9, "bug"))
+    arguments = ["--labels", str(tmp_path / "labels"), "--git-mirrors", str(tmp_path / "mirrors"),
+                 "--cache", str(tmp_path / "cache"), "--split", "test"]
+    rows = {}
+    for scope in ("labelled", "project"):
+        code = score.main([*arguments, "--scope", scope])
+        out = capsys.readouterr().out
+        assert code == 0, out
+        assert ("on whole projects;" in out) == (scope == "project")
+        rows[scope] = out.split("## test\n\n")[1].splitlines()[2]
+    assert rows == {
+        "labelled": "| NG1 | 1 | 0 | 0 | 0 | 0 | 1 | n/a | 0.0% | 0 | 0 | recall BELOW 85% |",
+        "project": "| NG1 | 1 | 0 | 0 | 1 | 0 | 0 | 100.0% | 100.0% | 0 | 0 | precision meets 95%; recall meets 85% |",
+    }
