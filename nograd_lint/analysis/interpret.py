@@ -1206,10 +1206,10 @@ class Interpreter:
                                         inference=fact.node if state.mode is Mode.INFERENCE else None)
             elif state is None or state.mode is Mode.ENABLED:
                 # the callee's graphs stay inside it only when what it returns surely holds no graph
-                # (`return loss.item() / args.n`: an unknown operand, but nothing the callee's
-                # forward passes made reaches what it returns)
+                # (`return loss.item() / args.n`, `return total / n`: an unknown operand, but nothing
+                # the callee's forward passes made reaches what it returns)
                 inside = not returns_graph and (shape.kind is Kind.PYTHON or shape.graph is Graph.NO or (
-                    shape.graph is Graph.MAYBE and not shape.sources and not shape.params and not returned))
+                    shape.graph is Graph.MAYBE and not shape.sources))
                 # a method of a module (`model.encode(x)`) runs that module forward
                 module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
                 if module.kind is not Kind.MODULE and own_fields is not None:
@@ -1449,6 +1449,8 @@ class Interpreter:
             existing.value = join(existing.value, value)
             for carrier, carried in carriers.items():
                 existing.carriers[carrier] = join(existing.carriers.get(carrier, carried), carried)
+        if value.kind is Kind.PYTHON or value.graph is Graph.NO:
+            return new  # `total += n * loss.item()`: numbers add no graph to the accumulator
         return new.but(sources=new.sources | {token.id})
 
     def note_inference_operand(self, node: cst.BinaryOperation, left: tuple, right: tuple) -> None:
