@@ -32,6 +32,7 @@ class ImportMap:
         self.pinned: dict[str, str] = {}  # see `alias`
         self.star_modules: list[str] = []  # absolute names of the modules `from m import *` reads
         self.rebound: frozenset = frozenset()  # see `forget_rebound`
+        self.torch_unbound = False  # nothing binds `torch` at the top level (see `forget_rebound`)
 
     @classmethod
     def of_module(cls, module: cst.Module, package: Optional[str] = None) -> "ImportMap":
@@ -49,6 +50,7 @@ class ImportMap:
         other.star_import = self.star_import
         other.star_modules = list(self.star_modules)
         other.rebound = self.rebound
+        other.torch_unbound = self.torch_unbound
         return other
 
     def add(self, node: cst.CSTNode) -> None:
@@ -62,7 +64,9 @@ class ImportMap:
         """Names the module's top level assigns after importing them (`import model` then
         `model = torch.load(f)`): functions that run later see the assigned value, not the
         module, so they are no aliases. Names of torch are kept."""
+        names = frozenset(names)
         self.rebound = frozenset(name for name in names if not self.aliases.get(name, "").startswith("torch"))
+        self.torch_unbound = "torch" not in names
         for name in self.rebound.intersection(self.aliases):
             del self.aliases[name]
 
@@ -131,8 +135,10 @@ class ImportMap:
         head, _, rest = dotted.partition(".")
         full = self.aliases.get(head)
         if full is None:
-            if head == "torch" and self.star_import:
-                full = "torch"  # a star import (fastai's `from .torch_core import *`) brings torch
+            if head == "torch" and (self.star_import or self.torch_unbound):
+                # a star import (fastai's `from .torch_core import *`) brings torch; a snippet that
+                # never imports it (run with `exec`, pasted from a notebook) means it too
+                full = "torch"
             else:
                 return None
         return f"{full}.{rest}" if rest else full
