@@ -1092,6 +1092,11 @@ class Interpreter:
                                 fed_without_grad=args.fed_without_grad | {id(fact.node)})
         if state is not None and state.mode is Mode.UNKNOWN:
             return UNKNOWN
+        if _parameter_free(module):
+            # a function of its input (`nn.Softmax(-1)(x)`, a mel front end of buffers): what comes
+            # out carries the input's graph, and no graph of its own
+            return Value(Kind.TENSOR, Graph.NO if args.kind is Kind.PYTHON else args.graph, args.sources, args.params,
+                         detached=args.detached, fed_without_grad=args.fed_without_grad)
         if module.frozen and args.graph is not Graph.YES:
             # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
             return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
@@ -1788,6 +1793,16 @@ def _runs_only_frozen(summary, params: dict, arguments: list) -> bool:
     return (bool(called) and not summary.result.other_forwards
             and all(name in params and params[name].kind is Kind.MODULE and params[name].frozen for name in called)
             and all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE))
+
+
+def _parameter_free(module: Value) -> bool:
+    """A module with no parameter (a parameter-free torch layer, a project module class of
+    buffers and such layers; see `ClassModel.parameter_free`), unless a checkpoint is loaded into it."""
+    if module.kind is not Kind.MODULE or module.weights or module.ref is None:
+        return False
+    refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
+    return all((isinstance(ref, str) and ref in knowledge.PARAMETER_FREE_LAYERS)
+               or getattr(ref, "parameter_free", False) is True for ref in refs)
 
 
 def _stores_arguments(method: Optional[str]) -> bool:

@@ -42,6 +42,29 @@ MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {
     "state_dict", "extra_repr", "reset_parameters", "_apply", "__setstate__", "__getstate__"})
 
 
+_PLAIN_MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module", "torch.nn.modules.Module"})
+_GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "detach", ".data", "requires_grad")
+_UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
+
+
+def _holds_no_parameter(value: Value) -> bool:
+    """A field that adds no parameter to its module: a plain value, a tensor made without
+    gradients, a parameter-free or frozen layer, an instance of a parameter-free module class."""
+    if value.kind is Kind.PYTHON or (value.kind is Kind.TENSOR and value.graph is Graph.NO):
+        return True
+    if value.kind is not Kind.MODULE:
+        return False
+    if value.frozen:
+        return True
+    refs = value.ref if isinstance(value.ref, tuple) else (value.ref,)
+    return all((isinstance(ref, str) and ref in knowledge.PARAMETER_FREE_LAYERS)
+               or (isinstance(ref, ClassModel) and ref.parameter_free) for ref in refs)
+
+
+def _code_of(node) -> str:
+    return cst.Module([]).code_for_node(node)
+
+
 @dataclasses.dataclass(eq=False)
 class ClassModel:
     name: str
@@ -58,11 +81,36 @@ class ClassModel:
     inherited: list = dataclasses.field(default_factory=list)  # classes of other modules among its bases
     _fields: dict[str, Value] = dataclasses.field(default_factory=dict)
     _pending_fields: Optional[Callable[[], None]] = None  # see ModuleModel.build_summaries
+    _parameter_free: Optional[bool] = None  # see `parameter_free`
 
     @property
     def is_plain(self) -> bool:
         """Derived from nothing (`class Runner:`, `class Runner(object):`): what it can do is what it defines."""
         return set(self.bases) <= {"object"}
+
+    @property
+    def parameter_free(self) -> bool:
+        """A module class derived from `nn.Module` alone whose fields hold no parameter and no
+        module with one: plain values, tensors made without gradients (buffers), parameter-free or
+        frozen layers (`Audio2Mel` with its window and filter bank as buffers, an SSIM made of
+        pooling layers). Its forward pass records nothing its input does not bring."""
+        if not self.is_module or self.is_loss or not self.ancestry or set(self.ancestry) - _PLAIN_MODULE_BASES:
+            return False
+        if self._parameter_free is None:
+            self._parameter_free = False  # a class holding itself: not shown free
+            self._parameter_free = not self._registers_unseen() and all(
+                _holds_no_parameter(value) for value in self.fields.values())
+        return self._parameter_free
+
+    def _registers_unseen(self) -> bool:
+        """`__init__` adds parameters or modules the fields do not show (`register_parameter`,
+        `add_module`, `setattr`), a method other than `__init__` stores a field, or `forward`
+        changes what flows through it (a `no_grad` decorator or block, a `detach`)."""
+        init, forward = self.methods.get("__init__"), self.methods.get("forward")
+        if self.rebound_fields or forward is None:
+            return True
+        return (init is not None and any(word in _code_of(init.node) for word in _UNSEEN_REGISTRATIONS)) or any(
+            word in _code_of(forward.node) for word in _GRAPH_CUTS)
 
     @property
     def fields(self) -> dict[str, Value]:
