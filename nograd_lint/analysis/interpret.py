@@ -1801,8 +1801,15 @@ def _parameter_free(module: Value) -> bool:
     if module.kind is not Kind.MODULE or module.weights or module.ref is None:
         return False
     refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
-    return all((isinstance(ref, str) and ref in knowledge.PARAMETER_FREE_LAYERS)
+    return all((isinstance(ref, str) and (ref in knowledge.PARAMETER_FREE_LAYERS or _torch_loss_class(ref)))
                or getattr(ref, "parameter_free", False) is True for ref in refs)
+
+
+def _torch_loss_class(qualified: str) -> bool:
+    """`torch.nn.CrossEntropyLoss`: torch's loss modules hold no parameter (their `weight` is a
+    buffer), but for the one that is an output layer too."""
+    return (qualified.startswith("torch.nn.") and qualified.endswith("Loss")
+            and qualified != "torch.nn.AdaptiveLogSoftmaxWithLoss")
 
 
 def _stores_arguments(method: Optional[str]) -> bool:

@@ -109,6 +109,9 @@ class ClassModel:
         init, forward = self.methods.get("__init__"), self.methods.get("forward")
         if self.rebound_fields or forward is None:
             return True
+        for method in (init, forward):
+            if method is not None:
+                method.ensure_body()  # a body deferred in a module read for its imports
         return (init is not None and any(word in _code_of(init.node) for word in _UNSEEN_REGISTRATIONS)) or any(
             word in _code_of(forward.node) for word in _GRAPH_CUTS)
 
