@@ -59,6 +59,8 @@ def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     if _is_test_suite(analysis):
         return "test" in knowledge.split_words(function.name) or (
             function.class_name is not None and function.name.startswith("test"))
+    if _pytest_function(analysis, function):
+        return True
     info = function.class_info
     return function.name.startswith("test") and info is not None and (
         _is_test_class_name(info.name) or any(base.rpartition(".")[2].endswith("TestCase") for base in info.bases))
@@ -81,9 +83,35 @@ def has_cells(text: Union[str, bytes]) -> bool:
     return (CELL_MARK.encode() if isinstance(text, bytes) else CELL_MARK) in text
 
 
+def _pytest_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """`def test_layer_shapes():` at the top of a test file pytest collects (no import of pytest
+    needed), taking no argument or kept in a `tests` folder: a unit test, not a test-set loop."""
+    if function.class_name is not None or function.parent is not None or not function.name.startswith("test_"):
+        return False
+    path = _within_project(analysis)
+    if not is_test_file(path):
+        return False
+    params = function.node.params
+    folders = path.replace("\\", "/").split("/")[:-1]
+    return not (params.params or params.posonly_params or params.kwonly_params) or bool(
+        {"tests", "test", "testing"} & set(folders))
+
+
+def _within_project(analysis: FileAnalysis) -> str:
+    """The file's path relative to its project's root when it has one (a checkout kept under a
+    `tests` folder is no test), else as it is."""
+    root = getattr(analysis.project, "root", None)
+    if root is None:
+        return analysis.path
+    try:
+        return os.path.relpath(analysis.path, root)
+    except ValueError:  # another drive
+        return analysis.path
+
+
 def _is_test_suite(analysis: FileAnalysis) -> bool:
     """A test file (by pytest's patterns or folder) that reads as a suite of tests."""
-    if not is_test_file(analysis.path):
+    if not is_test_file(_within_project(analysis)):
         return False
     roots = {qualified.split(".")[0] for qualified in analysis.imports.aliases.values()}
     return bool(roots & TEST_FRAMEWORKS) or any(_is_test_class_name(name) for name in analysis.classes)
@@ -218,6 +246,8 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     if _reported_at_call_sites(model, function):
         return []
     region = _whole_function(model, function, result, tokens, extra_names)
+    if region is not None and _unresolved_calls_disabled(model, function):
+        return []
     if region is not None:
         return [region]
     return _block_regions(model, function, result, extra_names)
@@ -453,6 +483,36 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
     if not consuming:
         return None
     return f"its callers ({', '.join(sorted(set(consuming)))}) throw the graph away"
+
+
+def _unresolved_calls_disabled(model: ModuleModel, function: FunctionInfo) -> bool:
+    """A method no call was resolved to, whose name the run's files call (on objects the analysis
+    could not type: `waveglow.infer(mel)` on a model loaded from a checkpoint) only with gradients
+    disabled, at least once, outside tests: this project never runs it with gradients on. Only
+    when every call of that name in the run is seen."""
+    if (function.class_name is None or function.name.startswith("__") or model.project is None
+            or model.callers_of(function) or model.base_class_calls(function)
+            or model.project.calls_unread(function.name)):
+        return False
+    sites = []
+    for analysis in model.project.analyses():
+        if analysis.bodies is not None:
+            analysis.bodies.expand_mentioning(function.name)
+        if _is_test_suite(analysis):
+            continue
+        sites += [analysis.state_of(fact) for fact in analysis.calls if fact.method == function.name
+                  and not (fact.function is not None and (is_test_function(analysis, fact.function)
+                                                          or _in_module_class(fact.function)))]
+    return bool(sites) and all(state.mode.disables_grad for state in sites)
+
+
+def _in_module_class(function: FunctionInfo) -> bool:
+    """A method of an `nn.Module` class (or a function nested in one): a call of a method of the
+    same name there is a layer's, run in whatever mode its model's forward runs."""
+    while function.parent is not None:
+        function = function.parent
+    info = function.class_info
+    return info is not None and bool(info.ancestors & knowledge.MODULE_BASES)
 
 
 def _script_name(caller, analysis) -> str:
