@@ -498,6 +498,28 @@ class Project:
             pending = following
         return found
 
+    def analyses(self) -> list[FileAnalysis]:
+        """The analyses of the modules read so far (the run's files and what they import)."""
+        return [entry.analysis for entry in list(self._entries.values()) if entry.analysis is not None]
+
+    def calls_unread(self, name: str) -> bool:
+        """Whether what the analyses show of the calls of `name` may be partial: the run checks one
+        file, or a file of the run that was not analysed (nothing there could be reported) calls
+        something of that name."""
+        if len(self.checked) < 2:
+            return True
+        call = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(name.encode("utf-8", "surrogatepass")) + rb"\s*\(")
+        for path in self.checked:
+            entry = self._entries.get(path)
+            if entry is not None and entry.analysis is not None:
+                continue
+            try:
+                if call.search(read_bytes(str(path))):
+                    return True
+            except SourceError:
+                return True
+        return False
+
     def analysed(self) -> list[Path]:
         """The modules analysed so far (read with libcst and summarised, wholly or on demand)."""
         return [path for path, entry in self._entries.items() if entry.model is not None]

@@ -736,15 +736,29 @@ class ModuleModel:
         """The function's name is used other than to call it (a callback, `map(fn, ...)`, an
         attribute read): it has callers we cannot see."""
         if self._called_names is None:
-            called = set()
+            called = set()  # and names that are no reference at all: `f(inference=True)`, `def eval(self, inference)`
             for call in self.analysis.calls:
                 func = call.node.func
                 called.add(id(func))
                 if isinstance(func, cst.Attribute):
                     called.add(id(func.attr))
+                called.update(id(arg.keyword) for arg in call.node.args if arg.keyword is not None)
+            from .interpret import _named_params
+            for defined in self.analysis.functions:
+                called.update(id(param.name) for param in _named_params(defined))
             self._called_names = called
         return any(use.node is not function.node.name and id(use.node) not in self._called_names
+                   and not (function.class_name is not None and self._local_name(use))
                    for use in self.analysis.uses_of(function.name))
+
+    def _local_name(self, use) -> bool:
+        """The name is a parameter or a local of the function it is used in (`if inference:` in
+        `def eval(self, inference=False)`): no reference to a method of the same name."""
+        scope = use.function
+        if scope is None:
+            return False
+        from .interpret import _named_params
+        return use.name in {param.name.value for param in _named_params(scope)} or use.name in self.analysis.names_bound_in(scope)
 
     def class_by_usage(self, scope: FunctionInfo, name: str) -> Optional[ClassModel]:
         """The one project class whose methods and fields cover every attribute the scope reads on
