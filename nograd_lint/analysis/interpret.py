@@ -878,6 +878,9 @@ class Interpreter:
                                        and receiver.kind is Kind.OPTIMIZER):
             if method != "zero_grad":  # clearing gradients is no training step (evaluation code does it too)
                 self.result.training_calls[id(fact.node)] = fact
+                for _, value in arguments:  # `self.critic_optim.step(loss)`: a wrapper that backpropagates it
+                    if value.kind in (Kind.TENSOR, Kind.UNKNOWN) and value.sources:
+                        self.mark(value, USED)
             return PYTHON
         if method == "__init__" and receiver is not None:
             for _, value in arguments:  # `super().__init__(model=fantasy)`: the object keeps them
