@@ -63,6 +63,8 @@ class EvaluationWithGradients(Rule):
       away or its callers throw them away (a caller that is a test does not count): high confidence; when the outputs leave for callers
       the analysis cannot see, medium if it runs the module batch after batch in a loop (or the
       function's name is one of evaluation), low otherwise;
+    - it returns every batch's outputs, graphs and all, to callers that all throw them away (a
+      script or notebook of the run that detaches them for NumPy): medium, whatever its name;
     - the inputs are made with `Variable(x, volatile=True)`, the pre-0.4 way to run without
       gradients that torch now ignores: the author meant no graphs, so even outputs returned to
       callers are reported (medium), and high when the graphs are thrown away;
@@ -106,14 +108,20 @@ class EvaluationWithGradients(Rule):
     returns (inputs built by helpers as `torch.zeros(..., requires_grad=flag)` or
     `x.requires_grad_(flag)` count only when the flag the caller passes may be true); when the
     module is frozen (`requires_grad_(False)`, or every parameter's
-    `requires_grad = False`) and its inputs carry no graph (nothing is recorded); in framework
+    `requires_grad = False`) and its inputs carry no graph (nothing is recorded), or has no
+    parameter at all (a parameter-free torch layer such as `nn.Softmax(dim=1)`, torch's loss
+    classes, a project `nn.Module` whose fields are buffers and such layers, like a mel
+    front end) and its inputs carry no graph; in framework
     hooks that already run without gradients (Lightning's `validation_step` in a class derived
     from Lightning's, directly or through the project's own classes in other files, or from a base
     that cannot be read; Ignite's evaluators, ...); in tests (test files, `test*` methods of `Test*`
-    classes, of `*TestCase` mixins and of `TestCase`s; a `Trainer.test()` elsewhere is evaluation); in `forward`, in
+    classes, of `*TestCase` mixins and of `TestCase`s, `test_*` functions pytest collects from a
+    test file without arguments or in a `tests` folder; a `Trainer.test()` elsewhere is evaluation); in `forward`, in
     `__call__` (except a plain class's, derived from nothing: a predictor object's API), and in
     overrides of `nn.Module`'s own API; in helpers whose callers (in any module of the project checked in the
-    same run) all disable gradients; in a function nothing in sight calls that turns a forward
+    same run, and the run's notebooks) all disable gradients; in a method no call could be
+    resolved to (called on a model loaded from a checkpoint) when every call of that name in the
+    run's files (all of them read, outside tests and model code) disables gradients; in a function nothing in sight calls that turns a forward
     pass's outputs into NumPy arrays without detaching them (`out.cpu().numpy()`, `np.asarray(out)`:
     torch raises there on a tensor that requires grad, so working code runs it with gradients off;
     with a caller in sight running it with gradients on, it is reported, since `no_grad` fixes the
