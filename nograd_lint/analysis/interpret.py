@@ -963,14 +963,19 @@ class Interpreter:
             resolved = self.model.method_of(module.ref, method) if module.ref is not None else None
             if resolved is None and self.model.some_class_has(module.ref, method):
                 # one of several classes' own methods (`policy.sample(s)`, `policy` built as one of
-                # two classes): a forward pass when each of them runs one; else not known to be
-                # one (not every class has the method, or some do not run the module). A name no
-                # class has a method of (`model.encoder(x)`) is read below, as for any module.
+                # two classes): a forward pass when each of them runs one; not known when a class
+                # lacks it. A name no class has a method of (`model.encoder(x)`) is read below, as
+                # for any module.
                 methods = self.model.methods_of_union(module.ref, method)
-                summaries = [self.model.summary_of(m) for m in methods] if methods is not None else [None]
-                if all(summary is not None and summary.runs_forward for summary in summaries):
-                    return self.forward(fact, module, args, arguments, method=method)
-                return UNKNOWN.but(params=module.params)
+                if methods is None:
+                    return UNKNOWN.but(params=module.params)
+                summaries = [self.model.summary_of(one) for one in methods]
+                value = (self.forward(fact, module, args, arguments, method=method)
+                         if all(summary is not None and summary.runs_forward for summary in summaries) else None)
+                # each class's method is a callee, called in this caller's context (its token, when
+                # every one runs the module, stays the module's forward pass made above)
+                called = join(*(self.project_call(fact, one, arguments, bound_self=module) for one in methods))
+                return value if value is not None else called
             if resolved is None and module.ref is None:
                 resolved = self.model.unique_method(method)  # the only class that has it: a guess
                 if resolved is not None:

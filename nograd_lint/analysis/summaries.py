@@ -744,7 +744,8 @@ class ModuleModel:
                     called.add(id(func.attr))
                 called.update(id(arg.keyword) for arg in call.node.args if arg.keyword is not None)
             from .interpret import _named_params
-            for defined in self.analysis.functions:
+            for defined in self.analysis.functions:  # and another class's method of the same name
+                called.add(id(defined.node.name))
                 called.update(id(param.name) for param in _named_params(defined))
             self._called_names = called
         return any(use.node is not function.node.name and id(use.node) not in self._called_names
