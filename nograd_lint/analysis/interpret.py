@@ -1189,6 +1189,10 @@ class Interpreter:
         result = shape.but(sources=frozenset(), params=frozenset(), elements=None)
         if summary.returned_self and bound_self is not None:
             result = join(bound_self, *returned)
+        elif returned and shape.graph is Graph.NO and shape.kind is not Kind.MODULE and shape.nograd is None:
+            # made from the arguments through what records nothing (`f1_score(y, s.argmax(1).numpy())`,
+            # `x.detach()`): their graphs do not come back
+            result = result.but(params=join(*returned).params)
         elif returned:
             result = _with_arguments(result, returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
         if shape.inference is not None and function.name not in ("forward", "__call__"):
@@ -1462,8 +1466,8 @@ class Interpreter:
             existing.value = join(existing.value, value)
             for carrier, carried in carriers.items():
                 existing.carriers[carrier] = join(existing.carriers.get(carrier, carried), carried)
-        if value.kind is Kind.PYTHON or value.graph is Graph.NO:
-            return new  # `total += n * loss.item()`: numbers add no graph to the accumulator
+        if value.kind is Kind.PYTHON or value.graph is Graph.NO or (not value.sources and value.graph is not Graph.YES):
+            return new  # `total += n * loss.item()`: numbers (and what no forward pass made) add no graph
         return new.but(sources=new.sources | {token.id})
 
     def note_inference_operand(self, node: cst.BinaryOperation, left: tuple, right: tuple) -> None:
