@@ -553,8 +553,9 @@ class Interpreter:
         return value
 
     def slot(self, value: Value) -> Value:
-        """A value put into a container slot: one computed without gradients is remembered."""
-        if value.nograd is NoGrad.SURE and value.nograd_node is not None:
+        """A value put into a container slot: a loss computed without gradients is remembered (an
+        advantage written into a buffer under no_grad, `advantage[t] = delta`, is no loss)."""
+        if value.nograd is NoGrad.SURE and value.nograd_node is not None and value.is_loss:
             self.model.dropped_slots[id(value.nograd_node)] = (value.nograd_node, value.nograd_state)
             return value.but(dropped=value.dropped | {id(value.nograd_node)})
         return value
