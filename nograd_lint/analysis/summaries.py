@@ -98,8 +98,8 @@ class ClassModel:
             return False
         if self._parameter_free is None:
             self._parameter_free = False  # a class holding itself: not shown free
-            self._parameter_free = not self._registers_unseen() and all(
-                _holds_no_parameter(value) for value in self.fields.values())
+            self._parameter_free = all(  # the fields first: `_registers_unseen` builds bodies
+                _holds_no_parameter(value) for value in self.fields.values()) and not self._registers_unseen()
         return self._parameter_free
 
     def _registers_unseen(self) -> bool:
