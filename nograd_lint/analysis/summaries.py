@@ -1007,6 +1007,8 @@ class ModuleModel:
                     found.setdefault(id(call.node), (call, value))
                 elif value.graph is not Graph.NO:
                     for slot in value.dropped:  # a slot filled under no_grad, summed with losses that have a graph
+                        if slot not in self.dropped_slots:
+                            continue  # filled in another module, whose own check reports it
                         node, state = self.dropped_slots[slot]
                         if explicit(self.analysis, state) is not None:
                             part = NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=node, nograd_state=state)
