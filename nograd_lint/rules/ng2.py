@@ -110,7 +110,10 @@ class BackwardThroughNoGrad(BackwardRule):
     branch that the function's parameters, its locals or the grad state decide (`if train:`,
     `if self.opt is not None:` with an optimizer the caller may give, `if loss.requires_grad:`),
     not one inside `try`, not one on a loss the caller passes in unchanged, and not in a function
-    that sets its own grad mode (`@torch.enable_grad()`).
+    that sets its own grad mode (`@torch.enable_grad()`). A loss put in a container slot under
+    `no_grad` in one module and summed into a loss backpropagated in another is not reported;
+    nor are values written into a tensor under `no_grad` (`advantage[t] = delta`: a buffer of
+    constants, not a loss kept for later).
     """
 
     code = "NG201"
