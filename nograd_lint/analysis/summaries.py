@@ -44,6 +44,7 @@ MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {
 
 _PLAIN_MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module", "torch.nn.modules.Module"})
 _GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "detach", ".data", "requires_grad")
+_CALLS_OWN_METHOD = re.compile(r"self\.(?!register_buffer\b)\w+\s*\(")  # `self._build_model()` in `__init__`
 _UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
 
 
@@ -104,16 +105,18 @@ class ClassModel:
 
     def _registers_unseen(self) -> bool:
         """`__init__` adds parameters or modules the fields do not show (`register_parameter`,
-        `add_module`, `setattr`), a method other than `__init__` stores a field, or `forward`
-        changes what flows through it (a `no_grad` decorator or block, a `detach`)."""
+        `add_module`, `setattr`, a method of its own that builds layers), a method other than
+        `__init__` stores a field, or `forward` changes what flows through it (a `no_grad`
+        decorator or block, a `detach`)."""
         init, forward = self.methods.get("__init__"), self.methods.get("forward")
         if self.rebound_fields or forward is None:
             return True
         for method in (init, forward):
             if method is not None:
                 method.ensure_body()  # a body deferred in a module read for its imports
-        return (init is not None and any(word in _code_of(init.node) for word in _UNSEEN_REGISTRATIONS)) or any(
-            word in _code_of(forward.node) for word in _GRAPH_CUTS)
+        init_code = _code_of(init.node) if init is not None else ""
+        return (any(word in init_code for word in _UNSEEN_REGISTRATIONS) or _CALLS_OWN_METHOD.search(init_code) is not None
+                or any(word in _code_of(forward.node) for word in _GRAPH_CUTS))
 
     @property
     def fields(self) -> dict[str, Value]:
