@@ -501,9 +501,17 @@ def _unresolved_calls_disabled(model: ModuleModel, function: FunctionInfo) -> bo
         if _is_test_suite(analysis):
             continue
         sites += [analysis.state_of(fact) for fact in analysis.calls if fact.method == function.name
+                  and not _on_self(fact)
                   and not (fact.function is not None and (is_test_function(analysis, fact.function)
                                                           or _in_module_class(fact.function)))]
     return bool(sites) and all(state.mode.disables_grad for state in sites)
+
+
+def _on_self(fact) -> bool:
+    """`self.predict(x)`, `super().predict(x)`: a call of the caller's own class's method."""
+    receiver = fact.receiver
+    root = dotted_name(receiver) if receiver is not None else None
+    return root in ("self", "cls") or (isinstance(receiver, cst.Call) and dotted_name(receiver.func) == "super")
 
 
 def _in_module_class(function: FunctionInfo) -> bool:
