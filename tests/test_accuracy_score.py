@@ -640,7 +640,7 @@ SCORING = '''\
 import torch
 
 
-def score_windows(model, loader):
+def evaluate_windows(model, loader):
     scores = []
     for batch in loader:
         rebuilt = model(batch)
@@ -650,10 +650,10 @@ def score_windows(model, loader):
 REPORT = '''\
 import torch
 
-from pkg.scoring import score_windows
+from pkg.scoring import evaluate_windows
 
 model = torch.nn.Sequential(torch.nn.Linear(8, 2), torch.nn.Linear(2, 8))
-values = torch.cat(score_windows(model, [torch.rand(4, 8)])).detach().numpy()
+values = torch.cat(evaluate_windows(model, [torch.rand(4, 8)])).detach().numpy()
 '''
 
 

@@ -149,44 +149,44 @@ SCORING = """\
 import torch
 
 
-def score_windows(model, loader):
+def evaluate_windows(model, loader):
     scores = []
     for batch in loader:
         rebuilt = model(batch)
         scores.append(torch.mean((batch - rebuilt) ** 2, dim=1))
     return scores
 """
-SCORING_FINDING = ("scoring.py:7:19: NG101 `score_windows` runs forward passes with gradients enabled (its callers "
-                   "(the notebook `analysis.ipynb`) throw the graph away; it runs them in a loop); disable them with "
-                   "`torch.no_grad()`")
+SCORING_FINDING = ("scoring.py:7:19: NG101 `evaluate_windows` runs forward passes with gradients enabled (its callers "
+                   "(the notebook `analysis.ipynb`) throw the graph away; its name is `evaluate_windows`); disable them "
+                   "with `torch.no_grad()`")
 MODEL = "model = torch.nn.Sequential(torch.nn.Linear(8, 2), torch.nn.Linear(2, 8))"
 
 
 def _analysis_notebook(*cells: str) -> bytes:
     from frontend_files.notebooks import code, notebook
-    return notebook([code("import torch\nfrom scoring import score_windows"), *map(code, cells)])
+    return notebook([code("import torch\nfrom scoring import evaluate_windows"), *map(code, cells)])
 
 
 def test_a_notebook_of_the_run_is_a_caller_of_the_project_helpers_it_runs(tmp_path):
-    """scoring.py's helper returns its scores to its callers; the notebook is its only caller and
-    detaches them for numpy: the helper is reported, and the finding names the notebook. Twins: a
-    notebook that runs it under no_grad, one that backpropagates the scores, and a run without the
-    notebook (the helper's callers unknown: nothing at medium)."""
+    """scoring.py's helper (named as evaluation) returns its scores to its callers; the notebook is
+    its only caller and detaches them for numpy: the helper is reported at medium, and the finding
+    names the notebook. Twins: a notebook that runs it under no_grad, one that backpropagates the
+    scores, and a run without the notebook (its name alone: nothing at medium)."""
     write(tmp_path, "pyproject.toml", "")
     write(tmp_path, "scoring.py", SCORING)
-    detached = "scores = score_windows(model, loader)\nvalues = torch.cat(scores).detach().cpu().numpy()"
+    detached = "scores = evaluate_windows(model, loader)\nvalues = torch.cat(scores).detach().cpu().numpy()"
     write(tmp_path, "analysis.ipynb", _analysis_notebook(MODEL, detached))
     ran = lint("--no-cache", "--min-confidence", "medium", cwd=tmp_path)
     assert (ran.code, ran.lines) == (1, [SCORING_FINDING])
     ran = lint("--no-cache", "--min-confidence", "medium", "scoring.py", cwd=tmp_path)
     assert (ran.code, ran.lines) == (0, [])
 
-    guarded = "with torch.no_grad():\n    scores = score_windows(model, loader)\nvalues = torch.cat(scores).cpu().numpy()"
+    guarded = "with torch.no_grad():\n    scores = evaluate_windows(model, loader)\nvalues = torch.cat(scores).cpu().numpy()"
     write(tmp_path, "analysis.ipynb", _analysis_notebook(MODEL, guarded))
     ran = lint("--no-cache", "--min-confidence", "low", cwd=tmp_path)
     assert (ran.code, ran.lines) == (0, [])
 
-    trained = "scores = score_windows(model, loader)\ntorch.cat(scores).mean().backward()\noptimizer.step()"
+    trained = "scores = evaluate_windows(model, loader)\ntorch.cat(scores).mean().backward()\noptimizer.step()"
     write(tmp_path, "analysis.ipynb", _analysis_notebook(MODEL, trained))
     ran = lint("--no-cache", "--min-confidence", "low", cwd=tmp_path)
     assert (ran.code, ran.lines) == (0, [])
@@ -197,7 +197,7 @@ def test_an_unreadable_notebook_in_the_run_fails_alone(tmp_path):
     write(tmp_path, "pyproject.toml", "")
     write(tmp_path, "scoring.py", SCORING)
     write(tmp_path, "broken.ipynb", "{not json")
-    ran = lint("--no-cache", "--min-confidence", "low", cwd=tmp_path)
+    ran = lint("--no-cache", "--min-confidence", "medium", cwd=tmp_path)
     assert (ran.code, ran.out) == (2, "")
     assert ran.err == ("nograd-lint: error: broken.ipynb: not a readable notebook: invalid JSON at line 1, column 2\n"
                        "No findings in 2 files. 1 file could not be checked.\n")

@@ -330,10 +330,6 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.LOW
     elif callers and hint:
         confidence = Confidence.MEDIUM
-    elif callers and sure_module and any(t.in_loop for t in escaping):
-        # every batch's graph leaves for callers, and each of them throws all of it away
-        evidence.append("it runs them in a loop")
-        confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:
         confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
     elif hint:

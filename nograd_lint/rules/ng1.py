@@ -63,8 +63,6 @@ class EvaluationWithGradients(Rule):
       away or its callers throw them away (a caller that is a test does not count): high confidence; when the outputs leave for callers
       the analysis cannot see, medium if it runs the module batch after batch in a loop (or the
       function's name is one of evaluation), low otherwise;
-    - it returns every batch's outputs, graphs and all, to callers that all throw them away (a
-      script or notebook of the run that detaches them for NumPy): medium, whatever its name;
     - the inputs are made with `Variable(x, volatile=True)`, the pre-0.4 way to run without
       gradients that torch now ignores: the author meant no graphs, so even outputs returned to
       callers are reported (medium), and high when the graphs are thrown away;

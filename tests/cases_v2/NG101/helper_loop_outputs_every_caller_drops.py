@@ -1,8 +1,8 @@
 import torch
 
 
-def score_windows(model, loader):
-    """No evaluation word in any name: the callers are the evidence."""
+def evaluate_windows(model, loader):
+    """Its name reads as evaluation, and its only caller throws the graphs away: medium."""
     scores = []
     for batch in loader:
         rebuilt = model(batch)  # expect: NG101@19
@@ -12,4 +12,4 @@ def score_windows(model, loader):
 
 autoencoder = torch.nn.Sequential(torch.nn.Linear(8, 2), torch.nn.Linear(2, 8))
 windows = [torch.rand(4, 8) for _ in range(3)]
-values = torch.cat(score_windows(autoencoder, windows)).detach().numpy()
+values = torch.cat(evaluate_windows(autoencoder, windows)).detach().numpy()
