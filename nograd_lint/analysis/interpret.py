@@ -1190,7 +1190,8 @@ class Interpreter:
         result = shape.but(sources=frozenset(), params=frozenset(), elements=None)
         if summary.returned_self and bound_self is not None:
             result = join(bound_self, *returned)
-        elif returned and shape.graph is Graph.NO and shape.kind is not Kind.MODULE and shape.nograd is None:
+        elif (returned and shape.graph is Graph.NO and shape.kind is Kind.TENSOR and shape.nograd is None
+              and not summary.runs_forward):
             # made from the arguments through what records nothing (`f1_score(y, s.argmax(1).numpy())`,
             # `x.detach()`): their graphs do not come back
             result = result.but(params=join(*returned).params)
