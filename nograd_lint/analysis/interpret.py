@@ -1225,10 +1225,11 @@ class Interpreter:
                                         inference=fact.node if state.mode is Mode.INFERENCE else None)
             elif state is None or state.mode is Mode.ENABLED:
                 # the callee's graphs stay inside it only when what it returns surely holds no graph
-                # (`return loss.item() / args.n`, `return total / n`: an unknown operand, but nothing
-                # the callee's forward passes made reaches what it returns)
+                # (`return loss.item() / args.n`, `return total / n` given a number: an unknown
+                # operand, but nothing the callee's forward passes made reaches what it returns)
                 inside = not returns_graph and (shape.kind is Kind.PYTHON or shape.graph is Graph.NO or (
-                    shape.graph is Graph.MAYBE and not shape.sources))
+                    shape.graph is Graph.MAYBE and not shape.sources
+                    and all(params[name].kind is Kind.PYTHON for name in shape.params if name in params)))
                 # a method of a module (`model.encode(x)`) runs that module forward
                 module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
                 if module.kind is not Kind.MODULE and own_fields is not None:
