@@ -21,7 +21,7 @@ from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_
 from .imports import dotted_name
 from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params
 from .lattice import Evidence, Graph, Kind, Training, Value
-from .summaries import MODULE_API, ClassModel, ModuleModel, model_of
+from .summaries import MODULE_API, ClassModel, ModuleModel, model_of, path_in_project
 from .trainable import class_methods, stepping
 from .treewalk import iter_nodes
 
@@ -88,7 +88,7 @@ def _pytest_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     needed), taking no argument or kept in a `tests` folder: a unit test, not a test-set loop."""
     if function.class_name is not None or function.parent is not None or not function.name.startswith("test_"):
         return False
-    path = _within_project(analysis)
+    path = path_in_project(analysis.path, analysis.project)
     if not is_test_file(path):
         return False
     params = function.node.params
@@ -97,21 +97,9 @@ def _pytest_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
         {"tests", "test", "testing"} & set(folders))
 
 
-def _within_project(analysis: FileAnalysis) -> str:
-    """The file's path relative to its project's root when it has one (a checkout kept under a
-    `tests` folder is no test), else as it is."""
-    root = getattr(analysis.project, "root", None)
-    if root is None:
-        return analysis.path
-    try:
-        return os.path.relpath(analysis.path, root)
-    except ValueError:  # another drive
-        return analysis.path
-
-
 def _is_test_suite(analysis: FileAnalysis) -> bool:
     """A test file (by pytest's patterns or folder) that reads as a suite of tests."""
-    if not is_test_file(_within_project(analysis)):
+    if not is_test_file(path_in_project(analysis.path, analysis.project)):
         return False
     roots = {qualified.split(".")[0] for qualified in analysis.imports.aliases.values()}
     return bool(roots & TEST_FRAMEWORKS) or any(_is_test_class_name(name) for name in analysis.classes)

@@ -12,7 +12,6 @@ linearly with the module.
 """
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
 import os
@@ -46,6 +45,18 @@ _PLAIN_MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Mod
 _GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "detach", ".data", "requires_grad")
 _CALLS_OWN_METHOD = re.compile(r"self\.(?!register_buffer\b)\w+\s*\(")  # `self._build_model()` in `__init__`
 _UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
+
+
+def path_in_project(path: str, project) -> str:
+    """`path` relative to the project's root when there is one (a checkout kept under a `tests`
+    folder is no test), else as it is (also on another drive than the root's)."""
+    root = getattr(project, "root", None)
+    if root is None:
+        return path
+    try:
+        return os.path.relpath(path, root)
+    except ValueError:
+        return path
 
 
 def _holds_no_parameter(value: Value) -> bool:
@@ -582,10 +593,7 @@ class ModuleModel:
 
     def _in_tests(self, path: str) -> bool:
         """A test file, by its path within the project (a project kept under `tests/` is not one)."""
-        root = self.project.root if self.project is not None else None
-        with contextlib.suppress(ValueError):  # another drive than the root's (Windows): the path as it is
-            path = os.path.relpath(path, root) if root is not None else path
-        return knowledge.is_test_file(path)
+        return knowledge.is_test_file(path_in_project(path, self.project))
 
     def _contexts_of(self, function: FunctionInfo) -> list[Context]:
         """The contexts a function is called in: one per distinct set of literal flags its
