@@ -1101,7 +1101,7 @@ class Interpreter:
                                 fed_without_grad=args.fed_without_grad | {id(fact.node)})
         if state is not None and state.mode is Mode.UNKNOWN:
             return UNKNOWN
-        if _parameter_free(module):
+        if parameter_free_module(module):
             # a function of its input (`nn.Softmax(-1)(x)`, a mel front end of buffers): what comes
             # out carries the input's graph, and no graph of its own
             return Value(Kind.TENSOR, Graph.NO if args.kind is Kind.PYTHON else args.graph, args.sources, args.params,
@@ -1810,7 +1810,7 @@ def _runs_only_frozen(summary, params: dict, arguments: list) -> bool:
             and all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE))
 
 
-def _parameter_free(module: Value) -> bool:
+def parameter_free_module(module: Value) -> bool:
     """A module with no parameter (a parameter-free torch layer, a project module class of
     buffers and such layers; see `ClassModel.parameter_free`), unless a checkpoint is loaded into it."""
     if module.kind is not Kind.MODULE or module.weights or module.ref is None:

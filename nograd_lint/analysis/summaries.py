@@ -28,7 +28,7 @@ from .imports import dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
-                        interpret)
+                        interpret, parameter_free_module)
 from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
 from .unguarded import runs_unconditionally
@@ -64,13 +64,7 @@ def _holds_no_parameter(value: Value) -> bool:
     gradients, a parameter-free or frozen layer, an instance of a parameter-free module class."""
     if value.kind is Kind.PYTHON or (value.kind is Kind.TENSOR and value.graph is Graph.NO):
         return True
-    if value.kind is not Kind.MODULE:
-        return False
-    if value.frozen:
-        return True
-    refs = value.ref if isinstance(value.ref, tuple) else (value.ref,)
-    return all((isinstance(ref, str) and ref in knowledge.PARAMETER_FREE_LAYERS)
-               or (isinstance(ref, ClassModel) and ref.parameter_free) for ref in refs)
+    return value.kind is Kind.MODULE and (bool(value.frozen) or parameter_free_module(value))
 
 
 def _code_of(node) -> str:
