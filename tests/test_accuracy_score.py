@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from frontend_files.helpers import EVALUATE_WINDOWS
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -636,17 +637,6 @@ def test_end_to_end_from_a_git_mirror(tmp_path, capsys):
     ])
 
 
-SCORING = '''\
-import torch
-
-
-def evaluate_windows(model, loader):
-    scores = []
-    for batch in loader:
-        rebuilt = model(batch)
-        scores.append(torch.mean((batch - rebuilt) ** 2, dim=1))
-    return scores
-'''
 REPORT = '''\
 import torch
 
@@ -663,7 +653,7 @@ def test_the_project_scope_sees_callers_in_unlabelled_files(tmp_path, capsys):
     file alone, found when it checks the whole project (the caller detaches what it returns)."""
     work = tmp_path / "work"
     write(work, "pkg/__init__.py", "")
-    write(work, "pkg/scoring.py", SCORING)
+    write(work, "pkg/scoring.py", EVALUATE_WINDOWS)
     write(work, "report.py", REPORT)
     git("init", "-q", cwd=work)
     git("add", ".", cwd=work)

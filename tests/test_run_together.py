@@ -7,7 +7,7 @@ import functools
 import shutil
 from pathlib import Path
 
-from frontend_files.helpers import lint, parse_counting_hooks, parses_counted, run, script, write
+from frontend_files.helpers import EVALUATE_WINDOWS, lint, parse_counting_hooks, parses_counted, run, script, write
 
 from nograd_lint.analysis.project import _TOGETHER, analyse_together, prepared_module, project_for
 from nograd_lint.io.config import Settings
@@ -145,17 +145,6 @@ def test_only_the_checked_files_with_findings_are_parsed_with_libcst(tmp_path):
 
 
 # A helper of the project whose only caller is a notebook of the run.
-SCORING = """\
-import torch
-
-
-def evaluate_windows(model, loader):
-    scores = []
-    for batch in loader:
-        rebuilt = model(batch)
-        scores.append(torch.mean((batch - rebuilt) ** 2, dim=1))
-    return scores
-"""
 SCORING_FINDING = ("scoring.py:7:19: NG101 `evaluate_windows` runs forward passes with gradients enabled (its callers "
                    "(the notebook `analysis.ipynb`) throw the graph away; its name is `evaluate_windows`); disable them "
                    "with `torch.no_grad()`")
@@ -173,7 +162,7 @@ def test_a_notebook_of_the_run_is_a_caller_of_the_project_helpers_it_runs(tmp_pa
     names the notebook. Twins: a notebook that runs it under no_grad, one that backpropagates the
     scores, and a run without the notebook (its name alone: nothing at medium)."""
     write(tmp_path, "pyproject.toml", "")
-    write(tmp_path, "scoring.py", SCORING)
+    write(tmp_path, "scoring.py", EVALUATE_WINDOWS)
     detached = "scores = evaluate_windows(model, loader)\nvalues = torch.cat(scores).detach().cpu().numpy()"
     write(tmp_path, "analysis.ipynb", _analysis_notebook(MODEL, detached))
     ran = lint("--no-cache", "--min-confidence", "medium", cwd=tmp_path)
@@ -195,7 +184,7 @@ def test_a_notebook_of_the_run_is_a_caller_of_the_project_helpers_it_runs(tmp_pa
 def test_an_unreadable_notebook_in_the_run_fails_alone(tmp_path):
     """A notebook that is not JSON is no caller: its own check reports it, the others are judged."""
     write(tmp_path, "pyproject.toml", "")
-    write(tmp_path, "scoring.py", SCORING)
+    write(tmp_path, "scoring.py", EVALUATE_WINDOWS)
     write(tmp_path, "broken.ipynb", "{not json")
     ran = lint("--no-cache", "--min-confidence", "medium", cwd=tmp_path)
     assert (ran.code, ran.out) == (2, "")

@@ -15,7 +15,7 @@ from typing import Optional, Sequence, Union
 import libcst as cst
 
 from . import knowledge
-from .knowledge import is_evaluation_name, is_test_file, looks_like_transform
+from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
 from ..diagnostics import Confidence
 from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
 from .imports import dotted_name
@@ -92,9 +92,7 @@ def _pytest_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     if not is_test_file(path):
         return False
     params = function.node.params
-    folders = path.replace("\\", "/").split("/")[:-1]
-    return not (params.params or params.posonly_params or params.kwonly_params) or bool(
-        {"tests", "test", "testing"} & set(folders))
+    return not (params.params or params.posonly_params or params.kwonly_params) or in_test_folder(path)
 
 
 def _is_test_suite(analysis: FileAnalysis) -> bool:

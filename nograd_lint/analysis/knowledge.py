@@ -376,9 +376,12 @@ LOGGING_FUNCTIONS = frozenset({"print", "log", "info", "debug", "warning", "writ
 def is_test_file(path: str) -> bool:
     """pytest's default file patterns, and files under a `tests`/`test` directory."""
     base = os.path.basename(path)
-    parts = path.replace("\\", "/").split("/")[:-1]
-    return (base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py"
-            or any(part in ("tests", "test", "testing") for part in parts))
+    return base.startswith("test_") or base.endswith("_test.py") or base == "conftest.py" or in_test_folder(path)
+
+
+def in_test_folder(path: str) -> bool:
+    """The file is under a `tests`, `test` or `testing` directory."""
+    return any(part in ("tests", "test", "testing") for part in path.replace("\\", "/").split("/")[:-1])
 
 
 def split_words(name: str) -> list[str]:

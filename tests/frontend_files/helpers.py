@@ -221,3 +221,18 @@ def parse_counting_hooks(directory: Path) -> Path:
 def parses_counted(hooks: Path) -> int:
     log = hooks / "sitecustomize.py.log"
     return log.read_text().count("parsed") if log.exists() else 0
+
+
+# A helper that returns every batch's outputs, graphs and all: callers decide how it is judged
+# (a notebook or script that detaches them, one that backpropagates them).
+EVALUATE_WINDOWS = """\
+import torch
+
+
+def evaluate_windows(model, loader):
+    scores = []
+    for batch in loader:
+        rebuilt = model(batch)
+        scores.append(torch.mean((batch - rebuilt) ** 2, dim=1))
+    return scores
+"""
