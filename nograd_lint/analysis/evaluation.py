@@ -22,7 +22,7 @@ from .imports import dotted_name
 from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params
 from .lattice import Evidence, Graph, Kind, Training, Value
 from .summaries import MODULE_API, ClassModel, ModuleModel, model_of, path_in_project
-from .trainable import class_methods, stepping
+from .trainable import class_methods, grad_switches, stepping
 from .treewalk import iter_nodes
 
 
@@ -219,8 +219,8 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
         return []  # a template method its base class runs under no_grad
     if function.name == "__init__" or (_is_model_internal(model, function) and _overridden_hook(function) is None):
         return []
-    if result.wants_grad or _callers_disable_unseen(model, function, result):
-        return []
+    if (result.wants_grad and not result.training) or _callers_disable_unseen(model, function, result):
+        return []  # (a function that trains too: see `_wants_grad_beside_training`)
     tokens = _recording(model, result)
     if not tokens:
         return []
@@ -562,7 +562,7 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
     if scope is None and analysis.global_state is not None and analysis.global_state.mode is not Mode.ENABLED:
         return []
     tokens = _recording(model, result)
-    if not tokens or result.wants_grad:
+    if not tokens or _wants_grad_beside_training(model, scope, result):
         return []
     regions: list[EvalRegion] = []
     covered: list[Span] = []
@@ -579,6 +579,27 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
         regions.extend(found)
     regions.extend(_single_statement_regions(model, scope, result, tokens, covered))
     return regions
+
+
+def _wants_grad_beside_training(model: ModuleModel, scope: Optional[FunctionInfo], result: ScopeResult) -> bool:
+    """Does the scope want gradients for something other than its training steps? Unfreezing a
+    module's parameters (`for p in d.parameters(): p.requires_grad_(True)`) and a
+    `requires_grad_()` in the loop body that backpropagates (`noise.requires_grad_(True)` in a
+    generator step) are part of training; a saliency map, a helper that sets the mode itself
+    (`set_grad_enabled(train)`) are not."""
+    if not result.wants_grad:
+        return False
+    switches = {id(switch.node) for switch in grad_switches(model, scope) if switch.on is not False}
+    loops = [loop for loop in model.analysis.loops if loop.function is scope]
+
+    def innermost(index: int):
+        return min((loop for loop in loops if loop.span.contains(index)), key=lambda loop: loop.span.end - loop.span.start,
+                   default=None)
+
+    trained_in = {id(innermost(call.index)) for call in result.training if innermost(call.index) is not None}
+    return any(id(call.node) not in switches
+               and not (call.method == "requires_grad_" and id(innermost(call.index)) in trained_in)
+               for call in result.wants_grad)
 
 
 def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo, tokens: list[Token]) -> Optional[EvalRegion]:

@@ -431,8 +431,8 @@ class Interpreter:
             for key, value in body.items():
                 if value.inference is not None and current[key].inference is None:
                     current[key] = current[key].but(inference=value.inference)
-            for key in self._frozen & set(current):
-                current[key] = current[key].but(frozen=True)
+            for key in self._frozen & set(current) & set(body):  # as its last run left it
+                current[key] = current[key].but(frozen=body[key].frozen)
         if statement.orelse is not None:
             current = self.suite(statement.orelse.body, current)
         return current
@@ -518,6 +518,7 @@ class Interpreter:
                 self.freeze_owner(self.value(target.value, env, MAX_DEPTH - 2), env)
             else:
                 self.mark(value, USED)  # `p.requires_grad = True`: gradients wanted
+                self.freeze_owner(self.value(target.value, env, MAX_DEPTH - 2), env, _thawed(self._assigned))
                 owner = dotted_name(target.value)
                 if owner is not None:  # from here on a leaf that records a graph
                     env[owner] = self.value(target.value, env, MAX_DEPTH - 2).but(
@@ -560,11 +561,12 @@ class Interpreter:
             return value.but(dropped=value.dropped | {id(value.nograd_node)})
         return value
 
-    def freeze_owner(self, parameter: Value, env: dict) -> None:
-        """`p.requires_grad = False` for every `p` of `m.parameters()`: `m` is frozen."""
+    def freeze_owner(self, parameter: Value, env: dict, frozen: Optional[bool] = True) -> None:
+        """`p.requires_grad = False` for every `p` of `m.parameters()`: `m` is frozen (`True`: thawed,
+        `frozen=False`; a runtime flag: `None`, it may be either)."""
         ref = parameter.ref
         if isinstance(ref, tuple) and ref[0] == "parameters" and ref[1] in env:
-            env[ref[1]] = env[ref[1]].but(frozen=True)
+            env[ref[1]] = env[ref[1]].but(frozen=frozen)
             self._frozen.add(ref[1])
 
     def is_local(self, name: str) -> bool:
@@ -809,10 +811,46 @@ class Interpreter:
         if fact is None or fact.in_lambda:
             return UNKNOWN
         value = self.call_value(node, fact, env, receiver_value, callee_value, arguments)
+        if value.kind is Kind.OPTIMIZER or knowledge.OPTIMIZER_RECEIVER.search((fact.callee or "").rpartition(".")[2]):
+            self.note_weights_of(node, knowledge.PARAMETER_METHODS, env)
+        elif fact.method == "load_state_dict":  # `target.load_state_dict(net.state_dict())`
+            into_module = ((receiver_value is not None and receiver_value.kind is Kind.MODULE)
+                           or knowledge.looks_like_model((dotted_name(fact.receiver) or "").rpartition(".")[2]))
+            self.note_weights_of(node, ("state_dict",), env, into_module)
         if _creates_trainable_leaf(fact):
             value = Value(Kind.TENSOR, Graph.YES)  # `nn.Parameter(t)`, `torch.ones(3, requires_grad=True)`
         self.result.values[id(node)] = value
         return value
+
+    def note_weights_of(self, node: cst.Call, methods, env: dict, surely_modules: bool = True) -> None:
+        """The modules whose weights (`methods`: `parameters()`, `state_dict()`) are passed to `node`
+        have some: `config.optimizer_fn(self.network.parameters())` builds an optimizer over them,
+        `target.load_state_dict(self.network.state_dict())` copies them. Unless `surely_modules`,
+        only what is a module or named like one (an optimizer or a normalizer has a state dict too)."""
+        for arg in node.args:
+            inner = arg.value
+            if (inner.__class__ is cst.Call and inner.func.__class__ is cst.Attribute
+                    and inner.func.attr.value in methods):
+                key = dotted_name(inner.func.value)
+                module = env.get(key) if key is not None else None
+                if module is None or module.frozen or module.weights or module.kind not in (Kind.MODULE, Kind.UNKNOWN):
+                    continue
+                if not (surely_modules or module.kind is Kind.MODULE or knowledge.looks_like_model(key.rpartition(".")[2])):
+                    continue
+                if module.kind is Kind.UNKNOWN:  # `self.network = config.network_fn()`
+                    module = module.but(kind=Kind.MODULE, graph=Graph.YES, evidence=Evidence.DUCK)
+                self.learned_weights(key, module, env)
+
+    def learned_weights(self, key: str, module: Value, env: dict) -> None:
+        """The module named `key` has parameters (a checkpoint is loaded into it, an optimizer is
+        built over them); a field of `self` stored in this scope is stored so."""
+        env[key] = module.but(weights=True, evidence=max(module.evidence, Evidence.DUCK))
+        self._update_prefixed(key, env[key], env)
+        attr = key[5:] if key.startswith("self.") and key.count(".") == 1 else None
+        stored = self.result.self_stores.get(attr)
+        if stored is not None and stored.kind in (Kind.MODULE, Kind.UNKNOWN):
+            self.result.self_stores[attr] = (stored.but(weights=True, evidence=env[key].evidence)
+                                             if stored.kind is Kind.MODULE else env[key])
 
     def field(self, cls, attr: str) -> Optional[Value]:
         """What the class stores in `attr`, as far as the methods interpreted so far show."""
@@ -870,6 +908,7 @@ class Interpreter:
             for _, value in arguments:
                 self.mark(value, USED)
             if method == "requires_grad_" and receiver is not None and receiver.kind is not Kind.MODULE:
+                self.freeze_owner(receiver, env, _thawed(fact.node.args[0].value if fact.node.args else None))
                 leaf = receiver.but(kind=Kind.TENSOR, graph=Graph.YES, nograd=None, nograd_node=None,
                                     nograd_state=None, inference=None)
                 if dotted_name(fact.receiver) is not None:
@@ -952,8 +991,7 @@ class Interpreter:
             if method in ("state_dict",):
                 return NO_GRAPH
             if method == "load_state_dict" and key is not None and receiver.kind is Kind.MODULE:
-                env[key] = module.but(weights=True)  # a checkpoint's weights: it has parameters
-                self._update_prefixed(key, env[key], env)
+                self.learned_weights(key, module, env)  # a checkpoint's weights: it has parameters
                 return PYTHON
             if method in ("modules", "children", "named_modules", "named_children"):
                 return module.but(sources=frozenset())
@@ -1187,7 +1225,7 @@ class Interpreter:
                 self.mark(value, USED)
         returned = [params[name] for name in summary.returned_params if name in params]
         shape = summary.returned
-        result = shape.but(sources=frozenset(), params=frozenset(), elements=None)
+        result = _graph_from_parameters(shape, params).but(sources=frozenset(), params=frozenset(), elements=None)
         if summary.returned_self and bound_self is not None:
             result = join(bound_self, *returned)
         elif (returned and shape.graph is Graph.NO and shape.kind is Kind.TENSOR and shape.nograd is None
@@ -1261,7 +1299,7 @@ class Interpreter:
                          graphs: frozenset) -> Value:
         """One element of a tuple a project function returns, seen from the call."""
         passed = [params[name] for name in element.params if name in params and name not in ("self", "cls")]
-        value = element.but(sources=frozenset(), params=frozenset(), elements=None)
+        value = _graph_from_parameters(element, params).but(sources=frozenset(), params=frozenset(), elements=None)
         if element.sources & graphs and element.kind is not Kind.PYTHON:
             if token is not None:
                 value = value.but(graph=Graph.YES, sources=frozenset({token.id}))
@@ -1646,6 +1684,16 @@ def _pretrained_class(ref) -> bool:
     return any(knowledge.is_pretrained_model_class(base) for base in getattr(ref, "ancestry", ()))
 
 
+def _graph_from_parameters(shape: Value, params: dict) -> Value:
+    """`shape`, what a callee's summary says it returns, without a graph when it may carry one only
+    because its parameters may (`return self.funcs[key](pred=pred)`: no forward pass of its own,
+    no field of `self`): at a call, the arguments' graphs are what it carries."""
+    if (shape.graph is Graph.MAYBE and not shape.sources and shape.params
+            and not shape.params & {"self", "cls"} and shape.params <= params.keys()):
+        return shape.but(graph=Graph.NO)
+    return shape
+
+
 def _with_arguments(value: Value, passed: list[Value]) -> Value:
     """What a call returns, `value` as its callee's summary sees it, joined with the caller's values
     of the arguments it derives from. A module is joined only with the modules among them (one
@@ -1799,6 +1847,12 @@ def _volatile_variable(fact: CallFact) -> bool:
         None, "torch.autograd.Variable", "torch.autograd.variable.Variable")
             and any(arg.keyword is not None and arg.keyword.value == "volatile" and isinstance(arg.value, cst.Name)
                     and arg.value.value == "True" for arg in fact.node.args))
+
+
+def _thawed(flag: Optional[cst.BaseExpression]) -> Optional[bool]:
+    """The frozen state `requires_grad_(flag)` (or `= flag`) leaves: thawed by a literal `True` or
+    no argument, unknown for a runtime flag."""
+    return False if flag is None or (isinstance(flag, cst.Name) and flag.value == "True") else None
 
 
 def _runs_only_frozen(summary, params: dict, arguments: list) -> bool:

@@ -782,7 +782,9 @@ class ModuleModel:
         if not used:
             return None
         fits = self._classes_with(used, enough=2)
-        return fits[0] if len(fits) == 1 else None
+        if len(fits) != 1 or (used <= MODULE_API and not fits[0].is_module):
+            return None  # `model.train(True)` fits a trainer class with a `train` method, and any module
+        return fits[0]
 
     def _classes_with(self, attributes: set, enough: int) -> list[ClassModel]:
         """Up to `enough` classes whose methods and fields (and the nn.Module API, for modules)

@@ -1,0 +1,2 @@
+def to_np(t):
+    return t.cpu().detach().numpy()
