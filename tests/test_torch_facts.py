@@ -202,6 +202,30 @@ def test_an_operator_under_no_grad_records_nothing_whatever_the_other_operand():
         results[1].mean().backward()
 
 
+def test_a_module_under_no_grad_cuts_its_input_graph_and_a_frozen_one_does_not():
+    """NG210: a critic run under no_grad on the policy's actions gives the policy no gradient
+    through it (the loss still backpropagates through its other term); the same critic frozen
+    with `requires_grad_(False)` keeps its parameters out and passes the gradient to the policy."""
+    policy, critic = nn.Linear(4, 2), nn.Linear(2, 1)
+    obs = torch.randn(8, 4)
+    actions = policy(obs)
+    other_term = actions.pow(2).sum()
+    with torch.no_grad():
+        q = critic(actions)
+    (other_term - q.sum()).backward()
+    through_other_term_only = policy.weight.grad.clone()
+    policy.zero_grad()
+    other_term = policy(obs).pow(2).sum()
+    other_term.backward()
+    assert torch.allclose(through_other_term_only, policy.weight.grad)
+    policy.zero_grad()
+    critic.requires_grad_(False)
+    actions = policy(obs)
+    (actions.pow(2).sum() - critic(actions).sum()).backward()
+    assert not torch.allclose(through_other_term_only, policy.weight.grad)
+    assert critic.weight.grad is None
+
+
 def test_a_tensor_given_to_an_optimizer_does_not_start_requiring_grad():
     """An optimizer does not make its parameters require grad: with no_grad logits the backward
     still raises (NG201 stays reported)."""

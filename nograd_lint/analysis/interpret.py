@@ -188,6 +188,9 @@ class ScopeResult:
     # pass, here or through a parameter that a callee backpropagates (`Value.fed_without_grad`)
     used_without_grad: set = dataclasses.field(default_factory=set)
     kept_in: dict = dataclasses.field(default_factory=dict)  # token id -> attributes that store its graph ("": elsewhere)
+    # id(call node) -> (CallFact, the ids of the forward passes whose graph its input carries): a
+    # forward pass run with gradients disabled on a tensor that carries a graph recorded here
+    severed: dict = dataclasses.field(default_factory=dict)
     # id(call node) -> (CallFact, chain): calls with gradients disabled of project functions whose
     # backward pass then raises; the chain is `ModuleModel.backward_without_grad`'s
     failing_calls: dict = dataclasses.field(default_factory=dict)
@@ -1118,6 +1121,18 @@ class Interpreter:
             return value
         return None
 
+    def note_severed(self, fact: CallFact, module: Value, arguments: list) -> None:
+        """A module with parameters run with gradients disabled on an input that carries the graph
+        of forward passes recorded here (`critic(obs, policy(obs).rsample())` under `no_grad`)."""
+        graphs = [value.sources for _, value in arguments
+                  if value.graph is Graph.YES and value.sources and value.kind in (Kind.TENSOR, Kind.UNKNOWN)]
+        if not graphs or parameter_free_module(module):
+            return
+        pseudo = {token.id for key, token in self.result.tokens.items() if isinstance(key, tuple)}
+        carried = frozenset().union(*graphs) - pseudo  # not accumulators, not losses of unseen code
+        if carried:
+            self.result.severed[id(fact.node)] = (fact, carried)
+
     def _update_prefixed(self, key: str, module: Value, env: dict) -> None:
         """`model.eval()` also puts `model.encoder` (if tracked) in eval mode."""
         for name in list(env):
@@ -1135,6 +1150,7 @@ class Interpreter:
                 self.result.param_uses.setdefault(param, set()).add("called")
         if self.disabled(state):
             inference = fact.node if state.mode is Mode.INFERENCE else None
+            self.note_severed(fact, module, arguments)
             return NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=fact.node, nograd_state=state, inference=inference,
                                 fed_without_grad=args.fed_without_grad | {id(fact.node)})
         if state is not None and state.mode is Mode.UNKNOWN:
@@ -1257,6 +1273,7 @@ class Interpreter:
         if runs_forward and not summary.enables_grad_itself:
             if self.disabled(state):
                 if returns_graph:
+                    self.note_severed(fact, bound_self if bound_self is not None else UNKNOWN, arguments)
                     result = result.but(kind=Kind.TENSOR, graph=Graph.NO, sources=frozenset(), nograd=NoGrad.SURE,
                                         nograd_node=fact.node, nograd_state=state,
                                         fed_without_grad=result.fed_without_grad | {id(fact.node)},

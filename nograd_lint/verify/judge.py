@@ -232,8 +232,9 @@ def thread_records_graph(before: RunRecord) -> Verdict:
 
 
 def module_gets_no_gradient(before: RunRecord) -> Verdict:
-    """NG208: training runs without an error, but a trained module gets no gradient: main()
-    returns the parameters' gradients after training, some of them None, the others present."""
+    """NG208 and NG210: training runs without an error, but a trained module gets no gradient
+    (it runs under no_grad, or its output only reaches the loss through a forward pass that does):
+    main() returns the parameters' gradients after training, some of them None, the others present."""
     if before.error:
         return ["main() of the original raises %s" % _first_line(before.error)], []
     if not before.none_count or not before.tensor_count:
@@ -249,6 +250,7 @@ CLAIMS: Dict[str, Claim] = {
     "NG204": inference_tensor_for_training,
     "NG208": module_gets_no_gradient,
     "NG209": backward_without_graph,
+    "NG210": module_gets_no_gradient,
     "NG307": thread_records_graph,
 }
 

@@ -1,0 +1,114 @@
+"""NG210: a forward pass under `no_grad` fed a tensor that carries the graph of a module being
+trained, whose output reaches that module's loss: the gradient through it is lost."""
+from __future__ import annotations
+
+from typing import Iterable, Optional
+
+from ..analysis.contexts import explicit
+from ..analysis.gradmode import FileAnalysis
+from ..analysis.interpret import ScopeResult
+from ..analysis.lattice import Graph
+from ..analysis.summaries import ModuleModel, model_of
+from ..analysis.trainable import stepping
+from ..diagnostics import Confidence
+from ..io.config import Settings
+from .base import Finding
+from .common import BackwardRule, code_of, context_text
+from .registry import register
+
+
+@register
+class NoGradCutsTrainedGraph(BackwardRule):
+    """
+    ## What it does
+    Finds a module (or a project function that runs one) called under `torch.no_grad()`,
+    `torch.inference_mode()` or `torch.set_grad_enabled(False)` on a tensor that carries the
+    graph of another module's forward pass, when the output reaches a backward pass that also
+    has a graph, and an optimizer stepped in that function holds the parameters of the module
+    whose graph was cut: a SAC policy update that evaluates the critics on the
+    reparameterized actions under `no_grad`, a generator's perceptual loss whose feature network
+    runs on the generated images under `no_grad`.
+
+    ## Why is this bad
+    Nothing computed with gradients disabled records a graph, whatever its input carries. The
+    loss still has a graph through its other terms, so `backward()` runs and nothing fails, but
+    the term computed under `no_grad` sends no gradient back to the module that produced its
+    input: the policy ignores the critic, the generator ignores the perceptual loss. Freezing the
+    module that runs under `no_grad` is what was meant: `requires_grad_(False)` keeps its
+    parameters fixed and still lets the gradient flow through it to its input (checked in
+    tests/test_torch_facts.py).
+
+    ## Example
+    ```python
+    actions = policy(obs).rsample()
+    log_pi = policy(obs).log_prob(actions)
+    with torch.no_grad():
+        q = critic(obs, actions)
+    loss = (alpha * log_pi - q).mean()
+    loss.backward()
+    policy_optimizer.step()
+    ```
+
+    ## Use instead
+    ```python
+    critic.requires_grad_(False)
+    q = critic(obs, actions)
+    critic.requires_grad_(True)
+    loss = (alpha * log_pi - q).mean()
+    ```
+
+    ## Fix safety
+    There is no automatic fix: whether the module under `no_grad` must stay frozen (and how its
+    own optimizer is kept out) is the author's decision.
+
+    ## Known limits
+    Only a context written in sight, in the function that runs the backward pass, is read; the
+    cut term must reach a backward pass of the same function, and an optimizer stepped there must
+    be built in sight over the producing module's `parameters()` (a `torch.optim` class, in the
+    function or, for `self.opt`, in a method of the class). A graph cut on purpose with a trained
+    producer (a weight computed from the policy's own actions and meant as a constant) reads the
+    same: confidence is medium.
+    """
+
+    code = "NG210"
+    name = "no-grad-cuts-trained-graph"
+    summary = "A forward pass under no_grad takes a trained module's output into its loss, so no gradient flows back through it."
+    fix_availability = "none"
+
+    def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        model = model_of(analysis)
+        reported: set[int] = set()
+        for result in model.all_results():
+            for call, value in result.backwards:
+                if value.graph is Graph.NO:
+                    continue  # nothing has a graph: NG201's (the backward pass raises)
+                for key in sorted(value.fed_without_grad & result.severed.keys(),
+                                  key=lambda k: model.call_order.get(k, 0)):
+                    fact, carried = result.severed[key]
+                    state = analysis.state_of(fact)
+                    if key in reported or fact.function is not result.scope or explicit(analysis, state) is None:
+                        continue
+                    trained = _trained_producer(model, result, carried)
+                    if trained is None:
+                        continue
+                    reported.add(key)
+                    spelled, optimizer = trained
+                    message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}` on "
+                               f"a tensor that carries the graph of `{spelled}`, and its output reaches "
+                               f"`{code_of(analysis, call.node, 30)}`: no gradient flows back through it to "
+                               f"`{spelled}`, which `{optimizer}` trains; run it with gradients enabled (a module frozen "
+                               "with `requires_grad_(False)` keeps its parameters and still passes the gradient on)")
+                    yield Finding(fact.node, message, None, Confidence.MEDIUM)
+
+
+def _trained_producer(model: ModuleModel, result: ScopeResult, carried: frozenset) -> Optional[tuple[str, str]]:
+    """(the module, as written, whose forward pass made the graph that was cut, the optimizer
+    stepped in the scope that holds its parameters), for the first such module."""
+    tokens = result.token_by_id()
+    for token_id in sorted(carried):
+        token = tokens.get(token_id)
+        for spelled in (token.runs if token is not None else ()):
+            stepped = stepping(model, result.scope, [(result.scope, result)], spelled)
+            if stepped is not None:
+                return spelled, stepped[0].name
+    return None
