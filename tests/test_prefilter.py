@@ -97,6 +97,8 @@ def test_correct_grad_contexts_leave_the_grad_context_rules_out():
     ("import threading, torch\n\n@torch.inference_mode()\ndef f(model):\n    threading.Thread(target=model).start()\n",
      "thread_in_context"),
     ("import torch\n\nwith torch.inference_mode():\n    loss.backward()\n", "inference_training"),
+    ("import torch\nfrom helpers import *\n\n@make_nograd_func\ndef f(model, x):\n    with torch.no_grad():\n"
+     "        return model(x)\n", "nested_context"),
 ])
 def test_context_signals_see_aliases_and_wrappers(source, signal):
     assert getattr(signals_of(source), signal)

@@ -345,7 +345,7 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     if project is not None and module_imports.star_modules:
         _bind_star_imports(module, module_imports, collector.imports, project)
     collector.local_wrappers = local_grad_wrappers(module, module_imports)
-    meanings = grad_meanings(module, module_imports, project)
+    meanings = grad_meanings(module, collector.imports, project)  # star-imported names too
     for local, meaning in meanings.items():
         if meaning in knowledge.GRAD_CONTEXTS:
             collector.imports.alias(local, meaning)  # `class frozen_graph(torch.no_grad)`: it is no_grad

@@ -49,6 +49,7 @@ def _grad_names(tree: ast.AST) -> tuple[frozenset[str], list[ast.Expr]]:
     names = set(GRAD_WORDS)
     bindings: list[tuple[set, set]] = []  # (names bound, names read by what is bound to them)
     statements = []
+    star = False  # `from utils import *` of a module that may be the project's
     for node in walk(tree):
         if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
             statements.append(node)
@@ -58,12 +59,16 @@ def _grad_names(tree: ast.AST) -> tuple[frozenset[str], list[ast.Expr]]:
             if isinstance(node, ast.ImportFrom) and _maybe_project(node):
                 # the project's own modules may define grad contexts (`class frozen_graph(torch.no_grad)`)
                 names.update(alias.asname or alias.name for alias in node.names if alias.name != "*")
+                star = star or any(alias.name == "*" for alias in node.names)
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if knowledge.may_name_grad_wrapper(node.name):
                 bindings.append(({node.name}, _read(node)))
         elif isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             bindings.append(({name for target in targets for name in _read(target)}, _read(node.value)))
+    if star:  # what it binds is unknown here: a name that reads as a grad wrapper may be one
+        names.update(node.id for node in walk(tree)
+                     if isinstance(node, ast.Name) and knowledge.may_name_grad_wrapper(node.id))
     changed = True
     while changed:
         changed = False
