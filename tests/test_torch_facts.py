@@ -1001,6 +1001,21 @@ def test_in_place_update_of_parameter_inside_no_grad_works(name):
     assert p.is_leaf and p.requires_grad and p.grad_fn is None
 
 
+def test_in_place_update_of_a_frozen_parameter_works_without_no_grad():
+    """NG103 leaves a running average alone after a helper froze the parameters
+    (`p.requires_grad_(False)` for every parameter): copying into them in place with gradients on
+    works, and thawed again it raises."""
+    target, source = nn.Linear(3, 3), nn.Linear(3, 3)
+    for p in target.parameters():
+        p.requires_grad_(False)
+    for p_tgt, p_src in zip(target.parameters(), source.parameters()):
+        p_tgt.copy_(0.9 * p_tgt + 0.1 * p_src.detach())
+    for p in target.parameters():
+        p.requires_grad_(True)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        next(target.parameters()).copy_(torch.zeros(3, 3))
+
+
 def test_in_place_update_through_data_works_without_no_grad():
     """NG103: p.data.add_/mul_/copy_ works without no_grad."""
     p = _param_with_grad()

@@ -15,6 +15,7 @@ from ..analysis.imports import dotted_name
 from ..analysis.gradmode import FileAnalysis, LoopInfo, Mode
 from ..analysis.lattice import Kind
 from ..analysis.evaluation import evaluation_regions
+from ..analysis.treewalk import iter_nodes
 from .base import Finding, Rule
 from .registry import register
 
@@ -437,7 +438,11 @@ class InplaceParameterUpdate(Rule):
     ## Known limits
     Only loops over `parameters()`, `named_parameters()`, `zip(...)` of those, and `group["params"]`
     are recognised; updates through `.data` are fine and not reported. A function that is only called
-    under `no_grad` in its own module is not reported.
+    under `no_grad` in its own module is not reported. Parameters frozen first are not reported:
+    by `m.requires_grad_(False)` or a loop over `m.parameters()` anywhere in the file (by name), or,
+    earlier in the same function, by a function of the file that sets `requires_grad` of every
+    parameter of the module it is given from the flag it is given (`toggle_grad(m, False)`; a
+    later `toggle_grad(m, True)` thaws it again).
     """
 
     code = "NG103"
@@ -455,7 +460,9 @@ class InplaceParameterUpdate(Rule):
         frozen = frozen_modules(analysis)
         for loop in analysis.loops:
             sources = _parameter_names(loop)
-            parameters = frozenset(name for name, module in sources.items() if module is None or module not in frozen)
+            toggled = _toggled_before(analysis, loop)
+            parameters = frozenset(name for name, module in sources.items()
+                                   if module is None or not toggled.get(module, module in frozen))
             if not parameters or any(span.contains(loop.span.start) for span in reported):
                 continue
             offender = self._first_inplace_update(analysis, loop, parameters)
@@ -567,6 +574,62 @@ def frozen_modules(analysis: FileAnalysis) -> frozenset[str]:
                     frozen.add(params[owner])
     result = analysis.cache[key] = frozenset(frozen)
     return result
+
+
+def _toggled_before(analysis: FileAnalysis, loop: LoopInfo) -> dict[str, bool]:
+    """Module -> frozen, as the last call of a freezing helper of the file before the loop, in its
+    function, left it (`toggle_grad(model_src, False)`: frozen; `toggle_grad(m, True)`: not)."""
+    helpers = _freezing_helpers(analysis)
+    toggled: dict[str, bool] = {}
+    if not helpers:
+        return toggled
+    for call in analysis.facts_in(analysis.calls, loop.function):
+        known = helpers.get(call.callee) if call.callee is not None else None
+        if known is None or call.index >= loop.span.start:
+            continue
+        module, flag = _argument(call.node, *known[0]), _argument(call.node, *known[1])
+        if module is not None and dotted_name(module) and isinstance(flag, cst.Name) and flag.value in ("True", "False"):
+            toggled[dotted_name(module)] = flag.value == "False"
+    return toggled
+
+
+def _freezing_helpers(analysis: FileAnalysis) -> dict[str, tuple[tuple[int, str], tuple[int, str]]]:
+    """The file's functions that set `requires_grad` of every parameter of a module they are given
+    from a flag they are given (`def toggle_grad(model, flag): for p in model.parameters():
+    p.requires_grad_(flag)`): name -> ((position, name) of the module, (position, name) of the flag)."""
+    key = "freezing_helpers"
+    if key in analysis.cache:
+        return analysis.cache[key]
+    found = analysis.cache[key] = {}
+    for loop in analysis.loops:
+        function = loop.function
+        if function is None or function.class_name is not None:
+            continue
+        names = [param.name.value for param in function.node.params.params]
+        for variable, owner in _parameter_names(loop).items():
+            if owner not in names:
+                continue
+            for inner in iter_nodes(loop.node.body):
+                flag = None
+                if (inner.__class__ is cst.Call and inner.func.__class__ is cst.Attribute
+                        and inner.func.attr.value == "requires_grad_" and dotted_name(inner.func.value) == variable
+                        and len(inner.args) == 1):
+                    flag = inner.args[0].value
+                elif (inner.__class__ is cst.Assign and len(inner.targets) == 1
+                      and dotted_name(inner.targets[0].target) == f"{variable}.requires_grad"):
+                    flag = inner.value
+                if flag.__class__ is cst.Name and flag.value in names:
+                    found[function.name] = ((names.index(owner), owner), (names.index(flag.value), flag.value))
+    return found
+
+
+def _argument(call: cst.Call, position: int, name: str) -> Optional[cst.BaseExpression]:
+    """The argument a call passes for the parameter at `position` named `name`."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
+    return positional[position].value if position < len(positional) else None
 
 
 def _is_false(node: cst.BaseExpression) -> bool:
