@@ -1874,11 +1874,21 @@ def _thawed(flag: Optional[cst.BaseExpression]) -> Optional[bool]:
 
 def _runs_only_frozen(summary, params: dict, arguments: list) -> bool:
     """A helper that runs forward only the modules passed to it, each given frozen (every parameter
-    `requires_grad=False`) and fed nothing with a graph: the call records nothing."""
+    `requires_grad=False`) and fed nothing with a graph, or given something that is no module at
+    all (`evaluate(dataset, model)` whose `generator.label_to_name(i)` read as a forward pass by
+    the parameter's name): the call records nothing."""
     called = [name for name, uses in summary.param_uses.items() if "called" in uses and name not in ("self", "cls")]
-    return (bool(called) and not summary.result.other_forwards
-            and all(name in params and params[name].kind is Kind.MODULE and params[name].frozen for name in called)
-            and all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE))
+    if not called or summary.result.other_forwards or not all(name in params for name in called):
+        return False
+    frozen = [name for name in called if params[name].kind is Kind.MODULE and params[name].frozen]
+    if not all(name in frozen or _surely_no_module(params[name]) for name in called):
+        return False
+    return not frozen or all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE)
+
+
+def _surely_no_module(value: Value) -> bool:
+    """A plain Python value, or an instance of a project class that is no nn.Module (a dataset)."""
+    return value.kind is Kind.PYTHON or (value.kind is Kind.OBJECT and getattr(value.ref, "is_module", None) is False)
 
 
 def parameter_free_module(module: Value) -> bool:
