@@ -1142,7 +1142,7 @@ class Interpreter:
     def forward(self, fact: CallFact, module: Value, args: Value, arguments: list, method: Optional[str] = None) -> Value:
         """A call of a module: a forward pass, recording a graph when gradients are on."""
         state = self.state(fact.node)
-        if module.is_loss:
+        if module.is_loss or (is_loss_callee(fact) and _holds_a_loss(module)):
             return self.loss(fact.node, arguments, _target_loss(fact, module))
         self.note_inference_inputs(fact, state, arguments)
         if not self.disabled(state):
@@ -1899,6 +1899,14 @@ def parameter_free_module(module: Value) -> bool:
     refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
     return all((isinstance(ref, str) and (ref in knowledge.PARAMETER_FREE_LAYERS or _torch_loss_class(ref)))
                or getattr(ref, "parameter_free", False) is True for ref in refs)
+
+
+def _holds_a_loss(module: Value) -> bool:
+    """One of the classes a module may be is a loss (`criterions["cls"]` read from a dict of a
+    torch loss and a project one): called by a loss's name, it is that loss."""
+    refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
+    return any((isinstance(ref, str) and _torch_loss_class(ref)) or getattr(ref, "is_loss", False) is True
+               for ref in refs)
 
 
 def _torch_loss_class(qualified: str) -> bool:
