@@ -285,7 +285,7 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         places = ", ".join(f"`.{name}`" for name in kept)
         evidence.append(f"it keeps the outputs only in {places}, which the code reads only detached")
         confidence = Confidence.HIGH if evaled else Confidence.MEDIUM
-    elif _volatile(tokens, result):  # outputs leave, but their author made them without graphs
+    elif _volatile(tokens, result) is not None:  # outputs leave, but their author made them without graphs
         confidence = Confidence.MEDIUM
     elif evaled and any(t.in_loop for t in tokens):  # in eval mode, batch after batch
         evidence.append("it runs them in a loop")
@@ -413,7 +413,10 @@ def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
         if key in result.tokens and any(v.kind is Kind.MODULE and v.training is Training.EVAL for v in params.values()):
             module = next(v for v in params.values() if v.kind is Kind.MODULE and v.training is Training.EVAL)
             return module.eval_reason or f"it passes a module in eval mode to `{callee.name}`"
-    return VOLATILE if _volatile(tokens, result) else None
+    volatile = _volatile(tokens, result)
+    if volatile is None:
+        return None
+    return IDLE_BLOCK if volatile.qualified in knowledge.GRAD_CONTEXTS else VOLATILE
 
 
 def _duck_not_a_network(token: Token) -> bool:
@@ -426,12 +429,15 @@ def _duck_not_a_network(token: Token) -> bool:
 
 
 VOLATILE = "it wraps inputs in `Variable(..., volatile=True)`, which has no effect since PyTorch 0.4"
+IDLE_BLOCK = "its `no_grad` block only renames the inputs, and the forward pass runs after it"
 
 
-def _volatile(tokens: list[Token], result: ScopeResult) -> bool:
-    """The inputs of the forward passes are made with `Variable(..., volatile=True)`: the author
-    ran them without gradients (so no caller can need their graphs); torch now ignores it."""
-    return any(_same_place(volatile, token.call) for volatile in result.volatile_calls for token in tokens)
+def _volatile(tokens: list[Token], result: ScopeResult):
+    """The call that says the author ran the forward passes without gradients (so no caller can
+    need their graphs), to no effect: inputs made with `Variable(..., volatile=True)` (torch now
+    ignores it), or a `no_grad` block that only renames them (`with torch.no_grad(): v = x`)."""
+    return next((volatile for volatile in result.volatile_calls for token in tokens
+                 if _same_place(volatile, token.call)), None)
 
 
 def _same_place(fact, call) -> bool:

@@ -351,6 +351,11 @@ class Interpreter:
                 value = self.value(item.item, env)
                 if item.asname is not None:
                     self.bind(item.asname.name, value, env)
+                fact = self.calls.get(id(item.item))
+                if fact is not None and _disabling_context(fact) and _rebinds_names_only(statement.body):
+                    # `with torch.no_grad(): noisev = noise` (what `Variable(noise, volatile=True)`
+                    # became): its author meant what follows to run without gradients
+                    self.result.volatile_calls.append(fact)
             return self.suite(statement.body, env)
         if kind in (cst.Try, cst.TryStar):
             after = self.suite(statement.body, dict(env))
@@ -1899,6 +1904,27 @@ def parameter_free_module(module: Value) -> bool:
     refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
     return all((isinstance(ref, str) and (ref in knowledge.PARAMETER_FREE_LAYERS or _torch_loss_class(ref)))
                or getattr(ref, "parameter_free", False) is True for ref in refs)
+
+
+def _disabling_context(fact: CallFact) -> bool:
+    """`torch.no_grad()`, `torch.inference_mode()`, `torch.set_grad_enabled(False)`."""
+    context = knowledge.GRAD_CONTEXTS.get(fact.qualified or "")
+    if context is knowledge.GradContext.SET_GRAD_ENABLED:
+        return bool(fact.node.args) and _is_false(fact.node.args[0].value)
+    return context in (knowledge.GradContext.NO_GRAD, knowledge.GradContext.INFERENCE_MODE)
+
+
+def _rebinds_names_only(body: cst.BaseSuite) -> bool:
+    """A block whose statements only bind names to names (`noisev = noise`), and no more."""
+    statements = body.body if isinstance(body, cst.IndentedBlock) else [cst.SimpleStatementLine(body=body.body)]
+    for statement in statements:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if not (isinstance(small, cst.Assign) and all(isinstance(t.target, cst.Name) for t in small.targets)
+                    and isinstance(small.value, cst.Name)):
+                return False
+    return bool(statements)
 
 
 def _holds_a_loss(module: Value) -> bool:
