@@ -17,7 +17,7 @@ import libcst as cst
 from . import knowledge
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
 from ..diagnostics import Confidence
-from .gradmode import FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
+from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
 from .imports import dotted_name
 from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params
 from .lattice import Evidence, Graph, Kind, Training, Value
@@ -432,7 +432,7 @@ VOLATILE = "it wraps inputs in `Variable(..., volatile=True)`, which has no effe
 IDLE_BLOCK = "its `no_grad` block only renames the inputs, and the forward pass runs after it"
 
 
-def _volatile(tokens: list[Token], result: ScopeResult):
+def _volatile(tokens: list[Token], result: ScopeResult) -> Optional[CallFact]:
     """The call that says the author ran the forward passes without gradients (so no caller can
     need their graphs), to no effect: inputs made with `Variable(..., volatile=True)` (torch now
     ignores it), or a `no_grad` block that only renames them (`with torch.no_grad(): v = x`)."""
@@ -602,7 +602,7 @@ def _wants_grad_beside_training(model: ModuleModel, scope: Optional[FunctionInfo
         return min((loop for loop in loops if loop.span.contains(index)), key=lambda loop: loop.span.end - loop.span.start,
                    default=None)
 
-    trained_in = {id(innermost(call.index)) for call in result.training if innermost(call.index) is not None}
+    trained_in = {id(loop) for loop in (innermost(call.index) for call in result.training) if loop is not None}
     return any(id(call.node) not in switches
                and not (call.method == "requires_grad_" and id(innermost(call.index)) in trained_in)
                for call in result.wants_grad)

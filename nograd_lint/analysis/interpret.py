@@ -26,7 +26,7 @@ import libcst as cst
 from . import knowledge
 from .calls import (backward_targets, gradient_flags, is_backward, is_loss_callee, is_optimizer_call, mode_switch,
                     wants_gradients)
-from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names
+from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge)
 from .syntax import ends_in_raise
@@ -183,7 +183,9 @@ class ScopeResult:
     # a forward pass of a module that is none of the parameters (`self.net`, a global, one built
     # here), directly or through a helper: a caller's frozen arguments do not make it graph-free
     other_forwards: bool = False
-    volatile_calls: list = dataclasses.field(default_factory=list)  # `Variable(x, volatile=True)` CallFacts
+    # CallFacts of what says the author meant no gradients, to no effect: `Variable(x, volatile=True)`,
+    # the context of a `no_grad` block that only renames names (`with torch.no_grad(): v = x`)
+    volatile_calls: list = dataclasses.field(default_factory=list)
     # ids of the calls of forward passes run with gradients disabled whose outputs reached a backward
     # pass, here or through a parameter that a callee backpropagates (`Value.fed_without_grad`)
     used_without_grad: set = dataclasses.field(default_factory=set)
@@ -351,8 +353,10 @@ class Interpreter:
                 value = self.value(item.item, env)
                 if item.asname is not None:
                     self.bind(item.asname.name, value, env)
+                use = context_use(self.analysis.imports, item.item)
                 fact = self.calls.get(id(item.item))
-                if fact is not None and _disabling_context(fact) and _rebinds_names_only(statement.body):
+                if (fact is not None and use is not None and use.called and use.mode.disables_grad
+                        and _rebinds_names_only(statement.body)):
                     # `with torch.no_grad(): noisev = noise` (what `Variable(noise, volatile=True)`
                     # became): its author meant what follows to run without gradients
                     self.result.volatile_calls.append(fact)
@@ -570,8 +574,8 @@ class Interpreter:
         return value
 
     def freeze_owner(self, parameter: Value, env: dict, frozen: Optional[bool] = True) -> None:
-        """`p.requires_grad = False` for every `p` of `m.parameters()`: `m` is frozen (`True`: thawed,
-        `frozen=False`; a runtime flag: `None`, it may be either)."""
+        """The state `p.requires_grad = flag` for every `p` of `m.parameters()` leaves `m` in: frozen
+        by `False` (`frozen=True`), thawed by `True` (`False`), either by a runtime flag (`None`)."""
         ref = parameter.ref
         if isinstance(ref, tuple) and ref[0] == "parameters" and ref[1] in env:
             env[ref[1]] = env[ref[1]].but(frozen=frozen)
@@ -1273,7 +1277,8 @@ class Interpreter:
         # a module passed where the callee calls its parameter: the callee runs it forward
         via_argument = any(value.kind is Kind.MODULE and "called" in summary.param_uses.get(name, ())
                            for name, value in params.items())
-        runs_forward = (summary.runs_forward or via_argument) and not _runs_only_frozen(summary, params, arguments)
+        runs_forward = ((summary.runs_forward or via_argument)
+                        and not _calls_no_module_that_records(summary, params, arguments))
         returns_graph = summary.returns_graph or (via_argument and shape.graph is not Graph.NO)
         if runs_forward and not summary.enables_grad_itself:
             if self.disabled(state):
@@ -1877,7 +1882,7 @@ def _thawed(flag: Optional[cst.BaseExpression]) -> Optional[bool]:
     return False if flag is None or (isinstance(flag, cst.Name) and flag.value == "True") else None
 
 
-def _runs_only_frozen(summary, params: dict, arguments: list) -> bool:
+def _calls_no_module_that_records(summary, params: dict, arguments: list) -> bool:
     """A helper that runs forward only the modules passed to it, each given frozen (every parameter
     `requires_grad=False`) and fed nothing with a graph, or given something that is no module at
     all (`evaluate(dataset, model)` whose `generator.label_to_name(i)` read as a forward pass by
@@ -1904,14 +1909,6 @@ def parameter_free_module(module: Value) -> bool:
     refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
     return all((isinstance(ref, str) and (ref in knowledge.PARAMETER_FREE_LAYERS or _torch_loss_class(ref)))
                or getattr(ref, "parameter_free", False) is True for ref in refs)
-
-
-def _disabling_context(fact: CallFact) -> bool:
-    """`torch.no_grad()`, `torch.inference_mode()`, `torch.set_grad_enabled(False)`."""
-    context = knowledge.GRAD_CONTEXTS.get(fact.qualified or "")
-    if context is knowledge.GradContext.SET_GRAD_ENABLED:
-        return bool(fact.node.args) and _is_false(fact.node.args[0].value)
-    return context in (knowledge.GradContext.NO_GRAD, knowledge.GradContext.INFERENCE_MODE)
 
 
 def _rebinds_names_only(body: cst.BaseSuite) -> bool:

@@ -144,9 +144,9 @@ def _grad_switches(model: ModuleModel, function: Optional[FunctionInfo]) -> list
         if len(owners) != 1 or not names:
             continue
         for inner in iter_nodes(node.body):
-            flag = _requires_grad_set(inner, names)
-            if flag is not _NOT_SET:
-                found.append(((loop.span.start, 0), GradSwitch(inner, owners[0], function, flag)))
+            flag = requires_grad_flag(inner, names)
+            if flag is not None:
+                found.append(((loop.span.start, 0), GradSwitch(inner, owners[0], function, _flag(flag))))
     for call in analysis.facts_in(analysis.calls, function):
         node = call.node
         if call.method == "requires_grad_" and not call.in_lambda and node.func.__class__ is cst.Attribute:
@@ -190,9 +190,6 @@ def _bound_class(model: ModuleModel, function: Optional[FunctionInfo], name: str
     return None
 
 
-_NOT_SET = object()
-
-
 def _loop_variables(target: cst.BaseExpression) -> frozenset[str]:
     """`p` in `for p in ...`, and in `for name, p in ...` (the parameter comes last)."""
     if target.__class__ is cst.Name:
@@ -202,19 +199,20 @@ def _loop_variables(target: cst.BaseExpression) -> frozenset[str]:
     return frozenset()
 
 
-def _requires_grad_set(node: cst.CSTNode, names: frozenset[str]):
-    """The flag of `p.requires_grad = flag` or `p.requires_grad_(flag)` on a loop variable."""
+def requires_grad_flag(node: cst.CSTNode, names: frozenset[str]) -> Optional[cst.BaseExpression]:
+    """The flag expression of `p.requires_grad = flag` or `p.requires_grad_(flag)` on a loop
+    variable (`True` for `p.requires_grad_()`), or None when `node` is neither."""
     if node.__class__ is cst.Assign:
         for target in node.targets:
             attribute = target.target
             if (attribute.__class__ is cst.Attribute and attribute.attr.value == "requires_grad"
                     and attribute.value.__class__ is cst.Name and attribute.value.value in names):
-                return _flag(node.value)
+                return node.value
     if (node.__class__ is cst.Call and node.func.__class__ is cst.Attribute
             and node.func.attr.value == "requires_grad_" and node.func.value.__class__ is cst.Name
             and node.func.value.value in names):
-        return _flag(node.args[0].value if node.args else None)
-    return _NOT_SET
+        return node.args[0].value if node.args else cst.Name("True")
+    return None
 
 
 def _flag(node: Optional[cst.BaseExpression]) -> Optional[bool]:

@@ -15,6 +15,7 @@ from ..analysis.imports import dotted_name
 from ..analysis.gradmode import FileAnalysis, LoopInfo, Mode
 from ..analysis.lattice import Kind
 from ..analysis.evaluation import evaluation_regions
+from ..analysis.trainable import requires_grad_flag
 from ..analysis.treewalk import iter_nodes
 from .base import Finding, Rule
 from .registry import register
@@ -610,14 +611,7 @@ def _freezing_helpers(analysis: FileAnalysis) -> dict[str, tuple[tuple[int, str]
             if owner not in names:
                 continue
             for inner in iter_nodes(loop.node.body):
-                flag = None
-                if (inner.__class__ is cst.Call and inner.func.__class__ is cst.Attribute
-                        and inner.func.attr.value == "requires_grad_" and dotted_name(inner.func.value) == variable
-                        and len(inner.args) == 1):
-                    flag = inner.args[0].value
-                elif (inner.__class__ is cst.Assign and len(inner.targets) == 1
-                      and dotted_name(inner.targets[0].target) == f"{variable}.requires_grad"):
-                    flag = inner.value
+                flag = requires_grad_flag(inner, frozenset({variable}))
                 if flag.__class__ is cst.Name and flag.value in names:
                     found[function.name] = ((names.index(owner), owner), (names.index(flag.value), flag.value))
     return found
