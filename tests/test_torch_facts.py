@@ -226,6 +226,26 @@ def test_a_module_under_no_grad_cuts_its_input_graph_and_a_frozen_one_does_not()
     assert critic.weight.grad is None
 
 
+def test_the_legacy_tensor_constructor_aliases_its_input_and_under_no_grad_records_nothing():
+    """NG210: `torch.Tensor(t)` of a tensor is an alias that keeps its graph, so the analysis
+    follows the graph through it; made under no_grad, the alias records no graph (it still says
+    `requires_grad`, but nothing flows back through it), and `torch.tensor(t)` copies without it
+    anywhere."""
+    policy = nn.Linear(4, 2)
+    actions = policy(torch.randn(8, 4))
+    alias = torch.Tensor(actions)
+    assert alias.requires_grad and alias.grad_fn is not None
+    with torch.no_grad():
+        cut = torch.Tensor(actions)
+    assert cut.grad_fn is None
+    (cut.sum() + 0 * policy.bias.sum()).backward()
+    assert policy.weight.grad is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch warns that `torch.tensor(t)` copies a tensor
+        copied = torch.tensor(actions)
+    assert not copied.requires_grad
+
+
 def test_a_tensor_given_to_an_optimizer_does_not_start_requiring_grad():
     """An optimizer does not make its parameters require grad: with no_grad logits the backward
     still raises (NG201 stays reported)."""

@@ -300,6 +300,9 @@ class Interpreter:
         if default is not None and isinstance(default, cst.Name) and default.value == "None":
             pass  # `model=None`: whatever callers pass
         elif default is not None:
+            default_value = self.value(default, {})
+            if default_value.kind is Kind.CLASS and self.model.instance_value(default_value.ref).kind is Kind.OPTIMIZER:
+                return default_value.but(params=tag)  # `optimizer=torch.optim.Adam`: callers pass an optimizer class
             return UNKNOWN.but(params=tag)  # `decoder=decode_tokens`: a function
         if knowledge.looks_like_model(name):
             return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.NAME)
@@ -783,17 +786,18 @@ class Interpreter:
         if self.disabled(state):
             inference = node if state.mode is Mode.INFERENCE else None
             fed = inputs.fed_without_grad
+            cut = inputs.cut | inputs.sources if inputs.graph is Graph.YES else inputs.cut
             if inputs.nograd is None and tensor is not None and tensor.nograd is NoGrad.SURE:
                 inputs = inputs.but(nograd=NoGrad.SURE, nograd_node=tensor.nograd_node,
                                     nograd_state=tensor.nograd_state)  # `model(x) - y`: no graph, whatever y is
             if inputs.nograd is not None:
                 return NO_GRAPH.but(nograd=inputs.nograd, nograd_node=inputs.nograd_node, fed_without_grad=fed,
-                                    nograd_state=inputs.nograd_state, inference=inference, params=inputs.params)
+                                    nograd_state=inputs.nograd_state, inference=inference, params=inputs.params, cut=cut)
             if inputs.graph is Graph.NO:
-                return NO_GRAPH.but(inference=inference, params=inputs.params, fed_without_grad=fed)
+                return NO_GRAPH.but(inference=inference, params=inputs.params, fed_without_grad=fed, cut=cut)
             strength = NoGrad.SURE if inputs.graph is Graph.YES or tensor is not None else NoGrad.SUSPECT
             return NO_GRAPH.but(nograd=strength, nograd_node=node, nograd_state=state, inference=inference,
-                                params=inputs.params, fed_without_grad=fed)
+                                params=inputs.params, fed_without_grad=fed, cut=cut)
         if state is not None and state.mode is Mode.UNKNOWN:
             return UNKNOWN.but(sources=inputs.sources, params=inputs.params, fed_without_grad=inputs.fed_without_grad)
         kind = Kind.TENSOR if inputs.kind in (Kind.TENSOR, Kind.MODULE) else inputs.kind
@@ -1133,8 +1137,9 @@ class Interpreter:
     def note_severed(self, fact: CallFact, module: Value, arguments: list) -> None:
         """A module with parameters run with gradients disabled on an input that carries the graph
         of forward passes recorded here (`critic(obs, policy(obs).rsample())` under `no_grad`)."""
-        graphs = [value.sources for _, value in arguments
-                  if value.graph is Graph.YES and value.sources and value.kind in (Kind.TENSOR, Kind.UNKNOWN)]
+        graphs = [value.sources if value.graph is Graph.YES else value.cut for _, value in arguments
+                  if value.kind in (Kind.TENSOR, Kind.UNKNOWN)]
+        graphs = [graph for graph in graphs if graph]
         if not graphs or parameter_free_module(module):
             return
         pseudo = {token.id for key, token in self.result.tokens.items() if isinstance(key, tuple)}

@@ -82,6 +82,9 @@ class Value:
     # ids of the calls of forward passes run with gradients disabled whose outputs this value is
     # computed from (`with torch.no_grad(): h = encoder(x)`, then `head(h)`): they give it no gradient
     fed_without_grad: frozenset = frozenset()
+    # ids of forward passes whose graph a computation with gradients disabled dropped on the way
+    # to this value (`torch.Tensor(actions)` under `no_grad`: the alias records nothing)
+    cut: frozenset = frozenset()
     elements: Optional[tuple] = None  # a tuple or list written out: each element's value
     # objects of project classes: literal constructor arguments their `__init__` stores
     # (`LossCompute(gen, crit, None)` -> (("self.opt", None),)), read by `if self.opt is None:`
@@ -166,6 +169,7 @@ def join(*values: Value) -> Value:
         detached=_union([v.detached for v in values]),
         opaque=_union([v.opaque for v in values]),
         fed_without_grad=_union([v.fed_without_grad for v in values]),
+        cut=_union([v.cut for v in values]),
         elements=_join_elements(values),
         constants=first.constants if all(v.constants == first.constants for v in values) else (),
     )

@@ -55,3 +55,22 @@ class Distiller:
         loss.backward()
         self.opt.step()
         return confidence
+
+
+class ConvertingSAC:
+    def __init__(self, policy, qf, optimizer=torch.optim.Adam):
+        self.policy, self.qf = policy, qf
+        self.policy_optimizer = optimizer(self.policy.parameters(), lr=3e-4)
+
+    def update_with_copied_actions(self, obs):
+        # `torch.tensor(...)` copies without the graph and `detach()` drops it: the critic is
+        # meant as a constant here, and nothing is cut by the no_grad block
+        dists = self.policy(obs)
+        actions = dists.rsample()
+        with torch.no_grad():
+            q = self.qf(obs, torch.tensor(actions.detach()))
+            q2 = self.qf(obs, torch.Tensor(actions.detach()))
+        loss = (dists.log_prob(actions) * (q + q2)).mean()
+        self.policy_optimizer.zero_grad()
+        loss.backward()
+        self.policy_optimizer.step()
