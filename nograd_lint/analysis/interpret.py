@@ -1232,7 +1232,8 @@ class Interpreter:
         self.result.outgoing_calls[key] = (fact, function, params, constants)
         if summary is None:  # not summarised yet (a method called through an object)
             inference = bound_self.inference if bound_self is not None and fact.method in VIEW_METHODS else None
-            return UNKNOWN.but(sources=join(*params.values()).sources if params else frozenset(), inference=inference)
+            passed = join(*params.values()) if params else UNKNOWN  # what comes back may derive from them
+            return UNKNOWN.but(sources=passed.sources, params=passed.params, inference=inference)
         summary = summary.given(constants)
         state = self.state(fact.node)
         for name, value in params.items():
@@ -1284,7 +1285,10 @@ class Interpreter:
                            for name, value in params.items())
         runs_forward = ((summary.runs_forward or via_argument)
                         and not _calls_no_module_that_records(summary, params, arguments))
-        returns_graph = summary.returns_graph or (via_argument and shape.graph is not Graph.NO)
+        # a module passed in and run may give its graph back when what comes back may carry one from
+        # the parameters (not when only an unknown global makes it uncertain: `total / batch_size`)
+        returns_graph = summary.returns_graph or (via_argument and shape.graph is not Graph.NO
+                                                  and bool(shape.params or shape.sources))
         if runs_forward and not summary.enables_grad_itself:
             if self.disabled(state):
                 if returns_graph:
@@ -1399,7 +1403,7 @@ class Interpreter:
                 self.read_values(arguments[0][1])  # `_, pred = torch.max(out, 1)`
             if qualified in NUMPY_CONVERSIONS and arguments:  # `np.asarray(out)` calls `out.numpy()`
                 self.result.numpy_undetached.update(arguments[0][1].sources - arguments[0][1].opaque)
-            if qualified.startswith(("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.")):
+            if qualified.startswith(knowledge.PLAIN_VALUE_PACKAGES):
                 return PYTHON
         callee = (fact.callee or "").rpartition(".")[2]
         if callee in knowledge.PYTHON_VALUE_FUNCTIONS:

@@ -365,6 +365,10 @@ PYTHON_VALUE_FUNCTIONS = frozenset(
     {"float", "int", "bool", "str", "len", "round", "repr", "format", "range", "abs", "divmod",
      "isinstance", "print"}
 )
+# Packages whose calls make plain Python or array values, never a tensor or a module: what an
+# sklearn encoder, a pandas frame or a scipy routine gives holds no graph.
+PLAIN_VALUE_PACKAGES = ("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.", "sklearn.",
+                        "pandas.", "scipy.")
 
 # Functions whose arguments are only read for display or logging.
 LOGGING_FUNCTIONS = frozenset({"print", "log", "info", "debug", "warning", "write", "set_postfix",
