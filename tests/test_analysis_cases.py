@@ -63,6 +63,19 @@ def test_project(project, tmp_path):
     assert found == _expected_in(project)
 
 
+def test_inference_method_logged_in_training_reported_at_the_call_when_its_module_is_not_checked(tmp_path):
+    """`inference_method_logged_in_training_loop`, with only the training script checked (an
+    editor, flake8, `nograd-lint train.py`): the generator's `infer` is read for its summary but
+    not judged, so the call that drops its outputs' graphs is reported, at medium confidence."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "projects" / "inference_method_logged_in_training_loop", copy)
+    done = subprocess.run([str(Path(sys.executable).parent / "nograd-lint"), "--output-format", "json",
+                           "vocoder/train.py"], cwd=copy, capture_output=True, text=True)
+    assert done.returncode == 1, done.stderr
+    found = [(d["path"], d["code"], d["line"], d["column"], d["confidence"]) for d in json.loads(done.stdout)["findings"]]
+    assert found == [("vocoder/train.py", "NG101", 29, 17, "medium")]
+
+
 def test_import_time_grad_off_files_on_their_own():
     """The single-file part of `import_time_grad_off` (its project-wide part is pending): the
     library module that disables gradients at import time is NG304 at the cause; the script that

@@ -387,8 +387,22 @@ def _framework_template_method(model: ModuleModel, function: FunctionInfo) -> bo
 
 def _recording(model: ModuleModel, result: ScopeResult) -> list[Token]:
     """Forward passes (and calls of functions that run them) recording a graph, in source order."""
-    tokens = [t for t in result.forwards if not t.call.in_lambda]
+    tokens = [t for t in result.forwards if not t.call.in_lambda and not _for_old_torch(model, result, t)]
     return sorted(tokens, key=model.order)
+
+
+def _for_old_torch(model: ModuleModel, result: ScopeResult, token: Token) -> bool:
+    """A forward pass on inputs made with `Variable(..., volatile=True)` in a function that also
+    runs the same callable with gradients disabled: code for both sides of PyTorch 0.4
+    (`if torch.__version__ < ...: volatile` / `else: with torch.no_grad():`), each branch
+    without gradients on the torch it runs on."""
+    if token.call.callee is None or not any(_same_place(v, token.call) and v.qualified not in knowledge.GRAD_CONTEXTS
+                                            for v in result.volatile_calls):
+        return False
+    analysis = model.analysis
+    return any(fact.callee == token.call.callee and fact is not token.call
+               and (state := analysis.state_of(fact)) is not None and state.mode.disables_grad
+               for fact in analysis.facts_in(analysis.calls, token.call.function))
 
 
 def _callers_disable_unseen(model: ModuleModel, function: FunctionInfo, result: ScopeResult) -> bool:
@@ -666,15 +680,19 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
             continue
         dead = result.dead(token)
         confidence = None
-        evidence = None
+        evidence = named_inference = None
         if token.callee is not None:
             evidence = _call_does_not_train(model, result, token) if dead else None
+            if evidence is None and dead and result.training:
+                # not a pass of the trained model that training needs: it runs for its outputs
+                evidence = named_inference = _inference_method_dropped(model, result, token)
+                confidence = Confidence.MEDIUM if evidence is not None else None
             if evidence is None and "used" not in result.fate(token.id):
                 # what a helper meant to run under no_grad returns is kept, never differentiated
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
-        if evidence is None or _trained_here(model, scope, result, token):
+        if evidence is None or (named_inference is None and _trained_here(model, scope, result, token)):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
         if any(not result.dead(t) for t in inside if t is not token or dead):
@@ -789,6 +807,18 @@ def _given_to_helper_that_drops_it(model: ModuleModel, result: ScopeResult, toke
             continue
         return f"its output goes to `{callee.name}`, which never differentiates it"
     return None
+
+
+def _inference_method_dropped(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:
+    """In code that trains, a project function named like inference (`net_g.infer(x)` for a sample
+    logged every N steps) whose outputs, which carry the graphs of its forward passes, are thrown
+    away, when no other call of it here is differentiated."""
+    summary = model.summary_of(token.callee)
+    if summary is None or not summary.returns_graph or not is_evaluation_name(token.callee.name):
+        return None
+    if any(other.callee is token.callee and "used" in result.fate(other.id) for other in result.forwards):
+        return None
+    return f"the graphs of `{token.callee.name}`'s outputs are thrown away"
 
 
 def _call_does_not_train(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:

@@ -365,6 +365,12 @@ PYTHON_VALUE_FUNCTIONS = frozenset(
     {"float", "int", "bool", "str", "len", "round", "repr", "format", "range", "abs", "divmod",
      "isinstance", "print"}
 )
+# Wrappers that run a module on several devices: they define no method of the module they wrap
+# (`DataParallel(net).infer(x)` raises), so a method they lack is the wrapped module's.
+PARALLEL_WRAPPERS = frozenset({"torch.nn.DataParallel", "torch.nn.parallel.DataParallel",
+                               "torch.nn.parallel.DistributedDataParallel",
+                               "torch.nn.parallel.distributed.DistributedDataParallel"})
+
 # Packages whose calls make plain Python or array values, never a tensor or a module: what an
 # sklearn encoder, a pandas frame or a scipy routine gives holds no graph.
 PLAIN_VALUE_PACKAGES = ("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.", "sklearn.",

@@ -975,8 +975,13 @@ class ModuleModel:
 
     def methods_of_union(self, classes, name: Optional[str]) -> Optional[list[FunctionInfo]]:
         """The methods `name` of the classes of a union (see `lattice.join`), one per distinct
-        method, when every class has one; else None."""
-        if not isinstance(classes, tuple) or name is None or not all(isinstance(one, ClassModel) for one in classes):
+        method, when every class has one; else None. A parallel wrapper among them
+        (`net = DDP(net)` in one branch) has none of the wrapped class's methods: calling one
+        runs on the class itself, wherever the call succeeds."""
+        if not isinstance(classes, tuple) or name is None:
+            return None
+        classes = tuple(one for one in classes if one not in knowledge.PARALLEL_WRAPPERS)
+        if not classes or not all(isinstance(one, ClassModel) for one in classes):
             return None
         found = [one.methods.get(name) for one in classes]
         if any(method is None for method in found):
