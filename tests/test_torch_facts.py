@@ -246,6 +246,27 @@ def test_the_legacy_tensor_constructor_aliases_its_input_and_under_no_grad_recor
     assert not copied.requires_grad
 
 
+def test_set_grad_enabled_true_in_a_forward_leaks_into_the_callers_no_grad_block():
+    """NG304: a forward that calls `torch.set_grad_enabled(True)` as a statement turns its
+    caller's `no_grad` off for the rest of the block: what runs after it records a graph."""
+
+    class Leaky(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.net = nn.Linear(3, 1)
+
+        def forward(self, x):
+            torch.set_grad_enabled(True)
+            return self.net(x)
+
+    model, probe = Leaky(), nn.Linear(1, 1)
+    with torch.no_grad():
+        out = model(torch.randn(4, 3))
+        after = probe(out)
+        assert torch.is_grad_enabled()
+    assert out.requires_grad and after.requires_grad
+
+
 def test_a_tensor_given_to_an_optimizer_does_not_start_requiring_grad():
     """An optimizer does not make its parameters require grad: with no_grad logits the backward
     still raises (NG201 stays reported)."""

@@ -140,8 +140,8 @@ class _Scan:
         elif kind is ast.Expr and isinstance(node.value, ast.Call) and _mentions(node.value.func, names):
             found["bare_context_call"] = True
             arguments = [*node.value.args, *(k.value for k in node.value.keywords)]
-            if arguments and not any(isinstance(a, ast.Constant) and a.value is True for a in arguments):
-                found["leaking_statement"] = True  # `set_grad_enabled(False)`, or a runtime flag
+            if arguments:
+                found["leaking_statement"] = True  # `set_grad_enabled(False)`, a runtime flag, or `True` in a forward
         elif kind in (ast.Assign, ast.AnnAssign) and isinstance(node.value, ast.Call) and _mentions(node.value.func,
                                                                                                  names):
             self.stored = True

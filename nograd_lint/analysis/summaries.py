@@ -734,7 +734,10 @@ class ModuleModel:
     def guards(self, function: FunctionInfo) -> frozenset[str]:
         key = ("guards", id(function))
         if key not in self._ducks:
-            self._ducks[key] = _guard_parameters(function)
+            # a parameter the body binds again (`if past is None: past = model(x)[1]` in a loop)
+            # says nothing about the branches from the value callers pass
+            guards = _guard_parameters(function)
+            self._ducks[key] = guards - self.analysis.names_bound_in(function)
         return self._ducks[key]
 
     def passed_around(self, function: FunctionInfo) -> bool:

@@ -17,6 +17,7 @@ from ..analysis.gradmode import (CallFact, ContextUse, FileAnalysis, FunctionInf
 from ..io.notebooks import is_notebook
 from ..analysis.imports import dotted_name
 from ..analysis.knowledge import GradContext
+from ..analysis.summaries import model_of
 from ..analysis.syntax import sub_suites
 from .base import Finding
 from ..analysis.prefilter import Signals
@@ -39,7 +40,9 @@ class LeakingSetGradEnabled(ContextRule):
     ## What it does
     Finds `torch.set_grad_enabled(False)`, or `torch.set_grad_enabled(flag)` with a runtime flag,
     called as a statement inside a function without the previous mode being restored: neither
-    later in the same block (or an enclosing one) on every path, nor in a `finally`.
+    later in the same block (or an enclosing one) on every path, nor in a `finally`. In the
+    `forward` of a module class, `torch.set_grad_enabled(True)` leaks the same way (medium
+    confidence): a forward runs inside its callers' contexts, and turns their `no_grad` off.
 
     It also finds `torch.set_grad_enabled(False)` at the top level of a library module, which runs
     when the module is imported. A script's top level is a deliberate setting for the run and is
@@ -109,7 +112,8 @@ class LeakingSetGradEnabled(ContextRule):
                 if finding is not None:
                     yield finding
                 continue
-            if not (_literal_false(call.node) or _sets_flag(analysis, call)):
+            enables = _enables_in_forward(analysis, call)
+            if not (_literal_false(call.node) or _sets_flag(analysis, call) or enables):
                 continue
             leak = _leak(analysis, call)
             if leak is None or _sibling_restores(analysis, call.function):
@@ -120,6 +124,12 @@ class LeakingSetGradEnabled(ContextRule):
                 fix = Fix(FixSafety.UNSAFE, "use `with` over the rest of the block",
                           edits.wrap_rest_in_with(call.statement), anchor=call.statement)
             spelled = code_of(analysis, call.node)
+            if enables:
+                yield Finding(call.node, f"`{spelled}` leaves gradients enabled {leak}: a caller's `no_grad` block "
+                                         f"(an evaluation loop) records graphs from then on; use `with {spelled}:` "
+                                         "around the code that needs them",
+                              fix, Confidence.MEDIUM)
+                continue
             flag = _flag(call.node)
             when = f" when `{code_of(analysis, flag, 30)}` is False" if flag is not None else ""
             yield Finding(call.node, f"`{spelled}` leaves gradients disabled {leak}{when}; use `with {spelled}:` "
@@ -274,8 +284,14 @@ def _statement_count(function: FunctionInfo) -> int:
 
 
 def _is_restore(analysis: FileAnalysis, fact: CallFact, setting: Optional[CallFact] = None) -> bool:
-    """A statement that turns gradients back on (not to the same flag `setting` set)."""
-    if not fact.is_bare_statement or not fact.node.args or _literal_false(fact.node):
+    """A statement that puts the mode back: turns gradients back on (not to the same flag
+    `setting` set); after a `set_grad_enabled(True)`, turns them off or to a flag."""
+    if not fact.is_bare_statement or not fact.node.args:
+        return False
+    if _literal_true(setting.node) if setting is not None else False:
+        if _literal_true(fact.node):
+            return False
+    elif _literal_false(fact.node):
         return False
     if setting is not None and setting.node.args and fact.node.args[0].value.deep_equals(setting.node.args[0].value):
         return False
@@ -285,6 +301,21 @@ def _is_restore(analysis: FileAnalysis, fact: CallFact, setting: Optional[CallFa
 
 def _literal_false(call: cst.Call) -> bool:
     return bool(call.args) and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == "False"
+
+
+def _literal_true(call: cst.Call) -> bool:
+    return bool(call.args) and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == "True"
+
+
+def _enables_in_forward(analysis: FileAnalysis, call: CallFact) -> bool:
+    """`torch.set_grad_enabled(True)` as a statement in the `forward` of a module class: the
+    forward runs inside its callers' contexts (a `no_grad` evaluation loop), which it overrides
+    for everything after it."""
+    function = call.function
+    if not _literal_true(call.node) or function.name != "forward" or function.class_name is None:
+        return False
+    cls = model_of(analysis).classes.get(function.class_name)
+    return cls is not None and cls.is_module
 
 
 def _restores_in_finally(statement: cst.Try, restores: list[CallFact]) -> bool:
