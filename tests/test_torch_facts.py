@@ -267,6 +267,23 @@ def test_set_grad_enabled_true_in_a_forward_leaks_into_the_callers_no_grad_block
     assert out.requires_grad and after.requires_grad
 
 
+def test_a_loss_of_no_grad_outputs_alone_adds_nothing_to_the_gradient():
+    """NG208: a loss term computed (with gradients on) from outputs made under no_grad has no
+    graph; summed into a loss that has one, the model's gradient is what the other terms give."""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+    x, u = torch.randn(8, 4), torch.randn(8, 4)
+    with torch.no_grad():
+        features = model(u)
+    term = nn.functional.normalize(features, dim=-1).pow(2).sum()
+    assert term.grad_fn is None
+    (model(x).pow(2).mean() + 0.1 * term).backward()
+    with_term = model.weight.grad.clone()
+    model.zero_grad()
+    model(x).pow(2).mean().backward()
+    assert torch.equal(with_term, model.weight.grad)
+
+
 def test_a_tensor_given_to_an_optimizer_does_not_start_requiring_grad():
     """An optimizer does not make its parameters require grad: with no_grad logits the backward
     still raises (NG201 stays reported)."""

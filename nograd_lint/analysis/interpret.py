@@ -189,6 +189,10 @@ class ScopeResult:
     # ids of the calls of forward passes run with gradients disabled whose outputs reached a backward
     # pass, here or through a parameter that a callee backpropagates (`Value.fed_without_grad`)
     used_without_grad: set = dataclasses.field(default_factory=set)
+    # id(loss call) -> the ids of the forward passes run with gradients disabled it is computed from,
+    # for a loss computed with gradients on whose every input has no graph (a contrastive loss of
+    # features made under `no_grad`): summed into a loss that is backpropagated, it gives nothing
+    gradless_losses: dict = dataclasses.field(default_factory=dict)
     kept_in: dict = dataclasses.field(default_factory=dict)  # token id -> attributes that store its graph ("": elsewhere)
     # id(call node) -> (CallFact, the ids of the forward passes whose graph its input carries): a
     # forward pass run with gradients disabled on a tensor that carries a graph recorded here
@@ -1448,8 +1452,13 @@ class Interpreter:
                 if key not in self.result.tokens:
                     self.result.tokens[key] = Token(len(self.result.tokens), fact, UNKNOWN)
                 sources = sources | {self.result.tokens[key].id}
+        dropped = frozenset().union(*(v.dropped for _, v in arguments))
+        fed = frozenset().union(*(v.fed_without_grad for _, v in arguments))
+        if fed and result.graph is Graph.NO and not self.disabled(self.state(node)):
+            self.result.gradless_losses[id(node)] = fed
+            dropped = dropped | {id(node)}  # followed into the losses it is summed into
         return result.but(sources=sources, params=result.params | frozenset().union(*(v.params for _, v in arguments)),
-                          dropped=frozenset().union(*(v.dropped for _, v in arguments)), is_loss=True,
+                          dropped=dropped, is_loss=True,
                           detached=frozenset().union(result.detached, *(v.detached for _, v in arguments)),
                           fed_without_grad=frozenset().union(*(v.fed_without_grad for _, v in arguments)))
 

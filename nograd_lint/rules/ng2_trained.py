@@ -45,7 +45,10 @@ class TrainedModuleWithoutGradients(ContextRule):
       parameters, and no forward pass of the module with gradients on feeds that step: an RL
       agent whose `update` encodes observations under `no_grad` (directly, or through a method
       of its own such as `self.aug_and_encode(obs)`) while `self.encoder_opt` is built from
-      `self.encoder.parameters()` and stepped after the critic's backward pass.
+      `self.encoder.parameters()` and stepped after the critic's backward pass. When the
+      output is the only input of a loss term (a contrastive loss of features made under `no_grad`
+      beside pseudo-labels from the same pass), that term has no graph and trains nothing even
+      though the module runs with gradients on elsewhere in the step: reported too.
 
     - a module whose `forward` is decorated with `@torch.no_grad()`, or returns only from inside
       a `with torch.no_grad():` block of its own, and computes its outputs from its inputs (a
@@ -381,20 +384,39 @@ def _steps_fed_without_grad(analysis: FileAnalysis, model: ModuleModel) -> Itera
             if state.mode is not Mode.DISABLED or explicit(analysis, state) is None:
                 continue
             path = _update_path(model, result, key)
+            # fed into a loss term that has no graph at all, the module gets nothing from it, even
+            # when a pass with gradients on feeds the same step (the DQN-like target case)
+            gradless = _fed_to_gradless_losses(result).get(key)
             found = next(((spelled, stepped) for spelled in _modules_run(model, result, fact)
                           for stepped in [stepping(model, result.scope, path, spelled)]
-                          if stepped is not None and not _runs_with_grad(model, path, spelled)
+                          if stepped is not None and (gradless is not None or not _runs_with_grad(model, path, spelled))
                           and not _frozen(model, result.scope, spelled)), None)
             if found is None:
                 continue
             reported.add(key)
             spelled, (build, step) = found
+            loss = model.calls_by_node.get(gradless) if gradless is not None else None
+            if loss is not None:
+                message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, and "
+                           f"`{code_of(analysis, loss.node, 40)}` is a loss of such outputs alone: it has no graph, "
+                           f"so the term gives `{spelled}` no gradient in the backward pass of `{_scope_name(step.function)}` "
+                           f"that steps `{build.name}`; compute what it reads with gradients enabled "
+                           "(keep `no_grad` for targets only)")
+                yield Finding(fact.node, message, None, Confidence.HIGH)
+                continue
             message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, so "
                        f"`{spelled}` gets no gradient from the loss it feeds, but its parameters are in "
                        f"`{build.name}`, which `{_scope_name(step.function)}` steps after the backward pass: the "
                        f"step leaves them unchanged and `{spelled}` never learns; run it with gradients enabled "
                        "(keep `no_grad` for targets only)")
             yield Finding(fact.node, message, None, Confidence.HIGH)
+
+
+def _fed_to_gradless_losses(result: ScopeResult) -> dict[int, int]:
+    """The forward passes run with gradients disabled that feed a loss without any graph (see
+    `ScopeResult.gradless_losses`) summed into a backward pass that has one, each with that loss."""
+    return {key: loss for _, value in result.backwards if value.graph is not Graph.NO
+            for loss in sorted(value.dropped) if loss in result.gradless_losses for key in result.gradless_losses[loss]}
 
 
 def _modules_run(model: ModuleModel, result: ScopeResult, fact: CallFact) -> list[str]:
