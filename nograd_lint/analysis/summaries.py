@@ -785,8 +785,10 @@ class ModuleModel:
         if not used:
             return None
         fits = self._classes_with(used, enough=2)
-        if len(fits) != 1 or (used <= MODULE_API and not fits[0].is_module):
-            return None  # `model.train(True)` fits a trainer class with a `train` method, and any module
+        if len(fits) != 1 or (used <= MODULE_API and (not fits[0].is_module or fits[0].is_loss)):
+            # `model.train(True)` fits a trainer class with a `train` method, and any module; a
+            # module given to an optimizer (`model.parameters()`) is not the file's loss class
+            return None
         return fits[0]
 
     def _classes_with(self, attributes: set, enough: int) -> list[ClassModel]:
