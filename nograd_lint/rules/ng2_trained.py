@@ -376,6 +376,7 @@ def _step_of(model: ModuleModel, build: OptimizerBuild) -> Optional[CallFact]:
 def _steps_fed_without_grad(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]:
     reported: set[int] = set()
     for result in model.all_results():
+        gradless_losses = _fed_to_gradless_losses(result)
         for key in sorted(result.used_without_grad, key=lambda k: model.call_order.get(k, 0)):
             fact = model.calls_by_node.get(key)
             if fact is None or key in reported or fact.function is not result.scope:
@@ -386,7 +387,7 @@ def _steps_fed_without_grad(analysis: FileAnalysis, model: ModuleModel) -> Itera
             path = _update_path(model, result, key)
             # fed into a loss term that has no graph at all, the module gets nothing from it, even
             # when a pass with gradients on feeds the same step (the DQN-like target case)
-            gradless = _fed_to_gradless_losses(result).get(key)
+            gradless = gradless_losses.get(key)
             found = next(((spelled, stepped) for spelled in _modules_run(model, result, fact)
                           for stepped in [stepping(model, result.scope, path, spelled)]
                           if stepped is not None and (gradless is not None or not _runs_with_grad(model, path, spelled))

@@ -288,23 +288,25 @@ def _is_restore(analysis: FileAnalysis, fact: CallFact, setting: Optional[CallFa
     `setting` set); after a `set_grad_enabled(True)`, turns them off or to a flag."""
     if not fact.is_bare_statement or not fact.node.args:
         return False
-    if _literal_true(setting.node) if setting is not None else False:
-        if _literal_true(fact.node):
-            return False
-    elif _literal_false(fact.node):
-        return False
+    turned_on = setting is not None and _literal_flag(setting.node) is True
+    if _literal_flag(fact.node) is turned_on:
+        return False  # the same mode again
     if setting is not None and setting.node.args and fact.node.args[0].value.deep_equals(setting.node.args[0].value):
         return False
     return (kind_of(fact) is GradContext.SET_GRAD_ENABLED
             or fact.qualified == "torch._C._set_grad_enabled")
 
 
+def _literal_flag(call: cst.Call) -> Optional[bool]:
+    """The mode of `set_grad_enabled(True)` / `set_grad_enabled(False)`; None for any other argument."""
+    value = call.args[0].value if call.args else None
+    if isinstance(value, cst.Name) and value.value in ("True", "False"):
+        return value.value == "True"
+    return None
+
+
 def _literal_false(call: cst.Call) -> bool:
-    return bool(call.args) and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == "False"
-
-
-def _literal_true(call: cst.Call) -> bool:
-    return bool(call.args) and isinstance(call.args[0].value, cst.Name) and call.args[0].value.value == "True"
+    return _literal_flag(call) is False
 
 
 def _enables_in_forward(analysis: FileAnalysis, call: CallFact) -> bool:
@@ -312,7 +314,7 @@ def _enables_in_forward(analysis: FileAnalysis, call: CallFact) -> bool:
     forward runs inside its callers' contexts (a `no_grad` evaluation loop), which it overrides
     for everything after it."""
     function = call.function
-    if not _literal_true(call.node) or function.name != "forward" or function.class_name is None:
+    if _literal_flag(call.node) is not True or function.name != "forward" or function.class_name is None:
         return False
     cls = model_of(analysis).classes.get(function.class_name)
     return cls is not None and cls.is_module
