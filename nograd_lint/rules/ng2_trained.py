@@ -397,20 +397,17 @@ def _steps_fed_without_grad(analysis: FileAnalysis, model: ModuleModel) -> Itera
             reported.add(key)
             spelled, (build, step) = found
             loss = model.calls_by_node.get(gradless) if gradless is not None else None
-            if loss is not None:
-                message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, and "
-                           f"`{code_of(analysis, loss.node, 40)}` is a loss of such outputs alone: it has no graph, "
-                           f"so the term gives `{spelled}` no gradient in the backward pass of `{_scope_name(step.function)}` "
-                           f"that steps `{build.name}`; compute what it reads with gradients enabled "
-                           "(keep `no_grad` for targets only)")
-                yield Finding(fact.node, message, None, Confidence.HIGH)
-                continue
-            message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, so "
-                       f"`{spelled}` gets no gradient from the loss it feeds, but its parameters are in "
+            ran = f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`"
+            if loss is not None:  # a term of the loss trains nothing; the module may learn from the others
+                why = (f"and `{code_of(analysis, loss.node, 40)}` is a loss of such outputs alone: it has no graph, "
+                       f"so the term gives `{spelled}` no gradient in the backward pass of "
+                       f"`{_scope_name(step.function)}` that steps `{build.name}`; compute what it reads with "
+                       "gradients enabled")
+            else:
+                why = (f"so `{spelled}` gets no gradient from the loss it feeds, but its parameters are in "
                        f"`{build.name}`, which `{_scope_name(step.function)}` steps after the backward pass: the "
-                       f"step leaves them unchanged and `{spelled}` never learns; run it with gradients enabled "
-                       "(keep `no_grad` for targets only)")
-            yield Finding(fact.node, message, None, Confidence.HIGH)
+                       f"step leaves them unchanged and `{spelled}` never learns; run it with gradients enabled")
+            yield Finding(fact.node, f"{ran}, {why} (keep `no_grad` for targets only)", None, Confidence.HIGH)
 
 
 def _fed_to_gradless_losses(result: ScopeResult) -> dict[int, int]:
