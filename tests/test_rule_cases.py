@@ -49,3 +49,12 @@ def test_safe_fix_snapshot(case):
     outcome = fix_source(case.source, case.settings(), unsafe=False, path=case.path.name)
     assert outcome.source == case.snapshot("safe").read_text(encoding="utf-8")
     ast.parse(outcome.source)
+
+
+def test_a_context_lost_after_or_has_no_fix():
+    """`with ctx or torch.no_grad():` never makes the no_grad: which context was meant is not
+    written down, so NG303 reports it without a fix (`and` chains get one: enter each)."""
+    source = "import torch\n\n\ndef f(m, x, ctx):\n    with ctx() or torch.no_grad():\n        return m(x)\n"
+    [finding] = [d for d in lint_source(source, "f.py") if d.code == "NG303"]
+    assert (finding.line, finding.column, finding.fix) == (5, 19, None)
+    assert "enters only `ctx()`" in finding.message

@@ -125,6 +125,8 @@ class _Scan:
                         found["uncalled_context"] = True
             if used and (inside or len(used) > 1):
                 found["nested_context"] = True
+            if any(isinstance(item.context_expr, ast.BoolOp) for item in used):
+                found["bare_context_call"] = True  # `with torch.no_grad() and ctx:` enters only `ctx`
             if used:
                 inside = in_with = True
         elif kind is ast.Call:

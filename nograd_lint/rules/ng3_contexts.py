@@ -249,7 +249,8 @@ class BareContextCall(ContextRule):
     Finds a statement that only creates a grad-mode context manager: `torch.no_grad()`,
     `torch.inference_mode()` or `torch.enable_grad()` on a line of its own. Also a statement that
     only wraps a function in one and throws the wrapper away: `torch.enable_grad()(closure)`,
-    `torch.no_grad(fn)`.
+    `torch.no_grad(fn)`. And a grad-mode context joined to another by `and` or `or` in a `with`
+    statement: `with torch.no_grad() and set_exploration_type(mode):`.
 
     ## Why is this bad
     Creating the object does nothing: gradients stay as they were. The author meant the code after
@@ -258,6 +259,10 @@ class BareContextCall(ContextRule):
 
     A wrapped function is not called: `torch.enable_grad()(closure)` in an optimizer's `step`
     looks like it runs the closure with gradients on, and the closure never runs.
+
+    `with a and b:` enters only `b`: `and` gives its last operand when the others are true, and a
+    context object is. `with a or b:` enters only `a` and never makes `b`. The block runs with
+    gradients on (checked on real torch in the test suite).
 
     ## Example
     ```python
@@ -277,9 +282,14 @@ class BareContextCall(ContextRule):
     For a wrapper, call it (`torch.enable_grad()(closure)()`) or keep it
     (`closure = torch.enable_grad()(closure)`) and call it later.
 
+    For contexts joined by `and`, enter each: `with torch.no_grad(), set_exploration_type(mode):`.
+
     ## Fix safety
-    There is no automatic fix: which statements were meant to be covered, or whether a wrapper was
-    meant to be called now or kept, is not written down.
+    Contexts joined by `and` are fixed by entering each, in the order written (the `as` target
+    stays on the last): **unsafe**, since the block then runs without gradients, which the
+    author meant but the code did not do. There is no automatic fix for the rest: which
+    statements were meant to be covered, whether a wrapper was meant to be called now or kept, or
+    which of the contexts joined by `or` was meant, is not written down.
 
     ## Known limits
     Only names that resolve to torch through the file's imports are recognised.
@@ -287,7 +297,8 @@ class BareContextCall(ContextRule):
 
     code = "NG303"
     name = "bare-grad-context-call"
-    summary = "A grad-mode context manager is created on its own line and has no effect."
+    summary = "A grad-mode context manager is created and never entered, so it has no effect."
+    fix_availability = "unsafe"
 
     @classmethod
     def relevant(cls, signals: Signals) -> bool:
@@ -307,6 +318,49 @@ class BareContextCall(ContextRule):
                 spelled = code_of(analysis, call.node)
                 yield Finding(call.node, f"`{spelled}` on its own does nothing; use `with {spelled}:` around the "
                                          f"code, or `@{spelled}` on the function")
+        for fact in analysis.withs:
+            for item in fact.node.items:
+                if isinstance(item.item, cst.BooleanOperation):
+                    yield from self._in_boolean_operation(analysis, fact.node, item)
+
+    def _in_boolean_operation(self, analysis: FileAnalysis, statement: cst.With,
+                              item: cst.WithItem) -> Iterable[Finding]:
+        """`with torch.no_grad() and ctx:` enters only `ctx` (`and` gives its last operand; a
+        context object is true); `with ctx or torch.no_grad():` enters only `ctx`, and never
+        even makes the other."""
+        operator = "and" if isinstance(item.item.operator, cst.And) else "or"
+        operands = _operands(item.item, type(item.item.operator))
+        entered = operands[-1] if operator == "and" else operands[0]
+        lost = [operand for operand in operands if operand is not entered and isinstance(operand, cst.Call)
+                and analysis.context_kind(operand.func) in _MODE_KINDS]
+        if not lost:
+            return
+        whole, kept = code_of(analysis, item.item), code_of(analysis, entered)
+        fix = None
+        if operator == "and":
+            items = [cst.WithItem(operand) for operand in operands[:-1]] + [item.with_changes(item=operands[-1])]
+            at = statement.items.index(item)
+            new = statement.with_changes(items=[*statement.items[:at], *items, *statement.items[at + 1:]])
+            listed = ", ".join(code_of(analysis, operand) for operand in operands)
+            fix = Fix(FixSafety.UNSAFE, f"enter each: `with {listed}:`", edits.replace(statement, new), anchor=item)
+        for operand in lost:
+            spelled = code_of(analysis, operand)
+            how = ("gives its last operand" if operator == "and"
+                   else "stops at its first operand, and the others are never made")
+            yield Finding(operand, f"`with {whole}:` enters only `{kept}` (`{operator}` {how}): `{spelled}` has no "
+                                   f"effect; enter each with a comma, `with {spelled}, {kept}:`", fix)
+
+
+_MODE_KINDS = frozenset((*INSTANCE_KINDS, GradContext.SET_GRAD_ENABLED))
+
+
+def _operands(operation: cst.BooleanOperation, operator: type) -> list[cst.BaseExpression]:
+    """The operands of a chain of one boolean operator (`a and b and c`), in order."""
+    found = []
+    for side in (operation.left, operation.right):
+        same = isinstance(side, cst.BooleanOperation) and isinstance(side.operator, operator) and not side.lpar
+        found.extend(_operands(side, operator) if same else [side])
+    return found
 
 
 def _wrapped_function(analysis: FileAnalysis, call) -> Optional[cst.BaseExpression]:

@@ -164,8 +164,10 @@ def context_misuse(before, after, comparison, partial=False) -> Verdict:
     return failures, [] if failures else verified
 
 
-def decorator_skips_async_body(before, after, comparison, partial=False) -> Verdict:
-    """NG308: the original's body recorded a graph; the fixed one runs without gradients."""
+def context_never_entered(before, after, comparison, partial=False) -> Verdict:
+    """NG303 (`with torch.no_grad() and ctx:`), NG308 (a decorator on an `async def`): the
+    context never covered the code, whose original recorded a graph; the fixed one runs without
+    gradients."""
     if before.error:
         return _combine(_no_graph_after(before, after, partial), ([], _error_removed(before)))
     if not before.outputs_have_grad_fn:
@@ -181,7 +183,8 @@ PROMISES: Dict[str, Promise] = {
     "NG102": graph_kept_by_accumulator,
     "NG103": inplace_update_outside_no_grad,
     "NG104": target_without_graph,
-    "NG308": decorator_skips_async_body,
+    "NG303": context_never_entered,
+    "NG308": context_never_entered,
     "NG1": gradients_recorded_needlessly,
     "NG2": gradients_disabled_for_training,
     "NG3": context_misuse,

@@ -1,0 +1,15 @@
+import contextlib
+
+import torch
+from torch import inference_mode
+
+
+def evaluate(env, policy, exploration):
+    with torch.no_grad() and exploration("mode") as mode:  # expect: NG303@10
+        rollout = env.rollout(policy=policy, mode=mode)
+    with torch.no_grad() and contextlib.suppress(KeyError) and exploration("mode"):  # expect: NG303@10
+        rollout = env.rollout(policy=policy)
+    with open("log.txt") as log, inference_mode() and exploration("mean"):  # expect: NG303@34
+        log.write(str(env.rollout(policy=policy)))
+    return rollout
+
