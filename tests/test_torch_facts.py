@@ -32,7 +32,7 @@ nn = torch.nn
 from torch.autograd.graph import saved_tensors_hooks  # noqa: E402
 
 from nograd_lint.analysis import knowledge  # noqa: E402
-from nograd_lint.analysis.interpret import NUMPY_CONVERSIONS  # noqa: E402
+from nograd_lint.analysis.interpret import INDEX_VALUED, NUMPY_CONVERSIONS  # noqa: E402
 
 # --------------------------------------------------------------------------
 # Stable message fragments (these are quoted in the rule documentation).
@@ -523,6 +523,28 @@ def test_bare_no_grad_statement_does_nothing():
     with torch.no_grad():
         torch.enable_grad()
         assert mode() == (False, False)
+
+
+def test_contexts_joined_by_and_or_or_enter_only_one():
+    """NG303: `with torch.no_grad() and ctx:` enters only `ctx` (`and` gives its last operand, and
+    a context object is true), so gradients stay on; `with ctx or torch.no_grad():` enters only
+    `ctx`; `with torch.no_grad(), ctx:` enters both."""
+    import contextlib
+
+    entered = []
+
+    @contextlib.contextmanager
+    def ctx():
+        entered.append(torch.is_grad_enabled())
+        yield
+
+    with torch.no_grad() and ctx():
+        assert torch.is_grad_enabled()
+    with ctx() or torch.no_grad():
+        assert torch.is_grad_enabled()
+    with torch.no_grad(), ctx():
+        assert not torch.is_grad_enabled()
+    assert entered == [True, True, False]
 
 
 @pytest.mark.parametrize("make, inside", [(lambda f: torch.enable_grad()(f), True),
@@ -1918,3 +1940,19 @@ def test_a_loss_computed_without_gradients_gives_its_inputs_none(ctx):
     assert not torch.equal(gradient(lambda sr: nn.functional.l1_loss(sr, hr) + feature_loss(sr, True)), pixel)
     with pytest.raises(RuntimeError, match="does not require grad"):
         gradient(lambda sr: feature_loss(sr, False))
+
+
+@pytest.mark.parametrize("name", sorted(INDEX_VALUED))
+def test_index_valued_torch_functions_give_no_graph(name):
+    """NG101: `torch.argmax(logits, 1)`, `torch.multinomial(probs, 1)` and the comparisons give a
+    tensor without a graph whatever their input carries (the interpreter's INDEX_VALUED), so a
+    decoding loop that feeds them back throws the graph of every step away; `round`, `sign` and
+    `floor` are not among them: they keep a graph (of zero gradients)."""
+    x = torch.rand(3, 4, requires_grad=True)
+    arguments = {"multinomial": (x, 1), "isclose": (x, x.detach()), "searchsorted": (torch.arange(4.0), x),
+                 "bucketize": (x, torch.tensor([0.5])), "logical_and": (x, x), "logical_or": (x, x),
+                 "logical_xor": (x, x), "eq": (x, 0.5), "ne": (x, 0.5), "gt": (x, 0.5), "lt": (x, 0.5),
+                 "ge": (x, 0.5), "le": (x, 0.5)}.get(name, (x,))
+    assert not getattr(torch, name)(*arguments).requires_grad
+    for kept in ("round", "sign", "floor"):
+        assert getattr(torch, kept)(x).requires_grad

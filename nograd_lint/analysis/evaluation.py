@@ -217,8 +217,13 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
         return []
     if any(state.mode.disables_grad for _, state, _, _ in model.base_class_calls(function)):
         return []  # a template method its base class runs under no_grad
-    if function.name == "__init__" or (_is_model_internal(model, function) and _overridden_hook(function) is None):
+    if function.name == "__init__":
         return []
+    if _is_model_internal(model, function) and _overridden_hook(function) is None:
+        if not _returns_a_loss(result):
+            return []
+        # a module's `forward` that computes the training loss: a teacher run only to be detached
+        return _single_statement_regions(model, function, result, _recording(model, result), [])
     if (result.wants_grad and not result.training) or _callers_disable_unseen(model, function, result):
         return []  # (a function that trains too: see `_wants_grad_beside_training`)
     tokens = _recording(model, result)
@@ -603,10 +608,10 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
 
 def _wants_grad_beside_training(model: ModuleModel, scope: Optional[FunctionInfo], result: ScopeResult) -> bool:
     """Does the scope want gradients for something other than its training steps? Unfreezing a
-    module's parameters (`for p in d.parameters(): p.requires_grad_(True)`) and a
-    `requires_grad_()` in the loop body that backpropagates (`noise.requires_grad_(True)` in a
-    generator step) are part of training; a saliency map, a helper that sets the mode itself
-    (`set_grad_enabled(train)`) are not."""
+    module's parameters (`for p in d.parameters(): p.requires_grad_(True)`) and what wants them
+    in the loop body that backpropagates (`noise.requires_grad_(True)` in a generator step, a
+    gradient penalty's `Variable(x_hat, requires_grad=True)`) are part of training; a saliency
+    map, a helper that sets the mode itself (`set_grad_enabled(train)`) are not."""
     if not result.wants_grad:
         return False
     switches = {id(switch.node) for switch in grad_switches(model, scope) if switch.on is not False}
@@ -617,8 +622,7 @@ def _wants_grad_beside_training(model: ModuleModel, scope: Optional[FunctionInfo
                    default=None)
 
     trained_in = {id(loop) for loop in (innermost(call.index) for call in result.training) if loop is not None}
-    return any(id(call.node) not in switches
-               and not (call.method == "requires_grad_" and id(innermost(call.index)) in trained_in)
+    return any(id(call.node) not in switches and id(innermost(call.index)) not in trained_in
                for call in result.wants_grad)
 
 
@@ -692,6 +696,11 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
+        elif dead and _returns_a_loss(result):
+            # code that computes the loss its callers train on (a distillation wrapper's `forward`):
+            # a network run there only to be detached is a teacher (a target network's detached
+            # bootstrap, in the training step itself, is read as the author's stop-gradient)
+            evidence = _detached_at_once(token) or _only_detached(result, token)
         if evidence is None or (named_inference is None and _trained_here(model, scope, result, token)):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
@@ -792,6 +801,18 @@ def _detached_at_once(token: Token) -> Optional[str]:
     return None
 
 
+def _only_detached(result: ScopeResult, token: Token) -> Optional[str]:
+    """The forward pass's output is used only through `.detach()` (or `.data`), later in the
+    scope: `teacher_logits = self.teacher(x)`, then `F.softmax(teacher_logits / T).detach()`."""
+    return "its output is used only detached" if token.id in result.detached else None
+
+
+def _returns_a_loss(result: ScopeResult) -> bool:
+    """The scope computes a torch loss and returns what carries a graph: its callers backpropagate
+    it (a module's `forward` that returns the training loss)."""
+    return bool(result.loss_targets) and result.returned.graph is Graph.YES
+
+
 def _given_to_helper_that_drops_it(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:
     """The forward pass's output is passed straight to a project function that never
     differentiates anything and neither keeps nor returns it (`self.save_grid(self.gen(z))`)."""
@@ -832,9 +853,9 @@ def _call_does_not_train(model: ModuleModel, result: ScopeResult, token: Token) 
     if not entry[3]:
         return None
     given = summary.given(entry[3])
-    # it runs a forward pass itself, or calls a module this call passes it
-    forward = given.runs_forward or any(value.kind is Kind.MODULE and "called" in given.param_uses.get(name, ())
-                                        for name, value in entry[2].items())
+    # it runs a forward pass itself with gradients on, or calls a module this call passes it
+    forward = bool(given.result.forwards) or any(
+        value.kind is Kind.MODULE and "called" in given.param_uses.get(name, ()) for name, value in entry[2].items())
     if given is summary or given.result.training or not forward:
         return None
     flags = ", ".join(f"{name}={value!r}" for name, value in entry[3] if name in model.guards(token.callee))

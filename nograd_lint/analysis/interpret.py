@@ -54,7 +54,13 @@ DETACHING = frozenset({"detach", "detach_", "numpy"})
 NUMPY_CONVERSIONS = frozenset({"numpy.array", "numpy.asarray", "numpy.asanyarray", "numpy.ascontiguousarray"})
 NON_DIFFERENTIABLE = frozenset({"argmax", "argmin", "eq", "ne", "gt", "lt", "ge", "le", "long", "int", "bool",
                                 "nonzero", "any", "all", "isnan", "isinf", "isfinite", "sign", "argsort",
-                                "topk_indices", "round", "floor", "ceil", "byte", "char", "short"})
+                                "topk_indices", "round", "floor", "ceil", "byte", "char", "short", "multinomial"})
+# torch functions whose result has no graph whatever their input's (indices, booleans, samples):
+# `torch.argmax(logits, 1)` reads the logits' values, as `logits.argmax(1)` does (checked in
+# test_torch_facts.py). Not `round`, `sign` or `floor`: those keep a graph of zero gradients.
+INDEX_VALUED = frozenset({"argmax", "argmin", "argsort", "multinomial", "eq", "ne", "gt", "lt", "ge", "le",
+                          "nonzero", "argwhere", "isnan", "isinf", "isfinite", "isclose", "searchsorted",
+                          "bucketize", "count_nonzero", "logical_and", "logical_or", "logical_not", "logical_xor"})
 # Reductions that also give indices when a dimension is given (`_, pred = out.max(1)`): the
 # indices are values read from the output, as `argmax` is.
 INDEXING_REDUCTIONS = frozenset({"max", "min", "topk", "sort", "kthvalue", "median", "mode"})
@@ -774,11 +780,25 @@ class Interpreter:
 
     # -- computations ----------------------------------------------------------------------------
     def state(self, node: cst.CSTNode) -> Optional[GradState]:
-        """The grad mode where `node` runs: that of its first call or name."""
+        """The grad mode where `node` runs: that of its first call or name; under
+        `set_grad_enabled(train)`, the mode the callers' `train=False` makes it."""
         fact = self.facts.get(id(node))
         if fact is None:
             fact = next((self.facts[id(child)] for child in iter_nodes(node) if id(child) in self.facts), None)
-        return self.analysis.state_of(fact) if fact is not None else None
+        state = self.analysis.state_of(fact) if fact is not None else None
+        if state is not None and state.mode is Mode.UNKNOWN and self.context.constants:
+            return self._given_flag(state)
+        return state
+
+    def _given_flag(self, state: GradState) -> GradState:
+        """`set_grad_enabled(flag)` (a `with` item or a decorator) with `flag` a literal the callers pass."""
+        call = state.node.item if isinstance(state.node, cst.WithItem) else (
+            state.node.decorator if isinstance(state.node, cst.Decorator) else state.node)
+        if not (isinstance(call, cst.Call) and len(call.args) == 1 and call.args[0].keyword is None
+                and self.analysis.context_kind(call.func) is knowledge.GradContext.SET_GRAD_ENABLED):
+            return state
+        flag = self.constant_test(call.args[0].value)
+        return state if flag is None else GradState(Mode.ENABLED if flag else Mode.DISABLED, state.origin, state.node)
 
     def disabled(self, state: Optional[GradState]) -> bool:
         return state is not None and state.mode.disables_grad
@@ -904,6 +924,14 @@ class Interpreter:
         else:  # `out.detach().cpu().numpy()`: the values of `out` are read
             self.result.values_read.update(value.sources | value.detached)
 
+
+    def index_values(self, node: cst.CSTNode, value: Value) -> Value:
+        """What `argmax`, a comparison or `.numpy()` makes of `value`: its values are read, and the
+        result has no graph (made in inference mode, it is an inference tensor)."""
+        self.read_values(value)
+        state = self.state(node)
+        inference = node if state is not None and state.mode is Mode.INFERENCE else None
+        return NO_GRAPH.but(inference=inference, params=value.params)
     def _is_method(self, receiver: Value, attr: str) -> bool:
         """`self.optimize_generator` on an object of a project class that defines it: a method,
         whatever its name reads as."""
@@ -1049,6 +1077,8 @@ class Interpreter:
                 for _, value in arguments:  # `gp.set_train_data(targets=y)`: the module keeps them
                     self.leave(value, STORED)
             stored = self.model.field_value(module.ref, method)
+            if stored is not None and stored.kind is Kind.FUNCTION:
+                return None  # `self.schedule(t)`: a function the module holds is called, not run as a layer
             if stored is not None and stored.kind is not Kind.MODULE and knowledge.looks_like_transform(method):
                 return UNKNOWN.but(params=module.params)  # `self.tokenizer(texts)`: a data transform it holds
             action = _reads_as_action(method)
@@ -1112,13 +1142,12 @@ class Interpreter:
             detaching = method in ("detach", "detach_")
             if method == "numpy" and not _forced(fact.node):
                 self.result.numpy_undetached.update(receiver.sources - receiver.opaque)
-            self.read_values(receiver, detached_only=detaching)
-            # a view of an inference tensor is one; so is any tensor made in inference mode (`.argmax()`)
-            state = self.state(node)
-            inference = receiver.inference if method in VIEW_METHODS else (
-                node if state is not None and state.mode is Mode.INFERENCE else None)
-            return NO_GRAPH.but(inference=inference, params=receiver.params,
-                                detached=receiver.sources | receiver.detached if detaching else frozenset())
+            if not detaching:
+                return self.index_values(node, receiver)
+            self.read_values(receiver, detached_only=True)
+            # a view of an inference tensor is one
+            return NO_GRAPH.but(inference=receiver.inference, params=receiver.params,
+                                detached=receiver.sources | receiver.detached)
         if method in NEW_TENSOR_METHODS:  # `q.new_zeros(n)`: a new tensor of q's dtype and device
             return NO_GRAPH
         if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
@@ -1393,6 +1422,8 @@ class Interpreter:
     def unknown_call(self, fact: CallFact, node: cst.Call, args: Value, arguments: list,
                      callee_value: Optional[Value] = None) -> Value:
         qualified = fact.qualified
+        if qualified == "functools.partial" and arguments:
+            return _partial(arguments)
         if qualified is not None:
             known = self.model.qualified_call(qualified, fact, arguments)
             if known is not None:
@@ -1403,6 +1434,8 @@ class Interpreter:
                 return NO_GRAPH.but(inference=node) if state is not None and state.mode is Mode.INFERENCE else NO_GRAPH
             if qualified.startswith("torch.") and last in TORCH_PLAIN_VALUES:
                 return PYTHON
+            if qualified == f"torch.{last}" and last in INDEX_VALUED and arguments:
+                return self.index_values(node, arguments[0][1])
             if qualified == f"torch.{last}" and last in INDEXING_REDUCTIONS and len(arguments) > 1:
                 self.read_values(arguments[0][1])  # `_, pred = torch.max(out, 1)`
             if qualified in NUMPY_CONVERSIONS and arguments:  # `np.asarray(out)` calls `out.numpy()`
@@ -1410,7 +1443,9 @@ class Interpreter:
             if qualified.startswith(knowledge.PLAIN_VALUE_PACKAGES):
                 return PYTHON
         callee = (fact.callee or "").rpartition(".")[2]
-        if callee in knowledge.PYTHON_VALUE_FUNCTIONS:
+        if callee in knowledge.PYTHON_VALUE_FUNCTIONS and qualified is None and fact.callee == callee:
+            if callee in knowledge.TENSOR_KEEPING_BUILTINS and args.kind in (Kind.TENSOR, Kind.UNKNOWN):
+                return self.computed(node, args)  # `abs(loss)` calls `loss.__abs__()`: a tensor, graph and all
             return PYTHON
         if callee in PASS_THROUGH:
             return args if not arguments else join(*(value for _, value in arguments))
@@ -1883,6 +1918,16 @@ def _inside(node: cst.CSTNode, tree: Optional[cst.CSTNode]) -> bool:
 
 def _as_tensor(value: Value) -> Value:
     return value.but(kind=Kind.TENSOR) if value.kind is Kind.MODULE else value
+
+
+def _partial(arguments: list) -> Value:
+    """`functools.partial(f, key=value)` calls `f`; with positional arguments bound too, the
+    callee's parameters no longer line up with the call's: a callable we cannot see into."""
+    (first, function), rest = arguments[0], arguments[1:]
+    if first.keyword is None and not first.star and function.kind in CALLABLE_KINDS and all(
+            arg.keyword is not None for arg, _ in rest):
+        return function
+    return Value(Kind.FUNCTION, Graph.NO)
 
 
 def _volatile_variable(fact: CallFact) -> bool:

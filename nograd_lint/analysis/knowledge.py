@@ -63,11 +63,12 @@ INPLACE_METHODS = frozenset(
 PARAMETER_METHODS = frozenset({"parameters", "named_parameters"})
 
 # Words in a function name that mean evaluation. Matched against the name's words
-# (snake_case and camelCase are split): `evaluate_model`, `runValidation`, `test`, `predict_batch`.
+# (snake_case and camelCase are split): `evaluate_model`, `runValidation`, `test`, `predict_batch`,
+# `greedy_decode`, `beam_search` (decoding for outputs; `decode` alone is also a training step).
 EVALUATION_WORDS = frozenset(
     {"eval", "evaluate", "evaluation", "evaluator", "validate", "validation", "val", "valid",
      "test", "testing", "predict", "prediction", "predictions", "infer", "inference", "generate",
-     "generation", "sample", "sampling"}
+     "generation", "sample", "sampling", "greedy", "beam"}
 )
 # First words of a module method that runs the model for its outputs (`model.predict(x)`,
 # `net.infer_batch(x)`): read as a forward pass of a module the code put in eval mode, whose
@@ -365,6 +366,8 @@ PYTHON_VALUE_FUNCTIONS = frozenset(
     {"float", "int", "bool", "str", "len", "round", "repr", "format", "range", "abs", "divmod",
      "isinstance", "print"}
 )
+# Of those, the builtins that give a tensor back for a tensor (`abs(x)` is `x.__abs__()`).
+TENSOR_KEEPING_BUILTINS = frozenset({"abs", "round", "divmod"})
 # Wrappers that run a module on several devices: they define no method of the module they wrap
 # (`DataParallel(net).infer(x)` raises), so a method they lack is the wrapped module's.
 PARALLEL_WRAPPERS = frozenset({"torch.nn.DataParallel", "torch.nn.parallel.DataParallel",
@@ -445,6 +448,14 @@ PARAMETER_FREE_LAYERS = frozenset(f"torch.nn.{name}" for name in (
 # Classes of those packages that are not modules.
 NOT_MODULES = frozenset({"torch.nn.Parameter", "torch.nn.parameter.Parameter", "torch.nn.functional",
                          "torch.nn.init", "torch.nn.utils", "torch.nn.ParameterList", "torch.nn.ParameterDict"})
+
+
+def is_torch_module_class(qualified: str) -> bool:
+    """A class of torch.nn that is a module (`torch.nn.Linear`, `torch.nn.DataParallel`)."""
+    return (qualified.startswith(MODULE_PACKAGES) and qualified.rpartition(".")[2][:1].isupper()
+            and qualified not in NOT_MODULES)
+
+
 OPTIMIZER_BASES = frozenset({"torch.optim.Optimizer", "torch.optim.optimizer.Optimizer"})
 OPTIMIZER_PACKAGES = ("torch.optim.",)
 # Calls that return a model (an nn.Module): qualified name prefixes and exact names.

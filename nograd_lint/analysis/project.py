@@ -191,6 +191,7 @@ class Project:
         self.checked: set[Path] = set()  # the files a run checks: summarised whole, never on demand
         self._floor: Optional[tuple] = None  # (stamps of the metadata files, the torch floor they declare)
         self._grad_texts: dict = {}  # module path -> (its stamp, `_grad_text`)
+        self._crawled: set[Path] = set()  # folders of files whose package root was looked for
 
     # -- names and paths ------------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
@@ -218,6 +219,24 @@ class Project:
             self.source_roots.append(folder)
             self._paths.clear()
             self._gate.forget()  # names may be found in the new root
+
+    def add_package_root(self, path: Path) -> None:
+        """The folder above a file's outermost package is where that package is imported from, as
+        mypy and pytest find it (`src/trainer` for `src/trainer/trainer/models/bart.py`, whose
+        `trainer/` holds an `__init__.py` and `src/trainer/` none): a source root before the
+        others, so that the file is the module `trainer.models.bart`."""
+        folder = path.parent
+        if folder in self._crawled:
+            return
+        self._crawled.add(folder)
+        top = folder
+        while (top / "__init__.py").is_file():
+            top = top.parent
+        if top == folder or top in self.source_roots or self.root not in top.parents:
+            return
+        self.source_roots.insert(0, top)
+        self._paths.clear()
+        self._gate.forget()  # names may be found in the new root
 
     def package_of(self, path: Union[str, Path]) -> Optional[str]:
         """The package relative imports in `path` start from."""
@@ -616,6 +635,7 @@ def project_for(path: Union[str, Path]) -> Optional[Project]:
         _PROJECTS[root] = Project(root)
     project = _PROJECTS[root]
     project.add_script_folder(Path(os.path.abspath(path)))
+    project.add_package_root(Path(os.path.abspath(path)))
     return project
 
 

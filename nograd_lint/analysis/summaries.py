@@ -897,9 +897,7 @@ class ModuleModel:
                 return found
         if qualified in knowledge.GRAD_CONTEXTS or _is_torch_function(qualified):
             return Value(Kind.FUNCTION, Graph.NO, ref=qualified)
-        if _is_module_base(qualified) or (qualified.startswith(knowledge.MODULE_PACKAGES)
-                                          and qualified.rpartition(".")[2][:1].isupper()
-                                          and qualified not in knowledge.NOT_MODULES):
+        if _is_module_base(qualified):
             return Value(Kind.CLASS, Graph.NO, ref=qualified)
         if qualified.startswith(knowledge.OPTIMIZER_PACKAGES) and qualified.rpartition(".")[2][:1].isupper():
             return Value(Kind.CLASS, Graph.NO, ref=qualified)
@@ -1108,8 +1106,10 @@ def _is_torch_function(qualified: str) -> bool:
 
 
 def _is_module_base(qualified: str) -> bool:
+    """A class whose subclasses are modules: `nn.Module`, any torch.nn module class
+    (`class CustomDataParallel(nn.DataParallel)`), a framework's module class."""
     return qualified in knowledge.MODULE_BASES or qualified in ("nn.Module", "Module") or qualified.endswith(
-        (".nn.Module", "LightningModule", "PreTrainedModel"))
+        (".nn.Module", "LightningModule", "PreTrainedModel")) or knowledge.is_torch_module_class(qualified)
 
 
 def _ancestors(cls: ClassModel, classes: dict[str, ClassModel]) -> list[str]:
