@@ -321,6 +321,11 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.LOW
     elif callers and hint:
         confidence = Confidence.MEDIUM
+    elif callers and sure_module and _runs_modules_with_parameters(tokens) and not _module_method(model, function):
+        # every caller drops what it returns (an RL loop's `select_action(state).data`): a model
+        # with parameters, run for outputs whose graph nobody wants (a module's own `encode` is
+        # judged in its callers, which run it for their outputs)
+        confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:
         confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
     elif hint:
@@ -335,6 +340,17 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append(hint)
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
                       escapes=bool(escaping) or _returns_tensor(result))
+
+
+def _module_method(model: ModuleModel, function: FunctionInfo) -> bool:
+    cls = model.classes.get(function.class_name or "")
+    return cls is not None and cls.is_module
+
+
+def _runs_modules_with_parameters(tokens: list[Token]) -> bool:
+    """The forward passes are of modules with parameters (at least one, and no other)."""
+    modules = [t.module for t in tokens if t.callee is None]
+    return bool(modules) and all(has_parameters(module) for module in modules)
 
 
 def _given_module(function: FunctionInfo, token: Token) -> bool:

@@ -411,13 +411,16 @@ def looks_like_transform(dotted: str) -> bool:
 
 @functools.lru_cache(maxsize=1 << 16)  # asked of the same few names again and again
 def looks_like_model(dotted: str) -> bool:
-    """`model`, `self.net`, `teacher_model`: a name whose call reads as a forward pass."""
+    """`model`, `self.net`, `teacher_model`, `netG`, `net_d`: a name whose call reads as a
+    forward pass."""
     last = dotted.rpartition(".")[2]
     if not last or last[0].isupper() or re.search(r"[A-Z][a-z]", last):
         return False  # a class (`Net`, `nnUNetPredictor`): calling it builds a model
     words = split_words(last)
     if not words or words[0] in MODEL_VERBS:
         return False
+    while len(words) > 1 and len(words[-1]) == 1:
+        words = words[:-1]  # a GAN's `netG` and `netD_A` name which network, not what it is
     return words[-1].rstrip("0123456789") in MODEL_WORDS
 
 

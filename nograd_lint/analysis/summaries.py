@@ -531,9 +531,10 @@ class ModuleModel:
 
     def fields_from_constructions(self) -> set[str]:
         """A plain class's `__init__` interpreted with what every call building it passes: a field it
-        stores as given (`self.model = model`) that each builder passes in eval mode is in eval mode
-        (`Translator(load_test_model(path))`), unless another method stores or switches it. Only
-        eval mode is taken from the builders; the names of the classes whose fields changed."""
+        stores as given (`self.model = model`) that each builder passes a module is a module
+        (`Trainer(ConvNet(), optimizer)`), in eval mode when each passes one in eval mode
+        (`Translator(load_test_model(path))`), unless another method stores or switches it; the
+        names of the classes whose fields changed."""
         sites: dict[int, tuple] = {}
         own = [(fact, cls, params) for result in [s.result for s in self.summaries.values()] + [self.module_result]
                for fact, cls, _, params in (result.constructions or {}).values()]
@@ -548,8 +549,9 @@ class ModuleModel:
                 if any(value is None for value in values):
                     continue
                 joined = join(*values)
-                if joined.kind is Kind.MODULE and joined.training is Training.EVAL:
-                    given.append((name, joined.but(sources=frozenset(), params=frozenset(),
+                if joined.kind is Kind.MODULE:
+                    training = Training.EVAL if joined.training is Training.EVAL else Training.UNKNOWN
+                    given.append((name, joined.but(sources=frozenset(), params=frozenset(), training=training,
                                                    evidence=max(joined.evidence, Evidence.CALLERS))))
             if not given:
                 continue
@@ -558,13 +560,15 @@ class ModuleModel:
                                for fact, _ in calls})
             for attr, value in result.self_stores.items():
                 old = cls.fields.get(attr)
-                if (value.kind is Kind.MODULE and value.training is Training.EVAL and old is not None
-                        and (old.kind is Kind.UNKNOWN or old.kind is Kind.MODULE and old.training is not Training.EVAL)
+                evaled = value.training is Training.EVAL
+                weaker = old is not None and (old.kind is Kind.UNKNOWN or old.kind is Kind.MODULE and (
+                    old.evidence < value.evidence or evaled and old.training is not Training.EVAL))
+                if (value.kind is Kind.MODULE and weaker
                         and attr not in cls.switched_fields and attr not in cls.rebound_fields):
                     where = ", ".join(f"`{name}`" for name in builders[:2]) + (", ..." if len(builders) > 2 else "")
-                    cls.fields[attr] = value.but(
-                        sources=frozenset(), params=frozenset(),
-                        eval_reason=f"`self.{attr}` is given a model in eval mode where `{cls.name}` is built ({where})")
+                    reason = f"`self.{attr}` is given a model in eval mode where `{cls.name}` is built ({where})"
+                    cls.fields[attr] = value.but(sources=frozenset(), params=frozenset(),
+                                                 eval_reason=reason if evaled else None)
                     rebuilt.add(cls.name)
         return rebuilt
 

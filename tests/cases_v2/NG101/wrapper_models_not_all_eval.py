@@ -1,7 +1,9 @@
 """Twins of eval_model_given_to_wrapper.py: the field is not surely in eval mode when `run` runs it,
-so nothing rests on the builders. One builder passes a network in training mode; another class
+so no eval mode rests on the builders. One builder passes a network in training mode; another class
 switches its field back to training mode in a method; a third stores a new network outside
-`__init__`."""
+`__init__`. Both builders of `Runner` pass a module, though, so its `run` still runs a module and
+reads only the values of every batch: that graph is thrown away whatever the mode (reported without
+an eval-mode reason)."""
 import torch
 from torch import nn
 
@@ -18,7 +20,7 @@ class Runner:
         self.m = m
 
     def run(self, batches):
-        return [self.m(batch).argmax(-1).tolist() for batch in batches]
+        return [self.m(batch).argmax(-1).tolist() for batch in batches]  # expect: NG101@17
 
 
 class Tuner:
