@@ -321,10 +321,12 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.LOW
     elif callers and hint:
         confidence = Confidence.MEDIUM
-    elif callers and sure_module and _runs_modules_with_parameters(tokens) and not _module_method(model, function):
+    elif (callers and sure_module and _runs_modules_with_parameters(tokens) and not _module_method(model, function)
+          and all(_module_from_outside(model, function, t) for t in tokens if t.callee is None)):
         # every caller drops what it returns (an RL loop's `select_action(state).data`): a model
         # with parameters, run for outputs whose graph nobody wants (a module's own `encode` is
-        # judged in its callers, which run it for their outputs)
+        # judged in its callers, which run it for their outputs; a kernel the function builds
+        # itself is a fixed filter)
         confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:
         confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
@@ -340,6 +342,12 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append(hint)
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
                       escapes=bool(escaping) or _returns_tensor(result))
+
+
+def _module_from_outside(model: ModuleModel, function: FunctionInfo, token: Token) -> bool:
+    """The token runs a module the function did not build: `self.policy`, a parameter, a global."""
+    root = (dotted_name(token.call.node.func) or "").split(".")[0]
+    return bool(root) and root not in model.analysis.names_bound_in(function)
 
 
 def _module_method(model: ModuleModel, function: FunctionInfo) -> bool:

@@ -1077,8 +1077,10 @@ class Interpreter:
                 for _, value in arguments:  # `gp.set_train_data(targets=y)`: the module keeps them
                     self.leave(value, STORED)
             stored = self.model.field_value(module.ref, method)
-            if stored is not None and stored.kind is Kind.FUNCTION:
-                return None  # `self.schedule(t)`: a function the module holds is called, not run as a layer
+            if stored is not None and stored.kind in (Kind.FUNCTION, Kind.CLASS):
+                # `self.schedule(t)`, `self.block(ni, nf)`: a function or a class the module holds
+                # is called, not run as a layer
+                return None
             if stored is not None and stored.kind is not Kind.MODULE and knowledge.looks_like_transform(method):
                 return UNKNOWN.but(params=module.params)  # `self.tokenizer(texts)`: a data transform it holds
             action = _reads_as_action(method)

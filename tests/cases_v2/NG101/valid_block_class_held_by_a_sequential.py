@@ -1,0 +1,24 @@
+"""A network derived from `nn.Sequential` (a module) keeps the class of its blocks in a field and
+calls it to build them: `self.block(width)` makes a layer, it runs no forward pass."""
+import torch
+from torch import nn
+
+
+class Block(nn.Module):
+    def __init__(self, width):
+        super().__init__()
+        self.linear = nn.Linear(width, width)
+
+    def forward(self, x):
+        return torch.relu(self.linear(x))
+
+
+class Stack(nn.Sequential):
+    def __init__(self, width, depth, block=Block):
+        super().__init__()
+        self.block = block
+        for index, layer in enumerate(self._layers(width, depth)):
+            self.add_module(str(index), layer)
+
+    def _layers(self, width, depth):
+        return [self.block(width) for _ in range(depth)]
