@@ -351,8 +351,11 @@ def _module_from_outside(model: ModuleModel, function: FunctionInfo, token: Toke
 
 
 def _module_method(model: ModuleModel, function: FunctionInfo) -> bool:
+    """A method of a module class that a caller outside the model's internals runs (judged there:
+    `decode_greedily` running `f.encode`), not one only another module's `forward` calls."""
     cls = model.classes.get(function.class_name or "")
-    return cls is not None and cls.is_module
+    return cls is not None and cls.is_module and not all(
+        site[0].scope is not None and _is_model_internal(model, site[0].scope) for site in model.callers_of(function))
 
 
 def _runs_modules_with_parameters(tokens: list[Token]) -> bool:
