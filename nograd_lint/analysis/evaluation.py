@@ -324,9 +324,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     elif (callers and sure_module and _runs_modules_with_parameters(tokens) and not _module_method(model, function)
           and all(_module_from_outside(model, function, t) for t in tokens if t.callee is None)):
         # every caller drops what it returns (an RL loop's `select_action(state).data`): a model
-        # with parameters, run for outputs whose graph nobody wants (a module's own `encode` is
-        # judged in its callers, which run it for their outputs; a kernel the function builds
-        # itself is a fixed filter)
+        # with parameters, run for outputs whose graph nobody wants (a module's own methods are
+        # judged in their callers; a kernel the function builds itself is a fixed filter)
         confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:
         confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
@@ -351,11 +350,11 @@ def _module_from_outside(model: ModuleModel, function: FunctionInfo, token: Toke
 
 
 def _module_method(model: ModuleModel, function: FunctionInfo) -> bool:
-    """A method of a module class that a caller outside the model's internals runs (judged there:
-    `decode_greedily` running `f.encode`), not one only another module's `forward` calls."""
+    """A method of a module class: its callers run it for their outputs (`decode_greedily` running
+    `f.encode`), and the modules it runs are as often fixed helpers (a normaliser, a matcher) as
+    trained models."""
     cls = model.classes.get(function.class_name or "")
-    return cls is not None and cls.is_module and not all(
-        site[0].scope is not None and _is_model_internal(model, site[0].scope) for site in model.callers_of(function))
+    return cls is not None and cls.is_module
 
 
 def _runs_modules_with_parameters(tokens: list[Token]) -> bool:
