@@ -311,8 +311,9 @@ class Interpreter:
             pass  # `model=None`: whatever callers pass
         elif default is not None:
             default_value = self.value(default, {})
-            if default_value.kind is Kind.CLASS and self.model.instance_value(default_value.ref).kind is Kind.OPTIMIZER:
-                return default_value.but(params=tag)  # `optimizer=torch.optim.Adam`: callers pass an optimizer class
+            if default_value.kind is Kind.CLASS:
+                # `optimizer=torch.optim.Adam`, `block=ResBlock`: callers pass a class of that kind
+                return default_value.but(params=tag)
             return UNKNOWN.but(params=tag)  # `decoder=decode_tokens`: a function
         if knowledge.looks_like_model(name):
             return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.NAME)

@@ -1,5 +1,7 @@
+# settings: min_confidence=low
 """A network derived from `nn.Sequential` (a module) keeps the class of its blocks in a field and
-calls it to build them: `self.block(width)` makes a layer, it runs no forward pass."""
+calls it to build them: `self.block(width)` makes a layer, it runs no forward pass (not even one
+whose graph `nn.Sequential(...)` would throw away)."""
 import torch
 from torch import nn
 
@@ -17,8 +19,7 @@ class Stack(nn.Sequential):
     def __init__(self, width, depth, block=Block):
         super().__init__()
         self.block = block
-        for index, layer in enumerate(self._layers(width, depth)):
-            self.add_module(str(index), layer)
+        self.add_module("body", self._layer(width, depth))
 
-    def _layers(self, width, depth):
-        return [self.block(width) for _ in range(depth)]
+    def _layer(self, width, depth):
+        return nn.Sequential(*[self.block(width) for _ in range(depth)])
