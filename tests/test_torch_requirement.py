@@ -45,6 +45,40 @@ def test_no_floor_without_a_bounded_torch_requirement(tmp_path, name, content):
     assert declared_floor(tmp_path) is None
 
 
+@pytest.mark.parametrize("files, expected", [
+    ({"setup.py": "setup(install_requires=open('requirements.txt').readlines())\n", "requirements.txt": "scipy\ntorch\n"},
+     TorchFloor((1, 0), "torch", "requirements.txt", bounded=False)),
+    ({"pyproject.toml": '[project]\nname = "p"\ndependencies = ["torch", "numpy>=1"]\n'},
+     TorchFloor((1, 0), "torch", "pyproject.toml", bounded=False)),
+    ({"setup.cfg": "[options]\ninstall_requires =\n    torch\n"},
+     TorchFloor((1, 0), "torch", "setup.cfg", bounded=False)),
+    ({"setup.py": "setup(install_requires=['torch'])\n", "requirements-dev.txt": "torch>=1.12\n"},
+     TorchFloor((1, 12), "torch>=1.12", "requirements-dev.txt")),  # a bound anywhere wins
+])
+def test_a_package_without_a_lower_bound_admits_every_release(tmp_path, files, expected):
+    for name, content in files.items():
+        write(tmp_path, name, content)
+    assert declared_floor(tmp_path) == expected
+
+
+def test_an_unbounded_requirement_outside_a_package_says_nothing(tmp_path):
+    write(tmp_path, "pyproject.toml", "[tool.black]\nline-length = 100\n")  # tool settings, no package
+    write(tmp_path, "requirements.txt", "torch\n")
+    assert declared_floor(tmp_path) is None
+
+
+def test_ng302_in_a_package_that_admits_any_torch(tmp_path):
+    write(tmp_path, "setup.py", "setup(install_requires=open('requirements.txt').readlines())\n")
+    write(tmp_path, "requirements.txt", "scipy\ntorch\n")
+    write(tmp_path, "pkg/predict.py", DECORATED)
+    ran = lint("pkg/predict.py", cwd=tmp_path)
+    assert ran.lines == ["pkg/predict.py:4:2: NG302 `@torch.no_grad` without parentheses works only since torch 2.1; "
+                         "on older torch it raises TypeError when the module is imported, and this package admits "
+                         "every torch release (`torch` in requirements.txt sets no lower bound): write "
+                         "`@torch.no_grad()`"]
+    assert ran.code == 1
+
+
 def test_the_package_metadata_wins_over_a_pinned_environment(tmp_path):
     write(tmp_path, "setup.py", 'setup(install_requires=["torch>=1.8"])\n')
     write(tmp_path, "requirements.txt", "torch==2.3.0\n")

@@ -5,7 +5,10 @@ torch version (NG302: `@torch.no_grad` without parentheses raises on torch < 2.1
 project supports. The first of these files at the project root that names torch decides:
 `pyproject.toml` (`[project]` dependencies and optional dependencies, Poetry's dependencies),
 `setup.cfg` (`install_requires`, `extras_require`), `setup.py` (string literals), then
-`requirements*.txt`. A torch requirement without a version bound, or none at all, says nothing.
+`requirements*.txt`. A torch requirement without a version bound says nothing in an application
+(its users install whatever is newest), but a package that declares one (a `setup.py`, a
+`setup.cfg`, or a `pyproject.toml` with project metadata at its root) admits every release: pip
+keeps the torch its users already have. No torch requirement at all says nothing.
 """
 from __future__ import annotations
 
@@ -36,6 +39,7 @@ class TorchFloor:
     version: tuple[int, int]  # (major, minor)
     requirement: str  # as written: "torch>=1.9"
     source: str  # the file's name: "setup.py"
+    bounded: bool = True  # False: a package's `torch` without a lower bound, which admits every release
 
     @property
     def release(self) -> str:
@@ -44,6 +48,12 @@ class TorchFloor:
     def describe(self) -> str:
         """`torch>=1.9` in setup.py."""
         return f"`{self.requirement}` in {self.source}"
+
+    def supports(self) -> str:
+        """What the project says, as a reason: "this project supports torch 1.9 (`torch>=1.9` in setup.py)"."""
+        if self.bounded:
+            return f"this project supports torch {self.release} ({self.describe()})"
+        return f"this package admits every torch release ({self.describe()} sets no lower bound)"
 
 
 def parse_version(text: object, key: str = "torch-version") -> tuple[int, int]:
@@ -62,16 +72,40 @@ def metadata_files(root: Path) -> list[Path]:
 
 def declared_floor(root: Path) -> Optional[TorchFloor]:
     """The oldest torch release the project at `root` declares it supports; None when no file
-    names torch with a version bound."""
+    names torch with a version bound and the project is not a package that names it without one."""
+    unbounded: Optional[TorchFloor] = None
     for path in metadata_files(root):
         text = _read(path)
         if text is None:
             continue
-        floors = [floor for requirement in _torch_requirements(path.name, text)
+        requirements = list(_torch_requirements(path.name, text))
+        floors = [floor for requirement in requirements
                   for floor in [_floor(requirement, path.name)] if floor is not None]
         if floors:
             return min(floors, key=lambda floor: floor.version)
-    return None
+        if unbounded is None:
+            unbounded = next((TorchFloor(RELEASES[0], requirement.strip(), path.name, bounded=False)
+                              for requirement in requirements if _sets_no_bound(requirement)), None)
+    return unbounded if unbounded is not None and is_package(root) else None
+
+
+def is_package(root: Path) -> bool:
+    """Does the project at `root` declare a distributable package (`setup.py`, `setup.cfg` with
+    metadata or options, `pyproject.toml` with `[project]` or Poetry's metadata)?"""
+    if (root / "setup.py").is_file():
+        return True
+    setup_cfg = _read(root / "setup.cfg")
+    if setup_cfg is not None and re.search(r"^\[(?:metadata|options)\]", setup_cfg, re.M):
+        return True
+    pyproject = _read(root / "pyproject.toml")
+    if pyproject is None:
+        return False
+    try:
+        document = tomllib.loads(pyproject)
+    except tomllib.TOMLDecodeError:
+        return False
+    tool = document.get("tool")
+    return isinstance(document.get("project"), dict) or (isinstance(tool, dict) and isinstance(tool.get("poetry"), dict))
 
 
 def _read(path: Path) -> Optional[str]:
@@ -149,16 +183,27 @@ def _from_setup_cfg(text: str) -> Iterator[str]:
     yield from (line.strip() for value in values for line in value.splitlines() if _TORCH_STRING.match(line))
 
 
-def _floor(requirement: str, source: str) -> Optional[TorchFloor]:
-    """The oldest release `requirement` admits, when it bounds the version at all. A local label
-    (`torch==1.7.1+cu110`, a CUDA build) is read as its release."""
+def _specifier(requirement: str):
+    """The version specifier of a PEP 508 requirement, None when it does not parse."""
     from packaging.requirements import InvalidRequirement, Requirement  # only a rule that needs it pays the import
 
     try:
-        specifier = Requirement(_LOCAL_LABEL.sub("", requirement)).specifier
+        return Requirement(_LOCAL_LABEL.sub("", requirement)).specifier
     except InvalidRequirement:
         return None
-    if not str(specifier):
+
+
+def _sets_no_bound(requirement: str) -> bool:
+    """`torch`, `torch[opt]`, `torch; python_version >= "3.8"`: any release will do."""
+    specifier = _specifier(requirement)
+    return specifier is not None and not str(specifier)
+
+
+def _floor(requirement: str, source: str) -> Optional[TorchFloor]:
+    """The oldest release `requirement` admits, when it bounds the version at all. A local label
+    (`torch==1.7.1+cu110`, a CUDA build) is read as its release."""
+    specifier = _specifier(requirement)
+    if specifier is None or not str(specifier):
         return None
     for major, minor in RELEASES:
         if any(specifier.contains(f"{major}.{minor}.{patch}") for patch in range(4)):

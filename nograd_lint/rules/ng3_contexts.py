@@ -116,7 +116,9 @@ class UncalledContext(ContextRule):
     `@torch.enable_grad` and `@torch.inference_mode` without parentheses, and a function passed
     to the constructor (`torch.no_grad(fn)`). The oldest supported torch is the `torch-version`
     setting, or else what the project requires in `pyproject.toml`, `setup.cfg`, `setup.py` or
-    `requirements*.txt` (`torch>=1.9`); a requirement without a version bound says nothing.
+    `requirements*.txt` (`torch>=1.9`). A plain `torch` admits every release in a package (a
+    `setup.py`, a `setup.cfg`, or a `pyproject.toml` with project metadata: pip keeps the torch its
+    users have); in an application, which installs the newest torch, it says nothing.
 
     ## Why is this bad
     `with torch.no_grad:` raises `TypeError: 'type' object does not support the context manager
@@ -230,7 +232,7 @@ class _OldestTorch:
                 self._known = (version, f"the configured torch-version is {version[0]}.{version[1]}")
             else:
                 floor = torch_floor(self._analysis.path)
-                self._known = ((floor.version, f"this project supports torch {floor.release} ({floor.describe()})")
+                self._known = ((floor.version, floor.supports())
                                if floor is not None else (None, ""))
         return self._known
 
