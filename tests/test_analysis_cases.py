@@ -123,6 +123,20 @@ def test_the_training_file_alone_sees_that_the_helper_is_guarded_in_its_own_modu
     assert found == [e for e in _expected_in(ROOT / "projects" / name) if e[0] == "fit.py"]
 
 
+def test_a_held_network_is_followed_into_a_class_of_a_module_read_for_its_imports(tmp_path):
+    """Checking only `experiments.py`, `Trainer` comes from a module read on demand, whose
+    methods are never summarised: the network its constructor call passes is what
+    `trainer.model` holds, unless a method of the class stores the field again."""
+    name = "trainer_holds_the_network_from_another_module"
+    copy = tmp_path / name
+    shutil.copytree(ROOT / "projects" / name, copy)
+    done = subprocess.run([str(Path(sys.executable).parent / "nograd-lint"), "--no-cache", "--output-format", "json",
+                           "experiments.py"], cwd=copy, capture_output=True, text=True)
+    found = sorted((d["path"], d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["findings"])
+    assert found == [("experiments.py", "NG101", 10, 22)]
+    assert done.returncode == 1
+
+
 def test_a_notebook_beside_its_package_is_analysed_with_it(tmp_path):
     """No project marker: a notebook that imports a package next to it has that folder as its
     root, as a script does, so the model its package builds is known to be a module."""

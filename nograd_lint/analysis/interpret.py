@@ -763,7 +763,7 @@ class Interpreter:
         if attr == "grad":
             return NO_GRAPH
         if base.kind is Kind.OBJECT or (base.kind is Kind.MODULE and base.ref is not None):
-            field = self.field(base.ref, attr)
+            field = self.field(base.ref, attr, base)
             if field is not None and not (field.kind is Kind.UNKNOWN and knowledge.looks_like_model(attr)):
                 return _inherit_mode(base, field)
         if base.kind is Kind.MODULE:
@@ -893,8 +893,13 @@ class Interpreter:
             self.result.self_stores[attr] = (stored.but(weights=True, evidence=env[key].evidence)
                                              if stored.kind is Kind.MODULE else env[key])
 
-    def field(self, cls, attr: str) -> Optional[Value]:
-        """What the class stores in `attr`, as far as the methods interpreted so far show."""
+    def field(self, cls, attr: str, instance: Optional[Value] = None) -> Optional[Value]:
+        """What the class stores in `attr`, as far as the methods interpreted so far show; for an
+        `instance` built here, the module its constructor call passed for it."""
+        if instance is not None and instance.held:
+            given = next((module for name, module in instance.held if name == attr), None)
+            if given is not None:
+                return given
         found = self.model.field_value(cls, attr)
         if found is None:
             self.result.missed_fields.add((cls, attr))
@@ -906,7 +911,7 @@ class Interpreter:
         key = dotted_name(func)
         found = env.get(key) if key is not None else None
         if found is None and receiver.kind in (Kind.OBJECT, Kind.MODULE) and receiver.ref is not None:
-            found = self.field(receiver.ref, func.attr.value)
+            found = self.field(receiver.ref, func.attr.value, receiver)
             found = _inherit_mode(receiver, found) if found is not None else None
         if found is not None and found.kind in (Kind.MODULE, Kind.FUNCTION, Kind.CLASS, Kind.OBJECT):
             return found
@@ -948,7 +953,7 @@ class Interpreter:
             self.backward(fact, receiver, env)
             return PYTHON
         if fact.qualified in knowledge.GRAD_CONTEXTS:
-            if wants_gradients(fact):
+            if wants_gradients(fact) and not self._disables_by_flag(fact):
                 self.result.wanting_calls[id(fact.node)] = fact
             return Value(Kind.OBJECT, Graph.NO, ref=fact.qualified)
         if wants_gradients(fact) and not self.flag_is_false(fact):
@@ -1229,6 +1234,13 @@ class Interpreter:
         rebound = self.analysis.names_bound_in(self.scope)
         return Context(constants=tuple(c for c in self.context.constants if c[0] not in rebound))
 
+    def _disables_by_flag(self, fact: CallFact) -> bool:
+        """`torch.set_grad_enabled(is_training)` in a call given `is_training=False`: the block runs
+        without gradients, so it shows no wish for them (what runs after it still records)."""
+        args = fact.node.args
+        return (knowledge.GRAD_CONTEXTS[fact.qualified] is knowledge.GradContext.SET_GRAD_ENABLED
+                and len(args) == 1 and args[0].keyword is None and self.constant_test(args[0].value) is False)
+
     def flag_is_false(self, fact: CallFact) -> bool:
         """`torch.zeros(n, requires_grad=train)` in a call given `train=False`: it wants nothing."""
         flags = gradient_flags(fact.node, fact.method)
@@ -1384,24 +1396,42 @@ class Interpreter:
         instance = self.model.instance_value(cls.ref)
         if instance.kind is Kind.MODULE:
             return instance.but(training=Training.TRAIN)
-        self.note_construction(fact, instance, arguments)
+        modules = self.note_construction(fact, instance, arguments)
         held = join(*(value for _, value in arguments)) if arguments else PYTHON
         # an object keeps what it is built from (`CVResults(posterior=...)`, a dataclass of outputs),
         # inference tensors included (`Batch(resized, mask)`)
         inference = next((value.inference for _, value in arguments if value.inference is not None), None)
         return instance.but(sources=held.sources, params=held.params, inference=inference,
-                            fed_without_grad=held.fed_without_grad, constants=self.stored_constants(cls.ref, fact.node))
+                            fed_without_grad=held.fed_without_grad, constants=self.stored_constants(cls.ref, fact.node),
+                            held=self._held_modules(cls.ref, modules))
 
-    def note_construction(self, fact: CallFact, instance: Value, arguments: list) -> None:
+    def _held_modules(self, cls, modules: Optional[dict]) -> tuple:
+        """((attribute, module), ...) for the modules a constructor call passes that `__init__`
+        stores as they are and no other method stores again (see `Value.held`)."""
+        if not modules:
+            return ()
+        init = self.model.method_of(cls, "__init__")
+        stores = _stored_parameters(init)
+        kept = {name: attr for name, attr in stores.items() if name in modules}
+        if not kept:
+            return ()
+        rebound = _stored_outside(cls, init, frozenset(kept.values()))
+        # its mode is not followed: the caller may switch the module through another name later
+        return tuple(sorted((attr, modules[name].but(sources=frozenset(), params=frozenset(),
+                                                     training=Training.UNKNOWN, eval_reason=None))
+                            for name, attr in kept.items() if attr not in rebound))
+
+    def note_construction(self, fact: CallFact, instance: Value, arguments: list) -> Optional[dict]:
         """Record a call building a plain project object whose own `__init__` runs: its fields may
-        be what the callers give it (see `ModuleModel.fields_from_constructions`)."""
+        be what the callers give it (see `ModuleModel.fields_from_constructions`). Returns the
+        modules it passes, by parameter."""
         cls = instance.ref
         methods = getattr(cls, "methods", None)  # a ClassModel (not a class torch or a library names)
         if instance.kind is not Kind.OBJECT or methods is None:
-            return
+            return None
         init = methods.get("__init__")
         if init is None or init.class_name != cls.name:
-            return
+            return None
         # only the modules passed matter (see `fields_from_constructions`): a parameter given
         # anything else (`self`, the object, among them), or left to its default, takes no mode
         modules = {name: value for name, value in _bind_arguments(init, arguments, bound_self=instance).items()
@@ -1409,6 +1439,7 @@ class Interpreter:
         if self.result.constructions is None:
             self.result.constructions = {}
         self.result.constructions[id(fact.node)] = (fact, cls, init, modules)
+        return modules
 
     def stored_constants(self, cls, node: cst.Call) -> tuple:
         """(("self.field", literal), ...) for the literal arguments (or literal defaults) of a
@@ -1751,6 +1782,24 @@ def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
                         and target.value.value == "self"):
                     stored[small.value.value] = target.attr.value
     return stored
+
+
+def _stored_outside(cls, init: FunctionInfo, attributes: frozenset) -> set[str]:
+    """Which of `attributes` a method of `cls` other than `init` assigns (`self.model = other`),
+    read from the methods' code: in a module read for its imports they are not summarised."""
+    found = set()
+    for method in cls.methods.values():
+        if method is init:
+            continue
+        method.ensure_body()
+        for node in iter_nodes(method.node.body):
+            targets = (() if node.__class__ not in (cst.Assign, cst.AugAssign, cst.AnnAssign)
+                       else [t.target for t in node.targets] if node.__class__ is cst.Assign else [node.target])
+            for target in targets:
+                if (target.__class__ is cst.Attribute and target.value.__class__ is cst.Name
+                        and target.value.value == "self" and target.attr.value in attributes):
+                    found.add(target.attr.value)
+    return found
 
 
 def _not_iterable(ref) -> bool:

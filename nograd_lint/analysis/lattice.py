@@ -89,6 +89,9 @@ class Value:
     # objects of project classes: literal constructor arguments their `__init__` stores
     # (`LossCompute(gen, crit, None)` -> (("self.opt", None),)), read by `if self.opt is None:`
     constants: tuple = ()
+    # objects of project classes: the modules their constructor call passed and `__init__` stores
+    # as they are (`Trainer(net, opt)` -> (("model", <net>),)): what `trainer.model` holds
+    held: tuple = ()
 
     def but(self, **changes) -> "Value":
         if not changes.keys() <= _FIELDS:
@@ -172,6 +175,7 @@ def join(*values: Value) -> Value:
         cut=_union([v.cut for v in values]),
         elements=_join_elements(values),
         constants=first.constants if all(v.constants == first.constants for v in values) else (),
+        held=first.held if all(v.held == first.held for v in values) else (),
     )
 
 

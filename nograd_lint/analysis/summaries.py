@@ -1155,11 +1155,18 @@ def _differs(old: Optional[Value], new: Value) -> bool:
 _NEW_SCOPES = frozenset({cst.FunctionDef, cst.ClassDef, cst.Lambda})
 
 
+def _callee_name(call: cst.Call) -> Optional[str]:
+    """The last name of what is called: `set_grad_enabled` in `torch.set_grad_enabled(x)`."""
+    func = call.func
+    return func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+
+
 def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
     """Parameters that `if` tests of the function read: flags such as `train` or `mode`, and in
     methods the attributes of `self` (`if self.opt is not None:`); parameters that say whether a
     tensor requires grad (`requires_grad=train`), and flags with a True/False default passed on
-    to another call (`batchify(batch, train)`, whose callee may test them)."""
+    to another call (`batchify(batch, train)`, whose callee may test them), and the flag of
+    `torch.set_grad_enabled(train)`."""
     from .interpret import _parameter_names
     function.ensure_body()
     names = set(_parameter_names(function))
@@ -1174,6 +1181,8 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
             method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
             found.update(name for name in gradient_flags(node, method) if name in names)
             found.update(arg.value.value for arg in node.args if isinstance(arg.value, cst.Name) and arg.value.value in flags)
+            if _callee_name(node) == "set_grad_enabled" and node.args and isinstance(node.args[0].value, cst.Name):
+                found.update({node.args[0].value.value} & names)  # `with torch.set_grad_enabled(train):`
         if node.__class__ is cst.If:
             test = node.test
             while isinstance(test, cst.UnaryOperation):
