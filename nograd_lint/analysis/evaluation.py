@@ -232,8 +232,11 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     if result.training:
         return _block_regions(model, function, result, extra_names)
     summary = model.summary_of(function)
-    if result.context.constants and summary is not None and summary.result.training:
-        return []  # it trains for other arguments: the calls that evaluate are reported instead
+    if result.context.constants and summary is not None and (
+            summary.result.training or _caller_verdict(model, function) == "differentiated"):
+        # it trains, or a caller backpropagates through what it returns, for other arguments
+        # (`sample(with_details=True)`): disabling gradients in it would break those calls
+        return []
     if _reported_at_call_sites(model, function):
         return []
     region = _whole_function(model, function, result, tokens, extra_names)

@@ -309,9 +309,16 @@ class AccumulatedGraph(Rule):
         if not model.may_use_torch:
             return
         reported: set[int] = set()
-        for result in model.all_results():
+        results = list(model.all_results())
+        # accumulations whose total leaves the function in some interpretation of it: a context
+        # where it stays (`sample(with_details=False)`) is not a leak of the code, which keeps the
+        # graphs for the callers that ask for them
+        leaving = {id(accumulation.fact.node) for result in results for accumulation in result.accumulations
+                   if result.fate(accumulation.token)}
+        for result in results:
             for accumulation in result.accumulations:
-                if id(accumulation.fact.node) in reported:
+                if id(accumulation.fact.node) in reported or (
+                        result.context.constants and id(accumulation.fact.node) in leaving):
                     continue
                 finding = self._finding(analysis, settings, result, accumulation)
                 if finding is not None:
