@@ -116,7 +116,9 @@ MODEL_VERBS = frozenset(
      "fetch", "download", "named", "num", "count", "apply", "replace", "clone", "train", "eval", "test",
      "flatten", "split", "fuse", "quantize", "prune", "trace", "script", "parallelize", "shard", "patch",
      "unwrap", "extract", "find", "run", "call", "evaluate", "validate", "predict", "infer", "sample",
-     "generate", "compute", "calc", "calculate", "configure", "enable", "disable", "attach", "detach",
+     # an inference API (`model.inference(x)`, `net.detect(img)`) may disable gradients itself: read
+     # as the model's forward only on a module the code put in eval mode (see INFERENCE_VERBS)
+     "generate", "inference", "detect", "classify", "segment", "recognize", "transcribe", "compute", "calc", "calculate", "configure", "enable", "disable", "attach", "detach",
      "merge", "unmerge", "inject", "cast", "move", "send", "broadcast", "sync", "average", "swap", "dump",
      "describe", "show", "plot", "visualize", "log", "inspect", "verify", "list", "iter", "walk",
      "traverse", "map", "filter", "deepcopy", "share", "tie", "untie", "scale", "reshape", "resize",
