@@ -26,11 +26,15 @@ def silenced(noqa: NoqaMap, code: str, line: int, header: Optional[tuple[int, in
 
 def header_lines(anchor: cst.CSTNode, position_of) -> tuple[int, int]:
     """(first, last) line of what a fix anchored at `anchor` rewrites first: the header of a
-    compound statement (`def ...:`, `with ...:`, `for ...:`), or the whole of a simple one."""
+    compound statement (`def ...:`, `with ...:`, `for ...:`), or the whole of a simple one. In a
+    tree built from `ast`, which keeps no position for the header's end, it ends before the body."""
     where = position_of(anchor)
     body = getattr(anchor, "body", None)
     if isinstance(body, cst.IndentedBlock):
-        return where.start.line, position_of(body.header).start.line
+        header = position_of(body.header)
+        if header is None:
+            return where.start.line, max(where.start.line, position_of(body.body[0]).start.line - 1)
+        return where.start.line, header.start.line
     if isinstance(body, cst.SimpleStatementSuite):
         return where.start.line, where.start.line
     return where.start.line, where.end.line

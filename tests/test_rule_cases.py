@@ -8,7 +8,9 @@ import pytest
 
 from casefiles import all_cases
 from nograd_lint.fixes.fixer import fix_source
-from nograd_lint.linter import lint_source
+from nograd_lint.io.bare_trees import bare_or_none
+from nograd_lint.io.sources import LibcstCannotParse
+from nograd_lint.linter import lint_source, lint_unparsed, relevant_rules
 
 CASES = all_cases()
 UPDATE = os.environ.get("NOGRAD_UPDATE_SNAPSHOTS") == "1"
@@ -23,6 +25,21 @@ def _family_findings(case, source, settings):
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
 def test_findings(case):
     assert _family_findings(case, case.source, case.settings()) == case.expected()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_the_tree_built_from_ast_places_every_finding_as_libcst_does(case):
+    """What a file libcst cannot parse is reported with (linter.lint_unparsed): the same findings,
+    starts, ends and related locations, from the positions the tree built from `ast` kept; no fix."""
+    def placed(diagnostics) -> list[tuple]:
+        return [(d.code, d.line, d.column, d.end_line, d.end_column, [(r.path, r.line, r.column) for r in d.related])
+                for d in diagnostics]
+
+    source, path, settings = case.source, case.path.name, case.settings()
+    rules = relevant_rules(source, settings, path=path)
+    found = lint_unparsed(source, path, settings, LibcstCannotParse("", ""), rules=rules, bare=bare_or_none(source))[1]
+    assert placed(found) == placed(lint_source(source, path, settings))
+    assert [d.fix for d in found] == [None] * len(found)
 
 
 FIXABLE = [c for c in CASES if c.snapshot("fixed").exists() or (UPDATE and c.expected())]

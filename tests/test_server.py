@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from frontend_files.helpers import EVALUATE, EVALUATE_FIXED, KIT_NETS, KIT_SCORE, MIXED, MIXED_SAFE_FIXED, fix_description, write
+from frontend_files.helpers import (EVALUATE, EVALUATE_FIXED, KIT_NETS, KIT_SCORE, MIXED, MIXED_SAFE_FIXED,
+                                    fix_description, tab_indented, write)
 from frontend_files.lsp import LspClient, apply_edits
 
 from nograd_lint import __version__
@@ -151,6 +152,19 @@ def test_a_document_that_does_not_parse_keeps_its_diagnostics(project):
     client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 3},
                                              "contentChanges": [{"text": EVALUATE + "x = ()\n"}]})
     assert client.diagnostics(uri) == [published]  # one publication: none for the broken versions
+
+
+def test_a_document_libcst_cannot_parse_gets_its_findings_without_code_actions(project):
+    """MIXED indented with tabs and a space, which CPython reads and libcst's tokenizer refuses:
+    MIXED's findings where they stand, and no quick fix or "fix all" (fixes are libcst edits)."""
+    root, client = project
+    tabbed = tab_indented(MIXED)
+    uri = _open(client, write(root, "m.py", tabbed), tabbed)
+    [published] = client.diagnostics(uri)
+    assert published == [_diagnostic(MIXED, "NG101", 8, 16, 24), _diagnostic(MIXED, "NG102", 19, 18, 22),
+                         _diagnostic(MIXED, "NG103", 25, 4, 20)]
+    assert [_actions(client, uri, diagnostic) for diagnostic in published] == [[], [], []]
+    assert _actions(client, uri) == []
 
 
 def test_positions_count_utf16_code_units(project):

@@ -334,7 +334,8 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     """Walk `module` once and resolve the grad mode of every function entry. `package` resolves
     relative imports; `project` (see project.py) tells what names imported from the project's
     own modules are: grad-mode context classes and wrappers. `bare`: the `BareModule` that built
-    `module`, when it deferred function bodies (see deferred.py); they are walked when needed.
+    `module` (io/bare_trees.py), kept as `cache["bare"]` for its positions and source text; the
+    function bodies it deferred (see deferred.py) are walked when needed.
     `text`: the module's source, when at hand (a module that names no context holds no value
     that is one)."""
     module_imports = imports or ImportMap.of_module(module, package)
@@ -363,6 +364,8 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     )
     analysis.grad_exports = {**collector.local_wrappers, **meanings}
     analysis.project = project
+    if bare is not None:
+        analysis.cache["bare"] = bare
     _resolve_ancestors(analysis.classes)
     if collector.deferred_bodies:
         from .deferred import DeferredBodies

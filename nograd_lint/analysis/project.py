@@ -304,8 +304,6 @@ class Project:
             module = bare.module if bare is not None else parse(text, str(path))
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self, bare=bare,
                                      text=text)
-            if bare is not None:
-                entry.analysis.cache["bare"] = bare
             entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked, depth=depth)
         except (SourceError, OSError, ValueError) as error:
             entry.error = str(error)
@@ -675,9 +673,10 @@ def prepared_module(path: str, source: Union[str, bytes]):
     return module if module.code == text else None
 
 
-def analyse_alone(module, path: str) -> FileAnalysis:
+def analyse_alone(module, path: str, bare=None) -> FileAnalysis:
     """One file's analysis: with what it imports from its project when it has one (its callers in
-    other modules are seen only when the whole run is analysed together), else on its own."""
+    other modules are seen only when the whole run is analysed together), else on its own. `bare`:
+    the tree built from `ast` that `module` is (see `analyze`)."""
     key = Path(os.path.abspath(path))
     known = _TOGETHER.get(key)
     if known is not None and known[0] == _stamp(key):
@@ -691,9 +690,9 @@ def analyse_alone(module, path: str) -> FileAnalysis:
             return analysed
     project = project_for(path)
     if project is None:
-        return analyze(module, path)
+        return analyze(module, path, bare=bare)
     project.forget_paths()
-    analysis = analyze(module, path, package=project.package_of(path), project=project)
+    analysis = analyze(module, path, package=project.package_of(path), project=project, bare=bare)
     model = project._phase_one(analysis)
     model.build_contexts()
     return analysis

@@ -15,8 +15,8 @@ import libcst as cst
 
 from ..io.config import Settings
 from ..diagnostics import Diagnostic, Fix, FixSafety
-from ..linter import lint_tree, needs_analysis
-from ..io.sources import SourceError, check_syntax, indent_shifts, parse
+from ..linter import lint_tree, lint_unparsed, needs_analysis
+from ..io.sources import LibcstCannotParse, SourceError, check_syntax, indent_shifts, parse
 from .changes import Claims, Tree
 from .edits import Edit, apply_changes
 from .linediff import opcodes
@@ -39,15 +39,15 @@ def _check_compiles(fixed: cst.Module, before: cst.Module, fix: Fix, path: str) 
     try:
         check_syntax(fixed.code, path, full=True)
     except SourceError as error:
-        _check_original(before, path)
+        _check_original(before.code, path)
         raise FixError(f"{path}: the fix \"{fix.description}\" produced code that does not compile "
                        f"({str(error).removeprefix(path + ':')}); file left unchanged") from error
 
 
-def _check_original(module: cst.Module, path: str, code: Optional[str] = None) -> None:
+def _check_original(code: Union[str, bytes], path: str) -> None:
     """`FixError` when the file itself does not compile (libcst accepts some code CPython rejects)."""
     try:
-        check_syntax(module.code if code is None else code, path, full=True)
+        check_syntax(code, path, full=True)
     except SourceError as error:
         raise FixError(f"{error}; not fixed") from error
 
@@ -122,7 +122,8 @@ def _indent(line: str) -> int:
 @dataclasses.dataclass
 class FixOutcome:
     """`applied` is positioned in the original source, `remaining` in the fixed one; `rounds` is
-    how many times the module was analysed."""
+    how many times the module was analysed; `unparsed`: why libcst, which fixes edit code with,
+    cannot parse a file with findings that CPython parses (nothing is fixed there)."""
 
     source: Union[str, bytes]
     applied: list[Diagnostic]
@@ -130,6 +131,7 @@ class FixOutcome:
     changed: bool
     lines: Optional[LineMap] = None
     rounds: int = 0
+    unparsed: Optional[str] = None
 
     def applied_in_fixed(self) -> list[Diagnostic]:
         return [self.lines.to_fixed(d) for d in self.applied] if self.lines else list(self.applied)
@@ -154,7 +156,7 @@ def _fix(module: cst.Module, code: str, source: Union[str, bytes], path: str, se
     for round_number in range(MAX_ROUNDS):
         module, diagnostics = lint_tree(module, path, settings, text=code)
         if diagnostics and round_number == 0:
-            _check_original(module, path, code)  # as nograd-lint does: code this Python cannot compile is an error
+            _check_original(code, path)  # as nograd-lint does: code this Python cannot compile is an error
         step = _next_fixes(module, code, diagnostics, unsafe, path)
         if step is None:
             break
@@ -232,11 +234,18 @@ def _next_fix(module: cst.Module, diagnostics: list[Diagnostic], unsafe: bool):
 
 def fix_source(source: Union[str, bytes], settings: Optional[Settings] = None, unsafe: bool = False,
                path: str = "<string>") -> FixOutcome:
-    """Fixed text (bytes in, bytes out with the same encoding, BOM and line endings)."""
+    """Fixed text (bytes in, bytes out with the same encoding, BOM and line endings). A file libcst
+    cannot parse and CPython can is left as it is, its findings unfixed (see `FixOutcome.unparsed`)."""
     settings = settings or Settings()
     if not needs_analysis(source, settings):
         return FixOutcome(source, [], [], False)
-    module = parse(source, path)
+    try:
+        module = parse(source, path)
+    except LibcstCannotParse as error:  # its findings, none fixed: fixes edit libcst's trees
+        remaining = lint_unparsed(source, path, settings, error)[1]
+        if remaining:
+            _check_original(source, path)  # as nograd-lint does
+        return FixOutcome(source, [], remaining, False, unparsed=error.reason if remaining else None)
     before = module.code
     fixed, after, applied, remaining, lines, rounds = _fix(module, before, source, path, settings, unsafe)
     if not applied:

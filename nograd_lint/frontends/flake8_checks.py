@@ -13,8 +13,8 @@ from ..io.cache import ResultCache, cache_directory
 from ..io.deep import call_deep
 from ..io.garbage import freeze_kept
 from ..io.kept import KeptRun
-from ..io.sources import SourceError, digest, parse
-from ..linter import could_report_on, lint_module, relevant_rules
+from ..io.sources import LibcstCannotParse, SourceError, digest, parse
+from ..linter import could_report_on, lint_module, lint_unparsed, relevant_rules
 
 
 def findings(checker) -> list[tuple[int, int, str]]:
@@ -53,18 +53,23 @@ def _findings(checker, source: str) -> list[list]:
     rules = relevant_rules(source, settings, tree=tree, path=checker.filename)
     if not rules:
         return []
+    bare = None
     if not has_cells(source):  # most files have no findings: decided on flake8's own tree first
         bare = bare_module(source, tree) if isinstance(tree, ast.Module) else None
         if bare is not None and not could_report_on(bare.module, checker.filename, settings, rules):
             return []
     try:
         module = parse(source, checker.filename)
+    except LibcstCannotParse as error:  # CPython reads it: the findings of its tree built from `ast`
+        diagnostics = lint_unparsed(source, checker.filename, settings, error, checker.keep_suppressed, rules,
+                                    bare)[1]
     except SourceError:
         return []  # flake8 reports syntax errors itself (E999)
+    else:
+        diagnostics = lint_module(module, checker.filename, settings, text=source,
+                                  keep_suppressed=checker.keep_suppressed, rules=rules)
     summaries = {rule.code: rule.summary for rule in rules} if checker.summaries else {}
-    return [[d.line, d.column - 1, f"{d.code} {summaries.get(d.code, d.message)}"]
-            for d in lint_module(module, checker.filename, settings, text=source,
-                                 keep_suppressed=checker.keep_suppressed, rules=rules)]
+    return [[d.line, d.column - 1, f"{d.code} {summaries.get(d.code, d.message)}"] for d in diagnostics]
 
 
 def _checked_findings(kept) -> Optional[list]:

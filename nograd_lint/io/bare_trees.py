@@ -12,7 +12,9 @@ literals (a string or number is its `repr`; implicitly concatenated strings are 
 `x[(a, b)]` is read as `x[a, b]`. The positions of the source are kept beside the tree
 (`BareModule.position`), since libcst's position metadata would be those of the normalised code.
 A checked file with findings is analysed again on libcst's tree, whose nodes its positions and
-fixes need (analysis/project.py, linter.py).
+fixes need (analysis/project.py, linter.py); when libcst's parser refuses a file CPython reads, its
+findings are placed by this tree's positions and quote its source (`BareModule.source_of`), and
+have no fix.
 
 A module with a statement this module does not build (`match`), or that CPython rejects, gives None:
 the caller parses it with libcst, which reports errors as it always did.
@@ -143,6 +145,19 @@ class BareModule:
             return None
         line, column, end_line, end_column = span
         return line, self._characters(line, column), end_line, self._characters(end_line, end_column)
+
+    def source_of(self, node: cst.CSTNode) -> Optional[str]:
+        """The source text of `node` as written, or None for a node without a position."""
+        span = self._spans.get(id(node))
+        if span is None:
+            return None
+        line, column, end_line, end_column = span
+        lines = self._lines[line - 1:end_line]
+        if not lines:
+            return None
+        if len(lines) == 1:
+            return lines[0][column:end_column].decode("utf-8", "replace")
+        return b"\n".join([lines[0][column:], *lines[1:-1], lines[-1][:end_column]]).decode("utf-8", "replace")
 
     def _characters(self, line: int, column: int) -> int:
         text = self._lines[line - 1] if 0 < line <= len(self._lines) else b""

@@ -23,11 +23,11 @@ from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
 from ..analysis.project import Reads, prepared_module, recording
 from ..fixes.linediff import opcodes
-from ..linter import lint_tree, relevant_rules
+from ..linter import lint_tree, lint_unparsed, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
 from .deep import call_deep
-from .sources import (SourceError, check_syntax, compile_quietly, decode_unknown_cookie, digest, parse, read_bytes,
-                      worth_parsing, write_if_unchanged)
+from .sources import (LibcstCannotParse, SourceError, check_syntax, compile_quietly, decode_unknown_cookie, digest,
+                      parse, read_bytes, worth_parsing, write_if_unchanged)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -276,9 +276,13 @@ def _analysed(source: Union[str, bytes], path: str, settings: Settings):
     rules = _relevant_rules(source, path, settings)
     if not rules:
         return None, []
-    module = (prepared_module(path, source) if settings.project else None) or parse(source, path)
-    text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
-    module, diagnostics = lint_tree(module, path, settings, text=text, rules=rules)
+    try:
+        module = (prepared_module(path, source) if settings.project else None) or parse(source, path)
+    except LibcstCannotParse as error:
+        module, diagnostics = lint_unparsed(source, path, settings, error, rules=rules)
+    else:
+        text = source if isinstance(source, str) else source.decode(module.encoding, errors="replace")
+        module, diagnostics = lint_tree(module, path, settings, text=text, rules=rules)
     if diagnostics:  # nograd-fix refuses code this Python cannot compile; so does the report
         check_syntax(source, path, full=True)
     return module, diagnostics
@@ -340,6 +344,9 @@ def _fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written:
         return FileResult(path, error=f"{path}: {error}", original=data, notes=notes)
     except (SourceError, FixError) as error:
         return FileResult(path, error=_message(str(error), notebook, path), original=data, notes=notes)
+    if outcome.unparsed is not None:
+        notes.append(f"{path}: left unchanged: libcst, the parser fixes are made with, cannot parse it "
+                     f"({outcome.unparsed}), though Python can; its findings have no fixes")
     fixed = outcome.source.encode(codec) if codec else outcome.source
     if notebook is not None:
         fixed = notebook.with_program(outcome.source) if outcome.changed else data

@@ -21,6 +21,17 @@ class SourceError(Exception):
     """A file that cannot be read or parsed; `str()` is the message for the user."""
 
 
+class LibcstCannotParse(SourceError):
+    """Source CPython parses and libcst's parser refuses (a mix of tabs and spaces its tokenizer
+    reads otherwise, more concatenated strings than it reads): it is analysed on a tree built from
+    `ast` instead (io/bare_trees.py), and its findings have no fixes, which are libcst tree edits.
+    `reason` is libcst's complaint, for saying why."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 def read_bytes(path: Union[str, Path], shown: Optional[str] = None) -> bytes:
     """The file's bytes; `SourceError` naming it as `shown` when it cannot be read."""
     try:
@@ -67,8 +78,14 @@ def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
         check_syntax(data, path)  # CPython's message is clearer, when CPython rejects the file too
         limit = _libcst_limit(data)
         if limit is not None:
-            raise SourceError(f"{path}:{limit}") from error
-        raise SourceError(f"{path}:{_libcst_location(error)}: cannot parse: {error.message}") from error
+            where, count = limit
+            raise LibcstCannotParse(
+                f"{path}:{where}: cannot analyse: {count} strings concatenated in one expression (libcst, the "
+                f"parser nograd-lint uses, reads at most {LIBCST_MAX_STRINGS})",
+                f"{count} strings concatenated in one expression at {where}, more than the {LIBCST_MAX_STRINGS} "
+                f"it reads") from error
+        raise LibcstCannotParse(f"{path}:{_libcst_location(error)}: cannot parse: {error.message}",
+                                error.message) from error
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         raise SourceError(f"{path}: cannot decode: {error}") from error
     except RecursionError as error:  # pathological nesting
@@ -175,8 +192,9 @@ def indent_shifts(text: str, code: str) -> dict[int, int]:
 LIBCST_MAX_STRINGS = 3000  # libcst's parser reads at most this many strings concatenated in one expression
 
 
-def _libcst_limit(data: Union[bytes, str]) -> Optional[str]:
-    """`line:column: why` when libcst rejects code CPython accepts for a known limit of its parser."""
+def _libcst_limit(data: Union[bytes, str]) -> Optional[tuple[str, int]]:
+    """(`line:column`, how many strings) when libcst rejects code CPython accepts for its limit of
+    concatenated strings."""
     start, end = getattr(tokenize, "FSTRING_START", -1), getattr(tokenize, "FSTRING_END", -1)  # Python 3.12+
     longest, where, run, first, inside = 0, (0, 0), 0, (0, 0), 0
     try:
@@ -197,8 +215,7 @@ def _libcst_limit(data: Union[bytes, str]) -> Optional[str]:
     except (tokenize.TokenError, SyntaxError, UnicodeDecodeError, LookupError):
         return None
     if longest > LIBCST_MAX_STRINGS:
-        return (f"{where[0]}:{where[1] + 1}: cannot analyse: {longest} strings concatenated in one expression "
-                f"(libcst, the parser nograd-lint uses, reads at most {LIBCST_MAX_STRINGS})")
+        return f"{where[0]}:{where[1] + 1}", longest
     return None
 
 

@@ -31,8 +31,11 @@ class BackwardRule(Rule):
 
 
 def code_of(analysis: FileAnalysis, node: cst.CSTNode, limit: int = 60) -> str:
-    """Source text of a node on one line, shortened for messages."""
-    text = " ".join(analysis.module.code_for_node(node).split())
+    """Source text of a node on one line, shortened for messages (in a tree built from `ast`, the
+    source as written where that tree kept the node's position: its own code is normalised)."""
+    bare = analysis.cache.get("bare")
+    text = bare.source_of(node) if bare is not None else None
+    text = " ".join((text if text is not None else analysis.module.code_for_node(node)).split())
     return text if len(text) <= limit else text[:limit - 3] + "..."
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -62,6 +63,14 @@ MIXED_SAFE_FIXED = MIXED.replace("\ndef evaluate", "\n@torch.no_grad()\ndef eval
     "    for p in model.parameters():\n        p -= lr * p.grad\n",
     "    with torch.no_grad():\n        for p in model.parameters():\n            p -= lr * p.grad\n")
 MIXED_ALL_FIXED = MIXED_SAFE_FIXED.replace("total_loss += loss\n", "total_loss += loss.detach()\n")
+
+
+
+def tab_indented(source: str) -> str:
+    """`source` with each level of indentation a tab, and a space after the tabs (`\\t\\t x = 1`):
+    CPython reads such code, and libcst's tokenizer refuses it when a block is nested in another."""
+    return re.sub(r"(?m)^((?:    )+)", lambda found: "\t" * (len(found.group(1)) // 4) + " ", source)
+
 
 CLEAN = """\
 import torch
