@@ -84,11 +84,12 @@ class DeferredBodies:
         self.listeners: list[Callable[[Optional[dict[str, int]]], None]] = []
         for body in self._order:
             body.function.pending_body = lambda function=body.function: self.expand(function)
+            body.function.pending_text = lambda function=body.function: self._text(function)
 
     def expand(self, function: FunctionInfo) -> None:
         """Build and walk `function`'s body; its facts (and nested functions) join the lists."""
         body = self._pending.pop(id(function), None)
-        function.pending_body = None
+        function.pending_body = function.pending_text = None
         if body is None:
             return
         analysis = self._analysis

@@ -126,11 +126,19 @@ class FunctionInfo:
     has_return_value: bool = False
     entry: GradState = ENABLED_BY_DEFAULT
     pending_body: Optional[Callable[[], None]] = None  # builds and walks a deferred body (see deferred.py)
+    pending_text: Optional[Callable[[], bytes]] = None  # the source lines of a body still deferred
 
     def ensure_body(self) -> None:
         """Build and walk the body when it was deferred: its facts are known after this."""
         if self.pending_body is not None:
             self.pending_body()
+
+    def may_mention(self, word: str) -> bool:
+        """Could the body hold `word`? Read from the text of a body still deferred, which is then
+        left unbuilt when it does not; True for any other."""
+        if self.pending_body is None or self.pending_text is None:
+            return True
+        return word.encode("utf-8", "surrogatepass") in self.pending_text()
 
     @property
     def display_name(self) -> str:

@@ -1786,10 +1786,11 @@ def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
 
 def _stored_outside(cls, init: FunctionInfo, attributes: frozenset) -> set[str]:
     """Which of `attributes` a method of `cls` other than `init` assigns (`self.model = other`),
-    read from the methods' code: in a module read for its imports they are not summarised."""
+    read from the methods' code: in a module read for its imports they are not summarised (a
+    body still deferred is built only when its text names one of them)."""
     found = set()
     for method in cls.methods.values():
-        if method is init:
+        if method is init or not any(method.may_mention(f"self.{attribute}") for attribute in attributes):
             continue
         method.ensure_body()
         for node in iter_nodes(method.node.body):
