@@ -561,10 +561,10 @@ class _Builder:
         return parts
 
 
-def bare_or_none(data: Union[bytes, str], defer: Optional[Callable[[str], Optional[Callable]]] = None
-                 ) -> Optional[BareModule]:
+def bare_or_none(data: Union[bytes, str], defer: Optional[Callable[[str], Optional[Callable]]] = None,
+                 tree: Optional[ast.Module] = None) -> Optional[BareModule]:
     """`bare_module` of source bytes (decoded as Python decodes them) or text; `defer(text)` gives
-    its `defer` argument."""
+    its `defer` argument; `tree`: the `ast` tree of `data`, when one is at hand."""
     encoding = "utf-8"
     if isinstance(data, bytes):
         try:
@@ -574,4 +574,4 @@ def bare_or_none(data: Union[bytes, str], defer: Optional[Callable[[str], Option
             return None
         if data.startswith("\ufeff"):
             data = data[1:]
-    return bare_module(data, encoding=encoding, defer=defer(data) if defer is not None else None)
+    return bare_module(data, tree, encoding=encoding, defer=defer(data) if defer is not None else None)
