@@ -55,10 +55,15 @@ def find_root(path: Union[str, Path]) -> Optional[Path]:
 
 def root_from(folder: Union[str, Path], path: Union[str, Path, None] = None) -> Optional[Path]:
     """The project root of `folder` (of the file `path` in it, when given), as `find_root` finds it."""
+    candidate = os.path.abspath(folder)  # strings: a run asks this of every file, pathlib costs more than the stats
+    while True:
+        if any(os.path.exists(os.path.join(candidate, marker)) for marker in ROOT_MARKERS):
+            return Path(candidate)
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            break
+        candidate = parent
     folder = Path(os.path.abspath(folder))
-    for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
-            return candidate
     if (folder / "__init__.py").exists():
         while (folder.parent / "__init__.py").exists():
             folder = folder.parent
@@ -196,13 +201,12 @@ class Project:
 
     # -- names and paths ------------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
-        path = Path(os.path.abspath(path))
+        path = os.path.abspath(path)
         for source_root in self.source_roots:
-            try:
-                relative = path.relative_to(source_root)
-            except ValueError:
+            root = os.path.join(str(source_root), "")  # with a final separator
+            if not path.startswith(root):
                 continue
-            parts = list(relative.with_suffix("").parts)
+            parts = os.path.splitext(path[len(root):])[0].split(os.sep)
             if parts and parts[-1] == "__init__":
                 parts = parts[:-1]
             if parts and all(part.isidentifier() for part in parts):
@@ -252,14 +256,14 @@ class Project:
         return self._paths[name]
 
     def _find_path(self, name: str) -> Optional[Path]:
-        parts = name.split(".")
+        parts = [part for part in name.split(".") if part]
         for source_root in self.source_roots:
-            base = source_root.joinpath(*parts)
-            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            base = os.path.join(str(source_root), *parts)
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
                 kind = path_kind(candidate)
-                self._uses[-1].probes[str(candidate)] = kind
+                self._uses[-1].probes[candidate] = kind
                 if kind == "file":
-                    return candidate
+                    return Path(candidate)
         return None
 
     def forget_paths(self) -> None:
