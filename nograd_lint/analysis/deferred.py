@@ -126,10 +126,11 @@ class DeferredBodies:
             return
         self._words.add(word)  # bodies deferred later do not exist: once per word is enough
         # the word alone, not inside a longer name (`to` in `torch`): a name read or called is one
-        mention = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(word.encode("utf-8", "surrogatepass"))
-                             + rb"(?![A-Za-z0-9_])")
+        spelled = word.encode("utf-8", "surrogatepass")
+        mention = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(spelled) + rb"(?![A-Za-z0-9_])")
         for body in list(self._pending.values()):
-            if mention.search(self._text(body.function)):
+            text = self._text(body.function)
+            if spelled in text and mention.search(text):  # most bodies lack the word: no pattern
                 self.expand(body.function)
 
     def expand_all(self) -> None:

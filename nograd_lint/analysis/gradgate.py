@@ -11,9 +11,9 @@ answers "no" only when none can hold: the name is not such a class or function o
 text names a context, and no import statement anywhere in the module binds it to a project module
 where the same question (asked again there) does not answer "no"; on an import cycle, a name is a
 context only where a module on it defines one. The module's import statements all count, whatever
-block they are in: more than the analysis reads, never less. They are found in its text and parsed
-alone (`_import_statements`: a fifth of parsing the module) unless the text shows a statement that
-could hide one (`try: import x`); then the module is read with `ast`. Its own candidates are read
+block they are in: more than the analysis reads, never less. They are found in its text and
+parsed alone (`_import_statements`: a twentieth of parsing the module) unless the text shows a
+statement that could hide one (`try: import x`); then the module is read with `ast`. Its own candidates are read
 from the text's top-level headers. A module whose text names no context and has the name in no
 place where an import statement's text could bind it answers "no" from its text, unparsed (two
 thirds of the modules asked about, on the 100k-line benchmark sample).
@@ -257,7 +257,7 @@ _TOP_FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 
 
 def _import_statements(data: bytes) -> Optional[ast.Module]:
-    """The module's import statements parsed on their own (about a fifth of parsing the module),
+    """The module's import statements parsed on their own (about a twentieth of parsing the module),
     or None when the text may hold one they miss: the word `import` where a statement could start
     other than at the start of a line (`try: import x`, `a; from b import c`), or text that does
     not parse. The word elsewhere (after a `#`, in prose: `we import the weights`) is no statement;
