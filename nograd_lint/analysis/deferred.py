@@ -42,9 +42,22 @@ _HANDED_WITHOUT_GRAD = tuple(name.rpartition(".")[2] for name in knowledge.CALLA
 def _read_whole(text: str) -> bool:
     """Does the module hold what only walking every body can find (see the module's docstring)?
     Substrings first: a regular expression over every module costs more than parsing it."""
-    return (("match" in text and _MATCH.search(text) is not None)
+    return (any(_MATCH.match(text, line) for line in _lines_with(text, ("match",)))
             or (")(" in text and _GRAD_CONTEXT_CALLED.search(text) is not None)
             or any(name in text for name in _HANDED_WITHOUT_GRAD))
+
+
+def _lines_with(text: str, words: tuple) -> list[int]:
+    """Where the lines that hold one of `words` start, in order: the only places a pattern that
+    starts at a line start and spells one of them on that line can match (one tried at every
+    line start costs more than finding the words)."""
+    starts = set()
+    for word in words:
+        at = text.find(word)
+        while at >= 0:
+            starts.add(text.rfind("\n", 0, at) + 1)
+            at = text.find(word, at + len(word))
+    return sorted(starts)
 
 
 def deferral(text: str) -> Optional[Callable[[ast.AST], bool]]:
@@ -54,10 +67,11 @@ def deferral(text: str) -> Optional[Callable[[ast.AST], bool]]:
     if "\r" in text:  # lines as CPython numbers them
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines, line, last = [], 1, 0
-    for match in _INDENTED_BINDING.finditer(text):
-        line += text.count("\n", last, match.start())
-        last = match.start()
-        lines.append(line)
+    for start in _lines_with(text, ("import", "class")):  # each binding spells one on its line
+        if _INDENTED_BINDING.match(text, start):
+            line += text.count("\n", last, start)
+            last = start
+            lines.append(line)
 
     def defer(node: ast.AST) -> bool:
         if knowledge.may_name_grad_wrapper(node.name):
@@ -113,10 +127,11 @@ class DeferredBodies:
             return
         self._words.add(word)  # bodies deferred later do not exist: once per word is enough
         # the word alone, not inside a longer name (`to` in `torch`): a name read or called is one
-        mention = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(word.encode("utf-8", "surrogatepass"))
-                             + rb"(?![A-Za-z0-9_])")
+        spelled = word.encode("utf-8", "surrogatepass")
+        mention = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(spelled) + rb"(?![A-Za-z0-9_])")
         for body in list(self._pending.values()):
-            if mention.search(self._text(body.function)):
+            text = self._text(body.function)
+            if spelled in text and mention.search(text):  # most bodies lack the word: no pattern
                 self.expand(body.function)
 
     def expand_all(self) -> None:

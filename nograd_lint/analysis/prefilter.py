@@ -123,12 +123,21 @@ class _FileScan:
     evaluation_named: bool = False  # a function named for evaluation (`predict`, `inference_step`)
 
 
+_SCANNED = frozenset({ast.Attribute, ast.Call, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef,
+                      ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While, ast.ClassDef})  # what `_scan` reads
+
+
 def _scan(tree: ast.AST, scan: _FileScan) -> None:
     """One walk over the file: its signals (into `scan.found`), its loops, modules and assignments."""
     found, evaluation_names = scan.found, scan.evaluation_names
     for node in walk(tree):
         kind = type(node)
-        if kind is ast.Call:
+        if kind not in _SCANNED:
+            continue  # names and constants, half the nodes, among them
+        if kind is ast.Attribute:
+            if node.attr == "loss":
+                found["loss"] = True
+        elif kind is ast.Call:
             _call_signals(node, found)
             func = node.func
             if type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id == "self":
@@ -158,8 +167,6 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
                         found["parameter_loop"] = True
                     if type(sub) in (ast.Name, ast.Attribute) and knowledge.EVALUATION_LOADER.search(word):
                         found["evaluation"] = True
-        elif kind is ast.Attribute and node.attr == "loss":
-            found["loss"] = True
         elif kind is ast.ClassDef and (node.name.endswith("Loss") or any(
                 (_dotted(base) or "").endswith("Loss") for base in node.bases)):
             found["loss_class"] = True

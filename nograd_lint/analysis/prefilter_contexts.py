@@ -96,6 +96,10 @@ def _mentions(node: ast.AST, names: frozenset[str]) -> bool:
     return any(_last(sub) in names for sub in walk(node))
 
 
+_VISITED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.With, ast.AsyncWith, ast.Call, ast.Expr, ast.Assign,
+                      ast.AnnAssign, ast.Yield, ast.YieldFrom})  # what `_Scan.visit` reads
+
+
 class _Scan:
     def __init__(self, names: frozenset[str]) -> None:
         self.names = names
@@ -108,6 +112,8 @@ class _Scan:
         """Note what `node` shows; `inside`: code a grad-mode context in sight may cover; `in_with`:
         inside a grad-mode `with`. Returns both as they are for the node's children."""
         kind = type(node)
+        if kind not in _VISITED:
+            return inside, in_with
         names, found = self.names, self.found
         if kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             decorated = [d for d in node.decorator_list if _mentions(d, names)]

@@ -22,7 +22,7 @@ import re
 import stat
 import weakref
 from pathlib import Path
-from typing import Callable, Iterator, Optional, Union
+from typing import Callable, Iterator, NamedTuple, Optional, Union
 
 from ..io.bare_trees import bare_or_none
 from ..io.notebooks import Notebook, NotebookError, is_notebook
@@ -55,10 +55,15 @@ def find_root(path: Union[str, Path]) -> Optional[Path]:
 
 def root_from(folder: Union[str, Path], path: Union[str, Path, None] = None) -> Optional[Path]:
     """The project root of `folder` (of the file `path` in it, when given), as `find_root` finds it."""
+    candidate = os.path.abspath(folder)  # strings: a run asks this of every file, pathlib costs more than the stats
+    while True:
+        if any(os.path.exists(os.path.join(candidate, marker)) for marker in ROOT_MARKERS):
+            return Path(candidate)
+        parent = os.path.dirname(candidate)
+        if parent == candidate:
+            break
+        candidate = parent
     folder = Path(os.path.abspath(folder))
-    for candidate in (folder, *folder.parents):
-        if any((candidate / marker).exists() for marker in ROOT_MARKERS):
-            return candidate
     if (folder / "__init__.py").exists():
         while (folder.parent / "__init__.py").exists():
             folder = folder.parent
@@ -192,16 +197,16 @@ class Project:
         self._floor: Optional[tuple] = None  # (stamps of the metadata files, the torch floor they declare)
         self._grad_texts: dict = {}  # module path -> (its stamp, `_grad_text`)
         self._crawled: set[Path] = set()  # folders of files whose package root was looked for
+        self.prepassed: dict[Path, Prepass] = {}  # a run's files: the pre-pass's trees, until built
 
     # -- names and paths ------------------------------------------------------------------------
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
-        path = Path(os.path.abspath(path))
+        path = os.path.abspath(path)
         for source_root in self.source_roots:
-            try:
-                relative = path.relative_to(source_root)
-            except ValueError:
+            root = os.path.join(str(source_root), "")  # with a final separator
+            if not path.startswith(root):
                 continue
-            parts = list(relative.with_suffix("").parts)
+            parts = os.path.splitext(path[len(root):])[0].split(os.sep)
             if parts and parts[-1] == "__init__":
                 parts = parts[:-1]
             if parts and all(part.isidentifier() for part in parts):
@@ -251,14 +256,14 @@ class Project:
         return self._paths[name]
 
     def _find_path(self, name: str) -> Optional[Path]:
-        parts = name.split(".")
+        parts = [part for part in name.split(".") if part]
         for source_root in self.source_roots:
-            base = source_root.joinpath(*parts)
-            for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+            base = os.path.join(str(source_root), *parts)
+            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
                 kind = path_kind(candidate)
-                self._uses[-1].probes[str(candidate)] = kind
+                self._uses[-1].probes[candidate] = kind
                 if kind == "file":
-                    return candidate
+                    return Path(candidate)
         return None
 
     def forget_paths(self) -> None:
@@ -300,7 +305,9 @@ class Project:
             # checked file with findings is read again with libcst to report them (`reread`)
             # a module read for its imports walks a function's body only when it is needed
             defer = deferral if path not in self.checked else None
-            bare = bare_or_none(text, defer) if source is None and (depth > 0 or not has_cells(text)) else None
+            prepassed = self.prepassed.pop(path, None)
+            tree = prepassed.tree if prepassed is not None and prepassed.source == text else None
+            bare = bare_or_none(text, defer, tree) if source is None and (depth > 0 or not has_cells(text)) else None
             module = bare.module if bare is not None else parse(text, str(path))
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self, bare=bare,
                                      text=text)
@@ -708,16 +715,26 @@ def on_libcst_tree(path: str, module) -> FileAnalysis:
     return analysis
 
 
-def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Optional[ast.AST]]]] = None) -> None:
+class Prepass(NamedTuple):
+    """What the pre-pass found in a file of a run: could a rule report something there, the `ast`
+    tree it read (None when it read none), and the source that tree is of (its module is built
+    from that tree, unless the file changed since: one `ast` parse a file)."""
+
+    could: bool
+    tree: Optional[ast.AST] = None
+    source: Union[str, bytes, None] = None
+
+
+def analyse_together(paths, prefilter: Optional[Callable[[str], Prepass]] = None) -> None:
     """Analyse the Python files of one run as a whole: every file's callers in the others are
     known before any file is judged. The results serve `analyse_alone` for those files. The run's
     notebooks take part as callers (their code cells, one program): a helper of the project that
     only a notebook runs is judged by what the notebook does with it.
 
-    `prefilter(path)`: (could a rule report something in the file?, the `ast` tree it read or
-    None). With it, only the files that could have findings are analysed together, with every file
-    of the run linked to one of them through imports between files of the run (their callers and
-    callees, and theirs in turn); the others are read only when the analysis asks for them."""
+    `prefilter(path)`: the file's `Prepass`. With it, only the files that could have findings are
+    analysed together, with every file of the run linked to one of them through imports between
+    files of the run (their callers and callees, and theirs in turn); the others are read only when
+    the analysis asks for them. Their modules are built from the pre-pass's `ast` trees."""
     entries = []
     for project in _PROJECTS.values():
         project.forget_paths()
@@ -758,6 +775,8 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], tuple[bool, Opti
             _TOGETHER[entry.path] = (entry.stamp, entry.analysis, entry.digest)
     for project, entry in entries:
         _pass_calls_in_context(project, entry)
+    for project in _PROJECTS.values():
+        project.prepassed.clear()  # the trees of files no analysis asked for
 
 
 def _tree_or_none(program: str) -> Optional[ast.AST]:
@@ -828,15 +847,18 @@ def _linked_to_relevant(projects: list, prefilter, programs: dict) -> list:
     path (callers only: their own findings come from their checks)."""
     relevant: set[Path] = set()
     linked: dict[Path, set[Path]] = {}
+    prepassed: dict[Path, Prepass] = {}
     for path, project in projects:
         if project is None:
             continue
         key = Path(os.path.abspath(path))
-        could, tree = prefilter(path) if key not in programs else (False, _tree_or_none(programs[key]))
-        if could:
+        found = prefilter(path) if key not in programs else Prepass(False, _tree_or_none(programs[key]))
+        if found.could:
             relevant.add(key)
+        if found.tree is not None and key not in programs:
+            prepassed[key] = found
         linked.setdefault(key, set())
-        for target in project.imported_files(key, tree):
+        for target in project.imported_files(key, found.tree):
             if target in project.checked and target != key:
                 linked[key].add(target)
                 linked.setdefault(target, set()).add(key)
@@ -846,5 +868,9 @@ def _linked_to_relevant(projects: list, prefilter, programs: dict) -> list:
             if other not in kept:
                 kept.add(other)
                 pending.append(other)
+    for path, project in projects:
+        key = Path(os.path.abspath(path))
+        if project is not None and key in kept and key in prepassed:
+            project.prepassed[key] = prepassed[key]
     return [(path, project) for path, project in projects
             if project is None or Path(os.path.abspath(path)) in kept]

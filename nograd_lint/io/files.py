@@ -5,7 +5,6 @@ then placed within their cells.
 """
 from __future__ import annotations
 
-import ast
 import contextlib
 import dataclasses
 import os
@@ -21,7 +20,7 @@ from .config import Settings, is_excluded
 from .gitignore import GitIgnore
 from ..diagnostics import Diagnostic, Fix
 from ..fixes.fixer import FixError, _next_fix, fix_source
-from ..analysis.project import Reads, prepared_module, recording
+from ..analysis.project import Prepass, Reads, prepared_module, recording
 from ..fixes.linediff import opcodes
 from ..linter import lint_tree, lint_unparsed, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
@@ -237,26 +236,27 @@ def isolated(path: str, data: Optional[bytes], work: Callable[..., FileResult], 
 _PREFILTERED: dict[str, tuple] = {}  # path as shown -> (source, settings, rules), see `could_report`
 
 
-def could_report(path: str, settings: Settings) -> tuple[bool, Optional[ast.AST]]:
+def could_report(path: str, settings: Settings) -> Prepass:
     """For a run that analyses its files together (see `analyse_together`): could an enabled rule
-    report something in the file at `path`, as checking it will decide, and the `ast` tree read to
-    decide (None when none was). The answer is kept for that check: the pre-pass runs once a file."""
+    report something in the file at `path`, as checking it will decide, with the `ast` tree read to
+    decide (None when none was) and its source. The answer is kept for that check: the pre-pass
+    runs once a file."""
     shown = display_path(path)
     try:
         data = read_bytes(path, shown)
     except SourceError:
-        return True, None  # its check reports it
+        return Prepass(True)  # its check reports it
     settings = settings.for_path(shown)
     source, _, _ = _readable(data, shown)
     if is_notebook(shown) or not worth_parsing(source):
-        return False, None  # a notebook is never analysed together; a file without a call has no findings
+        return Prepass(False)  # a notebook is never analysed together; a file without a call has no findings
     try:
         tree = compile_quietly(source, "<unknown>")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         tree = None  # every signal on (see `signals_of`)
     rules = relevant_rules(source, settings, tree=tree, path=path)
     _PREFILTERED[shown] = (source, settings, rules)
-    return bool(rules), tree
+    return Prepass(bool(rules), tree, source)
 
 
 def _relevant_rules(source: Union[str, bytes], path: str, settings: Settings) -> list:
