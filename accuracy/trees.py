@@ -125,11 +125,12 @@ SOURCE_NAMES = ("pyproject.toml", "setup.py", "setup.cfg", ".gitignore", "tox.in
 
 def _is_source(path: str) -> bool:
     """What the linter reads: Python files, notebooks and project configuration (with the
-    requirements files that say which torch the project supports). Other files (data,
+    requirements files that say which torch the project supports, `requirements/*.txt` too). Other files (data,
     weights, images) are left out; a mirror may lack large blobs."""
     name = path.rpartition("/")[2]
     return (path.endswith((".py", ".pyi", ".ipynb")) or name in SOURCE_NAMES
-            or (name.startswith("requirements") and name.endswith(".txt")))
+            or (name.startswith("requirements") and name.endswith(".txt"))
+            or (path.startswith("requirements/") and path.count("/") == 1 and name.endswith(".txt")))
 
 
 def _present_sources(git_dir: Path, env: dict) -> list[str]:

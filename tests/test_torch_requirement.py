@@ -27,6 +27,7 @@ DECORATED = "import torch\n\n\n@torch.no_grad\ndef predict(model, x):\n    retur
      TorchFloor((1, 7), "torch==1.7.1+cu110", "requirements.txt")),
     ("requirements.txt", "torch<2\n", TorchFloor((1, 0), "torch<2", "requirements.txt")),
     ("requirements.txt", "torch>=2.1\n", TorchFloor((2, 1), "torch>=2.1", "requirements.txt")),
+    ("requirements/runtime.txt", "torch>=1.8\n", TorchFloor((1, 8), "torch>=1.8", "requirements/runtime.txt")),
 ])
 def test_the_oldest_release_a_requirement_admits(tmp_path, name, content, expected):
     write(tmp_path, name, content)
@@ -54,6 +55,9 @@ def test_no_floor_without_a_bounded_torch_requirement(tmp_path, name, content):
      TorchFloor((1, 0), "torch", "setup.cfg", bounded=False)),
     ({"setup.py": "setup(install_requires=['torch'])\n", "requirements-dev.txt": "torch>=1.12\n"},
      TorchFloor((1, 12), "torch>=1.12", "requirements-dev.txt")),  # a bound anywhere wins
+    ({"setup.py": "setup(install_requires=parse_requirements('requirements/runtime.txt'))\n",
+      "requirements/runtime.txt": "numpy\ntorch\n", "requirements/docs.txt": "sphinx\n"},
+     TorchFloor((1, 0), "torch", "requirements/runtime.txt", bounded=False)),
 ])
 def test_a_package_without_a_lower_bound_admits_every_release(tmp_path, files, expected):
     for name, content in files.items():

@@ -5,7 +5,7 @@ torch version (NG302: `@torch.no_grad` without parentheses raises on torch < 2.1
 project supports. The first of these files at the project root that names torch decides:
 `pyproject.toml` (`[project]` dependencies and optional dependencies, Poetry's dependencies),
 `setup.cfg` (`install_requires`, `extras_require`), `setup.py` (string literals), then
-`requirements*.txt`. A torch requirement without a version bound says nothing in an application
+`requirements*.txt`, then `requirements/*.txt`. A torch requirement without a version bound says nothing in an application
 (its users install whatever is newest), but a package that declares one (a `setup.py`, a
 `setup.cfg`, or a `pyproject.toml` with project metadata at its root) admits every release: pip
 keeps the torch its users already have. No torch requirement at all says nothing.
@@ -65,9 +65,12 @@ def parse_version(text: object, key: str = "torch-version") -> tuple[int, int]:
 
 
 def metadata_files(root: Path) -> list[Path]:
-    """The files `declared_floor` reads, in the order it trusts them."""
+    """The files `declared_floor` reads, in the order it trusts them: the requirements files at
+    the root, then those of a `requirements/` folder (`requirements/runtime.txt` first, as
+    OpenMMLab's packages and their kin lay them out)."""
     requirements = sorted(root.glob("requirements*.txt"), key=lambda path: (path.name != "requirements.txt", path.name))
-    return [root / "pyproject.toml", root / "setup.cfg", root / "setup.py", *requirements]
+    folder = sorted((root / "requirements").glob("*.txt"), key=lambda path: (path.name != "runtime.txt", path.name))
+    return [root / "pyproject.toml", root / "setup.cfg", root / "setup.py", *requirements, *folder]
 
 
 def declared_floor(root: Path) -> Optional[TorchFloor]:
@@ -79,12 +82,13 @@ def declared_floor(root: Path) -> Optional[TorchFloor]:
         if text is None:
             continue
         requirements = list(_torch_requirements(path.name, text))
+        source = path.relative_to(root).as_posix()
         floors = [floor for requirement in requirements
-                  for floor in [_floor(requirement, path.name)] if floor is not None]
+                  for floor in [_floor(requirement, source)] if floor is not None]
         if floors:
             return min(floors, key=lambda floor: floor.version)
         if unbounded is None:
-            unbounded = next((TorchFloor(RELEASES[0], requirement.strip(), path.name, bounded=False)
+            unbounded = next((TorchFloor(RELEASES[0], requirement.strip(), source, bounded=False)
                               for requirement in requirements if _sets_no_bound(requirement)), None)
     return unbounded if unbounded is not None and is_package(root) else None
 

@@ -115,8 +115,8 @@ class UncalledContext(ContextRule):
     In a project that supports torch older than 2.1, it also finds `@torch.no_grad`,
     `@torch.enable_grad` and `@torch.inference_mode` without parentheses, and a function passed
     to the constructor (`torch.no_grad(fn)`). The oldest supported torch is the `torch-version`
-    setting, or else what the project requires in `pyproject.toml`, `setup.cfg`, `setup.py` or
-    `requirements*.txt` (`torch>=1.9`). A plain `torch` admits every release in a package (a
+    setting, or else what the project requires in `pyproject.toml`, `setup.cfg`, `setup.py`,
+    `requirements*.txt` or `requirements/*.txt` (`torch>=1.9`). A plain `torch` admits every release in a package (a
     `setup.py`, a `setup.cfg`, or a `pyproject.toml` with project metadata: pip keeps the torch its
     users have); in an application, which installs the newest torch, it says nothing.
 
