@@ -136,7 +136,7 @@ class FunctionInfo:
     def may_mention(self, word: str) -> bool:
         """Could the body hold `word`? Read from the text of a body still deferred, which is then
         left unbuilt when it does not; True for any other."""
-        if self.pending_body is None or self.pending_text is None:
+        if self.pending_text is None:  # set beside `pending_body`, and cleared with it
             return True
         return word.encode("utf-8", "surrogatepass") in self.pending_text()
 

@@ -795,11 +795,16 @@ class Interpreter:
         """`set_grad_enabled(flag)` (a `with` item or a decorator) with `flag` a literal the callers pass."""
         call = state.node.item if isinstance(state.node, cst.WithItem) else (
             state.node.decorator if isinstance(state.node, cst.Decorator) else state.node)
+        flag = self._set_grad_flag(call)
+        return state if flag is None else GradState(Mode.ENABLED if flag else Mode.DISABLED, state.origin, state.node)
+
+    def _set_grad_flag(self, call: cst.CSTNode) -> Optional[bool]:
+        """The mode `torch.set_grad_enabled(flag)` sets where the callers' literals decide `flag`;
+        None for any other call, or a flag they leave open."""
         if not (isinstance(call, cst.Call) and len(call.args) == 1 and call.args[0].keyword is None
                 and self.analysis.context_kind(call.func) is knowledge.GradContext.SET_GRAD_ENABLED):
-            return state
-        flag = self.constant_test(call.args[0].value)
-        return state if flag is None else GradState(Mode.ENABLED if flag else Mode.DISABLED, state.origin, state.node)
+            return None
+        return self.constant_test(call.args[0].value)
 
     def disabled(self, state: Optional[GradState]) -> bool:
         return state is not None and state.mode.disables_grad
@@ -953,7 +958,9 @@ class Interpreter:
             self.backward(fact, receiver, env)
             return PYTHON
         if fact.qualified in knowledge.GRAD_CONTEXTS:
-            if wants_gradients(fact) and not self._disables_by_flag(fact):
+            # `set_grad_enabled(is_training)` given `is_training=False` shows no wish for gradients
+            # (what runs after its block still records)
+            if wants_gradients(fact) and self._set_grad_flag(fact.node) is not False:
                 self.result.wanting_calls[id(fact.node)] = fact
             return Value(Kind.OBJECT, Graph.NO, ref=fact.qualified)
         if wants_gradients(fact) and not self.flag_is_false(fact):
@@ -1233,13 +1240,6 @@ class Interpreter:
             return self.context
         rebound = self.analysis.names_bound_in(self.scope)
         return Context(constants=tuple(c for c in self.context.constants if c[0] not in rebound))
-
-    def _disables_by_flag(self, fact: CallFact) -> bool:
-        """`torch.set_grad_enabled(is_training)` in a call given `is_training=False`: the block runs
-        without gradients, so it shows no wish for them (what runs after it still records)."""
-        args = fact.node.args
-        return (knowledge.GRAD_CONTEXTS[fact.qualified] is knowledge.GradContext.SET_GRAD_ENABLED
-                and len(args) == 1 and args[0].keyword is None and self.constant_test(args[0].value) is False)
 
     def flag_is_false(self, fact: CallFact) -> bool:
         """`torch.zeros(n, requires_grad=train)` in a call given `train=False`: it wants nothing."""
