@@ -32,7 +32,7 @@ nn = torch.nn
 from torch.autograd.graph import saved_tensors_hooks  # noqa: E402
 
 from nograd_lint.analysis import knowledge  # noqa: E402
-from nograd_lint.analysis.interpret import INDEX_VALUED, NUMPY_CONVERSIONS  # noqa: E402
+from nograd_lint.analysis.interpret import INDEX_VALUED, INDEXING_REDUCTIONS, NUMPY_CONVERSIONS  # noqa: E402
 
 # --------------------------------------------------------------------------
 # Stable message fragments (these are quoted in the rule documentation).
@@ -1956,3 +1956,16 @@ def test_index_valued_torch_functions_give_no_graph(name):
     assert not getattr(torch, name)(*arguments).requires_grad
     for kept in ("round", "sign", "floor"):
         assert getattr(torch, kept)(x).requires_grad
+
+
+@pytest.mark.parametrize("name", sorted(INDEXING_REDUCTIONS))
+def test_indices_of_a_reduction_have_no_graph(name):
+    """NG101: the `.indices` of `x.topk(k)`, `x.sort()`, `x.max(dim)` (the interpreter's
+    INDEXING_REDUCTIONS) carry no graph, and their `.values` do: a decoding loop that feeds
+    `logits.topk(1).indices` back throws the graph of every step away."""
+    x = torch.rand(3, 4, requires_grad=True)
+    arguments = {"topk": (2,), "kthvalue": (2, 1)}.get(name, (1,))
+    result = getattr(x, name)(*arguments)
+    assert not result.indices.requires_grad
+    assert result.values.requires_grad
+    assert not getattr(torch, name)(x, *arguments).indices.requires_grad

@@ -220,6 +220,9 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     if function.name == "__init__":
         return []
     if _is_model_internal(model, function) and _overridden_hook(function) is None:
+        if _decodes_step_by_step(model, result):
+            region = _whole_function(model, function, result, _recording(model, result), extra_names)
+            return [region] if region is not None else []
         if not _returns_a_loss(result):
             return []
         # a module's `forward` that computes the training loss: a teacher run only to be detached
@@ -595,6 +598,21 @@ def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
     sites = model.callers_of(function)
     return bool(sites) and all(site[0].scope is not None and site[0].scope.name in ("forward", "__call__")
                                for site in sites)
+
+
+def _decodes_step_by_step(model: ModuleModel, result: ScopeResult) -> bool:
+    """A decoding loop (`generate`, beam search) in a module's own method: every step runs a
+    module and reads indices or values from its outputs (`argmax`, `topk(...).indices`), and
+    nothing of any step's graph is used or kept. Not a method that stores into or returns an
+    argument (a TensorDict it fills with `td.set(key, logits)`): the graph may leave through it."""
+    analysis, function = model.analysis, result.scope
+    if any("stored" in uses for uses in result.param_uses.values()) or any(
+            isinstance(fact.value, cst.Name) and fact.value.value in result.param_uses
+            for fact in analysis.facts_in(analysis.returns, function)):
+        return False
+    tokens = _recording(model, result)
+    looped = [t for t in tokens if t.in_loop]
+    return bool(looped) and all(result.dead(t) for t in tokens) and any(t.id in result.read_as_data for t in looped)
 
 
 def _overridden_hook(function: FunctionInfo) -> Optional[str]:

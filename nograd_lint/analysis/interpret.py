@@ -762,6 +762,8 @@ class Interpreter:
             return NO_GRAPH.but(params=base.params, detached=base.sources | base.detached)
         if attr == "grad":
             return NO_GRAPH
+        if attr == "indices" and _reduction_call(node.value):  # `scores.topk(k).indices`: read from the values
+            return self.index_values(node, base)
         if base.kind is Kind.OBJECT or (base.kind is Kind.MODULE and base.ref is not None):
             field = self.field(base.ref, attr, base)
             if field is not None and not (field.kind is Kind.UNKNOWN and knowledge.looks_like_model(attr)):
@@ -1956,6 +1958,15 @@ def chain_root(node: Optional[cst.BaseExpression]) -> Optional[str]:
            and node.func.attr.value in SELF_RETURNING):
         node = node.func.value
     return dotted_name(node) if node is not None else None
+
+
+def _reduction_call(node: cst.BaseExpression) -> bool:
+    """`x.topk(k)`, `torch.sort(x)`, `x.max(dim=1)`: a call whose result has `.values` and `.indices`."""
+    if not isinstance(node, cst.Call):
+        return False
+    func = node.func
+    name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
+    return name in INDEXING_REDUCTIONS
 
 
 def _inherit_mode(owner: Value, field: Value) -> Value:

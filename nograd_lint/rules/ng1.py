@@ -118,7 +118,9 @@ class EvaluationWithGradients(Rule):
     classes, of `*TestCase` mixins and of `TestCase`s, `test_*` functions pytest collects from a
     test file without arguments or in a `tests` folder; a `Trainer.test()` elsewhere is evaluation); in `forward`, in
     `__call__` (except a plain class's, derived from nothing: a predictor object's API), and in
-    overrides of `nn.Module`'s own API; in helpers whose callers (in any module of the project checked in the
+    overrides of `nn.Module`'s own API, unless they decode step by step (a loop that reads only
+    indices or values from each step's outputs, `logits.topk(1).indices`, and uses or returns no
+    step's graph); in helpers whose callers (in any module of the project checked in the
     same run, and the run's notebooks) all disable gradients; in a method no call could be
     resolved to (called on a model loaded from a checkpoint) when every call of that name in the
     run's files (all of them read, outside tests and model code) disables gradients; in a function nothing in sight calls that turns a forward
