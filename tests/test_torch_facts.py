@@ -32,7 +32,8 @@ nn = torch.nn
 from torch.autograd.graph import saved_tensors_hooks  # noqa: E402
 
 from nograd_lint.analysis import knowledge  # noqa: E402
-from nograd_lint.analysis.interpret import INDEX_VALUED, INDEXING_REDUCTIONS, NUMPY_CONVERSIONS  # noqa: E402
+from nograd_lint.analysis.interpret import (ALIASING_VIEWS, INDEX_VALUED, INDEXING_REDUCTIONS,  # noqa: E402
+                                            NUMPY_CONVERSIONS)
 
 # --------------------------------------------------------------------------
 # Stable message fragments (these are quoted in the rule documentation).
@@ -944,6 +945,46 @@ def test_every_tensor_an_inference_mode_function_makes_is_an_inference_tensor():
         embed(generate(prompts, 2))
     embed(generate(prompts, 2).clone()).sum().backward()
     assert embed.weight.grad is not None
+
+
+def test_a_helper_called_in_inference_mode_makes_inference_tensors():
+    """NG204 through a caller's `with torch.inference_mode():`: a plain function called there makes
+    inference tensors (what it computes, an `argmax` too), fed to a trained embedding they raise;
+    a buffer it hands back stays a normal tensor."""
+    embed = nn.Embedding(10, 4)
+    prompts = torch.zeros(2, 3, dtype=torch.long)
+
+    def sample(ids):
+        return embed(ids).sum(-1).long().clamp(0, 9).argmax(-1, keepdim=True)
+
+    def fixed():
+        return prompts
+
+    with torch.inference_mode():
+        actions, kept = sample(prompts), fixed()
+    assert actions.is_inference() and not kept.is_inference()
+    with pytest.raises(RuntimeError, match=INFERENCE_SAVED):
+        embed(actions)
+    embed(kept).sum().backward()
+
+
+def test_an_aliasing_view_of_a_normal_tensor_taken_in_inference_mode_is_normal():
+    """NG204: the methods in `ALIASING_VIEWS`, called in inference mode on a normal tensor, give
+    a normal tensor, which a trained layer can save for backward."""
+    x = torch.rand(3, 1)
+    calls = {"view": lambda t: t.view(-1), "detach": lambda t: t.detach(), "squeeze": lambda t: t.squeeze(),
+             "unsqueeze": lambda t: t.unsqueeze(0), "permute": lambda t: t.permute(1, 0),
+             "transpose": lambda t: t.transpose(0, 1), "t": lambda t: t.t(), "expand": lambda t: t.expand(3, 2),
+             "expand_as": lambda t: t.expand_as(torch.empty(3, 2)), "narrow": lambda t: t.narrow(0, 0, 2),
+             "select": lambda t: t.select(1, 0), "view_as": lambda t: t.view_as(torch.empty(1, 3)),
+             "unflatten": lambda t: t.unflatten(0, (3, 1))}
+    assert set(calls) == ALIASING_VIEWS
+    w = torch.rand(1, requires_grad=True)
+    for name, call in calls.items():
+        with torch.inference_mode():
+            view = call(x)
+        assert not view.is_inference(), name
+        (w * view).sum().backward()  # saved for w's gradient
 
 
 def test_no_grad_tensor_saved_for_backward_is_fine():

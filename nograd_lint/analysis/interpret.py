@@ -69,6 +69,10 @@ VALUE_READS = frozenset({"tolist", "item"})  # of PYTHON_METHODS, those that rea
 VIEW_METHODS = frozenset({"view", "reshape", "detach", "flatten", "squeeze", "unsqueeze", "permute", "transpose",
                           "t", "expand", "expand_as", "narrow", "select", "view_as", "unflatten", "cpu", "cuda",
                           "to", "contiguous", "float", "half", "double"})
+# Of those, the ones that always alias the receiver: in inference mode, such a view of a normal
+# tensor is a normal tensor (tests/test_torch_facts.py).
+ALIASING_VIEWS = frozenset({"view", "detach", "squeeze", "unsqueeze", "permute", "transpose", "t", "expand",
+                            "expand_as", "narrow", "select", "view_as", "unflatten"})
 # Tensor methods that make a new tensor like the receiver (dtype, device), without its graph.
 NEW_TENSOR_METHODS = frozenset({"new_zeros", "new_ones", "new_full", "new_empty", "new_tensor"})
 # what a caller passes that decides what a callee runs (a loss helper, a model): the rest is unknown there
@@ -1177,7 +1181,7 @@ class Interpreter:
             self.read_values(receiver)
         if receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and fact.qualified is None:
             value = self.computed(node, join(receiver, args) if arguments else receiver)
-            if method in VIEW_METHODS and receiver.inference is not None:
+            if method in ALIASING_VIEWS or (method in VIEW_METHODS and receiver.inference is not None):
                 value = value.but(inference=receiver.inference)
             if method in knowledge.INPLACE_METHODS and key is not None and arguments:
                 env[key] = join(receiver, value)
@@ -1370,6 +1374,23 @@ class Interpreter:
         if shape.elements is not None and not summary.returned_self:
             result = result.but(elements=tuple(self.returned_element(e, params, token, state, fact.node, summary.graph_ids)
                                                 for e in shape.elements))
+        if state is not None and state.mode is Mode.INFERENCE and not summary.returned_self:
+            result = self.made_in_inference(fact, function, result)
+        return result
+
+    def made_in_inference(self, fact: CallFact, function: FunctionInfo, result: Value) -> Value:
+        """A project function run in inference mode by its caller (`with torch.inference_mode():
+        ids = sample(policy, x)`): the tensors it makes and returns are inference tensors, made by
+        this call as far as the caller's findings say (what it returns as it got it is not)."""
+        made = self.model.returned_in_inference(function)
+        if made is None:
+            return result
+        if made.inference is not None and result.inference is None:
+            result = result.but(inference=fact.node)
+        if result.elements is not None and made.elements is not None and len(made.elements) == len(result.elements):
+            result = result.but(elements=tuple(
+                element.but(inference=fact.node) if inside.inference is not None and element.inference is None
+                else element for element, inside in zip(result.elements, made.elements)))
         return result
 
     def hands_back(self, function: FunctionInfo, names: frozenset) -> bool:

@@ -234,6 +234,7 @@ class ModuleModel:
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
         self._failing: dict = {}  # see `backward_without_grad`
+        self._made_in_inference: dict = {}  # see `returned_in_inference`
 
     def _index_facts(self, since: Optional[dict[str, int]]) -> None:
         """Index the facts of each list from position `since[list]` on (None: all of them again,
@@ -677,6 +678,21 @@ class ModuleModel:
                 break
         self._failing[key] = found
         return found
+
+    def returned_in_inference(self, function: FunctionInfo) -> Optional[Value]:
+        """What `function` returns when its caller runs it in inference mode (entered so, with no
+        knowledge of its arguments): the tensors it makes there carry `inference`. None for a
+        function that sets its own grad mode, or while it is being read (a recursive call)."""
+        if not self.defines(function):
+            owner = self.project.owner_of(function) if self.project is not None else None
+            return owner.returned_in_inference(function) if owner is not None and owner is not self else None
+        key = id(function)
+        if key not in self._made_in_inference:
+            self._made_in_inference[key] = None  # a recursive call: unknown
+            if function.entry.origin in (Origin.DEFAULT, Origin.CALLERS):
+                entry = GradState(Mode.INFERENCE, Origin.CALLERS)
+                self._made_in_inference[key] = _interpreted_entering(self, function, entry, DEFAULT_CONTEXT).returned
+        return self._made_in_inference[key]
 
     def called_function(self, value: Value) -> Optional[FunctionInfo]:
         """What calling `value` runs, when it is a project function or has a project `__call__`."""

@@ -16,6 +16,7 @@ import libcst as cst
 from . import knowledge
 from .gradmode import CallFact, FileAnalysis, FunctionInfo
 from .imports import dotted_name
+from .interpret import _positional_names, _takes_self
 from .lattice import Kind
 from .summaries import ClassModel, ModuleModel
 from .treewalk import iter_nodes
@@ -232,9 +233,57 @@ def stepping(model: ModuleModel, root: Optional[FunctionInfo], path: list,
         for call in result.training:
             name = stepped_optimizer(call)
             build = build_named(model, root, function, name) if name is not None else None
+            if build is None and name is not None and function is root:
+                build = passed_optimizer(model, function, name, spelled)
             if build is not None and spelled in build.modules:
                 return build, call
     return None
+
+
+def passed_optimizer(model: ModuleModel, function: Optional[FunctionInfo], name: str,
+                     spelled: str) -> Optional[OptimizerBuild]:
+    """The optimizer that every call of `function` in the module passes as its parameter `name`,
+    built there over the parameters of what the call passes as `spelled` (`train(model, optimizer)`
+    after `optimizer = Adam(model.parameters())`): that build, its modules spelled as `function`
+    spells them."""
+    head, dot, rest = spelled.partition(".")
+    sites = call_sites(model, function) if function is not None and "." not in name else []
+    found = None
+    for caller, call in sites:
+        passed = passed_spellings(function, call)
+        optimizer, module = passed.get(name), passed.get(head)
+        build = build_named(model, caller, caller, optimizer) if optimizer is not None and module is not None else None
+        if build is None or module + dot + rest not in build.modules:
+            return None
+        found = found or dataclasses.replace(build, modules=(spelled,))
+    return found
+
+
+def call_sites(model: ModuleModel, function: FunctionInfo) -> list[tuple[Optional[FunctionInfo], cst.Call]]:
+    """(caller, call) for the calls of `function` in the module, as the values resolve them."""
+    found: dict[int, tuple] = {}
+    for result in model.all_results():
+        for fact, callee, _, _ in result.outgoing:
+            if callee is function:
+                found.setdefault(id(fact.node), (fact.function, fact.node))
+    return list(found.values())
+
+
+def passed_spellings(function: FunctionInfo, call: cst.Call) -> dict[str, str]:
+    """Parameter name -> the argument a call passes, as written (names and attributes only)."""
+    positional = _positional_names(function)
+    if _takes_self(function) and call.func.__class__ is cst.Attribute:
+        positional = positional[1:]
+    found: dict[str, str] = {}
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            break
+        name = arg.keyword.value if arg.keyword is not None else (
+            positional[index] if index < len(positional) else None)
+        spelled = dotted_name(arg.value)
+        if name is not None and spelled is not None:
+            found[name] = spelled
+    return found
 
 
 def build_named(model: ModuleModel, root: Optional[FunctionInfo], scope: Optional[FunctionInfo],

@@ -351,8 +351,11 @@ class InferenceTensorForTraining(BackwardRule):
     `detach`, ...), attributes of local objects (`batch.tensors = ...`), objects built from it and
     their `.to()`/`.cuda()`, and out of the project's functions that make it (a `generate` decorated
     with `@torch.inference_mode()` whose sampling loop rebinds the sequence, read as running at
-    least once; a rollout engine in another file that returns what it generates); a `.clone()` ends
-    it. A decorated `forward` or `__call__` is NG206's. A model whose first layer saves
+    least once; a rollout engine in another file that returns what it generates; a plain helper
+    its caller runs inside `with torch.inference_mode():`, whose returned tensors are inference
+    tensors when it makes them, not when it hands back an argument, a field or a view of a normal
+    tensor); a `.clone()` ends it. A helper that sets its own mode (`@torch.no_grad()`) and is
+    run inside inference mode is not followed, nor is a tensor kept on `self` by such a helper. A decorated `forward` or `__call__` is NG206's. A model whose first layer saves
     nothing for backward (all its parameters frozen) would not fail. Losses that compute with
     `input - target` and save no target (`l1_loss`, `gaussian_nll_loss`, `kl_div` with
     `log_target=True`) are not reported, nor is `nn.KLDivLoss` (its `log_target` is set where it

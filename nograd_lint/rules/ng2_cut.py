@@ -65,8 +65,9 @@ class NoGradCutsTrainedGraph(BackwardRule):
     Only a context written in sight, in the function that runs the backward pass, is read; the
     cut term must reach a backward pass of the same function, and an optimizer stepped there must
     be built in sight over the producing module's `parameters()` (a `torch.optim` class, or a
-    parameter whose default is one, `optimizer=torch.optim.Adam`; in the function or, for
-    `self.opt`, in a method of the class). The graph is followed into the block through
+    parameter whose default is one, `optimizer=torch.optim.Adam`; in the function, for
+    `self.opt` in a method of the class, or, for an optimizer the function is given, by every
+    call of it in the module). The graph is followed into the block through
     conversions that keep it outside one (`torch.Tensor(actions)`, arithmetic), not through
     `detach()` or a copy (`torch.tensor(actions)`). A graph cut on purpose with a trained
     producer (a weight computed from the policy's own actions and meant as a constant) reads the

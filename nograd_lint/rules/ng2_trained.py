@@ -106,8 +106,10 @@ class TrainedModuleWithoutGradients(ContextRule):
 
     ## Known limits
     Optimizers are read where they are built from `.parameters()` calls, in the same class
-    (its base classes of the project too), function or module; one built by a helper
-    (`make_optimizer(model)`) or by a trainer library is not seen. A module that is only part of
+    (its base classes of the project too), function or module, or, for one the training
+    function is given (`train(model, optimizer)`), where every call of it in the module builds
+    what it passes; one built by a helper (`make_optimizer(model)`), by a trainer library, or
+    passed from another module is not seen. A module that is only part of
     a larger model whose `model.parameters()` reach the optimizer is not reported (freezing an
     encoder with `no_grad` there is common and deliberate). Unfreezing code in another module
     than the class and its base classes (a training script) is not seen. A module run under
