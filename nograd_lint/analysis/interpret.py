@@ -329,6 +329,10 @@ class Interpreter:
         project (`engine: RolloutEngine`): an instance whose methods are the class's."""
         param = _parameter(self.scope, name)
         annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
+        return self.instance_of_annotation(annotation)
+
+    def instance_of_annotation(self, annotation: Optional[cst.BaseExpression]) -> Optional[Value]:
+        """What a name annotated with `annotation` holds, as `annotated_value` says for a parameter."""
         classes = [value.ref for value in (self.value(part, {}) for part in _annotation_parts(annotation))
                    if value.kind is Kind.CLASS]
         instances = [self.model.instance_value(cls) for cls in classes]
@@ -1180,7 +1184,8 @@ class Interpreter:
         if method in INDEXING_REDUCTIONS and arguments:
             self.read_values(receiver)
         if receiver.kind in (Kind.TENSOR, Kind.UNKNOWN) and fact.qualified is None:
-            value = self.computed(node, join(receiver, args) if arguments else receiver)
+            # a view's arguments are shapes, dtypes or devices (`x.reshape(n, -1)`, `x.to(y)`)
+            value = self.computed(node, join(receiver, args) if arguments and method not in VIEW_METHODS else receiver)
             if method in ALIASING_VIEWS or (method in VIEW_METHODS and receiver.inference is not None):
                 value = value.but(inference=receiver.inference)
             if method in knowledge.INPLACE_METHODS and key is not None and arguments:
@@ -1231,6 +1236,8 @@ class Interpreter:
         if module.frozen and args.graph is not Graph.YES:
             # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
             return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
+        if method is None and self._forward_records_nothing(module):
+            return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
         token = self.token(fact, module, method=method)
         if not module.params - {"self", "cls"}:
             self.result.other_forwards = True
@@ -1238,6 +1245,18 @@ class Interpreter:
         token.runs = (runs,) if runs is not None else ()
         return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
                      fed_without_grad=args.fed_without_grad)
+
+    def _forward_records_nothing(self, module: Value) -> bool:
+        """A module of a project class whose `forward` runs no forward pass that records, and
+        returns a tensor without a graph: a wrapper whose model runs only through what disables
+        gradients itself (a transformers model's `generate`). Not an abstract `forward` (`pass`,
+        `raise NotImplementedError`) of a base class an annotation names, nor one that computes
+        its output under `no_grad` (what it cuts is NG208's)."""
+        forward = self.model.method_of(module.ref, "forward") if module.ref is not None else None
+        summary = self.model.summary_of(forward) if forward is not None else None
+        return (summary is not None and summary.result.returns and summary.returned.kind is Kind.TENSOR
+                and summary.returned.graph is Graph.NO and summary.returned.nograd is None and not summary.runs_forward
+                and not summary.result.training and not summary.result.wants_grad)
 
     def flags(self) -> Context:
         """The literal flags of this scope's context that its body never rebinds (a parameter

@@ -27,8 +27,8 @@ from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo
 from .imports import dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
-from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, ScopeResult, chain_root,
-                        interpret, parameter_free_module)
+from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
+                        ScopeResult, chain_root, interpret, parameter_free_module)
 from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
 from .unguarded import runs_unconditionally
@@ -396,14 +396,32 @@ class ModuleModel:
                 cls._fields.setdefault(name, field)
 
     def _init_fields(self, cls: ClassModel) -> None:
-        """The fields its own `__init__` stores."""
+        """The fields its own `__init__` stores; for a class without one of its own (a dataclass),
+        those its body declares with a class annotation."""
         init = cls.methods.get("__init__")
         if init is None or init.class_name != cls.name:
+            self._declared_fields(cls)
             return
         cls.construction_helpers = self._construction_helpers(cls, init)
         result = interpret(self, init)
         cls.init_calls_unsummarised = any(id(function) not in self.summaries for _, function, _, _ in result.outgoing)
         self._collect_fields(cls, result)
+
+    def _declared_fields(self, cls: ClassModel) -> None:
+        """`model: ChronosModel` in the body of a top-level class without an `__init__` of its own
+        (a dataclass, whose generated `__init__` stores what its caller passes): a field holding an
+        instance of that class, when it is a module, an optimizer or one class of the project."""
+        node = next((statement for statement in self.analysis.module.body
+                     if isinstance(statement, cst.ClassDef) and statement.name.value == cls.name), None)
+        if node is None or not isinstance(node.body, cst.IndentedBlock):
+            return
+        reader = Interpreter(self, None)
+        for line in node.body.body:
+            for small in line.body if isinstance(line, cst.SimpleStatementLine) else ():
+                if isinstance(small, cst.AnnAssign) and small.value is None and isinstance(small.target, cst.Name):
+                    value = reader.instance_of_annotation(small.annotation.annotation)
+                    if value is not None and small.target.value not in cls.fields:
+                        self._store_field(cls, small.target.value, value)
 
     def _fields_made_by_calls(self) -> bool:
         """Fields `__init__` stores from calls of functions summarised after it was read
@@ -981,8 +999,13 @@ class ModuleModel:
         return UNKNOWN
 
     def field_value(self, cls, attr: str) -> Optional[Value]:
+        """What the class stores in `attr`; for a union of classes (`self.policy` built as one of
+        several), what any of them stores, when every one stores it."""
         if isinstance(cls, ClassModel):
             return cls.fields.get(attr)
+        if isinstance(cls, tuple) and cls and all(isinstance(one, ClassModel) for one in cls):
+            found = [one.fields.get(attr) for one in cls]
+            return join(*found) if all(value is not None for value in found) else None
         return None
 
     def method_of(self, cls, name: Optional[str]) -> Optional[FunctionInfo]:

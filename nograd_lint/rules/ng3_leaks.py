@@ -82,7 +82,11 @@ class LeakingSetGradEnabled(ContextRule):
 
     ## Known limits
     A restore in a caller, or through a helper function, is not seen. A `return` between the call
-    and the restore counts as a path that leaks. When another method of the same class (or a
+    and the restore counts as a path that leaks. A restore in a later block that is not around the
+    call counts only when it puts back a mode saved before the call (`previous =
+    torch.is_grad_enabled()`, disabled under `else:` of `if phase == "train":` and put back under
+    a later `if phase == "val":`): the code pairs the two on its own paths, which the analysis
+    does not follow. When another method of the same class (or a
     short function of the module, at most three statements) turns gradients back on, as in
     `__enter__`/`__exit__`, `setUp`/`tearDown` or `freeze_all()`/`unfreeze_all()`, the pair is
     taken to manage the mode and nothing is reported (so is an `__exit__` or `tearDown` of any
@@ -194,6 +198,17 @@ def _restores(analysis: FileAnalysis, call: CallFact, flag: cst.BaseExpression) 
         for assign in analysis.assigns)
 
 
+def _puts_saved_mode_back(analysis: FileAnalysis, restore: CallFact, call: CallFact) -> bool:
+    """`torch.set_grad_enabled(previous)` where `previous = torch.is_grad_enabled()` was saved in
+    the function before `call`."""
+    written = dotted_name(restore.node.args[0].value)
+    return written is not None and any(
+        assign.index < call.index and isinstance(assign.value, cst.Call) and isinstance(assign.node, cst.Assign)
+        and analysis.imports.resolve(assign.value.func) in SAVED_MODE
+        and any(dotted_name(target.target) == written for target in assign.node.targets)
+        for assign in analysis.facts_in(analysis.assigns, call.function))
+
+
 def _import_time(analysis: FileAnalysis, call: CallFact) -> Optional[Finding]:
     """A top-level `set_grad_enabled(False)` of a library module, not restored at top level."""
     top = analysis.module.body
@@ -242,6 +257,11 @@ def _leak(analysis: FileAnalysis, call: CallFact) -> Optional[str]:
     points += [(analysis.span_of(t).start, t) for t in tries
                if analysis.span_of(t).start > call.index and _restores_in_finally(t, restores)]
     points = [(index, statement) for index, statement in points if chains.get(id(statement), (None,))[-1] in chain]
+    if not points:
+        # the mode saved before the call put back later in another block (`else:` of `if phase ==
+        # "train":` disables, `if phase == "test":` restores): the code pairs them on its own paths
+        points = [(fact.index, fact.statement) for fact in restores
+                  if fact.index > call.index and _puts_saved_mode_back(analysis, fact, call)]
     if not points:
         return f"after `{function.name}` returns"
     end = min(index for index, _ in points)
