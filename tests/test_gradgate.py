@@ -8,7 +8,7 @@ from typing import Optional
 import pytest
 from frontend_files.helpers import write
 
-from nograd_lint.analysis.gradgate import _UNPARSED, _import_bindings, _import_statements
+from nograd_lint.analysis.gradgate import _UNPARSED, _import_bindings, import_statements
 from nograd_lint.analysis.gradmode import Mode
 from nograd_lint.analysis.project import Project
 
@@ -67,7 +67,7 @@ def test_re_exports_and_modules_that_name_a_context_are_read_with_ast(tmp_path):
 
 
 def _bindings(text: str) -> Optional[dict]:
-    tree = _import_statements(text.encode())
+    tree = import_statements(text.encode())
     return _import_bindings(tree, "kit") if tree is not None else None
 
 
@@ -91,7 +91,7 @@ def test_import_statements_are_read_from_the_text_alone_when_no_statement_can_hi
     "from .wrappers import (no_grad_eval,  # a comment with a parenthesis )\n    other)\n",
 ])
 def test_a_module_whose_text_may_hide_an_import_statement_is_parsed_whole(statement):
-    assert _import_statements(statement.encode()) is None
+    assert import_statements(statement.encode()) is None
 
 
 CYCLE_A = "from kit.cycle_b import helper\n"

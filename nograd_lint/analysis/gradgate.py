@@ -12,7 +12,7 @@ text names a context, and no import statement anywhere in the module binds it to
 where the same question (asked again there) does not answer "no"; on an import cycle, a name is a
 context only where a module on it defines one. The module's import statements all count, whatever
 block they are in: more than the analysis reads, never less. They are found in its text and
-parsed alone (`_import_statements`: a twentieth of parsing the module) unless the text shows a
+parsed alone (`import_statements`: a twentieth of parsing the module) unless the text shows a
 statement that could hide one (`try: import x`); then the module is read with `ast`. Its own candidates are read
 from the text's top-level headers. A module whose text names no context and has the name in no
 place where an import statement's text could bind it answers "no" from its text, unparsed (two
@@ -236,7 +236,7 @@ class _ModuleText:
         return self._plain and attribute.isascii() and attribute not in self._bindable
 
     def _parse(self, package: Optional[str]) -> Optional[tuple]:
-        tree = _import_statements(self.data)  # the import statements alone, when none can hide
+        tree = import_statements(self.data)  # the import statements alone, when none can hide
         if tree is None:
             try:
                 tree = ast.parse(self.data)
@@ -256,7 +256,7 @@ _TOP_CLASS = re.compile(rb"^class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.M)
 _TOP_FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
 
 
-def _import_statements(data: bytes) -> Optional[ast.Module]:
+def import_statements(data: bytes) -> Optional[ast.Module]:
     """The module's import statements parsed on their own (about a twentieth of parsing the module),
     or None when the text may hold one they miss: the word `import` where a statement could start
     other than at the start of a line (`try: import x`, `a; from b import c`), or text that does

@@ -30,7 +30,7 @@ from ..io.requirements import TorchFloor, declared_floor, metadata_files
 from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, digest, parse, parsed_as_is,
                           read_bytes)
 from .evaluation import has_cells
-from .gradgate import GradGate, resolve_relative, statements
+from .gradgate import GradGate, import_statements, resolve_relative, statements
 from .prefilter import text_signals
 from .deferred import deferral
 from .gradmode import FileAnalysis, FunctionInfo, analyze
@@ -450,8 +450,10 @@ class Project:
         checked files that modules outside the run re-export `b` from."""
         if tree is None:
             try:
-                tree = compile_quietly(read_bytes(str(path)), str(path))
-            except (SourceError, SyntaxError, ValueError, RecursionError, MemoryError):
+                data = read_bytes(str(path))
+                # its import statements parsed alone, unless the text may hide one from that
+                tree = import_statements(data) or compile_quietly(data, str(path))
+            except (SourceError, SyntaxError, ValueError, RecursionError, MemoryError, OSError):
                 return set()
         package = self.package_of(path)
         names, imported = set(), set()
