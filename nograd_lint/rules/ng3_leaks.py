@@ -191,22 +191,24 @@ def _restores(analysis: FileAnalysis, call: CallFact, flag: cst.BaseExpression) 
     if any(fact.index < call.index and fact.is_bare_statement and kind_of(fact) is GradContext.SET_GRAD_ENABLED
            for fact in analysis.facts_in(analysis.calls, call.function)):
         return True
-    written = dotted_name(flag)
-    return written is not None and any(
-        isinstance(assign.value, cst.Call) and analysis.imports.resolve(assign.value.func) in SAVED_MODE
-        and isinstance(assign.node, cst.Assign) and any(dotted_name(t.target) == written for t in assign.node.targets)
-        for assign in analysis.assigns)
+    return _holds_saved_mode(analysis, dotted_name(flag))
 
 
 def _puts_saved_mode_back(analysis: FileAnalysis, restore: CallFact, call: CallFact) -> bool:
     """`torch.set_grad_enabled(previous)` where `previous = torch.is_grad_enabled()` was saved in
     the function before `call`."""
-    written = dotted_name(restore.node.args[0].value)
+    return _holds_saved_mode(analysis, dotted_name(restore.node.args[0].value), call)
+
+
+def _holds_saved_mode(analysis: FileAnalysis, written: Optional[str], before: Optional[CallFact] = None) -> bool:
+    """Is `written` assigned `torch.is_grad_enabled()` (in the module; with `before`, in its
+    function ahead of it)?"""
+    assigns = analysis.assigns if before is None else analysis.facts_in(analysis.assigns, before.function)
     return written is not None and any(
-        assign.index < call.index and isinstance(assign.value, cst.Call) and isinstance(assign.node, cst.Assign)
-        and analysis.imports.resolve(assign.value.func) in SAVED_MODE
+        (before is None or assign.index < before.index) and isinstance(assign.value, cst.Call)
+        and isinstance(assign.node, cst.Assign) and analysis.imports.resolve(assign.value.func) in SAVED_MODE
         and any(dotted_name(target.target) == written for target in assign.node.targets)
-        for assign in analysis.facts_in(analysis.assigns, call.function))
+        for assign in assigns)
 
 
 def _import_time(analysis: FileAnalysis, call: CallFact) -> Optional[Finding]:
