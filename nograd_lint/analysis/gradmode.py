@@ -350,7 +350,10 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     collector = _Collector(module_imports.copy())  # the walk adds imports made inside functions
     if bare is not None and bare.deferred:
         collector.deferred = bare.deferred
-    collector.imports.forget_rebound(_assigned_at_top_level(module.body))
+    fetched = _contexts_got_by_name(module.body, collector.imports)
+    collector.imports.forget_rebound(_assigned_at_top_level(module.body) - fetched.keys())
+    for local, qualified in fetched.items():
+        collector.imports.alias(local, qualified)  # `inference_mode = getattr(torch, "inference_mode", torch.no_grad)`
     if project is not None and module_imports.star_modules:
         _bind_star_imports(module, module_imports, collector.imports, project)
     collector.local_wrappers = local_grad_wrappers(module, module_imports)
@@ -395,6 +398,28 @@ def _assigned_at_top_level(body) -> set[str]:
                 targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
                 found.update(t.value for t in targets if isinstance(t, cst.Name))
     return found
+
+
+def _contexts_got_by_name(body, imports: ImportMap) -> dict[str, str]:
+    """Names the top level binds, once, to a torch grad-mode context fetched by name: the shim
+    `inference_mode = getattr(torch, "inference_mode", torch.no_grad)` for old torch releases, or
+    `set_grad_enabled = getattr(torch.autograd, "set_grad_enabled", None)`. On the releases that
+    have it, the name is that context."""
+    found: dict[str, Optional[str]] = {}
+    for statement in module_level_statements(body, (cst.If, cst.With)):
+        for small in statement.body:
+            if not (isinstance(small, cst.Assign) and len(small.targets) == 1
+                    and isinstance(small.targets[0].target, cst.Name)):
+                continue
+            local, value = small.targets[0].target.value, small.value
+            fetched = None
+            if (isinstance(value, cst.Call) and isinstance(value.func, cst.Name) and value.func.value == "getattr"
+                    and len(value.args) in (2, 3) and isinstance(value.args[1].value, cst.SimpleString)):
+                owner = imports.resolve(value.args[0].value)
+                name = value.args[1].value.evaluated_value
+                fetched = f"{owner}.{name}" if owner and isinstance(name, str) else None
+            found[local] = fetched if local not in found and fetched in knowledge.GRAD_CONTEXTS else None
+    return {local: qualified for local, qualified in found.items() if qualified is not None}
 
 
 def _bind_star_imports(module: cst.Module, module_imports: ImportMap, imports: ImportMap, project) -> None:
@@ -632,7 +657,10 @@ class _Collector:
         self._frames.append(_Frame(pushed if pushed is not None else self._frames[-1].current))
 
     def leave_SimpleStatementSuite(self, original_node: cst.SimpleStatementSuite) -> None:
-        self._frames.pop()
+        frame = self._frames.pop()
+        if frame.override is not None and frame.override != frame.state:
+            # `if flag: torch.set_grad_enabled(False)`: the mode after it is uncertain
+            self._frames[-1].override = GradState(Mode.UNKNOWN, Origin.STATEMENT, frame.override.node)
 
     def visit_If(self, node: cst.If) -> None:
         if not self._functions and is_main_guard(node.test):
@@ -761,8 +789,7 @@ class _Collector:
     def visit_Call(self, node: cst.Call) -> None:
         callee = dotted_name(node.func)
         statement = self._statements[-1] if self._statements else None
-        bare = (isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1
-                and isinstance(statement.body[0], cst.Expr) and statement.body[0].value is node)
+        bare = _whole_statement(statement, node)
         fact = CallFact(*self._fact_fields(), node=node, callee=callee,
                         qualified=self.imports.resolve(node.func) if callee else None,
                         is_bare_statement=bare, in_lambda=self._lambda_depth > 0)
@@ -860,6 +887,18 @@ _HANDLERS: dict[type, tuple] = {}
 FACT_LISTS = ("functions", "loops", "calls", "assigns", "name_uses", "withs", "returns")  # in walk order
 _CONTEXT_NAMES = frozenset(qualified.rpartition(".")[2] for qualified in knowledge.GRAD_CONTEXTS)  # `no_grad`, ...
 _CONTEXT_BYTES = frozenset(name.encode() for name in _CONTEXT_NAMES)
+
+
+def _whole_statement(statement: Optional[cst.CSTNode], call: cst.Call) -> bool:
+    """Is the call the whole of its statement: `torch.no_grad()` on its line, or alone in the
+    one-line body of an `if` (`if old_torch: torch.set_grad_enabled(False)`)?"""
+    if isinstance(statement, cst.If) and isinstance(statement.body, cst.SimpleStatementSuite):
+        body = statement.body.body
+    elif isinstance(statement, cst.SimpleStatementLine):
+        body = statement.body
+    else:
+        return False
+    return len(body) == 1 and isinstance(body[0], cst.Expr) and body[0].value is call
 
 
 def is_main_guard(test: cst.BaseExpression) -> bool:

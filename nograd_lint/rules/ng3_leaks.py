@@ -77,8 +77,10 @@ class LeakingSetGradEnabled(ContextRule):
     In a function, the fix turns the statement into `with torch.set_grad_enabled(...):` over the
     rest of its block. It is **unsafe**: code after the function that relied on the mode staying
     set (knowingly or not) now runs in the caller's mode. There is no fix when the call is the
-    last statement of its block, nor for a library module's top level: which of its functions
-    should run without gradients (`@torch.no_grad()`) is the author's decision.
+    last statement of its block, when it is the one-line body of an `if` (`if set_grad_enabled:
+    set_grad_enabled(False)`, a shim for old torch: the test would be lost), nor for a library
+    module's top level: which of its functions should run without gradients
+    (`@torch.no_grad()`) is the author's decision.
 
     ## Known limits
     A restore in a caller, or through a helper function, is not seen. A `return` between the call
@@ -124,7 +126,8 @@ class LeakingSetGradEnabled(ContextRule):
                 continue
             fix = None
             block = edits.find_block(call.function.node, call.statement)
-            if block is not None and block.body[-1] is not call.statement:
+            if block is not None and block.body[-1] is not call.statement and isinstance(
+                    call.statement, cst.SimpleStatementLine):  # not `if flag: torch.set_grad_enabled(False)`
                 fix = Fix(FixSafety.UNSAFE, "use `with` over the rest of the block",
                           edits.wrap_rest_in_with(call.statement), anchor=call.statement)
             spelled = code_of(analysis, call.node)
@@ -214,8 +217,9 @@ def _holds_saved_mode(analysis: FileAnalysis, written: Optional[str], before: Op
 def _import_time(analysis: FileAnalysis, call: CallFact) -> Optional[Finding]:
     """A top-level `set_grad_enabled(False)` of a library module, not restored at top level."""
     top = analysis.module.body
-    if not _literal_false(call.node) or not any(statement is call.statement for statement in top):
-        return None
+    if not _literal_false(call.node) or not isinstance(call.statement, cst.SimpleStatementLine) or not any(
+            statement is call.statement for statement in top):
+        return None  # (under `if`, it is conditional: not reported)
     if any(fact.function is None and fact.index > call.index and _is_restore(analysis, fact, call)
            and any(statement is fact.statement for statement in top) for fact in analysis.calls):
         return None

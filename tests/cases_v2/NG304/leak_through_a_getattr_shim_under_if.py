@@ -1,0 +1,14 @@
+import torch
+
+# torch before 1.0 has no set_grad_enabled
+set_grad_enabled = getattr(torch.autograd, "set_grad_enabled", None)
+
+
+def compare(net, x, small):
+    if set_grad_enabled: set_grad_enabled(False)  # expect: NG304@26
+    out = net(x)
+    if small:
+        return out.shape
+    out2 = net(x * 2)
+    if set_grad_enabled: set_grad_enabled(True)
+    return out2.shape
