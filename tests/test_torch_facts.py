@@ -2010,3 +2010,38 @@ def test_indices_of_a_reduction_have_no_graph(name):
     assert not result.indices.requires_grad
     assert result.values.requires_grad
     assert not getattr(torch, name)(x, *arguments).indices.requires_grad
+
+
+def test_a_deep_copy_of_a_model_records_a_graph_its_detach_throws_away():
+    """NG101 (a teacher copied with `copy.deepcopy(model)`, its output `.detach()`ed at once): the
+    copy's parameters still require grad, so its forward pass records a graph; `detach()` only
+    drops it afterwards, and under `no_grad` nothing is recorded while the values stay the same."""
+    import copy
+
+    torch.manual_seed(0)
+    student = nn.Linear(4, 3)
+    teacher = copy.deepcopy(student)
+    x = torch.randn(2, 4)
+    recorded = teacher(x)
+    assert all(p.requires_grad for p in teacher.parameters())
+    assert recorded.grad_fn is not None
+    with torch.no_grad():
+        unrecorded = teacher(x)
+    assert unrecorded.grad_fn is None
+    assert torch.equal(recorded.detach(), unrecorded)
+
+
+def test_log_probs_appended_during_a_rollout_keep_their_graphs_for_the_update():
+    """NG101 (a helper appending to its object's container is not a rollout's thrown-away graph):
+    log-probabilities appended step by step keep their graphs, and the update after the episode
+    backpropagates through them into the policy."""
+    torch.manual_seed(0)
+    policy = nn.Linear(4, 2)
+    log_probs = []
+    for _ in range(3):
+        probs = torch.softmax(policy(torch.randn(4)), dim=-1)
+        action = int(probs.argmax())
+        log_probs.append(torch.log(probs[action]))
+    assert all(lp.grad_fn is not None for lp in log_probs)
+    (-torch.stack(log_probs).sum()).backward()
+    assert policy.weight.grad is not None and policy.weight.grad.abs().sum() > 0

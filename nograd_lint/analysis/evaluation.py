@@ -73,6 +73,7 @@ def _is_test_class_name(name: str) -> bool:
 
 TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "nose", "nose2", "doctest"})
 EVERY_BATCH_DROPPED = "it throws the graph of every batch away"  # evidence words the confidence steps rephrase
+LOADED_NEVER_TRAINED = "the script loads the model's weights and never trains"
 GRAPH_UNUSED = "nothing uses the graph it records"
 CELL_MARK = "# %%"  # a comment that starts a cell of a script run cell by cell (VS Code, Spyder, Jupytext)
 
@@ -317,8 +318,9 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
             "it reads values from the outputs and throws the graph away")
         confidence = Confidence.MEDIUM
     elif dead and all(t.callee is None and t.id in result.detached and t.module.kind is Kind.MODULE
-                      and _given_module(function, t) for t in tokens):
+                      and _given_module(function, t) for t in tokens) and not _returns_a_loss_of_its_inputs(model, result):
         # `self.model(x).detach().numpy()`: its author knew the outputs carry a graph and dropped it
+        # (not a teacher's targets for a loss of what the function is given: that one statement is)
         evidence[evidence.index(dead_words)] = "it detaches the outputs and throws the graph away"
         confidence = Confidence.MEDIUM
     elif dead_loop and sure_module:
@@ -743,7 +745,7 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
-        elif dead and _returns_a_loss(result):
+        elif dead and (_returns_a_loss(result) or _returns_a_loss_of_its_inputs(model, result)):
             # code that computes the loss its callers train on (a distillation wrapper's `forward`):
             # a network run there only to be detached is a teacher (a target network's detached
             # bootstrap, in the training step itself, is read as the author's stop-gradient)
@@ -855,9 +857,24 @@ def _only_detached(result: ScopeResult, token: Token) -> Optional[str]:
 
 
 def _returns_a_loss(result: ScopeResult) -> bool:
-    """The scope computes a torch loss and returns what carries a graph: its callers backpropagate
-    it (a module's `forward` that returns the training loss)."""
-    return bool(result.loss_targets) and result.returned.graph is Graph.YES
+    """The scope computes a torch loss and returns what carries a graph, or may through what it is
+    given (a penalty on the outputs its caller passes): its callers backpropagate it (a module's
+    `forward` that returns the training loss)."""
+    returned = result.returned
+    return bool(result.loss_targets) and (returned.graph is Graph.YES or (
+        returned.graph is Graph.MAYBE and bool(returned.params - {"self"})))
+
+
+def _returns_a_loss_of_its_inputs(model: ModuleModel, result: ScopeResult) -> bool:
+    """It returns a loss computed (here, or by a helper it calls) from what it is given, beside
+    the forward passes it runs: disabling gradients in it as a whole would cut the gradient of
+    its inputs."""
+    if not result.returned.params - {"self"} or result.returned.graph is Graph.NO:
+        return False
+    if _returns_a_loss(result):
+        return True
+    return any(summary is not None and _returns_a_loss(summary.result) and summary.returned.params - {"self"}
+               for summary in (model.summary_of(callee) for _, callee, _, _ in result.outgoing))
 
 
 def _given_to_helper_that_drops_it(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:
@@ -955,6 +972,7 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
     found: list[Token] = []
 
     trained = False  # a statement of the block trained a model before the run
+    inference_script = _inference_script(model, scope, result)
 
     def close() -> None:
         while run and not any(analysis.span_of(run[-1]).contains(t.call.index) for t in found):
@@ -965,8 +983,8 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
                 evaled = "the script calls" + evaled[len("it calls"):] + " first"
             kept = any(not result.dead(t) for t in found)
             thrown = "it keeps the outputs, graphs and all" if kept else "nothing uses the graphs"
-            evidence = "; ".join(e for e in (evaled, "it runs after training", thrown)
-                                 if e and (e != "it runs after training" or not evaled))
+            ran_after = LOADED_NEVER_TRAINED if inference_script and not trained else "it runs after training"
+            evidence = "; ".join(e for e in (evaled, ran_after, thrown) if e and (e != ran_after or not evaled))
             regions.append(EvalRegion("statements", scope, tuple(run), list(found), evidence,
                                       Confidence.HIGH if evaled and not kept else Confidence.MEDIUM,
                                       escapes=kept or (scope is None and _globals_read_later(analysis, run))))
@@ -991,12 +1009,28 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
         evaled = [t for t in inside if t.module.kind is Kind.MODULE and t.module.training is Training.EVAL]
         after_training = trained and not in_loop and any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK
                                                          for t in inside)
-        if not found and not evaled and not after_training:
+        loaded = inference_script and any(_runs_loaded_weights(t) for t in inside)
+        if not found and not evaled and not after_training and not loaded:
             continue
         run.append(statement)
         found.extend(inside)
     close()
     return regions
+
+
+def _inference_script(model: ModuleModel, scope, result: ScopeResult) -> bool:
+    """A script's top level in a file where nothing trains or wants gradients (no backward pass,
+    no optimizer step, here or in the file's functions): a model it loads weights into is run
+    for its outputs alone (`generator.load_state_dict(torch.load(ckpt))`, then samples)."""
+    if scope is not None or result.training or result.backwards or result.wants_grad:
+        return False
+    return not any(r.training or r.backwards or r.wants_grad for r in model.all_results() if r.scope is not None)
+
+
+def _runs_loaded_weights(token: Token) -> bool:
+    """A forward pass (or a method) of a module the code loaded weights into (a checkpoint)."""
+    module = token.module
+    return module.kind is Kind.MODULE and module.weights and module.evidence >= Evidence.DUCK
 
 
 def _kept_in_eval(token: Token, result: ScopeResult) -> bool:

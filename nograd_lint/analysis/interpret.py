@@ -28,7 +28,8 @@ from .calls import (backward_targets, gradient_flags, is_backward, is_loss_calle
                     wants_gradients)
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
-from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge)
+from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
+                      of_project_classes)
 from .syntax import ends_in_raise
 from .treewalk import iter_nodes
 
@@ -204,6 +205,12 @@ class ScopeResult:
     # features made under `no_grad`): summed into a loss that is backpropagated, it gives nothing
     gradless_losses: dict = dataclasses.field(default_factory=dict)
     kept_in: dict = dataclasses.field(default_factory=dict)  # token id -> attributes that store its graph ("": elsewhere)
+    # parameter name -> ids of the forward passes whose graphs the function stores into an object it
+    # was given (`memory.logprobs.append(lp)`): the caller's argument holds them after the call
+    stored_in_params: dict = dataclasses.field(default_factory=dict)
+    # ids of the forward passes whose graphs the function appends to a container that outlives it
+    # (`self.log_probs.append(lp)`): kept for later, unlike a field overwritten at every call
+    appended: set = dataclasses.field(default_factory=set)
     # id(call node) -> (CallFact, the ids of the forward passes whose graph its input carries): a
     # forward pass run with gradients disabled on a tensor that carries a graph recorded here
     severed: dict = dataclasses.field(default_factory=dict)
@@ -292,6 +299,10 @@ class Interpreter:
         tag = frozenset({name})
         if given is not None and (given.kind is not Kind.UNKNOWN or given.elements is not None):
             return given.but(params=tag)  # a tuple (`device, model, transform`) is known element by element
+        if self.scope is not None and self.scope.class_name is not None and _is_classmethod(self.scope) \
+                and name == next(iter(_positional_names(self.scope)), None):
+            known = self.model.global_value(self.scope.class_name)  # `cls`: the class, whose call builds one
+            return known.but(params=tag) if known.kind is Kind.CLASS else UNKNOWN.but(params=tag)
         if name in ("self", "cls") and self.scope is not None and self.scope.class_name is not None:
             instance = self.model.instance_value(self.scope.class_name).but(params=tag)
             cls = instance.ref
@@ -867,6 +878,9 @@ class Interpreter:
         if fact is None or fact.in_lambda:
             return UNKNOWN
         value = self.call_value(node, fact, env, receiver_value, callee_value, arguments)
+        token = self.result.tokens.get(id(node))
+        if token is not None and token.callee is not None:
+            self.graphs_stored_in_arguments(node, token, env)
         if value.kind is Kind.OPTIMIZER or knowledge.OPTIMIZER_RECEIVER.search((fact.callee or "").rpartition(".")[2]):
             self.note_weights_of(node, knowledge.PARAMETER_METHODS, env)
         elif fact.method == "load_state_dict":  # `target.load_state_dict(net.state_dict())`
@@ -877,6 +891,27 @@ class Interpreter:
             value = Value(Kind.TENSOR, Graph.YES)  # `nn.Parameter(t)`, `torch.ones(3, requires_grad=True)`
         self.result.values[id(node)] = value
         return value
+
+    def graphs_stored_in_arguments(self, node: cst.Call, token: Token, env: dict) -> None:
+        """A callee that stores graphs into an object it is given (`select_action(state, memory)`
+        appending to `memory.logprobs`): a local object of the caller carries them from then on, so
+        what the caller does with it decides their fate; a parameter of the caller passes them on to
+        its own callers; any other object keeps them."""
+        summary = self.model.summary_of(token.callee)
+        stored = summary.stored_in_params if summary is not None else {}
+        if not stored:
+            return
+        given = _bind_arguments(token.callee, [(arg, arg) for arg in node.args], bound_self=None if token.call.method is None else UNKNOWN)
+        for name in stored:
+            arg = given.get(name)
+            local = arg.value.value if isinstance(arg, cst.Arg) and isinstance(arg.value, cst.Name) else None
+            if local is not None and local in env and self.is_local(local):
+                env[local] = env[local].but(sources=env[local].sources | {token.id})
+            elif local is not None and local in self._parameters:  # passed on: it stores them into its own argument
+                self.result.stored_in_params.setdefault(local, set()).add(token.id)
+                self.result.fates.setdefault(token.id, set()).add(STORED)
+            else:
+                self.result.fates.setdefault(token.id, set()).add(STORED)
 
     def note_weights_of(self, node: cst.Call, methods, env: dict, surely_modules: bool = True) -> None:
         """The modules whose weights (`methods`: `parameters()`, `state_dict()`) are passed to `node`
@@ -967,6 +1002,8 @@ class Interpreter:
         if is_backward(fact):
             self.backward(fact, receiver, env)
             return PYTHON
+        if fact.qualified in ("copy.deepcopy", "copy.copy") and len(arguments) == 1:
+            return _copy_of(arguments[0][1])
         if fact.qualified in knowledge.GRAD_CONTEXTS:
             # `set_grad_enabled(is_training)` given `is_training=False` shows no wish for gradients
             # (what runs after its block still records)
@@ -1136,6 +1173,12 @@ class Interpreter:
                 # the pretrained-model libraries' `from_pretrained` puts the model in eval mode
                 return built.but(training=Training.EVAL, eval_reason="`from_pretrained` returns a model in eval mode")
             return built
+        if (receiver.kind is Kind.CLASS and getattr(receiver.ref, "methods", None) and method in receiver.ref.methods
+                and not _passes_own_self(fact)):
+            # `Engine.forward(model, batch)`: the function itself, given every argument (a class
+            # method is given the class). `Base.__call__(self, x)` is left unknown, as `super()` is.
+            resolved = receiver.ref.methods[method]
+            return self.project_call(fact, resolved, arguments, bound_self=receiver if _is_classmethod(resolved) else None)
         if method in CONTAINER_STORES and fact.receiver is not None:
             root = _root(fact.receiver)
             if root is not None and root in env and self.is_local(root) and root not in ("self", "cls"):
@@ -1148,6 +1191,10 @@ class Interpreter:
                 place = fact.receiver.attr.value if isinstance(fact.receiver, cst.Attribute) else ""
                 for _, value in arguments:
                     self.leave(value, STORED, place)
+                    if root in self._parameters and root not in ("self", "cls"):
+                        self.result.stored_in_params.setdefault(root, set()).update(value.sources)
+                    else:
+                        self.result.appended.update(value.sources)
                 if method in ACCUMULATING and len(arguments) == 1:
                     # `self.losses.append(loss)`, `history["loss"].append(loss)`: kept beyond the scope
                     name = self.analysis.module.code_for_node(fact.receiver)
@@ -1381,8 +1428,11 @@ class Interpreter:
                 module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
                 if module.kind is not Kind.MODULE and own_fields is not None:
                     module = _field_run_in_eval(summary.result, own_fields) or module
-                token = self.token(fact, module, callee=function, internal=inside)
+                keeps = summary.stores_graph or bool(summary.stored_in_params)
+                token = self.token(fact, module, callee=function, internal=inside and not keeps)
                 token.runs = self.modules_run(fact, function, summary, bound_self)
+                if summary.stores_graph:
+                    self.result.fates.setdefault(token.id, set()).add(STORED)  # kept in an object, beyond the call
                 if summary.result.other_forwards or module.kind is Kind.MODULE:
                     self.result.other_forwards = True
                 if not inside:
@@ -1474,14 +1524,17 @@ class Interpreter:
         init = methods.get("__init__")
         if init is None or init.class_name != cls.name:
             return None
-        # only the modules passed matter (see `fields_from_constructions`): a parameter given
-        # anything else (`self`, the object, among them), or left to its default, takes no mode
-        modules = {name: value for name, value in _bind_arguments(init, arguments, bound_self=instance).items()
-                   if value.kind is Kind.MODULE}
+        # only the modules and the objects of project classes passed matter (see
+        # `fields_from_constructions`): a parameter given anything else, or left to its default,
+        # takes no mode; `self` is the object being built
+        bound = _bind_arguments(init, arguments, bound_self=instance)
+        first = init.node.params.params[0].name.value if init.node.params.params else None
+        passed = {name: value for name, value in bound.items()
+                  if value.kind is Kind.MODULE or name != first and of_project_classes(value)}
         if self.result.constructions is None:
             self.result.constructions = {}
-        self.result.constructions[id(fact.node)] = (fact, cls, init, modules)
-        return modules
+        self.result.constructions[id(fact.node)] = (fact, cls, init, passed)
+        return {name: value for name, value in passed.items() if value.kind is Kind.MODULE}
 
     def stored_constants(self, cls, node: cst.Call) -> tuple:
         """(("self.field", literal), ...) for the literal arguments (or literal defaults) of a
@@ -1711,10 +1764,32 @@ def _positional_names(function: FunctionInfo) -> list[str]:
     return [p.name.value for p in (*params.posonly_params, *params.params)]
 
 
+def _copy_of(value: Value) -> Value:
+    """`copy.deepcopy(model)`: a module (an object) like the one copied, in its mode, sharing no
+    graph with it; anything else copied is not followed."""
+    if value.kind in (Kind.MODULE, Kind.OBJECT, Kind.OPTIMIZER):
+        return value.but(sources=frozenset(), params=frozenset())
+    return UNKNOWN.but(params=value.params)
+
+
+def _passes_own_self(fact: CallFact) -> bool:
+    """`Base.method(self, ...)`: a method of a base class run on the caller's own object."""
+    args = fact.node.args
+    return bool(args) and isinstance(args[0].value, cst.Name) and args[0].value.value in ("self", "cls")
+
+
+def _decorated_with(function: FunctionInfo, name: str) -> bool:
+    """`@staticmethod`, `@classmethod`: a bare-name decorator."""
+    return any(isinstance(d.decorator, cst.Name) and d.decorator.value == name for d in function.node.decorators)
+
+
+def _is_classmethod(function: FunctionInfo) -> bool:
+    return _decorated_with(function, "classmethod")
+
+
 def _takes_self(function: FunctionInfo) -> bool:
     """A method that a call on an object or class passes that object first (not a staticmethod)."""
-    return function.class_name is not None and not any(
-        isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in function.node.decorators)
+    return function.class_name is not None and not _decorated_with(function, "staticmethod")
 
 
 def _named_params(function: FunctionInfo) -> tuple:

@@ -111,6 +111,13 @@ PYTHON = Value(Kind.PYTHON, Graph.NO)
 NO_GRAPH = Value(Kind.TENSOR, Graph.NO)
 
 
+def of_project_classes(value: Value) -> bool:
+    """Is the value an object of a class of the project, or of one of several (`Agents(args)`, a
+    union: see `join`)? Those classes are read (they have methods); a library's are only named."""
+    refs = value.ref if isinstance(value.ref, tuple) else (value.ref,)
+    return value.kind is Kind.OBJECT and bool(refs) and all(getattr(one, "methods", None) is not None for one in refs)
+
+
 def join(*values: Value) -> Value:
     """A value that covers each of `values` (where branches meet, or a container's elements)."""
     values = tuple(v for v in values if v is not None)

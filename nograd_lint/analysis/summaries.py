@@ -27,12 +27,12 @@ from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo
 from .imports import dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
-from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
+from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, STORED, Context, Interpreter,
                         ScopeResult, chain_root, interpret, parameter_free_module)
 from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
 from .unguarded import runs_unconditionally
-from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join
+from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, of_project_classes
 
 MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
 # What every nn.Module has, besides its class's own methods.
@@ -181,6 +181,19 @@ class FunctionSummary:
         return any(RETURNED in self.result.fate(t.id) and not t.internal for t in self.result.forwards)
 
     @property
+    def stores_graph(self) -> bool:
+        """Does it append the graph of a forward pass to a container of an object it was not given
+        (`self.log_probs.append(lp)`)? The graph outlives the call: a later update may
+        backpropagate through it. A field it assigns (`self.loss = loss`) is overwritten by the
+        next call; graphs stored into an argument are `stored_in_params`."""
+        return any(t.id in self.result.appended and not t.internal for t in self.result.forwards)
+
+    @property
+    def stored_in_params(self) -> dict:
+        """Parameter name -> ids of the forward passes whose graphs it stores into that argument."""
+        return self.result.stored_in_params
+
+    @property
     def wants_grad(self) -> bool:
         return bool(self.result.wants_grad)
 
@@ -322,10 +335,16 @@ class ModuleModel:
     def add_calls_in_context(self, result: ScopeResult, caller: FileAnalysis) -> None:
         """Calls of this module's functions that another module's function makes only in the
         context its callers give it (`evaluate(loader, lm_model)` calling `lm_model.log_prob(x)`
-        on the model they pass): named where a finding rests on its callers, nothing more."""
-        for fact, function, _, _ in result.outgoing:
+        on the model they pass): named where a finding rests on its callers. A call of a site
+        no caller reached before (`self.agents.q_values(obs)` on the object every builder of the
+        worker gives it, known only once their contexts were read) is one more caller."""
+        for fact, function, params, constants in result.outgoing:
             if self._functions_by_node.get(id(function.node)) is function:
                 self.calls_in_context.append((fact, function, caller))
+                known = self.callers.setdefault(id(function), [])
+                if not any(site[1].node is fact.node for site in known):
+                    known.append((result, fact, params, constants))
+                    self._external.append((result, fact, function, params, constants, caller))  # for `Project.reread`
 
     def build_contexts(self) -> None:
         """Phase 2: entry modes from every caller, then each function interpreted in the contexts
@@ -552,8 +571,9 @@ class ModuleModel:
         """A plain class's `__init__` interpreted with what every call building it passes: a field it
         stores as given (`self.model = model`) that each builder passes a module is a module
         (`Trainer(ConvNet(), optimizer)`), in eval mode when each passes one in eval mode
-        (`Translator(load_test_model(path))`), unless another method stores or switches it; the
-        names of the classes whose fields changed."""
+        (`Translator(load_test_model(path))`), unless another method stores or switches it; one
+        each builder passes an object of a project class holds that object (`RolloutWorker(env,
+        agents)`), unless another method stores it; the names of the classes whose fields changed."""
         sites: dict[int, tuple] = {}
         own = [(fact, cls, params) for result in [s.result for s in self.summaries.values()] + [self.module_result]
                for fact, cls, _, params in (result.constructions or {}).values()]
@@ -572,6 +592,8 @@ class ModuleModel:
                     training = Training.EVAL if joined.training is Training.EVAL else Training.UNKNOWN
                     given.append((name, joined.but(sources=frozenset(), params=frozenset(), training=training,
                                                    evidence=max(joined.evidence, Evidence.CALLERS))))
+                elif of_project_classes(joined):
+                    given.append((name, joined.but(sources=frozenset(), params=frozenset())))
             if not given:
                 continue
             result = interpret(self, cls.methods["__init__"], Context(tuple(sorted(given, key=lambda p: p[0]))))
@@ -582,7 +604,10 @@ class ModuleModel:
                 evaled = value.training is Training.EVAL
                 weaker = old is not None and (old.kind is Kind.UNKNOWN or old.kind is Kind.MODULE and (
                     old.evidence < value.evidence or evaled and old.training is not Training.EVAL))
-                if (value.kind is Kind.MODULE and weaker
+                if of_project_classes(value) and old is not None and old.kind is Kind.UNKNOWN and attr not in cls.rebound_fields:
+                    cls.fields[attr] = value.but(sources=frozenset(), params=frozenset())
+                    rebuilt.add(cls.name)
+                elif (value.kind is Kind.MODULE and weaker
                         and attr not in cls.switched_fields and attr not in cls.rebound_fields):
                     where = ", ".join(f"`{name}`" for name in builders[:2]) + (", ..." if len(builders) > 2 else "")
                     reason = f"`self.{attr}` is given a model in eval mode where `{cls.name}` is built ({where})"

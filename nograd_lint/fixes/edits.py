@@ -65,7 +65,7 @@ def wrap_in_with(statements: Sequence[cst.BaseStatement], context: str, import_t
     def change(tree: Tree) -> Optional[Change]:
         if tree.block_of(statements[0]) is None:
             return None
-        inner = [statements[0].with_changes(leading_lines=()), *statements[1:]]
+        inner = _moved_in([statements[0].with_changes(leading_lines=()), *statements[1:]])
         wrapped = cst.With(
             items=[cst.WithItem(cst.parse_expression(context))],
             body=cst.IndentedBlock(body=inner),
@@ -238,13 +238,22 @@ def decorator_to_with(function: cst.FunctionDef, decorator: cst.Decorator, conte
         statements = list(body.body) if isinstance(body, cst.IndentedBlock) else [
             cst.SimpleStatementLine(body=list(body.body))]
         first = 1 if is_docstring(statements[0]) and len(statements) > 1 else 0
-        inner = [statements[first].with_changes(leading_lines=()), *statements[first + 1:]]
+        inner = _moved_in([statements[first].with_changes(leading_lines=()), *statements[first + 1:]])
         wrapped = cst.With(items=[cst.WithItem(context)], body=cst.IndentedBlock(body=inner),
                            leading_lines=statements[first].leading_lines)
         block = body if isinstance(body, cst.IndentedBlock) else cst.IndentedBlock(body=[])
         return Change(((function, new.with_changes(body=block.with_changes(body=[*statements[:first], wrapped]))),))
 
     return Edit(change)
+
+
+def _moved_in(statements: Sequence[cst.BaseStatement]) -> list[cst.BaseStatement]:
+    """Statements moved into a new indented block: the blank lines before them stay blank (at a
+    module's top level libcst reads a blank line as indented, which inside a block would print the
+    block's indentation on it)."""
+    return [statement.with_changes(leading_lines=[
+        line.with_changes(indent=False) if line.comment is None and line.indent and not line.whitespace.value else line
+        for line in statement.leading_lines]) for statement in statements]
 
 
 def is_docstring(statement: cst.BaseStatement) -> bool:
@@ -270,7 +279,7 @@ def wrap_rest_in_with(statement: cst.SimpleStatementLine) -> Edit:
         call = statement.body[0].value  # type: ignore[attr-defined]
         footer = block.footer if isinstance(block, cst.IndentedBlock) else ()
         wrapped = cst.With(items=[cst.WithItem(call)],
-                           body=cst.IndentedBlock(body=rest, header=statement.trailing_whitespace, footer=footer),
+                           body=cst.IndentedBlock(body=_moved_in(rest), header=statement.trailing_whitespace, footer=footer),
                            leading_lines=statement.leading_lines)
         new_block = block.with_changes(body=[*body[:index], wrapped])
         if footer:

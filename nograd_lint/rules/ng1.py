@@ -93,11 +93,15 @@ class EvaluationWithGradients(Rule):
       reported, unless the code trains that model (another of its forward passes is
       backpropagated in the same function, or in another method of the class for a model of
       `self`, or an optimizer stepped there holds its parameters): a GAN's samples detached in the
-      discriminator's step and a critic's own TD target are training code;
+      discriminator's step and a critic's own TD target are training code; so is a teacher's
+      output detached at once in a function that returns a loss of what it is given (a
+      distillation penalty on the student's outputs): that statement is reported, never the
+      whole function, whose `no_grad` would cut the student's gradient;
     - a script's top level runs a model after training, or after `model.eval()`, and throws the
       graphs away; or, in a script that never trains, a loop runs a model put in eval mode and
-      keeps the outputs of every batch only in containers (detections collected for a report):
-      medium;
+      keeps the outputs of every batch only in containers (detections collected for a report);
+      or it runs a model it loaded weights into (`load_state_dict(torch.load(path))`) in a file
+      where nothing trains, backpropagates or wants gradients (a sampling script): medium;
     - in a training function or the body of its epoch loop, after the training steps, statements
       run a module the code put in eval mode (`gen.eval()`) and throw the graphs away, or keep
       the outputs (`samples.append(gen(fixed_z))` after each epoch: every epoch's graph stays
@@ -177,7 +181,10 @@ class EvaluationWithGradients(Rule):
     field that only a base class in another file makes a module (`self.denoiser(x)`) is not
     recognised there, and such a file is not analysed for NG101. An undetached `.numpy()` counts
     only on outputs that reached it through torch's own operations: a value passed through a call
-    of code that is not read (a transform object) may be a new tensor without a graph.
+    of code that is not read (a transform object) may be a new tensor without a graph. A helper
+    that appends a graph to a container of its object (`self.log_probs.append(lp)`) is taken to
+    keep it for a later update, so a rollout calling it is not reported, even when nothing
+    backpropagates that container. `super().method(x)` and `Base.method(self, x)` are not followed.
     """
 
     code = "NG101"
@@ -294,7 +301,9 @@ class AccumulatedGraph(Rule):
     returned total is not visible, so such findings carry medium confidence. When every graph
     the list keeps comes from evaluation code that NG101 reports (samples drawn in eval mode after
     each epoch and appended), NG101 alone reports it: its `no_grad` fixes both. With NG101 not
-    selected, NG102 reports the list.
+    selected, NG102 reports the list. A list made afresh at each step of an outer loop that
+    backpropagates the graphs it collects (glimpse locations kept for a plot of the batch) holds
+    them no longer than training does, and is not reported.
     """
 
     code = "NG102"
@@ -343,6 +352,9 @@ class AccumulatedGraph(Rule):
                     if any(s in tokens and tokens[s] in fresh for s in carried.sources)]
         if not fresh or not carriers:
             return None
+        if plain and any("used" in result.fate(t.id) for t in fresh) and any(
+                _rebound_in_loop(analysis, fact.function, accumulator, loop.span, fact) for loop in loops[:-1]):
+            return None  # made afresh at each step of an outer loop that trains on these graphs: they end with it
         others = {a.token for a in result.accumulations if a is not accumulation}
         if any(accumulation.carriers[c].sources & others for c in carriers):
             return None  # `history.append(total / n)` where `total` accumulates: fixing `total` fixes both
