@@ -16,7 +16,7 @@ import libcst as cst
 
 from . import knowledge
 from .imports import ImportMap, dotted_name, module_level_statements
-from .treewalk import NODE_TYPES, child_fields, iter_nodes, node_type
+from .treewalk import NODE_TYPES, iter_nodes, node_fields, node_type
 
 if TYPE_CHECKING:
     from .deferred import DeferredBodies
@@ -593,7 +593,7 @@ class _Collector:
         self._statements.pop()
 
     def walk(self, root: cst.CSTNode) -> None:
-        """Visit `root` and everything below it in source order (see `treewalk.child_fields`),
+        """Visit `root` and everything below it in source order (see `treewalk.node_fields`),
         with an explicit stack: nesting depth is not bounded by Python's recursion limit."""
         stack: list = [root]
         while stack:
@@ -610,7 +610,7 @@ class _Collector:
             if handlers is None:
                 handlers = _HANDLERS[kind] = (getattr(_Collector, f"visit_{kind.__name__}", None),
                                               getattr(_Collector, f"leave_{kind.__name__}", None),
-                                              child_fields(kind), issubclass(kind, cst.BaseStatement))
+                                              node_fields(kind), issubclass(kind, cst.BaseStatement))
             visit, leave, fields, is_statement = handlers
             if is_statement:
                 self._enter_statement(node)

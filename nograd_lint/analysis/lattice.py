@@ -139,7 +139,22 @@ def join(*values: Value) -> Value:
     training, frozen, refs = set(), set(), set()
     strongest = modules = evidence = eval_reason = None
     graph, is_loss, weights, all_no_graph, all_inference = Graph.NO, True, True, True, True
+    sources, params, dropped, detached, opaque, fed_without_grad, cut = [], [], [], [], [], [], []  # the sets not empty
     for v in values:
+        if v.sources:
+            sources.append(v.sources)
+        if v.params:
+            params.append(v.params)
+        if v.dropped:
+            dropped.append(v.dropped)
+        if v.detached:
+            detached.append(v.detached)
+        if v.opaque:
+            opaque.append(v.opaque)
+        if v.fed_without_grad:
+            fed_without_grad.append(v.fed_without_grad)
+        if v.cut:
+            cut.append(v.cut)
         if v.kind is kind:
             training.add(v.training)
             frozen.add(v.frozen)
@@ -162,8 +177,8 @@ def join(*values: Value) -> Value:
     return _value(
         kind=kind,
         graph=graph,
-        sources=_union([v.sources for v in values]),
-        params=_union([v.params for v in values]),
+        sources=_union(sources),
+        params=_union(params),
         training=training.pop() if len(training) == 1 else Training.UNKNOWN,
         frozen=frozen.pop() if len(frozen) == 1 else None,
         evidence=evidence if modules else Evidence.NAME,
@@ -175,11 +190,11 @@ def join(*values: Value) -> Value:
         eval_reason=eval_reason,
         is_loss=is_loss if modules else False,
         weights=weights if modules else False,
-        dropped=_union([v.dropped for v in values]),
-        detached=_union([v.detached for v in values]),
-        opaque=_union([v.opaque for v in values]),
-        fed_without_grad=_union([v.fed_without_grad for v in values]),
-        cut=_union([v.cut for v in values]),
+        dropped=_union(dropped),
+        detached=_union(detached),
+        opaque=_union(opaque),
+        fed_without_grad=_union(fed_without_grad),
+        cut=_union(cut),
         elements=_join_elements(values),
         constants=first.constants if all(v.constants == first.constants for v in values) else (),
         held=first.held if all(v.held == first.held for v in values) else (),
@@ -204,9 +219,9 @@ _EMPTY: frozenset = frozenset()
 _FIELDS = frozenset(field.name for field in dataclasses.fields(Value))
 
 
-def _union(sets: list) -> frozenset:
-    """The union of frozensets, without building a new one when at most one is not empty."""
-    found = [s for s in sets if s]
+def _union(found: list) -> frozenset:
+    """The union of frozensets none of which is empty, without building a new one when there is
+    at most one (or each is the same)."""
     if not found:
         return _EMPTY
     if len(found) == 1 or all(s is found[0] for s in found):
@@ -224,6 +239,8 @@ def _value(**fields) -> Value:
 
 def _join_elements(values) -> Optional[tuple]:
     """Element-wise, when every value is a written-out sequence of the same length."""
+    if values[0].elements is None:  # most values: none written out
+        return None
     lengths = {len(v.elements) if v.elements is not None else -1 for v in values}
     if len(lengths) != 1 or -1 in lengths:
         return None

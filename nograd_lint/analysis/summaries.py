@@ -45,6 +45,7 @@ _PLAIN_MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Mod
 _GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "detach", ".data", "requires_grad")
 _CALLS_OWN_METHOD = re.compile(r"self\.(?!register_buffer\b)\w+\s*\(")  # `self._build_model()` in `__init__`
 _UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
+_DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
 
 
 def path_in_project(path: str, project) -> str:
@@ -900,12 +901,15 @@ class ModuleModel:
     def _imported_defining(self, name: str) -> list[tuple[Path, int]]:
         """(file, depth) of the project modules this one imports, and of the submodules the
         packages among them import, whose text has `def name(`."""
-        pattern = re.compile(rb"\bdef\s+" + re.escape(name.encode()) + rb"\s*\(")
-        return [(path, depth) for path, depth, text in self._imported_texts() if pattern.search(text)]
+        if not (name.isascii() and name.isidentifier()):  # `_DEFINED` reads ASCII names only
+            pattern = re.compile(rb"\bdef\s+" + re.escape(name.encode()) + rb"\s*\(")
+            return [(path, depth) for path, depth, text, _ in self._imported_texts() if pattern.search(text)]
+        return [(path, depth) for path, depth, _, defined in self._imported_texts() if name in defined]
 
-    def _imported_texts(self) -> list[tuple[Path, int, bytes]]:
-        """(file, depth, bytes) of the project modules this one imports, and of the submodules
-        the packages among them import, found once per module."""
+    def _imported_texts(self) -> list[tuple[Path, int, bytes, frozenset]]:
+        """(file, depth, bytes, the names its text has `def name(` for) of the project modules
+        this one imports, and of the submodules the packages among them import, found once per
+        module (one search of each text, however many names are asked for)."""
         from .project import MAX_SUMMARY_DEPTH  # the project imports this module
         key = ("imported_texts",)
         if key in self._ducks:
@@ -922,7 +926,9 @@ class ModuleModel:
                 seen.add(str(imported))
                 self.project.note_read(imported)  # a `def name(` added later changes the answers
                 try:
-                    found.append((imported, depth + 1, read_bytes(str(imported))))
+                    text = read_bytes(str(imported))
+                    defined = frozenset(name.decode("ascii") for name in _DEFINED.findall(text))
+                    found.append((imported, depth + 1, text, defined))
                 except SourceError:
                     continue
                 if imported.name == "__init__.py":

@@ -7,7 +7,8 @@ order, and skip whitespace and punctuation.
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterator
+import typing
+from typing import Iterator, Optional
 
 import libcst as cst
 
@@ -19,7 +20,8 @@ _SKIPPED_FIELDS = frozenset({
     "has_trailing_newline", "value_whitespace", "prefix", "quote", "string", "await_token", "arrow",
     "walrus",
 })
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_MEANINGFUL: dict[type, tuple[str, ...]] = {}  # see `child_fields`
+_FIELDS: dict[type, tuple[str, ...]] = {}  # see `node_fields`
 # Node types whose dataclass field order is not source order: the header parts come first.
 _HEADER_FIRST = {
     "FunctionDef": ("decorators", "name", "type_parameters", "params", "returns"),
@@ -32,14 +34,27 @@ _HEADER_FIRST = {
 
 
 def child_fields(kind: type) -> tuple[str, ...]:
-    """The fields of a node type that can hold child nodes, in source order."""
-    fields = _FIELDS.get(kind)
+    """The fields of a node type that carry its meaning, in source order: its child nodes, and
+    its own text (a name's, a string's)."""
+    fields = _MEANINGFUL.get(kind)
     if fields is None:
         names = [f.name for f in dataclasses.fields(kind)
                  if f.name not in _SKIPPED_FIELDS and not f.name.startswith("whitespace")]
         first = _HEADER_FIRST.get(kind.__name__, ())
         names = [n for n in first if n in names] + [n for n in names if n not in first]
-        fields = _FIELDS[kind] = tuple(names)
+        fields = _MEANINGFUL[kind] = tuple(names)
+    return fields
+
+
+def node_fields(kind: type) -> tuple[str, ...]:
+    """Those of `child_fields` that can hold child nodes: what the walks follow. A field declared
+    as text only (`Name.value`, a string's quote) is left out: the walks read every field they
+    follow, and a name's text is the commonest field of all."""
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        texts = {f.name for f in dataclasses.fields(kind)
+                 if f.type in (str, Optional[str]) or typing.get_origin(f.type) is typing.Literal}
+        fields = _FIELDS[kind] = tuple(name for name in child_fields(kind) if name not in texts)
     return fields
 
 
@@ -57,7 +72,7 @@ def node_type(kind: type) -> bool:
 
 
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for field in child_fields(type(node)):
+    for field in node_fields(type(node)):
         value = getattr(node, field)
         is_node = NODE_TYPES.get(value.__class__)
         if is_node or (is_node is None and node_type(value.__class__)):
@@ -77,7 +92,7 @@ def iter_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         yield current
         mark = len(stack)
         fields = _FIELDS.get(current.__class__)
-        for field in fields if fields is not None else child_fields(current.__class__):  # inlined `children`
+        for field in fields if fields is not None else node_fields(current.__class__):  # inlined `children`
             value = getattr(current, field)
             is_node = NODE_TYPES.get(value.__class__)
             if is_node or (is_node is None and node_type(value.__class__)):

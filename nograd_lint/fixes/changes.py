@@ -14,7 +14,7 @@ from typing import Iterable, Optional, Sequence, Union
 
 import libcst as cst
 
-from ..analysis.treewalk import child_fields, children
+from ..analysis.treewalk import children, node_fields
 
 Replacement = Union[cst.CSTNode, cst.FlattenSentinel, cst.RemovalSentinel]
 
@@ -97,7 +97,7 @@ class Tree:
 def _with_children(node: cst.CSTNode, replaced: dict[int, Replacement]) -> cst.CSTNode:
     """`node` with the children whose ids are in `replaced` replaced (statements flattened or removed)."""
     fields = {}
-    for name in child_fields(type(node)):
+    for name in node_fields(type(node)):
         value = getattr(node, name)
         if isinstance(value, cst.CSTNode):
             if id(value) in replaced:

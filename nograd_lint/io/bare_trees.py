@@ -25,6 +25,7 @@ import ast
 import dataclasses
 import io
 import tokenize
+import types
 import warnings
 from typing import Callable, Optional, Union
 
@@ -37,11 +38,13 @@ def _maker(kind: type) -> Callable:
     """A function that makes a node of `kind` from keyword arguments, with libcst's defaults for
     the fields not given, unchecked (the source was accepted by CPython's parser). Generated once
     per type: a node costs a few slot stores, where libcst's constructor validates every field.
+    Each field is stored through its slot's own setter (a frozen node refuses `setattr`, and
+    `object.__setattr__` looks the slot up again at every store: a third of building a node).
     Lists given for sequence fields become tuples, as libcst's parser makes them."""
     maker = _MAKERS.get(kind)
     if maker is not None:
         return maker
-    names: dict[str, object] = {"_new": object.__new__, "_set": object.__setattr__, "_kind": kind}
+    names: dict[str, object] = {"_new": object.__new__, "_kind": kind}
     parameters, stores = [], []
     for index, field in enumerate(dataclasses.fields(kind)):
         name = field.name
@@ -55,13 +58,23 @@ def _maker(kind: type) -> Callable:
             parameters.append(name)
         sequence = "Sequence" in str(field.type)
         value = f"tuple({name}) if {name}.__class__ is list else {name}" if sequence else name
-        stores.append(f"    _set(node, {name!r}, {value})")
+        names[f"_s{index}"] = _slot_setter(kind, name)
+        stores.append(f"    _s{index}(node, {value})")
     signature = f"*, {', '.join(parameters)}" if parameters else ""
     body = "".join(f"{store}\n" for store in stores)
     source = f"def make({signature}):\n    node = _new(_kind)\n{body}    return node\n"
     exec(source, names)  # noqa: S102 - code generated from libcst's own field list
     maker = _MAKERS[kind] = names["make"]
     return maker
+
+
+def _slot_setter(kind: type, name: str) -> Callable:
+    """The store of field `name` of node type `kind` (libcst's nodes keep their fields in slots)."""
+    for klass in kind.__mro__:
+        slot = klass.__dict__.get(name)
+        if isinstance(slot, types.MemberDescriptorType):
+            return slot.__set__
+    return lambda node, value: object.__setattr__(node, name, value)
 
 
 class _Makers:
