@@ -312,8 +312,9 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence[evidence.index(EVERY_BATCH_DROPPED)] = (
             "it reads values from the outputs of every step and throws their graphs away")
         confidence = Confidence.MEDIUM
-    elif dead and all(t.callee is None and t.id in result.values_read and has_parameters(t.module) for t in tokens):
-        # a probe (`value = critic(s, a)[0].item()`): only values leave, whoever calls it
+    elif dead and all(_probed(model, result, t) for t in tokens):
+        # a probe (`value = critic(s, a)[0].item()`, `math.exp(self.get_loss(x, y).data[0])`):
+        # only values leave, whoever calls it
         evidence[evidence.index(GRAPH_UNUSED)] = (
             "it reads values from the outputs and throws the graph away")
         confidence = Confidence.MEDIUM
@@ -369,6 +370,24 @@ def _runs_modules_with_parameters(tokens: list[Token]) -> bool:
     """The forward passes are of modules with parameters (at least one, and no other)."""
     modules = [t.module for t in tokens if t.callee is None]
     return bool(modules) and all(has_parameters(module) for module in modules)
+
+
+def _probed(model: ModuleModel, result: ScopeResult, token: Token) -> bool:
+    """Values are read from the outputs of a forward pass of a module with parameters, or from
+    what a project function returns that runs one and gives its graph back without training or
+    wanting gradients itself (`math.exp(self.get_loss(x, y).data[0])`): probing the model."""
+    if token.callee is None:
+        return token.id in result.values_read and has_parameters(token.module)
+    summary = model.summary_of(token.callee) if token.id in result.read_as_data else None
+    if summary is None or token.internal or not summary.returns_graph or summary.result.training or summary.wants_grad:
+        return False
+    if result.returns and (result.returned.kind is Kind.TENSOR or result.returned.graph is Graph.YES):
+        return False  # it returns a graph: what the helper gave back may leave in it, untraced
+    owner = model.owner_model(token.callee) or model
+    inner = summary.result.forwards
+    # a kernel the helper builds itself and runs once is a fixed filter, not the model probed
+    return _runs_modules_with_parameters(inner) and all(
+        _module_from_outside(owner, token.callee, t) for t in inner if t.callee is None)
 
 
 def _given_module(function: FunctionInfo, token: Token) -> bool:
@@ -679,6 +698,8 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
     inside = [t for t in tokens if loop.span.contains(t.call.index)]
     if not inside or any(loop.span.contains(c.index) for c in result.training):
         return None
+    if any(t.id in result.detached_into_backward for t in inside):
+        return None  # a target network's outputs, detached into the loss the scope backpropagates
     if any(loop.span.contains(fact.index) for fact, _, _ in result.switches):
         return None
     evaled = _evaled(inside, result)
@@ -745,11 +766,15 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
-        elif dead and (_returns_a_loss(result) or _returns_a_loss_of_its_inputs(model, result)):
+        elif dead and _returns_a_loss(result):
             # code that computes the loss its callers train on (a distillation wrapper's `forward`):
             # a network run there only to be detached is a teacher (a target network's detached
             # bootstrap, in the training step itself, is read as the author's stop-gradient)
             evidence = _detached_at_once(token) or _only_detached(result, token)
+        elif dead and _returns_a_loss_of_its_inputs(model, result):
+            # a penalty on what it is given (the student's outputs): a network detached at once
+            # there is a teacher (`self.prev_model(x).detach()`)
+            evidence = _detached_at_once(token)
         if evidence is None or (named_inference is None and _trained_here(model, scope, result, token)):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
@@ -857,24 +882,23 @@ def _only_detached(result: ScopeResult, token: Token) -> Optional[str]:
 
 
 def _returns_a_loss(result: ScopeResult) -> bool:
-    """The scope computes a torch loss and returns what carries a graph, or may through what it is
-    given (a penalty on the outputs its caller passes): its callers backpropagate it (a module's
-    `forward` that returns the training loss)."""
-    returned = result.returned
-    return bool(result.loss_targets) and (returned.graph is Graph.YES or (
-        returned.graph is Graph.MAYBE and bool(returned.params - {"self"})))
+    """The scope computes a torch loss and returns what carries a graph: its callers backpropagate
+    it (a module's `forward` that returns the training loss)."""
+    return bool(result.loss_targets) and result.returned.graph is Graph.YES
 
 
 def _returns_a_loss_of_its_inputs(model: ModuleModel, result: ScopeResult) -> bool:
     """It returns a loss computed (here, or by a helper it calls) from what it is given, beside
     the forward passes it runs: disabling gradients in it as a whole would cut the gradient of
     its inputs."""
-    if not result.returned.params - {"self"} or result.returned.graph is Graph.NO:
-        return False
-    if _returns_a_loss(result):
-        return True
-    return any(summary is not None and _returns_a_loss(summary.result) and summary.returned.params - {"self"}
-               for summary in (model.summary_of(callee) for _, callee, _, _ in result.outgoing))
+    def loss_of_inputs(scope: ScopeResult) -> bool:
+        return (bool(scope.loss_targets) and scope.returned.graph is not Graph.NO
+                and bool(scope.returned.params - {"self"}))
+
+    return loss_of_inputs(result) or (
+        result.returned.graph is not Graph.NO and bool(result.returned.params - {"self"})
+        and any(summary is not None and loss_of_inputs(summary.result)
+                for summary in (model.summary_of(callee) for _, callee, _, _ in result.outgoing)))
 
 
 def _given_to_helper_that_drops_it(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:

@@ -211,6 +211,9 @@ class ScopeResult:
     # ids of the forward passes whose graphs the function appends to a container that outlives it
     # (`self.log_probs.append(lp)`): kept for later, unlike a field overwritten at every call
     appended: set = dataclasses.field(default_factory=set)
+    # ids of the forward passes whose detached outputs reach a backward pass (a TD target made
+    # from a target network's outputs and `.detach()`ed: the author's stop-gradient)
+    detached_into_backward: set = dataclasses.field(default_factory=set)
     # id(call node) -> (CallFact, the ids of the forward passes whose graph its input carries): a
     # forward pass run with gradients disabled on a tensor that carries a graph recorded here
     severed: dict = dataclasses.field(default_factory=dict)
@@ -635,6 +638,7 @@ class Interpreter:
             self.result.fates.setdefault(source, set()).add(fate)
         if fate == USED:
             self.result.used_without_grad.update(value.fed_without_grad)
+            self.result.detached_into_backward.update(value.detached)
             for param in value.params:
                 self.result.param_uses.setdefault(param, set()).add(USED)
 

@@ -85,6 +85,11 @@ class EvaluationWithGradients(Rule):
     - a function's outputs leave it only stored in attributes (`buffer.logprobs.append(lp)` in a
       rollout) that the module reads only detached (`torch.stack(buffer.logprobs).detach()`):
       every step's graph is kept and never used: medium (high with the module in eval mode);
+    - only values are read from the outputs (`critic(s, a)[0].item()`), or from what a project
+      helper returns that runs such a module, built elsewhere, and gives its graph back without
+      training (`math.exp(self.get_loss(x, y).item())`), and nothing returns a graph: medium;
+      outputs detached into the loss the same scope backpropagates (a target network's TD
+      target) are the author's stop-gradient, never evaluation;
     - a function that trains for some arguments is called with literal flags that make it only
       evaluate (`run_epoch(model, val_loader, opt, train=False)`): the call is reported;
     - inside training code, a forward pass's output is detached at once (a teacher, an EMA copy,
@@ -303,7 +308,8 @@ class AccumulatedGraph(Rule):
     each epoch and appended), NG101 alone reports it: its `no_grad` fixes both. With NG101 not
     selected, NG102 reports the list. A list made afresh at each step of an outer loop that
     backpropagates the graphs it collects (glimpse locations kept for a plot of the batch) holds
-    them no longer than training does, and is not reported.
+    them no longer than training does, but is still reported: telling it from a rollout's list
+    whose graphs are only detached later needs a more precise reading of what is backpropagated.
     """
 
     code = "NG102"
@@ -352,9 +358,8 @@ class AccumulatedGraph(Rule):
                     if any(s in tokens and tokens[s] in fresh for s in carried.sources)]
         if not fresh or not carriers:
             return None
-        if plain and any("used" in result.fate(t.id) for t in fresh) and any(
-                _rebound_in_loop(analysis, fact.function, accumulator, loop.span, fact) for loop in loops[:-1]):
-            return None  # made afresh at each step of an outer loop that trains on these graphs: they end with it
+        if accumulation.token in result.detached_into_backward or any(t.id in result.detached_into_backward for t in fresh):
+            return None  # a target network's outputs collected, then detached into the loss: the author's stop-gradient
         others = {a.token for a in result.accumulations if a is not accumulation}
         if any(accumulation.carriers[c].sources & others for c in carriers):
             return None  # `history.append(total / n)` where `total` accumulates: fixing `total` fixes both

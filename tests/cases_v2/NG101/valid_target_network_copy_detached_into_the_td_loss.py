@@ -1,0 +1,34 @@
+"""A Q-learner's target network is a deep copy of the trained one (`copy.deepcopy`: a module like
+it). Its outputs for every time step are collected, stacked and `.detach()`ed into the TD target
+of the loss the learner backpropagates: the author's stop-gradient, not evaluation (NG101), and
+the collected graphs are dropped by that detach (NG102). Silent."""
+import copy
+
+import torch
+from torch import nn
+
+
+class Learner:
+    def __init__(self, net: nn.Module, gamma=0.99):
+        self.net = net
+        self.target = copy.deepcopy(net)
+        self.gamma = gamma
+        self.optimiser = torch.optim.RMSprop(net.parameters(), lr=5e-4)
+
+    def train(self, obs, actions, rewards, steps):
+        chosen = []
+        for t in range(steps):
+            chosen.append(self.net(obs[:, t]).gather(1, actions[:, t]))
+        target_out = []
+        for t in range(steps):
+            target_out.append(self.target(obs[:, t + 1]))
+        target_max = torch.stack(target_out, dim=1).max(dim=2)[0]
+        targets = rewards + self.gamma * target_max
+        td_error = torch.stack(chosen, dim=1).squeeze(-1) - targets.detach()
+        loss = (td_error ** 2).mean()
+        self.optimiser.zero_grad()
+        loss.backward()
+        self.optimiser.step()
+
+    def update_target(self):
+        self.target.load_state_dict(self.net.state_dict())
