@@ -2010,6 +2010,8 @@ def test_indices_of_a_reduction_have_no_graph(name):
     assert not result.indices.requires_grad
     assert result.values.requires_grad
     assert not getattr(torch, name)(x, *arguments).indices.requires_grad
+    assert result[1] is result.indices or torch.equal(result[1], result.indices)  # `torch.max(x, 1)[1]`
+    assert not result[1].requires_grad and result[0].requires_grad
 
 
 def test_a_deep_copy_of_a_model_records_a_graph_its_detach_throws_away():

@@ -670,8 +670,49 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
         found = _statement_regions(model, scope, result, block, tokens, covered, in_loop)
         covered.extend(span for r in found for span in _spans(analysis, r))
         regions.extend(found)
+    regions.extend(_periodic_evaluation_regions(model, scope, result, tokens, covered))
     regions.extend(_single_statement_regions(model, scope, result, tokens, covered))
     return regions
+
+
+def _periodic_evaluation_regions(model: ModuleModel, scope, result: ScopeResult, tokens: list[Token],
+                                 covered: list) -> list[EvalRegion]:
+    """Every N steps of a loop that trains, after its training step, an `if step % N == 0:` block
+    runs a module and only reads values from its outputs (a test accuracy printed as training
+    goes): an evaluation, whose statements are the region."""
+    analysis = model.analysis
+    regions = []
+    for loop in analysis.loops:
+        body = getattr(loop.node.body, "body", ())
+        trained = [c.index for c in result.training if loop.span.contains(c.index)]
+        if loop.function is not scope or not trained:
+            continue
+        for statement in body:
+            span = analysis.span_of(statement)
+            if (not isinstance(statement, cst.If) or not _periodic(statement.test) or span.start < min(trained)
+                    or any(span.contains(c) for c in trained) or any(s.contains(span.start) for s in covered)):
+                continue
+            inside = [t for t in tokens if span.contains(t.call.index)]
+            sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK for t in inside)
+            if not inside or not sure or not all(result.dead(t) for t in inside) or not any(
+                    t.id in result.values_read for t in inside):
+                continue
+            block = [s for s in getattr(statement.body, "body", ())]
+            holding = [s for s in block if any(analysis.span_of(s).contains(t.call.index) for t in inside)]
+            run = tuple(block[block.index(holding[0]):block.index(holding[-1]) + 1]) if holding else ()
+            if run:
+                covered.append(span)
+                regions.append(EvalRegion("statements", scope, run, inside,
+                                          "it runs every few steps of training and reads only values from the outputs",
+                                          Confidence.MEDIUM, escapes=False))
+    return regions
+
+
+def _periodic(test: cst.BaseExpression) -> bool:
+    """`step % 50 == 0`, `(i + 1) % log_every == 0`: a test that holds every N steps."""
+    return (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
+            and isinstance(test.comparisons[0].operator, cst.Equal)
+            and isinstance(test.left, cst.BinaryOperation) and isinstance(test.left.operator, cst.Modulo))
 
 
 def _wants_grad_beside_training(model: ModuleModel, scope: Optional[FunctionInfo], result: ScopeResult) -> bool:

@@ -676,6 +676,8 @@ class Interpreter:
             index = _literal_index(node)
             if base.elements is not None and index is not None and -len(base.elements) <= index < len(base.elements):
                 return base.elements[index]
+            if index == 1 and _reduction_call(node.value):  # `torch.max(out, 1)[1]`: the indices, read from the values
+                return self.index_values(node, base)
             for element in node.slice:
                 if isinstance(element.slice, cst.Index):
                     self.value(element.slice.value, env, depth + 1)

@@ -107,6 +107,9 @@ class EvaluationWithGradients(Rule):
       keeps the outputs of every batch only in containers (detections collected for a report);
       or it runs a model it loaded weights into (`load_state_dict(torch.load(path))`) in a file
       where nothing trains, backpropagates or wants gradients (a sampling script): medium;
+    - in a loop that trains, after its training step, an `if step % N == 0:` block runs a module
+      and only reads values from its outputs (a test accuracy printed every N steps): its
+      statements that run the module are reported, medium;
     - in a training function or the body of its epoch loop, after the training steps, statements
       run a module the code put in eval mode (`gen.eval()`) and throw the graphs away, or keep
       the outputs (`samples.append(gen(fixed_z))` after each epoch: every epoch's graph stays
