@@ -112,7 +112,9 @@ FOUND = {
 LINT_TODAY = {
     "callback_validation.py": ["missed", "missed"],
     "distill_frozen_teacher.py": ["line", "function"],
-    "eval_task_registry.py": ["missed", "missed"],  # line 30 is found only at low confidence (a dead graph in a loop alone)
+    # line 30 (`embed`'s forward) is found at its caller, `task_retrieval`, which reads only values
+    # from what `embed` returns (a probe through a helper); line 58 is reached only through `getattr`
+    "eval_task_registry.py": ["missed", "caller"],
     "saliency_report.py": ["line", "missed", "missed"],
 }
 

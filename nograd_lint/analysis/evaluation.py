@@ -315,7 +315,7 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     elif dead and all(_probed(model, result, t) for t in tokens):
         # a probe (`value = critic(s, a)[0].item()`, `math.exp(self.get_loss(x, y).data[0])`):
         # only values leave, whoever calls it
-        evidence[evidence.index(GRAPH_UNUSED)] = (
+        evidence[evidence.index(dead_words)] = (
             "it reads values from the outputs and throws the graph away")
         confidence = Confidence.MEDIUM
     elif dead and all(t.callee is None and t.id in result.detached and t.module.kind is Kind.MODULE
