@@ -139,3 +139,49 @@ def test_a_method_of_a_registry_model_is_read_from_the_one_imported_class_that_d
     assert [(d.code, d.line, d.column) for d in again.diagnostics] == [("NG101", 7, 27)]
     write(tmp_path, "score.py", REGISTRY_EVALUATION.replace("model.infer(x)", "model.export(x)"))
     assert call_deep(lint_path, str(path), Settings()).diagnostics == []
+
+
+# `track` reads `meter.update` and `meter.total`: only `Meter`'s code spells both
+METERS = MODELS + """
+
+class Meter:
+    def __init__(self):
+        self.total = 0.0
+
+    def update(self, value):
+        self.total += value
+
+
+def track(meter, losses):
+    for loss in losses:
+        meter.update(loss.item())
+    return meter.total
+"""
+TRACKING = """\
+import torch
+from models import Meter, track
+
+
+def train(model, batches, opt):
+    losses = []
+    for x in batches:
+        loss = model(x).sum()
+        loss.backward()
+        opt.step()
+        losses.append(loss)
+    return track(Meter(), losses)
+"""
+
+
+def test_a_class_whose_code_spells_none_of_the_attributes_read_is_not_read_for_its_fields(tmp_path):
+    """The parameter `meter` of an imported helper is typed by the one class whose methods and
+    fields cover what the helper reads on it; `Unused`'s code spells no `total`, so its `__init__`
+    is never interpreted for its fields, and the module its fields would have needed is not read."""
+    write(tmp_path, "pyproject.toml", "")
+    write(tmp_path, "models.py", METERS)
+    write(tmp_path, "backbones.py", BACKBONES)
+    path = write(tmp_path, "train.py", TRACKING)
+    call_deep(lint_path, str(path), Settings())
+    assert _analysed(path) == ["models.py"]
+    model = next(entry.model for entry in project_for(path)._entries.values() if entry.path.name == "models.py")
+    assert model.classes["Meter"]._pending_fields is None and model.classes["Unused"]._pending_fields is not None

@@ -46,6 +46,7 @@ _GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "
 _CALLS_OWN_METHOD = re.compile(r"self\.(?!register_buffer\b)\w+\s*\(")  # `self._build_model()` in `__init__`
 _UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
 _DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
+_WORD = re.compile(r"\w+")
 
 
 def path_in_project(path: str, project) -> str:
@@ -129,10 +130,14 @@ class ClassModel:
         """What `self.x` holds: the values `__init__` stores (and the fields inherited from other
         modules' classes), joined with what other methods store as they are summarised. In a
         module read on demand, `__init__` is interpreted when they are first asked for."""
+        self.find_fields()
+        return self._fields
+
+    def find_fields(self) -> None:
+        """Find the fields now, when they are still to be found (see `fields`)."""
         pending, self._pending_fields = self._pending_fields, None
         if pending is not None:
             pending()
-        return self._fields
 
 
 @dataclasses.dataclass(eq=False)
@@ -858,12 +863,20 @@ class ModuleModel:
     def _classes_with(self, attributes: set, enough: int) -> list[ClassModel]:
         """Up to `enough` classes whose methods and fields (and the nn.Module API, for modules)
         cover every one of `attributes`: an index by attribute, kept up to date as fields are found,
-        read from the attribute fewest classes have."""
+        read from the attribute fewest classes have. In a module read on demand, a class's fields
+        are found (its `__init__` interpreted, the modules that needs read) only when its code
+        spells every attribute its methods lack: most classes cannot fit."""
         if self._by_attribute is None:
             self._by_attribute = {}
             for cls in self.classes.values():
-                for attr in set(cls.methods) | set(cls.fields) | (MODULE_API if cls.is_module else set()):
+                if cls.inherited:
+                    cls.find_fields()  # fields of other modules' classes: not spelled in this module's code
+                found = cls._fields.keys() if cls._pending_fields is None else ()
+                for attr in set(cls.methods) | set(found) | (MODULE_API if cls.is_module else set()):
                     self._by_attribute.setdefault(attr, {})[id(cls)] = cls
+        for cls in list(self.classes.values()):
+            if cls._pending_fields is not None and self._may_store_all(cls, attributes):
+                cls.find_fields()  # `_store_field` adds them to the index
         having = sorted((self._by_attribute.get(attr, {}) for attr in attributes), key=len)
         fits = []
         for key, cls in having[0].items():
@@ -872,6 +885,30 @@ class ModuleModel:
                 if len(fits) == enough:
                     break
         return fits
+
+    def _may_store_all(self, cls: ClassModel, attributes: set) -> bool:
+        """Could `cls`'s fields hold every attribute of `attributes` that its methods and the
+        nn.Module API do not? A field is stored by code of the class (`self.x = ...` in its methods,
+        `x: T` in its body), so it is a word of that code."""
+        missing = attributes - cls.methods.keys() - (MODULE_API if cls.is_module else frozenset())
+        if not missing:
+            return False  # it fits whatever its fields are
+        words = self._words_of_class(cls)
+        return words is None or missing <= words
+
+    def _words_of_class(self, cls: ClassModel) -> Optional[frozenset]:
+        """The words of the code that can store `cls`'s fields: the functions of classes of its
+        name and its first top-level definition (see `_init_fields`); None when the module was not
+        built from `ast` (no source text kept)."""
+        key = ("class_words", cls.name)
+        if key not in self._ducks:
+            bare = self.analysis.cache.get("bare")
+            nodes = [function.node for function in self.analysis.functions if function.class_name == cls.name]
+            nodes += [statement for statement in self.analysis.module.body
+                      if isinstance(statement, cst.ClassDef) and statement.name.value == cls.name][:1]
+            texts = [bare.source_of(node) for node in nodes] if bare is not None else [None]
+            self._ducks[key] = None if None in texts else frozenset(_WORD.findall("\n".join(texts)))
+        return self._ducks[key]
 
     def unique_method(self, name: Optional[str]) -> Optional[FunctionInfo]:
         """The method `name` when exactly one class of the module defines it (a call `x.name(...)`
