@@ -697,7 +697,7 @@ def _periodic_evaluation_regions(model: ModuleModel, scope, result: ScopeResult,
             if not inside or not sure or not all(result.dead(t) for t in inside) or not any(
                     t.id in result.values_read for t in inside):
                 continue
-            block = [s for s in getattr(statement.body, "body", ())]
+            block = list(getattr(statement.body, "body", ()))
             holding = [s for s in block if any(analysis.span_of(s).contains(t.call.index) for t in inside)]
             run = tuple(block[block.index(holding[0]):block.index(holding[-1]) + 1]) if holding else ()
             if run:
