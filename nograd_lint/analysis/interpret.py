@@ -303,7 +303,7 @@ class Interpreter:
         if given is not None and (given.kind is not Kind.UNKNOWN or given.elements is not None):
             return given.but(params=tag)  # a tuple (`device, model, transform`) is known element by element
         if self.scope is not None and self.scope.class_name is not None and _is_classmethod(self.scope) \
-                and name == next(iter(_positional_names(self.scope)), None):
+                and name == _first_parameter(self.scope):
             known = self.model.global_value(self.scope.class_name)  # `cls`: the class, whose call builds one
             return known.but(params=tag) if known.kind is Kind.CLASS else UNKNOWN.but(params=tag)
         if name in ("self", "cls") and self.scope is not None and self.scope.class_name is not None:
@@ -913,11 +913,10 @@ class Interpreter:
             local = arg.value.value if isinstance(arg, cst.Arg) and isinstance(arg.value, cst.Name) else None
             if local is not None and local in env and self.is_local(local):
                 env[local] = env[local].but(sources=env[local].sources | {token.id})
-            elif local is not None and local in self._parameters:  # passed on: it stores them into its own argument
+                continue
+            if local is not None and local in self._parameters:  # passed on: it stores them into its own argument
                 self.result.stored_in_params.setdefault(local, set()).add(token.id)
-                self.result.fates.setdefault(token.id, set()).add(STORED)
-            else:
-                self.result.fates.setdefault(token.id, set()).add(STORED)
+            self.result.fates.setdefault(token.id, set()).add(STORED)
 
     def note_weights_of(self, node: cst.Call, methods, env: dict, surely_modules: bool = True) -> None:
         """The modules whose weights (`methods`: `parameters()`, `state_dict()`) are passed to `node`
@@ -1534,9 +1533,8 @@ class Interpreter:
         # `fields_from_constructions`): a parameter given anything else, or left to its default,
         # takes no mode; `self` is the object being built
         bound = _bind_arguments(init, arguments, bound_self=instance)
-        first = init.node.params.params[0].name.value if init.node.params.params else None
         passed = {name: value for name, value in bound.items()
-                  if value.kind is Kind.MODULE or name != first and of_project_classes(value)}
+                  if value.kind is Kind.MODULE or name != _first_parameter(init) and of_project_classes(value)}
         if self.result.constructions is None:
             self.result.constructions = {}
         self.result.constructions[id(fact.node)] = (fact, cls, init, passed)
@@ -1768,6 +1766,11 @@ def _parameter_names(function: FunctionInfo) -> list[str]:
 def _positional_names(function: FunctionInfo) -> list[str]:
     params = function.node.params
     return [p.name.value for p in (*params.posonly_params, *params.params)]
+
+
+def _first_parameter(function: FunctionInfo) -> Optional[str]:
+    """`self` of a method, `cls` of a class method (whatever they are called)."""
+    return next(iter(_positional_names(function)), None)
 
 
 def _copy_of(value: Value) -> Value:
