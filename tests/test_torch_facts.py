@@ -570,6 +570,50 @@ def test_wrapping_a_function_does_not_call_it(make, inside):
 # ==========================================================================
 # NG304 -- leaking set_grad_enabled(False)
 # ==========================================================================
+def test_set_grad_enabled_true_after_false_turns_a_callers_no_grad_off():
+    """NG304: a function that turns gradients off and then on with `set_grad_enabled(True)`
+    leaves them on inside its caller's `no_grad` block, and records graphs there; saving the mode
+    and putting it back does not."""
+    weight = torch.ones(3, requires_grad=True)
+
+    def reenabling(x):
+        torch.set_grad_enabled(False)
+        x = x * 2
+        torch.set_grad_enabled(True)
+        return x * weight
+
+    def restoring(x):
+        grad_was_enabled = torch.is_grad_enabled()
+        torch.set_grad_enabled(False)
+        x = x * 2
+        torch.set_grad_enabled(grad_was_enabled)
+        return x * weight
+
+    with torch.no_grad():
+        out = reenabling(torch.ones(3))
+        after = (weight * 3).requires_grad
+    assert out.requires_grad and after  # the caller's block records from the call on
+    with torch.no_grad():
+        out = restoring(torch.ones(3))
+        after = (weight * 3).requires_grad
+    assert not out.requires_grad and not after
+    assert torch.is_grad_enabled()
+
+
+def test_set_grad_enabled_decorator_restores_the_mode_since_torch_2_2():
+    """NG304: since torch 2.2, `@torch.set_grad_enabled(False)` puts the mode back when it
+    decorates (before, the constructor's switch stayed until the function first returned); this
+    torch must be one where it does, as the rule reports only older supported versions."""
+    assert tuple(int(part) for part in torch.__version__.split(".")[:2]) >= (2, 2)
+
+    @torch.set_grad_enabled(False)
+    def decorated():
+        return torch.is_grad_enabled()
+
+    assert torch.is_grad_enabled() is True  # nothing changed at decoration
+    assert decorated() is False and torch.is_grad_enabled() is True
+
+
 def test_bare_set_grad_enabled_false_leaks_out_of_function():
     """NG304: bare `torch.set_grad_enabled(False)` in a function leaks: after
     return torch.is_grad_enabled() is False; try/finally restore keeps it

@@ -74,6 +74,7 @@ def _is_test_class_name(name: str) -> bool:
 TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "nose", "nose2", "doctest"})
 EVERY_BATCH_DROPPED = "it throws the graph of every batch away"  # evidence words the confidence steps rephrase
 LOADED_NEVER_TRAINED = "the script loads the model's weights and never trains"
+LOADED_BY_ITS_CLASS = "its class loads the model's weights, and nothing in this file trains"
 GRAPH_UNUSED = "nothing uses the graph it records"
 CELL_MARK = "# %%"  # a comment that starts a cell of a script run cell by cell (VS Code, Spyder, Jupytext)
 
@@ -338,6 +339,9 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:
         confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
+    elif _serves_loaded_weights(model, function, result, tokens):
+        evidence.append(LOADED_BY_ITS_CLASS)
+        confidence = Confidence.MEDIUM
     elif hint:
         confidence = Confidence.LOW
     else:
@@ -445,7 +449,8 @@ def _framework_template_method(model: ModuleModel, function: FunctionInfo) -> bo
 
 def _recording(model: ModuleModel, result: ScopeResult) -> list[Token]:
     """Forward passes (and calls of functions that run them) recording a graph, in source order."""
-    tokens = [t for t in result.forwards if not t.call.in_lambda and not _for_old_torch(model, result, t)]
+    tokens = [t for t in result.forwards if not t.call.in_lambda and not _for_old_torch(model, result, t)
+              and not model.forward_decorated_off(t)]
     return sorted(tokens, key=model.order)
 
 
@@ -538,6 +543,8 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
             return None
         if _is_test_caller(model, result.scope):
             continue  # a test that calls the API and drops what it returns says nothing of its use
+        if result.scope is not None and result.scope.name == "__init__":
+            return None  # a dummy forward at construction, for the shapes (`self.stride` from an output)
         consuming.append(f"`{result.scope.name}`" if result.scope is not None
                          else _script_name(modules.get(id(fact)), model.analysis))
     if not consuming:
@@ -1089,7 +1096,23 @@ def _inference_script(model: ModuleModel, scope, result: ScopeResult) -> bool:
     for its outputs alone (`generator.load_state_dict(torch.load(ckpt))`, then samples)."""
     if scope is not None or result.training or result.backwards or result.wants_grad:
         return False
+    return _nothing_trains(model)
+
+
+def _nothing_trains(model: ModuleModel) -> bool:
+    """No function of the file backpropagates, steps an optimizer or wants gradients."""
     return not any(r.training or r.backwards or r.wants_grad for r in model.all_results() if r.scope is not None)
+
+
+def _serves_loaded_weights(model: ModuleModel, function: FunctionInfo, result: ScopeResult, tokens: list) -> bool:
+    """A method of a plain class (no module) that runs models its object loaded weights into (a
+    checkpoint, a TorchScript archive), in a file where nothing trains: the class serves a trained
+    model (`Model(model_dir).transcribe(audio)`)."""
+    cls = model.classes.get(function.class_name) if function.class_name else None
+    own = [t for t in tokens if t.callee is None]
+    return (cls is not None and not cls.is_module and bool(own) and not result.training
+            and all(_runs_loaded_weights(t) and (t.call.callee or "").startswith("self.") for t in own)
+            and _nothing_trains(model))
 
 
 def _runs_loaded_weights(token: Token) -> bool:

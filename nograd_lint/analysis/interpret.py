@@ -41,6 +41,7 @@ MAX_DEPTH = 120
 # that is not of the type runs `ABCMeta`'s check in Python. These types have no subclasses.
 LEAF_LITERALS = frozenset({cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString, cst.ConcatenatedString})
 USED, RETURNED, STORED = "used", "returned", "stored"
+READ = "read"  # a parameter use: its values are read as data (`t.numpy()`, `.item()`) in the callee
 
 # Module methods that return the module itself: `model.eval().to(device)`.
 SELF_RETURNING = frozenset({"eval", "train", "to", "cuda", "cpu", "half", "float", "double", "bfloat16",
@@ -169,7 +170,7 @@ class ScopeResult:
     switch_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, key, "eval"/"train"/"unknown")
     returned: Value = PYTHON
     returns: bool = False
-    param_uses: dict = dataclasses.field(default_factory=dict)  # parameter -> {called, evaled, used, returned, stored}
+    param_uses: dict = dataclasses.field(default_factory=dict)  # parameter -> {called, evaled, used, returned, stored, read}
     accumulations: list = dataclasses.field(default_factory=list)
     inference_feeds: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, argument, Value)
     # id(node) -> (the loss call or operator that saves an inference tensor, the tensor's expression,
@@ -290,12 +291,27 @@ class Interpreter:
         if self.scope is not None:
             for name in _parameter_names(self.scope):
                 env[name] = self.parameter_value(name)
+            env.update(self.enclosing_self(env))
             body = self.scope.node.body
             statements = body.body if isinstance(body, cst.IndentedBlock) else [cst.SimpleStatementLine(body=body.body)]
         else:
             statements = self.analysis.module.body
         self.block(statements, env)
         return self.result
+
+    def enclosing_self(self, env: dict) -> dict:
+        """A function nested in a method reads the method's `self` (a closure: the thread target or
+        callback a method defines, `def run(): self.decode(x)`): that object, unless it is shadowed."""
+        between, method = [], self.scope.parent
+        while method is not None and method.class_name is None:
+            between.append(method)
+            method = method.parent
+        if method is None or _decorated_with(method, "staticmethod") or _is_classmethod(method):
+            return {}
+        name = _first_parameter(method)
+        if name is None or name in env or any(name in _parameter_names(f) for f in between):
+            return {}
+        return {name: self.model.instance_value(method.class_name)}
 
     def parameter_value(self, name: str) -> Value:
         given = self.context.param(name)
@@ -984,6 +1000,8 @@ class Interpreter:
             self.result.detached.update(value.sources)
         else:  # `out.detach().cpu().numpy()`: the values of `out` are read
             self.result.values_read.update(value.sources | value.detached)
+            for param in value.params:
+                self.result.param_uses.setdefault(param, set()).add(READ)
 
 
     def index_values(self, node: cst.CSTNode, value: Value) -> Value:
@@ -1270,7 +1288,7 @@ class Interpreter:
         if module.is_loss or (is_loss_callee(fact) and _holds_a_loss(module)):
             return self.loss(fact.node, arguments, _target_loss(fact, module))
         self.note_inference_inputs(fact, state, arguments)
-        if not self.disabled(state):
+        if not self.disabled(state) and not (method is None and self.model.forward_off(module)):
             for param in module.params:  # the parameter is run forward with gradients on here
                 self.result.param_uses.setdefault(param, set()).add("called")
         if self.disabled(state):
@@ -1367,6 +1385,8 @@ class Interpreter:
                 self.mark(value, USED)
             if STORED in uses:
                 self.leave(value, STORED)
+            if READ in uses:
+                self.read_values(value)  # `tensor_to_img(out)`, which calls `.numpy()` on it
             if "called" in uses and value.kind is Kind.MODULE and not self.disabled(state):
                 for param in value.params:
                     self.result.param_uses.setdefault(param, set()).add("called")

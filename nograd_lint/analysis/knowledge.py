@@ -388,6 +388,11 @@ LOGGING_FUNCTIONS = frozenset({"print", "log", "info", "debug", "warning", "writ
 
 
 
+def names_a_loss(class_name: str) -> bool:
+    """`PerceptualLoss`, `MMD_loss`, `nn.MSELoss`: a class named for the loss it computes."""
+    return class_name.lower().endswith("loss")
+
+
 def is_test_file(path: str) -> bool:
     """pytest's default file patterns, and files under a `tests`/`test` directory."""
     base = os.path.basename(path)

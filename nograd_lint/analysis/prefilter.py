@@ -167,8 +167,8 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
                         found["parameter_loop"] = True
                     if type(sub) in (ast.Name, ast.Attribute) and knowledge.EVALUATION_LOADER.search(word):
                         found["evaluation"] = True
-        elif kind is ast.ClassDef and (node.name.endswith("Loss") or any(
-                (_dotted(base) or "").endswith("Loss") for base in node.bases)):
+        elif kind is ast.ClassDef and (knowledge.names_a_loss(node.name) or any(
+                knowledge.names_a_loss(_dotted(base) or "") for base in node.bases)):
             found["loss_class"] = True
 
 

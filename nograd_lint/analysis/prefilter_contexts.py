@@ -121,6 +121,8 @@ class _Scan:
                 found["async_decorated"] = True
             if any(not isinstance(decorator, ast.Call) for decorator in decorated):
                 found["uncalled_context"] = True  # `@torch.set_grad_enabled`; `@torch.no_grad` before torch 2.1
+            if any(isinstance(d, ast.Call) and d.args and _last(d.func) == "set_grad_enabled" for d in decorated):
+                found["leaking_statement"] = True  # `@torch.set_grad_enabled(False)`, before torch 2.2
             inside = inside or bool(decorated)
         elif kind in (ast.With, ast.AsyncWith):
             used = [item for item in node.items if _mentions(item.context_expr, names)]

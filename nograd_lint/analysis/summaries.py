@@ -169,7 +169,7 @@ class FunctionSummary:
 
     @property
     def runs_forward(self) -> bool:
-        return bool(self.result.forwards)
+        return any(not self.model.forward_decorated_off(token) for token in self.result.forwards)
 
     @property
     def enables_grad_itself(self) -> bool:
@@ -397,7 +397,7 @@ class ModuleModel:
             cls.is_module = any(_is_module_base(b) for b in ancestors)
             cls.is_optimizer = any(b in knowledge.OPTIMIZER_BASES or b.startswith(knowledge.OPTIMIZER_PACKAGES)
                                    for b in ancestors)
-            cls.is_loss = cls.is_module and (cls.name.endswith("Loss") or any(b.endswith("Loss") for b in ancestors))
+            cls.is_loss = cls.is_module and (knowledge.names_a_loss(cls.name) or any(map(knowledge.names_a_loss, ancestors)))
             for base in ancestors:  # inherited methods of project base classes
                 if base in self.classes:
                     for name, method in self.classes[base].methods.items():
@@ -1016,7 +1016,7 @@ class ModuleModel:
     def qualified_call(self, qualified: str, fact, arguments) -> Optional[Value]:
         """What a call of an imported callable gives: models from factories."""
         if qualified in knowledge.SCRIPTED_MODULE_LOADERS:
-            return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.UNKNOWN)
+            return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.UNKNOWN, weights=True)
         if qualified.startswith(knowledge.MODEL_FACTORY_PREFIXES):
             last = qualified.rpartition(".")[2]
             if last[:1].islower() and not last.startswith(("get_", "list_", "load_state")):
@@ -1075,6 +1075,18 @@ class ModuleModel:
             found = [one.fields.get(attr) for one in cls]
             return join(*found) if all(value is not None for value in found) else None
         return None
+
+    def forward_decorated_off(self, token) -> bool:
+        """A call of a module whose project class decorates `forward` with `@torch.no_grad()` or
+        `@torch.inference_mode()` (`self.forward(images)` in a `visualize`): it records nothing.
+        (The token stays for the NG2 rules, which report such a forward where it is trained.)"""
+        return token.callee is None and token.method is None and self.forward_off(token.module)
+
+    def forward_off(self, module: Value) -> bool:
+        """Does the module's project class decorate `forward` with a disabling context?"""
+        forward = self.method_of(module.ref, "forward") if module.ref is not None else None
+        state = forward.decorator_state if forward is not None else None
+        return state is not None and state.mode.disables_grad
 
     def method_of(self, cls, name: Optional[str]) -> Optional[FunctionInfo]:
         """The method `name` of a class, or of every class of a union when they share it."""

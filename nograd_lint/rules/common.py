@@ -2,6 +2,8 @@
 pre-pass test of rules about grad-mode contexts and backward passes."""
 from __future__ import annotations
 
+from typing import Optional
+
 import libcst as cst
 
 from ..analysis.contexts import kind_of
@@ -28,6 +30,14 @@ class BackwardRule(Rule):
     @classmethod
     def relevant(cls, signals: Signals) -> bool:
         return signals.backward and signals.grad_context
+
+
+def literal_flag(call: cst.Call) -> Optional[bool]:
+    """The mode of `set_grad_enabled(True)` / `set_grad_enabled(False)`; None for any other argument."""
+    value = call.args[0].value if call.args else None
+    if isinstance(value, cst.Name) and value.value in ("True", "False"):
+        return value.value == "True"
+    return None
 
 
 def code_of(analysis: FileAnalysis, node: cst.CSTNode, limit: int = 60) -> str:

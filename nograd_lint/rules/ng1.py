@@ -71,7 +71,8 @@ class EvaluationWithGradients(Rule):
     - the graph of every batch is thrown away in a loop: high with a second sign (a name such as
       `evaluate`, a loader such as `val_loader`); medium when values are read from the outputs of
       each step (`.item()`, `.tolist()`, `.numpy()`, `.detach()`, an `argmax`, a sampled action in an
-      environment loop) and the module is surely one; low when the graph is only dropped (library
+      environment loop, or a project function given them that does so, `tensor_to_img(out)`) and
+      the module is surely one; low when the graph is only dropped (library
       loops that build, move or register modules look like that);
     - a function reads only values from the outputs of a module whose class has parameters (a
       model class of the project, a torch.nn layer with weights), a probe such as
@@ -107,6 +108,9 @@ class EvaluationWithGradients(Rule):
       keeps the outputs of every batch only in containers (detections collected for a report);
       or it runs a model it loaded weights into (`load_state_dict(torch.load(path))`) in a file
       where nothing trains, backpropagates or wants gradients (a sampling script): medium;
+    - a method of a plain class (no module) runs models its object loaded weights into (a
+      checkpoint, a TorchScript archive from `torch.jit.load`) in a file where nothing trains:
+      the class serves a trained model (`Recognizer(archive).transcribe(audio)`): medium;
     - in a loop that trains, after its training step, an `if step % N == 0:` block runs a module
       and only reads values from its outputs (a test accuracy printed every N steps): its
       statements that run the module are reported, medium;

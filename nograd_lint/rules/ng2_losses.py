@@ -8,7 +8,7 @@ from ..analysis.evaluation import has_parameters
 from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Origin
 from ..analysis.imports import dotted_name
 from ..analysis.interpret import ScopeResult
-from ..analysis.lattice import Graph, Kind
+from ..analysis.lattice import Graph, Kind, Value
 from ..analysis.prefilter import Signals
 from ..analysis.summaries import ModuleModel, model_of
 from ..diagnostics import Confidence
@@ -23,8 +23,8 @@ from .registry import register
 class LossWithoutGradients(ContextRule):
     """
     ## What it does
-    Finds a loss module (an `nn.Module` subclass named `...Loss`, or derived from one) whose
-    `forward` computes the value it returns from its inputs only under `torch.no_grad()`,
+    Finds a loss module (an `nn.Module` subclass named `...Loss` or `..._loss`, or derived from
+    one) whose `forward` computes a value it returns from its inputs only under `torch.no_grad()`,
     `torch.inference_mode()` or `torch.set_grad_enabled(False)`, written in the `forward` (a
     `with` block or a decorator): a perceptual or feature loss that runs its frozen feature
     network on both the prediction and the target "to save memory".
@@ -67,7 +67,9 @@ class LossWithoutGradients(ContextRule):
     the target (which may stay under `no_grad`) is the author's knowledge.
 
     ## Known limits
-    A loss module is recognised by its class's name or a base class's name ending in `Loss`
+    Each `return` is read alone: a branch that cuts the graph (the default kernel of a distance
+    loss averaged under `no_grad`) is reported even when another branch keeps it. A loss module is
+    recognised by its class's name or a base class's name ending in `loss`, in any case
     (a class whose own name and written bases do not end in `Loss`, derived from one through a
     base class of another module, is not read); a loss written as a function is not read. The
     inputs are the `forward` parameters without a default. A block set in a helper method the
@@ -105,19 +107,26 @@ class LossWithoutGradients(ContextRule):
 
 def _cutting_state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo,
                    inputs: set[str]) -> Optional[GradState]:
-    """The disabling context written in `forward` under which every input reaches the returned
-    value, when none reaches it with a graph and no module with parameters runs with gradients
-    on for it; else None."""
+    """The disabling context written in `forward` under which every input reaches a value it
+    returns, when none reaches that value with a graph and no module with parameters runs with
+    gradients on for it; else None. Each `return` is read alone: one branch (the default
+    `kernel_type`) may cut the graph while another keeps it."""
     results = model.results_of(forward)
     if not results or not all(result.returns for result in results):
         return None
-    states = [_state(analysis, model, forward, result, inputs) for result in results]
-    return states[0] if states[0] is not None and all(state is states[0] for state in states) else None
+    for fact in analysis.facts_in(analysis.returns, forward):
+        if fact.value is None or fact.is_yield:
+            continue
+        values = [result.values.get(id(fact.value)) for result in results]
+        states = [_state(analysis, model, forward, result, value, inputs) if value is not None else None
+                  for result, value in zip(results, values)]
+        if states[0] is not None and all(state is states[0] for state in states):
+            return states[0]
+    return None
 
 
 def _state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo, result: ScopeResult,
-           inputs: set[str]) -> Optional[GradState]:
-    returned = result.returned
+           returned: Value, inputs: set[str]) -> Optional[GradState]:
     if returned.kind is Kind.PYTHON:
         return None
     if any(token.id in returned.sources and has_parameters(token.module) for token in result.forwards):
@@ -127,6 +136,11 @@ def _state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo, re
         # decorated: everything it computes has no graph; it must compute the value from its inputs
         computed = (returned.params & inputs) | _fed_inputs(model, returned.fed_without_grad, inputs)
         return decorator if returned.graph is Graph.NO and computed == inputs else None
+    state = returned.nograd_state
+    if (returned.graph is Graph.NO and returned.nograd is not None and returned.params >= inputs
+            and state is not None and state.origin is Origin.WITH and explicit(analysis, state) is not None
+            and set_in(analysis, state, forward)):
+        return state  # every input reaches the value through arithmetic done under the block
     if returned.params & inputs:
         return None  # an input reaches the value with its graph
     found: Optional[GradState] = None

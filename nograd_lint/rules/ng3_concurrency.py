@@ -65,8 +65,10 @@ class ThreadInsideContext(Rule):
 
     ## Known limits
     Only workers passed by name (`target=work`, `pool.submit(work, ...)`, `functools.partial(work,
-    ...)`, `self.work`) or as a lambda whose body calls a model are followed; workers from other
-    modules are not. Processes are not reported.
+    ...)`, `self.work`, a function nested in the method, whose `self` is the method's) or as a
+    lambda whose body calls a model are followed; a helper the worker calls that runs a forward
+    pass counts unless the helper is decorated with its own grad mode. Workers from other modules
+    are not followed. Processes are not reported.
     """
 
     code = "NG307"
@@ -153,10 +155,12 @@ def _runs_forward(analysis: FileAnalysis, function: FunctionInfo) -> Optional[st
     result = _in_a_new_thread(analysis, function)
     if result.training or result.wants_grad:
         return None
-    for token in sorted(result.tokens.values(), key=lambda t: t.call.index):
+    for token in sorted(result.forwards, key=lambda t: t.call.index):
         # Only the worker's own contexts count: what its callers (or the module) set is not in force
-        # in a new thread.
-        if token.callee is None and not token.module.is_loss and analysis.state_of(token.call).origin not in (*EXPLICIT, Origin.HOOK):
+        # in a new thread. A helper it calls that runs a forward pass (`self._decode_loop(q)`) runs
+        # it in the thread too, with gradients on unless the helper disables them itself.
+        if (not token.module.is_loss and (token.callee is None or not token.callee.decorator_uses)
+                and analysis.state_of(token.call).origin not in (*EXPLICIT, Origin.HOOK)):
             return code_of(analysis, token.call.node, 40)
     return None
 

@@ -172,7 +172,7 @@ class UncalledContext(ContextRule):
                 elif use.kind is GradContext.SET_GRAD_ENABLED and not use.args:
                     yield Finding(use.node, f"`{code_of(analysis, use.node)}` raises TypeError: pass the mode, "
                                             "`True` or `False`")
-        oldest = _OldestTorch(analysis, settings)
+        oldest = OldestTorch(analysis, settings)
         for function in analysis.functions:
             for use in function.decorator_uses:
                 if use.kind is GradContext.SET_GRAD_ENABLED and not use.args:
@@ -196,7 +196,7 @@ class UncalledContext(ContextRule):
                                  f"call it: `with {spelled}():`", fix)
 
 
-    def _bare_decorator(self, analysis, use: ContextUse, oldest: "_OldestTorch") -> Finding:
+    def _bare_decorator(self, analysis, use: ContextUse, oldest: "OldestTorch") -> Finding:
         spelled = code_of(analysis, use.node)
         effect = ("replaces the function with a context manager that never runs it"
                   if use.kind is GradContext.INFERENCE_MODE else "raises TypeError when the module is imported")
@@ -205,7 +205,7 @@ class UncalledContext(ContextRule):
         return Finding(use.node, f"`@{spelled}` without parentheses works only since torch 2.1; on older torch it "
                                  f"{effect}, and {oldest.why()}: write `@{spelled}()`", fix)
 
-    def _given_function(self, analysis, call, oldest: "_OldestTorch") -> Finding:
+    def _given_function(self, analysis, call, oldest: "OldestTorch") -> Finding:
         spelled = code_of(analysis, call.node.func)
         wrapped = cst.Call(func=cst.Call(func=call.node.func), args=call.node.args)
         fix = Fix(FixSafety.SAFE, f"make the context first: `{spelled}()(...)`", edits.replace(call.node, wrapped),
@@ -217,7 +217,7 @@ class UncalledContext(ContextRule):
 _NO_ARGUMENT_KINDS = (GradContext.NO_GRAD, GradContext.ENABLE_GRAD)  # `inference_mode(mode)` takes a flag
 
 
-class _OldestTorch:
+class OldestTorch:
     """The oldest torch a file must run on: the `torch-version` setting, else what its project
     requires (read once per check, and only when a finding depends on it)."""
 
@@ -236,9 +236,13 @@ class _OldestTorch:
                                if floor is not None else (None, ""))
         return self._known
 
+    def before(self, version: tuple[int, int]) -> bool:
+        """Must the file run on a torch older than `version`? False when nothing says."""
+        oldest = self._find()[0]
+        return oldest is not None and oldest < version
+
     def before_2_1(self) -> bool:
-        version = self._find()[0]
-        return version is not None and version < (2, 1)
+        return self.before((2, 1))
 
     def why(self) -> str:
         return self._find()[1]

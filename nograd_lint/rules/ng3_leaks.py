@@ -21,7 +21,9 @@ from ..analysis.summaries import model_of
 from ..analysis.syntax import sub_suites
 from .base import Finding
 from ..analysis.prefilter import Signals
-from .common import INSTANCE_KINDS, ContextRule, code_of, mode_words
+from .common import INSTANCE_KINDS, ContextRule, code_of, literal_flag, mode_words
+from .ng3_contexts import OldestTorch
+from .ng3_reenable import decorator_leaks, reenabling
 from .registry import register
 
 # Top-level calls that configure a library rather than do a script's work, and calls that read a
@@ -44,6 +46,14 @@ class LeakingSetGradEnabled(ContextRule):
     `forward` of a module class, `torch.set_grad_enabled(True)` leaks the same way (medium
     confidence): a forward runs inside its callers' contexts, and turns their `no_grad` off.
 
+    It also finds a `torch.set_grad_enabled(True)` statement that ends an earlier
+    `torch.set_grad_enabled(False)` of the same function: it turns gradients on, not back to the
+    mode the function was entered with. And `@torch.set_grad_enabled(False)` used as a decorator
+    when the project supports a torch older than 2.2 (its declared torch requirement, or the
+    `torch-version` setting): there, the constructor turns gradients off when
+    the decorator is applied, at import, and they stay off until the function first returns
+    (torch 2.2 restores the mode in the decorator; checked on real torch in the test suite).
+
     It also finds `torch.set_grad_enabled(False)` at the top level of a library module, which runs
     when the module is imported. A script's top level is a deliberate setting for the run and is
     not reported: a file with `if __name__ == "__main__":`, a notebook, or a file whose top level
@@ -59,11 +69,23 @@ class LeakingSetGradEnabled(ContextRule):
     gradients at import time does it for every program that imports it, and their training
     fails the same way.
 
+    A function that turns gradients back on with `True` leaks the other way: called inside a
+    caller's `torch.no_grad()` (an evaluation loop, a validation step), it records graphs for the
+    rest of its own body and for everything the caller runs after it in that block (a fix in
+    geomloss did exactly this: save the mode, then restore it).
+
     ## Example
     ```python
     def embed(model, x):
         torch.set_grad_enabled(False)
         return model(x)
+
+    def solve(cost, a, steps):
+        torch.set_grad_enabled(False)
+        for _ in range(steps):
+            a = torch.logsumexp(a - cost, dim=1)
+        torch.set_grad_enabled(True)  # not the caller's mode
+        return a
     ```
 
     ## Use instead
@@ -74,7 +96,15 @@ class LeakingSetGradEnabled(ContextRule):
     ```
 
     ## Fix safety
-    In a function, the fix turns the statement into `with torch.set_grad_enabled(...):` over the
+    For a function that turns gradients back on, the fix saves the mode first
+    (`grad_was_enabled = torch.is_grad_enabled()` before the `False` statement) and puts it back
+    at each `True` statement: **unsafe**, since a caller under `no_grad` then stops recording after
+    the call, which was the point but changes what runs. There is no fix when a `True` statement
+    is outside the block of the `False` one, or the name is taken. The decorator is replaced by
+    `@torch.no_grad()` (**safe**: the same mode inside the function, and none at import); a
+    decorator given a runtime flag has no fix.
+
+    Otherwise, in a function, the fix turns the statement into `with torch.set_grad_enabled(...):` over the
     rest of its block. It is **unsafe**: code after the function that relied on the mode staying
     set (knowingly or not) now runs in the caller's mode. There is no fix when the call is the
     last statement of its block, when it is the one-line body of an `if` (`if set_grad_enabled:
@@ -83,7 +113,10 @@ class LeakingSetGradEnabled(ContextRule):
     (`@torch.no_grad()`) is the author's decision.
 
     ## Known limits
-    A restore in a caller, or through a helper function, is not seen. A `return` between the call
+    A function that turns gradients back on is reported with high confidence when a caller of the
+    run calls it under a disabling context, low when it trains or when what runs it (its module,
+    or its callers followed up) is a script or a test, and medium otherwise (a library's function,
+    which its users may call under `no_grad`). A restore in a caller, or through a helper function, is not seen. A `return` between the call
     and the restore counts as a path that leaks. A restore in a later block that is not around the
     call counts only when it puts back a mode saved before the call (`previous =
     torch.is_grad_enabled()`, disabled under `else:` of `if phase == "train":` and put back under
@@ -110,6 +143,8 @@ class LeakingSetGradEnabled(ContextRule):
         return signals.leaking_statement
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
+        yield from reenabling(analysis, _runs_as_script)
+        yield from decorator_leaks(analysis, OldestTorch(analysis, settings))
         for call in analysis.calls:
             if not call.is_bare_statement or kind_of(call) is not GradContext.SET_GRAD_ENABLED:
                 continue
@@ -314,8 +349,8 @@ def _is_restore(analysis: FileAnalysis, fact: CallFact, setting: Optional[CallFa
     `setting` set); after a `set_grad_enabled(True)`, turns them off or to a flag."""
     if not fact.is_bare_statement or not fact.node.args:
         return False
-    turned_on = setting is not None and _literal_flag(setting.node) is True
-    if _literal_flag(fact.node) is turned_on:
+    turned_on = setting is not None and literal_flag(setting.node) is True
+    if literal_flag(fact.node) is turned_on:
         return False  # the same mode again
     if setting is not None and setting.node.args and fact.node.args[0].value.deep_equals(setting.node.args[0].value):
         return False
@@ -323,16 +358,8 @@ def _is_restore(analysis: FileAnalysis, fact: CallFact, setting: Optional[CallFa
             or fact.qualified == "torch._C._set_grad_enabled")
 
 
-def _literal_flag(call: cst.Call) -> Optional[bool]:
-    """The mode of `set_grad_enabled(True)` / `set_grad_enabled(False)`; None for any other argument."""
-    value = call.args[0].value if call.args else None
-    if isinstance(value, cst.Name) and value.value in ("True", "False"):
-        return value.value == "True"
-    return None
-
-
 def _literal_false(call: cst.Call) -> bool:
-    return _literal_flag(call) is False
+    return literal_flag(call) is False
 
 
 def _enables_in_forward(analysis: FileAnalysis, call: CallFact) -> bool:
@@ -340,7 +367,7 @@ def _enables_in_forward(analysis: FileAnalysis, call: CallFact) -> bool:
     forward runs inside its callers' contexts (a `no_grad` evaluation loop), which it overrides
     for everything after it."""
     function = call.function
-    if _literal_flag(call.node) is not True or function.name != "forward" or function.class_name is None:
+    if literal_flag(call.node) is not True or function.name != "forward" or function.class_name is None:
         return False
     cls = model_of(analysis).classes.get(function.class_name)
     return cls is not None and cls.is_module

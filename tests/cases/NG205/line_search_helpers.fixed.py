@@ -34,11 +34,12 @@ class LineSearchLBFGS(torch.optim.Optimizer):
     def step(self, closure):
         loss = closure()
         direction = -1.0
+        grad_was_enabled = torch.is_grad_enabled()
         torch.set_grad_enabled(False)
         if self.defaults.get("batch_mode"):
             t = self._backtrack(closure, direction, 1.0)  # expect: NG205@17
         else:
             t = self._bracket(closure, direction)  # expect: NG205@17
-        torch.set_grad_enabled(True)
+        torch.set_grad_enabled(grad_was_enabled)
         self._move(t, direction)
         return loss

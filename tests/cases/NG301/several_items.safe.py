@@ -14,5 +14,5 @@ def after_statement(model, x):
     torch.set_grad_enabled(False)
     # expect: NG301@10
     out = model(x)
-    torch.set_grad_enabled(True)
+    torch.set_grad_enabled(True)  # expect: NG304@5
     return out

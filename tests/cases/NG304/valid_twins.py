@@ -54,3 +54,7 @@ class FrozenGrad:
 
     def __exit__(self, *exc):
         torch.set_grad_enabled(True)
+
+
+if __name__ == "__main__":  # a script: what runs these functions is in sight
+    pass

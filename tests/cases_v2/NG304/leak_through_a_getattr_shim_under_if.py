@@ -12,3 +12,7 @@ def compare(net, x, small):
     out2 = net(x * 2)
     if set_grad_enabled: set_grad_enabled(True)
     return out2.shape
+
+
+if __name__ == "__main__":  # a script: what runs these functions is in sight
+    pass
