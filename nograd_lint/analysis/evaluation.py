@@ -265,6 +265,11 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     # outputs read only as values (`.item()`, `.argmax()`, `.numpy()`): data flowed, the graph did not
     read_loop = [t for t in dead_loop if t.id in result.read_as_data]
     escaping = [t for t in tokens if not result.dead(t)]
+    if escaping and dead_loop and all(t.call.index < dead_loop[0].call.index for t in escaping):
+        # an early path returns a graph (`if framework: return self.model(x)`, for a caller to
+        # differentiate), a loop after it throws every batch's away: the loop is the finding, not
+        # the whole function
+        return None
     returned_only = all(result.fate(t.id) <= {"returned"} for t in escaping)
     callers = _caller_verdict(model, function) if escaping and returned_only else None
     if callers == "differentiated":
@@ -640,7 +645,13 @@ def _decodes_step_by_step(model: ModuleModel, result: ScopeResult) -> bool:
         return False
     tokens = _recording(model, result)
     looped = [t for t in tokens if t.in_loop]
-    return bool(looped) and all(result.dead(t) for t in tokens) and any(t.id in result.read_as_data for t in looped)
+    if not looped or not all(result.dead(t) for t in looped) or not any(t.id in result.read_as_data for t in looped):
+        return False
+    # after the loop, the ids it generated may be decoded and returned (`self.vae.decode(codes)`):
+    # no step's graph goes with them
+    last = max(t.call.index for t in looped)
+    return all(result.dead(t) or (t.call.index > last and result.fate(t.id) <= {"returned"})
+               for t in tokens if not t.in_loop)
 
 
 def _overridden_hook(function: FunctionInfo) -> Optional[str]:

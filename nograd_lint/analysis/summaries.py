@@ -169,7 +169,7 @@ class FunctionSummary:
 
     @property
     def runs_forward(self) -> bool:
-        return any(not self.model.forward_decorated_off(token) for token in self.result.forwards)
+        return bool(self.result.forwards)
 
     @property
     def enables_grad_itself(self) -> bool:
