@@ -265,7 +265,7 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     # outputs read only as values (`.item()`, `.argmax()`, `.numpy()`): data flowed, the graph did not
     read_loop = [t for t in dead_loop if t.id in result.read_as_data]
     escaping = [t for t in tokens if not result.dead(t)]
-    if escaping and dead_loop and all(t.call.index < dead_loop[0].call.index for t in escaping):
+    if escaping and dead_loop and all(not t.in_loop and t.call.index < dead_loop[0].call.index for t in escaping):
         # an early path returns a graph (`if framework: return self.model(x)`, for a caller to
         # differentiate), a loop after it throws every batch's away: the loop is the finding, not
         # the whole function
