@@ -45,10 +45,11 @@ def reenabling(analysis: FileAnalysis, runs_as_script: Callable[[FileAnalysis], 
         confidence = _confidence(analysis, function, runs_as_script)
         fix = _restore_fix(analysis, function, off, ons)
         for on in ons:
-            yield Finding(on.node, f"`{code_of(analysis, on.node)}` turns gradients on, not back to the mode "
-                                   f"`{function.name}` was entered with (after `{code_of(analysis, off.node)}`): called under `torch.no_grad()` (an evaluation), it records graphs from "
-                                   f"here on; save the mode first (`{SAVED_NAME} = torch.is_grad_enabled()`) and put "
-                                   "it back", fix if on is ons[0] else None, confidence)
+            message = (f"`{code_of(analysis, on.node)}` turns gradients on, not back to the mode `{function.name}` "
+                       f"was entered with (after `{code_of(analysis, off.node)}`): called under `torch.no_grad()` "
+                       f"(an evaluation), it records graphs from here on; save the mode first "
+                       f"(`{SAVED_NAME} = torch.is_grad_enabled()`) and put it back")
+            yield Finding(on.node, message, fix if on is ons[0] else None, confidence)
 
 
 def decorator_leaks(analysis: FileAnalysis, oldest) -> Iterable[Finding]:
