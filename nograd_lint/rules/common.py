@@ -10,6 +10,7 @@ from ..analysis.contexts import kind_of
 from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin
 from ..analysis.knowledge import GradContext
 from ..analysis.prefilter import Signals
+from ..analysis.summaries import model_of
 from .base import Rule
 
 # Grad-mode context managers that are objects of their own (`torch.no_grad()`), not a mode switch.
@@ -38,6 +39,12 @@ def literal_flag(call: cst.Call) -> Optional[bool]:
     if isinstance(value, cst.Name) and value.value in ("True", "False"):
         return value.value == "True"
     return None
+
+
+def is_module_forward(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """The `forward` of a module class: it runs inside its callers' grad contexts."""
+    cls = model_of(analysis).classes.get(function.class_name) if function.class_name else None
+    return function.name == "forward" and cls is not None and cls.is_module
 
 
 def code_of(analysis: FileAnalysis, node: cst.CSTNode, limit: int = 60) -> str:

@@ -17,11 +17,10 @@ from ..analysis.gradmode import (CallFact, ContextUse, FileAnalysis, FunctionInf
 from ..io.notebooks import is_notebook
 from ..analysis.imports import dotted_name
 from ..analysis.knowledge import GradContext
-from ..analysis.summaries import model_of
 from ..analysis.syntax import sub_suites
 from .base import Finding
 from ..analysis.prefilter import Signals
-from .common import INSTANCE_KINDS, ContextRule, code_of, literal_flag, mode_words
+from .common import INSTANCE_KINDS, ContextRule, code_of, is_module_forward, literal_flag, mode_words
 from .ng3_contexts import OldestTorch
 from .ng3_reenable import decorator_leaks, reenabling
 from .registry import register
@@ -366,11 +365,7 @@ def _enables_in_forward(analysis: FileAnalysis, call: CallFact) -> bool:
     """`torch.set_grad_enabled(True)` as a statement in the `forward` of a module class: the
     forward runs inside its callers' contexts (a `no_grad` evaluation loop), which it overrides
     for everything after it."""
-    function = call.function
-    if literal_flag(call.node) is not True or function.name != "forward" or function.class_name is None:
-        return False
-    cls = model_of(analysis).classes.get(function.class_name)
-    return cls is not None and cls.is_module
+    return literal_flag(call.node) is True and is_module_forward(analysis, call.function)
 
 
 def _restores_in_finally(statement: cst.Try, restores: list[CallFact]) -> bool:

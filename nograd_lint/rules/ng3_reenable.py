@@ -17,7 +17,7 @@ from ..analysis.treewalk import iter_nodes
 from ..diagnostics import Confidence, Fix, FixSafety
 from ..fixes import edits
 from .base import Finding
-from .common import code_of, literal_flag
+from .common import code_of, is_module_forward, literal_flag
 
 SAVED_NAME = "grad_was_enabled"
 # torch/autograd/grad_mode.py: `set_grad_enabled.__init__` sets the mode; from torch 2.2 (PR
@@ -40,7 +40,7 @@ def reenabling(analysis: FileAnalysis, runs_as_script: Callable[[FileAnalysis], 
         if off is None:
             continue
         ons = [call for call in switches if call.index > off.index and literal_flag(call.node) is True]
-        if not ons or _is_module_forward(analysis, function):  # a forward's `True` is reported as it is
+        if not ons or is_module_forward(analysis, function):  # a forward's `True` is reported as it is
             continue
         confidence = _confidence(analysis, function, runs_as_script)
         fix = _restore_fix(analysis, function, off, ons)
@@ -59,8 +59,7 @@ def decorator_leaks(analysis: FileAnalysis, oldest) -> Iterable[Finding]:
         for use in function.decorator_uses:
             if use.kind is not GradContext.SET_GRAD_ENABLED or not use.called or not use.args:
                 continue
-            flag = use.args[0].value
-            literal = flag.value == "True" if isinstance(flag, cst.Name) and flag.value in ("True", "False") else None
+            literal = literal_flag(use.node)
             if literal is True or not oldest.before(DECORATOR_RESTORES_SINCE):
                 continue
             spelled = code_of(analysis, use.node)
@@ -74,11 +73,6 @@ def decorator_leaks(analysis: FileAnalysis, oldest) -> Iterable[Finding]:
             yield Finding(use.node, f"`@{spelled}` turns gradients off when the decorator is applied (at import) "
                                     "and leaves them off until the function first returns, on torch before 2.2, and "
                                     f"{oldest.why()}: use `@torch.no_grad()`", fix)
-
-
-def _is_module_forward(analysis: FileAnalysis, function: FunctionInfo) -> bool:
-    cls = model_of(analysis).classes.get(function.class_name) if function.class_name else None
-    return function.name == "forward" and cls is not None and cls.is_module
 
 
 def _confidence(analysis: FileAnalysis, function: FunctionInfo,
