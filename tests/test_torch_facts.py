@@ -32,8 +32,8 @@ nn = torch.nn
 from torch.autograd.graph import saved_tensors_hooks  # noqa: E402
 
 from nograd_lint.analysis import knowledge  # noqa: E402
-from nograd_lint.analysis.interpret import (ALIASING_VIEWS, INDEX_VALUED, INDEXING_REDUCTIONS,  # noqa: E402
-                                            NUMPY_CONVERSIONS)
+from nograd_lint.analysis.interpret import (ALIASING_VIEWS, GRAPHLESS_DRAWS, INDEX_VALUED,  # noqa: E402
+                                            INDEXING_REDUCTIONS, NUMPY_CONVERSIONS)
 
 # --------------------------------------------------------------------------
 # Stable message fragments (these are quoted in the rule documentation).
@@ -2041,6 +2041,30 @@ def test_index_valued_torch_functions_give_no_graph(name):
     assert not getattr(torch, name)(*arguments).requires_grad
     for kept in ("round", "sign", "floor"):
         assert getattr(torch, kept)(x).requires_grad
+
+
+@pytest.mark.parametrize("method", sorted(GRAPHLESS_DRAWS))
+@pytest.mark.parametrize("make", [
+    lambda p: torch.distributions.Categorical(logits=p),
+    lambda p: torch.distributions.Normal(p, 1.0),
+    lambda p: torch.distributions.Bernoulli(logits=p),
+    lambda p: torch.distributions.MultivariateNormal(p, torch.eye(4)),
+], ids=["Categorical", "Normal", "Bernoulli", "MultivariateNormal"])
+def test_a_distribution_draws_without_a_graph_and_differentiates_the_rest(method, make):
+    """NG101: `dist.sample()` (and `sample_n`) of a torch distribution built from a graph-carrying
+    tensor has no graph (a rollout's sampled actions keep no step's graph), while `log_prob`
+    and `entropy` differentiate the distribution's parameters (the interpreter's GRAPHLESS_DRAWS)."""
+    p = torch.rand(3, 4, requires_grad=True)
+    dist = make(p)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sample_n is deprecated
+        drawn = getattr(dist, method)(2) if method == "sample_n" else dist.sample()
+    assert not drawn.requires_grad
+    assert dist.log_prob(dist.sample()).requires_grad
+    if not dist.has_rsample:  # a location's entropy does not depend on it
+        assert dist.entropy().requires_grad
+    else:
+        assert dist.rsample().requires_grad
 
 
 @pytest.mark.parametrize("name", sorted(INDEXING_REDUCTIONS))

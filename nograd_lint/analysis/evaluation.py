@@ -757,7 +757,8 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
     inside = [t for t in tokens if loop.span.contains(t.call.index)]
     if not inside or any(loop.span.contains(c.index) for c in result.training):
         return None
-    if any(t.id in result.detached_into_backward for t in inside):
+    held = _held_through(model, scope, loop, result, inside)
+    if any(t.id in result.detached_into_backward for t in inside) and not held:
         return None  # a target network's outputs, detached into the loss the scope backpropagates
     if any(loop.span.contains(fact.index) for fact, _, _ in result.switches):
         return None
@@ -781,10 +782,22 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
         confidence = Confidence.MEDIUM
     else:
         return None
-    thrown = ("it reads values from the outputs of every step and throws their graphs away" if read and not hint
+    thrown = ("it keeps the graph of every step until the outputs are detached after the loop" if held
+              else "it reads values from the outputs of every step and throws their graphs away" if read and not hint
               else EVERY_BATCH_DROPPED)
     evidence = "; ".join(e for e in (evaled, thrown, hint) if e)
     return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False)
+
+
+def _held_through(model: ModuleModel, scope, loop: LoopInfo, result: ScopeResult, inside: list[Token]) -> bool:
+    """A rollout of the model the scope trains: every step's outputs are kept (in lists) through
+    the whole loop and detached only after it, as the update's constants (old values and
+    log-probabilities, `torch.stack(values).detach()`): no step's graph is ever used. (A target
+    network's outputs detached into the TD target stay the author's stop-gradient.)"""
+    detached = [t for t in inside if t.id in result.detached_into_backward]
+    sites = [result.detached_at.get(t.id) for t in detached]
+    return (bool(sites) and all(sites) and all(index > loop.span.end for found in sites for index in found)
+            and all(_trained_here(model, scope, result, t) for t in detached))
 
 
 def _script_keeps_outputs(scope, result: ScopeResult, kept: list[Token]) -> bool:

@@ -91,6 +91,12 @@ TENSOR_CREATION = frozenset({"tensor", "zeros", "ones", "empty", "full", "rand",
 # torch functions whose result is no tensor (`torch.device("cuda")`: `m.to(device)` is no tensor op)
 TORCH_PLAIN_VALUES = frozenset({"manual_seed", "save", "device", "Generator", "is_tensor", "get_default_dtype",
                                 "is_available", "device_count", "current_device", "get_device_name"})
+# `torch.distributions.Categorical(logits=out)`: a distribution object, which carries its
+# parameters' graph (`log_prob`, `entropy` and `rsample` differentiate them); `sample()` draws
+# without a graph whatever they carry (tests/test_torch_facts.py). Its value is a tensor value
+# whose `ref` is this prefix and the class's name.
+DISTRIBUTIONS = "torch.distributions."
+GRAPHLESS_DRAWS = frozenset({"sample", "sample_n"})
 
 
 @dataclasses.dataclass(eq=False)
@@ -215,6 +221,9 @@ class ScopeResult:
     # ids of the forward passes whose detached outputs reach a backward pass (a TD target made
     # from a target network's outputs and `.detach()`ed: the author's stop-gradient)
     detached_into_backward: set = dataclasses.field(default_factory=set)
+    # id of a forward pass -> positions of the `.detach()` calls that dropped its graph (a rollout's
+    # outputs kept in lists for every step and detached after the loop)
+    detached_at: dict = dataclasses.field(default_factory=dict)
     # id(call node) -> (CallFact, the ids of the forward passes whose graph its input carries): a
     # forward pass run with gradients disabled on a tensor that carries a graph recorded here
     severed: dict = dataclasses.field(default_factory=dict)
@@ -1011,6 +1020,29 @@ class Interpreter:
         state = self.state(node)
         inference = node if state is not None and state.mode is Mode.INFERENCE else None
         return NO_GRAPH.but(inference=inference, params=value.params)
+
+    def runs_forward_when_called(self, value: Value) -> bool:
+        """A project function (or an object with a project `__call__`) whose summary runs a
+        forward pass, and that sets no grad mode itself (`get_loss(volatile)` that a line search
+        calls as `f(True)` to run it under `no_grad`)."""
+        function = self.model.called_function(value)
+        summary = self.model.summary_of(function) if function is not None else None
+        if summary is None or not summary.runs_forward or summary.result.switches or summary.enables_grad_itself:
+            return False
+        analysis = (self.model.owner_model(function) or self.model).analysis
+        return not any(fact.uses for fact in analysis.facts_in(analysis.withs, function))
+
+    def callback_module(self, summary, params: dict) -> Optional[Value]:
+        """The module that a project function handed to the callee, which calls it, runs (a
+        decoding step that runs `self`), the surest of them."""
+        modules = []
+        for name, value in params.items():
+            function = self.model.called_function(value) if "called" in summary.param_uses.get(name, ()) else None
+            inner = self.model.summary_of(function) if function is not None else None
+            if inner is not None:
+                modules += [t.module for t in inner.result.forwards if t.module.kind is Kind.MODULE]
+        return max(modules, key=lambda module: module.evidence, default=None)
+
     def _is_method(self, receiver: Value, attr: str) -> bool:
         """`self.optimize_generator` on an object of a project class that defines it: a method,
         whatever its name reads as."""
@@ -1233,6 +1265,8 @@ class Interpreter:
             if method in VALUE_READS:  # `.size()`, `.numel()` read the shape, not the values
                 self.read_values(receiver)
             return PYTHON
+        if method in GRAPHLESS_DRAWS and isinstance(receiver.ref, str) and receiver.ref.startswith(DISTRIBUTIONS):
+            return self.index_values(node, receiver)  # `dist.sample()`: drawn from the values, no graph
         if method in DETACHING or method in NON_DIFFERENTIABLE:
             detaching = method in ("detach", "detach_")
             if method == "numpy" and not _forced(fact.node):
@@ -1240,6 +1274,8 @@ class Interpreter:
             if not detaching:
                 return self.index_values(node, receiver)
             self.read_values(receiver, detached_only=True)
+            for source in receiver.sources:
+                self.result.detached_at.setdefault(source, set()).add(fact.index)
             # a view of an inference tensor is one
             return NO_GRAPH.but(inference=receiver.inference, params=receiver.params,
                                 detached=receiver.sources | receiver.detached)
@@ -1387,8 +1423,8 @@ class Interpreter:
                 self.leave(value, STORED)
             if READ in uses:
                 self.read_values(value)  # `tensor_to_img(out)`, which calls `.numpy()` on it
-            if "called" in uses and value.kind is Kind.MODULE and not self.disabled(state):
-                for param in value.params:
+            if "called" in uses and value.kind in (Kind.MODULE, Kind.UNKNOWN) and not self.disabled(state):
+                for param in value.params:  # a callable given in is called through the callee
                     self.result.param_uses.setdefault(param, set()).add("called")
         if summary.trains_given(constants) or any("called" in summary.param_uses.get(name, ()) and self.model.trains_when_called(value)
                                                    for name, value in params.items()):
@@ -1428,6 +1464,11 @@ class Interpreter:
         # a module passed where the callee calls its parameter: the callee runs it forward
         via_argument = any(value.kind is Kind.MODULE and "called" in summary.param_uses.get(name, ())
                            for name, value in params.items())
+        # or a project function that runs one (a decoding step given to a beam search): what the
+        # callee returns may carry the graphs of its calls, which the summary does not follow
+        via_callback = any(value.kind is not Kind.MODULE and "called" in summary.param_uses.get(name, ())
+                           and self.runs_forward_when_called(value) for name, value in params.items())
+        via_argument = via_argument or via_callback
         runs_forward = ((summary.runs_forward or via_argument)
                         and not _calls_no_module_that_records(summary, params, arguments))
         # a module passed in and run may give its graph back when what comes back may carry one from
@@ -1453,6 +1494,8 @@ class Interpreter:
                 module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
                 if module.kind is not Kind.MODULE and own_fields is not None:
                     module = _field_run_in_eval(summary.result, own_fields) or module
+                if module.kind is not Kind.MODULE and via_argument:
+                    module = self.callback_module(summary, params) or module
                 keeps = summary.stores_graph or bool(summary.stored_in_params)
                 token = self.token(fact, module, callee=function, internal=inside and not keeps)
                 token.runs = self.modules_run(fact, function, summary, bound_self)
@@ -1466,7 +1509,8 @@ class Interpreter:
         if bound_self is not None and bound_self.inference is not None and fact.method in VIEW_METHODS:
             result = result.but(inference=bound_self.inference)  # `batch.to(device)`: the same tensors, moved
         if shape.elements is not None and not summary.returned_self:
-            result = result.but(elements=tuple(self.returned_element(e, params, token, state, fact.node, summary.graph_ids)
+            result = result.but(elements=tuple(self.returned_element(e, params, token, state, fact.node, summary.graph_ids,
+                                                                     via_callback and returns_graph)
                                                 for e in shape.elements))
         if state is not None and state.mode is Mode.INFERENCE and not summary.returned_self:
             result = self.made_in_inference(fact, function, result)
@@ -1497,11 +1541,13 @@ class Interpreter:
         return False
 
     def returned_element(self, element: Value, params: dict, token: Optional[Token], state, call: cst.Call,
-                         graphs: frozenset) -> Value:
-        """One element of a tuple a project function returns, seen from the call."""
+                         graphs: frozenset, callback: bool = False) -> Value:
+        """One element of a tuple a project function returns, seen from the call (`callback`: the
+        call hands it a function that runs forward passes, whose outputs any element that may
+        carry a graph may hold)."""
         passed = [params[name] for name in element.params if name in params and name not in ("self", "cls")]
         value = _graph_from_parameters(element, params).but(sources=frozenset(), params=frozenset(), elements=None)
-        if element.sources & graphs and element.kind is not Kind.PYTHON:
+        if element.kind is not Kind.PYTHON and (element.sources & graphs or (callback and element.graph is not Graph.NO)):
             if token is not None:
                 value = value.but(graph=Graph.YES, sources=frozenset({token.id}))
             elif self.disabled(state):
@@ -1612,6 +1658,8 @@ class Interpreter:
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
             args = args.but(graph=Graph.YES)  # a parameter called in code that backpropagates: a model
         result = self.computed(node, args)
+        if _is_distribution_class(qualified) and result.kind is Kind.TENSOR:
+            return result.but(ref=qualified)
         if result.sources and not (qualified or "").startswith("torch."):  # `transform(out)`: maybe not a tensor
             result = result.but(opaque=result.sources)
         # what an unknown callable makes of Python values is unknown (`load_model(path)`), never a graph
@@ -2238,3 +2286,8 @@ def _expressions_of(small: cst.CSTNode):
 
 
 _ = bound_names  # re-exported for rules that bind targets the same way
+
+
+def _is_distribution_class(qualified: Optional[str]) -> bool:
+    """`torch.distributions.Normal`, `torch.distributions.categorical.Categorical`."""
+    return qualified is not None and qualified.startswith(DISTRIBUTIONS) and qualified.rpartition(".")[2][:1].isupper()

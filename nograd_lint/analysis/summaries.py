@@ -533,13 +533,24 @@ class ModuleModel:
             if call.function is not None:
                 for target in callees(self.analysis, call):
                     edges[id(call.function)].append(target)
+        for function in functions:  # a function it defines may be handed to a callee that runs it
+            if function.parent is not None and id(function.parent) in edges:
+                edges[id(function.parent)].append(function)
         self._groups = strongly_connected(functions, edges)
         return self._groups
 
     def _callees_of(self, function: FunctionInfo) -> list[FunctionInfo]:
         """The functions of this module that calls in `function`'s own body may run."""
+        known = self.analysis.cache.get("nested_functions")
+        if known is None or known[0] != len(self.analysis.functions):  # bodies built since add functions
+            nested: dict[int, list] = {}
+            for one in self.analysis.functions:
+                if one.parent is not None:
+                    nested.setdefault(id(one.parent), []).append(one)
+            known = self.analysis.cache["nested_functions"] = (len(self.analysis.functions), nested)
+        nested = known[1]
         return [target for call in self.analysis.facts_in(self.analysis.calls, function)
-                for target in callees(self.analysis, call)]
+                for target in callees(self.analysis, call)] + nested.get(id(function), [])
 
     def defines(self, function: FunctionInfo) -> bool:
         return self._functions_by_node.get(id(function.node)) is function

@@ -49,7 +49,10 @@ class EvaluationWithGradients(Rule):
     whose first word is an inference verb (`predict`, `infer`, `generate`, `decode`, ...) of a
     module the code put in eval mode runs it, whichever class it is. A method called on an
     instance of one of several project classes (`policy = TD3(...)` or `DDPG(...)`, handed to
-    `eval_policy(policy, env)`) runs what each class's own method runs. A region is reported
+    `eval_policy(policy, env)`) runs what each class's own method runs. A function handed to a
+    project function that calls it (a decoding step given to a beam search, a step given to a
+    runner) runs its forward passes at that call, and what the call returns may carry their
+    graphs. A region is reported
     when it runs such forward passes with gradients on and:
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
@@ -91,6 +94,11 @@ class EvaluationWithGradients(Rule):
       training (`math.exp(self.get_loss(x, y).item())`), and nothing returns a graph: medium;
       outputs detached into the loss the same scope backpropagates (a target network's TD
       target) are the author's stop-gradient, never evaluation;
+    - a rollout of the model the function trains keeps every step's outputs in lists through the
+      loop and detaches them only after it, as the update's constants (`values.append(v)`, then
+      `torch.stack(values).detach()`): no step's graph is used: the loop, medium. The actions a
+      torch distribution draws (`Categorical(logits=out).sample()`) carry no graph; `rsample()`
+      and `log_prob` do;
     - a function that trains for some arguments is called with literal flags that make it only
       evaluate (`run_epoch(model, val_loader, opt, train=False)`): the call is reported;
     - inside training code, a forward pass's output is detached at once (a teacher, an EMA copy,
