@@ -75,6 +75,7 @@ TEST_FRAMEWORKS = frozenset({"pytest", "unittest", "hypothesis", "nose", "nose2"
 EVERY_BATCH_DROPPED = "it throws the graph of every batch away"  # evidence words the confidence steps rephrase
 LOADED_NEVER_TRAINED = "the script loads the model's weights and never trains"
 LOADED_BY_ITS_CLASS = "its class loads the model's weights, and nothing in this file trains"
+LOADED_BY_THE_MODULE = "it runs a model this module loads weights into, and nothing in this file trains"
 GRAPH_UNUSED = "nothing uses the graph it records"
 CELL_MARK = "# %%"  # a comment that starts a cell of a script run cell by cell (VS Code, Spyder, Jupytext)
 
@@ -344,8 +345,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:
         confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
-    elif _serves_loaded_weights(model, function, result, tokens):
-        evidence.append(LOADED_BY_ITS_CLASS)
+    elif served := _serves_loaded_weights(model, function, result, tokens):
+        evidence.append(served)
         confidence = Confidence.MEDIUM
     elif hint:
         confidence = Confidence.LOW
@@ -1128,15 +1129,30 @@ def _nothing_trains(model: ModuleModel) -> bool:
     return not any(r.training or r.backwards or r.wants_grad for r in model.all_results() if r.scope is not None)
 
 
-def _serves_loaded_weights(model: ModuleModel, function: FunctionInfo, result: ScopeResult, tokens: list) -> bool:
-    """A method of a plain class (no module) that runs models its object loaded weights into (a
-    checkpoint, a TorchScript archive), in a file where nothing trains: the class serves a trained
-    model (`Model(model_dir).transcribe(audio)`)."""
-    cls = model.classes.get(function.class_name) if function.class_name else None
+def _serves_loaded_weights(model: ModuleModel, function: FunctionInfo, result: ScopeResult,
+                           tokens: list) -> Optional[str]:
+    """Why a function serves a trained model, in a file where nothing trains: a method of a plain
+    class (no module) running models its object loaded weights into (a checkpoint, a TorchScript
+    archive: `Model(model_dir).transcribe(audio)`), or a top-level function running a model of the
+    module's globals that the module loaded weights into (`vqgan = load_model(ckpt)` under
+    `__main__`, read by a server's request handler)."""
     own = [t for t in tokens if t.callee is None]
-    return (cls is not None and not cls.is_module and bool(own) and not result.training
-            and all(_runs_loaded_weights(t) and (t.call.callee or "").startswith("self.") for t in own)
-            and _nothing_trains(model))
+    if not own or result.training or not all(_runs_loaded_weights(t) for t in own):
+        return None
+    if function.class_name is None:
+        served = function.parent is None and all(_global_model(model, function, t) for t in own)
+        return LOADED_BY_THE_MODULE if served and _nothing_trains(model) else None
+    cls = model.classes.get(function.class_name)
+    served = cls is not None and not cls.is_module and all((t.call.callee or "").startswith("self.") for t in own)
+    return LOADED_BY_ITS_CLASS if served and _nothing_trains(model) else None
+
+
+def _global_model(model: ModuleModel, function: FunctionInfo, token: Token) -> bool:
+    """The forward pass runs a module-level name that the function neither takes nor binds."""
+    root = (token.call.callee or "").partition(".")[0]
+    analysis = model.analysis
+    return (root in model.module_env and not any(param.name.value == root for param in _named_params(function))
+            and not any(root in fact.targets for fact in analysis.facts_in(analysis.assigns, function)))
 
 
 def _runs_loaded_weights(token: Token) -> bool:

@@ -1153,8 +1153,10 @@ class Interpreter:
                              ref=("parameters", key))
             if method in ("state_dict",):
                 return NO_GRAPH
-            if method == "load_state_dict" and key is not None and receiver.kind is Kind.MODULE:
-                self.learned_weights(key, module, env)  # a checkpoint's weights: it has parameters
+            if method == "load_state_dict" and key is not None:
+                # a checkpoint's weights: it has parameters (what an unknown call made of a
+                # module, `instantiate(cfg.model)`, read as a tensor until now, is a module)
+                self.learned_weights(key, module, env)
                 return PYTHON
             if method in ("modules", "children", "named_modules", "named_children"):
                 return module.but(sources=frozenset())

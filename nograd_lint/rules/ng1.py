@@ -118,7 +118,11 @@ class EvaluationWithGradients(Rule):
       where nothing trains, backpropagates or wants gradients (a sampling script): medium;
     - a method of a plain class (no module) runs models its object loaded weights into (a
       checkpoint, a TorchScript archive from `torch.jit.load`) in a file where nothing trains:
-      the class serves a trained model (`Recognizer(archive).transcribe(audio)`): medium;
+      the class serves a trained model (`Recognizer(archive).transcribe(audio)`): medium; so does
+      a top-level function that runs a model of the module's globals the module loaded weights
+      into (`vocoder = load_model(ckpt)` under `__main__`, read by a request handler). A
+      `load_state_dict` call makes its receiver a module with weights even when a library built
+      it (`instantiate(config.model)`);
     - in a loop that trains, after its training step, an `if step % N == 0:` block runs a module
       and only reads values from its outputs (a test accuracy printed every N steps): its
       statements that run the module are reported, medium;
