@@ -234,6 +234,8 @@ def test_bundled_example_passes(path, example_results):
         _check_fixed(declared, result)
 
 
+# NG101 examples whose fixed rollout is followed by a training update in the same call
+TRAINS_AFTER_THE_ROLLOUT = {"ng101_ppo_rollout_detached_after_loop.py"}
 # NG208 and NG210 examples: (gradients None, gradients present) that main() returns
 MISSING_GRADIENTS = {"ng208_unfrozen_vision_tower.py": (2, 2), "ng208_no_grad_rotary_embedding.py": (4, 4),
                      "ng210_vae_perceptual_loss.py": (2, 2)}
@@ -279,7 +281,9 @@ def _check_fixed(declared, result):
         assert before.outputs_have_grad_fn is True and before.saved_bytes > after.saved_bytes > 0
     elif before.error is None:
         assert result.comparison.equal, result.comparison.detail
-    if "NG101" in declared:
+    if "NG101" in declared and Path(result.example).name in TRAINS_AFTER_THE_ROLLOUT:
+        assert before.saved_bytes > after.saved_bytes > 0  # the update's own graph stays
+    elif "NG101" in declared:
         assert before.saved_bytes > 0 and after.saved_bytes == 0
         assert after.peak_rss_bytes < before.peak_rss_bytes
     if "NG102" in declared:  # graphs of earlier iterations are no longer kept during the run
