@@ -227,6 +227,11 @@ class ScopeResult:
     # id(call node) -> (CallFact, the ids of the forward passes whose graph its input carries): a
     # forward pass run with gradients disabled on a tensor that carries a graph recorded here
     severed: dict = dataclasses.field(default_factory=dict)
+    # id(call node) -> (CallFact, the module): the modules run forward with gradients disabled
+    runs_without_grad: dict = dataclasses.field(default_factory=dict)
+    # ids of the nodes that set a disabling grad mode (a `with` item, a decorator) under which a
+    # value that carries a graph is computed on (`relu(self.w(x))` inside `with torch.no_grad():`)
+    graphs_cut_under: set = dataclasses.field(default_factory=set)
     # id(call node) -> (CallFact, chain): calls with gradients disabled of project functions whose
     # backward pass then raises; the chain is `ModuleModel.backward_without_grad`'s
     failing_calls: dict = dataclasses.field(default_factory=dict)
@@ -868,6 +873,8 @@ class Interpreter:
         if self.disabled(state):
             inference = node if state.mode is Mode.INFERENCE else None
             fed = inputs.fed_without_grad
+            if inputs.graph is Graph.YES and state.node is not None:
+                self.result.graphs_cut_under.add(id(state.node))
             cut = inputs.cut | inputs.sources if inputs.graph is Graph.YES else inputs.cut
             if inputs.nograd is None and tensor is not None and tensor.nograd is NoGrad.SURE:
                 inputs = inputs.but(nograd=NoGrad.SURE, nograd_node=tensor.nograd_node,
@@ -1332,6 +1339,9 @@ class Interpreter:
         if self.disabled(state):
             inference = fact.node if state.mode is Mode.INFERENCE else None
             self.note_severed(fact, module, arguments)
+            self.result.runs_without_grad[id(fact.node)] = (fact, module)
+            if args.graph is Graph.YES and state.node is not None:
+                self.result.graphs_cut_under.add(id(state.node))
             return NO_GRAPH.but(nograd=NoGrad.SURE, nograd_node=fact.node, nograd_state=state, inference=inference,
                                 fed_without_grad=args.fed_without_grad | {id(fact.node)})
         if state is not None and state.mode is Mode.UNKNOWN:

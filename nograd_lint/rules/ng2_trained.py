@@ -11,7 +11,7 @@ from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, GradState,
 from ..analysis.imports import dotted_name
 from ..analysis.evaluation import has_parameters
 from ..analysis.interpret import USED, ScopeResult, _named_params
-from ..analysis.knowledge import FORWARD_METHODS
+from ..analysis.knowledge import FORWARD_METHODS, split_words
 from ..analysis.lattice import Graph, Kind, NoGrad
 from ..analysis.summaries import ClassModel, ModuleModel, model_of
 from ..analysis.trainable import (GradSwitch, OptimizerBuild, class_methods, grad_switches, module_class,
@@ -59,6 +59,14 @@ class TrainedModuleWithoutGradients(ContextRule):
       no gradient through it (`q_proj` and `k_proj` never learn when the rotated queries and keys
       carry no graph; a Gabor kernel clamped under `no_grad` before it builds the filters never
       changes). Medium confidence.
+
+    - a `with torch.no_grad():` block written in a module's `forward` that computes on
+      activations carrying a graph (from the module's parameters or layers), runs one of the
+      module's own layers with parameters (`self.conv`), and whose result builds the forward's
+      output: that layer never gets a gradient, and none flows back through the block (a graph
+      network's message passing left inside `no_grad`). A block fed only the raw input is a frozen
+      feature extractor, and a layer named as a copy (`target_q`, `teacher`, `ema`) a stop-gradient
+      on purpose: neither is reported. Medium confidence.
 
     Frozen modules are not reported: a module whose parameters no optimizer holds and that
     nothing unfreezes (a teacher, a target network updated by copying or EMA, a pretrained
@@ -116,7 +124,8 @@ class TrainedModuleWithoutGradients(ContextRule):
     `no_grad` through a helper is followed when the helper is a method called on `self`
     (`self.aug_and_encode(obs)`, two calls deep), not through other objects or functions. A
     `no_grad` module or method cutting its inputs' gradients is found when it is called in the
-    same file (a method or function only when decorated, not a `with` inside it); a module must
+    same file (a method or function only when decorated, not a `with` inside it: such a block
+    in the module's own `forward` is the case above); a module must
     compute its outputs from every input a caller must pass (one that only reads a mask or a flag
     from an input is not reported). A decorated function that returns an input unchanged would
     keep its graph; it is read as cutting it.
@@ -130,6 +139,7 @@ class TrainedModuleWithoutGradients(ContextRule):
         model = model_of(analysis)
         yield from _disabled_forwards(analysis, model)
         yield from _inputs_cut(analysis, model)
+        yield from _layers_cut_in_forward(analysis, model)
         yield from _steps_fed_without_grad(analysis, model)
 
 
@@ -172,6 +182,42 @@ def _inputs_cut(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]
         related = ((call, analysis, f"`{callee.name}` is run here on inputs that carry a graph"),)
         yield Finding(state.node.item if state.origin is Origin.WITH else state.node, message, None,
                       Confidence.MEDIUM, related)
+
+
+# what a layer run under `no_grad` on purpose is named: a target network, a teacher, an EMA copy
+_COPY_WORDS = frozenset({"target", "teacher", "ema", "momentum", "frozen", "old", "prev", "previous", "ref",
+                         "reference", "slow", "avg", "average", "mean"})
+
+
+def _layers_cut_in_forward(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]:
+    """A `with torch.no_grad():` block written in a module's `forward` that computes on activations
+    that carry a graph (from the module's parameters or layers) and runs one of the module's own
+    layers with parameters, when the forward builds its output from what the block computes: the
+    layer never gets a gradient, and none flows through the block to what computed its input. (A
+    block that runs a layer on the raw input only is a frozen feature extractor: not reported.)"""
+    for caller, result in _module_forwards(analysis, model):
+        if disabling_decorator(analysis, model, caller) is not None:
+            continue  # the whole forward is disabled: `_disabled_forwards`
+        reported: set[int] = set()
+        for key in sorted(result.returned.fed_without_grad & result.runs_without_grad.keys(),
+                          key=lambda key: result.runs_without_grad[key][0].index):
+            fact, module = result.runs_without_grad[key]
+            state = analysis.state_of(fact)
+            spelled = fact.callee or ""
+            if (state.origin is not Origin.WITH or state.mode is not Mode.DISABLED or id(state.node) in reported
+                    or id(state.node) not in result.graphs_cut_under
+                    or not set_in(analysis, state, caller) or explicit(analysis, state) is None
+                    or not spelled.startswith("self.") or not has_parameters(module)
+                    or _COPY_WORDS & set(split_words(spelled.rpartition(".")[2]))):
+                continue
+            reported.add(id(state.node))
+            message = (f"`{caller.class_name}.forward` computes on activations that carry a graph under "
+                       f"`{context_text(analysis, state)}`, runs `{spelled}` there and builds its output from what "
+                       f"that block computes: `{spelled}` never gets a gradient, and none flows through the block to "
+                       "the layers and parameters before it; run the block with gradients on (and freeze with "
+                       "`requires_grad_(False)` what should not train)")
+            related = ((fact.node, analysis, f"`{spelled}` runs here without gradients"),)
+            yield Finding(state.node.item, message, None, Confidence.MEDIUM, related)
 
 
 def _names(spelled: list[str]) -> str:
