@@ -1039,6 +1039,47 @@ class Interpreter:
         analysis = (self.model.owner_model(function) or self.model).analysis
         return not any(fact.uses for fact in analysis.facts_in(analysis.withs, function))
 
+    def methods_record_nothing(self, summary, params: dict, depth: int = 0) -> bool:
+        """Every forward pass of the callee is a method called on one of its parameters
+        (`model.decode(x)`, read as one by the method's name), or a call of a project function it
+        hands that parameter to as it is (two calls deep), and the caller passes an instance of
+        project classes whose method runs none with gradients on (`ASR.decode`, all of it under its
+        own `no_grad`): the call records nothing."""
+        tokens = summary.result.forwards
+        if not tokens:
+            return False
+        for token in tokens:
+            fact = token.call
+            if token.callee is not None:
+                if depth >= 2 or not self._hands_on_recording_nothing(summary, token, params, depth):
+                    return False
+                continue
+            root = dotted_name(fact.receiver) if fact.receiver is not None else None
+            value = params.get(root) if root is not None else None
+            if fact.method is None or value is None or value.kind not in (Kind.MODULE, Kind.OBJECT):
+                return False
+            methods = (self.model.methods_of_union(value.ref, fact.method) if isinstance(value.ref, tuple)
+                       else [self.model.method_of(value.ref, fact.method)])
+            if not methods or any(method is None or method.name != fact.method for method in methods):
+                return False
+            for method in methods:
+                inner = self.model.summary_of(method)
+                if inner is None or inner.runs_forward:
+                    return False
+        return True
+
+    def _hands_on_recording_nothing(self, summary, token: Token, params: dict, depth: int) -> bool:
+        """`test_step(model, batch)` inside the callee, given the caller's `model` as it is: the
+        same question, one call deeper, with what the caller passes."""
+        inner = self.model.summary_of(token.callee)
+        if inner is None:
+            return False
+        given = _bind_arguments(token.callee, [(arg, arg.value) for arg in token.call.node.args],
+                                None if token.call.method is None else UNKNOWN)
+        passed = {name: params[node.value] for name, node in given.items()
+                  if isinstance(node, cst.Name) and node.value in params}
+        return bool(passed) and self.methods_record_nothing(inner, passed, depth + 1)
+
     def callback_module(self, summary, params: dict) -> Optional[Value]:
         """The module that a project function handed to the callee, which calls it, runs (a
         decoding step that runs `self`), the surest of them."""
@@ -1482,7 +1523,8 @@ class Interpreter:
                            and self.runs_forward_when_called(value) for name, value in params.items())
         via_argument = via_argument or via_callback
         runs_forward = ((summary.runs_forward or via_argument)
-                        and not _calls_no_module_that_records(summary, params, arguments))
+                        and not _calls_no_module_that_records(summary, params, arguments)
+                        and (via_callback or not self.methods_record_nothing(summary, params)))
         # a module passed in and run may give its graph back when what comes back may carry one from
         # the parameters (not when only an unknown global makes it uncertain: `total / batch_size`)
         returns_graph = summary.returns_graph or (via_argument and shape.graph is not Graph.NO
