@@ -37,6 +37,7 @@ class EvalRegion:
     evidence: str
     confidence: Confidence
     escapes: bool  # a graph (or a tensor that may carry one) leaves the region: the fix is unsafe
+    what: str = "evaluation"  # what the region does, as messages name it ("rollout": acting to collect data)
 
     @property
     def forwards(self):
@@ -787,7 +788,8 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
               else "it reads values from the outputs of every step and throws their graphs away" if read and not hint
               else EVERY_BATCH_DROPPED)
     evidence = "; ".join(e for e in (evaled, thrown, hint) if e)
-    return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False)
+    return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False,
+                      what="rollout" if held else "evaluation")
 
 
 def _held_through(model: ModuleModel, scope, loop: LoopInfo, result: ScopeResult, inside: list[Token]) -> bool:
