@@ -2269,6 +2269,11 @@ def _calls_no_module_that_records(summary, params: dict, arguments: list) -> boo
     return not frozen or all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE)
 
 
+def _is_distribution_class(qualified: Optional[str]) -> bool:
+    """`torch.distributions.Normal`, `torch.distributions.categorical.Categorical`."""
+    return qualified is not None and qualified.startswith(DISTRIBUTIONS) and qualified.rpartition(".")[2][:1].isupper()
+
+
 def _surely_no_module(value: Value) -> bool:
     """A plain Python value, or an instance of a project class that is no nn.Module (a dataset)."""
     return value.kind is Kind.PYTHON or (value.kind is Kind.OBJECT and getattr(value.ref, "is_module", None) is False)
@@ -2341,7 +2346,3 @@ def _expressions_of(small: cst.CSTNode):
 
 _ = bound_names  # re-exported for rules that bind targets the same way
 
-
-def _is_distribution_class(qualified: Optional[str]) -> bool:
-    """`torch.distributions.Normal`, `torch.distributions.categorical.Categorical`."""
-    return qualified is not None and qualified.startswith(DISTRIBUTIONS) and qualified.rpartition(".")[2][:1].isupper()

@@ -27,7 +27,7 @@ from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo
 from .imports import dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
-from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, STORED, Context, Interpreter,
+from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
                         ScopeResult, chain_root, interpret, parameter_free_module)
 from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
@@ -533,14 +533,20 @@ class ModuleModel:
             if call.function is not None:
                 for target in callees(self.analysis, call):
                     edges[id(call.function)].append(target)
-        for function in functions:  # a function it defines may be handed to a callee that runs it
-            if function.parent is not None and id(function.parent) in edges:
-                edges[id(function.parent)].append(function)
+        for parent, nested in self._nested_functions().items():  # handed to a callee that runs it
+            if parent in edges:
+                edges[parent].extend(nested)
         self._groups = strongly_connected(functions, edges)
         return self._groups
 
     def _callees_of(self, function: FunctionInfo) -> list[FunctionInfo]:
         """The functions of this module that calls in `function`'s own body may run."""
+        return [target for call in self.analysis.facts_in(self.analysis.calls, function)
+                for target in callees(self.analysis, call)] + self._nested_functions().get(id(function), [])
+
+    def _nested_functions(self) -> dict[int, list[FunctionInfo]]:
+        """id(function) -> the functions defined directly in its body: summarised before it, as
+        it may hand them to a callee that runs them (a decoding step given to a beam search)."""
         known = self.analysis.cache.get("nested_functions")
         if known is None or known[0] != len(self.analysis.functions):  # bodies built since add functions
             nested: dict[int, list] = {}
@@ -548,9 +554,7 @@ class ModuleModel:
                 if one.parent is not None:
                     nested.setdefault(id(one.parent), []).append(one)
             known = self.analysis.cache["nested_functions"] = (len(self.analysis.functions), nested)
-        nested = known[1]
-        return [target for call in self.analysis.facts_in(self.analysis.calls, function)
-                for target in callees(self.analysis, call)] + nested.get(id(function), [])
+        return known[1]
 
     def defines(self, function: FunctionInfo) -> bool:
         return self._functions_by_node.get(id(function.node)) is function
