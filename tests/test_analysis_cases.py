@@ -137,6 +137,20 @@ def test_a_held_network_is_followed_into_a_class_of_a_module_read_for_its_import
     assert done.returncode == 1
 
 
+def test_fields_a_base_class_method_stores_in_a_module_read_for_its_imports(tmp_path):
+    """Checking `node.py` and `metrics.py` only, `BaseTask` comes from a module read on demand:
+    the network its `build_network` stores in `self.gnn` (called from the subclass's `__init__`)
+    is a field of the subclass, as when `base.py` is checked too."""
+    name = "network_stored_by_a_base_class_method"
+    copy = tmp_path / name
+    shutil.copytree(ROOT / "projects" / name, copy)
+    done = subprocess.run([str(Path(sys.executable).parent / "nograd-lint"), "--no-cache", "--output-format", "json",
+                           "graphtasks/node.py", "graphtasks/metrics.py"], cwd=copy, capture_output=True, text=True)
+    found = sorted((d["path"], d["code"], d["line"], d["column"]) for d in json.loads(done.stdout)["findings"])
+    assert found == [("graphtasks/metrics.py", "NG101", 5, 15)]
+    assert done.returncode == 1
+
+
 def test_a_notebook_beside_its_package_is_analysed_with_it(tmp_path):
     """No project marker: a notebook that imports a package next to it has that folder as its
     root, as a script does, so the model its package builds is known to be a module."""

@@ -2115,3 +2115,27 @@ def test_log_probs_appended_during_a_rollout_keep_their_graphs_for_the_update():
     assert all(lp.grad_fn is not None for lp in log_probs)
     (-torch.stack(log_probs).sum()).backward()
     assert policy.weight.grad is not None and policy.weight.grad.abs().sum() > 0
+
+
+def test_a_model_whose_forward_differentiates_its_input_cannot_be_evaluated_under_no_grad():
+    """NG101 (not reported on a model of no known class in a project whose `forward` calls
+    `torch.autograd.grad`): a learned potential returns forces as the gradient of its energy with
+    respect to the positions. Evaluated in eval mode with gradients on it works; under `no_grad`
+    the energy has no graph and `autograd.grad` raises."""
+
+    class EnergyNet(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.mlp = nn.Sequential(nn.Linear(3, 8), nn.SiLU(), nn.Linear(8, 1))
+
+        def forward(self, pos):
+            pos = pos.requires_grad_() if not pos.requires_grad else pos
+            energy = self.mlp(pos).sum()
+            return energy, -torch.autograd.grad(energy, pos, create_graph=self.training)[0]
+
+    model = EnergyNet().eval()
+    energy, forces = model(torch.randn(5, 3))
+    assert forces.shape == (5, 3) and not forces.requires_grad
+    with torch.no_grad():
+        with pytest.raises(RuntimeError, match="does not require grad"):
+            model(torch.randn(5, 3))

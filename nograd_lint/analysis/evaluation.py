@@ -457,8 +457,16 @@ def _framework_template_method(model: ModuleModel, function: FunctionInfo) -> bo
 def _recording(model: ModuleModel, result: ScopeResult) -> list[Token]:
     """Forward passes (and calls of functions that run them) recording a graph, in source order."""
     tokens = [t for t in result.forwards if not t.call.in_lambda and not _for_old_torch(model, result, t)
-              and not model.forward_decorated_off(t)]
+              and not model.forward_decorated_off(t) and not _may_differentiate_its_input(model, t)]
     return sorted(tokens, key=model.order)
+
+
+def _may_differentiate_its_input(model: ModuleModel, token: Token) -> bool:
+    """A module of no known class (built by a loader or a registry) in a project whose imported
+    modules have a `forward` that calls `torch.autograd.grad`: it may be one of those models,
+    whose evaluation needs gradients (a learned potential's forces)."""
+    return (token.callee is None and token.module.kind is Kind.MODULE and token.module.ref is None
+            and model.differentiating_forward_imported())
 
 
 def _for_old_torch(model: ModuleModel, result: ScopeResult, token: Token) -> bool:

@@ -474,22 +474,33 @@ class Interpreter:
             self.result.skipped.add(id(orelse.body))
 
     def constant_test(self, test: cst.BaseExpression) -> Optional[bool]:
-        """The truth of `flag`, `not flag`, `mode == "train"` when the callers pass literals."""
+        """The truth of `flag`, `not flag`, `mode == "train"`, `mode in ("train", "tune")` and
+        of `and`/`or` of those when the callers pass literals (None: not known)."""
         negate = False
         while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
             negate, test = not negate, test.expression
         value = _MISSING
-        if isinstance(test, (cst.Name, cst.Attribute)):
+        if isinstance(test, cst.BooleanOperation):
+            sides = (self.constant_test(test.left), self.constant_test(test.right))
+            decisive = isinstance(test.operator, cst.Or)  # `or` is decided by a True side, `and` by a False one
+            if decisive in sides:
+                value = decisive
+            elif None not in sides:
+                value = not decisive
+        elif isinstance(test, (cst.Name, cst.Attribute)):
             value = self.context.constant(dotted_name(test) or "")
         elif isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, (cst.Name, cst.Attribute)):
             left = self.context.constant(dotted_name(test.left) or "")
             comparison = test.comparisons[0]
             right = _literal_of(comparison.comparator)
+            choices = _literal_choices(comparison.comparator)
             if left is not _MISSING and right is not _MISSING:
                 if isinstance(comparison.operator, (cst.Equal, cst.Is)):
                     value = left is None if right is None else left == right
                 elif isinstance(comparison.operator, (cst.NotEqual, cst.IsNot)):
                     value = left is not None if right is None else left != right
+            elif left is not _MISSING and choices is not None and isinstance(comparison.operator, (cst.In, cst.NotIn)):
+                value = (left in choices) == isinstance(comparison.operator, cst.In)
         if value is _MISSING:
             return None
         return (not value) if negate else bool(value)
@@ -1371,6 +1382,8 @@ class Interpreter:
     def forward(self, fact: CallFact, module: Value, args: Value, arguments: list, method: Optional[str] = None) -> Value:
         """A call of a module: a forward pass, recording a graph when gradients are on."""
         state = self.state(fact.node)
+        if method is None and self._trains_through_forward(fact, module):
+            self.result.training_calls[id(fact.node)] = fact
         if module.is_loss or (is_loss_callee(fact) and _holds_a_loss(module)):
             return self.loss(fact.node, arguments, _target_loss(fact, module))
         self.note_inference_inputs(fact, state, arguments)
@@ -1404,6 +1417,21 @@ class Interpreter:
         token.runs = (runs,) if runs is not None else ()
         return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
                      fed_without_grad=args.fed_without_grad)
+
+    def _trains_through_forward(self, fact: CallFact, module: Value) -> bool:
+        """A module of a project class whose `forward` reaches a backward pass or an optimizer step
+        with these literal arguments (a sharded loss that backpropagates each shard itself,
+        `critic(dec_outs=out, labels=y, eval=False)`), or runs a hook of the class that does (a
+        test-time adaptation wrapper): its caller trains."""
+        forward = self.model.method_of(module.ref, "forward") if module.ref is not None else None
+        summary = self.model.summary_of(forward) if forward is not None else None
+        if summary is None:
+            return False
+        if summary.result.training:
+            return summary.trains_given(_literal_arguments(forward, fact.node, True, defaults=True, context=self.flags()))
+        # a base class's `forward` calling a hook the class overrides: a test-time adaptation step
+        return any((hook := self.model.summary_of(override)) is not None and bool(hook.result.training)
+                   for override in self.model.overrides_called(module.ref, forward))
 
     def _forward_records_nothing(self, module: Value) -> bool:
         """A module of a project class whose `forward` runs no forward pass that records, and
@@ -1976,6 +2004,14 @@ def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optiona
             bound[positional[index]] = value
             index += 1
     return bound
+
+
+def _literal_choices(node: cst.BaseExpression) -> Optional[tuple]:
+    """The literals of `("train", "tune")`, `["a", "b"]` or `{"a", "b"}`; None for anything else."""
+    if not isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+        return None
+    values = tuple(_literal_of(element.value) for element in node.elements)
+    return None if any(value is _MISSING for value in values) else values
 
 
 def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, defaults: bool = False,

@@ -46,6 +46,8 @@ _GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "
 _CALLS_OWN_METHOD = re.compile(r"self\.(?!register_buffer\b)\w+\s*\(")  # `self._build_model()` in `__init__`
 _UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
 _DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
+# `torch.autograd.grad(energy, pos, ...)`, or `grad(...)` imported from `torch.autograd`
+_INPUT_GRADIENT = re.compile(rb"\bautograd\.grad\s*\(|from\s+torch\.autograd\s+import\s[^\n]*\bgrad\b")
 _WORD = re.compile(r"\w+")
 
 
@@ -89,6 +91,8 @@ class ClassModel:
     inherited: list = dataclasses.field(default_factory=list)  # classes of other modules among its bases
     _fields: dict[str, Value] = dataclasses.field(default_factory=dict)
     _pending_fields: Optional[Callable[[], None]] = None  # see ModuleModel.build_summaries
+    _find_stores: Optional[Callable[[str], None]] = None  # see `stored_by_methods`
+    _sought: set = dataclasses.field(default_factory=set)  # attributes `stored_by_methods` looked for
     _parameter_free: Optional[bool] = None  # see `parameter_free`
 
     @property
@@ -132,6 +136,25 @@ class ClassModel:
         module read on demand, `__init__` is interpreted when they are first asked for."""
         self.find_fields()
         return self._fields
+
+    def stored_by_methods(self, attr: str) -> Optional[Value]:
+        """What `self.attr` holds when no field of it is known: in a module read on demand, what
+        its methods other than `__init__` store (`self.gnn = GAT(...)` in the `initialize_gnn` a
+        subclass in another file calls), those whose text stores it summarised now; then what the
+        classes of other modules it derives from hold."""
+        found = self.fields.get(attr)
+        if found is not None or attr in self._sought:
+            return found
+        self._sought.add(attr)
+        if self._find_stores is not None:
+            self._find_stores(attr)
+            found = self.fields.get(attr)
+        for imported in self.inherited if found is None else ():
+            found = imported.stored_by_methods(attr)
+            if found is not None:
+                self._fields.setdefault(attr, found)
+                break
+        return found
 
     def find_fields(self) -> None:
         """Find the fields now, when they are still to be found (see `fields`)."""
@@ -292,6 +315,7 @@ class ModuleModel:
         if on_demand:  # most classes of such a module are never used: found when first asked for
             for cls in self.classes.values():
                 cls._pending_fields = functools.partial(self._fill_fields, cls)
+                cls._find_stores = functools.partial(self._summarise_stores, cls)
         else:  # every class's inherited fields, then what each `__init__` stores
             for cls in self.classes.values():
                 self._inherit_fields(cls)
@@ -412,6 +436,14 @@ class ModuleModel:
     def _fill_fields(self, cls: ClassModel) -> None:
         self._inherit_fields(cls)
         self._init_fields(cls)
+
+    def _summarise_stores(self, cls: ClassModel, attr: str) -> None:
+        """Summarise the methods of `cls` (a class of this module, read on demand) whose text may
+        store `self.attr`: phase 1 would have found what they store."""
+        for method in list(cls.methods.values()):
+            if (self.on_demand is not None and method.class_name == cls.name and method.name != "__init__"
+                    and self.defines(method) and id(method) not in self.summaries and _may_store_on_self(method, attr)):
+                self.on_demand.summarise(method)
 
     @staticmethod
     def _inherit_fields(cls: ClassModel) -> None:
@@ -786,6 +818,20 @@ class ModuleModel:
                           for call in owner.analysis.calls_named(f"self.{function.name}") if call.function is method]
         return found
 
+    def overrides_called(self, cls, function: FunctionInfo) -> list[FunctionInfo]:
+        """The methods of `cls` that override a `self.name(...)` call of `function`, a method it
+        inherits from a base class: the hooks a template method runs on an instance of `cls`
+        (`BaseAdapter.forward` calling the `forward_and_adapt` a subclass defines)."""
+        if not isinstance(cls, ClassModel) or function.class_name == cls.name:
+            return []
+        owner = self.owner_model(function) or self
+        found = {}
+        for call in owner.analysis.facts_in(owner.analysis.calls, function):
+            method = cls.methods.get(call.method) if call.method is not None and _on_self(call) else None
+            if method is not None and method.class_name == cls.name:
+                found[id(method)] = method
+        return list(found.values())
+
     def owner_model(self, function: FunctionInfo) -> Optional["ModuleModel"]:
         """The model of the module that defines `function`: this one or another of the project."""
         if self._functions_by_node.get(id(function.node)) is function:
@@ -950,6 +996,27 @@ class ModuleModel:
             self._ducks[key] = next(iter(found.values())) if len(found) == 1 else None
         return self._ducks[key]
 
+    def differentiating_forward_imported(self) -> bool:
+        """Does a project module this one imports define a `forward` and take gradients with
+        `torch.autograd.grad` (forces as the gradient of a learned energy, a physics-informed
+        residual)? A model of no known class that such a project builds may need gradients to
+        be evaluated at all."""
+        key = ("differentiating_forward",)
+        if key not in self._ducks:
+            self._ducks[key] = False  # a cycle of imports asks again: not shown yet
+            self._ducks[key] = self.project is not None and any(
+                (entry := self.project.entry(path, depth=depth)) is not None and entry.model is not None
+                and entry.model.forward_takes_gradients()
+                for path, depth, text, defined in self._imported_texts()
+                if "forward" in defined and b"grad" in text and _INPUT_GRADIENT.search(text) is not None)
+        return self._ducks[key]
+
+    def forward_takes_gradients(self) -> bool:
+        """Does a `forward` of this module call `torch.autograd.grad` (not only import it)?"""
+        calls = self.analysis.calls
+        return any(call.qualified == "torch.autograd.grad" for function in self.analysis.functions
+                   if function.name == "forward" for call in self.analysis.facts_in(calls, function))
+
     def _imported_defining(self, name: str) -> list[tuple[Path, int]]:
         """(file, depth) of the project modules this one imports, and of the submodules the
         packages among them import, whose text has `def name(`."""
@@ -1085,7 +1152,10 @@ class ModuleModel:
         """What the class stores in `attr`; for a union of classes (`self.policy` built as one of
         several), what any of them stores, when every one stores it."""
         if isinstance(cls, ClassModel):
-            return cls.fields.get(attr)
+            found = cls.fields.get(attr)
+            if found is None and cls.inherited and self.depth == 0:  # a checked file's reads only
+                found = cls.stored_by_methods(attr)
+            return found
         if isinstance(cls, tuple) and cls and all(isinstance(one, ClassModel) for one in cls):
             found = [one.fields.get(attr) for one in cls]
             return join(*found) if all(value is not None for value in found) else None
@@ -1222,6 +1292,17 @@ def _interpreted_entering(model: ModuleModel, function: FunctionInfo, entry: Gra
         function.entry = own
 
 
+def _may_store_on_self(method: FunctionInfo, attr: str) -> bool:
+    """Could the method store `self.attr` (`self.gnn = ...`, `self.a, self.gnn = ...`)? Read
+    from the text of a body still deferred; a walked body may."""
+    if method.pending_text is None:
+        return True
+    text = method.pending_text()
+    return f"self.{attr}".encode() in text and re.search(
+        rb"\bself\." + re.escape(attr.encode()) + rb"\s*(?::[^=\n]*|,[^=\n]*)?=(?!=)|,\s*self\." + re.escape(attr.encode()) + rb"\b[^=\n]*=(?!=)",
+        text) is not None
+
+
 def _on_self(fact) -> bool:
     """A call of a method on `self` (`self._init_model(config)`)."""
     return fact.receiver is not None and dotted_name(fact.receiver) == "self"
@@ -1318,16 +1399,21 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
             if _callee_name(node) == "set_grad_enabled" and node.args and isinstance(node.args[0].value, cst.Name):
                 found.update({node.args[0].value.value} & names)  # `with torch.set_grad_enabled(train):`
         if node.__class__ is cst.If:
-            test = node.test
-            while isinstance(test, cst.UnaryOperation):
-                test = test.expression
-            if isinstance(test, cst.Comparison):
-                test = test.left
-            if isinstance(test, cst.Name) and test.value in names:
-                found.add(test.value)
-            elif (isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) and test.value.value == "self"
-                  and function.class_name is not None):
-                found.add(f"self.{test.attr.value}")
+            tests = [node.test]
+            while tests:  # `if mode == "train" or mode == "tune":` tests both sides
+                test = tests.pop()
+                while isinstance(test, cst.UnaryOperation):
+                    test = test.expression
+                if isinstance(test, cst.BooleanOperation):
+                    tests += [test.left, test.right]
+                    continue
+                if isinstance(test, cst.Comparison):
+                    test = test.left
+                if isinstance(test, cst.Name) and test.value in names:
+                    found.add(test.value)
+                elif (isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) and test.value.value == "self"
+                      and function.class_name is not None):
+                    found.add(f"self.{test.attr.value}")
         stack.extend(children(node))
     return frozenset(found)
 

@@ -209,6 +209,12 @@ class EvaluationWithGradients(Rule):
     that appends a graph to a container of its object (`self.log_probs.append(lp)`) is taken to
     keep it for a later update, so a rollout calling it is not reported, even when nothing
     backpropagates that container. `super().method(x)` and `Base.method(self, x)` are not followed.
+    A module of no known class (built by a loader or a registry) is not reported in a project whose
+    imported modules define a `forward` that calls `torch.autograd.grad` (a learned potential's
+    forces): it may be one of those, which cannot be evaluated without gradients. Calling a module
+    counts as training when its `forward`, or a hook its base class's `forward` calls and the class
+    overrides (a test-time adaptation step), reaches a backward pass or an optimizer step for the
+    literal arguments given; any other side effect of a call is not read.
     """
 
     code = "NG101"
