@@ -1160,7 +1160,8 @@ class Interpreter:
                     return self.project_call(fact, called, arguments, bound_self=target)
                 return self.forward(fact, target, args, arguments)
             if target.kind is Kind.FUNCTION and isinstance(target.ref, FunctionInfo):
-                return self.project_call(fact, target.ref, arguments, bound_self=None)
+                nested = self.scope is not None and target.ref.parent is self.scope
+                return self.project_call(fact, target.ref, arguments, bound_self=None, own_fields=env if nested else None)
             if target.kind is Kind.CLASS:
                 return self.instantiate(fact, target, arguments)
             if target.kind is Kind.OBJECT and self.model.is_grad_free_model(target.ref):
@@ -1471,7 +1472,8 @@ class Interpreter:
                      own_fields: Optional[dict] = None) -> Value:
         """A call of a function of this module, read through its summary. `own_fields`: the
         caller's environment when it calls a method on its own `self` (`self._forward(x)`), whose
-        fields (`self.net`, put in eval mode here) are the ones the callee runs."""
+        fields (`self.net`, put in eval mode here) are the ones the callee runs, or a function
+        defined inside it, whose free names (`inception_model`) are the caller's."""
         summary = self.model.summary_of(function)
         if summary is not None and not summary.result.returns and ends_in_raise(function.node.body):
             # `raise NotImplementedError` in a base class: a subclass's override runs, unseen
@@ -1575,7 +1577,8 @@ class Interpreter:
                 # a method of a module (`model.encode(x)`) runs that module forward
                 module = bound_self if bound_self is not None and bound_self.kind is Kind.MODULE else UNKNOWN
                 if module.kind is not Kind.MODULE and own_fields is not None:
-                    module = _field_run_in_eval(summary.result, own_fields) or module
+                    local = set(self.analysis.names_bound_in(function)) if function.parent is not None else set()
+                    module = _field_run_in_eval(summary.result, own_fields, local) or module
                 if module.kind is not Kind.MODULE and via_argument:
                     module = self.callback_module(summary, params) or module
                 keeps = summary.stores_graph or bool(summary.stored_in_params)
@@ -2156,12 +2159,15 @@ def _literal_index(node: cst.Subscript) -> Optional[int]:
     return None
 
 
-def _field_run_in_eval(callee: ScopeResult, env: dict) -> Optional[Value]:
-    """A field of `self` that a method runs forward itself (`self.net(x)`) and that the caller,
-    calling the method on its own `self`, has put in eval mode: the module the call runs."""
+def _field_run_in_eval(callee: ScopeResult, env: dict, local: set) -> Optional[Value]:
+    """A field of `self` that a method runs forward itself (`self.net(x)`), or a name of the
+    caller's that a function defined inside it runs (`inception_model(x)`, not one of its `local`
+    names), which the caller has put in eval mode: the module the call runs."""
+    own = local | (set(_parameter_names(callee.scope)) if callee.scope is not None else set())
     for token in callee.forwards:
         spelled = token.call.callee
-        if token.callee is None and spelled and spelled.startswith("self.") and spelled.count(".") == 1:
+        if token.callee is None and spelled and (spelled.startswith("self.") and spelled.count(".") == 1
+                                                 or "." not in spelled and spelled not in own):
             value = env.get(spelled)
             if value is not None and value.kind is Kind.MODULE and value.training is Training.EVAL:
                 return value
