@@ -141,7 +141,8 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
     finally:
         _COMPUTING.discard(id(analysis))
     regions = _one_finding_per_call_tree(model, regions, whole)
-    regions = _one_per_place(model, regions)
+    regions = [region for region in _one_per_place(model, regions)
+               if not all(_may_differentiate_its_input(model, token) for token in region.tokens)]
     analysis.cache[key] = regions
     return regions
 
@@ -457,7 +458,7 @@ def _framework_template_method(model: ModuleModel, function: FunctionInfo) -> bo
 def _recording(model: ModuleModel, result: ScopeResult) -> list[Token]:
     """Forward passes (and calls of functions that run them) recording a graph, in source order."""
     tokens = [t for t in result.forwards if not t.call.in_lambda and not _for_old_torch(model, result, t)
-              and not model.forward_decorated_off(t) and not _may_differentiate_its_input(model, t)]
+              and not model.forward_decorated_off(t)]
     return sorted(tokens, key=model.order)
 
 

@@ -137,20 +137,20 @@ class ClassModel:
         self.find_fields()
         return self._fields
 
-    def stored_by_methods(self, attr: str) -> Optional[Value]:
+    def stored_by_methods(self, attr: str, called: Callable[[str], bool]) -> Optional[Value]:
         """What `self.attr` holds when no field of it is known: in a module read on demand, what
-        its methods other than `__init__` store (`self.gnn = GAT(...)` in the `initialize_gnn` a
-        subclass in another file calls), those whose text stores it summarised now; then what the
-        classes of other modules it derives from hold."""
+        its methods other than `__init__` that a subclass calls on `self` (`called(name)`) store
+        (`self.gnn = GAT(...)` in the `initialize_gnn` a subclass in another file calls), those
+        whose text stores it summarised now; then what the classes it derives from hold."""
         found = self.fields.get(attr)
         if found is not None or attr in self._sought:
             return found
         self._sought.add(attr)
         if self._find_stores is not None:
-            self._find_stores(attr)
+            self._find_stores(attr, called)
             found = self.fields.get(attr)
         for imported in self.inherited if found is None else ():
-            found = imported.stored_by_methods(attr)
+            found = imported.stored_by_methods(attr, called)
             if found is not None:
                 self._fields.setdefault(attr, found)
                 break
@@ -437,12 +437,13 @@ class ModuleModel:
         self._inherit_fields(cls)
         self._init_fields(cls)
 
-    def _summarise_stores(self, cls: ClassModel, attr: str) -> None:
-        """Summarise the methods of `cls` (a class of this module, read on demand) whose text may
-        store `self.attr`: phase 1 would have found what they store."""
+    def _summarise_stores(self, cls: ClassModel, attr: str, called: Callable[[str], bool]) -> None:
+        """Summarise the methods of `cls` (a class of this module, read on demand) that are
+        `called` and whose text may store `self.attr`: phase 1 would have found what they store."""
         for method in list(cls.methods.values()):
             if (self.on_demand is not None and method.class_name == cls.name and method.name != "__init__"
-                    and self.defines(method) and id(method) not in self.summaries and _may_store_on_self(method, attr)):
+                    and self.defines(method) and id(method) not in self.summaries and called(method.name)
+                    and _may_store_on_self(method, attr)):
                 self.on_demand.summarise(method)
 
     @staticmethod
@@ -1007,28 +1008,32 @@ class ModuleModel:
             self._ducks[key] = self.project is not None and any(
                 (entry := self.project.entry(path, depth=depth)) is not None and entry.model is not None
                 and entry.model.forward_takes_gradients()
-                for path, depth, text, defined in self._imported_texts()
-                if "forward" in defined and b"grad" in text and _INPUT_GRADIENT.search(text) is not None)
+                for path, depth, text in self._imported_texts()
+                if b"autograd" in text and b"def forward" in text and _INPUT_GRADIENT.search(text) is not None)
         return self._ducks[key]
 
     def forward_takes_gradients(self) -> bool:
         """Does a `forward` of this module call `torch.autograd.grad` (not only import it)?"""
         calls = self.analysis.calls
         return any(call.qualified == "torch.autograd.grad" for function in self.analysis.functions
-                   if function.name == "forward" for call in self.analysis.facts_in(calls, function))
+                   if function.name == "forward" and function.may_mention("grad")
+                   for call in self.analysis.facts_in(calls, function))
 
     def _imported_defining(self, name: str) -> list[tuple[Path, int]]:
         """(file, depth) of the project modules this one imports, and of the submodules the
         packages among them import, whose text has `def name(`."""
         if not (name.isascii() and name.isidentifier()):  # `_DEFINED` reads ASCII names only
             pattern = re.compile(rb"\bdef\s+" + re.escape(name.encode()) + rb"\s*\(")
-            return [(path, depth) for path, depth, text, _ in self._imported_texts() if pattern.search(text)]
-        return [(path, depth) for path, depth, _, defined in self._imported_texts() if name in defined]
+            return [(path, depth) for path, depth, text in self._imported_texts() if pattern.search(text)]
+        key = ("imported_definitions",)
+        if key not in self._ducks:  # one search of each text, however many names are asked for
+            self._ducks[key] = [(path, depth, frozenset(found.decode("ascii") for found in _DEFINED.findall(text)))
+                                for path, depth, text in self._imported_texts()]
+        return [(path, depth) for path, depth, defined in self._ducks[key] if name in defined]
 
-    def _imported_texts(self) -> list[tuple[Path, int, bytes, frozenset]]:
-        """(file, depth, bytes, the names its text has `def name(` for) of the project modules
-        this one imports, and of the submodules the packages among them import, found once per
-        module (one search of each text, however many names are asked for)."""
+    def _imported_texts(self) -> list[tuple[Path, int, bytes]]:
+        """(file, depth, bytes) of the project modules this one imports, and of the submodules the
+        packages among them import, read once per module."""
         from .project import MAX_SUMMARY_DEPTH  # the project imports this module
         key = ("imported_texts",)
         if key in self._ducks:
@@ -1045,9 +1050,7 @@ class ModuleModel:
                 seen.add(str(imported))
                 self.project.note_read(imported)  # a `def name(` added later changes the answers
                 try:
-                    text = read_bytes(str(imported))
-                    defined = frozenset(name.decode("ascii") for name in _DEFINED.findall(text))
-                    found.append((imported, depth + 1, text, defined))
+                    found.append((imported, depth + 1, read_bytes(str(imported))))
                 except SourceError:
                     continue
                 if imported.name == "__init__.py":
@@ -1154,7 +1157,7 @@ class ModuleModel:
         if isinstance(cls, ClassModel):
             found = cls.fields.get(attr)
             if found is None and cls.inherited and self.depth == 0:  # a checked file's reads only
-                found = cls.stored_by_methods(attr)
+                found = cls.stored_by_methods(attr, lambda name: bool(self.analysis.calls_named(f"self.{name}")))
             return found
         if isinstance(cls, tuple) and cls and all(isinstance(one, ClassModel) for one in cls):
             found = [one.fields.get(attr) for one in cls]
