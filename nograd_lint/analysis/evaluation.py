@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from typing import Optional, Sequence, Union
+from typing import Iterator, Optional, Sequence, Union
 
 import libcst as cst
 
@@ -716,10 +716,10 @@ def _periodic_evaluation_regions(model: ModuleModel, scope, result: ScopeResult,
         trained = [c.index for c in result.training if loop.span.contains(c.index)]
         if loop.function is not scope or not trained:
             continue
-        for statement in body:
+        for statement in (periodic for outer in body for periodic in _periodic_blocks(outer)):
             span = analysis.span_of(statement)
-            if (not isinstance(statement, cst.If) or not _periodic(statement.test) or span.start < min(trained)
-                    or any(span.contains(c) for c in trained) or any(s.contains(span.start) for s in covered)):
+            if (span.start < min(trained) or any(span.contains(c) for c in trained)
+                    or any(s.contains(span.start) for s in covered)):
                 continue
             inside = [t for t in tokens if span.contains(t.call.index)]
             sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK for t in inside)
@@ -737,8 +737,23 @@ def _periodic_evaluation_regions(model: ModuleModel, scope, result: ScopeResult,
     return regions
 
 
+def _periodic_blocks(statement: cst.CSTNode) -> Iterator[cst.If]:
+    """The `if` blocks of a loop body's statement whose test holds every N steps: the statement
+    itself, or one inside the bodies of `if`s around it (`if rank == 0:` then `if step % N == 0:`)."""
+    if not isinstance(statement, cst.If):
+        return
+    if _periodic(statement.test):
+        yield statement
+        return
+    for inner in getattr(statement.body, "body", ()):
+        yield from _periodic_blocks(inner)
+
+
 def _periodic(test: cst.BaseExpression) -> bool:
-    """`step % 50 == 0`, `(i + 1) % log_every == 0`: a test that holds every N steps."""
+    """`step % 50 == 0`, `(i + 1) % log_every == 0`, `rank == 0 and step % 50 == 0`: a test that
+    holds every N steps."""
+    if isinstance(test, cst.BooleanOperation) and isinstance(test.operator, cst.And):
+        return _periodic(test.left) or _periodic(test.right)
     return (isinstance(test, cst.Comparison) and len(test.comparisons) == 1
             and isinstance(test.comparisons[0].operator, cst.Equal)
             and isinstance(test.left, cst.BinaryOperation) and isinstance(test.left.operator, cst.Modulo))
