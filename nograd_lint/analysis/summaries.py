@@ -91,7 +91,7 @@ class ClassModel:
     inherited: list = dataclasses.field(default_factory=list)  # classes of other modules among its bases
     _fields: dict[str, Value] = dataclasses.field(default_factory=dict)
     _pending_fields: Optional[Callable[[], None]] = None  # see ModuleModel.build_summaries
-    _find_stores: Optional[Callable[[str], None]] = None  # see `stored_by_methods`
+    _find_stores: Optional[Callable[[str, Callable[[str], bool]], None]] = None  # see `stored_by_methods`
     _sought: set = dataclasses.field(default_factory=set)  # attributes `stored_by_methods` looked for
     _parameter_free: Optional[bool] = None  # see `parameter_free`
 
@@ -440,10 +440,11 @@ class ModuleModel:
     def _summarise_stores(self, cls: ClassModel, attr: str, called: Callable[[str], bool]) -> None:
         """Summarise the methods of `cls` (a class of this module, read on demand) that are
         `called` and whose text may store `self.attr`: phase 1 would have found what they store."""
+        if self.on_demand is None:  # every method is summarised already
+            return
         for method in list(cls.methods.values()):
-            if (self.on_demand is not None and method.class_name == cls.name and method.name != "__init__"
-                    and self.defines(method) and id(method) not in self.summaries and called(method.name)
-                    and _may_store_on_self(method, attr)):
+            if (method.class_name == cls.name and method.name != "__init__" and self.defines(method)
+                    and id(method) not in self.summaries and called(method.name) and _may_store_on_self(method, attr)):
                 self.on_demand.summarise(method)
 
     @staticmethod
