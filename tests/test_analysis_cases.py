@@ -90,7 +90,8 @@ def test_import_time_grad_off_files_on_their_own():
 
 def test_calls_are_followed_two_modules_deep_and_class_ancestry_all_the_way(tmp_path):
     """A checked file's analysis reads the modules it imports from (1) and theirs (2); a module
-    three imports away is analysed only because a class there is an ancestor of one of theirs."""
+    three imports away is analysed only because a class there is an ancestor of a class the code
+    reached builds. The bases of a class nothing uses are never looked up (`other.py`)."""
     from nograd_lint.analysis.project import project_for
     from nograd_lint.frontends.cli import lint_main
     sources = {
@@ -98,8 +99,10 @@ def test_calls_are_followed_two_modules_deep_and_class_ancestry_all_the_way(tmp_
         "main.py": "import torch\n\nfrom one import first\n\n\ndef go(net, x):\n    net.eval()\n"
                    "    with torch.no_grad():\n        return first(net(x))\n",
         "one.py": "from two import second\n\n\ndef first(x):\n    return second(x)\n",
-        "two.py": "from three import third\nfrom blocks import Block\n\n\ndef second(x):\n    return third(x)\n\n\n"
-                  "class Stack(Block):\n    pass\n",
+        "two.py": "from three import third\nfrom blocks import Block\nfrom other import Other\n\n\n"
+                  "def second(x):\n    return third(Stack()(x))\n\n\n"
+                  "class Stack(Block):\n    pass\n\n\nclass Unused(Other):\n    pass\n",
+        "other.py": "import torch\n\n\nclass Other(torch.nn.Module):\n    pass\n",
         "three.py": "def third(x):\n    return x\n",
         "blocks.py": "from base import Base\n\n\nclass Block(Base):\n    pass\n",
         "base.py": "import torch\n\n\nclass Base(torch.nn.Module):\n    pass\n",

@@ -688,9 +688,8 @@ class Interpreter:
             return env[name]
         if name in ("True", "False", "None"):
             return PYTHON
-        if self.scope is not None and name in self.model.module_env:
-            return self.model.module_env[name]
-        return self.model.global_value(name)
+        found = self.model.module_level(name) if self.scope is not None else None
+        return found if found is not None else self.model.global_value(name)
 
     # -- expressions -------------------------------------------------------------------------------
     def value(self, node: Optional[cst.BaseExpression], env: dict, depth: int = 0) -> Value:

@@ -75,25 +75,39 @@ def _code_of(node) -> str:
     return cst.Module([]).code_for_node(node)
 
 
+_FROM_BASES = frozenset({"methods", "ancestry", "inherited", "is_module", "is_optimizer", "is_loss"})
+
+
 @dataclasses.dataclass(eq=False)
 class ClassModel:
+    """A class of the project. `methods` (its own and inherited), `ancestry`, `inherited`,
+    `is_module`, `is_optimizer` and `is_loss` come from its bases; in a module read on demand they
+    are resolved when first read (`_resolve`), so the modules its bases live in are read only for
+    the classes some code uses."""
     name: str
     bases: tuple[str, ...]
-    methods: dict[str, FunctionInfo] = dataclasses.field(default_factory=dict)
-    is_module: bool = False
-    is_optimizer: bool = False
-    is_loss: bool = False
+    own_methods: dict[str, FunctionInfo] = dataclasses.field(default_factory=dict)
     switched_fields: set = dataclasses.field(default_factory=set)  # put in train mode outside __init__
     rebound_fields: set = dataclasses.field(default_factory=set)  # stored by methods other than __init__
     construction_helpers: set = dataclasses.field(default_factory=set)  # ids of methods only __init__ calls
     init_calls_unsummarised: bool = False  # __init__ calls functions not summarised when it was read
-    ancestry: tuple = ()  # every base class, qualified where known, through the project's modules
-    inherited: list = dataclasses.field(default_factory=list)  # classes of other modules among its bases
     _fields: dict[str, Value] = dataclasses.field(default_factory=dict)
     _pending_fields: Optional[Callable[[], None]] = None  # see ModuleModel.build_summaries
     _find_stores: Optional[Callable[[str, Callable[[str], bool]], None]] = None  # see `stored_by_methods`
     _sought: set = dataclasses.field(default_factory=set)  # attributes `stored_by_methods` looked for
     _parameter_free: Optional[bool] = None  # see `parameter_free`
+    _resolve: Optional[Callable[["ClassModel"], None]] = None  # sets the attributes below, once
+
+    def __getattr__(self, name: str):
+        """`methods`, `ancestry` (every base class, qualified where known, through the project's
+        modules), `inherited` (classes of other modules among its bases), `is_module`,
+        `is_optimizer`, `is_loss`: resolved from the bases on first read."""
+        resolve = self.__dict__.get("_resolve")
+        if resolve is None or name not in _FROM_BASES:
+            raise AttributeError(name)
+        self._resolve = None
+        resolve(self)
+        return self.__dict__[name]
 
     @property
     def is_plain(self) -> bool:
@@ -267,7 +281,9 @@ class ModuleModel:
         self._defining: dict[str, list[FunctionInfo]] = {}  # method name -> defined in each class, in order
         self.summaries: dict[int, FunctionSummary] = {}
         self.results: dict[int, list[ScopeResult]] = {}
-        self.module_env: dict[str, Value] = {}
+        self._module_env: dict[str, Value] = {}
+        self._env_pending = False  # see `module_level`
+        self._top_names: Optional[set[str]] = None
         self.module_result: Optional[ScopeResult] = None
         self.callers: dict[int, list] = {}  # id(function) -> [(ScopeResult, CallFact, params, constants)]
         self._external: list = []  # (result, fact, function, params, constants) from other modules
@@ -310,7 +326,7 @@ class ModuleModel:
         module's top level. Other modules of the project may read these summaries. `on_demand`
         (a module read only for what others import from it): the functions are summarised when
         first asked for (see demand.py), and the top level's final result is not needed."""
-        self._build_classes()
+        self._build_classes(on_demand)
         # fields before methods: methods read `self.model`
         if on_demand:  # most classes of such a module are never used: found when first asked for
             for cls in self.classes.values():
@@ -321,10 +337,11 @@ class ModuleModel:
                 self._inherit_fields(cls)
             for cls in self.classes.values():
                 self._init_fields(cls)
-        self.module_env = _final_env(self, interpret(self, None))
         if on_demand:
+            self._env_pending = True
             self.on_demand = OnDemand(self.defines, self._callees_of, self._summarise)
             return
+        self.module_env = _final_env(self, interpret(self, None))
         groups = self._reverse_topological_groups()
         for group in groups:
             self._summarise(group)
@@ -340,8 +357,45 @@ class ModuleModel:
                 self._summarise(group)
             self.module_result = interpret(self, None)
 
+    @property
+    def module_env(self) -> dict[str, Value]:
+        """Module-level names as functions see them (see `_final_env`)."""
+        if self._env_pending:
+            self._settle_env()
+        return self._module_env
+
+    @module_env.setter
+    def module_env(self, env: dict[str, Value]) -> None:
+        self._module_env, self._env_pending = env, False
+
+    def module_level(self, name: str) -> Optional[Value]:
+        """What functions see of module-level `name`, when an assignment there binds it. In a
+        module read on demand, its top level is interpreted only when one of them is asked for."""
+        if self._env_pending:
+            if name not in self._assigned_at_top():
+                return None
+            self._settle_env()
+        return self._module_env.get(name)
+
+    def _settle_env(self) -> None:
+        """Interpret the top level of a module read on demand, as phase 1 would have before any of
+        its functions was summarised (no summary of its own is computed for it)."""
+        self._env_pending, demand, self.on_demand = False, self.on_demand, None
+        try:
+            self._module_env = _final_env(self, interpret(self, None))
+        finally:
+            self.on_demand = demand
+
+    def _assigned_at_top(self) -> set[str]:
+        if self._top_names is None:
+            self._top_names = {name for assign in self.analysis.facts_in(self.analysis.assigns, None)
+                               for name in assign.targets}
+        return self._top_names
+
     def complete(self) -> None:
         """Finish phase 1 of a module built on demand (it became one of the files checked)."""
+        if self._env_pending:
+            self._settle_env()
         if self.on_demand is not None:
             demand, self.on_demand = self.on_demand, None
             demand.rest(self._reverse_topological_groups())
@@ -401,37 +455,45 @@ class ModuleModel:
             for result in results:
                 self._record_callers(result)
 
-    def _build_classes(self) -> None:
-        infos = self.analysis.classes
-        for info in infos.values():
-            self.classes[info.name] = ClassModel(info.name, info.bases)
+    def _build_classes(self, on_demand: bool = False) -> None:
+        """A ClassModel of each class, its own methods known; what its bases give it is resolved
+        now, in the order of the source, or (`on_demand`) when first read."""
+        for info in self.analysis.classes.values():
+            self.classes[info.name] = ClassModel(info.name, info.bases, _resolve=self._resolve_class)
         for function in self.analysis.functions:
             if function.class_name in self.classes:
-                self.classes[function.class_name].methods.setdefault(function.name, function)
+                self.classes[function.class_name].own_methods.setdefault(function.name, function)
         for cls in self.classes.values():
-            ancestors = _ancestors(cls, self.classes)
-            for base in list(ancestors):
-                imported = self.project.class_of(base, self.depth + 1) if self.project is not None else None
-                if imported is not None:  # a class of another project module: its ancestry and methods
-                    ancestors.extend(imported.ancestry)
-                    for name, method in imported.methods.items():
-                        cls.methods.setdefault(name, method)
-                    cls.inherited.append(imported)
-            cls.ancestry = tuple(ancestors)
-            cls.is_module = any(_is_module_base(b) for b in ancestors)
-            cls.is_optimizer = any(b in knowledge.OPTIMIZER_BASES or b.startswith(knowledge.OPTIMIZER_PACKAGES)
-                                   for b in ancestors)
-            cls.is_loss = cls.is_module and (knowledge.names_a_loss(cls.name) or any(map(knowledge.names_a_loss, ancestors)))
-            for base in ancestors:  # inherited methods of project base classes
-                if base in self.classes:
-                    for name, method in self.classes[base].methods.items():
-                        current = cls.methods.get(name)
-                        if current is None or self._functions_by_node.get(id(current.node)) is not current:
-                            cls.methods[name] = method  # a base here overrides what another module's base has
-        for cls in self.classes.values():
-            for name, method in cls.methods.items():
+            for name, method in cls.own_methods.items():
                 if method.class_name == cls.name:
                     self._defining.setdefault(name, []).append(method)
+        if not on_demand:
+            for cls in self.classes.values():
+                cls.methods  # noqa: B018 - resolved now
+
+    def _resolve_class(self, cls: ClassModel) -> None:
+        """Its methods, ancestry and kind, from its bases here and in the project's other modules."""
+        cls.methods = dict(cls.own_methods)
+        cls.inherited = []
+        ancestors = _ancestors(cls, self.classes)
+        for base in list(ancestors):
+            imported = self.project.class_of(base, self.depth + 1) if self.project is not None else None
+            if imported is not None:  # a class of another project module: its ancestry and methods
+                ancestors.extend(imported.ancestry)
+                for name, method in imported.methods.items():
+                    cls.methods.setdefault(name, method)
+                cls.inherited.append(imported)
+        cls.ancestry = tuple(ancestors)
+        cls.is_module = any(_is_module_base(b) for b in ancestors)
+        cls.is_optimizer = any(b in knowledge.OPTIMIZER_BASES or b.startswith(knowledge.OPTIMIZER_PACKAGES)
+                               for b in ancestors)
+        cls.is_loss = cls.is_module and (knowledge.names_a_loss(cls.name) or any(map(knowledge.names_a_loss, ancestors)))
+        for base in ancestors:  # inherited methods of project base classes
+            if base in self.classes and self.classes[base] is not cls:
+                for name, method in self.classes[base].methods.items():
+                    current = cls.methods.get(name)
+                    if current is None or self._functions_by_node.get(id(current.node)) is not current:
+                        cls.methods[name] = method  # a base here overrides what another module's base has
 
     def _fill_fields(self, cls: ClassModel) -> None:
         self._inherit_fields(cls)
@@ -1075,8 +1137,9 @@ class ModuleModel:
         to get here)."""
         if name in self.classes or name in self._top_level_functions:
             return self.global_value(name)
-        if name in self.module_env:
-            return self.module_env[name]
+        found = self.module_level(name)
+        if found is not None:
+            return found
         qualified = self.analysis.imports.aliases.get(name)  # re-exported
         return self.qualified_value(qualified, hops + 1) if qualified is not None else None
 
