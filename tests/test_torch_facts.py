@@ -2139,3 +2139,28 @@ def test_a_model_whose_forward_differentiates_its_input_cannot_be_evaluated_unde
     with torch.no_grad():
         with pytest.raises(RuntimeError, match="does not require grad"):
             model(torch.randn(5, 3))
+
+
+def test_an_in_place_update_under_no_grad_keeps_the_graph_but_records_nothing_for_its_term():
+    """NG208 (a parameter added in place under `no_grad` in `forward`) and NG201 (not reported for
+    `loss += c` under `no_grad`): an in-place update with gradients disabled leaves the tensor its
+    graph, so the backward pass works and reaches what computed it, but the term records nothing
+    and the parameter it reads gets no gradient. Rebinding the name out of place cuts the graph."""
+    weight = nn.Parameter(torch.randn(3, 3))
+    bias = nn.Parameter(torch.randn(3))
+    hidden = torch.randn(2, 3) @ weight
+    with torch.no_grad():
+        hidden += bias
+    assert hidden.requires_grad and hidden.grad_fn is not None
+    hidden.sum().backward()
+    assert weight.grad is not None and bias.grad is None
+
+    loss = (torch.randn(2, 3) @ weight).pow(2).mean()
+    with torch.no_grad():
+        loss += 1.0
+    loss.backward()  # no "does not require grad"
+
+    rebound = torch.randn(2, 3) @ weight
+    with torch.no_grad():
+        rebound = rebound + bias
+    assert not rebound.requires_grad

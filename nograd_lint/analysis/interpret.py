@@ -232,6 +232,10 @@ class ScopeResult:
     # ids of the nodes that set a disabling grad mode (a `with` item, a decorator) under which a
     # value that carries a graph is computed on (`relu(self.w(x))` inside `with torch.no_grad():`)
     graphs_cut_under: set = dataclasses.field(default_factory=set)
+    # id(AugAssign) -> (the statement, the GradState): `h += term` with gradients disabled on a
+    # name whose tensor carries a graph; the update is in place, so `h` keeps its graph, but the
+    # term records none (its id is in the `fed_without_grad` of what `h` computes later)
+    updated_without_grad: dict = dataclasses.field(default_factory=dict)
     # id(call node) -> (CallFact, chain): calls with gradients disabled of project functions whose
     # backward pass then raises; the chain is `ModuleModel.backward_without_grad`'s
     failing_calls: dict = dataclasses.field(default_factory=dict)
@@ -563,7 +567,9 @@ class Interpreter:
             value = self.value(small.value, env)
             if isinstance(small.target, cst.Name):
                 old = self.lookup(small.target.value, env)
-                new = self.computed(small, join(old, value))
+                new = self.updated_in_place(small, old, value)
+                if new is None:
+                    new = self.computed(small, join(old, value))
                 new = self.accumulate(small, small.target.value, small.value, value, new, env)
                 env[small.target.value] = new
             else:
@@ -907,6 +913,16 @@ class Interpreter:
                      nograd=inputs.nograd if inputs.graph is Graph.NO else None,
                      nograd_node=inputs.nograd_node if inputs.graph is Graph.NO else None,
                      nograd_state=inputs.nograd_state if inputs.graph is Graph.NO else None)
+
+    def updated_in_place(self, node: cst.AugAssign, old: Value, term: Value) -> Optional[Value]:
+        """`h += term` with gradients disabled, `h` a tensor that carries a graph: torch updates it in
+        place and it keeps its graph (checked in tests/test_torch_facts.py), but nothing computed
+        for the term is recorded. None where the statement is an ordinary computation."""
+        state = self.state(node)
+        if not self.disabled(state) or old.graph is not Graph.YES or old.kind not in (Kind.TENSOR, Kind.UNKNOWN):
+            return None
+        self.result.updated_without_grad[id(node)] = (node, state)
+        return old.but(fed_without_grad=old.fed_without_grad | term.fed_without_grad | {id(node)})
 
     def call(self, node: cst.Call, env: dict, depth: int) -> Value:
         fact = self.calls.get(id(node))

@@ -16,6 +16,7 @@ from ..analysis.lattice import Graph, Kind, NoGrad
 from ..analysis.summaries import ClassModel, ModuleModel, model_of
 from ..analysis.trainable import (GradSwitch, OptimizerBuild, class_methods, grad_switches, module_class,
                                   optimizer_builds, stepped_optimizer, stepping)
+from ..analysis.treewalk import iter_nodes
 from ..diagnostics import Confidence
 from ..io.config import Settings
 from .base import Finding
@@ -67,6 +68,14 @@ class TrainedModuleWithoutGradients(ContextRule):
       network's message passing left inside `no_grad`). A block fed only the raw input is a frozen
       feature extractor, and a layer named as a copy (`target_q`, `teacher`, `ema`) a stop-gradient
       on purpose: neither is reported. Medium confidence.
+
+    - an in-place update written in a module's `forward` under `with torch.no_grad():`
+      (`embedding += picked_mask @ self.picked`) on an activation that carries a graph and builds
+      the output, when the term reads one of the module's own parameters (an `nn.Parameter` or a
+      tensor that requires grad) that its methods read nowhere with gradients on: torch updates
+      the activation in place, so it keeps its graph and the rest of the module trains, but the
+      term records nothing, and that parameter never gets a gradient (a graph Q-network adding a
+      learned bias for the picked node under `no_grad`). Medium confidence.
 
     Frozen modules are not reported: a module whose parameters no optimizer holds and that
     nothing unfreezes (a teacher, a target network updated by copying or EMA, a pretrained
@@ -128,7 +137,9 @@ class TrainedModuleWithoutGradients(ContextRule):
     in the module's own `forward` is the case above); a module must
     compute its outputs from every input a caller must pass (one that only reads a mask or a flag
     from an input is not reported). A decorated function that returns an input unchanged would
-    keep its graph; it is read as cutting it.
+    keep its graph; it is read as cutting it. The in-place shape reads `h += term` on a name (not
+    `self.h += term`, nor `h.add_(term)`), and a parameter counts as read with gradients on only
+    where its class's own methods spell `self.name`.
     """
 
     code = "NG208"
@@ -140,6 +151,7 @@ class TrainedModuleWithoutGradients(ContextRule):
         yield from _disabled_forwards(analysis, model)
         yield from _inputs_cut(analysis, model)
         yield from _layers_cut_in_forward(analysis, model)
+        yield from _parameters_added_in_forward(analysis, model)
         yield from _steps_fed_without_grad(analysis, model)
 
 
@@ -218,6 +230,65 @@ def _layers_cut_in_forward(analysis: FileAnalysis, model: ModuleModel) -> Iterab
                        "`requires_grad_(False)` what should not train)")
             related = ((fact.node, analysis, f"`{spelled}` runs here without gradients"),)
             yield Finding(state.node.item, message, None, Confidence.MEDIUM, related)
+
+
+def _parameters_added_in_forward(analysis: FileAnalysis, model: ModuleModel) -> Iterable[Finding]:
+    """`h += torch.mm(mask, self.bias)` under a `with torch.no_grad():` written in a module's
+    `forward`, `h` carrying a graph and building the output: torch updates `h` in place, so it
+    keeps its graph, but records nothing for the term, and a parameter of the module (`self.bias`,
+    an `nn.Parameter`) that only such code reads never gets a gradient."""
+    for caller, result in _module_forwards(analysis, model):
+        cls = model.classes.get(caller.class_name)
+        reported: set[int] = set()
+        for key in sorted(result.returned.fed_without_grad & result.updated_without_grad.keys(),
+                          key=lambda key: model.call_order.get(key, 0)):
+            statement, state = result.updated_without_grad[key]
+            if (state.origin is not Origin.WITH or state.mode is not Mode.DISABLED or id(state.node) in reported
+                    or not set_in(analysis, state, caller) or explicit(analysis, state) is None):
+                continue
+            parameters = [name for name in _own_parameter_reads(model, cls, statement.value)
+                          if _read_only_without_grad(analysis, model, cls, name)]
+            if not parameters:
+                continue
+            reported.add(id(state.node))
+            target = code_of(analysis, statement.target, 30)
+            message = (f"`{caller.class_name}.forward` adds a term of {_names(parameters)} to `{target}` under "
+                       f"`{context_text(analysis, state)}`: the update is in place, so `{target}` keeps its graph, "
+                       f"but nothing records the term, and {_names(parameters)} (read nowhere with gradients on) "
+                       "never gets a gradient; compute the term with gradients on")
+            related = ((statement, analysis, f"`{target}` is updated here without gradients"),)
+            yield Finding(state.node.item, message, None, Confidence.MEDIUM, related)
+
+
+def _own_parameter_reads(model: ModuleModel, cls: Optional[ClassModel], expression: cst.CSTNode) -> list[str]:
+    """`self.x` read in `expression` where `x` holds one of the module's own parameters (an
+    `nn.Parameter` or a tensor that requires grad, not a forward pass's output)."""
+    found: list[str] = []
+    for node in iter_nodes(expression) if cls is not None else ():
+        if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self":
+            field = cls.fields.get(node.attr.value)
+            spelled = f"self.{node.attr.value}"
+            if (field is not None and field.kind is Kind.TENSOR and field.graph is Graph.YES and not field.sources
+                    and spelled not in found):
+                found.append(spelled)
+    return found
+
+
+def _read_only_without_grad(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel, spelled: str) -> bool:
+    """Is every read of `self.x` in the methods of the class (its `__init__` aside) made with
+    gradients disabled?"""
+    attr = spelled.partition(".")[2]
+    for method in cls.methods.values():
+        if method.class_name != cls.name or method.name == "__init__":
+            continue
+        for node in iter_nodes(method.node.body):
+            if (node.__class__ is cst.Attribute and node.attr.value == attr and node.value.__class__ is cst.Name
+                    and node.value.value == "self"):
+                fact = model.facts_by_node.get(id(node.value))
+                state = analysis.state_of(fact) if fact is not None else None
+                if state is None or not state.mode.disables_grad:
+                    return False
+    return True
 
 
 def _names(spelled: list[str]) -> str:
