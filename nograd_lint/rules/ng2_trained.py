@@ -266,10 +266,8 @@ def _own_parameter_reads(model: ModuleModel, cls: Optional[ClassModel], expressi
     found: list[str] = []
     for node in iter_nodes(expression) if cls is not None else ():
         if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self":
-            field = cls.fields.get(node.attr.value)
             spelled = f"self.{node.attr.value}"
-            if (field is not None and field.kind is Kind.TENSOR and field.graph is Graph.YES and not field.sources
-                    and spelled not in found):
+            if spelled not in found and _holds_own_parameter(cls, node.attr.value):
                 found.append(spelled)
     return found
 
@@ -340,12 +338,17 @@ def _own_parameters(model: ModuleModel, caller: FunctionInfo, call: cst.Call) ->
     found = []
     for arg in call.args if cls is not None else ():
         node = arg.value
-        if (node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self"):
-            field = cls.fields.get(node.attr.value)
-            if (field is not None and field.kind is Kind.TENSOR and field.graph is Graph.YES
-                    and not field.sources):
-                found.append(f"self.{node.attr.value}")
+        if (node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self"
+                and _holds_own_parameter(cls, node.attr.value)):
+            found.append(f"self.{node.attr.value}")
     return found
+
+
+def _holds_own_parameter(cls: ClassModel, attr: str) -> bool:
+    """Does `self.attr` hold a parameter of the module itself: an `nn.Parameter` or a tensor that
+    requires grad (a graph of no forward pass)?"""
+    field = cls.fields.get(attr)
+    return field is not None and field.kind is Kind.TENSOR and field.graph is Graph.YES and not field.sources
 
 
 def _method_sites(analysis: FileAnalysis, model: ModuleModel) -> Iterable[tuple]:
