@@ -24,11 +24,12 @@ import libcst as cst
 from ..io.sources import SourceError, read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
-from .imports import dotted_name
+from .imports import ImportMap, dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
                         ScopeResult, chain_root, interpret, parameter_free_module)
+from .plain_fields import read_as_plain
 from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
 from .unguarded import runs_unconditionally
@@ -97,6 +98,7 @@ class ClassModel:
     _sought: set = dataclasses.field(default_factory=set)  # attributes `stored_by_methods` looked for
     _parameter_free: Optional[bool] = None  # see `parameter_free`
     _resolve: Optional[Callable[["ClassModel"], None]] = None  # sets the attributes below, once
+    _imports: Optional[ImportMap] = None  # of its module: what its methods' calls are
 
     def __getattr__(self, name: str):
         """`methods`, `ancestry` (every base class, qualified where known, through the project's
@@ -124,9 +126,21 @@ class ClassModel:
             return False
         if self._parameter_free is None:
             self._parameter_free = False  # a class holding itself: not shown free
-            self._parameter_free = all(  # the fields first: `_registers_unseen` builds bodies
-                _holds_no_parameter(value) for value in self.fields.values()) and not self._registers_unseen()
+            # the fields first (`_registers_unseen` builds bodies); bodies are read for fields of
+            # unknown value only when every other field holds no parameter
+            doubtful = [(attr, value) for attr, value in list(self.fields.items()) if not _holds_no_parameter(value)]
+            self._parameter_free = (all(value.kind is Kind.UNKNOWN for _, value in doubtful)
+                                    and all(self._read_as_plain(attr) for attr, _ in doubtful)
+                                    and not self._registers_unseen())
         return self._parameter_free
+
+    def _read_as_plain(self, attr: str) -> bool:
+        """A field of unknown value (`self.cutn = cutn`) that the class's own methods read only as a
+        plain value (`range(self.cutn)`): it holds no parameter (see plain_fields.py)."""
+        own = [method for method in self.methods.values() if method.class_name == self.name]
+        for method in own:
+            method.ensure_body()  # a body deferred in a module read for its imports
+        return self._imports is not None and read_as_plain(own, attr, self._imports)
 
     def _registers_unseen(self) -> bool:
         """`__init__` adds parameters or modules the fields do not show (`register_parameter`,
@@ -459,7 +473,8 @@ class ModuleModel:
         """A ClassModel of each class, its own methods known; what its bases give it is resolved
         now, in the order of the source, or (`on_demand`) when first read."""
         for info in self.analysis.classes.values():
-            self.classes[info.name] = ClassModel(info.name, info.bases, _resolve=self._resolve_class)
+            self.classes[info.name] = ClassModel(info.name, info.bases, _resolve=self._resolve_class,
+                                                 _imports=self.analysis.imports)
         for function in self.analysis.functions:
             if function.class_name in self.classes:
                 self.classes[function.class_name].own_methods.setdefault(function.name, function)
@@ -979,9 +994,11 @@ class ModuleModel:
         if not used:
             return None
         fits = self._classes_with(used, enough=2)
-        if len(fits) != 1 or (used <= MODULE_API and (not fits[0].is_module or fits[0].is_loss)):
+        if len(fits) != 1 or (used <= MODULE_API and (not fits[0].is_module or fits[0].is_loss
+                                                      or fits[0].parameter_free)):
             # `model.train(True)` fits a trainer class with a `train` method, and any module; a
-            # module given to an optimizer (`model.parameters()`) is not the file's loss class
+            # module given to an optimizer (`model.parameters()`) is not the file's loss class, and
+            # one put in eval mode is not its parameter-free augmentation
             return None
         return fits[0]
 

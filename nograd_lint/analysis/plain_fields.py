@@ -1,0 +1,55 @@
+"""Fields that a class's methods read only as plain values.
+
+`self.cutn = cutn` in `__init__` stores what a caller passes, unknown to the analysis: it could be
+a number or a module. How the class reads it tells them apart. A module (or a list of modules, a
+parameter) is called, indexed, iterated or read for its attributes; a number is counted with
+(`range(self.cutn)`), computed with (`size ** self.cut_pow`), compared, or given to a torch
+function beside the tensor it works on (`F.adaptive_avg_pool2d(x, self.cut_size)`). A field read
+only in those ways holds no parameter (see `ClassModel.parameter_free`).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import libcst as cst
+
+from .imports import ImportMap
+from .treewalk import children, iter_nodes
+
+# builtins that take plain values (a module given to one is not run)
+_PLAIN_BUILTINS = frozenset({"range", "int", "float", "bool", "len", "min", "max", "round", "abs", "divmod",
+                             "pow", "str", "print", "isinstance", "repr", "format"})
+# where an expression is computed with, not run or taken apart
+_OPERATIONS = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.ComparisonTarget,
+               cst.BooleanOperation, cst.Slice, cst.Index)
+
+
+def read_as_plain(methods: Iterable, attr: str, imports: ImportMap) -> bool:
+    """Is every read of `self.attr` in `methods` (FunctionInfos with their bodies built) a plain
+    value's: an operand, a slice bound or index, an argument of a builtin, or a later argument of a
+    torch function? A store into it is no read."""
+    for method in methods:
+        parents: dict[int, cst.CSTNode] = {}
+        for node in iter_nodes(method.node.body):
+            for child in children(node):
+                parents[id(child)] = node
+        for node in iter_nodes(method.node.body):
+            if (node.__class__ is cst.Attribute and node.attr.value == attr and node.value.__class__ is cst.Name
+                    and node.value.value == "self" and not _plain_read(node, parents, imports)):
+                return False
+    return True
+
+
+def _plain_read(node: cst.Attribute, parents: dict[int, cst.CSTNode], imports: ImportMap) -> bool:
+    parent = parents.get(id(node))
+    if parent.__class__ is cst.AssignTarget or isinstance(parent, _OPERATIONS):
+        return True  # stored into, or computed with
+    if parent.__class__ is not cst.Arg:
+        return False  # called, indexed, iterated, read for an attribute, bound to a name, returned...
+    call = parents.get(id(parent))
+    if call.__class__ is not cst.Call:
+        return False
+    if call.func.__class__ is cst.Name and call.func.value in _PLAIN_BUILTINS and call.func.value not in imports.aliases:
+        return True
+    qualified = imports.resolve(call.func) or ""
+    return qualified.startswith("torch.") and call.args[0] is not parent and parent.star == ""
