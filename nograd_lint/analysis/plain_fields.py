@@ -3,8 +3,9 @@
 `self.cutn = cutn` in `__init__` stores what a caller passes, unknown to the analysis: it could be
 a number or a module. How the class reads it tells them apart. A module (or a list of modules, a
 parameter) is called, indexed, iterated or read for its attributes; a number is counted with
-(`range(self.cutn)`), computed with (`size ** self.cut_pow`), compared, or given to a torch
-function beside the tensor it works on (`F.adaptive_avg_pool2d(x, self.cut_size)`). A field read
+(`range(self.cutn)`), computed with (`size ** self.cut_pow`), compared, or given as a size or
+an option to a torch function beside the tensor it works on (`F.adaptive_avg_pool2d(x,
+self.cut_size)`; not `F.linear(x, self.weight)`, whose weight may be a tied parameter). A field read
 only in those ways holds no parameter (see `ClassModel.parameter_free`).
 """
 from __future__ import annotations
@@ -19,6 +20,17 @@ from .treewalk import children, iter_nodes
 # builtins that take plain values (a module given to one is not run)
 _PLAIN_BUILTINS = frozenset({"range", "int", "float", "bool", "len", "min", "max", "round", "abs", "divmod",
                              "pow", "str", "print", "isinstance", "repr", "format"})
+# torch functions whose later arguments are sizes and options, not tensors to compute with
+# (`F.linear(x, self.weight)` takes a weight: a field given to it may be a tied parameter)
+_SIZE_TAKING = frozenset({
+    "adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_avg_pool3d", "adaptive_max_pool1d",
+    "adaptive_max_pool2d", "adaptive_max_pool3d", "avg_pool1d", "avg_pool2d", "avg_pool3d", "max_pool1d",
+    "max_pool2d", "max_pool3d", "interpolate", "upsample", "pad", "dropout", "dropout2d", "randint", "rand",
+    "randn", "zeros", "ones", "full", "empty", "arange", "linspace", "clamp", "clip", "pixel_shuffle",
+    "pixel_unshuffle", "unfold", "fold", "normalize", "softmax", "log_softmax", "leaky_relu", "one_hot", "roll",
+    "flip", "rot90", "chunk", "split", "narrow", "topk", "repeat_interleave", "tile", "reshape", "permute",
+    "transpose", "squeeze", "unsqueeze", "flatten", "tril", "triu", "sum", "mean", "norm", "argmax", "argmin",
+    "cumsum", "logsumexp"})
 # where an expression is computed with, not run or taken apart
 _OPERATIONS = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.ComparisonTarget,
                cst.BooleanOperation, cst.Slice, cst.Index)
@@ -26,8 +38,8 @@ _OPERATIONS = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.Comp
 
 def read_as_plain(methods: Iterable, attr: str, imports: ImportMap) -> bool:
     """Is every read of `self.attr` in `methods` (FunctionInfos with their bodies built) a plain
-    value's: an operand, a slice bound or index, an argument of a builtin, or a later argument of a
-    torch function? A store into it is no read."""
+    value's: an operand, a slice bound or index, an argument of a builtin, or a size or option
+    given to a torch function? A store into it is no read."""
     for method in methods:
         parents: dict[int, cst.CSTNode] = {}
         for node in iter_nodes(method.node.body):
@@ -52,4 +64,5 @@ def _plain_read(node: cst.Attribute, parents: dict[int, cst.CSTNode], imports: I
     if call.func.__class__ is cst.Name and call.func.value in _PLAIN_BUILTINS and call.func.value not in imports.aliases:
         return True
     qualified = imports.resolve(call.func) or ""
-    return qualified.startswith("torch.") and call.args[0] is not parent and parent.star == ""
+    return (qualified.startswith("torch.") and qualified.rpartition(".")[2] in _SIZE_TAKING
+            and call.args[0] is not parent and parent.star == "")
