@@ -10,7 +10,7 @@ only in those ways holds no parameter (see `ClassModel.parameter_free`).
 """
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import libcst as cst
 
@@ -36,19 +36,29 @@ _OPERATIONS = (cst.BinaryOperation, cst.UnaryOperation, cst.Comparison, cst.Comp
                cst.BooleanOperation, cst.Slice, cst.Index)
 
 
+def field_reads(method, attr: str) -> Iterator[cst.Attribute]:
+    """The `self.attr` expressions in the body of `method` (a FunctionInfo, its body built): its
+    reads, and its stores (`self.attr = ...`)."""
+    for node in iter_nodes(method.node.body):
+        if (node.__class__ is cst.Attribute and node.attr.value == attr and node.value.__class__ is cst.Name
+                and node.value.value == "self"):
+            yield node
+
+
 def read_as_plain(methods: Iterable, attr: str, imports: ImportMap) -> bool:
     """Is every read of `self.attr` in `methods` (FunctionInfos with their bodies built) a plain
     value's: an operand, a slice bound or index, an argument of a builtin, or a size or option
     given to a torch function? A store into it is no read."""
     for method in methods:
+        reads = list(field_reads(method, attr))
+        if not reads:
+            continue
         parents: dict[int, cst.CSTNode] = {}
         for node in iter_nodes(method.node.body):
             for child in children(node):
                 parents[id(child)] = node
-        for node in iter_nodes(method.node.body):
-            if (node.__class__ is cst.Attribute and node.attr.value == attr and node.value.__class__ is cst.Name
-                    and node.value.value == "self" and not _plain_read(node, parents, imports)):
-                return False
+        if not all(_plain_read(node, parents, imports) for node in reads):
+            return False
     return True
 
 

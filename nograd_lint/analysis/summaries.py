@@ -137,10 +137,9 @@ class ClassModel:
     def _read_as_plain(self, attr: str) -> bool:
         """A field of unknown value (`self.cutn = cutn`) that the class's own methods read only as a
         plain value (`range(self.cutn)`): it holds no parameter (see plain_fields.py)."""
-        own = [method for method in self.methods.values() if method.class_name == self.name]
-        for method in own:
+        for method in self.own_methods.values():
             method.ensure_body()  # a body deferred in a module read for its imports
-        return self._imports is not None and read_as_plain(own, attr, self._imports)
+        return self._imports is not None and read_as_plain(self.own_methods.values(), attr, self._imports)
 
     def _registers_unseen(self) -> bool:
         """`__init__` adds parameters or modules the fields do not show (`register_parameter`,
@@ -480,8 +479,7 @@ class ModuleModel:
                 self.classes[function.class_name].own_methods.setdefault(function.name, function)
         for cls in self.classes.values():
             for name, method in cls.own_methods.items():
-                if method.class_name == cls.name:
-                    self._defining.setdefault(name, []).append(method)
+                self._defining.setdefault(name, []).append(method)
         if not on_demand:
             for cls in self.classes.values():
                 cls.methods  # noqa: B018 - resolved now
@@ -519,8 +517,8 @@ class ModuleModel:
         `called` and whose text may store `self.attr`: phase 1 would have found what they store."""
         if self.on_demand is None:  # every method is summarised already
             return
-        for method in list(cls.methods.values()):
-            if (method.class_name == cls.name and method.name != "__init__" and self.defines(method)
+        for method in list(cls.own_methods.values()):
+            if (method.name != "__init__" and self.defines(method)
                     and id(method) not in self.summaries and called(method.name) and _may_store_on_self(method, attr)):
                 self.on_demand.summarise(method)
 
@@ -906,8 +904,8 @@ class ModuleModel:
         owner = self.owner_model(function) or self
         found = {}
         for call in owner.analysis.facts_in(owner.analysis.calls, function):
-            method = cls.methods.get(call.method) if call.method is not None and _on_self(call) else None
-            if method is not None and method.class_name == cls.name:
+            method = cls.own_methods.get(call.method) if call.method is not None and _on_self(call) else None
+            if method is not None:
                 found[id(method)] = method
         return list(found.values())
 

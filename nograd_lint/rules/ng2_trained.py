@@ -13,6 +13,7 @@ from ..analysis.evaluation import has_parameters
 from ..analysis.interpret import USED, ScopeResult, _named_params
 from ..analysis.knowledge import FORWARD_METHODS, split_words
 from ..analysis.lattice import Graph, Kind, NoGrad
+from ..analysis.plain_fields import field_reads
 from ..analysis.summaries import ClassModel, ModuleModel, model_of
 from ..analysis.trainable import (GradSwitch, OptimizerBuild, class_methods, grad_switches, module_class,
                                   optimizer_builds, stepped_optimizer, stepping)
@@ -246,8 +247,8 @@ def _parameters_added_in_forward(analysis: FileAnalysis, model: ModuleModel) -> 
             if (state.origin is not Origin.WITH or state.mode is not Mode.DISABLED or id(state.node) in reported
                     or not set_in(analysis, state, caller) or explicit(analysis, state) is None):
                 continue
-            parameters = [name for name in _own_parameter_reads(model, cls, statement.value)
-                          if _read_only_without_grad(analysis, model, cls, name)]
+            parameters = [f"self.{attr}" for attr in _own_parameter_reads(cls, statement.value)
+                          if _read_only_without_grad(analysis, model, cls, attr)]
             if not parameters:
                 continue
             reported.add(id(state.node))
@@ -260,32 +261,26 @@ def _parameters_added_in_forward(analysis: FileAnalysis, model: ModuleModel) -> 
             yield Finding(state.node.item, message, None, Confidence.MEDIUM, related)
 
 
-def _own_parameter_reads(model: ModuleModel, cls: Optional[ClassModel], expression: cst.CSTNode) -> list[str]:
-    """`self.x` read in `expression` where `x` holds one of the module's own parameters (an
-    `nn.Parameter` or a tensor that requires grad, not a forward pass's output)."""
+def _own_parameter_reads(cls: Optional[ClassModel], expression: cst.CSTNode) -> list[str]:
+    """The attributes `x` of `self.x` read in `expression` that hold one of the module's own
+    parameters (an `nn.Parameter` or a tensor that requires grad, not a forward pass's output)."""
     found: list[str] = []
     for node in iter_nodes(expression) if cls is not None else ():
-        if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self":
-            spelled = f"self.{node.attr.value}"
-            if spelled not in found and _holds_own_parameter(cls, node.attr.value):
-                found.append(spelled)
+        if (node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self"
+                and node.attr.value not in found and _holds_own_parameter(cls, node.attr.value)):
+            found.append(node.attr.value)
     return found
 
 
-def _read_only_without_grad(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel, spelled: str) -> bool:
-    """Is every read of `self.x` in the methods of the class (its `__init__` aside) made with
+def _read_only_without_grad(analysis: FileAnalysis, model: ModuleModel, cls: ClassModel, attr: str) -> bool:
+    """Is every read of `self.attr` in the class's own methods (its `__init__` aside) made with
     gradients disabled?"""
-    attr = spelled.partition(".")[2]
-    for method in cls.methods.values():
-        if method.class_name != cls.name or method.name == "__init__":
-            continue
-        for node in iter_nodes(method.node.body):
-            if (node.__class__ is cst.Attribute and node.attr.value == attr and node.value.__class__ is cst.Name
-                    and node.value.value == "self"):
-                fact = model.facts_by_node.get(id(node.value))
-                state = analysis.state_of(fact) if fact is not None else None
-                if state is None or not state.mode.disables_grad:
-                    return False
+    for method in cls.own_methods.values():
+        for node in field_reads(method, attr) if method.name != "__init__" else ():
+            fact = model.facts_by_node.get(id(node.value))
+            state = analysis.state_of(fact) if fact is not None else None
+            if state is None or not state.mode.disables_grad:
+                return False
     return True
 
 
