@@ -379,6 +379,15 @@ class Interpreter:
         annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
         return self.instance_of_annotation(annotation)
 
+    def factory_result(self, name: str) -> Optional[Value]:
+        """What calling parameter `name` returns when it is annotated as a factory of a class,
+        `Callable[..., R]` (`build_ema: Callable[[nn.Module], EMATracker]`): an R, as
+        `instance_of_annotation` says for R."""
+        param = _parameter(self.scope, name)
+        annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
+        returned = _callable_return(annotation)
+        return self.instance_of_annotation(returned) if returned is not None else None
+
     def instance_of_annotation(self, annotation: Optional[cst.BaseExpression]) -> Optional[Value]:
         """What a name annotated with `annotation` holds, as `annotated_value` says for a parameter."""
         classes = [value.ref for value in (self.value(part, {}) for part in _annotation_parts(annotation))
@@ -942,6 +951,9 @@ class Interpreter:
         if fact is None or fact.in_lambda:
             return UNKNOWN
         value = self.call_value(node, fact, env, receiver_value, callee_value, arguments)
+        if func.__class__ is cst.Name and callee_value is not None and callee_value.kind is Kind.UNKNOWN \
+                and callee_value.params == frozenset({func.value}):  # a parameter the function calls
+            value = self.factory_result(func.value) or value
         token = self.result.tokens.get(id(node))
         if token is not None and token.callee is not None:
             self.graphs_stored_in_arguments(node, token, env)
@@ -1979,6 +1991,15 @@ def _parameter(function: Optional[FunctionInfo], name: str) -> Optional[cst.Para
     if function is None:
         return None
     return next((param for param in _named_params(function) if param.name.value == name), None)
+
+
+def _callable_return(node: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
+    """R of an annotation `Callable[[...], R]` or `Callable[..., R]` (typing's or
+    collections.abc's), or None."""
+    if not isinstance(node, cst.Subscript) or len(node.slice) != 2 or not isinstance(node.slice[1].slice, cst.Index):
+        return None
+    base = node.value.attr.value if isinstance(node.value, cst.Attribute) else getattr(node.value, "value", None)
+    return node.slice[1].slice.value if base == "Callable" else None
 
 
 def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpression]:
