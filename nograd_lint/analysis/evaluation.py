@@ -241,8 +241,10 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
         return _block_regions(model, function, result, extra_names)
     summary = model.summary_of(function)
     if result.context.constants and summary is not None and (
-            summary.result.training or _caller_verdict(model, function) == "differentiated"):
-        # it trains, or a caller backpropagates through what it returns, for other arguments
+            summary.result.training or any(other.training for other in model.results_of(function))
+            or _caller_verdict(model, function) == "differentiated"):
+        # it trains (with the arguments some caller gives, `compute_loss(..., eval=False)`), or a
+        # caller backpropagates through what it returns, for other arguments
         # (`sample(with_details=True)`): disabling gradients in it would break those calls
         return []
     if _reported_at_call_sites(model, function):
@@ -545,6 +547,8 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
     sites = model.callers_of(function)
     if not sites:
         return None
+    if any(not state.mode.disables_grad for _, state, _, _ in model.base_class_calls(function)):
+        return None  # a base class's method calls it too (a `forward` that trains): a use not judged here
     consuming = []
     modules = {id(fact): analysis for fact, analysis in model.call_sites(function)}
     for result, fact, _, _ in sites:
