@@ -375,17 +375,13 @@ class Interpreter:
         """A parameter annotated with a module or optimizer class (`model: nn.Module`,
         `net: Optional["Encoder"]`): an instance of it, its mode unknown; or with one class of the
         project (`engine: RolloutEngine`): an instance whose methods are the class's."""
-        param = _parameter(self.scope, name)
-        annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
-        return self.instance_of_annotation(annotation)
+        return self.instance_of_annotation(_annotation_of(self.scope, name))
 
     def factory_result(self, name: str) -> Optional[Value]:
         """What calling parameter `name` returns when it is annotated as a factory of a class,
         `Callable[..., R]` (`build_ema: Callable[[nn.Module], EMATracker]`): an R, as
         `instance_of_annotation` says for R."""
-        param = _parameter(self.scope, name)
-        annotation = param.annotation.annotation if param is not None and param.annotation is not None else None
-        returned = _callable_return(annotation)
+        returned = _callable_return(_annotation_of(self.scope, name))
         return self.instance_of_annotation(returned) if returned is not None else None
 
     def instance_of_annotation(self, annotation: Optional[cst.BaseExpression]) -> Optional[Value]:
@@ -1991,6 +1987,12 @@ def _parameter(function: Optional[FunctionInfo], name: str) -> Optional[cst.Para
     if function is None:
         return None
     return next((param for param in _named_params(function) if param.name.value == name), None)
+
+
+def _annotation_of(function: Optional[FunctionInfo], name: str) -> Optional[cst.BaseExpression]:
+    """The annotation of `function`'s parameter `name`, if it has one."""
+    param = _parameter(function, name)
+    return param.annotation.annotation if param is not None and param.annotation is not None else None
 
 
 def _callable_return(node: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
