@@ -19,7 +19,7 @@ from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_l
 from ..diagnostics import Confidence
 from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
 from .imports import dotted_name
-from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params
+from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params, root_name
 from .lattice import Evidence, Graph, Kind, Training, Value
 from .summaries import MODULE_API, ClassModel, ModuleModel, model_of, path_in_project
 from .trainable import class_methods, grad_switches, stepping
@@ -367,9 +367,10 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
 
 
 def _module_from_outside(model: ModuleModel, function: FunctionInfo, token: Token) -> bool:
-    """The token runs a module the function did not build: `self.policy`, a parameter, a global."""
-    root = (dotted_name(token.call.node.func) or "").split(".")[0]
-    return bool(root) and root not in model.analysis.names_bound_in(function)
+    """The token runs a module the function did not build: `self.policy`, `self.actors[i]`, a
+    parameter, a global."""
+    root = root_name(token.call.node.func)
+    return root is not None and root not in model.analysis.names_bound_in(function)
 
 
 def _module_method(model: ModuleModel, function: FunctionInfo) -> bool:

@@ -626,7 +626,7 @@ class Interpreter:
                         inference=None)
             return
         key = dotted_name(target)
-        root = _root(target)
+        root = root_name(target)
         if kind is cst.Attribute and root in ("self", "cls") and key is not None:
             if key.count(".") == 1:
                 self.result.self_stores[target.attr.value] = join(
@@ -1320,7 +1320,7 @@ class Interpreter:
             resolved = receiver.ref.methods[method]
             return self.project_call(fact, resolved, arguments, bound_self=receiver if _is_classmethod(resolved) else None)
         if method in CONTAINER_STORES and fact.receiver is not None:
-            root = _root(fact.receiver)
+            root = root_name(fact.receiver)
             if root is not None and root in env and self.is_local(root) and root not in ("self", "cls"):
                 stored = join(*(self.slot(value) for _, value in arguments)) if arguments else PYTHON
                 new = join(env[root], stored)
@@ -1369,7 +1369,7 @@ class Interpreter:
         if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
             return self.computed(node, receiver)  # `labels.type_as(scores)`: only the receiver's graph
         if receiver.kind in (Kind.OBJECT, Kind.UNKNOWN) and arguments and fact.receiver is not None and args.sources:
-            root = _root(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
+            root = root_name(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
             if root is not None and root in env and root not in ("self", "cls") and self.is_local(root):
                 env[root] = env[root].but(sources=env[root].sources | args.sources)
         if method in INDEXING_REDUCTIONS and arguments:
@@ -2271,7 +2271,8 @@ def _forced(call: cst.Call) -> bool:
     return any(not _is_false(arg.value) for arg in call.args)
 
 
-def _root(node: cst.BaseExpression) -> Optional[str]:
+def root_name(node: cst.BaseExpression) -> Optional[str]:
+    """`self` for `self.actors[i].net`: the name an attribute and subscript chain starts from."""
     while isinstance(node, (cst.Attribute, cst.Subscript)):
         node = node.value
     return node.value if isinstance(node, cst.Name) else None
