@@ -1168,6 +1168,7 @@ class Interpreter:
                         self.mark(value, USED)
             return PYTHON
         if method == "__init__" and receiver is not None:
+            self.store_base_fields(fact, arguments)
             for _, value in arguments:  # `super().__init__(model=fantasy)`: the object keeps them
                 self.leave(value, STORED)
             return PYTHON
@@ -1713,6 +1714,29 @@ class Interpreter:
             self.result.constructions = {}
         self.result.constructions[id(fact.node)] = (fact, cls, init, passed)
         return {name: value for name, value in passed.items() if value.kind is Kind.MODULE}
+
+    def store_base_fields(self, fact: CallFact, arguments: list) -> None:
+        """`super().__init__(algorithm)` in a class's `__init__`: the fields its base class's
+        `__init__` stores as given (`self.alg = algorithm`) hold the modules and the objects of
+        project classes passed, as if the class stored them itself (see `note_construction`)."""
+        scope = self.scope
+        receiver = fact.receiver
+        if (scope is None or scope.name != "__init__" or not isinstance(receiver, cst.Call)
+                or dotted_name(receiver.func) != "super" or receiver.args):
+            return
+        cls = self.model.classes.get(scope.class_name or "")
+        if cls is None or cls.own_methods.get("__init__") is not scope:
+            return
+        inits = {id(init): init for init in (base.methods.get("__init__") for base in self.model.project_bases(cls))
+                 if init is not None}
+        if len(inits) != 1:  # several bases build the object: which one `super()` reaches is not followed
+            return
+        init = next(iter(inits.values()))
+        bound = _bind_arguments(init, arguments, bound_self=PYTHON)
+        for name, attr in _stored_parameters(init).items():
+            value = bound.get(name)
+            if value is not None and (value.kind is Kind.MODULE or of_project_classes(value)):
+                self.result.self_stores[attr] = join(self.result.self_stores.get(attr, value), value)
 
     def stored_constants(self, cls, node: cst.Call) -> tuple:
         """(("self.field", literal), ...) for the literal arguments (or literal defaults) of a

@@ -340,16 +340,15 @@ class ModuleModel:
         (a module read only for what others import from it): the functions are summarised when
         first asked for (see demand.py), and the top level's final result is not needed."""
         self._build_classes(on_demand)
-        # fields before methods: methods read `self.model`
-        if on_demand:  # most classes of such a module are never used: found when first asked for
-            for cls in self.classes.values():
-                cls._pending_fields = functools.partial(self._fill_fields, cls)
+        # fields before methods: methods read `self.model`; a class's fields are found when first
+        # read, so a base class's are found before its subclasses inherit them
+        for cls in self.classes.values():
+            cls._pending_fields = functools.partial(self._fill_fields, cls)
+            if on_demand:
                 cls._find_stores = functools.partial(self._summarise_stores, cls)
-        else:  # every class's inherited fields, then what each `__init__` stores
+        if not on_demand:  # most classes of a module read on demand are never used
             for cls in self.classes.values():
-                self._inherit_fields(cls)
-            for cls in self.classes.values():
-                self._init_fields(cls)
+                cls.find_fields()
         if on_demand:
             self._env_pending = True
             self.on_demand = OnDemand(self.defines, self._callees_of, self._summarise)
@@ -522,12 +521,17 @@ class ModuleModel:
                     and id(method) not in self.summaries and called(method.name) and _may_store_on_self(method, attr)):
                 self.on_demand.summarise(method)
 
-    @staticmethod
-    def _inherit_fields(cls: ClassModel) -> None:
-        """The fields of the classes of other modules it derives from (`__init__` joins its own)."""
-        for imported in cls.inherited:
-            for name, field in imported.fields.items():
+    def _inherit_fields(self, cls: ClassModel) -> None:
+        """The fields of the project classes it derives from, here and in other modules
+        (`__init__` joins its own)."""
+        for base in self.project_bases(cls):
+            for name, field in base.fields.items():
                 cls._fields.setdefault(name, field)
+
+    def project_bases(self, cls: ClassModel) -> list[ClassModel]:
+        """The project classes among its direct bases: this module's, then other modules'."""
+        local = [self.classes[base] for base in cls.bases if base in self.classes and self.classes[base] is not cls]
+        return local + [base for base in cls.inherited if base not in local]
 
     def _init_fields(self, cls: ClassModel) -> None:
         """The fields its own `__init__` stores; for a class without one of its own (a dataclass),
