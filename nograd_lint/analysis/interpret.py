@@ -1716,13 +1716,15 @@ class Interpreter:
         return {name: value for name, value in passed.items() if value.kind is Kind.MODULE}
 
     def store_base_fields(self, fact: CallFact, arguments: list) -> None:
-        """`super().__init__(algorithm)` in a class's `__init__`: the fields its base class's
-        `__init__` stores as given (`self.alg = algorithm`) hold the modules and the objects of
-        project classes passed, as if the class stored them itself (see `note_construction`)."""
+        """`super().__init__(algorithm)` (or `super(Agent, self)` in `Agent`) in a class's `__init__`:
+        the fields its base class's `__init__` stores as given (`self.alg = algorithm`) hold the
+        modules and the objects of project classes passed, as if the class stored them itself
+        (see `note_construction`)."""
         scope = self.scope
         receiver = fact.receiver
         if (scope is None or scope.name != "__init__" or not isinstance(receiver, cst.Call)
-                or dotted_name(receiver.func) != "super" or receiver.args):
+                or dotted_name(receiver.func) != "super"
+                or [dotted_name(arg.value) for arg in receiver.args] not in ([], [scope.class_name, "self"])):
             return
         cls = self.model.classes.get(scope.class_name or "")
         if cls is None or cls.own_methods.get("__init__") is not scope:

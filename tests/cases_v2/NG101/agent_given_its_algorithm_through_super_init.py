@@ -1,12 +1,12 @@
 """A reinforcement-learning library splits an agent in two: the algorithm holds the Q-network,
 the agent holds the algorithm, and both store what they are given in a base class's `__init__`,
-reached through `super().__init__(...)`. Where the agent is built with `DQN(QNet(), ...)`, the
-fields the bases store as given hold what the subclasses pass up: the agent's `self.alg` is that
-`DQN`, whose `self.model` is the `QNet`. So the agent's acting call, `self.alg.predict(obs)`,
-resolves to `DQN.predict`, and its only caller detaches the output at once: NG101 (medium) at
-the Q-network's forward. Before, neither field was known past `super().__init__` and only the
-method's name spoke (low). The twin, `DQN.q_values`, is what the agent's `learn` differentiates
-for its TD loss (silent)."""
+reached through `super().__init__(...)` (the agent spells it `super(GreedyAgent, self)`). Where
+the agent is built with `DQN(QNet(), ...)`, the fields the bases store as given hold what the
+subclasses pass up: the agent's `self.alg` is that `DQN`, whose `self.model` is the `QNet`. So
+the agent's acting call, `self.alg.predict(obs)`, resolves to `DQN.predict`, and its only caller
+detaches the output at once: NG101 (medium) at the Q-network's forward. Before, neither field was
+known past `super().__init__` and only the method's name spoke (low). The twin, `DQN.q_values`,
+is what the agent's `learn` differentiates for its TD loss (silent)."""
 import torch
 from torch import nn
 
@@ -44,7 +44,7 @@ class Agent:
 
 class GreedyAgent(Agent):
     def __init__(self, algorithm, actions):
-        super().__init__(algorithm)
+        super(GreedyAgent, self).__init__(algorithm)
         self.actions = actions
 
     def act(self, obs):
