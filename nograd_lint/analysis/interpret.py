@@ -1683,7 +1683,7 @@ class Interpreter:
         if not modules:
             return ()
         init = self.model.method_of(cls, "__init__")
-        stores = _stored_parameters(init)
+        stores = self.model.stored_as_given(init)
         kept = {name: attr for name, attr in stores.items() if name in modules}
         if not kept:
             return ()
@@ -1721,21 +1721,13 @@ class Interpreter:
         modules and the objects of project classes passed, as if the class stored them itself
         (see `note_construction`)."""
         scope = self.scope
-        receiver = fact.receiver
-        if (scope is None or scope.name != "__init__" or not isinstance(receiver, cst.Call)
-                or dotted_name(receiver.func) != "super"
-                or [dotted_name(arg.value) for arg in receiver.args] not in ([], [scope.class_name, "self"])):
+        if scope is None or scope.name != "__init__" or not is_super_init(fact.node, scope.class_name):
             return
-        cls = self.model.classes.get(scope.class_name or "")
-        if cls is None or cls.own_methods.get("__init__") is not scope:
+        base = self.model.base_init(scope)
+        if base is None:
             return
-        inits = {id(init): init for init in (base.methods.get("__init__") for base in self.model.project_bases(cls))
-                 if init is not None}
-        if len(inits) != 1:  # several bases build the object: which one `super()` reaches is not followed
-            return
-        init = next(iter(inits.values()))
-        bound = _bind_arguments(init, arguments, bound_self=PYTHON)
-        for name, attr in _stored_parameters(init).items():
+        bound = _bind_arguments(base, arguments, bound_self=PYTHON)
+        for name, attr in self.model.stored_as_given(base).items():
             value = bound.get(name)
             if value is not None and (value.kind is Kind.MODULE or of_project_classes(value)):
                 self.result.self_stores[attr] = join(self.result.self_stores.get(attr, value), value)
@@ -1746,7 +1738,7 @@ class Interpreter:
         init = self.model.method_of(cls, "__init__")
         if init is None:
             return ()
-        stores = _stored_parameters(init)
+        stores = self.model.stored_as_given(init)
         if not stores:
             return ()
         given = dict(_literal_arguments(init, node, True, defaults=True))
@@ -2114,6 +2106,40 @@ def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, def
                 if literal is not _MISSING:
                     found[name] = literal
     return tuple(sorted(found.items(), key=lambda item: item[0]))
+
+
+def is_super_init(node: cst.CSTNode, class_name: Optional[str]) -> bool:
+    """`super().__init__(...)`, or `super(Cls, self).__init__(...)` in a method of `Cls`."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "__init__"):
+        return False
+    receiver = node.func.value
+    return (isinstance(receiver, cst.Call) and dotted_name(receiver.func) == "super"
+            and [dotted_name(arg.value) for arg in receiver.args] in ([], [class_name, "self"]))
+
+
+def super_init_call(init: FunctionInfo) -> Optional[cst.Call]:
+    """The `super().__init__(...)` statement of an `__init__`'s body, if it has one."""
+    init.ensure_body()
+    body = init.node.body
+    for statement in (body.body if isinstance(body, cst.IndentedBlock) else ()):
+        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
+            if isinstance(small, cst.Expr) and is_super_init(small.value, init.class_name):
+                return small.value
+    return None
+
+
+def arguments_by_parameter(method: FunctionInfo, call: cst.Call) -> dict[str, cst.BaseExpression]:
+    """Parameter name -> the expression a call of a method on an object passes for it (starred
+    arguments end the positional ones)."""
+    positional = _positional_names(method)[1:]
+    found = {}
+    for index, arg in enumerate(call.args):
+        if arg.star:
+            break
+        name = arg.keyword.value if arg.keyword is not None else positional[index] if index < len(positional) else None
+        if name is not None:
+            found[name] = arg.value
+    return found
 
 
 def _stored_parameters(init: FunctionInfo) -> dict[str, str]:

@@ -28,7 +28,8 @@ from .imports import ImportMap, dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
-                        ScopeResult, chain_root, interpret, parameter_free_module)
+                        ScopeResult, _parameter_names, _stored_parameters, arguments_by_parameter, chain_root,
+                        interpret, parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
 from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
@@ -36,6 +37,7 @@ from .unguarded import runs_unconditionally
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, of_project_classes
 
 MAX_CONTEXTS = 3  # distinct literal-flag contexts interpreted per function
+MAX_BASE_HOPS = 8  # how many `super().__init__(...)` calls up the fields stored as given are followed
 # What every nn.Module has, besides its class's own methods.
 MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {
     "forward", "zero_grad", "named_parameters", "register_buffer", "add_module", "apply", "load_state_dict",
@@ -527,6 +529,34 @@ class ModuleModel:
         for base in self.project_bases(cls):
             for name, field in base.fields.items():
                 cls._fields.setdefault(name, field)
+
+    def base_init(self, init: FunctionInfo) -> Optional[FunctionInfo]:
+        """The `__init__` that `super().__init__(...)` in the class's own `init` runs: that of its one
+        project base class that has one (None for several: which one runs is not followed)."""
+        owner = self.owner_model(init)
+        cls = owner.classes.get(init.class_name or "") if owner is not None else None
+        if cls is None or cls.own_methods.get("__init__") is not init:
+            return None
+        inits = {id(method): method for method in (base.methods.get("__init__") for base in owner.project_bases(cls))
+                 if method is not None}
+        return next(iter(inits.values())) if len(inits) == 1 else None
+
+    def stored_as_given(self, init: FunctionInfo, hops: int = 0) -> dict[str, str]:
+        """Parameter -> attribute for what an `__init__` stores as it is given: its own
+        `self.alg = algorithm`, and what its base classes' `__init__` store of the parameters it
+        passes on as they are (`super().__init__(algorithm)`), however many bases up."""
+        stored = _stored_parameters(init)
+        call = super_init_call(init) if hops < MAX_BASE_HOPS else None
+        base = self.base_init(init) if call is not None else None
+        if base is None:
+            return stored
+        passed = arguments_by_parameter(base, call)
+        names = set(_parameter_names(init))
+        for param, attr in self.stored_as_given(base, hops + 1).items():
+            given = passed.get(param)
+            if isinstance(given, cst.Name) and given.value in names:
+                stored.setdefault(given.value, attr)
+        return stored
 
     def project_bases(self, cls: ClassModel) -> list[ClassModel]:
         """The project classes among its direct bases: this module's, then other modules'."""

@@ -1,12 +1,13 @@
 """A reinforcement-learning library splits an agent in two: the algorithm holds the Q-network,
 the agent holds the algorithm, and both store what they are given in a base class's `__init__`,
-reached through `super().__init__(...)` (the agent spells it `super(GreedyAgent, self)`). Where
-the agent is built with `DQN(QNet(), ...)`, the fields the bases store as given hold what the
-subclasses pass up: the agent's `self.alg` is that `DQN`, whose `self.model` is the `QNet`. So
-the agent's acting call, `self.alg.predict(obs)`, resolves to `DQN.predict`, and its only caller
-detaches the output at once: NG101 (medium) at the Q-network's forward. Before, neither field was
-known past `super().__init__` and only the method's name spoke (low). The twin, `DQN.q_values`,
-is what the agent's `learn` differentiates for its TD loss (silent)."""
+reached through `super().__init__(...)` (the agent spells it `super(GreedyAgent, self)`, and its
+base passes the algorithm one class further up). Where the agent is built with `DQN(QNet(), ...)`,
+the fields the bases store as given hold what the subclasses pass up: the agent's `self.alg` is
+that `DQN`, whose `self.model` is the `QNet`. So the agent's acting call, `self.alg.predict(obs)`,
+resolves to `DQN.predict`, and its only caller detaches the output at once: NG101 (medium) at the
+Q-network's forward. Before, neither field was known past `super().__init__` and only the
+method's name spoke (low). The twin, `DQN.q_values`, is what the agent's `learn` differentiates
+for its TD loss (silent)."""
 import torch
 from torch import nn
 
@@ -37,9 +38,16 @@ class DQN(Algorithm):
         return self.model(obs).gather(1, actions.unsqueeze(1)).squeeze(1)
 
 
-class Agent:
+class AgentBase:
     def __init__(self, algorithm):
         self.alg = algorithm
+
+
+class Agent(AgentBase):
+    def __init__(self, algorithm):
+        assert isinstance(algorithm, Algorithm)
+        super().__init__(algorithm)
+        self.training = True
 
 
 class GreedyAgent(Agent):
