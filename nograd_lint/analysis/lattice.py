@@ -120,11 +120,15 @@ def of_project_classes(value: Value) -> bool:
 
 def join(*values: Value) -> Value:
     """A value that covers each of `values` (where branches meet, or a container's elements)."""
-    values = tuple(v for v in values if v is not None)
+    if None in values:  # identity first: no Value is equal to None
+        values = [v for v in values if v is not None]
     if not values:
         return PYTHON
     first = values[0]
-    if all(v is first for v in values):  # one value, or the same one from each branch (most joins)
+    for v in values:
+        if v is not first:
+            break
+    else:  # one value, or the same one from each branch (most joins)
         return first
     kinds = {v.kind for v in values}
     if len(kinds) == 1:
@@ -139,6 +143,7 @@ def join(*values: Value) -> Value:
     training, frozen, refs = set(), set(), set()
     strongest = modules = evidence = eval_reason = None
     graph, is_loss, weights, all_no_graph, all_inference = Graph.NO, True, True, True, True
+    inference, constants, held = None, first.constants, first.held
     sources, params, dropped, detached, opaque, fed_without_grad, cut = [], [], [], [], [], [], []  # the sets not empty
     for v in values:
         if v.sources:
@@ -172,8 +177,15 @@ def join(*values: Value) -> Value:
             graph = v.graph
         if v.graph is not Graph.NO:
             all_no_graph = False
-        if v.inference is None and v.kind is not Kind.PYTHON:  # `None` in one branch is no tensor
-            all_inference = False
+        if v.inference is None:
+            if v.kind is not Kind.PYTHON:  # `None` in one branch is no tensor
+                all_inference = False
+        elif inference is None:
+            inference = v.inference
+        if constants and v.constants != constants:
+            constants = ()
+        if held and v.held != held:
+            held = ()
     return _value(
         kind=kind,
         graph=graph,
@@ -185,7 +197,7 @@ def join(*values: Value) -> Value:
         nograd=strongest.nograd if strongest is not None and all_no_graph else None,
         nograd_node=strongest.nograd_node if strongest is not None else None,
         nograd_state=strongest.nograd_state if strongest is not None else None,
-        inference=next((v.inference for v in values if v.inference is not None), None) if all_inference else None,
+        inference=inference if all_inference else None,
         ref=refs.pop() if len(refs) == 1 else _class_union(refs) if kind in (Kind.MODULE, Kind.OBJECT) else None,
         eval_reason=eval_reason,
         is_loss=is_loss if modules else False,
@@ -196,8 +208,8 @@ def join(*values: Value) -> Value:
         fed_without_grad=_union(fed_without_grad),
         cut=_union(cut),
         elements=_join_elements(values),
-        constants=first.constants if all(v.constants == first.constants for v in values) else (),
-        held=first.held if all(v.held == first.held for v in values) else (),
+        constants=constants,
+        held=held,
     )
 
 
@@ -224,9 +236,11 @@ def _union(found: list) -> frozenset:
     at most one (or each is the same)."""
     if not found:
         return _EMPTY
-    if len(found) == 1 or all(s is found[0] for s in found):
-        return found[0]
-    return frozenset().union(*found)
+    first = found[0]
+    for s in found:
+        if s is not first:
+            return frozenset().union(*found)
+    return first
 
 
 def _value(**fields) -> Value:
