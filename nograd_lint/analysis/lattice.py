@@ -55,7 +55,10 @@ class NoGrad(enum.IntEnum):
     SURE = 2  # a forward pass, a loss, or arithmetic on a graph, with gradients disabled
 
 
-@dataclasses.dataclass(frozen=True)
+# Not frozen: a frozen dataclass's `__init__` stores each of these fields through
+# `object.__setattr__`, five times the cost of plain stores, and a run makes tens of thousands
+# of values. None is changed once made (`but` gives a changed copy); they hash by their fields.
+@dataclasses.dataclass(unsafe_hash=True)
 class Value:
     kind: Kind = Kind.UNKNOWN
     graph: Graph = Graph.MAYBE
