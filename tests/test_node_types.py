@@ -1,6 +1,7 @@
 """The walks tell libcst nodes apart by type identity where `isinstance` would run `ABCMeta`'s
-check in Python (treewalk.NODE_TYPES, interpret.LEAF_LITERALS, imports.dotted_name): exact only
-for node types without subclasses, which this checks against the installed libcst."""
+check in Python (treewalk.NODE_TYPES, interpret.LEAF_LITERALS, imports.dotted_name, the fact walk's
+statement tests): exact only for node types without subclasses, which this checks against the
+installed libcst."""
 from __future__ import annotations
 
 import libcst as cst
@@ -9,7 +10,8 @@ from nograd_lint.analysis.interpret import LEAF_LITERALS
 from nograd_lint.analysis.summaries import _NEW_SCOPES
 from nograd_lint.analysis.treewalk import child_fields, iter_nodes, node_type
 
-COMPARED_BY_IDENTITY = {*LEAF_LITERALS, *_NEW_SCOPES, cst.Name, cst.Attribute, cst.Call, cst.If}
+COMPARED_BY_IDENTITY = {*LEAF_LITERALS, *_NEW_SCOPES, cst.Name, cst.Attribute, cst.Call, cst.If,
+                        cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.Expr}
 
 
 def test_the_node_types_compared_by_identity_have_no_subclasses():

@@ -564,7 +564,7 @@ class _Collector:
         self._lambda_depth = 0
         self._dynamic_contexts: dict[str, Optional[GradState]] = {}  # `ctx = nullcontext if a else torch.no_grad`
         self.local_wrappers: dict[str, str] = {}  # see `local_grad_wrappers`
-        self._loops: list[LoopInfo] = []
+        self._loops: tuple[LoopInfo, ...] = ()  # innermost last; a tuple, shared by the facts made in them
         self._statements: list[cst.CSTNode] = []
         self._open_spans: list[Span] = []
         self._with_bodies: dict[int, GradState] = {}
@@ -578,7 +578,7 @@ class _Collector:
         """The fields every Fact starts with (statement, index, function, loops, explicit), in order:
         passed by position, no dict per fact."""
         return (self._statements[-1] if self._statements else None, self._index,
-                self._functions[-1] if self._functions else None, tuple(self._loops), self._frames[-1].current)
+                self._functions[-1] if self._functions else None, self._loops, self._frames[-1].current)
 
     def _enter_statement(self, node: cst.CSTNode) -> None:
         self._index += 1
@@ -638,7 +638,7 @@ class _Collector:
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:
         parent = self._statements[-1] if self._statements else None
         pushed = self._with_bodies.pop(id(parent), None) if parent is not None else None
-        is_body = isinstance(parent, cst.FunctionDef)
+        is_body = parent.__class__ is cst.FunctionDef  # by identity: see `_whole_statement`
         state = pushed if pushed is not None else (None if is_body else self._frames[-1].current)
         if is_body and self._functions and self._functions[-1].decorator_state is not None:
             state = self._functions[-1].decorator_state
@@ -729,7 +729,7 @@ class _Collector:
                 if found is not None:
                     info.framework_state = GradState(found.mode, Origin.DECORATOR, expression)
         if id(node) in self.deferred:
-            self.deferred_bodies.append(DeferredBody(info, tuple(self._scopes), tuple(self._loops)))
+            self.deferred_bodies.append(DeferredBody(info, tuple(self._scopes), self._loops))
         self.functions.append(info)
         self._functions.append(info)
         self._scopes.append(info)
@@ -749,7 +749,7 @@ class _Collector:
         self._frames = [_Frame(None)]
         self._functions = [function]
         self._scopes = [*scopes, function]
-        self._loops = list(loops)
+        self._loops = loops
         self._statements = [function.node]
         self._open_spans = []
         self._lambda_depth = 0
@@ -770,20 +770,20 @@ class _Collector:
         self.assigns.append(AssignFact(*self._fact_fields(), targets=loop.target_names,
                                        value=node.iter, node=node))
         self.loops.append(loop)
-        self._loops.append(loop)
+        self._loops += (loop,)
 
     def leave_For(self, original_node: cst.For) -> None:
-        self._loops.pop()
+        self._loops = self._loops[:-1]
 
     def visit_While(self, node: cst.While) -> None:
         loop = LoopInfo(node=node, function=self._functions[-1] if self._functions else None,
                         span=self.spans[id(node)], iter_name=None, iter_node=None,
                         target_names=frozenset())
         self.loops.append(loop)
-        self._loops.append(loop)
+        self._loops += (loop,)
 
     def leave_While(self, original_node: cst.While) -> None:
-        self._loops.pop()
+        self._loops = self._loops[:-1]
 
     # -- expressions and simple statements -------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -869,7 +869,7 @@ class _Collector:
                                            value=node.item, node=node))
 
     def visit_Name(self, node: cst.Name) -> None:
-        self.name_uses.append(NameUse(*self._fact_fields(), name=node.value, node=node))
+        self.name_uses.append(NameUse(*self._fact_fields(), node.value, node))  # by position: the commonest fact
 
     def visit_Return(self, node: cst.Return) -> None:
         self.returns.append(ReturnFact(*self._fact_fields(), value=node.value, node=node))
@@ -892,13 +892,14 @@ _CONTEXT_BYTES = frozenset(name.encode() for name in _CONTEXT_NAMES)
 def _whole_statement(statement: Optional[cst.CSTNode], call: cst.Call) -> bool:
     """Is the call the whole of its statement: `torch.no_grad()` on its line, or alone in the
     one-line body of an `if` (`if old_torch: torch.set_grad_enabled(False)`)?"""
-    if isinstance(statement, cst.If) and isinstance(statement.body, cst.SimpleStatementSuite):
+    kind = statement.__class__  # by identity: libcst's node types are ABCs, slow in `isinstance`
+    if kind is cst.If and statement.body.__class__ is cst.SimpleStatementSuite:
         body = statement.body.body
-    elif isinstance(statement, cst.SimpleStatementLine):
+    elif kind is cst.SimpleStatementLine:
         body = statement.body
     else:
         return False
-    return len(body) == 1 and isinstance(body[0], cst.Expr) and body[0].value is call
+    return len(body) == 1 and body[0].__class__ is cst.Expr and body[0].value is call
 
 
 def is_main_guard(test: cst.BaseExpression) -> bool:
@@ -1038,7 +1039,7 @@ def _wrapped_functions(analysis: FileAnalysis) -> dict[str, GradState]:
         wrapped: dict[str, GradState] = {}
         for call in analysis.calls:
             func = call.node.func
-            if isinstance(func, cst.Call) and len(call.node.args) == 1 and isinstance(call.node.args[0].value, cst.Name):
+            if func.__class__ is cst.Call and len(call.node.args) == 1 and isinstance(call.node.args[0].value, cst.Name):
                 use = context_use(analysis.imports, func)
                 if use is not None and use.called and use.mode is not Mode.UNKNOWN:
                     wrapped[call.node.args[0].value.value] = GradState(use.mode, Origin.DECORATOR, func)
