@@ -2128,20 +2128,6 @@ def super_init_call(init: FunctionInfo) -> Optional[cst.Call]:
     return None
 
 
-def arguments_by_parameter(method: FunctionInfo, call: cst.Call) -> dict[str, cst.BaseExpression]:
-    """Parameter name -> the expression a call of a method on an object passes for it (starred
-    arguments end the positional ones)."""
-    positional = _positional_names(method)[1:]
-    found = {}
-    for index, arg in enumerate(call.args):
-        if arg.star:
-            break
-        name = arg.keyword.value if arg.keyword is not None else positional[index] if index < len(positional) else None
-        if name is not None:
-            found[name] = arg.value
-    return found
-
-
 def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
     """Parameter -> attribute for the plain `self.attr = param` statements of an `__init__`'s body."""
     init.ensure_body()

@@ -28,8 +28,8 @@ from .imports import ImportMap, dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
-                        ScopeResult, _parameter_names, _stored_parameters, arguments_by_parameter, chain_root,
-                        interpret, parameter_free_module, super_init_call)
+                        ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, interpret,
+                        parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
 from .treewalk import children, is_detached, iter_nodes
 from .syntax import ends_in_raise
@@ -550,7 +550,8 @@ class ModuleModel:
         base = self.base_init(init) if call is not None else None
         if base is None:
             return stored
-        passed = arguments_by_parameter(base, call)
+        # the expression passed for each of the base's parameters (`self` bound apart)
+        passed = _bind_arguments(base, [(arg, arg.value) for arg in call.args], bound_self=PYTHON)
         names = set(_parameter_names(init))
         for param, attr in self.stored_as_given(base, hops + 1).items():
             given = passed.get(param)
