@@ -331,6 +331,32 @@ def test_autograd_grad_create_graph_inside_no_grad_works():
     torch.testing.assert_close(gg, 6 * x.detach())
 
 
+@pytest.mark.parametrize("evaluation", [torch.no_grad, torch.inference_mode])
+def test_derivatives_in_an_evaluation_context_need_gradients_turned_back_on(evaluation):
+    """NG201 in a framework's evaluation hook (Lightning's `validation_step` runs under
+    `inference_mode`, or `no_grad` with `Trainer(inference_mode=False)`): a derivative of a
+    forward pass taken there raises, even of an input that requires grad. `enable_grad` undoes
+    `no_grad` but not `inference_mode`, which only `inference_mode(False)` undoes: the advice
+    the finding gives."""
+    net = nn.Linear(2, 1)
+    batch = torch.randn(4, 2)
+
+    def derivative():
+        points = batch.clone().requires_grad_(True)
+        return torch.autograd.grad(net(points).sum(), points)[0]
+
+    with evaluation():
+        with pytest.raises(RuntimeError, match="does not require grad"):
+            derivative()
+        with torch.enable_grad():
+            if evaluation is torch.no_grad:
+                assert derivative().shape == (4, 2)
+            else:
+                with pytest.raises(RuntimeError, match="does not require grad"):
+                    derivative()
+        with torch.inference_mode(False), torch.enable_grad():
+            assert derivative().shape == (4, 2)
+
 # ==========================================================================
 # NG202 -- optimizer idiom (no_grad step + enable_grad closure)
 # ==========================================================================

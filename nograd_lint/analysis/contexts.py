@@ -7,7 +7,8 @@ from typing import Optional
 import libcst as cst
 
 from . import knowledge
-from .gradmode import CallFact, ContextUse, Fact, FileAnalysis, FunctionInfo, GradState, Origin, WithFact
+from .gradmode import (CallFact, ContextUse, Fact, FileAnalysis, FunctionInfo, GradState, Origin, WithFact,
+                       framework_runs_without_grad)
 
 # Where a mode comes from when code in sight sets it.
 EXPLICIT = (Origin.WITH, Origin.DECORATOR, Origin.STATEMENT)
@@ -28,6 +29,23 @@ def explicit(analysis: FileAnalysis, state: Optional[GradState]) -> Optional[Gra
         if function is None or function.is_async:
             return None
     return state
+
+
+def sure_state(analysis: FileAnalysis, state: Optional[GradState]) -> Optional[GradState]:
+    """`state` when code in sight sets it (`explicit`) or a framework surely runs the function
+    with gradients disabled (Lightning's `validation_step` of a `LightningModule`); else None."""
+    if state is not None and state.origin is Origin.HOOK:
+        function = hooked_function(analysis, state.node)
+        return state if function is not None and framework_runs_without_grad(analysis, function) else None
+    return explicit(analysis, state)
+
+
+def hooked_function(analysis: FileAnalysis, node) -> Optional[FunctionInfo]:
+    """The function whose `def` is `node` (the node of a framework hook's grad state)."""
+    table = analysis.cache.get("functions_by_def")
+    if table is None or len(table) != len(analysis.functions):  # bodies walked later add functions
+        table = analysis.cache["functions_by_def"] = {id(f.node): f for f in analysis.functions}
+    return table.get(id(node))
 
 
 def disables(state: Optional[GradState]) -> bool:

@@ -976,34 +976,46 @@ def entries_from_callers(analysis: FileAnalysis) -> None:
                 changed = True
 
 
-def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo) -> bool:
-    """A method a framework already runs without gradients (see `knowledge.py`)."""
+def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo, surely: bool = False) -> bool:
+    """A method a framework already runs without gradients (see `knowledge.py`); `surely`: its
+    class is known to derive from the framework's class (not from one that cannot be read)."""
     info = function.class_info
     if info is None:
         return False
     for base, hooks in knowledge.FRAMEWORK_HOOKS.items():
         if function.name in hooks and info.derives_from({base}):
             return True
-    lightning_name = function.name in knowledge.HOOKS_WITHOUT_GRAD or knowledge.HOOK_WITHOUT_GRAD_PATTERN.match(function.name)
-    if not lightning_name:
+    if not is_lightning_hook(function):
         return False
     # Lightning's names count in a class derived from Lightning's classes, or from a class we
     # cannot resolve (it may be one); a plain `nn.Module` or object is never run by Lightning.
-    return any(_may_be_lightning(analysis, base) for base in info.ancestors)
+    return any(base not in analysis.classes and _may_be_framework_class(analysis.project, base, set(), surely)
+               for base in info.ancestors)
 
 
-def _may_be_lightning(analysis: FileAnalysis, base: str) -> bool:
-    """A base class (an ancestor, through this module's classes) that is Lightning's, or may be:
-    not plain, not imported from a package we know (`torch`, ...), and not a class of the project
-    that derives from none but those (`class ECD(LudwigModule)`, `LudwigModule` an `nn.Module` in
-    another module)."""
-    return base not in analysis.classes and _may_be_framework_class(analysis.project, base, set())
+def framework_runs_without_grad(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """A function a framework surely runs with gradients disabled: a hook of a class known to
+    derive from the framework's class, or a function handed to a framework that runs it so, that
+    the module's own code does not call as well (`self.validation_step(batch)` in a training step)."""
+    if function.class_name is None:
+        handed = function.name in _framework_callbacks(analysis)
+    else:
+        handed = is_framework_hook(analysis, function, surely=True)
+    return handed and not call_sites(analysis).get(function)
 
 
-def _may_be_framework_class(project, base: str, seen: set) -> bool:
-    """Whether a base class named in another module may be Lightning's: it is when it comes from
-    Lightning, it may be when it cannot be read (not the project's, or reached through too many
-    re-exports), or when it is the project's and one of its ancestors may be."""
+def is_lightning_hook(function: FunctionInfo) -> bool:
+    """A method named as one of the hooks Lightning runs without gradients."""
+    return function.name in knowledge.HOOKS_WITHOUT_GRAD or bool(knowledge.HOOK_WITHOUT_GRAD_PATTERN.match(function.name))
+
+
+def _may_be_framework_class(project, base: str, seen: set, surely: bool = False) -> bool:
+    """Whether a base class (an ancestor, through the module's classes) named in another module
+    may be Lightning's: it is when it comes from Lightning, it may be when it cannot be read (not
+    the project's, or reached through too many re-exports; `surely`: it is not), or when it is the
+    project's and one of its ancestors may be. Not plain, not from a package we know (`torch`,
+    ...), and not a project class deriving from none but those (`class ECD(LudwigModule)`,
+    `LudwigModule` an `nn.Module` in another module)."""
     if base.startswith(knowledge.LIGHTNING_PACKAGES):
         return True
     if base in knowledge.PLAIN_BASES or base.split(".")[0] in knowledge.TORCH_PACKAGES or base in seen:
@@ -1011,9 +1023,9 @@ def _may_be_framework_class(project, base: str, seen: set) -> bool:
     seen.add(base)
     ancestry = project.ancestry_of(base) if project is not None else None
     if ancestry is None:
-        return True
+        return not surely
     # names without a dot are classes of that module, whose ancestry is in the same tuple
-    return any("." in ancestor and _may_be_framework_class(project, ancestor, seen) for ancestor in ancestry)
+    return any("." in ancestor and _may_be_framework_class(project, ancestor, seen, surely) for ancestor in ancestry)
 
 
 def _framework_callbacks(analysis: FileAnalysis) -> frozenset[str]:

@@ -1337,13 +1337,14 @@ class ModuleModel:
 
     def nograd_backwards(self) -> list:
         """(backward call, value) for backward passes on a value computed without gradients under
-        a context written in sight (a `with`, a decorator, a `set_grad_enabled` statement)."""
-        from .contexts import explicit  # the grad states code in sight sets
+        a context written in sight (a `with`, a decorator, a `set_grad_enabled` statement) or in a
+        hook a framework surely runs without gradients."""
+        from .contexts import explicit, sure_state  # the grad states code in sight sets
         found: dict[int, tuple] = {}
         for result in self.all_results():
             for call, value in result.backwards:
                 if (value.graph is Graph.NO and value.nograd is not None and value.nograd_state is not None
-                        and explicit(self.analysis, value.nograd_state) is not None):
+                        and sure_state(self.analysis, value.nograd_state) is not None):
                     found.setdefault(id(call.node), (call, value))
                 elif value.graph is not Graph.NO:
                     for slot in value.dropped:  # a slot filled under no_grad, summed with losses that have a graph

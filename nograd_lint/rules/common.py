@@ -6,8 +6,8 @@ from typing import Optional
 
 import libcst as cst
 
-from ..analysis.contexts import kind_of
-from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin
+from ..analysis.contexts import hooked_function, kind_of
+from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin, is_lightning_hook
 from ..analysis.knowledge import GradContext
 from ..analysis.prefilter import Signals
 from ..analysis.summaries import model_of
@@ -66,6 +66,29 @@ def context_text(analysis: FileAnalysis, state: GradState) -> str:
     if isinstance(node, cst.SimpleStatementLine):
         return code_of(analysis, node.body[0])
     return code_of(analysis, node) if node is not None else state.mode.value
+
+
+def where_disabled(analysis: FileAnalysis, state: GradState) -> str:
+    """Where gradients are disabled, for a message: "under `torch.no_grad()`", or "in
+    `validation_step`, which Lightning runs with gradients disabled" for a framework's hook."""
+    if state.origin is not Origin.HOOK:
+        return f"under `{context_text(analysis, state)}`"
+    function = hooked_function(analysis, state.node)
+    if function is None:
+        return "where its framework disables gradients"
+    framework = "Lightning" if function.class_name is not None and is_lightning_hook(function) else "its framework"
+    return f"in `{function.name}`, which {framework} runs with gradients disabled"
+
+
+def enable_advice(analysis: FileAnalysis, state: GradState) -> str:
+    """How to compute with gradients on where `state` disables them."""
+    if state.origin is not Origin.HOOK:
+        return f"with gradients enabled (outside `{context_text(analysis, state)}`)"
+    function = hooked_function(analysis, state.node)
+    if function is not None and function.class_name is not None and is_lightning_hook(function):
+        return ("inside `with torch.enable_grad():`, and give the Trainer `inference_mode=False` (Lightning "
+                "evaluates under `torch.inference_mode()` by default, which `enable_grad` cannot undo)")
+    return "inside `with torch.enable_grad():`"
 
 
 def mode_words(mode: Mode) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..io.config import Settings
-from ..analysis.contexts import decorated_function, explicit_state
+from ..analysis.contexts import decorated_function, explicit_state, sure_state
 from ..diagnostics import Confidence
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, GradState, Mode, Origin
 from ..analysis.calls import is_backward, is_optimizer_call
@@ -13,7 +13,7 @@ from ..analysis.lattice import NoGrad, Value
 from ..analysis.summaries import model_of
 from .base import Finding
 from ..analysis.prefilter import Signals
-from .common import BackwardRule, ContextRule, code_of, context_text
+from .common import BackwardRule, ContextRule, code_of, context_text, enable_advice, where_disabled
 from .ng2_fix import take_out_fix
 from .registry import register
 
@@ -61,6 +61,14 @@ class BackwardThroughNoGrad(BackwardRule):
     validation loop run under `no_grad` with the training loss helper, whose `__call__` calls
     `loss.backward()` (the backward pass is named as a related location).
 
+    Both are also found in a hook that a framework runs with gradients disabled, in a class known
+    to derive from the framework's class (here, or in another module of the project): a
+    `LightningModule` whose `validation_step`, `test_step` or `on_validation_epoch_end` takes a
+    derivative with `torch.autograd.grad` (a physics-informed network's residual, an input
+    gradient, a gradient penalty). Lightning runs them under `torch.inference_mode()` by default
+    (`torch.no_grad()` with `Trainer(inference_mode=False)`). These findings have medium
+    confidence: the context is known from the class's bases, not written in sight.
+
     ## Why is this bad
     Nothing computed with gradients disabled records a graph, so the backward pass raises
     `RuntimeError: element 0 of tensors does not require grad and does not have a grad_fn`.
@@ -91,7 +99,9 @@ class BackwardThroughNoGrad(BackwardRule):
     loss.backward()
     ```
     For the helper, give validation a loss that does not backpropagate (or skip `backward()`
-    when `torch.is_grad_enabled()` is False).
+    when `torch.is_grad_enabled()` is False). In a Lightning evaluation hook, take the
+    derivative inside `with torch.enable_grad():` and give the Trainer `inference_mode=False`:
+    `enable_grad` undoes `no_grad` but not `inference_mode`.
 
     ## Fix safety
     When everything the `with` block (or the decorated function) does is training (computing what
@@ -105,7 +115,9 @@ class BackwardThroughNoGrad(BackwardRule):
     the call). Anything that may carry a graph keeps the finding away: a value from code the
     analysis cannot see into, or a leaf that requires grad (`nn.Parameter`, `requires_grad=True`,
     `t.requires_grad = True`) mixed into the loss, as temperature scaling does. A context not
-    written in sight (a caller's `no_grad` in another module) is not reported here. Through a
+    written in sight (a caller's `no_grad` in another module) is not reported here, except a
+    framework's hook; not one whose class derives from a base that cannot be read (it may not
+    be the framework's), nor one the module's own code also calls. Through a
     call, only a backward pass that runs whenever the function does is reported: not one under a
     branch that the function's parameters, its locals or the grad state decide (`if train:`,
     `if self.opt is not None:` with an optimizer the caller may give, `if loss.requires_grad:`),
@@ -134,12 +146,17 @@ class BackwardThroughNoGrad(BackwardRule):
                 continue
             reported.add(id(origin))
             fix = take_out_fix(analysis, state)
-            context = context_text(analysis, state)
-            message = (f"`{code_of(analysis, origin, 40)}` runs under `{context}`, so it records no graph, and "
-                       f"it reaches `{code_of(analysis, call.node, 40)}`, which raises RuntimeError; compute it "
-                       f"with gradients enabled (outside `{context}`)")
-            yield Finding(origin, message, fix)
+            message = (f"`{code_of(analysis, origin, 40)}` runs {where_disabled(analysis, state)}, so it records no "
+                       f"graph, and it reaches `{code_of(analysis, call.node, 40)}`, which raises RuntimeError; compute "
+                       f"it {enable_advice(analysis, state)}")
+            yield Finding(origin, message, fix, _confidence(state))
         yield from _failing_calls(analysis)
+
+
+def _confidence(state: GradState) -> Confidence:
+    """High where code in sight disables gradients; medium in a framework's hook, whose framework
+    is known only from the class's bases."""
+    return Confidence.MEDIUM if state.origin is Origin.HOOK else Confidence.HIGH
 
 
 MAX_CALLS_SHOWN = 3  # calls on the way to the backward pass named as related locations
@@ -151,7 +168,7 @@ def _failing_calls(analysis: FileAnalysis) -> Iterable[Finding]:
     reported: set[int] = set()
     for result in model_of(analysis).all_results():
         for fact, chain in result.failing_calls.values():
-            state = explicit_state(analysis, fact)
+            state = sure_state(analysis, analysis.state_of(fact))
             if state is None or not state.mode.disables_grad or id(fact.node) in reported:
                 continue
             reported.add(id(fact.node))
@@ -159,11 +176,11 @@ def _failing_calls(analysis: FileAnalysis) -> Iterable[Finding]:
             related = tuple((node, owner, f"called in `{callee.display_name}`")
                             for node, owner, callee in chain[:-1][:MAX_CALLS_SHOWN])
             related += ((backward, where, f"the backward pass that raises, in `{function.display_name}`"),)
-            message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}`, and "
+            message = (f"`{code_of(analysis, fact.node, 40)}` runs {where_disabled(analysis, state)}, and "
                        f"`{function.display_name}` calls `{code_of(where, backward, 30)}` on a value it computes "
-                       f"there, which then has no graph: the backward pass raises RuntimeError; call it with gradients "
-                       f"on, or make it skip the backward pass when they are off")
-            yield Finding(fact.node, message, related=related)
+                       f"there, which then has no graph: the backward pass raises RuntimeError; call it "
+                       f"{enable_advice(analysis, state)}, or make it skip the backward pass when gradients are off")
+            yield Finding(fact.node, message, confidence=_confidence(state), related=related)
 
 
 @register
