@@ -1207,6 +1207,22 @@ def test_in_place_update_of_a_frozen_parameter_works_without_no_grad():
         next(target.parameters()).copy_(torch.zeros(3, 3))
 
 
+def test_a_deep_copy_of_a_frozen_module_is_frozen_and_updates_in_place():
+    """NG103 leaves the running average of a generator frozen when built alone: a chain
+    `Net().train().requires_grad_(False)` freezes what it makes, `copy.deepcopy` keeps
+    `requires_grad=False` on the copy, and copying into the copy's parameters in place with
+    gradients on works; a copy of a trainable module raises."""
+    import copy
+
+    generator = nn.Linear(3, 3).train().requires_grad_(False)
+    average = copy.deepcopy(generator).eval()
+    assert not any(p.requires_grad for p in average.parameters())
+    for p_avg, p in zip(average.parameters(), generator.parameters()):
+        p_avg.copy_(p.lerp(p_avg, 0.99))
+    trainable_copy = copy.deepcopy(nn.Linear(3, 3))
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        next(trainable_copy.parameters()).copy_(torch.zeros(3, 3))
+
 def test_in_place_update_through_data_works_without_no_grad():
     """NG103: p.data.add_/mul_/copy_ works without no_grad."""
     p = _param_with_grad()

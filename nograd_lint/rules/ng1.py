@@ -491,7 +491,9 @@ class InplaceParameterUpdate(Rule):
     Only loops over `parameters()`, `named_parameters()`, `zip(...)` of those, and `group["params"]`
     are recognised; updates through `.data` are fine and not reported. A function that is only called
     under `no_grad` in its own module is not reported. Parameters frozen first are not reported:
-    by `m.requires_grad_(False)` or a loop over `m.parameters()` anywhere in the file (by name), or,
+    by `m.requires_grad_(False)` or a loop over `m.parameters()` anywhere in the file (by name),
+    of a module frozen where it is built (`G = Net().train().requires_grad_(False)`) or a
+    `copy.deepcopy` of a frozen one (`G_ema = copy.deepcopy(G).eval()`), or,
     earlier in the same function, by a function of the file that sets `requires_grad` of every
     parameter of the module it is given from the flag it is given (`toggle_grad(m, False)`; a
     later `toggle_grad(m, True)` thaws it again).
@@ -614,18 +616,47 @@ def frozen_modules(analysis: FileAnalysis) -> frozenset[str]:
                     frozen.add(params[receiver])
             if receiver and not any(receiver in _parameter_names(loop) for loop in call.loops):
                 frozen.add(receiver)
+    copies: list[tuple[str, str]] = []
     for assign in analysis.assigns:
         node = assign.node
-        if (isinstance(node, cst.Assign) and _is_false(node.value) and len(node.targets) == 1
-                and isinstance(node.targets[0].target, cst.Attribute)
+        if not isinstance(node, cst.Assign) or len(node.targets) != 1:
+            continue
+        target = dotted_name(node.targets[0].target)
+        if (_is_false(node.value) and isinstance(node.targets[0].target, cst.Attribute)
                 and node.targets[0].target.attr.value == "requires_grad"):
             owner = dotted_name(node.targets[0].target.value)
             for loop in assign.loops:
                 params = _parameter_names(loop)
                 if owner in params and params[owner]:
                     frozen.add(params[owner])
+        elif target is not None:
+            built, frozen_here = _chain_root(analysis, node.value)
+            if frozen_here:  # `G = Net().train().requires_grad_(False).to(device)`
+                frozen.add(target)
+            elif built is not None:
+                copies.append((target, built))
+    # `G_ema = copy.deepcopy(G).eval()`: a copy of a frozen module is frozen (by name, as above)
+    for target, copied in copies + copies[::-1]:
+        if copied in frozen:
+            frozen.add(target)
     result = analysis.cache[key] = frozenset(frozen)
     return result
+
+
+def _chain_root(analysis: FileAnalysis, value: cst.BaseExpression) -> tuple[Optional[str], bool]:
+    """Of a chain of method calls (`copy.deepcopy(G).eval().requires_grad_(False)`): the module it
+    copies, when it starts with `copy.deepcopy(name)`, and whether the chain freezes what it makes."""
+    freezes = False
+    while isinstance(value, cst.Call):
+        if analysis.imports.resolve(value.func) in ("copy.deepcopy", "copy.copy"):
+            copied = value.args[0].value if len(value.args) == 1 and value.args[0].keyword is None else None
+            return (dotted_name(copied) if copied is not None else None), freezes
+        if not isinstance(value.func, cst.Attribute):
+            break
+        if value.func.attr.value == "requires_grad_" and value.args and _is_false(value.args[0].value):
+            freezes = True
+        value = value.func.value
+    return None, freezes
 
 
 def _toggled_before(analysis: FileAnalysis, loop: LoopInfo) -> dict[str, bool]:
