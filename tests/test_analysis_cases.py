@@ -76,6 +76,19 @@ def test_inference_method_logged_in_training_reported_at_the_call_when_its_modul
     assert found == [("vocoder/train.py", "NG101", 29, 17, "medium")]
 
 
+def test_class_resolved_through_an_import_cycle_checks_both_files(tmp_path):
+    """`class_resolved_through_an_import_cycle`, with the two files that make the cycle checked
+    in this order: resolving `Detector`'s base reads `engine.py`, whose method builds a
+    `Detector` while that class is being resolved. Both files are checked, without an error."""
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "projects" / "class_resolved_through_an_import_cycle", copy)
+    done = subprocess.run([str(Path(sys.executable).parent / "nograd-lint"), "--output-format", "json",
+                           "pkg/annotate.py", "pkg/engine.py"], cwd=copy, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["findings"] == [] and report["errors"] == []
+
+
 def test_import_time_grad_off_files_on_their_own():
     """The single-file part of `import_time_grad_off` (its project-wide part is pending): the
     library module that disables gradients at import time is NG304 at the cause; the script that

@@ -490,6 +490,9 @@ class ModuleModel:
         cls.methods = dict(cls.own_methods)
         cls.inherited = []
         ancestors = _ancestors(cls, self.classes)
+        # what reading another module asks of this class before it is resolved (a cycle of imports
+        # that builds an instance of it) is answered from the bases of this module
+        self._set_kind(cls, ancestors)
         for base in list(ancestors):
             imported = self.project.class_of(base, self.depth + 1) if self.project is not None else None
             if imported is not None:  # a class of another project module: its ancestry and methods
@@ -497,17 +500,22 @@ class ModuleModel:
                 for name, method in imported.methods.items():
                     cls.methods.setdefault(name, method)
                 cls.inherited.append(imported)
-        cls.ancestry = tuple(ancestors)
-        cls.is_module = any(_is_module_base(b) for b in ancestors)
-        cls.is_optimizer = any(b in knowledge.OPTIMIZER_BASES or b.startswith(knowledge.OPTIMIZER_PACKAGES)
-                               for b in ancestors)
-        cls.is_loss = cls.is_module and (knowledge.names_a_loss(cls.name) or any(map(knowledge.names_a_loss, ancestors)))
+        self._set_kind(cls, ancestors)
         for base in ancestors:  # inherited methods of project base classes
             if base in self.classes and self.classes[base] is not cls:
                 for name, method in self.classes[base].methods.items():
                     current = cls.methods.get(name)
                     if current is None or self._functions_by_node.get(id(current.node)) is not current:
                         cls.methods[name] = method  # a base here overrides what another module's base has
+
+    @staticmethod
+    def _set_kind(cls: ClassModel, ancestors: list[str]) -> None:
+        """Its ancestry and what it is (a module, an optimizer, a loss), from these ancestors."""
+        cls.ancestry = tuple(ancestors)
+        cls.is_module = any(_is_module_base(b) for b in ancestors)
+        cls.is_optimizer = any(b in knowledge.OPTIMIZER_BASES or b.startswith(knowledge.OPTIMIZER_PACKAGES)
+                               for b in ancestors)
+        cls.is_loss = cls.is_module and (knowledge.names_a_loss(cls.name) or any(map(knowledge.names_a_loss, ancestors)))
 
     def _fill_fields(self, cls: ClassModel) -> None:
         self._inherit_fields(cls)
