@@ -341,8 +341,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.LOW
     elif callers and hint:
         confidence = Confidence.MEDIUM
-    elif (callers and sure_module and _runs_modules_with_parameters(tokens) and not _module_method(model, function)
-          and all(_module_from_outside(model, function, t) for t in tokens if t.callee is None)):
+    elif (callers and sure_module and _runs_modules_with_parameters(model, tokens) and not _module_method(model, function)
+          and all(_module_from_outside(model, function, t) for t in tokens if _module_pass(model, t))):
         # every caller drops what it returns (an RL loop's `select_action(state).data`): a model
         # with parameters, run for outputs whose graph nobody wants (a module's own methods are
         # judged in their callers; a kernel the function builds itself is a fixed filter)
@@ -381,17 +381,31 @@ def _module_method(model: ModuleModel, function: FunctionInfo) -> bool:
     return cls is not None and cls.is_module
 
 
-def _runs_modules_with_parameters(tokens: list[Token]) -> bool:
+def _runs_modules_with_parameters(model: ModuleModel, tokens: list[Token]) -> bool:
     """The forward passes are of modules with parameters (at least one, and no other)."""
-    modules = [t.module for t in tokens if t.callee is None]
+    modules = [t.module for t in tokens if _module_pass(model, t)]
     return bool(modules) and all(has_parameters(module) for module in modules)
+
+
+def _module_pass(model: ModuleModel, token: Token) -> bool:
+    """A module run as a layer: its `forward` through `__call__`, or the `__call__` a project module
+    class defines instead of `forward` (older code: `class ActorNetwork(nn.Module)` with
+    `def __call__(self, state)`) that runs its layers itself and returns their graph (not one
+    that hands the input to another method, `return self.predict(source)`)."""
+    if token.callee is None:
+        return True
+    if token.callee.name != "__call__" or token.callee.class_name is None or token.module.kind is not Kind.MODULE:
+        return False
+    summary = model.summary_of(token.callee)
+    return (summary is not None and summary.returns_graph and bool(summary.result.forwards)
+            and all(inner.callee is None for inner in summary.result.forwards))
 
 
 def _probed(model: ModuleModel, result: ScopeResult, token: Token) -> bool:
     """Values are read from the outputs of a forward pass of a module with parameters, or from
     what a project function returns that runs one and gives its graph back without training or
     wanting gradients itself (`math.exp(self.get_loss(x, y).data[0])`): probing the model."""
-    if token.callee is None:
+    if _module_pass(model, token):
         return token.id in result.values_read and has_parameters(token.module)
     summary = model.summary_of(token.callee) if token.id in result.read_as_data else None
     if summary is None or token.internal or not summary.returns_graph or summary.result.training or summary.wants_grad:
@@ -401,7 +415,7 @@ def _probed(model: ModuleModel, result: ScopeResult, token: Token) -> bool:
     owner = model.owner_model(token.callee) or model
     inner = summary.result.forwards
     # a kernel the helper builds itself and runs once is a fixed filter, not the model probed
-    return _runs_modules_with_parameters(inner) and all(
+    return _runs_modules_with_parameters(owner, inner) and all(
         _module_from_outside(owner, token.callee, t) for t in inner if t.callee is None)
 
 
@@ -955,8 +969,12 @@ def _trained_here(model: ModuleModel, scope: Optional[FunctionInfo], result: Sco
 
 
 def _differentiated(result: ScopeResult, root: str, token: Token) -> bool:
-    """Does a forward pass of the model `root` other than `token` reach a backward pass in `result`?"""
-    return any(_model_key(other) == root and "used" in result.fate(other.id)
+    """Does a forward pass of the model `root` other than `token` reach a backward pass in `result`,
+    or the loss the scope returns for its callers to train on (SAC's `compute_loss`: the policy's
+    pass on the next states, detached into the Q target, is the author's stop-gradient there)?"""
+    returns_loss = _returns_a_loss(result)
+    return any(_model_key(other) == root and ("used" in (fate := result.fate(other.id))
+                                              or (returns_loss and "returned" in fate))
                for other in result.forwards if other is not token)
 
 
@@ -1130,7 +1148,11 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
             close()
             trained = trained or trains
             continue
-        inside = [t for t in tokens if span.contains(t.call.index)]
+        # outputs of a model the scope trains, detached into the loss it backpropagates (a critic's
+        # TD target, an advantage weight), are the author's stop-gradient, not evaluation (a
+        # frozen teacher's are evaluation)
+        inside = [t for t in tokens if span.contains(t.call.index)
+                  and not (t.id in result.detached_into_backward and _trained_here(model, scope, result, t))]
         if any(not result.dead(t) and not (trained and _kept_in_eval(t, result)) for t in inside):
             close()
             continue

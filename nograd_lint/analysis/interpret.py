@@ -1285,14 +1285,22 @@ class Interpreter:
             if stored is not None and stored.kind is not Kind.MODULE and knowledge.looks_like_transform(method):
                 return UNKNOWN.but(params=module.params)  # `self.tokenizer(texts)`: a data transform it holds
             action = _reads_as_action(method)
-            if action and arguments and module.ref is None:
-                imported = self.model.imported_unique_method(method)  # `model.infer(x)`, the model from a registry
+            if arguments and module.ref is None:
+                # `model.infer(x)`, `policy.unscale_action(a)`: the model from a registry, of the one
+                # class of the project modules imported here that defines the method
+                imported = self.model.imported_unique_method(method)
                 if imported is not None:
                     self.result.guessed.add(id(fact.node))
                     return self.project_call(fact, imported, arguments, bound_self=module)
             if action and arguments and module.training is Training.EVAL and _infers(method):
                 # `self.model.eval()` then `self.model.predict(batch)`: whichever class it is, it runs the model
                 return self.forward(fact, module, args, arguments, method=method)
+            if _trains_with(method, arguments):
+                # `self.net.train_step(loss, self.optim)`: a training step, which backpropagates the loss
+                self.result.training_calls[id(fact.node)] = fact
+                for _, value in arguments:
+                    if value.kind in (Kind.TENSOR, Kind.UNKNOWN) and value.sources:
+                        self.mark(value, USED)
             if action or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
                 # `model.recompile()`, `module.Net(depth=3)`, `module.startswith("x")`: no forward pass
                 return UNKNOWN.but(params=module.params)
@@ -2448,6 +2456,14 @@ def _reads_as_action(method: str) -> bool:
     forward pass, by its first word."""
     words = knowledge.split_words(method)
     return not words or words[0] in knowledge.MODEL_VERBS or method.startswith("_")
+
+
+def _trains_with(method: str, arguments: list) -> bool:
+    """A module's method that trains on what it is given, by its first word (`train_step(loss)`,
+    `learn(batch_loss)`), or given an optimizer (`net.apply_loss(loss, self.optim)`)."""
+    words = knowledge.split_words(method)
+    return (bool(words) and words[0] in knowledge.TRAINING_VERBS) or any(
+        value.kind is Kind.OPTIMIZER for _, value in arguments)
 
 
 def _infers(method: str) -> bool:

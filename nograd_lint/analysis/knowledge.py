@@ -109,6 +109,10 @@ STRING_METHODS = frozenset({
 })
 # First words of method names that keep their arguments (`gp.set_train_data(targets=y)`).
 STORING_VERBS = frozenset({"set", "add", "register", "store", "put", "push", "insert", "assign"})
+# First words of a module method that trains on what it is given (`net.train_step(loss, optim)`);
+# not `update`, which metrics use for predictions (`accuracy.update(preds, y)`).
+TRAINING_VERBS = frozenset({"train", "fit", "learn", "optimize", "optimise", "backward", "backprop", "minimize",
+                            "minimise"})
 MODEL_VERBS = frozenset(
     {"create", "build", "load", "get", "make", "init", "initialize", "setup", "set", "save", "prepare",
      "wrap", "to", "compile", "export", "freeze", "unfreeze", "copy", "print", "summarize", "register",

@@ -93,7 +93,9 @@ class EvaluationWithGradients(Rule):
       helper returns that runs such a module, built elsewhere, and gives its graph back without
       training (`math.exp(self.get_loss(x, y).item())`), and nothing returns a graph: medium;
       outputs detached into the loss the same scope backpropagates (a target network's TD
-      target) are the author's stop-gradient, never evaluation;
+      target, also after an earlier backward pass of the scope), or into the loss it returns
+      with another pass of the same network (SAC's `compute_loss`: the policy's pass on the next
+      states in the Q target), are the author's stop-gradient, never evaluation;
     - a rollout of the model the function trains keeps every step's outputs in lists through the
       loop and detaches them only after it, as the update's constants (`values.append(v)`, then
       `torch.stack(values).detach()`): no step's graph is used: the loop, medium. The actions a
@@ -410,19 +412,19 @@ class AccumulatedGraph(Rule):
         confidence = Confidence.HIGH if displayed else Confidence.MEDIUM
         if not scalar and not any(accumulation.carriers[c].kind is Kind.TENSOR for c in carriers):
             confidence = Confidence.LOW  # `r.speed["inference"]` of what a call returned: maybe no tensor at all
-        if _reported_as_evaluation(analysis, settings, fresh, confidence):
+        if _reported_as_evaluation(analysis, settings, fresh):
             return None
         return Finding(value, message, fix, confidence)
 
 
-def _reported_as_evaluation(analysis: FileAnalysis, settings: Settings, fresh: list, confidence: Confidence) -> bool:
+def _reported_as_evaluation(analysis: FileAnalysis, settings: Settings, fresh: list) -> bool:
     """Are the graphs an accumulation keeps all forward passes of evaluation regions that NG101
-    reports at these settings, with at least this confidence? One finding per wasted graph: the
-    region's `no_grad` fixes both."""
+    reports at these settings, at medium confidence or more (whatever this one's)? One finding
+    per wasted graph: the region's `no_grad` fixes both."""
     if not settings.is_enabled(EvaluationWithGradients.code, EvaluationWithGradients.default_enabled):
         return False
     shown = {id(token.call.node) for region in evaluation_regions(analysis, settings.evaluation_names)
-             if region.confidence >= max(settings.min_confidence, confidence) for token in region.tokens}
+             if region.confidence >= max(settings.min_confidence, Confidence.MEDIUM) for token in region.tokens}
     return all(id(token.call.node) in shown for token in fresh)
 
 
