@@ -964,6 +964,11 @@ def _trained_here(model: ModuleModel, scope: Optional[FunctionInfo], result: Sco
             _differentiated(other, root, token) for method in class_methods(model, cls) if method is not scope
             for other in model.results_of(method)):
         return True
+    return _stepped_here(model, scope, result, token)
+
+
+def _stepped_here(model: ModuleModel, scope: Optional[FunctionInfo], result: ScopeResult, token: Token) -> bool:
+    """An optimizer stepped in this scope holds the parameters of the model the token runs."""
     spelled = token.call.callee
     return spelled is not None and stepping(model, scope, [(scope, result)], spelled) is not None
 
@@ -1148,11 +1153,11 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
             close()
             trained = trained or trains
             continue
-        # outputs of a model the scope trains, detached into the loss it backpropagates (a critic's
-        # TD target, an advantage weight), are the author's stop-gradient, not evaluation (a
-        # frozen teacher's are evaluation)
+        # outputs of a model an optimizer stepped here trains, detached into the loss the scope
+        # backpropagates (a critic's TD target, an advantage weight), are the author's
+        # stop-gradient, not evaluation (a frozen teacher's or feature extractor's are)
         inside = [t for t in tokens if span.contains(t.call.index)
-                  and not (t.id in result.detached_into_backward and _trained_here(model, scope, result, t))]
+                  and not (t.id in result.detached_into_backward and _stepped_here(model, scope, result, t))]
         if any(not result.dead(t) and not (trained and _kept_in_eval(t, result)) for t in inside):
             close()
             continue

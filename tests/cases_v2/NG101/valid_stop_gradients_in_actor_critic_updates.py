@@ -31,8 +31,8 @@ class FisherA2C:
     def __init__(self, actor: nn.Module, critic: nn.Module):
         self.actor = actor
         self.critic = critic
-        self.actor_optimizer = torch.optim.SGD(actor.parameters(), lr=0.25)
-        self.critic_optimizer = torch.optim.Adam(critic.parameters(), lr=1e-3)
+        self.actor_optimizer = torch.optim.SGD(self.actor.parameters(), lr=0.25)
+        self.critic_optimizer = torch.optim.Adam(self.critic.parameters(), lr=1e-3)
 
     def update(self, states, actions, rewards):
         log_probs = (self.actor(states) * actions).sum(1)
