@@ -577,8 +577,9 @@ class _Collector:
     def _fact_fields(self) -> tuple:
         """The fields every Fact starts with (statement, index, function, loops, explicit), in order:
         passed by position, no dict per fact."""
+        frame = self._frames[-1]  # `frame.current`, without the property's call: one per fact
         return (self._statements[-1] if self._statements else None, self._index,
-                self._functions[-1] if self._functions else None, self._loops, self._frames[-1].current)
+                self._functions[-1] if self._functions else None, self._loops, frame.override or frame.state)
 
     def _enter_statement(self, node: cst.CSTNode) -> None:
         self._index += 1
@@ -596,16 +597,20 @@ class _Collector:
         """Visit `root` and everything below it in source order (see `treewalk.node_fields`),
         with an explicit stack: nesting depth is not bounded by Python's recursion limit."""
         stack: list = [root]
+        name_uses = self.name_uses
         while stack:
             node = stack.pop()
-            if node.__class__ is tuple:  # (node, leave, is_statement): leave it, its children visited
+            kind = node.__class__
+            if kind is _NAME:  # a third of the nodes, with no children: visited here (its fact by position)
+                name_uses.append(NameUse(*self._fact_fields(), node.value, node))
+                continue
+            if kind is tuple:  # (node, leave, is_statement): leave it, its children visited
                 left, leave, is_statement = node
                 if leave is not None:
                     leave(self, left)
                 if is_statement:
                     self._leave_statement()
                 continue
-            kind = type(node)
             handlers = _HANDLERS.get(kind)
             if handlers is None:
                 handlers = _HANDLERS[kind] = (getattr(_Collector, f"visit_{kind.__name__}", None),
@@ -791,7 +796,7 @@ class _Collector:
         statement = self._statements[-1] if self._statements else None
         bare = _whole_statement(statement, node)
         fact = CallFact(*self._fact_fields(), node=node, callee=callee,
-                        qualified=self.imports.resolve(node.func) if callee else None,
+                        qualified=self.imports.resolve_dotted(callee) if callee else None,
                         is_bare_statement=bare, in_lambda=self._lambda_depth > 0)
         self.calls.append(fact)
         if bare:
@@ -804,8 +809,7 @@ class _Collector:
             return
         value = node.value
         direct = context_use(self.imports, value)
-        if direct is None and not any(
-                self._may_be_context(n) and context_use(self.imports, n) is not None for n in iter_nodes(value)):
+        if direct is None and not self._holds_context(value):
             return
         state = GradState(direct.mode, Origin.WITH, value) if direct is not None else None
         for target in node.targets:
@@ -813,11 +817,21 @@ class _Collector:
             if written is not None:
                 self._dynamic_contexts[written] = state
 
-    def _may_be_context(self, node: cst.CSTNode) -> bool:
-        """A quick necessary condition for `context_use`: `x.no_grad`, or a name imported as one."""
-        if node.__class__ is cst.Attribute:  # by identity: no subclasses, and no ABC check
-            return node.attr.value in _CONTEXT_NAMES
-        return node.__class__ is cst.Name and self.imports.aliases.get(node.value) in knowledge.GRAD_CONTEXTS
+    def _holds_context(self, value: cst.BaseExpression) -> bool:
+        """Is a grad-mode context somewhere in `value`? `context_use` is asked only where a quick
+        necessary condition holds: `x.no_grad`, or a name imported as one (one loop: every
+        assigned value is read, most of them in a module that names a context)."""
+        aliases = self.imports.aliases
+        for node in iter_nodes(value):
+            kind = node.__class__  # by identity: no subclasses, and no ABC check
+            if kind is cst.Attribute:
+                if node.attr.value not in _CONTEXT_NAMES:
+                    continue
+            elif kind is not cst.Name or aliases.get(node.value) not in knowledge.GRAD_CONTEXTS:
+                continue
+            if context_use(self.imports, node) is not None:
+                return True
+        return False
 
     def _bare_set_grad_enabled(self, fact: CallFact) -> None:
         """A statement `torch.set_grad_enabled(False)` changes the mode of what follows it, and so
@@ -868,9 +882,6 @@ class _Collector:
             self.assigns.append(AssignFact(*self._fact_fields(), targets=frozenset(bound_names(node.asname.name)),
                                            value=node.item, node=node))
 
-    def visit_Name(self, node: cst.Name) -> None:
-        self.name_uses.append(NameUse(*self._fact_fields(), node.value, node))  # by position: the commonest fact
-
     def visit_Return(self, node: cst.Return) -> None:
         self.returns.append(ReturnFact(*self._fact_fields(), value=node.value, node=node))
         if node.value is not None and self._functions:
@@ -884,6 +895,7 @@ class _Collector:
 
 
 _HANDLERS: dict[type, tuple] = {}
+_NAME = cst.Name
 FACT_LISTS = ("functions", "loops", "calls", "assigns", "name_uses", "withs", "returns")  # in walk order
 _CONTEXT_NAMES = frozenset(qualified.rpartition(".")[2] for qualified in knowledge.GRAD_CONTEXTS)  # `no_grad`, ...
 _CONTEXT_BYTES = frozenset(name.encode() for name in _CONTEXT_NAMES)

@@ -130,8 +130,10 @@ class ImportMap:
     def resolve(self, node: cst.BaseExpression) -> Optional[str]:
         """The qualified name an expression refers to, when it starts at an imported name."""
         dotted = dotted_name(node)
-        if dotted is None:
-            return None
+        return self.resolve_dotted(dotted) if dotted is not None else None
+
+    def resolve_dotted(self, dotted: str) -> Optional[str]:
+        """`resolve` of an expression whose `dotted_name` is `dotted` (already at hand)."""
         head, _, rest = dotted.partition(".")
         full = self.aliases.get(head)
         if full is None:

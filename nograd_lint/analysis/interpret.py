@@ -823,7 +823,7 @@ class Interpreter:
         key = dotted_name(node)
         if key is not None and key in env:
             return env[key]
-        qualified = self.analysis.imports.resolve(node)
+        qualified = self.analysis.imports.resolve_dotted(key) if key is not None else None
         if qualified is not None:
             known = self.model.qualified_value(qualified)
             if known is not None:
