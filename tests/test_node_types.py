@@ -11,7 +11,12 @@ from nograd_lint.analysis.summaries import _NEW_SCOPES
 from nograd_lint.analysis.treewalk import child_fields, iter_nodes, node_type
 
 COMPARED_BY_IDENTITY = {*LEAF_LITERALS, *_NEW_SCOPES, cst.Name, cst.Attribute, cst.Call, cst.If,
-                        cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.Expr}
+                        cst.SimpleStatementLine, cst.SimpleStatementSuite, cst.Expr,
+                        cst.Param, cst.Subscript, cst.BinaryOperation, cst.UnaryOperation, cst.BooleanOperation,
+                        cst.Comparison, cst.Tuple, cst.List, cst.Set, cst.StarredElement, cst.Index,
+                        cst.FormattedStringExpression, cst.Not, cst.Or, cst.Add, cst.Minus, cst.BitOr,
+                        cst.IndentedBlock, cst.Else, cst.ExceptHandler, cst.Finally, cst.With, cst.Try,
+                        cst.Assign, cst.AnnAssign, cst.Del, cst.Import, cst.ImportFrom, cst.ImportStar, cst.Global}
 
 
 def test_the_node_types_compared_by_identity_have_no_subclasses():

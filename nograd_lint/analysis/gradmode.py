@@ -392,11 +392,12 @@ def _assigned_at_top_level(body) -> set[str]:
     not in `try` statements, where `except ImportError: x = None` is a fallback)."""
     found: set[str] = set()
     for statement in module_level_statements(body, (cst.If, cst.With)):
-        for small in statement.body:
-            if isinstance(small, (cst.Assign, cst.AnnAssign)) and small.value is not None and not (
-                    isinstance(small.value, cst.Name) and small.value.value == "None"):
-                targets = [t.target for t in small.targets] if isinstance(small, cst.Assign) else [small.target]
-                found.update(t.value for t in targets if isinstance(t, cst.Name))
+        for small in statement.body:  # node types by identity: see tests/test_node_types.py
+            kind = small.__class__
+            if (kind is cst.Assign or kind is cst.AnnAssign) and small.value is not None and not (
+                    small.value.__class__ is cst.Name and small.value.value == "None"):
+                targets = [t.target for t in small.targets] if kind is cst.Assign else [small.target]
+                found.update(t.value for t in targets if t.__class__ is cst.Name)
     return found
 
 
@@ -408,8 +409,8 @@ def _contexts_got_by_name(body, imports: ImportMap) -> dict[str, str]:
     found: dict[str, Optional[str]] = {}
     for statement in module_level_statements(body, (cst.If, cst.With)):
         for small in statement.body:
-            if not (isinstance(small, cst.Assign) and len(small.targets) == 1
-                    and isinstance(small.targets[0].target, cst.Name)):
+            if not (small.__class__ is cst.Assign and len(small.targets) == 1  # by identity: see above
+                    and small.targets[0].target.__class__ is cst.Name):
                 continue
             local, value = small.targets[0].target.value, small.value
             fetched = None
@@ -441,7 +442,7 @@ def grad_meanings(module: cst.Module, imports: ImportMap, project=None) -> dict[
     "inference")."""
     found: dict[str, str] = {}
     for statement in module.body:
-        if isinstance(statement, cst.ClassDef):
+        if statement.__class__ is cst.ClassDef:  # by identity: see tests/test_node_types.py
             for arg in statement.bases:
                 qualified = imports.resolve(arg.value)
                 if qualified in knowledge.GRAD_CONTEXTS:
@@ -478,16 +479,16 @@ def local_grad_wrappers(module: cst.Module, imports: ImportMap) -> dict[str, str
     """
     wrappers: dict[str, str] = {}
     for statement in module.body:
-        if not isinstance(statement, cst.FunctionDef):
+        if statement.__class__ is not cst.FunctionDef:  # by identity: see tests/test_node_types.py
             continue
         if not knowledge.may_name_grad_wrapper(statement.name.value):
             continue
         modes = set()
         overridden: set[int] = set()  # see `_overridden_items`; a `with` comes before its items
         for node in iter_nodes(statement.body):
-            if isinstance(node, cst.With):
+            if node.__class__ is cst.With:  # by identity: see tests/test_node_types.py
                 overridden |= _overridden_items(node, imports)
-            elif isinstance(node, (cst.Name, cst.Attribute, cst.Call)) and id(node) not in overridden:
+            elif node.__class__ in (cst.Name, cst.Attribute, cst.Call) and id(node) not in overridden:
                 use = context_use(imports, node)
                 if use is not None:
                     modes.add(use.mode)
@@ -506,13 +507,13 @@ def _overridden_items(statement: cst.With, imports: ImportMap) -> set[int]:
 
 def context_use(imports: ImportMap, node: cst.BaseExpression) -> Optional[ContextUse]:
     """Read `torch.no_grad()` / `T.inference_mode(False)` / `ng` as a grad-mode context use."""
-    called = isinstance(node, cst.Call)
-    target = node.func if isinstance(node, cst.Call) else node
+    called = node.__class__ is cst.Call  # by identity: see tests/test_node_types.py
+    target = node.func if called else node
     qualified = imports.resolve(target)
     kind = knowledge.GRAD_CONTEXTS.get(qualified) if qualified else None
     if kind is None:
         return None
-    args = tuple(node.args) if isinstance(node, cst.Call) else ()
+    args = tuple(node.args) if called else ()
     return ContextUse(kind=kind, node=node, called=called, args=args)
 
 
@@ -924,11 +925,12 @@ def bound_names(target: cst.BaseExpression) -> Iterable[str]:
     stack = [target]
     while stack:
         node = stack.pop()
-        if isinstance(node, cst.Name):
+        kind = node.__class__  # by identity: see tests/test_node_types.py
+        if kind is cst.Name:
             yield node.value
-        elif isinstance(node, (cst.Tuple, cst.List)):
+        elif kind is cst.Tuple or kind is cst.List:
             stack.extend(element.value for element in reversed(node.elements))
-        elif isinstance(node, cst.StarredElement):
+        elif kind is cst.StarredElement:
             stack.append(node.value)
 
 

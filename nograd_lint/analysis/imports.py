@@ -71,7 +71,8 @@ class ImportMap:
             del self.aliases[name]
 
     def _add(self, node: cst.CSTNode) -> None:
-        if isinstance(node, cst.Import):
+        kind = node.__class__  # by identity: see module_level_statements
+        if kind is cst.Import:
             for alias in node.names:
                 full = dotted_name(alias.name)
                 if full is None:
@@ -81,13 +82,13 @@ class ImportMap:
                 else:
                     head = full.split(".")[0]
                     self.aliases[head] = head
-        elif isinstance(node, cst.ImportFrom) and isinstance(node.names, cst.ImportStar):
+        elif kind is cst.ImportFrom and node.names.__class__ is cst.ImportStar:
             self.star_import = True
             module = dotted_name(node.module) if node.module is not None else None
             base = self._relative_base(len(node.relative)) if node.relative and self.package is not None else ""
             if base is not None and (module or base):
                 self.star_modules.append(".".join(part for part in (base, module) if part))
-        elif isinstance(node, cst.ImportFrom) and node.relative and self.package is not None:
+        elif kind is cst.ImportFrom and node.relative and self.package is not None:
             base = self._relative_base(len(node.relative))
             module = dotted_name(node.module) if node.module is not None else None
             if base is None or (node.module is not None and module is None):
@@ -98,9 +99,9 @@ class ImportMap:
                 if name is not None and prefix:
                     local = alias.asname.name.value if (alias.asname is not None and isinstance(alias.asname.name, cst.Name)) else name
                     self.aliases[local] = f"{prefix}.{name}"
-        elif isinstance(node, cst.ImportFrom) and node.relative == () and node.module is not None:
+        elif kind is cst.ImportFrom and node.relative == () and node.module is not None:
             module = dotted_name(node.module)
-            if isinstance(node.names, cst.ImportStar):
+            if node.names.__class__ is cst.ImportStar:
                 self.star_import = True
                 return
             if module is None:
@@ -168,10 +169,10 @@ def module_level_statements(body: Iterable[cst.CSTNode], blocks: tuple = (cst.If
                             ) -> Iterable[cst.SimpleStatementLine]:
     """Module statements, looking into top-level blocks of the `blocks` kinds (if/try/with, where
     imports also live)."""
-    for statement in body:
-        if isinstance(statement, cst.SimpleStatementLine):
+    for statement in body:  # node types by identity (no subclasses: see tests/test_node_types.py)
+        if statement.__class__ is cst.SimpleStatementLine:
             yield statement
-        elif isinstance(statement, blocks):
+        elif statement.__class__ in blocks:
             yield from module_level_statements(_blocks_of(statement), blocks)
 
 
@@ -181,7 +182,7 @@ def _blocks_of(statement: cst.CSTNode) -> Iterable[cst.CSTNode]:
     while stack:
         node = stack.pop()
         for child in node.children:
-            if isinstance(child, cst.IndentedBlock):
+            if child.__class__ is cst.IndentedBlock:  # by identity: see module_level_statements
                 yield from child.body
-            elif isinstance(child, (cst.Else, cst.If, cst.ExceptHandler, cst.Finally)):
+            elif child.__class__ in (cst.Else, cst.If, cst.ExceptHandler, cst.Finally):
                 stack.append(child)

@@ -472,9 +472,9 @@ class Interpreter:
         if known is False:
             self.result.skipped.add(id(statement.body))
         other = dict(env)
-        if isinstance(statement.orelse, cst.If):
+        if statement.orelse.__class__ is cst.If:  # by identity: see LEAF_LITERALS
             other = self.if_statement(statement.orelse, other)
-        elif isinstance(statement.orelse, cst.Else):
+        elif statement.orelse.__class__ is cst.Else:
             other = self.suite(statement.orelse.body, other)
         return other if taken is None else merge(taken, other)
 
@@ -486,19 +486,21 @@ class Interpreter:
         """The truth of `flag`, `not flag`, `mode == "train"`, `mode in ("train", "tune")` and
         of `and`/`or` of those when the callers pass literals (None: not known)."""
         negate = False
-        while isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        # node types by identity (see LEAF_LITERALS): every `if` of every interpretation asks
+        while test.__class__ is cst.UnaryOperation and test.operator.__class__ is cst.Not:
             negate, test = not negate, test.expression
         value = _MISSING
-        if isinstance(test, cst.BooleanOperation):
+        kind = test.__class__
+        if kind is cst.BooleanOperation:
             sides = (self.constant_test(test.left), self.constant_test(test.right))
-            decisive = isinstance(test.operator, cst.Or)  # `or` is decided by a True side, `and` by a False one
+            decisive = test.operator.__class__ is cst.Or  # `or` is decided by a True side, `and` by a False one
             if decisive in sides:
                 value = decisive
             elif None not in sides:
                 value = not decisive
-        elif isinstance(test, (cst.Name, cst.Attribute)):
+        elif kind is cst.Name or kind is cst.Attribute:
             value = self.context.constant(dotted_name(test) or "")
-        elif isinstance(test, cst.Comparison) and len(test.comparisons) == 1 and isinstance(test.left, (cst.Name, cst.Attribute)):
+        elif kind is cst.Comparison and len(test.comparisons) == 1 and test.left.__class__ in (cst.Name, cst.Attribute):
             left = self.context.constant(dotted_name(test.left) or "")
             comparison = test.comparisons[0]
             right = _literal_of(comparison.comparator)
@@ -719,7 +721,7 @@ class Interpreter:
             return PYTHON
         if kind is cst.FormattedString:
             for part in node.parts:
-                if isinstance(part, cst.FormattedStringExpression):
+                if part.__class__ is cst.FormattedStringExpression:  # by identity: see LEAF_LITERALS
                     self.value(part.expression, env, depth + 1)
             return PYTHON
         if kind is cst.Subscript:
@@ -800,7 +802,7 @@ class Interpreter:
 
     def _has_tensor(self, node: cst.Comparison, env: dict) -> bool:
         operands = [node.left, *(c.comparator for c in node.comparisons)]
-        return any(self.value(o, env, MAX_DEPTH).kind is Kind.TENSOR for o in operands if isinstance(o, cst.Name))
+        return any(self.value(o, env, MAX_DEPTH).kind is Kind.TENSOR for o in operands if o.__class__ is cst.Name)
 
     def comprehension(self, node, env: dict, depth: int) -> Value:
         inner = dict(env)
@@ -936,7 +938,7 @@ class Interpreter:
         known = self.model.qualified_value(fact.qualified) if fact is not None and fact.qualified else None
         if known is not None:
             callee_value = known
-        elif isinstance(func, cst.Attribute):
+        elif func.__class__ is cst.Attribute:  # by identity: see LEAF_LITERALS
             receiver_value = self.value(func.value, env, depth + 1)
             callee_value = self.member(func, receiver_value, env)
             if callee_value is not None:
@@ -1896,8 +1898,8 @@ class Interpreter:
         """`total = total + value`: the value bound, with the accumulator's pseudo-token."""
         target = assign.targets[0].target if len(assign.targets) == 1 else None
         right = assign.value
-        if (isinstance(target, cst.Name) and isinstance(right, cst.BinaryOperation)
-                and isinstance(right.operator, cst.Add) and isinstance(right.left, cst.Name)
+        if (target.__class__ is cst.Name and right.__class__ is cst.BinaryOperation  # by identity: see LEAF_LITERALS
+                and right.operator.__class__ is cst.Add and right.left.__class__ is cst.Name
                 and right.left.value == target.value):
             added = self.value(right.right, env, MAX_DEPTH - 2)
             return self.accumulate(assign, target.value, right.right, added, value, env)
@@ -1960,7 +1962,7 @@ def _parameter_names(function: FunctionInfo) -> list[str]:
     params = function.node.params
     names = [p.name.value for p in _named_params(function)]
     for star in (params.star_arg, params.star_kwarg):
-        if isinstance(star, cst.Param):
+        if star.__class__ is cst.Param:  # by identity (see LEAF_LITERALS): else None or a sentinel
             names.append(star.name.value)
     return names
 
@@ -2035,14 +2037,15 @@ def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpres
     `Union[X, Y]` (as [X, Y])."""
     if node is None:
         return []
-    if isinstance(node, cst.SimpleString):
+    kind = node.__class__  # by identity: see LEAF_LITERALS
+    if kind is cst.SimpleString:
         try:
             return _annotation_parts(cst.parse_expression(node.evaluated_value))
         except (cst.ParserSyntaxError, ValueError, TypeError):
             return []
-    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+    if kind is cst.BinaryOperation and node.operator.__class__ is cst.BitOr:
         return _annotation_parts(node.left) + _annotation_parts(node.right)
-    if isinstance(node, cst.Subscript):
+    if kind is cst.Subscript:
         base = node.value.attr.value if isinstance(node.value, cst.Attribute) else getattr(node.value, "value", None)
         if base in ("Optional", "Union"):
             return [part for element in node.slice if isinstance(element.slice, cst.Index)
@@ -2075,7 +2078,7 @@ def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optiona
 
 def _literal_choices(node: cst.BaseExpression) -> Optional[tuple]:
     """The literals of `("train", "tune")`, `["a", "b"]` or `{"a", "b"}`; None for anything else."""
-    if not isinstance(node, (cst.Tuple, cst.List, cst.Set)):
+    if node.__class__ not in (cst.Tuple, cst.List, cst.Set):  # by identity: see LEAF_LITERALS
         return None
     values = tuple(_literal_of(element.value) for element in node.elements)
     return None if any(value is _MISSING for value in values) else values
@@ -2118,7 +2121,8 @@ def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, def
 
 def is_super_init(node: cst.CSTNode, class_name: Optional[str]) -> bool:
     """`super().__init__(...)`, or `super(Cls, self).__init__(...)` in a method of `Cls`."""
-    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "__init__"):
+    if not (node.__class__ is cst.Call and node.func.__class__ is cst.Attribute  # by identity: see LEAF_LITERALS
+            and node.func.attr.value == "__init__"):
         return False
     receiver = node.func.value
     return (isinstance(receiver, cst.Call) and dotted_name(receiver.func) == "super"
@@ -2129,9 +2133,9 @@ def super_init_call(init: FunctionInfo) -> Optional[cst.Call]:
     """The `super().__init__(...)` statement of an `__init__`'s body, if it has one."""
     init.ensure_body()
     body = init.node.body
-    for statement in (body.body if isinstance(body, cst.IndentedBlock) else ()):
-        for small in statement.body if isinstance(statement, cst.SimpleStatementLine) else ():
-            if isinstance(small, cst.Expr) and is_super_init(small.value, init.class_name):
+    for statement in (body.body if body.__class__ is cst.IndentedBlock else ()):  # by identity: see LEAF_LITERALS
+        for small in statement.body if statement.__class__ is cst.SimpleStatementLine else ():
+            if small.__class__ is cst.Expr and is_super_init(small.value, init.class_name):
                 return small.value
     return None
 
@@ -2142,11 +2146,11 @@ def _stored_parameters(init: FunctionInfo) -> dict[str, str]:
     names = set(_parameter_names(init))
     body = init.node.body
     stored = {}
-    for statement in (body.body if isinstance(body, cst.IndentedBlock) else ()):
-        if not isinstance(statement, cst.SimpleStatementLine):
+    for statement in (body.body if body.__class__ is cst.IndentedBlock else ()):  # by identity: see LEAF_LITERALS
+        if statement.__class__ is not cst.SimpleStatementLine:
             continue
         for small in statement.body:
-            if (isinstance(small, cst.Assign) and len(small.targets) == 1 and isinstance(small.value, cst.Name)
+            if (small.__class__ is cst.Assign and len(small.targets) == 1 and small.value.__class__ is cst.Name
                     and small.value.value in names):
                 target = small.targets[0].target
                 if (isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name)
@@ -2214,11 +2218,12 @@ def _with_arguments(value: Value, passed: list[Value]) -> Value:
 
 
 def _literal_of(node: cst.BaseExpression):
-    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+    kind = node.__class__  # by identity: see LEAF_LITERALS
+    if kind is cst.Name and node.value in ("True", "False", "None"):
         return {"True": True, "False": False, "None": None}[node.value]
-    if isinstance(node, cst.SimpleString):
+    if kind is cst.SimpleString:
         return node.evaluated_value
-    if isinstance(node, cst.Integer):
+    if kind is cst.Integer:
         return int(node.value, 0) if not node.value.startswith("0") or node.value == "0" else _MISSING
     return _MISSING
 
@@ -2232,13 +2237,13 @@ def _surely_tensor(value: Value) -> bool:
 
 def _literal_index(node: cst.Subscript) -> Optional[int]:
     """`3` in `x[3]`, `-1` in `x[-1]`; None for anything else."""
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+    if len(node.slice) != 1 or node.slice[0].slice.__class__ is not cst.Index:  # by identity: see LEAF_LITERALS
         return None
     value = node.slice[0].slice.value
-    negative = isinstance(value, cst.UnaryOperation) and isinstance(value.operator, cst.Minus)
+    negative = value.__class__ is cst.UnaryOperation and value.operator.__class__ is cst.Minus
     if negative:
         value = value.expression
-    if isinstance(value, cst.Integer) and value.value.isdigit():
+    if value.__class__ is cst.Integer and value.value.isdigit():
         return -int(value.value) if negative else int(value.value)
     return None
 
@@ -2319,15 +2324,15 @@ def _forced(call: cst.Call) -> bool:
 
 def root_name(node: cst.BaseExpression) -> Optional[str]:
     """`self` for `self.actors[i].net`: the name an attribute and subscript chain starts from."""
-    while isinstance(node, (cst.Attribute, cst.Subscript)):
+    while node.__class__ is cst.Attribute or node.__class__ is cst.Subscript:  # by identity: see LEAF_LITERALS
         node = node.value
-    return node.value if isinstance(node, cst.Name) else None
+    return node.value if node.__class__ is cst.Name else None
 
 
 def chain_root(node: Optional[cst.BaseExpression]) -> Optional[str]:
     """`f` for `f.float().eval()`: the name a chain of module methods that return the module
     starts from (they change that module in place)."""
-    while (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+    while (node.__class__ is cst.Call and node.func.__class__ is cst.Attribute  # by identity: see LEAF_LITERALS
            and node.func.attr.value in SELF_RETURNING):
         node = node.func.value
     return dotted_name(node) if node is not None else None
@@ -2475,7 +2480,7 @@ def _infers(method: str) -> bool:
 def _expressions_of(small: cst.CSTNode):
     for field in ("exc", "cause", "test", "msg", "target"):
         value = getattr(small, field, None)
-        if isinstance(value, cst.BaseExpression):
+        if value is not None and isinstance(value, cst.BaseExpression):  # None first: no ABC check
             yield value
 
 

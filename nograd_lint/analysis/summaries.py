@@ -998,7 +998,7 @@ class ModuleModel:
             for call in self.analysis.calls:
                 func = call.node.func
                 called.add(id(func))
-                if isinstance(func, cst.Attribute):
+                if func.__class__ is cst.Attribute:  # by identity: see tests/test_node_types.py
                     called.add(id(func.attr))
                 called.update(id(arg.keyword) for arg in call.node.args if arg.keyword is not None)
             from .interpret import _named_params
@@ -1088,7 +1088,7 @@ class ModuleModel:
             bare = self.analysis.cache.get("bare")
             nodes = [function.node for function in self.analysis.functions if function.class_name == cls.name]
             nodes += [statement for statement in self.analysis.module.body
-                      if isinstance(statement, cst.ClassDef) and statement.name.value == cls.name][:1]
+                      if statement.__class__ is cst.ClassDef and statement.name.value == cls.name][:1]
             texts = [bare.source_of(node) for node in nodes] if bare is not None else [None]
             self._ducks[key] = None if None in texts else frozenset(_WORD.findall("\n".join(texts)))
         return self._ducks[key]
@@ -1519,10 +1519,10 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
         if node.__class__ in _NEW_SCOPES:  # by identity: see tests/test_node_types.py
             continue
         if node.__class__ is cst.Call:
-            method = node.func.attr.value if isinstance(node.func, cst.Attribute) else None
+            method = node.func.attr.value if node.func.__class__ is cst.Attribute else None
             found.update(name for name in gradient_flags(node, method) if name in names)
-            found.update(arg.value.value for arg in node.args if isinstance(arg.value, cst.Name) and arg.value.value in flags)
-            if _callee_name(node) == "set_grad_enabled" and node.args and isinstance(node.args[0].value, cst.Name):
+            found.update(arg.value.value for arg in node.args if arg.value.__class__ is cst.Name and arg.value.value in flags)
+            if _callee_name(node) == "set_grad_enabled" and node.args and node.args[0].value.__class__ is cst.Name:
                 found.update({node.args[0].value.value} & names)  # `with torch.set_grad_enabled(train):`
         if node.__class__ is cst.If:
             tests = [node.test]
@@ -1612,17 +1612,18 @@ def attribute_reads(module: cst.Module) -> dict[str, tuple[int, int]]:
     `del self.logprobs[:]`, `self.logprobs = []`, `len(self.logprobs)`)."""
     detached: set[int] = set()
     not_reads: set[int] = set()
-    for node in iter_nodes(module):
-        if isinstance(node, (cst.Call, cst.Attribute)) and id(node) not in detached and is_detached(node):
-            detached.update(id(inner) for inner in iter_nodes(node) if isinstance(inner, cst.Attribute))
-        if isinstance(node, cst.Call):
+    for node in iter_nodes(module):  # node types by identity: see tests/test_node_types.py
+        kind = node.__class__
+        if (kind is cst.Call or kind is cst.Attribute) and id(node) not in detached and is_detached(node):
+            detached.update(id(inner) for inner in iter_nodes(node) if inner.__class__ is cst.Attribute)
+        if kind is cst.Call:
             func = node.func
-            if isinstance(func, cst.Attribute) and func.attr.value in _NOT_READING:
+            if func.__class__ is cst.Attribute and func.attr.value in _NOT_READING:
                 not_reads.add(id(func.value))
-            elif isinstance(func, cst.Name) and func.value == "len" and node.args:
+            elif func.__class__ is cst.Name and func.value == "len" and node.args:
                 not_reads.add(id(node.args[0].value))
-        elif isinstance(node, (cst.Assign, cst.AnnAssign, cst.Del)):
-            targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
+        elif kind is cst.Assign or kind is cst.AnnAssign or kind is cst.Del:
+            targets = [t.target for t in node.targets] if kind is cst.Assign else [node.target]
             while targets:
                 target = targets.pop()
                 if isinstance(target, (cst.Tuple, cst.List)):
@@ -1633,7 +1634,7 @@ def attribute_reads(module: cst.Module) -> dict[str, tuple[int, int]]:
                 not_reads.add(id(target))
     counts: dict[str, list[int]] = {}
     for node in iter_nodes(module):
-        if isinstance(node, cst.Attribute) and id(node) not in not_reads:
+        if node.__class__ is cst.Attribute and id(node) not in not_reads:
             count = counts.setdefault(node.attr.value, [0, 0])
             count[0 if id(node) in detached else 1] += 1
     return {name: (count[0], count[1]) for name, count in counts.items()}

@@ -115,9 +115,9 @@ def names_in(node: cst.CSTNode, skip=None) -> set[str]:
         current = stack.pop()
         if skip is not None and isinstance(current, cst.BaseExpression) and skip(current):
             continue
-        if isinstance(current, cst.Name):
+        if current.__class__ is cst.Name:  # by identity: no subclasses (tests/test_node_types.py)
             found.add(current.value)
-        elif isinstance(current, cst.Attribute):
+        elif current.__class__ is cst.Attribute:
             stack.append(current.value)
         else:
             stack.extend(children(current))
@@ -130,16 +130,16 @@ DETACHING_METHODS = frozenset({"item", "detach", "tolist", "numpy", "detach_", "
 
 def is_detached(node: cst.BaseExpression) -> bool:
     """`loss.item()`, `out.detach().cpu()`, `loss.data`: no graph comes out of it."""
-    while True:
-        if isinstance(node, cst.Call):
+    while True:  # node types by identity: no subclasses (tests/test_node_types.py)
+        if node.__class__ is cst.Call:
             func = node.func
-            if isinstance(func, cst.Attribute):
+            if func.__class__ is cst.Attribute:
                 if func.attr.value in DETACHING_METHODS:
                     return True
                 node = func.value
                 continue
-            return isinstance(func, cst.Name) and func.value in ("float", "int", "bool", "len")
-        if isinstance(node, cst.Attribute):
+            return func.__class__ is cst.Name and func.value in ("float", "int", "bool", "len")
+        if node.__class__ is cst.Attribute:
             if node.attr.value in DETACHING_METHODS:
                 return True
             node = node.value

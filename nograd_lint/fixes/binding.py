@@ -53,7 +53,7 @@ def module_bindings(module: cst.Module) -> ModuleBindings:
             continue
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             others.add(node.name.value)  # its body binds its own names; only `global x` reaches out
-            others.update(item.name.value for inner in iter_nodes(node.body) if isinstance(inner, cst.Global)
+            others.update(item.name.value for inner in iter_nodes(node.body) if inner.__class__ is cst.Global
                           for item in inner.names)
             continue
         others.update(_names_bound_by(node))
