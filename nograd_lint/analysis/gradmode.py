@@ -16,7 +16,7 @@ import libcst as cst
 
 from . import knowledge
 from .imports import ImportMap, dotted_name, module_level_statements
-from .treewalk import NODE_TYPES, iter_nodes, node_fields, node_type
+from .treewalk import child_pusher, iter_nodes
 
 if TYPE_CHECKING:
     from .deferred import DeferredBodies
@@ -598,7 +598,7 @@ class _Collector:
         """Visit `root` and everything below it in source order (see `treewalk.node_fields`),
         with an explicit stack: nesting depth is not bounded by Python's recursion limit."""
         stack: list = [root]
-        name_uses = self.name_uses
+        append, name_uses = stack.append, self.name_uses
         while stack:
             node = stack.pop()
             kind = node.__class__
@@ -616,29 +616,15 @@ class _Collector:
             if handlers is None:
                 handlers = _HANDLERS[kind] = (getattr(_Collector, f"visit_{kind.__name__}", None),
                                               getattr(_Collector, f"leave_{kind.__name__}", None),
-                                              node_fields(kind), issubclass(kind, cst.BaseStatement))
-            visit, leave, fields, is_statement = handlers
+                                              child_pusher(kind), issubclass(kind, cst.BaseStatement))
+            visit, leave, push, is_statement = handlers
             if is_statement:
                 self._enter_statement(node)
             if visit is not None:
                 visit(self, node)
             if leave is not None or is_statement:
-                stack.append((node, leave, is_statement))
-            mark = len(stack)
-            for field in fields:  # inlined `treewalk.children`: this loop is the hot path
-                value = getattr(node, field)
-                is_node = NODE_TYPES.get(value.__class__)
-                if is_node is None:
-                    is_node = node_type(value.__class__)
-                if is_node:
-                    stack.append(value)
-                elif isinstance(value, (list, tuple)):
-                    for child in value:
-                        is_node = NODE_TYPES.get(child.__class__)
-                        if is_node or (is_node is None and node_type(child.__class__)):
-                            stack.append(child)
-            if len(stack) - mark > 1:
-                stack[mark:] = stack[:mark - 1:-1] if mark else stack[::-1]  # first child on top
+                append((node, leave, is_statement))
+            push(node, append)  # its children, the first on top
 
     # -- blocks and modes --------------------------------------------------------------------
     def visit_IndentedBlock(self, node: cst.IndentedBlock) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import typing
-from typing import Iterator, Optional
+from typing import Callable, Iterator, Optional
 
 import libcst as cst
 
@@ -71,6 +71,35 @@ def node_type(kind: type) -> bool:
     return known
 
 
+_PUSHERS: dict[type, Callable] = {}  # see `child_pusher`
+
+
+def child_pusher(kind: type) -> Callable:
+    """`push(node, append)`: `append` each child node of a `kind` node (what `children` yields),
+    last child first, so that a stack popped from its end gives them in source order. Generated
+    once per type, with each field read by name (a walk's commonest step: a loop over the field
+    names with `getattr`, then reversing what it pushed, cost twice as much)."""
+    pusher = _PUSHERS.get(kind)
+    if pusher is not None:
+        return pusher
+    lines = ["def push(node, append):"]
+    for field in reversed(node_fields(kind)):
+        lines += [f"    value = node.{field}",
+                  "    is_node = _types.get(value.__class__)",
+                  "    if is_node or (is_node is None and _node_type(value.__class__)):",
+                  "        append(value)",
+                  "    elif isinstance(value, (list, tuple)):",
+                  "        for child in reversed(value):",
+                  "            is_node = _types.get(child.__class__)",
+                  "            if is_node or (is_node is None and _node_type(child.__class__)):",
+                  "                append(child)"]
+    lines.append("    return None")
+    names = {"_types": NODE_TYPES, "_node_type": node_type}
+    exec("\n".join(lines) + "\n", names)  # noqa: S102 - code generated from libcst's own field list
+    pusher = _PUSHERS[kind] = names["push"]
+    return pusher
+
+
 def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     for field in node_fields(type(node)):
         value = getattr(node, field)
@@ -87,23 +116,12 @@ def children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
 def iter_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """`node` and everything below it, parents before children, in source order."""
     stack = [node]
+    pop, append, pushers = stack.pop, stack.append, _PUSHERS
     while stack:
-        current = stack.pop()
+        current = pop()
         yield current
-        mark = len(stack)
-        fields = _FIELDS.get(current.__class__)
-        for field in fields if fields is not None else node_fields(current.__class__):  # inlined `children`
-            value = getattr(current, field)
-            is_node = NODE_TYPES.get(value.__class__)
-            if is_node or (is_node is None and node_type(value.__class__)):
-                stack.append(value)
-            elif isinstance(value, (list, tuple)):
-                for child in value:
-                    is_node = NODE_TYPES.get(child.__class__)
-                    if is_node or (is_node is None and node_type(child.__class__)):
-                        stack.append(child)
-        if len(stack) - mark > 1:
-            stack[mark:] = stack[:mark - 1:-1] if mark else stack[::-1]  # first child on top
+        push = pushers.get(current.__class__)
+        (push or child_pusher(current.__class__))(current, append)  # first child on top
 
 
 def names_in(node: cst.CSTNode, skip=None) -> set[str]:
