@@ -31,7 +31,7 @@ from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, 
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, interpret,
                         parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
-from .treewalk import children, is_detached, iter_nodes
+from .treewalk import child_pusher, is_detached, iter_nodes
 from .syntax import ends_in_raise
 from .unguarded import runs_unconditionally
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, of_project_classes
@@ -1540,7 +1540,7 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
                 elif (isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) and test.value.value == "self"
                       and function.class_name is not None):
                     found.add(f"self.{test.attr.value}")
-        stack.extend(children(node))
+        child_pusher(node.__class__)(node, stack.append)  # its children (the order makes no difference here)
     return frozenset(found)
 
 

@@ -138,7 +138,7 @@ def names_in(node: cst.CSTNode, skip=None) -> set[str]:
         elif current.__class__ is cst.Attribute:
             stack.append(current.value)
         else:
-            stack.extend(children(current))
+            child_pusher(current.__class__)(current, stack.append)  # its children (any order: a set)
     return found
 
 
