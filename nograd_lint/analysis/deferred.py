@@ -60,6 +60,21 @@ def _lines_with(text: str, words: tuple) -> list[int]:
     return sorted(starts)
 
 
+_WORD_BYTES = frozenset(bytes([c]) for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+
+
+def _mentions(text: bytes, word: bytes) -> bool:
+    """Is `word` in `text` on its own, not inside a longer name (what the pattern
+    `(?<![A-Za-z0-9_])word(?![A-Za-z0-9_])` finds, without compiling one pattern per word)?"""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if text[at - 1:at] not in _WORD_BYTES and text[end:end + 1] not in _WORD_BYTES:
+            return True
+        at = text.find(word, at + 1)
+    return False
+
+
 def deferral(text: str) -> Optional[Callable[[ast.AST], bool]]:
     """Which functions of a module may have their body deferred, or None when none may."""
     if _read_whole(text):
@@ -128,10 +143,8 @@ class DeferredBodies:
         self._words.add(word)  # bodies deferred later do not exist: once per word is enough
         # the word alone, not inside a longer name (`to` in `torch`): a name read or called is one
         spelled = word.encode("utf-8", "surrogatepass")
-        mention = re.compile(rb"(?<![A-Za-z0-9_])" + re.escape(spelled) + rb"(?![A-Za-z0-9_])")
         for body in list(self._pending.values()):
-            text = self._text(body.function)
-            if spelled in text and mention.search(text):  # most bodies lack the word: no pattern
+            if _mentions(self._text(body.function), spelled):
                 self.expand(body.function)
 
     def expand_all(self) -> None:
