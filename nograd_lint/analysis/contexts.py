@@ -8,7 +8,7 @@ import libcst as cst
 
 from . import knowledge
 from .gradmode import (CallFact, ContextUse, Fact, FileAnalysis, FunctionInfo, GradState, Origin, WithFact,
-                       framework_runs_without_grad)
+                       framework_runs_without_grad, is_lightning_hook)
 
 # Where a mode comes from when code in sight sets it.
 EXPLICIT = (Origin.WITH, Origin.DECORATOR, Origin.STATEMENT)
@@ -42,10 +42,14 @@ def sure_state(analysis: FileAnalysis, state: Optional[GradState]) -> Optional[G
 
 def hooked_function(analysis: FileAnalysis, node) -> Optional[FunctionInfo]:
     """The function whose `def` is `node` (the node of a framework hook's grad state)."""
-    table = analysis.cache.get("functions_by_def")
-    if table is None or len(table) != len(analysis.functions):  # bodies walked later add functions
-        table = analysis.cache["functions_by_def"] = {id(f.node): f for f in analysis.functions}
-    return table.get(id(node))
+    from .summaries import model_of  # the value model reads this module
+    return model_of(analysis).function_for(node)
+
+
+def lightning_hook_state(analysis: FileAnalysis, state: GradState) -> bool:
+    """A framework hook's state whose hook is one of Lightning's (a method so named)."""
+    function = hooked_function(analysis, state.node) if state.origin is Origin.HOOK else None
+    return function is not None and function.class_name is not None and is_lightning_hook(function)
 
 
 def disables(state: Optional[GradState]) -> bool:

@@ -6,8 +6,8 @@ from typing import Optional
 
 import libcst as cst
 
-from ..analysis.contexts import hooked_function, kind_of
-from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin, is_lightning_hook
+from ..analysis.contexts import hooked_function, kind_of, lightning_hook_state
+from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Mode, Origin
 from ..analysis.knowledge import GradContext
 from ..analysis.prefilter import Signals
 from ..analysis.summaries import model_of
@@ -76,7 +76,7 @@ def where_disabled(analysis: FileAnalysis, state: GradState) -> str:
     function = hooked_function(analysis, state.node)
     if function is None:
         return "where its framework disables gradients"
-    framework = "Lightning" if function.class_name is not None and is_lightning_hook(function) else "its framework"
+    framework = "Lightning" if lightning_hook_state(analysis, state) else "its framework"
     return f"in `{function.name}`, which {framework} runs with gradients disabled"
 
 
@@ -84,8 +84,7 @@ def enable_advice(analysis: FileAnalysis, state: GradState) -> str:
     """How to compute with gradients on where `state` disables them."""
     if state.origin is not Origin.HOOK:
         return f"with gradients enabled (outside `{context_text(analysis, state)}`)"
-    function = hooked_function(analysis, state.node)
-    if function is not None and function.class_name is not None and is_lightning_hook(function):
+    if lightning_hook_state(analysis, state):
         return ("inside `with torch.enable_grad():`, and give the Trainer `inference_mode=False` (Lightning "
                 "evaluates under `torch.inference_mode()` by default, which `enable_grad` cannot undo)")
     return "inside `with torch.enable_grad():`"
