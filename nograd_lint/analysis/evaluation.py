@@ -17,7 +17,7 @@ import libcst as cst
 from . import knowledge
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
 from ..diagnostics import Confidence
-from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Span, is_main_guard
+from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, is_main_guard
 from .imports import dotted_name
 from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params, root_name
 from .lattice import Evidence, Graph, Kind, Training, Value
@@ -52,14 +52,14 @@ class EvalRegion:
 
 
 def is_test_function(analysis: FileAnalysis, function: FunctionInfo) -> bool:
-    """A test, or a test helper: `test*` methods of test classes (`Test*` for pytest, a
-    `TestCase` subclass for unittest, any class in a test suite), and functions whose name has the
-    word `test` in a test suite: a test file that imports a test framework or has a test class.
-    `Trainer.test()` elsewhere, or `test(model, users)` in a research repository's
-    `batch_test.py`, evaluates a model: not a test."""
+    """A test, or a test helper: any function of a test suite (a test file that imports a test
+    framework or has a test class: its tests and the helpers they share, `_assert_same_outputs`),
+    `test*` methods of test classes elsewhere (`Test*` for pytest, a `TestCase` subclass for
+    unittest), and the functions pytest collects from a test file. `Trainer.test()` elsewhere,
+    or `test(model, users)` in a research repository's `batch_test.py`, evaluates a model: not a
+    test."""
     if _is_test_suite(analysis):
-        return "test" in knowledge.split_words(function.name) or (
-            function.class_name is not None and function.name.startswith("test"))
+        return True
     if _pytest_function(analysis, function):
         return True
     info = function.class_info
@@ -602,11 +602,24 @@ def _unresolved_calls_disabled(model: ModuleModel, function: FunctionInfo) -> bo
             analysis.bodies.expand_mentioning(function.name)
         if _is_test_suite(analysis):
             continue
-        sites += [analysis.state_of(fact) for fact in analysis.calls if fact.method == function.name
+        sites += [_runs_disabled(analysis, fact) for fact in analysis.calls if fact.method == function.name
                   and not _on_self(fact)
                   and not (fact.function is not None and (is_test_function(analysis, fact.function)
                                                           or _in_module_class(fact.function)))]
-    return bool(sites) and all(state.mode.disables_grad for state in sites)
+    return bool(sites) and all(sites)
+
+
+def _runs_disabled(analysis: FileAnalysis, fact: CallFact) -> bool:
+    """Does the call run with gradients disabled: in a block or a caller that disables them, or in
+    a template method's hook that its base class runs only under `no_grad` (`run_all_evals`
+    calling a subclass's `evaluate_mt` in a `no_grad` block)?"""
+    state = analysis.state_of(fact)
+    if state.mode.disables_grad:
+        return True
+    if state.origin is not Origin.DEFAULT or fact.function is None:
+        return False
+    base_calls = model_of(analysis).base_class_calls(fact.function)
+    return bool(base_calls) and all(called.mode.disables_grad for _, called, _, _ in base_calls)
 
 
 def _on_self(fact) -> bool:
@@ -1175,11 +1188,19 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
 
 def _inference_script(model: ModuleModel, scope, result: ScopeResult) -> bool:
     """A script's top level in a file where nothing trains or wants gradients (no backward pass,
-    no optimizer step, here or in the file's functions): a model it loads weights into is run
-    for its outputs alone (`generator.load_state_dict(torch.load(ckpt))`, then samples)."""
+    no optimizer step, here or in the file's functions) and no optimizer is built (a smoke test
+    of the training forward, its backward pass commented out): a model it loads weights into is
+    run for its outputs alone (`generator.load_state_dict(torch.load(ckpt))`, then samples)."""
     if scope is not None or result.training or result.backwards or result.wants_grad:
         return False
-    return _nothing_trains(model)
+    return _nothing_trains(model) and not _builds_an_optimizer(model)
+
+
+def _builds_an_optimizer(model: ModuleModel) -> bool:
+    """Does the file build a `torch.optim` optimizer (`Adam(model.parameters())`)?"""
+    return any(call.qualified is not None and call.qualified.startswith(knowledge.OPTIMIZER_PACKAGES)
+               and call.qualified.rpartition(".")[2][:1].isupper() and "lr_scheduler" not in call.qualified
+               for call in model.analysis.calls)
 
 
 def _nothing_trains(model: ModuleModel) -> bool:

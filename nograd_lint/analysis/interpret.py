@@ -386,14 +386,19 @@ class Interpreter:
 
     def instance_of_annotation(self, annotation: Optional[cst.BaseExpression]) -> Optional[Value]:
         """What a name annotated with `annotation` holds, as `annotated_value` says for a parameter."""
-        classes = [value.ref for value in (self.value(part, {}) for part in _annotation_parts(annotation))
-                   if value.kind is Kind.CLASS]
+        values = [self.value(part, {}) for part in _annotation_parts(annotation)]
+        classes = [value.ref for value in values if value.kind is Kind.CLASS]
+        # a part that names no class read here (`Union[Bag, Model]` with `Model` an alias of a
+        # Union): an instance of a class not known
+        unresolved = len(classes) < len(values)
         instances = [self.model.instance_value(cls) for cls in classes]
         kinds = {instance.kind for instance in instances}
-        if kinds == {Kind.OBJECT} and len(instances) == 1 and not isinstance(classes[0], str):
+        if kinds == {Kind.OBJECT} and len(instances) == 1 and not isinstance(classes[0], str) and not unresolved:
             return instances[0]
         if len(kinds) != 1 or not kinds <= {Kind.MODULE, Kind.OPTIMIZER}:
             return None  # none, or `Union[Encoder, Config]`: maybe not a module
+        if unresolved:
+            return instances[0].but(ref=None, is_loss=False)
         if len(instances) == 1:
             return instances[0]
         # `TwinQ | Ensemble`: a module either way, of one of these classes (a tuple: no method is
@@ -1259,17 +1264,16 @@ class Interpreter:
                 methods = self.model.methods_of_union(module.ref, method)
                 if methods is None:
                     return UNKNOWN.but(params=module.params)
-                summaries = [self.model.summary_of(one) for one in methods]
-                value = (self.forward(fact, module, args, arguments, method=method)
-                         if all(summary is not None and summary.runs_forward for summary in summaries) else None)
-                # each class's method is a callee, called in this caller's context (its token, when
-                # every one runs the module, stays the module's forward pass made above)
-                called = join(*(self.project_call(fact, one, arguments, bound_self=module) for one in methods))
-                return value if value is not None else called
-            if resolved is None and module.ref is None:
-                resolved = self.model.unique_method(method)  # the only class that has it: a guess
-                if resolved is not None:
+                return self.one_of(fact, module, args, arguments, method, methods)
+            unknown_class = module.ref is None or module.ref in knowledge.PLAIN_MODULE_CLASSES  # `model: nn.Module`
+            if resolved is None and unknown_class:
+                here = self.model.methods_defined_here(method)  # the classes that have it: a guess
+                if len(here) == 1:
+                    resolved = here[0]
                     self.result.guessed.add(id(fact.node))
+                recorded = self.recorded_by_none(here, module)
+                if recorded is not None:
+                    return recorded
             if resolved is not None:
                 return self.project_call(fact, resolved, arguments, bound_self=module)
             if module.is_loss:
@@ -1287,13 +1291,16 @@ class Interpreter:
             if stored is not None and stored.kind is not Kind.MODULE and knowledge.looks_like_transform(method):
                 return UNKNOWN.but(params=module.params)  # `self.tokenizer(texts)`: a data transform it holds
             action = _reads_as_action(method)
-            if arguments and module.ref is None:
+            if arguments and unknown_class:
                 # `model.infer(x)`, `policy.unscale_action(a)`: the model from a registry, of the one
                 # class of the project modules imported here that defines the method
-                imported = self.model.imported_unique_method(method)
-                if imported is not None:
+                imported = self.model.imported_methods(method)
+                if len(imported) == 1:
                     self.result.guessed.add(id(fact.node))
-                    return self.project_call(fact, imported, arguments, bound_self=module)
+                    return self.project_call(fact, imported[0], arguments, bound_self=module)
+                recorded = self.recorded_by_none(imported, module)
+                if recorded is not None:
+                    return recorded
             if action and arguments and module.training is Training.EVAL and _infers(method):
                 # `self.model.eval()` then `self.model.predict(batch)`: whichever class it is, it runs the model
                 return self.forward(fact, module, args, arguments, method=method)
@@ -1452,6 +1459,33 @@ class Interpreter:
         token.runs = (runs,) if runs is not None else ()
         return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
                      fed_without_grad=args.fed_without_grad)
+
+    def recorded_by_none(self, methods: tuple, module: Value) -> Optional[Value]:
+        """What a call of a method several classes define (two or more) gives, on a module of
+        unknown class, when none of them records a graph: none runs a forward pass or trains
+        (`model.valid_length(n)`, integer arithmetic), or each is decorated with `@torch.no_grad()`
+        (`model.recognize(x)`). None otherwise: which one runs is not known."""
+        if len(methods) < 2:
+            return None
+        summaries = [self.model.summary_of(one) for one in methods]
+        if any(summary is None or summary.result.training for summary in summaries):
+            return None
+        if not any(summary.runs_forward for summary in summaries):
+            return UNKNOWN.but(params=module.params)
+        if all(one.entry.origin is Origin.DECORATOR and one.entry.mode.disables_grad for one in methods):
+            return NO_GRAPH
+        return None
+
+    def one_of(self, fact: CallFact, module: Value, args: Value, arguments: list, method: str, methods) -> Value:
+        """A call of `method` on a module of one of several classes, each with its own: a forward
+        pass of the module when every one runs one, else what they return; each is a callee,
+        called in this caller's context (its token, when every one runs the module, stays the
+        module's forward pass)."""
+        summaries = [self.model.summary_of(one) for one in methods]
+        value = (self.forward(fact, module, args, arguments, method=method)
+                 if all(summary is not None and summary.runs_forward for summary in summaries) else None)
+        called = join(*(self.project_call(fact, one, arguments, bound_self=module) for one in methods))
+        return value if value is not None else called
 
     def _trains_through_forward(self, fact: CallFact, module: Value) -> bool:
         """A module of a project class whose `forward` reaches a backward pass or an optimizer step
@@ -1793,6 +1827,10 @@ class Interpreter:
             return UNKNOWN
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
             args = args.but(graph=Graph.YES)  # a parameter called in code that backpropagates: a model
+        elif callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params - {"self", "cls"}:
+            # `embeddings[name](ids)` with `embeddings` a parameter: a module the callers pass makes
+            # it, and what it makes may carry its graph back to them
+            args = args.but(graph=max(args.graph, Graph.MAYBE), params=args.params | (callee_value.params - {"self", "cls"}))
         result = self.computed(node, args)
         if _is_distribution_class(qualified) and result.kind is Kind.TENSOR:
             return result.but(ref=qualified)

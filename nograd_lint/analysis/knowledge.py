@@ -436,6 +436,8 @@ def looks_like_model(dotted: str) -> bool:
 
 
 # -- What values torch and common libraries make ------------------------------------------------
+# torch's own module class: annotated so (`model: nn.Module`), a value is of a class not known.
+PLAIN_MODULE_CLASSES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module", "torch.nn.modules.Module"})
 # Base classes whose subclasses are nn.Modules: calling an instance is a forward pass.
 MODULE_BASES = frozenset({
     "torch.nn.Module", "torch.nn.modules.module.Module", "torch.nn.modules.Module",

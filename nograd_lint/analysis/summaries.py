@@ -44,7 +44,6 @@ MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {
     "state_dict", "extra_repr", "reset_parameters", "_apply", "__setstate__", "__getstate__"})
 
 
-_PLAIN_MODULE_BASES = frozenset({"torch.nn.Module", "torch.nn.modules.module.Module", "torch.nn.modules.Module"})
 _GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "detach", ".data", "requires_grad")
 _CALLS_OWN_METHOD = re.compile(r"self\.(?!register_buffer\b)\w+\s*\(")  # `self._build_model()` in `__init__`
 _UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
@@ -124,7 +123,7 @@ class ClassModel:
         module with one: plain values, tensors made without gradients (buffers), parameter-free or
         frozen layers (`Audio2Mel` with its window and filter bank as buffers, an SSIM made of
         pooling layers). Its forward pass records nothing its input does not bring."""
-        if not self.is_module or self.is_loss or not self.ancestry or set(self.ancestry) - _PLAIN_MODULE_BASES:
+        if not self.is_module or self.is_loss or not self.ancestry or set(self.ancestry) - knowledge.PLAIN_MODULE_CLASSES:
             return False
         if self._parameter_free is None:
             self._parameter_free = False  # a class holding itself: not shown free
@@ -1093,21 +1092,20 @@ class ModuleModel:
             self._ducks[key] = None if None in texts else frozenset(_WORD.findall("\n".join(texts)))
         return self._ducks[key]
 
-    def unique_method(self, name: Optional[str]) -> Optional[FunctionInfo]:
-        """The method `name` when exactly one class of the module defines it (a call `x.name(...)`
-        on a value of unknown class can only run that one, if it runs one of ours)."""
+    def methods_defined_here(self, name: Optional[str]) -> tuple[FunctionInfo, ...]:
+        """The methods `name` of the module's classes (a call `x.name(...)` on a value of unknown
+        class runs one of them, if it runs one of ours)."""
         if name is None or name.startswith("__"):
-            return None
-        found = self._defining.get(name, ())
-        return found[0] if len(found) == 1 else None
+            return ()
+        return tuple(self._defining.get(name, ()))
 
-    def imported_unique_method(self, name: str) -> Optional[FunctionInfo]:
-        """The method `name` when no class of this module defines it and exactly one class does in
-        the project modules it imports (and the submodules a package it imports imports: its
-        `from . import sam`): what `model.infer(x)` runs on a model built by a registry of the
+    def imported_methods(self, name: str) -> tuple[FunctionInfo, ...]:
+        """Every method `name` of the classes of the project modules this module imports (and the
+        submodules a package it imports imports: its `from . import sam`), when no class of this
+        module defines it: what `model.infer(x)` may run on a model built by a registry of the
         project. Only modules whose text defines `name` are analysed for it."""
         if name.startswith("__") or self.project is None or self._defining.get(name):
-            return None
+            return ()
         key = ("imported_method", name)
         if key not in self._ducks:
             found: dict[int, FunctionInfo] = {}
@@ -1115,7 +1113,7 @@ class ModuleModel:
                 entry = self.project.entry(path, depth=depth)
                 for method in entry.model._defining.get(name, ()) if entry is not None and entry.model else ():
                     found[id(method)] = method
-            self._ducks[key] = next(iter(found.values())) if len(found) == 1 else None
+            self._ducks[key] = tuple(found.values())
         return self._ducks[key]
 
     def differentiating_forward_imported(self) -> bool:

@@ -144,16 +144,19 @@ class EvaluationWithGradients(Rule):
     front end) and its inputs carry no graph; in framework
     hooks that already run without gradients (Lightning's `validation_step` in a class derived
     from Lightning's, directly or through the project's own classes in other files, or from a base
-    that cannot be read; Ignite's evaluators, ...); in tests (test files, `test*` methods of `Test*`
-    classes, of `*TestCase` mixins and of `TestCase`s, `test_*` functions pytest collects from a
-    test file without arguments or in a `tests` folder; a `Trainer.test()` elsewhere is evaluation); in `forward`, in
+    that cannot be read; Ignite's evaluators, ...); in tests (every function of a test suite, a
+    test file that imports a test framework or has a test class, helpers included; elsewhere,
+    `test*` methods of `Test*` classes, of `*TestCase` mixins and of `TestCase`s, `test_*`
+    functions pytest collects from a test file without arguments or in a `tests` folder; a
+    `Trainer.test()` elsewhere is evaluation); in `forward`, in
     `__call__` (except a plain class's, derived from nothing: a predictor object's API), and in
     overrides of `nn.Module`'s own API, unless they decode step by step (a loop that reads only
     indices or values from each step's outputs, `logits.topk(1).indices`, and uses or returns no
     step's graph); in helpers whose callers (in any module of the project checked in the
     same run, and the run's notebooks) all disable gradients; in a method no call could be
     resolved to (called on a model loaded from a checkpoint) when every call of that name in the
-    run's files (all of them read, outside tests and model code) disables gradients; in a function nothing in sight calls that turns a forward
+    run's files (all of them read, outside tests and model code) disables gradients (a call in a
+    subclass's hook that its base class runs only under `no_grad` counts); in a function nothing in sight calls that turns a forward
     pass's outputs into NumPy arrays without detaching them (`out.cpu().numpy()`, `np.asarray(out)`:
     torch raises there on a tensor that requires grad, so working code runs it with gradients off;
     with a caller in sight running it with gradients on, it is reported, since `no_grad` fixes the
@@ -337,6 +340,9 @@ class AccumulatedGraph(Rule):
     backpropagates the graphs it collects (glimpse locations kept for a plot of the batch) holds
     them no longer than training does, but is still reported: telling it from a rollout's list
     whose graphs are only detached later needs a more precise reading of what is backpropagated.
+    A local total or list in a method of a class named `forward`, `__call__`, `_forward` or
+    `forward_*` is not reported: it gathers one forward pass (the outputs of every layer, or of
+    every tree of an ensemble) and goes away with the call.
     """
 
     code = "NG102"
@@ -377,6 +383,9 @@ class AccumulatedGraph(Rule):
         plain = accumulator.isidentifier()  # a name, not `self.losses` or `history["loss"]`
         if not loops or (plain and _rebound_in_loop(analysis, fact.function, accumulator, loops[-1].span, fact)):
             return None
+        function = fact.function
+        if plain and function is not None and function.class_name is not None and _runs_the_forward_pass(function.name):
+            return None  # a list of one forward pass (every layer's outputs): it goes away with the call
         tokens = {token.id: token for key, token in result.tokens.items()
                   if not (isinstance(key, tuple) and key[0] == "accumulation")}
         # graphs built inside the loop, this iteration: the total keeps one more at every step
@@ -415,6 +424,11 @@ class AccumulatedGraph(Rule):
         if _reported_as_evaluation(analysis, settings, fresh):
             return None
         return Finding(value, message, fix, confidence)
+
+
+def _runs_the_forward_pass(method: str) -> bool:
+    """`forward`, `__call__`, `_forward`, `forward_features`: a method that computes a module's output."""
+    return method in ("forward", "__call__", "_forward") or method.startswith("forward_")
 
 
 def _reported_as_evaluation(analysis: FileAnalysis, settings: Settings, fresh: list) -> bool:

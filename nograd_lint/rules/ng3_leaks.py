@@ -57,7 +57,9 @@ class LeakingSetGradEnabled(ContextRule):
     when the module is imported. A script's top level is a deliberate setting for the run and is
     not reported: a file with `if __name__ == "__main__":`, a notebook, or a file whose top level
     does the work itself (calls that are not configuration, loops, `with` blocks, `sys.argv`,
-    `parse_args()`). A call under `if __name__ == "__main__":` is never reported.
+    `parse_args()`). A call under `if __name__ == "__main__":` is never reported, nor one in a
+    command of a command-line program (a function decorated with click's or typer's `command`),
+    which the program runs and exits.
 
     ## Why is this bad
     The mode is global to the thread: after the function returns, gradients stay disabled for
@@ -156,7 +158,8 @@ class LeakingSetGradEnabled(ContextRule):
             if not (_literal_false(call.node) or _sets_flag(analysis, call) or enables):
                 continue
             leak = _leak(analysis, call)
-            if leak is None or _sibling_restores(analysis, call.function):
+            if leak is None or _sibling_restores(analysis, call.function) or (
+                    not enables and _command_line_entry(analysis, call.function)):
                 continue
             fix = None
             block = edits.find_block(call.function.node, call.statement)
@@ -176,6 +179,20 @@ class LeakingSetGradEnabled(ContextRule):
             yield Finding(call.node, f"`{spelled}` leaves gradients disabled {leak}{when}; use `with {spelled}:` "
                                      "around the code that needs it, or restore the previous mode in a `finally`",
                           fix)
+
+
+def _command_line_entry(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """A command of a command-line program (`@click.command()`, `@cli.command()` of a click
+    group, typer's `@app.command()`): the program runs it and exits, so the mode it sets is the
+    run's, as at a script's top level."""
+    if not any(qualified.split(".", 1)[0] in ("click", "typer") for qualified in analysis.imports.aliases.values()):
+        return False
+    for decorator in function.node.decorators:
+        spelled = dotted_name(decorator.decorator.func if isinstance(decorator.decorator, cst.Call)
+                              else decorator.decorator) or ""
+        if spelled.rpartition(".")[2] == "command":
+            return True
+    return False
 
 
 def leaking_disable(analysis: FileAnalysis, function: FunctionInfo) -> Optional[CallFact]:
