@@ -1271,7 +1271,7 @@ class Interpreter:
                 if len(here) == 1:
                     resolved = here[0]
                     self.result.guessed.add(id(fact.node))
-                recorded = self.recorded_by_none(here, module)
+                recorded = self.several_methods(fact, module, args, arguments, here)
                 if recorded is not None:
                     return recorded
             if resolved is not None:
@@ -1298,7 +1298,7 @@ class Interpreter:
                 if len(imported) == 1:
                     self.result.guessed.add(id(fact.node))
                     return self.project_call(fact, imported[0], arguments, bound_self=module)
-                recorded = self.recorded_by_none(imported, module)
+                recorded = self.several_methods(fact, module, args, arguments, imported)
                 if recorded is not None:
                     return recorded
             if action and arguments and module.training is Training.EVAL and _infers(method):
@@ -1460,21 +1460,23 @@ class Interpreter:
         return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
                      fed_without_grad=args.fed_without_grad)
 
-    def recorded_by_none(self, methods: tuple, module: Value) -> Optional[Value]:
-        """What a call of a method several classes define (two or more) gives, on a module of
-        unknown class, when none of them records a graph: none runs a forward pass or trains
-        (`model.valid_length(n)`, integer arithmetic), or each is decorated with `@torch.no_grad()`
-        (`model.recognize(x)`). None otherwise: which one runs is not known."""
+    def several_methods(self, fact: CallFact, module: Value, args: Value, arguments: list, methods: tuple) -> Optional[Value]:
+        """A call of a method several classes define (two or more), on a module of unknown class.
+        When none of them trains: what none records (none runs a forward pass: integer arithmetic
+        such as `model.valid_length(n)`, or what it is given, graph and all, such as
+        `model.bridge(state)`; or each is decorated with `@torch.no_grad()`: `model.recognize(x)`),
+        else what one of them does (`one_of`). None when one trains (`model.fit(x, y)` of every
+        model class of a benchmark): which one runs is not known."""
         if len(methods) < 2:
             return None
         summaries = [self.model.summary_of(one) for one in methods]
         if any(summary is None or summary.result.training for summary in summaries):
             return None
         if not any(summary.runs_forward for summary in summaries):
-            return UNKNOWN.but(params=module.params)
+            return self.computed(fact.node, args)
         if all(one.entry.origin is Origin.DECORATOR and one.entry.mode.disables_grad for one in methods):
             return NO_GRAPH
-        return None
+        return self.one_of(fact, module, args, arguments, fact.method, methods)
 
     def one_of(self, fact: CallFact, module: Value, args: Value, arguments: list, method: str, methods) -> Value:
         """A call of `method` on a module of one of several classes, each with its own: a forward
