@@ -739,8 +739,9 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
 def _periodic_evaluation_regions(model: ModuleModel, scope, result: ScopeResult, tokens: list[Token],
                                  covered: list) -> list[EvalRegion]:
     """Every N steps of a loop that trains, after its training step, an `if step % N == 0:` block
-    runs a module and only reads values from its outputs (a test accuracy printed as training
-    goes): an evaluation, whose statements are the region."""
+    runs a module and only reads values from its outputs or detaches them (a test accuracy printed
+    as training goes, samples of the fixed noise saved as images): an evaluation, whose statements
+    are the region."""
     analysis = model.analysis
     regions = []
     for loop in analysis.loops:
@@ -756,16 +757,17 @@ def _periodic_evaluation_regions(model: ModuleModel, scope, result: ScopeResult,
             inside = [t for t in tokens if span.contains(t.call.index)]
             sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK for t in inside)
             if not inside or not sure or not all(result.dead(t) for t in inside) or not any(
-                    t.id in result.values_read for t in inside):
+                    t.id in result.read_as_data for t in inside):
                 continue
             block = list(getattr(statement.body, "body", ()))
             holding = [s for s in block if any(analysis.span_of(s).contains(t.call.index) for t in inside)]
             run = tuple(block[block.index(holding[0]):block.index(holding[-1]) + 1]) if holding else ()
             if run:
                 covered.append(span)
-                regions.append(EvalRegion("statements", scope, run, inside,
-                                          "it runs every few steps of training and reads only values from the outputs",
-                                          Confidence.MEDIUM, escapes=False))
+                read = any(t.id in result.values_read for t in inside)
+                evidence = ("it runs every few steps of training and reads only values from the outputs" if read
+                            else "it runs every few steps of training and detaches the outputs")
+                regions.append(EvalRegion("statements", scope, run, inside, evidence, Confidence.MEDIUM, escapes=False))
     return regions
 
 

@@ -126,8 +126,9 @@ class EvaluationWithGradients(Rule):
       `load_state_dict` call makes its receiver a module with weights even when a library built
       it (`instantiate(config.model)`);
     - in a loop that trains, after its training step, an `if step % N == 0:` block runs a module
-      and only reads values from its outputs (a test accuracy printed every N steps): its
-      statements that run the module are reported, medium;
+      and only reads values from its outputs or detaches them (a test accuracy printed every N
+      steps, samples of a fixed noise saved as images): its statements that run the module are
+      reported, medium;
     - in a training function or the body of its epoch loop, after the training steps, statements
       run a module the code put in eval mode (`gen.eval()`) and throw the graphs away, or keep
       the outputs (`samples.append(gen(fixed_z))` after each epoch: every epoch's graph stays
