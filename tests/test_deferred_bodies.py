@@ -216,6 +216,19 @@ def test_a_query_by_name_walks_the_bodies_that_mention_it_and_answers_as_a_whole
     assert not _by_name(deferred, "per_epoch").node.body.body
 
 
+def test_a_query_for_calls_of_an_attribute_walks_the_bodies_where_the_name_follows_a_dot():
+    text = ("class Net:\n    def to(self, device):\n        return self\n\n"
+            "    def fit(self):\n        # move it to the device\n        return 1\n\n"
+            "    def move(self):\n        return self.\\\n            to(0)\n\n"
+            "    def spread(self):\n        return (self.\n                # then\n                to(1))\n")
+    whole = _analysed(text, defer=False)
+    deferred = _analysed(text, defer=True)
+    def calls(analysis):
+        return [(c.callee, c.function.name) for c in analysis.calls_named("self.to")]
+    assert calls(deferred) == calls(whole) == [("self.to", "move"), ("self.to", "spread")]
+    assert {f.name for f in deferred.functions if f.node.body.body} == {"move", "spread"}  # not `def to` nor a comment
+
+
 @pytest.mark.parametrize("body, deferred", [
     ("    return model(x)\n", True),
     ("    import torch.nn.functional as F\n    return F.relu(model(x))\n", False),  # binds for the module

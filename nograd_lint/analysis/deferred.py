@@ -7,8 +7,9 @@ module is built from `ast` with the bodies of its top-level functions and method
 statement index for each line of the body. A body is built and walked when something first needs
 its facts (`FunctionInfo.ensure_body`: a summary, a class's `__init__`, a query by function), in
 the scopes and loops around its `def`, and its facts join the module's lists. Queries by name over
-the whole module (`uses_of`, `calls_named`) first walk every body whose text mentions the name, so
-their answers are those of a module walked whole. `expand_all` walks the rest and puts each list
+the whole module (`uses_of`, `calls_named`) first walk every body whose text mentions the name (for
+the calls of a method, where the name may follow a dot: `self.to(x)`, not `def to` or a comment's
+"to"), so their answers are those of a module walked whole. `expand_all` walks the rest and puts each list
 back in the order one walk gives (a module read on demand that becomes a checked file).
 
 What cannot be known before the bodies are walked keeps a module from deferring them (see
@@ -63,16 +64,38 @@ def _lines_with(text: str, words: tuple) -> list[int]:
 _WORD_BYTES = frozenset(bytes([c]) for c in b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
 
 
-def _mentions(text: bytes, word: bytes) -> bool:
+def _mentions(text: bytes, word: bytes, after_dot: bool = False) -> bool:
     """Is `word` in `text` on its own, not inside a longer name (what the pattern
-    `(?<![A-Za-z0-9_])word(?![A-Za-z0-9_])` finds, without compiling one pattern per word)?"""
+    `(?<![A-Za-z0-9_])word(?![A-Za-z0-9_])` finds, without compiling one pattern per word)?
+    `after_dot`: only where it may be an attribute's name (see `_may_follow_dot`)."""
     at = text.find(word)
     while at >= 0:
         end = at + len(word)
-        if text[at - 1:at] not in _WORD_BYTES and text[end:end + 1] not in _WORD_BYTES:
+        if text[at - 1:at] not in _WORD_BYTES and text[end:end + 1] not in _WORD_BYTES and (
+                not after_dot or _may_follow_dot(text, at)):
             return True
         at = text.find(word, at + 1)
     return False
+
+
+_BLANKS = frozenset(b" \t\f\\")  # what may stand between an attribute's dot and its name on one line
+
+
+def _may_follow_dot(text: bytes, at: int) -> bool:
+    """Could the name at `at` be an attribute's (`x.name`, `x . name`, `x.\\` then `name` on the next
+    line)? Its dot comes before it, after blanks on its line; a name that starts a line may follow
+    a dot on an earlier one (inside brackets, with comment lines between): counted too."""
+    at -= 1
+    while at >= 0:
+        byte = text[at]
+        if byte == 46:  # "."
+            return True
+        if byte == 10 or byte == 13:  # a new line: whatever came before may end with the dot
+            return True
+        if byte not in _BLANKS:
+            return False
+        at -= 1
+    return True
 
 
 def deferral(text: str) -> Optional[Callable[[ast.AST], bool]]:
@@ -136,15 +159,17 @@ class DeferredBodies:
         if not self._pending:
             self._finish()
 
-    def expand_mentioning(self, word: str) -> None:
-        """Walk every deferred body whose text holds `word` (a name it may read or call)."""
-        if not word or word in self._words:
+    def expand_mentioning(self, word: str, attribute: bool = False) -> None:
+        """Walk every deferred body whose text holds `word` (a name it may read or call);
+        `attribute`: only where it may be the name of an attribute (`self.to(...)` for `to`, not
+        `def to(...)` or a comment's "to")."""
+        if not word or word in self._words or (attribute and f".{word}" in self._words):
             return
-        self._words.add(word)  # bodies deferred later do not exist: once per word is enough
+        self._words.add(f".{word}" if attribute else word)  # bodies deferred later do not exist: once is enough
         # the word alone, not inside a longer name (`to` in `torch`): a name read or called is one
         spelled = word.encode("utf-8", "surrogatepass")
         for body in list(self._pending.values()):
-            if _mentions(self._text(body.function), spelled):
+            if _mentions(self._text(body.function), spelled, attribute):
                 self.expand(body.function)
 
     def expand_all(self) -> None:

@@ -599,7 +599,7 @@ def _unresolved_calls_disabled(model: ModuleModel, function: FunctionInfo) -> bo
     sites = []
     for analysis in model.project.analyses():
         if analysis.bodies is not None:
-            analysis.bodies.expand_mentioning(function.name)
+            analysis.bodies.expand_mentioning(function.name, attribute=True)  # calls of it as a method
         if _is_test_suite(analysis):
             continue
         sites += [_runs_disabled(analysis, fact) for fact in analysis.calls if fact.method == function.name

@@ -321,7 +321,7 @@ class FileAnalysis:
         """The calls of `callee` as written (`test`, `self.model`), in source order (an index
         built on first use)."""
         if self.bodies is not None:
-            self.bodies.expand_mentioning(callee.rpartition(".")[2])
+            self.bodies.expand_mentioning(callee.rpartition(".")[2], attribute="." in callee)
         by_callee = self.cache.get("calls_by_callee")
         if by_callee is None:
             by_callee = self.cache["calls_by_callee"] = {}
