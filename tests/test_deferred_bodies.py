@@ -261,6 +261,25 @@ def test_modules_whose_bodies_decide_module_wide_facts_are_walked_whole(text):
     assert deferral(text) is None
 
 
+@pytest.mark.parametrize("line", [
+    "match = re.match(pattern, name)", "match.group(1)", "match: int = 0", "match", "match  # a comment",
+    "match the shapes of the inputs.",  # a docstring's line
+])
+def test_a_line_that_cannot_open_a_match_statement_keeps_bodies_deferred(line):
+    text = f'def pick(name):\n    """Pick.\n\n    {line}\n    """\n    {line}\n    return name\n'
+    assert deferral(text) is not None
+
+
+@pytest.mark.parametrize("header", [
+    "match (\n        command\n    ):", "match \\\n        command:", 'match f(")",\n        x):',
+    'match """\n    text""":', "match [a, b]:", "match -x:",
+])
+def test_a_match_statement_whose_header_runs_on_keeps_the_module_whole(header):
+    text = f"def pick(command, a, b, x):\n    {header}\n        case _:\n            return 1\n"
+    assert any(isinstance(node, ast.Match) for node in ast.walk(ast.parse(text)))
+    assert deferral(text) is None
+
+
 def test_the_index_of_facts_by_function_grows_with_each_body_walked():
     whole = _analysed(ORDERED, defer=True)
     whole.bodies.expand_all()

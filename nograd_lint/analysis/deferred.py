@@ -34,7 +34,8 @@ from .gradmode import FACT_LISTS, FileAnalysis, FunctionInfo, entries_from_calle
 _STALE = ("call_sites", "calls_by_callee", "decorated_functions", "functions_by_name", "name_uses_by_name",
           "with_items")
 _INDENTED_BINDING = re.compile(r"^[ \t]+(?:import[ \t]+\w|from[ \t]+[\w.]+[ \t]+import\b|class[ \t]+\w+[ \t]*[(:])", re.M)
-_MATCH = re.compile(r"^[ \t]*match\b", re.M)
+# `match` starting a line, not followed by what no subject starts with (`match = ...`, `match.group()`)
+_MATCH = re.compile(r"^[ \t]*match\b(?![ \t]*(?:[=:,)\]}#\r\n]|\.[A-Za-z_]|$))", re.M)
 _GRAD_CONTEXT_CALLED = re.compile(  # `torch.no_grad()(evaluate)`
     r"(?:no_grad|inference_mode|enable_grad|set_grad_enabled)\([^()]*\)\(\w+\)")
 _HANDED_WITHOUT_GRAD = tuple(name.rpartition(".")[2] for name in knowledge.CALLABLE_ARGUMENTS_WITHOUT_GRAD)
@@ -43,9 +44,21 @@ _HANDED_WITHOUT_GRAD = tuple(name.rpartition(".")[2] for name in knowledge.CALLA
 def _read_whole(text: str) -> bool:
     """Does the module hold what only walking every body can find (see the module's docstring)?
     Substrings first: a regular expression over every module costs more than parsing it."""
-    return (any(_MATCH.match(text, line) for line in _lines_with(text, ("match",)))
+    return (any(_may_open_match(text, line) for line in _lines_with(text, ("match",)))
             or (")(" in text and _GRAD_CONTEXT_CALLED.search(text) is not None)
             or any(name in text for name in _HANDED_WITHOUT_GRAD))
+
+
+def _may_open_match(text: str, start: int) -> bool:
+    """Could the line at `start` open a `match` statement? Its header ends in a colon, on this
+    line or on one it runs on to, inside a bracket, after a backslash or in a string of three
+    quotes: a line with none of them (`match the shapes.` in a docstring) opens none."""
+    found = _MATCH.match(text, start)
+    if found is None:
+        return False
+    end = text.find("\n", found.end())
+    rest = text[found.end():end if end >= 0 else len(text)]
+    return any(mark in rest for mark in (":", "(", "[", "{", "\\", '"""', "'''"))
 
 
 def _lines_with(text: str, words: tuple) -> list[int]:
