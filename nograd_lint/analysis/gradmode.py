@@ -185,12 +185,9 @@ class CallFact(Fact):
     qualified: Optional[str] = None  # resolved through imports: `torch.no_grad`
     is_bare_statement: bool = False  # the whole statement is this call
     in_lambda: bool = False  # inside a lambda: runs later, wherever the lambda is called
-
-    @property
-    def method(self) -> Optional[str]:
-        """`step` for `optimizer.step()`; None for a plain name call."""
-        func = self.node.func
-        return func.attr.value if func.__class__ is cst.Attribute else None
+    # `step` for `optimizer.step()`; None for a plain name call (a field: the analysis reads it
+    # ten times a call)
+    method: Optional[str] = None
 
     @property
     def receiver(self) -> Optional[cst.BaseExpression]:
@@ -782,9 +779,11 @@ class _Collector:
         callee = dotted_name(node.func)
         statement = self._statements[-1] if self._statements else None
         bare = _whole_statement(statement, node)
+        func = node.func
         fact = CallFact(*self._fact_fields(), node=node, callee=callee,
                         qualified=self.imports.resolve_dotted(callee) if callee else None,
-                        is_bare_statement=bare, in_lambda=self._lambda_depth > 0)
+                        is_bare_statement=bare, in_lambda=self._lambda_depth > 0,
+                        method=func.attr.value if func.__class__ is cst.Attribute else None)
         self.calls.append(fact)
         if bare:
             self._bare_set_grad_enabled(fact)
