@@ -1265,7 +1265,8 @@ class Interpreter:
                 if methods is None:
                     return UNKNOWN.but(params=module.params)
                 return self.one_of(fact, module, args, arguments, method, methods)
-            unknown_class = module.ref is None or module.ref in knowledge.PLAIN_MODULE_CLASSES  # `model: nn.Module`
+            # `model: nn.Module` says nothing of the class (`self`, read so, is its own class's)
+            unknown_class = module.ref is None or (module.ref in knowledge.PLAIN_MODULE_CLASSES and key != "self")
             if resolved is None and unknown_class:
                 here = self.model.methods_defined_here(method)  # the classes that have it: a guess
                 if len(here) == 1:
