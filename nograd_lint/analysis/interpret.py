@@ -1477,6 +1477,7 @@ class Interpreter:
             return self.computed(fact.node, args)
         if all(one.entry.origin is Origin.DECORATOR and one.entry.mode.disables_grad for one in methods):
             return NO_GRAPH
+        self.result.guessed.add(id(fact.node))  # each is a callee only by its name: no caller's evidence
         return self.one_of(fact, module, args, arguments, fact.method, methods)
 
     def one_of(self, fact: CallFact, module: Value, args: Value, arguments: list, method: str, methods) -> Value:
