@@ -199,3 +199,15 @@ def test_an_accumulation_of_a_reported_evaluation_is_reported_alone_without_ng10
 
     assert found(Settings()) == [("NG101", 34, 17)]
     assert found(Settings(select=("NG102",))) == [("NG102", 35, 20)]
+
+
+def test_a_loop_detached_after_it_is_a_rollout_only_when_it_steps_an_environment():
+    """The message names a loop whose outputs are kept and detached after it a rollout when it
+    acts in an environment (`env.step(action)`), and only a loop otherwise (a value estimate
+    over sampled actions)."""
+    def first_message(name):
+        path = ROOT / "NG101" / name
+        return [d.message for d in lint_source(path.read_text(encoding="utf-8"), path.name) if d.code == "NG101"][0]
+
+    assert first_message("rollout_kept_until_detached_after_the_loop.py").startswith("this rollout loop runs")
+    assert first_message("value_estimate_loop_detached_after_it.py").startswith("this loop runs")

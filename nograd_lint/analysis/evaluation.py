@@ -15,6 +15,7 @@ from typing import Iterator, Optional, Sequence, Union
 import libcst as cst
 
 from . import knowledge
+from .calls import is_optimizer_call
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
 from ..diagnostics import Confidence
 from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, is_main_guard
@@ -847,7 +848,13 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
               else EVERY_BATCH_DROPPED)
     evidence = "; ".join(e for e in (evaled, thrown, hint) if e)
     return EvalRegion("loop", scope, (loop.node,), inside, evidence, confidence, escapes=False,
-                      what="rollout" if held else "evaluation")
+                      what=("rollout" if _steps_an_environment(model, loop) else "") if held else "evaluation")
+
+
+def _steps_an_environment(model: ModuleModel, loop: LoopInfo) -> bool:
+    """Does the loop act in an environment (`env.step(action)`, a `step` call that is no optimizer's)?"""
+    return any(fact.method == "step" and not is_optimizer_call(fact)
+               for fact in model.analysis.facts_in(model.analysis.calls, loop.function, loop.span))
 
 
 def _held_through(model: ModuleModel, scope, loop: LoopInfo, result: ScopeResult, inside: list[Token]) -> bool:

@@ -248,7 +248,7 @@ class EvaluationWithGradients(Rule):
             else:
                 fix = None if needs_import is None else Fix(safety, f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
                           edits.wrap_in_with(region.statements, context, needs_import), anchor=region.statements[0])
-                where = f"this {region.what} {'loop' if region.kind == 'loop' else 'code'}"
+                where = " ".join(filter(None, ("this", region.what, "loop" if region.kind == "loop" else "code")))
             message = (f"{where} runs forward passes with gradients enabled ({region.evidence}); "
                        f"disable them with `{context}`")
             yield Finding(first.node, message, fix, region.confidence, _related(analysis, region))
