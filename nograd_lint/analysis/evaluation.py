@@ -915,7 +915,8 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
             # a penalty on what it is given (the student's outputs): a network detached at once
             # there is a teacher (`self.prev_model(x).detach()`)
             evidence = _detached_at_once(token)
-        if evidence is None or (named_inference is None and _trained_here(model, scope, result, token)):
+        if evidence is None or (named_inference is None and (_trained_here(model, scope, result, token)
+                                                             or _target_network_pass(model, result, token))):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
         if any(not result.dead(t) for t in inside if t is not token or dead):
@@ -1003,6 +1004,58 @@ def _differentiated(result: ScopeResult, root: str, token: Token) -> bool:
     return any(_model_key(other) == root and ("used" in (fate := result.fate(other.id))
                                               or (returns_loss and "returned" in fate))
                for other in result.forwards if other is not token)
+
+
+def _target_network_pass(model: ModuleModel, result: ScopeResult, token: Token) -> bool:
+    """A pass of a target network (a lagged copy of another model, see `_synced_from`) in a scope
+    that backpropagates or returns as its loss a pass of the model it copies: its output,
+    detached into that loss (a DQN's TD target), is the author's stop-gradient."""
+    root = _model_key(token)
+    into_the_loss = token.id in result.detached_into_backward or (
+        _returns_a_loss(result) and token.id in result.returned.detached)
+    return (root is not None and into_the_loss
+            and any(_differentiated(result, online, token) for online in _synced_from(model, root)))
+
+
+def _synced_from(model: ModuleModel, root: str) -> frozenset[str]:
+    """The models whose weights the module copies into `root` (`self.dqn_target.load_state_dict(
+    self.dqn.state_dict())`, `self.target = copy.deepcopy(self.online)`): `root` is their target
+    network, a lagged copy of them."""
+    copies = model.analysis.cache.get("synced_models")
+    if copies is None:
+        copies = model.analysis.cache["synced_models"] = _synced_models(model.analysis)
+    return copies.get(root, frozenset())
+
+
+def _synced_models(analysis: FileAnalysis) -> dict[str, frozenset[str]]:
+    """Target model -> the models the module copies into it, by `load_state_dict(x.state_dict())`
+    and by an assignment of `copy.deepcopy(x)`."""
+    found: dict[str, set[str]] = {}
+    for fact in analysis.calls:
+        node = fact.node
+        argument = node.args[0].value if len(node.args) == 1 else None
+        if fact.method == "load_state_dict" and fact.receiver is not None and isinstance(argument, cst.Call):
+            inner = argument.func
+            if isinstance(inner, cst.Attribute) and inner.attr.value == "state_dict":
+                target, source = _root_of(dotted_name(fact.receiver)), _root_of(dotted_name(inner.value))
+                if target and source and target != source:
+                    found.setdefault(target, set()).add(source)
+        elif fact.qualified in ("copy.deepcopy", "copy.copy") and argument is not None:
+            statement = fact.statement
+            assign = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and statement.body else None
+            if isinstance(assign, cst.Assign) and assign.value is node and len(assign.targets) == 1:
+                target, source = _root_of(dotted_name(assign.targets[0].target)), _root_of(dotted_name(argument))
+                if target and source and target != source:
+                    found.setdefault(target, set()).add(source)
+    return {target: frozenset(sources) for target, sources in found.items()}
+
+
+def _root_of(spelled: Optional[str]) -> Optional[str]:
+    """`self.dqn` of `self.dqn.module`, `net` of `net.encoder`: the model a name roots in, as `_model_key` keys it."""
+    if spelled is None:
+        return None
+    parts = spelled.split(".")
+    return ".".join(parts[:2]) if parts[0] in ("self", "cls") and len(parts) > 1 else parts[0]
 
 
 def _model_key(token: Token) -> Optional[str]:
@@ -1179,7 +1232,8 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
         # backpropagates (a critic's TD target, an advantage weight), are the author's
         # stop-gradient, not evaluation (a frozen teacher's or feature extractor's are)
         inside = [t for t in tokens if span.contains(t.call.index)
-                  and not (t.id in result.detached_into_backward and _stepped_here(model, scope, result, t))]
+                  and not (t.id in result.detached_into_backward and _stepped_here(model, scope, result, t))
+                  and not _target_network_pass(model, result, t)]
         if any(not result.dead(t) and not (trained and _kept_in_eval(t, result)) for t in inside):
             close()
             continue

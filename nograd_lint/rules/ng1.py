@@ -95,7 +95,9 @@ class EvaluationWithGradients(Rule):
       outputs detached into the loss the same scope backpropagates (a target network's TD
       target, also after an earlier backward pass of the scope), or into the loss it returns
       with another pass of the same network (SAC's `compute_loss`: the policy's pass on the next
-      states in the Q target), are the author's stop-gradient, never evaluation;
+      states in the Q target) or of the network a target network copies (a DQN's
+      `_compute_dqn_loss`, its target network synced by `load_state_dict(dqn.state_dict())` or
+      made by `copy.deepcopy`), are the author's stop-gradient, never evaluation;
     - a rollout of the model the function trains keeps every step's outputs in lists through the
       loop and detaches them only after it, as the update's constants (`values.append(v)`, then
       `torch.stack(values).detach()`): no step's graph is used: the loop, medium. The actions a
