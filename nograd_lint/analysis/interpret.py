@@ -377,6 +377,16 @@ class Interpreter:
         project (`engine: RolloutEngine`): an instance whose methods are the class's."""
         return self.instance_of_annotation(_annotation_of(self.scope, name))
 
+    def declared_object(self, function: FunctionInfo) -> Optional[Value]:
+        """An instance of the plain project class (no module) that a function of this module
+        declares it returns (`-> AbstractPredictor`); None otherwise (a module class, a class of
+        another module, whose names this module may spell otherwise, or no annotation)."""
+        returns = function.node.returns
+        if returns is None or self.model.function_for(function.node) is not function:
+            return None
+        declared = self.instance_of_annotation(returns.annotation)
+        return declared if declared is not None and declared.kind is Kind.OBJECT else None
+
     def factory_result(self, name: str) -> Optional[Value]:
         """What calling parameter `name` returns when it is annotated as a factory of a class,
         `Callable[..., R]` (`build_ema: Callable[[nn.Module], EMATracker]`): an R, as
@@ -1602,6 +1612,11 @@ class Interpreter:
             result = result.but(params=join(*returned).params)
         elif returned:
             result = _with_arguments(result, returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
+        declared = self.declared_object(function)
+        if declared is not None and result.kind in (Kind.MODULE, Kind.UNKNOWN):
+            # `def get_predictor(model, config) -> AbstractPredictor:` builds an object of a plain
+            # class around the module it is given: the object, not the module, comes back
+            result = declared
         if shape.inference is not None and function.name not in ("forward", "__call__"):
             # every return gives a tensor made in inference mode, made by this call as far as the
             # caller's findings say (a decorated `forward` or `__call__` is NG206's)
