@@ -1612,11 +1612,12 @@ class Interpreter:
             result = result.but(params=join(*returned).params)
         elif returned:
             result = _with_arguments(result, returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
-        declared = self.declared_object(function)
-        if declared is not None and result.kind in (Kind.MODULE, Kind.UNKNOWN):
+        declared = self.declared_object(function) if result.kind in (Kind.MODULE, Kind.UNKNOWN) else None
+        if declared is not None:
             # `def get_predictor(model, config) -> AbstractPredictor:` builds an object of a plain
-            # class around the module it is given: the object, not the module, comes back
-            result = declared
+            # class around the module it is given: the object, not the module, comes back (with
+            # the graphs of what it holds: `-> Prediction(mean, lower, upper)`)
+            result = declared.but(sources=result.sources, params=result.params)
         if shape.inference is not None and function.name not in ("forward", "__call__"):
             # every return gives a tensor made in inference mode, made by this call as far as the
             # caller's findings say (a decorated `forward` or `__call__` is NG206's)
