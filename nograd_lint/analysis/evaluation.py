@@ -1051,7 +1051,7 @@ def _synced_models(analysis: FileAnalysis) -> dict[str, frozenset[str]]:
 
 
 def _root_of(spelled: Optional[str]) -> Optional[str]:
-    """`self.dqn` of `self.dqn.module`, `net` of `net.encoder`: the model a name roots in, as `_model_key` keys it."""
+    """`self.dqn` of `self.dqn.module`, `net` of `net.encoder`: the model a name roots in."""
     if spelled is None:
         return None
     parts = spelled.split(".")
@@ -1059,11 +1059,8 @@ def _root_of(spelled: Optional[str]) -> Optional[str]:
 
 
 def _model_key(token: Token) -> Optional[str]:
-    callee = token.call.callee
-    if callee is None:
-        return None
-    parts = callee.split(".")
-    return ".".join(parts[:2]) if parts[0] in ("self", "cls") and len(parts) > 1 else parts[0]
+    """The model a forward pass runs, as `_root_of` names it."""
+    return _root_of(token.call.callee)
 
 
 def _detached_at_once(token: Token) -> Optional[str]:
