@@ -1257,10 +1257,8 @@ def _inference_script(model: ModuleModel, scope, result: ScopeResult) -> bool:
 
 
 def _builds_an_optimizer(model: ModuleModel) -> bool:
-    """Does the file build a `torch.optim` optimizer (`Adam(model.parameters())`)?"""
-    return any(call.qualified is not None and call.qualified.startswith(knowledge.OPTIMIZER_PACKAGES)
-               and call.qualified.rpartition(".")[2][:1].isupper() and "lr_scheduler" not in call.qualified
-               for call in model.analysis.calls)
+    """Does the file build an optimizer (`Adam(model.parameters())`), as the values say?"""
+    return any(value.kind is Kind.OPTIMIZER for result in model.all_results() for value in result.values.values())
 
 
 def _nothing_trains(model: ModuleModel) -> bool:
