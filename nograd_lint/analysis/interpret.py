@@ -50,6 +50,11 @@ SELF_RETURNING = frozenset({"eval", "train", "to", "cuda", "cpu", "half", "float
 MODULE_ONLY_METHODS = frozenset({"parameters", "named_parameters", "state_dict", "load_state_dict", "modules",
                                  "named_modules", "children", "named_children", "eval", "train",
                                  "register_forward_hook", "register_forward_pre_hook", "buffers", "named_buffers"})
+# Methods only tensors have: calling one on a value known as a module only by its name (or its
+# callers') shows it holds a tensor (`checkpoint_model[key].size(1)`: a state dict's entry).
+TENSOR_ONLY_METHODS = frozenset({"size", "dim", "numel", "item", "tolist", "numpy", "view", "view_as", "reshape",
+                                 "permute", "transpose", "unsqueeze", "squeeze", "flatten", "contiguous",
+                                 "detach", "clone", "expand", "narrow", "index_select", "masked_fill"})
 # Tensor methods whose result has no graph, or is a Python value.
 DETACHING = frozenset({"detach", "detach_", "numpy"})
 # NumPy functions that convert a tensor through `Tensor.__array__`, that is `.numpy()`
@@ -749,6 +754,8 @@ class Interpreter:
             for element in node.slice:
                 if isinstance(element.slice, cst.Index):
                     self.value(element.slice.value, env, depth + 1)
+            if base.kind is Kind.MODULE and len(node.slice) > 1 and base.evidence < Evidence.DUCK:
+                return base.but(kind=Kind.TENSOR)  # `weights[:, i]`: no module is indexed by a tuple
             if base.kind is Kind.MODULE:
                 return base  # `model.layers[0]`, `models[i]`: a module
             return base.but(kind=Kind.UNKNOWN) if base.kind in (Kind.OBJECT, Kind.FUNCTION) else base
@@ -1232,6 +1239,8 @@ class Interpreter:
         # a tensor has no `.eval()` or `.load_state_dict()`: a "tensor" that has is a module guessed
         # wrong (`net = model(scale=2)` in `__init__` calls a factory, not a forward pass)
         misread = receiver.kind is Kind.TENSOR and (switch is not None or method in MODULE_ONLY_METHODS)
+        if _tensor_guessed_a_module(receiver, method, self.model):
+            receiver = receiver.but(kind=Kind.TENSOR)
         if receiver.kind is Kind.MODULE or misread or (switch is not None and receiver.kind is Kind.UNKNOWN):
             module = receiver if receiver.kind is Kind.MODULE else receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
             if switch is not None:
@@ -2544,3 +2553,9 @@ def _expressions_of(small: cst.CSTNode):
 
 _ = bound_names  # re-exported for rules that bind targets the same way
 
+
+def _tensor_guessed_a_module(receiver: Value, method: str, model) -> bool:
+    """Is `receiver.method(...)` a tensor method called on a value read as a module only from its
+    name or its callers (`checkpoint_model`, a state dict)? A class of the project may define it."""
+    return (receiver.kind is Kind.MODULE and receiver.evidence < Evidence.DUCK and method in TENSOR_ONLY_METHODS
+            and (receiver.ref is None or model.method_of(receiver.ref, method) is None))
