@@ -2206,3 +2206,37 @@ def test_an_in_place_update_under_no_grad_keeps_the_graph_but_records_nothing_fo
     with torch.no_grad():
         rebound = rebound + bias
     assert not rebound.requires_grad
+
+
+def test_target_network_copy_records_a_graph_that_detach_throws_away():
+    """NG101 (target networks): a `copy.deepcopy` of the online network keeps `requires_grad=True`,
+    so its pass records a graph (saved activations) even though the TD target detaches it; under
+    `no_grad` the target has the same values and the online network gets the same gradients."""
+    import copy
+
+    torch.manual_seed(0)
+    online = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
+    target = copy.deepcopy(online)
+    state, next_state, reward = torch.randn(5, 4), torch.randn(5, 4), torch.randn(5)
+
+    def td_gradients(disable: bool):
+        online.zero_grad()
+        saved = []
+        with saved_tensors_hooks(lambda t: saved.append(t) or t, lambda t: t):
+            if disable:
+                with torch.no_grad():
+                    next_q = target(next_state).max(1)[0]
+            else:
+                next_q = target(next_state).max(1)[0]
+        records = next_q.grad_fn is not None
+        td_target = (reward + 0.99 * next_q).detach()
+        loss = ((online(state).max(1)[0] - td_target) ** 2).mean()
+        loss.backward()
+        return records, len(saved), td_target, [p.grad.clone() for p in online.parameters()]
+
+    recorded, saved_with_grad, target_with_grad, grads_with = td_gradients(disable=False)
+    unrecorded, saved_without, target_without, grads_without = td_gradients(disable=True)
+    assert recorded and saved_with_grad > 0
+    assert not unrecorded and saved_without == 0
+    assert torch.equal(target_with_grad, target_without)
+    assert all(torch.equal(a, b) for a, b in zip(grads_with, grads_without))

@@ -915,8 +915,11 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
             # a penalty on what it is given (the student's outputs): a network detached at once
             # there is a teacher (`self.prev_model(x).detach()`)
             evidence = _detached_at_once(token)
-        if evidence is None or (named_inference is None and (_trained_here(model, scope, result, token)
-                                                             or _target_network_pass(model, result, token))):
+        copied = _copied_model(model, result, token) if dead and named_inference is None else None
+        if copied is not None:
+            evidence = f"`{_model_key(token)}` is a copy of `{copied}` whose outputs are detached before the loss"
+            confidence = Confidence.MEDIUM
+        elif evidence is None or (named_inference is None and _trained_here(model, scope, result, token)):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
         if any(not result.dead(t) for t in inside if t is not token or dead):
@@ -927,8 +930,29 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
         reasons = "; ".join(e for e in (evaled, evidence) if e)
         if confidence is None:
             confidence = Confidence.HIGH if sure else Confidence.MEDIUM
-        regions.append(EvalRegion("statements", scope, (statement,), inside, reasons, confidence, escapes=False))
-    return regions
+        regions.append(EvalRegion("statements", scope, (statement,), inside, reasons, confidence, escapes=False,
+                                  what="target-network" if copied is not None else "evaluation"))
+    return _joined_target_passes(model.analysis, scope, regions)
+
+
+def _joined_target_passes(analysis: FileAnalysis, scope, regions: list[EvalRegion]) -> list[EvalRegion]:
+    """Target-network statements that follow each other in one block (the target actor's pass,
+    then the target critic's on its actions) are one region: one `no_grad` covers them."""
+    place = {id(statement): (index, position) for index, (block, _) in enumerate(_blocks(analysis, scope))
+             for position, statement in enumerate(block)}
+    joined: list[EvalRegion] = []
+    for region in regions:
+        last = joined[-1] if joined else None
+        if (last is not None and region.what == last.what == "target-network"
+                and id(last.statements[-1]) in place and id(region.statements[0]) in place):
+            (block, position), (other_block, other_position) = place[id(last.statements[-1])], place[id(region.statements[0])]
+            if block == other_block and other_position == position + 1:
+                evidence = last.evidence if region.evidence in last.evidence else f"{last.evidence}; {region.evidence}"
+                joined[-1] = dataclasses.replace(last, statements=last.statements + region.statements,
+                                                 tokens=last.tokens + region.tokens, evidence=evidence)
+                continue
+        joined.append(region)
+    return joined
 
 
 def _reported_at_call_sites(model: ModuleModel, function: FunctionInfo) -> bool:
@@ -1006,15 +1030,17 @@ def _differentiated(result: ScopeResult, root: str, token: Token) -> bool:
                for other in result.forwards if other is not token)
 
 
-def _target_network_pass(model: ModuleModel, result: ScopeResult, token: Token) -> bool:
-    """A pass of a target network (a lagged copy of another model, see `_synced_from`) in a scope
-    that backpropagates or returns as its loss a pass of the model it copies: its output,
-    detached into that loss (a DQN's TD target), is the author's stop-gradient."""
+def _copied_model(model: ModuleModel, result: ScopeResult, token: Token) -> Optional[str]:
+    """The model whose target network the token runs (a lagged copy of it, see `_synced_from`), in
+    a scope that backpropagates or returns as its loss a pass of that model, with the token's
+    output detached into that loss (a DQN's TD target): the graph the copy records is thrown
+    away, and `no_grad` gives the same target without it."""
     root = _model_key(token)
     into_the_loss = token.id in result.detached_into_backward or (
         _returns_a_loss(result) and token.id in result.returned.detached)
-    return (root is not None and into_the_loss
-            and any(_differentiated(result, online, token) for online in _synced_from(model, root)))
+    if root is None or not into_the_loss:
+        return None
+    return next((online for online in sorted(_synced_from(model, root)) if _differentiated(result, online, token)), None)
 
 
 def _synced_from(model: ModuleModel, root: str) -> frozenset[str]:
@@ -1028,26 +1054,62 @@ def _synced_from(model: ModuleModel, root: str) -> frozenset[str]:
 
 
 def _synced_models(analysis: FileAnalysis) -> dict[str, frozenset[str]]:
-    """Target model -> the models the module copies into it, by `load_state_dict(x.state_dict())`
-    and by an assignment of `copy.deepcopy(x)`."""
+    """Target model -> the models the module copies into it, by `load_state_dict(x.state_dict())`,
+    by an assignment of `copy.deepcopy(x)` (`x` also under the fields the same function stores it
+    in: `self.actor = actor`), and by a Polyak update over `zip(x.parameters(), y.parameters())`
+    (each of the two counts as the other's copy: only a pass detached into the loss is reported)."""
     found: dict[str, set[str]] = {}
+
+    def add(target: Optional[str], source: Optional[str]) -> None:
+        if target and source and target != source:
+            found.setdefault(target, set()).add(source)
+
     for fact in analysis.calls:
         node = fact.node
         argument = node.args[0].value if len(node.args) == 1 else None
         if fact.method == "load_state_dict" and fact.receiver is not None and isinstance(argument, cst.Call):
             inner = argument.func
             if isinstance(inner, cst.Attribute) and inner.attr.value == "state_dict":
-                target, source = _root_of(dotted_name(fact.receiver)), _root_of(dotted_name(inner.value))
-                if target and source and target != source:
-                    found.setdefault(target, set()).add(source)
+                add(_root_of(dotted_name(fact.receiver)), _root_of(dotted_name(inner.value)))
         elif fact.qualified in ("copy.deepcopy", "copy.copy") and argument is not None:
             statement = fact.statement
             assign = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and statement.body else None
             if isinstance(assign, cst.Assign) and assign.value is node and len(assign.targets) == 1:
                 target, source = _root_of(dotted_name(assign.targets[0].target)), _root_of(dotted_name(argument))
-                if target and source and target != source:
-                    found.setdefault(target, set()).add(source)
+                add(target, source)
+                for field in _fields_storing(analysis, fact.function, source):
+                    add(target, field)
+        elif fact.callee == "zip" and len(node.args) == 2:
+            roots = [_root_of(dotted_name(arg.value.func.value)) if _parameters_call(arg.value) else None
+                     for arg in node.args]
+            add(roots[0], roots[1])
+            add(roots[1], roots[0])
     return {target: frozenset(sources) for target, sources in found.items()}
+
+
+def _parameters_call(node: cst.BaseExpression) -> bool:
+    """`x.parameters()`."""
+    return (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "parameters" and not node.args)
+
+
+def _fields_storing(analysis: FileAnalysis, function, name: Optional[str]) -> list[str]:
+    """The attributes `function` assigns the bare name `name` to (`self.actor = actor`, also in
+    `self.actor, self.critic = actor, critic`)."""
+    if name is None or "." in name:
+        return []
+    fields = []
+    for fact in analysis.facts_in(analysis.assigns, function):
+        assign = fact.node
+        if not isinstance(assign, cst.Assign) or len(assign.targets) != 1:
+            continue
+        target, value = assign.targets[0].target, assign.value
+        pairs = [(target, value)]
+        if isinstance(target, cst.Tuple) and isinstance(value, cst.Tuple) and len(target.elements) == len(value.elements):
+            pairs = [(t.value, v.value) for t, v in zip(target.elements, value.elements)]
+        fields += [dotted_name(t) for t, v in pairs
+                   if isinstance(v, cst.Name) and v.value == name and isinstance(t, cst.Attribute) and dotted_name(t)]
+    return fields
 
 
 def _root_of(spelled: Optional[str]) -> Optional[str]:
@@ -1230,7 +1292,7 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
         # stop-gradient, not evaluation (a frozen teacher's or feature extractor's are)
         inside = [t for t in tokens if span.contains(t.call.index)
                   and not (t.id in result.detached_into_backward and _stepped_here(model, scope, result, t))
-                  and not _target_network_pass(model, result, t)]
+                  and _copied_model(model, result, t) is None]
         if any(not result.dead(t) and not (trained and _kept_in_eval(t, result)) for t in inside):
             close()
             continue

@@ -351,6 +351,8 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     collector.imports.forget_rebound(_assigned_at_top_level(module.body) - fetched.keys())
     for local, qualified in fetched.items():
         collector.imports.alias(local, qualified)  # `inference_mode = getattr(torch, "inference_mode", torch.no_grad)`
+    if project is not None and package:
+        _resolve_sibling_imports(collector.imports, package, project)
     if project is not None and module_imports.star_modules:
         _bind_star_imports(module, module_imports, collector.imports, project)
     collector.local_wrappers = local_grad_wrappers(module, module_imports)
@@ -418,6 +420,17 @@ def _contexts_got_by_name(body, imports: ImportMap) -> dict[str, str]:
                 fetched = f"{owner}.{name}" if owner and isinstance(name, str) else None
             found[local] = fetched if local not in found and fetched in knowledge.GRAD_CONTEXTS else None
     return {local: qualified for local, qualified in found.items() if qualified is not None}
+
+
+def _resolve_sibling_imports(imports: ImportMap, package: str, project) -> None:
+    """`from models import Actor` in a module of the package `ddpg`, when the project has no
+    top-level `models` but the package has one (see `Project.sibling_module`): the code runs from
+    the package's folder (or was written for Python 2's implicit relative imports), so the name
+    is `ddpg.models.Actor`. Only for reading: a fix never spells a name through it."""
+    for local, qualified in list(imports.aliases.items()):
+        head = qualified.partition(".")[0]
+        if project.sibling_module(package, head):
+            imports.alias(local, f"{package}.{qualified}")
 
 
 def _bind_star_imports(module: cst.Module, module_imports: ImportMap, imports: ImportMap, project) -> None:

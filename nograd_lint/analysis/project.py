@@ -181,6 +181,7 @@ class Project:
         source = self.root / "src"
         self._layout = {str(source): path_kind(source)}  # a src layout or not
         self.source_roots = [source, self.root] if self._layout[str(source)] == "dir" else [self.root]
+        self.script_folders: set[Path] = set()  # source roots only because a script there imports a neighbour
         self._entries: dict[Path, Entry] = {}
         self._unattributed = _Use()  # what work outside any recording touched (a run's own steps)
         self._uses: list[_Use] = [self._unattributed]  # the work being recorded, innermost last
@@ -222,6 +223,7 @@ class Project:
             return
         if _imports_a_sibling(path, _imported_names(path) or set()):
             self.source_roots.append(folder)
+            self.script_folders.add(folder)
             self._paths.clear()
             self._gate.forget()  # names may be found in the new root
 
@@ -265,6 +267,19 @@ class Project:
                 if kind == "file":
                     return Path(candidate)
         return None
+
+    def sibling_module(self, package: str, name: str) -> bool:
+        """Is `name`, imported absolutely by a module of `package`, the module beside it
+        (`package.name`)? When no module of the main source roots has that name: only then does
+        Python find it, the code run from the package's folder (a neighbouring script's folder
+        made a source root does not count: each such folder has its own `models`)."""
+        if self.path_of(f"{package}.{name}") is None:
+            return False
+        found = self.path_of(name)
+        if found is None:
+            return True
+        home = found.parent.parent if found.name == "__init__.py" else found.parent
+        return home in self.script_folders
 
     def forget_paths(self) -> None:
         """Look files up on disk again (at the start of each analysis: modules may come and go)."""

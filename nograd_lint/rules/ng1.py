@@ -92,12 +92,18 @@ class EvaluationWithGradients(Rule):
     - only values are read from the outputs (`critic(s, a)[0].item()`), or from what a project
       helper returns that runs such a module, built elsewhere, and gives its graph back without
       training (`math.exp(self.get_loss(x, y).item())`), and nothing returns a graph: medium;
-      outputs detached into the loss the same scope backpropagates (a target network's TD
-      target, also after an earlier backward pass of the scope), or into the loss it returns
-      with another pass of the same network (SAC's `compute_loss`: the policy's pass on the next
-      states in the Q target) or of the network a target network copies (a DQN's
-      `_compute_dqn_loss`, its target network synced by `load_state_dict(dqn.state_dict())` or
-      made by `copy.deepcopy`), are the author's stop-gradient, never evaluation;
+      outputs of the trained network itself detached into the loss the same scope
+      backpropagates (a critic's own TD target, also after an earlier backward pass of the
+      scope), or into the loss it returns with another pass of the same network (SAC's
+      `compute_loss`: the policy's pass on the next states in the Q target), are the author's
+      stop-gradient, never evaluation;
+    - a target network's pass (a copy of a network the scope trains: synced by
+      `target.load_state_dict(online.state_dict())`, made by `copy.deepcopy(online)`, or
+      Polyak-updated over `zip(online.parameters(), target.parameters())`) whose outputs are
+      detached into the loss the scope backpropagates or returns (a DQN's or DDPG's TD target):
+      its parameters still require grad, so it records a graph the detach throws away; under
+      `no_grad` the target and the gradients are the same (checked on torch). The statements
+      are reported, consecutive ones as one (the target actor, then the target critic): medium;
     - a rollout of the model the function trains keeps every step's outputs in lists through the
       loop and detaches them only after it, as the update's constants (`values.append(v)`, then
       `torch.stack(values).detach()`): no step's graph is used: the loop, medium. The actions a
@@ -398,7 +404,7 @@ class AccumulatedGraph(Rule):
         if not fresh or not carriers:
             return None
         if accumulation.token in result.detached_into_backward or any(t.id in result.detached_into_backward for t in fresh):
-            return None  # a target network's outputs collected, then detached into the loss: the author's stop-gradient
+            return None  # outputs collected, then detached into the loss: NG101 reports a target network's pass
         others = {a.token for a in result.accumulations if a is not accumulation}
         if any(accumulation.carriers[c].sources & others for c in carriers):
             return None  # `history.append(total / n)` where `total` accumulates: fixing `total` fixes both

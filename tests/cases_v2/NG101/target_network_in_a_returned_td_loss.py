@@ -1,8 +1,8 @@
 """A DQN agent's loss helper computes the TD target with its target network, a lagged copy of the
 online network (`load_state_dict(self.dqn.state_dict())` when built and at every hard update),
 put in eval mode and detached into the target of the loss it returns; the update backpropagates
-that loss. The detach is the author's stop-gradient, as NG101's docs say of a target network's TD
-target: no finding (it was reported as evaluation of a module in eval mode)."""
+that loss. The target network's pass records a graph the detach throws away: NG101 (medium), as a
+target network's pass, not as evaluation of a module in eval mode."""
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -39,6 +39,6 @@ class DQNAgent:
     def _compute_dqn_loss(self, samples):
         state, action, reward, next_state, done = samples
         curr_q_value = self.dqn(state).gather(1, action)
-        next_q_value = self.dqn_target(next_state).max(dim=1, keepdim=True)[0].detach()
+        next_q_value = self.dqn_target(next_state).max(dim=1, keepdim=True)[0].detach()  # expect: NG101@24
         target = reward + self.gamma * next_q_value * (1 - done)
         return F.smooth_l1_loss(curr_q_value, target)

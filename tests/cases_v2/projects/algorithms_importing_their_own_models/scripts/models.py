@@ -1,0 +1,2 @@
+def describe(name):
+    return f"model {name}"

@@ -1,0 +1,3 @@
+from models import describe
+
+print(describe("dqn"))
