@@ -1,7 +1,8 @@
+# settings: min_confidence=low
 """DDPG's critic update: the target actor's and the target critic's passes on the next states
 (deep copies, their parameters still requiring grad) build the TD target, which is detached only
 where the loss is formed. Both passes record graphs nobody uses; one `no_grad` around the two
-statements gives the same target: one NG101 (medium), at the first pass. The actor update, which
+statements gives the same target: one NG101 (low), at the first pass. The actor update, which
 differentiates through the online critic, is training."""
 import copy
 

@@ -1,3 +1,4 @@
+# settings: min_confidence=low
 """A Q-learner's target network is a deep copy of the trained one (`copy.deepcopy`: a module like
 it, whose parameters still require grad). Its outputs for every time step are collected, stacked
 and `.detach()`ed into the TD target of the loss the learner backpropagates: every step records a

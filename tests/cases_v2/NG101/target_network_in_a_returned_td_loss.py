@@ -1,7 +1,8 @@
+# settings: min_confidence=low
 """A DQN agent's loss helper computes the TD target with its target network, a lagged copy of the
 online network (`load_state_dict(self.dqn.state_dict())` when built and at every hard update),
 put in eval mode and detached into the target of the loss it returns; the update backpropagates
-that loss. The target network's pass records a graph the detach throws away: NG101 (medium), as a
+that loss. The target network's pass records a graph the detach throws away: NG101 (low), as a
 target network's pass, not as evaluation of a module in eval mode."""
 import torch
 import torch.nn.functional as F

@@ -1,7 +1,7 @@
 """Written to run from its own folder (`python agent.py`): `from models import QNetwork` is the
 module beside it, `dqn/models.py`; the project has no top-level `models` (the scripts folder's
 own `models.py` is another one). The target network, synced by `load_state_dict`, is detached
-into the TD target: NG101 at its pass."""
+into the TD target: NG101 (low, see the project's min-confidence) at its pass."""
 import torch
 import torch.nn.functional as F
 
