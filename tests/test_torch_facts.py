@@ -227,6 +227,23 @@ def test_a_module_under_no_grad_cuts_its_input_graph_and_a_frozen_one_does_not()
     assert critic.weight.grad is None
 
 
+def test_a_forward_gated_on_another_flag_cuts_the_graph_of_its_input():
+    """NG210: `set_grad_enabled(training and train_denoiser)` with `train_denoiser` false runs the
+    denoiser without gradients, so an encoder whose gate (`training and train_encoder`) is on gets
+    no gradient through its output; gated on `training` alone, the gradient reaches it."""
+    encoder, denoiser = nn.Linear(4, 3), nn.Linear(3, 2)
+    training, train_encoder, train_denoiser = True, True, False
+    with torch.set_grad_enabled(training and train_encoder):
+        cond = encoder(torch.randn(5, 4))
+    with torch.set_grad_enabled(training and train_denoiser):
+        pred = denoiser(cond)
+    assert cond.requires_grad and not pred.requires_grad
+    with torch.set_grad_enabled(training):
+        pred = denoiser(cond)
+    pred.sum().backward()
+    assert encoder.weight.grad is not None
+
+
 def test_the_legacy_tensor_constructor_aliases_its_input_and_under_no_grad_records_nothing():
     """NG210: `torch.Tensor(t)` of a tensor is an alias that keeps its graph, so the analysis
     follows the graph through it; made under no_grad, the alias records no graph (it still says

@@ -14,6 +14,7 @@ from ..diagnostics import Confidence
 from ..io.config import Settings
 from .base import Finding
 from .common import BackwardRule, code_of, context_text
+from .ng2_gated import gated_cuts
 from .registry import register
 
 
@@ -28,6 +29,14 @@ class NoGradCutsTrainedGraph(BackwardRule):
     whose graph was cut: a SAC policy update that evaluates the critics on the
     reparameterized actions under `no_grad`, a generator's perceptual loss whose feature network
     runs on the generated images under `no_grad`.
+
+    Also a forward pass under `torch.set_grad_enabled(a and b)` in a method whose parameter
+    feeds it what another method of the class (its caller, in this module or a base class's)
+    computed under a `set_grad_enabled` of its own whose flags do not include `b`
+    (`set_grad_enabled(is_train and train_text_encoder)` for the conditioning, then
+    `set_grad_enabled(is_train and train_unet)` for the denoiser), when the method returns the
+    forward's output and the caller's result is backpropagated in its module: with the first
+    gate on and `b` false, the module trained under the first gate gets no gradient through it.
 
     ## Why is this bad
     Nothing computed with gradients disabled records a graph, whatever its input carries. The
@@ -71,7 +80,9 @@ class NoGradCutsTrainedGraph(BackwardRule):
     conversions that keep it outside one (`torch.Tensor(actions)`, arithmetic), not through
     `detach()` or a copy (`torch.tensor(actions)`). A graph cut on purpose with a trained
     producer (a weight computed from the policy's own actions and meant as a constant) reads the
-    same: confidence is medium.
+    same: confidence is medium. The gated shape compares the two gates' flags as written, one
+    call deep (through a function nested in the method); a flag that implies the other at run
+    time (`train_text_encoder` only ever true with `train_unet`) is not seen: medium confidence.
     """
 
     code = "NG210"
@@ -79,8 +90,13 @@ class NoGradCutsTrainedGraph(BackwardRule):
     summary = "A forward pass under no_grad takes a trained module's output into its loss, so no gradient flows back through it."
     fix_availability = "none"
 
+    @classmethod
+    def relevant(cls, signals) -> bool:
+        return signals.grad_context  # a gated forward pass's caller may backpropagate in another module
+
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         model = model_of(analysis)
+        yield from gated_cuts(analysis, model)
         reported: set[int] = set()
         for result in model.all_results():
             for call, value in result.backwards:
