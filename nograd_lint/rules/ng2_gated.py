@@ -10,6 +10,8 @@ import libcst as cst
 from ..analysis import knowledge
 from ..analysis.calls import is_backward
 from ..analysis.gradmode import FileAnalysis, FunctionInfo, Mode, WithFact
+from ..analysis.interpret import _bind_arguments, _named_params, _takes_self
+from ..analysis.lattice import UNKNOWN
 from ..analysis.summaries import ModuleModel
 from ..analysis.treewalk import names_in
 from ..diagnostics import Confidence
@@ -105,8 +107,7 @@ def _has_call(node: cst.CSTNode) -> bool:
 
 
 def _parameters(function: FunctionInfo) -> list[str]:
-    parameters = function.node.params
-    return [p.name.value for p in (*parameters.posonly_params, *parameters.params, *parameters.kwonly_params)]
+    return [param.name.value for param in _named_params(function)]
 
 
 def _sources(analysis: FileAnalysis, function: FunctionInfo, names: set) -> set:
@@ -171,18 +172,10 @@ def _results(analysis: FileAnalysis, function: FunctionInfo, call: cst.Call) -> 
 
 def _bind(function: FunctionInfo, call: cst.Call) -> dict:
     """Parameter name -> the argument expression a call passes for it (`self` left out)."""
-    names = _parameters(function)
-    if function.class_name is not None and names and names[0] in ("self", "cls"):
-        names = names[1:]
-    bound, position = {}, 0
-    for arg in call.args:
-        if arg.star:
-            return bound
-        if arg.keyword is not None:
-            bound[arg.keyword.value] = arg.value
-        elif position < len(names):
-            bound[names[position]] = arg.value
-            position += 1
+    method = function.class_name is not None
+    bound = _bind_arguments(function, [(arg, arg.value) for arg in call.args], UNKNOWN if method else None)
+    if method and _takes_self(function):
+        bound.pop(_parameters(function)[0], None)
     return bound
 
 
