@@ -106,19 +106,33 @@ def count_lines(path: Path) -> int:
     return data.count(b"\n") + (1 if data and not data.endswith(b"\n") else 0)
 
 
-def choose(files: list[Path], lines: dict[Path, int], target: Optional[int], seed: int) -> list[Path]:
-    """All files, or a seeded random sample that just reaches `target` lines (sorted)."""
+def choose(files: list[Path], lines: dict[Path, int], target: Optional[int], seed: int,
+           projects_under: Optional[list[Path]] = None) -> list[Path]:
+    """All files, or a seeded random sample that just reaches `target` lines (sorted): of files,
+    or, with `projects_under` (the trees), of whole projects (each top-level folder of a tree)."""
     if target is None:
         return files
-    order = list(files)
+    groups: dict[Path, list[Path]] = {}
+    for path in files:
+        groups.setdefault(_project_of(path, projects_under) if projects_under else path, []).append(path)
+    order = sorted(groups)
     random.Random(seed).shuffle(order)
     chosen, total = [], 0
-    for path in order:
+    for key in order:
         if total >= target:
             break
-        chosen.append(path)
-        total += lines[path]
+        chosen += groups[key]
+        total += sum(lines[path] for path in groups[key])
     return sorted(chosen)
+
+
+def _project_of(path: Path, trees: list[Path]) -> Path:
+    """The top-level folder of the tree `path` lies in (the file itself at a tree's top)."""
+    for tree in trees:
+        tree = tree.resolve()
+        if tree in path.parents:
+            return tree / path.relative_to(tree).parts[0]
+    return path
 
 
 # -- the commands ---------------------------------------------------------------------------------
@@ -312,6 +326,9 @@ def parse_arguments(argv: Optional[list[str]]) -> argparse.Namespace:
     size.add_argument("--full", action="store_true", help="every .py file under the tree, no sampling")
     size.add_argument("--lines", type=int, default=DEFAULT_LINES, help="sample size in lines (default: 100000)")
     parser.add_argument("--seed", type=int, default=0, help="which sample (default: 0)")
+    parser.add_argument("--whole-projects", action="store_true",
+                        help="sample whole projects (the tree's top-level folders), as `nograd-lint .` runs on "
+                             "each, instead of single files")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (default: 3)")
     parser.add_argument("--tools", default="nograd,nograd-j2,flake8,plugin,plugin-cached,pyflakes,ast,libcst,torchfix",
                         help="comma-separated, in this set: nograd, nograd-j2, flake8, pyflakes, plugin, "
@@ -335,7 +352,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         raise SystemExit("speed.py: give a tree of Python code (or set NOGRAD_BENCH_CORPUS)")
     every = python_files(roots)
     lines = {path: count_lines(path) for path in every}  # also brings every file into the page cache
-    files = choose(every, lines, None if args.full else args.lines, args.seed)
+    files = choose(every, lines, None if args.full else args.lines, args.seed,
+                   roots if args.whole_projects else None)
     total_lines = sum(lines[path] for path in files)
     if args.list:
         print("\n".join(map(str, files)))
@@ -352,7 +370,8 @@ def main(argv: Optional[list[str]] = None) -> int:
         listing = workdir / "files.txt"
         listing.write_text("\n".join(names) + "\n", encoding="utf-8")
         chosen, notes = tools(args, listing)
-        sample = "every file" if args.full else f"seed {args.seed}, target {args.lines:,} lines"
+        sample = "every file" if args.full else (f"seed {args.seed}, target {args.lines:,} lines"
+                                                 + (", whole projects" if args.whole_projects else ""))
         print(f"{len(files):,} files, {total_lines:,} lines ({sample}); {args.rounds} rounds; "
               f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
         for note in notes:
