@@ -2257,3 +2257,32 @@ def test_target_network_copy_records_a_graph_that_detach_throws_away():
     assert not unrecorded and saved_without == 0
     assert torch.equal(target_with_grad, target_without)
     assert all(torch.equal(a, b) for a, b in zip(grads_with, grads_without))
+
+
+def test_a_forward_that_reads_its_input_under_no_grad_passes_no_gradient_back():
+    """NG210 (a callee's own `no_grad`): a module whose `forward` computes from its input only
+    inside `with torch.no_grad():` (a discriminator's spectrogram) returns a tensor that requires
+    grad through its own layers, so the generator's loss backpropagates without error, but the
+    generator gets no gradient; computed with gradients on, it gets one."""
+
+    class Spectral(nn.Module):
+        def __init__(self, cut: bool):
+            super().__init__()
+            self.cut = cut
+            self.head = nn.Linear(8, 1)
+
+        def forward(self, signal):
+            if self.cut:
+                with torch.no_grad():
+                    features = signal.abs()
+            else:
+                features = signal.abs()
+            return self.head(features)
+
+    torch.manual_seed(0)
+    for cut in (True, False):
+        generator = nn.Linear(4, 8)
+        output = Spectral(cut)(generator(torch.randn(3, 4)))
+        assert output.requires_grad
+        output.mean().backward()
+        assert (generator.weight.grad is None) is cut

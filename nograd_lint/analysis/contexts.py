@@ -82,3 +82,45 @@ def with_of_item(analysis: FileAnalysis, item) -> Optional[tuple[WithFact, Conte
 def kind_of(call: CallFact) -> Optional[knowledge.GradContext]:
     """The grad-mode context a call creates (`torch.no_grad()`), if any."""
     return knowledge.GRAD_CONTEXTS.get(call.qualified or "")
+
+
+def inputs_cut(analysis: FileAnalysis, function: FunctionInfo) -> frozenset[str]:
+    """The parameters whose graph a `with` block written in `function` cuts: every read of one is
+    inside a block that disables gradients, or comes after the block rebinds it (`with
+    torch.no_grad(): audio = self.spectrogram(audio)`), and no rebinding is outside such a block.
+    Nothing the function computes from them carries their graph (a discriminator that makes its
+    input's spectrogram under `no_grad` passes no gradient back to the generator)."""
+    key = ("inputs_cut", id(function))
+    known = analysis.cache.get(key)
+    if known is not None:
+        return known
+    params = function.node.params
+    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    names.discard("self")
+    names.discard("cls")
+    reads: dict[str, list] = {}
+    for use in analysis.facts_in(analysis.name_uses, function):
+        if use.name in names and use.statement is not function.node:  # not the signature's own names
+            reads.setdefault(use.name, []).append(use)
+    binds: dict[str, list] = {}
+    for assign in analysis.facts_in(analysis.assigns, function):
+        for name in assign.targets & reads.keys():
+            binds.setdefault(name, []).append(assign)
+    found = set()
+    for name, uses in reads.items():
+        rebinds = binds.get(name, [])
+        if not all(_cut_here(analysis, function, assign.explicit) for assign in rebinds):
+            continue
+        rebound = min((assign.index for assign in rebinds), default=None)
+        if all(_cut_here(analysis, function, use.explicit) or (rebound is not None and use.index > rebound)
+               for use in uses):
+            found.add(name)
+    analysis.cache[key] = result = frozenset(found)
+    return result
+
+
+def _cut_here(analysis: FileAnalysis, function: FunctionInfo, state: Optional[GradState]) -> bool:
+    """`state` disables gradients and is set by a `with` written in `function`."""
+    if state is None or not state.mode.disables_grad or state.origin is not Origin.WITH:
+        return False
+    return any(item is state.node for fact in analysis.facts_in(analysis.withs, function) for item in fact.node.items)

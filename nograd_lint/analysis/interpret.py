@@ -26,6 +26,7 @@ import libcst as cst
 from . import knowledge
 from .calls import (backward_targets, gradient_flags, is_backward, is_loss_callee, is_optimizer_call, mode_switch,
                     wants_gradients)
+from .contexts import inputs_cut
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
@@ -244,6 +245,10 @@ class ScopeResult:
     # id(call node) -> (CallFact, chain): calls with gradients disabled of project functions whose
     # backward pass then raises; the chain is `ModuleModel.backward_without_grad`'s
     failing_calls: dict = dataclasses.field(default_factory=dict)
+    # id(call node) -> (CallFact, the ids of the forward passes whose graph an argument carries, the
+    # callee): calls with gradients on of a project function that computes from that argument
+    # only under a `no_grad` block of its own (`contexts.inputs_cut`), which cuts the graph there
+    cut_in_callee: dict = dataclasses.field(default_factory=dict)
 
     @property
     def backwards(self) -> list:
@@ -1477,8 +1482,12 @@ class Interpreter:
             self.result.other_forwards = True
         runs = dotted_name(fact.receiver if method is not None or fact.method == "forward" else fact.node.func)
         token.runs = (runs,) if runs is not None else ()
-        return Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
-                     fed_without_grad=args.fed_without_grad)
+        output = Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
+                       fed_without_grad=args.fed_without_grad)
+        own = self.model.method_of(module.ref, "forward") if module.ref is not None and method in (None, "forward") else None
+        if own is not None and getattr(own, "node", None) is not None:  # a project class's own `forward`
+            output = self.cut_by_callee(fact, own, _bind_arguments(own, arguments, module), output)
+        return output
 
     def several_methods(self, fact: CallFact, module: Value, args: Value, arguments: list, methods: tuple) -> Optional[Value]:
         """A call of a method several classes define (two or more), on a module of unknown class.
@@ -1696,7 +1705,27 @@ class Interpreter:
                                                 for e in shape.elements))
         if state is not None and state.mode is Mode.INFERENCE and not summary.returned_self:
             result = self.made_in_inference(fact, function, result)
+        if not self.disabled(state):
+            result = self.cut_by_callee(fact, function, params, result)
         return result
+
+    def cut_by_callee(self, fact: CallFact, function: FunctionInfo, params: dict, result: Value) -> Value:
+        """What a call with gradients on gives back when the callee computes from some arguments
+        only under a `no_grad` block of its own (a discriminator that makes its input's
+        spectrogram under `torch.no_grad()`): their graphs stop there (`Value.cut`), and a backward
+        pass through the result reaches none of their forward passes (NG210 when one is trained)."""
+        owner = self.model.owner_model(function)
+        cut = inputs_cut(owner.analysis, function) if owner is not None else frozenset()
+        if not cut:
+            return result
+        carried = frozenset().union(*(value.sources for name, value in params.items()
+                                      if name in cut and value.graph is not Graph.NO))
+        carried -= frozenset().union(*(value.sources for name, value in params.items() if name not in cut))
+        if not carried:
+            return result
+        self.result.cut_in_callee[id(fact.node)] = (fact, carried, function)
+        return result.but(sources=result.sources - carried, cut=result.cut | carried,
+                          fed_without_grad=result.fed_without_grad | {id(fact.node)})
 
     def made_in_inference(self, fact: CallFact, function: FunctionInfo, result: Value) -> Value:
         """A project function run in inference mode by its caller (`with torch.inference_mode():

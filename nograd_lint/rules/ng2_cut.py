@@ -30,6 +30,14 @@ class NoGradCutsTrainedGraph(BackwardRule):
     reparameterized actions under `no_grad`, a generator's perceptual loss whose feature network
     runs on the generated images under `no_grad`.
 
+    Also a call, with gradients on, of a project module or function that computes from its input
+    only under a `no_grad` block of its own (every read of the parameter is inside the block, or
+    after the block rebinds it: a discriminator that makes its input's spectrogram under
+    `torch.no_grad()`), on a tensor that carries the graph of a module an optimizer stepped in the
+    scope trains, whose output reaches the scope's backward pass: the module it runs still
+    learns, but nothing flows back through it to what made its input (a generator's adversarial
+    term trains nothing).
+
     Also a forward pass under `torch.set_grad_enabled(a and b)` in a method whose parameter
     feeds it what another method of the class (its caller, in this module or a base class's)
     computed under a `set_grad_enabled` of its own whose flags do not include `b`
@@ -71,7 +79,10 @@ class NoGradCutsTrainedGraph(BackwardRule):
     own optimizer is kept out) is the author's decision.
 
     ## Known limits
-    Only a context written in sight, in the function that runs the backward pass, is read; the
+    A callee's own block is read in its `forward` (or the function called), not in helpers it
+    calls; a parameter read anywhere outside the block (even only for its `.shape`) counts as
+    reaching the output with its graph. Otherwise only a context written in sight, in the
+    function that runs the backward pass, is read; the
     cut term must reach a backward pass of the same function, and an optimizer stepped there must
     be built in sight over the producing module's `parameters()` (a `torch.optim` class, or a
     parameter whose default is one, `optimizer=torch.optim.Adam`; in the function, for
@@ -119,6 +130,29 @@ class NoGradCutsTrainedGraph(BackwardRule):
                                f"`{spelled}`, which `{optimizer}` trains; run it with gradients enabled (a module frozen "
                                "with `requires_grad_(False)` keeps its parameters and still passes the gradient on)")
                     yield Finding(fact.node, message, None, Confidence.MEDIUM)
+                yield from _cut_in_callees(analysis, model, result, call, value, reported)
+
+
+def _cut_in_callees(analysis: FileAnalysis, model: ModuleModel, result: ScopeResult, call, value,
+                    reported: set[int]) -> Iterable[Finding]:
+    """Calls, with gradients on, of project functions that compute from an argument only under a
+    `no_grad` block of their own, on a tensor carrying the graph of a module the scope trains,
+    whose output reaches the backward pass `call`."""
+    for key in sorted(value.fed_without_grad & result.cut_in_callee.keys(), key=lambda k: model.call_order.get(k, 0)):
+        fact, carried, callee = result.cut_in_callee[key]
+        if key in reported or fact.function is not result.scope:
+            continue
+        trained = _trained_producer(model, result, carried)
+        if trained is None:
+            continue
+        reported.add(key)
+        spelled, optimizer = trained
+        where = f"{callee.class_name}.{callee.name}" if callee.class_name else callee.name
+        message = (f"`{code_of(analysis, fact.node, 40)}` runs `{where}`, which computes from its input only "
+                   f"under a `no_grad` block of its own, on a tensor that carries the graph of `{spelled}`; its "
+                   f"output reaches `{code_of(analysis, call.node, 30)}`, but no gradient flows back through it "
+                   f"to `{spelled}`, which `{optimizer}` trains; compute that input's part with gradients enabled")
+        yield Finding(fact.node, message, None, Confidence.MEDIUM)
 
 
 def _trained_producer(model: ModuleModel, result: ScopeResult, carried: frozenset) -> Optional[tuple[str, str]]:
