@@ -20,7 +20,7 @@ from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_l
 from ..diagnostics import Confidence
 from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, is_main_guard
 from .imports import dotted_name
-from .interpret import RETURNED, STORED, USED, ScopeResult, Token, _named_params, root_name
+from .interpret import INDEX_VALUED, RETURNED, STORED, USED, ScopeResult, Token, _named_params, root_name
 from .lattice import Evidence, Graph, Kind, Training, Value
 from .summaries import MODULE_API, ClassModel, ModuleModel, model_of, path_in_project
 from .trainable import class_methods, grad_switches, stepping
@@ -1127,14 +1127,21 @@ def _model_key(token: Token) -> Optional[str]:
 
 
 def _detached_at_once(token: Token) -> Optional[str]:
-    """The forward pass's output goes straight into `.detach()`, `.item()`, `.tolist()`, `.numpy()`."""
+    """The forward pass's output goes straight into `.detach()`, `.item()`, `.tolist()`, `.numpy()`,
+    or only its indices are read (`q_net(obs).argmax()`: index-valued, no graph comes out)."""
     statement = token.call.statement
     for node in iter_nodes(statement):
         if (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute)
-                and node.func.attr.value in ("detach", "item", "tolist", "numpy")
+                and node.func.attr.value in _AT_ONCE
                 and any(inner is token.call.node for inner in iter_nodes(node.func.value))):
-            return f"its output is `.{node.func.attr.value}()`ed at once"
+            method = node.func.attr.value
+            if method in INDEX_VALUED:
+                return f"only the indices of its output are read, by `.{method}()`"
+            return f"its output is `.{method}()`ed at once"
     return None
+
+
+_AT_ONCE = frozenset({"detach", "item", "tolist", "numpy", "argmax", "argmin", "argsort"})
 
 
 def _only_detached(result: ScopeResult, token: Token) -> Optional[str]:
