@@ -1341,6 +1341,9 @@ class Interpreter:
             if fact.is_bare_statement:
                 # `model.manual_select(config)` whose result nobody takes: it configures the module
                 return UNKNOWN.but(params=module.params)
+            if unknown_class and self.model.decorated_off_wherever_defined(method):
+                # `self.model.forward_inference(tokens)`, each definition `@torch.inference_mode()`
+                return NO_GRAPH.but(params=module.params)
             return self.forward(fact, module, args, arguments, method=method)
         if receiver.kind is Kind.OBJECT and receiver.ref is not None:
             resolved = self.model.method_of(receiver.ref, method)

@@ -182,6 +182,7 @@ class Project:
         self._layout = {str(source): path_kind(source)}  # a src layout or not
         self.source_roots = [source, self.root] if self._layout[str(source)] == "dir" else [self.root]
         self.script_folders: set[Path] = set()  # source roots only because a script there imports a neighbour
+        self._run_definitions: Optional[tuple] = None  # see `run_files_defining`
         self._entries: dict[Path, Entry] = {}
         self._unattributed = _Use()  # what work outside any recording touched (a run's own steps)
         self._uses: list[_Use] = [self._unattributed]  # the work being recorded, innermost last
@@ -564,6 +565,24 @@ class Project:
     def analysed(self) -> list[Path]:
         """The modules analysed so far (read with libcst and summarised, wholly or on demand)."""
         return [path for path, entry in self._entries.items() if entry.model is not None]
+
+    def run_files_defining(self, name: str) -> list[Path]:
+        """The files this run checks (analysed together) whose text has `def name(`; each file's
+        text is searched once a run, and every one is a read of the work that asks (a `def` added
+        to any of them changes the answer)."""
+        from .summaries import _DEFINED  # summaries reads this module
+        checked = frozenset(path for path in self.checked if path.suffix == ".py")
+        if self._run_definitions is None or self._run_definitions[0] != checked:
+            defined = []
+            for path in sorted(checked):
+                try:
+                    names = frozenset(found.decode("ascii") for found in _DEFINED.findall(read_bytes(str(path))))
+                except SourceError:
+                    continue
+                defined.append((path, names))
+            self._run_definitions = (checked, defined)
+        self._uses[-1].entries.update(checked)
+        return [path for path, names in self._run_definitions[1] if name in names]
 
     def note_read(self, path: Path) -> None:
         """A module file read outside `module` (the grad-context gate's text): a read to record."""

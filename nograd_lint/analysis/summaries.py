@@ -1116,6 +1116,30 @@ class ModuleModel:
             self._ducks[key] = tuple(found.values())
         return self._ducks[key]
 
+    def decorated_off_wherever_defined(self, name: str) -> bool:
+        """Is every method `name` of the project's classes this module can see (those of the
+        modules it imports, or else of the run's other files whose text defines it) decorated to
+        disable gradients? Then a call of it on a model of unknown class (built by a registry
+        from a config) records nothing, whichever class the model is."""
+        methods = self.imported_methods(name) or self._methods_defined_in_run(name)
+        return bool(methods) and all(method.entry.origin is Origin.DECORATOR and method.entry.mode.disables_grad
+                                     for method in methods)
+
+    def _methods_defined_in_run(self, name: str) -> tuple[FunctionInfo, ...]:
+        """Every method `name` of the classes of the files the run checks together, among those
+        whose text defines it (none in a run of one file)."""
+        if name.startswith("__") or self.project is None:
+            return ()
+        key = ("run_method", name)
+        if key not in self._ducks:
+            found: dict[int, FunctionInfo] = {}
+            for path in self.project.run_files_defining(name):
+                entry = self.project.entry(path)
+                for method in entry.model._defining.get(name, ()) if entry is not None and entry.model else ():
+                    found[id(method)] = method
+            self._ducks[key] = tuple(found.values())
+        return self._ducks[key]
+
     def differentiating_forward_imported(self) -> bool:
         """Does a project module this one imports define a `forward` and take gradients with
         `torch.autograd.grad` (forces as the gradient of a learned energy, a physics-informed
