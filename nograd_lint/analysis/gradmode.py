@@ -428,8 +428,7 @@ def _resolve_sibling_imports(imports: ImportMap, package: str, project) -> None:
     the package's folder (or was written for Python 2's implicit relative imports), so the name
     is `ddpg.models.Actor`. Only for reading: a fix never spells a name through it."""
     for local, qualified in list(imports.aliases.items()):
-        head = qualified.partition(".")[0]
-        if project.sibling_module(package, head):
+        if project.sibling_module(package, qualified):
             imports.alias(local, f"{package}.{qualified}")
 
 

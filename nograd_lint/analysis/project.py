@@ -269,18 +269,29 @@ class Project:
                     return Path(candidate)
         return None
 
-    def sibling_module(self, package: str, name: str) -> bool:
-        """Is `name`, imported absolutely by a module of `package`, the module beside it
-        (`package.name`)? When no module of the main source roots has that name: only then does
-        Python find it, the code run from the package's folder (a neighbouring script's folder
-        made a source root does not count: each such folder has its own `models`)."""
-        if self.path_of(f"{package}.{name}") is None:
+    def sibling_module(self, package: str, qualified: str) -> bool:
+        """Is the module of `qualified` (`models.Actor`), imported absolutely by a module of
+        `package`, the module beside it (`package.models`)? Only when no module or package of the
+        main source roots has that name (a namespace package, a folder without `__init__.py`,
+        counts): then Python finds it only with the code run from the package's folder (a
+        neighbouring script's folder made a source root does not count: each has its own)."""
+        head = qualified.partition(".")[0]
+        if self.path_of(f"{package}.{head}") is None:
             return False
-        found = self.path_of(name)
-        if found is None:
-            return True
-        home = found.parent.parent if found.name == "__init__.py" else found.parent
-        return home in self.script_folders
+        parts = qualified.split(".")
+        for cut in range(len(parts), 0, -1):
+            found = self.path_of(".".join(parts[:cut]))
+            if found is not None:
+                home = found.parent.parent if found.name == "__init__.py" else found.parent
+                for _ in range(cut - 1):
+                    home = home.parent
+                return home in self.script_folders
+        for root in self.source_roots:
+            folder = os.path.join(str(root), head)
+            self._uses[-1].probes[folder] = kind = path_kind(folder)
+            if kind == "dir":
+                return False
+        return True
 
     def forget_paths(self) -> None:
         """Look files up on disk again (at the start of each analysis: modules may come and go)."""

@@ -1,0 +1,2 @@
+def clip(value, low, high):
+    return max(low, min(high, value))
