@@ -905,7 +905,8 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 # what a helper meant to run under no_grad returns is kept, never differentiated
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
-            evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
+            evidence = (_detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
+                        or _only_detached(result, token))
         elif dead and _returns_a_loss(result):
             # code that computes the loss its callers train on (a distillation wrapper's `forward`):
             # a network run there only to be detached is a teacher (a target network's detached
