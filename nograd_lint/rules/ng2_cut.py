@@ -113,46 +113,41 @@ class NoGradCutsTrainedGraph(BackwardRule):
             for call, value in result.backwards:
                 if value.graph is Graph.NO:
                     continue  # nothing has a graph: NG201's (the backward pass raises)
-                for key in sorted(value.fed_without_grad & result.severed.keys(),
-                                  key=lambda k: model.call_order.get(k, 0)):
-                    fact, carried = result.severed[key]
-                    state = analysis.state_of(fact)
-                    if key in reported or fact.function is not result.scope or explicit(analysis, state) is None:
-                        continue
-                    trained = _trained_producer(model, result, carried)
-                    if trained is None:
-                        continue
-                    reported.add(key)
-                    spelled, optimizer = trained
-                    message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}` on "
-                               f"a tensor that carries the graph of `{spelled}`, and its output reaches "
-                               f"`{code_of(analysis, call.node, 30)}`: no gradient flows back through it to "
-                               f"`{spelled}`, which `{optimizer}` trains; run it with gradients enabled (a module frozen "
-                               "with `requires_grad_(False)` keeps its parameters and still passes the gradient on)")
+                reached = f"`{code_of(analysis, call.node, 30)}`"
+                for fact, (spelled, optimizer), callee in _cuts_of_trained(analysis, model, result, value, reported):
+                    if callee is None:  # the call itself runs under a context written in sight
+                        state = analysis.state_of(fact)
+                        message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}` "
+                                   f"on a tensor that carries the graph of `{spelled}`, and its output reaches "
+                                   f"{reached}: no gradient flows back through it to `{spelled}`, which "
+                                   f"`{optimizer}` trains; run it with gradients enabled (a module frozen with "
+                                   "`requires_grad_(False)` keeps its parameters and still passes the gradient on)")
+                    else:
+                        where = f"{callee.class_name}.{callee.name}" if callee.class_name else callee.name
+                        message = (f"`{code_of(analysis, fact.node, 40)}` runs `{where}`, which computes from its "
+                                   f"input only under a `no_grad` block of its own, on a tensor that carries the "
+                                   f"graph of `{spelled}`; its output reaches {reached}, but no gradient flows "
+                                   f"back through it to `{spelled}`, which `{optimizer}` trains; compute that "
+                                   "input's part with gradients enabled")
                     yield Finding(fact.node, message, None, Confidence.MEDIUM)
-                yield from _cut_in_callees(analysis, model, result, call, value, reported)
 
 
-def _cut_in_callees(analysis: FileAnalysis, model: ModuleModel, result: ScopeResult, call, value,
-                    reported: set[int]) -> Iterable[Finding]:
-    """Calls, with gradients on, of project functions that compute from an argument only under a
-    `no_grad` block of their own, on a tensor carrying the graph of a module the scope trains,
-    whose output reaches the backward pass `call`."""
-    for key in sorted(value.fed_without_grad & result.cut_in_callee.keys(), key=lambda k: model.call_order.get(k, 0)):
-        fact, carried, callee = result.cut_in_callee[key]
+def _cuts_of_trained(analysis: FileAnalysis, model: ModuleModel, result: ScopeResult, value,
+                     reported: set[int]) -> Iterable[tuple]:
+    """(call, (trained module, its optimizer), callee) for each call of the scope whose cut
+    reaches the backward pass's `value` and drops the graph of a module the scope trains: a
+    forward pass under a context written in sight (callee None), or a call with gradients on of a
+    project function that computes from that argument only under its own `no_grad` block."""
+    cuts = [(key, *result.severed[key], None) for key in value.fed_without_grad & result.severed.keys()
+            if explicit(analysis, analysis.state_of(result.severed[key][0])) is not None]
+    cuts += [(key, *result.cut_in_callee[key]) for key in value.fed_without_grad & result.cut_in_callee.keys()]
+    for key, fact, carried, callee in sorted(cuts, key=lambda cut: model.call_order.get(cut[0], 0)):
         if key in reported or fact.function is not result.scope:
             continue
         trained = _trained_producer(model, result, carried)
-        if trained is None:
-            continue
-        reported.add(key)
-        spelled, optimizer = trained
-        where = f"{callee.class_name}.{callee.name}" if callee.class_name else callee.name
-        message = (f"`{code_of(analysis, fact.node, 40)}` runs `{where}`, which computes from its input only "
-                   f"under a `no_grad` block of its own, on a tensor that carries the graph of `{spelled}`; its "
-                   f"output reaches `{code_of(analysis, call.node, 30)}`, but no gradient flows back through it "
-                   f"to `{spelled}`, which `{optimizer}` trains; compute that input's part with gradients enabled")
-        yield Finding(fact.node, message, None, Confidence.MEDIUM)
+        if trained is not None:
+            reported.add(key)
+            yield fact, trained, callee
 
 
 def _trained_producer(model: ModuleModel, result: ScopeResult, carried: frozenset) -> Optional[tuple[str, str]]:
