@@ -905,8 +905,13 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 # what a helper meant to run under no_grad returns is kept, never differentiated
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
-            evidence = (_detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
-                        or _only_detached(result, token))
+            evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
+            if evidence is None and _only_detached(result, token):
+                # used only detached later (an action to step the environment); detached into the
+                # loss the scope backpropagates, it is a TD target's shape (low: see `_copied_model`)
+                into_the_loss = token.id in result.detached_into_backward
+                evidence = "its output is detached into the loss" if into_the_loss else _only_detached(result, token)
+                confidence = Confidence.LOW if into_the_loss else None
         elif dead and _returns_a_loss(result):
             # code that computes the loss its callers train on (a distillation wrapper's `forward`):
             # a network run there only to be detached is a teacher (a target network's detached
