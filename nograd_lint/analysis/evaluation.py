@@ -906,11 +906,12 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
-            if evidence is None and _only_detached(result, token):
-                # used only detached later (an action to step the environment); detached into the
-                # loss the scope backpropagates, it is a TD target's shape (low: see `_copied_model`)
+            if evidence is None and _only_detached(result, token) and _name_read_only_detached(model.analysis, scope, token):
+                # the name it is assigned to is read only detached (an action to step the
+                # environment); detached into the loss the scope backpropagates, it is a TD
+                # target's shape (low: see `_copied_model`)
                 into_the_loss = token.id in result.detached_into_backward
-                evidence = "its output is detached into the loss" if into_the_loss else _only_detached(result, token)
+                evidence = "its output is detached into the loss" if into_the_loss else "its output is read only detached"
                 confidence = Confidence.LOW if into_the_loss else None
         elif dead and _returns_a_loss(result):
             # code that computes the loss its callers train on (a distillation wrapper's `forward`):
@@ -1148,6 +1149,37 @@ def _detached_at_once(token: Token) -> Optional[str]:
 
 
 _AT_ONCE = frozenset({"detach", "item", "tolist", "numpy", "argmax", "argmin", "argsort"})
+
+
+def _name_read_only_detached(analysis: FileAnalysis, scope, token: Token) -> bool:
+    """`out = model(x)` (or `out, _ = model(x)`), and every read of those names in the scope until
+    they are bound again is the receiver of `.detach()`, `.data`, `.item()`, `.tolist()`, `.numpy()`
+    or an index-valued reduction: as written, no read can take its graph anywhere (the value model
+    may have lost a path through code it cannot read)."""
+    statement = token.call.statement
+    assign = statement.body[0] if isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 else None
+    if not (isinstance(assign, cst.Assign) and assign.value is token.call.node and len(assign.targets) == 1):
+        return False
+    target = assign.targets[0].target
+    parts = [element.value for element in target.elements] if isinstance(target, cst.Tuple) else [target]
+    if not all(isinstance(part, cst.Name) for part in parts):
+        return False
+    names = {part.value for part in parts} - {"_"}
+    start = token.call.index
+    rebound = {name: min((fact.index for fact in analysis.facts_in(analysis.assigns, scope)
+                          if name in fact.targets and fact.index > start), default=None) for name in names}
+    reads = [use for use in analysis.facts_in(analysis.name_uses, scope)
+             if use.name in names and use.index > start and (rebound[use.name] is None or use.index <= rebound[use.name])]
+    return bool(reads) and all(_read_detached(use) for use in reads)
+
+
+def _read_detached(use) -> bool:
+    """The name read is the receiver of a detaching or value-reading attribute."""
+    return any(isinstance(node, cst.Attribute) and node.value is use.node and node.attr.value in _DETACHING_READS
+               for node in iter_nodes(use.statement))
+
+
+_DETACHING_READS = frozenset({"detach", "data", "item", "tolist", "numpy", "argmax", "argmin", "argsort"})
 
 
 def _only_detached(result: ScopeResult, token: Token) -> Optional[str]:
