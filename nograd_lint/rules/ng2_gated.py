@@ -112,28 +112,26 @@ def _parameters(function: FunctionInfo) -> list[str]:
 
 def _sources(analysis: FileAnalysis, function: FunctionInfo, names: set) -> set:
     """`names` and every name they are computed from in `function`."""
-    found, assigns = set(names), list(analysis.facts_in(analysis.assigns, function))
-    changed = True
-    while changed:
-        changed = False
-        for assign in assigns:
-            if assign.targets & found and assign.value is not None:
-                new = names_in(assign.value) - found
-                if new:
-                    found |= new
-                    changed = True
-    return found
+    return _closure(analysis, function, names, upstream=True)
 
 
 def _derived(analysis: FileAnalysis, function: FunctionInfo, names: set) -> set:
     """`names` and every name computed from them in `function`."""
-    found, assigns = set(names), list(analysis.facts_in(analysis.assigns, function))
+    return _closure(analysis, function, names, upstream=False)
+
+
+def _closure(analysis: FileAnalysis, function: FunctionInfo, names: set, upstream: bool) -> set:
+    """`names` grown through the function's assignments, to what they read (`upstream`) or to
+    what reads them, until nothing more is added."""
+    found, assigns = set(names), [a for a in analysis.facts_in(analysis.assigns, function) if a.value is not None]
     changed = True
     while changed:
         changed = False
         for assign in assigns:
-            if assign.value is not None and names_in(assign.value) & found and not assign.targets <= found:
-                found |= assign.targets
+            read = names_in(assign.value)
+            linked, new = (assign.targets & found, read - found) if upstream else (read & found, assign.targets - found)
+            if linked and new:
+                found |= new
                 changed = True
     return found
 
