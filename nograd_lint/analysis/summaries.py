@@ -1108,13 +1108,17 @@ class ModuleModel:
             return ()
         key = ("imported_method", name)
         if key not in self._ducks:
-            found: dict[int, FunctionInfo] = {}
-            for path, depth in self._imported_defining(name):
-                entry = self.project.entry(path, depth=depth)
-                for method in entry.model._defining.get(name, ()) if entry is not None and entry.model else ():
-                    found[id(method)] = method
-            self._ducks[key] = tuple(found.values())
+            self._ducks[key] = self._methods_in(name, self._imported_defining(name))
         return self._ducks[key]
+
+    def _methods_in(self, name: str, files) -> tuple[FunctionInfo, ...]:
+        """The methods `name` of the classes of the project modules at `files` ((path, depth))."""
+        found: dict[int, FunctionInfo] = {}
+        for path, depth in files:
+            entry = self.project.entry(path, depth=depth)
+            for method in entry.model._defining.get(name, ()) if entry is not None and entry.model else ():
+                found[id(method)] = method
+        return tuple(found.values())
 
     def decorated_off_wherever_defined(self, name: str) -> bool:
         """Is every method `name` of the project's classes this module can see (those of the
@@ -1132,12 +1136,7 @@ class ModuleModel:
             return ()
         key = ("run_method", name)
         if key not in self._ducks:
-            found: dict[int, FunctionInfo] = {}
-            for path in self.project.run_files_defining(name):
-                entry = self.project.entry(path)
-                for method in entry.model._defining.get(name, ()) if entry is not None and entry.model else ():
-                    found[id(method)] = method
-            self._ducks[key] = tuple(found.values())
+            self._ducks[key] = self._methods_in(name, [(path, 1) for path in self.project.run_files_defining(name)])
         return self._ducks[key]
 
     def differentiating_forward_imported(self) -> bool:
