@@ -94,10 +94,8 @@ def inputs_cut(analysis: FileAnalysis, function: FunctionInfo) -> frozenset[str]
     known = analysis.cache.get(key)
     if known is not None:
         return known
-    params = function.node.params
-    names = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
-    names.discard("self")
-    names.discard("cls")
+    from .interpret import _named_params  # the interpreter reads this module
+    names = {param.name.value for param in _named_params(function)} - {"self", "cls"}
     reads: dict[str, list] = {}
     for use in analysis.facts_in(analysis.name_uses, function):
         if use.name in names and use.statement is not function.node:  # not the signature's own names

@@ -1179,7 +1179,7 @@ def _read_detached(use) -> bool:
                for node in iter_nodes(use.statement))
 
 
-_DETACHING_READS = frozenset({"detach", "data", "item", "tolist", "numpy", "argmax", "argmin", "argsort"})
+_DETACHING_READS = _AT_ONCE | {"data"}  # `.data` is an attribute, not a call
 
 
 def _only_detached(result: ScopeResult, token: Token) -> Optional[str]:
