@@ -300,7 +300,7 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         hint = f"it iterates `{loader.iter_name}`"
     kept = _kept_for_detached_reads(model, result, escaping)
     module_evidence = max((t.module.evidence for t in tokens if t.module.kind is Kind.MODULE), default=Evidence.CALLERS)
-    sure_module = module_evidence >= Evidence.CALLERS
+    sure_module = module_evidence >= Evidence.CALLERS and not all(_runs_only_named_modules(model, t) for t in tokens)
     if override is not None:
         confidence = Confidence.HIGH
     elif evaled and (dead or callers):
@@ -511,6 +511,17 @@ def _callers_disable_unseen(model: ModuleModel, function: FunctionInfo, result: 
     (`y.type_as(x)` of a decoding loop's integer tokens)."""
     return (any(t.id in result.numpy_undetached and t.callee is None for t in result.forwards)
             and not model.call_sites(function) and not model.base_class_calls(function))
+
+
+def _runs_only_named_modules(model: ModuleModel, token: Token) -> bool:
+    """A call of a project function each of whose forward passes runs a module known only by its
+    name, that the callee found itself (`decoder = LatGenDecoder()` of a class not read, then
+    `decoder(x)`): the call is a forward pass by names alone."""
+    summary = model.summary_of(token.callee) if token.callee is not None else None
+    if summary is None or not summary.result.forwards or token.module.kind is Kind.MODULE:
+        return False
+    return all(t.callee is None and t.module.kind is Kind.MODULE and t.module.evidence is Evidence.NAME
+               and t.module.ref is None and not t.module.params for t in summary.result.forwards)
 
 
 def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:

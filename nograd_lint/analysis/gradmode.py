@@ -573,6 +573,7 @@ class _Collector:
         self.classes: dict[str, ClassInfo] = {}
         self._lambda_depth = 0
         self._dynamic_contexts: dict[str, Optional[GradState]] = {}  # `ctx = nullcontext if a else torch.no_grad`
+        self._module_aliases: dict[str, str] = {}  # `t = torch`: the module whose contexts `t.no_grad` reads
         self.local_wrappers: dict[str, str] = {}  # see `local_grad_wrappers`
         self._loops: tuple[LoopInfo, ...] = ()  # innermost last; a tuple, shared by the facts made in them
         self._statements: list[cst.CSTNode] = []
@@ -675,7 +676,7 @@ class _Collector:
         fact = WithFact(*self._fact_fields(), node=node, span=self.spans[id(node)])
         state = self._frames[-1].current
         for item in node.items:
-            use = context_use(self.imports, item.item)
+            use = context_use(self.imports, item.item) or self._aliased_context_use(item.item)
             if use is None:
                 target = item.item.func if isinstance(item.item, cst.Call) else item.item
                 local = dotted_name(target)
@@ -806,6 +807,12 @@ class _Collector:
         if not self.contexts_named:
             return
         value = node.value
+        module = self.imports.resolve(value) if value.__class__ in (cst.Name, cst.Attribute) else None
+        if module in _CONTEXT_MODULES:
+            for target in node.targets:
+                if target.target.__class__ is cst.Name:
+                    self._module_aliases[target.target.value] = module
+            return
         direct = context_use(self.imports, value)
         if direct is None and not self._holds_context(value):
             return
@@ -814,6 +821,18 @@ class _Collector:
             written = dotted_name(target.target)
             if written is not None:
                 self._dynamic_contexts[written] = state
+
+    def _aliased_context_use(self, item: cst.BaseExpression) -> Optional[ContextUse]:
+        """`with t.no_grad():` after `t = torch` (a module bound to another name by assignment)."""
+        target = item.func if item.__class__ is cst.Call else item
+        written = dotted_name(target) if self._module_aliases else None
+        head, _, rest = (written or "").partition(".")
+        module = self._module_aliases.get(head)
+        kind = knowledge.GRAD_CONTEXTS.get(f"{module}.{rest}") if module is not None and rest else None
+        if kind is None:
+            return None
+        return ContextUse(kind=kind, node=item, called=item.__class__ is cst.Call,
+                          args=tuple(item.args) if item.__class__ is cst.Call else ())
 
     def _holds_context(self, value: cst.BaseExpression) -> bool:
         """Is a grad-mode context somewhere in `value`? `context_use` is asked only where a quick
@@ -897,6 +916,7 @@ _NAME = cst.Name
 FACT_LISTS = ("functions", "loops", "calls", "assigns", "name_uses", "withs", "returns")  # in walk order
 _CONTEXT_NAMES = frozenset(qualified.rpartition(".")[2] for qualified in knowledge.GRAD_CONTEXTS)  # `no_grad`, ...
 _CONTEXT_BYTES = frozenset(name.encode() for name in _CONTEXT_NAMES)
+_CONTEXT_MODULES = frozenset(qualified.rpartition(".")[0] for qualified in knowledge.GRAD_CONTEXTS)  # `torch`, ...
 
 
 def _whole_statement(statement: Optional[cst.CSTNode], call: cst.Call) -> bool:

@@ -29,7 +29,7 @@ from .calls import (backward_targets, gradient_flags, is_backward, is_loss_calle
 from .contexts import inputs_cut
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
-from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
+from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, BoundMethod, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
                       of_project_classes)
 from .syntax import ends_in_raise
 from .treewalk import iter_nodes
@@ -662,7 +662,14 @@ class Interpreter:
             self.leave(value, STORED, target.attr.value)
             return
         if root is not None and root in env and self.is_local(root):
-            env[root] = join(env[root], self.slot(value))  # `results["loss"] = loss`: the container holds it
+            held, stored = env[root], self.slot(value)
+            if kind is cst.Attribute and held.kind in (Kind.MODULE, Kind.OBJECT):
+                # `model.decoder.mask_value = finfo("float16").min`: the object stays what it is,
+                # and holds what it is given, graphs and all
+                env[root] = held.but(graph=max(held.graph, stored.graph), sources=held.sources | stored.sources,
+                                     dropped=held.dropped | stored.dropped)
+            else:
+                env[root] = join(held, stored)  # `results["loss"] = loss`: the container holds it
             if kind is cst.Attribute and key is not None:
                 env[key] = value  # `batch.tensors = resized`: read back as it was stored
                 self._attributes.setdefault(root, set()).add(key)
@@ -873,6 +880,9 @@ class Interpreter:
             field = self.field(base.ref, attr, base)
             if field is not None and not (field.kind is Kind.UNKNOWN and knowledge.looks_like_model(attr)):
                 return _inherit_mode(base, field)
+        bound = self.bound_method(base, attr)
+        if bound is not None:
+            return bound
         if base.kind is Kind.MODULE:
             # a submodule or a tensor (`model.train_targets`): a call of it is read as the module's
             # forward (see `method_call`), anything else as an unknown value
@@ -1154,6 +1164,16 @@ class Interpreter:
                 modules += [t.module for t in inner.result.forwards if t.module.kind is Kind.MODULE]
         return max(modules, key=lambda module: module.evidence, default=None)
 
+    def bound_method(self, receiver: Value, attr: str) -> Optional[Value]:
+        """`self.sample_ddim` read without a call, on an object of a project class that defines
+        it as a plain method: a callable that runs it on that object (see BoundMethod)."""
+        if receiver.kind not in (Kind.OBJECT, Kind.MODULE) or receiver.ref is None or isinstance(receiver.ref, (str, tuple)):
+            return None
+        method = self.model.method_of(receiver.ref, attr)
+        if method is None or any(_decorated_with(method, name) for name in _NOT_PLAIN_METHODS):
+            return None
+        return Value(Kind.FUNCTION, Graph.NO, ref=BoundMethod(method, receiver))
+
     def _is_method(self, receiver: Value, attr: str) -> bool:
         """`self.optimize_generator` on an object of a project class that defines it: a method,
         whatever its name reads as."""
@@ -1215,6 +1235,11 @@ class Interpreter:
             if target.kind is Kind.FUNCTION and isinstance(target.ref, FunctionInfo):
                 nested = self.scope is not None and target.ref.parent is self.scope
                 return self.project_call(fact, target.ref, arguments, bound_self=None, own_fields=env if nested else None)
+            if target.kind is Kind.FUNCTION and isinstance(target.ref, (BoundMethod, tuple)):
+                chosen = target.ref if isinstance(target.ref, tuple) else (target.ref,)
+                return join(*(self.project_call(fact, one.function, arguments, bound_self=one.receiver)
+                              if isinstance(one, BoundMethod) else self.project_call(fact, one, arguments, bound_self=None)
+                              for one in chosen))
             if target.kind is Kind.CLASS:
                 return self.instantiate(fact, target, arguments)
             if target.kind is Kind.OBJECT and self.model.is_grad_free_model(target.ref):
@@ -1318,14 +1343,21 @@ class Interpreter:
             action = _reads_as_action(method)
             if arguments and unknown_class:
                 # `model.infer(x)`, `policy.unscale_action(a)`: the model from a registry, of the one
-                # class of the project modules imported here that defines the method
+                # class of the project modules imported here (or else beside this one) that defines
+                # it; one found only beside this module is not told of this caller (a guess that
+                # weak says what the call does here, not in what context the method runs)
                 imported = self.model.imported_methods(method)
-                if len(imported) == 1:
+                nearby = imported or self.model.methods_defined_nearby(method)
+                if len(nearby) == 1:
                     self.result.guessed.add(id(fact.node))
-                    return self.project_call(fact, imported[0], arguments, bound_self=module)
+                    return self.project_call(fact, nearby[0], arguments, bound_self=module, as_caller=bool(imported))
                 recorded = self.several_methods(fact, module, args, arguments, imported)
                 if recorded is not None:
                     return recorded
+            if arguments and unknown_class and not fact.is_bare_statement and self.model.off_wherever_defined(method):
+                # `self.model.forward_inference(tokens)`, each definition `@torch.inference_mode()`
+                # or all of its body under its own `no_grad`, whichever class the model is
+                return NO_GRAPH.but(params=module.params)
             if action and arguments and module.training is Training.EVAL and _infers(method):
                 # `self.model.eval()` then `self.model.predict(batch)`: whichever class it is, it runs the model
                 return self.forward(fact, module, args, arguments, method=method)
@@ -1341,9 +1373,6 @@ class Interpreter:
             if fact.is_bare_statement:
                 # `model.manual_select(config)` whose result nobody takes: it configures the module
                 return UNKNOWN.but(params=module.params)
-            if unknown_class and self.model.decorated_off_wherever_defined(method):
-                # `self.model.forward_inference(tokens)`, each definition `@torch.inference_mode()`
-                return NO_GRAPH.but(params=module.params)
             return self.forward(fact, module, args, arguments, method=method)
         if receiver.kind is Kind.OBJECT and receiver.ref is not None:
             resolved = self.model.method_of(receiver.ref, method)
@@ -1572,11 +1601,12 @@ class Interpreter:
         return token
 
     def project_call(self, fact: CallFact, function: FunctionInfo, arguments: list, bound_self: Optional[Value],
-                     own_fields: Optional[dict] = None) -> Value:
+                     own_fields: Optional[dict] = None, as_caller: bool = True) -> Value:
         """A call of a function of this module, read through its summary. `own_fields`: the
         caller's environment when it calls a method on its own `self` (`self._forward(x)`), whose
         fields (`self.net`, put in eval mode here) are the ones the callee runs, or a function
-        defined inside it, whose free names (`inception_model`) are the caller's."""
+        defined inside it, whose free names (`inception_model`) are the caller's. `as_caller`:
+        the callee learns of this call (its contexts, see `ModuleModel.build_contexts`)."""
         summary = self.model.summary_of(function)
         if summary is not None and not summary.result.returns and ends_in_raise(function.node.body):
             # `raise NotImplementedError` in a base class: a subclass's override runs, unseen
@@ -1594,7 +1624,8 @@ class Interpreter:
             previous = self.result.outgoing_calls.get(key)
         if previous is not None:
             params = {name: join(value, previous[2][name]) if name in previous[2] else value for name, value in params.items()}
-        self.result.outgoing_calls[key] = (fact, function, params, constants)
+        if as_caller:
+            self.result.outgoing_calls[key] = (fact, function, params, constants)
         if summary is None:  # not summarised yet (a method called through an object)
             inference = bound_self.inference if bound_self is not None and fact.method in VIEW_METHODS else None
             passed = join(*params.values()) if params else UNKNOWN  # what comes back may derive from them
@@ -1663,6 +1694,7 @@ class Interpreter:
         via_argument = via_argument or via_callback
         runs_forward = ((summary.runs_forward or via_argument)
                         and not _calls_no_module_that_records(summary, params, arguments)
+                        and not _method_of_a_frozen_module(summary, params, arguments)
                         and (via_callback or not self.methods_record_nothing(summary, params)))
         # a module passed in and run may give its graph back when what comes back may carry one from
         # the parameters (not when only an unknown global makes it uncertain: `total / batch_size`)
@@ -2095,6 +2127,9 @@ def _decorated_with(function: FunctionInfo, name: str) -> bool:
     return any(isinstance(d.decorator, cst.Name) and d.decorator.value == name for d in function.node.decorators)
 
 
+_NOT_PLAIN_METHODS = ("staticmethod", "classmethod", "property", "cached_property")
+
+
 def _is_classmethod(function: FunctionInfo) -> bool:
     return _decorated_with(function, "classmethod")
 
@@ -2447,9 +2482,14 @@ def _reduction_call(node: cst.BaseExpression) -> bool:
 
 
 def _inherit_mode(owner: Value, field: Value) -> Value:
-    """A submodule of a module in eval mode is in eval mode (`eval()` is recursive)."""
-    if owner.kind is Kind.MODULE and owner.training is Training.EVAL and field.kind is Kind.MODULE:
-        return field.but(training=Training.EVAL, eval_reason=owner.eval_reason)
+    """A submodule of a module in eval mode is in eval mode (`eval()` is recursive), and of a
+    frozen module frozen (`requires_grad_(False)` and `parameters()` reach every submodule)."""
+    if owner.kind is not Kind.MODULE or field.kind is not Kind.MODULE:
+        return field
+    if owner.training is Training.EVAL:
+        field = field.but(training=Training.EVAL, eval_reason=owner.eval_reason)
+    if owner.frozen is True and field.frozen is not True:
+        field = field.but(frozen=True)
     return field
 
 
@@ -2488,16 +2528,32 @@ def _thawed(flag: Optional[cst.BaseExpression]) -> Optional[bool]:
 
 def _calls_no_module_that_records(summary, params: dict, arguments: list) -> bool:
     """A helper that runs forward only the modules passed to it, each given frozen (every parameter
-    `requires_grad=False`) and fed nothing with a graph, or given something that is no module at
+    `requires_grad=False`) or without parameters (`postprocess(x, anchors, regress_boxes)`, a box
+    decoder of buffers) and fed nothing with a graph, or given something that is no module at
     all (`evaluate(dataset, model)` whose `generator.label_to_name(i)` read as a forward pass by
     the parameter's name): the call records nothing."""
     called = [name for name, uses in summary.param_uses.items() if "called" in uses and name not in ("self", "cls")]
     if not called or summary.result.other_forwards or not all(name in params for name in called):
         return False
-    frozen = [name for name in called if params[name].kind is Kind.MODULE and params[name].frozen]
-    if not all(name in frozen or _surely_no_module(params[name]) for name in called):
+    modules = [name for name in called if params[name].kind is Kind.MODULE
+               and (params[name].frozen or parameter_free_module(params[name]))]
+    if not all(name in modules or _surely_no_module(params[name]) for name in called):
         return False
-    return not frozen or all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE)
+    return not modules or all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE)
+
+
+def _method_of_a_frozen_module(summary, params: dict, arguments: list) -> bool:
+    """A method called on a module given frozen (`clip.requires_grad_(False)`, then
+    `clip.encode(tokens)`), fed nothing with a graph, that runs forward no module passed to it
+    but frozen ones: its submodules are frozen too, so the call records nothing, as its forward
+    would not (see `Interpreter.forward`)."""
+    receiver = params.get("self")
+    if receiver is None or receiver.kind is not Kind.MODULE or receiver.frozen is not True:
+        return False
+    called = [name for name, uses in summary.param_uses.items() if "called" in uses and name not in ("self", "cls")]
+    if not all(name in params and (params[name].frozen or _surely_no_module(params[name])) for name in called):
+        return False
+    return all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE)
 
 
 def _is_distribution_class(qualified: Optional[str]) -> bool:

@@ -109,6 +109,15 @@ class Value:
         return self.graph is not Graph.NO
 
 
+@dataclasses.dataclass(frozen=True)
+class BoundMethod:
+    """The `ref` of a method of a project class read off an object without calling it
+    (`fn = self.sample_ddim`): a call of the value runs `function` with `receiver` as `self`."""
+
+    function: Any  # a FunctionInfo (gradmode.py, which this module cannot import)
+    receiver: Value
+
+
 UNKNOWN = Value()
 PYTHON = Value(Kind.PYTHON, Graph.NO)
 NO_GRAPH = Value(Kind.TENSOR, Graph.NO)
@@ -201,7 +210,8 @@ def join(*values: Value) -> Value:
         nograd_node=strongest.nograd_node if strongest is not None else None,
         nograd_state=strongest.nograd_state if strongest is not None else None,
         inference=inference if all_inference else None,
-        ref=refs.pop() if len(refs) == 1 else _class_union(refs) if kind in (Kind.MODULE, Kind.OBJECT) else None,
+        ref=refs.pop() if len(refs) == 1 else _class_union(refs) if kind in (Kind.MODULE, Kind.OBJECT)
+        else _callable_union(refs) if kind is Kind.FUNCTION else None,
         eval_reason=eval_reason,
         is_loss=is_loss if modules else False,
         weights=weights if modules else False,
@@ -228,6 +238,18 @@ def _class_union(refs: set) -> Optional[tuple]:
                 return None
             classes.setdefault(id(one), one)
     return tuple(sorted(classes.values(), key=lambda one: one if isinstance(one, str) else getattr(one, "name", "")))
+
+
+def _callable_union(refs: set) -> Optional[tuple]:
+    """Methods bound to objects, or the project's functions, chosen between (`fn = self.sample_ddim
+    if ddim else self.sample`): the tuple of them, a call runs one of them; None when one of them
+    is something else."""
+    if not all(isinstance(ref, BoundMethod) or hasattr(ref, "entry") for ref in refs):
+        return None
+    def place(ref) -> tuple:
+        function = getattr(ref, "function", ref)
+        return function.span.start, function.name, function.class_name or ""
+    return tuple(sorted(refs, key=place))
 
 
 _EMPTY: frozenset = frozenset()

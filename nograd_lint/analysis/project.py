@@ -595,6 +595,19 @@ class Project:
         self._uses[-1].entries.update(checked)
         return [path for path, names in self._run_definitions[1] if name in names]
 
+    @staticmethod
+    def neighbourhood(path: Path) -> Path:
+        """The folder whose modules the file at `path` is written with: the top of the package it
+        is in, or its own folder when it is in none (a folder of scripts)."""
+        folder = path.parent
+        if not (folder / "__init__.py").is_file():
+            return folder
+        for _ in range(MAX_PACKAGE_DEPTH):
+            if not (folder.parent / "__init__.py").is_file():
+                break
+            folder = folder.parent
+        return folder
+
     def note_read(self, path: Path) -> None:
         """A module file read outside `module` (the grad-context gate's text): a read to record."""
         self._uses[-1].entries.add(path)

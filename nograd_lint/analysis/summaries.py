@@ -32,7 +32,7 @@ from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, 
                         parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
 from .treewalk import child_pusher, is_detached, iter_nodes
-from .syntax import ends_in_raise
+from .syntax import ends_in_raise, is_stub
 from .unguarded import runs_unconditionally
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, of_project_classes
 
@@ -1120,24 +1120,50 @@ class ModuleModel:
                 found[id(method)] = method
         return tuple(found.values())
 
-    def decorated_off_wherever_defined(self, name: str) -> bool:
-        """Is every method `name` of the project's classes this module can see (those of the
-        modules it imports, or else of the run's other files whose text defines it) decorated to
-        disable gradients? Then a call of it on a model of unknown class (built by a registry
-        from a config) records nothing, whichever class the model is."""
+    def off_wherever_defined(self, name: str) -> bool:
+        """Does every method `name` of the project's classes this module can see (those of the
+        modules it imports, or else of the run's other files whose text defines it) run with
+        gradients disabled by itself (see `_disables_grad_itself`)? Then a call of it on a model
+        of unknown class (built by a registry from a config) records nothing, whichever class the
+        model is."""
         methods = self.imported_methods(name) or self._methods_defined_in_run(name)
-        return bool(methods) and all(method.entry.origin is Origin.DECORATOR and method.entry.mode.disables_grad
-                                     for method in methods)
+        return bool(methods) and all(self._disables_grad_itself(method) for method in methods)
 
-    def _methods_defined_in_run(self, name: str) -> tuple[FunctionInfo, ...]:
+    def _disables_grad_itself(self, method: FunctionInfo) -> bool:
+        """Decorated to disable gradients (`@torch.inference_mode()`), or every call of its body is
+        inside a `with` of its own that disables them (`with torch.no_grad():` around all of it)."""
+        if method.entry.origin is Origin.DECORATOR:
+            return method.entry.mode.disables_grad
+        owner = self.project.owner_of(method) if self.project is not None else None
+        analysis = owner.analysis if owner is not None else None
+        if analysis is None:
+            return False
+        calls = [call for call in analysis.facts_in(analysis.calls, method)
+                 if call.qualified not in knowledge.GRAD_CONTEXTS]  # the `torch.no_grad()` of the `with` itself
+        return bool(calls) and all(call.explicit is not None and call.explicit.mode.disables_grad for call in calls)
+
+    def _methods_defined_in_run(self, name: str, nearby_only: bool = False) -> tuple[FunctionInfo, ...]:
         """Every method `name` of the classes of the files the run checks together, among those
-        whose text defines it (none in a run of one file)."""
+        whose text defines it (none in a run of one file): those beside this module (in its
+        package, or its folder of scripts) when some are, as a monorepo's projects each define
+        their own (`nearby_only`: only those); stubs (`raise NotImplementedError`, `pass`) left
+        out when others remain."""
         if name.startswith("__") or self.project is None:
             return ()
-        key = ("run_method", name)
+        key = ("run_method", name, nearby_only)
         if key not in self._ducks:
-            self._ducks[key] = self._methods_in(name, [(path, 1) for path in self.project.run_files_defining(name)])
+            files = self.project.run_files_defining(name)
+            near = self.project.neighbourhood(Path(os.path.abspath(self.analysis.path)))
+            files = [path for path in files if near in path.parents] or ([] if nearby_only else files)
+            methods = self._methods_in(name, [(path, 1) for path in files])
+            self._ducks[key] = tuple(method for method in methods if not is_stub(method.node.body)) or methods
         return self._ducks[key]
+
+    def methods_defined_nearby(self, name: str) -> tuple[FunctionInfo, ...]:
+        """The methods `name` of the classes of the run's files beside this module (in its package,
+        or its folder of scripts): what `sdf_network.gradient(pts)` may run in a renderer that
+        imports none of the network classes a script hands it."""
+        return self._methods_defined_in_run(name, nearby_only=True)
 
     def differentiating_forward_imported(self) -> bool:
         """Does a project module this one imports define a `forward` and take gradients with

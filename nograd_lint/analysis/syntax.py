@@ -1,6 +1,6 @@
 """Statement shapes shared by analyses and rules: the suites of a compound statement, the
 statements of a suite, the nodes under a node, whether code can suspend, and whether a suite ends
-in a `raise`."""
+in a `raise`, and whether it is a stub."""
 from __future__ import annotations
 
 from typing import Iterable, Sequence
@@ -41,6 +41,20 @@ def ends_in_raise(suite: cst.BaseSuite) -> bool:
     statements = suite_statements(suite)
     last = statements[-1] if statements else None
     return isinstance(last, cst.SimpleStatementLine) and bool(last.body) and isinstance(last.body[-1], cst.Raise)
+
+
+def is_stub(suite: cst.BaseSuite) -> bool:
+    """A body meant to be overridden: nothing but a docstring, `pass`, `...` or a final `raise`."""
+    if ends_in_raise(suite):
+        return True
+    for statement in suite_statements(suite):
+        if not isinstance(statement, cst.SimpleStatementLine):
+            return False
+        for small in statement.body:
+            if not (isinstance(small, cst.Pass) or (isinstance(small, cst.Expr) and isinstance(
+                    small.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)))):
+                return False
+    return True
 
 
 def suspends(node: cst.CSTNode) -> bool:
