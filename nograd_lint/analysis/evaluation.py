@@ -38,7 +38,8 @@ class EvalRegion:
     evidence: str
     confidence: Confidence
     escapes: bool  # a graph (or a tensor that may carry one) leaves the region: the fix is unsafe
-    what: str = "evaluation"  # what the region does, as messages name it ("rollout": acting to collect data)
+    what: str = "evaluation"  # what the region does, as messages name it ("rollout": acting to collect data,
+    # "acting": one action for an environment)
 
     @property
     def forwards(self):
@@ -862,6 +863,12 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
                       what=("rollout" if _steps_an_environment(model, loop) else "") if held else "evaluation")
 
 
+def _acts_in_an_environment(model: ModuleModel, token: Token) -> bool:
+    """Is the token's pass in a loop of its function that steps an environment?"""
+    loops = [loop for loop in token.call.loops if loop.function is token.call.function]
+    return bool(loops) and _steps_an_environment(model, loops[-1])
+
+
 def _steps_an_environment(model: ModuleModel, loop: LoopInfo) -> bool:
     """Does the loop act in an environment (`env.step(action)`, a `step` call that is no optimizer's)?"""
     return any(fact.method == "step" and not is_optimizer_call(fact)
@@ -906,6 +913,7 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
         dead = result.dead(token)
         confidence = None
         evidence = named_inference = None
+        acting = False
         if token.callee is not None:
             evidence = _call_does_not_train(model, result, token) if dead else None
             if evidence is None and dead and result.training:
@@ -922,8 +930,13 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 # environment); detached into the loss the scope backpropagates, it is a TD
                 # target's shape (low: see `_copied_model`)
                 into_the_loss = token.id in result.detached_into_backward
-                evidence = "its output is detached into the loss" if into_the_loss else "its output is read only detached"
-                confidence = Confidence.LOW if into_the_loss else None
+                evidence = "its output is read only detached"
+                if into_the_loss:
+                    evidence, confidence = "its output is detached into the loss", Confidence.LOW
+                elif _acts_in_an_environment(model, token):
+                    # acting: the policy the scope trains (in its update, on stored batches) runs
+                    # here only for an action, whose graph nothing uses
+                    evidence, acting = "it acts in an environment with the output, detached", True
         elif dead and _returns_a_loss(result):
             # code that computes the loss its callers train on (a distillation wrapper's `forward`):
             # a network run there only to be detached is a teacher (a target network's detached
@@ -938,7 +951,7 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
             # low: reviewers disagree whether a training step's TD target is waste worth a finding
             evidence = f"`{_model_key(token)}` is a copy of `{copied}` whose outputs are detached before the loss"
             confidence = Confidence.LOW
-        elif evidence is None or (named_inference is None and _trained_here(model, scope, result, token)):
+        elif evidence is None or (named_inference is None and not acting and _trained_here(model, scope, result, token)):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
         if any(not result.dead(t) for t in inside if t is not token or dead):
@@ -949,8 +962,8 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
         reasons = "; ".join(e for e in (evaled, evidence) if e)
         if confidence is None:
             confidence = Confidence.HIGH if sure else Confidence.MEDIUM
-        regions.append(EvalRegion("statements", scope, (statement,), inside, reasons, confidence, escapes=False,
-                                  what="target-network" if copied is not None else "evaluation"))
+        what = "target-network" if copied is not None else "acting" if acting else "evaluation"
+        regions.append(EvalRegion("statements", scope, (statement,), inside, reasons, confidence, escapes=False, what=what))
     return _joined_target_passes(model.analysis, scope, regions)
 
 
@@ -1177,11 +1190,25 @@ def _name_read_only_detached(analysis: FileAnalysis, scope, token: Token) -> boo
         return False
     names = {part.value for part in parts} - {"_"}
     start = token.call.index
-    rebound = {name: min((fact.index for fact in analysis.facts_in(analysis.assigns, scope)
-                          if name in fact.targets and fact.index > start), default=None) for name in names}
+    rebound = {name: min((fact for fact in analysis.facts_in(analysis.assigns, scope)
+                          if name in fact.targets and fact.index > start), key=lambda fact: fact.index, default=None)
+               for name in names}
+
+    def before_rebound(use) -> bool:  # the value of a rebinding statement is read before it binds
+        again = rebound[use.name]
+        return again is None or use.index <= again.index or use.statement is again.statement
+
     reads = [use for use in analysis.facts_in(analysis.name_uses, scope)
-             if use.name in names and use.index > start and (rebound[use.name] is None or use.index <= rebound[use.name])]
+             if use.name in names and use.index > start and before_rebound(use) and not _binds(use)]
     return bool(reads) and all(_read_detached(use) for use in reads)
+
+
+def _binds(use) -> bool:
+    """The name is the target an assignment binds (`action = action.detach()`'s left side)."""
+    statement = use.statement
+    return isinstance(statement, cst.SimpleStatementLine) and any(
+        isinstance(small, cst.Assign) and any(target.target is use.node for target in small.targets)
+        for small in statement.body)
 
 
 def _read_detached(use) -> bool:
