@@ -103,6 +103,9 @@ class ClassInfo:
     name: str
     bases: tuple[str, ...]  # qualified through imports where possible, else as written
     ancestors: frozenset[str] = frozenset()  # bases, and the bases of base classes in this module
+    # `torch.set_grad_enabled(False)` as a statement of its `__init__`'s body: the process runs
+    # without gradients from the first instance on, so its other methods do too
+    off_after_init: Optional["GradState"] = None
 
     def derives_from(self, qualified: frozenset[str] | set[str]) -> bool:
         return bool(self.ancestors & set(qualified)) or any(base in qualified for base in self.bases)
@@ -724,8 +727,14 @@ class _Collector:
         for decorator in node.decorators:
             expression = decorator.decorator
             use = context_use(self.imports, expression)
+            written = dotted_name(expression.func if expression.__class__ is cst.Call else expression)
             if use is not None:
                 info.decorator_uses.append(use)
+            elif written in self._dynamic_contexts and info.framework_state is None:
+                # `@evaluation_mode()`, `evaluation_mode = torch.no_grad if compiled else torch.inference_mode`
+                known = self._dynamic_contexts[written]
+                info.framework_state = GradState(known.mode if known is not None else Mode.UNKNOWN, Origin.DECORATOR,
+                                                 expression)
             elif info.framework_state is None:
                 found = framework_state(self.imports, expression, self.local_wrappers)
                 if found is not None:
@@ -816,11 +825,22 @@ class _Collector:
         direct = context_use(self.imports, value)
         if direct is None and not self._holds_context(value):
             return
-        state = GradState(direct.mode, Origin.WITH, value) if direct is not None else None
+        state = GradState(direct.mode, Origin.WITH, value) if direct is not None else self._chosen_context(value)
         for target in node.targets:
             written = dotted_name(target.target)
             if written is not None:
                 self._dynamic_contexts[written] = state
+
+    def _chosen_context(self, value: cst.BaseExpression) -> Optional[GradState]:
+        """`torch.no_grad if compiled else torch.inference_mode`: either choice disables gradients,
+        so the mode under it is disabled (inference mode when both are)."""
+        if value.__class__ is not cst.IfExp:
+            return None
+        uses = [context_use(self.imports, branch) for branch in (value.body, value.orelse)]
+        if any(use is None or not use.mode.disables_grad for use in uses):
+            return None
+        modes = {use.mode for use in uses}
+        return GradState(modes.pop() if len(modes) == 1 else Mode.DISABLED, Origin.WITH, value)
 
     def _aliased_context_use(self, item: cst.BaseExpression) -> Optional[ContextUse]:
         """`with t.no_grad():` after `t = torch` (a module bound to another name by assignment)."""
@@ -866,6 +886,10 @@ class _Collector:
         self._frames[-1].override = state
         if not self._functions and (len(self._frames) == 1 or self._in_main_guard):
             self.global_state = GradState(use.mode, Origin.GLOBAL, fact.statement)
+        function = self._functions[-1] if self._functions else None
+        if (function is not None and function.name == "__init__" and function.class_name in self.classes
+                and self._frames[-1].is_function_body and use.mode.disables_grad):
+            self.classes[function.class_name].off_after_init = GradState(use.mode, Origin.GLOBAL, fact.statement)
 
     def visit_Import(self, node: cst.Import) -> None:
         self.imports.add(node)  # imports inside functions count too (one map per file)
@@ -985,6 +1009,9 @@ def initial_entry(analysis: FileAnalysis, function: FunctionInfo) -> None:
         function.entry = GradState(Mode.DISABLED, Origin.HOOK, function.node)
     elif analysis.global_state is not None:
         function.entry = GradState(analysis.global_state.mode, Origin.GLOBAL, analysis.global_state.node)
+    elif function.name != "__init__" and (info := analysis.classes.get(function.class_name or "")) is not None \
+            and info.off_after_init is not None:
+        function.entry = info.off_after_init
 
 
 def entries_from_callers(analysis: FileAnalysis) -> None:

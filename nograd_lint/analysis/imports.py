@@ -32,6 +32,7 @@ class ImportMap:
         self.pinned: dict[str, str] = {}  # see `alias`
         self.star_modules: list[str] = []  # absolute names of the modules `from m import *` reads
         self.rebound: frozenset = frozenset()  # see `forget_rebound`
+        self.shadowed: dict[str, str] = {}  # rebound name -> what it was imported as (see `forget_rebound`)
         self.torch_unbound = False  # nothing binds `torch` at the top level (see `forget_rebound`)
 
     @classmethod
@@ -50,6 +51,7 @@ class ImportMap:
         other.star_import = self.star_import
         other.star_modules = list(self.star_modules)
         other.rebound = self.rebound
+        other.shadowed = dict(self.shadowed)
         other.torch_unbound = self.torch_unbound
         return other
 
@@ -63,12 +65,14 @@ class ImportMap:
     def forget_rebound(self, names: Iterable[str]) -> None:
         """Names the module's top level assigns after importing them (`import model` then
         `model = torch.load(f)`): functions that run later see the assigned value, not the
-        module, so they are no aliases. Names of torch are kept."""
+        module, so they are no aliases. Names of torch are kept. What each was imported as stays in
+        `shadowed`: the top level reads the import until it binds the name
+        (`import training.trainer as trainer`, then `trainer = trainer.Trainer(opt)`)."""
         names = frozenset(names)
         self.rebound = frozenset(name for name in names if not self.aliases.get(name, "").startswith("torch"))
         self.torch_unbound = "torch" not in names
         for name in self.rebound.intersection(self.aliases):
-            del self.aliases[name]
+            self.shadowed[name] = self.aliases.pop(name)  # the top level reads it so until it binds it
 
     def _add(self, node: cst.CSTNode) -> None:
         kind = node.__class__  # by identity: see module_level_statements

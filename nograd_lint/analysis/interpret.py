@@ -859,7 +859,7 @@ class Interpreter:
         key = dotted_name(node)
         if key is not None and key in env:
             return env[key]
-        qualified = self.analysis.imports.resolve_dotted(key) if key is not None else None
+        qualified = (self.analysis.imports.resolve_dotted(key) or self.shadowed_import(key, env)) if key is not None else None
         if qualified is not None:
             known = self.model.qualified_value(qualified)
             if known is not None:
@@ -883,6 +883,10 @@ class Interpreter:
         bound = self.bound_method(base, attr)
         if bound is not None:
             return bound
+        if attr == "module" and base.kind is Kind.MODULE:
+            unwrapped = _unwrapped(base)
+            if unwrapped is not None:
+                return unwrapped
         if base.kind is Kind.MODULE:
             # a submodule or a tensor (`model.train_targets`): a call of it is read as the module's
             # forward (see `method_call`), anything else as an unknown value
@@ -972,7 +976,8 @@ class Interpreter:
         fact = self.calls.get(id(node))
         func = node.func
         receiver_value = callee_value = None
-        known = self.model.qualified_value(fact.qualified) if fact is not None and fact.qualified else None
+        qualified = (fact.qualified or self.shadowed_import(fact.callee, env)) if fact is not None else None
+        known = self.model.qualified_value(qualified) if qualified else None
         if known is not None:
             callee_value = known
         elif func.__class__ is cst.Attribute:  # by identity: see LEAF_LITERALS
@@ -1163,6 +1168,18 @@ class Interpreter:
             if inner is not None:
                 modules += [t.module for t in inner.result.forwards if t.module.kind is Kind.MODULE]
         return max(modules, key=lambda module: module.evidence, default=None)
+
+    def shadowed_import(self, dotted: Optional[str], env: dict) -> Optional[str]:
+        """At the top level, a name imported there and bound again later is still the import
+        until it is bound (`import training.trainer as trainer`, then `trainer =
+        trainer.Trainer(opt)`): the qualified name `dotted` spells there, else None."""
+        if self.scope is not None or dotted is None:
+            return None
+        head, _, rest = dotted.partition(".")
+        imported = self.analysis.imports.shadowed.get(head)
+        if imported is None or head in env:
+            return None
+        return f"{imported}.{rest}" if rest else imported
 
     def bound_method(self, receiver: Value, attr: str) -> Optional[Value]:
         """`self.sample_ddim` read without a call, on an object of a project class that defines
@@ -1657,6 +1674,11 @@ class Interpreter:
         result = _graph_from_parameters(shape, params).but(sources=frozenset(), params=frozenset(), elements=None)
         if summary.returned_self and bound_self is not None:
             result = join(bound_self, *returned)
+            if result.kind is Kind.MODULE and (shape.frozen is not None or shape.training is not Training.UNKNOWN):
+                # `return self` after freezing it or putting it in eval mode (`net.copy().freeze()`)
+                result = result.but(frozen=shape.frozen if shape.frozen is not None else result.frozen,
+                                    training=shape.training if shape.training is not Training.UNKNOWN else result.training,
+                                    eval_reason=shape.eval_reason or result.eval_reason)
         elif (returned and shape.graph is Graph.NO and shape.kind is Kind.TENSOR and shape.nograd is None
               and not summary.runs_forward):
             # made from the arguments through what records nothing (`f1_score(y, s.argmax(1).numpy())`,
@@ -2479,6 +2501,18 @@ def _reduction_call(node: cst.BaseExpression) -> bool:
     func = node.func
     name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
     return name in INDEXING_REDUCTIONS
+
+
+def _unwrapped(module: Value) -> Optional[Value]:
+    """`net.module` of a module wrapped to run on several devices (`nn.DataParallel(net)`, or a
+    union with it after `net = DDP(net)` in one branch): the wrapped module, of the classes the
+    union names besides the wrapper (of no known class when it names none)."""
+    refs = module.ref if isinstance(module.ref, tuple) else (module.ref,)
+    wrappers = [ref for ref in refs if isinstance(ref, str) and ref in knowledge.PARALLEL_WRAPPERS]
+    if not wrappers:
+        return None
+    inner = tuple(ref for ref in refs if not any(ref is wrapper for wrapper in wrappers))
+    return module.but(ref=inner[0] if len(inner) == 1 else inner or None)
 
 
 def _inherit_mode(owner: Value, field: Value) -> Value:

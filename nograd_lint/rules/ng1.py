@@ -390,6 +390,8 @@ class AccumulatedGraph(Rule):
         fact, accumulator, value = accumulation.fact, accumulation.name, accumulation.value_node
         if analysis.state_of(fact).mode is not Mode.ENABLED or "used" in result.fate(accumulation.token):
             return None  # the total is differentiated on purpose
+        if _converted_where_a_tensor(value):
+            return None  # `loss.item() if task != 0 else loss`: the other branch holds the plain start value
         loops = [loop for loop in fact.loops if loop.function is fact.function]
         plain = accumulator.isidentifier()  # a name, not `self.losses` or `history["loss"]`
         if not loops or (plain and _rebound_in_loop(analysis, fact.function, accumulator, loops[-1].span, fact)):
@@ -437,6 +439,19 @@ class AccumulatedGraph(Rule):
         if _reported_as_evaluation(analysis, settings, fresh):
             return None
         return Finding(value, message, fix, confidence)
+
+
+def _converted_where_a_tensor(value: cst.BaseExpression) -> bool:
+    """`x.item() if cond else x`: the author converts `x` in the branch where it is a tensor and
+    adds it as it is in the other, where it still holds its plain start value (`x = 0.0`)."""
+    if not isinstance(value, cst.IfExp):
+        return False
+    for converted, plain in ((value.body, value.orelse), (value.orelse, value.body)):
+        if (isinstance(plain, cst.Name) and isinstance(converted, cst.Call) and not converted.args
+                and isinstance(converted.func, cst.Attribute) and converted.func.attr.value in ("item", "tolist")
+                and isinstance(converted.func.value, cst.Name) and converted.func.value.value == plain.value):
+            return True
+    return False
 
 
 def _runs_the_forward_pass(method: str) -> bool:
