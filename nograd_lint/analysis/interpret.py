@@ -2213,7 +2213,9 @@ def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpres
 
 
 def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> dict[str, Value]:
-    """Parameter name -> argument value for a call (positional and keyword; starred ones skipped)."""
+    """Parameter name -> argument value for a call (positional and keyword; `*args` gives the
+    parameters left its elements, each the whole value when they are not written out; `**kwargs`
+    is skipped)."""
     positional = _positional_names(function)
     if bound_self is not None and positional and _takes_self(function):
         bound = {positional[0]: bound_self}
@@ -2222,6 +2224,11 @@ def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optiona
         bound = {}
     index = 0
     for arg, value in arguments:
+        if arg.star == "*":  # `self.reparameterize(*latent_dist)`: mean and log-variance come from it
+            elements = value.elements
+            for offset, name in enumerate(positional[index:]):
+                bound[name] = elements[offset] if elements is not None and offset < len(elements) else value
+            break
         if arg.star:
             break
         if arg.keyword is not None:
