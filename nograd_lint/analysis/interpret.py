@@ -31,7 +31,7 @@ from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin,
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, BoundMethod, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
                       of_project_classes)
-from .syntax import ends_in_raise
+from .syntax import ends_in_raise, suite_statements
 from .treewalk import iter_nodes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -1826,7 +1826,8 @@ class Interpreter:
     def instantiate(self, fact: CallFact, cls: Value, arguments: list) -> Value:
         instance = self.model.instance_value(cls.ref)
         if instance.kind is Kind.MODULE:
-            return instance.but(training=Training.TRAIN)
+            frozen = True if self.frozen_by_init(cls.ref, fact.node) else instance.frozen
+            return instance.but(training=Training.TRAIN, frozen=frozen)
         modules = self.note_construction(fact, instance, arguments)
         held = join(*(value for _, value in arguments)) if arguments else PYTHON
         # an object keeps what it is built from (`CVResults(posterior=...)`, a dataclass of outputs),
@@ -1835,6 +1836,22 @@ class Interpreter:
         return instance.but(sources=held.sources, params=held.params, inference=inference,
                             fed_without_grad=held.fed_without_grad, constants=self.stored_constants(cls.ref, fact.node),
                             held=self._held_modules(cls.ref, modules))
+
+    def frozen_by_init(self, cls, node: cst.Call) -> bool:
+        """A module class whose `__init__` ends by setting `requires_grad` of every parameter
+        (`for p in self.parameters(): p.requires_grad = flag`, `self.requires_grad_(flag)`) to a
+        flag this construction makes False (written there, or the parameter's default: FID's
+        `InceptionV3([block])`, frozen unless asked otherwise)."""
+        init = self.model.method_of(cls, "__init__") if getattr(cls, "methods", None) is not None else None
+        owner = self.model.project.owner_of(init) if init is not None and self.model.project is not None else None
+        analysis = (owner or self.model).analysis if init is not None else None
+        if init is None or analysis is None:
+            return False
+        flags = _freezing_flags(analysis, init)
+        if not flags:
+            return False
+        given = dict(_literal_arguments(init, node, True, defaults=True, context=self.flags()))
+        return any(flag is False or (isinstance(flag, str) and given.get(flag, _MISSING) is False) for flag in flags)
 
     def _held_modules(self, cls, modules: Optional[dict]) -> tuple:
         """((attribute, module), ...) for the modules a constructor call passes that `__init__`
@@ -2559,6 +2576,34 @@ def _volatile_variable(fact: CallFact) -> bool:
         None, "torch.autograd.Variable", "torch.autograd.variable.Variable")
             and any(arg.keyword is not None and arg.keyword.value == "volatile" and isinstance(arg.value, cst.Name)
                     and arg.value.value == "True" for arg in fact.node.args))
+
+
+def _freezing_flags(analysis, init: FunctionInfo) -> list:
+    """What the statements of `init`'s own body set every parameter's `requires_grad` to: `False`
+    for a literal, the parameter's name for a flag `init` is given (`p.requires_grad =
+    requires_grad` in a loop over `self.parameters()`, `self.requires_grad_(flag)`)."""
+    params = set(_parameter_names(init))
+    flags = []
+    for statement in suite_statements(init.node.body):
+        value = None
+        if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and _calls_own(statement.iter, "parameters"):
+            for inner in suite_statements(statement.body):
+                small = inner.body[0] if isinstance(inner, cst.SimpleStatementLine) and len(inner.body) == 1 else None
+                if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                        and dotted_name(small.targets[0].target) == f"{statement.target.value}.requires_grad"):
+                    value = small.value
+        elif isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
+                and isinstance(statement.body[0], cst.Expr) and _calls_own(statement.body[0].value, "requires_grad_"):
+            args = statement.body[0].value.args
+            value = args[0].value if args else None
+        if isinstance(value, cst.Name):
+            flags.append(False if value.value == "False" else value.value if value.value in params else None)
+    return [flag for flag in flags if flag is not None]
+
+
+def _calls_own(node: cst.BaseExpression, method: str) -> bool:
+    """`self.<method>()`."""
+    return isinstance(node, cst.Call) and dotted_name(node.func) == f"self.{method}"
 
 
 def _thawed(flag: Optional[cst.BaseExpression]) -> Optional[bool]:
