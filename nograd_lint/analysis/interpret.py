@@ -1202,7 +1202,8 @@ class Interpreter:
         args = join(*(value for _, value in arguments)) if arguments else PYTHON
         if _volatile_variable(fact):
             self.result.volatile_calls.append(fact)  # the author meant no gradients here
-        if is_backward(fact):
+        if is_backward(fact) and not (receiver is not None and self._is_method(receiver, "backward")):
+            # (`self.capitalizer.backward(text)`, a project class's own method of that name, is not autograd's)
             self.backward(fact, receiver, env)
             return PYTHON
         if fact.qualified in ("copy.deepcopy", "copy.copy") and len(arguments) == 1:

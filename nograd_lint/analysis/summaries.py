@@ -815,6 +815,10 @@ class ModuleModel:
         sites = self._callers_beyond_tests(function)
         if not sites or self.passed_around(function):
             return []
+        # callers that run it with gradients off say nothing of what it does with them on, where
+        # others run it so (those unguarded calls are judged at the call, see `mixed_entry`)
+        enabled = [site for site in sites if not _runs_without_grad(site[1])]
+        sites = enabled or sites
         guards = self.guards(function)
         groups: dict[tuple, list] = {}
         for site in sites:
@@ -1433,6 +1437,12 @@ class ModuleModel:
             if callee is function:
                 sites.setdefault(id(fact), (fact, caller))
         return list(sites.values())
+
+
+def _runs_without_grad(call) -> bool:
+    """Does the call run with gradients disabled where it is (its block, or its function's entry)?"""
+    state = call.explicit if call.explicit is not None else call.function.entry if call.function is not None else None
+    return state is not None and state.mode.disables_grad
 
 
 def model_of(analysis: FileAnalysis) -> ModuleModel:

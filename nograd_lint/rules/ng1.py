@@ -414,8 +414,10 @@ class AccumulatedGraph(Rule):
             return None  # `history.append(total / n)` where `total` accumulates: fixing `total` fixes both
         displayed = not result.fate(accumulation.token)  # printed, logged, compared: never leaves as a tensor
         collected = isinstance(accumulation.fact.node, cst.Call)  # `outputs.append(x)`, not `total += x`
-        if collected and displayed and all("returned" in result.fate(token.id) for token in fresh):
-            return None  # a list that stays here of what the function returns anyway: it keeps no graph longer
+        if displayed and all("returned" in result.fate(token.id) for token in fresh):
+            # a total or a list that stays here, of outputs whose graph the function returns anyway
+            # (a sampled sequence's log-probabilities): it keeps no graph longer
+            return None
         scalars = [c for c in carriers if accumulation.carriers[c].is_loss or "loss" in c.lower()]
         # a backpropagated loss kept in a list is only history; outputs kept with their graph are
         # collected on purpose (their graphs may be needed later)
