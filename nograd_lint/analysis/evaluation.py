@@ -521,8 +521,23 @@ def _runs_only_named_modules(model: ModuleModel, token: Token) -> bool:
     summary = model.summary_of(token.callee) if token.callee is not None else None
     if summary is None or not summary.result.forwards or token.module.kind is Kind.MODULE:
         return False
+    owner = model.project.owner_of(token.callee) if model.project is not None else None
+    analysis = (owner or model).analysis
+    built = {name: assign.value for assign in analysis.facts_in(analysis.assigns, token.callee)
+             for name in assign.targets}
     return all(t.callee is None and t.module.kind is Kind.MODULE and t.module.evidence is Evidence.NAME
-               and t.module.ref is None and not t.module.params for t in summary.result.forwards)
+               and t.module.ref is None and not t.module.params
+               and _built_by_a_call_not_read(analysis, built.get(t.call.callee or "")) for t in summary.result.forwards)
+
+
+def _built_by_a_call_not_read(analysis: FileAnalysis, value: Optional[cst.BaseExpression]) -> bool:
+    """`LatticeDecoder(beam=13.0)`: an instance of a class imported from a package not read (no
+    torch class, no class of the project)."""
+    if not isinstance(value, cst.Call):
+        return False
+    qualified = analysis.imports.resolve(value.func)
+    return qualified is not None and qualified.split(".")[0] not in knowledge.TORCH_PACKAGES \
+        and qualified.rpartition(".")[2][:1].isupper()
 
 
 def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
