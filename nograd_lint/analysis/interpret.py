@@ -2231,9 +2231,9 @@ def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpres
 
 
 def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> dict[str, Value]:
-    """Parameter name -> argument value for a call (positional and keyword; `*args` gives the
-    parameters left its elements, each the whole value when they are not written out; `**kwargs`
-    is skipped)."""
+    """Parameter name -> argument value for a call (positional and keyword; a `*args` value gives
+    the parameters left its elements, each the whole value when they are not written out; a
+    `*args` expression, and `**kwargs`, are skipped). The arguments' values may be expressions."""
     positional = _positional_names(function)
     if bound_self is not None and positional and _takes_self(function):
         bound = {positional[0]: bound_self}
@@ -2242,7 +2242,7 @@ def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optiona
         bound = {}
     index = 0
     for arg, value in arguments:
-        if arg.star == "*":  # `self.reparameterize(*latent_dist)`: mean and log-variance come from it
+        if arg.star == "*" and isinstance(value, Value):  # `self.reparameterize(*latent_dist)`: mean and log-variance come from it
             elements = value.elements
             for offset, name in enumerate(positional[index:]):
                 bound[name] = elements[offset] if elements is not None and offset < len(elements) else value
