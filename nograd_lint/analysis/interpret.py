@@ -1848,7 +1848,7 @@ class Interpreter:
         analysis = (owner or self.model).analysis if init is not None else None
         if init is None or analysis is None:
             return False
-        flags = _freezing_flags(analysis, init)
+        flags = self.model.freezing_flags(init, analysis)
         if not flags:
             return False
         given = dict(_literal_arguments(init, node, True, defaults=True, context=self.flags()))
@@ -2579,7 +2579,7 @@ def _volatile_variable(fact: CallFact) -> bool:
                     and arg.value.value == "True" for arg in fact.node.args))
 
 
-def _freezing_flags(analysis, init: FunctionInfo) -> list:
+def freezing_flags(analysis, init: FunctionInfo) -> list:
     """What the statements of `init`'s own body set every parameter's `requires_grad` to: `False`
     for a literal, the parameter's name for a flag `init` is given (`p.requires_grad =
     requires_grad` in a loop over `self.parameters()`, `self.requires_grad_(flag)`)."""

@@ -28,7 +28,7 @@ from .imports import ImportMap, dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
-                        ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, interpret,
+                        ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
                         parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
 from .treewalk import child_pusher, is_detached, iter_nodes
@@ -1132,6 +1132,13 @@ class ModuleModel:
         model is."""
         methods = self.imported_methods(name) or self._methods_defined_in_run(name)
         return bool(methods) and all(self._disables_grad_itself(method) for method in methods)
+
+    def freezing_flags(self, init: FunctionInfo, analysis: FileAnalysis) -> list:
+        """`interpret.freezing_flags` of a class's `__init__`, read once however often it is built."""
+        key = ("freezing_flags", id(init))
+        if key not in self._ducks:
+            self._ducks[key] = freezing_flags(analysis, init)
+        return self._ducks[key]
 
     def _disables_grad_itself(self, method: FunctionInfo) -> bool:
         """Decorated to disable gradients (`@torch.inference_mode()`), or every call of its body is
