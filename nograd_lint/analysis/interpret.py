@@ -2066,14 +2066,17 @@ class Interpreter:
 
     # -- what the rules ask about ----------------------------------------------------------------
     def accumulated_assign(self, assign: cst.Assign, value: Value, env: dict) -> Value:
-        """`total = total + value`: the value bound, with the accumulator's pseudo-token."""
+        """`total = total + value`, or a running average `avg = avg * 0.99 + loss * 0.01`: the value
+        bound, with the accumulator's pseudo-token."""
         target = assign.targets[0].target if len(assign.targets) == 1 else None
         right = assign.value
-        if (target.__class__ is cst.Name and right.__class__ is cst.BinaryOperation  # by identity: see LEAF_LITERALS
-                and right.operator.__class__ is cst.Add and right.left.__class__ is cst.Name
-                and right.left.value == target.value):
-            added = self.value(right.right, env, MAX_DEPTH - 2)
-            return self.accumulate(assign, target.value, right.right, added, value, env)
+        if target.__class__ is not cst.Name or right.__class__ is not cst.BinaryOperation \
+                or right.operator.__class__ is not cst.Add:  # by identity: see LEAF_LITERALS
+            return value
+        for kept, term in ((right.left, right.right), (right.right, right.left)):
+            if _is_or_scales(kept, target.value) and not _mentions_name(term, target.value):
+                added = self.value(term, env, MAX_DEPTH - 2)
+                return self.accumulate(assign, target.value, term, added, value, env)
         return value
 
     def accumulate(self, node, name: str, value_node, value: Value, new: Value, env: dict) -> Value:
@@ -2577,6 +2580,18 @@ def _volatile_variable(fact: CallFact) -> bool:
         None, "torch.autograd.Variable", "torch.autograd.variable.Variable")
             and any(arg.keyword is not None and arg.keyword.value == "volatile" and isinstance(arg.value, cst.Name)
                     and arg.value.value == "True" for arg in fact.node.args))
+
+
+def _is_or_scales(node: cst.BaseExpression, name: str) -> bool:
+    """`name`, or `name` times a factor (`avg * 0.99`, `decay * avg`)."""
+    if node.__class__ is cst.Name:
+        return node.value == name
+    return (node.__class__ is cst.BinaryOperation and node.operator.__class__ is cst.Multiply
+            and any(side.__class__ is cst.Name and side.value == name for side in (node.left, node.right)))
+
+
+def _mentions_name(node: cst.BaseExpression, name: str) -> bool:
+    return any(child.__class__ is cst.Name and child.value == name for child in iter_nodes(node))
 
 
 def freezing_flags(analysis, init: FunctionInfo) -> list:

@@ -307,9 +307,9 @@ class AccumulatedGraph(Rule):
     """
     ## What it does
     Finds a loss or output tensor added up across loop iterations (`total_loss += loss`,
-    `total = total + loss`, `losses.append(loss)`, also into `self.history` or
-    `history["loss"]`) while gradients are on, when the accumulated value never reaches a
-    backward pass.
+    `total = total + loss`, a running average `avg = avg * 0.99 + loss * 0.01`,
+    `losses.append(loss)`, also into `self.history` or `history["loss"]`) while gradients are on,
+    when the accumulated value never reaches a backward pass.
 
     ## Why is this bad
     The accumulated tensor keeps a reference to every iteration's autograd graph. When no
