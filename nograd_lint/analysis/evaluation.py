@@ -944,7 +944,9 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 # the name it is assigned to is read only detached (an action to step the
                 # environment); detached into the loss the scope backpropagates, it is a TD
                 # target's shape (low: see `_copied_model`)
-                into_the_loss = token.id in result.detached_into_backward
+                # (or into what the scope returns, a loss for its caller to backpropagate: a GAN's
+                # samples, detached for the discriminator's loss)
+                into_the_loss = token.id in result.detached_into_backward or token.id in result.returned.detached
                 evidence = "its output is read only detached"
                 if into_the_loss:
                     evidence, confidence = "its output is detached into the loss", Confidence.LOW

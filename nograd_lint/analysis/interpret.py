@@ -1680,10 +1680,9 @@ class Interpreter:
                 result = result.but(frozen=shape.frozen if shape.frozen is not None else result.frozen,
                                     training=shape.training if shape.training is not Training.UNKNOWN else result.training,
                                     eval_reason=shape.eval_reason or result.eval_reason)
-        elif (returned and shape.graph is Graph.NO and shape.kind is Kind.TENSOR and shape.nograd is None
-              and not summary.runs_forward):
+        elif returned and shape.graph is Graph.NO and shape.kind is Kind.TENSOR and shape.nograd is None:
             # made from the arguments through what records nothing (`f1_score(y, s.argmax(1).numpy())`,
-            # `x.detach()`): their graphs do not come back
+            # `x.detach()`, a training step's `return loss.data[0] / n`): their graphs do not come back
             result = result.but(params=join(*returned).params)
         elif returned:
             result = _with_arguments(result, returned) if summary.returned.kind is not Kind.PYTHON else join(*returned)
@@ -2234,9 +2233,10 @@ def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpres
 
 
 def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> dict[str, Value]:
-    """Parameter name -> argument value for a call (positional and keyword; a `*args` value gives
-    the parameters left its elements, each the whole value when they are not written out; a
-    `*args` expression, and `**kwargs`, are skipped). The arguments' values may be expressions."""
+    """Parameter name -> argument value for a call (positional and keyword; a `*args` value that
+    carries the graphs of forward passes gives the parameters left its elements, each the whole
+    value when they are not written out; any other `*args`, and `**kwargs`, are skipped). The
+    arguments' values may be expressions."""
     positional = _positional_names(function)
     if bound_self is not None and positional and _takes_self(function):
         bound = {positional[0]: bound_self}
@@ -2245,7 +2245,9 @@ def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optiona
         bound = {}
     index = 0
     for arg, value in arguments:
-        if arg.star == "*" and isinstance(value, Value):  # `self.reparameterize(*latent_dist)`: mean and log-variance come from it
+        if arg.star == "*" and isinstance(value, Value) and (
+                value.sources or any(element.sources for element in value.elements or ())):
+            # `self.reparameterize(*latent_dist)`: mean and log-variance come from the encoder's pass
             elements = value.elements
             for offset, name in enumerate(positional[index:]):
                 bound[name] = elements[offset] if elements is not None and offset < len(elements) else value
