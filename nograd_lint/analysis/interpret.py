@@ -1880,12 +1880,13 @@ class Interpreter:
         init = methods.get("__init__")
         if init is None or init.class_name != cls.name:
             return None
-        # only the modules and the objects of project classes passed matter (see
-        # `fields_from_constructions`): a parameter given anything else, or left to its default,
-        # takes no mode; `self` is the object being built
+        # only the modules, the objects of project classes and the project's functions passed
+        # matter (see `fields_from_constructions`): a parameter given anything else, or left to
+        # its default, takes no mode; `self` is the object being built
         bound = _bind_arguments(init, arguments, bound_self=instance)
         passed = {name: value for name, value in bound.items()
-                  if value.kind is Kind.MODULE or name != _first_parameter(init) and of_project_classes(value)}
+                  if value.kind is Kind.MODULE or name != _first_parameter(init) and (
+                      of_project_classes(value) or value.kind is Kind.FUNCTION and isinstance(value.ref, FunctionInfo))}
         if self.result.constructions is None:
             self.result.constructions = {}
         self.result.constructions[id(fact.node)] = (fact, cls, init, passed)

@@ -744,8 +744,9 @@ class ModuleModel:
         stores as given (`self.model = model`) that each builder passes a module is a module
         (`Trainer(ConvNet(), optimizer)`), in eval mode when each passes one in eval mode
         (`Translator(load_test_model(path))`), unless another method stores or switches it; one
-        each builder passes an object of a project class holds that object (`RolloutWorker(env,
-        agents)`), unless another method stores it; the names of the classes whose fields changed."""
+        each builder passes an object of a project class, or a function of the project, holds it
+        (`RolloutWorker(env, agents)`, `EvaluateFewShot(eval_fn=proto_episode)`), unless another
+        method stores it; the names of the classes whose fields changed."""
         sites: dict[int, tuple] = {}
         own = [(fact, cls, params) for result in [s.result for s in self.summaries.values()] + [self.module_result]
                for fact, cls, _, params in (result.constructions or {}).values()]
@@ -764,7 +765,7 @@ class ModuleModel:
                     training = Training.EVAL if joined.training is Training.EVAL else Training.UNKNOWN
                     given.append((name, joined.but(sources=frozenset(), params=frozenset(), training=training,
                                                    evidence=max(joined.evidence, Evidence.CALLERS))))
-                elif of_project_classes(joined):
+                elif of_project_classes(joined) or _project_function(joined):
                     given.append((name, joined.but(sources=frozenset(), params=frozenset())))
             if not given:
                 continue
@@ -776,7 +777,8 @@ class ModuleModel:
                 evaled = value.training is Training.EVAL
                 weaker = old is not None and (old.kind is Kind.UNKNOWN or old.kind is Kind.MODULE and (
                     old.evidence < value.evidence or evaled and old.training is not Training.EVAL))
-                if of_project_classes(value) and old is not None and old.kind is Kind.UNKNOWN and attr not in cls.rebound_fields:
+                if ((of_project_classes(value) or _project_function(value)) and old is not None
+                        and old.kind is Kind.UNKNOWN and attr not in cls.rebound_fields):
                     cls.fields[attr] = value.but(sources=frozenset(), params=frozenset())
                     rebuilt.add(cls.name)
                 elif (value.kind is Kind.MODULE and weaker
@@ -1444,6 +1446,11 @@ class ModuleModel:
             if callee is function:
                 sites.setdefault(id(fact), (fact, caller))
         return list(sites.values())
+
+
+def _project_function(value: Value) -> bool:
+    """A function of the project (not a method bound to an object, not a library's)."""
+    return value.kind is Kind.FUNCTION and isinstance(value.ref, FunctionInfo)
 
 
 def _runs_without_grad(call) -> bool:
