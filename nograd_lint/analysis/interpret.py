@@ -1370,6 +1370,10 @@ class Interpreter:
                     self.result.guessed.add(id(fact.node))
                     return self.project_call(fact, nearby[0], arguments, bound_self=module, as_caller=bool(imported))
                 recorded = self.several_methods(fact, module, args, arguments, imported)
+                if recorded is None and not imported and len(nearby) > 1:
+                    # several classes beside this module define it (`gen.sample_z(shape)`, a draw
+                    # of noise in each): what none of them records, else nothing is guessed
+                    recorded = self.none_records(fact, args, nearby)
                 if recorded is not None:
                     return recorded
             if arguments and unknown_class and not fact.is_bare_statement and self.model.off_wherever_defined(method):
@@ -1551,12 +1555,23 @@ class Interpreter:
         summaries = [self.model.summary_of(one) for one in methods]
         if any(summary is None or summary.result.training for summary in summaries):
             return None
+        recorded = self.none_records(fact, args, methods)
+        if recorded is not None:
+            return recorded
+        self.result.guessed.add(id(fact.node))  # each is a callee only by its name: no caller's evidence
+        return self.one_of(fact, module, args, arguments, fact.method, methods)
+
+    def none_records(self, fact: CallFact, args: Value, methods) -> Optional[Value]:
+        """What a call of one of `methods` gives when none of them records anything (none trains,
+        and none runs a forward pass, or each is decorated to disable gradients); None otherwise."""
+        summaries = [self.model.summary_of(one) for one in methods]
+        if not summaries or any(summary is None or summary.result.training for summary in summaries):
+            return None
         if not any(summary.runs_forward for summary in summaries):
             return self.computed(fact.node, args)
         if all(one.entry.origin is Origin.DECORATOR and one.entry.mode.disables_grad for one in methods):
             return NO_GRAPH
-        self.result.guessed.add(id(fact.node))  # each is a callee only by its name: no caller's evidence
-        return self.one_of(fact, module, args, arguments, fact.method, methods)
+        return None
 
     def one_of(self, fact: CallFact, module: Value, args: Value, arguments: list, method: str, methods) -> Value:
         """A call of `method` on a module of one of several classes, each with its own: a forward

@@ -58,8 +58,8 @@ class LeakingSetGradEnabled(ContextRule):
     not reported: a file with `if __name__ == "__main__":`, a notebook, or a file whose top level
     does the work itself (calls that are not configuration, loops, `with` blocks, `sys.argv`,
     `parse_args()`). A call under `if __name__ == "__main__":` is never reported, nor one in a
-    command of a command-line program (a function decorated with click's or typer's `command`),
-    which the program runs and exits.
+    command of a command-line program (a function decorated with click's, typer's or sacred's
+    `command`, or sacred's `automain`), which the program runs and exits.
 
     ## Why is this bad
     The mode is global to the thread: after the function returns, gradients stay disabled for
@@ -181,16 +181,21 @@ class LeakingSetGradEnabled(ContextRule):
                           fix)
 
 
+_COMMAND_DECORATORS = {"click": ("command",), "typer": ("command",), "sacred": ("command", "automain", "main")}
+
+
 def _command_line_entry(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     """A command of a command-line program (`@click.command()`, `@cli.command()` of a click
-    group, typer's `@app.command()`): the program runs it and exits, so the mode it sets is the
-    run's, as at a script's top level."""
-    if not any(qualified.split(".", 1)[0] in ("click", "typer") for qualified in analysis.imports.aliases.values()):
+    group, typer's `@app.command()`, sacred's `@ex.command`/`@ex.automain` of an experiment): the
+    program runs it and exits, so the mode it sets is the run's, as at a script's top level."""
+    packages = {qualified.split(".", 1)[0] for qualified in analysis.imports.aliases.values()}
+    names = {name for package, found in _COMMAND_DECORATORS.items() if package in packages for name in found}
+    if not names:
         return False
     for decorator in function.node.decorators:
         spelled = dotted_name(decorator.decorator.func if isinstance(decorator.decorator, cst.Call)
                               else decorator.decorator) or ""
-        if spelled.rpartition(".")[2] == "command":
+        if spelled.rpartition(".")[2] in names:
             return True
     return False
 
