@@ -143,8 +143,9 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
     finally:
         _COMPUTING.discard(id(analysis))
     regions = _one_finding_per_call_tree(model, regions, whole)
+    # a region one of whose passes may need gradients to be evaluated at all: its `no_grad` would break it
     regions = [region for region in _one_per_place(model, regions)
-               if not all(_may_differentiate_its_input(model, token) for token in region.tokens)]
+               if not any(_may_differentiate_its_input(model, token) for token in region.tokens)]
     analysis.cache[key] = regions
     return regions
 
@@ -482,9 +483,10 @@ def _recording(model: ModuleModel, result: ScopeResult) -> list[Token]:
 
 
 def _may_differentiate_its_input(model: ModuleModel, token: Token) -> bool:
-    """A module of no known class (built by a loader or a registry) in a project whose imported
-    modules have a `forward` that calls `torch.autograd.grad`: it may be one of those models,
-    whose evaluation needs gradients (a learned potential's forces)."""
+    """A module of no known class (built by a loader or a registry) in a project with a module
+    whose evaluation calls `torch.autograd.grad` (see `differentiating_forward_imported`): it may
+    be one of those models, whose evaluation needs gradients (a learned potential's forces, a
+    renderer's surface normals)."""
     return (token.callee is None and token.module.kind is Kind.MODULE and token.module.ref is None
             and model.differentiating_forward_imported())
 

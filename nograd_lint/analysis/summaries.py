@@ -1179,25 +1179,33 @@ class ModuleModel:
         return self._methods_defined_in_run(name, nearby_only=True)
 
     def differentiating_forward_imported(self) -> bool:
-        """Does a project module this one imports define a `forward` and take gradients with
-        `torch.autograd.grad` (forces as the gradient of a learned energy, a physics-informed
-        residual)? A model of no known class that such a project builds may need gradients to
-        be evaluated at all."""
+        """Does a project module this one imports, or another file the run checks with it, define
+        a module that takes gradients with `torch.autograd.grad` to be evaluated (in its `forward`,
+        or in a method of a class with a `forward`: forces as the gradient of a learned energy, a
+        renderer's surface normals)? A model of no known class that such a project builds may
+        need gradients to be evaluated at all."""
         key = ("differentiating_forward",)
         if key not in self._ducks:
             self._ducks[key] = False  # a cycle of imports asks again: not shown yet
-            self._ducks[key] = self.project is not None and any(
+            here = os.path.abspath(self.analysis.path)
+            candidates = list(self._imported_texts()) + [
+                (path, 1, read_bytes(str(path))) for path in self.project.run_files_defining("forward")
+                if str(path) != here] if self.project is not None else []
+            self._ducks[key] = any(
                 (entry := self.project.entry(path, depth=depth)) is not None and entry.model is not None
                 and entry.model.forward_takes_gradients()
-                for path, depth, text in self._imported_texts()
+                for path, depth, text in candidates
                 if b"autograd" in text and b"def forward" in text and _INPUT_GRADIENT.search(text) is not None)
         return self._ducks[key]
 
     def forward_takes_gradients(self) -> bool:
-        """Does a `forward` of this module call `torch.autograd.grad` (not only import it)?"""
+        """Does a `forward` of this module, or another method of a class with one, call
+        `torch.autograd.grad` (not only import it)?"""
         calls = self.analysis.calls
+        modules = {function.class_name for function in self.analysis.functions
+                   if function.name == "forward" and function.class_name is not None}
         return any(call.qualified == "torch.autograd.grad" for function in self.analysis.functions
-                   if function.name == "forward" and function.may_mention("grad")
+                   if (function.name == "forward" or function.class_name in modules) and function.may_mention("grad")
                    for call in self.analysis.facts_in(calls, function))
 
     def _imported_defining(self, name: str) -> list[tuple[Path, int]]:
