@@ -1199,14 +1199,25 @@ class ModuleModel:
         return self._ducks[key]
 
     def forward_takes_gradients(self) -> bool:
-        """Does a `forward` of this module, or another method of a class with one, call
-        `torch.autograd.grad` (not only import it)?"""
+        """Does a `forward` of this module call `torch.autograd.grad` (not only import it), itself or
+        through the methods it calls, by name, that this module defines (`self.get_rgb(x)`, which
+        calls `self.implicit.gradient(points)`, which takes the gradient)?"""
         calls = self.analysis.calls
-        modules = {function.class_name for function in self.analysis.functions
-                   if function.name == "forward" and function.class_name is not None}
-        return any(call.qualified == "torch.autograd.grad" for function in self.analysis.functions
-                   if (function.name == "forward" or function.class_name in modules) and function.may_mention("grad")
-                   for call in self.analysis.facts_in(calls, function))
+        by_name: dict[str, list[FunctionInfo]] = {}
+        for function in self.analysis.functions:
+            by_name.setdefault(function.name, []).append(function)
+        reached, frontier = set(), [f for f in by_name.get("forward", ()) if f.class_name is not None]
+        while frontier:
+            function = frontier.pop()
+            if id(function) in reached:
+                continue
+            reached.add(id(function))
+            for call in self.analysis.facts_in(calls, function):
+                if call.qualified == "torch.autograd.grad":
+                    return True
+                if call.method is not None:  # a method, of `self` or of a field: whichever class defines it here
+                    frontier.extend(by_name.get(call.method, ()))
+        return False
 
     def _imported_defining(self, name: str) -> list[tuple[Path, int]]:
         """(file, depth) of the project modules this one imports, and of the submodules the
