@@ -32,7 +32,7 @@ from .imports import dotted_name
 from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, BoundMethod, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
                       of_project_classes)
 from .syntax import ends_in_raise, suite_statements
-from .treewalk import iter_nodes
+from .treewalk import iter_nodes, names_in
 
 if TYPE_CHECKING:  # pragma: no cover
     from .summaries import ModuleModel
@@ -1901,7 +1901,7 @@ class Interpreter:
         bound = _bind_arguments(init, arguments, bound_self=instance)
         passed = {name: value for name, value in bound.items()
                   if value.kind is Kind.MODULE or name != _first_parameter(init) and (
-                      of_project_classes(value) or value.kind is Kind.FUNCTION and isinstance(value.ref, FunctionInfo))}
+                      of_project_classes(value) or is_project_function(value))}
         if self.result.constructions is None:
             self.result.constructions = {}
         self.result.constructions[id(fact.node)] = (fact, cls, init, passed)
@@ -2089,7 +2089,7 @@ class Interpreter:
                 or right.operator.__class__ is not cst.Add:  # by identity: see LEAF_LITERALS
             return value
         for kept, term in ((right.left, right.right), (right.right, right.left)):
-            if _is_or_scales(kept, target.value) and not _mentions_name(term, target.value):
+            if _is_or_scales(kept, target.value) and target.value not in names_in(term):
                 added = self.value(term, env, MAX_DEPTH - 2)
                 return self.accumulate(assign, target.value, term, added, value, env)
         return value
@@ -2600,16 +2600,17 @@ def _volatile_variable(fact: CallFact) -> bool:
                     and arg.value.value == "True" for arg in fact.node.args))
 
 
+def is_project_function(value: Value) -> bool:
+    """A function of the project (not a method bound to an object, not a library's)."""
+    return value.kind is Kind.FUNCTION and isinstance(value.ref, FunctionInfo)
+
+
 def _is_or_scales(node: cst.BaseExpression, name: str) -> bool:
     """`name`, or `name` times a factor (`avg * 0.99`, `decay * avg`)."""
     if node.__class__ is cst.Name:
         return node.value == name
     return (node.__class__ is cst.BinaryOperation and node.operator.__class__ is cst.Multiply
             and any(side.__class__ is cst.Name and side.value == name for side in (node.left, node.right)))
-
-
-def _mentions_name(node: cst.BaseExpression, name: str) -> bool:
-    return any(child.__class__ is cst.Name and child.value == name for child in iter_nodes(node))
 
 
 def freezing_flags(analysis, init: FunctionInfo) -> list:

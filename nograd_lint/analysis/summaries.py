@@ -29,7 +29,7 @@ from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
-                        parameter_free_module, super_init_call)
+                        is_project_function, parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
 from .treewalk import child_pusher, is_detached, iter_nodes
 from .syntax import ends_in_raise, is_stub
@@ -765,7 +765,7 @@ class ModuleModel:
                     training = Training.EVAL if joined.training is Training.EVAL else Training.UNKNOWN
                     given.append((name, joined.but(sources=frozenset(), params=frozenset(), training=training,
                                                    evidence=max(joined.evidence, Evidence.CALLERS))))
-                elif of_project_classes(joined) or _project_function(joined):
+                elif of_project_classes(joined) or is_project_function(joined):
                     given.append((name, joined.but(sources=frozenset(), params=frozenset())))
             if not given:
                 continue
@@ -777,7 +777,7 @@ class ModuleModel:
                 evaled = value.training is Training.EVAL
                 weaker = old is not None and (old.kind is Kind.UNKNOWN or old.kind is Kind.MODULE and (
                     old.evidence < value.evidence or evaled and old.training is not Training.EVAL))
-                if ((of_project_classes(value) or _project_function(value)) and old is not None
+                if ((of_project_classes(value) or is_project_function(value)) and old is not None
                         and old.kind is Kind.UNKNOWN and attr not in cls.rebound_fields):
                     cls.fields[attr] = value.but(sources=frozenset(), params=frozenset())
                     rebuilt.add(cls.name)
@@ -917,7 +917,7 @@ class ModuleModel:
 
     def called_function(self, value: Value) -> Optional[FunctionInfo]:
         """What calling `value` runs, when it is a project function or has a project `__call__`."""
-        if value.kind is Kind.FUNCTION and isinstance(value.ref, FunctionInfo):
+        if is_project_function(value):
             return value.ref
         if value.kind is Kind.OBJECT:
             return self.method_of(value.ref, "__call__")
@@ -1465,11 +1465,6 @@ class ModuleModel:
             if callee is function:
                 sites.setdefault(id(fact), (fact, caller))
         return list(sites.values())
-
-
-def _project_function(value: Value) -> bool:
-    """A function of the project (not a method bound to an object, not a library's)."""
-    return value.kind is Kind.FUNCTION and isinstance(value.ref, FunctionInfo)
 
 
 def _runs_without_grad(call) -> bool:
