@@ -244,7 +244,7 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
         return _block_regions(model, function, result, extra_names)
     summary = model.summary_of(function)
     if result.context.constants and summary is not None and (
-            summary.result.training or any(other.training for other in model.results_of(function))
+            _trains_where_skipped(summary.result, result) or any(other.training for other in model.results_of(function))
             or _caller_verdict(model, function) == "differentiated"):
         # it trains (with the arguments some caller gives, `compute_loss(..., eval=False)`), or a
         # caller backpropagates through what it returns, for other arguments
@@ -258,6 +258,15 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     if region is not None:
         return [region]
     return _block_regions(model, function, result, extra_names)
+
+
+def _trains_where_skipped(summary: ScopeResult, result: ScopeResult) -> bool:
+    """Does the function's summary train at a call that `result`, interpreted with its callers'
+    literal arguments, did not reach (`if not eval: loss.backward()`)? One it reached and read
+    otherwise (a method of the model its callers pass, known there) trains for no other argument."""
+    reached = {key if isinstance(key, int) else key[0] for key in (*result.tokens, *result.outgoing_calls)}
+    reached.update(result.training_calls)
+    return any(id(call.node) not in reached for call in summary.training)
 
 
 def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeResult, tokens: list[Token],
@@ -301,7 +310,9 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     if loader is not None and hint is None:
         hint = f"it iterates `{loader.iter_name}`"
     kept = _kept_for_detached_reads(model, result, escaping)
-    module_evidence = max((t.module.evidence for t in tokens if t.module.kind is Kind.MODULE), default=Evidence.CALLERS)
+    module_evidence = max((t.module.evidence for t in tokens if t.module.kind is Kind.MODULE),
+                          default=min(Evidence.CALLERS, max((_callee_evidence(model, t) for t in tokens),
+                                                            default=Evidence.CALLERS)))
     sure_module = module_evidence >= Evidence.CALLERS and not all(_runs_only_named_modules(model, t) for t in tokens)
     if override is not None:
         confidence = Confidence.HIGH
@@ -514,6 +525,26 @@ def _callers_disable_unseen(model: ModuleModel, function: FunctionInfo, result: 
     (`y.type_as(x)` of a decoding loop's integer tokens)."""
     return (any(t.id in result.numpy_undetached and t.callee is None for t in result.forwards)
             and not model.call_sites(function) and not model.base_class_calls(function))
+
+
+def _callee_evidence(model: ModuleModel, token: Token, depth: int = 0) -> Evidence:
+    """How sure the modules a call of a project function runs are modules, as its callers make
+    them (`run_topk(emb_model=model)` of a `model` known only by its name): the surest of its
+    forward passes in the contexts it is interpreted in; "its callers pass one" when unknown, and
+    for a module it holds or finds itself (a field known by its name: an API's `self.model`) in a
+    module that imports PyTorch (in one that does not, `self.nx_generator` is a name only)."""
+    if token.module.kind is Kind.MODULE:
+        passed = bool(token.module.params - {"self", "cls"})
+        if passed or token.module.evidence > Evidence.NAME or not model.imports_torch:
+            return token.module.evidence
+        return Evidence.CALLERS
+    if token.callee is None or depth >= 2:
+        return Evidence.CALLERS
+    owner = (model.project.owner_of(token.callee) if model.project is not None else None) or model
+    # the contexts its callers give it (a module read only for its imports has none: what its
+    # parameters hold is not known there)
+    forwards = [t for result in owner.results_of(token.callee) for t in result.forwards]
+    return max((_callee_evidence(owner, t, depth + 1) for t in forwards), default=Evidence.CALLERS)
 
 
 def _runs_only_named_modules(model: ModuleModel, token: Token) -> bool:
@@ -1033,8 +1064,7 @@ def _unguarded_call_of_evaluation(model: ModuleModel, result: ScopeResult,
     else:
         return None, None
     entry = result.outgoing_calls.get(id(token.call.node))
-    guards = owner.guards(token.callee)
-    flags = tuple((name, value) for name, value in (entry[3] if entry else ()) if name in guards)
+    flags = owner.tested_flags(token.callee, entry[3] if entry else ())
     if len(results) != 1:  # interpreted once per set of flags its callers pass: this call's
         results = [r for r in results if r.context.constants == flags]
     if len(results) != 1:
@@ -1310,7 +1340,7 @@ def _call_does_not_train(model: ModuleModel, result: ScopeResult, token: Token) 
         value.kind is Kind.MODULE and "called" in given.param_uses.get(name, ()) for name, value in entry[2].items())
     if given is summary or given.result.training or not forward:
         return None
-    flags = ", ".join(f"{name}={value!r}" for name, value in entry[3] if name in model.guards(token.callee))
+    flags = ", ".join(f"{name}={value!r}" for name, value in model.tested_flags(token.callee, entry[3]))
     return f"`{token.callee.name}` does not train when called with {flags}, yet records graphs"
 
 
@@ -1446,7 +1476,14 @@ def _serves_loaded_weights(model: ModuleModel, function: FunctionInfo, result: S
         return LOADED_BY_THE_MODULE if served and _nothing_trains(model) else None
     cls = model.classes.get(function.class_name)
     served = cls is not None and not cls.is_module and all((t.call.callee or "").startswith("self.") for t in own)
-    return LOADED_BY_ITS_CLASS if served and _nothing_trains(model) else None
+    return LOADED_BY_ITS_CLASS if served and _nothing_trains(model) and not _base_class_trains_with(model, function) else None
+
+
+def _base_class_trains_with(model: ModuleModel, function: FunctionInfo) -> bool:
+    """Does a method of a project base class, in another file, call this hook and train (a
+    trainer's `process_batch` that backpropagates what the subclass's `forward_pass` returns)?"""
+    return any((summary := model.summary_of(caller)) is not None and bool(summary.result.training)
+               for caller, _, _, _ in model.base_class_calls(function))
 
 
 def _global_model(model: ModuleModel, function: FunctionInfo, token: Token) -> bool:

@@ -359,7 +359,7 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
     if project is not None and module_imports.star_modules:
         _bind_star_imports(module, module_imports, collector.imports, project)
     collector.local_wrappers = local_grad_wrappers(module, module_imports)
-    meanings = grad_meanings(module, collector.imports, project)  # star-imported names too
+    meanings = grad_meanings(module, collector.imports, project, path)  # star-imported names too
     for local, meaning in meanings.items():
         if meaning in knowledge.GRAD_CONTEXTS:
             collector.imports.alias(local, meaning)  # `class frozen_graph(torch.no_grad)`: it is no_grad
@@ -447,7 +447,7 @@ def _bind_star_imports(module: cst.Module, module_imports: ImportMap, imports: I
                 imports.aliases[local] = qualified
 
 
-def grad_meanings(module: cst.Module, imports: ImportMap, project=None) -> dict[str, str]:
+def grad_meanings(module: cst.Module, imports: ImportMap, project=None, path: str = "<string>") -> dict[str, str]:
     """Names of this module that are torch grad-mode contexts under another name: classes derived
     from one (`class frozen_graph(torch.no_grad)`: "torch.no_grad"), and names imported from the
     project's own modules that are such classes, or wrappers that disable gradients ("disabled",
@@ -460,8 +460,9 @@ def grad_meanings(module: cst.Module, imports: ImportMap, project=None) -> dict[
                 if qualified in knowledge.GRAD_CONTEXTS:
                     found[statement.name.value] = qualified
     if project is not None:
+        near = project.script_folder_of(path)
         for local, qualified in imports.aliases.items():
-            meaning = project.grad_meaning(qualified)
+            meaning = project.grad_meaning(qualified, near=near)
             if meaning is not None:
                 found.setdefault(local, meaning)
     return found
@@ -833,14 +834,19 @@ class _Collector:
 
     def _chosen_context(self, value: cst.BaseExpression) -> Optional[GradState]:
         """`torch.no_grad if compiled else torch.inference_mode`: either choice disables gradients,
-        so the mode under it is disabled (inference mode when both are)."""
+        so the mode under it is disabled (inference mode when both are). A choice between a
+        context that disables them and one that enables them (`torch.enable_grad if is_train else
+        torch.no_grad`) leaves the mode unknown, with the choice kept for callers that pass the
+        flag (see `Interpreter.state`)."""
         if value.__class__ is not cst.IfExp:
             return None
         uses = [context_use(self.imports, branch) for branch in (value.body, value.orelse)]
-        if any(use is None or not use.mode.disables_grad for use in uses):
+        if any(use is None for use in uses):
             return None
-        modes = {use.mode for use in uses}
-        return GradState(modes.pop() if len(modes) == 1 else Mode.DISABLED, Origin.WITH, value)
+        if all(use.mode.disables_grad for use in uses):
+            modes = {use.mode for use in uses}
+            return GradState(modes.pop() if len(modes) == 1 else Mode.DISABLED, Origin.WITH, value)
+        return GradState(Mode.UNKNOWN, Origin.WITH, value)
 
     def _aliased_context_use(self, item: cst.BaseExpression) -> Optional[ContextUse]:
         """`with t.no_grad():` after `t = torch` (a module bound to another name by assignment)."""

@@ -178,7 +178,8 @@ class ScopeResult:
     fates: dict[int, set] = dataclasses.field(default_factory=dict)  # token id -> {used, returned, stored}
     backward_values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, Value)
     training_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> CallFact: backward, optimizer, training helpers
-    wanting_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> CallFact
+    # id(call node) -> CallFact, and id(statement) -> AssignFact for `x.requires_grad = True`
+    wanting_calls: dict = dataclasses.field(default_factory=dict)
     switch_calls: dict = dataclasses.field(default_factory=dict)  # id(call node) -> (CallFact, key, "eval"/"train"/"unknown")
     returned: Value = PYTHON
     returns: bool = False
@@ -584,6 +585,17 @@ class Interpreter:
             return value
         return value.but(kind=Kind.UNKNOWN) if value.kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS) else value
 
+    def input_wants_gradients(self, assign: cst.Assign, target: cst.Attribute) -> None:
+        """`img.requires_grad = True` on a local tensor: gradients are wanted, as by
+        `img.requires_grad_()` (not `p.requires_grad = flag` in a loop over a module's parameters,
+        nor `self.temperature.requires_grad = True`: those thaw what a training step updates)."""
+        from .trainable import grad_switches  # it reads the interpreter's helpers
+        fact = self.model.fact_for(assign)
+        if (fact is not None and assign.value.__class__ is cst.Name and assign.value.value == "True"
+                and target.value.__class__ is cst.Name and target.value.value not in ("self", "cls")
+                and all(switch.node is not assign for switch in grad_switches(self.model, self.scope))):
+            self.result.wanting_calls[id(assign)] = fact
+
     def small(self, small: cst.BaseSmallStatement, env: dict) -> None:
         kind = small.__class__  # node types by identity: libcst's are ABCs, slow in `isinstance`
         if kind is cst.Assign:
@@ -592,6 +604,8 @@ class Interpreter:
             self.result.values[id(small.value)] = value
             for target in small.targets:
                 self.bind(target.target, value, env)
+                if target.target.__class__ is cst.Attribute and target.target.attr.value == "requires_grad":
+                    self.input_wants_gradients(small, target.target)
         elif kind is cst.AnnAssign:
             if small.value is not None:
                 self.bind(small.target, self.value(small.value, env), env)
@@ -913,7 +927,13 @@ class Interpreter:
         return state
 
     def _given_flag(self, state: GradState) -> GradState:
-        """`set_grad_enabled(flag)` (a `with` item or a decorator) with `flag` a literal the callers pass."""
+        """`set_grad_enabled(flag)` (a `with` item or a decorator) with `flag` a literal the callers
+        pass; or a context chosen by one (`ctx = torch.enable_grad if is_train else torch.no_grad`)."""
+        if isinstance(state.node, cst.IfExp):
+            chosen = self.constant_test(state.node.test)
+            use = context_use(self.analysis.imports, state.node.body if chosen else state.node.orelse) \
+                if chosen is not None else None
+            return state if use is None or use.mode is Mode.UNKNOWN else GradState(use.mode, state.origin, state.node)
         call = state.node.item if isinstance(state.node, cst.WithItem) else (
             state.node.decorator if isinstance(state.node, cst.Decorator) else state.node)
         flag = self._set_grad_flag(call)
@@ -1275,6 +1295,13 @@ class Interpreter:
         if receiver is not None and receiver.kind is not Kind.MODULE and _stores_arguments(method):
             for _, value in arguments:  # `buffer.add_sample(x)`: the object keeps them
                 self.leave(value, STORED)
+        if _steps_with(arguments):
+            # `loss_scaler(loss, optimizer, parameters=...)`, a helper not read given a loss and the
+            # optimizer: a training step (it backpropagates the loss and steps the optimizer)
+            self.result.training_calls[id(fact.node)] = fact
+            for _, value in arguments:
+                if value.kind in (Kind.TENSOR, Kind.UNKNOWN) and value.sources:
+                    self.mark(value, USED)
         return self.unknown_call(fact, node, args, arguments, callee)
 
     def method_call(self, node, fact: CallFact, env: dict, receiver: Value, arguments: list, args: Value) -> Optional[Value]:
@@ -1575,20 +1602,27 @@ class Interpreter:
 
     def one_of(self, fact: CallFact, module: Value, args: Value, arguments: list, method: str, methods) -> Value:
         """A call of `method` on a module of one of several classes, each with its own: a forward
-        pass of the module when every one runs one, else what they return; each is a callee,
+        pass of the module when every one runs one (what it returns is theirs when each returns
+        plain Python values), else what they return; each is a callee,
         called in this caller's context (its token, when every one runs the module, stays the
         module's forward pass)."""
         summaries = [self.model.summary_of(one) for one in methods]
         value = (self.forward(fact, module, args, arguments, method=method)
                  if all(summary is not None and summary.runs_forward for summary in summaries) else None)
         called = join(*(self.project_call(fact, one, arguments, bound_self=module) for one in methods))
-        return value if value is not None else called
+        if value is None or called.kind is Kind.PYTHON:
+            return called  # (each hands back plain values, `loss.item()`: the pass's graph is not returned)
+        return value
 
     def _trains_through_forward(self, fact: CallFact, module: Value) -> bool:
         """A module of a project class whose `forward` reaches a backward pass or an optimizer step
         with these literal arguments (a sharded loss that backpropagates each shard itself,
         `critic(dec_outs=out, labels=y, eval=False)`), or runs a hook of the class that does (a
-        test-time adaptation wrapper): its caller trains."""
+        test-time adaptation wrapper): its caller trains. A module of one of several project
+        classes (`for attack in attacks`, a list of attack modules) trains when one of them may."""
+        if isinstance(module.ref, tuple):
+            return any(self._trains_through_forward(fact, module.but(ref=one)) for one in module.ref
+                       if getattr(one, "methods", None) is not None)  # a ClassModel, not a library's name
         forward = self.model.method_of(module.ref, "forward") if module.ref is not None else None
         summary = self.model.summary_of(forward) if forward is not None else None
         if summary is None:
@@ -1649,6 +1683,9 @@ class Interpreter:
         constants = _literal_arguments(function, fact.node, bound_self is not None, defaults=True, context=self.flags())
         if bound_self is not None and bound_self.constants:
             constants = tuple(sorted(dict(constants + bound_self.constants).items()))
+        modes = training_flags(params)
+        if modes:
+            constants = tuple(sorted(dict(constants + modes).items()))
         key = id(fact.node)
         previous = self.result.outgoing_calls.get(key)
         if previous is not None and previous[1] is not function:
@@ -1681,7 +1718,7 @@ class Interpreter:
             self.result.training_calls[id(fact.node)] = fact
             if self.disabled(state):
                 self.note_failing_call(fact, function, params, constants)
-        if any(wanted.method not in knowledge.GRADIENT_HOOK_METHODS for wanted in summary.result.wants_grad):
+        if any(getattr(wanted, "method", None) not in knowledge.GRADIENT_HOOK_METHODS for wanted in summary.result.wants_grad):
             self.result.wanting_calls[id(fact.node)] = fact
             for value in params.values():
                 self.mark(value, USED)
@@ -1734,9 +1771,10 @@ class Interpreter:
                         and not _method_of_a_frozen_module(summary, params, arguments)
                         and (via_callback or not self.methods_record_nothing(summary, params)))
         # a module passed in and run may give its graph back when what comes back may carry one from
-        # the parameters (not when only an unknown global makes it uncertain: `total / batch_size`)
-        returns_graph = summary.returns_graph or (via_argument and shape.graph is not Graph.NO
-                                                  and bool(shape.params or shape.sources))
+        # the parameters (not when only an unknown global makes it uncertain: `total / batch_size`,
+        # nor a number the caller passes: `{"epoch": epoch, "loss": 0}`)
+        returns_graph = summary.returns_graph or (via_argument and shape.graph is not Graph.NO and (
+            bool(shape.sources) or any(name not in params or params[name].kind is not Kind.PYTHON for name in shape.params)))
         if runs_forward and not summary.enables_grad_itself:
             if self.disabled(state):
                 if returns_graph:
@@ -2286,6 +2324,15 @@ def _literal_choices(node: cst.BaseExpression) -> Optional[tuple]:
     return None if any(value is _MISSING for value in values) else values
 
 
+def training_flags(params: dict) -> tuple:
+    """`("model.training", False)` for each module passed in a known mode (`model.eval()` before
+    the call): what `if model.training:` in the callee reads, as a literal argument would be. Not
+    a method's own `self.training`: a module's methods serve its training and its evaluation
+    alike, and where each is judged (the method or its caller) is not for this to move."""
+    return tuple((f"{name}.training", value.training is Training.TRAIN) for name, value in params.items()
+                 if value.kind is Kind.MODULE and value.training is not Training.UNKNOWN and name not in ("self", "cls"))
+
+
 def _literal_arguments(function: FunctionInfo, node: cst.Call, method: bool, defaults: bool = False,
                        context: Context = DEFAULT_CONTEXT) -> tuple:
     """Parameters given a literal (True/False/None/a string/a number) at this call, or a name
@@ -2660,6 +2707,10 @@ def _calls_no_module_that_records(summary, params: dict, arguments: list) -> boo
                and (params[name].frozen or parameter_free_module(params[name]))]
     if not all(name in modules or _surely_no_module(params[name]) for name in called):
         return False
+    if any(params[name].is_loss and getattr(params[name].ref, "methods", None) is not None for name in modules) and any(
+            value.kind is Kind.MODULE and not (value.frozen or parameter_free_module(value))
+            for name, value in params.items() if name not in ("self", "cls")):
+        return False  # a project loss may run the networks it is handed (`criterion(x, y, student)`)
     return not modules or all(value.graph is not Graph.YES for _, value in arguments if value.kind is not Kind.MODULE)
 
 
@@ -2745,6 +2796,13 @@ def _trains_with(method: str, arguments: list) -> bool:
     words = knowledge.split_words(method)
     return (bool(words) and words[0] in knowledge.TRAINING_VERBS) or any(
         value.kind is Kind.OPTIMIZER for _, value in arguments)
+
+
+def _steps_with(arguments: list) -> bool:
+    """Given an optimizer and a tensor that may carry a graph (`scaler(loss, optimizer)`)."""
+    return (any(value.kind is Kind.OPTIMIZER for _, value in arguments)
+            and any(value.kind in (Kind.TENSOR, Kind.UNKNOWN) and value.graph is not Graph.NO and value.sources
+                    for _, value in arguments))
 
 
 def _infers(method: str) -> bool:

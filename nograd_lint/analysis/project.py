@@ -136,6 +136,18 @@ def path_kind(path: Union[str, Path]) -> str:
     return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
 
 
+_DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
+# `torch.autograd.grad(energy, pos, ...)`, or `grad(...)` imported from `torch.autograd`
+_INPUT_GRADIENT = re.compile(rb"\bautograd\.grad\s*\(|from\s+torch\.autograd\s+import\s[^\n]*\bgrad\b")
+
+
+class TextFacts(NamedTuple):
+    """What a module's text says, read without parsing it."""
+
+    defined: frozenset  # the (ASCII) names it defines a function of: `def name(`
+    input_gradient: bool  # it may define a `forward` that takes `torch.autograd.grad`
+
+
 @dataclasses.dataclass
 class Reads:
     """What analyses read from disk: project modules (absolute path -> digest of the bytes
@@ -182,6 +194,7 @@ class Project:
         self._layout = {str(source): path_kind(source)}  # a src layout or not
         self.source_roots = [source, self.root] if self._layout[str(source)] == "dir" else [self.root]
         self.script_folders: set[Path] = set()  # source roots only because a script there imports a neighbour
+        self._script_folder_of: dict[str, Optional[Path]] = {}  # module path -> its script folder (see `script_folder_of`)
         self._run_definitions: Optional[tuple] = None  # see `run_files_defining`
         self._entries: dict[Path, Entry] = {}
         self._unattributed = _Use()  # what work outside any recording touched (a run's own steps)
@@ -198,6 +211,7 @@ class Project:
         self.checked: set[Path] = set()  # the files a run checks: summarised whole, never on demand
         self._floor: Optional[tuple] = None  # (stamps of the metadata files, the torch floor they declare)
         self._grad_texts: dict = {}  # module path -> (its stamp, `_grad_text`)
+        self._text_facts: dict = {}  # module path -> (its stamp, `text_facts`)
         self._crawled: set[Path] = set()  # folders of files whose package root was looked for
         self.prepassed: dict[Path, Prepass] = {}  # a run's files: the pre-pass's trees, until built
 
@@ -225,6 +239,7 @@ class Project:
         if _imports_a_sibling(path, _imported_names(path) or set()):
             self.source_roots.append(folder)
             self.script_folders.add(folder)
+            self._script_folder_of.clear()
             self._paths.clear()
             self._gate.forget()  # names may be found in the new root
 
@@ -253,20 +268,43 @@ class Project:
             return None
         return name if Path(path).name == "__init__.py" else name.rpartition(".")[0]
 
-    def path_of(self, name: str) -> Optional[Path]:
+    def path_of(self, name: str, near: Optional[Path] = None) -> Optional[Path]:
+        """The file of module `name`; `near`: the script folder of the module that imports it,
+        searched first, as Python searches the running script's folder first (sibling folders of
+        a repository each with its own `train.py` beside its own `run.py`)."""
+        if near is not None:
+            key = (near, name)
+            if key not in self._paths:
+                self._paths[key] = self._find_in(near, name) or self.path_of(name)
+            return self._paths[key]
         if name not in self._paths:
             self._paths[name] = self._find_path(name)
         return self._paths[name]
 
+    def script_folder_of(self, path: Union[str, Path]) -> Optional[Path]:
+        """The folder of the module at `path` when it is a script folder (see `add_script_folder`)."""
+        if not self.script_folders:
+            return None
+        key = str(path)
+        if key not in self._script_folder_of:
+            folder = Path(os.path.dirname(os.path.abspath(path)))
+            self._script_folder_of[key] = folder if folder in self.script_folders else None
+        return self._script_folder_of[key]
+
+    def _find_in(self, root: Path, name: str) -> Optional[Path]:
+        base = os.path.join(str(root), *(part for part in name.split(".") if part))
+        for candidate in (base + ".py", os.path.join(base, "__init__.py")):
+            kind = path_kind(candidate)
+            self._uses[-1].probes[candidate] = kind
+            if kind == "file":
+                return Path(candidate)
+        return None
+
     def _find_path(self, name: str) -> Optional[Path]:
-        parts = [part for part in name.split(".") if part]
         for source_root in self.source_roots:
-            base = os.path.join(str(source_root), *parts)
-            for candidate in (base + ".py", os.path.join(base, "__init__.py")):
-                kind = path_kind(candidate)
-                self._uses[-1].probes[candidate] = kind
-                if kind == "file":
-                    return Path(candidate)
+            found = self._find_in(source_root, name)
+            if found is not None:
+                return found
         return None
 
     def sibling_module(self, package: str, qualified: str) -> bool:
@@ -403,29 +441,30 @@ class Project:
         for function in analysis.functions[since["functions"] if since else 0:]:
             self._owners[id(function)] = model
 
-    def module(self, name: str, depth: int = 1) -> Optional[Entry]:
-        path = self.path_of(name)
+    def module(self, name: str, depth: int = 1, near: Optional[Path] = None) -> Optional[Entry]:
+        path = self.path_of(name, near)
         if path is None:
             return None
         entry = self.entry(path, depth=depth)
         return entry if entry is not None and entry.model is not None else None
 
-    def _split(self, qualified: str, depth: int = 1) -> Optional[tuple[Entry, str]]:
-        """(module, attribute) for `pkg.mod.attr`, the longest module prefix of the project."""
+    def _split(self, qualified: str, depth: int = 1, near: Optional[Path] = None) -> Optional[tuple[Entry, str]]:
+        """(module, attribute) for `pkg.mod.attr`, the longest module prefix of the project
+        (`near`: see `path_of`)."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
-            if self.path_of(".".join(parts[:cut])) is not None:
-                entry = self.module(".".join(parts[:cut]), depth)
+            if self.path_of(".".join(parts[:cut]), near) is not None:
+                entry = self.module(".".join(parts[:cut]), depth, near)
                 return (entry, ".".join(parts[cut:])) if entry is not None else None
         return None
 
     # -- what the analysis asks -----------------------------------------------------------------
-    def value_of(self, qualified: str, hops: int = 0, depth: int = 1) -> Optional[Value]:
+    def value_of(self, qualified: str, hops: int = 0, depth: int = 1, near: Optional[Path] = None) -> Optional[Value]:
         """The value of a name imported from one of the project's modules (`depth`: the depth its
-        module gets, see MAX_SUMMARY_DEPTH; None beyond it)."""
+        module gets, see MAX_SUMMARY_DEPTH; None beyond it; `near`: see `path_of`)."""
         if depth > MAX_SUMMARY_DEPTH or hops > MAX_REEXPORT_HOPS:
             return None
-        split = self._split(qualified, depth)
+        split = self._split(qualified, depth, near)
         if split is None:
             return None
         entry, attribute = split
@@ -437,11 +476,11 @@ class Project:
         finally:
             self._resolving.discard(qualified)
 
-    def class_of(self, qualified: str, depth: int = 1):
+    def class_of(self, qualified: str, depth: int = 1, near: Optional[Path] = None):
         """The ClassModel of a project class, by its qualified name (its ancestry is read at any
         depth: whether a class is a module depends on it)."""
         from .lattice import Kind
-        value = self.value_of(qualified, depth=min(depth, MAX_SUMMARY_DEPTH))
+        value = self.value_of(qualified, depth=min(depth, MAX_SUMMARY_DEPTH), near=near)
         return value.ref if value is not None and value.kind is Kind.CLASS and not isinstance(value.ref, str) else None
 
     def ancestry_of(self, qualified: str) -> Optional[tuple]:
@@ -454,20 +493,20 @@ class Project:
         """What `from module import *` binds, when `module` is the project's (see gradgate.py)."""
         return self._gate.star_exports(module)
 
-    def grad_meaning(self, qualified: str, hops: int = 0) -> Optional[str]:
+    def grad_meaning(self, qualified: str, hops: int = 0, near: Optional[Path] = None) -> Optional[str]:
         """What an imported project name is as a grad-mode context: a torch context's qualified
         name for a subclass of one, "disabled"/"inference" for a wrapper that disables gradients.
         Modules that surely export none (see gradgate.py) are not read for it."""
         if not self._gate.may_be_grad_context(qualified):
             return None
-        split = self._split(qualified)
+        split = self._split(qualified, near=near)
         if split is None or hops > MAX_REEXPORT_HOPS:
             return None
         entry, attribute = split
         analysis = entry.analysis
         meaning = analysis.grad_exports.get(attribute)
-        if meaning is None and attribute in analysis.module_imports.aliases:
-            return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1)  # a re-export
+        if meaning is None and attribute in analysis.module_imports.aliases:  # a re-export
+            return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1, self.script_folder_of(entry.path))
         return meaning
 
     def imported_files(self, path: Path, tree: Optional[ast.AST] = None) -> set[Path]:
@@ -494,9 +533,10 @@ class Project:
                 if base:
                     names.add(base)
                     imported.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-        found = {found for found in map(self.path_of, names | imported) if found is not None}
+        near = self.script_folder_of(path)
+        found = {found for found in (self.path_of(name, near) for name in names | imported) if found is not None}
         for qualified in imported:
-            if self.path_of(qualified) is None:  # a name, not a module
+            if self.path_of(qualified, near) is None:  # a name, not a module
                 found |= self._reexported_from(qualified)
         return found
 
@@ -581,19 +621,32 @@ class Project:
         """The files this run checks (analysed together) whose text has `def name(`; each file's
         text is searched once a run, and every one is a read of the work that asks (a `def` added
         to any of them changes the answer)."""
-        from .summaries import _DEFINED  # summaries reads this module
         checked = frozenset(path for path in self.checked if path.suffix == ".py")
         if self._run_definitions is None or self._run_definitions[0] != checked:
-            defined = []
-            for path in sorted(checked):
-                try:
-                    names = frozenset(found.decode("ascii") for found in _DEFINED.findall(read_bytes(str(path))))
-                except SourceError:
-                    continue
-                defined.append((path, names))
+            defined = [(path, facts.defined) for path in sorted(checked)
+                       if (facts := self.text_facts(path, note=False)) is not None]
             self._run_definitions = (checked, defined)
         self._uses[-1].entries.update(checked)
         return [path for path, names in self._run_definitions[1] if name in names]
+
+    def text_facts(self, path: Path, note: bool = True) -> Optional["TextFacts"]:
+        """What the text of the module at `path` says without parsing it (see `TextFacts`), read
+        once per version on disk; None when it cannot be read. `note`: a read of the work that
+        asks (what it decides changes with the text)."""
+        stamp = _stamp(path)
+        known = self._text_facts.get(path)
+        if known is None or known[0] != stamp:
+            try:
+                data = read_bytes(str(path))
+            except SourceError:
+                facts = None
+            else:
+                facts = TextFacts(frozenset(found.decode("ascii") for found in _DEFINED.findall(data)),
+                                  b"autograd" in data and b"def forward" in data and _INPUT_GRADIENT.search(data) is not None)
+            known = self._text_facts[path] = (stamp, facts)
+        if note:
+            self.note_read(path)
+        return known[1]
 
     @staticmethod
     def neighbourhood(path: Path) -> Path:

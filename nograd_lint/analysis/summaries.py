@@ -21,7 +21,7 @@ from typing import Callable, Iterable, Optional
 
 import libcst as cst
 
-from ..io.sources import SourceError, read_bytes
+from ..io.sources import read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
 from .imports import ImportMap, dotted_name
@@ -47,9 +47,6 @@ MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {
 _GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "detach", ".data", "requires_grad")
 _CALLS_OWN_METHOD = re.compile(r"self\.(?!register_buffer\b)\w+\s*\(")  # `self._build_model()` in `__init__`
 _UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
-_DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
-# `torch.autograd.grad(energy, pos, ...)`, or `grad(...)` imported from `torch.autograd`
-_INPUT_GRADIENT = re.compile(rb"\bautograd\.grad\s*\(|from\s+torch\.autograd\s+import\s[^\n]*\bgrad\b")
 _WORD = re.compile(r"\w+")
 
 
@@ -122,8 +119,9 @@ class ClassModel:
         """A module class derived from `nn.Module` alone whose fields hold no parameter and no
         module with one: plain values, tensors made without gradients (buffers), parameter-free or
         frozen layers (`Audio2Mel` with its window and filter bank as buffers, an SSIM made of
-        pooling layers). Its forward pass records nothing its input does not bring."""
-        if not self.is_module or self.is_loss or not self.ancestry or set(self.ancestry) - knowledge.PLAIN_MODULE_CLASSES:
+        pooling layers, a loss that runs the networks it is given). Its forward pass records
+        nothing its input does not bring."""
+        if not self.is_module or not self.ancestry or set(self.ancestry) - knowledge.PLAIN_MODULE_CLASSES:
             return False
         if self._parameter_free is None:
             self._parameter_free = False  # a class holding itself: not shown free
@@ -256,7 +254,7 @@ class FunctionSummary:
 
     def given(self, constants: tuple) -> "FunctionSummary":
         """The summary of a call with these literal arguments (`run_epoch(..., train=False)`)."""
-        constants = tuple(c for c in constants if c[0] in self.model.guards(self.function))
+        constants = self.model.tested_flags(self.function, constants)
         if not constants:
             return self
         if constants not in self._trains:
@@ -493,7 +491,8 @@ class ModuleModel:
         # that builds an instance of it) is answered from the bases of this module
         self._set_kind(cls, ancestors)
         for base in list(ancestors):
-            imported = self.project.class_of(base, self.depth + 1) if self.project is not None else None
+            imported = (self.project.class_of(base, self.depth + 1, self.project.script_folder_of(self.analysis.path))
+                        if self.project is not None else None)
             if imported is not None:  # a class of another project module: its ancestry and methods
                 ancestors.extend(imported.ancestry)
                 for name, method in imported.methods.items():
@@ -821,11 +820,9 @@ class ModuleModel:
         # others run it so (those unguarded calls are judged at the call, see `mixed_entry`)
         enabled = [site for site in sites if not _runs_without_grad(site[1])]
         sites = enabled or sites
-        guards = self.guards(function)
         groups: dict[tuple, list] = {}
         for site in sites:
-            key = tuple((name, value) for name, value in site[3] if name in guards)
-            groups.setdefault(key, []).append(site)
+            groups.setdefault(self.tested_flags(function, site[3]), []).append(site)
         if len(groups) > MAX_CONTEXTS:
             groups = {(): sites}
         contexts = []
@@ -995,6 +992,28 @@ class ModuleModel:
             self._ducks[key] = guards - self.analysis.names_bound_in(function)
         return self._ducks[key]
 
+    def tested_flags(self, function: FunctionInfo, constants: tuple) -> tuple:
+        """The literal arguments (`(name, literal)`) whose value decides the function's branches:
+        those of its guards, and of parameters it tests and binds again only to that same literal
+        (`backprop=False` passed, `backprop = False` in one branch: it stays False)."""
+        guards = self.guards(function)
+        return tuple((name, value) for name, value in constants
+                     if name in guards or self._rebound_only_to(function, name, value))
+
+    def _rebound_only_to(self, function: FunctionInfo, name: str, literal) -> bool:
+        key = ("rebound", id(function), name)
+        if key not in self._ducks:
+            from .interpret import _MISSING, _literal_of  # the interpreter reads this module
+            values = set()
+            for assign in self.analysis.facts_in(self.analysis.assigns, function):
+                if name in assign.targets:
+                    value = _literal_of(assign.value) if assign.value is not None and not assign.augmented and (
+                        assign.node is not None and assign.node.__class__ is cst.Assign) else _MISSING
+                    values.add(value if value is not _MISSING and value.__class__ is bool else _MISSING)
+            tested = name in _guard_parameters(function)
+            self._ducks[key] = frozenset(values) if tested and values and _MISSING not in values else frozenset()
+        return self._ducks[key] == {literal} and literal.__class__ is bool
+
     def passed_around(self, function: FunctionInfo) -> bool:
         """The function's name is used other than to call it (a callback, `map(fn, ...)`, an
         attribute read): it has callers we cannot see."""
@@ -1013,6 +1032,7 @@ class ModuleModel:
             self._called_names = called
         return any(use.node is not function.node.name and id(use.node) not in self._called_names
                    and not (function.class_name is not None and self._local_name(use))
+                   and not (function.class_name is None and _read_as_attribute(use))
                    for use in self.analysis.uses_of(function.name))
 
     def _local_name(self, use) -> bool:
@@ -1188,14 +1208,14 @@ class ModuleModel:
         if key not in self._ducks:
             self._ducks[key] = False  # a cycle of imports asks again: not shown yet
             here = os.path.abspath(self.analysis.path)
-            candidates = list(self._imported_texts()) + [
-                (path, 1, read_bytes(str(path))) for path in self.project.run_files_defining("forward")
+            candidates = list(self._imported_files()) + [
+                (path, 1) for path in self.project.run_files_defining("forward")
                 if str(path) != here] if self.project is not None else []
             self._ducks[key] = any(
                 (entry := self.project.entry(path, depth=depth)) is not None and entry.model is not None
                 and entry.model.forward_takes_gradients()
-                for path, depth, text in candidates
-                if b"autograd" in text and b"def forward" in text and _INPUT_GRADIENT.search(text) is not None)
+                for path, depth in candidates
+                if (facts := self.project.text_facts(path)) is not None and facts.input_gradient)
         return self._ducks[key]
 
     def forward_takes_gradients(self) -> bool:
@@ -1222,20 +1242,20 @@ class ModuleModel:
     def _imported_defining(self, name: str) -> list[tuple[Path, int]]:
         """(file, depth) of the project modules this one imports, and of the submodules the
         packages among them import, whose text has `def name(`."""
-        if not (name.isascii() and name.isidentifier()):  # `_DEFINED` reads ASCII names only
+        if not (name.isascii() and name.isidentifier()):  # `TextFacts.defined` holds ASCII names only
             pattern = re.compile(rb"\bdef\s+" + re.escape(name.encode()) + rb"\s*\(")
-            return [(path, depth) for path, depth, text in self._imported_texts() if pattern.search(text)]
+            return [(path, depth) for path, depth in self._imported_files() if pattern.search(read_bytes(str(path)))]
         key = ("imported_definitions",)
-        if key not in self._ducks:  # one search of each text, however many names are asked for
-            self._ducks[key] = [(path, depth, frozenset(found.decode("ascii") for found in _DEFINED.findall(text)))
-                                for path, depth, text in self._imported_texts()]
+        if key not in self._ducks:  # the names of each file, however many are asked for
+            self._ducks[key] = [(path, depth, facts.defined) for path, depth in self._imported_files()
+                                if (facts := self.project.text_facts(path)) is not None]
         return [(path, depth) for path, depth, defined in self._ducks[key] if name in defined]
 
-    def _imported_texts(self) -> list[tuple[Path, int, bytes]]:
-        """(file, depth, bytes) of the project modules this one imports, and of the submodules the
-        packages among them import, read once per module."""
+    def _imported_files(self) -> list[tuple[Path, int]]:
+        """(file, depth) of the project modules this one imports, and of the submodules the
+        packages among them import, that can be read."""
         from .project import MAX_SUMMARY_DEPTH  # the project imports this module
-        key = ("imported_texts",)
+        key = ("imported_files",)
         if key in self._ducks:
             return self._ducks[key]
         found, seen = [], {os.path.abspath(self.analysis.path)}
@@ -1248,11 +1268,9 @@ class ModuleModel:
                 if str(imported) in seen:
                     continue
                 seen.add(str(imported))
-                self.project.note_read(imported)  # a `def name(` added later changes the answers
-                try:
-                    found.append((imported, depth + 1, read_bytes(str(imported))))
-                except SourceError:
+                if self.project.text_facts(imported) is None:  # (a `def name(` added later changes the answers)
                     continue
+                found.append((imported, depth + 1))
                 if imported.name == "__init__.py":
                     frontier.append((imported, depth + 1))
         self._ducks[key] = found
@@ -1284,7 +1302,8 @@ class ModuleModel:
         """Values of imported names: the project's own functions and classes, torch.nn classes,
         optimizers, model classes."""
         if self.project is not None:
-            found = self.project.value_of(qualified, hops, self.depth + (0 if hops else 1))
+            found = self.project.value_of(qualified, hops, self.depth + (0 if hops else 1),
+                                          self.project.script_folder_of(self.analysis.path))
             if found is not None:
                 return found
         if qualified in knowledge.GRAD_CONTEXTS or _is_torch_function(qualified):
@@ -1415,8 +1434,16 @@ class ModuleModel:
     def may_use_torch(self) -> bool:
         """False for a module that imports another array framework (TensorFlow, JAX, MXNet...) and
         no PyTorch package: its `model.eval()` and `predict` are not PyTorch's."""
-        roots = {qualified.split(".")[0] for qualified in self.analysis.imports.aliases.values()}
+        roots = self._import_roots()
         return bool(roots & knowledge.TORCH_PACKAGES) or not roots & knowledge.OTHER_FRAMEWORKS
+
+    @property
+    def imports_torch(self) -> bool:
+        """Does the module import a PyTorch package (torch, or a library built on it)?"""
+        return bool(self._import_roots() & knowledge.TORCH_PACKAGES)
+
+    def _import_roots(self) -> set[str]:
+        return {qualified.split(".")[0] for qualified in self.analysis.imports.aliases.values()}
     def all_results(self) -> list[ScopeResult]:
         """The final result of every scope: each function in each of its contexts, and the module."""
         found = [r for function in self.analysis.functions for r in self.results_of(function)]
@@ -1501,6 +1528,12 @@ def _interpreted_entering(model: ModuleModel, function: FunctionInfo, entry: Gra
         return interpret(model, function, context)
     finally:
         function.entry = own
+
+
+def _read_as_attribute(use) -> bool:
+    """Is the name the attribute of another object (`args.evaluate_recon`, a flag of the same name
+    as a top-level function), no reference to the function?"""
+    return any(node.__class__ is cst.Attribute and node.attr is use.node for node in iter_nodes(use.statement))
 
 
 def _may_store_on_self(method: FunctionInfo, attr: str) -> bool:
@@ -1588,7 +1621,8 @@ def _callee_name(call: cst.Call) -> Optional[str]:
 
 
 def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
-    """Parameters that `if` tests of the function read: flags such as `train` or `mode`, and in
+    """Parameters that `if` tests of the function read: flags such as `train` or `mode`, the mode
+    of a module passed in (`if model.training:`), and in
     methods the attributes of `self` (`if self.opt is not None:`); parameters that say whether a
     tensor requires grad (`requires_grad=train`), and flags with a True/False default passed on
     to another call (`batchify(batch, train)`, whose callee may test them), and the flag of
@@ -1609,7 +1643,7 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
             found.update(arg.value.value for arg in node.args if arg.value.__class__ is cst.Name and arg.value.value in flags)
             if _callee_name(node) == "set_grad_enabled" and node.args and node.args[0].value.__class__ is cst.Name:
                 found.update({node.args[0].value.value} & names)  # `with torch.set_grad_enabled(train):`
-        if node.__class__ is cst.If:
+        if node.__class__ is cst.If or node.__class__ is cst.IfExp:  # (`ctx = enable_grad if train else no_grad`)
             tests = [node.test]
             while tests:  # `if mode == "train" or mode == "tune":` tests both sides
                 test = tests.pop()
@@ -1622,6 +1656,9 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
                     test = test.left
                 if isinstance(test, cst.Name) and test.value in names:
                     found.add(test.value)
+                elif (isinstance(test, cst.Attribute) and test.attr.value == "training" and isinstance(test.value, cst.Name)
+                      and test.value.value in names):
+                    found.add(f"{test.value.value}.training")  # `if model.training:` (see `training_flags`)
                 elif (isinstance(test, cst.Attribute) and isinstance(test.value, cst.Name) and test.value.value == "self"
                       and function.class_name is not None):
                     found.add(f"self.{test.attr.value}")

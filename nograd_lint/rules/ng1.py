@@ -12,6 +12,7 @@ from ..diagnostics import Confidence, Fix, FixSafety
 from ..analysis.summaries import model_of
 from ..analysis.prefilter import Signals
 from ..analysis.imports import dotted_name
+from ..analysis.calls import is_optimizer_call
 from ..analysis.gradmode import FileAnalysis, LoopInfo, Mode
 from ..analysis.lattice import Kind
 from ..analysis.evaluation import evaluation_regions
@@ -427,6 +428,10 @@ class AccumulatedGraph(Rule):
             # outputs collected in a forward): only a total that is displayed, or the total of
             # losses that were already backpropagated, is a leak.
             return None
+        if trained_on and plain and _chunks_of_one_step(analysis, result, accumulator, loops, fact):
+            # the losses of one step's chunks, each backpropagated (its buffers freed), summed for
+            # the log and reset at the next step (gradient accumulation): nothing builds up
+            return None
         carrier = carriers[0]
         scalar = accumulation.carriers[carrier].is_loss or "loss" in carrier.lower()
         method = "item" if scalar and displayed else "detach"
@@ -441,6 +446,15 @@ class AccumulatedGraph(Rule):
         if _reported_as_evaluation(analysis, settings, fresh):
             return None
         return Finding(value, message, fix, confidence)
+
+
+def _chunks_of_one_step(analysis: FileAnalysis, result, accumulator: str, loops: list, fact) -> bool:
+    """Is the innermost loop the chunks of one optimizer step (no `optimizer.step()` in it), with
+    the total made afresh in an enclosing loop, at each step?"""
+    inner = loops[-1].span
+    if any(inner.contains(call.index) and is_optimizer_call(call) and call.method == "step" for call in result.training):
+        return False  # a step per iteration: the total keeps the history of every step
+    return any(_rebound_in_loop(analysis, fact.function, accumulator, outer.span, fact) for outer in loops[:-1])
 
 
 def _converted_where_a_tensor(value: cst.BaseExpression) -> bool:
