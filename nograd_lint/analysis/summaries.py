@@ -988,19 +988,24 @@ class ModuleModel:
         if key not in self._ducks:
             # a parameter the body binds again (`if past is None: past = model(x)[1]` in a loop)
             # says nothing about the branches from the value callers pass
-            guards = _guard_parameters(function)
-            self._ducks[key] = guards - self.analysis.names_bound_in(function)
+            bound, tested = self.analysis.names_bound_in(function), _guard_parameters(function)
+            self._ducks[key] = tested - bound
+            self._ducks[("rebound guards", id(function))] = tested & bound  # see `tested_flags`
         return self._ducks[key]
 
     def tested_flags(self, function: FunctionInfo, constants: tuple) -> tuple:
         """The literal arguments (`(name, literal)`) whose value decides the function's branches:
         those of its guards, and of parameters it tests and binds again only to that same literal
         (`backprop=False` passed, `backprop = False` in one branch: it stays False)."""
+        if not constants:
+            return ()
         guards = self.guards(function)
+        rebound = self._ducks[("rebound guards", id(function))]
         return tuple((name, value) for name, value in constants
-                     if name in guards or self._rebound_only_to(function, name, value))
+                     if name in guards or (name in rebound and self._rebound_only_to(function, name, value)))
 
     def _rebound_only_to(self, function: FunctionInfo, name: str, literal) -> bool:
+        """Is the guard `name`, which the body binds again, bound only to `literal` (a bool)?"""
         key = ("rebound", id(function), name)
         if key not in self._ducks:
             from .interpret import _MISSING, _literal_of  # the interpreter reads this module
@@ -1010,8 +1015,7 @@ class ModuleModel:
                     value = _literal_of(assign.value) if assign.value is not None and not assign.augmented and (
                         assign.node is not None and assign.node.__class__ is cst.Assign) else _MISSING
                     values.add(value if value is not _MISSING and value.__class__ is bool else _MISSING)
-            tested = name in _guard_parameters(function)
-            self._ducks[key] = frozenset(values) if tested and values and _MISSING not in values else frozenset()
+            self._ducks[key] = frozenset(values) if values and _MISSING not in values else frozenset()
         return self._ducks[key] == {literal} and literal.__class__ is bool
 
     def passed_around(self, function: FunctionInfo) -> bool:
