@@ -6,7 +6,7 @@ The loop trains: silent. `main_logging_only` hands the loss to a logger with no 
 loop records a graph per batch that nothing uses, NG101."""
 import torch
 from torch import nn
-from timm.utils import NativeScaler
+from mixed_precision import NativeScaler
 from tracking import log_loss
 
 
