@@ -990,7 +990,8 @@ class ModuleModel:
             # says nothing about the branches from the value callers pass
             bound, tested = self.analysis.names_bound_in(function), _guard_parameters(function)
             self._ducks[key] = tested - bound
-            self._ducks[("rebound guards", id(function))] = tested & bound  # see `tested_flags`
+            rebound_key = ("rebound guards", id(function))
+            self._ducks[rebound_key] = tested & bound  # see `tested_flags`
         return self._ducks[key]
 
     def tested_flags(self, function: FunctionInfo, constants: tuple) -> tuple:
@@ -1000,7 +1001,8 @@ class ModuleModel:
         if not constants:
             return ()
         guards = self.guards(function)
-        rebound = self._ducks[("rebound guards", id(function))]
+        rebound_key = ("rebound guards", id(function))
+        rebound = self._ducks[rebound_key]
         return tuple((name, value) for name, value in constants
                      if name in guards or (name in rebound and self._rebound_only_to(function, name, value)))
 
