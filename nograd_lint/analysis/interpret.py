@@ -1249,10 +1249,7 @@ class Interpreter:
         if is_optimizer_call(fact) or (method in ("step", "zero_grad") and receiver is not None
                                        and receiver.kind is Kind.OPTIMIZER):
             if method != "zero_grad":  # clearing gradients is no training step (evaluation code does it too)
-                self.result.training_calls[id(fact.node)] = fact
-                for _, value in arguments:  # `self.critic_optim.step(loss)`: a wrapper that backpropagates it
-                    if value.kind in (Kind.TENSOR, Kind.UNKNOWN) and value.sources:
-                        self.mark(value, USED)
+                self.training_step(fact, arguments)  # `self.critic_optim.step(loss)`: a wrapper that backpropagates it
             return PYTHON
         if method == "__init__" and receiver is not None:
             self.store_base_fields(fact, arguments)
@@ -1298,11 +1295,15 @@ class Interpreter:
         if _steps_with(arguments):
             # `loss_scaler(loss, optimizer, parameters=...)`, a helper not read given a loss and the
             # optimizer: a training step (it backpropagates the loss and steps the optimizer)
-            self.result.training_calls[id(fact.node)] = fact
-            for _, value in arguments:
-                if value.kind in (Kind.TENSOR, Kind.UNKNOWN) and value.sources:
-                    self.mark(value, USED)
+            self.training_step(fact, arguments)
         return self.unknown_call(fact, node, args, arguments, callee)
+
+    def training_step(self, fact: CallFact, arguments: list) -> None:
+        """A call that trains on the tensors it is given (it backpropagates them): their graphs are used."""
+        self.result.training_calls[id(fact.node)] = fact
+        for _, value in arguments:
+            if value.kind in (Kind.TENSOR, Kind.UNKNOWN) and value.sources:
+                self.mark(value, USED)
 
     def method_call(self, node, fact: CallFact, env: dict, receiver: Value, arguments: list, args: Value) -> Optional[Value]:
         method = fact.method
@@ -1412,10 +1413,7 @@ class Interpreter:
                 return self.forward(fact, module, args, arguments, method=method)
             if _trains_with(method, arguments):
                 # `self.net.train_step(loss, self.optim)`: a training step, which backpropagates the loss
-                self.result.training_calls[id(fact.node)] = fact
-                for _, value in arguments:
-                    if value.kind in (Kind.TENSOR, Kind.UNKNOWN) and value.sources:
-                        self.mark(value, USED)
+                self.training_step(fact, arguments)
             if action or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
                 # `model.recompile()`, `module.Net(depth=3)`, `module.startswith("x")`: no forward pass
                 return UNKNOWN.but(params=module.params)
