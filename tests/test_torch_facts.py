@@ -332,6 +332,17 @@ def test_forward_outside_backward_inside_no_grad_works():
     torch.testing.assert_close(model.weight.grad, ref.weight.grad)
 
 
+def test_gradients_from_autograd_grad_carry_no_graph_unless_create_graph():
+    """Gradients `torch.autograd.grad` returns are plain values for a total (a MAML inner loop's
+    meta-gradients, summed over tasks): no graph unless `create_graph=True` asks for one."""
+    net = torch.nn.Linear(3, 1)
+    loss = net(torch.randn(4, 3)).pow(2).mean()
+    plain = torch.autograd.grad(loss, list(net.parameters()), retain_graph=True)
+    assert all(g.grad_fn is None and not g.requires_grad for g in plain)
+    kept = torch.autograd.grad(loss, list(net.parameters()), create_graph=True)
+    assert all(g.requires_grad for g in kept)
+
+
 def test_autograd_grad_create_graph_inside_no_grad_works():
     """NG201 must not flag: torch.autograd.grad(y, x, create_graph=True) on a
     graph built outside, called inside no_grad, returns gradients; with

@@ -15,7 +15,7 @@ from typing import Iterator, Optional, Sequence, Union
 import libcst as cst
 
 from . import knowledge
-from .calls import is_optimizer_call
+from .calls import is_backward, is_optimizer_call
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
 from ..diagnostics import Confidence
 from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, is_main_guard
@@ -777,8 +777,10 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
     if scope is None and analysis.global_state is not None and analysis.global_state.mode is not Mode.ENABLED:
         return []
     tokens = _recording(model, result)
-    if not tokens or _wants_grad_beside_training(model, scope, result):
+    if not tokens:
         return []
+    if _wants_grad_beside_training(model, scope, result):
+        return _after_differentiating_helpers(model, scope, result, tokens, [], extra_names)
     regions: list[EvalRegion] = []
     covered: list[Span] = []
     for loop in analysis.loops:
@@ -793,8 +795,54 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
         covered.extend(span for r in found for span in _spans(analysis, r))
         regions.extend(found)
     regions.extend(_periodic_evaluation_regions(model, scope, result, tokens, covered))
+    regions.extend(_after_differentiating_helpers(model, scope, result, tokens, covered, extra_names))
     regions.extend(_single_statement_regions(model, scope, result, tokens, covered))
     return regions
+
+
+def _after_differentiating_helpers(model: ModuleModel, scope, result: ScopeResult, tokens: list[Token],
+                                   covered: list, extra_names: Sequence[str]) -> list[EvalRegion]:
+    """A function that steps no optimizer and evaluates what a helper that differentiates makes
+    (an attack, a sampler following the model's input gradients: it backpropagates and steps no
+    optimizer either): in a block (the body, a loop's body) that calls the helper, the statements
+    after the last such call (or other call that wants gradients) that run forward passes and
+    throw every graph away (`x_adv = pgd(model, x, y)`, then `model(x_adv).argmax(1)`), judged as
+    the function would be. The helper stays outside the fix."""
+    analysis = model.analysis
+    if scope is None or not result.training or any(not _only_differentiates(model, result, call)
+                                                   for call in result.training):
+        return []
+    wanting = [call.index for call in result.training + result.wants_grad]
+    regions = []
+    for block, _ in _blocks(analysis, scope):
+        spans = [analysis.span_of(statement) for statement in block]
+        helped = [i for i, span in enumerate(spans) if any(span.contains(index) for index in wanting)]
+        if not helped:
+            continue
+        tail = [i for i in range(helped[-1] + 1, len(block)) if not any(s.contains(spans[i].start) for s in covered)]
+        inside = [t for t in tokens if any(spans[i].contains(t.call.index) for i in tail)]
+        if not inside or any(not result.dead(t) for t in inside):
+            continue
+        judged = _whole_function(model, scope, result, inside, extra_names)
+        if judged is None:
+            continue
+        holding = [i for i in tail if any(spans[i].contains(t.call.index) for t in inside)]
+        run = tuple(block[holding[0]:holding[-1] + 1])
+        covered.extend(analysis.span_of(statement) for statement in run)
+        regions.append(EvalRegion("statements", scope, run, inside, judged.evidence, judged.confidence, escapes=False))
+    return regions
+
+
+def _only_differentiates(model: ModuleModel, result: ScopeResult, call: CallFact, depth: int = 0) -> bool:
+    """Is the training call a call of a project function that backpropagates (here, or through the
+    functions it calls) and steps no optimizer? Anything else may train a model."""
+    called = result.outgoing_calls.get(id(call.node))
+    summary = model.summary_of(called[1]) if called is not None else None
+    if summary is None or depth > 3 or not summary.result.training:
+        return False
+    return all(is_backward(inner) and not is_optimizer_call(inner)
+               or _only_differentiates(model, summary.result, inner, depth + 1)
+               for inner in summary.result.training)
 
 
 def _periodic_evaluation_regions(model: ModuleModel, scope, result: ScopeResult, tokens: list[Token],
@@ -816,7 +864,8 @@ def _periodic_evaluation_regions(model: ModuleModel, scope, result: ScopeResult,
                     or any(s.contains(span.start) for s in covered)):
                 continue
             inside = [t for t in tokens if span.contains(t.call.index)]
-            sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK for t in inside)
+            # (a module run through a helper counts: `test_loss = score_matching_loss(score, x)`)
+            sure = any(_callee_evidence(model, t) >= Evidence.DUCK for t in inside)
             if not inside or not sure or not all(result.dead(t) for t in inside) or not any(
                     t.id in result.read_as_data for t in inside):
                 continue

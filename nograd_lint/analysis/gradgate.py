@@ -26,6 +26,7 @@ import re
 from pathlib import Path
 from typing import Callable, Iterator, Optional
 
+from ..io.sources import python_tree
 from .knowledge import may_name_grad_wrapper
 
 CONTEXT_NAMES = (b"no_grad", b"enable_grad", b"set_grad_enabled", b"inference_mode")
@@ -192,7 +193,7 @@ class _ModuleText:
         names of `__all__` when it is written out, else None)."""
         if self._star is None:
             try:
-                tree = ast.parse(self.data)
+                tree = python_tree(self.data)
             except (SyntaxError, ValueError):
                 self._star = ({}, [], None)
                 return self._star
@@ -239,7 +240,7 @@ class _ModuleText:
         tree = import_statements(self.data)  # the import statements alone, when none can hide
         if tree is None:
             try:
-                tree = ast.parse(self.data)
+                tree = python_tree(self.data)
             except (SyntaxError, ValueError):
                 return None
         bindings = _import_bindings(tree, package)

@@ -194,6 +194,9 @@ class ScopeResult:
     outgoing_calls: dict = dataclasses.field(default_factory=dict)
     constructions: Optional[dict] = None  # id(call node) -> (CallFact, ClassModel, __init__, {param: module passed})
     self_stores: dict = dataclasses.field(default_factory=dict)  # attribute of self -> Value
+    # modules frozen or thawed where they are named (`self.net.requires_grad_(False)`, a loop over
+    # `self.net.parameters()`): (key, frozen), frozen None when a runtime flag decides
+    freezes: list = dataclasses.field(default_factory=list)
     values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
     skipped: set = dataclasses.field(default_factory=set)  # ids of statements on branches never taken
     guessed: set = dataclasses.field(default_factory=set)  # ids of calls resolved only by a method's name
@@ -311,6 +314,7 @@ class Interpreter:
         self._parameters = set(_parameter_names(scope)) if scope is not None else set()
         self._assigned: Optional[cst.BaseExpression] = None
         self._frozen: set[str] = set()  # modules frozen through a loop over their parameters
+        self._parameter_owners: dict[str, Value] = {}  # `self.model` -> its value, where `.parameters()` was read
         self._attributes: dict[str, set[str]] = {}  # local name -> `name.attr` keys stored in env
         self.trains_here = any(is_backward(c) for c in model.analysis.facts_in(model.analysis.calls, scope))
 
@@ -713,9 +717,12 @@ class Interpreter:
         """The state `p.requires_grad = flag` for every `p` of `m.parameters()` leaves `m` in: frozen
         by `False` (`frozen=True`), thawed by `True` (`False`), either by a runtime flag (`None`)."""
         ref = parameter.ref
+        if isinstance(ref, tuple) and ref[0] == "parameters" and ref[1] not in env and ref[1] in self._parameter_owners:
+            env[ref[1]] = self._parameter_owners[ref[1]]  # a field (`self.model.parameters()`): frozen from here on
         if isinstance(ref, tuple) and ref[0] == "parameters" and ref[1] in env:
             env[ref[1]] = env[ref[1]].but(frozen=frozen)
             self._frozen.add(ref[1])
+            self.result.freezes.append((ref[1], frozen))
 
     def is_local(self, name: str) -> bool:
         """Bound in this scope (not a parameter, `self`, or a global)."""
@@ -1315,6 +1322,9 @@ class Interpreter:
         # a tensor has no `.eval()` or `.load_state_dict()`: a "tensor" that has is a module guessed
         # wrong (`net = model(scale=2)` in `__init__` calls a factory, not a forward pass)
         misread = receiver.kind is Kind.TENSOR and (switch is not None or method in MODULE_ONLY_METHODS)
+        if method == "requires_grad_" and key is not None and receiver.kind in (Kind.MODULE, Kind.UNKNOWN):
+            # (a field not known as a module yet may be one: `self.encoder = torch.load(path)`)
+            self.result.freezes.append((key, bool(fact.node.args) and _is_false(fact.node.args[0].value)))
         if _tensor_guessed_a_module(receiver, method, self.model):
             receiver = receiver.but(kind=Kind.TENSOR)
         if receiver.kind is Kind.MODULE or misread or (switch is not None and receiver.kind is Kind.UNKNOWN):
@@ -1335,6 +1345,8 @@ class Interpreter:
                     self._update_prefixed(key, module, env)
                 return module
             if method in ("parameters", "named_parameters", "buffers", "named_buffers"):
+                if key is not None:
+                    self._parameter_owners[key] = module
                 return Value(Kind.TENSOR, Graph.YES if not module.frozen else Graph.NO, params=module.params,
                              ref=("parameters", key))
             if method in ("state_dict",):
@@ -1404,7 +1416,8 @@ class Interpreter:
                     recorded = self.none_records(fact, args, nearby)
                 if recorded is not None:
                     return recorded
-            if arguments and unknown_class and not fact.is_bare_statement and self.model.off_wherever_defined(method):
+            keywords = frozenset(arg.keyword.value for arg in fact.node.args if arg.keyword is not None)
+            if arguments and unknown_class and not fact.is_bare_statement and self.model.off_wherever_defined(method, keywords):
                 # `self.model.forward_inference(tokens)`, each definition `@torch.inference_mode()`
                 # or all of its body under its own `no_grad`, whichever class the model is
                 return NO_GRAPH.but(params=module.params)
@@ -1414,8 +1427,9 @@ class Interpreter:
             if _trains_with(method, arguments):
                 # `self.net.train_step(loss, self.optim)`: a training step, which backpropagates the loss
                 self.training_step(fact, arguments)
-            if action or not arguments or method[:1].isupper() or method in knowledge.STRING_METHODS:
+            if action or not arguments or (method[:1].isupper() and stored is None) or method in knowledge.STRING_METHODS:
                 # `model.recompile()`, `module.Net(depth=3)`, `module.startswith("x")`: no forward pass
+                # (`self.GRU_update(y, x)` calls the submodule the object stores under that name)
                 return UNKNOWN.but(params=module.params)
             if fact.is_bare_statement:
                 # `model.manual_select(config)` whose result nobody takes: it configures the module
@@ -1556,6 +1570,12 @@ class Interpreter:
             return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
         if method is None and self._forward_records_nothing(module):
             return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
+        keywords = frozenset(arg.keyword.value for arg in fact.node.args if arg.keyword is not None)
+        if module.ref is None and keywords and method in (None, "forward") and self.model.off_wherever_defined(
+                "forward", keywords):
+            # `policy.forward(obs, deterministic=True)`: every `forward` of the project that takes
+            # those keywords runs under its own `no_grad`
+            return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
         token = self.token(fact, module, method=method)
         if not module.params - {"self", "cls"}:
             self.result.other_forwards = True
@@ -1566,7 +1586,18 @@ class Interpreter:
         own = self.model.method_of(module.ref, "forward") if module.ref is not None and method in (None, "forward") else None
         if own is not None and getattr(own, "node", None) is not None:  # a project class's own `forward`
             output = self.cut_by_callee(fact, own, _bind_arguments(own, arguments, module), output)
+            output = self.plain_parts(own, output)
         return output
+
+    def plain_parts(self, function: FunctionInfo, output: Value) -> Value:
+        """The output of a project module whose `forward` returns a tuple: the parts it returns as
+        plain values (metrics it computed with `.item()`, gradients from `torch.autograd.grad`)
+        carry no graph; the others carry the pass's."""
+        summary = self.model.summary_of(function)
+        shape = summary.returned if summary is not None and summary.result.returns else None
+        if shape is None or shape.elements is None or all(part.kind is not Kind.PYTHON for part in shape.elements):
+            return output
+        return output.but(elements=tuple(PYTHON if part.kind is Kind.PYTHON else output for part in shape.elements))
 
     def several_methods(self, fact: CallFact, module: Value, args: Value, arguments: list, methods: tuple) -> Optional[Value]:
         """A call of a method several classes define (two or more), on a module of unknown class.

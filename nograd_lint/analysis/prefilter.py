@@ -15,7 +15,7 @@ from .astwalk import walk
 from .interpret import MODULE_ONLY_METHODS
 from .knowledge import is_evaluation_name, looks_like_model
 from .prefilter_contexts import GRAD_WORDS, context_signals
-from ..io.sources import compile_quietly
+from ..io.sources import python_tree
 
 GRAD_CONTEXT_WORDS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode")
 # Words that make a framework's grad handling matter: Lightning's hook names (matched by name),
@@ -90,7 +90,7 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
     grad_context = text_signals(text).grad_context
     if tree is None:
         try:
-            tree = compile_quietly(source, "<unknown>")
+            tree = python_tree(source)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
             return ALL_SIGNALS
     found = dict(grad_context=grad_context, evaluation=False, forward=False, loss=False,

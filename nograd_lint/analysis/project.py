@@ -27,8 +27,8 @@ from typing import Callable, Iterator, NamedTuple, Optional, Union
 from ..io.bare_trees import bare_or_none
 from ..io.notebooks import Notebook, NotebookError, is_notebook
 from ..io.requirements import TorchFloor, declared_floor, metadata_files
-from ..io.sources import (SourceError, compile_quietly, decode_unknown_cookie, digest, parse, parsed_as_is,
-                          read_bytes)
+from ..io.sources import (LegacySyntax, SourceError, compile_quietly, decode_unknown_cookie, digest, parse,
+                          parsed_as_is, python_tree, read_bytes)
 from .evaluation import has_cells
 from .gradgate import GradGate, import_statements, resolve_relative, statements
 from .prefilter import text_signals
@@ -373,7 +373,13 @@ class Project:
             prepassed = self.prepassed.pop(path, None)
             tree = prepassed.tree if prepassed is not None and prepassed.source == text else None
             bare = bare_or_none(text, defer, tree) if source is None and (depth > 0 or not has_cells(text)) else None
-            module = bare.module if bare is not None else parse(text, str(path))
+            try:
+                module = bare.module if bare is not None else parse(text, str(path))
+            except LegacySyntax:  # Python 2 with `# %%` cells: its translation's tree, cells aside
+                bare = bare_or_none(text, defer) if source is None else None
+                if bare is None:
+                    raise
+                module = bare.module
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self, bare=bare,
                                      text=text)
             entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked, depth=depth)
@@ -411,6 +417,10 @@ class Project:
         self._entries[path] = entry
         self._current.clear()  # the entries of this path, under any spelling of it, are replaced
         twins = {(f.name, f.class_name, f.span.start, f.span.end): f for f in entry.analysis.functions}
+        # the values callers in other modules pass hold the first reading's classes, whose methods
+        # are that reading's functions: a call of one is a call of its twin here
+        entry.model.twins = {id(f): twins[key] for f in old.analysis.functions
+                             if (key := (f.name, f.class_name, f.span.start, f.span.end)) in twins}
         for result, fact, function, params, constants, caller in old.model._external:
             twin = twins.get((function.name, function.class_name, function.span.start, function.span.end))
             if twin is not None:
@@ -518,7 +528,7 @@ class Project:
             try:
                 data = read_bytes(str(path))
                 # its import statements parsed alone, unless the text may hide one from that
-                tree = import_statements(data) or compile_quietly(data, str(path))
+                tree = import_statements(data) or python_tree(data, str(path))
             except (SourceError, SyntaxError, ValueError, RecursionError, MemoryError, OSError):
                 return set()
         package = self.package_of(path)
@@ -886,8 +896,16 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], Prepass]] = None
             continue
         if entry.path not in programs:  # a notebook is checked alone, on its cells
             _TOGETHER[entry.path] = (entry.stamp, entry.analysis, entry.digest)
+    given_callers: set[int] = set()
     for project, entry in entries:
-        _pass_calls_in_context(project, entry)
+        given_callers |= _pass_calls_in_context(project, entry)
+    # a module whose functions those calls reach for the first time is judged with them (as its
+    # reread for positions is: see `Project.reread`)
+    for project, entry in _callers_first([pair for pair in entries if id(pair[1].model) in given_callers], calls_into):
+        try:
+            entry.model.build_contexts()
+        except Exception:  # noqa: BLE001 - this file is analysed alone later, and fails alone there
+            _TOGETHER.pop(entry.path, None)
     for project in _PROJECTS.values():
         project.prepassed.clear()  # the trees of files no analysis asked for
 
@@ -909,16 +927,20 @@ def _notebook_program(path) -> Optional[str]:
         return None
 
 
-def _pass_calls_in_context(project: Project, entry: Entry) -> None:
+def _pass_calls_in_context(project: Project, entry: Entry) -> set[int]:
     """Tell the modules a file's functions call into which calls they make only in the contexts
-    their callers give them (see `ModuleModel.add_calls_in_context`)."""
+    their callers give them (see `ModuleModel.add_calls_in_context`); the ids of the models that
+    gained a caller."""
     model = entry.model
     if not model.results:
-        return  # its contexts could not be built
+        return set()  # its contexts could not be built
+    gained = set()
     for result in model.all_results():
         for callee_model in {id(o): o for o in (project.owner_of(f) for _, f, _, _ in result.outgoing)
                              if o is not None and o is not model}.values():
-            callee_model.add_calls_in_context(result, entry.analysis)
+            if callee_model.add_calls_in_context(result, entry.analysis):
+                gained.add(id(callee_model))
+    return gained
 
 
 def _callers_first(entries: list, calls_into: dict[int, set[int]]) -> list:

@@ -301,6 +301,8 @@ class ModuleModel:
         self._external: list = []  # (result, fact, function, params, constants) from other modules
         self._external_constructions: list = []  # (CallFact, ClassModel, params) from other modules
         self.calls_in_context: list = []  # (fact, function, caller analysis): see `add_calls_in_context`
+        self._rebuilt_classes: set[str] = set()  # classes whose builders gave fields (see `build_contexts`)
+        self.twins: dict[int, FunctionInfo] = {}  # id(function) of a module read before -> its twin here (`Project.reread`)
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
         self._failing: dict = {}  # see `backward_without_grad`
@@ -427,25 +429,32 @@ class ModuleModel:
             if self._functions_by_node.get(id(init.node)) is init:
                 self._external_constructions.append((fact, cls, params))
 
-    def add_calls_in_context(self, result: ScopeResult, caller: FileAnalysis) -> None:
+    def add_calls_in_context(self, result: ScopeResult, caller: FileAnalysis) -> bool:
         """Calls of this module's functions that another module's function makes only in the
         context its callers give it (`evaluate(loader, lm_model)` calling `lm_model.log_prob(x)`
         on the model they pass): named where a finding rests on its callers. A call of a site
         no caller reached before (`self.agents.q_values(obs)` on the object every builder of the
-        worker gives it, known only once their contexts were read) is one more caller."""
+        worker gives it, known only once their contexts were read) is one more caller: whether
+        there was one."""
+        added = False
         for fact, function, params, constants in result.outgoing:
             if self._functions_by_node.get(id(function.node)) is function:
                 self.calls_in_context.append((fact, function, caller))
                 known = self.callers.setdefault(id(function), [])
                 if not any(site[1].node is fact.node for site in known):
                     known.append((result, fact, params, constants))
-                    self._external.append((result, fact, function, params, constants, caller))  # for `Project.reread`
+                    self._external.append((result, fact, function, params, constants, caller))
+                    added = True
+        return added
 
     def build_contexts(self) -> None:
         """Phase 2: entry modes from every caller, then each function interpreted in the contexts
-        its callers give it (callers first); the rules read these results."""
+        its callers give it (callers first); the rules read these results. Built again when
+        other modules' calls in context give it callers it did not have (see project.py)."""
         self._settle_entry_modes()
-        rebuilt = self.fields_from_constructions()
+        self._rebuilt_classes |= self.fields_from_constructions()  # (a second build finds them set)
+        rebuilt = self._rebuilt_classes
+        self.callers = {}
         self._record_callers(self.module_result)
         for result, fact, function, params, constants, _ in self._external:
             self.callers.setdefault(id(function), []).append((result, fact, params, constants))
@@ -643,6 +652,9 @@ class ModuleModel:
                     cls.fields[attr] = cls.fields[attr].but(
                         training=Training.EVAL if switch == "eval" else Training.UNKNOWN,
                         eval_reason=f"`self.{attr}` is put in eval mode in {where}" if switch == "eval" else None)
+        for attr, frozen in _own_fields(result.freezes):  # `self.net.requires_grad_(False)`
+            if attr in cls.fields and cls.fields[attr].kind is Kind.MODULE:
+                cls.fields[attr] = cls.fields[attr].but(frozen=frozen)
 
     def _store_field(self, cls: ClassModel, attr: str, stored: Value) -> None:
         if attr in cls.fields:
@@ -669,6 +681,9 @@ class ModuleModel:
                 cls.switched_fields.add(key[5:])
                 if key[5:] in cls.fields:
                     cls.fields[key[5:]] = cls.fields[key[5:]].but(training=Training.UNKNOWN, eval_reason=None)
+        for attr, frozen in _own_fields(result.freezes):  # frozen or thawed later: either may hold
+            if attr in cls.fields and cls.fields[attr].frozen is not frozen:
+                cls.fields[attr] = cls.fields[attr].but(frozen=None)
 
     def _reverse_topological_groups(self) -> list[list[FunctionInfo]]:
         """Strongly connected groups of the call graph, callees first (iterative Tarjan)."""
@@ -791,6 +806,7 @@ class ModuleModel:
 
     def _record_callers(self, result: ScopeResult) -> None:
         for fact, function, params, constants in result.outgoing:
+            function = self.twins.get(id(function), function)
             self.callers.setdefault(id(function), []).append((result, fact, params, constants))
 
     def _callers_beyond_tests(self, function: FunctionInfo) -> list:
@@ -1072,6 +1088,11 @@ class ModuleModel:
             # module given to an optimizer (`model.parameters()`) is not the file's loss class, and
             # one put in eval mode is not its parameter-free augmentation
             return None
+        if len(used) == 1 and fits[0].name == scope.class_name and used <= fits[0].methods.keys():
+            # `action_head.predict_action(h)` in a method of the class that defines
+            # `predict_action`: a part it delegates to, of another class, more likely than an
+            # object of its own
+            return None
         return fits[0]
 
     def _classes_with(self, attributes: set, enough: int) -> list[ClassModel]:
@@ -1152,14 +1173,27 @@ class ModuleModel:
                 found[id(method)] = method
         return tuple(found.values())
 
-    def off_wherever_defined(self, name: str) -> bool:
+    def off_wherever_defined(self, name: str, keywords: frozenset = frozenset()) -> bool:
         """Does every method `name` of the project's classes this module can see (those of the
-        modules it imports, or else of the run's other files whose text defines it) run with
-        gradients disabled by itself (see `_disables_grad_itself`)? Then a call of it on a model
-        of unknown class (built by a registry from a config) records nothing, whichever class the
-        model is."""
-        methods = self.imported_methods(name) or self._methods_defined_in_run(name)
-        return bool(methods) and all(self._disables_grad_itself(method) for method in methods)
+        modules it imports, or else of the run's other files whose text defines it, or else of
+        this module) that takes the
+        call's `keywords` run with gradients disabled by itself (see `_disables_grad_itself`), or
+        record nothing (`_records_nothing`)?
+        Then a call of it on a model of unknown class (built by a registry from a config) records
+        nothing, whichever class the model is (`policy.forward(obs, deterministic=True)`: only
+        the policy classes' `forward` takes `deterministic`)."""
+        found = self.imported_methods(name) or self._methods_defined_in_run(name) or self.methods_defined_here(name)
+        methods = [method for method in found if _takes_keywords(method, keywords)]
+        return bool(methods) and all(self._disables_grad_itself(method) or self._records_nothing(method)
+                                     for method in methods)
+
+    def _records_nothing(self, method: FunctionInfo) -> bool:
+        """Called with gradients on, does the method run no forward pass that records (its model
+        under a `no_grad` block of its own, then `.cpu().numpy()` after it), train nothing, want no
+        gradient, and return nothing with a graph?"""
+        summary = self.summary_of(method)
+        return (summary is not None and not summary.runs_forward and not summary.result.training
+                and not summary.result.wants_grad and summary.returned.graph is Graph.NO)
 
     def freezing_flags(self, init: FunctionInfo, analysis: FileAnalysis) -> list:
         """`interpret.freezing_flags` of a class's `__init__`, read once however often it is built."""
@@ -1173,10 +1207,8 @@ class ModuleModel:
         inside a `with` of its own that disables them (`with torch.no_grad():` around all of it)."""
         if method.entry.origin is Origin.DECORATOR:
             return method.entry.mode.disables_grad
-        owner = self.project.owner_of(method) if self.project is not None else None
-        analysis = owner.analysis if owner is not None else None
-        if analysis is None:
-            return False
+        owner = (self.project.owner_of(method) if self.project is not None else None) or self
+        analysis = owner.analysis
         calls = [call for call in analysis.facts_in(analysis.calls, method)
                  if call.qualified not in knowledge.GRAD_CONTEXTS]  # the `torch.no_grad()` of the `with` itself
         return bool(calls) and all(call.explicit is not None and call.explicit.mode.disables_grad for call in calls)
@@ -1500,6 +1532,17 @@ class ModuleModel:
         return list(sites.values())
 
 
+def _takes_keywords(function: FunctionInfo, keywords: frozenset) -> bool:
+    """Can `function` be called with these keyword arguments (its parameters, or `**kwargs`)?"""
+    if not keywords:
+        return True
+    params = function.node.params
+    if params.star_kwarg is not None:
+        return True
+    named = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
+    return keywords <= named
+
+
 def _runs_without_grad(call) -> bool:
     """Does the call run with gradients disabled where it is (its block, or its function's entry)?"""
     state = call.explicit if call.explicit is not None else call.function.entry if call.function is not None else None
@@ -1601,6 +1644,11 @@ def _final_env(model: ModuleModel, result: ScopeResult) -> dict:
             if value is not None and value.kind in (Kind.MODULE, Kind.OPTIMIZER, Kind.OBJECT):
                 env[name] = value.but(sources=frozenset(), params=frozenset(), training=Training.UNKNOWN)
     return env
+
+
+def _own_fields(freezes: list) -> list[tuple[str, Optional[bool]]]:
+    """(attribute, frozen) of the freezes of `self.attr` itself."""
+    return [(key[5:], frozen) for key, frozen in freezes if key.startswith("self.") and key.count(".") == 1]
 
 
 def _as_field(stored: Value) -> Value:

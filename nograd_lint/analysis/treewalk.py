@@ -124,15 +124,12 @@ def iter_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         (push or child_pusher(current.__class__))(current, append)  # first child on top
 
 
-def names_in(node: cst.CSTNode, skip=None) -> set[str]:
-    """Every Name read inside an expression (attribute names after a dot excluded), leaving out
-    subexpressions for which `skip(expression)` is true."""
+def names_in(node: cst.CSTNode) -> set[str]:
+    """Every Name read inside an expression (attribute names after a dot excluded)."""
     found: set[str] = set()
     stack = [node]
     while stack:
         current = stack.pop()
-        if skip is not None and isinstance(current, cst.BaseExpression) and skip(current):
-            continue
         if current.__class__ is cst.Name:  # by identity: no subclasses (tests/test_node_types.py)
             found.add(current.value)
         elif current.__class__ is cst.Attribute:
@@ -142,12 +139,13 @@ def names_in(node: cst.CSTNode, skip=None) -> set[str]:
     return found
 
 
-# Calls and attributes that give a value without an autograd graph: `.item()`, `.detach()`, `.data`.
-DETACHING_METHODS = frozenset({"item", "detach", "tolist", "numpy", "detach_", "data"})
+# Calls and attributes that give a value without an autograd graph: `.item()`, `.detach()`, `.data`,
+# and indices (`out.argmax(1)`: an integer tensor has no gradient).
+DETACHING_METHODS = frozenset({"item", "detach", "tolist", "numpy", "detach_", "data", "argmax", "argmin", "argsort"})
 
 
 def is_detached(node: cst.BaseExpression) -> bool:
-    """`loss.item()`, `out.detach().cpu()`, `loss.data`: no graph comes out of it."""
+    """`loss.item()`, `out.detach().cpu()`, `loss.data`, `torch.argmax(out, 1)`: no graph comes out of it."""
     while True:  # node types by identity: no subclasses (tests/test_node_types.py)
         if node.__class__ is cst.Call:
             func = node.func
@@ -163,9 +161,4 @@ def is_detached(node: cst.BaseExpression) -> bool:
             node = node.value
             continue
         return False
-
-
-def attached_names(node: cst.CSTNode) -> set[str]:
-    """Names read in an expression outside detached parts (`x.item()`, `y.detach()`, `z.data`)."""
-    return names_in(node, skip=is_detached)
 

@@ -16,7 +16,7 @@ import libcst as cst
 from ..io.config import Settings
 from ..diagnostics import Diagnostic, Fix, FixSafety
 from ..linter import lint_tree, lint_unparsed, needs_analysis
-from ..io.sources import LibcstCannotParse, SourceError, check_syntax, indent_shifts, parse
+from ..io.sources import LegacySyntax, LibcstCannotParse, SourceError, check_syntax, indent_shifts, parse
 from .changes import Claims, Tree
 from .edits import Edit, apply_changes
 from .linediff import opcodes
@@ -132,6 +132,7 @@ class FixOutcome:
     lines: Optional[LineMap] = None
     rounds: int = 0
     unparsed: Optional[str] = None
+    legacy: bool = False  # the file is Python 2, analysed as translated (see io/legacy.py)
 
     def applied_in_fixed(self) -> list[Diagnostic]:
         return [self.lines.to_fixed(d) for d in self.applied] if self.lines else list(self.applied)
@@ -245,7 +246,8 @@ def fix_source(source: Union[str, bytes], settings: Optional[Settings] = None, u
         remaining = lint_unparsed(source, path, settings, error)[1]
         if remaining:
             _check_original(source, path)  # as nograd-lint does
-        return FixOutcome(source, [], remaining, False, unparsed=error.reason if remaining else None)
+        return FixOutcome(source, [], remaining, False, unparsed=error.reason if remaining else None,
+                          legacy=isinstance(error, LegacySyntax))
     before = module.code
     fixed, after, applied, remaining, lines, rounds = _fix(module, before, source, path, settings, unsafe)
     if not applied:

@@ -17,7 +17,8 @@ findings are placed by this tree's positions and quote its source (`BareModule.s
 have no fix.
 
 A module with a statement this module does not build (`match`), or that CPython rejects, gives None:
-the caller parses it with libcst, which reports errors as it always did.
+the caller parses it with libcst, which reports errors as it always did. Python 2 source is the
+exception: the tree is built from its Python 3 translation (io/legacy.py), with its positions.
 """
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ import warnings
 from typing import Callable, Optional, Union
 
 import libcst as cst
+
+from .legacy import modern_text
 
 _MAKERS: dict[type, Callable] = {}
 
@@ -190,7 +193,8 @@ def bare_module(text: str, tree: Optional[ast.Module] = None, encoding: str = "u
                 warnings.simplefilter("ignore")
                 tree = compile(text, "<bare>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
         except (SyntaxError, ValueError, RecursionError, MemoryError):
-            return None
+            modern = modern_text(text)  # Python 2 (see io/legacy.py): the translation is read
+            return bare_module(modern, encoding=encoding, defer=defer) if modern is not None else None
     builder = _Builder(text.encode("utf-8", "surrogatepass").splitlines(), defer)
     try:
         body = builder.block_statements(tree.body)

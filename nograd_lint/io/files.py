@@ -25,8 +25,8 @@ from ..fixes.linediff import opcodes
 from ..linter import lint_tree, lint_unparsed, relevant_rules
 from .notebooks import Notebook, NotebookError, is_notebook
 from .deep import call_deep
-from .sources import (LibcstCannotParse, SourceError, check_syntax, compile_quietly, decode_unknown_cookie, digest,
-                      parse, read_bytes, worth_parsing, write_if_unchanged)
+from .sources import (LibcstCannotParse, SourceError, check_syntax, decode_unknown_cookie, digest, parse, python_tree,
+                      read_bytes, worth_parsing, write_if_unchanged)
 
 PYTHON_SUFFIXES = (".py", ".pyi")
 NOTEBOOK_SUFFIX = ".ipynb"
@@ -251,7 +251,7 @@ def could_report(path: str, settings: Settings) -> Prepass:
     if is_notebook(shown) or not worth_parsing(source):
         return Prepass(False)  # a notebook is never analysed together; a file without a call has no findings
     try:
-        tree = compile_quietly(source, "<unknown>")
+        tree = python_tree(source)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         tree = None  # every signal on (see `signals_of`)
     rules = relevant_rules(source, settings, tree=tree, path=path)
@@ -344,7 +344,9 @@ def _fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written:
         return FileResult(path, error=f"{path}: {error}", original=data, notes=notes)
     except (SourceError, FixError) as error:
         return FileResult(path, error=_message(str(error), notebook, path), original=data, notes=notes)
-    if outcome.unparsed is not None:
+    if outcome.unparsed is not None and outcome.legacy:
+        notes.append(f"{path}: left unchanged: {outcome.unparsed}; its findings have no fixes")
+    elif outcome.unparsed is not None:
         notes.append(f"{path}: left unchanged: libcst, the parser fixes are made with, cannot parse it "
                      f"({outcome.unparsed}), though Python can; its findings have no fixes")
     fixed = outcome.source.encode(codec) if codec else outcome.source

@@ -16,6 +16,8 @@ from typing import Optional, Union
 
 import libcst as cst
 
+from .legacy import modern_text
+
 
 class SourceError(Exception):
     """A file that cannot be read or parsed; `str()` is the message for the user."""
@@ -30,6 +32,11 @@ class LibcstCannotParse(SourceError):
     def __init__(self, message: str, reason: str) -> None:
         super().__init__(message)
         self.reason = reason
+
+
+class LegacySyntax(LibcstCannotParse):
+    """Python 2 source (or PyTorch 0.3's `.cuda(async=True)`), which neither parser reads: it is
+    analysed on a tree built from its Python 3 translation (io/legacy.py), and never fixed."""
 
 
 def read_bytes(path: Union[str, Path], shown: Optional[str] = None) -> bytes:
@@ -75,6 +82,9 @@ def parse(data: Union[bytes, str], path: str = "<string>") -> cst.Module:
         with _Unvalidated():
             return cst.parse_module(without_indent_form_feeds(data))
     except cst.ParserSyntaxError as error:
+        if modern_text(_text_of(data)) is not None:
+            raise LegacySyntax(f"{path}: cannot parse: Python 2 syntax", "Python 2 syntax, analysed as translated "
+                               "to Python 3") from error
         check_syntax(data, path)  # CPython's message is clearer, when CPython rejects the file too
         limit = _libcst_limit(data)
         if limit is not None:
@@ -236,6 +246,10 @@ def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = F
     try:
         compile_quietly(data, path, flags)
     except SyntaxError as error:
+        modern = modern_text(_text_of(data))
+        if modern is not None:  # Python 2, read as its translation (see io/legacy.py)
+            check_syntax(modern, path, full)
+            return
         message = error.msg
         if message.startswith("(unicode error) ") or not error.lineno:
             raise SourceError(f"{path}: cannot decode: {message.replace('(unicode error) ', '')}") from error
@@ -248,6 +262,17 @@ def check_syntax(data: Union[bytes, str], path: str = "<string>", full: bool = F
         raise SourceError(f"{path}: cannot parse: nesting too deep") from error
 
 
+def _text_of(data: Union[bytes, str]) -> str:
+    """Source bytes decoded as Python decodes them (undecodable ones replaced), or the text."""
+    if isinstance(data, str):
+        return data
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        return data.decode(encoding, errors="replace")
+    except (SyntaxError, LookupError):
+        return data.decode("utf-8", errors="replace")
+
+
 def compile_quietly(data: Union[bytes, str], path: str, flags: int = ast.PyCF_ONLY_AST):
     """`compile(data, path, "exec", flags)` without the compiler's warnings about the user's code
     (`SyntaxWarning: 'str' object is not callable`, invalid escapes): reporting them is flake8's job,
@@ -255,6 +280,18 @@ def compile_quietly(data: Union[bytes, str], path: str, flags: int = ast.PyCF_ON
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return compile(data, path, "exec", flags, dont_inherit=True)
+
+
+def python_tree(data: Union[bytes, str], path: str = "<unknown>") -> ast.Module:
+    """The `ast` tree of source (see `compile_quietly`); of Python 2 source, the tree of its Python 3
+    translation (io/legacy.py). Raises what `compile` raises when neither reads."""
+    try:
+        return compile_quietly(data, path)
+    except SyntaxError:
+        modern = modern_text(_text_of(data))
+        if modern is None:
+            raise
+        return compile_quietly(modern, path)
 
 
 def worth_parsing(data: Union[bytes, str]) -> bool:

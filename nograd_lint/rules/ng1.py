@@ -143,7 +143,13 @@ class EvaluationWithGradients(Rule):
     - in a training function or the body of its epoch loop, after the training steps, statements
       run a module the code put in eval mode (`gen.eval()`) and throw the graphs away, or keep
       the outputs (`samples.append(gen(fixed_z))` after each epoch: every epoch's graph stays
-      alive with them): high when the graphs are thrown away, medium when the outputs are kept.
+      alive with them): high when the graphs are thrown away, medium when the outputs are kept;
+    - in a function that steps no optimizer, after a call of a helper that only differentiates (an
+      attack following the loss's gradient with respect to its input, a Langevin sampler: it
+      backpropagates and steps no optimizer), statements of the same block run a module and throw
+      every graph away (`x_adv = attack(x, y)`, then `model(x_adv).argmax(1)`): those statements
+      are reported, with the confidence the function's own evidence gives (its name, eval mode,
+      loaded weights); the fix leaves the helper outside the `no_grad` block.
 
     It stays silent when the graphs are used: a backward pass, `torch.autograd.grad`,
     `requires_grad_`, `register_hook` on them, or a caller that differentiates what the function

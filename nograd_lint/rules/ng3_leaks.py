@@ -59,7 +59,9 @@ class LeakingSetGradEnabled(ContextRule):
     does the work itself (calls that are not configuration, loops, `with` blocks, `sys.argv`,
     `parse_args()`). A call under `if __name__ == "__main__":` is never reported, nor one in a
     command of a command-line program (a function decorated with click's, typer's or sacred's
-    `command`, or sacred's `automain`), which the program runs and exits.
+    `command`, or sacred's `automain`), which the program runs and exits, nor one in the function
+    a process or thread is started to run (`mp.spawn(main_worker, ...)`, `Process(target=...)`):
+    the grad mode is the thread's own.
 
     ## Why is this bad
     The mode is global to the thread: after the function returns, gradients stay disabled for
@@ -159,7 +161,8 @@ class LeakingSetGradEnabled(ContextRule):
                 continue
             leak = _leak(analysis, call)
             if leak is None or _sibling_restores(analysis, call.function) or (
-                    not enables and _command_line_entry(analysis, call.function)):
+                    not enables and (_command_line_entry(analysis, call.function)
+                                     or _process_entry(analysis, call.function))):
                 continue
             fix = None
             block = edits.find_block(call.function.node, call.statement)
@@ -196,6 +199,31 @@ def _command_line_entry(analysis: FileAnalysis, function: FunctionInfo) -> bool:
         spelled = dotted_name(decorator.decorator.func if isinstance(decorator.decorator, cst.Call)
                               else decorator.decorator) or ""
         if spelled.rpartition(".")[2] in names:
+            return True
+    return False
+
+
+# What starts a process or a thread that runs a function of the module and ends with it: the
+# grad mode is the thread's own, so what the function leaves it in dies with it.
+PROCESS_STARTERS = {"torch.multiprocessing.spawn": "fn", "torch.multiprocessing.start_processes": "fn",
+                    "torch.multiprocessing.Process": "target", "multiprocessing.Process": "target",
+                    "threading.Thread": "target"}
+
+
+def _process_entry(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """A top-level function the module hands to a new process or thread as the work it runs
+    (`mp.spawn(main_worker, nprocs=n)`, `Process(target=worker)`): the mode it sets is that
+    process's or thread's, as at a script's top level."""
+    if function.parent is not None or function.class_name is not None:
+        return False
+    for call in analysis.calls:
+        keyword = PROCESS_STARTERS.get(call.qualified or "")
+        if keyword is None:
+            continue
+        given = [arg.value for arg in call.node.args if arg.keyword is not None and arg.keyword.value == keyword]
+        if keyword == "fn" and call.node.args and call.node.args[0].keyword is None:
+            given.append(call.node.args[0].value)
+        if any(isinstance(value, cst.Name) and value.value == function.name for value in given):
             return True
     return False
 

@@ -11,7 +11,7 @@ def top_k(scores, k):
 def hit_rate(model, users, k=10):
     hits = 0
     for seqs, target, candidates in users:
-        ranked = model.scores(seqs, candidates).argsort(descending=True)  # expect: NG101@18
+        ranked = model.scores(seqs, candidates).argsort(descending=True)
         hits += int(target in ranked[:k].tolist())
     return hits / len(users)
 

@@ -10,5 +10,5 @@ class Recommender(torch.nn.Module):
         return self.items(torch.as_tensor(seqs)).sum()
 
     def scores(self, seqs, candidates):
-        history = self.items(torch.as_tensor(seqs)).mean(0)
+        history = self.items(torch.as_tensor(seqs)).mean(0)  # expect: NG101@19
         return self.items(torch.as_tensor(candidates)) @ history
