@@ -824,6 +824,16 @@ def test_no_grad_decorator_on_generator_is_per_step(deco):
 # ==========================================================================
 # NG307 -- grad mode does not propagate to other threads
 # ==========================================================================
+def test_a_threads_set_grad_enabled_false_stays_in_that_thread():
+    """NG304 leaves alone a thread's target (or a spawned process's): a bare
+    `set_grad_enabled(False)` there ends with the thread; the thread that started it records."""
+    worker = threading.Thread(target=torch.set_grad_enabled, args=(False,))
+    worker.start()
+    worker.join()
+    assert torch.is_grad_enabled()
+    assert torch.nn.Linear(2, 1)(torch.ones(1, 2)).requires_grad
+
+
 @pytest.mark.parametrize(
     "ctx", [torch.no_grad, torch.inference_mode], ids=["no_grad", "inference_mode"]
 )

@@ -1416,8 +1416,8 @@ class Interpreter:
                     recorded = self.none_records(fact, args, nearby)
                 if recorded is not None:
                     return recorded
-            keywords = frozenset(arg.keyword.value for arg in fact.node.args if arg.keyword is not None)
-            if arguments and unknown_class and not fact.is_bare_statement and self.model.off_wherever_defined(method, keywords):
+            if arguments and unknown_class and not fact.is_bare_statement and self.model.off_wherever_defined(
+                    method, _keywords(fact.node)):
                 # `self.model.forward_inference(tokens)`, each definition `@torch.inference_mode()`
                 # or all of its body under its own `no_grad`, whichever class the model is
                 return NO_GRAPH.but(params=module.params)
@@ -1570,7 +1570,7 @@ class Interpreter:
             return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
         if method is None and self._forward_records_nothing(module):
             return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
-        keywords = frozenset(arg.keyword.value for arg in fact.node.args if arg.keyword is not None)
+        keywords = _keywords(fact.node)
         if module.ref is None and keywords and method in (None, "forward") and self.model.off_wherever_defined(
                 "forward", keywords):
             # `policy.forward(obs, deterministic=True)`: every `forward` of the project that takes
@@ -1669,10 +1669,10 @@ class Interpreter:
         `raise NotImplementedError`) of a base class an annotation names, nor one that computes
         its output under `no_grad` (what it cuts is NG208's)."""
         forward = self.model.method_of(module.ref, "forward") if module.ref is not None else None
-        summary = self.model.summary_of(forward) if forward is not None else None
-        return (summary is not None and summary.result.returns and summary.returned.kind is Kind.TENSOR
-                and summary.returned.graph is Graph.NO and summary.returned.nograd is None and not summary.runs_forward
-                and not summary.result.training and not summary.result.wants_grad)
+        if forward is None or not self.model.records_nothing(forward):
+            return False
+        summary = self.model.summary_of(forward)
+        return summary.result.returns and summary.returned.kind is Kind.TENSOR and summary.returned.nograd is None
 
     def flags(self) -> Context:
         """The literal flags of this scope's context that its body never rebinds (a parameter
@@ -2262,6 +2262,11 @@ def _is_classmethod(function: FunctionInfo) -> bool:
 def _takes_self(function: FunctionInfo) -> bool:
     """A method that a call on an object or class passes that object first (not a staticmethod)."""
     return function.class_name is not None and not _decorated_with(function, "staticmethod")
+
+
+def _keywords(node: cst.Call) -> frozenset:
+    """The names of the keyword arguments of a call."""
+    return frozenset(arg.keyword.value for arg in node.args if arg.keyword is not None)
 
 
 def _named_params(function: FunctionInfo) -> tuple:

@@ -1175,19 +1175,18 @@ class ModuleModel:
 
     def off_wherever_defined(self, name: str, keywords: frozenset = frozenset()) -> bool:
         """Does every method `name` of the project's classes this module can see (those of the
-        modules it imports, or else of the run's other files whose text defines it, or else of
-        this module) that takes the
-        call's `keywords` run with gradients disabled by itself (see `_disables_grad_itself`), or
-        record nothing (`_records_nothing`)?
-        Then a call of it on a model of unknown class (built by a registry from a config) records
-        nothing, whichever class the model is (`policy.forward(obs, deterministic=True)`: only
-        the policy classes' `forward` takes `deterministic`)."""
+        modules it imports, else of the run's other files whose text defines it, else of this
+        module) that takes the call's `keywords` run with gradients disabled by itself (see
+        `_disables_grad_itself`) or record nothing (`records_nothing`)? Then a call of it on a
+        model of unknown class (built by a registry from a config) records nothing, whichever
+        class the model is (`policy.forward(obs, deterministic=True)`: only the policy classes'
+        `forward` takes `deterministic`)."""
         found = self.imported_methods(name) or self._methods_defined_in_run(name) or self.methods_defined_here(name)
         methods = [method for method in found if _takes_keywords(method, keywords)]
-        return bool(methods) and all(self._disables_grad_itself(method) or self._records_nothing(method)
+        return bool(methods) and all(self._disables_grad_itself(method) or self.records_nothing(method)
                                      for method in methods)
 
-    def _records_nothing(self, method: FunctionInfo) -> bool:
+    def records_nothing(self, method: FunctionInfo) -> bool:
         """Called with gradients on, does the method run no forward pass that records (its model
         under a `no_grad` block of its own, then `.cpu().numpy()` after it), train nothing, want no
         gradient, and return nothing with a graph?"""
@@ -1536,11 +1535,10 @@ def _takes_keywords(function: FunctionInfo, keywords: frozenset) -> bool:
     """Can `function` be called with these keyword arguments (its parameters, or `**kwargs`)?"""
     if not keywords:
         return True
-    params = function.node.params
-    if params.star_kwarg is not None:
+    if function.node.params.star_kwarg is not None:
         return True
-    named = {param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params)}
-    return keywords <= named
+    from .interpret import _named_params  # the interpreter reads this module
+    return keywords <= {param.name.value for param in _named_params(function)}
 
 
 def _runs_without_grad(call) -> bool:

@@ -11,7 +11,6 @@ itself is never rewritten: its findings have no fixes (see io/files.py).
 """
 from __future__ import annotations
 
-import ast
 import functools
 import re
 import warnings
@@ -63,10 +62,9 @@ def _deepest_bracket(text: str) -> int:
 
 
 def _compiles(text: str) -> bool:
+    from .sources import compile_quietly  # sources reads Python 2 through this module
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            compile(text, "<legacy>", "exec", ast.PyCF_ONLY_AST, dont_inherit=True)
+        compile_quietly(text, "<legacy>")
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return False
     return True
