@@ -50,6 +50,18 @@ def test_gitignore_is_respected_in_walks(tmp_path):
     assert len(lint("--respect-gitignore", ".", cwd=tmp_path).lines) == 4
 
 
+def test_an_allow_list_gitignore_keeps_every_folder_and_the_files_it_re_includes(tmp_path):
+    # `*` ignores everything, `!*/` takes the folders back (not what is in them), `!*.*` the files
+    # with an extension: git ignores no `.py` file here, whatever the depth.
+    write(tmp_path, ".gitignore", "*\n!*/\n!*.*\n")
+    for name in ("a.py", "pkg/b.py", "pkg/deep/c.py", "pkg/LICENSE"):
+        write(tmp_path, name, EVALUATE)
+    ran = lint(".", cwd=tmp_path)
+    assert [line.split(":")[0] for line in ran.lines] == ["a.py", "pkg/b.py", "pkg/deep/c.py"]
+    write(tmp_path, ".gitignore", "*\n!*/\n")  # folders back, files not: nothing to check
+    assert lint(".", cwd=tmp_path).lines == []
+
+
 def test_gitignore_rules_from_above_the_walked_folder_up_to_the_repository(tmp_path):
     subprocess.run(["git", "init", "-q", str(tmp_path / "repo")], check=True, env=environment())
     write(tmp_path, "repo/.gitignore", "scratch*\n")

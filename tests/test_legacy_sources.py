@@ -48,6 +48,13 @@ def test_python_2_is_translated_on_the_same_lines():
     assert python_tree(PYTHON2.encode()).body[2].name == "validate"
 
 
+def test_indentation_mixing_tabs_and_spaces_is_read_as_python_2_read_it():
+    # a tab is eight columns to Python 2; Python 3 refuses the mix
+    source = "def evaluate(model, x):\n        model.eval()\n\treturn model(x).tolist()\n"
+    assert modern_text(source) == "def evaluate(model, x):\n        model.eval()\n        return model(x).tolist()\n"
+    assert modern_text("def f():\n    a = 1\n\treturn a\n") is None  # a tab of four columns: no Python reads it
+
+
 def test_only_the_async_keyword_is_renamed_in_python_3_code():
     source = "import torch\nx = torch.ones(2).cuda(async=True)\nasync def f():\n    pass\n"
     assert modern_text(source) == source.replace("(async=", "(_sync=")

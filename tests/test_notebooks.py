@@ -55,6 +55,18 @@ def test_magics_are_never_rewritten():
         "        y = model(x)\n        print(y.sum().item())")
 
 
+def test_line_magics_written_without_their_percent_are_magics():
+    # IPython's automagic: `cd repo` and `pip install x` run `%cd` and `%pip`; Python reads no such line
+    source = ("cd InstColorization\npip install -q torch\nimport torch\nmodel = torch.nn.Linear(2, 2)\n"
+              "model.eval()\ntime = 3\nfor x in [torch.randn(1, 2)]:\n    print(model(x).sum().item())")
+    notebook = Notebook.from_bytes(_notebook([new_code_cell(source)]))
+    assert notebook.magics == ["cd InstColorization", "pip install -q torch"]
+    findings = lint_source(notebook.program, "colorize.ipynb")
+    assert [(d.code, *notebook.locate(d.line), d.column) for d in findings] == [("NG101", 1, 8, 11)]
+    fixed = json.loads(notebook.with_program(fix_source(notebook.program, unsafe=True).source))
+    assert "".join(fixed["cells"][0]["source"]).startswith("cd InstColorization\npip install -q torch\nimport torch\n")
+
+
 def test_unchanged_notebook_round_trips_byte_for_byte():
     original = _notebook(EVAL_ACROSS_CELLS)
     notebook = Notebook.from_bytes(original)

@@ -21,7 +21,7 @@ from ..diagnostics import Confidence
 from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, is_main_guard
 from .imports import dotted_name
 from .interpret import INDEX_VALUED, RETURNED, STORED, USED, ScopeResult, Token, _named_params, root_name
-from .lattice import Evidence, Graph, Kind, Training, Value
+from .lattice import UNKNOWN, Evidence, Graph, Kind, Training, Value
 from .summaries import MODULE_API, ClassModel, ModuleModel, model_of, path_in_project
 from .trainable import class_methods, grad_switches, stepping
 from .treewalk import iter_nodes
@@ -253,7 +253,8 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     if _reported_at_call_sites(model, function):
         return []
     region = _whole_function(model, function, result, tokens, extra_names)
-    if region is not None and _unresolved_calls_disabled(model, function):
+    if region is not None and (_unresolved_calls_disabled(model, function)
+                               or _run_disabled_but_by_tests(model, function)):
         return []
     if region is not None:
         return [region]
@@ -649,12 +650,13 @@ def _caller_verdict(model: ModuleModel, function: FunctionInfo) -> Optional[str]
 
 
 def _unresolved_calls_disabled(model: ModuleModel, function: FunctionInfo) -> bool:
-    """A method no call was resolved to, whose name the run's files call (on objects the analysis
-    could not type: `waveglow.infer(mel)` on a model loaded from a checkpoint) only with gradients
-    disabled, at least once, outside tests: this project never runs it with gradients on. Only
-    when every call of that name in the run is seen."""
+    """A method no call was resolved to (tests' calls aside), whose name the run's files call (on
+    objects the analysis could not type: `waveglow.infer(mel)` on a model loaded from a
+    checkpoint) only with gradients disabled, at least once, outside tests: this project never
+    runs it with gradients on. Only when every call of that name in the run is seen."""
     if (function.class_name is None or function.name.startswith("__") or model.project is None
-            or model.callers_of(function) or model.base_class_calls(function)
+            or any(not _is_test_caller(model, result.scope) for result, _, _, _ in model.callers_of(function))
+            or model.base_class_calls(function)
             or model.project.calls_unread(function.name)):
         return False
     sites = []
@@ -668,6 +670,18 @@ def _unresolved_calls_disabled(model: ModuleModel, function: FunctionInfo) -> bo
                   and not (fact.function is not None and (is_test_function(analysis, fact.function)
                                                           or _in_module_class(fact.function)))]
     return bool(sites) and all(sites)
+
+
+def _run_disabled_but_by_tests(model: ModuleModel, function: FunctionInfo) -> bool:
+    """Every caller outside the tests calls the function with gradients disabled (an evaluator's
+    `network.predict(x)` under `no_grad`), and a test calls it with them on: the project never runs
+    it with gradients on."""
+    analyses = {id(fact): analysis for fact, analysis in model.call_sites(function)}
+    sites, tests = [], []
+    for result, fact, _, _ in model.callers_of(function):
+        (tests if _is_test_caller(model, result.scope) else sites).append(fact)
+    return bool(sites) and bool(tests) and all(_runs_disabled(analyses.get(id(fact), model.analysis), fact)
+                                               for fact in sites)
 
 
 def _runs_disabled(analysis: FileAnalysis, fact: CallFact) -> bool:
@@ -1467,7 +1481,7 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
                 or (isinstance(statement, cst.If) and is_main_guard(statement.test))
                 or trains or any(s.contains(span.start) for s in covered)):
             close()
-            trained = trained or trains
+            trained = trained or any(span.contains(c.index) and _updates_weights(c) for c in result.training)
             continue
         # outputs of a model an optimizer stepped here trains, detached into the loss the scope
         # backpropagates (a critic's TD target, an advantage weight), are the author's
@@ -1479,8 +1493,7 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
             close()
             continue
         evaled = [t for t in inside if t.module.kind is Kind.MODULE and t.module.training is Training.EVAL]
-        after_training = trained and not in_loop and any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK
-                                                         for t in inside)
+        after_training = trained and not in_loop and any(_module_run(t).evidence >= Evidence.DUCK for t in inside)
         loaded = inference_script and any(_runs_loaded_weights(t) for t in inside)
         if not found and not evaled and not after_training and not loaded:
             continue
@@ -1488,6 +1501,20 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
         found.extend(inside)
     close()
     return regions
+
+
+def _updates_weights(call: CallFact) -> bool:
+    """A training call that is a step of training (`loss.backward()`, `opt.step()`), not a gradient
+    taken for a computation (`torch.autograd.grad(score, features)` inside a training step)."""
+    return call.qualified not in knowledge.BACKWARD_FUNCTIONS or call.qualified == "torch.autograd.backward"
+
+
+def _module_run(token: Token) -> Value:
+    """The module a forward pass runs, or the one a helper runs that the call hands it
+    (`langevin(score_net, x)`); UNKNOWN when there is none."""
+    if token.module.kind is Kind.MODULE:
+        return token.module
+    return token.handed if token.handed is not None else UNKNOWN
 
 
 def _inference_script(model: ModuleModel, scope, result: ScopeResult) -> bool:

@@ -117,6 +117,7 @@ class Token:
     in_comprehension: bool = False
     method: Optional[str] = None  # `model.encode(x)`: a module method other than forward
     runs: tuple = ()  # the modules run, as spelled (`self.model`; for a helper, the modules passed to it)
+    handed: Optional[Value] = None  # for a helper: the surest module passed to it that it runs
 
     @property
     def loops(self) -> tuple[LoopInfo, ...]:
@@ -1273,7 +1274,7 @@ class Interpreter:
                 called = self.model.method_of(target.ref, "__call__")
                 if called is not None:  # a project module class with its own `__call__` runs that
                     return self.project_call(fact, called, arguments, bound_self=target)
-                return self.forward(fact, target, args, arguments)
+                return self.forward(fact, target, args, arguments, env=env)
             if target.kind is Kind.FUNCTION and isinstance(target.ref, FunctionInfo):
                 nested = self.scope is not None and target.ref.parent is self.scope
                 return self.project_call(fact, target.ref, arguments, bound_self=None, own_fields=env if nested else None)
@@ -1361,7 +1362,7 @@ class Interpreter:
             if method in MODULE_ONLY_METHODS or method in ("load_state_dict", "register_buffer", "add_module"):
                 return PYTHON
             if method == "forward" or method in knowledge.FORWARD_METHODS:
-                return self.forward(fact, module, args, arguments)
+                return self.forward(fact, module, args, arguments, env=env)
             resolved = self.model.method_of(module.ref, method) if module.ref is not None else None
             if resolved is None and self.model.some_class_has(module.ref, method):
                 # one of several classes' own methods (`policy.sample(s)`, `policy` built as one of
@@ -1539,8 +1540,10 @@ class Interpreter:
             if name.startswith(key + ".") and env[name].kind is Kind.MODULE:
                 env[name] = env[name].but(training=module.training, eval_reason=module.eval_reason)
 
-    def forward(self, fact: CallFact, module: Value, args: Value, arguments: list, method: Optional[str] = None) -> Value:
-        """A call of a module: a forward pass, recording a graph when gradients are on."""
+    def forward(self, fact: CallFact, module: Value, args: Value, arguments: list, method: Optional[str] = None,
+                env: Optional[dict] = None) -> Value:
+        """A call of a module: a forward pass, recording a graph when gradients are on. `env`: the
+        scope's names, which learn the fields the module's own `forward` sets."""
         state = self.state(fact.node)
         if method is None and self._trains_through_forward(fact, module):
             self.result.training_calls[id(fact.node)] = fact
@@ -1587,7 +1590,19 @@ class Interpreter:
         if own is not None and getattr(own, "node", None) is not None:  # a project class's own `forward`
             output = self.cut_by_callee(fact, own, _bind_arguments(own, arguments, module), output)
             output = self.plain_parts(own, output)
+            if env is not None and runs is not None:
+                self.fields_set_by_forward(own, runs, token, env)
         return output
+
+    def fields_set_by_forward(self, forward: FunctionInfo, module: str, token: Token, env: dict) -> None:
+        """A project module's `forward` that keeps graphs in fields of its object (`self.fake =
+        self.netG(z)`): read here after the call (`netD(self.fake)`), they carry this pass's graph."""
+        summary = self.model.summary_of(forward)
+        if summary is None:
+            return
+        for attr, value in summary.result.self_stores.items():
+            if value.kind is Kind.TENSOR and value.graph is Graph.YES:
+                env[f"{module}.{attr}"] = Value(Kind.TENSOR, Graph.YES, frozenset({token.id}))
 
     def plain_parts(self, function: FunctionInfo, output: Value) -> Value:
         """The output of a project module whose `forward` returns a tuple: the parts it returns as
@@ -1829,6 +1844,7 @@ class Interpreter:
                 keeps = summary.stores_graph or bool(summary.stored_in_params)
                 token = self.token(fact, module, callee=function, internal=inside and not keeps)
                 token.runs = self.modules_run(fact, function, summary, bound_self)
+                token.handed = _module_handed(summary, params)
                 if summary.stores_graph:
                     self.result.fates.setdefault(token.id, set()).add(STORED)  # kept in an object, beyond the call
                 if summary.result.other_forwards or module.kind is Kind.MODULE:
@@ -2040,6 +2056,11 @@ class Interpreter:
             return self.loss(node, arguments, _target_loss(fact, callee_value))
         if not arguments:
             return UNKNOWN
+        if any(value.kind is Kind.OBJECT for _, value in arguments):
+            # an object of the project it is given is not what it makes (`self.build_func(cfg,
+            # registry=self)` builds a model from the registry's classes)
+            plain = [value for _, value in arguments if value.kind is not Kind.OBJECT]
+            args = join(*plain) if plain else PYTHON
         if self.trains_here and callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params:
             args = args.but(graph=Graph.YES)  # a parameter called in code that backpropagates: a model
         elif callee_value is not None and callee_value.kind is Kind.UNKNOWN and callee_value.params - {"self", "cls"}:
@@ -2726,6 +2747,14 @@ def _thawed(flag: Optional[cst.BaseExpression]) -> Optional[bool]:
     """The frozen state `requires_grad_(flag)` (or `= flag`) leaves: thawed by a literal `True` or
     no argument, unknown for a runtime flag."""
     return False if flag is None or (isinstance(flag, cst.Name) and flag.value == "True") else None
+
+
+def _module_handed(summary, params: dict) -> Optional[Value]:
+    """The surest module passed to a project function that calls it (`langevin(score_net, x)`),
+    frozen and parameter-free modules aside: None when there is none."""
+    modules = [value for name, value in params.items() if value.kind is Kind.MODULE
+               and "called" in summary.param_uses.get(name, ()) and not (value.frozen or parameter_free_module(value))]
+    return max(modules, key=lambda module: module.evidence, default=None)
 
 
 def _calls_no_module_that_records(summary, params: dict, arguments: list) -> bool:

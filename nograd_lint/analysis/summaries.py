@@ -641,8 +641,10 @@ class ModuleModel:
                 if all(call.function is init for call in self.analysis.calls_named(f"self.{name}"))}
 
     def _collect_fields(self, cls: ClassModel, result: ScopeResult, where: str = "`__init__`") -> None:
+        placeholders = self._none_placeholders(cls, result.scope)
         for attr, value in result.self_stores.items():
-            self._store_field(cls, attr, _as_field(value))
+            # `self.model = None`, for a subclass or a later step to fill: not known to be no module
+            self._store_field(cls, attr, UNKNOWN if attr in placeholders else _as_field(value))
         for fact, key, switch in result.switches:
             if key and key.startswith("self.") and key.count(".") == 1:
                 attr = key[5:]
@@ -655,6 +657,34 @@ class ModuleModel:
         for attr, frozen in _own_fields(result.freezes):  # `self.net.requires_grad_(False)`
             if attr in cls.fields and cls.fields[attr].kind is Kind.MODULE:
                 cls.fields[attr] = cls.fields[attr].but(frozen=frozen)
+
+    def _none_placeholders(self, cls: ClassModel, function: Optional[FunctionInfo]) -> set[str]:
+        """The fields of `self` that the function sets only to `None` and no other method of the
+        class sets at all: what fills them is a subclass's or another object's business."""
+        if function is None:
+            return set()
+        nones, others = self._fields_set(function)
+        if not nones - others:
+            return set()
+        for method in cls.own_methods.values():
+            if method is not function:
+                others |= set().union(*self._fields_set(method))
+        return nones - others
+
+    def _fields_set(self, function: FunctionInfo) -> tuple[set[str], set[str]]:
+        """The fields of `self` the function assigns `None` to, and those it assigns anything else."""
+        nones, others = set(), set()
+        for assign in self.analysis.facts_in(self.analysis.assigns, function):
+            node = assign.node
+            targets = ([t.target for t in node.targets] if isinstance(node, cst.Assign)
+                       else [getattr(node, "target", None)])
+            value = node.value if isinstance(node, (cst.Assign, cst.AnnAssign)) else None
+            none = isinstance(value, cst.Name) and value.value == "None"  # `self.model: Optional[Net] = None` too
+            for target in targets:
+                key = dotted_name(target) if target is not None else None
+                if key is not None and key.startswith("self.") and key.count(".") == 1:
+                    (nones if none else others).add(key[5:])
+        return nones, others
 
     def _store_field(self, cls: ClassModel, attr: str, stored: Value) -> None:
         if attr in cls.fields:
@@ -1055,7 +1085,25 @@ class ModuleModel:
         return any(use.node is not function.node.name and id(use.node) not in self._called_names
                    and not (function.class_name is not None and self._local_name(use))
                    and not (function.class_name is None and _read_as_attribute(use))
+                   and not self._picked_and_called(use)
                    for use in self.analysis.uses_of(function.name))
+
+    def _picked_and_called(self, use) -> bool:
+        """`fun = recurrent_greedy` (in one branch, `fun = transformer_greedy` in the other), then
+        `fun(...)`: the function is bound to a local that its scope only calls, so its callers are
+        the calls of that local, which the values follow."""
+        scope = use.function
+        if scope is None:
+            return False
+        assigns = list(self.analysis.facts_in(self.analysis.assigns, scope))
+        targets = [assign.targets for assign in assigns if assign.value is use.node and assign.augmented is None]
+        if len(targets) != 1 or len(targets[0]) != 1:
+            return False
+        (local,) = targets[0]
+        uses = [other for other in self.analysis.uses_of(local) if other.function is scope]
+        calls = sum(id(other.node) in self._called_names for other in uses)
+        bindings = sum(local in assign.targets for assign in assigns)  # each binding's target is a use too
+        return calls > 0 and len(uses) - calls <= bindings
 
     def _local_name(self, use) -> bool:
         """The name is a parameter or a local of the function it is used in (`if inference:` in

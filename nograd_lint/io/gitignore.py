@@ -42,14 +42,28 @@ class GitIgnore:
         return found
 
     def ignored(self, path: Path, is_directory: bool) -> bool:
+        """Is the entry itself ignored: the last pattern that matches it decides (its directories
+        were asked about before the walk entered them)."""
         path = Path(os.path.abspath(path))
         verdict: Optional[bool] = None
         for base, spec in self.rules_in(path.parent):
             relative = path.relative_to(base).as_posix() + ("/" if is_directory else "")
-            include = spec.check_file(relative).include
-            if include is not None:
-                verdict = include
+            for pattern in spec.patterns:
+                if pattern.include is not None and _matches_itself(pattern, relative):
+                    verdict = pattern.include
         return bool(verdict)
+
+
+def _matches_itself(pattern: pathspec.Pattern, relative: str) -> bool:
+    """Does `pattern` match the entry at `relative` (a directory's ends with `/`) itself, not only
+    as a path inside a directory it matches? `!*/` re-includes directories, not what is in them;
+    pathspec's own verdict gives `*` priority over it, and skips every subdirectory of a folder
+    ignored with `*`, `!*/`, `!*.*`."""
+    for match in pattern.regex.finditer(relative):
+        directory = match.groupdict().get("ps_d")
+        if directory is None or match.end("ps_d") == len(relative):
+            return True
+    return False
 
 
 def _read(path: Path, base: Path) -> list[tuple[Path, pathspec.GitIgnoreSpec]]:

@@ -1,7 +1,8 @@
 """Python 2 sources, and PyTorch 0.3's `x.cuda(async=True)`, read as Python 3 for analysis.
 
 Research code written for PyTorch 0.3/0.4 is still published, run and copied: `print x`,
-`except IOError, e:`, `raise ValueError, "msg"`, and `.cuda(async=True)` (a keyword argument
+`except IOError, e:`, `raise ValueError, "msg"`, indentation that mixes tabs and spaces (a tab
+is eight columns to Python 2), and `.cuda(async=True)` (a keyword argument
 named `async`, a reserved word since Python 3.7; PyTorch 0.4 renamed it `non_blocking`). Neither
 CPython 3 nor libcst reads such a file. `modern_text` translates the syntax only, with the
 fixers of lib2to3 (the standard library's, through Python 3.12) that turn Python 2 statements
@@ -40,12 +41,32 @@ def modern_text(text: str) -> Optional[str]:
     renamed = ASYNC_KEYWORD.sub("_sync", text)
     if renamed != text and _compiles(renamed):
         return renamed
+    if "\t" in renamed:
+        expanded = _tabs_as_python2(renamed)
+        if expanded != renamed and _compiles(expanded):
+            return expanded
+        renamed = expanded
     if PYTHON2_STATEMENT.search(renamed) is None or _deepest_bracket(renamed) > MAX_DEPTH:
         return None
     translated = _translated(renamed)
     if translated is None or translated.count("\n") != renamed.count("\n") or not _compiles(translated):
         return None
     return translated
+
+
+_INDENT = re.compile(r"[ \t]*")
+
+
+def _tabs_as_python2(text: str) -> str:
+    """The text with the tabs of each line's indentation expanded to the next multiple of eight
+    columns, as Python 2 read them (Python 3 rejects indentation that mixes tabs and spaces in a
+    way that depends on a tab's width)."""
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        indent = _INDENT.match(line).group()
+        if "\t" in indent:
+            lines[index] = indent.expandtabs(8) + line[len(indent):]
+    return "".join(lines)
 
 
 MAX_DEPTH = 100  # brackets nested deeper than CPython's parser reads (200) are no code to translate

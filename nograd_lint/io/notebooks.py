@@ -15,8 +15,16 @@ from typing import Optional
 
 # IPython syntax at the start of a logical line: a line magic (`%time`), a shell escape (`!ls`,
 # `!!ls`), help (`?name`, `name?`, `name??`), a magic or shell escape assigned (`files = !ls`), an
-# autocall escape (`/f x`, `,f a b`, `;f a b`: Python starts no logical line with these).
-MAGIC_LINE = re.compile(r"^(\s*)([%!?/,;]|[A-Za-z_][\w.]*\s*=\s*[!%]|[\w.]+\?\??\s*$)")
+# autocall escape (`/f x`, `,f a b`, `;f a b`: Python starts no logical line with these), or a line
+# magic written without its `%` (IPython's automagic, on by default: `cd repo`, `pip install x`),
+# spelled as no Python can be (a name, a space, then a word that is no keyword, or a quote).
+AUTOMAGICS = ("cd", "ls", "pwd", "pip", "conda", "mkdir", "rmdir", "cp", "mv", "rm", "cat", "less", "more",
+              "man", "env", "set_env", "load_ext", "reload_ext", "matplotlib", "time", "timeit", "run", "reset",
+              "who", "whos", "history", "alias", "pushd", "popd", "bookmark", "pdb", "debug", "config",
+              "autoreload", "tensorboard")
+_NOT_AFTER_A_NAME = r"(?!(?:if|else|and|or|in|is|not|for|async|await|lambda)\b)[\w~\"'$]"  # no Python goes on so
+MAGIC_LINE = re.compile(r"^(\s*)([%!?/,;]|[A-Za-z_][\w.]*\s*=\s*[!%]|[\w.]+\?\??\s*$|(?:"
+                        + "|".join(AUTOMAGICS) + r")[ \t]+" + _NOT_AFTER_A_NAME + ")")
 # A line magic in a block becomes a statement (the block stays a block); at the top level, a
 # comment, so that a fix adding `import torch` puts it below the magics that open a cell. A fix may
 # re-indent either; the magic then takes the new indentation.
