@@ -209,10 +209,14 @@ def _one_finding_per_call_tree(model: ModuleModel, regions: list[EvalRegion], wh
 
 
 def _covered_by_callers(model: ModuleModel, region: EvalRegion, stronger: dict) -> bool:
-    """A whole-function region whose every caller is reported with stronger evidence."""
+    """A whole-function region whose every caller that runs it with gradients on is reported with
+    stronger evidence (nnU-Net's `_internal_predict_2D_2Dconv`: `predict_2D` calls it under
+    `no_grad`, an unused `predict_3D_pseudo3D_2Dconv` without, reported itself)."""
     if region.kind != "function" or id(region.scope) in stronger:
         return False
-    sites = model.callers_of(region.scope)
+    analyses = {id(fact): analysis for fact, analysis in model.call_sites(region.scope)}
+    sites = [site for site in model.callers_of(region.scope)
+             if not _runs_disabled(analyses.get(id(site[1]), model.analysis), site[1])]
     return bool(sites) and all(site[0].scope is not None and id(site[0].scope) in stronger
                                and stronger[id(site[0].scope)].confidence > region.confidence for site in sites)
 

@@ -780,6 +780,8 @@ class Interpreter:
             return PYTHON
         if kind is cst.Subscript:
             base = self.value(node.value, env, depth + 1)
+            if _count_key(node):  # `out["n_exs"]`: how many examples, a number, whatever `out` holds
+                return PYTHON
             index = _literal_index(node)
             if base.elements is not None and index is not None and -len(base.elements) <= index < len(base.elements):
                 return base.elements[index]
@@ -2539,6 +2541,15 @@ def _surely_tensor(value: Value) -> bool:
     return value.nograd is NoGrad.SURE or (value.kind is Kind.TENSOR and value.graph is Graph.YES)
 
 
+def _count_key(node: cst.Subscript) -> bool:
+    """The subscript reads a string key that names a count (`out["n_exs"]`, `stats["num_tokens"]`)."""
+    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+        return False
+    key = node.slice[0].slice.value
+    return (key.__class__ is cst.SimpleString and not key.prefix.lower().startswith(("b", "rb", "br"))
+            and knowledge.names_a_count(key.evaluated_value))
+
+
 def _literal_index(node: cst.Subscript) -> Optional[int]:
     """`3` in `x[3]`, `-1` in `x[-1]`; None for anything else."""
     if len(node.slice) != 1 or node.slice[0].slice.__class__ is not cst.Index:  # by identity: see LEAF_LITERALS
@@ -2705,6 +2716,13 @@ def _volatile_variable(fact: CallFact) -> bool:
 def is_project_function(value: Value) -> bool:
     """A function of the project (not a method bound to an object, not a library's)."""
     return value.kind is Kind.FUNCTION and isinstance(value.ref, FunctionInfo)
+
+
+def is_project_functions(value: Value) -> bool:
+    """A function of the project, or one of several (`eval_fn` that each builder gives another
+    episode function): a call runs one of them."""
+    return value.kind is Kind.FUNCTION and (isinstance(value.ref, FunctionInfo) or isinstance(value.ref, tuple) and all(
+        isinstance(one, FunctionInfo) for one in value.ref))
 
 
 def _is_or_scales(node: cst.BaseExpression, name: str) -> bool:

@@ -64,11 +64,12 @@ PARAMETER_METHODS = frozenset({"parameters", "named_parameters"})
 
 # Words in a function name that mean evaluation. Matched against the name's words
 # (snake_case and camelCase are split): `evaluate_model`, `runValidation`, `test`, `predict_batch`,
-# `greedy_decode`, `beam_search` (decoding for outputs; `decode` alone is also a training step).
+# `greedy_decode`, `beam_search` (decoding for outputs; `decode` alone is also a training step),
+# `do_detect` (a detector run for its boxes).
 EVALUATION_WORDS = frozenset(
     {"eval", "evaluate", "evaluation", "evaluator", "validate", "validation", "val", "valid",
      "test", "testing", "predict", "prediction", "predictions", "infer", "inference", "generate",
-     "generation", "sample", "sampling", "greedy", "beam"}
+     "generation", "sample", "sampling", "greedy", "beam", "detect"}
 )
 # First words of a module method that runs the model for its outputs (`model.predict(x)`,
 # `net.infer_batch(x)`): read as a forward pass of a module the code put in eval mode, whose
@@ -412,6 +413,17 @@ def split_words(name: str) -> list[str]:
     """Split `evaluateModel`/`run_validation` into lower-case words."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return [word.lower() for word in spaced.split("_") if word]
+
+
+COUNT_PREFIXES = frozenset({"n", "num", "nb", "number", "cnt", "count"})
+COUNT_SUFFIXES = frozenset({"count", "counts", "cnt", "size", "len", "length"})
+
+
+def names_a_count(key: str) -> bool:
+    """`"n_exs"`, `"num_samples"`, `"batch_size"`, `"token_count"`: a key that holds how many items
+    there are. A count is an integer or a comparison's sum: it never carries a graph."""
+    words = split_words(key)
+    return bool(words) and (words[0] in COUNT_PREFIXES or words[-1] in COUNT_SUFFIXES)
 
 
 def looks_like_transform(dotted: str) -> bool:

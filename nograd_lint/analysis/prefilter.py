@@ -199,6 +199,8 @@ def _call_signals(node: ast.Call, found: dict) -> None:
             found["forward"] = True  # `model.predict(x)`: a method of the project's model may run one
     if isinstance(func, ast.Name) and func.id in ("grad", "backward"):
         found["backward"] = True  # `from torch.autograd import grad`
+    if any(_turns_training_off(keyword) for keyword in node.keywords):
+        found["forward"] = True  # `self.eval_fn(model, x, y, train=False)`: a helper that trains for other callers
     if dotted is not None:
         if dotted == "self" or looks_like_model(dotted) or _builds_model(dotted):
             found["forward"] = True
@@ -206,6 +208,17 @@ def _call_signals(node: ast.Call, found: dict) -> None:
             found["loss"] = True
     elif isinstance(func, (ast.Call, ast.Subscript)):
         found["forward"] = True  # `models[i](x)`, `get_model()(x)`: be generous
+
+
+def _turns_training_off(keyword: ast.keyword) -> bool:
+    """`train=False`, `is_training=False`, `backward=False`, `eval=True`: a flag asking a helper that
+    can train not to."""
+    if keyword.arg is None or not isinstance(keyword.value, ast.Constant) or not isinstance(keyword.value.value, bool):
+        return False
+    words = knowledge.split_words(keyword.arg)
+    if keyword.value.value is False:
+        return any(word in knowledge.TRAINING_VERBS or word in ("training", "update") for word in words)
+    return knowledge.is_evaluation_name(keyword.arg)
 
 
 _UNITTEST_METHODS = ("assert", "subTest", "fail", "skipTest", "addCleanup", "enterContext")  # a TestCase's own

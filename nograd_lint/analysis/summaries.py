@@ -29,7 +29,7 @@ from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
-                        is_project_function, parameter_free_module, super_init_call)
+                        is_project_function, is_project_functions, parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
 from .treewalk import child_pusher, is_detached, iter_nodes
 from .syntax import ends_in_raise, is_stub
@@ -790,7 +790,8 @@ class ModuleModel:
         (`Translator(load_test_model(path))`), unless another method stores or switches it; one
         each builder passes an object of a project class, or a function of the project, holds it
         (`RolloutWorker(env, agents)`, `EvaluateFewShot(eval_fn=proto_episode)`), unless another
-        method stores it; the names of the classes whose fields changed."""
+        method stores it; one builders pass different functions of the project holds one of them;
+        the names of the classes whose fields changed."""
         sites: dict[int, tuple] = {}
         own = [(fact, cls, params) for result in [s.result for s in self.summaries.values()] + [self.module_result]
                for fact, cls, _, params in (result.constructions or {}).values()]
@@ -809,7 +810,7 @@ class ModuleModel:
                     training = Training.EVAL if joined.training is Training.EVAL else Training.UNKNOWN
                     given.append((name, joined.but(sources=frozenset(), params=frozenset(), training=training,
                                                    evidence=max(joined.evidence, Evidence.CALLERS))))
-                elif of_project_classes(joined) or is_project_function(joined):
+                elif of_project_classes(joined) or is_project_functions(joined):
                     given.append((name, joined.but(sources=frozenset(), params=frozenset())))
             if not given:
                 continue
@@ -821,7 +822,7 @@ class ModuleModel:
                 evaled = value.training is Training.EVAL
                 weaker = old is not None and (old.kind is Kind.UNKNOWN or old.kind is Kind.MODULE and (
                     old.evidence < value.evidence or evaled and old.training is not Training.EVAL))
-                if ((of_project_classes(value) or is_project_function(value)) and old is not None
+                if ((of_project_classes(value) or is_project_functions(value)) and old is not None
                         and old.kind is Kind.UNKNOWN and attr not in cls.rebound_fields):
                     cls.fields[attr] = value.but(sources=frozenset(), params=frozenset())
                     rebuilt.add(cls.name)
