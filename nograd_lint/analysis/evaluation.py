@@ -239,7 +239,8 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
             return []
         # a module's `forward` that computes the training loss: a teacher run only to be detached
         return _single_statement_regions(model, function, result, _recording(model, result), [])
-    if (result.wants_grad and not result.training) or _callers_disable_unseen(model, function, result):
+    if ((result.wants_grad and not result.training and not _requires_grad_moot(model, function, result))
+            or _callers_disable_unseen(model, function, result)):
         return []  # (a function that trains too: see `_wants_grad_beside_training`)
     tokens = _recording(model, result)
     if not tokens:
@@ -368,6 +369,10 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.MEDIUM
     elif (dead or callers) and hint:
         confidence = Confidence.LOW if not sure_module else Confidence.MEDIUM
+    elif dead and _profiles_with_hooks(model, function, result, tokens):
+        evidence[evidence.index(dead_words)] = (
+            "it runs the model only for what forward hooks record, and nothing reads the output")
+        confidence = Confidence.MEDIUM
     elif served := _serves_loaded_weights(model, function, result, tokens):
         evidence.append(served)
         confidence = Confidence.MEDIUM
@@ -383,6 +388,39 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append(hint)
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
                       escapes=bool(escaping) or _returns_tensor(result))
+
+
+def _profiles_with_hooks(model: ModuleModel, function: FunctionInfo, result: ScopeResult, tokens: list[Token]) -> bool:
+    """`get_flops(model)`: the function (or one it nests) registers forward hooks that count what
+    each layer does, runs the model on an input and reads nothing of the output, and returns no
+    graph: a profiling pass, whose graph nobody can use."""
+    if _returns_tensor(result) or not all(
+            t.callee is None and not result.fate(t.id) and t.id not in result.read_as_data for t in tokens):
+        return False
+    analysis = model.analysis
+    scopes = [function] + [f for f in analysis.functions if _nested_in(f, function)]
+    return any(fact.method in knowledge.FORWARD_HOOK_METHODS
+               for scope in scopes for fact in analysis.facts_in(analysis.calls, scope))
+
+
+def _nested_in(inner: FunctionInfo, outer: FunctionInfo) -> bool:
+    parent = inner.parent
+    while parent is not None:
+        if parent is outer:
+            return True
+        parent = parent.parent
+    return False
+
+
+def _requires_grad_moot(model: ModuleModel, function: FunctionInfo, result: ScopeResult) -> bool:
+    """The function asks for gradients only by `requires_grad=True` on what it builds (a FLOP
+    counter's dummy input), and runs the model only for what forward hooks record: nothing can
+    differentiate what it made."""
+    return (all(isinstance(fact, CallFact) and fact.method not in knowledge.GRADIENT_WANTING_METHODS
+                and fact.qualified not in knowledge.GRAD_CONTEXTS
+                and any(arg.keyword is not None and arg.keyword.value in knowledge.GRADIENT_WANTING_KEYWORDS
+                        for arg in fact.node.args) for fact in result.wants_grad)
+            and _profiles_with_hooks(model, function, result, _recording(model, result)))
 
 
 def _module_from_outside(model: ModuleModel, function: FunctionInfo, token: Token) -> bool:

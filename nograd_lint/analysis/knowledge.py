@@ -50,6 +50,9 @@ GRADIENT_WANTING_METHODS = frozenset({"requires_grad_", "retain_grad", "register
 # in it, a gradient kept by it): a callee that calls them alone (a model builder registering
 # gradient all-reduce hooks) does not make its caller want gradients.
 GRADIENT_HOOK_METHODS = frozenset({"retain_grad", "register_hook"})
+# Registering these on a module makes its forward pass report what each layer does (a FLOP or
+# parameter counter): a pass run for them alone reads nothing from the outputs.
+FORWARD_HOOK_METHODS = frozenset({"register_forward_hook", "register_forward_pre_hook"})
 GRADIENT_WANTING_KEYWORDS = frozenset({"requires_grad"})
 
 # In-place tensor methods: on a leaf parameter outside no_grad they raise.

@@ -3,10 +3,11 @@
 `self.cutn = cutn` in `__init__` stores what a caller passes, unknown to the analysis: it could be
 a number or a module. How the class reads it tells them apart. A module (or a list of modules, a
 parameter) is called, indexed, iterated or read for its attributes; a number is counted with
-(`range(self.cutn)`), computed with (`size ** self.cut_pow`), compared, or given as a size or
-an option to a torch function beside the tensor it works on (`F.adaptive_avg_pool2d(x,
-self.cut_size)`; not `F.linear(x, self.weight)`, whose weight may be a tied parameter). A field read
-only in those ways holds no parameter (see `ClassModel.parameter_free`).
+(`range(self.cutn)`), computed with (`size ** self.cut_pow`), compared, tested (`if self.fuse:`),
+or given as a size or an option to a torch function beside the tensor it works on
+(`F.adaptive_avg_pool2d(x, self.cut_size)`; not `F.linear(x, self.weight)`, whose weight may be a
+tied parameter). A field read only in those ways holds no parameter (see
+`ClassModel.parameter_free`).
 """
 from __future__ import annotations
 
@@ -66,6 +67,8 @@ def _plain_read(node: cst.Attribute, parents: dict[int, cst.CSTNode], imports: I
     parent = parents.get(id(node))
     if parent.__class__ is cst.AssignTarget or isinstance(parent, _OPERATIONS):
         return True  # stored into, or computed with
+    if parent.__class__ in (cst.If, cst.While, cst.IfExp) and parent.test is node:
+        return True  # a flag tested (`if self.use_cuda:`): whatever it holds, it is not run
     if parent.__class__ is not cst.Arg:
         return False  # called, indexed, iterated, read for an attribute, bound to a name, returned...
     call = parents.get(id(parent))

@@ -44,7 +44,10 @@ MODULE_API = frozenset(MODULE_ONLY_METHODS | SELF_RETURNING | {
     "state_dict", "extra_repr", "reset_parameters", "_apply", "__setstate__", "__getstate__"})
 
 
-_GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "detach", ".data", "requires_grad")
+# grad-mode changes in a `forward`: a parameter-free module's output is then not simply what its
+# input brings (a `.detach()` or `.data` only drops some of that, which reading the output as the
+# input's graph overstates, as an unknown function of the input is read)
+_GRAPH_CUTS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "requires_grad")
 _CALLS_OWN_METHOD = re.compile(r"self\.(?!register_buffer\b)\w+\s*\(")  # `self._build_model()` in `__init__`
 _UNSEEN_REGISTRATIONS = ("register_parameter", "add_module", "setattr", "Parameter", "register_module", "__dict__")
 _WORD = re.compile(r"\w+")
@@ -143,8 +146,8 @@ class ClassModel:
     def _registers_unseen(self) -> bool:
         """`__init__` adds parameters or modules the fields do not show (`register_parameter`,
         `add_module`, `setattr`, a method of its own that builds layers), a method other than
-        `__init__` stores a field, or `forward` changes what flows through it (a `no_grad`
-        decorator or block, a `detach`)."""
+        `__init__` stores a field, or `forward` changes the grad mode (a `no_grad` decorator or
+        block, `requires_grad`)."""
         init, forward = self.methods.get("__init__"), self.methods.get("forward")
         if self.rebound_fields or forward is None:
             return True

@@ -150,6 +150,10 @@ class EvaluationWithGradients(Rule):
       every graph away (`x_adv = attack(x, y)`, then `model(x_adv).argmax(1)`): those statements
       are reported, with the confidence the function's own evidence gives (its name, eval mode,
       loaded weights); the fix leaves the helper outside the `no_grad` block.
+    - a function that registers forward hooks on the model (itself, or in a function it nests),
+      runs the model on an input, reads nothing of the output and returns no graph: a profiling
+      pass (a FLOP or parameter counter), whose graph nobody can use: medium, even when its
+      dummy input was made with `requires_grad=True`.
 
     It stays silent when the graphs are used: a backward pass, `torch.autograd.grad`,
     `requires_grad_`, `register_hook` on them, or a caller that differentiates what the function
@@ -226,7 +230,8 @@ class EvaluationWithGradients(Rule):
     otherwise); reads in other modules are not seen, so a buffer read elsewhere is not reported. The
     pre-pass that skips files without signs of a forward pass reads one file at a time: a call of a
     field that only a base class in another file makes a module (`self.denoiser(x)`) is not
-    recognised there, and such a file is not analysed for NG101. An undetached `.numpy()` counts
+    recognised there, and such a file is not analysed for NG101 (one with a call that passes
+    `train=False` or `eval=True` is). An undetached `.numpy()` counts
     only on outputs that reached it through torch's own operations: a value passed through a call
     of code that is not read (a transform object) may be a new tensor without a graph. A helper
     that appends a graph to a container of its object (`self.log_probs.append(lp)`) is taken to
