@@ -230,7 +230,7 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     if any(state.mode.disables_grad for _, state, _, _ in model.base_class_calls(function)):
         return []  # a template method its base class runs under no_grad
     if function.name == "__init__":
-        return []
+        return _constructor_regions(model, function, result)
     if _is_model_internal(model, function) and _overridden_hook(function) is None:
         if _decodes_step_by_step(model, result):
             region = _whole_function(model, function, result, _recording(model, result), extra_names)
@@ -264,6 +264,25 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
     if region is not None:
         return [region]
     return _block_regions(model, function, result, extra_names)
+
+
+def _constructor_regions(model: ModuleModel, function: FunctionInfo, result: ScopeResult) -> list[EvalRegion]:
+    """`__init__` of a plain class (a trainer, a coach) that runs a model for a value it detaches
+    at once (`self.latent_avg = self.net.decoder.mean_latent(10 ** 5)[0].detach()`): that
+    statement threw the pass's graph away. A module's `__init__` runs a dummy input through its
+    layers for their shapes: never reported."""
+    cls = model.classes.get(function.class_name or "")
+    if cls is None or cls.is_module or _in_module_class(function):
+        return []  # (a module class of the project's own bases too: a prompt encoder's `BasePromptEncoder`)
+    regions = []
+    for token in _recording(model, result):
+        statement = token.call.statement
+        how = _detached_at_once(token)
+        if how is None or not result.dead(token) or not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        regions.append(EvalRegion("statements", function, (statement,), [token],
+                                  f"{how} while the object is built", Confidence.MEDIUM, escapes=False))
+    return regions
 
 
 def _trains_where_skipped(summary: ScopeResult, result: ScopeResult) -> bool:
@@ -778,8 +797,9 @@ def _returns_tensor(result: ScopeResult) -> bool:
     return returned is not None and returned.kind is not Kind.PYTHON and returned.graph is not Graph.NO
 
 
-def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
-    """`forward` and `__call__` of a module, and module methods only a forward calls. The
+def _is_model_internal(model: ModuleModel, function: FunctionInfo, seen: frozenset = frozenset()) -> bool:
+    """`forward` and `__call__` of a module, and module methods only a forward calls, directly or
+    through other such methods (`forward` calls `get_boxes`, which picks `rpn_boxes`). The
     `__call__` of a plain class (no base but `object`) is its API: a predictor object's."""
     cls = model.classes.get(function.class_name or "")
     if function.name in ("forward", "__call__"):
@@ -789,8 +809,10 @@ def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
     if function.name in MODULE_API or function.name.startswith(("_load_from", "_save_to", "register_")):
         return True  # an override of nn.Module's own API (`load_state_dict`, `train`): not evaluation
     sites = model.callers_of(function)
-    return bool(sites) and all(site[0].scope is not None and site[0].scope.name in ("forward", "__call__")
-                               for site in sites)
+    seen = seen | {id(function)}
+    return bool(sites) and all(site[0].scope is not None and (
+        site[0].scope.name in ("forward", "__call__") or site[0].scope.class_name == function.class_name
+        and id(site[0].scope) not in seen and _is_model_internal(model, site[0].scope, seen)) for site in sites)
 
 
 def _decodes_step_by_step(model: ModuleModel, result: ScopeResult) -> bool:

@@ -692,6 +692,8 @@ class _Collector:
             fact.uses.append((item, use))
             if use.called:
                 state = GradState(use.mode, Origin.WITH, item)
+            else:  # `with torch.no_grad:` raises before its body runs (NG302): what the body would run in is not known
+                state = GradState(Mode.UNKNOWN, Origin.WITH, item)
         self.withs.append(fact)
         if state is not None:
             self._with_bodies[id(node)] = state

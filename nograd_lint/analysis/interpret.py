@@ -724,6 +724,8 @@ class Interpreter:
             env[ref[1]] = env[ref[1]].but(frozen=frozen)
             self._frozen.add(ref[1])
             self.result.freezes.append((ref[1], frozen))
+        elif isinstance(ref, tuple) and ref[0] == "parameters" and ref[1].startswith("self.") and ref[1].count(".") == 2:
+            self.result.freezes.append((ref[1], frozen))  # a field's field: a wrapper's (see `_wrapper_freezes`)
 
     def is_local(self, name: str) -> bool:
         """Bound in this scope (not a parameter, `self`, or a global)."""
@@ -1328,6 +1330,12 @@ class Interpreter:
         if method == "requires_grad_" and key is not None and receiver.kind in (Kind.MODULE, Kind.UNKNOWN):
             # (a field not known as a module yet may be one: `self.encoder = torch.load(path)`)
             self.result.freezes.append((key, bool(fact.node.args) and _is_false(fact.node.args[0].value)))
+        if (method in ("parameters", "named_parameters") and receiver.kind is Kind.UNKNOWN and key is not None
+                and key.startswith("self.") and key.count(".") == 2):
+            # a library module inside a field (`self.sv_encoder.bert`): its freeze may freeze the
+            # field, when the field's class only wraps it (see `_wrapper_freezes`)
+            self._parameter_owners[key] = receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
+            return Value(Kind.TENSOR, Graph.YES, params=receiver.params, ref=("parameters", key))
         if _tensor_guessed_a_module(receiver, method, self.model):
             receiver = receiver.but(kind=Kind.TENSOR)
         if receiver.kind is Kind.MODULE or misread or (switch is not None and receiver.kind is Kind.UNKNOWN):

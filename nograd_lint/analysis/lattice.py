@@ -242,14 +242,15 @@ def _class_union(refs: set) -> Optional[tuple]:
 
 def _callable_union(refs: set) -> Optional[tuple]:
     """Methods bound to objects, or the project's functions, chosen between (`fn = self.sample_ddim
-    if ddim else self.sample`): the tuple of them, a call runs one of them; None when one of them
-    is something else."""
-    if not all(isinstance(ref, BoundMethod) or hasattr(ref, "entry") for ref in refs):
+    if ddim else self.sample`, or among three by `if`/`elif`/`else`, whose joins nest): the tuple of
+    them, a call runs one of them; None when one of them is something else."""
+    flat = {id(one): one for ref in refs for one in (ref if isinstance(ref, tuple) else (ref,))}.values()
+    if not all(isinstance(ref, BoundMethod) or hasattr(ref, "entry") for ref in flat):
         return None
     def place(ref) -> tuple:
         function = getattr(ref, "function", ref)
         return function.span.start, function.name, function.class_name or ""
-    return tuple(sorted(refs, key=place))
+    return tuple(sorted(flat, key=place))
 
 
 _EMPTY: frozenset = frozenset()

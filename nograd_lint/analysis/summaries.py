@@ -657,8 +657,8 @@ class ModuleModel:
                     cls.fields[attr] = cls.fields[attr].but(
                         training=Training.EVAL if switch == "eval" else Training.UNKNOWN,
                         eval_reason=f"`self.{attr}` is put in eval mode in {where}" if switch == "eval" else None)
-        for attr, frozen in _own_fields(result.freezes):  # `self.net.requires_grad_(False)`
-            if attr in cls.fields and cls.fields[attr].kind is Kind.MODULE:
+        for attr, frozen in _own_fields(result.freezes) + _wrapper_freezes(cls, result.freezes):
+            if attr in cls.fields and cls.fields[attr].kind is Kind.MODULE:  # `self.net.requires_grad_(False)`
                 cls.fields[attr] = cls.fields[attr].but(frozen=frozen)
 
     def _none_placeholders(self, cls: ClassModel, function: Optional[FunctionInfo]) -> set[str]:
@@ -714,7 +714,7 @@ class ModuleModel:
                 cls.switched_fields.add(key[5:])
                 if key[5:] in cls.fields:
                     cls.fields[key[5:]] = cls.fields[key[5:]].but(training=Training.UNKNOWN, eval_reason=None)
-        for attr, frozen in _own_fields(result.freezes):  # frozen or thawed later: either may hold
+        for attr, frozen in _own_fields(result.freezes) + _wrapper_freezes(cls, result.freezes):  # frozen or thawed later
             if attr in cls.fields and cls.fields[attr].frozen is not frozen:
                 cls.fields[attr] = cls.fields[attr].but(frozen=None)
 
@@ -1094,13 +1094,15 @@ class ModuleModel:
 
     def _picked_and_called(self, use) -> bool:
         """`fun = recurrent_greedy` (in one branch, `fun = transformer_greedy` in the other), then
-        `fun(...)`: the function is bound to a local that its scope only calls, so its callers are
-        the calls of that local, which the values follow."""
+        `fun(...)`: the function (or a method, `fn = self.rpn_boxes`) is bound to a local that its
+        scope only calls, so its callers are the calls of that local, which the values follow."""
         scope = use.function
         if scope is None:
             return False
         assigns = list(self.analysis.facts_in(self.analysis.assigns, scope))
-        targets = [assign.targets for assign in assigns if assign.value is use.node and assign.augmented is None]
+        targets = [assign.targets for assign in assigns if assign.augmented is None and (
+            assign.value is use.node or assign.value.__class__ is cst.Attribute and assign.value.attr is use.node
+            and assign.value.value.__class__ is cst.Name and assign.value.value.value == "self")]
         if len(targets) != 1 or len(targets[0]) != 1:
             return False
         (local,) = targets[0]
@@ -1699,6 +1701,37 @@ def _final_env(model: ModuleModel, result: ScopeResult) -> dict:
 def _own_fields(freezes: list) -> list[tuple[str, Optional[bool]]]:
     """(attribute, frozen) of the freezes of `self.attr` itself."""
     return [(key[5:], frozen) for key, frozen in freezes if key.startswith("self.") and key.count(".") == 1]
+
+
+def _wrapper_freezes(cls: ClassModel, freezes: list) -> list[tuple[str, Optional[bool]]]:
+    """(attribute, frozen) of the freezes of one field of a field (`for p in
+    self.sv_encoder.bert.parameters(): p.requires_grad = False`) whose class is a wrapper: its own
+    `forward` reads no field of `self` but that one (`return self.bert(ids, types, mask)`), so
+    every pass of the outer field runs only what was frozen."""
+    found = []
+    for key, frozen in freezes:
+        parts = key.split(".")
+        if len(parts) != 3 or parts[0] != "self":
+            continue
+        outer = cls.fields.get(parts[1])
+        if outer is not None and outer.kind is Kind.MODULE and _runs_only_field(outer, parts[2]):
+            found.append((parts[1], frozen))
+    return found
+
+
+def _runs_only_field(module: Value, attr: str) -> bool:
+    """Does the `forward` of the module's project class read no field of `self` but `attr`?"""
+    classes = module.ref if isinstance(module.ref, tuple) else (module.ref,)
+    for one in classes:
+        forward = one.methods.get("forward") if isinstance(one, ClassModel) else None
+        if forward is None or forward.class_name != one.name:
+            return False
+        forward.ensure_body()
+        read = {node.attr.value for node in iter_nodes(forward.node.body)
+                if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self"}
+        if read != {attr}:
+            return False
+    return True
 
 
 def _as_field(stored: Value) -> Value:

@@ -150,6 +150,9 @@ class EvaluationWithGradients(Rule):
       every graph away (`x_adv = attack(x, y)`, then `model(x_adv).argmax(1)`): those statements
       are reported, with the confidence the function's own evidence gives (its name, eval mode,
       loaded weights); the fix leaves the helper outside the `no_grad` block.
+    - in the `__init__` of a plain class (a trainer), a forward pass whose output is detached at
+      once (`self.latent_avg = self.net.decoder.mean_latent(10 ** 5)[0].detach()`): the statement,
+      medium (a module's `__init__`, which runs dummy inputs for shapes, is never reported);
     - a function that registers forward hooks on the model (itself, or in a function it nests),
       runs the model on an input, reads nothing of the output and returns no graph: a profiling
       pass (a FLOP or parameter counter), whose graph nobody can use: medium, even when its
