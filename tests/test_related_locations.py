@@ -227,6 +227,38 @@ def test_a_reported_function_names_its_other_forward_passes(tmp_path):
         {"path": "embed.py", "cell": None, "line": 13, "column": 17, "message": message}])
 
 
+# After training, a script searches hyperparameters with a helper, then tests the adapter itself:
+# one block, one fix, two statements that run forward passes.
+AFTER_TRAINING = """\
+import torch
+
+adapter = torch.nn.Linear(8, 4)
+opt = torch.optim.SGD(adapter.parameters(), lr=0.1)
+features, labels = torch.randn(16, 8), torch.randint(0, 4, (16,))
+for step in range(10):
+    loss = torch.nn.functional.cross_entropy(adapter(features), labels)
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+
+adapter.eval()
+val_logits = adapter(features)
+print(val_logits.argmax(1).eq(labels).float().mean().item())
+test_logits = adapter(features) * 2.0
+print(test_logits.argmax(1).eq(labels).float().mean().item())
+"""
+
+
+def test_a_reported_block_names_its_other_forward_passes(tmp_path):
+    """A run of statements names each other statement whose forward pass its fix covers."""
+    write(tmp_path, "tip.py", AFTER_TRAINING)
+    ran = lint("--output-format", "json", "--no-cache", "tip.py", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    assert (finding["line"], finding["column"], finding["related"]) == (13, 14, [
+        {"path": "tip.py", "cell": None, "line": 15, "column": 15,
+         "message": "the code the fix wraps runs a forward pass here too"}])
+
+
 def test_a_reported_call_names_the_helper_that_runs_the_forward_passes(tmp_path):
     write(tmp_path, "fit.py", FLAGGED)
     ran = lint("--output-format", "json", "--no-cache", "fit.py", cwd=tmp_path)

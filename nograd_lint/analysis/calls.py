@@ -21,6 +21,13 @@ def is_backward(call: CallFact) -> bool:
     return method in knowledge.BACKWARD_ARGUMENT_METHODS and bool(call.node.args)
 
 
+def adapts_by_gradient(call: CallFact, imports) -> bool:
+    """`learner.adapt(loss)` in a module that imports learn2learn: MAML's inner step, a gradient
+    of the loss (`torch.autograd.grad`) taken by the library."""
+    return (call.method == knowledge.META_LEARNING_ADAPT and bool(call.node.args)
+            and imports.mentions(knowledge.META_LEARNING_PACKAGE))
+
+
 def backward_targets(call: CallFact, receiver_is_tensor: bool) -> list[cst.BaseExpression]:
     """The expressions whose graph a backward call uses: the receiver of `loss.backward()`, the
     first argument of `torch.autograd.grad(loss, ...)`, `accelerator.backward(loss)` (a receiver
@@ -34,8 +41,9 @@ def backward_targets(call: CallFact, receiver_is_tensor: bool) -> list[cst.BaseE
             return [element.value for element in first.elements]
         return [first] if first is not None else []
     receiver = call.receiver
-    if call.method == "manual_backward" or (call.method == "backward" and positional and not receiver_is_tensor):
-        return positional[:1]  # accelerator.backward(loss), fabric.backward(loss)
+    if call.method in ("manual_backward", knowledge.META_LEARNING_ADAPT) or (
+            call.method == "backward" and positional and not receiver_is_tensor):
+        return positional[:1]  # accelerator.backward(loss), fabric.backward(loss), learner.adapt(loss)
     if (isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute)
             and receiver.func.attr.value == "scale" and receiver.args):
         return [receiver.args[0].value]  # scaler.scale(loss).backward()

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Optional
 import libcst as cst
 
 from . import knowledge
-from .calls import (backward_targets, gradient_flags, is_backward, is_loss_callee, is_optimizer_call, mode_switch,
-                    wants_gradients)
+from .calls import (adapts_by_gradient, backward_targets, gradient_flags, is_backward, is_loss_callee, is_optimizer_call,
+                    mode_switch, wants_gradients)
 from .contexts import inputs_cut
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
@@ -317,7 +317,8 @@ class Interpreter:
         self._frozen: set[str] = set()  # modules frozen through a loop over their parameters
         self._parameter_owners: dict[str, Value] = {}  # `self.model` -> its value, where `.parameters()` was read
         self._attributes: dict[str, set[str]] = {}  # local name -> `name.attr` keys stored in env
-        self.trains_here = any(is_backward(c) for c in model.analysis.facts_in(model.analysis.calls, scope))
+        self.trains_here = any(is_backward(c) or adapts_by_gradient(c, model.analysis.imports)
+                               for c in model.analysis.facts_in(model.analysis.calls, scope))
 
     # -- entry ------------------------------------------------------------------------------------
     def run(self) -> ScopeResult:
@@ -1234,7 +1235,8 @@ class Interpreter:
         args = join(*(value for _, value in arguments)) if arguments else PYTHON
         if _volatile_variable(fact):
             self.result.volatile_calls.append(fact)  # the author meant no gradients here
-        if is_backward(fact) and not (receiver is not None and self._is_method(receiver, "backward")):
+        if (is_backward(fact) or adapts_by_gradient(fact, self.analysis.imports)) and not (
+                receiver is not None and self._is_method(receiver, "backward")):
             # (`self.capitalizer.backward(text)`, a project class's own method of that name, is not autograd's)
             self.backward(fact, receiver, env)
             return PYTHON

@@ -39,6 +39,10 @@ BACKWARD_FUNCTIONS = frozenset(
 BACKWARD_METHODS = frozenset({"backward"})
 # `accelerator.backward(loss)`, `fabric.backward(loss)`, `manual_backward(loss)`: a backward of the argument.
 BACKWARD_ARGUMENT_METHODS = frozenset({"backward", "manual_backward"})
+# learn2learn's `MAML.adapt(loss)` / `MetaSGD.adapt(loss)`: a gradient step of a cloned learner,
+# `torch.autograd.grad` of the loss it is given (read so in modules that import learn2learn).
+META_LEARNING_PACKAGE = "learn2learn"
+META_LEARNING_ADAPT = "adapt"
 
 # Optimizer calls that make a function a training step.
 OPTIMIZER_METHODS = frozenset({"step", "zero_grad"})

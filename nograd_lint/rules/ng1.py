@@ -159,7 +159,7 @@ class EvaluationWithGradients(Rule):
       dummy input was made with `requires_grad=True`.
 
     It stays silent when the graphs are used: a backward pass, `torch.autograd.grad`,
-    `requires_grad_`, `register_hook` on them, or a caller that differentiates what the function
+    learn2learn's `learner.adapt(loss)`, `requires_grad_`, `register_hook` on them, or a caller that differentiates what the function
     returns (inputs built by helpers as `torch.zeros(..., requires_grad=flag)` or
     `x.requires_grad_(flag)` count only when the flag the caller passes may be true); when the
     module is frozen (`requires_grad_(False)`, or every parameter's
@@ -285,9 +285,10 @@ MAX_FORWARDS_SHOWN = 4  # further forward passes of a reported function, in othe
 
 def _related(analysis: FileAnalysis, region) -> tuple:
     """Related locations: the calls of a reported function (whose evaluation it is; a base class's
-    `self.name(...)` calls of a template method too), its other
-    forward passes (each branch of `if batch: ... else: ...` that the one fix covers), and the first
-    forward pass of the helper a reported call runs (where the graphs start)."""
+    `self.name(...)` calls of a template method too), the other forward passes of a reported
+    function, loop or run of statements (each branch of `if batch: ... else: ...`, each statement
+    that the one fix covers), and the first forward pass of the helper a reported call runs (where
+    the graphs start)."""
     model = model_of(analysis)
     found = []
     if region.kind == "function":
@@ -295,13 +296,16 @@ def _related(analysis: FileAnalysis, region) -> tuple:
                   for fact, where in model.call_sites(region.scope)[:MAX_CALLERS_SHOWN]]
         found += [(call.node, where, f"`{method.class_name}.{method.name}` calls it here")
                   for method, _, call, where in model.base_class_calls(region.scope)[:MAX_CALLERS_SHOWN]]
-        shown = {id(region.tokens[0].call.statement)}
-        for token in region.tokens[1:]:
-            if len(shown) > MAX_FORWARDS_SHOWN:
-                break
-            if id(token.call.statement) not in shown:
-                shown.add(id(token.call.statement))
-                found.append((token.call.node, analysis, f"`{region.scope.name}` runs a forward pass here too"))
+    # each other statement that runs a forward pass, which the one fix covers too
+    also = f"`{region.scope.name}` runs a forward pass here too" if region.kind == "function" else (
+        "the code the fix wraps runs a forward pass here too")
+    shown = {id(region.tokens[0].call.statement)}
+    for token in region.tokens[1:]:
+        if len(shown) > MAX_FORWARDS_SHOWN:
+            break
+        if id(token.call.statement) not in shown:
+            shown.add(id(token.call.statement))
+            found.append((token.call.node, analysis, also))
     callee = region.tokens[0].callee
     if callee is not None:
         owner = (model.project.owner_of(callee) if model.project is not None else None) or model
