@@ -891,6 +891,8 @@ class Interpreter:
             known = self.model.qualified_value(qualified)
             if known is not None:
                 return known
+            if qualified.startswith("torch."):
+                return UNKNOWN  # a namespace of torch's (`torch.nn.utils.rnn`): no model, whatever its name
         base = self.value(node.value, env, depth + 1)
         attr = node.attr.value
         if attr in ("shape", "ndim", "dtype", "device", "is_cuda", "requires_grad", "training", "__name__",
