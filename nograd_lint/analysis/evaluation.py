@@ -797,7 +797,7 @@ def _returns_tensor(result: ScopeResult) -> bool:
     return returned is not None and returned.kind is not Kind.PYTHON and returned.graph is not Graph.NO
 
 
-def _is_model_internal(model: ModuleModel, function: FunctionInfo, seen: frozenset = frozenset()) -> bool:
+def _is_model_internal(model: ModuleModel, function: FunctionInfo) -> bool:
     """`forward` and `__call__` of a module, and module methods only a forward calls, directly or
     through other such methods (`forward` calls `get_boxes`, which picks `rpn_boxes`). The
     `__call__` of a plain class (no base but `object`) is its API: a predictor object's."""
@@ -808,11 +808,18 @@ def _is_model_internal(model: ModuleModel, function: FunctionInfo, seen: frozens
         return False
     if function.name in MODULE_API or function.name.startswith(("_load_from", "_save_to", "register_")):
         return True  # an override of nn.Module's own API (`load_state_dict`, `train`): not evaluation
+    return _reached_only_from_forward(model, function, frozenset())
+
+
+def _reached_only_from_forward(model: ModuleModel, function: FunctionInfo, seen: frozenset) -> bool:
+    """Every call of the method is in its class's `forward` or `__call__`, or in a method of the
+    class reached only from there (not from a method that merely shares a name of `nn.Module`'s
+    API: a `train(opts, loader)` loop that calls `self.evaluate`)."""
     sites = model.callers_of(function)
     seen = seen | {id(function)}
     return bool(sites) and all(site[0].scope is not None and (
         site[0].scope.name in ("forward", "__call__") or site[0].scope.class_name == function.class_name
-        and id(site[0].scope) not in seen and _is_model_internal(model, site[0].scope, seen)) for site in sites)
+        and id(site[0].scope) not in seen and _reached_only_from_forward(model, site[0].scope, seen)) for site in sites)
 
 
 def _decodes_step_by_step(model: ModuleModel, result: ScopeResult) -> bool:

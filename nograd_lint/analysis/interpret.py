@@ -725,7 +725,8 @@ class Interpreter:
             env[ref[1]] = env[ref[1]].but(frozen=frozen)
             self._frozen.add(ref[1])
             self.result.freezes.append((ref[1], frozen))
-        elif isinstance(ref, tuple) and ref[0] == "parameters" and ref[1].startswith("self.") and ref[1].count(".") == 2:
+        elif (isinstance(ref, tuple) and ref[0] == "parameters" and ref[1] is not None and ref[1].startswith("self.")
+              and ref[1].count(".") == 2):
             self.result.freezes.append((ref[1], frozen))  # a field's field: a wrapper's (see `_wrapper_freezes`)
 
     def is_local(self, name: str) -> bool:
