@@ -417,12 +417,19 @@ def _profiles_with_hooks(model: ModuleModel, function: FunctionInfo, result: Sco
             t.callee is None and not result.fate(t.id) and t.id not in result.read_as_data for t in tokens):
         return False
     analysis = model.analysis
-    scopes = [function] + [f for f in analysis.functions if _nested_in(f, function)]
-    return any(fact.method in knowledge.FORWARD_HOOK_METHODS
-               for scope in scopes for fact in analysis.facts_in(analysis.calls, scope))
+    hooked = analysis.cache.get("forward_hook_scopes")
+    if hooked is None:  # the functions that register forward hooks, found once per file
+        if analysis.bodies is not None:
+            for method in knowledge.FORWARD_HOOK_METHODS:
+                analysis.bodies.expand_mentioning(method, attribute=True)  # bodies not walked yet
+        hooked = analysis.cache["forward_hook_scopes"] = {
+            id(fact.function) for fact in analysis.calls if fact.method in knowledge.FORWARD_HOOK_METHODS}
+    return any(id(scope) in hooked for scope in [function] + [f for f in analysis.functions if f.parent is not None
+                                                              and _nested_in(f, function)]) if hooked else False
 
 
 def _nested_in(inner: FunctionInfo, outer: FunctionInfo) -> bool:
+    """Is `inner` defined inside `outer`, at any depth?"""
     parent = inner.parent
     while parent is not None:
         if parent is outer:
