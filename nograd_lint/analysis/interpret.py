@@ -2556,11 +2556,13 @@ def _surely_tensor(value: Value) -> bool:
 
 def _count_key(node: cst.Subscript) -> bool:
     """The subscript reads a string key that names a count (`out["n_exs"]`, `stats["num_tokens"]`)."""
-    if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+    if len(node.slice) != 1 or node.slice[0].slice.__class__ is not cst.Index:  # by identity: see LEAF_LITERALS
         return False
     key = node.slice[0].slice.value
-    return (key.__class__ is cst.SimpleString and not key.prefix.lower().startswith(("b", "rb", "br"))
-            and knowledge.names_a_count(key.evaluated_value))
+    if key.__class__ is not cst.SimpleString:
+        return False
+    raw = key.value  # a plain one-line literal (`"n_exs"`): its text between the quotes
+    return raw[:1] in ("'", '"') and raw[:3] not in ('"""', "'''") and knowledge.names_a_count(raw[1:-1])
 
 
 def _literal_index(node: cst.Subscript) -> Optional[int]:

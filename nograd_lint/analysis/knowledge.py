@@ -426,6 +426,7 @@ COUNT_PREFIXES = frozenset({"n", "num", "nb", "number", "cnt", "count"})
 COUNT_SUFFIXES = frozenset({"count", "counts", "cnt", "size", "len", "length"})
 
 
+@functools.lru_cache(maxsize=1 << 12)  # the same few keys, read at every subscript
 def names_a_count(key: str) -> bool:
     """`"n_exs"`, `"num_samples"`, `"batch_size"`, `"token_count"`: a key that holds how many items
     there are. A count is an integer or a comparison's sum: it never carries a graph."""
