@@ -227,15 +227,16 @@ def test_a_bad_cache_dir_setting_is_an_error(tmp_path, value):
                         f"a folder's path, not {value!r}\n")
 
 
+# One process imports the linter once, then forks a fresh child for each run (a cold cache each
+# time, and nothing the parent read): an audit hook in the child records every .py file opened.
 AUDIT = """
-import json, sys
+import json, os, sys
 from pathlib import Path
 opened = set()
 finding_roots = []
 def audit(event, args):
     if event == "open" and isinstance(args[0], str) and args[0].endswith(".py") and not finding_roots:
         opened.add(str(Path(args[0]).resolve()))
-sys.addaudithook(audit)
 # What finding a project's root reads (a script folder's imports) is not recorded: a kept result
 # is reused only while the root of each file it checked is found where it was (`roots`).
 from nograd_lint.analysis import project
@@ -248,12 +249,28 @@ def root_from(*args, _found=project.root_from):
 project.root_from = root_from
 from nograd_lint.frontends.cli import lint_main
 root = Path.cwd().resolve()
-lint_main(["-j", "1", "-q", "--cache-dir", sys.argv[1], *sys.argv[2:]])
-[entry] = list(Path(sys.argv[1]).rglob("*.json"))
-record = json.loads(entry.read_text())
-Path(sys.argv[1], "seen").write_text(json.dumps({
-    "opened": sorted(p for p in opened if p.startswith(str(root))),
-    "recorded": sorted(set(record["files"]) | set(record["modules"]))}))
+sys.addaudithook(audit)
+for number, paths in enumerate(json.loads(sys.argv[1])):
+    cache = Path(sys.argv[2], f"c{number}")
+    child = os.fork()
+    if child == 0:
+        status = 1
+        try:
+            lint_main(["-j", "1", "-q", "--cache-dir", str(cache), *paths])
+        except SystemExit:
+            pass
+        try:
+            [entry] = list(cache.rglob("*.json"))
+            record = json.loads(entry.read_text())
+            Path(cache, "seen").write_text(json.dumps({
+                "opened": sorted(p for p in opened if p.startswith(str(root))),
+                "recorded": sorted(set(record["files"]) | set(record["modules"]))}))
+            status = 0
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    os.waitpid(child, 0)
 """
 
 
@@ -263,11 +280,10 @@ def test_every_file_the_analysis_opens_is_recorded(tmp_path, name):
     and file by file: each is in the record, so no change to it can go unnoticed."""
     root = project(tmp_path, name)
     runs = [["."]] + [[str(path.relative_to(root))] for path in sorted(root.rglob("*.py"))]
+    done = run([str(Path(script("nograd-lint")).with_name("python")), "-c", AUDIT, json.dumps(runs), str(tmp_path)], root)
+    assert "Traceback" not in done.err, done.err
     for number, paths in enumerate(runs):
-        cache = tmp_path / f"c{number}"
-        done = run([str(Path(script("nograd-lint")).with_name("python")), "-c", AUDIT, str(cache), *paths], root)
-        assert "Traceback" not in done.err, done.err
-        seen = json.loads((cache / "seen").read_text())
+        seen = json.loads((tmp_path / f"c{number}" / "seen").read_text())
         assert seen["opened"] and set(seen["opened"]) <= set(seen["recorded"]), paths
 
 
