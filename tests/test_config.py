@@ -106,6 +106,24 @@ def test_unknown_keys_and_bad_values_exit_two_with_a_clear_message(tmp_path):
     assert ran.code == 2 and ran.err.startswith(f"nograd-lint: error: {path}: cannot read: ")
 
 
+def test_a_broken_pyproject_that_never_names_the_table_is_passed_over(tmp_path):
+    """Another tool's section with a TOML error (an unclosed `\'\'\'` in `[tool.black]`) cannot
+    configure nograd-lint: the run goes on with the settings above it (here the defaults), and
+    nograd-fix too; a broken file that names the table stays an error."""
+    project = tmp_path / "project"
+    write(project, "pyproject.toml", "[tool.black]\nexclude = \'\'\'\n/(\n  \\.git\n")
+    write(project, "m.py", MIXED)
+    ran = lint("m.py", cwd=project)
+    assert (ran.code, ran.lines) == (1, mixed_findings("m.py"))
+    pyproject(tmp_path, 'select = ["NG103"]')  # the repository's settings around it apply
+    assert lint("m.py", cwd=project).lines == [finding("m.py", MIXED, "NG103", 25, 9)]
+    fixed = fix("m.py", cwd=project)
+    assert fixed.code == 0 and (project / "m.py").read_text() != MIXED
+    write(project, "pyproject.toml", "[tool.black]\nline-length = 100\n[tool.nograd-lint\n")
+    broken = lint("m.py", cwd=project)
+    assert broken.code == 2 and broken.err.startswith(f"nograd-lint: error: {project / 'pyproject.toml'}: cannot read: ")
+
+
 def test_configuration_is_found_from_the_common_parent_of_the_paths(tmp_path):
     project = tmp_path / "project"
     pyproject(project, 'select = ["NG103"]')

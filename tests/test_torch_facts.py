@@ -1938,6 +1938,44 @@ def test_volatile_variables_no_longer_disable_gradients():
     assert out.requires_grad and out.grad_fn is not None
 
 
+def test_setting_volatile_on_a_tensor_does_not_disable_gradients():
+    """NG101: `x.volatile = True`, the attribute form of the pre-0.4 switch: torch warns, the
+    attribute stays False, and the forward pass on `x` records a graph."""
+    model = torch.nn.Linear(3, 3)
+    batch = torch.randn(2, 3)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        batch.volatile = True
+        assert batch.volatile is False
+    assert any("volatile was removed" in str(w.message) for w in caught)
+    assert model(batch).grad_fn is not None
+
+
+def test_detaching_every_parameter_in_place_freezes_the_module():
+    """NG101: `for p in m.parameters(): p.detach_()` (a mean teacher's copy) leaves every
+    parameter a leaf that no longer requires grad: the module's forward on plain inputs records
+    nothing, as after `p.requires_grad = False`."""
+    model = torch.nn.Linear(3, 2)
+    for param in model.parameters():
+        param.detach_()
+    assert not any(p.requires_grad for p in model.parameters())
+    assert isinstance(model.weight, torch.nn.Parameter)
+    assert model(torch.randn(4, 3)).grad_fn is None
+
+
+def test_a_tensor_added_into_a_numpy_array_slot_becomes_a_number():
+    """NG102: `scores[i] += out` with `scores` a NumPy array stores a float (torch warns about a
+    tensor that requires grad); the array keeps no tensor and no graph."""
+    np = pytest.importorskip("numpy")
+    scores = np.zeros(2)
+    out = torch.nn.Linear(3, 1)(torch.randn(1, 3)).sum()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        scores[0] += out
+    assert scores.dtype == np.float64 and isinstance(scores[0], np.float64)
+    assert scores[0] == pytest.approx(out.item())
+
+
 @pytest.mark.parametrize("make_optimizer", [
     lambda params: torch.optim.SGD(params, lr=0.1, momentum=0.9, weight_decay=0.1),
     lambda params: torch.optim.Adam(params, lr=0.1),

@@ -18,13 +18,14 @@ from . import knowledge
 from .calls import is_backward, is_optimizer_call
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
 from ..diagnostics import Confidence
-from .gradmode import CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, is_main_guard
+from .gradmode import (AssignFact, CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, bound_names,
+                       is_main_guard)
 from .imports import dotted_name
-from .interpret import INDEX_VALUED, RETURNED, STORED, USED, ScopeResult, Token, _named_params, root_name
+from .interpret import INDEX_VALUED, RETURNED, TENSOR_CREATION, STORED, USED, ScopeResult, Token, _named_params, root_name
 from .lattice import UNKNOWN, Evidence, Graph, Kind, Training, Value
 from .summaries import MODULE_API, ClassModel, ModuleModel, model_of, path_in_project
 from .trainable import class_methods, grad_switches, stepping
-from .treewalk import iter_nodes
+from .treewalk import iter_nodes, names_in
 
 
 @dataclasses.dataclass(eq=False)
@@ -403,10 +404,56 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.MEDIUM  # the user said this name evaluates
     if not evaled and confidence > Confidence.LOW and _framework_template_method(model, function):
         confidence = Confidence(confidence - 1)
+    if confidence > Confidence.LOW and _shape_check(model, function, tokens):
+        evidence.append("it builds the model and runs it once on made-up tensors, a shape check")
+        confidence = Confidence.LOW
     if hint:
         evidence.append(hint)
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
                       escapes=bool(escaping) or _returns_tensor(result))
+
+
+def _shape_check(model: ModuleModel, function: FunctionInfo, tokens: list[Token]) -> bool:
+    """`def test(): net = ResNet18(); y = net(torch.randn(1, 3, 32, 32)); print(y.size())`: a
+    function given nothing runs a model it builds, untrained, once on tensors it makes up (random
+    or constant): a smoke test of the shapes, which evaluates nothing."""
+    params = function.node.params
+    if (params.params or params.posonly_params or params.kwonly_params or params.star_kwarg is not None
+            or isinstance(params.star_arg, cst.Param)):
+        return False
+    analysis = model.analysis
+    if any(fact.method in WEIGHT_LOADING or fact.qualified == "torch.load"
+           for fact in analysis.facts_in(analysis.calls, function)):
+        return False
+    made: dict[str, list] = {}
+    for assign in analysis.facts_in(analysis.assigns, function):
+        for name in assign.targets:
+            made.setdefault(name, []).append(assign.value)
+    return all(not t.in_loop and t.callee is None and t.call.callee in made
+               and all(isinstance(value, cst.Call) for value in made[t.call.callee])
+               and all(_made_up(model, arg.value, made) for arg in t.call.node.args) for t in tokens)
+
+
+WEIGHT_LOADING = frozenset({"load_state_dict", "from_pretrained", "load_from_checkpoint"})
+
+
+def _made_up(model: ModuleModel, node: cst.BaseExpression, made: dict, depth: int = 0) -> bool:
+    """A tensor made here from nothing (`torch.randn(2, 3)`, through `Variable(...)`, `.cuda()` or
+    a name bound to one), not data."""
+    if depth > 3:
+        return False
+    if isinstance(node, cst.Name):
+        return node.value in made and all(_made_up(model, value, made, depth + 1) for value in made[node.value])
+    if not isinstance(node, cst.Call):
+        return False
+    fact = model.calls_by_node.get(id(node))
+    qualified = fact.qualified if fact is not None else None
+    if qualified is not None and qualified.startswith("torch.") and qualified.rpartition(".")[2] in TENSOR_CREATION:
+        return True
+    if isinstance(node.func, cst.Attribute) and qualified is None:  # `x.cuda()`, `x.to(device)`
+        return _made_up(model, node.func.value, made, depth + 1)
+    return (fact is not None and (fact.callee or "").rpartition(".")[2] == "Variable" and bool(node.args)
+            and _made_up(model, node.args[0].value, made, depth + 1))
 
 
 def _profiles_with_hooks(model: ModuleModel, function: FunctionInfo, result: ScopeResult, tokens: list[Token]) -> bool:
@@ -576,7 +623,7 @@ def _for_old_torch(model: ModuleModel, result: ScopeResult, token: Token) -> boo
     runs the same callable with gradients disabled: code for both sides of PyTorch 0.4
     (`if torch.__version__ < ...: volatile` / `else: with torch.no_grad():`), each branch
     without gradients on the torch it runs on."""
-    if token.call.callee is None or not any(_same_place(v, token.call) and v.qualified not in knowledge.GRAD_CONTEXTS
+    if token.call.callee is None or not any(_same_place(v, token.call) and getattr(v, "qualified", None) not in knowledge.GRAD_CONTEXTS
                                             for v in result.volatile_calls):
         return False
     analysis = model.analysis
@@ -656,6 +703,8 @@ def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
     volatile = _volatile(tokens, result)
     if volatile is None:
         return None
+    if isinstance(volatile, AssignFact):
+        return VOLATILE_ATTRIBUTE
     return IDLE_BLOCK if volatile.qualified in knowledge.GRAD_CONTEXTS else VOLATILE
 
 
@@ -669,15 +718,39 @@ def _duck_not_a_network(token: Token) -> bool:
 
 
 VOLATILE = "it wraps inputs in `Variable(..., volatile=True)`, which has no effect since PyTorch 0.4"
+VOLATILE_ATTRIBUTE = "it sets `volatile = True` on its inputs, which has no effect since PyTorch 0.4"
 IDLE_BLOCK = "its `no_grad` block only renames the inputs, and the forward pass runs after it"
 
 
 def _volatile(tokens: list[Token], result: ScopeResult) -> Optional[CallFact]:
-    """The call that says the author ran the forward passes without gradients (so no caller can
-    need their graphs), to no effect: inputs made with `Variable(..., volatile=True)` (torch now
-    ignores it), or a `no_grad` block that only renames them (`with torch.no_grad(): v = x`)."""
+    """The call (or assignment) that says the author ran the forward passes without gradients
+    (so no caller can need their graphs), to no effect: inputs made with `Variable(...,
+    volatile=True)` or given `x.volatile = True` (torch now ignores both), or a `no_grad` block
+    that only renames them (`with torch.no_grad(): v = x`)."""
     return next((volatile for volatile in result.volatile_calls for token in tokens
                  if _same_place(volatile, token.call)), None)
+
+
+def _fed_volatile(token: Token, result: ScopeResult) -> bool:
+    """Does the forward pass take what a `Variable(..., volatile=True)` (or `x.volatile = True`)
+    before it in its scope made, inline or through the name it was bound to? At a script's top
+    level, the one place of every statement, the switch says nothing of other forward passes."""
+    read = names_in(token.call.node)
+    for fact in result.volatile_calls:
+        if fact.function is not token.call.function or fact.index > token.call.index:
+            continue
+        if isinstance(fact, AssignFact):  # `x.volatile = True`
+            bound = {root_name(target.target) for target in fact.node.targets}
+        else:
+            statement = fact.statement
+            smalls = statement.body if isinstance(statement, cst.SimpleStatementLine) else ()
+            bound = {name for small in smalls if isinstance(small, cst.Assign) and small.value is fact.node
+                     for target in small.targets for name in bound_names(target.target)}
+            if any(node is fact.node for node in iter_nodes(token.call.node)):
+                return True  # `net(Variable(x, volatile=True))`
+        if bound & read:
+            return True
+    return False
 
 
 def _same_place(fact, call) -> bool:
@@ -1573,7 +1646,9 @@ def _statement_regions(model: ModuleModel, scope, result: ScopeResult, block, to
         evaled = [t for t in inside if t.module.kind is Kind.MODULE and t.module.training is Training.EVAL]
         after_training = trained and not in_loop and any(_module_run(t).evidence >= Evidence.DUCK for t in inside)
         loaded = inference_script and any(_runs_loaded_weights(t) for t in inside)
-        if not found and not evaled and not after_training and not loaded:
+        # inputs the author made `volatile` (to no effect) for a module surely one
+        volatile = any(_module_run(t).evidence >= Evidence.DUCK and _fed_volatile(t, result) for t in inside)
+        if not found and not evaled and not after_training and not loaded and not volatile:
             continue
         run.append(statement)
         found.extend(inside)

@@ -29,7 +29,7 @@ from .calls import (adapts_by_gradient, backward_targets, gradient_flags, is_bac
 from .contexts import inputs_cut
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
-from .lattice import (NO_GRAPH, PYTHON, UNKNOWN, BoundMethod, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
+from .lattice import (NO_GRAPH, NUMPY, PYTHON, UNKNOWN, BoundMethod, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
                       of_project_classes)
 from .syntax import ends_in_raise, suite_statements
 from .treewalk import iter_nodes, names_in
@@ -612,6 +612,10 @@ class Interpreter:
                 self.bind(target.target, value, env)
                 if target.target.__class__ is cst.Attribute and target.target.attr.value == "requires_grad":
                     self.input_wants_gradients(small, target.target)
+                elif (target.target.__class__ is cst.Attribute and target.target.attr.value == "volatile"
+                      and _is_true(small.value) and self.model.fact_for(small) is not None):
+                    # `x.volatile = True`: the attribute form of `Variable(x, volatile=True)`
+                    self.result.volatile_calls.append(self.model.fact_for(small))
         elif kind is cst.AnnAssign:
             if small.value is not None:
                 self.bind(small.target, self.value(small.value, env), env)
@@ -683,6 +687,9 @@ class Interpreter:
             return
         if root is not None and root in env and self.is_local(root):
             held, stored = env[root], self.slot(value)
+            if kind is cst.Subscript and _is_numpy(held):
+                self.read_values(value)  # `acc[i] += out` in a NumPy array: a number, no graph kept
+                return
             if kind is cst.Attribute and held.kind in (Kind.MODULE, Kind.OBJECT):
                 # `model.decoder.mask_value = finfo("float16").min`: the object stays what it is,
                 # and holds what it is given, graphs and all
@@ -1496,6 +1503,9 @@ class Interpreter:
         if method == "requires_grad_" and fact.node.args and _is_false(fact.node.args[0].value):
             self.freeze_owner(receiver, env)
             return receiver
+        if method == "detach_" and _of_parameters(receiver):
+            self.freeze_owner(receiver, env)  # `p.detach_()` on a parameter sets its requires_grad to False
+            return receiver
         if method in CONTAINER_READS:
             return receiver  # `losses.items()`, `outputs.get("logits")`: what the container holds
         if method in PYTHON_METHODS:
@@ -1588,6 +1598,10 @@ class Interpreter:
             return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
         if method is None and self._forward_records_nothing(module):
             return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
+        if module.evidence is Evidence.NAME and arguments and all(_is_numpy(value) for _, value in arguments):
+            # `decoder(median_filter(pred))`: a callable named like a model, given NumPy arrays
+            # only, is no module run forward (a torch layer takes tensors)
+            return NUMPY
         keywords = _keywords(fact.node)
         if module.ref is None and keywords and method in (None, "forward") and self.model.off_wherever_defined(
                 "forward", keywords):
@@ -1622,12 +1636,15 @@ class Interpreter:
     def plain_parts(self, function: FunctionInfo, output: Value) -> Value:
         """The output of a project module whose `forward` returns a tuple: the parts it returns as
         plain values (metrics it computed with `.item()`, gradients from `torch.autograd.grad`)
-        carry no graph; the others carry the pass's."""
+        or as tensors without a graph (an accuracy of the detached logits) carry none; the others
+        carry the pass's."""
         summary = self.model.summary_of(function)
         shape = summary.returned if summary is not None and summary.result.returns else None
-        if shape is None or shape.elements is None or all(part.kind is not Kind.PYTHON for part in shape.elements):
+        if shape is None or shape.elements is None or not any(_graphless_part(part) for part in shape.elements):
             return output
-        return output.but(elements=tuple(PYTHON if part.kind is Kind.PYTHON else output for part in shape.elements))
+        return output.but(elements=tuple(
+            (PYTHON if part.kind is Kind.PYTHON else NO_GRAPH) if _graphless_part(part) else output
+            for part in shape.elements))
 
     def several_methods(self, fact: CallFact, module: Value, args: Value, arguments: list, methods: tuple) -> Optional[Value]:
         """A call of a method several classes define (two or more), on a module of unknown class.
@@ -2055,6 +2072,8 @@ class Interpreter:
                 self.read_values(arguments[0][1])  # `_, pred = torch.max(out, 1)`
             if qualified in NUMPY_CONVERSIONS and arguments:  # `np.asarray(out)` calls `out.numpy()`
                 self.result.numpy_undetached.update(arguments[0][1].sources - arguments[0][1].opaque)
+            if qualified.startswith(("numpy.", "scipy.")):
+                return NUMPY
             if qualified.startswith(knowledge.PLAIN_VALUE_PACKAGES):
                 return PYTHON
         callee = (fact.callee or "").rpartition(".")[2]
@@ -2643,8 +2662,30 @@ def _saves_target(loss: str, arguments: list) -> bool:
     return True
 
 
+def _is_numpy(value: Value) -> bool:
+    """What a NumPy or SciPy call made (see `lattice.NUMPY`)."""
+    return value.kind is Kind.PYTHON and value.ref == NUMPY.ref
+
+
+def _graphless_part(part: Value) -> bool:
+    """A part of what a `forward` returns that holds no graph whatever it is given: a plain value,
+    or a tensor it made without one from detached outputs or indices (an accuracy of
+    `logits.detach()`). One computed with gradients disabled keeps the output's value, which
+    says so (NG208 reads it)."""
+    return part.kind is Kind.PYTHON or (part.kind is Kind.TENSOR and part.graph is Graph.NO and part.nograd is None)
+
+
 def _is_false(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "False"
+
+
+def _is_true(node: cst.BaseExpression) -> bool:
+    return isinstance(node, cst.Name) and node.value == "True"
+
+
+def _of_parameters(value: Value) -> bool:
+    """A parameter of `m.parameters()` (in a loop over them): `freeze_owner` knows its module."""
+    return isinstance(value.ref, tuple) and len(value.ref) == 2 and value.ref[0] == "parameters"
 
 
 def _forced(call: cst.Call) -> bool:
@@ -2750,7 +2791,7 @@ def _is_or_scales(node: cst.BaseExpression, name: str) -> bool:
 
 def freezing_flags(analysis, init: FunctionInfo) -> list:
     """What the statements of `init`'s own body set every parameter's `requires_grad` to: `False`
-    for a literal, the parameter's name for a flag `init` is given (`p.requires_grad =
+    for a literal or `p.detach_()`, the parameter's name for a flag `init` is given (`p.requires_grad =
     requires_grad` in a loop over `self.parameters()`, `self.requires_grad_(flag)`)."""
     params = set(_parameter_names(init))
     flags = []
@@ -2762,6 +2803,9 @@ def freezing_flags(analysis, init: FunctionInfo) -> list:
                 if (isinstance(small, cst.Assign) and len(small.targets) == 1
                         and dotted_name(small.targets[0].target) == f"{statement.target.value}.requires_grad"):
                     value = small.value
+                elif (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and not small.value.args
+                      and dotted_name(small.value.func) == f"{statement.target.value}.detach_"):
+                    value = cst.Name("False")  # `p.detach_()`: the parameter no longer requires gradients
         elif isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
                 and isinstance(statement.body[0], cst.Expr) and _calls_own(statement.body[0].value, "requires_grad_"):
             args = statement.body[0].value.args

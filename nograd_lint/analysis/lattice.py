@@ -120,6 +120,9 @@ class BoundMethod:
 
 UNKNOWN = Value()
 PYTHON = Value(Kind.PYTHON, Graph.NO)
+# What a NumPy or SciPy call makes (an array or a NumPy number): a tensor stored into one of its
+# slots becomes a number (`scores[i] += out`), its graph dropped
+NUMPY = Value(Kind.PYTHON, Graph.NO, ref="numpy")
 NO_GRAPH = Value(Kind.TENSOR, Graph.NO)
 
 

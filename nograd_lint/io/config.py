@@ -160,17 +160,29 @@ def find_pyproject(start: Path) -> Optional[Path]:
     """The nearest pyproject.toml with a `[tool.nograd-lint]` table at or above `start`.
 
     A pyproject.toml without the table is passed over, so a sub-package's own pyproject does not
-    hide the settings of the repository around it.
+    hide the settings of the repository around it; so is one that is not valid TOML and never
+    names the table (another tool's broken section cannot configure this one). One that names it
+    and cannot be read is an error.
     """
     start = start.resolve()
     first = start if start.is_dir() else start.parent
     for directory in (first, *first.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if candidate.is_file() and _may_hold_the_table(candidate):
             tool = _read_toml(candidate).get("tool")
             if isinstance(tool, dict) and TABLE in tool:
                 return candidate
     return None
+
+
+def _may_hold_the_table(path: Path) -> bool:
+    """Does the file name the table anywhere (`[tool.nograd-lint]`, `tool = {nograd-lint = ...}`),
+    or is it unreadable as bytes (an error `_read_toml` then reports)?"""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return True
+    return TABLE.encode() in data or TABLE.replace("-", "_").encode() in data
 
 
 def find_config(paths: Sequence[str], cwd: Optional[Path] = None) -> Optional[Path]:

@@ -69,8 +69,8 @@ class EvaluationWithGradients(Rule):
       away or its callers throw them away (a caller that is a test does not count): high confidence; when the outputs leave for callers
       the analysis cannot see, medium if it runs the module batch after batch in a loop (or the
       function's name is one of evaluation), low otherwise;
-    - the inputs are made with `Variable(x, volatile=True)`, the pre-0.4 way to run without
-      gradients that torch now ignores: the author meant no graphs, so even outputs returned to
+    - the inputs are made with `Variable(x, volatile=True)` or given `x.volatile = True`, the
+      pre-0.4 ways to run without gradients that torch now ignores: the author meant no graphs, so even outputs returned to
       callers are reported (medium), and high when the graphs are thrown away;
     - the graph of every batch is thrown away in a loop: high with a second sign (a name such as
       `evaluate`, a loader such as `val_loader`); medium when values are read from the outputs of
@@ -186,7 +186,10 @@ class EvaluationWithGradients(Rule):
     torch raises there on a tensor that requires grad, so working code runs it with gradients off;
     with a caller in sight running it with gradients on, it is reported, since `no_grad` fixes the
     failure); and in files that use another array framework and no PyTorch
-    package. Names alone (`evaluate`, `predict`) give a low-confidence finding at most.
+    package. Names alone (`evaluate`, `predict`) give a low-confidence finding at most. A shape
+    check is low whatever its name: a function given nothing that builds a model (no weights
+    loaded) and runs it once on tensors it makes up (`net(torch.randn(1, 3, 32, 32))`, then
+    `print(y.size())`) evaluates nothing.
 
     ## Why is this bad
     `model.eval()` does not turn off gradients; it only changes layers such as dropout and batch
@@ -370,6 +373,8 @@ class AccumulatedGraph(Rule):
     backpropagates the graphs it collects (glimpse locations kept for a plot of the batch) holds
     them no longer than training does, but is still reported: telling it from a rollout's list
     whose graphs are only detached later needs a more precise reading of what is backpropagated.
+    A total kept in a NumPy array (`scores = np.zeros(n)`, then `scores[i] += metric(out, y)`) is
+    not reported: a tensor stored into an array's slot becomes a float.
     A local total or list in a method of a class named `forward`, `__call__`, `_forward` or
     `forward_*` is not reported: it gathers one forward pass (the outputs of every layer, or of
     every tree of an ensemble) and goes away with the call.
