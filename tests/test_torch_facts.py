@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import gc
 import importlib
 import inspect
@@ -2345,3 +2346,35 @@ def test_a_forward_that_reads_its_input_under_no_grad_passes_no_gradient_back():
         assert output.requires_grad
         output.mean().backward()
         assert (generator.weight.grad is None) is cut
+
+
+def test_an_attack_restart_scored_with_gradients_on_records_a_graph_no_gradient_needs():
+    """NG101 (an attack's restart scoring): after following the input's gradient, PGD scores the
+    perturbation with one more pass, `model(X + delta)`, whose loss is only compared or detached.
+    With gradients on, that pass records a graph (the model's parameters and `delta` require
+    grad); under `no_grad` it records none, and the perturbation kept is the same."""
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 3))
+    X, y = torch.randn(8, 6), torch.randint(0, 3, (8,))
+
+    def attack(disable: bool):
+        torch.manual_seed(1)
+        max_loss, max_delta, recorded = torch.zeros(8), torch.zeros_like(X), []
+        for _ in range(2):
+            delta = torch.zeros_like(X).uniform_(-0.1, 0.1)
+            delta.requires_grad = True
+            for _ in range(3):
+                torch.nn.functional.cross_entropy(model(X + delta), y).backward()
+                delta.data = torch.clamp(delta + 0.01 * delta.grad.sign(), -0.1, 0.1)
+                delta.grad.zero_()
+            with torch.no_grad() if disable else contextlib.nullcontext():
+                all_loss = torch.nn.functional.cross_entropy(model(X + delta), y, reduction="none")
+            recorded.append(all_loss.grad_fn is not None)
+            max_delta[all_loss >= max_loss] = delta.detach()[all_loss >= max_loss]
+            max_loss = torch.max(max_loss, all_loss.detach())
+        return recorded, max_delta
+
+    recorded, with_grad = attack(disable=False)
+    unrecorded, without_grad = attack(disable=True)
+    assert recorded == [True, True] and unrecorded == [False, False]
+    assert torch.equal(with_grad, without_grad)

@@ -400,6 +400,12 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.LOW
     else:
         return None
+    if (confidence > Confidence.LOW and not evaled and not model.imports_torch and module_evidence <= Evidence.NAME
+            and not any(t.module.params - {"self", "cls"} for t in tokens)):
+        # in a module that imports no PyTorch package, a model it holds known by its name only
+        # (an n-gram model's `self.model.logscore(...)`) may be no network at all; one it is
+        # given (`evaluate(model, loader)`) is its callers'
+        confidence = Confidence.LOW
     if confidence is Confidence.LOW and _configured(function.name, extra_names):
         confidence = Confidence.MEDIUM  # the user said this name evaluates
     if not evaled and confidence > Confidence.LOW and _framework_template_method(model, function):
@@ -697,8 +703,8 @@ def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
             return module.eval_reason or "it runs a module in eval mode"
     for fact, callee, params, _ in result.outgoing:
         key = id(fact.node)
-        if key in result.tokens and any(v.kind is Kind.MODULE and v.training is Training.EVAL for v in params.values()):
-            module = next(v for v in params.values() if v.kind is Kind.MODULE and v.training is Training.EVAL)
+        module = next((v for v in params.values() if _in_eval_mode(v)), None) if key in result.tokens else None
+        if module is not None:
             return module.eval_reason or f"it passes a module in eval mode to `{callee.name}`"
     volatile = _volatile(tokens, result)
     if volatile is None:
@@ -706,6 +712,13 @@ def _evaled(tokens: list[Token], result: ScopeResult) -> Optional[str]:
     if isinstance(volatile, AssignFact):
         return VOLATILE_ATTRIBUTE
     return IDLE_BLOCK if volatile.qualified in knowledge.GRAD_CONTEXTS else VOLATILE
+
+
+def _in_eval_mode(value: Value) -> bool:
+    """A module in eval mode, or a plain object one of whose methods put its modules in eval mode
+    (`model.val_start()`)."""
+    return value.training is Training.EVAL and (
+        value.kind is Kind.MODULE or (value.kind is Kind.OBJECT and value.eval_reason is not None))
 
 
 def _duck_not_a_network(token: Token) -> bool:
@@ -945,7 +958,11 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
     if not tokens:
         return []
     if _wants_grad_beside_training(model, scope, result):
-        return _after_differentiating_helpers(model, scope, result, tokens, [], extra_names)
+        regions = _after_differentiating_helpers(model, scope, result, tokens, [], extra_names)
+        if _differentiates_only_inputs(scope, result):  # an attack: what it detaches at once is evaluation
+            covered = [span for region in regions for span in _spans(analysis, region)]
+            regions += _single_statement_regions(model, scope, result, tokens, covered)
+        return regions
     regions: list[EvalRegion] = []
     covered: list[Span] = []
     for loop in analysis.loops:
@@ -1102,7 +1119,10 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
     if kept and not (evaled and _script_keeps_outputs(scope, result, kept)):
         return None
     hint = f"the loop iterates `{loop.iter_name}`" if is_evaluation_loader(loop) else None
-    sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK for t in inside)
+    # a network: known as a module, or one whose other passes in the scope are backpropagated
+    # (`self.model` of a base class, trained in the loop before)
+    sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK
+               or (key := _model_key(t)) is not None and _differentiated(result, key, t) for t in inside)
     read = sure and any(t.id in result.read_as_data for t in inside)
     if evaled and kept:
         evidence = "; ".join(e for e in (evaled, "it keeps the outputs of every batch, graphs and all", hint) if e)
@@ -1166,6 +1186,7 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
     analysis = model.analysis
     regions = []
     seen: set[int] = set()
+    attack = _differentiates_only_inputs(scope, result)  # its backward passes train no model
     for token in tokens:
         statement = token.call.statement
         span = analysis.span_of(statement)
@@ -1187,6 +1208,8 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 evidence, confidence = _unguarded_call_of_evaluation(model, result, token)
         elif dead and result.training:  # in code that trains; elsewhere the whole function or loop is judged
             evidence = _detached_at_once(token) or _given_to_helper_that_drops_it(model, result, token)
+            if evidence is None and token.id in result.read_as_data and attack:
+                evidence = "only values are read from its output"  # an attack's restart scoring
             if evidence is None and _only_detached(result, token) and _name_read_only_detached(model.analysis, scope, token):
                 # the name it is assigned to is read only detached (an action to step the
                 # environment); detached into the loss the scope backpropagates, it is a TD
@@ -1196,7 +1219,14 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
                 into_the_loss = token.id in result.detached_into_backward or token.id in result.returned.detached
                 evidence = "its output is read only detached"
                 if into_the_loss:
+                    evaled_here = _only_evaled_here(result, _model_key(token))
+                    # low: a TD target's shape; a model this scope puts in eval mode and never
+                    # back in training mode is a frozen reference (a teacher, the previous task's
+                    # model in incremental learning), not a network it trains
                     evidence, confidence = "its output is detached into the loss", Confidence.LOW
+                    if evaled_here is not None:
+                        confidence = Confidence.MEDIUM
+                        evidence = evidence if _evaled([token], result) else f"{evaled_here}; {evidence}"
                 elif _acts_in_an_environment(model, token):
                     # acting: the policy the scope trains (in its update, on stored batches) runs
                     # here only for an action, whose graph nothing uses
@@ -1215,7 +1245,8 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
             # low: reviewers disagree whether a training step's TD target is waste worth a finding
             evidence = f"`{_model_key(token)}` is a copy of `{copied}` whose outputs are detached before the loss"
             confidence = Confidence.LOW
-        elif evidence is None or (named_inference is None and not acting and _trained_here(model, scope, result, token)):
+        elif evidence is None or (named_inference is None and not acting and not attack
+                                  and _trained_here(model, scope, result, token)):
             continue
         inside = [t for t in tokens if span.contains(t.call.index)]
         if any(not result.dead(t) for t in inside if t is not token or dead):
@@ -1229,6 +1260,15 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
         what = "target-network" if copied is not None else "acting" if acting else "evaluation"
         regions.append(EvalRegion("statements", scope, (statement,), inside, reasons, confidence, escapes=False, what=what))
     return _joined_target_passes(model.analysis, scope, regions)
+
+
+def _only_evaled_here(result: ScopeResult, key: Optional[str]) -> Optional[str]:
+    """Why the model `key` is in eval mode in the scope: it calls `key.eval()` and never puts it
+    back in training mode (on any path: a branch may do either), or None."""
+    if key is None:
+        return None
+    switches = {switch for _, switched, switch in result.switches if switched == key}
+    return f"it calls `{key}.eval()`" if switches == {"eval"} else None
 
 
 def _joined_target_passes(analysis: FileAnalysis, scope, regions: list[EvalRegion]) -> list[EvalRegion]:
@@ -1307,6 +1347,32 @@ def _trained_here(model: ModuleModel, scope: Optional[FunctionInfo], result: Sco
             for other in model.results_of(method)):
         return True
     return _stepped_here(model, scope, result, token)
+
+
+def _differentiates_only_inputs(scope: Optional[FunctionInfo], result: ScopeResult) -> bool:
+    """Does the scope backpropagate only for the gradients of inputs it made require them (an
+    attack: `delta.requires_grad = True`, `loss.backward()`, then `delta.grad`), stepping no
+    optimizer and calling nothing that trains? Its backward passes train no model, so a pass of
+    that model detached at once there (PGD's restart scoring, `model(X + delta)` then
+    `.detach()`) is evaluation."""
+    if scope is None or not result.training or not result.wants_grad:
+        return False
+    if any(not is_backward(call) or is_optimizer_call(call) for call in result.training):
+        return False
+    wanting = {name for fact in result.wants_grad if (name := _wanting_name(fact)) is not None}
+    return any(node.__class__ is cst.Attribute and node.attr.value == "grad" and node.value.__class__ is cst.Name
+               and node.value.value in wanting for node in iter_nodes(scope.node.body))
+
+
+def _wanting_name(fact) -> Optional[str]:
+    """The local tensor a fact makes require gradients: `delta` of `delta.requires_grad = True`
+    or `delta.requires_grad_()`."""
+    if isinstance(fact, AssignFact):
+        targets = [t.target for t in fact.node.targets] if isinstance(fact.node, cst.Assign) else []
+        return next((t.value.value for t in targets if t.__class__ is cst.Attribute and t.attr.value == "requires_grad"
+                     and t.value.__class__ is cst.Name), None)
+    receiver = fact.receiver if isinstance(fact, CallFact) and fact.method == "requires_grad_" else None
+    return receiver.value if receiver is not None and receiver.__class__ is cst.Name else None
 
 
 def _stepped_here(model: ModuleModel, scope: Optional[FunctionInfo], result: ScopeResult, token: Token) -> bool:

@@ -749,6 +749,8 @@ class Interpreter:
         if fate == STORED:
             for source in value.sources:
                 self.result.kept_in.setdefault(source, set()).add(kept_in)
+            if value.kind is Kind.TENSOR and value.graph is Graph.NO and value.nograd is None:
+                return  # values read from a parameter (`self.logger.update(loss.data[0])`) keep no graph of it
         for param in value.params:
             self.result.param_uses.setdefault(param, set()).add(fate)
 
@@ -1333,6 +1335,17 @@ class Interpreter:
         method = fact.method
         key = chain_root(fact.receiver)
         switch = mode_switch(fact)
+        reason = f"it calls `{key}.eval()`" if key else None
+        if (switch is None and key is not None and not fact.node.args and (
+                receiver.kind in (Kind.MODULE, Kind.UNKNOWN) and receiver.ref is None and self.model.puts_modules_in_eval(method)
+                or receiver.kind is Kind.OBJECT and self.model.puts_modules_in_eval(method, receiver.ref))):
+            # `model.val_start()`, a method of the project's model classes that calls `.eval()`
+            # on each of its modules
+            switch, reason = "eval", f"it calls `{key}.{method}()`, which puts its modules in eval mode"
+            if receiver.kind is Kind.OBJECT:  # a plain object holding the modules: it is in eval mode now
+                env[key] = receiver.but(training=Training.EVAL, eval_reason=reason)
+                self._update_prefixed(key, env[key], env)
+                return PYTHON
         if switch == "unknown" and isinstance(fact.node.args[0].value, cst.Name):
             flag = self.context.constant(fact.node.args[0].value.value)  # `m.train(train)`, called with train=False
             switch = switch if flag is _MISSING else ("train" if flag else "eval")
@@ -1354,8 +1367,7 @@ class Interpreter:
             module = receiver if receiver.kind is Kind.MODULE else receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
             if switch is not None:
                 training = {"eval": Training.EVAL, "train": Training.TRAIN}.get(switch, Training.UNKNOWN)
-                reason = f"it calls `{key}.eval()`" if training is Training.EVAL and key else None
-                module = module.but(training=training, eval_reason=reason)
+                module = module.but(training=training, eval_reason=reason if training is Training.EVAL else None)
                 self.result.switch_calls[id(fact.node)] = (fact, key, switch)
                 for param in receiver.params:
                     self.result.param_uses.setdefault(param, set()).add("evaled" if switch == "eval" else "switched")
@@ -1367,6 +1379,10 @@ class Interpreter:
                     env[key] = module
                     self._update_prefixed(key, module, env)
                 return module
+            if switch is not None:  # `model.val_start()`: the model is in eval mode from here on
+                env[key] = module
+                self._update_prefixed(key, module, env)
+                return PYTHON
             if method in ("parameters", "named_parameters", "buffers", "named_buffers"):
                 if key is not None:
                     self._parameter_owners[key] = module
@@ -2794,24 +2810,27 @@ def freezing_flags(analysis, init: FunctionInfo) -> list:
     for a literal or `p.detach_()`, the parameter's name for a flag `init` is given (`p.requires_grad =
     requires_grad` in a loop over `self.parameters()`, `self.requires_grad_(flag)`)."""
     params = set(_parameter_names(init))
+
+    def flag_of(value: Optional[cst.BaseExpression]):
+        if isinstance(value, cst.Name):
+            return False if value.value == "False" else value.value if value.value in params else None
+        return None
+
     flags = []
     for statement in suite_statements(init.node.body):
-        value = None
         if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and _calls_own(statement.iter, "parameters"):
             for inner in suite_statements(statement.body):
                 small = inner.body[0] if isinstance(inner, cst.SimpleStatementLine) and len(inner.body) == 1 else None
                 if (isinstance(small, cst.Assign) and len(small.targets) == 1
                         and dotted_name(small.targets[0].target) == f"{statement.target.value}.requires_grad"):
-                    value = small.value
+                    flags.append(flag_of(small.value))
                 elif (isinstance(small, cst.Expr) and isinstance(small.value, cst.Call) and not small.value.args
                       and dotted_name(small.value.func) == f"{statement.target.value}.detach_"):
-                    value = cst.Name("False")  # `p.detach_()`: the parameter no longer requires gradients
+                    flags.append(False)  # `p.detach_()`: the parameter no longer requires gradients
         elif isinstance(statement, cst.SimpleStatementLine) and len(statement.body) == 1 \
                 and isinstance(statement.body[0], cst.Expr) and _calls_own(statement.body[0].value, "requires_grad_"):
             args = statement.body[0].value.args
-            value = args[0].value if args else None
-        if isinstance(value, cst.Name):
-            flags.append(False if value.value == "False" else value.value if value.value in params else None)
+            flags.append(flag_of(args[0].value) if args else None)
     return [flag for flag in flags if flag is not None]
 
 

@@ -154,6 +154,9 @@ TARGET_LOSS_CLASSES = frozenset({
 # `KLDivLoss` may be built with `log_target=True`, which does not save it either.
 TARGET_NOT_SAVED = frozenset({"l1_loss", "L1Loss", "gaussian_nll_loss", "GaussianNLLLoss", "KLDivLoss"})
 # Callees that compute a loss (a scalar with a graph): `criterion(...)`, `F.cross_entropy(...)`.
+# The names of the project's own mode switches (`model.val_start()`, `net.set_eval_mode()`): only
+# methods so named are read for whether they put their object's modules in eval mode.
+EVAL_SWITCH_NAME = re.compile(r"(^|_)(eval|val|valid|validation|test|testing|infer|inference)(_|$)", re.I)
 LOSS_CALLEE = re.compile(r"(loss|criterion|(^|_)crit($|_)|cross_entropy|(^|_)nll|kl_div)", re.I)
 # Model methods that run a forward pass.
 FORWARD_METHODS = frozenset({"forward"})

@@ -197,6 +197,9 @@ class Project:
         self._script_folder_of: dict[str, Optional[Path]] = {}  # module path -> its script folder (see `script_folder_of`)
         self._run_definitions: Optional[tuple] = None  # see `run_files_defining`
         self._entries: dict[Path, Entry] = {}
+        # the first readings `reread` replaced this run: the values other files' analyses hold
+        # reach their functions, whose owners must not vanish whenever the collector runs
+        self._replaced: list[Entry] = []
         self._unattributed = _Use()  # what work outside any recording touched (a run's own steps)
         self._uses: list[_Use] = [self._unattributed]  # the work being recorded, innermost last
         self._loading: set[Path] = set()
@@ -331,6 +334,12 @@ class Project:
                 return False
         return True
 
+    def start_run(self) -> None:
+        """A new run: the first readings the last one replaced are let go, and files are looked
+        up on disk again."""
+        self._replaced.clear()
+        self.forget_paths()
+
     def forget_paths(self) -> None:
         """Look files up on disk again (at the start of each analysis: modules may come and go)."""
         self._paths.clear()
@@ -415,11 +424,12 @@ class Project:
         finally:
             self._uses.pop()
         self._entries[path] = entry
+        self._replaced.append(old)
         self._current.clear()  # the entries of this path, under any spelling of it, are replaced
         twins = {(f.name, f.class_name, f.span.start, f.span.end): f for f in entry.analysis.functions}
         # the values callers in other modules pass hold the first reading's classes, whose methods
         # are that reading's functions: a call of one is a call of its twin here
-        entry.model.twins = {id(f): twins[key] for f in old.analysis.functions
+        entry.model.twins = {id(f): (f, twins[key]) for f in old.analysis.functions
                              if (key := (f.name, f.class_name, f.span.start, f.span.end)) in twins}
         for result, fact, function, params, constants, caller in old.model._external:
             twin = twins.get((function.name, function.class_name, function.span.start, function.span.end))
@@ -860,7 +870,7 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], Prepass]] = None
     the analysis asks for them. Their modules are built from the pre-pass's `ast` trees."""
     entries = []
     for project in _PROJECTS.values():
-        project.forget_paths()
+        project.start_run()
     programs = {Path(os.path.abspath(path)): program for path in paths
                 if is_notebook(str(path)) and (program := _notebook_program(path)) is not None}
     projects = [(path, project_for(path) if str(path).endswith((".py", ".pyi"))

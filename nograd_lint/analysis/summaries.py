@@ -305,7 +305,9 @@ class ModuleModel:
         self._external_constructions: list = []  # (CallFact, ClassModel, params) from other modules
         self.calls_in_context: list = []  # (fact, function, caller analysis): see `add_calls_in_context`
         self._rebuilt_classes: set[str] = set()  # classes whose builders gave fields (see `build_contexts`)
-        self.twins: dict[int, FunctionInfo] = {}  # id(function) of a module read before -> its twin here (`Project.reread`)
+        # id(function) of a module read before -> (that function, its twin here) (`Project.reread`);
+        # the pair keeps the first alive, so its id is never another object's
+        self.twins: dict[int, tuple[FunctionInfo, FunctionInfo]] = {}
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
         self._failing: dict = {}  # see `backward_without_grad`
@@ -838,9 +840,14 @@ class ModuleModel:
                     rebuilt.add(cls.name)
         return rebuilt
 
+    def twin_of(self, function: FunctionInfo) -> FunctionInfo:
+        """This reading's twin of a function of the module read before, else `function`."""
+        pair = self.twins.get(id(function))
+        return pair[1] if pair is not None and pair[0] is function else function
+
     def _record_callers(self, result: ScopeResult) -> None:
         for fact, function, params, constants in result.outgoing:
-            function = self.twins.get(id(function), function)
+            function = self.twin_of(function)
             self.callers.setdefault(id(function), []).append((result, fact, params, constants))
 
     def _callers_beyond_tests(self, function: FunctionInfo) -> list:
@@ -1239,6 +1246,29 @@ class ModuleModel:
         methods = [method for method in found if _takes_keywords(method, keywords)]
         return bool(methods) and all(self._disables_grad_itself(method) or self.records_nothing(method)
                                      for method in methods)
+
+    def puts_modules_in_eval(self, name: str, cls=None) -> bool:
+        """Does the method `name` of `cls` (of every project class this module can see, as
+        `off_wherever_defined` finds them, when `cls` is None) only put its object's modules in
+        eval mode (`def val_start(self): self.img_enc.eval(); self.txt_enc.eval()`)? Then
+        `model.val_start()` is a switch to eval mode."""
+        if name.startswith("_") or name in MODULE_API or not knowledge.EVAL_SWITCH_NAME.search(name):
+            return False
+        if cls is not None:
+            method = self.method_of(cls, name)
+            methods = (method,) if method is not None else ()
+        else:
+            methods = self.imported_methods(name) or self._methods_defined_in_run(name) or self.methods_defined_here(name)
+        return bool(methods) and all(self._only_evals_its_modules(method) for method in methods)
+
+    def _only_evals_its_modules(self, method: FunctionInfo) -> bool:
+        owner = (self.project.owner_of(method) if self.project is not None else None) or self
+        summary = owner.summary_of(method)
+        if summary is None or summary.runs_forward or summary.result.training or summary.result.wants_grad:
+            return False
+        switches = summary.result.switches
+        return bool(switches) and all(switch == "eval" and key is not None and key.startswith("self.")
+                                      for _, key, switch in switches)
 
     def records_nothing(self, method: FunctionInfo) -> bool:
         """Called with gradients on, does the method run no forward pass that records (its model

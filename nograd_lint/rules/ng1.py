@@ -57,7 +57,8 @@ class EvaluationWithGradients(Rule):
     when it runs such forward passes with gradients on and:
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
-      `.train(False)`, a model loaded with a pretrained-model library's `from_pretrained`, put in eval mode by the callers
+      `.train(False)`, a method of the project that only puts its object's modules in eval mode,
+      `model.val_start()`, a model loaded with a pretrained-model library's `from_pretrained`, put in eval mode by the callers
       (callers in test files do not count for a library's function) or in `__init__` (or a method only `__init__`
       calls, `self._init_model(config)`), or by every call in the
       project that builds the plain object holding it, `Translator(load_model(path))`, when
@@ -106,7 +107,9 @@ class EvaluationWithGradients(Rule):
       `no_grad` the target and the gradients are the same (checked on torch). The statements
       are reported, consecutive ones as one (the target actor, then the target critic): low,
       since reviewers disagree whether a training step's target is waste worth a finding (the
-      labelled set calls it clean where upstream did not fix it);
+      labelled set calls it clean where upstream did not fix it); a network the function puts in
+      eval mode (on some path) and never back in training mode, detached into the loss, is a
+      frozen reference (a teacher, the previous task's model in incremental learning): medium;
     - a rollout of the model the function trains keeps every step's outputs in lists through the
       loop and detaches them only after it, as the update's constants (`values.append(v)`, then
       `torch.stack(values).detach()`): no step's graph is used: the loop, medium. The actions a
@@ -123,7 +126,10 @@ class EvaluationWithGradients(Rule):
       discriminator's step and a critic's own TD target are training code; so is a teacher's
       output detached at once in a function that returns a loss of what it is given (a
       distillation penalty on the student's outputs): that statement is reported, never the
-      whole function, whose `no_grad` would cut the student's gradient;
+      whole function, whose `no_grad` would cut the student's gradient. An attack backpropagates
+      only for the gradient of an input it made require one (`delta.requires_grad = True`, then
+      `delta.grad`), stepping no optimizer: it trains no model, so a pass there whose output is
+      detached at once or only compared (PGD's restart scoring) is reported;
     - a script's top level runs a model after training, or after `model.eval()`, and throws the
       graphs away; or, in a script that never trains, a loop runs a model put in eval mode and
       keeps the outputs of every batch only in containers (detections collected for a report);
@@ -189,7 +195,9 @@ class EvaluationWithGradients(Rule):
     package. Names alone (`evaluate`, `predict`) give a low-confidence finding at most. A shape
     check is low whatever its name: a function given nothing that builds a model (no weights
     loaded) and runs it once on tensors it makes up (`net(torch.randn(1, 3, 32, 32))`, then
-    `print(y.size())`) evaluates nothing.
+    `print(y.size())`) evaluates nothing. So is a function of a module that imports no PyTorch
+    package whose only models are ones it holds known by their names (`self.model.logscore(w)`
+    may be an n-gram model's); a model it is given is judged by its callers.
 
     ## Why is this bad
     `model.eval()` does not turn off gradients; it only changes layers such as dropout and batch
