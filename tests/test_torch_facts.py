@@ -2378,3 +2378,39 @@ def test_an_attack_restart_scored_with_gradients_on_records_a_graph_no_gradient_
     unrecorded, without_grad = attack(disable=True)
     assert recorded == [True, True] and unrecorded == [False, False]
     assert torch.equal(with_grad, without_grad)
+
+
+def test_layers_detached_at_once_in_forward_record_a_graph_the_head_never_uses():
+    """NG101 (layers detached at once in a module's `forward`): `x1 = self.stage1(x).detach()`
+    runs a stage whose parameters require grad, so the pass records a graph (the stage's output
+    has a `grad_fn` before the detach); under `no_grad` it records none, and the head's output
+    and gradients are the same."""
+    torch.manual_seed(0)
+
+    class EdgeNet(nn.Module):
+        def __init__(self, disable: bool):
+            super().__init__()
+            self.disable = disable
+            self.stage1, self.stage2 = nn.Linear(6, 5), nn.Linear(5, 4)
+            self.head = nn.Linear(9, 1)
+            self.recorded = []
+
+        def forward(self, x):
+            with torch.no_grad() if self.disable else contextlib.nullcontext():
+                out1 = self.stage1(x)
+                x1 = out1.detach()
+                out2 = self.stage2(x1)
+                x2 = out2.detach()
+            self.recorded = [out1.grad_fn is not None, out2.grad_fn is not None]
+            return self.head(torch.cat([x1, x2], dim=1))
+
+    x = torch.randn(3, 6)
+    recording, silent = EdgeNet(disable=False), EdgeNet(disable=True)
+    silent.load_state_dict(recording.state_dict())
+    outputs = []
+    for net in (recording, silent):
+        out = net(x)
+        out.sum().backward()
+        outputs.append((out.detach(), net.head.weight.grad.clone()))
+    assert recording.recorded == [True, True] and silent.recorded == [False, False]
+    assert torch.equal(outputs[0][0], outputs[1][0]) and torch.equal(outputs[0][1], outputs[1][1])

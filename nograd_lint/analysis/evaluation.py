@@ -237,7 +237,7 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
             region = _whole_function(model, function, result, _recording(model, result), extra_names)
             return [region] if region is not None else []
         if not _returns_a_loss(result):
-            return []
+            return _layers_detached_at_once(model, function, result)
         # a module's `forward` that computes the training loss: a teacher run only to be detached
         return _single_statement_regions(model, function, result, _recording(model, result), [])
     if ((result.wants_grad and not result.training and not _requires_grad_moot(model, function, result))
@@ -1271,15 +1271,46 @@ def _only_evaled_here(result: ScopeResult, key: Optional[str]) -> Optional[str]:
     return f"it calls `{key}.eval()`" if switches == {"eval"} else None
 
 
+def _layers_detached_at_once(model: ModuleModel, function: FunctionInfo, result: ScopeResult) -> list[EvalRegion]:
+    """A module's `forward` (or a method only it calls) runs one of its own layers and detaches
+    the output at once (`x1 = self.stage1(x).detach()`: features of a backbone it does not train):
+    the layer's parameters require grad, so each pass records a graph the detach throws away. A
+    lagged copy's pass (a target network) is left alone, and so is a layer another pass of the
+    function trains through (SimSiam's projector: the detached branch is the author's
+    stop-gradient)."""
+    regions = []
+    tokens = _recording(model, result)
+    for token in tokens:
+        statement, spelled = token.call.statement, token.call.callee
+        how = _detached_at_once(token)
+        if (how is None or spelled is None or not spelled.startswith("self.") or token.callee is not None
+                or token.module.kind is not Kind.MODULE or not result.dead(token)
+                or not isinstance(statement, cst.SimpleStatementLine) or _synced_from(model, _root_of(spelled))
+                or any(_model_key(other) == _root_of(spelled) and not result.dead(other)
+                       for other in result.forwards if other is not token)):
+            continue
+        span = model.analysis.span_of(statement)
+        inside = [t for t in tokens if span.contains(t.call.index)]
+        if all(result.dead(t) for t in inside) and all(statement is not r.statements[0] for r in regions):
+            regions.append(EvalRegion("statements", function, (statement,), inside, how, Confidence.MEDIUM,
+                                      escapes=False, what=DETACHED_LAYERS))
+    return _joined_target_passes(model.analysis, function, regions)
+
+
+DETACHED_LAYERS = "feature-extraction"
+
+
 def _joined_target_passes(analysis: FileAnalysis, scope, regions: list[EvalRegion]) -> list[EvalRegion]:
     """Target-network statements that follow each other in one block (the target actor's pass,
-    then the target critic's on its actions) are one region: one `no_grad` covers them."""
+    then the target critic's on its actions), and layers detached at once one after another
+    (`x1 = self.stage1(x).detach()`, `x2 = self.stage2(x1).detach()`), are one region: one
+    `no_grad` covers them."""
     place = {id(statement): (index, position) for index, (block, _) in enumerate(_blocks(analysis, scope))
              for position, statement in enumerate(block)}
     joined: list[EvalRegion] = []
     for region in regions:
         last = joined[-1] if joined else None
-        if (last is not None and region.what == last.what == "target-network"
+        if (last is not None and region.what == last.what and region.what in ("target-network", DETACHED_LAYERS)
                 and id(last.statements[-1]) in place and id(region.statements[0]) in place):
             (block, position), (other_block, other_position) = place[id(last.statements[-1])], place[id(region.statements[0])]
             if block == other_block and other_position == position + 1:

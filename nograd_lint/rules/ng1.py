@@ -183,7 +183,9 @@ class EvaluationWithGradients(Rule):
     `__call__` (except a plain class's, derived from nothing: a predictor object's API), and in
     overrides of `nn.Module`'s own API, unless they decode step by step (a loop that reads only
     indices or values from each step's outputs, `logits.topk(1).indices`, and uses or returns no
-    step's graph); in helpers whose callers (in any module of the project checked in the
+    step's graph, or run one of their own layers and detach its output at once, `x1 =
+    self.stage1(x).detach()`: those statements are reported, unless another pass of that layer
+    there is not detached, a Siamese stop-gradient); in helpers whose callers (in any module of the project checked in the
     same run, and the run's notebooks) all disable gradients; in a method no call could be
     resolved to (called on a model loaded from a checkpoint) when every call of that name in the
     run's files (all of them read, outside tests and model code) disables gradients (a call in a
