@@ -1169,9 +1169,17 @@ def is_passed_around(analysis: FileAnalysis, function: FunctionInfo) -> bool:
     """A function also used as a value (a callback, `map(fn, ...)`) has callers we cannot see."""
     sites = call_sites(analysis)[function]
     for use in analysis.uses_of(function.name):
-        if use.node is not function.node.name and not _is_call_func(use, sites):
+        if use.node is not function.node.name and not _is_call_func(use, sites) and not in_import(use):
             return True
     return False
+
+
+def in_import(use: NameUse) -> bool:
+    """Is the name part of an import statement (`from mir_eval import evaluate as score`), not a
+    read of what the module binds?"""
+    statement = use.statement
+    return statement.__class__ is cst.SimpleStatementLine and any(
+        small.__class__ in (cst.Import, cst.ImportFrom) for small in statement.body)
 
 
 def _is_call_func(use: NameUse, sites: list[CallFact]) -> bool:

@@ -539,7 +539,7 @@ def is_evaluation_name(name: str, extra: Sequence[str] = ()) -> bool:
 
 
 def may_name_grad_wrapper(name: str) -> bool:
-    """`smart_inference_mode`, `maybe_no_grad`: a function whose name says it may return or apply a
-    grad-mode context (the only ones `gradmode.local_grad_wrappers` reads)."""
+    """`smart_inference_mode`, `maybe_no_grad`, `torch_eval`: a function whose name says it may
+    return or apply a grad-mode context (the only ones `gradmode.local_grad_wrappers` reads)."""
     lowered = name.lower()
-    return "grad" in lowered or "inference" in lowered
+    return "grad" in lowered or "inference" in lowered or "eval" in lowered

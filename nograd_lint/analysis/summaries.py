@@ -23,7 +23,7 @@ import libcst as cst
 
 from ..io.sources import read_bytes
 from . import knowledge
-from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees
+from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees, in_import
 from .imports import ImportMap, dotted_name
 from .calls import gradient_flags, mode_switch
 from .demand import OnDemand
@@ -1094,6 +1094,7 @@ class ModuleModel:
                 called.update(id(param.name) for param in _named_params(defined))
             self._called_names = called
         return any(use.node is not function.node.name and id(use.node) not in self._called_names
+                   and not in_import(use)
                    and not (function.class_name is not None and self._local_name(use))
                    and not (function.class_name is None and _read_as_attribute(use))
                    and not self._picked_and_called(use)
