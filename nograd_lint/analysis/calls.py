@@ -67,7 +67,7 @@ def is_optimizer_call(call: CallFact) -> bool:
 def wants_gradients(call: CallFact) -> bool:
     """Calls that show the code needs gradients on purpose, or sets the mode itself."""
     if call.method in knowledge.GRADIENT_WANTING_METHODS:
-        if call.method == "requires_grad_" and call.node.args and _is_false(call.node.args[0].value):
+        if call.method == "requires_grad_" and call.node.args and is_false(call.node.args[0].value):
             return False
         return True
     if call.qualified in knowledge.GRAD_CONTEXTS and knowledge.GRAD_CONTEXTS[call.qualified] in (
@@ -75,7 +75,7 @@ def wants_gradients(call: CallFact) -> bool:
         return True
     for arg in call.node.args:
         if (arg.keyword is not None and arg.keyword.value in knowledge.GRADIENT_WANTING_KEYWORDS
-                and not _is_false(arg.value)):
+                and not is_false(arg.value)):
             return True
     return False
 
@@ -116,5 +116,6 @@ def is_loss_callee(call: CallFact) -> bool:
     return bool(knowledge.LOSS_CALLEE.search(name.rpartition(".")[2]))
 
 
-def _is_false(node: cst.BaseExpression) -> bool:
+def is_false(node: cst.BaseExpression) -> bool:
+    """The literal `False`."""
     return isinstance(node, cst.Name) and node.value == "False"

@@ -15,7 +15,7 @@ from typing import Iterator, Optional, Sequence, Union
 import libcst as cst
 
 from . import knowledge
-from .calls import is_backward, is_optimizer_call
+from .calls import is_backward, is_false, is_optimizer_call
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
 from ..diagnostics import Confidence
 from .gradmode import (AssignFact, CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, bound_names,
@@ -1287,7 +1287,8 @@ def _layers_detached_at_once(model: ModuleModel, function: FunctionInfo, result:
                 or token.module.kind is not Kind.MODULE or not result.dead(token)
                 or not isinstance(statement, cst.SimpleStatementLine) or _synced_from(model, _root_of(spelled))
                 or any(_model_key(other) == _root_of(spelled) and not result.dead(other)
-                       for other in result.forwards if other is not token)):
+                       for other in result.forwards if other is not token)
+                or _parameters_set_frozen(model, function, spelled)):
             continue
         span = model.analysis.span_of(statement)
         inside = [t for t in tokens if span.contains(t.call.index)]
@@ -1295,6 +1296,22 @@ def _layers_detached_at_once(model: ModuleModel, function: FunctionInfo, result:
             regions.append(EvalRegion("statements", function, (statement,), inside, how, Confidence.MEDIUM,
                                       escapes=False, what=DETACHED_LAYERS))
     return _joined_target_passes(model.analysis, function, regions)
+
+
+def _parameters_set_frozen(model: ModuleModel, function: FunctionInfo, layer: str) -> bool:
+    """Does a method of the function's class give the layer a parameter that requires no grad
+    (`self.emb.weight = nn.Parameter(w, requires_grad=False)`, a fixed positional embedding)?"""
+    prefix = layer + "."
+    for method in model.analysis.functions:
+        if method.class_name != function.class_name or method.parent is not None:
+            continue
+        for node in iter_nodes(method.node.body):
+            if (node.__class__ is cst.Assign and node.value.__class__ is cst.Call
+                    and any((dotted_name(target.target) or "").startswith(prefix) for target in node.targets)
+                    and any(arg.keyword is not None and arg.keyword.value == "requires_grad" and is_false(arg.value)
+                            for arg in node.value.args)):
+                return True
+    return False
 
 
 DETACHED_LAYERS = "feature-extraction"

@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Optional
 import libcst as cst
 
 from . import knowledge
-from .calls import (adapts_by_gradient, backward_targets, gradient_flags, is_backward, is_loss_callee, is_optimizer_call,
-                    mode_switch, wants_gradients)
+from .calls import (adapts_by_gradient, backward_targets, gradient_flags, is_backward, is_false, is_loss_callee,
+                    is_optimizer_call, mode_switch, wants_gradients)
 from .contexts import inputs_cut
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
@@ -665,7 +665,7 @@ class Interpreter:
                 env.pop(key, None)
             return
         if kind is cst.Attribute and target.attr.value == "requires_grad":
-            if _is_false(self._assigned):
+            if is_false(self._assigned):
                 self.freeze_owner(self.value(target.value, env, MAX_DEPTH - 2), env)
             else:
                 self.mark(value, USED)  # `p.requires_grad = True`: gradients wanted
@@ -1260,7 +1260,7 @@ class Interpreter:
             if wants_gradients(fact) and self._set_grad_flag(fact.node) is not False:
                 self.result.wanting_calls[id(fact.node)] = fact
             return Value(Kind.OBJECT, Graph.NO, ref=fact.qualified)
-        if wants_gradients(fact) and not self.flag_is_false(fact):
+        if wants_gradients(fact) and not self.flagis_false(fact):
             self.result.wanting_calls[id(fact.node)] = fact
             self.mark(receiver or args, USED)
             for _, value in arguments:
@@ -1354,7 +1354,7 @@ class Interpreter:
         misread = receiver.kind is Kind.TENSOR and (switch is not None or method in MODULE_ONLY_METHODS)
         if method == "requires_grad_" and key is not None and receiver.kind in (Kind.MODULE, Kind.UNKNOWN):
             # (a field not known as a module yet may be one: `self.encoder = torch.load(path)`)
-            self.result.freezes.append((key, bool(fact.node.args) and _is_false(fact.node.args[0].value)))
+            self.result.freezes.append((key, bool(fact.node.args) and is_false(fact.node.args[0].value)))
         if (method in ("parameters", "named_parameters") and receiver.kind is Kind.UNKNOWN and key is not None
                 and key.startswith("self.") and key.count(".") == 2):
             # a library module inside a field (`self.sv_encoder.bert`): its freeze may freeze the
@@ -1372,7 +1372,7 @@ class Interpreter:
                 for param in receiver.params:
                     self.result.param_uses.setdefault(param, set()).add("evaled" if switch == "eval" else "switched")
             elif method == "requires_grad_":
-                frozen = bool(fact.node.args) and _is_false(fact.node.args[0].value)
+                frozen = bool(fact.node.args) and is_false(fact.node.args[0].value)
                 module = module.but(frozen=frozen)
             if method in SELF_RETURNING:
                 if key is not None and (switch is not None or method == "requires_grad_"):
@@ -1516,7 +1516,7 @@ class Interpreter:
                     kept = self.accumulate(fact.node, name, arguments[0][0].value, arguments[0][1], PYTHON, env)
                     self.leave(kept.but(sources=kept.sources - arguments[0][1].sources), STORED)
             return PYTHON
-        if method == "requires_grad_" and fact.node.args and _is_false(fact.node.args[0].value):
+        if method == "requires_grad_" and fact.node.args and is_false(fact.node.args[0].value):
             self.freeze_owner(receiver, env)
             return receiver
         if method == "detach_" and _of_parameters(receiver):
@@ -1745,7 +1745,7 @@ class Interpreter:
         rebound = self.analysis.names_bound_in(self.scope)
         return Context(constants=tuple(c for c in self.context.constants if c[0] not in rebound))
 
-    def flag_is_false(self, fact: CallFact) -> bool:
+    def flagis_false(self, fact: CallFact) -> bool:
         """`torch.zeros(n, requires_grad=train)` in a call given `train=False`: it wants nothing."""
         flags = gradient_flags(fact.node, fact.method)
         return bool(flags) and all(self.flags().constant(flag) is False for flag in flags)
@@ -2636,7 +2636,7 @@ def _creates_trainable_leaf(fact: Optional[CallFact]) -> bool:
     """`nn.Parameter(t)` (unless `requires_grad=False`) or a torch factory given `requires_grad=True`."""
     if fact is None or fact.qualified is None:
         return False
-    wanted = next((not _is_false(arg.value) for arg in fact.node.args
+    wanted = next((not is_false(arg.value) for arg in fact.node.args
                    if arg.keyword is not None and arg.keyword.value == "requires_grad"), None)
     if fact.qualified in ("torch.nn.Parameter", "torch.nn.parameter.Parameter"):
         return wanted is not False
@@ -2673,7 +2673,7 @@ def _saves_target(loss: str, arguments: list) -> bool:
     if loss in knowledge.TARGET_NOT_SAVED:
         return False
     if loss == "kl_div":
-        return all(_is_false(arg.value) for arg, _ in arguments
+        return all(is_false(arg.value) for arg, _ in arguments
                    if arg.keyword is not None and arg.keyword.value == "log_target")
     return True
 
@@ -2691,10 +2691,6 @@ def _graphless_part(part: Value) -> bool:
     return part.kind is Kind.PYTHON or (part.kind is Kind.TENSOR and part.graph is Graph.NO and part.nograd is None)
 
 
-def _is_false(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "False"
-
-
 def _is_true(node: cst.BaseExpression) -> bool:
     return isinstance(node, cst.Name) and node.value == "True"
 
@@ -2706,7 +2702,7 @@ def _of_parameters(value: Value) -> bool:
 
 def _forced(call: cst.Call) -> bool:
     """`out.numpy(force=True)`: torch detaches first instead of raising."""
-    return any(not _is_false(arg.value) for arg in call.args)
+    return any(not is_false(arg.value) for arg in call.args)
 
 
 def root_name(node: cst.BaseExpression) -> Optional[str]:

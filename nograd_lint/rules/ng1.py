@@ -12,7 +12,7 @@ from ..diagnostics import Confidence, Fix, FixSafety
 from ..analysis.summaries import model_of
 from ..analysis.prefilter import Signals
 from ..analysis.imports import dotted_name
-from ..analysis.calls import is_optimizer_call
+from ..analysis.calls import is_false, is_optimizer_call
 from ..analysis.gradmode import FileAnalysis, LoopInfo, Mode
 from ..analysis.lattice import Kind
 from ..analysis.evaluation import evaluation_regions
@@ -185,7 +185,8 @@ class EvaluationWithGradients(Rule):
     indices or values from each step's outputs, `logits.topk(1).indices`, and uses or returns no
     step's graph, or run one of their own layers and detach its output at once, `x1 =
     self.stage1(x).detach()`: those statements are reported, unless another pass of that layer
-    there is not detached, a Siamese stop-gradient); in helpers whose callers (in any module of the project checked in the
+    there is not detached, a Siamese stop-gradient, or the class gives the layer a parameter that
+    requires no grad); in helpers whose callers (in any module of the project checked in the
     same run, and the run's notebooks) all disable gradients; in a method no call could be
     resolved to (called on a model loaded from a checkpoint) when every call of that name in the
     run's files (all of them read, outside tests and model code) disables gradients (a call in a
@@ -700,7 +701,7 @@ def frozen_modules(analysis: FileAnalysis) -> frozenset[str]:
     frozen: set[str] = set()
     for call in analysis.calls:
         if call.method in ("requires_grad_", "detach_") and call.receiver is not None:
-            if call.method == "requires_grad_" and not (call.node.args and _is_false(call.node.args[0].value)):
+            if call.method == "requires_grad_" and not (call.node.args and is_false(call.node.args[0].value)):
                 continue
             receiver = dotted_name(call.receiver)
             for loop in call.loops:
@@ -715,7 +716,7 @@ def frozen_modules(analysis: FileAnalysis) -> frozenset[str]:
         if not isinstance(node, cst.Assign) or len(node.targets) != 1:
             continue
         target = dotted_name(node.targets[0].target)
-        if (_is_false(node.value) and isinstance(node.targets[0].target, cst.Attribute)
+        if (is_false(node.value) and isinstance(node.targets[0].target, cst.Attribute)
                 and node.targets[0].target.attr.value == "requires_grad"):
             owner = dotted_name(node.targets[0].target.value)
             for loop in assign.loops:
@@ -746,7 +747,7 @@ def _chain_root(analysis: FileAnalysis, value: cst.BaseExpression) -> tuple[Opti
             return (dotted_name(copied) if copied is not None else None), freezes
         if not isinstance(value.func, cst.Attribute):
             break
-        if value.func.attr.value == "requires_grad_" and value.args and _is_false(value.args[0].value):
+        if value.func.attr.value == "requires_grad_" and value.args and is_false(value.args[0].value):
             freezes = True
         value = value.func.value
     return None, freezes
@@ -799,10 +800,6 @@ def _argument(call: cst.Call, position: int, name: str) -> Optional[cst.BaseExpr
             return arg.value
     positional = [arg for arg in call.args if arg.keyword is None and not arg.star]
     return positional[position].value if position < len(positional) else None
-
-
-def _is_false(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value == "False"
 
 
 def _is_parameters_call(node: cst.BaseExpression) -> bool:

@@ -2,9 +2,12 @@
 in `forward` (`x1 = self.stage1(x).detach()`, then `x2 = self.stage2(x1).detach()`): the
 stages' parameters still require grad, so each pass records a graph the detach throws away. One
 region, NG101 at the first stage; the fix wraps the three statements in `no_grad`. Twins: a
-backbone frozen in `__init__` records nothing (`FrozenFeatures`), and a Siamese network whose
-detached branch is the author's stop-gradient, its encoder trained through the other branch
-(`Siamese`), silent."""
+backbone frozen in `__init__` records nothing (`FrozenFeatures`), nor does an embedding given a
+weight that requires no grad (`FixedEmbedding`), and a Siamese network whose detached branch is
+the author's stop-gradient, its encoder trained through the other branch (`Siamese`): silent."""
+import math
+
+import torch
 import torch.nn as nn
 
 
@@ -48,3 +51,18 @@ class Siamese(nn.Module):
         z1 = self.encoder(x1)
         z2 = self.encoder(x2).detach()
         return self.predictor(z1), z2
+
+
+class FixedEmbedding(nn.Module):
+    def __init__(self, c_in, d_model):
+        super().__init__()
+        position = torch.arange(0, c_in).float().unsqueeze(1)
+        div_term = (torch.arange(0, d_model, 2).float() * -(math.log(10000.0) / d_model)).exp()
+        w = torch.zeros(c_in, d_model)
+        w[:, 0::2] = torch.sin(position * div_term)
+        w[:, 1::2] = torch.cos(position * div_term)
+        self.emb = nn.Embedding(c_in, d_model)
+        self.emb.weight = nn.Parameter(w, requires_grad=False)
+
+    def forward(self, x):
+        return self.emb(x).detach()
