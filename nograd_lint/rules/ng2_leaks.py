@@ -3,10 +3,13 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+import libcst as cst
+
 from ..analysis.calls import is_backward
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, Mode
 from ..analysis.prefilter import Signals
 from ..analysis.summaries import ModuleModel, model_of
+from ..analysis.treewalk import iter_nodes, names_in
 from ..diagnostics import Confidence, FixSafety
 from ..io.config import Settings
 from .base import Finding, Rule
@@ -63,8 +66,9 @@ class TrainingAfterLeakedDisable(Rule):
 
     ## Known limits
     The helper must be a function of the project that the analysis resolves, and its leak a
-    literal `set_grad_enabled(False)` statement (`set_grad_enabled(flag)` leaks only for some
-    callers). Training code that turns gradients back on anywhere in its body
+    literal `set_grad_enabled(False)` statement that no `if` on one of its parameters guards
+    (`set_grad_enabled(flag)`, and `if name == "test": set_grad_enabled(False)`, leak only for
+    some callers, and a call is not reported for them even when it passes the value that leaks). Training code that turns gradients back on anywhere in its body
     (`set_grad_enabled(True)`, `enable_grad`) is trusted to do so before it needs them.
     """
 
@@ -91,12 +95,27 @@ class TrainingAfterLeakedDisable(Rule):
                         continue
                     owner = model.owner_model(callee)
                     leak = leaking_disable(owner.analysis, callee) if owner is not None else None
+                    if leak is not None and _guarded_by_a_parameter(callee, leak):
+                        continue  # (`if name == 'test': set_grad_enabled(False)`: only for some callers)
                     when = _backward_after(model, function, fact, backwards) if leak is not None else None
                     if when is None:
                         continue
                     reported.add(id(fact.node))
                     yield Finding(fact.node, _message(analysis, owner, fact, callee, leak, when),
                                   wrap_call_fix(analysis, fact, Mode.DISABLED, FixSafety.UNSAFE), Confidence.MEDIUM)
+
+
+def _guarded_by_a_parameter(function: FunctionInfo, leak: CallFact) -> bool:
+    """Is the leaking statement inside an `if` whose test reads one of the function's parameters
+    (`if name == 'test': torch.set_grad_enabled(False)`)? Then it leaks only for the callers that
+    pass such a value, which the call in hand may not."""
+    params = {param.name.value for param in (*function.node.params.posonly_params, *function.node.params.params,
+                                             *function.node.params.kwonly_params)} - {"self", "cls"}
+    for node in iter_nodes(function.node.body):
+        if (node.__class__ is cst.If and any(inner is leak.statement for inner in iter_nodes(node))
+                and names_in(node.test) & params):
+            return True
+    return False
 
 
 def _backward_after(model: ModuleModel, function: FunctionInfo, call: CallFact,
