@@ -540,6 +540,10 @@ def is_evaluation_name(name: str, extra: Sequence[str] = ()) -> bool:
 
 def may_name_grad_wrapper(name: str) -> bool:
     """`smart_inference_mode`, `maybe_no_grad`, `torch_eval`: a function whose name says it may
-    return or apply a grad-mode context (the only ones `gradmode.local_grad_wrappers` reads)."""
+    return or apply a grad-mode context (the only ones `gradmode.local_grad_wrappers` reads; their
+    bodies are never deferred). `evaluate` and its kin are too many to read for it."""
     lowered = name.lower()
-    return "grad" in lowered or "inference" in lowered or "eval" in lowered
+    return "grad" in lowered or "inference" in lowered or _EVAL_NOT_EVALUATE.search(lowered) is not None
+
+
+_EVAL_NOT_EVALUATE = re.compile(r"eval(?!uat)")
