@@ -1305,6 +1305,7 @@ def _parameters_set_frozen(model: ModuleModel, function: FunctionInfo, layer: st
     for method in model.analysis.functions:
         if method.class_name != function.class_name or method.parent is not None:
             continue
+        method.ensure_body()  # (a body not walked yet holds no statements)
         for node in iter_nodes(method.node.body):
             if (node.__class__ is cst.Assign and node.value.__class__ is cst.Call
                     and any((dotted_name(target.target) or "").startswith(prefix) for target in node.targets)

@@ -1260,7 +1260,7 @@ class Interpreter:
             if wants_gradients(fact) and self._set_grad_flag(fact.node) is not False:
                 self.result.wanting_calls[id(fact.node)] = fact
             return Value(Kind.OBJECT, Graph.NO, ref=fact.qualified)
-        if wants_gradients(fact) and not self.flagis_false(fact):
+        if wants_gradients(fact) and not self.flag_is_false(fact):
             self.result.wanting_calls[id(fact.node)] = fact
             self.mark(receiver or args, USED)
             for _, value in arguments:
@@ -1745,7 +1745,7 @@ class Interpreter:
         rebound = self.analysis.names_bound_in(self.scope)
         return Context(constants=tuple(c for c in self.context.constants if c[0] not in rebound))
 
-    def flagis_false(self, fact: CallFact) -> bool:
+    def flag_is_false(self, fact: CallFact) -> bool:
         """`torch.zeros(n, requires_grad=train)` in a call given `train=False`: it wants nothing."""
         flags = gradient_flags(fact.node, fact.method)
         return bool(flags) and all(self.flags().constant(flag) is False for flag in flags)
