@@ -7,6 +7,7 @@ import libcst as cst
 
 from ..analysis.calls import is_backward
 from ..analysis.gradmode import CallFact, FileAnalysis, FunctionInfo, Mode
+from ..analysis.interpret import _parameter_names
 from ..analysis.prefilter import Signals
 from ..analysis.summaries import ModuleModel, model_of
 from ..analysis.treewalk import iter_nodes, names_in
@@ -109,8 +110,7 @@ def _guarded_by_a_parameter(function: FunctionInfo, leak: CallFact) -> bool:
     """Is the leaking statement inside an `if` whose test reads one of the function's parameters
     (`if name == 'test': torch.set_grad_enabled(False)`)? Then it leaks only for the callers that
     pass such a value, which the call in hand may not."""
-    params = {param.name.value for param in (*function.node.params.posonly_params, *function.node.params.params,
-                                             *function.node.params.kwonly_params)} - {"self", "cls"}
+    params = set(_parameter_names(function)) - {"self", "cls"}
     for node in iter_nodes(function.node.body):
         if (node.__class__ is cst.If and any(inner is leak.statement for inner in iter_nodes(node))
                 and names_in(node.test) & params):
