@@ -1259,7 +1259,7 @@ def _single_statement_regions(model: ModuleModel, scope, result: ScopeResult, to
             confidence = Confidence.HIGH if sure else Confidence.MEDIUM
         what = "target-network" if copied is not None else "acting" if acting else "evaluation"
         regions.append(EvalRegion("statements", scope, (statement,), inside, reasons, confidence, escapes=False, what=what))
-    return _joined_target_passes(model.analysis, scope, regions)
+    return _joined_consecutive_passes(model.analysis, scope, regions)
 
 
 def _only_evaled_here(result: ScopeResult, key: Optional[str]) -> Optional[str]:
@@ -1295,7 +1295,7 @@ def _layers_detached_at_once(model: ModuleModel, function: FunctionInfo, result:
         if all(result.dead(t) for t in inside) and all(statement is not r.statements[0] for r in regions):
             regions.append(EvalRegion("statements", function, (statement,), inside, how, Confidence.MEDIUM,
                                       escapes=False, what=DETACHED_LAYERS))
-    return _joined_target_passes(model.analysis, function, regions)
+    return _joined_consecutive_passes(model.analysis, function, regions)
 
 
 def _parameters_set_frozen(model: ModuleModel, function: FunctionInfo, layer: str) -> bool:
@@ -1318,7 +1318,7 @@ def _parameters_set_frozen(model: ModuleModel, function: FunctionInfo, layer: st
 DETACHED_LAYERS = "feature-extraction"
 
 
-def _joined_target_passes(analysis: FileAnalysis, scope, regions: list[EvalRegion]) -> list[EvalRegion]:
+def _joined_consecutive_passes(analysis: FileAnalysis, scope, regions: list[EvalRegion]) -> list[EvalRegion]:
     """Target-network statements that follow each other in one block (the target actor's pass,
     then the target critic's on its actions), and layers detached at once one after another
     (`x1 = self.stage1(x).detach()`, `x2 = self.stage2(x1).detach()`), are one region: one
