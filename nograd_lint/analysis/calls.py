@@ -119,3 +119,34 @@ def is_loss_callee(call: CallFact) -> bool:
 def is_false(node: cst.BaseExpression) -> bool:
     """The literal `False`."""
     return isinstance(node, cst.Name) and node.value == "False"
+
+
+def dispatch_prefix(call: CallFact, called_directly: bool) -> Optional[str]:
+    """The fixed start of the method names a `getattr(self, ...)` dispatch may pick, for a
+    computed name (`getattr(self, '_' + mode)(...)`: "_", `getattr(self, f"forward_{kind}")`:
+    "forward_"); "" for a name with no fixed start whose result is called at once
+    (`getattr(self, name)(x)`); None for no dispatch (a literal name, an attribute read)."""
+    args = call.node.args
+    if call.callee != "getattr" or len(args) < 2 or not (isinstance(args[0].value, cst.Name) and args[0].value.value == "self"):
+        return None
+    prefix = computed_name_prefix(args[1].value)
+    return prefix if prefix or (called_directly and prefix is not None) else None
+
+
+def computed_name_prefix(name: cst.BaseExpression) -> Optional[str]:
+    """The fixed start of a name computed at run time (`'_' + mode`, `f"enc_{i}"`,
+    `'enc_{:d}'.format(i)`, `'enc_%d' % i`: "_", "enc_"); "" when it has none; None for a literal."""
+    if isinstance(name, (cst.SimpleString, cst.ConcatenatedString)):
+        return None
+    if isinstance(name, cst.BinaryOperation) and isinstance(name.left, cst.SimpleString):
+        text = str(name.left.evaluated_value)
+        if isinstance(name.operator, cst.Add):
+            return text
+        if isinstance(name.operator, cst.Modulo):
+            return text.partition("%")[0]
+    if isinstance(name, cst.FormattedString) and name.parts and isinstance(name.parts[0], cst.FormattedStringText):
+        return name.parts[0].value
+    if (isinstance(name, cst.Call) and isinstance(name.func, cst.Attribute) and name.func.attr.value == "format"
+            and isinstance(name.func.value, cst.SimpleString)):
+        return str(name.func.value.evaluated_value).partition("{")[0]
+    return ""

@@ -17,6 +17,8 @@ import libcst as cst
 from . import knowledge
 from .calls import is_backward, is_false, is_optimizer_call
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
+from .phases import literal_phases, training_branches
+from .syntax import suite_statements
 from ..diagnostics import Confidence
 from .gradmode import (AssignFact, CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, bound_names,
                        is_main_guard)
@@ -39,6 +41,7 @@ class EvalRegion:
     evidence: str
     confidence: Confidence
     escapes: bool  # a graph (or a tensor that may carry one) leaves the region: the fix is unsafe
+    grad_flag: Optional[str] = None  # the fix enables gradients only where this is true (`phase == "train"`)
     what: str = "evaluation"  # what the region does, as messages name it ("rollout": acting to collect data,
     # "acting": one action for an environment)
 
@@ -129,7 +132,7 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
     whole: dict[int, EvalRegion] = {}
     for function in analysis.functions:
         for result in model.results_of(function):
-            found = _function_regions(model, function, result, extra_names)
+            found = _capped_for_dispatch(model, function, _function_regions(model, function, result, extra_names))
             for region in found:
                 if region.kind == "function":
                     if id(function) in whole:
@@ -205,6 +208,9 @@ def _one_finding_per_call_tree(model: ModuleModel, regions: list[EvalRegion], wh
                 continue
             if region.kind == "function":
                 stronger[id(region.scope)] = region
+            elif region.scope is None and model.module_result is not None:  # a script's loop over the helper
+                stronger[id(model.module_result)] = max(region, stronger.get(id(model.module_result), region),
+                                                        key=lambda r: r.confidence)
         kept.append(region)
     return [region for region in kept if not _covered_by_callers(model, region, stronger)]
 
@@ -212,14 +218,57 @@ def _one_finding_per_call_tree(model: ModuleModel, regions: list[EvalRegion], wh
 def _covered_by_callers(model: ModuleModel, region: EvalRegion, stronger: dict) -> bool:
     """A whole-function region whose every caller that runs it with gradients on is reported with
     stronger evidence (nnU-Net's `_internal_predict_2D_2Dconv`: `predict_2D` calls it under
-    `no_grad`, an unused `predict_3D_pseudo3D_2Dconv` without, reported itself)."""
+    `no_grad`, an unused `predict_3D_pseudo3D_2Dconv` without, reported itself), a function or a
+    script's top level (a benchmark loop after `model.eval()` over the helper)."""
     if region.kind != "function" or id(region.scope) in stronger:
         return False
     analyses = {id(fact): analysis for fact, analysis in model.call_sites(region.scope)}
     sites = [site for site in model.callers_of(region.scope)
              if not _runs_disabled(analyses.get(id(site[1]), model.analysis), site[1])]
-    return bool(sites) and all(site[0].scope is not None and id(site[0].scope) in stronger
-                               and stronger[id(site[0].scope)].confidence > region.confidence for site in sites)
+    keys = [id(site[0].scope) if site[0].scope is not None else id(site[0]) for site in sites]
+    return bool(sites) and all(key in stronger and stronger[key].confidence > region.confidence for key in keys)
+
+
+def _capped_for_dispatch(model: ModuleModel, function: FunctionInfo, regions: list[EvalRegion]) -> list[EvalRegion]:
+    """A method reached only through a computed name (`getattr(self, '_' + mode)(*args)` in a
+    model's `forward`, or a method only such a one calls): the grad mode it runs in is the one its
+    dispatcher's callers give for that name (`model(images, mode='sample')` under `no_grad`, and
+    `mode='train'` with gradients on), which the analysis does not follow: low confidence."""
+    if not regions or all(region.confidence is Confidence.LOW for region in regions):
+        return regions
+    dispatcher = _reached_by_dispatch(model, function)
+    if dispatcher is None:
+        return regions
+    note = f"`{dispatcher.class_name}.{dispatcher.name}` may call it by a computed name, in a grad mode not followed"
+    return [dataclasses.replace(region, confidence=Confidence.LOW, evidence=f"{region.evidence}; {note}")
+            if region.confidence > Confidence.LOW else region for region in regions]
+
+
+def _reached_by_dispatch(model: ModuleModel, function: FunctionInfo, depth: int = 0) -> Optional[FunctionInfo]:
+    """The method that may call `function` by a computed name, when nothing else does, directly or
+    through callers (of this module, at most two levels up) that only such a method reaches."""
+    sites = model.callers_of(function)
+    if not sites:
+        if model.base_class_calls(function):
+            return None
+        return next((dispatcher for dispatcher in model.dispatch_callers(function)
+                     if _grad_mode_unsettled(model, dispatcher)), None)
+    scopes = {id(site[0].scope): site[0].scope for site in sites}
+    if depth >= 2 or any(scope is None or model.owner_model(scope) is not model for scope in scopes.values()):
+        return None
+    found = [_reached_by_dispatch(model, scope, depth + 1) for scope in scopes.values()]
+    return found[0] if all(found) else None
+
+
+def _grad_mode_unsettled(model: ModuleModel, dispatcher: FunctionInfo) -> bool:
+    """A dispatcher whose callers do not settle the grad mode it runs its targets in: a module's
+    `forward` (run by calls of the module, in training and under `no_grad` alike), or a method
+    some callers run under `no_grad` and others not. One every caller runs with gradients on
+    (`Evaluator.run` called by a script) passes that mode on."""
+    if dispatcher.name in knowledge.FORWARD_METHODS or dispatcher.entry.mode is not Mode.ENABLED:
+        return True
+    owner = model.owner_model(dispatcher) or model
+    return id(dispatcher) in owner.mixed_entry
 
 
 # -- whole functions -----------------------------------------------------------------------------
@@ -411,7 +460,11 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     if not evaled and confidence > Confidence.LOW and _framework_template_method(model, function):
         confidence = Confidence(confidence - 1)
     if confidence > Confidence.LOW and _shape_check(model, function, tokens):
-        evidence.append("it builds the model and runs it once on made-up tensors, a shape check")
+        if dead_loop:  # not batches: each model built in the loop's list, run once
+            evidence = [e for e in evidence if e != EVERY_BATCH_DROPPED]
+            evidence.append("it builds models and runs each once on made-up tensors, a shape check")
+        else:
+            evidence.append("it builds the model and runs it once on made-up tensors, a shape check")
         confidence = Confidence.LOW
     if hint:
         evidence.append(hint)
@@ -422,7 +475,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
 def _shape_check(model: ModuleModel, function: FunctionInfo, tokens: list[Token]) -> bool:
     """`def test(): net = ResNet18(); y = net(torch.randn(1, 3, 32, 32)); print(y.size())`: a
     function given nothing runs a model it builds, untrained, once on tensors it makes up (random
-    or constant): a smoke test of the shapes, which evaluates nothing."""
+    or constant), or each of several it builds (`for net in [ResNet18(), ResNet34()]`): a smoke
+    test of the shapes, which evaluates nothing."""
     params = function.node.params
     if (params.params or params.posonly_params or params.kwonly_params or params.star_kwarg is not None
             or isinstance(params.star_arg, cst.Param)):
@@ -435,9 +489,16 @@ def _shape_check(model: ModuleModel, function: FunctionInfo, tokens: list[Token]
     for assign in analysis.facts_in(analysis.assigns, function):
         for name in assign.targets:
             made.setdefault(name, []).append(assign.value)
-    return all(not t.in_loop and t.callee is None and t.call.callee in made
-               and all(isinstance(value, cst.Call) for value in made[t.call.callee])
+    return all(t.callee is None and t.call.callee in made
+               and (all(isinstance(value, cst.Call) for value in made[t.call.callee]) and not t.in_loop
+                    or all(_constructors_listed(value) for value in made[t.call.callee]))
                and all(_made_up(model, arg.value, made) for arg in t.call.node.args) for t in tokens)
+
+
+def _constructors_listed(node: Optional[cst.BaseExpression]) -> bool:
+    """`[ResNet18(10), ResNet34(10)]`, what `for net in ...` runs over: models built there."""
+    return isinstance(node, (cst.List, cst.Tuple)) and bool(node.elements) and all(
+        isinstance(element, cst.Element) and isinstance(element.value, cst.Call) for element in node.elements)
 
 
 WEIGHT_LOADING = frozenset({"load_state_dict", "from_pretrained", "load_from_checkpoint"})
@@ -963,8 +1024,8 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
             covered = [span for region in regions for span in _spans(analysis, region)]
             regions += _single_statement_regions(model, scope, result, tokens, covered)
         return regions
-    regions: list[EvalRegion] = []
-    covered: list[Span] = []
+    regions: list[EvalRegion] = _phase_loop_regions(model, scope, result, tokens)
+    covered: list[Span] = [analysis.span_of(region.statements[0]) for region in regions]
     for loop in analysis.loops:
         if loop.function is not scope or any(span.contains(loop.span.start) for span in covered):
             continue
@@ -982,6 +1043,37 @@ def _block_regions(model: ModuleModel, scope: Optional[FunctionInfo], result: Sc
     return regions
 
 
+def _phase_loop_regions(model: ModuleModel, scope, result: ScopeResult, tokens: list[Token]) -> list[EvalRegion]:
+    """`for phase in ["train", "val"]:` whose backward passes and optimizer steps all run under
+    `if phase == "train":`, its forward passes outside it with gradients on: the other phases
+    record graphs nobody uses. The region runs from the statement of the first such pass to the
+    end of the loop's body, and its fix enables gradients only in the training phase."""
+    analysis = model.analysis
+    regions = []
+    for loop in analysis.loops:
+        phases = literal_phases(loop.node) if loop.function is scope else None
+        if phases is None:
+            continue
+        variable, training, others = phases
+        guarded = [analysis.span_of(branch) for branch in training_branches(loop.node, variable, training)]
+        trains = [call for call in result.training if loop.span.contains(call.index)]
+        if not trains or not all(any(span.contains(call.index) for span in guarded) for call in trains):
+            continue
+        inside = [t for t in tokens if loop.span.contains(t.call.index) and not any(span.contains(t.call.index) for span in guarded)
+                  and analysis.state_of(t.call).mode is Mode.ENABLED]
+        body = suite_statements(loop.node.body)
+        first = next((i for i, statement in enumerate(body) if inside and analysis.span_of(statement).contains(inside[0].call.index)),
+                     None)
+        if first is None:
+            continue
+        named = ", ".join(f"`{name}`" for name in others)
+        flag = f'{variable} == "{training}"'
+        evidence = f"`{variable}` is also {named}, and only its `if {flag}:` branch backpropagates"
+        regions.append(EvalRegion("statements", scope, tuple(body[first:]), inside, evidence, Confidence.MEDIUM,
+                                  escapes=False, grad_flag=flag))
+    return regions
+
+
 def _after_differentiating_helpers(model: ModuleModel, scope, result: ScopeResult, tokens: list[Token],
                                    covered: list, extra_names: Sequence[str]) -> list[EvalRegion]:
     """A function that steps no optimizer and evaluates what a helper that differentiates makes
@@ -989,10 +1081,16 @@ def _after_differentiating_helpers(model: ModuleModel, scope, result: ScopeResul
     optimizer either): in a block (the body, a loop's body) that calls the helper, the statements
     after the last such call (or other call that wants gradients) that run forward passes and
     throw every graph away (`x_adv = pgd(model, x, y)`, then `model(x_adv).argmax(1)`), judged as
-    the function would be. The helper stays outside the fix."""
+    the function would be. The helper stays outside the fix. So too, in a function that steps an
+    optimizer, the statements after the last update of a block whose forward passes only give
+    values (test-time adaptation's `acc += (model(x).max(1)[1] == y).sum()` after the adaptation
+    steps of each batch); low unless the function's name says it evaluates (a training loop's
+    accuracy measured again after the step is often chosen)."""
     analysis = model.analysis
-    if scope is None or not result.training or any(not _only_differentiates(model, result, call)
-                                                   for call in result.training):
+    if scope is None or not result.training:
+        return []
+    helpers_only = all(_only_differentiates(model, result, call) for call in result.training)
+    if not helpers_only and not any(is_optimizer_call(call) and call.method == "step" for call in result.training):
         return []
     wanting = [call.index for call in result.training + result.wants_grad]
     regions = []
@@ -1005,13 +1103,18 @@ def _after_differentiating_helpers(model: ModuleModel, scope, result: ScopeResul
         inside = [t for t in tokens if any(spans[i].contains(t.call.index) for i in tail)]
         if not inside or any(not result.dead(t) for t in inside):
             continue
+        if not helpers_only and any(t.id not in result.read_as_data for t in inside):
+            continue  # after an update, only outputs read as values (a metric) say evaluation
         judged = _whole_function(model, scope, result, inside, extra_names)
         if judged is None:
             continue
         holding = [i for i in tail if any(spans[i].contains(t.call.index) for t in inside)]
         run = tuple(block[holding[0]:holding[-1] + 1])
         covered.extend(analysis.span_of(statement) for statement in run)
-        regions.append(EvalRegion("statements", scope, run, inside, judged.evidence, judged.confidence, escapes=False))
+        confidence = judged.confidence
+        if not helpers_only and not is_evaluation_name(scope.name, extra_names):
+            confidence = Confidence.LOW  # a training accuracy measured again after the step: a waste, by choice
+        regions.append(EvalRegion("statements", scope, run, inside, judged.evidence, confidence, escapes=False))
     return regions
 
 
@@ -1089,8 +1192,9 @@ def _wants_grad_beside_training(model: ModuleModel, scope: Optional[FunctionInfo
     """Does the scope want gradients for something other than its training steps? Unfreezing a
     module's parameters (`for p in d.parameters(): p.requires_grad_(True)`) and what wants them
     in the loop body that backpropagates (`noise.requires_grad_(True)` in a generator step, a
-    gradient penalty's `Variable(x_hat, requires_grad=True)`) are part of training; a saliency
-    map, a helper that sets the mode itself (`set_grad_enabled(train)`) are not."""
+    gradient penalty's `Variable(x_hat, requires_grad=True)`), or before a training call outside
+    every loop, are part of training; a saliency map, a helper that sets the mode itself
+    (`set_grad_enabled(train)`) are not."""
     if not result.wants_grad:
         return False
     switches = {id(switch.node) for switch in grad_switches(model, scope) if switch.on is not False}
@@ -1101,7 +1205,13 @@ def _wants_grad_beside_training(model: ModuleModel, scope: Optional[FunctionInfo
                    default=None)
 
     trained_in = {id(loop) for loop in (innermost(call.index) for call in result.training) if loop is not None}
+    # outside every loop, what wants gradients up to a training step outside every loop is that
+    # step or sets it up (`p = get_params(net, net_input)`, making the input a parameter, then
+    # `optimize(p, closure)`); a gradient taken for a computation (`torch.autograd.grad`) is no step
+    last_step = max((call.index for call in result.training
+                     if innermost(call.index) is None and _steps_weights(model, result, call)), default=-1)
     return any(id(call.node) not in switches and id(innermost(call.index)) not in trained_in
+               and not (innermost(call.index) is None and call.index <= last_step)
                for call in result.wants_grad)
 
 
@@ -1775,6 +1885,17 @@ def _updates_weights(call: CallFact) -> bool:
     """A training call that is a step of training (`loss.backward()`, `opt.step()`), not a gradient
     taken for a computation (`torch.autograd.grad(score, features)` inside a training step)."""
     return call.qualified not in knowledge.BACKWARD_FUNCTIONS or call.qualified == "torch.autograd.backward"
+
+
+def _steps_weights(model: ModuleModel, result: ScopeResult, call: CallFact, depth: int = 0) -> bool:
+    """A training call that updates weights, itself or through the project functions it calls
+    (`optimize(p, closure)`): not one that only takes gradients for a computation (a PINN's
+    `self.net_f(x, t)`, whose `torch.autograd.grad` gives a residual)."""
+    called = result.outgoing_calls.get(id(call.node))
+    summary = model.summary_of(called[1]) if called is not None else None
+    if summary is None or depth > 3:
+        return _updates_weights(call)
+    return any(_steps_weights(model, summary.result, inner, depth + 1) for inner in summary.result.training)
 
 
 def _module_run(token: Token) -> Value:

@@ -460,7 +460,7 @@ def grad_meanings(module: cst.Module, imports: ImportMap, project=None, path: st
                 if qualified in knowledge.GRAD_CONTEXTS:
                     found[statement.name.value] = qualified
     if project is not None:
-        near = project.script_folder_of(path)
+        near = project.home_of(path)
         for local, qualified in imports.aliases.items():
             meaning = project.grad_meaning(qualified, near=near)
             if meaning is not None:

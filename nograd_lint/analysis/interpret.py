@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Optional
 import libcst as cst
 
 from . import knowledge
-from .calls import (adapts_by_gradient, backward_targets, gradient_flags, is_backward, is_false, is_loss_callee,
-                    is_optimizer_call, mode_switch, wants_gradients)
+from .calls import (adapts_by_gradient, backward_targets, computed_name_prefix, gradient_flags, is_backward, is_false,
+                    is_loss_callee, is_optimizer_call, mode_switch, wants_gradients)
 from .contexts import inputs_cut
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
-from .lattice import (NO_GRAPH, NUMPY, PYTHON, UNKNOWN, BoundMethod, Evidence, Graph, Kind, NoGrad, Training, Value, join, merge,
-                      of_project_classes)
+from .lattice import (NO_GRAPH, NUMPY, PYTHON, UNKNOWN, UNSEEN_CALLABLE, BoundMethod, Evidence, Graph, Kind, NoGrad, Training,
+                      Value, join, merge, of_project_classes)
 from .syntax import ends_in_raise, suite_statements
 from .treewalk import iter_nodes, names_in
 
@@ -229,6 +229,9 @@ class ScopeResult:
     # ids of the forward passes whose graphs the function appends to a container that outlives it
     # (`self.log_probs.append(lp)`): kept for later, unlike a field overwritten at every call
     appended: set = dataclasses.field(default_factory=set)
+    # the fields of `self` whose containers the function appends graphs to (`self.log_probs`): a
+    # method of the same object that calls it holds them there after the call
+    self_appended: set = dataclasses.field(default_factory=set)
     # ids of the forward passes whose detached outputs reach a backward pass (a TD target made
     # from a target network's outputs and `.detach()`ed: the author's stop-gradient)
     detached_into_backward: set = dataclasses.field(default_factory=set)
@@ -516,7 +519,8 @@ class Interpreter:
 
     def constant_test(self, test: cst.BaseExpression) -> Optional[bool]:
         """The truth of `flag`, `not flag`, `mode == "train"`, `mode in ("train", "tune")` and
-        of `and`/`or` of those when the callers pass literals (None: not known)."""
+        of `and`/`or` of those when the callers pass literals, and of `True`, `False`, `0`
+        (None: not known)."""
         negate = False
         # node types by identity (see LEAF_LITERALS): every `if` of every interpretation asks
         while test.__class__ is cst.UnaryOperation and test.operator.__class__ is cst.Not:
@@ -530,6 +534,10 @@ class Interpreter:
                 value = decisive
             elif None not in sides:
                 value = not decisive
+        elif kind is cst.Name and test.value in ("True", "False"):
+            value = test.value == "True"  # `if False:` around code switched off by hand
+        elif kind is cst.Integer:
+            value = test.evaluated_value
         elif kind is cst.Name or kind is cst.Attribute:
             value = self.context.constant(dotted_name(test) or "")
         elif kind is cst.Comparison and len(test.comparisons) == 1 and test.left.__class__ in (cst.Name, cst.Attribute):
@@ -1073,6 +1081,15 @@ class Interpreter:
                 self.result.stored_in_params.setdefault(local, set()).add(token.id)
             self.result.fates.setdefault(token.id, set()).add(STORED)
 
+    def graphs_appended_to_own_fields(self, fields, token: Token, env: dict) -> None:
+        """A method of the same object that appends graphs to fields of `self` (a beam search's
+        `self.log_probs.append(logp)` at each step): the caller's `self.log_probs` holds them after
+        the call, so what it computes from the field (`torch.stack(self.log_probs)`) carries them."""
+        held = Value(Kind.TENSOR, Graph.YES, sources=frozenset({token.id}))
+        for attr in fields:
+            key = f"self.{attr}"
+            env[key] = join(env[key], held) if key in env else held
+
     def note_weights_of(self, node: cst.Call, methods, env: dict, surely_modules: bool = True) -> None:
         """The modules whose weights (`methods`: `parameters()`, `state_dict()`) are passed to `node`
         have some: `config.optimizer_fn(self.network.parameters())` builds an optimizer over them,
@@ -1299,7 +1316,9 @@ class Interpreter:
             if target.kind is Kind.FUNCTION and isinstance(target.ref, (BoundMethod, tuple)):
                 chosen = target.ref if isinstance(target.ref, tuple) else (target.ref,)
                 return join(*(self.project_call(fact, one.function, arguments, bound_self=one.receiver)
-                              if isinstance(one, BoundMethod) else self.project_call(fact, one, arguments, bound_self=None)
+                              if isinstance(one, BoundMethod)
+                              else self.unknown_call(fact, node, args, arguments) if one is UNSEEN_CALLABLE
+                              else self.project_call(fact, one, arguments, bound_self=None)
                               for one in chosen))
             if target.kind is Kind.CLASS:
                 return self.instantiate(fact, target, arguments)
@@ -1336,8 +1355,9 @@ class Interpreter:
         key = chain_root(fact.receiver)
         switch = mode_switch(fact)
         reason = f"it calls `{key}.eval()`" if key else None
-        if (switch is None and key is not None and not fact.node.args and (
-                receiver.kind in (Kind.MODULE, Kind.UNKNOWN) and receiver.ref is None and self.model.puts_modules_in_eval(method)
+        if (key is not None and not fact.node.args and (
+                switch is None and receiver.kind in (Kind.MODULE, Kind.UNKNOWN) and receiver.ref is None
+                and self.model.puts_modules_in_eval(method)
                 or receiver.kind is Kind.OBJECT and self.model.puts_modules_in_eval(method, receiver.ref))):
             # `model.val_start()`, a method of the project's model classes that calls `.eval()`
             # on each of its modules
@@ -1510,6 +1530,8 @@ class Interpreter:
                         self.result.stored_in_params.setdefault(root, set()).update(value.sources)
                     else:
                         self.result.appended.update(value.sources)
+                    if root == "self" and value.sources and dotted_name(fact.receiver) == f"self.{place}":
+                        self.result.self_appended.add(place)
                 if method in ACCUMULATING and len(arguments) == 1:
                     # `self.losses.append(loss)`, `history["loss"].append(loss)`: kept beyond the scope
                     name = self.analysis.module.code_for_node(fact.receiver)
@@ -1895,6 +1917,8 @@ class Interpreter:
                 token.handed = _module_handed(summary, params)
                 if summary.stores_graph:
                     self.result.fates.setdefault(token.id, set()).add(STORED)  # kept in an object, beyond the call
+                if own_fields is not None:
+                    self.graphs_appended_to_own_fields(summary.result.self_appended, token, own_fields)
                 if summary.result.other_forwards or module.kind is Kind.MODULE:
                     self.result.other_forwards = True
                 if not inside:
@@ -1973,6 +1997,8 @@ class Interpreter:
         instance = self.model.instance_value(cls.ref)
         if instance.kind is Kind.MODULE:
             frozen = True if self.frozen_by_init(cls.ref, fact.node) else instance.frozen
+            if cls.ref in knowledge.PARALLEL_WRAPPERS and arguments and arguments[0][1].kind is Kind.MODULE:
+                frozen = arguments[0][1].frozen  # `nn.DataParallel(extractor)` runs the module it wraps
             return instance.but(training=Training.TRAIN, frozen=frozen)
         modules = self.note_construction(fact, instance, arguments)
         held = join(*(value for _, value in arguments)) if arguments else PYTHON
@@ -2813,8 +2839,13 @@ def freezing_flags(analysis, init: FunctionInfo) -> list:
         return None
 
     flags = []
-    for statement in suite_statements(init.node.body):
-        if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and _calls_own(statement.iter, "parameters"):
+    statements = suite_statements(init.node.body)
+    for statement in statements:
+        every_field = isinstance(statement, cst.For) and _freezes_computed_fields(statement, statements)
+        if every_field:
+            statement = suite_statements(statement.body)[0]  # `for p in getattr(self, f"enc_{i}").parameters():`
+        if isinstance(statement, cst.For) and isinstance(statement.target, cst.Name) and (
+                every_field or _calls_own(statement.iter, "parameters")):
             for inner in suite_statements(statement.body):
                 small = inner.body[0] if isinstance(inner, cst.SimpleStatementLine) and len(inner.body) == 1 else None
                 if (isinstance(small, cst.Assign) and len(small.targets) == 1
@@ -2828,6 +2859,33 @@ def freezing_flags(analysis, init: FunctionInfo) -> list:
             args = statement.body[0].value.args
             flags.append(flag_of(args[0].value) if args else None)
     return [flag for flag in flags if flag is not None]
+
+
+def _freezes_computed_fields(loop: cst.For, statements) -> bool:
+    """`for i in range(3):` around one loop over `getattr(self, 'enc_{:d}'.format(i + 1)).parameters()`,
+    in an `__init__` every one of whose fields built by a call (`self.enc_1 = nn.Sequential(...)`)
+    has a name of that start: the loop reaches every parameter."""
+    body = suite_statements(loop.body)
+    inner = body[0] if len(body) == 1 and isinstance(body[0], cst.For) else None
+    prefix = _computed_field_parameters(inner.iter) if inner is not None else None
+    if not prefix:
+        return False
+    built = [target.target.attr.value for statement in statements if isinstance(statement, cst.SimpleStatementLine)
+             for small in statement.body if isinstance(small, cst.Assign) and isinstance(small.value, cst.Call)
+             for target in small.targets if isinstance(target.target, cst.Attribute)
+             and isinstance(target.target.value, cst.Name) and target.target.value.value == "self"]
+    return bool(built) and all(name.startswith(prefix) for name in built)
+
+
+def _computed_field_parameters(node: cst.BaseExpression) -> Optional[str]:
+    """The fixed start of the field names in `getattr(self, <computed name>).parameters()`."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "parameters"):
+        return None
+    inner = node.func.value
+    if not (isinstance(inner, cst.Call) and dotted_name(inner.func) == "getattr" and len(inner.args) >= 2
+            and isinstance(inner.args[0].value, cst.Name) and inner.args[0].value.value == "self"):
+        return None
+    return computed_name_prefix(inner.args[1].value)
 
 
 def _calls_own(node: cst.BaseExpression, method: str) -> bool:

@@ -152,6 +152,8 @@ def join(*values: Value) -> Value:
         kind = Kind.TENSOR
     elif len(kinds - {Kind.PYTHON}) == 1:
         kind = next(iter(kinds - {Kind.PYTHON}))  # `model = None` then `model = Net()`
+    elif _callables(kinds, values):
+        kind = Kind.FUNCTION  # a function, or an object of a project class called as its `__call__`
     else:
         kind = Kind.UNKNOWN
     # One pass over the values (this is the analysis's hottest function).
@@ -179,6 +181,10 @@ def join(*values: Value) -> Value:
             training.add(v.training)
             frozen.add(v.frozen)
             refs.add(v.ref)
+        elif kind is Kind.FUNCTION and v.kind is Kind.OBJECT:
+            refs.add(BoundMethod(_dunder_call(v), v))
+        elif kind is Kind.FUNCTION and v.kind is Kind.UNKNOWN:
+            refs.add(UNSEEN_CALLABLE)
         if v.nograd is not None and (strongest is None or v.nograd > strongest.nograd):
             strongest = v  # the first of the strongest, as max() picks
         if v.kind is Kind.MODULE:
@@ -243,14 +249,48 @@ def _class_union(refs: set) -> Optional[tuple]:
     return tuple(sorted(classes.values(), key=lambda one: one if isinstance(one, str) else getattr(one, "name", "")))
 
 
+class _UnseenCallable:
+    """A member of a callable union whose code is not read (`identity` of a library, a lambda):
+    a call of the union runs it as an unknown call."""
+
+    def __repr__(self) -> str:
+        return "UNSEEN_CALLABLE"
+
+
+UNSEEN_CALLABLE = _UnseenCallable()
+
+
+def _callables(kinds: set, values) -> bool:
+    """Values chosen between that are each called as code: at least one object of a project class
+    with a `__call__` (a decoder object), and the others functions, such objects, or callables not
+    read that carry no tensor (`extractor = lambda sents: ...` in the other branch)."""
+    kinds = kinds - {Kind.PYTHON}
+    return (Kind.OBJECT in kinds and kinds <= {Kind.FUNCTION, Kind.OBJECT, Kind.UNKNOWN}
+            and all(_dunder_call(v) is not None for v in values if v.kind is Kind.OBJECT)
+            and all(not v.sources and not v.params for v in values if v.kind is Kind.UNKNOWN))
+
+
+def _dunder_call(value: Value):
+    """The `__call__` method an object of a project class runs when called (None: none known)."""
+    methods = getattr(value.ref, "methods", None) if value.ref is not None and not isinstance(value.ref, tuple) else None
+    return methods.get("__call__") if methods else None
+
+
 def _callable_union(refs: set) -> Optional[tuple]:
     """Methods bound to objects, or the project's functions, chosen between (`fn = self.sample_ddim
-    if ddim else self.sample`, or among three by `if`/`elif`/`else`, whose joins nest): the tuple of
+    if ddim else self.sample`, or among three by `if`/`elif`/`else`, whose joins nest), with
+    callables not read (`UNSEEN_CALLABLE`) beside objects called as their `__call__`: the tuple of
     them, a call runs one of them; None when one of them is something else."""
     flat = {id(one): one for ref in refs for one in (ref if isinstance(ref, tuple) else (ref,))}.values()
-    if not all(isinstance(ref, BoundMethod) or hasattr(ref, "entry") for ref in flat):
+    if any(isinstance(one, BoundMethod) and one.receiver.kind is Kind.OBJECT for one in flat):
+        # beside an object called as its `__call__`, a function not read (a library's, a lambda)
+        seen = (UNSEEN_CALLABLE if one is None or isinstance(one, str) else one for one in flat)
+        flat = {id(one): one for one in seen}.values()
+    if not all(isinstance(ref, BoundMethod) or hasattr(ref, "entry") or ref is UNSEEN_CALLABLE for ref in flat):
         return None
     def place(ref) -> tuple:
+        if ref is UNSEEN_CALLABLE:
+            return -1, "", ""
         function = getattr(ref, "function", ref)
         return function.span.start, function.name, function.class_name or ""
     return tuple(sorted(flat, key=place))

@@ -194,7 +194,7 @@ class Project:
         self._layout = {str(source): path_kind(source)}  # a src layout or not
         self.source_roots = [source, self.root] if self._layout[str(source)] == "dir" else [self.root]
         self.script_folders: set[Path] = set()  # source roots only because a script there imports a neighbour
-        self._script_folder_of: dict[str, Optional[Path]] = {}  # module path -> its script folder (see `script_folder_of`)
+        self._homes: dict[str, Optional[Path]] = {}  # module path -> where its imports are looked for first
         self._run_definitions: Optional[tuple] = None  # see `run_files_defining`
         self._entries: dict[Path, Entry] = {}
         # the first readings `reread` replaced this run: the values other files' analyses hold
@@ -222,27 +222,39 @@ class Project:
     def module_name(self, path: Union[str, Path]) -> Optional[str]:
         path = os.path.abspath(path)
         for source_root in self.source_roots:
-            root = os.path.join(str(source_root), "")  # with a final separator
-            if not path.startswith(root):
-                continue
-            parts = os.path.splitext(path[len(root):])[0].split(os.sep)
-            if parts and parts[-1] == "__init__":
-                parts = parts[:-1]
-            if parts and all(part.isidentifier() for part in parts):
-                return ".".join(parts)
+            name = self.module_name_under(path, source_root)
+            if name is not None:
+                return name
+        return None
+
+    @staticmethod
+    def module_name_under(path: str, source_root: Path) -> Optional[str]:
+        """The dotted name of the module at the absolute `path` imported from `source_root`."""
+        root = os.path.join(str(source_root), "")  # with a final separator
+        if not path.startswith(root):
+            return None
+        parts = os.path.splitext(path[len(root):])[0].split(os.sep)
+        if parts and parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts and all(part.isidentifier() for part in parts):
+            return ".".join(parts)
         return None
 
     def add_script_folder(self, path: Path) -> None:
         """A script's folder is where Python looks first for what it imports (`from utils import *`
         beside `utils.py`, in a `scripts/` folder of the repository): a source root after the
-        others, once a file there imports a module next to it."""
+        others, once a file there imports a module next to it. A folder already a source root
+        (above a package, see `add_package_root`) becomes a script folder too: its scripts import
+        from it first, whichever root holds a package of the same name (`nets/` beside both
+        `PyTorch/test.py` and `TF-Keras/test.py`)."""
         folder = path.parent
-        if folder == self.root or folder in self.source_roots or (folder / "__init__.py").exists():
+        if folder == self.root or folder in self.script_folders or (folder / "__init__.py").exists():
             return
         if _imports_a_sibling(path, _imported_names(path) or set()):
-            self.source_roots.append(folder)
+            if folder not in self.source_roots:
+                self.source_roots.append(folder)
             self.script_folders.add(folder)
-            self._script_folder_of.clear()
+            self._homes.clear()
             self._paths.clear()
             self._gate.forget()  # names may be found in the new root
 
@@ -262,6 +274,7 @@ class Project:
             return
         self.source_roots.insert(0, top)
         self._paths.clear()
+        self._homes.clear()
         self._gate.forget()  # names may be found in the new root
 
     def package_of(self, path: Union[str, Path]) -> Optional[str]:
@@ -272,9 +285,9 @@ class Project:
         return name if Path(path).name == "__init__.py" else name.rpartition(".")[0]
 
     def path_of(self, name: str, near: Optional[Path] = None) -> Optional[Path]:
-        """The file of module `name`; `near`: the script folder of the module that imports it,
-        searched first, as Python searches the running script's folder first (sibling folders of
-        a repository each with its own `train.py` beside its own `run.py`)."""
+        """The file of module `name`; `near`: where the module that imports it looks first (see
+        `home_of`), as Python searches the running script's folder first (sibling folders of a
+        repository each with its own `train.py` beside its own `run.py`)."""
         if near is not None:
             key = (near, name)
             if key not in self._paths:
@@ -284,15 +297,19 @@ class Project:
             self._paths[name] = self._find_path(name)
         return self._paths[name]
 
-    def script_folder_of(self, path: Union[str, Path]) -> Optional[Path]:
-        """The folder of the module at `path` when it is a script folder (see `add_script_folder`)."""
-        if not self.script_folders:
-            return None
+    def home_of(self, path: Union[str, Path]) -> Optional[Path]:
+        """Where the imports of the module at `path` are looked for first: its folder when it is a
+        script folder (see `add_script_folder`), else the source root it is a module of. Python
+        looks in the running script's folder first, and a package's modules are beside it: with
+        `nets/` packages under both `PyTorch/` and `TF-Keras/`, `from .pix2pix import G` in
+        `PyTorch/nets/ugan.py` is `PyTorch/nets/pix2pix.py`."""
         key = str(path)
-        if key not in self._script_folder_of:
-            folder = Path(os.path.dirname(os.path.abspath(path)))
-            self._script_folder_of[key] = folder if folder in self.script_folders else None
-        return self._script_folder_of[key]
+        if key not in self._homes:
+            absolute = os.path.abspath(path)
+            folder = Path(os.path.dirname(absolute))
+            self._homes[key] = folder if folder in self.script_folders else next(
+                (root for root in self.source_roots if self.module_name_under(absolute, root) is not None), None)
+        return self._homes[key]
 
     def _find_in(self, root: Path, name: str) -> Optional[Path]:
         base = os.path.join(str(root), *(part for part in name.split(".") if part))
@@ -526,7 +543,7 @@ class Project:
         analysis = entry.analysis
         meaning = analysis.grad_exports.get(attribute)
         if meaning is None and attribute in analysis.module_imports.aliases:  # a re-export
-            return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1, self.script_folder_of(entry.path))
+            return self.grad_meaning(analysis.module_imports.aliases[attribute], hops + 1, self.home_of(entry.path))
         return meaning
 
     def imported_files(self, path: Path, tree: Optional[ast.AST] = None) -> set[Path]:
@@ -553,7 +570,7 @@ class Project:
                 if base:
                     names.add(base)
                     imported.update(f"{base}.{alias.name}" for alias in node.names if alias.name != "*")
-        near = self.script_folder_of(path)
+        near = self.home_of(path)
         found = {found for found in (self.path_of(name, near) for name in names | imported) if found is not None}
         for qualified in imported:
             if self.path_of(qualified, near) is None:  # a name, not a module

@@ -25,7 +25,7 @@ from ..io.sources import read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees, in_import
 from .imports import ImportMap, dotted_name
-from .calls import gradient_flags, mode_switch
+from .calls import dispatch_prefix, gradient_flags, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
@@ -505,7 +505,7 @@ class ModuleModel:
         # that builds an instance of it) is answered from the bases of this module
         self._set_kind(cls, ancestors)
         for base in list(ancestors):
-            imported = (self.project.class_of(base, self.depth + 1, self.project.script_folder_of(self.analysis.path))
+            imported = (self.project.class_of(base, self.depth + 1, self.project.home_of(self.analysis.path))
                         if self.project is not None else None)
             if imported is not None:  # a class of another project module: its ancestry and methods
                 ancestors.extend(imported.ancestry)
@@ -997,6 +997,36 @@ class ModuleModel:
                           for call in owner.analysis.calls_named(f"self.{function.name}") if call.function is method]
         return found
 
+    def dispatch_callers(self, function: FunctionInfo) -> list[FunctionInfo]:
+        """The methods of its class, its own or inherited from a project base class, that may call
+        `function` through a computed name (`getattr(self, '_' + mode)(*args)` in a captioning
+        model's `forward`): which of their callers' grad modes reach it, the name decides."""
+        cls = self.classes.get(function.class_name or "")
+        if cls is None or function.class_name != cls.name or function.name.startswith("__"):
+            return []
+        found = []
+        for method in cls.methods.values():
+            if method is function:
+                continue
+            owner = self.owner_model(method) if method.class_name != cls.name else self
+            prefixes = owner.dispatch_prefixes(method) if owner is not None else ()
+            if any(function.name.startswith(prefix) for prefix in prefixes):
+                found.append(method)
+        return found
+
+    def dispatch_prefixes(self, method: FunctionInfo) -> tuple[str, ...]:
+        """The fixed starts of the names `method` dispatches to through `getattr(self, ...)`."""
+        key = ("dispatch_prefixes", id(method))
+        if key not in self.analysis.cache:
+            getattrs = self.analysis.calls_named("getattr")
+            calls = list(self.analysis.facts_in(self.analysis.calls, method)) if any(
+                call.function is method for call in getattrs) else []
+            called = {id(call.node.func) for call in calls}
+            self.analysis.cache[key] = tuple(
+                prefix for call in calls if call.callee == "getattr"
+                and (prefix := dispatch_prefix(call, id(call.node) in called)) is not None)
+        return self.analysis.cache[key]
+
     def overrides_called(self, cls, function: FunctionInfo) -> list[FunctionInfo]:
         """The methods of `cls` that override a `self.name(...)` call of `function`, a method it
         inherits from a base class: the hooks a template method runs on an instance of `cls`
@@ -1253,8 +1283,8 @@ class ModuleModel:
         `off_wherever_defined` finds them, when `cls` is None) only put its object's modules in
         eval mode (`def val_start(self): self.img_enc.eval(); self.txt_enc.eval()`)? Then
         `model.val_start()` is a switch to eval mode."""
-        if name.startswith("_") or name in MODULE_API or not knowledge.EVAL_SWITCH_NAME.search(name):
-            return False
+        if name.startswith("_") or (name in MODULE_API and cls is None) or not knowledge.EVAL_SWITCH_NAME.search(name):
+            return False  # (a plain class's own `eval()` is the project's: `def eval(self): self.flownet.eval()`)
         if cls is not None:
             method = self.method_of(cls, name)
             methods = (method,) if method is not None else ()
@@ -1425,7 +1455,7 @@ class ModuleModel:
         optimizers, model classes."""
         if self.project is not None:
             found = self.project.value_of(qualified, hops, self.depth + (0 if hops else 1),
-                                          self.project.script_folder_of(self.analysis.path))
+                                          self.project.home_of(self.analysis.path))
             if found is not None:
                 return found
         if qualified in knowledge.GRAD_CONTEXTS or _is_torch_function(qualified):

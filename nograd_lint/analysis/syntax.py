@@ -1,6 +1,6 @@
 """Statement shapes shared by analyses and rules: the suites of a compound statement, the
 statements of a suite, the nodes under a node, whether code can suspend, and whether a suite ends
-in a `raise`, and whether it is a stub."""
+in a `raise`, whether it is a stub, and whether a node runs only in eval mode."""
 from __future__ import annotations
 
 from typing import Iterable, Sequence
@@ -69,3 +69,27 @@ def suspends(node: cst.CSTNode) -> bool:
             stack.extend(children(current))
     return False
 
+
+
+def runs_only_in_eval_mode(function: cst.FunctionDef, target: cst.CSTNode) -> bool:
+    """Is `target` inside a branch a module's method takes only in eval mode: the `else` of
+    `if self.training:`, or the body of `if not self.training:` (an explicit stack)?"""
+    stack: list[tuple[cst.CSTNode, bool]] = [(function.body, False)]
+    while stack:
+        node, eval_only = stack.pop()
+        if node is target:
+            return eval_only
+        if isinstance(node, cst.If):
+            negated = (isinstance(node.test, cst.UnaryOperation) and isinstance(node.test.operator, cst.Not)
+                       and _is_self_training(node.test.expression))
+            stack.append((node.body, eval_only or negated))
+            if node.orelse is not None:
+                stack.append((node.orelse, eval_only or _is_self_training(node.test)))
+            continue
+        stack.extend((child, eval_only) for child in node.children)
+    return False
+
+
+def _is_self_training(node: cst.BaseExpression) -> bool:
+    return (isinstance(node, cst.Attribute) and node.attr.value == "training"
+            and isinstance(node.value, cst.Name) and node.value.value == "self")

@@ -305,7 +305,7 @@ def class_methods(model: ModuleModel, cls: ClassModel) -> list[FunctionInfo]:
     for base in cls.ancestry:
         other = model.classes.get(base)
         if other is None and model.project is not None:
-            other = model.project.class_of(base, model.depth + 1, model.project.script_folder_of(model.analysis.path))
+            other = model.project.class_of(base, model.depth + 1, model.project.home_of(model.analysis.path))
         for method in (other.methods.values() if other is not None else ()):
             if all(method is not known for known in found):
                 found.append(method)

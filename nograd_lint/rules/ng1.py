@@ -31,6 +31,12 @@ def _context(analysis: FileAnalysis, settings: Settings) -> tuple[str, Optional[
     return f"{spelled[0]}()", spelled[1]
 
 
+def _grad_flag_context(analysis: FileAnalysis, flag: str) -> Optional[str]:
+    """`torch.set_grad_enabled(<flag>)` as the module spells torch (None: it cannot)."""
+    spelled = edits.torch_callable(analysis.module, "set_grad_enabled")
+    return f"{spelled[0]}({flag})" if spelled is not None else None
+
+
 @register
 class EvaluationWithGradients(Rule):
     """
@@ -162,7 +168,16 @@ class EvaluationWithGradients(Rule):
     - a function that registers forward hooks on the model (itself, or in a function it nests),
       runs the model on an input, reads nothing of the output and returns no graph: a profiling
       pass (a FLOP or parameter counter), whose graph nobody can use: medium, even when its
-      dummy input was made with `requires_grad=True`.
+      dummy input was made with `requires_grad=True`;
+    - a loop over literal phases, `for phase in ["train", "val"]:`, whose every backward pass and
+      optimizer step runs under `if phase == "train":` while its forward passes run outside that
+      branch with gradients on: the other phases record graphs nobody uses (medium). The fix
+      wraps the statements from the first forward pass to the end of the loop's body in
+      `with torch.set_grad_enabled(phase == "train"):`, as PyTorch's fine-tuning tutorial does;
+    - in a function that steps an optimizer, the statements after the last update of a block whose
+      forward passes only give values (test-time adaptation's accuracy after each batch's
+      adaptation steps): with the confidence the function's own evidence gives when its name says
+      it evaluates, low otherwise (a training accuracy measured again after the step).
 
     It stays silent when the graphs are used: a backward pass, `torch.autograd.grad`,
     learn2learn's `learner.adapt(loss)`, `requires_grad_`, `register_hook` on them, or a caller that differentiates what the function
@@ -239,8 +254,9 @@ class EvaluationWithGradients(Rule):
     Values are followed through the project's own modules, not into other packages: a model built
     by an unknown library call is known only by how the code uses it or by its name. Calls through
     `getattr`, registries and callbacks are not followed (the runtime sentinel,
-    `nograd-verify --watch`, sees them). Callers in other files are known when the run checks
-    them too (`nograd-lint DIR`); a single file sees only what it imports. Calls are followed two
+    `nograd-verify --watch`, sees them); a method a `getattr(self, "_" + mode)` dispatch may reach,
+    and nothing calls by name, is reported at low confidence at most. Callers in other files are
+    known when the run checks them too (`nograd-lint DIR`); a single file sees only what it imports. Calls are followed two
     modules deep from the files checked (a helper's helper in a third module is an unknown call);
     class ancestry is followed all the way. Outputs stored in attributes are matched to their reads
     by the attribute's name within the module (`.logprobs` read detached anywhere in it, never
@@ -285,11 +301,14 @@ class EvaluationWithGradients(Rule):
                     edits.add_decorator(function.node, context, needs_import), anchor=function.node)
                 where = f"`{function.name}`"
             else:
-                fix = None if needs_import is None else Fix(safety, f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {context}:`",
-                          edits.wrap_in_with(region.statements, context, needs_import), anchor=region.statements[0])
+                wrapper = context if region.grad_flag is None else _grad_flag_context(analysis, region.grad_flag)
+                fix = None if needs_import is None or wrapper is None else Fix(
+                    safety, f"wrap the {'loop' if region.kind == 'loop' else 'statements'} in `with {wrapper}:`",
+                    edits.wrap_in_with(region.statements, wrapper, needs_import), anchor=region.statements[0])
                 where = " ".join(filter(None, ("this", region.what, "loop" if region.kind == "loop" else "code")))
-            message = (f"{where} runs forward passes with gradients enabled ({region.evidence}); "
-                       f"disable them with `{context}`")
+            remedy = (f"disable them with `{context}`" if region.grad_flag is None else
+                      f"enable them only for training with `torch.set_grad_enabled({region.grad_flag})`")
+            message = f"{where} runs forward passes with gradients enabled ({region.evidence}); {remedy}"
             yield Finding(first.node, message, fix, region.confidence, _related(analysis, region))
 
 

@@ -15,6 +15,7 @@ from ..analysis.knowledge import FORWARD_METHODS, split_words
 from ..analysis.lattice import Graph, Kind, NoGrad
 from ..analysis.plain_fields import field_reads
 from ..analysis.summaries import ClassModel, ModuleModel, model_of
+from ..analysis.syntax import runs_only_in_eval_mode
 from ..analysis.trainable import (GradSwitch, OptimizerBuild, class_methods, grad_switches, module_class,
                                   optimizer_builds, stepped_optimizer, stepping)
 from ..analysis.treewalk import iter_nodes
@@ -221,8 +222,9 @@ def _layers_cut_in_forward(analysis: FileAnalysis, model: ModuleModel) -> Iterab
                     or id(state.node) not in result.graphs_cut_under
                     or not set_in(analysis, state, caller) or explicit(analysis, state) is None
                     or not spelled.startswith("self.") or not has_parameters(module)
-                    or _COPY_WORDS & set(split_words(spelled.rpartition(".")[2]))):
-                continue
+                    or _COPY_WORDS & set(split_words(spelled.rpartition(".")[2]))
+                    or runs_only_in_eval_mode(caller.node, state.node)):
+                continue  # (the `else` of `if self.training:` runs at inference only: no gradient is wanted)
             reported.add(id(state.node))
             message = (f"`{caller.class_name}.forward` computes on activations that carry a graph under "
                        f"`{context_text(analysis, state)}`, runs `{spelled}` there and builds its output from what "
@@ -245,7 +247,8 @@ def _parameters_added_in_forward(analysis: FileAnalysis, model: ModuleModel) -> 
                           key=lambda key: model.call_order.get(key, 0)):
             statement, state = result.updated_without_grad[key]
             if (state.origin is not Origin.WITH or state.mode is not Mode.DISABLED or id(state.node) in reported
-                    or not set_in(analysis, state, caller) or explicit(analysis, state) is None):
+                    or not set_in(analysis, state, caller) or explicit(analysis, state) is None
+                    or runs_only_in_eval_mode(caller.node, state.node)):
                 continue
             parameters = [f"self.{attr}" for attr in _own_parameter_reads(cls, statement.value)
                           if _read_only_without_grad(analysis, model, cls, attr)]

@@ -14,7 +14,7 @@ class ChangeDetector:
         self.net.eval()
 
     def run(self, batch):
-        self.pred = self.net(batch["A"], batch["B"])  # expect: NG101@21
+        self.pred = self.net(batch["A"], batch["B"])
         return self.labels()
 
     def labels(self):
@@ -27,5 +27,5 @@ class ChangeDetector:
 def demo(detector, loader):
     detector.eval()
     for batch in loader:
-        detector.run(batch)
+        detector.run(batch)  # expect: NG101@9
         print(batch["name"], detector.changed_pixels())
