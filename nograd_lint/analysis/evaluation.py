@@ -245,8 +245,9 @@ def _capped_for_dispatch(model: ModuleModel, function: FunctionInfo, regions: li
 
 
 def _reached_by_dispatch(model: ModuleModel, function: FunctionInfo, depth: int = 0) -> Optional[FunctionInfo]:
-    """The method that may call `function` by a computed name, when nothing else does, directly or
-    through callers (of this module, at most two levels up) that only such a method reaches."""
+    """The method that may call `function` by a computed name while leaving its grad mode open
+    (`_grad_mode_unsettled`), when nothing else calls `function`, directly or through callers (of
+    this module, at most two levels up) that only such a method reaches."""
     sites = model.callers_of(function)
     if not sites:
         if model.base_class_calls(function):

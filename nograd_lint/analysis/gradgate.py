@@ -2,9 +2,9 @@
 answer, so that most imported modules are never parsed with libcst just to find out.
 
 A module's grad-mode exports (see `gradmode.grad_meanings`) are its top-level classes derived from
-a torch grad-mode context, its top-level functions with `grad` or `inference` in their name that use
-only contexts which disable gradients, and names it imports from other project modules that are
-such exports. The first two need one of the torch context names (`no_grad`, `enable_grad`,
+a torch grad-mode context, its top-level functions with `grad`, `inference` or `eval` in their name
+that use only contexts which disable gradients, its top-level classes so named whose `__enter__`
+enters such a context, and names it imports from other project modules that are such exports. The first two need one of the torch context names (`no_grad`, `enable_grad`,
 `set_grad_enabled`, `inference_mode`) in the module's text: every spelling of one ends with that
 name, and an alias (`from torch import no_grad as ng`) has it in its import. `may_be_grad_context`
 answers "no" only when none can hold: the name is not such a class or function of a module whose
@@ -255,6 +255,7 @@ _IMPORT_STATEMENT = re.compile(rb"^[ \t]*((?:from[ \t]+\.*[\w.]*[ \t]+)?import\b
 _STATEMENT_START = re.compile(rb"(?:^|[:;])[ \t]*(?:from[ \t]+\S+[ \t]*)?$")  # what may come before `import` in one
 _TOP_CLASS = re.compile(rb"^class[ \t]+(\w+)[ \t]*\(([^)]*)\)", re.M)
 _TOP_FUNCTION = re.compile(rb"^(?:async[ \t]+)?def[ \t]+(\w+)", re.M)
+_TOP_CLASS_NAME = re.compile(rb"^class[ \t]+(\w+)", re.M)
 
 
 def import_statements(data: bytes) -> Optional[ast.Module]:
@@ -312,8 +313,8 @@ def _import_words(data: bytes) -> Iterator[int]:
 
 def _own_candidates(data: bytes, bindings: dict[str, set[str]]) -> frozenset[str]:
     """Top-level classes with a base that may be a torch context (`torch.no_grad`, or a name an
-    import binds to one), and top-level functions named with `grad` or `inference`: the only
-    shapes `gradmode.grad_meanings` and `gradmode.local_grad_wrappers` read. From the text: each
+    import binds to one), and top-level functions and classes named with `grad`, `inference` or
+    `eval`: the only shapes `gradmode.grad_meanings` and `gradmode.local_grad_wrappers` read. From the text: each
     `class` and `def` at the start of a line is read as a top-level one (one in a string too:
     more, never less), a base as the last name of what is written between the commas of its
     parentheses."""
@@ -326,6 +327,10 @@ def _own_candidates(data: bytes, bindings: dict[str, set[str]]) -> frozenset[str
             if last in contexts or any(target.rpartition(".")[2] in contexts for target in bindings.get(written, ())):
                 found.add(match.group(1).decode("utf-8", "replace"))
     for match in _TOP_FUNCTION.finditer(data):
+        name = match.group(1).decode("utf-8", "replace")
+        if may_name_grad_wrapper(name):
+            found.add(name)
+    for match in _TOP_CLASS_NAME.finditer(data):
         name = match.group(1).decode("utf-8", "replace")
         if may_name_grad_wrapper(name):
             found.add(name)

@@ -360,6 +360,9 @@ def analyze(module: cst.Module, path: str = "<string>", imports: Optional[Import
         _bind_star_imports(module, module_imports, collector.imports, project)
     collector.local_wrappers = local_grad_wrappers(module, module_imports)
     meanings = grad_meanings(module, collector.imports, project, path)  # star-imported names too
+    if project is not None:
+        near = project.home_of(path)
+        collector.project_meaning = lambda qualified: project.grad_meaning(qualified, near=near)
     for local, meaning in meanings.items():
         if meaning in knowledge.GRAD_CONTEXTS:
             collector.imports.alias(local, meaning)  # `class frozen_graph(torch.no_grad)`: it is no_grad
@@ -469,15 +472,24 @@ def grad_meanings(module: cst.Module, imports: ImportMap, project=None, path: st
 
 
 def framework_state(imports: ImportMap, node: cst.BaseExpression,
-                    local_wrappers: Optional[dict[str, str]] = None) -> Optional[GradState]:
+                    local_wrappers: Optional[dict[str, str]] = None,
+                    project_meaning: Optional[Callable[[str], Optional[str]]] = None) -> Optional[GradState]:
     """`with eval_mode(net):` / `@smart_inference_mode()`: a framework callable, or a wrapper
-    defined in this module, that disables grad."""
+    defined in this module or (`project_meaning`) reached as an attribute of a project module
+    (`with utils.eval_mode(net, no_grad=True):`), that disables grad."""
     target = node.func if isinstance(node, cst.Call) else node
     qualified = imports.resolve(target)
     mode = knowledge.FRAMEWORK_GRAD_DISABLERS.get(qualified) if qualified else None
     if mode is None and local_wrappers and isinstance(target, cst.Name):
         mode = local_wrappers.get(target.value)
-    if mode is None:
+    if mode is None and project_meaning is not None and qualified and isinstance(target, cst.Attribute):
+        mode = project_meaning(qualified)
+    if mode is not None and mode.startswith(_DISABLED_IF):
+        flag = _flag_passed(mode, node)
+        if flag is None:
+            return GradState(Mode.UNKNOWN, Origin.WITH, node)
+        mode = "disabled" if flag else None
+    if mode not in ("disabled", "inference", "enabled"):
         return None
     if mode == "inference" and isinstance(node, cst.Call) and node.args and _literal_flag(node.args[0].value) is False:
         mode = "disabled"  # smart_inference_mode(False) falls back to no_grad
@@ -486,15 +498,21 @@ def framework_state(imports: ImportMap, node: cst.BaseExpression,
 
 def local_grad_wrappers(module: cst.Module, imports: ImportMap) -> dict[str, str]:
     """Module-level helpers named like `smart_inference_mode` / `maybe_no_grad` that return or
-    apply only grad-disabling contexts: name -> "disabled" or "inference".
+    apply only grad-disabling contexts: name -> "disabled" or "inference"; and context-manager
+    classes so named that enter one (see `_context_class_meaning`).
 
-    Only functions with `grad` or `inference` in their name are read, which keeps this cheap.
+    Only functions and classes with `grad`, `inference` or `eval` in their name are read, which
+    keeps this cheap.
     """
     wrappers: dict[str, str] = {}
     for statement in module.body:
-        if statement.__class__ is not cst.FunctionDef:  # by identity: see tests/test_node_types.py
+        kind = statement.__class__  # by identity: see tests/test_node_types.py
+        if kind not in (cst.FunctionDef, cst.ClassDef) or not knowledge.may_name_grad_wrapper(statement.name.value):
             continue
-        if not knowledge.may_name_grad_wrapper(statement.name.value):
+        if kind is cst.ClassDef:
+            meaning = _context_class_meaning(statement, imports)
+            if meaning is not None:
+                wrappers[statement.name.value] = meaning
             continue
         modes = set()
         overridden: set[int] = set()  # see `_overridden_items`; a `with` comes before its items
@@ -508,6 +526,123 @@ def local_grad_wrappers(module: cst.Module, imports: ImportMap) -> dict[str, str
         if modes and all(mode.disables_grad for mode in modes):
             wrappers[statement.name.value] = "inference" if modes == {Mode.INFERENCE} else "disabled"
     return wrappers
+
+
+# A context-manager class that disables gradients only when a flag of its constructor is true:
+# "disabled-if:<parameter>:<position, -1 when keyword-only>:<default>".
+_DISABLED_IF = "disabled-if:"
+
+
+def _context_class_meaning(statement: cst.ClassDef, imports: ImportMap) -> Optional[str]:
+    """A class whose `__enter__` enters a context that disables gradients (`torch.no_grad().
+    __enter__()`, a field holding one, `torch.set_grad_enabled(False)`): "disabled" or
+    "inference"; when every such use sits under `if self.flag:` with `self.flag` an `__init__`
+    parameter (`eval_mode(*models, no_grad=False)`), the `_DISABLED_IF` meaning for that
+    parameter; None when it enters none, or one that turns gradients on."""
+    methods = {one.name.value: one for one in statement.body.body if one.__class__ is cst.FunctionDef}
+    enter, init = methods.get("__enter__"), methods.get("__init__")
+    if enter is None:
+        return None
+    held: dict[str, Mode] = {}  # `self.ctx = torch.no_grad()`: field -> the mode it enters
+    for function in (init, enter):
+        for node in iter_nodes(function.body) if function is not None else ():
+            if node.__class__ is cst.Assign and len(node.targets) == 1:
+                field = _self_field(node.targets[0].target)
+                use = context_use(imports, node.value)
+                if field is not None and use is not None and use.called:
+                    held[field] = use.mode
+    uses: list[tuple[Mode, Optional[str]]] = []  # (mode entered, the flag it is guarded by)
+    _entered_contexts(enter.body.body, imports, held, None, uses)
+    if not uses or not all(mode.disables_grad for mode, _ in uses):
+        return None
+    guards = {guard for _, guard in uses}
+    if None in guards:
+        return "inference" if all(mode is Mode.INFERENCE for mode, _ in uses) else "disabled"
+    if len(guards) != 1 or init is None:
+        return None
+    return _flag_parameter(init, guards.pop())
+
+
+def _entered_contexts(statements: Sequence[cst.CSTNode], imports: ImportMap, held: dict[str, Mode],
+                      guard: Optional[str], uses: list) -> None:
+    """The grad-mode contexts `__enter__`'s statements enter, each with the `self.flag` of the `if`
+    it sits under (a use in an `else:` branch counts as one of unknown mode)."""
+    for statement in statements:
+        if statement.__class__ is cst.If:
+            flag = _self_field(statement.test) if guard is None else guard
+            _entered_contexts(statement.body.body, imports, held, flag, uses)
+            orelse = statement.orelse
+            if orelse is not None:
+                nested: list = []
+                _entered_contexts(orelse.body.body if orelse.__class__ is cst.Else else [orelse],
+                                  imports, held, guard, nested)
+                uses.extend((Mode.UNKNOWN, guard) for _ in nested)
+        elif isinstance(statement, cst.BaseCompoundStatement):
+            if not isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
+                _entered_contexts(statement.body.body, imports, held, guard, uses)
+        else:
+            for node in iter_nodes(statement):
+                if node.__class__ is cst.Call:
+                    _entered_context(node, imports, held, guard, uses)
+
+
+def _entered_context(call: cst.Call, imports: ImportMap, held: dict[str, Mode], guard: Optional[str],
+                     uses: list) -> None:
+    """`torch.no_grad().__enter__()`, `self.ctx.__enter__()` of a field holding one, or
+    `torch.set_grad_enabled(False)`: its mode, added to `uses`."""
+    func = call.func
+    if func.__class__ is cst.Attribute and func.attr.value == "__enter__":
+        field = _self_field(func.value)
+        use = context_use(imports, func.value)
+        if field in held:
+            uses.append((held[field], guard))
+        elif use is not None and use.called:
+            uses.append((use.mode, guard))
+        return
+    use = context_use(imports, call)
+    if use is not None and use.kind is knowledge.GradContext.SET_GRAD_ENABLED:
+        uses.append((use.mode, guard))
+
+
+def _self_field(node: cst.BaseExpression) -> Optional[str]:
+    """`x` of `self.x`."""
+    if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name and node.value.value == "self":
+        return node.attr.value
+    return None
+
+
+def _flag_parameter(init: cst.FunctionDef, field: str) -> Optional[str]:
+    """The `_DISABLED_IF` meaning of `self.<field> = <parameter>` in `__init__`, when the parameter
+    has a literal `True`/`False` default."""
+    assigned = next((node.value.value for node in iter_nodes(init.body)
+                     if node.__class__ is cst.Assign and len(node.targets) == 1
+                     and _self_field(node.targets[0].target) == field and node.value.__class__ is cst.Name), None)
+    positional = list(init.params.posonly_params) + list(init.params.params)
+    for index, param in enumerate(positional[1:]):
+        if param.name.value == assigned and param.default is not None and _literal_flag(param.default) is not None:
+            return f"{_DISABLED_IF}{assigned}:{index}:{_literal_flag(param.default)}"
+    for param in init.params.kwonly_params:
+        if param.name.value == assigned and param.default is not None and _literal_flag(param.default) is not None:
+            return f"{_DISABLED_IF}{assigned}:-1:{_literal_flag(param.default)}"
+    return None
+
+
+def _flag_passed(meaning: str, node: cst.BaseExpression) -> Optional[bool]:
+    """The flag a `_DISABLED_IF` class gets at `node` (its call): the literal passed by keyword or
+    at its position, else the default; None when the value is not a literal or may come from
+    `*args` / `**kwargs`."""
+    name, index, default = meaning[len(_DISABLED_IF):].split(":")
+    if node.__class__ is not cst.Call:
+        return None
+    passed = next((arg.value for arg in node.args if arg.keyword is not None and arg.keyword.value == name), None)
+    positional = [arg for arg in node.args if arg.keyword is None]
+    if passed is None and int(index) >= 0 and len(positional) > int(index) and not any(arg.star for arg in positional[:int(index) + 1]):
+        passed = positional[int(index)].value
+    if passed is not None:
+        return _literal_flag(passed)
+    if any(arg.star for arg in node.args):
+        return None
+    return default == "True"
 
 
 def _overridden_items(statement: cst.With, imports: ImportMap) -> set[int]:
@@ -579,6 +714,7 @@ class _Collector:
         self._dynamic_contexts: dict[str, Optional[GradState]] = {}  # `ctx = nullcontext if a else torch.no_grad`
         self._module_aliases: dict[str, str] = {}  # `t = torch`: the module whose contexts `t.no_grad` reads
         self.local_wrappers: dict[str, str] = {}  # see `local_grad_wrappers`
+        self.project_meaning: Optional[Callable[[str], Optional[str]]] = None  # see `framework_state`
         self._loops: tuple[LoopInfo, ...] = ()  # innermost last; a tuple, shared by the facts made in them
         self._statements: list[cst.CSTNode] = []
         self._open_spans: list[Span] = []
@@ -687,7 +823,7 @@ class _Collector:
                 if local in self._dynamic_contexts:
                     state = self._dynamic_contexts[local] or GradState(Mode.UNKNOWN, Origin.WITH, item)
                     continue
-                state = framework_state(self.imports, item.item, self.local_wrappers) or state
+                state = framework_state(self.imports, item.item, self.local_wrappers, self.project_meaning) or state
                 continue
             fact.uses.append((item, use))
             if use.called:
@@ -739,7 +875,7 @@ class _Collector:
                 info.framework_state = GradState(known.mode if known is not None else Mode.UNKNOWN, Origin.DECORATOR,
                                                  expression)
             elif info.framework_state is None:
-                found = framework_state(self.imports, expression, self.local_wrappers)
+                found = framework_state(self.imports, expression, self.local_wrappers, self.project_meaning)
                 if found is not None:
                     info.framework_state = GradState(found.mode, Origin.DECORATOR, expression)
         if id(node) in self.deferred:

@@ -1343,6 +1343,14 @@ class Interpreter:
             self.training_step(fact, arguments)
         return self.unknown_call(fact, node, args, arguments, callee)
 
+    def _of_other_classes(self, guesses: tuple, receiver: Optional[str]) -> tuple:
+        """Methods guessed by name for a call on a value of unknown class, but those of the class
+        of the method being read when the receiver is not `self`: in a tracker's own `track`, the
+        model it holds (`self.model.track(x)`) is no tracker."""
+        if self.scope is None or not self.scope.class_name or receiver == "self":
+            return guesses
+        return tuple(one for one in guesses if one.class_name != self.scope.class_name)
+
     def training_step(self, fact: CallFact, arguments: list) -> None:
         """A call that trains on the tensors it is given (it backpropagates them): their graphs are used."""
         self.result.training_calls[id(fact.node)] = fact
@@ -1383,6 +1391,12 @@ class Interpreter:
             return Value(Kind.TENSOR, Graph.YES, params=receiver.params, ref=("parameters", key))
         if _tensor_guessed_a_module(receiver, method, self.model):
             receiver = receiver.but(kind=Kind.TENSOR)
+        if (receiver.kind is Kind.UNKNOWN and method in knowledge.FORWARD_METHODS
+                and fact.receiver.__class__ is cst.Attribute):
+            owner = env.get(dotted_name(fact.receiver.value) or "")
+            if owner is not None and owner.kind is Kind.MODULE:
+                # `vae.encoder.forward(xs)`: a submodule's forward called by name, as `vae.encoder(xs)` is
+                receiver = owner
         if receiver.kind is Kind.MODULE or misread or (switch is not None and receiver.kind is Kind.UNKNOWN):
             module = receiver if receiver.kind is Kind.MODULE else receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
             if switch is not None:
@@ -1434,7 +1448,7 @@ class Interpreter:
             # `model: nn.Module` says nothing of the class (`self`, read so, is its own class's)
             unknown_class = module.ref is None or (module.ref in knowledge.PLAIN_MODULE_CLASSES and key != "self")
             if resolved is None and unknown_class:
-                here = self.model.methods_defined_here(method)  # the classes that have it: a guess
+                here = self._of_other_classes(self.model.methods_defined_here(method), key)  # a guess
                 if len(here) == 1:
                     resolved = here[0]
                     self.result.guessed.add(id(fact.node))
@@ -1464,7 +1478,7 @@ class Interpreter:
                 # it; one found only beside this module is not told of this caller (a guess that
                 # weak says what the call does here, not in what context the method runs)
                 imported = self.model.imported_methods(method)
-                nearby = imported or self.model.methods_defined_nearby(method)
+                nearby = imported or self._of_other_classes(self.model.methods_defined_nearby(method), key)
                 if len(nearby) == 1:
                     self.result.guessed.add(id(fact.node))
                     return self.project_call(fact, nearby[0], arguments, bound_self=module, as_caller=bool(imported))

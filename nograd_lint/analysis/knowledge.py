@@ -136,6 +136,8 @@ MODEL_VERBS = frozenset(
      "traverse", "map", "filter", "deepcopy", "share", "tie", "untie", "scale", "reshape", "resize",
      "teardown", "warmup", "transform", "random", "dummy", "fake", "mock", "default", "data",
      "resolve", "lookup", "select", "choose", "pick", "locate", "ensure", "assign", "unwrapped",
+     # input preparation a pretrained model's own code offers (`model.process_images(images, cfg)`)
+     "process", "preprocess", "postprocess", "tokenize", "detokenize",
      # container methods of `nn.ModuleList`/`nn.ModuleDict`/`nn.Sequential`
      "append", "extend", "insert", "pop", "remove", "add", "keys", "values", "items", "clear", "index"}
 )
