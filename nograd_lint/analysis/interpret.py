@@ -1393,9 +1393,13 @@ class Interpreter:
             receiver = receiver.but(kind=Kind.TENSOR)
         if (receiver.kind is Kind.UNKNOWN and method in knowledge.FORWARD_METHODS
                 and fact.receiver.__class__ is cst.Attribute):
-            owner = env.get(dotted_name(fact.receiver.value) or "")
+            owner_key = dotted_name(fact.receiver.value) or ""
+            owner = env.get(owner_key) if owner_key != "self" else None
             if owner is not None and owner.kind is Kind.MODULE:
-                # `vae.encoder.forward(xs)`: a submodule's forward called by name, as `vae.encoder(xs)` is
+                # `vae.encoder.forward(xs)`: a submodule's forward called by name, as `vae.encoder(xs)`
+                # is. Not yet on `self` (`self.feature.forward(x)` in a class's own methods): a
+                # union of classes whose other members adapt with gradients (MAML's inner loop)
+                # then reads as evaluation (a dev false finding)
                 receiver = owner
         if receiver.kind is Kind.MODULE or misread or (switch is not None and receiver.kind is Kind.UNKNOWN):
             module = receiver if receiver.kind is Kind.MODULE else receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
