@@ -210,12 +210,7 @@ def test_importing_the_cli_imports_neither_torch_nor_rich():
 
 # --- the bundled examples ----------------------------------------------------------------
 
-# Every test of the verified examples runs on one worker (`--dist loadgroup`), so that the
-# examples are verified once per run, not once per worker.
-ON_ONE_WORKER = pytest.mark.xdist_group("bundled_examples")
-
-
-@pytest.fixture(scope="session")  # once per worker that runs the group
+@pytest.fixture(scope="session")  # once per worker, also when other files' tests interleave
 def example_results():
     # Two files at a time: each verification is mostly serial, and these tests do not judge
     # timings (the command line verifies one file at a time so that timings are clean).
@@ -225,7 +220,6 @@ def example_results():
     return {Path(r.example).name: r for r in results}
 
 
-@ON_ONE_WORKER
 @pytest.mark.parametrize("path", EXAMPLE_FILES, ids=lambda p: p.name)
 def test_bundled_example_passes(path, example_results):
     result = example_results[path.name]
@@ -315,7 +309,6 @@ def _check_fixed(declared, result):
     assert len(before.times) == len(after.times) == 2
 
 
-@ON_ONE_WORKER
 def test_ng102_examples_show_what_accumulating_costs(example_results):
     """Summed for a printout without backward, every batch's saved tensors stay held; with
     backward every step, only the chain of graph nodes grows."""
@@ -377,7 +370,6 @@ def test_markdown_section_replacement(tmp_path):
     assert "nograd-verify --markdown docs/verification.md" in target.read_text()
 
 
-@ON_ONE_WORKER
 def test_the_table_fits_80_columns(example_results):
     lines = table(list(example_results.values())).splitlines()
     assert max(len(line) for line in lines) <= 80
