@@ -1345,11 +1345,14 @@ class Interpreter:
 
     def _of_other_classes(self, guesses: tuple, receiver: Optional[str]) -> tuple:
         """Methods guessed by name for a call on a value of unknown class, but those of the class
-        of the method being read when the receiver is not `self`: in a tracker's own `track`, the
-        model it holds (`self.model.track(x)`) is no tracker."""
+        of the method being read, its bases and its subclasses, when the receiver is not `self`:
+        in a tracker's own `track`, the model it holds (`self.model.track(x)`) is no tracker."""
         if self.scope is None or not self.scope.class_name or receiver == "self":
             return guesses
-        return tuple(one for one in guesses if one.class_name != self.scope.class_name)
+        own = self.scope.class_name
+        bases = _class_names(self.scope.class_info)
+        return tuple(one for one in guesses
+                     if one.class_name != own and one.class_name not in bases and own not in _class_names(one.class_info))
 
     def training_step(self, fact: CallFact, arguments: list) -> None:
         """A call that trains on the tensors it is given (it backpropagates them): their graphs are used."""
@@ -3012,6 +3015,13 @@ def _stores_arguments(method: Optional[str]) -> bool:
     keeps its arguments."""
     words = knowledge.split_words(method or "")
     return bool(words) and words[0] in knowledge.STORING_VERBS
+
+
+def _class_names(info) -> frozenset:
+    """The last names of a class's bases and their bases (`pkg.tracker.SiamRPNTracker`: `SiamRPNTracker`)."""
+    if info is None:
+        return frozenset()
+    return frozenset(base.rpartition(".")[2] for base in (*info.bases, *info.ancestors))
 
 
 def _reads_as_action(method: str) -> bool:
