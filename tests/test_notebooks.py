@@ -184,11 +184,11 @@ def test_grad_mode_switched_off_in_a_notebook_is_a_script_setting():
 
 
 def test_ipython_syntax_is_looked_for_only_where_a_logical_line_starts():
-    source = ("x = (1,\n% 2)\ns = '''\n!not a shell escape\n'''\nf(a\n  , b)\n"  # Python, line for line
+    source = ("x = (1\n% 2)\ns = '''\n!not a shell escape\n'''\nf(a\n  , b)\n"  # Python, line for line
               "!ls \\\n  -la\n,print a b\nmodel??\n")  # IPython: a continued shell escape, autocall, help
     nb = Notebook.from_bytes(_notebook([code(source)]))
     assert nb.program == (
-        "# %% nograd-lint cell 1\nx = (1,\n% 2)\ns = '''\n!not a shell escape\n'''\nf(a\n  , b)\n"
+        "# %% nograd-lint cell 1\nx = (1\n% 2)\ns = '''\n!not a shell escape\n'''\nf(a\n  , b)\n"
         "# nograd-lint: magic 0\n# nograd-lint: verbatim 1\n# nograd-lint: magic 2\n# nograd-lint: magic 3\n")
     assert nb.magics == ["!ls \\", "  -la", ",print a b", "model??"]
     assert nb.cell_sources(nb.program) == [source]

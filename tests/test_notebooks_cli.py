@@ -116,7 +116,7 @@ def test_unreadable_notebooks_are_reported_and_skipped_and_the_others_checked(tm
     errors = [
         "a_bad_json.ipynb: not a readable notebook: invalid JSON at line 2, column 24",
         "b_r_kernel.ipynb: not a Python notebook (kernel language: R); skipped",
-        "c_syntax.ipynb:cell 2:2:7: cannot parse: invalid syntax",
+        "c_syntax.ipynb:cell 2:2:7: cannot parse: invalid syntax; the other cells were checked",
         ("d_latin1.ipynb: not a readable notebook: 'utf-8' codec can't decode byte 0xe9 in position 36: "
          "invalid continuation byte"),
     ]
@@ -126,6 +126,7 @@ def test_unreadable_notebooks_are_reported_and_skipped_and_the_others_checked(tm
         "Found 2 findings in 6 files checked. 2 fixable with nograd-fix. 4 files could not be checked."]
     assert ran.code == 2
     fixed = fix(".", cwd=tmp_path)
+    errors[2] = "c_syntax.ipynb:cell 2:2:7: cannot parse: invalid syntax"
     assert fixed.err_lines == [f"nograd-fix: error: {error}" for error in errors] + [
         "Fixed 2 findings in 2 files; 0 remaining; 4 files could not be fixed."]
     assert fixed.code == 2
@@ -133,6 +134,27 @@ def test_unreadable_notebooks_are_reported_and_skipped_and_the_others_checked(tm
         if name not in ("e_good.ipynb", "f.py"):
             assert (tmp_path / name).read_bytes() == (content.encode() if isinstance(content, str) else content)
     _valid((tmp_path / "e_good.ipynb").read_bytes())
+
+
+def test_a_cell_that_does_not_parse_is_reported_and_the_other_cells_checked_but_not_fixed(tmp_path):
+    """IPython compiles each cell alone: a half-typed cell does not hide a finding in another."""
+    cells = [code("import torch\nmodel = torch.nn.Linear(4, 2)\nmodel.eval()"), code("exp.\nprint('draft')"),
+             code("for x in val_loader:\n    print(model(x).sum().item())"), code("def f(:\n    pass")]
+    data = notebook(cells)
+    path = write(tmp_path, "nb.ipynb", data)
+    finding = notebook_finding("nb.ipynb", data, "NG101", 3, 2, 11)
+    ran = lint("nb.ipynb", cwd=tmp_path)
+    assert (ran.code, ran.lines) == (2, [finding])
+    assert ran.err_lines == [
+        "nograd-lint: error: nb.ipynb:cell 2:1:5: cannot parse: invalid syntax (and 1 more cell); the other cells "
+        "were checked", "Found 1 finding in 1 file checked. 1 fixable with nograd-fix. 1 file could not be checked."]
+    fixed = fix("nb.ipynb", cwd=tmp_path)
+    assert fixed.err_lines == ["nograd-fix: error: nb.ipynb:cell 2:1:5: cannot parse: invalid syntax (and 1 more "
+                               "cell)", "Fixed 0 findings in 0 files; 0 remaining; 1 file could not be fixed."]
+    assert fixed.code == 2 and path.read_bytes() == data
+    nb = Notebook.from_bytes(data)
+    assert [number for number, _, _ in nb.broken] == [2, 4]
+    assert nb.cell_sources(nb.program) == [cell.source for cell in cells]
 
 
 def test_top_level_await_is_accepted_in_notebooks(tmp_path):

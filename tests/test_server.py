@@ -214,6 +214,24 @@ def test_notebook_cells_are_checked_as_one_program(project):
     assert client.diagnostics(uris[2]) == [[]]
 
 
+def test_a_notebook_cell_being_typed_leaves_the_other_cells_checked(project):
+    """IPython compiles each cell alone: a half-typed cell does not hide another cell's finding."""
+    root, client = project
+    notebook_uri = (root / "typing.ipynb").as_uri()
+    cells = ["import torch\nmodel = torch.nn.Linear(4, 2)\nmodel.eval()",
+             "for x in val_loader:\n    print(model(x).sum().item())", "model."]
+    uris = [f"vscode-notebook-cell:{root.as_posix()}/typing.ipynb#cell{index}" for index in range(len(cells))]
+    client.notify("notebookDocument/didOpen", {
+        "notebookDocument": {"uri": notebook_uri, "notebookType": "jupyter-notebook", "version": 1,
+                             "cells": [{"kind": 2, "document": uri} for uri in uris]},
+        "cellTextDocuments": [{"uri": uri, "languageId": "python", "version": 1, "text": text}
+                              for uri, text in zip(uris, cells)]})
+    [published] = client.diagnostics(uris[1])
+    assert [(d["code"], d["range"]) for d in published] == [
+        ("NG101", {"start": {"line": 1, "character": 10}, "end": {"line": 1, "character": 18}})]
+    assert client.diagnostics(uris[2]) == [[]]
+
+
 def test_the_server_subcommand_without_pygls_says_what_to_install(tmp_path):
     # A path named `server` is checked instead (tests/test_conventions.py); here the message when
     # the extra is missing is exercised by hiding pygls from the interpreter.

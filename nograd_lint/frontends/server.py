@@ -136,8 +136,8 @@ def _checked(ls: NogradServer, uri: str, check, targets: dict) -> Optional[dict[
     if settings is EXCLUDED:
         return found
     result: FileResult = check(path, settings)
-    if result.error is not None:
-        return None
+    if result.error is not None and not result.diagnostics:
+        return None  # (a notebook with a cell that does not parse still has its other cells' findings)
     for located in result.diagnostics:
         target = targets.get(located.cell)
         if target is not None:

@@ -203,7 +203,8 @@ def _lint_data(data: bytes, path: str, settings: Settings, edits: bool) -> FileR
             notebook = Notebook.from_bytes(data)
             source = notebook.program
         module, diagnostics = _analysed(source, path, settings)
-        return FileResult(path, _located(diagnostics, notebook, path, module if edits else None), notes=notes)
+        return FileResult(path, _located(diagnostics, notebook, path, module if edits else None), notes=notes,
+                          error=notebook.broken_text(path, checked=True) if notebook is not None else None)
     except NotebookError as error:
         return FileResult(path, error=f"{path}: {error}", notes=notes)
     except SourceError as error:
@@ -337,6 +338,8 @@ def _fix_data(data: bytes, path: str, settings: Settings, unsafe: bool, written:
         if is_notebook(path):
             notebook = Notebook.from_bytes(data)
             source = notebook.program
+            if notebook.broken:  # fixed, it would still not run: left as it is
+                return FileResult(path, error=notebook.broken_text(path), original=data, notes=notes)
         if not worth_parsing(source):
             check_syntax(source, path)
         outcome = fix_source(source, settings, unsafe, path)

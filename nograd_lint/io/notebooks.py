@@ -13,6 +13,8 @@ import json
 import re
 from typing import Optional
 
+from .sources import python_tree
+
 # IPython syntax at the start of a logical line: a line magic (`%time`), a shell escape (`!ls`,
 # `!!ls`), help (`?name`, `name?`, `name??`), a magic or shell escape assigned (`files = !ls`), an
 # autocall escape (`/f x`, `,f a b`, `;f a b`: Python starts no logical line with these), or a line
@@ -62,6 +64,9 @@ class Notebook:
     magics: list[str]  # original text of each sentinel line, by index
     newline_in_json: str
     bom: bool = False
+    # (cell number, "line:column" within the cell, message) of each cell Python cannot parse on its own
+    # (IPython compiles a cell alone): its lines are kept verbatim, out of the analysis and the fixes
+    broken: list[tuple[int, str, str]] = dataclasses.field(default_factory=list)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> "Notebook":
@@ -94,8 +99,23 @@ class Notebook:
             cells.append(Cell(number=number, source=source, span=span))
         newline = "\r\n" if "\r\n" in text else "\n"
         program, magics = _join(cells)
+        broken = [] if _syntax_error(program) is None else _broken_cells(cells)
+        if broken:
+            program, magics = _join(cells, verbatim={number for number, _, _ in broken})
         return cls(text=text, cells=cells, program=program, magics=magics, newline_in_json=newline,
-                   bom=data.startswith(codecs.BOM_UTF8))
+                   bom=data.startswith(codecs.BOM_UTF8), broken=broken)
+
+    def broken_text(self, path: str, checked: bool = False) -> Optional[str]:
+        """What to say of the cells Python cannot parse (see `broken`): `path:cell N:L:C: cannot
+        parse: ...`, how many more, and (`checked`: the others were) that the other cells were
+        checked, when there are any; None when every cell parses."""
+        if not self.broken:
+            return None
+        number, line, message = self.broken[0]
+        count = len(self.broken)
+        more = f" (and {count - 1} more cell{'s' if count > 2 else ''})" if count > 1 else ""
+        others = "; the other cells were checked" if checked and count < len(self.cells) else ""
+        return f"{path}:cell {number}:{line}: cannot parse: {message}{more}{others}"
 
     def locate(self, line: int) -> tuple[int, int]:
         """(cell number, line within the cell) of a line of the joined program."""
@@ -153,15 +173,17 @@ class Notebook:
         return "\n".join(lines)
 
 
-def _join(cells: list[Cell]) -> tuple[str, list[str]]:
-    """One program: each cell after a marker comment line; magic lines become sentinels."""
+def _join(cells: list[Cell], verbatim: frozenset = frozenset()) -> tuple[str, list[str]]:
+    """One program: each cell after a marker comment line; magic lines become sentinels, and every
+    line of the cells numbered in `verbatim`."""
     magics: list[str] = []
     parts: list[str] = []
     line = 1
     for position, cell in enumerate(cells):
         parts.append(f"# %% nograd-lint cell {cell.number}\n")  # a cell marker ends script regions
         line += 1
-        body = "\n".join(_masked(cell.source.split("\n"), magics, future_allowed=position == 0))
+        body = "\n".join(_masked(cell.source.split("\n"), magics, future_allowed=position == 0,
+                                 whole=cell.number in verbatim))
         if not body.endswith("\n"):
             body += "\n"
         cell.first_line = line
@@ -171,7 +193,29 @@ def _join(cells: list[Cell]) -> tuple[str, list[str]]:
     return "".join(parts), magics
 
 
-def _masked(lines: list[str], magics: list[str], future_allowed: bool) -> list[str]:
+def _broken_cells(cells: list[Cell]) -> list[tuple[int, str, str]]:
+    """(cell number, "line:column", message) of each cell that Python cannot parse on its own."""
+    broken = []
+    for cell in cells:
+        error = _syntax_error("\n".join(_masked(cell.source.split("\n"), [], future_allowed=True)))
+        if error is not None:
+            broken.append((cell.number, *error))
+    return broken
+
+
+def _syntax_error(code: str) -> Optional[tuple[str, str]]:
+    """("line:column", message) of what keeps Python from parsing `code` (as Python 3, or 2: see
+    `sources.python_tree`); None when it parses."""
+    try:
+        python_tree(code, "<cell>")
+    except SyntaxError as error:
+        return f"{error.lineno or 1}:{error.offset or 1}", error.msg or "invalid syntax"
+    except (ValueError, RecursionError, MemoryError) as error:
+        return "1:1", type(error).__name__
+    return None
+
+
+def _masked(lines: list[str], magics: list[str], future_allowed: bool, whole: bool = False) -> list[str]:
     """A cell's lines with its IPython syntax replaced by sentinels (the originals appended to
     `magics`), line for line. A cell magic (on the first line that is not blank) makes the cell
     verbatim comments, unless IPython runs its body as Python; then only the lines up to it.
@@ -183,6 +227,8 @@ def _masked(lines: list[str], magics: list[str], future_allowed: bool) -> list[s
         magics.append(text)
         return VERBATIM_SENTINEL.format(index=len(magics) - 1)
 
+    if whole:
+        return [verbatim(text) for text in lines]
     first = next((index for index, text in enumerate(lines) if text.strip()), None)
     cell_magic = re.match(r"\s*%%(\w*)", lines[first]) if first is not None else None
     head: list[str] = []
