@@ -228,6 +228,38 @@ def test_a_module_under_no_grad_cuts_its_input_graph_and_a_frozen_one_does_not()
     assert critic.weight.grad is None
 
 
+def test_a_term_from_a_no_grad_decorated_forward_adds_nothing_and_a_weight_from_one_scales():
+    """NG210: a module whose `forward` is `@torch.no_grad()` (a frozen encoder's alignment term),
+    given a trained head's output through a loss module and added to the loss, sends the head no
+    gradient (only the other term's reaches the model); a weight made that way still scales the
+    gradient of the term it multiplies (a constant on purpose: not reported)."""
+
+    class Alignment(nn.Module):
+        @torch.no_grad()
+        def forward(self, predicted):
+            return (predicted - 1).pow(2).mean()
+
+    class Criterion(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.alignment = Alignment()
+
+        def forward(self, reconstruction, predicted):
+            return reconstruction.pow(2).mean() + 0.5 * self.alignment(predicted)
+
+    trunk, head = nn.Linear(4, 3), nn.Linear(3, 2)
+    features = trunk(torch.randn(8, 4))
+    loss = Criterion()(features, head(features))
+    assert loss.requires_grad
+    loss.backward()
+    assert trunk.weight.grad is not None and head.weight.grad is None
+    logits = head(trunk(torch.randn(8, 4)))
+    weight = Alignment()(logits)
+    assert not weight.requires_grad
+    (weight * logits.pow(2).sum()).backward()
+    assert head.weight.grad is not None and head.weight.grad.abs().sum() > 0
+
+
 def test_a_forward_gated_on_another_flag_cuts_the_graph_of_its_input():
     """NG210: `set_grad_enabled(training and train_denoiser)` with `train_denoiser` false runs the
     denoiser without gradients, so an encoder whose gate (`training and train_encoder`) is on gets

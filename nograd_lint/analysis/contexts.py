@@ -107,17 +107,17 @@ def inputs_cut(analysis: FileAnalysis, function: FunctionInfo) -> frozenset[str]
     found = set()
     for name, uses in reads.items():
         rebinds = binds.get(name, [])
-        if not all(_cut_here(analysis, function, assign.explicit) for assign in rebinds):
+        if not all(disabled_by_own_with(analysis, function, assign.explicit) for assign in rebinds):
             continue
         rebound = min((assign.index for assign in rebinds), default=None)
-        if all(_cut_here(analysis, function, use.explicit) or (rebound is not None and use.index > rebound)
+        if all(disabled_by_own_with(analysis, function, use.explicit) or (rebound is not None and use.index > rebound)
                for use in uses):
             found.add(name)
     analysis.cache[key] = result = frozenset(found)
     return result
 
 
-def _cut_here(analysis: FileAnalysis, function: FunctionInfo, state: Optional[GradState]) -> bool:
+def disabled_by_own_with(analysis: FileAnalysis, function: FunctionInfo, state: Optional[GradState]) -> bool:
     """`state` disables gradients and is set by a `with` written in `function`."""
     if state is None or not state.mode.disables_grad or state.origin is not Origin.WITH:
         return False

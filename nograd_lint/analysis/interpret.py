@@ -27,6 +27,7 @@ from . import knowledge
 from .calls import (adapts_by_gradient, backward_targets, computed_name_prefix, gradient_flags, is_backward, is_false,
                     is_loss_callee, is_optimizer_call, mode_switch, wants_gradients)
 from .contexts import inputs_cut
+from .cuts import params_cut_given, returned_as_is
 from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin, bound_names, context_use
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, NUMPY, PYTHON, UNKNOWN, UNSEEN_CALLABLE, BoundMethod, Evidence, Graph, Kind, NoGrad, Training,
@@ -254,9 +255,16 @@ class ScopeResult:
     # backward pass then raises; the chain is `ModuleModel.backward_without_grad`'s
     failing_calls: dict = dataclasses.field(default_factory=dict)
     # id(call node) -> (CallFact, the ids of the forward passes whose graph an argument carries, the
-    # callee): calls with gradients on of a project function that computes from that argument
-    # only under a `no_grad` block of its own (`contexts.inputs_cut`), which cuts the graph there
+    # callee, the parameters those arguments are given to): calls with gradients on of a project
+    # function that cuts the graph of those parameters (`cuts.params_cut`: under a `no_grad` block
+    # of its own, a disabling decorator, or a callee of its own that cuts them)
     cut_in_callee: dict = dataclasses.field(default_factory=dict)
+    # id(name) -> (id(call node), callee, its parameter) for a name passed as it is to a parameter
+    # whose graph the callee cuts: a parameter the function hands only there is cut by it too
+    handed_to_cut: dict = dataclasses.field(default_factory=dict)
+    # ids of calls in `fed_without_grad` whose outputs are combined with what may carry a graph
+    # other than by a sum (a weight, `w * err`; a loss's target): a constant on purpose
+    weighed: set = dataclasses.field(default_factory=set)
 
     @property
     def backwards(self) -> list:
@@ -823,6 +831,7 @@ class Interpreter:
                 return PYTHON
             if isinstance(node.operator, _SAVING_OPERATORS):
                 self.note_inference_operand(node, (node.left, left), (node.right, right))
+                self.note_weighed((left, right))
             tensor = left if _surely_tensor(left) else right if _surely_tensor(right) else None
             return self.computed(node, join(_as_tensor(left), _as_tensor(right)), tensor)
         if kind is cst.UnaryOperation:
@@ -1345,14 +1354,26 @@ class Interpreter:
 
     def _of_other_classes(self, guesses: tuple, receiver: Optional[str]) -> tuple:
         """Methods guessed by name for a call on a value of unknown class, but those of the class
-        of the method being read, its bases and its subclasses, when the receiver is not `self`:
-        in a tracker's own `track`, the model it holds (`self.model.track(x)`) is no tracker."""
+        of the method being read, its bases, its subclasses and the other subclasses of its
+        project bases, when the receiver is not `self`: in a tracker's own `track`, the model it
+        holds (`self.model.track(x)`) is no tracker."""
         if self.scope is None or not self.scope.class_name or receiver == "self":
             return guesses
         own = self.scope.class_name
         bases = _class_names(self.scope.class_info)
+        family = self._project_bases_of(self.scope.class_info)
         return tuple(one for one in guesses
-                     if one.class_name != own and one.class_name not in bases and own not in _class_names(one.class_info))
+                     if one.class_name != own and one.class_name not in bases and own not in _class_names(one.class_info)
+                     and not (family & self._project_bases_of(one.class_info)))
+
+    def _project_bases_of(self, info) -> frozenset:
+        """The qualified names of the project's classes among a class's bases and ancestors."""
+        if info is None:
+            return frozenset()
+        names = {*info.bases, *info.ancestors}
+        project = self.model.project
+        return frozenset(name for name in names if name in self.model.classes
+                         or project is not None and "." in name and project.class_of(name) is not None)
 
     def training_step(self, fact: CallFact, arguments: list) -> None:
         """A call that trains on the tensors it is given (it backpropagates them): their graphs are used."""
@@ -1631,8 +1652,10 @@ class Interpreter:
         state = self.state(fact.node)
         if method is None and self._trains_through_forward(fact, module):
             self.result.training_calls[id(fact.node)] = fact
+        own = self.model.method_of(module.ref, "forward") if module.ref is not None and method in (None, "forward") else None
+        own = own if own is not None and getattr(own, "node", None) is not None else None  # a project class's own
         if module.is_loss or (is_loss_callee(fact) and _holds_a_loss(module)):
-            return self.loss(fact.node, arguments, _target_loss(fact, module))
+            return self.cut_by_forward(fact, own, module, arguments, self.loss(fact.node, arguments, _target_loss(fact, module)))
         self.note_inference_inputs(fact, state, arguments)
         if not self.disabled(state) and not (method is None and self.model.forward_off(module)):
             for param in module.params:  # the parameter is run forward with gradients on here
@@ -1650,13 +1673,14 @@ class Interpreter:
         if parameter_free_module(module):
             # a function of its input (`nn.Softmax(-1)(x)`, a mel front end of buffers): what comes
             # out carries the input's graph, and no graph of its own
-            return Value(Kind.TENSOR, Graph.NO if args.kind is Kind.PYTHON else args.graph, args.sources, args.params,
-                         detached=args.detached, fed_without_grad=args.fed_without_grad)
+            return self.cut_by_forward(fact, own, module, arguments, Value(
+                Kind.TENSOR, Graph.NO if args.kind is Kind.PYTHON else args.graph, args.sources, args.params,
+                detached=args.detached, fed_without_grad=args.fed_without_grad))
         if module.frozen and args.graph is not Graph.YES:
             # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
-            return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
+            return self.cut_by_forward(fact, own, module, arguments, NO_GRAPH.but(fed_without_grad=args.fed_without_grad))
         if method is None and self._forward_records_nothing(module):
-            return NO_GRAPH.but(fed_without_grad=args.fed_without_grad)
+            return self.cut_by_forward(fact, own, module, arguments, NO_GRAPH.but(fed_without_grad=args.fed_without_grad))
         if module.evidence is Evidence.NAME and arguments and all(_is_numpy(value) for _, value in arguments):
             # `decoder(median_filter(pred))`: a callable named like a model, given NumPy arrays
             # only, is no module run forward (a torch layer takes tensors)
@@ -1674,13 +1698,21 @@ class Interpreter:
         token.runs = (runs,) if runs is not None else ()
         output = Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
                        fed_without_grad=args.fed_without_grad)
-        own = self.model.method_of(module.ref, "forward") if module.ref is not None and method in (None, "forward") else None
-        if own is not None and getattr(own, "node", None) is not None:  # a project class's own `forward`
-            output = self.cut_by_callee(fact, own, _bind_arguments(own, arguments, module), output)
+        if own is not None:
+            output = self.cut_by_forward(fact, own, module, arguments, output)
             output = self.plain_parts(own, output)
             if env is not None and runs is not None:
                 self.fields_set_by_forward(own, runs, token, env)
         return output
+
+    def cut_by_forward(self, fact: CallFact, forward: Optional[FunctionInfo], module: Value, arguments: list,
+                       output: Value) -> Value:
+        """The output of a module run with gradients on, when its project class's `forward` cuts the
+        graph of an argument (`cut_by_callee`); as it is otherwise."""
+        if forward is None:
+            return output
+        constants = _literal_arguments(forward, fact.node, True, defaults=True, context=self.flags())
+        return self.cut_by_callee(fact, forward, _bind_arguments(forward, arguments, module), output, constants)
 
     def fields_set_by_forward(self, forward: FunctionInfo, module: str, token: Token, env: dict) -> None:
         """A project module's `forward` that keeps graphs in fields of its object (`self.fake =
@@ -1954,25 +1986,38 @@ class Interpreter:
         if state is not None and state.mode is Mode.INFERENCE and not summary.returned_self:
             result = self.made_in_inference(fact, function, result)
         if not self.disabled(state):
-            result = self.cut_by_callee(fact, function, params, result)
+            result = self.cut_by_callee(fact, function, params, result, constants)
         return result
 
-    def cut_by_callee(self, fact: CallFact, function: FunctionInfo, params: dict, result: Value) -> Value:
-        """What a call with gradients on gives back when the callee computes from some arguments
-        only under a `no_grad` block of its own (a discriminator that makes its input's
-        spectrogram under `torch.no_grad()`): their graphs stop there (`Value.cut`), and a backward
-        pass through the result reaches none of their forward passes (NG210 when one is trained)."""
-        owner = self.model.owner_model(function)
-        cut = inputs_cut(owner.analysis, function) if owner is not None else frozenset()
+    def cut_by_callee(self, fact: CallFact, function: FunctionInfo, params: dict, result: Value,
+                      constants: tuple = ()) -> Value:
+        """What a call with gradients on gives back when the callee cuts the graph of some
+        arguments (`cuts.params_cut`: a discriminator that makes its input's spectrogram under
+        `torch.no_grad()`, a loss module that hands the prediction to a decorated encoder; with
+        `constants`, the literal arguments, on the branches the call takes): a backward pass
+        through the result reaches none of their forward passes (NG210 when one is trained)."""
+        cut = params_cut_given(self.model, function, constants)
         if not cut:
             return result
+        expressions = _bind_arguments(function, [(arg, arg.value) for arg in fact.node.args],
+                                      fact.node if "self" in params or "cls" in params else None)
+        self.result.handed_to_cut.update((id(expression), (id(fact.node), function, name)) for name, expression
+                                         in expressions.items() if name in cut and expression.__class__ is cst.Name)
         carried = frozenset().union(*(value.sources for name, value in params.items()
                                       if name in cut and value.graph is not Graph.NO))
-        carried -= frozenset().union(*(value.sources for name, value in params.items() if name not in cut))
+        kept = frozenset().union(*(value.sources for name, value in params.items() if name not in cut))
+        if _passes_cut_names_on(fact, expressions, cut):
+            carried -= kept  # `f(x, x * 2)`: the graph also reaches the callee's output uncut
         if not carried:
             return result
-        self.result.cut_in_callee[id(fact.node)] = (fact, carried, function)
-        return result.but(sources=result.sources - carried, cut=result.cut | carried,
+        given = tuple(sorted(name for name, value in params.items() if name in cut and value.sources & carried))
+        self.result.cut_in_callee[id(fact.node)] = (fact, carried, function, given)
+        owner = self.model.owner_model(function)
+        if owner is None or not set(given) <= inputs_cut(owner.analysis, function):
+            # a decorated callee, or one that hands the argument on: what it returns is left as
+            # the callee's summary reads it (NG208 reads a decorated `forward` given layers' outputs)
+            return result.but(fed_without_grad=result.fed_without_grad | {id(fact.node)})
+        return result.but(sources=result.sources - (carried - kept), cut=result.cut | carried,
                           fed_without_grad=result.fed_without_grad | {id(fact.node)})
 
     def made_in_inference(self, fact: CallFact, function: FunctionInfo, result: Value) -> Value:
@@ -1992,12 +2037,8 @@ class Interpreter:
 
     def hands_back(self, function: FunctionInfo, names: frozenset) -> bool:
         """A `return` of `function` gives back one of `names` as it is (`return x`, `return x, mask`)."""
-        for fact in self.analysis.facts_in(self.analysis.returns, function):
-            value = fact.value
-            parts = [e.value for e in value.elements] if isinstance(value, cst.Tuple) else [value]
-            if any(isinstance(part, cst.Name) and part.value in names for part in parts):
-                return True
-        return False
+        owner = self.model.owner_model(function)
+        return bool(returned_as_is(owner.analysis if owner is not None else self.analysis, function) & names)
 
     def returned_element(self, element: Value, params: dict, token: Optional[Token], state, call: cst.Call,
                          graphs: frozenset, callback: bool = False) -> Value:
@@ -2019,7 +2060,12 @@ class Interpreter:
         if instance.kind is Kind.MODULE:
             frozen = True if self.frozen_by_init(cls.ref, fact.node) else instance.frozen
             if cls.ref in knowledge.PARALLEL_WRAPPERS and arguments and arguments[0][1].kind is Kind.MODULE:
-                frozen = arguments[0][1].frozen  # `nn.DataParallel(extractor)` runs the module it wraps
+                # `nn.DataParallel(extractor)` runs the module it wraps: a union of the wrapper and
+                # its classes, whose methods are the wrapped one's (`ModuleModel.methods_of_union`)
+                wrapped = arguments[0][1]
+                inner = wrapped.ref if isinstance(wrapped.ref, tuple) else (wrapped.ref,) if wrapped.ref is not None else ()
+                ref = (cls.ref, *(one for one in inner if one is not cls.ref)) if inner else cls.ref
+                return instance.but(ref=ref, training=Training.TRAIN, frozen=wrapped.frozen)
             return instance.but(training=Training.TRAIN, frozen=frozen)
         modules = self.note_construction(fact, instance, arguments)
         held = join(*(value for _, value in arguments)) if arguments else PYTHON
@@ -2195,6 +2241,7 @@ class Interpreter:
                 if key not in self.result.tokens:
                     self.result.tokens[key] = Token(len(self.result.tokens), fact, UNKNOWN)
                 sources = sources | {self.result.tokens[key].id}
+        self.note_weighed([value for _, value in arguments])
         dropped = frozenset().union(*(v.dropped for _, v in arguments))
         fed = frozenset().union(*(v.fed_without_grad for _, v in arguments))
         if fed and result.graph is Graph.NO and not self.disabled(self.state(node)):
@@ -2204,6 +2251,14 @@ class Interpreter:
                           dropped=dropped, is_loss=True,
                           detached=frozenset().union(result.detached, *(v.detached for _, v in arguments)),
                           fed_without_grad=frozenset().union(*(v.fed_without_grad for _, v in arguments)))
+
+    def note_weighed(self, operands) -> None:
+        """Operands of a product or a loss: a term cut from a graph (`fed_without_grad`) that meets
+        an operand that may carry a graph from elsewhere is a constant on purpose (`ScopeResult.weighed`)."""
+        cut = frozenset().union(*(value.fed_without_grad for value in operands))
+        for value in operands if cut else ():
+            if value.graph is not Graph.NO and value.kind in (Kind.TENSOR, Kind.UNKNOWN):
+                self.result.weighed.update(cut - value.fed_without_grad)
 
     def note_loss_target(self, node: cst.Call, arguments: list, torch_loss: str) -> None:
         """Record the prediction (first positional argument) and target (second, or `target=`), and
@@ -2466,6 +2521,19 @@ def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optiona
             bound[positional[index]] = value
             index += 1
     return bound
+
+
+def _passes_cut_names_on(fact: CallFact, expressions: dict, cut: frozenset) -> bool:
+    """Does a name of an argument the callee cuts also appear in an argument it does not cut
+    (`f(x, x * 2)`)? Not for two outputs of one forward pass (`loss(reconstructions, predicted)`,
+    `predicted` cut): the gradient through the cut one is lost whatever the other carries."""
+    if any(arg.star for arg in fact.node.args):
+        return True  # (what `*args` holds is not written out)
+    names: dict[bool, set] = {True: set(), False: set()}
+    for param, expression in expressions.items():
+        if expression is not fact.node:  # (the object a method is called on)
+            names[param in cut].update(names_in(expression))
+    return bool((names[True] & names[False]) - {"self"})
 
 
 def _literal_choices(node: cst.BaseExpression) -> Optional[tuple]:

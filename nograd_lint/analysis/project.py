@@ -203,6 +203,10 @@ class Project:
         self._unattributed = _Use()  # what work outside any recording touched (a run's own steps)
         self._uses: list[_Use] = [self._unattributed]  # the work being recorded, innermost last
         self._loading: set[Path] = set()
+        # path -> the entry being read, whose model another module may meet in an import cycle (or
+        # by looking for methods beside it) before it is done: its classes and their fields are
+        # known from the start of phase 1 (see `_phase_one`)
+        self._in_progress: dict[Path, Entry] = {}
         # id(FunctionInfo) -> its ModuleModel, while the model lives (its analysis keeps the
         # function, so the id is not reused): a file analysed again and again (an editor's
         # buffer, file after file in flake8) does not keep every past analysis alive
@@ -382,10 +386,13 @@ class Project:
             self._current[asked] = known
             return self._reached(known, depth)
         if path in self._loading:
-            return None  # an import cycle: the module being read is not summarised yet
+            # an import cycle: the module being read is not summarised yet; its classes are known
+            partial = self._in_progress.get(path)
+            return partial if partial is not None and partial.model is not None else None
         name = self.module_name(path) or path.stem
         entry = Entry(path, name, stamp, depth=depth)
         self._loading.add(path)
+        self._in_progress[path] = entry
         self._uses.append(entry.used)
         try:
             data = source if source is not None else read_bytes(str(path))
@@ -408,12 +415,15 @@ class Project:
                 module = bare.module
             entry.analysis = analyze(module, str(path), package=self.package_of(path), project=self, bare=bare,
                                      text=text)
-            entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked, depth=depth)
+            entry.model = self._phase_one(entry.analysis, on_demand=path not in self.checked, depth=depth,
+                                          entry=entry)
         except (SourceError, OSError, ValueError) as error:
             entry.error = str(error)
+            entry.model = None
         finally:
             self._uses.pop()
             self._loading.discard(path)
+            self._in_progress.pop(path, None)
         self._entries[path] = entry
         if source is None and stamp != ():
             self._current[asked] = entry
@@ -459,12 +469,16 @@ class Project:
         entry.model.build_contexts()
         return entry
 
-    def _phase_one(self, analysis: FileAnalysis, on_demand: bool = False, depth: int = 0):
+    def _phase_one(self, analysis: FileAnalysis, on_demand: bool = False, depth: int = 0,
+                   entry: Optional[Entry] = None):
         """The module's value model, phase 1 done (`on_demand`: a module read for what others
-        import from it; its functions are summarised when asked for, see demand.py)."""
+        import from it; its functions are summarised when asked for, see demand.py). `entry`, the
+        entry being read, holds the model from the start (see `_in_progress`)."""
         from .summaries import ModuleModel  # summaries reads this module through the model
         model = ModuleModel(analysis, project=self)
         model.depth = depth
+        if entry is not None:
+            entry.model = model
         analysis.cache["module_model"] = model
         for function in analysis.functions:
             self._owners[id(function)] = model

@@ -594,7 +594,7 @@ class ModuleModel:
         cls.construction_helpers = self._construction_helpers(cls, init)
         result = interpret(self, init)
         cls.init_calls_unsummarised = any(id(function) not in self.summaries for _, function, _, _ in result.outgoing)
-        self._collect_fields(cls, result)
+        self._collect_fields(cls, result, base_modes=self._modes_set_by_base_init(cls, init))
 
     def _declared_fields(self, cls: ClassModel) -> None:
         """`model: ChronosModel` in the body of a top-level class without an `__init__` of its own
@@ -645,11 +645,31 @@ class ModuleModel:
         return {id(cls.methods[name]) for name in called
                 if all(call.function is init for call in self.analysis.calls_named(f"self.{name}"))}
 
-    def _collect_fields(self, cls: ClassModel, result: ScopeResult, where: str = "`__init__`") -> None:
+    def _modes_set_by_base_init(self, cls: ClassModel, init: FunctionInfo) -> dict:
+        """Attribute -> the field of a project base class whose `__init__` (run by the class's own
+        through `super().__init__(...)`) puts the module it stores in eval mode, for the fields the
+        class's own `__init__` does not assign itself: the subclass's object holds it so."""
+        if super_init_call(init) is None:
+            return {}
+        _, assigned = self._fields_set(init)
+        modes = {}
+        for base in self.project_bases(cls):
+            for attr, field in base.fields.items():
+                if (field.kind is Kind.MODULE and field.training is Training.EVAL and attr not in assigned
+                        and attr not in modes):
+                    modes[attr] = field.but(eval_reason=f"`self.{attr}` is put in eval mode in `{base.name}.__init__`")
+        return modes
+
+    def _collect_fields(self, cls: ClassModel, result: ScopeResult, where: str = "`__init__`",
+                        base_modes: Optional[dict] = None) -> None:
         placeholders = self._none_placeholders(cls, result.scope)
         for attr, value in result.self_stores.items():
             # `self.model = None`, for a subclass or a later step to fill: not known to be no module
             self._store_field(cls, attr, UNKNOWN if attr in placeholders else _as_field(value))
+        for attr, field in (base_modes or {}).items():  # set by the base's `__init__` that `super()` runs
+            if attr in cls.fields and cls.fields[attr].kind in (Kind.MODULE, Kind.UNKNOWN):
+                cls.fields[attr] = cls.fields[attr].but(kind=Kind.MODULE, graph=Graph.YES, training=Training.EVAL,
+                                                        eval_reason=field.eval_reason, evidence=field.evidence)
         for fact, key, switch in result.switches:
             if key and key.startswith("self.") and key.count(".") == 1:
                 attr = key[5:]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Optional
 
 from ..analysis.contexts import explicit
+from ..analysis.cuts import how_cut, params_cut
 from ..analysis.gradmode import FileAnalysis
 from ..analysis.interpret import ScopeResult
 from ..analysis.lattice import Graph
@@ -15,6 +16,7 @@ from ..io.config import Settings
 from .base import Finding
 from .common import BackwardRule, code_of, context_text
 from .ng2_gated import gated_cuts
+from .ng2_trained import required_parameters
 from .registry import register
 
 
@@ -36,7 +38,10 @@ class NoGradCutsTrainedGraph(BackwardRule):
     `torch.no_grad()`), on a tensor that carries the graph of a module an optimizer stepped in the
     scope trains, whose output reaches the scope's backward pass: the module it runs still
     learns, but nothing flows back through it to what made its input (a generator's adversarial
-    term trains nothing).
+    term trains nothing). The same when the callee's `forward` (or the function) is decorated
+    with `@torch.no_grad()`, or when it hands that input only to callees that cut it: a loss
+    module that gives the predicted features to a frozen encoder whose `forward` is decorated,
+    and adds the alignment term it returns to the loss (the feature head gets nothing from it).
 
     Also a forward pass under `torch.set_grad_enabled(a and b)` in a method whose parameter
     feeds it what another method of the class (its caller, in this module or a base class's)
@@ -79,9 +84,13 @@ class NoGradCutsTrainedGraph(BackwardRule):
     own optimizer is kept out) is the author's decision.
 
     ## Known limits
-    A callee's own block is read in its `forward` (or the function called), not in helpers it
-    calls; a parameter read anywhere outside the block (even only for its `.shape`) counts as
-    reaching the output with its graph. Otherwise only a context written in sight, in the
+    A callee's own block is read in its `forward` (or the function called); an input it hands
+    on is followed only when passed as it is (`self.encoder(images, predicted)`, not
+    `predicted.float()`), and a parameter read anywhere else outside the block (even only for its
+    `.shape`; a test against `None` aside) counts as reaching the output with its graph. A term
+    cut in a callee that is then multiplied with, or compared in a loss to, a value that may
+    carry a graph reads as a weight or a target meant as a constant: not reported. A loss
+    module whose `forward` cuts every input a caller must pass is NG209's, not each call's. Otherwise only a context written in sight, in the
     function that runs the backward pass, is read; the
     cut term must reach a backward pass of the same function, and an optimizer stepped there must
     be built in sight over the producing module's `parameters()` (a `torch.optim` class, or a
@@ -114,7 +123,8 @@ class NoGradCutsTrainedGraph(BackwardRule):
                 if value.graph is Graph.NO:
                     continue  # nothing has a graph: NG201's (the backward pass raises)
                 reached = f"`{code_of(analysis, call.node, 30)}`"
-                for fact, (spelled, optimizer), callee in _cuts_of_trained(analysis, model, result, value, reported):
+                for fact, (spelled, optimizer), callee, given in _cuts_of_trained(analysis, model, result, value,
+                                                                                  reported, call):
                     if callee is None:  # the call itself runs under a context written in sight
                         state = analysis.state_of(fact)
                         message = (f"`{code_of(analysis, fact.node, 40)}` runs under `{context_text(analysis, state)}` "
@@ -122,32 +132,51 @@ class NoGradCutsTrainedGraph(BackwardRule):
                                    f"{reached}: no gradient flows back through it to `{spelled}`, which "
                                    f"`{optimizer}` trains; run it with gradients enabled (a module frozen with "
                                    "`requires_grad_(False)` keeps its parameters and still passes the gradient on)")
+                        related = ()
                     else:
-                        where = f"{callee.class_name}.{callee.name}" if callee.class_name else callee.name
-                        message = (f"`{code_of(analysis, fact.node, 40)}` runs `{where}`, which computes from its "
-                                   f"input only under a `no_grad` block of its own, on a tensor that carries the "
-                                   f"graph of `{spelled}`; its output reaches {reached}, but no gradient flows "
-                                   f"back through it to `{spelled}`, which `{optimizer}` trains; compute that "
-                                   "input's part with gradients enabled")
-                    yield Finding(fact.node, message, None, Confidence.MEDIUM)
+                        how, node, where = how_cut(model, callee, given[0]) if given else (callee.display_name, None, None)
+                        message = (f"`{code_of(analysis, fact.node, 40)}` gives a tensor that carries the graph of "
+                                   f"`{spelled}` to {how}: nothing computed from it there records a graph, so its "
+                                   f"output reaches {reached}, but no gradient flows back through it to "
+                                   f"`{spelled}`, which `{optimizer}` trains; compute that part with gradients "
+                                   "enabled (a network frozen with `requires_grad_(False)` still passes the "
+                                   "gradient on)")
+                        related = ((node, where, "gradients are disabled here"),) if node is not None else ()
+                    yield Finding(fact.node, message, None, Confidence.MEDIUM, related)
 
 
 def _cuts_of_trained(analysis: FileAnalysis, model: ModuleModel, result: ScopeResult, value,
-                     reported: set[int]) -> Iterable[tuple]:
-    """(call, (trained module, its optimizer), callee) for each call of the scope whose cut
-    reaches the backward pass's `value` and drops the graph of a module the scope trains: a
-    forward pass under a context written in sight (callee None), or a call with gradients on of a
-    project function that computes from that argument only under its own `no_grad` block."""
-    cuts = [(key, *result.severed[key], None) for key in value.fed_without_grad & result.severed.keys()
+                     reported: set[int], backward) -> Iterable[tuple]:
+    """(call, (trained module, its optimizer), callee, its parameters cut) for each call of the
+    scope whose cut reaches the backward pass's `value` and drops the graph of a module the scope
+    trains: a forward pass under a context written in sight (callee None), or a call with
+    gradients on of a project function that cuts the graph of that argument (`cuts.params_cut`).
+    Not a call after the backward pass (in a loop, what it gives reaches the next iteration's
+    backward pass, whose graph its input's is not: an augmentation probability tuned on the
+    discriminator's last outputs)."""
+    after = model.call_order.get(id(backward.node), 0)
+    cuts = [(key, *result.severed[key], None, ()) for key in value.fed_without_grad & result.severed.keys()
             if explicit(analysis, analysis.state_of(result.severed[key][0])) is not None]
-    cuts += [(key, *result.cut_in_callee[key]) for key in value.fed_without_grad & result.cut_in_callee.keys()]
-    for key, fact, carried, callee in sorted(cuts, key=lambda cut: model.call_order.get(cut[0], 0)):
-        if key in reported or fact.function is not result.scope:
+    cuts += [(key, *result.cut_in_callee[key]) for key in value.fed_without_grad & result.cut_in_callee.keys()
+             if key not in result.weighed]  # (a weight made without gradients from a graph is a constant on purpose)
+    for key, fact, carried, callee, given in sorted(cuts, key=lambda cut: model.call_order.get(cut[0], 0)):
+        if (key in reported or fact.function is not result.scope or model.call_order.get(key, 0) > after
+                or (callee is not None and _loss_cut_whole(model, callee))):
             continue
         trained = _trained_producer(model, result, carried)
         if trained is not None:
             reported.add(key)
-            yield fact, trained, callee
+            yield fact, trained, callee, given
+
+
+def _loss_cut_whole(model: ModuleModel, callee) -> bool:
+    """The `forward` of a loss module that cuts every input a caller must pass: NG209's, at the
+    block or decorator, not each call's."""
+    owner = model.owner_model(callee)
+    cls = owner.classes.get(callee.class_name) if owner is not None and callee.class_name else None
+    inputs = set(required_parameters(callee)) - {"self"}
+    return (cls is not None and cls.is_loss and callee.name == "forward" and bool(inputs)
+            and inputs <= params_cut(model, callee))
 
 
 def _trained_producer(model: ModuleModel, result: ScopeResult, carried: frozenset) -> Optional[tuple[str, str]]:
