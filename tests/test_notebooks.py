@@ -192,3 +192,19 @@ def test_ipython_syntax_is_looked_for_only_where_a_logical_line_starts():
         "# nograd-lint: magic 0\n# nograd-lint: verbatim 1\n# nograd-lint: magic 2\n# nograd-lint: magic 3\n")
     assert nb.magics == ["!ls \\", "  -la", ",print a b", "model??"]
     assert nb.cell_sources(nb.program) == [source]
+
+
+def test_cells_that_do_not_parse_alone_are_kept_verbatim_and_named():
+    """Hostile cells (nesting deeper than Python's parser takes, a null byte, a half-typed line)
+    are left out of the program, line for line, and restored exactly; the others are analysed."""
+    deep = "x = " + "(" * 300 + "1" + ")" * 300
+    sources = ["import torch", deep, "y = 'a\x00'", "model.", "z = torch.zeros(2)"]
+    nb = Notebook.from_bytes(_notebook([code(source) for source in sources]))
+    assert [(number, message) for number, _, message in nb.broken if number != 3] == [
+        (2, "too many nested parentheses"), (4, "invalid syntax")]
+    assert [number for number, _, _ in nb.broken] == [2, 3, 4] and "null bytes" in nb.broken[1][2]
+    assert "z = torch.zeros(2)" in nb.program and deep not in nb.program
+    assert nb.cell_sources(nb.program) == sources
+    assert nb.broken_text("nb.ipynb", checked=True) == (
+        "nb.ipynb:cell 2:1:205: cannot parse: too many nested parentheses (and 2 more cells); the other cells "
+        "were checked")

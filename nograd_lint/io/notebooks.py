@@ -210,8 +210,10 @@ def _syntax_error(code: str) -> Optional[tuple[str, str]]:
         python_tree(code, "<cell>")
     except SyntaxError as error:
         return f"{error.lineno or 1}:{error.offset or 1}", error.msg or "invalid syntax"
-    except (ValueError, RecursionError, MemoryError) as error:
-        return "1:1", type(error).__name__
+    except (RecursionError, MemoryError):
+        return "1:1", "nesting too deep"
+    except ValueError as error:  # a null byte
+        return "1:1", str(error) or "invalid source"
     return None
 
 
