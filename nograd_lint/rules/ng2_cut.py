@@ -89,7 +89,7 @@ class NoGradCutsTrainedGraph(BackwardRule):
     `predicted.float()`), and a parameter read anywhere else outside the block (even only for its
     `.shape`; a test against `None` aside) counts as reaching the output with its graph. A term
     cut in a callee that is then multiplied with, or compared in a loss to, a value that may
-    carry a graph reads as a weight or a target meant as a constant: not reported. A loss
+    carry a graph reads as a weight or a target meant as a constant (as above): not reported. A loss
     module whose `forward` cuts every input a caller must pass is NG209's, not each call's. Otherwise only a context written in sight, in the
     function that runs the backward pass, is read; the
     cut term must reach a backward pass of the same function, and an optimizer stepped there must
@@ -98,9 +98,11 @@ class NoGradCutsTrainedGraph(BackwardRule):
     `self.opt` in a method of the class, or, for an optimizer the function is given, by every
     call of it in the module). The graph is followed into the block through
     conversions that keep it outside one (`torch.Tensor(actions)`, arithmetic), not through
-    `detach()` or a copy (`torch.tensor(actions)`). A graph cut on purpose with a trained
-    producer (a weight computed from the policy's own actions and meant as a constant) reads the
-    same: confidence is medium. The gated shape compares the two gates' flags as written, one
+    `detach()` or a copy (`torch.tensor(actions)`). A term cut from a trained producer's graph
+    that then multiplies, or is the loss's target for, a value that may carry a graph (an
+    advantage weight computed from the policy's own actions, a TD target from shared features)
+    is a stop-gradient on purpose: not reported; one cut on purpose and added to the loss (a
+    constant offset) reads the same as the bug: confidence is medium. The gated shape compares the two gates' flags as written, one
     call deep (through a function nested in the method); a flag that implies the other at run
     time (`train_text_encoder` only ever true with `train_unet`) is not seen: medium confidence.
     """
@@ -155,10 +157,11 @@ def _cuts_of_trained(analysis: FileAnalysis, model: ModuleModel, result: ScopeRe
     backward pass, whose graph its input's is not: an augmentation probability tuned on the
     discriminator's last outputs)."""
     after = model.call_order.get(id(backward.node), 0)
+    # (a cut term that weighs what carries a graph, or is its loss's target, is a constant on purpose)
     cuts = [(key, *result.severed[key], None, ()) for key in value.fed_without_grad & result.severed.keys()
-            if explicit(analysis, analysis.state_of(result.severed[key][0])) is not None]
+            if explicit(analysis, analysis.state_of(result.severed[key][0])) is not None and key not in result.weighed]
     cuts += [(key, *result.cut_in_callee[key]) for key in value.fed_without_grad & result.cut_in_callee.keys()
-             if key not in result.weighed]  # (a weight made without gradients from a graph is a constant on purpose)
+             if key not in result.weighed]
     for key, fact, carried, callee, given in sorted(cuts, key=lambda cut: model.call_order.get(cut[0], 0)):
         if (key in reported or fact.function is not result.scope or model.call_order.get(key, 0) > after
                 or (callee is not None and _loss_cut_whole(model, callee))):
