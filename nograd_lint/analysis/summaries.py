@@ -651,7 +651,7 @@ class ModuleModel:
         class's own `__init__` does not assign itself: the subclass's object holds it so."""
         if super_init_call(init) is None:
             return {}
-        _, assigned = self._fields_set(init)
+        assigned = set().union(*self._fields_set(init))
         modes = {}
         for base in self.project_bases(cls):
             for attr, field in base.fields.items():

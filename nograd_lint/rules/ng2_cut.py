@@ -87,24 +87,22 @@ class NoGradCutsTrainedGraph(BackwardRule):
     A callee's own block is read in its `forward` (or the function called); an input it hands
     on is followed only when passed as it is (`self.encoder(images, predicted)`, not
     `predicted.float()`), and a parameter read anywhere else outside the block (even only for its
-    `.shape`; a test against `None` aside) counts as reaching the output with its graph. A term
-    cut in a callee that is then multiplied with, or compared in a loss to, a value that may
-    carry a graph reads as a weight or a target meant as a constant (as above): not reported. A loss
-    module whose `forward` cuts every input a caller must pass is NG209's, not each call's. Otherwise only a context written in sight, in the
-    function that runs the backward pass, is read; the
-    cut term must reach a backward pass of the same function, and an optimizer stepped there must
-    be built in sight over the producing module's `parameters()` (a `torch.optim` class, or a
-    parameter whose default is one, `optimizer=torch.optim.Adam`; in the function, for
-    `self.opt` in a method of the class, or, for an optimizer the function is given, by every
-    call of it in the module). The graph is followed into the block through
-    conversions that keep it outside one (`torch.Tensor(actions)`, arithmetic), not through
-    `detach()` or a copy (`torch.tensor(actions)`). A term cut from a trained producer's graph
-    that then multiplies, or is the loss's target for, a value that may carry a graph (an
-    advantage weight computed from the policy's own actions, a TD target from shared features)
-    is a stop-gradient on purpose: not reported; one cut on purpose and added to the loss (a
-    constant offset) reads the same as the bug: confidence is medium. The gated shape compares the two gates' flags as written, one
-    call deep (through a function nested in the method); a flag that implies the other at run
-    time (`train_text_encoder` only ever true with `train_unet`) is not seen: medium confidence.
+    `.shape`; a test against `None` aside) counts as reaching the output with its graph. A loss
+    module whose `forward` cuts every input a caller must pass is NG209's, not each call's.
+    Otherwise only a context written in sight, in the function that runs the backward pass, is
+    read; the cut term must reach a backward pass of the same function, and an optimizer stepped
+    there must be built in sight over the producing module's `parameters()` (a `torch.optim`
+    class, or a parameter whose default is one, `optimizer=torch.optim.Adam`; in the function,
+    for `self.opt` in a method of the class, or, for an optimizer the function is given, by every
+    call of it in the module). The graph is followed into the block through conversions that
+    keep it outside one (`torch.Tensor(actions)`, arithmetic), not through `detach()` or a copy
+    (`torch.tensor(actions)`). A cut term that then multiplies, or is the loss's target for, a
+    value that may carry a graph (an advantage weight computed from the policy's own actions, a
+    TD target from shared features) is a stop-gradient on purpose: not reported; one cut on
+    purpose and added to the loss (a constant offset) reads the same as the bug: confidence is
+    medium. The gated shape compares the two gates' flags as written, one call deep (through a
+    function nested in the method); a flag that implies the other at run time
+    (`train_text_encoder` only ever true with `train_unet`) is not seen: medium confidence.
     """
 
     code = "NG210"
