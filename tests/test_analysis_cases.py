@@ -127,6 +127,29 @@ def test_calls_are_followed_two_modules_deep_and_class_ancestry_all_the_way(tmp_
     assert analysed == {"one.py", "two.py", "blocks.py", "base.py"}
 
 
+@pytest.mark.parametrize("command", ["nograd-lint", "flake8"])
+def test_a_script_checked_alone_finds_the_differentiating_network_beside_the_renderer(command, tmp_path):
+    """`renderer_normals_need_gradients_of_a_network_it_is_handed`, with the script checked alone
+    (flake8 checks a file at a time, an editor its buffer): the network whose `gradient` the
+    renderer calls is in a file the run does not check, found on disk beside the renderer. The
+    render loop needs gradients: nothing is reported, as when the whole project is checked."""
+    script = "runner.py"
+    copy = tmp_path / "project"
+    shutil.copytree(ROOT / "projects" / "renderer_normals_need_gradients_of_a_network_it_is_handed", copy)
+    if command == "flake8":
+        arguments = ["--select", "NG", "--nograd-min-confidence", "low", script]
+    else:
+        arguments = ["--no-cache", "--min-confidence", "low", "--output-format", "json", script]
+    done = subprocess.run([str(Path(sys.executable).parent / command), *arguments], cwd=copy,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    if command == "flake8":
+        assert done.stdout == ""
+    else:
+        report = json.loads(done.stdout)
+        assert (report["findings"], report["errors"]) == ([], [])
+
+
 @pytest.mark.parametrize("name", ["helper_guarded_in_main", "script_folder_helper_result_kept"])
 def test_the_training_file_alone_sees_that_the_helper_is_guarded_in_its_own_module(name, tmp_path):
     """Checking only the training file, the evaluation module is read for what it exports, not

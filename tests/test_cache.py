@@ -311,3 +311,24 @@ def test_a_module_outside_the_run_that_starts_re_exporting_a_checked_function_is
     assert cold_and_warm(root, *checked).out == ""
     write(root, "vision_tools/__init__.py", "from .inference import predict\n")
     assert cold_and_warm(root, *checked).out.splitlines() == [HELPER_CALLED_ELSEWHERE.format("labels")]
+
+
+def test_a_module_added_beside_a_file_checked_alone_is_read(tmp_path):
+    """`renderer_normals_need_gradients_of_a_network_it_is_handed` without `models/fields.py`:
+    the renderer's `sdf_network.gradient(pts)` is of no known class, and the validation render is
+    reported. Once the file appears beside the renderer (no file the first run read changed, but
+    the folder's listing did), the run over the script alone reads it: the render needs
+    gradients, silent."""
+    copy = project(tmp_path, "renderer_normals_need_gradients_of_a_network_it_is_handed")
+    fields = (copy / "models" / "fields.py").read_text(encoding="utf-8")
+    (copy / "models" / "fields.py").unlink()
+    (copy / "runner.py").write_text((copy / "runner.py").read_text(encoding="utf-8").replace(
+        "from models.fields import ColorNetwork, SDFNetwork\n", "from models.nets import ColorNetwork, SDFNetwork\n"),
+        encoding="utf-8")
+    (copy / "models" / "nets.py").write_text(fields.replace("    def gradient(self, x):\n", "    def unused(self, x):\n")
+                                             .replace("torch.autograd.grad(y, x, torch.ones_like(y), create_graph=True)[0]", "y"),
+                                             encoding="utf-8")
+    first = cold_and_warm(copy, "--min-confidence", "low", "runner.py")
+    assert [line.split(" ")[:2] for line in first.out.splitlines()] == [["runner.py:26:19:", "NG101"]]
+    (copy / "models" / "fields.py").write_text(fields, encoding="utf-8")
+    assert cold_and_warm(copy, "--min-confidence", "low", "runner.py").out == ""

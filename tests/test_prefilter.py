@@ -78,10 +78,10 @@ def test_correct_grad_contexts_leave_the_grad_context_rules_out():
     # An evaluation name with a forward pass, a backward pass under a grad-mode word: those stay
     # (NG207 with any backward pass: the helper that leaks may be in another module; NG208 with any
     # grad context: the optimizer or the unfreezing may be in a base class of another module; NG210,
-    # like NG201, with a grad context and a backward pass).
+    # like NG201, with a grad context and a backward pass; NG211 with any backward pass).
     assert [rule.code for rule in relevant_rules(CORRECT_CONTEXTS, EVERYTHING)] == ["NG101", "NG201", "NG202",
                                                                                     "NG204", "NG207", "NG208",
-                                                                                    "NG210"]
+                                                                                    "NG210", "NG211"]
 
 
 @pytest.mark.parametrize(("source", "signal"), [

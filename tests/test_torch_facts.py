@@ -2446,3 +2446,29 @@ def test_layers_detached_at_once_in_forward_record_a_graph_the_head_never_uses()
         outputs.append((out.detach(), net.head.weight.grad.clone()))
     assert recording.recorded == [True, True] and silent.recorded == [False, False]
     assert torch.equal(outputs[0][0], outputs[1][0]) and torch.equal(outputs[0][1], outputs[1][1])
+
+
+def test_a_detached_loss_summed_into_the_loss_changes_its_value_and_no_gradient():
+    """NG211: a loss detached and added to the loss that is backpropagated is a constant: the
+    gradients are those of the other terms alone, and a head only that term reaches keeps no
+    gradient; without the `.detach()`, the head gets one and the shared trunk's gradient changes."""
+    torch.manual_seed(0)
+    trunk, classifier, projector = nn.Linear(4, 8), nn.Linear(8, 3), nn.Linear(8, 2)
+    x, y, z = torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1]), torch.randn(5, 2)
+
+    def grads(detach: bool):
+        for module in (trunk, classifier, projector):
+            module.zero_grad(set_to_none=True)
+        features = trunk(x)
+        auxiliary = nn.functional.mse_loss(projector(features), z)
+        loss = nn.functional.cross_entropy(classifier(features), y) + 0.5 * (auxiliary.detach() if detach else auxiliary)
+        loss.backward()
+        return trunk.weight.grad.clone(), projector.weight.grad
+
+    detached_trunk, detached_projector = grads(detach=True)
+    features = trunk(x)
+    trunk.zero_grad(set_to_none=True)
+    nn.functional.cross_entropy(classifier(features), y).backward()
+    assert torch.equal(detached_trunk, trunk.weight.grad) and detached_projector is None
+    kept_trunk, kept_projector = grads(detach=False)
+    assert kept_projector is not None and not torch.allclose(kept_trunk, detached_trunk)

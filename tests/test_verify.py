@@ -30,7 +30,7 @@ FAST_ARGS = ["--repeat", "2", "--warmup", "0", "--memory-runs", "1", "--threads"
 EXAMPLE_FILES = [t.path for t in discover([str(EXAMPLES)])]
 FLOAT = 4  # bytes per float32
 # Rules without an automatic fix: their examples are judged by the claim on the original alone.
-UNFIXABLE = {"NG203", "NG204", "NG208", "NG209", "NG210", "NG307"}
+UNFIXABLE = {"NG203", "NG204", "NG208", "NG209", "NG210", "NG211", "NG307"}
 # examples of rules that are fixed in other cases, whose finding here has no automatic fix
 CLAIM_ONLY = {"ng201_validation_loss_helper.py"}
 INPLACE_INFERENCE = "RuntimeError: Inplace update to inference tensor outside InferenceMode is not allowed"
@@ -237,10 +237,10 @@ def test_bundled_example_passes(path, example_results):
 # NG101 examples whose fixed code still trains in the same call (a rollout followed by its
 # update, the training phase of a loop over phases): the training step's own graph stays
 STILL_TRAINS_AFTER_THE_FIX = {"ng101_ppo_rollout_detached_after_loop.py", "ng101_phase_loop_finetuning.py"}
-# NG208 and NG210 examples: (gradients None, gradients present) that main() returns
+# NG208, NG210 and NG211 examples: (gradients None, gradients present) that main() returns
 MISSING_GRADIENTS = {"ng208_unfrozen_vision_tower.py": (2, 2), "ng208_no_grad_rotary_embedding.py": (4, 4),
                      "ng208_node_bias_added_under_no_grad.py": (1, 3),
-                     "ng210_vae_perceptual_loss.py": (2, 2)}
+                     "ng210_vae_perceptual_loss.py": (2, 2), "ng211_detached_auxiliary_loss.py": (2, 4)}
 
 
 def _check_claim_only(declared, result, name):
@@ -257,7 +257,7 @@ def _check_claim_only(declared, result, name):
         assert before.error.startswith(INPLACE_INFERENCE)
     if "NG204" in declared:
         assert before.error.startswith(SAVED_INFERENCE)
-    if "NG208" in declared or "NG210" in declared:  # training runs; the cut-off layers' gradients are None
+    if {"NG208", "NG210", "NG211"} & set(declared):  # training runs; the cut-off layers' gradients are None
         assert before.error is None and (before.none_count, before.tensor_count) == MISSING_GRADIENTS[name]
     if "NG209" in declared:  # training with the loss alone: its backward pass has no graph to follow
         assert before.error.startswith(NO_GRAD_FN)

@@ -17,7 +17,7 @@ import libcst as cst
 from . import knowledge
 from .calls import is_backward, is_false, is_optimizer_call
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
-from .phases import literal_phases, training_branches
+from .phases import compared_phases, literal_phases, training_branches
 from .syntax import suite_statements
 from ..diagnostics import Confidence
 from .gradmode import (AssignFact, CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, bound_names,
@@ -83,6 +83,7 @@ EVERY_BATCH_DROPPED = "it throws the graph of every batch away"  # evidence word
 LOADED_NEVER_TRAINED = "the script loads the model's weights and never trains"
 LOADED_BY_ITS_CLASS = "its class loads the model's weights, and nothing in this file trains"
 LOADED_BY_THE_MODULE = "it runs a model this module loads weights into, and nothing in this file trains"
+LOADED_BY_THE_FUNCTION = "it loads weights into the model it builds, and nothing in this file trains"
 GRAPH_UNUSED = "nothing uses the graph it records"
 CELL_MARK = "# %%"  # a comment that starts a cell of a script run cell by cell (VS Code, Spyder, Jupytext)
 
@@ -1052,7 +1053,7 @@ def _phase_loop_regions(model: ModuleModel, scope, result: ScopeResult, tokens: 
     analysis = model.analysis
     regions = []
     for loop in analysis.loops:
-        phases = literal_phases(loop.node) if loop.function is scope else None
+        phases = (literal_phases(loop.node) or compared_phases(loop.node)) if loop.function is scope else None
         if phases is None:
             continue
         variable, training, others = phases
@@ -1067,7 +1068,7 @@ def _phase_loop_regions(model: ModuleModel, scope, result: ScopeResult, tokens: 
                      None)
         if first is None:
             continue
-        named = ", ".join(f"`{name}`" for name in others)
+        named = " or ".join(f"`{name}`" for name in others)
         flag = f'{variable} == "{training}"'
         evidence = f"`{variable}` is also {named}, and only its `if {flag}:` branch backpropagates"
         regions.append(EvalRegion("statements", scope, tuple(body[first:]), inside, evidence, Confidence.MEDIUM,
@@ -1938,8 +1939,12 @@ def _serves_loaded_weights(model: ModuleModel, function: FunctionInfo, result: S
     if not own or result.training or not all(_runs_loaded_weights(t) for t in own):
         return None
     if function.class_name is None:
-        served = function.parent is None and all(_global_model(model, function, t) for t in own)
-        return LOADED_BY_THE_MODULE if served and _nothing_trains(model) else None
+        if function.parent is not None or not _nothing_trains(model):
+            return None
+        if all(_global_model(model, function, t) for t in own):
+            return LOADED_BY_THE_MODULE
+        # a script's `main()` that builds the model, loads a checkpoint into it and runs it
+        return LOADED_BY_THE_FUNCTION if all(_local_model(model, function, t) for t in own) else None
     cls = model.classes.get(function.class_name)
     served = cls is not None and not cls.is_module and all((t.call.callee or "").startswith("self.") for t in own)
     return LOADED_BY_ITS_CLASS if served and _nothing_trains(model) and not _base_class_trains_with(model, function) else None
@@ -1958,6 +1963,14 @@ def _global_model(model: ModuleModel, function: FunctionInfo, token: Token) -> b
     analysis = model.analysis
     return (root in model.module_env and not any(param.name.value == root for param in _named_params(function))
             and not any(root in fact.targets for fact in analysis.facts_in(analysis.assigns, function)))
+
+
+def _local_model(model: ModuleModel, function: FunctionInfo, token: Token) -> bool:
+    """The forward pass runs a name the function binds itself and does not take."""
+    root = (token.call.callee or "").partition(".")[0]
+    analysis = model.analysis
+    return (bool(root) and not any(param.name.value == root for param in _named_params(function))
+            and any(root in fact.targets for fact in analysis.facts_in(analysis.assigns, function)))
 
 
 def _runs_loaded_weights(token: Token) -> bool:

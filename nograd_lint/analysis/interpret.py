@@ -263,8 +263,13 @@ class ScopeResult:
     # whose graph the callee cuts: a parameter the function hands only there is cut by it too
     handed_to_cut: dict = dataclasses.field(default_factory=dict)
     # ids of calls in `fed_without_grad` whose outputs are combined with what may carry a graph
-    # other than by a sum (a weight, `w * err`; a loss's target): a constant on purpose
+    # other than by a sum (a weight, `w * err`; a loss's target): a constant on purpose (and so
+    # the ids of `detached_losses` met that way: an uncertainty weight, a loss's target)
     weighed: set = dataclasses.field(default_factory=set)
+    # id(`.detach()` call) -> (CallFact, the ids of the forward passes whose graph the loss had): a
+    # loss that carries a graph, detached (`criterion(out_s, out_t).detach() * beta`); the id is
+    # in the `dropped` of what it is summed into, where it is a constant term
+    detached_losses: dict = dataclasses.field(default_factory=dict)
 
     @property
     def backwards(self) -> list:
@@ -1604,8 +1609,13 @@ class Interpreter:
             for source in receiver.sources:
                 self.result.detached_at.setdefault(source, set()).add(fact.index)
             # a view of an inference tensor is one
-            return NO_GRAPH.but(inference=receiver.inference, params=receiver.params,
-                                detached=receiver.sources | receiver.detached)
+            detached = NO_GRAPH.but(inference=receiver.inference, params=receiver.params,
+                                    detached=receiver.sources | receiver.detached)
+            if method == "detach" and receiver.is_loss and receiver.graph is not Graph.NO and receiver.sources \
+                    and not _read_undetached_beside(fact):
+                self.result.detached_losses[id(fact.node)] = (fact, receiver.sources)
+                detached = detached.but(dropped=receiver.dropped | {id(fact.node)})
+            return detached
         if method in NEW_TENSOR_METHODS:  # `q.new_zeros(n)`: a new tensor of q's dtype and device
             return NO_GRAPH
         if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
@@ -1675,7 +1685,7 @@ class Interpreter:
             # out carries the input's graph, and no graph of its own
             return self.cut_by_forward(fact, own, module, arguments, Value(
                 Kind.TENSOR, Graph.NO if args.kind is Kind.PYTHON else args.graph, args.sources, args.params,
-                detached=args.detached, fed_without_grad=args.fed_without_grad))
+                detached=args.detached, fed_without_grad=args.fed_without_grad, is_loss=self.returns_a_loss(own)))
         if module.frozen and args.graph is not Graph.YES:
             # every parameter frozen and (as far as we know) no graph coming in: nothing is recorded
             return self.cut_by_forward(fact, own, module, arguments, NO_GRAPH.but(fed_without_grad=args.fed_without_grad))
@@ -1697,13 +1707,18 @@ class Interpreter:
         runs = dotted_name(fact.receiver if method is not None or fact.method == "forward" else fact.node.func)
         token.runs = (runs,) if runs is not None else ()
         output = Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
-                       fed_without_grad=args.fed_without_grad)
+                       fed_without_grad=args.fed_without_grad, is_loss=self.returns_a_loss(own))
         if own is not None:
             output = self.cut_by_forward(fact, own, module, arguments, output)
             output = self.plain_parts(own, output)
             if env is not None and runs is not None:
                 self.fields_set_by_forward(own, runs, token, env)
         return output
+
+    def returns_a_loss(self, forward: Optional[FunctionInfo]) -> bool:
+        """Does a project module's `forward` return what a loss call gives (`return F.mse_loss(a, b)`)?"""
+        summary = self.model.summary_of(forward) if forward is not None else None
+        return summary is not None and summary.returned.is_loss
 
     def cut_by_forward(self, fact: CallFact, forward: Optional[FunctionInfo], module: Value, arguments: list,
                        output: Value) -> Value:
@@ -1987,6 +2002,8 @@ class Interpreter:
             result = self.made_in_inference(fact, function, result)
         if not self.disabled(state):
             result = self.cut_by_callee(fact, function, params, result, constants)
+        if shape.is_loss and result.kind in (Kind.TENSOR, Kind.UNKNOWN) and result.graph is not Graph.NO:
+            result = result.but(is_loss=True)  # `return F.mse_loss(a, b)`: what the call gives is a loss
         return result
 
     def cut_by_callee(self, fact: CallFact, function: FunctionInfo, params: dict, result: Value,
@@ -2259,6 +2276,11 @@ class Interpreter:
         for value in operands if cut else ():
             if value.graph is not Graph.NO and value.kind in (Kind.TENSOR, Kind.UNKNOWN):
                 self.result.weighed.update(cut - value.fed_without_grad)
+        # a detached loss meets what surely has a graph (not a hyperparameter read off a config)
+        detached = frozenset().union(*(value.dropped for value in operands)) & self.result.detached_losses.keys()
+        for value in operands if detached else ():
+            if value.graph is Graph.YES and value.kind in (Kind.TENSOR, Kind.UNKNOWN):
+                self.result.weighed.update(detached - value.dropped)
 
     def note_loss_target(self, node: cst.Call, arguments: list, torch_loss: str) -> None:
         """Record the prediction (first positional argument) and target (second, or `target=`), and
@@ -2491,6 +2513,20 @@ def _annotation_parts(node: Optional[cst.BaseExpression]) -> list[cst.BaseExpres
     if isinstance(node, cst.Name) and node.value == "None":
         return []
     return [node] if isinstance(node, (cst.Name, cst.Attribute)) else []
+
+
+def _read_undetached_beside(fact: CallFact) -> bool:
+    """`loss - loss.detach()` (or `x + (y - x).detach()`): the detached receiver, a name, is
+    also read as it is in the same statement, a value shift that keeps its gradient."""
+    receiver = fact.receiver
+    if receiver.__class__ is not cst.Name:
+        return False
+    statement = fact.statement
+    parts = [getattr(small, "value", small) for small in getattr(statement, "body", ())] \
+        if isinstance(statement, cst.SimpleStatementLine) else [statement]  # not the targets assigned
+    names = [node for part in parts if part is not None for node in iter_nodes(part)
+             if node.__class__ is cst.Name and node.value == receiver.value]
+    return len(names) > 1
 
 
 def _bind_arguments(function: FunctionInfo, arguments: list, bound_self: Optional[Value]) -> dict[str, Value]:

@@ -127,13 +127,35 @@ def _imported_in_folder(folder: Path) -> frozenset:
     return known[1]
 
 
+LISTING = os.sep + "*.py"  # a probe of a folder's listing: `folder/*.py` (see `path_kind`)
+# folders never walked for the project's sources: tools' caches, environments, builds
+SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist", "node_modules",
+                             "__pycache__", "site-packages"})
+
+
 def path_kind(path: Union[str, Path]) -> str:
-    """"file", "dir", "other" or "" (nothing there, or nothing readable), links followed."""
+    """"file", "dir", "other" or "" (nothing there, or nothing readable), links followed; for
+    `folder/*.py`, what the folder lists (`folder_listing`)."""
+    if str(path).endswith(LISTING):
+        return folder_listing(Path(str(path)[:-len(LISTING)]))
     try:
         mode = os.stat(path).st_mode
     except (OSError, ValueError):
         return ""
     return "file" if stat.S_ISREG(mode) else "dir" if stat.S_ISDIR(mode) else "other"
+
+
+def folder_listing(folder: Path) -> str:
+    """The Python files and the folders a folder holds (not hidden ones, caches or environments,
+    which `Project.files_below` does not walk), as one string ("" when it cannot be listed): a
+    module added or removed there changes it."""
+    try:
+        names = sorted(entry.name + ("/" if entry.is_dir() else "") for entry in os.scandir(folder)
+                       if not entry.name.startswith(".") and entry.name not in SKIPPED_FOLDERS
+                       and (entry.is_dir() or entry.name.endswith(".py")))
+    except OSError:
+        return ""
+    return "\n".join(names)
 
 
 _DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
@@ -220,6 +242,7 @@ class Project:
         self._grad_texts: dict = {}  # module path -> (its stamp, `_grad_text`)
         self._text_facts: dict = {}  # module path -> (its stamp, `text_facts`)
         self._crawled: set[Path] = set()  # folders of files whose package root was looked for
+        self._walked: dict[Path, tuple] = {}  # folder -> (the Python files below it, its folders' listings), this run
         self.prepassed: dict[Path, Prepass] = {}  # a run's files: the pre-pass's trees, until built
 
     # -- names and paths ------------------------------------------------------------------------
@@ -359,6 +382,7 @@ class Project:
         """A new run: the first readings the last one replaced are let go, and files are looked
         up on disk again."""
         self._replaced.clear()
+        self._walked.clear()
         self.forget_paths()
 
     def forget_paths(self) -> None:
@@ -679,6 +703,27 @@ class Project:
             self._run_definitions = (checked, defined)
         self._uses[-1].entries.update(checked)
         return [path for path, names in self._run_definitions[1] if name in names]
+
+    def files_below(self, folder: Path) -> list[Path]:
+        """The Python files below a folder of the project (its caches, environments and builds
+        left out), listed once a run; every folder's listing is a probe of the work that asks
+        (a module added there changes the answer)."""
+        if folder not in self._walked:
+            found: list[Path] = []
+            walked: list[str] = []
+            for top, folders, files in os.walk(folder):
+                folders[:] = sorted(name for name in folders if name not in SKIPPED_FOLDERS and not name.startswith("."))
+                found += [Path(top) / name for name in sorted(files) if name.endswith(".py")]
+                walked.append(top + LISTING)
+            self._walked[folder] = (found, {probe: path_kind(probe) for probe in walked})
+        found, probes = self._walked[folder]
+        self._uses[-1].probes.update(probes)
+        return found
+
+    def files_defining(self, name: str, folder: Path) -> list[Path]:
+        """The Python files below `folder` whose text has `def name(` (each one a read)."""
+        return [path for path in self.files_below(folder) if (facts := self.text_facts(path)) is not None
+                and name in facts.defined]
 
     def text_facts(self, path: Path, note: bool = True) -> Optional["TextFacts"]:
         """What the text of the module at `path` says without parsing it (see `TextFacts`), read

@@ -1358,16 +1358,19 @@ class ModuleModel:
         key = ("run_method", name, nearby_only)
         if key not in self._ducks:
             files = self.project.run_files_defining(name)
-            near = self.project.neighbourhood(Path(os.path.abspath(self.analysis.path)))
+            here = Path(os.path.abspath(self.analysis.path))
+            near = self.project.neighbourhood(here)
             files = [path for path in files if near in path.parents] or ([] if nearby_only else files)
+            if not files and nearby_only:  # a run of some files (flake8's, an editor's): those beside it on disk
+                files = [path for path in self.project.files_defining(name, near) if path != here]
             methods = self._methods_in(name, [(path, 1) for path in files])
             self._ducks[key] = tuple(method for method in methods if not is_stub(method.node.body)) or methods
         return self._ducks[key]
 
     def methods_defined_nearby(self, name: str) -> tuple[FunctionInfo, ...]:
         """The methods `name` of the classes of the run's files beside this module (in its package,
-        or its folder of scripts): what `sdf_network.gradient(pts)` may run in a renderer that
-        imports none of the network classes a script hands it."""
+        or its folder of scripts), else of the files there on disk: what `sdf_network.gradient(pts)`
+        may run in a renderer that imports none of the network classes a script hands it."""
         return self._methods_defined_in_run(name, nearby_only=True)
 
     def differentiating_forward_imported(self) -> bool:

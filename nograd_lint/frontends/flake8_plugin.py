@@ -34,7 +34,7 @@ from ..io.config import ConfigError, Settings, parse_confidence, parse_torch_ver
 # Every rule's code, and the opinionated ones (off unless selected precisely); checked against the
 # rules themselves in tests/test_flake8_plugin.py.
 RULE_CODES = ("NG101", "NG102", "NG103", "NG104", "NG201", "NG202", "NG203", "NG204", "NG205", "NG206", "NG207",
-              "NG208", "NG209", "NG210", "NG301", "NG302", "NG303", "NG304", "NG305", "NG306", "NG307", "NG308", "NG401")
+              "NG208", "NG209", "NG210", "NG211", "NG301", "NG302", "NG303", "NG304", "NG305", "NG306", "NG307", "NG308", "NG401")
 OFF_BY_DEFAULT = frozenset({"NG401"})
 
 

@@ -145,7 +145,9 @@ class EvaluationWithGradients(Rule):
       checkpoint, a TorchScript archive from `torch.jit.load`) in a file where nothing trains:
       the class serves a trained model (`Recognizer(archive).transcribe(audio)`): medium; so does
       a top-level function that runs a model of the module's globals the module loaded weights
-      into (`vocoder = load_model(ckpt)` under `__main__`, read by a request handler). A
+      into (`vocoder = load_model(ckpt)` under `__main__`, read by a request handler), or a
+      model it builds and loads weights into itself (a script's `main()` that loads the
+      checkpoint and runs the network on an input read from disk). A
       `load_state_dict` call makes its receiver a module with weights even when a library built
       it (`instantiate(config.model)`);
     - in a loop that trains, after its training step, an `if step % N == 0:` block runs a module
@@ -174,6 +176,11 @@ class EvaluationWithGradients(Rule):
       branch with gradients on: the other phases record graphs nobody uses (medium). The fix
       wraps the statements from the first forward pass to the end of the loop's body in
       `with torch.set_grad_enabled(phase == "train"):`, as PyTorch's fine-tuning tutorial does;
+    - likewise a loop whose body compares one variable with `"train"` and with an evaluation
+      phase or a forward-only mode (`to_do == "train"`, `to_do == "forward"`, `"valid"`,
+      `"predict"`), whatever gives it its value (a config, a parameter), and backpropagates
+      only under `if to_do == "train":`: the fix enables gradients with
+      `torch.set_grad_enabled(to_do == "train")`;
     - in a function that steps an optimizer, the statements after the last update of a block whose
       forward passes only give values (test-time adaptation's accuracy after each batch's
       adaptation steps): with the confidence the function's own evidence gives when its name says
@@ -271,8 +278,12 @@ class EvaluationWithGradients(Rule):
     keep it for a later update, so a rollout calling it is not reported, even when nothing
     backpropagates that container. `super().method(x)` and `Base.method(self, x)` are not followed.
     A module of no known class (built by a loader or a registry) is not reported in a project whose
-    imported modules define a `forward` that calls `torch.autograd.grad` (a learned potential's
-    forces): it may be one of those, which cannot be evaluated without gradients. Calling a module
+    imported modules, or the files the run checks, define a `forward` that calls
+    `torch.autograd.grad` (a learned potential's forces): it may be one of those, which cannot be
+    evaluated without gradients (a file checked alone does not see such a module elsewhere in
+    the project). A method called on a module of no known class is looked for in the files beside
+    the caller's module on disk when the run does not check them (flake8 and an editor check one
+    file at a time), as in a run of the whole project. Calling a module
     counts as training when its `forward`, or a hook its base class's `forward` calls and the class
     overrides (a test-time adaptation step), reaches a backward pass or an optimizer step for the
     literal arguments given; any other side effect of a call is not read.

@@ -18,8 +18,8 @@ def register(rule: R) -> R:
 
 def all_rules() -> list[type[Rule]]:
     """Every rule, sorted by code (importing the rule modules registers them)."""
-    from . import (ng1, ng1_targets, ng2, ng2_cut, ng2_leaks, ng2_losses, ng2_modules, ng2_optim, ng2_trained,  # noqa: F401
-                   ng3_concurrency, ng3_contexts, ng3_leaks, ng4)
+    from . import (ng1, ng1_targets, ng2, ng2_cut, ng2_detached, ng2_leaks, ng2_losses, ng2_modules,  # noqa: F401
+                   ng2_optim, ng2_trained, ng3_concurrency, ng3_contexts, ng3_leaks, ng4)
     return [_RULES[code] for code in sorted(_RULES)]
 
 

@@ -235,8 +235,9 @@ def thread_records_graph(before: RunRecord) -> Verdict:
 
 
 def module_gets_no_gradient(before: RunRecord) -> Verdict:
-    """NG208 and NG210: training runs without an error, but a trained module gets no gradient
-    (it runs under no_grad, or its output only reaches the loss through a forward pass that does):
+    """NG208, NG210 and NG211: training runs without an error, but a trained module gets no gradient
+    (it runs under no_grad, or its output only reaches the loss through a forward pass that does,
+    or through a loss that is detached):
     main() returns the parameters' gradients after training, some of them None, the others present."""
     if before.error:
         return ["main() of the original raises %s" % _first_line(before.error)], []
@@ -254,6 +255,7 @@ CLAIMS: Dict[str, Claim] = {
     "NG208": module_gets_no_gradient,
     "NG209": backward_without_graph,
     "NG210": module_gets_no_gradient,
+    "NG211": module_gets_no_gradient,
     "NG307": thread_records_graph,
 }
 
