@@ -2472,3 +2472,25 @@ def test_a_detached_loss_summed_into_the_loss_changes_its_value_and_no_gradient(
     assert torch.equal(detached_trunk, trunk.weight.grad) and detached_projector is None
     kept_trunk, kept_projector = grads(detach=False)
     assert kept_projector is not None and not torch.allclose(kept_trunk, detached_trunk)
+
+
+def test_a_discriminator_run_on_a_detached_fake_gives_the_generator_no_gradient():
+    """NG211 (a detached input): in a generator step, `netD(fake.detach())` has a graph through
+    the discriminator only: the generator's gradient is that of the other terms, and the
+    discriminator, which the generator's optimizer does not step, is all the term reaches."""
+    torch.manual_seed(0)
+    generator, discriminator = nn.Linear(4, 6), nn.Linear(6, 1)
+    z, real = torch.randn(5, 4), torch.randn(5, 6)
+
+    def generator_grad(detach: bool):
+        generator.zero_grad(set_to_none=True)
+        fake = generator(z)
+        scores = discriminator(fake.detach() if detach else fake)
+        (nn.functional.softplus(-scores).mean() + nn.functional.l1_loss(fake, real)).backward()
+        return generator.weight.grad.clone()
+
+    detached = generator_grad(detach=True)
+    generator.zero_grad(set_to_none=True)
+    nn.functional.l1_loss(generator(z), real).backward()
+    assert torch.equal(detached, generator.weight.grad)
+    assert not torch.allclose(generator_grad(detach=False), detached)

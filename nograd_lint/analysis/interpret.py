@@ -270,6 +270,11 @@ class ScopeResult:
     # loss that carries a graph, detached (`criterion(out_s, out_t).detach() * beta`); the id is
     # in the `dropped` of what it is summed into, where it is a constant term
     detached_losses: dict = dataclasses.field(default_factory=dict)
+    # id(call node) -> (CallFact, its Token, the ids of the forward passes whose graph its input had
+    # and lost to a `.detach()`): a module run with gradients on, on an input that carries no
+    # graph but those it lost (`netD(fake.detach())`); the id is in the `fed_without_grad` of what
+    # it computes
+    detached_feeds: dict = dataclasses.field(default_factory=dict)
 
     @property
     def backwards(self) -> list:
@@ -833,7 +838,8 @@ class Interpreter:
             left = self.value(node.left, env, depth + 1)
             right = self.value(node.right, env, depth + 1)
             if left.kind is Kind.PYTHON and right.kind is Kind.PYTHON:
-                return PYTHON
+                dropped = left.dropped | right.dropped  # `0.1 * aux.item()`: a constant term, followed
+                return PYTHON.but(dropped=dropped) if dropped else PYTHON
             if isinstance(node.operator, _SAVING_OPERATORS):
                 self.note_inference_operand(node, (node.left, left), (node.right, right))
                 self.note_weighed((left, right))
@@ -1596,6 +1602,8 @@ class Interpreter:
         if method in PYTHON_METHODS:
             if method in VALUE_READS:  # `.size()`, `.numel()` read the shape, not the values
                 self.read_values(receiver)
+            if method == "item":  # `ce + aux.item()`: a number, a constant term like a detached loss
+                return self.constant_of_a_loss(fact, receiver, PYTHON)
             return PYTHON
         if method in GRAPHLESS_DRAWS and isinstance(receiver.ref, str) and receiver.ref.startswith(DISTRIBUTIONS):
             return self.index_values(node, receiver)  # `dist.sample()`: drawn from the values, no graph
@@ -1611,11 +1619,7 @@ class Interpreter:
             # a view of an inference tensor is one
             detached = NO_GRAPH.but(inference=receiver.inference, params=receiver.params,
                                     detached=receiver.sources | receiver.detached)
-            if method == "detach" and receiver.is_loss and receiver.graph is not Graph.NO and receiver.sources \
-                    and not _read_undetached_beside(fact):
-                self.result.detached_losses[id(fact.node)] = (fact, receiver.sources)
-                detached = detached.but(dropped=receiver.dropped | {id(fact.node)})
-            return detached
+            return self.constant_of_a_loss(fact, receiver, detached) if method == "detach" else detached
         if method in NEW_TENSOR_METHODS:  # `q.new_zeros(n)`: a new tensor of q's dtype and device
             return NO_GRAPH
         if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
@@ -1708,6 +1712,12 @@ class Interpreter:
         token.runs = (runs,) if runs is not None else ()
         output = Value(Kind.TENSOR, Graph.YES, args.sources | {token.id}, args.params, detached=args.detached,
                        fed_without_grad=args.fed_without_grad, is_loss=self.returns_a_loss(own))
+        if (args.detached and not args.sources and (state is None or state.mode is Mode.ENABLED)
+                and not self.model.forward_off(module)):
+            # `netD(fake.detach())`: what the module gives carries none of the detached graphs, and
+            # no other graph than its own
+            self.result.detached_feeds[id(fact.node)] = (fact, token, args.detached)
+            output = output.but(fed_without_grad=output.fed_without_grad | {id(fact.node)})
         if own is not None:
             output = self.cut_by_forward(fact, own, module, arguments, output)
             output = self.plain_parts(own, output)
@@ -2268,6 +2278,16 @@ class Interpreter:
                           dropped=dropped, is_loss=True,
                           detached=frozenset().union(result.detached, *(v.detached for _, v in arguments)),
                           fed_without_grad=frozenset().union(*(v.fed_without_grad for _, v in arguments)))
+
+    def constant_of_a_loss(self, fact: CallFact, receiver: Value, constant: Value) -> Value:
+        """`constant`, what `.detach()` or `.item()` gives of `receiver`: when that is a loss that
+        carries a graph, the call is remembered (`ScopeResult.detached_losses`) and followed into
+        the losses the constant is summed into (NG211)."""
+        if (not receiver.is_loss or receiver.graph is Graph.NO or not receiver.sources
+                or _read_undetached_beside(fact)):
+            return constant
+        self.result.detached_losses[id(fact.node)] = (fact, receiver.sources)
+        return constant.but(dropped=receiver.dropped | {id(fact.node)})
 
     def note_weighed(self, operands) -> None:
         """Operands of a product or a loss: a term cut from a graph (`fed_without_grad`) that meets

@@ -226,11 +226,13 @@ def _flag(node: Optional[cst.BaseExpression]) -> Optional[bool]:
 
 
 def stepping(model: ModuleModel, root: Optional[FunctionInfo], path: list,
-             spelled: str) -> Optional[tuple[OptimizerBuild, CallFact]]:
+             spelled: str, only=None) -> Optional[tuple[OptimizerBuild, CallFact]]:
     """An optimizer step of the path (`(function, ScopeResult)` pairs, from `root`) whose
-    optimizer holds the parameters of `spelled`."""
+    optimizer holds the parameters of `spelled` (`only`: the steps it keeps, of those)."""
     for function, result in path:
         for call in result.training:
+            if only is not None and not only(call):
+                continue
             name = stepped_optimizer(call)
             build = build_named(model, root, function, name) if name is not None else None
             if build is None and name is not None and function is root:

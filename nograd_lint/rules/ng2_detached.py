@@ -1,5 +1,6 @@
-"""NG211: a loss detached before it is added to the loss a backward pass differentiates: the term
-is a constant there, and the module whose graph it had gets no gradient from it."""
+"""NG211: a loss made a constant (`.detach()`, `.item()`) before it is added to the loss a backward
+pass differentiates, or a term computed on a detached input by a module no optimizer of the step
+trains: the term trains nothing."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -7,7 +8,7 @@ from typing import Iterable
 from ..analysis.gradmode import FileAnalysis
 from ..analysis.lattice import Graph
 from ..analysis.summaries import model_of
-from ..analysis.trainable import stepped_optimizer
+from ..analysis.trainable import build_named, stepped_optimizer, stepping
 from ..diagnostics import Confidence
 from ..io.config import Settings
 from .base import Finding, Rule
@@ -20,13 +21,23 @@ from .registry import register
 class DetachedLossTerm(Rule):
     """
     ## What it does
-    Finds a loss that carries the graph of a module's forward pass, detached (`.detach()`) and
-    then summed into the loss that a backward pass differentiates, when that function trains the
+    Finds a loss that carries the graph of a module's forward pass, made a constant (`.detach()`,
+    or a Python number with `.item()`) and then summed into the loss that a backward pass
+    differentiates, when that function trains the
     module: an optimizer stepped there holds its parameters, or the backward pass also reaches
     the module's graph through the other terms and an optimizer is stepped after it. An
     attention-distillation term written
     `criterion(student_maps, teacher_maps).detach() * beta` and added to the classification
     loss, an auxiliary head's loss detached "to save memory" before it joins the total.
+
+    Also a module run with gradients on, on an input detached from the graph of a module that
+    an optimizer stepped in the function trains (and carrying no other graph), whose output
+    reaches the backward pass, when no
+    optimizer stepped after that backward pass (before the next one) holds the module run: a
+    generator step that scores `netD(fake.detach())`. The term has a graph through the
+    discriminator only, which this step does not train, and none back to the generator: it
+    trains nothing. (The discriminator's own step detaches the fake on purpose: its optimizer
+    steps the discriminator.)
 
     ## Why is this bad
     A detached tensor is a constant to autograd. Added to a loss, it changes the value that is
@@ -50,6 +61,8 @@ class DetachedLossTerm(Rule):
     ```python
     loss = F.cross_entropy(logits, y) + beta * attention_loss(maps_s, maps_t.detach())
     ```
+    and, in a generator step, `netD(fake)` (the discriminator's parameters get gradients that
+    its own step zeroes first; freeze it with `requires_grad_(False)` to skip them).
 
     ## Fix safety
     There is no automatic fix: which input the stop-gradient belongs to (or whether the term
@@ -58,19 +71,23 @@ class DetachedLossTerm(Rule):
     ## Known limits
     The loss must be computed in sight, in the function that runs the backward pass, by a loss
     the analysis knows as one (a `torch.nn.functional` loss, a loss module, a project function
-    or module that returns one), and detached with `.detach()` (not `.data`, `.item()` or
-    `float(...)`, which also make a constant). The module whose graph it had must be trained in
+    or module that returns one), and made a constant with `.detach()` or `.item()` (not `.data`
+    or `float(...)`, which do so too). The module whose graph it had must be trained in
     that function (see above); which parameters an optimizer given to the function holds is not
     always known, so a module the backward pass reaches counts as trained when any optimizer is
     stepped after it. A
     detached loss that then weighs, or is the target of, what may carry a graph (an uncertainty
     weight, a loss's target) is a constant on purpose: not reported; nor `loss - loss.detach()`,
     a shift that keeps the gradient (a name detached and read as it is in the same statement).
+    A module run on a detached input is reported only when the optimizers stepped after the
+    backward pass are built in sight and none may hold it (one built over `self`, or over an
+    object the module belongs to, may); the detached graph must be recorded in the same function
+    (a fake stored in a field by another method, `self.fake.detach()`, is not followed).
     """
 
     code = "NG211"
     name = "detached-loss-term"
-    summary = "A loss is detached before it is added to the loss that is backpropagated, so it trains nothing."
+    summary = "A loss term is cut from the trained graph by `.detach()` or `.item()` before the backward pass, so it trains nothing."
     fix_availability = "none"
 
     @classmethod
@@ -81,7 +98,7 @@ class DetachedLossTerm(Rule):
         model = model_of(analysis)
         reported: set[int] = set()
         for result in model.all_results():
-            if not result.detached_losses:
+            if not result.detached_losses and not result.detached_feeds:
                 continue
             for call, value in result.backwards:
                 if value.graph is Graph.NO:
@@ -99,11 +116,54 @@ class DetachedLossTerm(Rule):
                     reported.add(key)
                     spelled, optimizer = trained
                     yield Finding(fact.node, (
-                        f"`{code_of(analysis, fact.node, 40)}` detaches a loss that carries the graph of `{spelled}`, "
-                        f"and it is summed into the loss that `{code_of(analysis, call.node, 30)}` differentiates: "
+                        f"`{code_of(analysis, fact.node, 40)}` makes a constant of a loss that carries the graph of "
+                        f"`{spelled}`, and it is summed into the loss that `{code_of(analysis, call.node, 30)}` differentiates: "
                         f"a detached term is a constant there, so it gives `{spelled}` (trained here: "
                         f"`{optimizer}` is stepped after the backward pass) no gradient; detach the input meant as "
                         "a fixed target instead (a teacher's outputs), or drop the term"), None, Confidence.MEDIUM)
+                yield from _detached_feeds(analysis, model, result, value, call, reported)
+
+
+def _detached_feeds(analysis: FileAnalysis, model, result, value, backward, reported: set[int]) -> Iterable[Finding]:
+    """A module run with gradients on, on an input detached from the graph of a module an
+    optimizer stepped here trains, whose output reaches the backward pass, when no optimizer
+    stepped here holds the module run: the term trains nothing (a generator's adversarial loss
+    computed on `netD(fake.detach())`)."""
+    after = model.call_order.get(id(backward.node), 0)
+    keys = sorted(value.fed_without_grad & result.detached_feeds.keys() - result.weighed - reported,
+                  key=lambda key: model.call_order.get(key, 0))
+    for key in keys:
+        fact, token, carried = result.detached_feeds[key]
+        if fact.function is not result.scope or model.call_order.get(key, 0) > after or not token.runs:
+            continue
+        trained = trained_producer(model, result, carried)
+        consumer = token.runs[0]
+        if trained is None or consumer == trained[0] or _stepped_over(model, result, consumer, trained[1], backward):
+            continue
+        reported.add(key)
+        spelled, optimizer = trained
+        yield Finding(fact.node, (
+            f"`{code_of(analysis, fact.node, 40)}` runs `{consumer}` on a tensor detached from the graph of "
+            f"`{spelled}`, and its output reaches `{code_of(analysis, backward.node, 30)}`: no gradient flows back "
+            f"to `{spelled}`, which `{optimizer}` trains, and no optimizer stepped here holds `{consumer}`, so the "
+            f"term trains nothing; pass the tensor undetached (freeze `{consumer}` with `requires_grad_(False)` if "
+            "it must not change)"), None, Confidence.MEDIUM)
+
+
+def _stepped_over(model, result, spelled: str, optimizer: str, backward) -> bool:
+    """May an optimizer stepped after the backward pass (before the next one) hold the parameters
+    of `spelled`? Yes when one holds them, or when the optimizer that holds the producer's is
+    built over an object that may contain it (`self`, or `spelled`'s owner), or is not built in
+    sight."""
+    order = model.call_order
+    start = order.get(id(backward.node), 0)
+    later = [order.get(id(call.node), 0) for call, _ in result.backwards if order.get(id(call.node), 0) > start]
+    end = min(later, default=None)
+    if stepping(model, result.scope, [(result.scope, result)], spelled,
+                only=lambda call: order.get(id(call.node), 0) > start and (end is None or order.get(id(call.node), 0) < end)):
+        return True
+    build = build_named(model, result.scope, result.scope, optimizer)
+    return build is None or any(spelled.startswith(module + ".") or module == "self" for module in build.modules)
 
 
 def _trained_here(result, value, carried: frozenset):

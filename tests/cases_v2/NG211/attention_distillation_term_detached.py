@@ -3,7 +3,8 @@ feature maps are detached before they join the classification loss, so the term 
 about gives the student no gradient (the stop-gradient belonged on the teacher's maps). The
 optimizer is built by the caller and handed in; the backward pass reaches the student's graph
 through the classification loss and the optimizer is stepped after it: the student is trained
-here. NG211 at each detached loss."""
+here. Also a multitask model's depth loss detached before the total, and a generator's
+adversarial term added as a Python number (`.item()`). NG211 at each."""
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
@@ -55,3 +56,13 @@ class MultiTask(nn.Module):
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
+
+
+def adversarial_step(generator, discriminator, optimizer, x, y):
+    out = generator(x)
+    adversarial = F.binary_cross_entropy_with_logits(discriminator(out), torch.ones(len(x), 1))
+    loss = F.l1_loss(out, y) + 0.01 * adversarial.item()  # expect: NG211@39
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+    return loss.item(), adversarial.item()
