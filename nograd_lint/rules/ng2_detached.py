@@ -103,13 +103,8 @@ class DetachedLossTerm(Rule):
             for call, value in result.backwards:
                 if value.graph is Graph.NO:
                     continue  # nothing has a graph: NG201's (the backward pass raises)
-                after = model.call_order.get(id(call.node), 0)
-                keys = sorted(value.dropped & result.detached_losses.keys() - result.weighed - reported,
-                              key=lambda key: model.call_order.get(key, 0))
-                for key in keys:
+                for key in _marks_before(model, result, value.dropped, result.detached_losses, call, reported):
                     fact, carried = result.detached_losses[key]
-                    if fact.function is not result.scope or model.call_order.get(key, 0) > after:
-                        continue
                     trained = trained_producer(model, result, carried) or _trained_here(result, value, carried)
                     if trained is None:
                         continue
@@ -129,12 +124,9 @@ def _detached_feeds(analysis: FileAnalysis, model, result, value, backward, repo
     optimizer stepped here trains, whose output reaches the backward pass, when no optimizer
     stepped here holds the module run: the term trains nothing (a generator's adversarial loss
     computed on `netD(fake.detach())`)."""
-    after = model.call_order.get(id(backward.node), 0)
-    keys = sorted(value.fed_without_grad & result.detached_feeds.keys() - result.weighed - reported,
-                  key=lambda key: model.call_order.get(key, 0))
-    for key in keys:
+    for key in _marks_before(model, result, value.fed_without_grad, result.detached_feeds, backward, reported):
         fact, token, carried = result.detached_feeds[key]
-        if fact.function is not result.scope or model.call_order.get(key, 0) > after or not token.runs:
+        if not token.runs:
             continue
         trained = trained_producer(model, result, carried)
         consumer = token.runs[0]
@@ -148,6 +140,15 @@ def _detached_feeds(analysis: FileAnalysis, model, result, value, backward, repo
             f"to `{spelled}`, which `{optimizer}` trains, and no optimizer stepped here holds `{consumer}`, so the "
             f"term trains nothing; pass the tensor undetached (freeze `{consumer}` with `requires_grad_(False)` if "
             "it must not change)"), None, Confidence.MEDIUM)
+
+
+def _marks_before(model, result, marks: frozenset, table: dict, backward, reported: set[int]) -> list[int]:
+    """The keys of `table` among a value's `marks`, neither weighed nor reported, of calls of the
+    scope made before the backward pass, in call order."""
+    order = model.call_order
+    after = order.get(id(backward.node), 0)
+    return [key for key in sorted(marks & table.keys() - result.weighed - reported, key=lambda k: order.get(k, 0))
+            if table[key][0].function is result.scope and order.get(key, 0) <= after]
 
 
 def _stepped_over(model, result, spelled: str, optimizer: str, backward) -> bool:
