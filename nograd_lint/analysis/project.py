@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Callable, Iterator, NamedTuple, Optional, Union
 
 from ..io.bare_trees import bare_or_none
+from ..io.config import DEFAULT_EXCLUDES
 from ..io.notebooks import Notebook, NotebookError, is_notebook
 from ..io.requirements import TorchFloor, declared_floor, metadata_files
 from ..io.sources import (LegacySyntax, SourceError, compile_quietly, decode_unknown_cookie, digest, parse,
@@ -128,9 +129,9 @@ def _imported_in_folder(folder: Path) -> frozenset:
 
 
 LISTING = os.sep + "*.py"  # a probe of a folder's listing: `folder/*.py` (see `path_kind`)
-# folders never walked for the project's sources: tools' caches, environments, builds
-SKIPPED_FOLDERS = frozenset({".git", ".hg", ".svn", ".venv", "venv", ".tox", ".nox", "build", "dist", "node_modules",
-                             "__pycache__", "site-packages"})
+# folders never walked for the project's sources: those a run never checks (tools' caches,
+# environments, builds)
+SKIPPED_FOLDERS = frozenset(DEFAULT_EXCLUDES)
 
 
 def path_kind(path: Union[str, Path]) -> str:
