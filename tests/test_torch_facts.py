@@ -2494,3 +2494,12 @@ def test_a_discriminator_run_on_a_detached_fake_gives_the_generator_no_gradient(
     nn.functional.l1_loss(generator(z), real).backward()
     assert torch.equal(detached, generator.weight.grad)
     assert not torch.allclose(generator_grad(detach=False), detached)
+
+
+def test_the_tensor_method_names_are_those_of_torch_tensor():
+    """NG101: a method of one of these names, on a value of unknown kind, is not guessed to be a
+    project class's (`model.predict(x)` may be; `x.view(n)` never)."""
+    public = {name for name in dir(torch.Tensor) if not name.startswith("_")}
+    assert public == set(knowledge.TENSOR_METHODS)
+    assert {"view", "detach", "sum", "backward", "register_hook"} <= knowledge.TENSOR_METHODS
+    assert not {"predict", "act", "scoring_function"} & knowledge.TENSOR_METHODS

@@ -461,6 +461,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         confidence = Confidence.MEDIUM  # the user said this name evaluates
     if not evaled and confidence > Confidence.LOW and _framework_template_method(model, function):
         confidence = Confidence(confidence - 1)
+    if confidence is Confidence.HIGH and not evaled and all(id(t.call.node) in result.guessed for t in tokens):
+        confidence = Confidence.MEDIUM  # at most: each pass is a method guessed by its name and its receiver's
     if confidence > Confidence.LOW and _shape_check(model, function, tokens):
         if dead_loop:  # not batches: each model built in the loop's list, run once
             evidence = [e for e in evidence if e != EVERY_BATCH_DROPPED]

@@ -267,8 +267,10 @@ class ScopeResult:
     # the ids of `detached_losses` met that way: an uncertainty weight, a loss's target)
     weighed: set = dataclasses.field(default_factory=set)
     # id(`.detach()` call) -> (CallFact, the ids of the forward passes whose graph the loss had): a
-    # loss that carries a graph, detached (`criterion(out_s, out_t).detach() * beta`); the id is
-    # in the `dropped` of what it is summed into, where it is a constant term
+    # loss that carries a graph, detached (`criterion(out_s, out_t).detach() * beta`), or id(loss
+    # call) -> (CallFact, the ids of the passes its inputs were detached from) for a loss computed
+    # on detached tensors alone (`memory_loss(features.detach(), labels)`); the id is in the
+    # `dropped` of what it is summed into, where it is a constant term
     detached_losses: dict = dataclasses.field(default_factory=dict)
     # id(call node) -> (CallFact, its Token, the ids of the forward passes whose graph its input had
     # and lost to a `.detach()`): a module run with gradients on, on an input that carries no
@@ -331,6 +333,7 @@ class Interpreter:
         self.calls: dict[int, CallFact] = model.calls_by_node
         self.facts: dict = model.facts_by_node
         self.ducks = model.duck_modules(scope)
+        self._deriving: set[str] = set()  # the derived tests being read (see `constant_test`)
         self._next_token = len(self.result.tokens)
         self._comprehension = 0
         self._parameters = set(_parameter_names(scope)) if scope is not None else set()
@@ -558,6 +561,16 @@ class Interpreter:
             value = test.evaluated_value
         elif kind is cst.Name or kind is cst.Attribute:
             value = self.context.constant(dotted_name(test) or "")
+            derived = self.model.derived_tests(self.scope).get(test.value) if (
+                value is _MISSING and kind is cst.Name and self.scope is not None and self.context.constants
+                and test.value not in self._deriving) else None
+            if derived is not None:  # `if training:` after `training = optim is not None`
+                self._deriving.add(test.value)  # (`a = not b` and `b = not a` read each other)
+                try:
+                    known = self.constant_test(derived)
+                finally:
+                    self._deriving.discard(test.value)
+                value = _MISSING if known is None else known
         elif kind is cst.Comparison and len(test.comparisons) == 1 and test.left.__class__ in (cst.Name, cst.Attribute):
             left = self.context.constant(dotted_name(test.left) or "")
             comparison = test.comparisons[0]
@@ -1160,12 +1173,15 @@ class Interpreter:
         if found is None and receiver.kind in (Kind.OBJECT, Kind.MODULE) and receiver.ref is not None:
             found = self.field(receiver.ref, func.attr.value, receiver)
             found = _inherit_mode(receiver, found) if found is not None else None
+        # a field of its own class that the class's methods treat as a module (`self.pmodel.parameters()`)
+        duck = key is not None and key == f"self.{func.attr.value}" and func.attr.value in self.model.fields_used_as_modules(self.scope)
         if found is not None and found.kind in (Kind.MODULE, Kind.FUNCTION, Kind.CLASS, Kind.OBJECT):
-            return found
+            return found.but(evidence=Evidence.DUCK) if duck and found.kind is Kind.MODULE and found.evidence < Evidence.DUCK else found
         instance = receiver.kind is Kind.OBJECT or (receiver.kind is Kind.UNKNOWN and bool(receiver.params))
-        if (found is None or found.kind is Kind.UNKNOWN) and instance and knowledge.looks_like_model(func.attr.value) \
+        if (found is None or found.kind is Kind.UNKNOWN) and instance and (duck or knowledge.looks_like_model(func.attr.value)) \
                 and not self._is_method(receiver, func.attr.value):
-            return Value(Kind.MODULE, Graph.YES, params=receiver.params, evidence=Evidence.NAME)  # `self.model(x)`
+            # `self.model(x)`, `self.pmodel(x)`
+            return Value(Kind.MODULE, Graph.YES, params=receiver.params, evidence=Evidence.DUCK if duck else Evidence.NAME)
         return None
 
     def read_values(self, value: Value, detached_only: bool = False) -> None:
@@ -1624,6 +1640,10 @@ class Interpreter:
             return NO_GRAPH
         if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
             return self.computed(node, receiver)  # `labels.type_as(scores)`: only the receiver's graph
+        if receiver.kind is Kind.UNKNOWN and not receiver.sources:
+            resolved = self.unknown_object_method(fact, receiver, args, arguments, key)
+            if resolved is not None:
+                return resolved
         if receiver.kind in (Kind.OBJECT, Kind.UNKNOWN) and arguments and fact.receiver is not None and args.sources:
             root = root_name(fact.receiver)  # `merger.aggregate(outputs)`: the object may keep what it is given
             if root is not None and root in env and root not in ("self", "cls") and self.is_local(root):
@@ -1761,6 +1781,35 @@ class Interpreter:
         return output.but(elements=tuple(
             (PYTHON if part.kind is Kind.PYTHON else NO_GRAPH) if _graphless_part(part) else output
             for part in shape.elements))
+
+    def unknown_object_method(self, fact: CallFact, receiver: Value, args: Value, arguments: list,
+                              key: Optional[str]) -> Optional[Value]:
+        """`model.predict(user)` on a parameter or field of unknown value (`evaluate(model, data)`),
+        in a function named for evaluation: a method no tensor has, that the project's classes named
+        after the receiver define (`model` of an `ImplicitFactorizationModel`, `agent` of a
+        `SACAgent`; see `ModuleModel.methods_of_classes_named`). When every one of them runs a
+        forward pass and none trains, the call is one of them (a guess by name: no caller's
+        evidence); otherwise nothing is said."""
+        method = fact.method
+        if (key is None or key in ("self", "cls") or fact.qualified is not None or method.startswith("__")
+                or method in knowledge.TENSOR_METHODS or method in knowledge.STRING_METHODS
+                or not (key.startswith("self.") or key.partition(".")[0] in self._parameters)):
+            return None  # (a local made by a library's call, `f = open(path)`, is no model of the project)
+        if self.scope is None or not knowledge.is_evaluation_name(self.scope.name):
+            return None  # (only in evaluation code by its name: a file with none is not read for it, see prefilter.py)
+        word = _receiver_word(key)
+        candidates = self._of_other_classes(self.model.methods_of_classes_named(word, method), key) if word else ()
+        candidates = tuple(one for one in candidates if one.class_name is not None)
+        if not candidates or not all(_named_with(word, one) for one in candidates):
+            return None
+        summaries = [self.model.summary_of(one) for one in candidates]
+        if any(summary is None or summary.result.training or not summary.runs_forward for summary in summaries):
+            return None
+        self.result.guessed.add(id(fact.node))
+        module = receiver.but(kind=Kind.MODULE, evidence=Evidence.DUCK)
+        if len(candidates) == 1:
+            return self.project_call(fact, candidates[0], arguments, bound_self=module, as_caller=False)
+        return self.one_of(fact, module, args, arguments, method, candidates)
 
     def several_methods(self, fact: CallFact, module: Value, args: Value, arguments: list, methods: tuple) -> Optional[Value]:
         """A call of a method several classes define (two or more), on a module of unknown class.
@@ -2014,6 +2063,8 @@ class Interpreter:
             result = self.cut_by_callee(fact, function, params, result, constants)
         if shape.is_loss and result.kind in (Kind.TENSOR, Kind.UNKNOWN) and result.graph is not Graph.NO:
             result = result.but(is_loss=True)  # `return F.mse_loss(a, b)`: what the call gives is a loss
+        if shape.is_loss or knowledge.LOSS_CALLEE.search(function.name):  # `memory.memory_loss(f.detach(), y)`
+            result = result.but(dropped=result.dropped | self.loss_of_detached(fact, arguments, result))
         return result
 
     def cut_by_callee(self, fact: CallFact, function: FunctionInfo, params: dict, result: Value,
@@ -2274,6 +2325,7 @@ class Interpreter:
         if fed and result.graph is Graph.NO and not self.disabled(self.state(node)):
             self.result.gradless_losses[id(node)] = fed
             dropped = dropped | {id(node)}  # followed into the losses it is summed into
+        dropped = dropped | self.loss_of_detached(self.calls.get(id(node)), arguments, result)
         return result.but(sources=sources, params=result.params | frozenset().union(*(v.params for _, v in arguments)),
                           dropped=dropped, is_loss=True,
                           detached=frozenset().union(result.detached, *(v.detached for _, v in arguments)),
@@ -2288,6 +2340,19 @@ class Interpreter:
             return constant
         self.result.detached_losses[id(fact.node)] = (fact, receiver.sources)
         return constant.but(dropped=receiver.dropped | {id(fact.node)})
+
+    def loss_of_detached(self, fact: Optional[CallFact], arguments: list, result: Value) -> frozenset:
+        """The id of a loss call computed with gradients on but on detached tensors alone
+        (`memory_loss(features.detach(), labels.detach())`), which is then a constant: remembered
+        (`ScopeResult.detached_losses`) and followed into the losses it is summed into (NG211)."""
+        if fact is None or result.graph is not Graph.NO or self.disabled(self.state(fact.node)):
+            return frozenset()
+        values = [value for _, value in arguments if value.kind in (Kind.TENSOR, Kind.UNKNOWN)]
+        detached = frozenset().union(*(value.detached for value in values))
+        if not detached or any(value.graph is Graph.YES for value in values):
+            return frozenset()
+        self.result.detached_losses[id(fact.node)] = (fact, detached)
+        return frozenset({id(fact.node)})
 
     def note_weighed(self, operands) -> None:
         """Operands of a product or a loss: a term cut from a graph (`fed_without_grad`) that meets
@@ -2881,6 +2946,21 @@ def root_name(node: cst.BaseExpression) -> Optional[str]:
     while node.__class__ is cst.Attribute or node.__class__ is cst.Subscript:  # by identity: see LEAF_LITERALS
         node = node.value
     return node.value if node.__class__ is cst.Name else None
+
+
+def _receiver_word(receiver: str) -> Optional[str]:
+    """The last word of a receiver's last name, digits dropped (`self.q_net2`: `net`), when it is
+    long enough to name a class by."""
+    words = knowledge.split_words(receiver.rpartition(".")[2])
+    word = words[-1].rstrip("0123456789") if words else ""
+    return word if len(word) > 2 else None
+
+
+def _named_with(word: str, method: FunctionInfo) -> bool:
+    """The method's class, or one of its bases, has `word` in its name (`model` of a
+    `TransE(Model)`, `agent` of a `DQNAgent`)."""
+    names = (method.class_name or "", *_class_names(method.class_info))
+    return any(word in knowledge.class_name_words(name) for name in names)
 
 
 def chain_root(node: Optional[cst.BaseExpression]) -> Optional[str]:

@@ -11,6 +11,8 @@ import os
 import re
 from typing import Sequence
 
+from .tensor_api import TENSOR_METHODS  # noqa: F401  (torch facts read with the others)
+
 
 class GradContext(str, enum.Enum):
     """The torch callables that change the gradient mode."""
@@ -425,6 +427,11 @@ def split_words(name: str) -> list[str]:
     """Split `evaluateModel`/`run_validation` into lower-case words."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return [word.lower() for word in spaced.split("_") if word]
+
+
+def class_name_words(name: str) -> list[str]:
+    """Split a class's name into lower-case words, acronyms apart (`SACAgent`: sac, agent)."""
+    return split_words(re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name))
 
 
 COUNT_PREFIXES = frozenset({"n", "num", "nb", "number", "cnt", "count"})

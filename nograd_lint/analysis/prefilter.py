@@ -100,6 +100,10 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
     if not found["forward"] and scan.evaluation_named and any(
             not name.startswith(_UNITTEST_METHODS) for name in scan.called_fields - scan.defined):
         found["forward"] = True  # `self.denoiser(x)` beside `def inference_step`: a field called, no method of the file
+    if not found["forward"] and scan.evaluation_named and any(
+            (root == "self" or root in scan.parameters) and _may_be_a_project_method(method)
+            for root, method in scan.object_methods):
+        found["forward"] = True  # `self.agent.act(obs)` beside `def evaluate`: a project class's method may run one
     if scan.loops and (found["forward"] or found["loss"]):
         found["accumulation"] = _accumulates_graph(scan)
     if any(word in text for word in GRAD_WORDS):  # else no grad-mode context can be in sight
@@ -120,6 +124,8 @@ class _FileScan:
     assigns: list = dataclasses.field(default_factory=list)  # (names bound, value)
     defined: set = dataclasses.field(default_factory=set)  # names of the file's functions and methods
     called_fields: set = dataclasses.field(default_factory=set)  # `x` of each `self.x(...)`
+    object_methods: set = dataclasses.field(default_factory=set)  # `act` of `agent.act(...)`, `self.agent.act(...)`
+    parameters: set = dataclasses.field(default_factory=set)  # the names of the file's functions' parameters
     evaluation_named: bool = False  # a function named for evaluation (`predict`, `inference_step`)
 
 
@@ -142,6 +148,8 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
             func = node.func
             if type(func) is ast.Attribute and type(func.value) is ast.Name and func.value.id == "self":
                 scan.called_fields.add(func.attr)
+            elif type(func) is ast.Attribute and (root := _root(func.value)) is not None:
+                scan.object_methods.add((root, func.attr))  # `agent.act(obs)`, `self.agent.act(obs)`
             if type(func) is ast.Attribute and (func.attr in MODULE_ONLY_METHODS or func.attr in (
                     knowledge.EVAL_METHOD, knowledge.TRAIN_METHOD)):
                 scan.modules.add(_dotted(func.value))
@@ -150,6 +158,7 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
             scan.assigns.append(({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, node.value))
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             scan.defined.add(node.name)
+            scan.parameters.update(arg.arg for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs))
             if is_evaluation_name(node.name, evaluation_names):
                 found["evaluation"] = scan.evaluation_named = True
             elif node.name in _OVERRIDE_NAMES:
@@ -170,6 +179,19 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
         elif kind is ast.ClassDef and (knowledge.names_a_loss(node.name) or any(
                 knowledge.names_a_loss(_dotted(base) or "") for base in node.bases)):
             found["loss_class"] = True
+
+
+def _root(node: ast.AST) -> Optional[str]:
+    """The name an attribute chain starts from (`self` of `self.agent.policy`), None for another expression."""
+    while type(node) is ast.Attribute:
+        node = node.value
+    return node.id if type(node) is ast.Name else None
+
+
+def _may_be_a_project_method(method: str) -> bool:
+    """A method name the analysis may resolve to a project class's on a value of unknown kind
+    (see `Interpreter.unknown_object_method`): no tensor's or string's, no special method."""
+    return not (method.startswith("__") or method in knowledge.TENSOR_METHODS or method in knowledge.STRING_METHODS)
 
 
 def _call_signals(node: ast.Call, found: dict) -> None:

@@ -35,6 +35,7 @@ from .gradgate import GradGate, import_statements, resolve_relative, statements
 from .prefilter import text_signals
 from .deferred import deferral
 from .gradmode import FileAnalysis, FunctionInfo, analyze
+from .knowledge import class_name_words
 from .lattice import Value
 
 ROOT_MARKERS = ("pyproject.toml", "setup.py", "setup.cfg", ".git")
@@ -160,6 +161,8 @@ def folder_listing(folder: Path) -> str:
 
 
 _DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
+# `class TransE(Model):`: the class's name and the last names of its bases (ASCII ones)
+_CLASS = re.compile(rb"^[ \t]*class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:", re.M)
 # `torch.autograd.grad(energy, pos, ...)`, or `grad(...)` imported from `torch.autograd`
 _INPUT_GRADIENT = re.compile(rb"\bautograd\.grad\s*\(|from\s+torch\.autograd\s+import\s[^\n]*\bgrad\b")
 
@@ -168,6 +171,7 @@ class TextFacts(NamedTuple):
     """What a module's text says, read without parsing it."""
 
     defined: frozenset  # the (ASCII) names it defines a function of: `def name(`
+    class_words: frozenset  # the lower-case words of its classes' names and bases' (`TransE(Model)`: trans, e, model)
     input_gradient: bool  # it may define a `forward` that takes `torch.autograd.grad`
 
 
@@ -242,6 +246,7 @@ class Project:
         self._floor: Optional[tuple] = None  # (stamps of the metadata files, the torch floor they declare)
         self._grad_texts: dict = {}  # module path -> (its stamp, `_grad_text`)
         self._text_facts: dict = {}  # module path -> (its stamp, `text_facts`)
+        self._text_stamps: dict = {}  # module path -> its stamp this run (see `text_facts`)
         self._crawled: set[Path] = set()  # folders of files whose package root was looked for
         self._walked: dict[Path, tuple] = {}  # folder -> (the Python files below it, its folders' listings), this run
         self.prepassed: dict[Path, Prepass] = {}  # a run's files: the pre-pass's trees, until built
@@ -384,6 +389,7 @@ class Project:
         up on disk again."""
         self._replaced.clear()
         self._walked.clear()
+        self._text_stamps.clear()
         self.forget_paths()
 
     def forget_paths(self) -> None:
@@ -730,7 +736,9 @@ class Project:
         """What the text of the module at `path` says without parsing it (see `TextFacts`), read
         once per version on disk; None when it cannot be read. `note`: a read of the work that
         asks (what it decides changes with the text)."""
-        stamp = _stamp(path)
+        stamp = self._text_stamps.get(path)
+        if stamp is None:  # (once a run: a run reads each module's text as it was when it started)
+            stamp = self._text_stamps[path] = _stamp(path)
         known = self._text_facts.get(path)
         if known is None or known[0] != stamp:
             try:
@@ -739,6 +747,7 @@ class Project:
                 facts = None
             else:
                 facts = TextFacts(frozenset(found.decode("ascii") for found in _DEFINED.findall(data)),
+                                  _class_words(data),
                                   b"autograd" in data and b"def forward" in data and _INPUT_GRADIENT.search(data) is not None)
             known = self._text_facts[path] = (stamp, facts)
         if note:
@@ -808,6 +817,15 @@ class Project:
                 reads.probes.update(entry.used.probes)
                 pending.extend(entry.used.entries)
         return reads
+
+
+def _class_words(data: bytes) -> frozenset:
+    """The words of the names of the classes a text defines, and of their bases' last names."""
+    words: set[str] = set()
+    for name, bases in _CLASS.findall(data):
+        for one in (name, *re.findall(rb"(\w+)\s*(?:,|$)", bases)):
+            words.update(class_name_words(one.decode("ascii", "replace")))
+    return frozenset(words)
 
 
 def _digest_on_disk(path: Path) -> Optional[str]:

@@ -31,8 +31,8 @@ from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, 
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
                         is_project_function, is_project_functions, parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
-from .treewalk import child_pusher, is_detached, iter_nodes
-from .syntax import ends_in_raise, is_stub
+from .treewalk import child_pusher, is_detached, iter_nodes, names_in
+from .syntax import ends_in_raise, is_stub, suite_statements
 from .unguarded import runs_unconditionally
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, of_project_classes
 
@@ -1090,12 +1090,48 @@ class ModuleModel:
             self._ducks[key] = frozenset(found)
         return self._ducks[key]
 
+    def derived_tests(self, function: FunctionInfo) -> dict:
+        """Locals the function binds once, to a test (`training = optim is not None`): name -> the
+        test, which an `if training:` asks in its stead."""
+        key = ("derived tests", id(function))
+        if key not in self._ducks:
+            counts: dict[str, int] = {}
+            tests = {}
+            for assign in self.analysis.facts_in(self.analysis.assigns, function):
+                for name in assign.targets:
+                    counts[name] = counts.get(name, 0) + 1
+                if (len(assign.targets) == 1 and assign.augmented is None and assign.value.__class__ in _TESTS):
+                    tests[next(iter(assign.targets))] = assign.value
+            # (not one that reads itself, `done = not done`: what it was before is another value)
+            self._ducks[key] = {name: test for name, test in tests.items()
+                                if counts[name] == 1 and name not in names_in(test)}
+        return self._ducks[key]
+
+    def fields_used_as_modules(self, scope: Optional[FunctionInfo]) -> frozenset[str]:
+        """The fields of a method's class that the class's methods treat as modules
+        (`self.pmodel.parameters()` in `__init__`, `self.pmodel.train()` in `train`)."""
+        owner = scope.class_name if scope is not None else None
+        if owner is None:
+            return frozenset()
+        key = ("module fields", owner)
+        if key not in self._ducks:
+            found = set()
+            for method in self.analysis.functions:
+                if method.class_name != owner:
+                    continue
+                for call in self.analysis.facts_in(self.analysis.calls, method):
+                    name = dotted_name(call.receiver) if call.method in MODULE_ONLY_METHODS and call.receiver is not None else None
+                    if name is not None and name.startswith("self.") and name.count(".") == 1:
+                        found.add(name[5:])
+            self._ducks[key] = frozenset(found)
+        return self._ducks[key]
+
     def guards(self, function: FunctionInfo) -> frozenset[str]:
         key = ("guards", id(function))
         if key not in self._ducks:
             # a parameter the body binds again (`if past is None: past = model(x)[1]` in a loop)
             # says nothing about the branches from the value callers pass
-            bound, tested = self.analysis.names_bound_in(function), _guard_parameters(function)
+            bound, tested = self.analysis.names_bound_in(function), _guard_parameters(function, self.derived_tests(function))
             self._ducks[key] = tested - bound
             rebound_key = ("rebound guards", id(function))
             self._ducks[rebound_key] = tested & bound  # see `tested_flags`
@@ -1365,6 +1401,29 @@ class ModuleModel:
                 files = [path for path in self.project.files_defining(name, near) if path != here]
             methods = self._methods_in(name, [(path, 1) for path in files])
             self._ducks[key] = tuple(method for method in methods if not is_stub(method.node.body)) or methods
+        return self._ducks[key]
+
+    def methods_of_classes_named(self, word: str, method: str) -> tuple[FunctionInfo, ...]:
+        """The methods `method` of the project classes named with `word` (their own name or a
+        base's: `agent` of `SACAgent`) that a call on a value of unknown kind may run: in the
+        modules this one imports, else in the run's files, else in the files beside this module on
+        disk, among those whose text defines `method` and names such a class; only those are read."""
+        if self.project is None or not (method.isascii() and method.isidentifier()):
+            return ()
+        key = ("classes named", word, method)
+        if key not in self._ducks:
+            self._ducks[key] = ()
+            files = [(path, depth) for path, depth in self._imported_defining(method)] or [
+                (path, 1) for path in self.project.run_files_defining(method)]
+            if not files:
+                here = Path(os.path.abspath(self.analysis.path))
+                files = [(path, 1) for path in self.project.files_defining(method, self.project.neighbourhood(here))
+                         if str(path) != str(here)]
+            named = [(path, depth) for path, depth in files
+                     if (facts := self.project.text_facts(path)) is not None and word in facts.class_words]
+            if named:  # (an abstract stub, `raise NotImplementedError`, is not what runs when others remain)
+                methods = self._methods_in(method, named)
+                self._ducks[key] = tuple(one for one in methods if not is_stub(one.node.body)) or methods
         return self._ducks[key]
 
     def methods_defined_nearby(self, name: str) -> tuple[FunctionInfo, ...]:
@@ -1841,7 +1900,7 @@ def _callee_name(call: cst.Call) -> Optional[str]:
     return func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else None
 
 
-def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
+def _guard_parameters(function: FunctionInfo, derived: dict) -> frozenset[str]:
     """Parameters that `if` tests of the function read: flags such as `train` or `mode`, the mode
     of a module passed in (`if model.training:`), and in
     methods the attributes of `self` (`if self.opt is not None:`); parameters that say whether a
@@ -1877,6 +1936,8 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
                     test = test.left
                 if isinstance(test, cst.Name) and test.value in names:
                     found.add(test.value)
+                elif isinstance(test, cst.Name) and test.value in derived:  # `training = optim is not None`
+                    found.update(names_in(derived[test.value]) & names)
                 elif (isinstance(test, cst.Attribute) and test.attr.value == "training" and isinstance(test.value, cst.Name)
                       and test.value.value in names):
                     found.add(f"{test.value.value}.training")  # `if model.training:` (see `training_flags`)
@@ -1885,6 +1946,9 @@ def _guard_parameters(function: FunctionInfo) -> frozenset[str]:
                     found.add(f"self.{test.attr.value}")
         child_pusher(node.__class__)(node, stack.append)  # its children (the order makes no difference here)
     return frozenset(found)
+
+
+_TESTS = (cst.Comparison, cst.UnaryOperation, cst.BooleanOperation)  # what a flag is made of (`optim is not None`)
 
 
 def _boolean_parameters(function: FunctionInfo) -> set[str]:

@@ -56,7 +56,14 @@ class EvaluationWithGradients(Rule):
     whose first word is an inference verb (`predict`, `infer`, `generate`, `decode`, ...) of a
     module the code put in eval mode runs it, whichever class it is. A method called on an
     instance of one of several project classes (`policy = TD3(...)` or `DDPG(...)`, handed to
-    `eval_policy(policy, env)`) runs what each class's own method runs. A function handed to a
+    `eval_policy(policy, env)`) runs what each class's own method runs. A method called on a
+    parameter or a field of unknown value (`self.agent.act(obs)`, the agent built by a factory the
+    object is handed) runs what the project's method of that name runs when the receiver's last
+    word is a word of its class's name or of a base's (`agent` of `SACAgent`, `model` of
+    `TransE(Model)`), no tensor has such a method, and every such method runs a forward pass and
+    none trains, in a function named for evaluation; a function whose only passes are such guesses
+    is medium at most. A field its class's
+    methods treat as a module (`self.pmodel.parameters()`) is a module by that evidence. A function handed to a
     project function that calls it (a decoding step given to a beam search, a step given to a
     runner) runs its forward passes at that call, and what the call returns may carry their
     graphs. A region is reported

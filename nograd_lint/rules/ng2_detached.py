@@ -17,6 +17,9 @@ from .ng2_cut import trained_producer
 from .registry import register
 
 
+CONSTANT_MAKERS = frozenset({"detach", "item"})  # what makes a constant of a loss (else: a loss of detached inputs)
+
+
 @register
 class DetachedLossTerm(Rule):
     """
@@ -28,7 +31,10 @@ class DetachedLossTerm(Rule):
     the module's graph through the other terms and an optimizer is stepped after it. An
     attention-distillation term written
     `criterion(student_maps, teacher_maps).detach() * beta` and added to the classification
-    loss, an auxiliary head's loss detached "to save memory" before it joins the total.
+    loss, an auxiliary head's loss detached "to save memory" before it joins the total. Also a
+    loss computed with gradients on but on tensors detached from such a graph alone (a memory
+    loss `memory.memory_loss(features.detach(), labels)` against a bank of detached features):
+    it is a constant as well.
 
     Also a module run with gradients on, on an input detached from the graph of a module that
     an optimizer stepped in the function trains (and carrying no other graph), whose output
@@ -71,8 +77,9 @@ class DetachedLossTerm(Rule):
     ## Known limits
     The loss must be computed in sight, in the function that runs the backward pass, by a loss
     the analysis knows as one (a `torch.nn.functional` loss, a loss module, a project function
-    or module that returns one), and made a constant with `.detach()` or `.item()` (not `.data`
-    or `float(...)`, which do so too). The module whose graph it had must be trained in
+    or module that returns one, or whose name says loss), and made a constant with `.detach()` or
+    `.item()` (not `.data` or `float(...)`, which do so too), or computed on inputs detached with
+    `.detach()` alone. The module whose graph it had must be trained in
     that function (see above); which parameters an optimizer given to the function holds is not
     always known, so a module the backward pass reaches counts as trained when any optimizer is
     stepped after it. A
@@ -110,9 +117,12 @@ class DetachedLossTerm(Rule):
                         continue
                     reported.add(key)
                     spelled, optimizer = trained
+                    made = (f"makes a constant of a loss that carries the graph of `{spelled}`"
+                            if fact.method in CONSTANT_MAKERS else
+                            f"computes a loss on tensors detached from the graph of `{spelled}` alone")
                     yield Finding(fact.node, (
-                        f"`{code_of(analysis, fact.node, 40)}` makes a constant of a loss that carries the graph of "
-                        f"`{spelled}`, and it is summed into the loss that `{code_of(analysis, call.node, 30)}` differentiates: "
+                        f"`{code_of(analysis, fact.node, 40)}` {made}, and it is summed into the loss that "
+                        f"`{code_of(analysis, call.node, 30)}` differentiates: "
                         f"a detached term is a constant there, so it gives `{spelled}` (trained here: "
                         f"`{optimizer}` is stepped after the backward pass) no gradient; detach the input meant as "
                         "a fixed target instead (a teacher's outputs), or drop the term"), None, Confidence.MEDIUM)
