@@ -1791,8 +1791,8 @@ class Interpreter:
         forward pass and none trains, the call is one of them (a guess by name: no caller's
         evidence); otherwise nothing is said."""
         method = fact.method
-        if (key is None or key in ("self", "cls") or fact.qualified is not None or method.startswith("__")
-                or method in knowledge.TENSOR_METHODS or method in knowledge.STRING_METHODS
+        if (key is None or key in ("self", "cls") or fact.qualified is not None
+                or not knowledge.may_be_project_method(method)
                 or not (key.startswith("self.") or key.partition(".")[0] in self._parameters)):
             return None  # (a local made by a library's call, `f = open(path)`, is no model of the project)
         if self.scope is None or not knowledge.is_evaluation_name(self.scope.name):

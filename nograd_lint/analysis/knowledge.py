@@ -11,7 +11,7 @@ import os
 import re
 from typing import Sequence
 
-from .tensor_api import TENSOR_METHODS  # noqa: F401  (torch facts read with the others)
+from .tensor_api import TENSOR_METHODS
 
 
 class GradContext(str, enum.Enum):
@@ -427,6 +427,12 @@ def split_words(name: str) -> list[str]:
     """Split `evaluateModel`/`run_validation` into lower-case words."""
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
     return [word.lower() for word in spaced.split("_") if word]
+
+
+def may_be_project_method(method: str) -> bool:
+    """A method name a call on a value of unknown kind may run as a project class's (see
+    `Interpreter.unknown_object_method`): no tensor's or string's, no special method."""
+    return not (method.startswith("__") or method in TENSOR_METHODS or method in STRING_METHODS)
 
 
 def class_name_words(name: str) -> list[str]:

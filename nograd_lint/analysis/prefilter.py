@@ -101,7 +101,7 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
             not name.startswith(_UNITTEST_METHODS) for name in scan.called_fields - scan.defined):
         found["forward"] = True  # `self.denoiser(x)` beside `def inference_step`: a field called, no method of the file
     if not found["forward"] and scan.evaluation_named and any(
-            (root == "self" or root in scan.parameters) and _may_be_a_project_method(method)
+            (root == "self" or root in scan.parameters) and knowledge.may_be_project_method(method)
             for root, method in scan.object_methods):
         found["forward"] = True  # `self.agent.act(obs)` beside `def evaluate`: a project class's method may run one
     if scan.loops and (found["forward"] or found["loss"]):
@@ -186,12 +186,6 @@ def _root(node: ast.AST) -> Optional[str]:
     while type(node) is ast.Attribute:
         node = node.value
     return node.id if type(node) is ast.Name else None
-
-
-def _may_be_a_project_method(method: str) -> bool:
-    """A method name the analysis may resolve to a project class's on a value of unknown kind
-    (see `Interpreter.unknown_object_method`): no tensor's or string's, no special method."""
-    return not (method.startswith("__") or method in knowledge.TENSOR_METHODS or method in knowledge.STRING_METHODS)
 
 
 def _call_signals(node: ast.Call, found: dict) -> None:

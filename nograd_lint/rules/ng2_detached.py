@@ -94,7 +94,8 @@ class DetachedLossTerm(Rule):
 
     code = "NG211"
     name = "detached-loss-term"
-    summary = "A loss term is cut from the trained graph by `.detach()` or `.item()` before the backward pass, so it trains nothing."
+    summary = ("A loss term is cut from the trained graph by `.detach()` or `.item()`, or computed on detached inputs "
+               "alone, before the backward pass, so it trains nothing.")
     fix_availability = "none"
 
     @classmethod
