@@ -628,6 +628,8 @@ class Interpreter:
             return value
         if value.kind is Kind.OBJECT and _not_iterable(value.ref):
             return value
+        if value.kind is Kind.MODULE:
+            return _held_module(value)
         return value.but(kind=Kind.UNKNOWN) if value.kind in (Kind.OBJECT, Kind.FUNCTION, Kind.CLASS) else value
 
     def input_wants_gradients(self, assign: cst.Assign, target: cst.Attribute) -> None:
@@ -845,7 +847,7 @@ class Interpreter:
             if base.kind is Kind.MODULE and len(node.slice) > 1 and base.evidence < Evidence.DUCK:
                 return base.but(kind=Kind.TENSOR)  # `weights[:, i]`: no module is indexed by a tuple
             if base.kind is Kind.MODULE:
-                return base  # `model.layers[0]`, `models[i]`: a module
+                return _held_module(base)  # `model.layers[0]`, `models[i]`: a module
             return base.but(kind=Kind.UNKNOWN) if base.kind in (Kind.OBJECT, Kind.FUNCTION) else base
         if kind is cst.BinaryOperation:
             left = self.value(node.left, env, depth + 1)
@@ -2823,6 +2825,16 @@ def _surely_tensor(value: Value) -> bool:
     graph, or one that carries a graph (an operator on it is torch's, so under `no_grad` its result
     has no graph, whatever the other operand is)."""
     return value.nograd is NoGrad.SURE or (value.kind is Kind.TENSOR and value.graph is Graph.YES)
+
+
+def _held_module(module: Value) -> Value:
+    """What an element of a module value is: a module of a class not known when the value is a
+    torch container (`for component in self.components`, an `nn.ModuleList` of project modules:
+    `component.summary_name(i)` is a method of their class, no forward pass of the list), else
+    the value itself (a list of models read as one of them)."""
+    if module.ref.__class__ is str and module.ref in knowledge.MODULE_CONTAINERS:
+        return module.but(ref=None)
+    return module
 
 
 def _count_key(node: cst.Subscript) -> bool:

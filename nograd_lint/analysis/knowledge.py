@@ -485,6 +485,9 @@ MODULE_BASES = frozenset({
 })
 # torch.nn containers and layers are modules too: every class in these packages.
 MODULE_PACKAGES = ("torch.nn.", "torch.nn.modules.")
+# torch.nn containers: an element of one is a module of a class they do not say.
+MODULE_CONTAINERS = frozenset(f"{package}{name}" for package in ("torch.nn.", "torch.nn.modules.container.")
+                              for name in ("ModuleList", "ModuleDict", "Sequential"))
 # torch.nn layers without parameters: fed a tensor without a graph, their forward records nothing.
 PARAMETER_FREE_LAYERS = frozenset(f"torch.nn.{name}" for name in (
     "ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiLU", "Mish", "Sigmoid", "Tanh",
