@@ -311,6 +311,7 @@ class ModuleModel:
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
         self._failing: dict = {}  # see `backward_without_grad`
+        self._test_paths: dict[str, bool] = {}  # see `_in_tests`
         self._made_in_inference: dict = {}  # see `returned_in_inference`
 
     def _index_facts(self, since: Optional[dict[str, int]]) -> None:
@@ -884,8 +885,12 @@ class ModuleModel:
         return {id(fact): caller for _, fact, _, _, _, caller in self._external}
 
     def _in_tests(self, path: str) -> bool:
-        """A test file, by its path within the project (a project kept under `tests/` is not one)."""
-        return knowledge.is_test_file(path_in_project(path, self.project))
+        """A test file, by its path within the project (a project kept under `tests/` is not one);
+        asked for each caller of each function, of the same few files."""
+        known = self._test_paths.get(path)
+        if known is None:
+            known = self._test_paths[path] = knowledge.is_test_file(path_in_project(path, self.project))
+        return known
 
     def _contexts_of(self, function: FunctionInfo) -> list[Context]:
         """The contexts a function is called in: one per distinct set of literal flags its
