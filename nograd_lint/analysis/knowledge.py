@@ -423,9 +423,13 @@ def in_test_folder(path: str) -> bool:
     return any(part in ("tests", "test", "testing") for part in path.replace("\\", "/").split("/")[:-1])
 
 
+_CASE_CHANGE = re.compile(r"([a-z0-9])([A-Z])")  # (compiled once: names are split by the ten thousand)
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
+
+
 def split_words(name: str) -> list[str]:
     """Split `evaluateModel`/`run_validation` into lower-case words."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    spaced = _CASE_CHANGE.sub(r"\1_\2", name)
     return [word.lower() for word in spaced.split("_") if word]
 
 
@@ -437,7 +441,7 @@ def may_be_project_method(method: str) -> bool:
 
 def class_name_words(name: str) -> list[str]:
     """Split a class's name into lower-case words, acronyms apart (`SACAgent`: sac, agent)."""
-    return split_words(re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name))
+    return split_words(_ACRONYM_END.sub(r"\1_\2", name))
 
 
 COUNT_PREFIXES = frozenset({"n", "num", "nb", "number", "cnt", "count"})

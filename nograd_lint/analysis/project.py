@@ -163,6 +163,7 @@ def folder_listing(folder: Path) -> str:
 _DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
 # `class TransE(Model):`: the class's name and the last names of its bases (ASCII ones)
 _CLASS = re.compile(rb"^[ \t]*class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:", re.M)
+_BASE_NAME = re.compile(rb"(\w+)\s*(?:,|$)")  # the last name of each base in `(nn.Module, Mixin)`
 # `torch.autograd.grad(energy, pos, ...)`, or `grad(...)` imported from `torch.autograd`
 _INPUT_GRADIENT = re.compile(rb"\bautograd\.grad\s*\(|from\s+torch\.autograd\s+import\s[^\n]*\bgrad\b")
 
@@ -841,7 +842,7 @@ def _class_words(data: bytes) -> frozenset:
     """The words of the names of the classes a text defines, and of their bases' last names."""
     words: set[str] = set()
     for name, bases in _CLASS.findall(data):
-        for one in (name, *re.findall(rb"(\w+)\s*(?:,|$)", bases)):
+        for one in (name, *_BASE_NAME.findall(bases)):
             words.update(class_name_words(one.decode("ascii", "replace")))
     return frozenset(words)
 
