@@ -341,8 +341,7 @@ class Interpreter:
         self._frozen: set[str] = set()  # modules frozen through a loop over their parameters
         self._parameter_owners: dict[str, Value] = {}  # `self.model` -> its value, where `.parameters()` was read
         self._attributes: dict[str, set[str]] = {}  # local name -> `name.attr` keys stored in env
-        self.trains_here = any(is_backward(c) or adapts_by_gradient(c, model.analysis.imports)
-                               for c in model.analysis.facts_in(model.analysis.calls, scope))
+        self.trains_here = model.trains_in(scope)
 
     # -- entry ------------------------------------------------------------------------------------
     def run(self) -> ScopeResult:

@@ -25,7 +25,7 @@ from ..io.sources import read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees, in_import
 from .imports import ImportMap, dotted_name
-from .calls import dispatch_prefix, gradient_flags, mode_switch
+from .calls import adapts_by_gradient, dispatch_prefix, gradient_flags, is_backward, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
@@ -1081,6 +1081,16 @@ class ModuleModel:
         from .contexts import explicit_state  # the grad state code in sight sets
         state = explicit_state(self.analysis, call)
         return state is not None and not state.mode.disables_grad and state.mode.value == "enabled"
+
+    def trains_in(self, scope: Optional[FunctionInfo]) -> bool:
+        """Does the scope itself run a backward pass, or an update by gradient (each interpretation
+        of it asks)? Its calls that may are found once: whether a `learner.adapt(loss)` is one
+        depends on the file's imports, which a body walked later may add to."""
+        key = ("may train", id(scope))
+        if key not in self._ducks:
+            self._ducks[key] = [call for call in self.analysis.facts_in(self.analysis.calls, scope)
+                                if is_backward(call) or call.method == knowledge.META_LEARNING_ADAPT]
+        return any(is_backward(call) or adapts_by_gradient(call, self.analysis.imports) for call in self._ducks[key])
 
     def duck_modules(self, scope: Optional[FunctionInfo]) -> frozenset[str]:
         """Names in a scope that the code treats as modules (`m.eval()`, `m.parameters()`)."""
