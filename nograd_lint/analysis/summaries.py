@@ -31,7 +31,7 @@ from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, 
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
                         is_project_function, is_project_functions, parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
-from .treewalk import child_pusher, is_detached, iter_nodes, names_in
+from .treewalk import attributes_on_names, child_pusher, is_detached, iter_nodes, names_in
 from .syntax import ends_in_raise, is_stub, suite_statements
 from .unguarded import runs_unconditionally
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, of_project_classes
@@ -1236,11 +1236,7 @@ class ModuleModel:
             return None
         key = ("usage", id(scope))
         if key not in self._ducks:
-            attributes: dict[str, set] = {}
-            for node in iter_nodes(scope.node.body):
-                if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name:
-                    attributes.setdefault(node.value.value, set()).add(node.attr.value)
-            self._ducks[key] = attributes
+            self._ducks[key] = attributes_on_names(scope.node.body)
         used = self._ducks[key].get(name)
         if not used:
             return None
