@@ -462,6 +462,18 @@ def looks_like_transform(dotted: str) -> bool:
     return bool(words) and words[-1] in TRANSFORM_WORDS
 
 
+@functools.lru_cache(maxsize=1 << 16)  # asked of each call's callee at each interpretation
+def names_an_optimizer(name: str) -> bool:
+    """`opt`, `optimizer`, `g_optim`: a (last) name that reads as an optimizer's (`OPTIMIZER_RECEIVER`)."""
+    return OPTIMIZER_RECEIVER.search(name) is not None
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked of each call's callee at each interpretation
+def names_a_loss_callee(name: str) -> bool:
+    """`criterion`, `cross_entropy`, `loss_fn`: a (last) name that reads as a loss's (`LOSS_CALLEE`)."""
+    return LOSS_CALLEE.search(name) is not None
+
+
 @functools.lru_cache(maxsize=1 << 16)  # asked of the same few names again and again
 def looks_like_model(dotted: str) -> bool:
     """`model`, `self.net`, `teacher_model`, `netG`, `net_d`: a name whose call reads as a
