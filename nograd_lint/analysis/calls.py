@@ -113,7 +113,7 @@ def mode_switch(call: CallFact) -> Optional[str]:
 def is_loss_callee(call: CallFact) -> bool:
     """`criterion(...)`, `F.cross_entropy(...)`, `self.loss_fn(...)`: a loss by its name."""
     name = call.qualified or call.callee or ""
-    return bool(knowledge.LOSS_CALLEE.search(name.rpartition(".")[2]))
+    return knowledge.names_a_loss_callee(name.rpartition(".")[2])
 
 
 def is_false(node: cst.BaseExpression) -> bool:

@@ -288,9 +288,14 @@ class FileAnalysis:
         """id(function) -> (its facts, their statement indexes) for one of the fact lists of this
         analysis, built on first use and extended by the facts a deferred body adds to the list
         (see deferred.py); None for any other collection of facts."""
+        key = ("facts_by_function", id(facts))
+        known = self.cache.get(key)
+        if known is not None and known[0] == len(facts):
+            # no fact added since (most queries): a key is made only for one of this analysis's own
+            # lists, alive as long as it is, so `facts` is that list
+            return known[1]
         if not any(facts is own for own in (self.calls, self.assigns, self.name_uses, self.withs, self.returns)):
             return None
-        key = ("facts_by_function", id(facts))
         known = self.cache.pop(key, None)
         grouped: dict[int, tuple[list, list]] = known[1] if known is not None else {}
         touched = set()

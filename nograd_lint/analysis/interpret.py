@@ -341,8 +341,7 @@ class Interpreter:
         self._frozen: set[str] = set()  # modules frozen through a loop over their parameters
         self._parameter_owners: dict[str, Value] = {}  # `self.model` -> its value, where `.parameters()` was read
         self._attributes: dict[str, set[str]] = {}  # local name -> `name.attr` keys stored in env
-        self.trains_here = any(is_backward(c) or adapts_by_gradient(c, model.analysis.imports)
-                               for c in model.analysis.facts_in(model.analysis.calls, scope))
+        self.trains_here = model.trains_in(scope)
 
     # -- entry ------------------------------------------------------------------------------------
     def run(self) -> ScopeResult:
@@ -1085,7 +1084,7 @@ class Interpreter:
         token = self.result.tokens.get(id(node))
         if token is not None and token.callee is not None:
             self.graphs_stored_in_arguments(node, token, env)
-        if value.kind is Kind.OPTIMIZER or knowledge.OPTIMIZER_RECEIVER.search((fact.callee or "").rpartition(".")[2]):
+        if value.kind is Kind.OPTIMIZER or knowledge.names_an_optimizer((fact.callee or "").rpartition(".")[2]):
             self.note_weights_of(node, knowledge.PARAMETER_METHODS, env)
         elif fact.method == "load_state_dict":  # `target.load_state_dict(net.state_dict())`
             into_module = ((receiver_value is not None and receiver_value.kind is Kind.MODULE)
@@ -2065,7 +2064,7 @@ class Interpreter:
             result = self.cut_by_callee(fact, function, params, result, constants)
         if shape.is_loss and result.kind in (Kind.TENSOR, Kind.UNKNOWN) and result.graph is not Graph.NO:
             result = result.but(is_loss=True)  # `return F.mse_loss(a, b)`: what the call gives is a loss
-        if shape.is_loss or knowledge.LOSS_CALLEE.search(function.name):  # `memory.memory_loss(f.detach(), y)`
+        if shape.is_loss or knowledge.names_a_loss_callee(function.name):  # `memory.memory_loss(f.detach(), y)`
             result = result.but(dropped=result.dropped | self.loss_of_detached(fact, arguments, result))
         return result
 

@@ -423,9 +423,13 @@ def in_test_folder(path: str) -> bool:
     return any(part in ("tests", "test", "testing") for part in path.replace("\\", "/").split("/")[:-1])
 
 
+_CASE_CHANGE = re.compile(r"([a-z0-9])([A-Z])")  # (compiled once: names are split by the ten thousand)
+_ACRONYM_END = re.compile(r"([A-Z]+)([A-Z][a-z])")
+
+
 def split_words(name: str) -> list[str]:
     """Split `evaluateModel`/`run_validation` into lower-case words."""
-    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    spaced = _CASE_CHANGE.sub(r"\1_\2", name)
     return [word.lower() for word in spaced.split("_") if word]
 
 
@@ -437,7 +441,7 @@ def may_be_project_method(method: str) -> bool:
 
 def class_name_words(name: str) -> list[str]:
     """Split a class's name into lower-case words, acronyms apart (`SACAgent`: sac, agent)."""
-    return split_words(re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name))
+    return split_words(_ACRONYM_END.sub(r"\1_\2", name))
 
 
 COUNT_PREFIXES = frozenset({"n", "num", "nb", "number", "cnt", "count"})
@@ -456,6 +460,18 @@ def looks_like_transform(dotted: str) -> bool:
     """`self._transform`, `train_augment`: a name that reads as a data transform."""
     words = split_words(dotted.rpartition(".")[2])
     return bool(words) and words[-1] in TRANSFORM_WORDS
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked of each call's callee at each interpretation
+def names_an_optimizer(name: str) -> bool:
+    """`opt`, `optimizer`, `g_optim`: a (last) name that reads as an optimizer's (`OPTIMIZER_RECEIVER`)."""
+    return OPTIMIZER_RECEIVER.search(name) is not None
+
+
+@functools.lru_cache(maxsize=1 << 16)  # asked of each call's callee at each interpretation
+def names_a_loss_callee(name: str) -> bool:
+    """`criterion`, `cross_entropy`, `loss_fn`: a (last) name that reads as a loss's (`LOSS_CALLEE`)."""
+    return LOSS_CALLEE.search(name) is not None
 
 
 @functools.lru_cache(maxsize=1 << 16)  # asked of the same few names again and again

@@ -99,9 +99,10 @@ class Value:
     def but(self, **changes) -> "Value":
         if not changes.keys() <= _FIELDS:
             return dataclasses.replace(self, **changes)  # raises the usual TypeError
+        fields = self.__dict__.copy()  # (a copy given to the new value, not one filled field by field)
+        fields.update(changes)
         value = object.__new__(Value)
-        value.__dict__.update(self.__dict__)
-        value.__dict__.update(changes)
+        value.__dict__ = fields
         return value
 
     @property
@@ -207,7 +208,10 @@ def join(*values: Value) -> Value:
             constants = ()
         if held and v.held != held:
             held = ()
-    return _value(
+    # every field given, without the dataclass `__init__` or a dict of keywords made for a call
+    # (joins build hundreds of thousands of values)
+    joined = object.__new__(Value)
+    joined.__dict__.update(
         kind=kind,
         graph=graph,
         sources=_union(sources),
@@ -233,6 +237,7 @@ def join(*values: Value) -> Value:
         constants=constants,
         held=held,
     )
+    return joined
 
 
 def _class_union(refs: set) -> Optional[tuple]:
@@ -310,14 +315,6 @@ def _union(found: list) -> frozenset:
         if s is not first:
             return frozenset().union(*found)
     return first
-
-
-def _value(**fields) -> Value:
-    """A Value with every field given, built without the dataclass `__init__` (joins build
-    hundreds of thousands of them)."""
-    value = object.__new__(Value)
-    value.__dict__.update(fields)
-    return value
 
 
 def _join_elements(values) -> Optional[tuple]:

@@ -163,6 +163,7 @@ def folder_listing(folder: Path) -> str:
 _DEFINED = re.compile(rb"\bdef\s+(\w+)\s*\(")  # the names a text defines a function of (ASCII ones)
 # `class TransE(Model):`: the class's name and the last names of its bases (ASCII ones)
 _CLASS = re.compile(rb"^[ \t]*class\s+(\w+)\s*(?:\(([^)]*)\))?\s*:", re.M)
+_BASE_NAME = re.compile(rb"(\w+)\s*(?:,|$)")  # the last name of each base in `(nn.Module, Mixin)`
 # `torch.autograd.grad(energy, pos, ...)`, or `grad(...)` imported from `torch.autograd`
 _INPUT_GRADIENT = re.compile(rb"\bautograd\.grad\s*\(|from\s+torch\.autograd\s+import\s[^\n]*\bgrad\b")
 
@@ -240,6 +241,8 @@ class Project:
         self._owners: weakref.WeakValueDictionary = weakref.WeakValueDictionary()
         self._gate = GradGate(self.path_of, self.package_of, self.note_read)
         self._paths: dict[str, Optional[Path]] = {}  # module name -> its file, during one analysis
+        # (qualified name, near) -> (module name, attribute) or None, as `_split` found them from `_paths`
+        self._splits: dict[tuple, Optional[tuple[str, str]]] = {}
         self._current: dict = {}  # path as asked for -> its entry, found up to date during one analysis
         self._resolving: set[str] = set()  # names `value_of` is following re-exports of
         self.checked: set[Path] = set()  # the files a run checks: summarised whole, never on demand
@@ -288,7 +291,7 @@ class Project:
                 self.source_roots.append(folder)
             self.script_folders.add(folder)
             self._homes.clear()
-            self._paths.clear()
+            self._forget_lookups()
             self._gate.forget()  # names may be found in the new root
 
     def add_package_root(self, path: Path) -> None:
@@ -306,7 +309,7 @@ class Project:
         if top == folder or top in self.source_roots or self.root not in top.parents:
             return
         self.source_roots.insert(0, top)
-        self._paths.clear()
+        self._forget_lookups()
         self._homes.clear()
         self._gate.forget()  # names may be found in the new root
 
@@ -394,7 +397,7 @@ class Project:
 
     def forget_paths(self) -> None:
         """Look files up on disk again (at the start of each analysis: modules may come and go)."""
-        self._paths.clear()
+        self._forget_lookups()
         self._current.clear()
         self._gate.forget()
 
@@ -533,12 +536,28 @@ class Project:
     def _split(self, qualified: str, depth: int = 1, near: Optional[Path] = None) -> Optional[tuple[Entry, str]]:
         """(module, attribute) for `pkg.mod.attr`, the longest module prefix of the project
         (`near`: see `path_of`)."""
+        key = (qualified, near)
+        if key in self._splits:  # (the same few names are asked for at every use)
+            split = self._splits[key]
+        else:
+            split = self._splits[key] = self._module_prefix(qualified, near)
+        if split is None:
+            return None
+        entry = self.module(split[0], depth, near)
+        return (entry, split[1]) if entry is not None else None
+
+    def _module_prefix(self, qualified: str, near: Optional[Path]) -> Optional[tuple[str, str]]:
+        """(module name, attribute) for `pkg.mod.attr`: the longest prefix `path_of` finds a file of."""
         parts = qualified.split(".")
         for cut in range(len(parts) - 1, 0, -1):
             if self.path_of(".".join(parts[:cut]), near) is not None:
-                entry = self.module(".".join(parts[:cut]), depth, near)
-                return (entry, ".".join(parts[cut:])) if entry is not None else None
+                return ".".join(parts[:cut]), ".".join(parts[cut:])
         return None
+
+    def _forget_lookups(self) -> None:
+        """Module names are looked up on disk again (`path_of`), and so are their prefixes (`_split`)."""
+        self._paths.clear()
+        self._splits.clear()
 
     # -- what the analysis asks -----------------------------------------------------------------
     def value_of(self, qualified: str, hops: int = 0, depth: int = 1, near: Optional[Path] = None) -> Optional[Value]:
@@ -823,7 +842,7 @@ def _class_words(data: bytes) -> frozenset:
     """The words of the names of the classes a text defines, and of their bases' last names."""
     words: set[str] = set()
     for name, bases in _CLASS.findall(data):
-        for one in (name, *re.findall(rb"(\w+)\s*(?:,|$)", bases)):
+        for one in (name, *_BASE_NAME.findall(bases)):
             words.update(class_name_words(one.decode("ascii", "replace")))
     return frozenset(words)
 

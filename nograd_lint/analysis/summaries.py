@@ -25,13 +25,13 @@ from ..io.sources import read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees, in_import
 from .imports import ImportMap, dotted_name
-from .calls import dispatch_prefix, gradient_flags, mode_switch
+from .calls import adapts_by_gradient, dispatch_prefix, gradient_flags, is_backward, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
                         is_project_function, is_project_functions, parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
-from .treewalk import child_pusher, is_detached, iter_nodes, names_in
+from .treewalk import attributes_on_names, child_pusher, is_detached, iter_nodes, names_in
 from .syntax import ends_in_raise, is_stub, suite_statements
 from .unguarded import runs_unconditionally
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, of_project_classes
@@ -311,6 +311,7 @@ class ModuleModel:
         self.mixed_entry: set = set()  # ids of functions some callers run with gradients on, others off
         self.on_demand: Optional[OnDemand] = None  # see `build_summaries`
         self._failing: dict = {}  # see `backward_without_grad`
+        self._test_paths: dict[str, bool] = {}  # see `_in_tests`
         self._made_in_inference: dict = {}  # see `returned_in_inference`
 
     def _index_facts(self, since: Optional[dict[str, int]]) -> None:
@@ -884,8 +885,12 @@ class ModuleModel:
         return {id(fact): caller for _, fact, _, _, _, caller in self._external}
 
     def _in_tests(self, path: str) -> bool:
-        """A test file, by its path within the project (a project kept under `tests/` is not one)."""
-        return knowledge.is_test_file(path_in_project(path, self.project))
+        """A test file, by its path within the project (a project kept under `tests/` is not one);
+        asked for each caller of each function, of the same few files."""
+        known = self._test_paths.get(path)
+        if known is None:
+            known = self._test_paths[path] = knowledge.is_test_file(path_in_project(path, self.project))
+        return known
 
     def _contexts_of(self, function: FunctionInfo) -> list[Context]:
         """The contexts a function is called in: one per distinct set of literal flags its
@@ -1077,6 +1082,16 @@ class ModuleModel:
         state = explicit_state(self.analysis, call)
         return state is not None and not state.mode.disables_grad and state.mode.value == "enabled"
 
+    def trains_in(self, scope: Optional[FunctionInfo]) -> bool:
+        """Does the scope itself run a backward pass, or an update by gradient (each interpretation
+        of it asks)? Its calls that may are found once: whether a `learner.adapt(loss)` is one
+        depends on the file's imports, which a body walked later may add to."""
+        key = ("may train", id(scope))
+        if key not in self._ducks:
+            self._ducks[key] = [call for call in self.analysis.facts_in(self.analysis.calls, scope)
+                                if is_backward(call) or call.method == knowledge.META_LEARNING_ADAPT]
+        return any(is_backward(call) or adapts_by_gradient(call, self.analysis.imports) for call in self._ducks[key])
+
     def duck_modules(self, scope: Optional[FunctionInfo]) -> frozenset[str]:
         """Names in a scope that the code treats as modules (`m.eval()`, `m.parameters()`)."""
         key = id(scope)
@@ -1221,11 +1236,7 @@ class ModuleModel:
             return None
         key = ("usage", id(scope))
         if key not in self._ducks:
-            attributes: dict[str, set] = {}
-            for node in iter_nodes(scope.node.body):
-                if node.__class__ is cst.Attribute and node.value.__class__ is cst.Name:
-                    attributes.setdefault(node.value.value, set()).add(node.attr.value)
-            self._ducks[key] = attributes
+            self._ducks[key] = attributes_on_names(scope.node.body)
         used = self._ducks[key].get(name)
         if not used:
             return None

@@ -124,6 +124,21 @@ def iter_nodes(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
         (push or child_pusher(current.__class__))(current, append)  # first child on top
 
 
+def attributes_on_names(node: cst.CSTNode) -> dict[str, set[str]]:
+    """Name -> the attributes read on it (`ema.update(x)`: ema -> {update}), everywhere below
+    `node`: the walk of `iter_nodes` without a generator's step for each node."""
+    found: dict[str, set[str]] = {}
+    stack = [node]
+    pop, append, pushers = stack.pop, stack.append, _PUSHERS
+    while stack:
+        current = pop()
+        kind = current.__class__
+        if kind is cst.Attribute and current.value.__class__ is cst.Name:  # by identity (see `names_in`)
+            found.setdefault(current.value.value, set()).add(current.attr.value)
+        (pushers.get(kind) or child_pusher(kind))(current, append)
+    return found
+
+
 def names_in(node: cst.CSTNode) -> set[str]:
     """Every Name read inside an expression (attribute names after a dot excluded)."""
     found: set[str] = set()
