@@ -835,7 +835,7 @@ class ModuleModel:
                 if joined.kind is Kind.MODULE:
                     training = Training.EVAL if joined.training is Training.EVAL else Training.UNKNOWN
                     given.append((name, joined.but(sources=frozenset(), params=frozenset(), training=training,
-                                                   evidence=max(joined.evidence, Evidence.CALLERS))))
+                                                   evidence=_evidence_passed(joined))))
                 elif of_project_classes(joined) or is_project_functions(joined):
                     given.append((name, joined.but(sources=frozenset(), params=frozenset())))
             if not given:
@@ -919,7 +919,7 @@ class ModuleModel:
                 if joined.kind is Kind.MODULE and joined.training is Training.EVAL:
                     joined = joined.but(eval_reason=f"its callers pass `{name}` in eval mode")
                 params.append((name, joined.but(sources=frozenset(), params=frozenset(),
-                                                evidence=max(joined.evidence, Evidence.CALLERS)
+                                                evidence=_evidence_passed(joined)
                                                 if joined.kind is Kind.MODULE else joined.evidence)))
             contexts.append(Context(tuple(params), constants))
         return contexts
@@ -1766,6 +1766,16 @@ def model_of(analysis: FileAnalysis) -> ModuleModel:
 
 
 # -- helpers ---------------------------------------------------------------------------------------
+def _evidence_passed(module: Value) -> Evidence:
+    """How a function knows that what its callers pass is a module: by its callers, unless they
+    know it only by its name and made it themselves (`sp_model = spm.SentencePieceProcessor()`,
+    no module at all); one they were handed in turn (`eval_model(net)` passing `net` on) may be
+    known better by their own callers."""
+    if module.evidence is Evidence.NAME and not module.params:
+        return Evidence.NAME
+    return max(module.evidence, Evidence.CALLERS)
+
+
 def _as_called_with_gradients(model: ModuleModel, function: FunctionInfo, context: Optional[Context] = None) -> ScopeResult:
     """A function's summary: what a call does where gradients are on. The entry mode that its
     callers in this module give it is for its own findings (phase 2), not for other callers."""
