@@ -24,8 +24,12 @@ def is_backward(call: CallFact) -> bool:
 def adapts_by_gradient(call: CallFact, imports) -> bool:
     """`learner.adapt(loss)` in a module that imports learn2learn: MAML's inner step, a gradient
     of the loss (`torch.autograd.grad`) taken by the library."""
-    return (call.method == knowledge.META_LEARNING_ADAPT and bool(call.node.args)
-            and imports.mentions(knowledge.META_LEARNING_PACKAGE))
+    return may_adapt_by_gradient(call) and imports.mentions(knowledge.META_LEARNING_PACKAGE)
+
+
+def may_adapt_by_gradient(call: CallFact) -> bool:
+    """The call's own shape of `adapts_by_gradient` (`x.adapt(loss)`), whatever the module imports."""
+    return call.method == knowledge.META_LEARNING_ADAPT and bool(call.node.args)
 
 
 def backward_targets(call: CallFact, receiver_is_tensor: bool) -> list[cst.BaseExpression]:

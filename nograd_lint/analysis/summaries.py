@@ -25,7 +25,7 @@ from ..io.sources import read_bytes
 from . import knowledge
 from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees, in_import
 from .imports import ImportMap, dotted_name
-from .calls import adapts_by_gradient, dispatch_prefix, gradient_flags, is_backward, mode_switch
+from .calls import adapts_by_gradient, dispatch_prefix, gradient_flags, is_backward, may_adapt_by_gradient, mode_switch
 from .demand import OnDemand
 from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, RETURNED, SELF_RETURNING, Context, Interpreter,
                         ScopeResult, _bind_arguments, _parameter_names, _stored_parameters, chain_root, freezing_flags, interpret,
@@ -1089,7 +1089,7 @@ class ModuleModel:
         key = ("may train", id(scope))
         if key not in self._ducks:
             self._ducks[key] = [call for call in self.analysis.facts_in(self.analysis.calls, scope)
-                                if is_backward(call) or call.method == knowledge.META_LEARNING_ADAPT]
+                                if is_backward(call) or may_adapt_by_gradient(call)]
         return any(is_backward(call) or adapts_by_gradient(call, self.analysis.imports) for call in self._ducks[key])
 
     def duck_modules(self, scope: Optional[FunctionInfo]) -> frozenset[str]:
