@@ -177,16 +177,15 @@ def test_a_call_through_a_parameter_its_caller_binds_is_named_too(tmp_path):
         {"path": "train.py", "cell": None, "line": 5, "column": 18, "message": "`log_prob` is called here"}]
 
 
-def test_a_method_the_one_imported_class_defines_is_reported_where_each_loop_calls_it(tmp_path):
+def test_a_method_the_one_imported_class_defines_is_named_where_its_callers_pass_the_model(tmp_path):
     """When train.py imports `lm`, whose one class defines `log_prob`, `lm_model.log_prob(words)`
-    runs that method there too: both callers are evaluation loops, so each loop is reported (the
-    `no_grad` belongs there, not in the model's method), naming the method's first forward pass."""
-    helper = {"path": "lm.py", "cell": None, "line": 12, "column": 34,
-              "message": "`log_prob` runs its first forward pass here"}
+    is that method by its name alone; the model sample.py passes makes it sure, as when nothing is
+    imported: the method's callers both throw its graph away, and it is reported once, naming both."""
     findings = _lm_project(tmp_path, "from lm import LM\n\n\n" + LM_EVALUATE)
-    called = {"path": "sample.py", "cell": None, "line": 9, "column": 7, "message": "`evaluate` is called here"}
     assert [(f["path"], f["line"], f["column"], f["confidence"], f["related"]) for f in findings] == [
-        ("sample.py", 8, 11, "high", [helper]), ("train.py", 8, 18, "high", [helper, called])]
+        ("lm.py", 12, 34, "high", [
+            {"path": "sample.py", "cell": None, "line": 8, "column": 11, "message": "`log_prob` is called here"},
+            {"path": "train.py", "cell": None, "line": 8, "column": 18, "message": "`log_prob` is called here"}])]
 
 
 def test_json_names_the_calls_in_the_same_file_first(tmp_path):

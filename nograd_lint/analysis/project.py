@@ -1013,11 +1013,14 @@ def analyse_together(paths, prefilter: Optional[Callable[[str], Prepass]] = None
                                  if o is not None and o is not model}.values():
                 callee_model.add_external_sites(result, entry.analysis)
                 calls_into.setdefault(id(model), set()).add(id(callee_model))
+    waiting = {id(entry.model): entry.model for _, entry in entries}  # contexts not built yet
     for project, entry in _callers_first(entries, calls_into):
+        waiting.pop(id(entry.model), None)
         try:
             entry.model.build_contexts()
         except Exception:  # noqa: BLE001 - this file is analysed alone later, and fails alone there
             continue
+        _pass_contexts_on(entry, [waiting[key] for key in calls_into.get(id(entry.model), ()) if key in waiting])
         if entry.path not in programs:  # a notebook is checked alone, on its cells
             _TOGETHER[entry.path] = (entry.stamp, entry.analysis, entry.digest)
     given_callers: set[int] = set()
@@ -1049,6 +1052,18 @@ def _notebook_program(path) -> Optional[str]:
         return Notebook.from_bytes(read_bytes(str(path))).program
     except (SourceError, NotebookError):
         return None
+
+
+def _pass_contexts_on(entry: Entry, callees: list) -> None:
+    """Give the modules a file's functions call into, whose contexts are built later, the calls
+    those functions make in the contexts their callers give them, in place of the calls of their
+    summaries: a context passes through any number of files, as it does between the functions of
+    one (see `ModuleModel.take_calls_in_contexts`)."""
+    if not callees or not entry.model.results:
+        return  # no callee waits, or its contexts could not be built
+    results = entry.model.all_results()
+    for callee in callees:
+        callee.take_calls_in_contexts(results, entry.analysis)
 
 
 def _pass_calls_in_context(project: Project, entry: Entry) -> set[int]:

@@ -428,12 +428,24 @@ class ModuleModel:
 
     def add_external_sites(self, result: ScopeResult, caller: FileAnalysis) -> None:
         """Calls from another module's scope of functions of this one (before `build_contexts`)."""
-        for fact, function, params, constants in result.outgoing:
-            if self._functions_by_node.get(id(function.node)) is function:
-                self._external.append((result, fact, function, params, constants, caller))
+        self._add_calls_from(result, caller)
         for fact, cls, init, params in (result.constructions or {}).values():
             if self._functions_by_node.get(id(init.node)) is init:
                 self._external_constructions.append((fact, cls, params))
+
+    def _add_calls_from(self, result: ScopeResult, caller: FileAnalysis) -> None:
+        for fact, function, params, constants in result.outgoing:
+            if self._functions_by_node.get(id(function.node)) is function:
+                self._external.append((result, fact, function, params, constants, caller))
+
+    def take_calls_in_contexts(self, results: list[ScopeResult], caller: FileAnalysis) -> None:
+        """The calls another module's functions make of this one's, as those functions run in the
+        contexts their own callers give them (its phase 2 done, `results`), in place of the calls
+        their summaries make (before `build_contexts`): a model its caller's caller froze reaches
+        this module's helper frozen (`main` freezes it, `decode` passes it to `post_process`)."""
+        self._external = [site for site in self._external if site[5] is not caller]
+        for result in results:
+            self._add_calls_from(result, caller)
 
     def add_calls_in_context(self, result: ScopeResult, caller: FileAnalysis) -> bool:
         """Calls of this module's functions that another module's function makes only in the
