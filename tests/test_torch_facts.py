@@ -204,6 +204,20 @@ def test_an_operator_under_no_grad_records_nothing_whatever_the_other_operand():
         results[1].mean().backward()
 
 
+def test_the_legacy_new_constructor_makes_a_tensor_without_a_graph():
+    """NG101 reads `weight.new(n, h)` (the legacy constructor an RNN's `init_hidden` calls on
+    `next(self.parameters()).data`) as `new_zeros`: a new tensor that records nothing, whatever
+    graph its receiver carries, so a frozen encoder run on it records nothing either."""
+    model = tiny_model()
+    carried = model(tiny_batch()[0])
+    for made in (carried.new(2, 3), carried.new(2, 3).zero_(), carried.new([1.0, 2.0])):
+        assert (made.requires_grad, made.grad_fn) == (False, None)
+    for param in model.parameters():
+        param.requires_grad = False
+    hidden = next(model.parameters()).data.new(2, 3).zero_()
+    assert not model(hidden).requires_grad
+
+
 def test_a_module_under_no_grad_cuts_its_input_graph_and_a_frozen_one_does_not():
     """NG210: a critic run under no_grad on the policy's actions gives the policy no gradient
     through it (the loss still backpropagates through its other term); the same critic frozen

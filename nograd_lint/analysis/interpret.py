@@ -1637,7 +1637,8 @@ class Interpreter:
             detached = NO_GRAPH.but(inference=receiver.inference, params=receiver.params,
                                     detached=receiver.sources | receiver.detached)
             return self.constant_of_a_loss(fact, receiver, detached) if method == "detach" else detached
-        if method in NEW_TENSOR_METHODS:  # `q.new_zeros(n)`: a new tensor of q's dtype and device
+        if method in NEW_TENSOR_METHODS or (method == "new" and receiver.kind is Kind.TENSOR):
+            # `q.new_zeros(n)`, the legacy `weight.new(n, h)`: a new tensor of q's dtype and device
             return NO_GRAPH
         if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
             return self.computed(node, receiver)  # `labels.type_as(scores)`: only the receiver's graph
