@@ -106,6 +106,7 @@ class ClassInfo:
     # `torch.set_grad_enabled(False)` as a statement of its `__init__`'s body: the process runs
     # without gradients from the first instance on, so its other methods do too
     off_after_init: Optional["GradState"] = None
+    executed_method: Optional[str] = None  # a ComfyUI node's method the executor runs (see knowledge.py)
 
     def derives_from(self, qualified: frozenset[str] | set[str]) -> bool:
         return bool(self.ancestors & set(qualified)) or any(base in qualified for base in self.bases)
@@ -848,7 +849,8 @@ class _Collector:
             written = dotted_name(base)
             if written is not None:
                 bases.append(self.imports.resolve(base) or written)
-        self.classes.setdefault(node.name.value, ClassInfo(node.name.value, tuple(bases)))
+        self.classes.setdefault(node.name.value, ClassInfo(node.name.value, tuple(bases),
+                                                           executed_method=_comfy_node_method(node)))
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self._lambda_depth += 1
@@ -1189,6 +1191,8 @@ def is_framework_hook(analysis: FileAnalysis, function: FunctionInfo, surely: bo
     info = function.class_info
     if info is None:
         return False
+    if info.executed_method == function.name:
+        return True  # the method a ComfyUI node names for the executor, which runs it in inference mode
     for base, hooks in knowledge.FRAMEWORK_HOOKS.items():
         if function.name in hooks and info.derives_from({base}):
             return True
@@ -1209,6 +1213,24 @@ def framework_runs_without_grad(analysis: FileAnalysis, function: FunctionInfo) 
     else:
         handed = is_framework_hook(analysis, function, surely=True)
     return handed and not call_sites(analysis).get(function)
+
+
+def _comfy_node_method(node: cst.ClassDef) -> Optional[str]:
+    """The method a ComfyUI node class names in `FUNCTION = "sample"` beside an `INPUT_TYPES`
+    method: the executor runs it (see knowledge.py)."""
+    named = None
+    declares_inputs = False
+    for statement in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+        if isinstance(statement, cst.FunctionDef) and statement.name.value == knowledge.COMFY_NODE_INPUTS:
+            declares_inputs = True
+        elif isinstance(statement, cst.SimpleStatementLine):
+            for small in statement.body:
+                if (isinstance(small, cst.Assign) and len(small.targets) == 1
+                        and isinstance(small.targets[0].target, cst.Name)
+                        and small.targets[0].target.value == knowledge.COMFY_NODE_FUNCTION
+                        and isinstance(small.value, cst.SimpleString)):
+                    named = small.value.evaluated_value
+    return named if declares_inputs and isinstance(named, str) else None
 
 
 def is_lightning_hook(function: FunctionInfo) -> bool:

@@ -296,6 +296,12 @@ FRAMEWORK_HOOKS: dict[str, frozenset[str]] = {
     **{f"avalanche.training.templates.{template}": _AVALANCHE_TEMPLATE
        for template in ("BaseTemplate", "BaseSGDTemplate", "SupervisedTemplate")},
 }
+# A ComfyUI node: a class whose `FUNCTION = "name"` names the method the graph executor runs, with
+# the inputs its `INPUT_TYPES` classmethod declares. execution.py `PromptExecutor.execute` runs the
+# whole prompt, every node's method through `get_output_data`/`map_node_over_list`, inside
+# `torch.inference_mode()`. Nodes are found by that shape, not by a base class (they have none).
+COMFY_NODE_FUNCTION = "FUNCTION"
+COMFY_NODE_INPUTS = "INPUT_TYPES"
 # ultralytics/engine/predictor.py:320: `stream_inference` is @smart_inference_mode() and calls
 # preprocess/pre_transform/inference/postprocess/write_results (:382-418); engine/validator.py:151:
 # `BaseValidator.__call__` is @smart_inference_mode() and calls the validator methods (:255-290).

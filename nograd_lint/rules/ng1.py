@@ -204,7 +204,7 @@ class EvaluationWithGradients(Rule):
     front end) and its inputs carry no graph; in framework
     hooks that already run without gradients (Lightning's `validation_step` in a class derived
     from Lightning's, directly or through the project's own classes in other files, or from a base
-    that cannot be read; Ignite's evaluators, ...); in tests (every function of a test suite, a
+    that cannot be read; Ignite's evaluators; the method a ComfyUI node names in `FUNCTION`, ...); in tests (every function of a test suite, a
     test file that imports a test framework or has a test class, helpers included; elsewhere,
     `test*` methods of `Test*` classes, of `*TestCase` mixins and of `TestCase`s, `test_*`
     functions pytest collects from a test file without arguments or in a `tests` folder; a
