@@ -2,7 +2,8 @@
 
 The interpreter walks the statements in order with an environment (name -> `Value`), joins
 environments where branches meet and runs loop bodies twice (so values carried from one
-iteration to the next are seen). It records what the rules ask about:
+iteration to the next are seen; once when each iteration binds what it changes before reading
+it). It records what the rules ask about:
 
 - forward passes (a call of a module, or of a project function that runs one) with gradients on,
   each a *token*; a value carries the tokens of the graphs it holds;
@@ -588,7 +589,9 @@ class Interpreter:
 
     def loop(self, statement, env: dict) -> dict:
         start, current = env, dict(env)
-        for _ in range(2):  # the second pass sees what one iteration leaves to the next
+        for round_ in range(2):  # the second pass sees what one iteration leaves to the next
+            if round_ and self._reads_nothing_carried(statement, start, current):
+                break  # the second pass would see what the first saw
             inner = dict(current)
             if isinstance(statement, cst.For):
                 self.bind(statement.target, self.iteration(statement.iter, inner), inner)
@@ -606,6 +609,15 @@ class Interpreter:
         if statement.orelse is not None:
             current = self.suite(statement.orelse.body, current)
         return current
+
+    def _reads_nothing_carried(self, loop, start: dict, current: dict) -> bool:
+        """Does no iteration read a value the one before it left? True when every name the first
+        pass changed is bound before anything reads it (`out = model(x)` at the top of the body)."""
+        cache = self.analysis.cache.setdefault("bound_before_read", {})
+        fresh = cache.get(id(loop))
+        if fresh is None:
+            fresh = cache[id(loop)] = bound_before_read(loop)
+        return all(key in fresh for key, value in current.items() if start.get(key) is not value)
 
     def iteration(self, iterable: cst.BaseExpression, env: dict, depth: int = 0) -> Value:
         """What one iteration of `for ... in iterable` binds: `enumerate(...)` gives an int first,
@@ -2782,6 +2794,30 @@ def _pretrained_class(ref) -> bool:
     if isinstance(ref, str):
         return knowledge.is_pretrained_model_class(ref)
     return any(knowledge.is_pretrained_model_class(base) for base in getattr(ref, "ancestry", ()))
+
+
+def bound_before_read(loop) -> frozenset:
+    """Names each iteration of `loop` binds before anything in it reads them (a plain `name = ...`
+    in its body before any other mention of the name, or the loop's own target): what one
+    iteration leaves in them the next never sees."""
+    seen: set = set(names_in(loop.iter)) if loop.__class__ is cst.For else set(names_in(loop.test))
+    fresh: set = set()
+    if loop.__class__ is cst.For:
+        fresh.update(name for name in bound_names(loop.target) if name not in seen)
+        seen |= names_in(loop.target)
+    for statement in suite_statements(loop.body):
+        if statement.__class__ is not cst.SimpleStatementLine:
+            seen |= names_in(statement)
+            continue
+        for small in statement.body:
+            if small.__class__ is not cst.Assign:
+                seen |= names_in(small)
+                continue
+            seen |= names_in(small.value)
+            for target in small.targets:
+                fresh.update(name for name in bound_names(target.target) if name not in seen)
+                seen |= names_in(target.target)
+    return frozenset(fresh)
 
 
 def _graph_from_parameters(shape: Value, params: dict) -> Value:
