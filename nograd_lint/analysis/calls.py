@@ -21,6 +21,17 @@ def is_backward(call: CallFact) -> bool:
     return method in knowledge.BACKWARD_ARGUMENT_METHODS and bool(call.node.args)
 
 
+def differentiated_again(call: CallFact) -> bool:
+    """`torch.autograd.grad(out, x, create_graph=True)`: the gradients it returns carry a graph of
+    their own, for a later backward pass to differentiate (a gradient penalty, a second-order
+    term); what trains is decided there."""
+    if call.qualified != "torch.autograd.grad":
+        return False
+    flag = next((arg.value for arg in call.node.args if arg.keyword is not None and arg.keyword.value == "create_graph"),
+                None)
+    return flag is not None and not is_false(flag)
+
+
 def adapts_by_gradient(call: CallFact, imports) -> bool:
     """`learner.adapt(loss)` in a module that imports learn2learn: MAML's inner step, a gradient
     of the loss (`torch.autograd.grad`) taken by the library."""

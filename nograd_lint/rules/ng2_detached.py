@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from ..analysis.calls import differentiated_again
 from ..analysis.gradmode import FileAnalysis
 from ..analysis.lattice import Graph
 from ..analysis.summaries import model_of
@@ -89,7 +90,10 @@ class DetachedLossTerm(Rule):
     A module run on a detached input is reported only when the optimizers stepped after the
     backward pass are built in sight and none may hold it (one built over `self`, or over an
     object the module belongs to, may); the detached graph must be recorded in the same function
-    (a fake stored in a field by another method, `self.fake.detach()`, is not followed).
+    (a fake stored in a field by another method, `self.fake.detach()`, is not followed). A
+    `torch.autograd.grad(..., create_graph=True)` is no backward pass of its own here: its
+    gradients are differentiated again (a WGAN-GP penalty on the critic's interpolates, built from
+    the fakes' values on purpose), and the terms are judged where that is backpropagated.
     """
 
     code = "NG211"
@@ -111,6 +115,8 @@ class DetachedLossTerm(Rule):
             for call, value in result.backwards:
                 if value.graph is Graph.NO:
                     continue  # nothing has a graph: NG201's (the backward pass raises)
+                if differentiated_again(call):
+                    continue  # a gradient penalty's inner gradient: judged where the penalty is backpropagated
                 for key in _marks_before(model, result, value.dropped, result.detached_losses, call, reported):
                     fact, carried = result.detached_losses[key]
                     trained = trained_producer(model, result, carried) or _trained_here(result, value, carried)
