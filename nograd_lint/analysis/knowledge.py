@@ -539,6 +539,9 @@ OPTIMIZER_BASES = frozenset({"torch.optim.Optimizer", "torch.optim.optimizer.Opt
 OPTIMIZER_PACKAGES = ("torch.optim.",)
 # Calls that return a model (an nn.Module): qualified name prefixes and exact names.
 MODEL_FACTORY_PREFIXES = ("torchvision.models.", "timm.create_model", "torch.hub.load", "segmentation_models_pytorch.")
+# `torch.hub.load(repo, entry)` entry points that give no model: huggingface's hubconf has
+# `tokenizer` and `config` beside its `model*` ones, and hubs publish processors and vocabularies.
+HUB_ENTRIES_NOT_MODELS = re.compile(r"tokeni[sz]er|config|processor|feature_extractor|vocab", re.IGNORECASE)
 # Loaders of TorchScript and exported programs: what they return is a module.
 SCRIPTED_MODULE_LOADERS = frozenset({"torch.jit.load", "torch.export.load"})
 MODEL_FACTORY_METHODS = frozenset({"from_pretrained", "load_from_checkpoint"})

@@ -1581,6 +1581,8 @@ class ModuleModel:
             return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.UNKNOWN, weights=True)
         if qualified.startswith(knowledge.MODEL_FACTORY_PREFIXES):
             last = qualified.rpartition(".")[2]
+            if qualified == "torch.hub.load" and _hub_entry_not_a_model(fact):
+                return UNKNOWN  # `torch.hub.load('huggingface/pytorch-transformers', 'tokenizer', ...)`
             if last[:1].islower() and not last.startswith(("get_", "list_", "load_state")):
                 return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.TRAIN)
         if qualified.rpartition(".")[2] in knowledge.MODEL_FACTORY_METHODS and knowledge.is_pretrained_model_class(
@@ -1915,6 +1917,17 @@ def _as_field(stored: Value) -> Value:
     call, and a module of unknown mode in training mode (the mode it is built in)."""
     field = stored.but(sources=frozenset(), params=frozenset())
     return field.but(training=Training.TRAIN) if field.kind is Kind.MODULE and field.training is Training.UNKNOWN else field
+
+
+def _hub_entry_not_a_model(fact) -> bool:
+    """`torch.hub.load(repo, "tokenizer", ...)`: an entry point (second argument, or `model=`)
+    whose name says it gives a tokenizer, a config or a processor, not a model."""
+    if fact is None:
+        return False
+    positional = [arg.value for arg in fact.node.args if arg.keyword is None]
+    entry = positional[1] if len(positional) > 1 else next(
+        (arg.value for arg in fact.node.args if arg.keyword is not None and arg.keyword.value == "model"), None)
+    return isinstance(entry, cst.SimpleString) and bool(knowledge.HUB_ENTRIES_NOT_MODELS.search(entry.evaluated_value or ""))
 
 
 def _differs(old: Optional[Value], new: Value) -> bool:
