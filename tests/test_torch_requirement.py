@@ -83,6 +83,35 @@ def test_ng302_in_a_package_that_admits_any_torch(tmp_path):
     assert ran.code == 1
 
 
+PLUGIN = TorchFloor((1, 0), "NODE_CLASS_MAPPINGS", "__init__.py", bounded=False, host="ComfyUI")
+
+
+@pytest.mark.parametrize(("files", "expected"), [
+    ({"__init__.py": "from .nodes import NODE_CLASS_MAPPINGS\n__all__ = ['NODE_CLASS_MAPPINGS']\n"}, PLUGIN),
+    ({"__init__.py": "NODE_CLASS_MAPPINGS = {'Mixer': Mixer}\n", "requirements.txt": "torch\nscipy\n"}, PLUGIN),
+    # a plugin that states a bound is held to it; a package that only mentions the word is no plugin
+    ({"__init__.py": "NODE_CLASS_MAPPINGS = {}\n", "requirements.txt": "torch>=2.1\n"},
+     TorchFloor((2, 1), "torch>=2.1", "requirements.txt")),
+    ({"__init__.py": "from .nodes import Mixer\n"}, None),
+])
+def test_a_plugin_of_a_host_runs_on_the_hosts_torch(tmp_path, files, expected):
+    for name, content in files.items():
+        write(tmp_path, name, content)
+    assert declared_floor(tmp_path) == expected
+
+
+def test_ng302_in_a_comfyui_custom_node(tmp_path):
+    (tmp_path / ".git").mkdir()  # a clone of the node's repository, itself a package
+    write(tmp_path, "__init__.py", "from .nodes import NODE_CLASS_MAPPINGS\n")
+    write(tmp_path, "nodes.py", DECORATED)
+    ran = lint("nodes.py", cwd=tmp_path)
+    assert ran.lines == ["nodes.py:4:2: NG302 `@torch.no_grad` without parentheses works only since torch 2.1; "
+                         "on older torch it raises TypeError when the module is imported, and this ComfyUI custom "
+                         "node runs on any torch its host has installed (`NODE_CLASS_MAPPINGS` in __init__.py): "
+                         "write `@torch.no_grad()`"]
+    assert ran.code == 1
+
+
 def test_the_package_metadata_wins_over_a_pinned_environment(tmp_path):
     write(tmp_path, "setup.py", 'setup(install_requires=["torch>=1.8"])\n')
     write(tmp_path, "requirements.txt", "torch==2.3.0\n")

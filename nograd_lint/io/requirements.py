@@ -8,7 +8,9 @@ project supports. The first of these files at the project root that names torch 
 `requirements*.txt`, then `requirements/*.txt`. A torch requirement without a version bound says nothing in an application
 (its users install whatever is newest), but a package that declares one (a `setup.py`, a
 `setup.cfg`, or a `pyproject.toml` with project metadata at its root) admits every release: pip
-keeps the torch its users already have. No torch requirement at all says nothing.
+keeps the torch its users already have. No torch requirement at all says nothing, but in a plugin
+a host application loads (a ComfyUI custom node package, whose `__init__.py` exports
+`NODE_CLASS_MAPPINGS`): it runs on the torch its host has installed, any release.
 """
 from __future__ import annotations
 
@@ -40,6 +42,7 @@ class TorchFloor:
     requirement: str  # as written: "torch>=1.9"
     source: str  # the file's name: "setup.py"
     bounded: bool = True  # False: a package's `torch` without a lower bound, which admits every release
+    host: Optional[str] = None  # a plugin of this application, which runs on the torch the host has
 
     @property
     def release(self) -> str:
@@ -51,6 +54,8 @@ class TorchFloor:
 
     def supports(self) -> str:
         """What the project says, as a reason: "this project supports torch 1.9 (`torch>=1.9` in setup.py)"."""
+        if self.host is not None:
+            return f"this {self.host} custom node runs on any torch its host has installed ({self.describe()})"
         if self.bounded:
             return f"this project supports torch {self.release} ({self.describe()})"
         return f"this package admits every torch release ({self.describe()} sets no lower bound)"
@@ -64,10 +69,21 @@ def parse_version(text: object, key: str = "torch-version") -> tuple[int, int]:
     return int(match.group(1)), int(match.group(2))
 
 
+# ComfyUI imports a custom node package's `__init__.py` and registers the classes it exports in this
+# dict (nodes.py, `load_custom_node`); ComfyUI's own requirements name a plain `torch`.
+HOST_PLUGINS = {"NODE_CLASS_MAPPINGS": "ComfyUI"}
+PLUGIN_ENTRY = "__init__.py"
+
+
 def metadata_files(root: Path) -> list[Path]:
-    """The files `declared_floor` reads, in the order it trusts them: the requirements files at
-    the root, then those of a `requirements/` folder (`requirements/runtime.txt` first, as
-    OpenMMLab's packages and their kin lay them out)."""
+    """The files `declared_floor` reads: the requirement files, then a plugin's entry module."""
+    return [*requirement_files(root), root / PLUGIN_ENTRY]
+
+
+def requirement_files(root: Path) -> list[Path]:
+    """The files that may name torch, in the order `declared_floor` trusts them: the requirements
+    files at the root, then those of a `requirements/` folder (`requirements/runtime.txt` first,
+    as OpenMMLab's packages and their kin lay them out)."""
     requirements = sorted(root.glob("requirements*.txt"), key=lambda path: (path.name != "requirements.txt", path.name))
     folder = sorted((root / "requirements").glob("*.txt"), key=lambda path: (path.name != "runtime.txt", path.name))
     return [root / "pyproject.toml", root / "setup.cfg", root / "setup.py", *requirements, *folder]
@@ -75,13 +91,16 @@ def metadata_files(root: Path) -> list[Path]:
 
 def declared_floor(root: Path) -> Optional[TorchFloor]:
     """The oldest torch release the project at `root` declares it supports; None when no file
-    names torch with a version bound and the project is not a package that names it without one."""
+    names torch with a version bound and the project is not a package that names it without one,
+    nor a plugin of a host application that names none."""
     unbounded: Optional[TorchFloor] = None
-    for path in metadata_files(root):
+    named = False
+    for path in requirement_files(root):
         text = _read(path)
         if text is None:
             continue
         requirements = list(_torch_requirements(path.name, text))
+        named = named or bool(requirements)
         source = path.relative_to(root).as_posix()
         floors = [floor for requirement in requirements
                   for floor in [_floor(requirement, source)] if floor is not None]
@@ -90,7 +109,19 @@ def declared_floor(root: Path) -> Optional[TorchFloor]:
         if unbounded is None:
             unbounded = next((TorchFloor(RELEASES[0], requirement.strip(), source, bounded=False)
                               for requirement in requirements if _sets_no_bound(requirement)), None)
-    return unbounded if unbounded is not None and is_package(root) else None
+    if unbounded is not None and is_package(root):
+        return unbounded
+    # a plugin's own unbounded `torch` keeps the host's too (its requirements install into the host's environment)
+    return _host_plugin(root) if unbounded is not None or not named else None
+
+
+def _host_plugin(root: Path) -> Optional[TorchFloor]:
+    """A plugin package that names no torch of its own: the host's torch, any release."""
+    entry = _read(root / PLUGIN_ENTRY)
+    for mark, host in HOST_PLUGINS.items() if entry is not None else ():
+        if re.search(rf"\b{mark}\b", entry):  # defined or imported there, for the host to read
+            return TorchFloor(RELEASES[0], mark, PLUGIN_ENTRY, bounded=False, host=host)
+    return None
 
 
 def is_package(root: Path) -> bool:

@@ -118,7 +118,9 @@ class UncalledContext(ContextRule):
     setting, or else what the project requires in `pyproject.toml`, `setup.cfg`, `setup.py`,
     `requirements*.txt` or `requirements/*.txt` (`torch>=1.9`). A plain `torch` admits every release in a package (a
     `setup.py`, a `setup.cfg`, or a `pyproject.toml` with project metadata: pip keeps the torch its
-    users have); in an application, which installs the newest torch, it says nothing.
+    users have), and so does a ComfyUI custom node package (its `__init__.py` exports
+    `NODE_CLASS_MAPPINGS`) that sets no bound: it runs on the torch its host has installed; in an
+    application, which installs the newest torch, it says nothing.
 
     ## Why is this bad
     `with torch.no_grad:` raises `TypeError: 'type' object does not support the context manager
