@@ -71,14 +71,19 @@ def test_an_unbounded_requirement_outside_a_package_says_nothing(tmp_path):
     assert declared_floor(tmp_path) is None
 
 
-def test_ng302_in_a_package_that_admits_any_torch(tmp_path):
-    write(tmp_path, "setup.py", "setup(install_requires=open('requirements.txt').readlines())\n")
-    write(tmp_path, "requirements.txt", "scipy\ntorch\n")
-    write(tmp_path, "pkg/predict.py", DECORATED)
-    ran = lint("pkg/predict.py", cwd=tmp_path)
-    assert ran.lines == ["pkg/predict.py:4:2: NG302 `@torch.no_grad` without parentheses works only since torch 2.1; "
-                         "on older torch it raises TypeError when the module is imported, and this package admits "
-                         "every torch release (`torch` in requirements.txt sets no lower bound): write "
+@pytest.mark.parametrize(("files", "path", "why"), [
+    ({"setup.py": "setup(install_requires=open('requirements.txt').readlines())\n", "requirements.txt": "scipy\ntorch\n"},
+     "pkg/predict.py", "this package admits every torch release (`torch` in requirements.txt sets no lower bound)"),
+    ({".git/HEAD": "", "__init__.py": "from .nodes import NODE_CLASS_MAPPINGS\n"},  # a clone of a node's repository
+     "nodes.py", "this ComfyUI custom node runs on any torch its host has installed (`NODE_CLASS_MAPPINGS` in __init__.py)"),
+])
+def test_ng302_where_every_torch_release_is_admitted(tmp_path, files, path, why):
+    for name, content in files.items():
+        write(tmp_path, name, content)
+    write(tmp_path, path, DECORATED)
+    ran = lint(path, cwd=tmp_path)
+    assert ran.lines == [f"{path}:4:2: NG302 `@torch.no_grad` without parentheses works only since torch 2.1; "
+                         f"on older torch it raises TypeError when the module is imported, and {why}: write "
                          "`@torch.no_grad()`"]
     assert ran.code == 1
 
@@ -98,18 +103,6 @@ def test_a_plugin_of_a_host_runs_on_the_hosts_torch(tmp_path, files, expected):
     for name, content in files.items():
         write(tmp_path, name, content)
     assert declared_floor(tmp_path) == expected
-
-
-def test_ng302_in_a_comfyui_custom_node(tmp_path):
-    (tmp_path / ".git").mkdir()  # a clone of the node's repository, itself a package
-    write(tmp_path, "__init__.py", "from .nodes import NODE_CLASS_MAPPINGS\n")
-    write(tmp_path, "nodes.py", DECORATED)
-    ran = lint("nodes.py", cwd=tmp_path)
-    assert ran.lines == ["nodes.py:4:2: NG302 `@torch.no_grad` without parentheses works only since torch 2.1; "
-                         "on older torch it raises TypeError when the module is imported, and this ComfyUI custom "
-                         "node runs on any torch its host has installed (`NODE_CLASS_MAPPINGS` in __init__.py): "
-                         "write `@torch.no_grad()`"]
-    assert ran.code == 1
 
 
 def test_the_package_metadata_wins_over_a_pinned_environment(tmp_path):
