@@ -1358,6 +1358,10 @@ class Interpreter:
                 called = self.model.method_of(target.ref, "__call__")
                 if called is not None:  # a project module class with its own `__call__` runs that
                     return self.project_call(fact, called, arguments, bound_self=target)
+                if target.weights and target.evidence is Evidence.NAME:
+                    # what `torch.load` unpickled under a model's name, called: the whole model,
+                    # known by that use (a checkpoint dict is loaded so too, and never called)
+                    target = target.but(evidence=Evidence.DUCK)
                 return self.forward(fact, target, args, arguments, env=env)
             if target.kind is Kind.FUNCTION and isinstance(target.ref, FunctionInfo):
                 nested = self.scope is not None and target.ref.parent is self.scope
