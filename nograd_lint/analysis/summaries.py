@@ -1580,7 +1580,7 @@ class ModuleModel:
         if qualified in knowledge.SCRIPTED_MODULE_LOADERS:
             return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.UNKNOWN, weights=True)
         if qualified == "torch.load":
-            return UNKNOWN.but(weights=True)  # a checkpoint, or a whole pickled model (see `Interpreter.named`)
+            return UNKNOWN.but(weights=True)  # a checkpoint, or a whole pickled model (see `Interpreter.call_value`)
         if qualified.startswith(knowledge.MODEL_FACTORY_PREFIXES):
             last = qualified.rpartition(".")[2]
             if qualified == "torch.hub.load" and _hub_entry_not_a_model(fact):
