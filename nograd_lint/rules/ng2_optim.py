@@ -11,6 +11,7 @@ from ..analysis.gradmode import (CallFact, ContextUse, FileAnalysis, FunctionInf
 from ..analysis.knowledge import GradContext
 from ..analysis.interpret import _parameter_names
 from ..analysis.summaries import model_of
+from ..analysis.treewalk import names_in
 from ..diagnostics import Confidence, Fix, FixSafety
 from ..fixes import edits
 from ..io.config import Settings
@@ -92,8 +93,9 @@ class ClosureWithGradientsDisabled(ContextRule):
     the line search a closure that does not call `backward()`, may fit such code better.
 
     ## Known limits
-    Only a parameter named `closure` is followed. A closure rebound in `step` (wrapped in
-    `functools.partial`, or anything else) is not reported. A closure meant to run without
+    Only a parameter named `closure` is followed, and names it is given as it is (`get_grad =
+    closure`, called `get_grad()`). A closure rebound in `step` (wrapped in `functools.partial`,
+    or anything else) is not reported. A closure meant to run without
     gradients would now record a graph (it runs with gradients under torch's own optimizers too).
     """
 
@@ -112,14 +114,14 @@ class ClosureWithGradientsDisabled(ContextRule):
         for call in analysis.calls:
             function = call.function
             if (function is None or call.in_lambda or not isinstance(call.node.func, cst.Name)
-                    or call.node.func.value != CLOSURE or CLOSURE not in _parameter_names(function)
-                    or _rebound(analysis, function)):
+                    or CLOSURE not in _parameter_names(function)
+                    or call.node.func.value not in _closure_names(analysis, function)):
                 continue
             state = _disabling_state(analysis, call)
             if state is not None and state.origin is Origin.CALLERS:
                 through_helpers.append(call)
             elif state is not None:
-                yield Finding(call.node, _message(analysis, function, state), _wrap_fix(analysis, call, state),
+                yield Finding(call.node, _message(analysis, call, state), _wrap_fix(analysis, call, state),
                               _confidence(analysis, function))
             else:
                 use = _enable_grad_in_inference_mode(analysis, call)
@@ -149,12 +151,12 @@ def _helper_findings(analysis: FileAnalysis, calls: list[CallFact]) -> Iterable[
         roots = _disabling_roots(analysis, call.function)
         if not roots:  # disabled by callers whose own mode no code in sight sets: report the call
             state = analysis.state_of(call)
-            yield Finding(call.node, _message(analysis, call.function, state), _wrap_fix(analysis, call, state),
+            yield Finding(call.node, _message(analysis, call, state), _wrap_fix(analysis, call, state),
                           _confidence(analysis, call.function))
         for root, state in roots:
             groups.setdefault(id(root.node), (root, state, []))[2].append(call)
     for root, state, reached in groups.values():
-        related = tuple((call.node, analysis, f"`closure()` in `{call.function.display_name}`") for call in reached)
+        related = tuple((call.node, analysis, f"`{_called(call)}()` in `{call.function.display_name}`") for call in reached)
         yield Finding(root.node, _root_message(analysis, root, state, reached), _wrap_all_fix(analysis, reached, state),
                       _confidence(analysis, root.function) if root.function else Confidence.LOW, related)
 
@@ -189,9 +191,27 @@ def _enable_grad_in_inference_mode(analysis: FileAnalysis, call: CallFact) -> Op
     return found[1] if found is not None and found[1].kind is GradContext.ENABLE_GRAD else None
 
 
-def _rebound(analysis: FileAnalysis, function: FunctionInfo) -> bool:
-    """`closure = torch.enable_grad()(closure)`, or any other new value for the name."""
-    return any(CLOSURE in assign.targets for assign in analysis.facts_in(analysis.assigns, function))
+def _closure_names(analysis: FileAnalysis, function: FunctionInfo) -> frozenset[str]:
+    """The names the closure is called by in `function`: `closure`, and a plain alias of it
+    (`get_grad = closure`, perhaps another callable in another branch). None when `closure` is
+    given a new value (`closure = torch.enable_grad()(closure)`), and not an alias that is ever
+    given a value made from a closure (`get_grad = torch.enable_grad()(get_grad)`)."""
+    assigns = list(analysis.facts_in(analysis.assigns, function))
+    if any(CLOSURE in assign.targets for assign in assigns):
+        return frozenset()
+    aliases = {target for assign in assigns if _is_name(assign.value, CLOSURE) and not assign.augmented
+               for target in assign.targets}
+    wrapped = {target for assign in assigns if not any(_is_name(assign.value, name) for name in (CLOSURE, *aliases))
+               and _mentions_any(assign.value, {CLOSURE, *aliases}) for target in assign.targets}
+    return frozenset({CLOSURE, *(aliases - wrapped)})
+
+
+def _is_name(node: Optional[cst.CSTNode], name: str) -> bool:
+    return isinstance(node, cst.Name) and node.value == name
+
+
+def _mentions_any(node: Optional[cst.CSTNode], names: set[str]) -> bool:
+    return node is not None and not names.isdisjoint(names_in(node))
 
 
 def _confidence(analysis: FileAnalysis, function: FunctionInfo) -> Confidence:
@@ -206,12 +226,19 @@ def _confidence(analysis: FileAnalysis, function: FunctionInfo) -> Confidence:
     return Confidence.LOW
 
 
-def _message(analysis: FileAnalysis, function: FunctionInfo, state: GradState) -> str:
+def _called(call: CallFact) -> str:
+    """The name the closure is called by (`closure`, or an alias of it)."""
+    return call.node.func.value
+
+
+def _message(analysis: FileAnalysis, call: CallFact, state: GradState) -> str:
     if state.origin is Origin.CALLERS:
-        where = f"in `{function.name}`, which is only called with gradients disabled in this module"
+        where = f"in `{call.function.name}`, which is only called with gradients disabled in this module"
     else:
         where = f"under `{context_text(analysis, state)}`"
-    return (f"`closure()` runs {where}: a closure that runs the forward and backward pass, as "
+    name = _called(call)
+    called = "`closure()`" if name == CLOSURE else f"`{name}()`, the closure (`{name} = {CLOSURE}`),"
+    return (f"{called} runs {where}: a closure that runs the forward and backward pass, as "
             "`optimizer.step(closure)` callers pass (Lightning, LBFGS-style loops), records no graph and its "
             f"`backward()` raises RuntimeError; call it under `with {_enabling(state.mode)}:`, as torch.optim's "
             "optimizers do")
