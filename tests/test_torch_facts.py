@@ -2510,6 +2510,33 @@ def test_a_discriminator_run_on_a_detached_fake_gives_the_generator_no_gradient(
     assert not torch.allclose(generator_grad(detach=False), detached)
 
 
+def test_a_leaf_made_of_argmax_outputs_gives_the_model_no_gradient():
+    """NG211 (a new leaf): `torch.argmax(logits, 1).float()` has no graph; made a leaf with
+    `requires_grad = True`, a loss on it backpropagates into the leaf only, and the model that
+    made the logits keeps `.grad is None` (rounded probabilities, `.detach().round().requires_grad_()`,
+    likewise)."""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 3)
+    x, target = torch.randn(6, 4), torch.randint(0, 2, (6,)).float()
+    preds = torch.argmax(model(x), dim=1).float()
+    assert preds.grad_fn is None and not preds.requires_grad
+    preds.requires_grad = True
+    ((preds - target) ** 2).mean().backward()
+    assert preds.grad is not None and model.weight.grad is None
+    mask = torch.sigmoid(model(x))[:, 0].detach().round().requires_grad_()
+    ((mask - target) ** 2).mean().backward()
+    assert mask.grad is not None and model.weight.grad is None
+
+
+def test_indices_unpacked_from_a_reduction_carry_no_graph():
+    """NG104 and the value model: `values, indices = x.max(1)` (`torch.max(x, 1)`, `topk`,
+    `sort`): the values carry the graph, the indices never do."""
+    x = torch.randn(3, 5, requires_grad=True)
+    for values, indices in (x.max(1), torch.max(x, dim=1), x.topk(2, dim=1), x.sort(dim=1), x.min(1)):
+        assert values.requires_grad and values.grad_fn is not None
+        assert not indices.requires_grad and indices.grad_fn is None and not indices.is_floating_point()
+
+
 def test_the_tensor_method_names_are_those_of_torch_tensor():
     """NG101: a method of one of these names, on a value of unknown kind, is not guessed to be a
     project class's (`model.predict(x)` may be; `x.view(n)` never)."""

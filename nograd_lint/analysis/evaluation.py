@@ -44,6 +44,10 @@ class EvalRegion:
     grad_flag: Optional[str] = None  # the fix enables gradients only where this is true (`phase == "train"`)
     what: str = "evaluation"  # what the region does, as messages name it ("rollout": acting to collect data,
     # "acting": one action for an environment)
+    # a module's own method that returns its graphs, judged by what its callers do with them (an
+    # `encoder` a sampling method runs): where a caller is reported as surely, the fix goes there
+    # (see `_one_finding_per_call_tree`)
+    by_callers: bool = False
 
     @property
     def forwards(self):
@@ -205,7 +209,7 @@ def _one_finding_per_call_tree(model: ModuleModel, regions: list[EvalRegion], wh
         helpers = [whole[id(t.callee)] for t in region.tokens
                    if t.callee is not None and id(t.callee) in whole and t.callee is not region.scope]
         if helpers and len(helpers) == len(region.tokens):
-            if all(helper.confidence >= region.confidence for helper in helpers):
+            if all(_outranks(helper, region) for helper in helpers):
                 continue
             if region.kind == "function":
                 stronger[id(region.scope)] = region
@@ -227,7 +231,18 @@ def _covered_by_callers(model: ModuleModel, region: EvalRegion, stronger: dict) 
     sites = [site for site in model.callers_of(region.scope)
              if not _runs_disabled(analyses.get(id(site[1]), model.analysis), site[1])]
     keys = [id(site[0].scope) if site[0].scope is not None else id(site[0]) for site in sites]
-    return bool(sites) and all(key in stronger and stronger[key].confidence > region.confidence for key in keys)
+    return bool(sites) and all(key in stronger and not _outranks(region, stronger[key]) for key in keys)
+
+
+def _outranks(helper: EvalRegion, caller: EvalRegion) -> bool:
+    """Is the helper's finding the one to keep, of a helper and a caller that runs it? The surer
+    one; of equals, the helper, unless it is a building block of the caller's own class judged by
+    its callers (a seq2seq's `encoder`, whose graph its `sample` method throws away: the fix
+    belongs in `sample`)."""
+    if helper.confidence != caller.confidence:
+        return helper.confidence > caller.confidence
+    return not (helper.by_callers and caller.scope is not None and helper.scope is not None
+                and caller.scope.class_name is not None and caller.scope.class_name == helper.scope.class_name)
 
 
 def _capped_for_dispatch(model: ModuleModel, function: FunctionInfo, regions: list[EvalRegion]) -> list[EvalRegion]:
@@ -473,7 +488,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     if hint:
         evidence.append(hint)
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
-                      escapes=bool(escaping) or _returns_tensor(result))
+                      escapes=bool(escaping) or _returns_tensor(result),
+                      by_callers=bool(callers) and not dead and _module_method(model, function))
 
 
 def _shape_check(model: ModuleModel, function: FunctionInfo, tokens: list[Token]) -> bool:

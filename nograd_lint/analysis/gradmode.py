@@ -717,6 +717,7 @@ class _Collector:
         self._scopes: list = []  # class names (str) and FunctionInfo, innermost last
         self.classes: dict[str, ClassInfo] = {}
         self._lambda_depth = 0
+        self._parameters: dict[int, frozenset] = {}  # id(FunctionInfo) -> its parameters' names
         self._dynamic_contexts: dict[str, Optional[GradState]] = {}  # `ctx = nullcontext if a else torch.no_grad`
         self._module_aliases: dict[str, str] = {}  # `t = torch`: the module whose contexts `t.no_grad` reads
         self.local_wrappers: dict[str, str] = {}  # see `local_grad_wrappers`
@@ -948,13 +949,29 @@ class _Collector:
         statement = self._statements[-1] if self._statements else None
         bare = _whole_statement(statement, node)
         func = node.func
-        fact = CallFact(*self._fact_fields(), node=node, callee=callee,
-                        qualified=self.imports.resolve_dotted(callee) if callee else None,
+        qualified = self.imports.resolve_dotted(callee) if callee else None
+        if qualified is not None and self._functions and self._is_parameter(callee.partition(".")[0]):
+            qualified = None  # `def evaluate(nn, env): nn(obs)`: the parameter, not the `nn` imported
+        fact = CallFact(*self._fact_fields(), node=node, callee=callee, qualified=qualified,
                         is_bare_statement=bare, in_lambda=self._lambda_depth > 0,
                         method=func.attr.value if func.__class__ is cst.Attribute else None)
         self.calls.append(fact)
         if bare:
             self._bare_set_grad_enabled(fact)
+
+    def _is_parameter(self, name: str) -> bool:
+        """Is `name` a parameter of a function the walk is in (it hides a module-level import)?"""
+        for function in self._functions:
+            names = self._parameters.get(id(function))
+            if names is None:
+                params = function.node.params
+                names = self._parameters[id(function)] = frozenset(
+                    param.name.value for param in (*params.posonly_params, *params.params, *params.kwonly_params,
+                                                   *(p for p in (params.star_arg, params.star_kwarg)
+                                                     if isinstance(p, cst.Param))))
+            if name in names:
+                return True
+        return False
 
     def _note_context_value(self, node: cst.Assign) -> None:
         """`ctx = torch.no_grad` / `NO_GRAD = torch.no_grad()` keep their mode under `with ctx():`;

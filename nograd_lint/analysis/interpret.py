@@ -339,6 +339,7 @@ class Interpreter:
         self._comprehension = 0
         self._parameters = set(_parameter_names(scope)) if scope is not None else set()
         self._assigned: Optional[cst.BaseExpression] = None
+        self._assign_statement: Optional[cst.Assign] = None  # the assignment `_assigned` is the value of
         self._frozen: set[str] = set()  # modules frozen through a loop over their parameters
         self._parameter_owners: dict[str, Value] = {}  # `self.model` -> its value, where `.parameters()` was read
         self._attributes: dict[str, set[str]] = {}  # local name -> `name.attr` keys stored in env
@@ -657,9 +658,12 @@ class Interpreter:
     def small(self, small: cst.BaseSmallStatement, env: dict) -> None:
         kind = small.__class__  # node types by identity: libcst's are ABCs, slow in `isinstance`
         if kind is cst.Assign:
-            self._assigned = small.value
+            self._assigned, self._assign_statement = small.value, small
             value = self.accumulated_assign(small, self.value(small.value, env), env)
             self.result.values[id(small.value)] = value
+            if value.elements is None and _unpacks_values_and_indices(small):
+                # `_, pred = torch.max(net(x), dim=1)`: the indices are read from the values, no graph
+                value = value.but(elements=(value, self.index_values(small.value, value)))
             for target in small.targets:
                 self.bind(target.target, value, env)
                 if target.target.__class__ is cst.Attribute and target.target.attr.value == "requires_grad":
@@ -724,9 +728,10 @@ class Interpreter:
                 self.freeze_owner(self.value(target.value, env, MAX_DEPTH - 2), env, _thawed(self._assigned))
                 owner = dotted_name(target.value)
                 if owner is not None:  # from here on a leaf that records a graph
-                    env[owner] = self.value(target.value, env, MAX_DEPTH - 2).but(
-                        kind=Kind.TENSOR, graph=Graph.YES, nograd=None, nograd_node=None, nograd_state=None,
-                        inference=None)
+                    statement = self._assign_statement
+                    env[owner] = self.new_leaf(statement, self.model.fact_for(statement) if statement is not None else None,
+                                               self.value(target.value, env, MAX_DEPTH - 2),
+                                               self.bound_expression(target.value))
             return
         key = dotted_name(target)
         root = root_name(target)
@@ -859,6 +864,8 @@ class Interpreter:
                 return base.but(kind=Kind.TENSOR)  # `weights[:, i]`: no module is indexed by a tuple
             if base.kind is Kind.MODULE:
                 return _held_module(base)  # `model.layers[0]`, `models[i]`: a module
+            if base.kind is Kind.OBJECT and _not_iterable(base.ref):
+                return base  # `self.agents[i]`: objects that cannot be indexed are a list's (see `element`)
             return base.but(kind=Kind.UNKNOWN) if base.kind in (Kind.OBJECT, Kind.FUNCTION) else base
         if kind is cst.BinaryOperation:
             left = self.value(node.left, env, depth + 1)
@@ -1333,8 +1340,7 @@ class Interpreter:
                 self.mark(value, USED)
             if method == "requires_grad_" and receiver is not None and receiver.kind is not Kind.MODULE:
                 self.freeze_owner(receiver, env, _thawed(fact.node.args[0].value if fact.node.args else None))
-                leaf = receiver.but(kind=Kind.TENSOR, graph=Graph.YES, nograd=None, nograd_node=None,
-                                    nograd_state=None, inference=None)
+                leaf = self.new_leaf(fact.node, fact, receiver, self.bound_expression(fact.receiver))
                 if dotted_name(fact.receiver) is not None:
                     env[dotted_name(fact.receiver)] = leaf  # `x.requires_grad_()`: a leaf that wants gradients
                 return leaf
@@ -2349,6 +2355,48 @@ class Interpreter:
                           detached=frozenset().union(result.detached, *(v.detached for _, v in arguments)),
                           fed_without_grad=frozenset().union(*(v.fed_without_grad for _, v in arguments)))
 
+    def bound_expression(self, node: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
+        """What `node` is: itself, or for a local name the value of its last assignment before here."""
+        if node is None or node.__class__ is not cst.Name:
+            return node
+        statement = self._assign_statement
+        before = [assign for assign in self.analysis.facts_in(self.analysis.assigns, self.scope)
+                  if node.value in assign.targets and assign.node is not statement and assign.value is not None]
+        return before[-1].value if before else None
+
+    def new_leaf(self, node: Optional[cst.CSTNode], fact, value: Value, made: Optional[cst.BaseExpression] = None) -> Value:
+        """`x.requires_grad = True`, `x.requires_grad_()`: from here on `x` is a leaf that records.
+        Made of a module's outputs through what records no graph (`torch.argmax(out, 1)`, a
+        `.detach()`), it is a new leaf: a loss computed from it backpropagates into it and stops
+        there, so it is remembered as a detached loss is (`ScopeResult.detached_losses`, NG211)."""
+        leaf = value.but(kind=Kind.TENSOR, graph=Graph.YES, nograd=None, nograd_node=None, nograd_state=None,
+                         inference=None)
+        if node is None or fact is None or value.graph is not Graph.NO or value.sources or self.disabled(self.state(node)):
+            return leaf
+        made_of = value.detached or self.indexed_outputs(made)
+        if not made_of:
+            return leaf
+        self.result.detached_losses[id(node)] = (fact, made_of)
+        return leaf.but(dropped=leaf.dropped | {id(node)})
+
+    def indexed_outputs(self, expression: Optional[cst.BaseExpression]) -> frozenset:
+        """The forward passes whose outputs `expression` turns into indices (`torch.argmax(model(x),
+        1).float()`), as their ids: what an index-valued call read (its values are data, see
+        `index_values`, which keeps no trace of them in what it gives)."""
+        found: frozenset = frozenset()
+        for sub in iter_nodes(expression) if expression is not None else ():
+            if sub.__class__ is not cst.Call:
+                continue
+            name = sub.func.attr.value if sub.func.__class__ is cst.Attribute else getattr(sub.func, "value", None)
+            if name not in INDEX_VALUED:
+                continue
+            read = sub.func.value if sub.func.__class__ is cst.Attribute and not sub.args else (
+                sub.args[0].value if sub.args else None)
+            value = self.result.values.get(id(read)) if read is not None else None
+            if value is not None:
+                found |= value.sources
+        return found
+
     def constant_of_a_loss(self, fact: CallFact, receiver: Value, constant: Value) -> Value:
         """`constant`, what `.detach()` or `.item()` gives of `receiver`: when that is a loss that
         carries a graph, the call is remembered (`ScopeResult.detached_losses`) and followed into
@@ -2787,7 +2835,10 @@ def _stored_outside(cls, init: FunctionInfo, attributes: frozenset) -> set[str]:
 
 
 def _not_iterable(ref) -> bool:
-    """A project class (`ClassModel`) derived from nothing, with no `__iter__` or `__getitem__`."""
+    """A project class (`ClassModel`) derived from nothing, with no `__iter__` or `__getitem__`;
+    or one of several such classes (an object of either, see `lattice.join`)."""
+    if isinstance(ref, tuple):
+        return bool(ref) and all(_not_iterable(one) for one in ref)
     methods = getattr(ref, "methods", None)
     return methods is not None and "__iter__" not in methods and "__getitem__" not in methods and ref.is_plain
 
@@ -3022,6 +3073,30 @@ def chain_root(node: Optional[cst.BaseExpression]) -> Optional[str]:
            and node.func.attr.value in SELF_RETURNING):
         node = node.func.value
     return dotted_name(node) if node is not None else None
+
+
+def _unpacks_values_and_indices(assign: cst.Assign) -> bool:
+    """`values, indices = x.topk(k)`, `_, pred = torch.max(out, 1)`: a reduction that gives a pair
+    (`max`, `min`, `median` and `mode` only when given a dimension) unpacked into two names."""
+    if len(assign.targets) != 1 or not _reduction_call(assign.value):
+        return False
+    target = assign.targets[0].target
+    if target.__class__ not in (cst.Tuple, cst.List) or len(target.elements) != 2 or any(
+            element.__class__ is cst.StarredElement for element in target.elements):
+        return False
+    call = assign.value
+    if call.func.__class__ is not cst.Attribute:
+        return False  # the builtin `max(a, b)`
+    if call.func.attr.value in ("topk", "sort", "kthvalue"):
+        return True
+    given = len(call.args) - (1 if _module_function(call) else 0)
+    return given >= 1 or any(arg.keyword is not None and arg.keyword.value == "dim" for arg in call.args)
+
+
+def _module_function(call: cst.Call) -> bool:
+    """`torch.max(x, 1)` (the tensor is the first argument), not `x.max(1)`."""
+    return dotted_name(call.func) in ("torch.max", "torch.min", "torch.median", "torch.mode", "torch.topk",
+                                      "torch.sort", "torch.kthvalue")
 
 
 def _reduction_call(node: cst.BaseExpression) -> bool:

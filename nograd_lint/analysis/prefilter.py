@@ -14,7 +14,7 @@ from . import knowledge
 from .astwalk import walk
 from .interpret import MODULE_ONLY_METHODS
 from .knowledge import is_evaluation_name, looks_like_model
-from .prefilter_contexts import GRAD_WORDS, context_signals
+from .prefilter_contexts import GRAD_WORDS, context_signals, maybe_project
 from ..io.sources import python_tree
 
 GRAD_CONTEXT_WORDS = ("no_grad", "inference_mode", "set_grad_enabled", "enable_grad", "grad_mode")
@@ -56,7 +56,7 @@ class Signals:
     inference_training: bool = False
     closure_call: bool = False  # the word `closure` and a grad-mode word (NG205)
     inference_mode: bool = False  # the word `inference_mode` (NG206)
-    loss_class: bool = False  # a class named `...Loss`, or with a base class so named (NG209)
+    loss_class: bool = False  # a class or function named `...Loss`/`loss_...`, or with a base class so named (NG209)
 
 
 ALL_SIGNALS = Signals(*(True,) * len(dataclasses.fields(Signals)))
@@ -104,6 +104,10 @@ def signals_of(source: Union[str, bytes], evaluation_names: Sequence[str] = (),
             (root == "self" or root in scan.parameters) and knowledge.may_be_project_method(method)
             for root, method in scan.object_methods):
         found["forward"] = True  # `self.agent.act(obs)` beside `def evaluate`: a project class's method may run one
+    if not found["forward"] and scan.evaluation_named and scan.constructed:
+        objects = {name for bound, called in scan.constructed if called in scan.project_names for name in bound}
+        found["forward"] = any(root in objects and knowledge.may_be_project_method(method)
+                               for root, method in scan.object_methods)  # `agent = HAC(...)`, `agent.run(env)`
     if scan.loops and (found["forward"] or found["loss"]):
         found["accumulation"] = _accumulates_graph(scan)
     if any(word in text for word in GRAD_WORDS):  # else no grad-mode context can be in sight
@@ -126,11 +130,15 @@ class _FileScan:
     called_fields: set = dataclasses.field(default_factory=set)  # `x` of each `self.x(...)`
     object_methods: set = dataclasses.field(default_factory=set)  # `act` of `agent.act(...)`, `self.agent.act(...)`
     parameters: set = dataclasses.field(default_factory=set)  # the names of the file's functions' parameters
+    # (names bound, the class called) of `agent = HAC(...)`, and the names imported from modules
+    # that may be the project's (`from HAC import HAC`): objects whose methods may run a forward pass
+    constructed: list = dataclasses.field(default_factory=list)
+    project_names: set = dataclasses.field(default_factory=set)
     evaluation_named: bool = False  # a function named for evaluation (`predict`, `inference_step`)
 
 
 _SCANNED = frozenset({ast.Attribute, ast.Call, ast.Assign, ast.AnnAssign, ast.AugAssign, ast.FunctionDef,
-                      ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While, ast.ClassDef})  # what `_scan` reads
+                      ast.AsyncFunctionDef, ast.For, ast.AsyncFor, ast.While, ast.ClassDef, ast.ImportFrom})  # what `_scan` reads
 
 
 def _scan(tree: ast.AST, scan: _FileScan) -> None:
@@ -155,9 +163,17 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
                 scan.modules.add(_dotted(func.value))
         elif kind in (ast.Assign, ast.AnnAssign, ast.AugAssign) and node.value is not None:
             targets = node.targets if kind is ast.Assign else [node.target]
-            scan.assigns.append(({n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}, node.value))
+            bound = {n.id for t in targets for n in walk(t) if isinstance(n, ast.Name)}
+            scan.assigns.append((bound, node.value))
+            if type(node.value) is ast.Call and type(node.value.func) is ast.Name:
+                scan.constructed.append((bound, node.value.func.id))
+        elif kind is ast.ImportFrom:
+            if maybe_project(node):
+                scan.project_names.update(alias.asname or alias.name for alias in node.names)
         elif kind in (ast.FunctionDef, ast.AsyncFunctionDef):
             scan.defined.add(node.name)
+            if knowledge.names_a_loss(node.name) or node.name.lower().startswith("loss_"):
+                found["loss_class"] = True  # `def perceptual_loss(sr, hr)` (NG209)
             scan.parameters.update(arg.arg for arg in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs))
             if is_evaluation_name(node.name, evaluation_names):
                 found["evaluation"] = scan.evaluation_named = True
@@ -176,7 +192,7 @@ def _scan(tree: ast.AST, scan: _FileScan) -> None:
                         found["parameter_loop"] = True
                     if type(sub) in (ast.Name, ast.Attribute) and knowledge.EVALUATION_LOADER.search(word):
                         found["evaluation"] = True
-        elif kind is ast.ClassDef and (knowledge.names_a_loss(node.name) or any(
+        elif kind is ast.ClassDef and ("loss" in knowledge.class_name_words(node.name) or any(
                 knowledge.names_a_loss(_dotted(base) or "") for base in node.bases)):
             found["loss_class"] = True
 

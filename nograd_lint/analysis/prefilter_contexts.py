@@ -56,7 +56,7 @@ def _grad_names(tree: ast.AST) -> tuple[frozenset[str], list[ast.Expr]]:
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             names.update(alias.asname for alias in node.names
                          if alias.asname and alias.name.rpartition(".")[2] in GRAD_WORDS)
-            if isinstance(node, ast.ImportFrom) and _maybe_project(node):
+            if isinstance(node, ast.ImportFrom) and maybe_project(node):
                 # the project's own modules may define grad contexts (`class frozen_graph(torch.no_grad)`)
                 names.update(alias.asname or alias.name for alias in node.names if alias.name != "*")
                 star = star or any(alias.name == "*" for alias in node.names)
@@ -83,7 +83,7 @@ _KNOWN_PACKAGES = (frozenset(getattr(sys, "stdlib_module_names", ())) | knowledg
                    | knowledge.OTHER_FRAMEWORKS | {"numpy", "scipy", "pandas", "tqdm", "typing_extensions", "PIL"})
 
 
-def _maybe_project(node: ast.ImportFrom) -> bool:
+def maybe_project(node: ast.ImportFrom) -> bool:
     """`from .grad import ...`, `from trainkit import ...`: a module that may be the project's own."""
     return node.level > 0 or (node.module or "").split(".")[0] not in _KNOWN_PACKAGES
 

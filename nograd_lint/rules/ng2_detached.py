@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..analysis.calls import differentiated_again
-from ..analysis.gradmode import FileAnalysis
+from ..analysis.gradmode import CallFact, FileAnalysis
 from ..analysis.lattice import Graph
 from ..analysis.summaries import model_of
 from ..analysis.trainable import build_named, stepped_optimizer, stepping
@@ -45,6 +45,13 @@ class DetachedLossTerm(Rule):
     discriminator only, which this step does not train, and none back to the generator: it
     trains nothing. (The discriminator's own step detaches the fake on purpose: its optimizer
     steps the discriminator.)
+
+    Also a new leaf made of such a module's outputs through what records no graph (an `argmax`,
+    a `.detach()`) with `x.requires_grad = True` or `x.requires_grad_()`, from
+    which a loss reaching the backward pass is computed: a Dice loss on `torch.argmax(logits,
+    1).float()`, made a leaf because `backward()` raised. The gradient stops at the leaf; the
+    module gets none (a latent optimized by its own optimizer is a leaf on purpose: no optimizer
+    stepped there trains the module that made it, so it is not reported).
 
     ## Why is this bad
     A detached tensor is a constant to autograd. Added to a loss, it changes the value that is
@@ -124,6 +131,10 @@ class DetachedLossTerm(Rule):
                         continue
                     reported.add(key)
                     spelled, optimizer = trained
+                    if _makes_a_leaf(fact):
+                        yield Finding(fact.node, _new_leaf_message(analysis, fact, call, spelled, optimizer), None,
+                                      Confidence.MEDIUM)
+                        continue
                     made = (f"makes a constant of a loss that carries the graph of `{spelled}`"
                             if fact.method in CONSTANT_MAKERS else
                             f"computes a loss on tensors detached from the graph of `{spelled}` alone")
@@ -134,6 +145,20 @@ class DetachedLossTerm(Rule):
                         f"`{optimizer}` is stepped after the backward pass) no gradient; detach the input meant as "
                         "a fixed target instead (a teacher's outputs), or drop the term"), None, Confidence.MEDIUM)
                 yield from _detached_feeds(analysis, model, result, value, call, reported)
+
+
+def _makes_a_leaf(fact) -> bool:
+    """`x.requires_grad = True` or `x.requires_grad_()` (see `Interpreter.new_leaf`)."""
+    return not isinstance(fact, CallFact) or fact.method == "requires_grad_"
+
+
+def _new_leaf_message(analysis: FileAnalysis, fact, backward, spelled: str, optimizer: str) -> str:
+    return (f"`{code_of(analysis, fact.node, 40)}` makes a new leaf of a tensor computed from the outputs of "
+            f"`{spelled}` through what records no graph (an `argmax`, a `.detach()`), and a loss "
+            f"computed from it reaches `{code_of(analysis, backward.node, 30)}`: the gradient stops at the leaf, so "
+            f"`{spelled}` (trained here: `{optimizer}` is stepped after the backward pass) gets none from it; "
+            "compute the loss from the module's outputs with a differentiable function (a soft Dice on the "
+            "probabilities, not on the argmax)")
 
 
 def _detached_feeds(analysis: FileAnalysis, model, result, value, backward, reported: set[int]) -> Iterable[Finding]:

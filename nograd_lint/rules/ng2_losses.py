@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from typing import Iterable, Optional
 
+import libcst as cst
+
+from ..analysis import knowledge
 from ..analysis.contexts import explicit
 from ..analysis.evaluation import has_parameters
 from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Origin
@@ -27,7 +30,12 @@ class LossWithoutGradients(ContextRule):
     one) whose `forward` computes a value it returns from its inputs only under `torch.no_grad()`,
     `torch.inference_mode()` or `torch.set_grad_enabled(False)`, written in the `forward` (a
     `with` block or a decorator): a perceptual or feature loss that runs its frozen feature
-    network on both the prediction and the target "to save memory".
+    network on both the prediction and the target "to save memory". The same in the `__call__`
+    of another class with `Loss` in its name (`LossSum(extractor)` used as a criterion), and in
+    a module-level function named `..._loss` or `loss_...` that takes at least two inputs and
+    iterates none of them (`perceptual_loss(sr, hr, vgg)`; a network it is given and calls is no
+    input, it is what the loss runs; a `val_loss(model, loader)` that loops over its loader is an
+    evaluation helper, not read).
 
     A loss that computes only its target's branch without gradients (`with torch.no_grad():
     target = self.features(hr)`, and `self.features(sr)` outside) is correct and not reported;
@@ -71,8 +79,9 @@ class LossWithoutGradients(ContextRule):
     loss averaged under `no_grad`) is reported even when another branch keeps it. A loss module is
     recognised by its class's name or a base class's name ending in `loss`, in any case
     (a class whose own name and written bases do not end in `Loss`, derived from one through a
-    base class of another module, is not read); a loss written as a function is not read. The
-    inputs are the `forward` parameters without a default. A block set in a helper method the
+    base class of another module, is not read); a loss written as a function is read only at
+    module level, by its name, and not when the name reads as evaluation (`eval_loss`). The
+    inputs are the parameters without a default. A block set in a helper method the
     `forward` calls is not followed. A `forward` decorated with `@torch.inference_mode()` is
     NG206's. Confidence is medium: the class's name says it is a loss.
     """
@@ -88,21 +97,66 @@ class LossWithoutGradients(ContextRule):
 
     def check(self, analysis: FileAnalysis, settings: Settings) -> Iterable[Finding]:
         model = model_of(analysis)
-        for cls in model.classes.values():
-            forward = cls.methods.get("forward") if cls.is_module and cls.is_loss else None
-            if forward is None or forward.class_name != cls.name or not keeps_gradients_off(analysis, model, forward):
+        for function in _loss_functions(analysis, model):
+            if not keeps_gradients_off(analysis, model, function):
                 continue
-            inputs = set(required_parameters(forward)) - {"self"}
-            state = _cutting_state(analysis, model, forward, inputs) if inputs else None
+            inputs = set(required_parameters(function)) - {"self"} - _called_names(analysis, function)
+            state = _cutting_state(analysis, model, function, inputs) if inputs else None
             if state is None:
                 continue
             spelled = ", ".join(f"`{name}`" for name in sorted(inputs))
-            message = (f"`{cls.name}.forward` computes the loss from {spelled} under `{context_text(analysis, state)}`, "
-                       "so the value it returns carries no graph back to them: added to other losses it contributes "
-                       "no gradient, alone its `backward()` raises RuntimeError; run the prediction's branch with "
-                       "gradients enabled (a frozen network still passes the gradient through)")
+            message = (f"`{function.display_name}` computes the loss from {spelled} under "
+                       f"`{context_text(analysis, state)}`, so the value it returns carries no graph back to them: "
+                       "added to other losses it contributes no gradient, alone its `backward()` raises RuntimeError; "
+                       "run the prediction's branch with gradients enabled (a frozen network still passes the "
+                       "gradient through)")
             yield Finding(state.node.item if state.origin is Origin.WITH else state.node, message, None,
                           Confidence.MEDIUM)
+
+
+def _loss_functions(analysis: FileAnalysis, model: ModuleModel) -> Iterable[FunctionInfo]:
+    """What computes a loss in this module: the `forward` of a loss module, the `__call__` of
+    another class named for a loss, and a function named for one (`perceptual_loss`, `loss_sum`)
+    that takes a prediction and a target and loops over none of its inputs (not an evaluation
+    helper that returns a validation loss: it iterates its loader)."""
+    for cls in model.classes.values():
+        method = ("forward" if cls.is_loss else None) if cls.is_module else (
+            "__call__" if "loss" in knowledge.class_name_words(cls.name) else None)
+        function = cls.methods.get(method) if method else None
+        if function is not None and function.class_name == cls.name:
+            yield function
+    for function in analysis.functions:
+        name = function.name.lower()
+        if (function.class_name is None and function.parent is None
+                and (knowledge.names_a_loss(name) or name.startswith("loss_"))
+                and not knowledge.is_evaluation_name(function.name) and len(required_parameters(function)) >= 2
+                and not _iterates_an_input(analysis, function)):
+            yield function
+
+
+def _called_names(analysis: FileAnalysis, function: FunctionInfo) -> set[str]:
+    """The names `function` calls (`fe(output)`: a feature network given as a parameter is no input
+    of the loss, it is what the loss runs)."""
+    return {call.callee for call in analysis.facts_in(analysis.calls, function) if call.callee and "." not in call.callee}
+
+
+def _iterates_an_input(analysis: FileAnalysis, function: FunctionInfo) -> bool:
+    """`for x, y in loader:`, `for i, batch in enumerate(tqdm(loader))`: a loop over an input itself."""
+    inputs = set(required_parameters(function))
+    return any(loop.function is function and loop.iter_node is not None and not inputs.isdisjoint(_iterated(loop.iter_node))
+               for loop in analysis.loops)
+
+
+def _iterated(node: cst.BaseExpression) -> set[str]:
+    """The names a `for` iterates: `loader` of `loader`, `enumerate(tqdm(loader))`, `zip(a, b)`."""
+    if isinstance(node, cst.Name):
+        return {node.value}
+    if isinstance(node, cst.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in _ITERATION_WRAPPERS:
+        return {name for arg in node.args for name in _iterated(arg.value)}
+    return set()
+
+
+_ITERATION_WRAPPERS = frozenset({"enumerate", "zip", "tqdm", "iter", "list", "reversed", "sorted", "islice"})
 
 
 def _cutting_state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo,

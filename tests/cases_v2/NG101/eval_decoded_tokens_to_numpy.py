@@ -1,8 +1,8 @@
 """A function nothing in sight calls turns what a decoding method returns into arrays undetached.
-The method copies argmax indices into an integer tensor, which carries no graph, so `.numpy()` works
-with gradients on and says nothing of the callers: the loop over prompts runs a model in eval mode
-recording graphs nobody uses (reported there, and at the decoding method, which runs them in a loop and
-whose other caller returns what it gives)."""
+The method copies argmax indices (`_, current = scores.max(1)`: the indices carry no graph) into an
+integer tensor, so `.numpy()` works with gradients on and says nothing of the callers: every graph
+the decoding loop records dies inside the method, whose callers put the model in eval mode. It is
+reported there, once: no caller gets a graph from it (the loop over prompts is fixed with it)."""
 import numpy as np
 import torch
 import torch.nn.functional as F
@@ -38,7 +38,7 @@ def spell_all(speller, prompts, batch_size):
     words = []
     for first in range(0, len(prompts), batch_size):
         for prompt in torch.as_tensor(prompts[first:first + batch_size]):
-            word = speller.spell(prompt.view(1, -1))  # expect: NG101@20
+            word = speller.spell(prompt.view(1, -1))
             words.append(word.cpu().numpy().squeeze())
     return np.asarray(words)
 
