@@ -205,9 +205,11 @@ def _one_finding_per_call_tree(model: ModuleModel, regions: list[EvalRegion], wh
     the caller (`reinforce_sample` called on a model in eval mode, its `encoder` and `decoder`
     seen only through it): then the caller is reported and helpers it alone calls are not."""
     kept, stronger = [], {}
+    here = _functions_here(model)
     for region in regions:
-        helpers = [whole[id(t.callee)] for t in region.tokens
-                   if t.callee is not None and id(t.callee) in whole and t.callee is not region.scope]
+        callees = [_read_here(model, here, t.callee) for t in region.tokens]
+        helpers = [whole[id(callee)] for callee in callees
+                   if callee is not None and id(callee) in whole and callee is not region.scope]
         if helpers and len(helpers) == len(region.tokens):
             if all(_outranks(helper, region) for helper in helpers):
                 continue
@@ -218,6 +220,21 @@ def _one_finding_per_call_tree(model: ModuleModel, regions: list[EvalRegion], wh
                                                         key=lambda r: r.confidence)
         kept.append(region)
     return [region for region in kept if not _covered_by_callers(model, region, stronger)]
+
+
+def _functions_here(model: ModuleModel) -> dict:
+    return {(f.class_name, f.name, f.span.start): f for f in model.analysis.functions}
+
+
+def _read_here(model: ModuleModel, here: dict, callee: Optional[FunctionInfo]) -> Optional[FunctionInfo]:
+    """`callee` as this module's reading of it: a call resolved through callers that read the
+    module apart (a notebook that imports it) names the same function of another reading."""
+    if callee is None or model.project is None:
+        return callee
+    owner = model.project.owner_of(callee)
+    if owner is None or owner is model or owner.analysis.path != model.analysis.path:
+        return callee
+    return here.get((callee.class_name, callee.name, callee.span.start), callee)
 
 
 def _covered_by_callers(model: ModuleModel, region: EvalRegion, stronger: dict) -> bool:

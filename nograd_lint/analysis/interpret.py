@@ -377,6 +377,8 @@ class Interpreter:
         given = self.context.param(name)
         tag = frozenset({name})
         if given is not None and (given.kind is not Kind.UNKNOWN or given.elements is not None):
+            if name == "self" and isinstance(given.ref, tuple) and self.scope is not None and self.scope.class_name:
+                given = given.but(ref=self._one_reading_of_own_class(given.ref))
             return given.but(params=tag)  # a tuple (`device, model, transform`) is known element by element
         if self.scope is not None and self.scope.class_name is not None and _is_classmethod(self.scope) \
                 and name == _first_parameter(self.scope):
@@ -412,6 +414,16 @@ class Interpreter:
         if knowledge.looks_like_model(name):
             return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.NAME)
         return UNKNOWN.but(params=tag)
+
+    def _one_reading_of_own_class(self, refs: tuple):
+        """The classes a method's callers give as its `self`, with the method's own class once
+        where they name it as two readings of its module do (callers in the run, and in a notebook
+        that imports it): one call, one method, this module's."""
+        own = self.model.instance_value(self.scope.class_name).ref
+        if getattr(own, "methods", None) is None or sum(getattr(ref, "name", None) == own.name for ref in refs) < 2:
+            return refs
+        kept = (*(ref for ref in refs if getattr(ref, "name", None) != own.name), own)
+        return kept[0] if len(kept) == 1 else kept
 
     def annotated_value(self, name: str) -> Optional[Value]:
         """A parameter annotated with a module or optimizer class (`model: nn.Module`,
