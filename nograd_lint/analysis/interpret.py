@@ -53,6 +53,11 @@ SELF_RETURNING = frozenset({"eval", "train", "to", "cuda", "cpu", "half", "float
 MODULE_ONLY_METHODS = frozenset({"parameters", "named_parameters", "state_dict", "load_state_dict", "modules",
                                  "named_modules", "children", "named_children", "eval", "train",
                                  "register_forward_hook", "register_forward_pre_hook", "buffers", "named_buffers"})
+# A module's methods that save, load, move or register it: read off it without a call (`save =
+# model.save`), what is called later is that method, not the module's forward pass
+_HOUSEKEEPING_METHODS = MODULE_ONLY_METHODS | frozenset({"save", "load", "save_pretrained", "save_checkpoint",
+                                                          "load_checkpoint", "to", "cuda", "cpu", "zero_grad",
+                                                          "register_buffer", "register_parameter", "export"})
 # Methods only tensors have: calling one on a value known as a module only by its name (or its
 # callers') shows it holds a tensor (`checkpoint_model[key].size(1)`: a state dict's entry).
 TENSOR_ONLY_METHODS = frozenset({"size", "dim", "numel", "item", "tolist", "numpy", "view", "view_as", "reshape",
@@ -999,6 +1004,8 @@ class Interpreter:
             unwrapped = _unwrapped(base)
             if unwrapped is not None:
                 return unwrapped
+        if base.kind in (Kind.MODULE, Kind.UNKNOWN) and attr in _HOUSEKEEPING_METHODS:
+            return Value(Kind.FUNCTION, Graph.NO)  # `save = colbert.save`, then `save(path)`: no forward pass
         if base.kind is Kind.MODULE:
             # a submodule or a tensor (`model.train_targets`): a call of it is read as the module's
             # forward (see `method_call`), anything else as an unknown value
