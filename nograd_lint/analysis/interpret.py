@@ -746,9 +746,9 @@ class Interpreter:
                 owner = dotted_name(target.value)
                 if owner is not None:  # from here on a leaf that records a graph
                     statement = self._assign_statement
-                    env[owner] = self.new_leaf(statement, self.model.fact_for(statement) if statement is not None else None,
-                                               self.value(target.value, env, MAX_DEPTH - 2),
-                                               self.bound_expression(target.value))
+                    fact = self.model.fact_for(statement) if statement is not None else None
+                    env[owner] = self.new_leaf(statement, fact, self.value(target.value, env, MAX_DEPTH - 2),
+                                               self.bound_expression(target.value, fact))
             return
         key = dotted_name(target)
         root = root_name(target)
@@ -1359,7 +1359,7 @@ class Interpreter:
                 self.mark(value, USED)
             if method == "requires_grad_" and receiver is not None and receiver.kind is not Kind.MODULE:
                 self.freeze_owner(receiver, env, _thawed(fact.node.args[0].value if fact.node.args else None))
-                leaf = self.new_leaf(fact.node, fact, receiver, self.bound_expression(fact.receiver))
+                leaf = self.new_leaf(fact.node, fact, receiver, self.bound_expression(fact.receiver, fact))
                 if dotted_name(fact.receiver) is not None:
                     env[dotted_name(fact.receiver)] = leaf  # `x.requires_grad_()`: a leaf that wants gradients
                 return leaf
@@ -2374,13 +2374,15 @@ class Interpreter:
                           detached=frozenset().union(result.detached, *(v.detached for _, v in arguments)),
                           fed_without_grad=frozenset().union(*(v.fed_without_grad for _, v in arguments)))
 
-    def bound_expression(self, node: Optional[cst.BaseExpression]) -> Optional[cst.BaseExpression]:
-        """What `node` is: itself, or for a local name the value of its last assignment before here."""
+    def bound_expression(self, node: Optional[cst.BaseExpression], fact) -> Optional[cst.BaseExpression]:
+        """What `node` is where `fact` runs: itself, or for a local name the value of its last
+        assignment before that statement."""
         if node is None or node.__class__ is not cst.Name:
             return node
-        statement = self._assign_statement
+        if fact is None:
+            return None
         before = [assign for assign in self.analysis.facts_in(self.analysis.assigns, self.scope)
-                  if node.value in assign.targets and assign.node is not statement and assign.value is not None]
+                  if node.value in assign.targets and assign.index < fact.index and assign.value is not None]
         return before[-1].value if before else None
 
     def new_leaf(self, node: Optional[cst.CSTNode], fact, value: Value, made: Optional[cst.BaseExpression] = None) -> Value:
