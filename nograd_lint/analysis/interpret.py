@@ -678,7 +678,7 @@ class Interpreter:
             self._assigned, self._assign_statement = small.value, small
             value = self.accumulated_assign(small, self.value(small.value, env), env)
             self.result.values[id(small.value)] = value
-            if value.elements is None and _unpacks_values_and_indices(small):
+            if value.elements is None and _unpacks_values_and_indices(small, self.analysis.imports):
                 # `_, pred = torch.max(net(x), dim=1)`: the indices are read from the values, no graph
                 value = value.but(elements=(value, self.index_values(small.value, value)))
             for target in small.targets:
@@ -3096,7 +3096,7 @@ def chain_root(node: Optional[cst.BaseExpression]) -> Optional[str]:
     return dotted_name(node) if node is not None else None
 
 
-def _unpacks_values_and_indices(assign: cst.Assign) -> bool:
+def _unpacks_values_and_indices(assign: cst.Assign, imports) -> bool:
     """`values, indices = x.topk(k)`, `_, pred = torch.max(out, 1)`: a reduction that gives a pair
     (`max`, `min`, `median` and `mode` only when given a dimension) unpacked into two names."""
     if len(assign.targets) != 1 or not _reduction_call(assign.value):
@@ -3110,14 +3110,9 @@ def _unpacks_values_and_indices(assign: cst.Assign) -> bool:
         return False  # the builtin `max(a, b)`
     if call.func.attr.value in ("topk", "sort", "kthvalue"):
         return True
-    given = len(call.args) - (1 if _module_function(call) else 0)
+    # `torch.max(x, 1)` takes the tensor first, `x.max(1)` does not
+    given = len(call.args) - (1 if imports.resolve(call.func) == f"torch.{call.func.attr.value}" else 0)
     return given >= 1 or any(arg.keyword is not None and arg.keyword.value == "dim" for arg in call.args)
-
-
-def _module_function(call: cst.Call) -> bool:
-    """`torch.max(x, 1)` (the tensor is the first argument), not `x.max(1)`."""
-    return dotted_name(call.func) in ("torch.max", "torch.min", "torch.median", "torch.mode", "torch.topk",
-                                      "torch.sort", "torch.kthvalue")
 
 
 def _reduction_call(node: cst.BaseExpression) -> bool:

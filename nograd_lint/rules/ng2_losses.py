@@ -10,7 +10,7 @@ from ..analysis.contexts import explicit
 from ..analysis.evaluation import has_parameters
 from ..analysis.gradmode import FileAnalysis, FunctionInfo, GradState, Origin
 from ..analysis.imports import dotted_name
-from ..analysis.interpret import ScopeResult
+from ..analysis.interpret import PASS_THROUGH, ScopeResult
 from ..analysis.lattice import Graph, Kind, Value
 from ..analysis.prefilter import Signals
 from ..analysis.summaries import ModuleModel, model_of
@@ -151,12 +151,9 @@ def _iterated(node: cst.BaseExpression) -> set[str]:
     """The names a `for` iterates: `loader` of `loader`, `enumerate(tqdm(loader))`, `zip(a, b)`."""
     if isinstance(node, cst.Name):
         return {node.value}
-    if isinstance(node, cst.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in _ITERATION_WRAPPERS:
+    if isinstance(node, cst.Call) and (dotted_name(node.func) or "").rpartition(".")[2] in PASS_THROUGH:
         return {name for arg in node.args for name in _iterated(arg.value)}
     return set()
-
-
-_ITERATION_WRAPPERS = frozenset({"enumerate", "zip", "tqdm", "iter", "list", "reversed", "sorted", "islice"})
 
 
 def _cutting_state(analysis: FileAnalysis, model: ModuleModel, forward: FunctionInfo,
