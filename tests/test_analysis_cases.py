@@ -234,3 +234,12 @@ def test_a_loop_detached_after_it_is_a_rollout_only_when_it_steps_an_environment
 
     assert first_message("rollout_kept_until_detached_after_the_loop.py").startswith("this rollout loop runs")
     assert first_message("value_estimate_loop_detached_after_it.py").startswith("this loop runs")
+
+
+def test_an_element_named_like_a_split_is_not_evidence_of_evaluation():
+    """`for key, val in outputs.items(): for image in val:` iterates a value, not a validation
+    split: the finding rests on the graphs thrown away, and says so alone."""
+    path = ROOT / "NG101" / "element_named_val_is_no_split.py"
+    messages = [d.message for d in lint_source(path.read_text(encoding="utf-8"), path.name) if d.code == "NG101"]
+    assert messages == ["`main` runs forward passes with gradients enabled (it reads values from the outputs of every "
+                        "step and throws their graphs away); disable them with `torch.no_grad()`"]

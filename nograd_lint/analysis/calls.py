@@ -9,6 +9,7 @@ import libcst as cst
 from . import knowledge
 from .gradmode import CallFact
 from .imports import dotted_name
+from .syntax import is_false
 
 
 def is_backward(call: CallFact) -> bool:
@@ -129,11 +130,6 @@ def is_loss_callee(call: CallFact) -> bool:
     """`criterion(...)`, `F.cross_entropy(...)`, `self.loss_fn(...)`: a loss by its name."""
     name = call.qualified or call.callee or ""
     return knowledge.names_a_loss_callee(name.rpartition(".")[2])
-
-
-def is_false(node: cst.BaseExpression) -> bool:
-    """The literal `False`."""
-    return isinstance(node, cst.Name) and node.value == "False"
 
 
 def dispatch_prefix(call: CallFact, called_directly: bool) -> Optional[str]:

@@ -15,10 +15,10 @@ from typing import Iterator, Optional, Sequence, Union
 import libcst as cst
 
 from . import knowledge
-from .calls import is_backward, is_false, is_optimizer_call
+from .calls import is_backward, is_optimizer_call
 from .knowledge import in_test_folder, is_evaluation_name, is_test_file, looks_like_transform
 from .phases import compared_phases, literal_phases, training_branches
-from .syntax import suite_statements
+from .syntax import is_false, suite_statements
 from ..diagnostics import Confidence
 from .gradmode import (AssignFact, CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, bound_names,
                        is_main_guard)
@@ -118,8 +118,13 @@ def _is_test_suite(analysis: FileAnalysis) -> bool:
     return bool(roots & TEST_FRAMEWORKS) or any(_is_test_class_name(name) for name in analysis.classes)
 
 
-def is_evaluation_loader(loop: LoopInfo) -> bool:
+def is_evaluation_loader(loop: LoopInfo, loops: Sequence[LoopInfo]) -> bool:
+    """Does the loop iterate what its name says is an evaluation split (`val_loader`, `test`)?
+    Not a name another loop of the function binds (`for key, val in outputs.items()`, then
+    `for image in val`): that is an element, whatever it is called."""
     if not loop.iter_name:
+        return False
+    if any(other.function is loop.function and loop.iter_name in other.target_names for other in loops):
         return False
     return bool(knowledge.EVALUATION_LOADER.search(loop.iter_name.rpartition(".")[2]))
 
@@ -415,7 +420,7 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         evidence.append(f"it overrides `{override}.{function.name}`, which the framework runs with gradients on")
     elif is_evaluation_name(function.name, extra_names):
         hint = f"its name is `{function.name}`"
-    loader = next((loop for loop in model.analysis.loops if loop.function is function and is_evaluation_loader(loop)), None)
+    loader = next((loop for loop in model.analysis.loops if loop.function is function and is_evaluation_loader(loop, model.analysis.loops)), None)
     if loader is not None and hint is None:
         hint = f"it iterates `{loader.iter_name}`"
     kept = _kept_for_detached_reads(model, result, escaping)
@@ -1265,7 +1270,7 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
     kept = [t for t in inside if not result.dead(t)]
     if kept and not (evaled and _script_keeps_outputs(scope, result, kept)):
         return None
-    hint = f"the loop iterates `{loop.iter_name}`" if is_evaluation_loader(loop) else None
+    hint = f"the loop iterates `{loop.iter_name}`" if is_evaluation_loader(loop, model.analysis.loops) else None
     # a network: known as a module, or one whose other passes in the scope are backpropagated
     # (`self.model` of a base class, trained in the loop before)
     sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK
@@ -1489,12 +1494,22 @@ def _joined_consecutive_passes(analysis: FileAnalysis, scope, regions: list[Eval
 
 def _reported_at_call_sites(model: ModuleModel, function: FunctionInfo) -> bool:
     """An evaluation helper that some callers run under no_grad and the others call from code that
-    trains: the training code forgot the no_grad (`test(model=model)` after each epoch), so the
-    calls are reported, not the helper."""
+    trains, or from a script's top level: those callers forgot the no_grad (`test(model=model)`
+    after each epoch, `generator.rollout(None)` in a test script), so the calls are reported, not
+    the helper."""
     if id(function) not in model.mixed_entry:
         return False
-    unguarded = [result for result, fact, _, _ in model.callers_of(function) if id(fact.node) in result.tokens]
-    return bool(unguarded) and all(result.training for result in unguarded)
+    unguarded = [(result, fact) for result, fact, _, _ in model.callers_of(function) if id(fact.node) in result.tokens]
+    return bool(unguarded) and all(result.training or _top_level_of_a_script(model, result, fact)
+                                   for result, fact in unguarded)
+
+
+def _top_level_of_a_script(model: ModuleModel, result: ScopeResult, fact) -> bool:
+    """Is the call made at the top level of a file that is no suite of tests (a script named
+    `test_controller.py` that runs a trained agent is one)?"""
+    if result.scope is not None:
+        return False
+    return not _is_test_suite(model.caller_analysis(fact))
 
 
 def _unguarded_call_of_evaluation(model: ModuleModel, result: ScopeResult,

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Optional
 import libcst as cst
 
 from . import knowledge
-from .calls import (adapts_by_gradient, backward_targets, computed_name_prefix, gradient_flags, is_backward, is_false,
+from .calls import (adapts_by_gradient, backward_targets, computed_name_prefix, gradient_flags, is_backward,
                     is_loss_callee, is_optimizer_call, mode_switch, wants_gradients)
 from .contexts import inputs_cut
 from .cuts import params_cut_given, returned_as_is
@@ -33,7 +33,7 @@ from .gradmode import CallFact, FunctionInfo, GradState, LoopInfo, Mode, Origin,
 from .imports import dotted_name
 from .lattice import (NO_GRAPH, NUMPY, PYTHON, UNKNOWN, UNSEEN_CALLABLE, BoundMethod, Evidence, Graph, Kind, NoGrad, Training,
                       Value, join, merge, of_project_classes)
-from .syntax import ends_in_raise, suite_statements
+from .syntax import ends_in_raise, is_false, suite_statements
 from .treewalk import iter_nodes, names_in
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -208,6 +208,8 @@ class ScopeResult:
     values: dict = dataclasses.field(default_factory=dict)  # id(call node) -> Value of the call
     skipped: set = dataclasses.field(default_factory=set)  # ids of statements on branches never taken
     guessed: set = dataclasses.field(default_factory=set)  # ids of calls resolved only by a method's name
+    # methods called on `self` that the class leaves to its subclasses (`raise NotImplementedError`)
+    left_to_subclasses: set = dataclasses.field(default_factory=set)
     missed_fields: set = dataclasses.field(default_factory=set)  # (class, attribute) read before any store was seen
     read_as_data: set = dataclasses.field(default_factory=set)  # token ids whose outputs were turned into plain values
     values_read: set = dataclasses.field(default_factory=set)  # of those, the ones whose values were read (not only detached)
@@ -384,6 +386,8 @@ class Interpreter:
         if given is not None and (given.kind is not Kind.UNKNOWN or given.elements is not None):
             if name == "self" and isinstance(given.ref, tuple) and self.scope is not None and self.scope.class_name:
                 given = given.but(ref=self._one_reading_of_own_class(given.ref))
+            if name == "self" and given.ref is None and self.scope is not None and self.scope.class_name:
+                given = self._own_class_as_given(given)
             return given.but(params=tag)  # a tuple (`device, model, transform`) is known element by element
         if self.scope is not None and self.scope.class_name is not None and _is_classmethod(self.scope) \
                 and name == _first_parameter(self.scope):
@@ -419,6 +423,19 @@ class Interpreter:
         if knowledge.looks_like_model(name):
             return Value(Kind.MODULE, Graph.YES, params=tag, evidence=Evidence.NAME)
         return UNKNOWN.but(params=tag)
+
+    def _own_class_as_given(self, given: Value) -> Value:
+        """The `self` of a method whose callers pass a module of no known class (a call made on a
+        model a registry built, `target.merge()`): an instance of the method's own class, in the
+        training mode the callers leave it in (whether it is frozen is its class's to say: the
+        callers' module may be any of several)."""
+        own = self.model.instance_value(self.scope.class_name)
+        if own.ref is None or isinstance(own.ref, (str, tuple)):
+            return given
+        if own.kind is given.kind:
+            return own.but(training=given.training if given.training is not Training.UNKNOWN else own.training,
+                           eval_reason=given.eval_reason or own.eval_reason)
+        return given.but(ref=own.ref, frozen=None)  # a mixin's method (`GloraLayer.merge`), run on a module
 
     def _one_reading_of_own_class(self, refs: tuple):
         """The classes a method's callers give as its `self`, with the method's own class once
@@ -1223,6 +1240,15 @@ class Interpreter:
             return Value(Kind.MODULE, Graph.YES, params=receiver.params, evidence=Evidence.DUCK if duck else Evidence.NAME)
         return None
 
+    def steps_an_environment(self, fact: CallFact, receiver: Value) -> bool:
+        """Is `x.step(...)` an environment acting on what it is given (`self.env.step(action)` on
+        an object of a library's class), not an optimizer's step? What it returns is its own data.
+        Not with environments that hand back the tensordict they are given (TorchRL's)."""
+        name = dotted_name(fact.receiver) if fact.receiver is not None else None
+        return (receiver.kind in (Kind.UNKNOWN, Kind.OBJECT) and not of_project_classes(receiver)
+                and name is not None and bool(knowledge.ENVIRONMENT_NAME.search(name.rpartition(".")[2]))
+                and not self.model.imports_any(knowledge.TENSORDICT_PACKAGES))
+
     def read_values(self, value: Value, detached_only: bool = False) -> None:
         """The outputs of `value`'s forward passes become plain data here (`.item()`, `argmax`);
         `detached_only`: their graph is dropped, nothing of them read yet (`.detach()`)."""
@@ -1574,7 +1600,7 @@ class Interpreter:
                 # class of the project modules imported here (or else beside this one) that defines
                 # it; one found only beside this module is not told of this caller (a guess that
                 # weak says what the call does here, not in what context the method runs)
-                imported = self.model.imported_methods(method)
+                imported = self.model.with_overrides(self.model.imported_methods(method))
                 nearby = imported or self._of_other_classes(self.model.methods_defined_nearby(method), key)
                 if len(nearby) == 1:
                     self.result.guessed.add(id(fact.node))
@@ -1683,6 +1709,10 @@ class Interpreter:
             return NO_GRAPH
         if method == "type_as" and receiver.kind in (Kind.TENSOR, Kind.UNKNOWN):
             return self.computed(node, receiver)  # `labels.type_as(scores)`: only the receiver's graph
+        if method == "step" and arguments and self.steps_an_environment(fact, receiver):
+            for _, value in arguments:  # `obs, reward, done, info = env.step(action)`
+                self.read_values(value)
+            return NO_GRAPH
         if receiver.kind is Kind.UNKNOWN and not receiver.sources:
             resolved = self.unknown_object_method(fact, receiver, args, arguments, key)
             if resolved is not None:
@@ -1786,6 +1816,11 @@ class Interpreter:
             output = self.plain_parts(own, output)
             if env is not None and runs is not None:
                 self.fields_set_by_forward(own, runs, token, env)
+            summary = self.model.summary_of(own)
+            if summary is not None and summary.stores_graph:
+                # its `forward` appends what it computes to the object's lists (`self.logprobs`, a
+                # policy's memory for the update after the episode): the pass's graph is kept
+                self.result.fates.setdefault(token.id, set()).add(STORED)
         return output
 
     def returns_a_loss(self, forward: Optional[FunctionInfo]) -> bool:
@@ -1961,6 +1996,8 @@ class Interpreter:
         summary = self.model.summary_of(function)
         if summary is not None and not summary.result.returns and ends_in_raise(function.node.body):
             # `raise NotImplementedError` in a base class: a subclass's override runs, unseen
+            if dotted_name(fact.receiver) == "self":
+                self.result.left_to_subclasses.add(function.name)
             return self.unknown_call(fact, fact.node, join(*(value for _, value in arguments)) if arguments else PYTHON,
                                      arguments)
         params = _bind_arguments(function, arguments, bound_self)
@@ -1984,6 +2021,8 @@ class Interpreter:
             inference = bound_self.inference if bound_self is not None and fact.method in VIEW_METHODS else None
             passed = join(*params.values()) if params else UNKNOWN  # what comes back may derive from them
             return UNKNOWN.but(sources=passed.sources, params=passed.params, inference=inference)
+        if summary.result.left_to_subclasses and bound_self is not None:
+            summary = summary.of_receiver(bound_self)
         summary = summary.given(constants)
         state = self.state(fact.node)
         for name, value in params.items():

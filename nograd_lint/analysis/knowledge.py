@@ -89,6 +89,14 @@ INFERENCE_VERBS = frozenset({"predict", "infer", "inference", "generate", "sampl
 # builders...). A function that trains is judged by what it does, not its name.
 NON_EVALUATION_WORDS = frozenset({"train", "training", "fit", "backward", "optimize", "optimise"})
 
+# The last word of a name that reads as a simulation environment an agent acts in (`env`,
+# `self.eval_env`, `test_envs`): its `step(action)` reads the action's values and returns its
+# own data (observations, rewards), no graph of the agent's.
+ENVIRONMENT_NAME = re.compile(r"(^|_)(env|envs|environment|environments)$", re.I)
+# Libraries whose environments return the tensordict they are given, the policy's outputs
+# (with their graphs) in it: `td = env.step(policy(td))`.
+TENSORDICT_PACKAGES = frozenset({"torchrl", "tensordict"})
+
 # Names of data loaders that feed evaluation: `val_loader`, `test_dl`, `eval_dataloader`.
 EVALUATION_LOADER = re.compile(
     r"(^|_)(val|valid|validation|eval|evaluation|test|testing|holdout|dev)(_?(data)?_?(loader|dl|dataloader|iter|set|ds|dataset|batches|data))?$",

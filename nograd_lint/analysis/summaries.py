@@ -32,7 +32,7 @@ from .interpret import (CONTAINER_STORES, DEFAULT_CONTEXT, MODULE_ONLY_METHODS, 
                         is_project_function, is_project_functions, parameter_free_module, super_init_call)
 from .plain_fields import read_as_plain
 from .treewalk import attributes_on_names, child_pusher, is_detached, iter_nodes, names_in
-from .syntax import ends_in_raise, is_stub, suite_statements
+from .syntax import ends_in_raise, is_stub
 from .unguarded import runs_unconditionally
 from .lattice import NO_GRAPH, PYTHON, UNKNOWN, Evidence, Graph, Kind, NoGrad, Training, Value, join, of_project_classes
 
@@ -266,9 +266,32 @@ class FunctionSummary:
             self._trains[constants] = FunctionSummary(self.function, result, self.model)
         return self._trains[constants]
 
+    def of_receiver(self, receiver: Value) -> "FunctionSummary":
+        """The summary of a call of an inherited method on an object of a subclass that
+        overrides what the method leaves to subclasses (`easy_synthesize` calling
+        `self.synthesize`, which the base class only raises in): the method read with that
+        object as `self`, so the override is what its call runs."""
+        refs = receiver.ref if isinstance(receiver.ref, tuple) else (receiver.ref,)
+        classes = [ref for ref in refs if getattr(ref, "methods", None) is not None]
+        if not classes or not any(_overrides(cls, name) for cls in classes for name in self.result.left_to_subclasses):
+            return self
+        key = ("receiver", tuple(id(cls) for cls in classes))
+        if key not in self._trains:
+            self._trains[key] = self  # a recursive call meets the plain summary, not itself
+            given = receiver.but(sources=frozenset(), params=frozenset())
+            result = _as_called_with_gradients(self.model, self.function, Context((("self", given),)))
+            self._trains[key] = FunctionSummary(self.function, result, self.model)
+        return self._trains[key]
+
     def trains_given(self, constants: tuple) -> bool:
         """Does a call with these literal arguments reach a backward pass or optimizer step?"""
         return bool(self.result.training) and bool(self.given(constants).result.training)
+
+
+def _overrides(cls: "ClassModel", name: str) -> bool:
+    """Does the class have a method `name` that does more than raise (its own or a base's)?"""
+    method = cls.methods.get(name)
+    return method is not None and not ends_in_raise(method.node.body)
 
 
 class ModuleModel:
@@ -892,6 +915,10 @@ class ModuleModel:
         elsewhere = self._external_callers()
         return [site for site in sites if not self._in_tests(elsewhere.get(id(site[1]), self.analysis).path)]
 
+    def caller_analysis(self, fact) -> FileAnalysis:
+        """The FileAnalysis of the module that makes a call of one of this module's functions."""
+        return self._external_callers().get(id(fact), self.analysis)
+
     def _external_callers(self) -> dict:
         """id(call) -> the FileAnalysis of the other module that makes it, for calls into this one."""
         return {id(fact): caller for _, fact, _, _, _, caller in self._external}
@@ -1335,6 +1362,34 @@ class ModuleModel:
             self._ducks[key] = self._methods_in(name, self._imported_defining(name))
         return self._ducks[key]
 
+    def with_overrides(self, methods: tuple[FunctionInfo, ...]) -> tuple[FunctionInfo, ...]:
+        """`methods` (of the classes of imported modules) and their overrides in the classes of
+        the run's files derived from those classes: what a call on a model of unknown class may
+        run (`model.evaluate(...)` on a model a registry builds runs the subclass's `evaluate`,
+        not the base class's). A stub (`raise NotImplementedError`, `assert False`) is left out
+        when an override remains."""
+        if not methods or self.project is None:
+            return methods
+        name = methods[0].name
+        key = ("overrides", name, tuple(id(method) for method in methods))
+        if key not in self._ducks:
+            bases = {qualified for method in methods if (qualified := self._qualified_class(method)) is not None}
+            found = {id(method): method for method in methods}
+            for candidate in self._methods_in(name, [(path, 1) for path in self.project.run_files_defining(name)]):
+                owner = self.project.owner_of(candidate)
+                cls = owner.classes.get(candidate.class_name) if owner is not None and candidate.class_name else None
+                if cls is not None and bases & set(cls.ancestry):
+                    found.setdefault(id(candidate), candidate)
+            every = tuple(found.values())
+            self._ducks[key] = tuple(one for one in every if not is_stub(one.node.body)) or every
+        return self._ducks[key]
+
+    def _qualified_class(self, method: FunctionInfo) -> Optional[str]:
+        """The qualified name of the project class `method` is defined in."""
+        owner = self.project.owner_of(method) if self.project is not None else None
+        module = self.project.module_name(owner.analysis.path) if owner is not None else None
+        return f"{module}.{method.class_name}" if module and method.class_name else None
+
     def _methods_in(self, name: str, files) -> tuple[FunctionInfo, ...]:
         """The methods `name` of the classes of the project modules at `files` ((path, depth))."""
         found: dict[int, FunctionInfo] = {}
@@ -1703,8 +1758,13 @@ class ModuleModel:
         """Does the module import a PyTorch package (torch, or a library built on it)?"""
         return bool(self._import_roots() & knowledge.TORCH_PACKAGES)
 
+    def imports_any(self, packages: frozenset) -> bool:
+        """Does the module import one of these packages (by their top-level names)?"""
+        return bool(self._import_roots() & packages)
+
     def _import_roots(self) -> set[str]:
         return {qualified.split(".")[0] for qualified in self.analysis.imports.aliases.values()}
+
     def all_results(self) -> list[ScopeResult]:
         """The final result of every scope: each function in each of its contexts, and the module."""
         found = [r for function in self.analysis.functions for r in self.results_of(function)]

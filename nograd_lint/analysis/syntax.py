@@ -44,7 +44,8 @@ def ends_in_raise(suite: cst.BaseSuite) -> bool:
 
 
 def is_stub(suite: cst.BaseSuite) -> bool:
-    """A body meant to be overridden: nothing but a docstring, `pass`, `...` or a final `raise`."""
+    """A body meant to be overridden: nothing but a docstring, `pass`, `...`, `assert False` or
+    a final `raise`."""
     if ends_in_raise(suite):
         return True
     for statement in suite_statements(suite):
@@ -52,9 +53,15 @@ def is_stub(suite: cst.BaseSuite) -> bool:
             return False
         for small in statement.body:
             if not (isinstance(small, cst.Pass) or (isinstance(small, cst.Expr) and isinstance(
-                    small.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)))):
+                    small.value, (cst.SimpleString, cst.ConcatenatedString, cst.Ellipsis)))
+                    or isinstance(small, cst.Assert) and is_false(small.test)):
                 return False
     return True
+
+
+def is_false(node: cst.BaseExpression) -> bool:
+    """The literal `False`."""
+    return isinstance(node, cst.Name) and node.value == "False"
 
 
 def suspends(node: cst.CSTNode) -> bool:

@@ -12,7 +12,8 @@ from ..diagnostics import Confidence, Fix, FixSafety
 from ..analysis.summaries import model_of
 from ..analysis.prefilter import Signals
 from ..analysis.imports import dotted_name
-from ..analysis.calls import is_false, is_optimizer_call
+from ..analysis.calls import is_optimizer_call
+from ..analysis.syntax import is_false
 from ..analysis.gradmode import FileAnalysis, LoopInfo, Mode
 from ..analysis.lattice import Kind
 from ..analysis.evaluation import evaluation_regions

@@ -7,7 +7,7 @@ import libcst as cst
 
 from ..analysis.gradmode import AssignFact, FileAnalysis, Mode
 from ..analysis.interpret import INDEXING_REDUCTIONS, LossTarget, ScopeResult, Token, USED
-from ..analysis.lattice import Graph
+from ..analysis.lattice import Graph, Kind
 from ..analysis.prefilter import Signals
 from ..analysis.summaries import model_of
 from ..analysis.treewalk import iter_nodes
@@ -41,9 +41,9 @@ class TargetWithGradients(Rule):
     another module (a separate target network or teacher: its parameters are usually frozen or not
     in the optimizer); when the target's forward pass is the same one as the prediction's
     (`z = enc(x)` then `mse(dec(z), z)`); when the same output is also trained as a prediction of
-    another loss; when the target is a plain output of the module, maybe scaled or passed through
-    a softmax (consistency losses such as the Π-model or R-Drop differentiate both branches on
-    purpose); and for pair losses whose inputs are all meant to be trained
+    another loss; when the target is a plain output of the module or of one of its methods
+    (`self.gen.enc_style(x)`), maybe scaled or passed through a softmax (consistency and
+    alignment losses such as the Π-model or R-Drop differentiate both branches on purpose); and for pair losses whose inputs are all meant to be trained
     (`CosineEmbeddingLoss`, `MarginRankingLoss`, `TripletMarginLoss`).
 
     ## Why is this bad
@@ -151,8 +151,10 @@ def _targets_from_trained_module(analysis: FileAnalysis, result: ScopeResult, lo
             continue
         if analysis.state_of(token.call).mode is not Mode.ENABLED:
             continue
-        if token.callee is None and not _built_from(analysis, loss, token):
-            continue  # a plain output, maybe softmaxed: a consistency loss differentiates both on purpose
+        if (token.callee is None or token.module.kind is Kind.MODULE) and not _built_from(analysis, loss, token):
+            # a plain output, maybe softmaxed, of a forward pass or of a method of the module
+            # (`self.gen.enc_style(x)`): a consistency loss differentiates both on purpose
+            continue
         found.append(token)
     return found
 
@@ -202,7 +204,7 @@ def _added_to(analysis: FileAnalysis, loss: LossTarget, name: str) -> bool:
         if (assign.index < loss.fact.index and isinstance(node, cst.AugAssign)
                 and isinstance(node.operator, (cst.AddAssign, cst.SubtractAssign))):
             target = node.target
-            while isinstance(target, (cst.Subscript, cst.Attribute)):
+            while isinstance(target, cst.Subscript):  # (not `self.iter += 1`: no part of `self` is the target)
                 target = target.value
             if isinstance(target, cst.Name) and target.value == name:
                 return True
