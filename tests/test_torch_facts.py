@@ -2528,6 +2528,23 @@ def test_a_leaf_made_of_argmax_outputs_gives_the_model_no_gradient():
     assert mask.grad is not None and model.weight.grad is None
 
 
+def test_a_tensor_made_of_numpy_outputs_with_requires_grad_gives_the_model_no_gradient():
+    """NG211 (a new leaf): `torch.tensor(pred.detach().numpy(), requires_grad=True)` is a leaf of its
+    own; a loss on it (and on labels made the same way) backpropagates without raising, and the
+    model that made `pred` keeps `.grad is None`, so its optimizer's step changes nothing."""
+    torch.manual_seed(0)
+    model = nn.Linear(4, 1)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    before = model.weight.detach().clone()
+    x, labels = torch.randn(6, 4), torch.randint(0, 2, (6, 1)).float()
+    pred = torch.sigmoid(model(x))
+    leaf = torch.tensor(pred.detach().numpy(), requires_grad=True)
+    nn.BCELoss()(leaf, torch.tensor(labels.numpy(), requires_grad=True)).backward()
+    optimizer.step()
+    assert leaf.grad is not None and model.weight.grad is None
+    assert torch.equal(model.weight, before)
+
+
 def test_indices_unpacked_from_a_reduction_carry_no_graph():
     """NG104 and the value model: `values, indices = x.max(1)` (`torch.max(x, 1)`, `topk`,
     `sort`): the values carry the graph, the indices never do."""

@@ -328,7 +328,8 @@ def _function_regions(model: ModuleModel, function: FunctionInfo, result: ScopeR
             return _layers_detached_at_once(model, function, result)
         # a module's `forward` that computes the training loss: a teacher run only to be detached
         return _single_statement_regions(model, function, result, _recording(model, result), [])
-    if ((result.wants_grad and not result.training and not _requires_grad_moot(model, function, result))
+    if ((result.wants_grad and not result.training and not _requires_grad_moot(model, function, result)
+         and not _enables_grad_for_nothing(result))
             or _callers_disable_unseen(model, function, result)):
         return []  # (a function that trains too: see `_wants_grad_beside_training`)
     tokens = _recording(model, result)
@@ -507,6 +508,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
         else:
             evidence.append("it builds the model and runs it once on made-up tensors, a shape check")
         confidence = Confidence.LOW
+    if result.wants_grad and _enables_grad_for_nothing(result):
+        evidence.insert(0, "it turns gradients on with `torch.set_grad_enabled(True)`, and nothing differentiates")
     if hint:
         evidence.append(hint)
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
@@ -603,6 +606,18 @@ def _requires_grad_moot(model: ModuleModel, function: FunctionInfo, result: Scop
                 and any(arg.keyword is not None and arg.keyword.value in knowledge.GRADIENT_WANTING_KEYWORDS
                         for arg in fact.node.args) for fact in result.wants_grad)
             and _profiles_with_hooks(model, function, result, _recording(model, result)))
+
+
+def _enables_grad_for_nothing(result: ScopeResult) -> bool:
+    """The function asks for gradients only by turning them on for the rest of its body
+    (`torch.set_grad_enabled(True)` as a statement, as its training twin starts) and trains
+    nothing: no backward pass, no `autograd.grad`, no input made to require gradients (a
+    `predict` that then runs the model over the test loader and keeps every prediction)."""
+    return not result.training and all(
+        isinstance(fact, CallFact) and fact.is_bare_statement
+        and knowledge.GRAD_CONTEXTS.get(fact.qualified) is knowledge.GradContext.SET_GRAD_ENABLED
+        and len(fact.node.args) == 1 and isinstance(fact.node.args[0].value, cst.Name)
+        and fact.node.args[0].value.value == "True" for fact in result.wants_grad)
 
 
 def _module_from_outside(model: ModuleModel, function: FunctionInfo, token: Token) -> bool:

@@ -1146,7 +1146,9 @@ class Interpreter:
                            or knowledge.looks_like_model((dotted_name(fact.receiver) or "").rpartition(".")[2]))
             self.note_weights_of(node, ("state_dict",), env, into_module)
         if _creates_trainable_leaf(fact):
-            value = Value(Kind.TENSOR, Graph.YES)  # `nn.Parameter(t)`, `torch.ones(3, requires_grad=True)`
+            # `nn.Parameter(t)`, `torch.ones(3, requires_grad=True)` (a new leaf made of a module's
+            # outputs keeps its mark: see `new_leaf`)
+            value = Value(Kind.TENSOR, Graph.YES, dropped=value.dropped)
         self.result.values[id(node)] = value
         return value
 
@@ -1389,6 +1391,10 @@ class Interpreter:
                 if dotted_name(fact.receiver) is not None:
                     env[dotted_name(fact.receiver)] = leaf  # `x.requires_grad_()`: a leaf that wants gradients
                 return leaf
+            if fact.qualified in ("torch.tensor", "torch.as_tensor") and fact.node.args and fact.node.args[0].keyword is None:
+                # `torch.tensor(pred.detach().numpy(), requires_grad=True)`: a new leaf made of the values
+                first = fact.node.args[0].value
+                return self.new_leaf(fact.node, fact, arguments[0][1], self.bound_expression(first, fact))
         if is_optimizer_call(fact) or (method in ("step", "zero_grad") and receiver is not None
                                        and receiver.kind is Kind.OPTIMIZER):
             if method != "zero_grad":  # clearing gradients is no training step (evaluation code does it too)
@@ -2433,25 +2439,28 @@ class Interpreter:
                          inference=None)
         if node is None or fact is None or value.graph is not Graph.NO or value.sources or self.disabled(self.state(node)):
             return leaf
-        made_of = value.detached or self.indexed_outputs(made)
+        made_of = value.detached or self.indexed_outputs(made, fact)
         if not made_of:
             return leaf
         self.result.detached_losses[id(node)] = (fact, made_of)
         return leaf.but(dropped=leaf.dropped | {id(node)})
 
-    def indexed_outputs(self, expression: Optional[cst.BaseExpression]) -> frozenset:
+    def indexed_outputs(self, expression: Optional[cst.BaseExpression], fact=None) -> frozenset:
         """The forward passes whose outputs `expression` turns into indices (`torch.argmax(model(x),
-        1).float()`), as their ids: what an index-valued call read (its values are data, see
-        `index_values`, which keeps no trace of them in what it gives)."""
+        1).float()`) or detaches (`pred.detach().numpy()`, `pred` made by the call of its last
+        assignment before `fact`), as their ids: what an index-valued call read (its values are
+        data, see `index_values`, which keeps no trace of them in what it gives)."""
         found: frozenset = frozenset()
         for sub in iter_nodes(expression) if expression is not None else ():
             if sub.__class__ is not cst.Call:
                 continue
             name = sub.func.attr.value if sub.func.__class__ is cst.Attribute else getattr(sub.func, "value", None)
-            if name not in INDEX_VALUED:
+            if name not in INDEX_VALUED and not (name == "detach" and sub.func.__class__ is cst.Attribute):
                 continue
             read = sub.func.value if sub.func.__class__ is cst.Attribute and not sub.args else (
                 sub.args[0].value if sub.args else None)
+            if read is not None and read.__class__ is cst.Name and fact is not None:
+                read = self.bound_expression(read, fact)  # `pred.detach()`: what `pred` was made by
             value = self.result.values.get(id(read)) if read is not None else None
             if value is not None:
                 found |= value.sources
@@ -2487,8 +2496,11 @@ class Interpreter:
         for value in operands if cut else ():
             if value.graph is not Graph.NO and value.kind in (Kind.TENSOR, Kind.UNKNOWN):
                 self.result.weighed.update(cut - value.fed_without_grad)
-        # a detached loss meets what surely has a graph (not a hyperparameter read off a config)
-        detached = frozenset().union(*(value.dropped for value in operands)) & self.result.detached_losses.keys()
+        # a detached loss meets what surely has a graph (not a hyperparameter read off a config); a
+        # new leaf is never a constant on purpose: the gradient stops there whatever it meets
+        detached = frozenset(key for key in frozenset().union(*(value.dropped for value in operands))
+                             & self.result.detached_losses.keys()
+                             if not makes_a_new_leaf(self.result.detached_losses[key][0]))
         for value in operands if detached else ():
             if value.graph is Graph.YES and value.kind in (Kind.TENSOR, Kind.UNKNOWN):
                 self.result.weighed.update(detached - value.dropped)
@@ -3446,6 +3458,13 @@ def _expressions_of(small: cst.CSTNode):
 
 
 _ = bound_names  # re-exported for rules that bind targets the same way
+
+
+def makes_a_new_leaf(fact) -> bool:
+    """`x.requires_grad = True`, `x.requires_grad_()` or `torch.tensor(x, requires_grad=True)`: the
+    facts `Interpreter.new_leaf` records."""
+    return (not isinstance(fact, CallFact) or fact.method == "requires_grad_"
+            or fact.qualified in ("torch.tensor", "torch.as_tensor"))
 
 
 def _tensor_guessed_a_module(receiver: Value, method: str, model) -> bool:

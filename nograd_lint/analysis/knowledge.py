@@ -550,6 +550,10 @@ MODEL_FACTORY_PREFIXES = ("torchvision.models.", "timm.create_model", "torch.hub
 # `torch.hub.load(repo, entry)` entry points that give no model: huggingface's hubconf has
 # `tokenizer` and `config` beside its `model*` ones, and hubs publish processors and vocabularies.
 HUB_ENTRIES_NOT_MODELS = re.compile(r"tokeni[sz]er|config|processor|feature_extractor|vocab", re.IGNORECASE)
+# Learned metrics that are networks: LPIPS (lpips 0.1.4, `lpips/lpips.py`) builds its backbone
+# frozen and its linear heads with parameters that require gradients, and puts itself in eval
+# mode (`eval_mode=True`): a call records a graph, however its inputs were made.
+NETWORK_METRICS = frozenset({"lpips.LPIPS", "lpips.lpips.LPIPS"})
 # Loaders of TorchScript and exported programs: what they return is a module.
 SCRIPTED_MODULE_LOADERS = frozenset({"torch.jit.load", "torch.export.load"})
 MODEL_FACTORY_METHODS = frozenset({"from_pretrained", "load_from_checkpoint"})

@@ -263,7 +263,7 @@ def _builds_model(dotted: str) -> bool:
 
 
 _MODEL_MODULES = ("nn.", "torch.nn.", "torch.jit.", "jit.", "torchvision.models", "models.", "timm.")
-_MODEL_FACTORIES = ("from_pretrained", "create_model", "load_from_checkpoint", "hub.load")
+_MODEL_FACTORIES = ("from_pretrained", "create_model", "load_from_checkpoint", "hub.load", "LPIPS")
 
 
 def _accumulates_graph(scan: _FileScan) -> bool:

@@ -1636,6 +1636,9 @@ class ModuleModel:
             return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.UNKNOWN, weights=True)
         if qualified == "torch.load":
             return UNKNOWN.but(weights=True)  # a checkpoint, or a whole pickled model (see `Interpreter.call_value`)
+        if qualified in knowledge.NETWORK_METRICS:
+            return Value(Kind.MODULE, Graph.YES, evidence=Evidence.CLASS, training=Training.EVAL, weights=True,
+                         eval_reason=f"`{qualified.rpartition('.')[2]}` is built in eval mode")
         if qualified.startswith(knowledge.MODEL_FACTORY_PREFIXES):
             last = qualified.rpartition(".")[2]
             if qualified == "torch.hub.load" and _hub_entry_not_a_model(fact):

@@ -20,6 +20,7 @@ from ..analysis.evaluation import evaluation_regions
 from ..analysis.trainable import requires_grad_flag
 from ..analysis.treewalk import iter_nodes
 from .base import Finding, Rule
+from .common import turns_gradients_on
 from .registry import register
 
 
@@ -263,7 +264,9 @@ class EvaluationWithGradients(Rule):
     only when missing. It is **safe** when nothing computed in the region leaves it except as a
     Python value (`.item()`, `len`, arithmetic on those); it is **unsafe** when a tensor is
     returned, yielded, stored on an object or used after the loop, since a caller might
-    backpropagate through it.
+    backpropagate through it. A function that turns gradients back on itself (the statement
+    `torch.set_grad_enabled(True)`, copied from a training function, and nothing that
+    differentiates) gets no automatic fix: the decorator's mode would end at that statement.
 
     ## Known limits
     Values are followed through the project's own modules, not into other packages: a model built
@@ -315,7 +318,8 @@ class EvaluationWithGradients(Rule):
             safety = FixSafety.UNSAFE if region.escapes else FixSafety.SAFE
             if region.kind == "function":
                 function = region.scope
-                fix = None if function.is_async or needs_import is None else Fix(
+                # (a decorator's mode is the body's until it turns gradients back on itself)
+                fix = None if function.is_async or needs_import is None or turns_gradients_on(analysis, function) else Fix(
                     safety, f"add `@{context}` to `{function.name}`",
                     edits.add_decorator(function.node, context, needs_import), anchor=function.node)
                 where = f"`{function.name}`"

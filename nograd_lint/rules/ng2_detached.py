@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Iterable
 
 from ..analysis.calls import differentiated_again
-from ..analysis.gradmode import CallFact, FileAnalysis
+from ..analysis.gradmode import FileAnalysis
+from ..analysis.interpret import makes_a_new_leaf
 from ..analysis.lattice import Graph
 from ..analysis.summaries import model_of
 from ..analysis.trainable import build_named, stepped_optimizer, stepping
@@ -47,9 +48,11 @@ class DetachedLossTerm(Rule):
     steps the discriminator.)
 
     Also a new leaf made of such a module's outputs through what records no graph (an `argmax`,
-    a `.detach()`) with `x.requires_grad = True` or `x.requires_grad_()`, from
+    a `.detach()`) with `x.requires_grad = True`, `x.requires_grad_()` or
+    `torch.tensor(x, requires_grad=True)`, from
     which a loss reaching the backward pass is computed: a Dice loss on `torch.argmax(logits,
-    1).float()`, made a leaf because `backward()` raised. The gradient stops at the leaf; the
+    1).float()`, made a leaf because `backward()` raised, or a loss on
+    `torch.tensor(pred.detach().numpy()[mask], requires_grad=True)`. The gradient stops at the leaf; the
     module gets none (a latent optimized by its own optimizer is a leaf on purpose: no optimizer
     stepped there trains the module that made it, so it is not reported).
 
@@ -131,7 +134,7 @@ class DetachedLossTerm(Rule):
                         continue
                     reported.add(key)
                     spelled, optimizer = trained
-                    if _makes_a_leaf(fact):
+                    if makes_a_new_leaf(fact):
                         yield Finding(fact.node, _new_leaf_message(analysis, fact, call, spelled, optimizer), None,
                                       Confidence.MEDIUM)
                         continue
@@ -145,11 +148,6 @@ class DetachedLossTerm(Rule):
                         f"`{optimizer}` is stepped after the backward pass) no gradient; detach the input meant as "
                         "a fixed target instead (a teacher's outputs), or drop the term"), None, Confidence.MEDIUM)
                 yield from _detached_feeds(analysis, model, result, value, call, reported)
-
-
-def _makes_a_leaf(fact) -> bool:
-    """`x.requires_grad = True` or `x.requires_grad_()` (see `Interpreter.new_leaf`)."""
-    return not isinstance(fact, CallFact) or fact.method == "requires_grad_"
 
 
 def _new_leaf_message(analysis: FileAnalysis, fact, backward, spelled: str, optimizer: str) -> str:
