@@ -101,6 +101,8 @@ PASS_THROUGH = frozenset({"zip", "enumerate", "tqdm", "trange", "iter", "next", 
 TENSOR_CREATION = frozenset({"tensor", "zeros", "ones", "empty", "full", "rand", "randn", "randint", "arange",
                              "linspace", "logspace", "eye", "zeros_like", "ones_like", "empty_like", "full_like",
                              "rand_like", "randn_like", "randint_like", "from_numpy", "as_tensor", "randperm"})
+# torch functions that copy the values they are given into a new tensor, a leaf with `requires_grad=True`
+LEAF_CONSTRUCTORS = frozenset({"torch.tensor", "torch.as_tensor"})
 # torch functions whose result is no tensor (`torch.device("cuda")`: `m.to(device)` is no tensor op)
 TORCH_PLAIN_VALUES = frozenset({"manual_seed", "save", "device", "Generator", "is_tensor", "get_default_dtype",
                                 "is_available", "device_count", "current_device", "get_device_name"})
@@ -1391,7 +1393,7 @@ class Interpreter:
                 if dotted_name(fact.receiver) is not None:
                     env[dotted_name(fact.receiver)] = leaf  # `x.requires_grad_()`: a leaf that wants gradients
                 return leaf
-            if fact.qualified in ("torch.tensor", "torch.as_tensor") and fact.node.args and fact.node.args[0].keyword is None:
+            if fact.qualified in LEAF_CONSTRUCTORS and fact.node.args and fact.node.args[0].keyword is None:
                 # `torch.tensor(pred.detach().numpy(), requires_grad=True)`: a new leaf made of the values
                 first = fact.node.args[0].value
                 return self.new_leaf(fact.node, fact, arguments[0][1], self.bound_expression(first, fact))
@@ -3463,8 +3465,7 @@ _ = bound_names  # re-exported for rules that bind targets the same way
 def makes_a_new_leaf(fact) -> bool:
     """`x.requires_grad = True`, `x.requires_grad_()` or `torch.tensor(x, requires_grad=True)`: the
     facts `Interpreter.new_leaf` records."""
-    return (not isinstance(fact, CallFact) or fact.method == "requires_grad_"
-            or fact.qualified in ("torch.tensor", "torch.as_tensor"))
+    return not isinstance(fact, CallFact) or fact.method == "requires_grad_" or fact.qualified in LEAF_CONSTRUCTORS
 
 
 def _tensor_guessed_a_module(receiver: Value, method: str, model) -> bool:
