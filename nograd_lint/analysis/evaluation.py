@@ -143,6 +143,7 @@ def evaluation_regions(analysis: FileAnalysis, extra_names: Sequence[str] = ()) 
     for function in analysis.functions:
         for result in model.results_of(function):
             found = _capped_for_dispatch(model, function, _function_regions(model, function, result, extra_names))
+            found = _capped_under_enable_grad(model, result, found)
             for region in found:
                 if region.kind == "function":
                     if id(function) in whole:
@@ -280,6 +281,18 @@ def _capped_for_dispatch(model: ModuleModel, function: FunctionInfo, regions: li
     note = f"`{dispatcher.class_name}.{dispatcher.name}` may call it by a computed name, in a grad mode not followed"
     return [dataclasses.replace(region, confidence=Confidence.LOW, evidence=f"{region.evidence}; {note}")
             if region.confidence > Confidence.LOW else region for region in regions]
+
+
+def _capped_under_enable_grad(model: ModuleModel, result: ScopeResult, regions: list[EvalRegion]) -> list[EvalRegion]:
+    """Forward passes the author put under an explicit `with torch.enable_grad():` (or
+    `set_grad_enabled(True)`) in code that differentiates something there (an attack's steps
+    inside a robust evaluation loop): gradients were asked for on purpose, so the passes that
+    did not need them are at most low confidence."""
+    if not result.training:
+        return regions
+    return [dataclasses.replace(region, confidence=Confidence.LOW)
+            if region.confidence > Confidence.LOW and all(model.explicitly_enabled(t.call) for t in region.tokens)
+            else region for region in regions]
 
 
 def _reached_by_dispatch(model: ModuleModel, function: FunctionInfo, depth: int = 0) -> Optional[FunctionInfo]:
