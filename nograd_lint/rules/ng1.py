@@ -267,11 +267,11 @@ class EvaluationWithGradients(Rule):
     backpropagate through it. A function that turns gradients back on itself (the statement
     `torch.set_grad_enabled(True)`, copied from a training function, and nothing that
     differentiates) gets no automatic fix: the decorator's mode would end at that statement.
-    Passes under an explicit `with torch.enable_grad():` in code that differentiates something
-    there (an attack inside a robust evaluation) are at most low confidence.
 
     ## Known limits
-    Values are followed through the project's own modules, not into other packages: a model built
+    Passes under an explicit `with torch.enable_grad():` in code that differentiates something
+    there (an attack inside a robust evaluation) are at most low confidence, though the final
+    pass on the adversarial batch needs no graph. Values are followed through the project's own modules, not into other packages: a model built
     by an unknown library call is known only by how the code uses it or by its name. Calls through
     `getattr`, registries and callbacks are not followed (the runtime sentinel,
     `nograd-verify --watch`, sees them); a method a `getattr(self, "_" + mode)` dispatch may reach,
