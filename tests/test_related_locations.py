@@ -266,6 +266,42 @@ def test_a_reported_call_names_the_helper_that_runs_the_forward_passes(tmp_path)
         {"path": "fit.py", "cell": None, "line": 7, "column": 45, "message": "`run_epoch` runs its first forward pass here"}])
 
 
+# `data_iter` trains in one branch and evaluates in another, by its flag.
+BRANCHED = """\
+import torch
+
+
+def data_iter(net, loader, opt, train_mode=True):
+    kept = []
+    for x, y in loader:
+        if train_mode:
+            loss = torch.nn.functional.mse_loss(net(x), y)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        else:
+            prediction = net(x[:, :4])
+            kept.append(prediction.sum().item())
+    return kept
+
+
+def fit(net, loaders, opt):
+    data_iter(net, loaders[0], opt)
+    net.eval()
+    print(data_iter(net, loaders[1], opt, train_mode=False))
+"""
+
+
+def test_a_reported_call_names_the_forward_pass_its_arguments_reach(tmp_path):
+    """The helper's first forward pass for the arguments the reported call gives (its evaluation
+    branch), not its training branch's (round 47: the related location missed the bug span)."""
+    write(tmp_path, "fit.py", BRANCHED)
+    ran = lint("--output-format", "json", "--no-cache", "fit.py", cwd=tmp_path)
+    [finding] = json.loads(ran.out)["findings"]
+    assert (finding["line"], finding["column"], finding["related"]) == (21, 11, [
+        {"path": "fit.py", "cell": None, "line": 13, "column": 26, "message": "`data_iter` runs its first forward pass here"}])
+
+
 def test_the_text_output_is_unchanged_by_related_locations(tmp_path):
     write(tmp_path, "cams.py", SAME_FILE)
     ran = lint("--no-cache", "cams.py", cwd=tmp_path)

@@ -437,6 +437,8 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     loader = next((loop for loop in model.analysis.loops if loop.function is function and is_evaluation_loader(loop, model.analysis.loops)), None)
     if loader is not None and hint is None:
         hint = f"it iterates `{loader.iter_name}`"
+    if hint is None:
+        hint = _scores_with_a_metric(model, function)
     kept = _kept_for_detached_reads(model, result, escaping)
     module_evidence = max((t.module.evidence for t in tokens if t.module.kind is Kind.MODULE),
                           default=min(Evidence.CALLERS, max((_callee_evidence(model, t) for t in tokens),
@@ -528,6 +530,15 @@ def _whole_function(model: ModuleModel, function: FunctionInfo, result: ScopeRes
     return EvalRegion("function", function, (function.node,), tokens, "; ".join(evidence), confidence,
                       escapes=bool(escaping) or _returns_tensor(result),
                       by_callers=bool(callers) and not dead and _module_method(model, function))
+
+
+def _scores_with_a_metric(model: ModuleModel, function: Optional[FunctionInfo], span=None) -> Optional[str]:
+    """Why the function (or its code in `span`) evaluates, when it calls an evaluation metric of
+    predictions against references (`nltk.translate.bleu_score.sentence_bleu`, `sklearn.metrics.f1_score`)."""
+    for call in model.analysis.facts_in(model.analysis.calls, function, span):
+        if call.qualified is not None and call.qualified.startswith(knowledge.METRIC_FUNCTION_PREFIXES):
+            return f"it computes the metric `{call.qualified.rpartition('.')[2]}`"
+    return None
 
 
 def _shape_check(model: ModuleModel, function: FunctionInfo, tokens: list[Token]) -> bool:
@@ -1298,7 +1309,8 @@ def _loop_region(model: ModuleModel, scope, result: ScopeResult, loop: LoopInfo,
     kept = [t for t in inside if not result.dead(t)]
     if kept and not (evaled and _script_keeps_outputs(scope, result, kept)):
         return None
-    hint = f"the loop iterates `{loop.iter_name}`" if is_evaluation_loader(loop, model.analysis.loops) else None
+    hint = f"the loop iterates `{loop.iter_name}`" if is_evaluation_loader(loop, model.analysis.loops) else (
+        _scores_with_a_metric(model, scope, loop.span))
     # a network: known as a module, or one whose other passes in the scope are backpropagated
     # (`self.model` of a base class, trained in the loop before)
     sure = any(t.module.kind is Kind.MODULE and t.module.evidence >= Evidence.DUCK

@@ -569,7 +569,13 @@ class Interpreter:
             other = self.if_statement(statement.orelse, other)
         elif statement.orelse.__class__ is cst.Else:
             other = self.suite(statement.orelse.body, other)
-        return other if taken is None else merge(taken, other)
+        if taken is None:
+            return other
+        merged = merge(taken, other)
+        key = _switched_off_when_training(statement)
+        if key is not None and key in taken and taken[key].training is Training.EVAL:
+            merged[key] = taken[key]  # `if model.training: model.eval()`: in eval mode either way
+        return merged
 
     def _skip(self, orelse) -> None:
         if orelse is not None:
@@ -3138,6 +3144,16 @@ def _named_with(word: str, method: FunctionInfo) -> bool:
     `TransE(Model)`, `agent` of a `DQNAgent`)."""
     names = (method.class_name or "", *_class_names(method.class_info))
     return any(word in knowledge.class_name_words(name) for name in names)
+
+
+def _switched_off_when_training(statement: cst.If) -> Optional[str]:
+    """`model` for `if model.training: ... model.eval()` without `else`: after it the module is in
+    eval mode on both paths (it was, or the branch put it there)."""
+    test = statement.test
+    if (test.__class__ is not cst.Attribute or test.attr.value != "training" or statement.orelse is not None
+            or not isinstance(statement.body, cst.IndentedBlock)):
+        return None
+    return dotted_name(test.value)
 
 
 def chain_root(node: Optional[cst.BaseExpression]) -> Optional[str]:

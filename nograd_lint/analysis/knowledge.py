@@ -31,6 +31,10 @@ for _module in ("torch", "torch.autograd", "torch.autograd.grad_mode"):
     GRAD_CONTEXTS[f"{_module}.set_grad_enabled"] = GradContext.SET_GRAD_ENABLED
     GRAD_CONTEXTS[f"{_module}.inference_mode"] = GradContext.INFERENCE_MODE
 
+# Compilers of a function or module: what they return runs it in the grad mode of whoever calls
+# it (`self.step = torch.compile(self.step)` keeps the method's callers its callers).
+COMPILERS = frozenset({"torch.compile"})
+
 # Functions that need a graph: calling them on outputs computed without gradients fails.
 BACKWARD_FUNCTIONS = frozenset(
     {"torch.autograd.backward", "torch.autograd.grad", "torch.autograd.functional.jacobian",
@@ -413,6 +417,12 @@ PARALLEL_WRAPPERS = frozenset({"torch.nn.DataParallel", "torch.nn.parallel.DataP
 # sklearn encoder, a pandas frame or a scipy routine gives holds no graph.
 PLAIN_VALUE_PACKAGES = ("numpy.", "math.", "json.", "os.", "logging.", "wandb.", "matplotlib.", "sklearn.",
                         "pandas.", "scipy.")
+
+# Evaluation metrics of predictions against references, as functions (`sentence_bleu(hyp, refs)`,
+# `f1_score(y, pred)`): code that scores a model's outputs with one evaluates it.
+METRIC_FUNCTION_PREFIXES = ("sklearn.metrics.", "nltk.translate.bleu_score.", "sacrebleu.", "jiwer.",
+                            "rouge_score.", "torchmetrics.functional.", "scipy.stats.pearsonr",
+                            "scipy.stats.spearmanr", "scipy.stats.kendalltau")
 
 # Functions whose arguments are only read for display or logging.
 LOGGING_FUNCTIONS = frozenset({"print", "log", "info", "debug", "warning", "write", "set_postfix",

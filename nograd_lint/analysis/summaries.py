@@ -23,7 +23,8 @@ import libcst as cst
 
 from ..io.sources import read_bytes
 from . import knowledge
-from .gradmode import ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees, in_import
+from .gradmode import (ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees, in_import,
+                       is_main_guard)
 from .imports import ImportMap, dotted_name
 from .calls import adapts_by_gradient, dispatch_prefix, gradient_flags, is_backward, may_adapt_by_gradient, mode_switch
 from .demand import OnDemand
@@ -1238,7 +1239,22 @@ class ModuleModel:
                    and not (function.class_name is not None and self._local_name(use))
                    and not (function.class_name is None and _read_as_attribute(use))
                    and not self._picked_and_called(use)
+                   and not self._compiled_in_place(use)
                    for use in self.analysis.uses_of(function.name))
+
+    def _compiled_in_place(self, use) -> bool:
+        """`self.generate_next = torch.compile(self.generate_next, ...)`: the method (or function)
+        is rebound to its compiled self, which runs it in the grad mode of whoever calls the name,
+        so its callers are the calls of that name, which the values follow."""
+        for assign in self.analysis.facts_in(self.analysis.assigns, use.function):
+            node, value = assign.node, assign.value
+            if (node.__class__ is cst.Assign and len(node.targets) == 1 and value.__class__ is cst.Call
+                    and value.args and self.analysis.imports.resolve(value.func) in knowledge.COMPILERS):
+                first, target = value.args[0].value, node.targets[0].target
+                if (any(spelled is use.node or spelled.__class__ is cst.Attribute and spelled.attr is use.node
+                        for spelled in (first, target)) and dotted_name(first) == dotted_name(target)):
+                    return True
+        return False
 
     def _picked_and_called(self, use) -> bool:
         """`fun = recurrent_greedy` (in one branch, `fun = transformer_greedy` in the other), then
@@ -1931,14 +1947,57 @@ def _ancestors(cls: ClassModel, classes: dict[str, ClassModel]) -> list[str]:
 
 
 def _final_env(model: ModuleModel, result: ScopeResult) -> dict:
-    """Module-level names as functions see them: modules built or loaded at the top level."""
+    """Module-level names as functions see them: modules built or loaded at the top level. A
+    module is in an unknown mode, but for one the script puts in eval mode once and for all (see
+    `_evaluated_at_import`)."""
     env = {}
+    evaluated = _evaluated_at_import(model, result)
     for assign in model.analysis.facts_in(model.analysis.assigns, None):
         for name in assign.targets:
             value = result.values.get(id(assign.value)) if assign.value is not None else None
-            if value is not None and value.kind in (Kind.MODULE, Kind.OPTIMIZER, Kind.OBJECT):
+            if name in evaluated:
+                module = value if value is not None and value.kind is Kind.MODULE else Value(
+                    Kind.MODULE, Graph.YES, evidence=Evidence.DUCK, weights=value is not None and value.weights)
+                env[name] = module.but(sources=frozenset(), params=frozenset(), training=Training.EVAL,
+                                       eval_reason=evaluated[name])
+            elif value is not None and value.kind in (Kind.MODULE, Kind.OPTIMIZER, Kind.OBJECT):
                 env[name] = value.but(sources=frozenset(), params=frozenset(), training=Training.UNKNOWN)
     return env
+
+
+def _evaluated_at_import(model: ModuleModel, result: ScopeResult) -> dict[str, str]:
+    """{name: why} for the module-level names the top level puts in eval mode on every run, at
+    import or at the start of its `__main__` block (`model = torch.load(p)`, then
+    `model.to(device).eval()`), in a module that switches no module back to train mode anywhere
+    and whose functions do not rebind them: every function of the script sees them in eval mode."""
+    analysis = model.analysis
+    if any(mode_switch(call) not in (None, "eval") for call in analysis.calls):
+        return {}
+    top = _top_level_statements(analysis.module)
+    found = {}
+    for fact, key, switch in result.switch_calls.values():
+        if switch == "eval" and key is not None and "." not in key and fact.function is None \
+                and any(statement is fact.statement for statement in top):
+            found[key] = f"the script puts `{key}` in eval mode at its top level, and nothing puts it back in train mode"
+    if found:
+        rebound = {name for function in analysis.functions for name in analysis.names_bound_in(function)
+                   if function.node is not None and _declares_global(function, name)}
+        found = {name: why for name, why in found.items() if name not in rebound}
+    return found
+
+
+def _top_level_statements(module: cst.Module) -> list:
+    """The module's own statements and those of its `if __name__ == "__main__":` blocks."""
+    statements = list(module.body)
+    for statement in module.body:
+        if isinstance(statement, cst.If) and is_main_guard(statement.test) and isinstance(statement.body, cst.IndentedBlock):
+            statements.extend(statement.body.body)
+    return statements
+
+
+def _declares_global(function: FunctionInfo, name: str) -> bool:
+    return any(isinstance(node, cst.Global) and any(item.name.value == name for item in node.names)
+               for node in iter_nodes(function.node.body))
 
 
 def _own_fields(freezes: list) -> list[tuple[str, Optional[bool]]]:

@@ -72,7 +72,10 @@ class EvaluationWithGradients(Rule):
     when it runs such forward passes with gradients on and:
 
     - the module is in eval mode there (`model.eval()`, `Net().eval()`, `model.half().eval()`,
-      `.train(False)`, a method of the project that only puts its object's modules in eval mode,
+      `.train(False)`, `if model.training: model.eval()`, a global the script puts in eval mode at
+      its top level or at the start of its `__main__` block in a module that switches no module
+      back to train mode and whose functions do not rebind it (`model = torch.load(path)`, then
+      `model.to(device).eval()`), a method of the project that only puts its object's modules in eval mode,
       `model.val_start()`, a model loaded with a pretrained-model library's `from_pretrained`, put in eval mode by the callers
       (callers in test files do not count for a library's function) or in `__init__` (or a method only `__init__`
       calls, `self._init_model(config)`), or by every call in the
@@ -89,7 +92,9 @@ class EvaluationWithGradients(Rule):
       pre-0.4 ways to run without gradients that torch now ignores: the author meant no graphs, so even outputs returned to
       callers are reported (medium), and high when the graphs are thrown away;
     - the graph of every batch is thrown away in a loop: high with a second sign (a name such as
-      `evaluate`, a loader such as `val_loader`); medium when values are read from the outputs of
+      `evaluate`, a loader such as `val_loader`, a call of an evaluation metric in the function or
+      loop, `nltk.translate.bleu_score.sentence_bleu`, `sklearn.metrics.f1_score`, sacrebleu,
+      jiwer, rouge, torchmetrics' functions, SciPy's correlations); medium when values are read from the outputs of
       each step (`.item()`, `.tolist()`, `.numpy()`, `.detach()`, an `argmax`, a sampled action in an
       environment loop, or a project function given them that does so, `tensor_to_img(out)`) and
       the module is surely one; low when the graph is only dropped (library
@@ -275,7 +280,9 @@ class EvaluationWithGradients(Rule):
     by an unknown library call is known only by how the code uses it or by its name. Calls through
     `getattr`, registries and callbacks are not followed (the runtime sentinel,
     `nograd-verify --watch`, sees them); a method a `getattr(self, "_" + mode)` dispatch may reach,
-    and nothing calls by name, is reported at low confidence at most. Callers in other files are
+    and nothing calls by name, is reported at low confidence at most. A function whose name is
+    passed around has callers unseen, except one rebound to its compiled self
+    (`self.step = torch.compile(self.step)`): the calls of that name are its callers. Callers in other files are
     known when the run checks them too (`nograd-lint DIR`); a single file sees only what it imports. Calls are followed two
     modules deep from the files checked (a helper's helper in a third module is an unknown call);
     class ancestry is followed all the way. Outputs stored in attributes are matched to their reads
@@ -370,13 +377,27 @@ def _related(analysis: FileAnalysis, region) -> tuple:
         if any(function is callee for function in owner.analysis.functions):
             summary = owner.summary_of(callee)  # a module read on demand has summaries only
             results = owner.results_of(callee) or ([summary.result] if summary is not None else [])
-            forwards = [token for result in results for token in result.forwards]
+            forwards = _forwards_as_called(model, region, summary) or [
+                token for result in results for token in result.forwards]
             first = min(forwards, key=owner.order, default=None)
             if first is not None:
                 found.append((first.call.node, owner.analysis, f"`{callee.name}` runs its first forward pass here"))
             else:
                 found.append((callee.node.name, owner.analysis, f"`{callee.name}` runs the forward passes"))
     return tuple(found)
+
+
+def _forwards_as_called(model, region, summary) -> list:
+    """The forward passes a reported call's helper runs with the literal arguments the call gives
+    it (`data_iter(loader, train_mode=False)`: those of its evaluation branch, not its training's)."""
+    if summary is None:
+        return []
+    results = model.results_of(region.scope) if region.scope is not None else [model.module_result]
+    for result in results:
+        entry = result.outgoing_calls.get(id(region.tokens[0].call.node)) if result is not None else None
+        if entry is not None and entry[3]:
+            return list(summary.given(entry[3]).result.forwards)
+    return []
 
 
 @register
