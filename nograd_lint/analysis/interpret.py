@@ -1648,8 +1648,10 @@ class Interpreter:
         if receiver.kind is Kind.OBJECT and receiver.ref is not None:
             resolved = self.model.method_of(receiver.ref, method)
             if resolved is not None:
+                spelled = dotted_name(fact.receiver)
                 return self.project_call(fact, resolved, arguments, bound_self=receiver,
-                                         own_fields=env if dotted_name(fact.receiver) == "self" else None)
+                                         own_fields=env if spelled == "self" else None,
+                                         fields_seen=_fields_of(env, spelled))
             methods = self.model.methods_of_union(receiver.ref, method)
             if methods is not None:  # an instance of one of several classes, each with its own method
                 return join(*(self.project_call(fact, one, arguments, bound_self=receiver) for one in methods))
@@ -2001,8 +2003,11 @@ class Interpreter:
         return token
 
     def project_call(self, fact: CallFact, function: FunctionInfo, arguments: list, bound_self: Optional[Value],
-                     own_fields: Optional[dict] = None, as_caller: bool = True) -> Value:
-        """A call of a function of this module, read through its summary. `own_fields`: the
+                     own_fields: Optional[dict] = None, as_caller: bool = True,
+                     fields_seen: Optional[dict] = None) -> Value:
+        """A call of a function of this module, read through its summary. `fields_seen`: what the
+        caller knows of the fields of the object whose method it calls (`agent.act(s)` after
+        `agent.actor.eval()`), spelled as the method does (`self.actor`). `own_fields`: the
         caller's environment when it calls a method on its own `self` (`self._forward(x)`), whose
         fields (`self.net`, put in eval mode here) are the ones the callee runs, or a function
         defined inside it, whose free names (`inception_model`) are the caller's. `as_caller`:
@@ -2132,6 +2137,8 @@ class Interpreter:
                 if module.kind is not Kind.MODULE and own_fields is not None:
                     local = set(self.analysis.names_bound_in(function)) if function.parent is not None else set()
                     module = _field_run_in_eval(summary.result, own_fields, local) or module
+                elif module.kind is not Kind.MODULE and fields_seen is not None:
+                    module = _field_run_in_eval(summary.result, fields_seen, set()) or module
                 if module.kind is not Kind.MODULE and via_argument:
                     module = self.callback_module(summary, params) or module
                 keeps = summary.stores_graph or bool(summary.stored_in_params)
@@ -3039,12 +3046,27 @@ def _field_run_in_eval(callee: ScopeResult, env: dict, local: set) -> Optional[V
     own = local | (set(_parameter_names(callee.scope)) if callee.scope is not None else set())
     for token in callee.forwards:
         spelled = token.call.callee
-        if token.callee is None and spelled and (spelled.startswith("self.") and spelled.count(".") == 1
-                                                 or "." not in spelled and spelled not in own):
+        if token.callee is not None or not spelled or spelled.count(".") > 1:
+            # a method of a field (`self.actor.get_action(s)`, `self.net.encode(x)`): the field
+            spelled = dotted_name(token.call.receiver) if token.call.receiver is not None else None
+            if spelled is None or spelled.count(".") != 1:
+                continue
+        if spelled.startswith("self.") and spelled.count(".") == 1 or "." not in spelled and spelled not in own:
             value = env.get(spelled)
             if value is not None and value.kind is Kind.MODULE and value.training is Training.EVAL:
                 return value
     return None
+
+
+def _fields_of(env: dict, receiver: Optional[str]) -> Optional[dict]:
+    """What the caller knows of an object's fields (`agent.actor` after `agent.actor.eval()`), as
+    its methods spell them (`self.actor`)."""
+    if not receiver or receiver == "self":
+        return None
+    prefix = receiver + "."
+    found = {"self." + key[len(prefix):]: value for key, value in env.items()
+             if key.startswith(prefix) and "." not in key[len(prefix):]}
+    return found or None
 
 
 def _is_literal(node: cst.BaseExpression) -> bool:

@@ -75,7 +75,9 @@ class EvaluationWithGradients(Rule):
       `.train(False)`, `if model.training: model.eval()`, a global the script puts in eval mode at
       its top level or at the start of its `__main__` block in a module that switches no module
       back to train mode and whose functions do not rebind it (`model = torch.load(path)`, then
-      `model.to(device).eval()`), a method of the project that only puts its object's modules in eval mode,
+      `model.to(device).eval()`), a field of an object the caller put in eval mode before calling
+      the object's method that runs it (`agent.actor.eval()`, then `agent.act(s)`, whose pass runs
+      `self.actor`), a method of the project that only puts its object's modules in eval mode,
       `model.val_start()`, a model loaded with a pretrained-model library's `from_pretrained`, put in eval mode by the callers
       (callers in test files do not count for a library's function) or in `__init__` (or a method only `__init__`
       calls, `self._init_model(config)`), or by every call in the
