@@ -1974,10 +1974,14 @@ def _evaluated_at_import(model: ModuleModel, result: ScopeResult) -> dict[str, s
     if any(mode_switch(call) not in (None, "eval") for call in analysis.calls):
         return {}
     top = _top_level_statements(analysis.module)
+    last_bound: dict[str, int] = {}  # the switch must come after the name's last binding at the top level
+    for assign in analysis.facts_in(analysis.assigns, None):
+        for name in assign.targets:
+            last_bound[name] = max(last_bound.get(name, -1), assign.index)
     found = {}
     for fact, key, switch in result.switch_calls.values():
         if switch == "eval" and key is not None and "." not in key and fact.function is None \
-                and any(statement is fact.statement for statement in top):
+                and fact.index > last_bound.get(key, fact.index) and any(statement is fact.statement for statement in top):
             found[key] = f"the script puts `{key}` in eval mode at its top level, and nothing puts it back in train mode"
     if found:
         rebound = {name for function in analysis.functions for name in analysis.names_bound_in(function)
