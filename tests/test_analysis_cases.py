@@ -243,3 +243,11 @@ def test_an_element_named_like_a_split_is_not_evidence_of_evaluation():
     messages = [d.message for d in lint_source(path.read_text(encoding="utf-8"), path.name) if d.code == "NG101"]
     assert messages == ["`main` runs forward passes with gradients enabled (it reads values from the outputs of every "
                         "step and throws their graphs away); disable them with `torch.no_grad()`"]
+
+
+def test_a_passed_optimizer_is_named_as_the_training_function_spells_it():
+    """NG211's message names the optimizer stepped after the backward pass as the function that
+    steps it calls it (`optim`), though its caller built and passed it as `optimizer`."""
+    path = ROOT / "NG211" / "new_leaf_trained_by_a_passed_optimizer.py"
+    [message] = [d.message for d in lint_source(path.read_text(encoding="utf-8"), path.name) if d.code == "NG211"]
+    assert "(trained here: `optim` is stepped after the backward pass)" in message

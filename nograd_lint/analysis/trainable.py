@@ -246,8 +246,8 @@ def passed_optimizer(model: ModuleModel, function: Optional[FunctionInfo], name:
                      spelled: str) -> Optional[OptimizerBuild]:
     """The optimizer that every call of `function` in the module passes as its parameter `name`,
     built there over the parameters of what the call passes as `spelled` (`train(model, optimizer)`
-    after `optimizer = Adam(model.parameters())`): that build, its modules spelled as `function`
-    spells them."""
+    after `optimizer = Adam(model.parameters())`): that build, its name and modules spelled as
+    `function` spells them."""
     head, dot, rest = spelled.partition(".")
     sites = call_sites(model, function) if function is not None and "." not in name else []
     found = None
@@ -257,7 +257,7 @@ def passed_optimizer(model: ModuleModel, function: Optional[FunctionInfo], name:
         build = build_named(model, caller, caller, optimizer) if optimizer is not None and module is not None else None
         if build is None or module + dot + rest not in build.modules:
             return None
-        found = found or dataclasses.replace(build, modules=(spelled,))
+        found = found or dataclasses.replace(build, name=name, modules=(spelled,))
     return found
 
 
