@@ -37,15 +37,19 @@ def suite_statements(suite: cst.BaseSuite) -> Sequence[cst.BaseStatement]:
 
 
 def ends_in_raise(suite: cst.BaseSuite) -> bool:
-    """The suite's last statement is a `raise` (`raise NotImplementedError`): it never falls off its end."""
+    """The suite's last statement is a `raise` (`raise NotImplementedError`) or `assert False`: it
+    never falls off its end."""
     statements = suite_statements(suite)
     last = statements[-1] if statements else None
-    return isinstance(last, cst.SimpleStatementLine) and bool(last.body) and isinstance(last.body[-1], cst.Raise)
+    if not isinstance(last, cst.SimpleStatementLine) or not last.body:
+        return False
+    final = last.body[-1]
+    return isinstance(final, cst.Raise) or isinstance(final, cst.Assert) and is_false(final.test)
 
 
 def is_stub(suite: cst.BaseSuite) -> bool:
     """A body meant to be overridden: nothing but a docstring, `pass`, `...`, `assert False` or
-    a final `raise`."""
+    a final `raise` (or `assert False`)."""
     if ends_in_raise(suite):
         return True
     for statement in suite_statements(suite):
