@@ -2,15 +2,13 @@ import numpy as np
 
 
 class BaseGenerator:
-    """Loads a generator; each subclass says how to run it (the base only `assert False`s).
-    `easy_synthesize` is the public API."""
+    """Each subclass says how to run its network; the base only `assert False`s."""
 
-    def __init__(self, batch_size=8):
-        self.batch_size = batch_size
+    def __init__(self):
         self.model = self.build()
 
     def build(self):
-        raise NotImplementedError("subclasses build the network")
+        assert False, "subclasses build the network"
 
     def synthesize(self, codes):
         assert False, "subclasses run the network"
@@ -18,14 +16,7 @@ class BaseGenerator:
     def get_value(self, tensor):
         return tensor.detach().cpu().numpy()
 
-    def postprocess(self, images):
-        return np.clip((images + 1) * 127.5, 0, 255).astype(np.uint8)
-
     def easy_synthesize(self, codes):
         outputs = self.synthesize(codes)
-        outputs["image"] = self.postprocess(outputs["image"])
+        outputs["image"] = np.clip((outputs["image"] + 1) * 127.5, 0, 255).astype(np.uint8)
         return outputs
-
-    def batches(self, codes):
-        for start in range(0, len(codes), self.batch_size):
-            yield codes[start:start + self.batch_size]
