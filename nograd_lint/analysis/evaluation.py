@@ -21,7 +21,7 @@ from .phases import compared_phases, literal_phases, training_branches
 from .syntax import is_false, suite_statements
 from ..diagnostics import Confidence
 from .gradmode import (AssignFact, CallFact, FileAnalysis, FunctionInfo, LoopInfo, Mode, Origin, Span, bound_names,
-                       is_main_guard)
+                       is_main_guard, script_bodies)
 from .imports import dotted_name
 from .interpret import INDEX_VALUED, RETURNED, TENSOR_CREATION, STORED, USED, ScopeResult, Token, _named_params, root_name
 from .lattice import UNKNOWN, Evidence, Graph, Kind, Training, Value
@@ -1900,10 +1900,7 @@ def _blocks(analysis: FileAnalysis, scope: Optional[FunctionInfo]) -> list[tuple
             return []
         blocks.append((scope.node.body.body, False))
     else:
-        blocks.append((analysis.module.body, False))
-        blocks.extend((statement.body.body, False) for statement in analysis.module.body
-                      if isinstance(statement, cst.If) and is_main_guard(statement.test)
-                      and isinstance(statement.body, cst.IndentedBlock))
+        blocks.extend((body, False) for body in script_bodies(analysis.module))
     return blocks + [(loop.node.body.body, True) for loop in analysis.loops
                      if loop.function is scope and isinstance(loop.node.body, cst.IndentedBlock)]
 

@@ -1129,6 +1129,14 @@ def is_main_guard(test: cst.BaseExpression) -> bool:
             and test.left.value == "__name__")
 
 
+def script_bodies(module: cst.Module) -> list[Sequence[cst.BaseStatement]]:
+    """The statements a script runs at its top level: the module's body and the bodies of its
+    `if __name__ == "__main__":` blocks."""
+    return [module.body, *(statement.body.body for statement in module.body
+                           if isinstance(statement, cst.If) and is_main_guard(statement.test)
+                           and isinstance(statement.body, cst.IndentedBlock))]
+
+
 def bound_names(target: cst.BaseExpression) -> Iterable[str]:
     """Names a target binds: `a`, `(a, b)`, `[a, *b]`; attribute/subscript targets bind none."""
     stack = [target]

@@ -1651,7 +1651,7 @@ class Interpreter:
                 spelled = dotted_name(fact.receiver)
                 return self.project_call(fact, resolved, arguments, bound_self=receiver,
                                          own_fields=env if spelled == "self" else None,
-                                         fields_seen=_fields_of(env, spelled))
+                                         receiver=(spelled, env) if spelled and spelled != "self" else None)
             methods = self.model.methods_of_union(receiver.ref, method)
             if methods is not None:  # an instance of one of several classes, each with its own method
                 return join(*(self.project_call(fact, one, arguments, bound_self=receiver) for one in methods))
@@ -2004,10 +2004,10 @@ class Interpreter:
 
     def project_call(self, fact: CallFact, function: FunctionInfo, arguments: list, bound_self: Optional[Value],
                      own_fields: Optional[dict] = None, as_caller: bool = True,
-                     fields_seen: Optional[dict] = None) -> Value:
-        """A call of a function of this module, read through its summary. `fields_seen`: what the
-        caller knows of the fields of the object whose method it calls (`agent.act(s)` after
-        `agent.actor.eval()`), spelled as the method does (`self.actor`). `own_fields`: the
+                     receiver: Optional[tuple[str, dict]] = None) -> Value:
+        """A call of a function of this module, read through its summary. `receiver`: the object
+        whose method it calls, as spelled (`agent` of `agent.act(s)`), and the caller's
+        environment, which knows its fields (`agent.actor`, put in eval mode). `own_fields`: the
         caller's environment when it calls a method on its own `self` (`self._forward(x)`), whose
         fields (`self.net`, put in eval mode here) are the ones the callee runs, or a function
         defined inside it, whose free names (`inception_model`) are the caller's. `as_caller`:
@@ -2137,8 +2137,8 @@ class Interpreter:
                 if module.kind is not Kind.MODULE and own_fields is not None:
                     local = set(self.analysis.names_bound_in(function)) if function.parent is not None else set()
                     module = _field_run_in_eval(summary.result, own_fields, local) or module
-                elif module.kind is not Kind.MODULE and fields_seen is not None:
-                    module = _field_run_in_eval(summary.result, fields_seen, set()) or module
+                elif module.kind is not Kind.MODULE and receiver is not None:
+                    module = _field_run_in_eval(summary.result, _fields_of(*receiver), set()) or module
                 if module.kind is not Kind.MODULE and via_argument:
                     module = self.callback_module(summary, params) or module
                 keeps = summary.stores_graph or bool(summary.stored_in_params)
@@ -3058,15 +3058,12 @@ def _field_run_in_eval(callee: ScopeResult, env: dict, local: set) -> Optional[V
     return None
 
 
-def _fields_of(env: dict, receiver: Optional[str]) -> Optional[dict]:
+def _fields_of(receiver: str, env: dict) -> dict:
     """What the caller knows of an object's fields (`agent.actor` after `agent.actor.eval()`), as
     its methods spell them (`self.actor`)."""
-    if not receiver or receiver == "self":
-        return None
     prefix = receiver + "."
-    found = {"self." + key[len(prefix):]: value for key, value in env.items()
-             if key.startswith(prefix) and "." not in key[len(prefix):]}
-    return found or None
+    return {"self." + key[len(prefix):]: value for key, value in env.items()
+            if key.startswith(prefix) and "." not in key[len(prefix):]}
 
 
 def _is_literal(node: cst.BaseExpression) -> bool:

@@ -24,7 +24,7 @@ import libcst as cst
 from ..io.sources import read_bytes
 from . import knowledge
 from .gradmode import (ENABLED_BY_DEFAULT, FACT_LISTS, FileAnalysis, FunctionInfo, GradState, Mode, Origin, callees, in_import,
-                       is_main_guard)
+                       script_bodies)
 from .imports import ImportMap, dotted_name
 from .calls import adapts_by_gradient, dispatch_prefix, gradient_flags, is_backward, may_adapt_by_gradient, mode_switch
 from .demand import OnDemand
@@ -1973,7 +1973,7 @@ def _evaluated_at_import(model: ModuleModel, result: ScopeResult) -> dict[str, s
     analysis = model.analysis
     if any(mode_switch(call) not in (None, "eval") for call in analysis.calls):
         return {}
-    top = _top_level_statements(analysis.module)
+    top = [statement for body in script_bodies(analysis.module) for statement in body]
     last_bound: dict[str, int] = {}  # the switch must come after the name's last binding at the top level
     for assign in analysis.facts_in(analysis.assigns, None):
         for name in assign.targets:
@@ -1984,19 +1984,10 @@ def _evaluated_at_import(model: ModuleModel, result: ScopeResult) -> dict[str, s
                 and fact.index > last_bound.get(key, fact.index) and any(statement is fact.statement for statement in top):
             found[key] = f"the script puts `{key}` in eval mode at its top level, and nothing puts it back in train mode"
     if found:
-        rebound = {name for function in analysis.functions for name in analysis.names_bound_in(function)
-                   if function.node is not None and _declares_global(function, name)}
+        rebound = {name for function in analysis.functions for name in analysis.names_bound_in(function) & found.keys()
+                   if _declares_global(function, name)}
         found = {name: why for name, why in found.items() if name not in rebound}
     return found
-
-
-def _top_level_statements(module: cst.Module) -> list:
-    """The module's own statements and those of its `if __name__ == "__main__":` blocks."""
-    statements = list(module.body)
-    for statement in module.body:
-        if isinstance(statement, cst.If) and is_main_guard(statement.test) and isinstance(statement.body, cst.IndentedBlock):
-            statements.extend(statement.body.body)
-    return statements
 
 
 def _declares_global(function: FunctionInfo, name: str) -> bool:
